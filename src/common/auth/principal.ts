@@ -1,0 +1,29 @@
+export const ROLES = ['admin', 'issuer', 'applicant', 'expert', 'integration'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A person signed in with a bearer token. */
+export interface UserPrincipal {
+  kind: 'user';
+  userId: string;
+  organizationId: string;
+  roles: Role[];
+}
+
+/** A portal or other integration calling with X-Api-Key. */
+export interface ApiKeyPrincipal {
+  kind: 'api_key';
+  apiKeyId: string;
+  organizationId: string | null;
+  roles: ['integration'];
+  scopes: string[];
+}
+
+export type Principal = UserPrincipal | ApiKeyPrincipal;
+
+export function hasRole(principal: Principal, ...roles: Role[]): boolean {
+  return principal.roles.some((role) => roles.includes(role));
+}
+
+export function isAdmin(principal: Principal): boolean {
+  return hasRole(principal, 'admin');
+}

@@ -1,0 +1,63 @@
+/**
+ * The stable machine codes of every problem+json answer, with the HTTP status each maps to.
+ * Integrators branch on `code`, never on `title` or `detail`: add codes, never rename one.
+ */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  REFRESH_TOKEN_INVALID: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  ALREADY_EXISTS: 409,
+  VERSION_MISMATCH: 409,
+  INVALID_STATE_TRANSITION: 409,
+  IDEMPOTENCY_KEY_IN_USE: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  BUSINESS_RULE_VIOLATION: 422,
+  DEADLINE_PASSED: 422,
+  CONFLICT_OF_INTEREST: 422,
+  PRECONDITION_REQUIRED: 428,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const ERROR_TITLES: Record<ErrorCode, string> = {
+  VALIDATION_FAILED: 'The request is not valid',
+  MALFORMED_JSON: 'The request body is not valid JSON',
+  BAD_REQUEST: 'Bad request',
+  UNAUTHENTICATED: 'Authentication is required',
+  INVALID_CREDENTIALS: 'The credentials are not valid',
+  REFRESH_TOKEN_INVALID: 'The refresh token is not valid',
+  FORBIDDEN: 'Not allowed for your role',
+  NOT_FOUND: 'Not found',
+  METHOD_NOT_ALLOWED: 'Method not allowed',
+  CONFLICT: 'Conflict with the current state',
+  ALREADY_EXISTS: 'It already exists',
+  VERSION_MISMATCH: 'The resource has changed since you read it',
+  INVALID_STATE_TRANSITION: 'That action is not allowed in the current state',
+  IDEMPOTENCY_KEY_IN_USE: 'A request with this Idempotency-Key is still being processed',
+  PAYLOAD_TOO_LARGE: 'The request body is too large',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+  IDEMPOTENCY_KEY_REUSED: 'The Idempotency-Key was used with a different request',
+  BUSINESS_RULE_VIOLATION: 'A business rule refused the request',
+  DEADLINE_PASSED: 'The deadline has passed',
+  CONFLICT_OF_INTEREST: 'Conflict of interest',
+  PRECONDITION_REQUIRED: 'A precondition header is required',
+  RATE_LIMITED: 'Too many requests',
+  INTERNAL_ERROR: 'Internal error',
+  SERVICE_UNAVAILABLE: 'Service unavailable',
+};
+
+export function problemType(code: ErrorCode): string {
+  return `urn:jiebang:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+}

@@ -1,0 +1,114 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { currentRequestId } from '../request-context/request-context';
+import { DomainError, FieldError } from './domain-error';
+import { ErrorCode } from './error-codes';
+import { buildProblem, PROBLEM_CONTENT_TYPE } from './problem';
+
+interface Mapped {
+  code: ErrorCode;
+  detail: string;
+  errors?: FieldError[];
+  headers?: Record<string, string>;
+  extra?: Record<string, unknown>;
+}
+
+const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Errors raised by body-parser before a route runs: they carry `type` and `status`. */
+interface BodyParserError {
+  type: string;
+  status: number;
+  message: string;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as BodyParserError).type === 'string' &&
+    typeof (error as BodyParserError).status === 'number'
+  );
+}
+
+/** Maps anything thrown to a code; unknown errors become an opaque INTERNAL_ERROR. */
+export function mapError(error: unknown): Mapped {
+  if (error instanceof DomainError) {
+    return {
+      code: error.code,
+      detail: error.message,
+      errors: error.options.errors,
+      headers: error.options.headers,
+      extra: error.options.extra,
+    };
+  }
+  if (error instanceof ThrottlerException) {
+    return { code: 'RATE_LIMITED', detail: 'Too many requests; slow down and retry later' };
+  }
+  if (isBodyParserError(error)) {
+    if (error.type === 'entity.too.large')
+      return { code: 'PAYLOAD_TOO_LARGE', detail: 'The request body is too large' };
+    if (error.type === 'entity.parse.failed')
+      return { code: 'MALFORMED_JSON', detail: 'The request body is not valid JSON' };
+    if (error.status === 415) return { code: 'UNSUPPORTED_MEDIA_TYPE', detail: error.message };
+    if (error.status >= 400 && error.status < 500) return { code: 'BAD_REQUEST', detail: error.message };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = HTTP_STATUS_CODES[status] ?? (status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR');
+    return { code, detail: status < 500 ? error.message : 'An unexpected error occurred' };
+  }
+  if (error instanceof QueryFailedError) {
+    const pgCode = (error.driverError as { code?: string } | undefined)?.code;
+    if (pgCode === '22P02' || pgCode === '22003' || pgCode === '22007' || pgCode === '22008')
+      return { code: 'VALIDATION_FAILED', detail: 'A value is not of the expected form' };
+    if (pgCode === '23505')
+      return { code: 'ALREADY_EXISTS', detail: 'A record with these values already exists' };
+    if (pgCode === '40001' || pgCode === '40P01' || pgCode === '55P03')
+      return { code: 'CONFLICT', detail: 'A concurrent change conflicted with this request; retry it' };
+    if (pgCode === '57014')
+      return { code: 'SERVICE_UNAVAILABLE', detail: 'The database took too long; retry later' };
+  }
+  return { code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred' };
+}
+
+/**
+ * The one place errors become HTTP answers: RFC 9457 problem+json with a stable `code`,
+ * never a stack trace. 5xx are logged with their cause; 4xx are the caller's and not logged as errors.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const mapped = mapError(error);
+    const problem = buildProblem(mapped.code, mapped.detail, {
+      ...mapped.extra,
+      errors: mapped.errors,
+      requestId: currentRequestId(),
+    });
+    if (problem.status >= 500) {
+      this.logger.error(
+        { err: error },
+        `Unhandled error: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (response.headersSent) return;
+    for (const [name, value] of Object.entries(mapped.headers ?? {})) response.setHeader(name, value);
+    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+}

@@ -1,0 +1,55 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ERROR_STATUS, ERROR_TITLES, ErrorCode, problemType } from './error-codes';
+import { FieldError } from './domain-error';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export class FieldErrorDto implements FieldError {
+  @ApiProperty({ example: 'email' })
+  field: string;
+
+  @ApiProperty({ example: 'email must be an email' })
+  message: string;
+}
+
+/** RFC 9457 problem details, with the stable `code` integrators branch on. */
+export class ProblemDto {
+  @ApiProperty({ example: 'urn:jiebang:problem:validation-failed' })
+  type: string;
+
+  @ApiProperty({ example: 'The request is not valid' })
+  title: string;
+
+  @ApiProperty({ example: 400 })
+  status: number;
+
+  @ApiProperty({ example: 'One or more fields are not valid' })
+  detail: string;
+
+  @ApiProperty({ enum: Object.keys(ERROR_STATUS), example: 'VALIDATION_FAILED' })
+  code: ErrorCode;
+
+  @ApiPropertyOptional({ type: [FieldErrorDto] })
+  errors?: FieldErrorDto[];
+
+  @ApiPropertyOptional({ description: 'The X-Request-Id of the request, to quote to support' })
+  requestId?: string;
+}
+
+export function buildProblem(
+  code: ErrorCode,
+  detail: string,
+  extra: { errors?: FieldError[]; requestId?: string; [key: string]: unknown } = {},
+): ProblemDto & Record<string, unknown> {
+  const { errors, requestId, ...rest } = extra;
+  return {
+    type: problemType(code),
+    title: ERROR_TITLES[code],
+    status: ERROR_STATUS[code],
+    detail,
+    code,
+    ...rest,
+    ...(errors && errors.length ? { errors } : {}),
+    ...(requestId ? { requestId } : {}),
+  };
+}

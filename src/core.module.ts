@@ -1,0 +1,22 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { AuditService } from './common/audit/audit.service';
+import { ClockModule } from './infra/clock/clock';
+import { AppConfig, ConfigModule } from './infra/config/config';
+import { DatabaseModule } from './infra/database/database.module';
+import { OutboxService } from './infra/events/outbox.service';
+import { LoggingModule } from './infra/logging/logging.module';
+import { RedisModule } from './infra/redis/redis.module';
+
+/** What both processes (API and worker) stand on: config, clock, logs, database, Redis, audit, outbox. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [ConfigModule.forRoot(config), ClockModule, LoggingModule, DatabaseModule, RedisModule],
+      providers: [AuditService, OutboxService],
+      exports: [AuditService, OutboxService],
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import { Logger, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { dataSourceOptions } from './data-source.options';
+import { migrateWithLock } from './migrate';
+
+const logger = new Logger('Database');
+
+/**
+ * Creates the pool and, when asked (`migrationsRun`, from MIGRATE_ON_START), applies pending
+ * migrations under the advisory lock before any other provider can touch the database.
+ */
+export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
+  if (options.migrationsRun) {
+    const applied = await migrateWithLock(dataSource);
+    if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
+  }
+  return dataSource;
+}
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        ...dataSourceOptions(config),
+        migrationsRun: config.MIGRATE_ON_START,
+      }),
+      dataSourceFactory: (options) => openDataSource(options!),
+    }),
+  ],
+})
+export class DatabaseModule {}

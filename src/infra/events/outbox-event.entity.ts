@@ -1,0 +1,35 @@
+import { JsonObject } from '../../common/json';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * A domain event written in the same transaction as the change that caused it. The relay moves
+ * unpublished rows to BullMQ (job id = event id) and stamps `publishedAt`.
+ */
+@Entity('outbox_events')
+@Index('ix_outbox_events_unpublished', ['occurredAt'], { where: 'published_at IS NULL' })
+export class OutboxEventEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** The event type, e.g. `organization.verified`; the webhook event names in API.md. */
+  @Column({ type: 'text' })
+  type: string;
+
+  @Column({ type: 'text' })
+  aggregateType: string;
+
+  @Column({ type: 'text' })
+  aggregateId: string;
+
+  @Column({ type: 'jsonb' })
+  data: JsonObject;
+
+  @Column({ type: 'timestamptz' })
+  occurredAt: Date;
+
+  @Column({ type: 'text', nullable: true })
+  requestId: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  publishedAt: Date | null;
+}

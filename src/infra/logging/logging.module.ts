@@ -1,0 +1,46 @@
+import { IncomingMessage } from 'node:http';
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { currentRequestId } from '../../common/request-context/request-context';
+
+/**
+ * Structured JSON logs (pino). Every line written while a request is handled carries its
+ * `requestId`; credentials are redacted.
+ */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.LOG_LEVEL,
+          genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id: string }).id,
+          customAttributeKeys: { reqId: 'requestId' },
+          mixin: () => {
+            const requestId = currentRequestId();
+            return requestId ? { requestId } : {};
+          },
+          redact: {
+            paths: [
+              'req.headers.authorization',
+              'req.headers.cookie',
+              'req.headers["x-api-key"]',
+              'res.headers["set-cookie"]',
+            ],
+            censor: '[redacted]',
+          },
+          autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
+          serializers: {
+            req: (req: { id: string; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              url: req.url,
+            }),
+          },
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}

@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { INestApplication, Type } from '@nestjs/common';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import Redis from 'ioredis';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ApiModule } from '../../src/api.module';
+import { configureApp } from '../../src/app.setup';
+import { Clock } from '../../src/infra/clock/clock';
+import { AppConfig, parseConfig } from '../../src/infra/config/config';
+import { createDatabase, databaseUrl, dropDatabase, REDIS_URL, withAdmin } from './databases';
+import { TestClock } from './test-clock';
+
+export interface TestEnvironment {
+  databaseName: string;
+  redisPrefix: string;
+  /** The environment a child process (API, worker) of this test needs. */
+  env: Record<string, string>;
+  config: AppConfig;
+  drop(): Promise<void>;
+}
+
+/**
+ * A database cloned from the migrated template and a Redis key prefix, both this test file's
+ * own. Pass `{ empty: true }` for a database with no schema (migration tests).
+ */
+export async function createTestEnvironment(
+  options: { empty?: boolean; env?: Record<string, string> } = {},
+): Promise<TestEnvironment> {
+  const suffix = `${process.pid}_${randomBytes(4).toString('hex')}`;
+  const databaseName = `jiebang_t_${suffix}`;
+  const redisPrefix = `test_${suffix}`;
+  const template = process.env.TEST_TEMPLATE_DATABASE;
+  if (!template)
+    throw new Error('TEST_TEMPLATE_DATABASE is unset: run e2e tests through jest (global setup)');
+  await withAdmin((client) => createDatabase(client, databaseName, options.empty ? 'template0' : template));
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl(databaseName),
+    DATABASE_POOL_MAX: '5',
+    REDIS_URL,
+    REDIS_PREFIX: redisPrefix,
+    JWT_ACCESS_SECRET: randomBytes(32).toString('hex'),
+    MIGRATE_ON_START: options.empty ? 'true' : 'false',
+    OUTBOX_POLL_INTERVAL_MS: '100',
+    SHUTDOWN_GRACE_MS: '2000',
+    ...options.env,
+  };
+  return {
+    databaseName,
+    redisPrefix,
+    env,
+    config: parseConfig(env),
+    drop: async () => {
+      await withAdmin((client) => dropDatabase(client, databaseName));
+      await deleteRedisPrefix(redisPrefix);
+    },
+  };
+}
+
+export async function deleteRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface TestApp {
+  app: INestApplication;
+  http: ReturnType<typeof request>;
+  clock: TestClock;
+  dataSource: DataSource;
+  environment: TestEnvironment;
+  get<T>(token: Type<T> | string | symbol): T;
+  close(): Promise<void>;
+}
+
+/** The API in-process (supertest), on this file's own database and Redis prefix, with a TestClock. */
+export async function createTestApp(
+  options: {
+    env?: Record<string, string>;
+    override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  } = {},
+): Promise<TestApp> {
+  const environment = await createTestEnvironment({ env: options.env });
+  const clock = new TestClock();
+  let builder = Test.createTestingModule({ imports: [ApiModule.forRoot(environment.config)] })
+    .overrideProvider(Clock)
+    .useValue(clock);
+  if (options.override) builder = options.override(builder);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  configureApp(app, environment.config);
+  await app.init();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    clock,
+    dataSource: app.get(DataSource),
+    environment,
+    get: <T>(token: Type<T> | string | symbol) => app.get<T>(token),
+    close: async () => {
+      await app.close();
+      await environment.drop();
+    },
+  };
+}
