@@ -38,7 +38,8 @@ export class AuditService {
   constructor(private readonly clock: Clock) {}
 
   async record(em: EntityManager, entry: AuditEntry): Promise<void> {
-    await em.insert(AuditEventEntity, {
+    const row = new AuditEventEntity();
+    Object.assign(row, {
       ...actorColumns(entry.actor),
       occurredAt: this.clock.now(),
       action: entry.action,
@@ -48,5 +49,6 @@ export class AuditService {
       after: entry.after ?? null,
       requestId: currentRequestId() ?? null,
     });
+    await em.save(row, { reload: false });
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ERROR_STATUS, ERROR_TITLES, ErrorCode, problemType } from './error-codes';
+import { ERROR_STATUS, ERROR_TITLES, problemType } from './error-codes';
+import type { ErrorCode } from './error-codes';
 import { FieldError } from './domain-error';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
