@@ -19,6 +19,8 @@ export function dataSourceOptions(
     migrationsTransactionMode: 'each',
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
     migrationsRun: false,
     parseInt8: false,
     extra: {
