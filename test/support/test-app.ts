@@ -87,12 +87,14 @@ export interface TestApp {
 export async function createTestApp(
   options: {
     env?: Record<string, string>;
+    /** Extra modules, e.g. a test-only controller exercising a cross-cutting mechanism. */
+    imports?: Type<unknown>[];
     override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
   } = {},
 ): Promise<TestApp> {
   const environment = await createTestEnvironment({ env: options.env });
   const clock = new TestClock();
-  let builder = Test.createTestingModule({ imports: [ApiModule.forRoot(environment.config)] })
+  let builder = Test.createTestingModule({ imports: [ApiModule.forRoot(environment.config), ...(options.imports ?? [])] })
     .overrideProvider(Clock)
     .useValue(clock);
   if (options.override) builder = options.override(builder);

@@ -1,0 +1,59 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DomainError } from '../errors/domain-error';
+
+/**
+ * Optimistic concurrency for mutable resources: each carries an integer `version`, served as a
+ * strong ETag `"<version>"`. A PATCH or state action may send it back in If-Match; a stale one
+ * answers 409 VERSION_MISMATCH and changes nothing.
+ */
+export function etagFor(version: number): string {
+  return `"${version}"`;
+}
+
+export function setEtag(response: Response, version: number): void {
+  response.setHeader('ETag', etagFor(version));
+}
+
+/** Parses If-Match into the expected version; absent or `*` means "any version". */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*' || header.trim() === '') return undefined;
+  const match = /^\s*(?:W\/)?"(\d{1,12})"\s*$/.exec(header);
+  if (!match) {
+    throw DomainError.validation([
+      { field: 'If-Match', message: 'If-Match must be an ETag this API served, like "3"' },
+    ]);
+  }
+  return Number(match[1]);
+}
+
+/** Throws VERSION_MISMATCH when the caller's If-Match version is not the current one. */
+export function assertVersion(current: number, expected: number | undefined): void {
+  if (expected !== undefined && expected !== current) {
+    throw new DomainError(
+      'VERSION_MISMATCH',
+      `The resource is at version ${current}; you sent If-Match for ${expected}`,
+      {
+        extra: { currentVersion: current },
+      },
+    );
+  }
+}
+
+/** `@IfMatch() expectedVersion: number | undefined` on a PATCH or state action. */
+export const IfMatch = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): number | undefined => {
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();
+    return parseIfMatch(request.headers['if-match']);
+  },
+);
+
+/** Documents the optional If-Match header of an operation. */
+export const ApiIfMatch = (): MethodDecorator =>
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description:
+      'The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since',
+  });
