@@ -25,6 +25,7 @@ export const ERROR_STATUS = {
   CONFLICT_OF_INTEREST: 422,
   PRECONDITION_REQUIRED: 428,
   RATE_LIMITED: 429,
+  LOGIN_LOCKED: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
 } as const;
@@ -54,6 +55,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   CONFLICT_OF_INTEREST: 'Conflict of interest',
   PRECONDITION_REQUIRED: 'A precondition header is required',
   RATE_LIMITED: 'Too many requests',
+  LOGIN_LOCKED: 'Too many failed sign-ins for this account; try again later',
   INTERNAL_ERROR: 'Internal error',
   SERVICE_UNAVAILABLE: 'Service unavailable',
 };

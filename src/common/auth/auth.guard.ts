@@ -1,0 +1,51 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
+import { DomainError } from '../errors/domain-error';
+import { AUTH_OPTIONS, AuthenticatedOptions, IS_PUBLIC } from './decorators';
+import { hasRole, Principal } from './principal';
+import { API_KEY_STRATEGY } from './strategies/api-key.strategy';
+import { JWT_STRATEGY } from './strategies/jwt.strategy';
+
+/**
+ * The global guard, deny by default: `@Public()` routes pass; every other route needs a bearer
+ * access token or an X-Api-Key (401 UNAUTHENTICATED otherwise); then `@Authenticated({ roles })`
+ * is enforced (403 FORBIDDEN), and an API key may only call routes marked `apiKey: true`.
+ */
+@Injectable()
+export class AuthGuard extends PassportAuthGuard([JWT_STRATEGY, API_KEY_STRATEGY]) {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    await super.canActivate(context);
+    const principal = context.switchToHttp().getRequest<{ user?: Principal }>().user;
+    if (!principal) throw unauthenticated();
+
+    const options =
+      this.reflector.getAllAndOverride<AuthenticatedOptions | undefined>(AUTH_OPTIONS, targets) ?? {};
+    if (principal.kind === 'api_key' && !options.apiKey) {
+      throw new DomainError('FORBIDDEN', 'This operation is not available to API keys');
+    }
+    if (options.roles?.length && !hasRole(principal, ...options.roles)) {
+      throw new DomainError('FORBIDDEN', `Requires one of the roles: ${options.roles.join(', ')}`);
+    }
+    return true;
+  }
+
+  override handleRequest<TUser = Principal>(error: unknown, user: TUser | false | null): TUser {
+    if (error instanceof DomainError) throw error;
+    if (error || !user) throw unauthenticated();
+    return user;
+  }
+}
+
+function unauthenticated(): DomainError {
+  return new DomainError('UNAUTHENTICATED', 'A valid bearer access token or API key is required', {
+    headers: { 'WWW-Authenticate': 'Bearer' },
+  });
+}

@@ -1,0 +1,52 @@
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { ExecutionContext, Module } from '@nestjs/common';
+import { ThrottlerModule, ThrottlerModuleOptions } from '@nestjs/throttler';
+import type Redis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '../../infra/config/config';
+import { REDIS } from '../../infra/redis/redis.module';
+import { STRICT_RATE_LIMIT } from './rate-limit.decorators';
+import { RateLimitGuard } from './rate-limit.guard';
+
+const MINUTE_MS = 60_000;
+
+function isStrict(context: ExecutionContext): boolean {
+  return (
+    Reflect.getMetadata(STRICT_RATE_LIMIT, context.getHandler()) === true ||
+    Reflect.getMetadata(STRICT_RATE_LIMIT, context.getClass()) === true
+  );
+}
+
+export function rateLimitOptions(config: AppConfig, redis: Redis): ThrottlerModuleOptions {
+  return {
+    // Counters live in Redis (keys under this environment's prefix), shared by every API process.
+    storage: new ThrottlerStorageRedisService(redis),
+    throttlers: [
+      { name: 'default', ttl: MINUTE_MS, limit: config.RATE_LIMIT_PER_MINUTE },
+      {
+        name: 'strict',
+        ttl: MINUTE_MS,
+        limit: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+        skipIf: (context) => !isStrict(context),
+      },
+    ],
+    // One budget per client address and throttler, whatever the route.
+    generateKey: (_context, tracker, name) => `rate-limit:${name}:${tracker}`,
+  };
+}
+
+/**
+ * Per-IP rate limits backed by Redis: `default` (RATE_LIMIT_PER_MINUTE) on every route, `strict`
+ * (LOGIN_RATE_LIMIT_PER_MINUTE) on routes marked `@StrictRateLimit()`. Register `RateLimitGuard`
+ * as an APP_GUARD (before the auth guard) to apply them.
+ */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG, REDIS],
+      useFactory: rateLimitOptions,
+    }),
+  ],
+  providers: [RateLimitGuard],
+  exports: [ThrottlerModule, RateLimitGuard],
+})
+export class RateLimitModule {}

@@ -1,0 +1,67 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { ApiKeyEntity } from '../entities/api-key.entity';
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: '江西省科技厅门户', maxLength: 100 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The organization (portal operator) the key acts for' })
+  @IsOptional()
+  @IsUUID()
+  organizationId?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['stats:read', 'webhooks:manage'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(/^[a-z][a-z0-9_.:-]{0,63}$/, { each: true, message: 'each scope must look like stats:read' })
+  scopes?: string[];
+}
+
+export class ApiKeyResponseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) organizationId: string | null;
+  @ApiProperty({ description: 'The first characters of the secret after jb_live_, to tell keys apart' })
+  prefix: string;
+  @ApiProperty({ type: [String] }) scopes: string[];
+  @ApiProperty({ format: 'uuid' }) createdBy: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastUsedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) revokedAt: string | null;
+}
+
+export class CreatedApiKeyResponseDto extends ApiKeyResponseDto {
+  @ApiProperty({ description: 'The secret: shown only in this answer, store it now', example: 'jb_live_…' })
+  key: string;
+}
+
+export function toApiKeyResponse(key: ApiKeyEntity): ApiKeyResponseDto {
+  return {
+    id: key.id,
+    name: key.name,
+    organizationId: key.organizationId,
+    prefix: key.prefix,
+    scopes: key.scopes,
+    createdBy: key.createdBy,
+    createdAt: key.createdAt.toISOString(),
+    lastUsedAt: key.lastUsedAt ? key.lastUsedAt.toISOString() : null,
+    revokedAt: key.revokedAt ? key.revokedAt.toISOString() : null,
+  };
+}

@@ -1,0 +1,98 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Auth, Authenticated, Public } from '../../common/auth/decorators';
+import type { Principal } from '../../common/auth/principal';
+import { ProblemDto } from '../../common/errors/problem';
+import { StrictRateLimit } from '../../common/rate-limit/rate-limit.decorators';
+import { AuthService } from './auth.service';
+import {
+  LoginDto,
+  LogoutDto,
+  MeResponseDto,
+  RefreshDto,
+  RegisterDto,
+  RegisterResponseDto,
+  TokenResponseDto,
+} from './dto/auth.dto';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('register')
+  @Public()
+  @StrictRateLimit()
+  @ApiOperation({ summary: 'Register an organization and its first user (issuer or applicant)' })
+  @ApiCreatedResponse({ type: RegisterResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid body (e.g. a bad credit code)', type: ProblemDto })
+  @ApiConflictResponse({ description: 'Email or credit code already registered', type: ProblemDto })
+  register(@Body() dto: RegisterDto): Promise<RegisterResponseDto> {
+    return this.auth.register(dto);
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @Public()
+  @StrictRateLimit()
+  @ApiOperation({ summary: 'Sign in with email and password' })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid body', type: ProblemDto })
+  @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS (same for unknown email)', type: ProblemDto })
+  @ApiTooManyRequestsResponse({
+    description: 'RATE_LIMITED, or LOGIN_LOCKED after repeated failures',
+    type: ProblemDto,
+  })
+  login(@Body() dto: LoginDto): Promise<TokenResponseDto> {
+    return this.auth.login(dto.email, dto.password);
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @Public()
+  @StrictRateLimit()
+  @ApiOperation({ summary: 'Exchange a refresh token (once) for a new token pair' })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid body', type: ProblemDto })
+  @ApiUnauthorizedResponse({
+    description: 'REFRESH_TOKEN_INVALID; a reused token revokes its family',
+    type: ProblemDto,
+  })
+  refresh(@Body() dto: RefreshDto): Promise<TokenResponseDto> {
+    return this.auth.refresh(dto.refreshToken);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @Authenticated()
+  @ApiOperation({ summary: 'Sign out: revoke the refresh token family' })
+  @ApiNoContentResponse({ description: 'Signed out' })
+  @ApiBadRequestResponse({ description: 'Invalid body', type: ProblemDto })
+  async logout(@Auth() auth: Principal, @Body() dto: LogoutDto): Promise<void> {
+    await this.auth.logout(auth, dto.refreshToken);
+  }
+}
+
+@ApiTags('auth')
+@Controller('me')
+export class MeController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Get()
+  @Authenticated({ apiKey: true })
+  @ApiOperation({ summary: 'The caller: profile, roles and organization (or the API key)' })
+  @ApiOkResponse({ type: MeResponseDto })
+  me(@Auth() auth: Principal): Promise<MeResponseDto> {
+    return this.auth.me(auth);
+  }
+}

@@ -1,0 +1,122 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  registerDecorator,
+  ValidationOptions,
+} from 'class-validator';
+import { PageQueryDto } from '../../../common/pagination/pagination';
+import { isValidCreditCode } from '../credit-code';
+import { ORGANIZATION_TYPES, OrganizationEntity } from '../entities/organization.entity';
+import type { OrganizationType } from '../entities/organization.entity';
+
+/** class-validator rule: an 18-character unified social credit code with a correct check character. */
+export function IsCreditCode(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isCreditCode',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: `${String(propertyName)} must be an 18-character unified social credit code with a valid check character`,
+        ...options,
+      },
+      validator: { validate: (value: unknown) => isValidCreditCode(value) },
+    });
+}
+
+export const REGION_CODE = /^\d{6}$/;
+
+export class CreateOrganizationDto {
+  @ApiProperty({ example: '南昌市科技成果转化中心', maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ enum: ORGANIZATION_TYPES })
+  @IsIn(ORGANIZATION_TYPES)
+  type: OrganizationType;
+
+  @ApiProperty({ example: '91350100M000100Y43', description: '统一社会信用代码 (GB 32100-2015)' })
+  @IsCreditCode()
+  creditCode: string;
+
+  @ApiProperty({ example: '360100', description: '6-digit administrative division code' })
+  @IsString()
+  @Matches(REGION_CODE, { message: 'regionCode must be a 6-digit administrative division code' })
+  regionCode: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  parentOrganizationId?: string;
+}
+
+/** Members (issuer, applicant) may change name and regionCode of their own organization; the rest is admin's. */
+export class UpdateOrganizationDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: '360100' })
+  @IsOptional()
+  @IsString()
+  @Matches(REGION_CODE, { message: 'regionCode must be a 6-digit administrative division code' })
+  regionCode?: string;
+
+  @ApiPropertyOptional({ enum: ORGANIZATION_TYPES, description: 'admin only' })
+  @IsOptional()
+  @IsIn(ORGANIZATION_TYPES)
+  type?: OrganizationType;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'admin only; null detaches' })
+  @IsOptional()
+  @IsUUID()
+  parentOrganizationId?: string | null;
+}
+
+export class ListOrganizationsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ORGANIZATION_TYPES })
+  @IsOptional()
+  @IsIn(ORGANIZATION_TYPES)
+  type?: OrganizationType;
+}
+
+export class OrganizationResponseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ORGANIZATION_TYPES }) type: OrganizationType;
+  @ApiProperty({ nullable: true, type: String }) creditCode: string | null;
+  @ApiProperty() regionCode: string;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) parentOrganizationId: string | null;
+  @ApiProperty() verified: boolean;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) verifiedAt: string | null;
+  @ApiProperty() version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export function toOrganizationResponse(org: OrganizationEntity): OrganizationResponseDto {
+  return {
+    id: org.id,
+    name: org.name,
+    type: org.type,
+    creditCode: org.creditCode,
+    regionCode: org.regionCode,
+    parentOrganizationId: org.parentOrganizationId,
+    verified: org.verified,
+    verifiedAt: org.verifiedAt ? org.verifiedAt.toISOString() : null,
+    version: org.version,
+    createdAt: org.createdAt.toISOString(),
+    updatedAt: org.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,118 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../common/auth/passwords';
+import type { Role } from '../../../common/auth/principal';
+import { PageQueryDto } from '../../../common/pagination/pagination';
+import { UserEntity } from '../entities/user.entity';
+
+/** The roles a person can hold (`integration` belongs to API keys only). */
+export const USER_ROLES = ['admin', 'issuer', 'applicant', 'expert'] as const satisfies readonly Role[];
+export type UserRole = (typeof USER_ROLES)[number];
+export const LOCALES = ['zh-CN', 'en'] as const;
+
+export class CreateUserDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  organizationId: string;
+
+  @ApiProperty({ example: 'li.ming@example.cn' })
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: '李明', maxLength: 100 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  displayName: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password: string;
+
+  @ApiProperty({ enum: USER_ROLES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(USER_ROLES.length)
+  @ArrayUnique()
+  @IsIn(USER_ROLES, { each: true })
+  roles: UserRole[];
+
+  @ApiPropertyOptional({ enum: LOCALES, default: 'zh-CN' })
+  @IsOptional()
+  @IsIn(LOCALES)
+  locale?: string;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional({ enum: USER_ROLES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(USER_ROLES.length)
+  @ArrayUnique()
+  @IsIn(USER_ROLES, { each: true })
+  roles?: UserRole[];
+
+  @ApiPropertyOptional({
+    description: 'false disables the user at once: tokens and refresh tokens stop working',
+  })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  displayName?: string;
+}
+
+export class ListUsersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  organizationId?: string;
+}
+
+export class UserResponseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) organizationId: string;
+  @ApiProperty() email: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty({ enum: USER_ROLES, isArray: true }) roles: Role[];
+  @ApiProperty() enabled: boolean;
+  @ApiProperty() locale: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export function toUserResponse(user: UserEntity): UserResponseDto {
+  return {
+    id: user.id,
+    organizationId: user.organizationId,
+    email: user.email,
+    displayName: user.displayName,
+    roles: user.roles,
+    enabled: user.enabled,
+    locale: user.locale,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+  };
+}

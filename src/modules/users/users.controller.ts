@@ -1,0 +1,60 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { Auth, Authenticated } from '../../common/auth/decorators';
+import type { Principal } from '../../common/auth/principal';
+import { ProblemDto } from '../../common/errors/problem';
+import { ApiPageResponse, Page } from '../../common/pagination/pagination';
+import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserResponseDto } from './dto/user.dto';
+import { UsersService } from './users.service';
+
+const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
+
+@ApiTags('users')
+@Controller('users')
+@Authenticated({ roles: ['admin'] })
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List users, newest first; filter by organization' })
+  @ApiPageResponse(UserResponseDto)
+  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
+  list(@Query() query: ListUsersQueryDto): Promise<Page<UserResponseDto>> {
+    return this.users.list(query);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a user in an organization, with roles' })
+  @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid body or unknown organization', type: ProblemDto })
+  @ApiConflictResponse({ description: 'Email already registered', type: ProblemDto })
+  create(@Auth() auth: Principal, @Body() dto: CreateUserDto): Promise<UserResponseDto> {
+    return this.users.create(auth, dto);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change roles, enable or disable, rename a user' })
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid body', type: ProblemDto })
+  @ApiNotFoundResponse({ description: 'No such user', type: ProblemDto })
+  @ApiUnprocessableEntityResponse({
+    description: 'An admin cannot disable or demote themself',
+    type: ProblemDto,
+  })
+  update(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserResponseDto> {
+    return this.users.update(auth, id, dto);
+  }
+}

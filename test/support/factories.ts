@@ -1,0 +1,149 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../../src/modules/organizations/credit-code';
+import { OrganizationType } from '../../src/modules/organizations/entities/organization.entity';
+import { AuthService } from '../../src/modules/auth/auth.service';
+import { TokenResponseDto } from '../../src/modules/auth/dto/auth.dto';
+import { UsersService } from '../../src/modules/users/users.service';
+import type { Role } from '../../src/common/auth/principal';
+import { TestApp } from './test-app';
+
+/**
+ * Factories for e2e tests. They call the services directly (not HTTP), so they do not use up the
+ * strict per-IP rate limit of /auth/login, /auth/register and /auth/refresh.
+ */
+
+export const TEST_PASSWORD = 'correct-horse-battery-staple';
+
+/** A fresh, valid unified social credit code (GB 32100-2015 check character), unique per call. */
+export function validCreditCode(): string {
+  let body = '91360100';
+  for (let i = 0; i < 9; i++) body += CREDIT_CODE_ALPHABET[randomInt(CREDIT_CODE_ALPHABET.length)];
+  return body + creditCodeCheckChar(body);
+}
+
+export function uniqueEmail(label = 'user'): string {
+  return `${label}.${randomBytes(5).toString('hex')}@example.cn`;
+}
+
+/** `{ Authorization: 'Bearer …' }` for supertest's `.set()`. */
+export function bearer(accessToken: string): Record<string, string> {
+  return { Authorization: `Bearer ${accessToken}` };
+}
+
+export interface Actor {
+  userId: string;
+  organizationId: string;
+  email: string;
+  password: string;
+  roles: Role[];
+  accessToken: string;
+  refreshToken: string;
+  /** `{ Authorization: 'Bearer <accessToken>' }` */
+  headers: Record<string, string>;
+}
+
+export async function login(t: TestApp, email: string, password = TEST_PASSWORD): Promise<TokenResponseDto> {
+  return t.get(AuthService).login(email, password);
+}
+
+/** Registers an organization with its first user (as POST /auth/register does) and signs in. */
+export async function registerOrg(
+  t: TestApp,
+  options: { role?: 'issuer' | 'applicant'; type?: OrganizationType; name?: string; email?: string } = {},
+): Promise<Actor> {
+  const role = options.role ?? 'applicant';
+  const email = options.email ?? uniqueEmail(role);
+  const result = await t.get(AuthService).register({
+    organizationName: options.name ?? `${role} org ${randomBytes(3).toString('hex')}`,
+    organizationType: options.type ?? (role === 'issuer' ? 'enterprise' : 'university'),
+    creditCode: validCreditCode(),
+    regionCode: '360100',
+    role,
+    email,
+    password: TEST_PASSWORD,
+    displayName: `Test ${role}`,
+  });
+  return {
+    userId: result.user.id,
+    organizationId: result.organization.id,
+    email: result.user.email,
+    password: TEST_PASSWORD,
+    roles: result.user.roles,
+    accessToken: result.tokens.accessToken,
+    refreshToken: result.tokens.refreshToken,
+    headers: bearer(result.tokens.accessToken),
+  };
+}
+
+/** An admin of the platform organization (through UsersService.ensureFirstAdmin), signed in. */
+export async function createAdmin(t: TestApp, email = uniqueEmail('admin')): Promise<Actor> {
+  const user = await t.get(UsersService).ensureFirstAdmin(email, TEST_PASSWORD);
+  const tokens = await login(t, email);
+  return {
+    userId: user.id,
+    organizationId: user.organizationId,
+    email: user.email,
+    password: TEST_PASSWORD,
+    roles: user.roles,
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    headers: bearer(tokens.accessToken),
+  };
+}
+
+/** A user with the given roles in an existing organization (as an admin's POST /users does), signed in. */
+export async function createUser(
+  t: TestApp,
+  organizationId: string,
+  roles: Role[],
+  email = uniqueEmail(roles[0] ?? 'user'),
+): Promise<Actor> {
+  const admin = { kind: 'system' } as const;
+  const users = t.get(UsersService);
+  const user = await t.dataSource.transaction((em) =>
+    users.createInTransaction(em, admin, {
+      organizationId,
+      email,
+      displayName: `Test ${roles.join('+')}`,
+      password: TEST_PASSWORD,
+      roles,
+    }),
+  );
+  const tokens = await login(t, email);
+  return {
+    userId: user.id,
+    organizationId,
+    email: user.email,
+    password: TEST_PASSWORD,
+    roles: user.roles,
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    headers: bearer(tokens.accessToken),
+  };
+}
+
+/** Audit rows of an action (optionally for one object), oldest first. */
+export async function auditRows(
+  t: TestApp,
+  action: string,
+  objectId?: string,
+): Promise<Array<{ action: string; actor_type: string; actor_id: string | null; object_id: string }>> {
+  return t.dataSource.query(
+    `SELECT action, actor_type, actor_id, object_id FROM audit_events
+     WHERE action = $1 AND ($2::text IS NULL OR object_id = $2) ORDER BY occurred_at, id`,
+    [action, objectId ?? null],
+  );
+}
+
+/** Outbox events of a type (optionally for one aggregate), oldest first. */
+export async function outboxEvents(
+  t: TestApp,
+  type: string,
+  aggregateId?: string,
+): Promise<Array<{ type: string; aggregate_id: string; data: Record<string, unknown> }>> {
+  return t.dataSource.query(
+    `SELECT type, aggregate_id, data FROM outbox_events
+     WHERE type = $1 AND ($2::text IS NULL OR aggregate_id = $2) ORDER BY occurred_at, id`,
+    [type, aggregateId ?? null],
+  );
+}
