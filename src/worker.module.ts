@@ -1,6 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from './core.module';
 import { AppConfig } from './infra/config/config';
+import { EventsWorkerModule } from './infra/events/events-worker.module';
+import { JobWorkersModule } from './infra/queue/job-workers';
+import { QueueModule } from './infra/queue/queue.module';
+import { SchedulerModule, SchedulerWorkerModule } from './infra/scheduler/scheduler.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 
 /** The worker process: BullMQ processors, the outbox relay and the deadline handlers; no HTTP. */
 @Module({})
@@ -8,7 +13,15 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config)],
+      imports: [
+        CoreModule.forRoot(config),
+        QueueModule,
+        SchedulerModule,
+        EventsWorkerModule,
+        SchedulerWorkerModule,
+        NotificationsModule,
+        JobWorkersModule,
+      ],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { JsonObject } from '../../common/json';
+import type { JsonObject } from '../../common/json';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**

@@ -1,0 +1,151 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { Clock } from '../clock/clock';
+import { InjectConfig } from '../config/config';
+import type { AppConfig } from '../config/config';
+import { JobQueue } from '../queue/job-queue.service';
+import { JobName } from '../queue/queue.constants';
+import { OUTBOX_CHANNEL } from './outbox.service';
+
+const BATCH_SIZE = 100;
+/** An enqueue that takes longer (Redis down: BullMQ's client waits for ever) aborts the pass. */
+const ENQUEUE_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Moves committed outbox events to the events queue (worker process only). Woken by
+ * LISTEN jiebang_outbox on a dedicated connection, and polling every OUTBOX_POLL_INTERVAL_MS in
+ * case a notification was missed. Rows are claimed with FOR UPDATE SKIP LOCKED, so several workers
+ * relay side by side; the job id is the event id, so a crash between enqueue and the published_at
+ * update cannot enqueue an event twice. When Redis is down the pass rolls back and is retried.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private listener: Client | null = null;
+  private connecting: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly jobs: JobQueue,
+    private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.stopped = false;
+    await this.listen().catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'Outbox LISTEN failed; polling until it reconnects'),
+    );
+    this.timer = setInterval(() => {
+      if (!this.listener) void this.listen().catch(() => undefined);
+      this.wake();
+    }, this.config.OUTBOX_POLL_INTERVAL_MS);
+    this.wake();
+  }
+
+  /** Shutdown step 2, after the workers have stopped and before the queues and the database close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.connecting?.catch(() => undefined);
+    await this.running;
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
+  }
+
+  /** Asks for a pass; passes never overlap within a process, and one requested meanwhile runs after. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (!this.stopped && (await this.relayBatch()) === BATCH_SIZE);
+    } catch (error) {
+      // Not a job: nothing retries this pass but the next poll, which does.
+      this.logger.warn({ err: error }, `Outbox relay pass failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** One transaction: claim up to BATCH_SIZE unpublished rows, enqueue them, stamp them. */
+  async relayBatch(): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      const rows: Array<{ id: string; type: string }> = await em.query(
+        `SELECT id, type FROM outbox_events WHERE published_at IS NULL
+         ORDER BY occurred_at LIMIT ${BATCH_SIZE} FOR UPDATE SKIP LOCKED`,
+      );
+      if (!rows.length) return 0;
+      for (const row of rows) {
+        await withTimeout(
+          this.jobs.add(JobName.DeliverDomainEvent, { eventId: row.id, type: row.type }, { jobId: row.id }),
+          ENQUEUE_TIMEOUT_MS,
+          `Enqueueing event ${row.id}`,
+        );
+      }
+      await em.query(`UPDATE outbox_events SET published_at = $1 WHERE id = ANY($2::uuid[])`, [
+        this.clock.now(),
+        rows.map((r) => r.id),
+      ]);
+      return rows.length;
+    });
+  }
+
+  private listen(): Promise<void> {
+    if (this.listener || this.stopped) return Promise.resolve();
+    this.connecting ??= (async () => {
+      const client = new Client({
+        connectionString: this.config.DATABASE_URL,
+        application_name: 'jiebang-outbox-listener',
+      });
+      client.on('notification', () => this.wake());
+      client.on('error', (error) => {
+        this.logger.warn({ err: error }, `Outbox LISTEN connection lost: ${error.message}`);
+        if (this.listener === client) this.listener = null;
+        void client.end().catch(() => undefined);
+      });
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        throw error;
+      }
+      if (this.stopped) await client.end();
+      else this.listener = client;
+    })().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+}

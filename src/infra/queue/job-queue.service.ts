@@ -1,0 +1,52 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import { JOB_OPTIONS, JOB_QUEUE, JobName, JobPayloads, QueueName } from './queue.constants';
+
+export interface EnqueueOptions {
+  /** Deterministic: adding a job whose id exists in any state is a no-op (BullMQ deduplicates). */
+  jobId: string;
+  /** Milliseconds from now; BullMQ delays use real time. */
+  delay?: number;
+}
+
+/**
+ * The typed way to enqueue: the payload must match the job name, and the queue and the job's named
+ * options come from the tables in queue.constants.ts. Used by both processes; only the worker consumes.
+ */
+@Injectable()
+export class JobQueue {
+  private readonly queues: Record<QueueName, Queue>;
+
+  constructor(
+    @InjectQueue(QueueName.Events) events: Queue,
+    @InjectQueue(QueueName.Deadlines) deadlines: Queue,
+  ) {
+    this.queues = { [QueueName.Events]: events, [QueueName.Deadlines]: deadlines };
+  }
+
+  queue(name: QueueName): Queue {
+    return this.queues[name];
+  }
+
+  queueOf(job: JobName): Queue {
+    return this.queues[JOB_QUEUE[job]];
+  }
+
+  async add<N extends JobName>(name: N, data: JobPayloads[N], options: EnqueueOptions): Promise<Job> {
+    return this.queueOf(name).add(name, data, {
+      ...JOB_OPTIONS[name],
+      jobId: options.jobId,
+      delay: options.delay ?? 0,
+    });
+  }
+
+  async getJob(name: JobName, jobId: string): Promise<Job | undefined> {
+    return this.queueOf(name).getJob(jobId);
+  }
+
+  /** Removes a waiting, delayed, completed or failed job; an active (locked) one is left to finish. */
+  async remove(name: JobName, jobId: string): Promise<boolean> {
+    return (await this.queueOf(name).remove(jobId)) === 1;
+  }
+}

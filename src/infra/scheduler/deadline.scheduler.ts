@@ -1,0 +1,111 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../clock/clock';
+import { JobQueue } from '../queue/job-queue.service';
+import { JobName } from '../queue/queue.constants';
+import { deadlineDelay, deadlineJobId, DeadlineSpec } from './deadline-job';
+import { afterCommit, installAfterCommitHooks } from './transaction-hooks';
+
+/** An enqueue after commit gives up after this long (Redis down); the reconciler catches up later. */
+const ENQUEUE_TIMEOUT_MS = 3_000;
+
+async function bounded<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('Redis did not answer in time')), ENQUEUE_TIMEOUT_MS);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface Row {
+  due_at: Date;
+  status: string;
+}
+
+/**
+ * Schedules one-off deadlines. The `deadlines` row, written in the caller's transaction, is the
+ * truth; after commit a delayed job with a deterministic id is added (and the job of a replaced due
+ * time removed). The worker re-enqueues every pending row at start, so a lost job is recreated.
+ */
+@Injectable()
+export class DeadlineScheduler implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobQueue,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    installAfterCommitHooks(this.dataSource);
+  }
+
+  /**
+   * Sets (or moves) the deadline of `kind` for the entity. Scheduling the time it already has is a
+   * no-op, also once it is done; a new time makes it pending again.
+   */
+  async schedule(em: EntityManager, deadline: DeadlineSpec): Promise<void> {
+    const { entityType, entityId, kind, dueAt } = deadline;
+    const now = this.clock.now();
+    const [previous] = await em.query<Row[]>(
+      `SELECT due_at, status FROM deadlines WHERE entity_type = $1 AND entity_id = $2 AND kind = $3 FOR UPDATE`,
+      [entityType, entityId, kind],
+    );
+    if (previous && previous.due_at.getTime() === dueAt.getTime() && previous.status !== 'cancelled') return;
+    await em.query(
+      `INSERT INTO deadlines (entity_type, entity_id, kind, due_at, status, version, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, 'pending', 1, $5, $5)
+       ON CONFLICT (entity_type, entity_id, kind) DO UPDATE
+         SET due_at = EXCLUDED.due_at, status = 'pending', version = deadlines.version + 1,
+             updated_at = EXCLUDED.updated_at`,
+      [entityType, entityId, kind, dueAt, now],
+    );
+    const replaced =
+      previous && previous.status === 'pending' ? { ...deadline, dueAt: previous.due_at } : undefined;
+    afterCommit(em, async () => {
+      if (replaced) await bounded(this.jobs.remove(JobName.RunDeadline, deadlineJobId(replaced)));
+      await bounded(this.enqueue(deadline));
+    });
+  }
+
+  /** Cancels a pending deadline (a done or missing one is left as it is). */
+  async cancel(em: EntityManager, entityType: string, entityId: string, kind: string): Promise<void> {
+    const [rows] = await em.query<[Array<{ due_at: Date }>, number]>(
+      `UPDATE deadlines SET status = 'cancelled', version = version + 1, updated_at = $4
+       WHERE entity_type = $1 AND entity_id = $2 AND kind = $3 AND status = 'pending'
+       RETURNING due_at`,
+      [entityType, entityId, kind, this.clock.now()],
+    );
+    if (!rows.length) return;
+    const jobId = deadlineJobId({ entityType, entityId, kind, dueAt: rows[0].due_at });
+    afterCommit(em, async () => {
+      await bounded(this.jobs.remove(JobName.RunDeadline, jobId));
+    });
+  }
+
+  /**
+   * Adds the delayed job of a pending deadline. A finished job left under the same id (the same
+   * time scheduled again after it ran or failed) is removed first, or BullMQ would ignore the add.
+   */
+  async enqueue(deadline: DeadlineSpec): Promise<void> {
+    const jobId = deadlineJobId(deadline);
+    const existing = await this.jobs.getJob(JobName.RunDeadline, jobId);
+    if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove();
+    await this.jobs.add(
+      JobName.RunDeadline,
+      {
+        entityType: deadline.entityType,
+        entityId: deadline.entityId,
+        kind: deadline.kind,
+        dueAt: deadline.dueAt.toISOString(),
+      },
+      { jobId, delay: deadlineDelay(deadline.dueAt, this.clock.now()) },
+    );
+  }
+}
