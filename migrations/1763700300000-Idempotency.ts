@@ -18,7 +18,9 @@ export class Idempotency1763700300000 implements MigrationInterface {
         "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL,
         CONSTRAINT "pk_idempotency_keys" PRIMARY KEY ("scope", "key")
       )`);
-    await queryRunner.query(`CREATE INDEX "ix_idempotency_keys_expires" ON "idempotency_keys" ("expires_at")`);
+    await queryRunner.query(
+      `CREATE INDEX "ix_idempotency_keys_expires" ON "idempotency_keys" ("expires_at")`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

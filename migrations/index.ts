@@ -1,6 +1,14 @@
 import { MixedList } from 'typeorm';
 import { AuditAndOutbox1763700000000 } from './1763700000000-AuditAndOutbox';
+import { Identity1763700100000 } from './1763700100000-Identity';
+import { EventsAndJobs1763700200000 } from './1763700200000-EventsAndJobs';
+import { Idempotency1763700300000 } from './1763700300000-Idempotency';
 
-/** Every migration, in order. Add a new one here when you commit it. */
+/** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const migrations: MixedList<Function> = [AuditAndOutbox1763700000000];
+export const migrations: MixedList<Function> = [
+  AuditAndOutbox1763700000000,
+  Identity1763700100000,
+  EventsAndJobs1763700200000,
+  Idempotency1763700300000,
+];

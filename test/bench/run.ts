@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';

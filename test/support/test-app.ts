@@ -94,7 +94,9 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const environment = await createTestEnvironment({ env: options.env });
   const clock = new TestClock();
-  let builder = Test.createTestingModule({ imports: [ApiModule.forRoot(environment.config), ...(options.imports ?? [])] })
+  let builder = Test.createTestingModule({
+    imports: [ApiModule.forRoot(environment.config), ...(options.imports ?? [])],
+  })
     .overrideProvider(Clock)
     .useValue(clock);
   if (options.override) builder = options.override(builder);

@@ -53,8 +53,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     if (claim.kind === 'replay') {
       response.status(claim.status);
-      for (const [name, value] of Object.entries(claim.headers ?? {}))
-        response.setHeader(name, String(value));
+      for (const [name, value] of Object.entries(claim.headers ?? {})) response.setHeader(name, value);
       response.setHeader('Idempotency-Replayed', 'true');
       return of(claim.body);
     }

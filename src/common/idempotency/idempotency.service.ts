@@ -13,7 +13,7 @@ export const IDEMPOTENCY_LOCK_MS = 60 * 1000;
 
 export type Claim =
   | { kind: 'claimed' }
-  | { kind: 'replay'; status: number; body: JsonValue | null; headers: JsonObject | null };
+  | { kind: 'replay'; status: number; body: JsonValue | null; headers: Record<string, string> | null };
 
 /** Stable across key order: `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same request. */
 export function canonicalJson(value: unknown): string {
@@ -70,15 +70,18 @@ export class IdempotencyService {
         ],
       );
       if (claimed.length) return { kind: 'claimed' };
-      const [existing] = (await this.dataSource.query(
+      type Stored = Pick<
+        IdempotencyKeyEntity,
+        'requestHash' | 'status' | 'responseStatus' | 'responseBody'
+      > & {
+        responseHeaders: Record<string, string> | null;
+      };
+      const [existing] = await this.dataSource.query<Stored[]>(
         `SELECT request_hash AS "requestHash", status, response_status AS "responseStatus",
                 response_body AS "responseBody", response_headers AS "responseHeaders"
          FROM idempotency_keys WHERE scope = $1 AND key = $2`,
         [scope, key],
-      )) as Pick<
-        IdempotencyKeyEntity,
-        'requestHash' | 'status' | 'responseStatus' | 'responseBody' | 'responseHeaders'
-      >[];
+      );
       if (!existing) continue; // released between our insert and read: try again
       if (existing.requestHash !== hash) {
         throw new DomainError(

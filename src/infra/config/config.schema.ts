@@ -23,7 +23,8 @@ export const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
 
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  // Two at least: migrating at start-up holds one connection for the advisory lock and migrates on another.
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2, 'must be at least 2').max(200).default(10),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   MIGRATE_ON_START: bool.default(true),
 

@@ -28,6 +28,6 @@ export function installRequestPipeline(app: INestApplication, bodyLimit: string)
   });
 
   app.use((req: Request & { id?: string }, _res: Response, next: NextFunction) => {
-    runWithRequestContext({ requestId: req.id as string }, next);
+    runWithRequestContext({ requestId: req.id }, next);
   });
 }

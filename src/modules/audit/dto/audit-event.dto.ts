@@ -26,7 +26,10 @@ export class AuditEventQueryDto extends PageQueryDto {
   @MaxLength(64)
   action?: string;
 
-  @ApiPropertyOptional({ description: 'From this time (inclusive), ISO-8601', example: '2027-01-01T00:00:00+08:00' })
+  @ApiPropertyOptional({
+    description: 'From this time (inclusive), ISO-8601',
+    example: '2027-01-01T00:00:00+08:00',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string;
@@ -68,6 +71,10 @@ export class AuditEventResponse {
   @ApiProperty({ type: Object, nullable: true, description: 'The object after the change' })
   after: Record<string, unknown> | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'X-Request-Id of the request that made the change' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'X-Request-Id of the request that made the change',
+  })
   requestId: string | null;
 }

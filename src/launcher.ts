@@ -1,0 +1,200 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ConfigError, parseConfig, processEnv } from './infra/config/config';
+import { loadLauncherConfigFromEnv } from './infra/config/launcher.config';
+import { dataSourceOptions } from './infra/database/data-source.options';
+import { migrateWithLock } from './infra/database/migrate';
+import { allowPostgresToTraverse, startEmbeddedPostgres } from './infra/embedded/embedded-postgres';
+import { freePort } from './infra/embedded/free-port';
+import { startPrivateRedis } from './infra/embedded/private-redis';
+import { loadOrCreateSecrets } from './infra/embedded/secrets';
+
+/**
+ * `npm start`: the zero-configuration way to run the whole service on one machine.
+ *
+ * Fills in what is not configured (an embedded PostgreSQL for DATABASE_URL, a private
+ * redis-server for REDIS_URL, a persisted JWT secret), migrates once, then runs the API and the
+ * worker as child processes and supervises them: a signal is forwarded to both, a child that dies
+ * unexpectedly stops everything with a non-zero exit, and PostgreSQL/Redis are always stopped last.
+ */
+
+const log = (message: string): void => console.log(`[launcher] ${message}`);
+
+class StopRequested extends Error {}
+
+let stopSignal: NodeJS.Signals | undefined;
+const children: ChildProcess[] = [];
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (stopSignal) {
+    log(`${signal} again: still stopping, please wait`);
+    return;
+  }
+  stopSignal = signal;
+  log(`${signal} received: stopping`);
+  for (const child of children) if (isRunning(child)) child.kill(signal);
+}
+
+function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+function checkStop(): void {
+  if (stopSignal) throw new StopRequested();
+}
+
+async function main(): Promise<number> {
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+
+  const launcher = loadLauncherConfigFromEnv();
+  const env: Record<string, string | undefined> = { ...processEnv() };
+  mkdirSync(launcher.dataDir, { recursive: true, mode: 0o700 });
+  const secrets = loadOrCreateSecrets(launcher.dataDir);
+  const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+
+  try {
+    if (!env.DATABASE_URL) {
+      allowPostgresToTraverse(launcher.dataDir);
+      const port = launcher.EMBEDDED_PG_PORT ?? (await freePort());
+      const postgres = await startEmbeddedPostgres({
+        dir: join(launcher.dataDir, 'postgres'),
+        port,
+        password: secrets.postgresPassword,
+        database: launcher.EMBEDDED_PG_DATABASE,
+        log,
+      });
+      cleanups.push({ name: 'embedded PostgreSQL', run: postgres.stop });
+      env.DATABASE_URL = postgres.url;
+      log(
+        `Embedded PostgreSQL on 127.0.0.1:${port} (pid ${postgres.pid}), data in ${launcher.dataDir}/postgres`,
+      );
+    }
+    checkStop();
+
+    if (!env.REDIS_URL) {
+      const port = launcher.EMBEDDED_REDIS_PORT ?? (await freePort());
+      const redis = await startPrivateRedis({
+        bin: launcher.REDIS_SERVER_BIN,
+        port,
+        dir: join(launcher.dataDir, 'redis'),
+        log,
+      });
+      cleanups.push({ name: 'private Redis', run: redis.stop });
+      env.REDIS_URL = redis.url;
+      log(`Private redis-server on 127.0.0.1:${port} (pid ${redis.pid}), no persistence`);
+    }
+    checkStop();
+
+    if (!env.JWT_ACCESS_SECRET) env.JWT_ACCESS_SECRET = secrets.jwtAccessSecret;
+    const config = parseConfig(env);
+
+    const dataSource = await new DataSource(
+      dataSourceOptions({ ...config, DATABASE_POOL_MAX: 2 }),
+    ).initialize();
+    try {
+      const applied = await migrateWithLock(dataSource);
+      log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Schema is up to date');
+    } finally {
+      await dataSource.destroy();
+    }
+    checkStop();
+
+    // Migrated once above; the children need not take the lock again.
+    env.MIGRATE_ON_START = 'false';
+    const exited = new Promise<{ name: string; code: number | null; signal: NodeJS.Signals | null }>(
+      (resolve) => {
+        const start = (name: string, script: string): void => {
+          const child = spawn(process.execPath, [join(__dirname, script)], {
+            env,
+            stdio: 'inherit',
+            // Own process group: a terminal Ctrl-C reaches only the launcher, which forwards it once.
+            detached: true,
+          });
+          child.once('exit', (code, signal) => resolve({ name, code, signal }));
+          children.push(child);
+        };
+        start('api', 'main.js');
+        if (launcher.LAUNCHER_START_WORKER) start('worker', 'worker.js');
+      },
+    );
+
+    printBanner(config.PORT, config.HOST, config.ADMIN_EMAIL);
+    const first = await exited;
+    let status = 0;
+    if (!stopSignal) {
+      log(
+        `The ${first.name} process exited unexpectedly (code ${first.code}, signal ${first.signal}): stopping`,
+      );
+      status = 1;
+      for (const child of children) if (isRunning(child)) child.kill('SIGTERM');
+    } else if (first.code !== 0 && first.signal === null) {
+      status = first.code ?? 1;
+    }
+    status = Math.max(status, await waitForChildren(config.SHUTDOWN_GRACE_MS + 5_000));
+    return status;
+  } catch (error) {
+    if (error instanceof StopRequested) return 0;
+    throw error;
+  } finally {
+    for (const child of children) if (isRunning(child)) child.kill('SIGKILL');
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup.run().catch((error: unknown) => log(`Could not stop ${cleanup.name}: ${String(error)}`));
+    }
+    log('Stopped');
+  }
+}
+
+/** Waits for every child to exit, killing the ones that outlive the grace period; 1 if any failed. */
+async function waitForChildren(graceMs: number): Promise<number> {
+  const results = await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<number>((resolve) => {
+          if (!isRunning(child)) return resolve(child.exitCode && child.exitCode > 0 ? 1 : 0);
+          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          child.once('exit', (code) => {
+            clearTimeout(timer);
+            resolve(code && code > 0 ? 1 : 0);
+          });
+        }),
+    ),
+  );
+  return Math.max(0, ...results);
+}
+
+function printBanner(port: number, host: string, adminEmail: string | undefined): void {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const base = `http://${shown}:${port}`;
+  const login = adminEmail
+    ? `Log in as ${adminEmail} with ADMIN_PASSWORD: POST ${base}/api/v1/auth/login`
+    : `No admin configured: set ADMIN_EMAIL and ADMIN_PASSWORD (12+ characters) and restart to create the first admin,\n` +
+      `           or register an organization: POST ${base}/api/v1/auth/register`;
+  log(
+    [
+      'Starting the API and the worker:',
+      `  API        ${base}/api/v1`,
+      `  API docs   ${base}/docs   (OpenAPI JSON: ${base}/docs-json)`,
+      `  Readiness  ${base}/health/ready`,
+      `  ${login}`,
+      '  Stop with Ctrl-C.',
+    ].join('\n'),
+  );
+}
+
+main()
+  .then((status) => {
+    process.exitCode = status;
+  })
+  .catch((error: unknown) => {
+    console.error(
+      error instanceof ConfigError || !(error instanceof Error)
+        ? String(error)
+        : (error.stack ?? error.message),
+    );
+    if (error instanceof ConfigError) console.error('See .env.example for every variable.');
+    process.exitCode = 1;
+  });

@@ -1,0 +1,63 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '../../common/auth/decorators';
+import { DomainError } from '../../common/errors/domain-error';
+import { ProblemDto } from '../../common/errors/problem';
+import { HealthStatusResponse } from './dto/health-status.response';
+import { RedisHealthIndicator } from './redis.health';
+
+/** Probes for orchestrators and load balancers; outside the /api/v1 prefix and public. */
+@ApiTags('health')
+@ApiTooManyRequestsResponse({ description: 'Rate limited', type: ProblemDto })
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
+  ) {}
+
+  @ApiOperation({
+    summary: 'Liveness: the process is up',
+    description: 'Answers 200 while the process runs, whatever the state of its dependencies.',
+  })
+  @ApiOkResponse({ type: HealthStatusResponse })
+  @Get('live')
+  live(): HealthStatusResponse {
+    return { status: 'ok' };
+  }
+
+  @ApiOperation({
+    summary: 'Readiness: PostgreSQL and Redis answer',
+    description: 'Answers 200 when the database and Redis both answer a ping, else 503 problem+json.',
+  })
+  @ApiOkResponse({ type: HealthStatusResponse })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down', type: ProblemDto })
+  @HealthCheck({ swaggerDocumentation: false })
+  @Get('ready')
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.database.pingCheck('database', { timeout: 1500 }),
+        () => this.redis.pingCheck('redis', 1500),
+      ]);
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) {
+        const result = error.getResponse() as HealthCheckResult;
+        const down = Object.keys(result.error ?? {});
+        throw new DomainError('SERVICE_UNAVAILABLE', `Not ready: ${down.join(', ') || 'a dependency'} down`, {
+          extra: { checks: result.details },
+        });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DistProcess, freePort, startDist, stopDist, waitFor200 } from '../support/dist-process';
+
+/** Pids of processes whose command line mentions `text` (the embedded postgres runs with `-D <dir>`). */
+function pidsMatching(text: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', text], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+const redisAvailable = (() => {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * `npm start` with nothing configured: no DATABASE_URL, no REDIS_URL, no JWT secret. The launcher
+ * must run embedded PostgreSQL and a private Redis, migrate, serve, and clean up on SIGTERM.
+ */
+(redisAvailable ? describe : describe.skip)('launcher (zero-configuration start)', () => {
+  let dataDir: string;
+  let launcher: DistProcess | undefined;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'jiebang-launcher-'));
+    // PostgreSQL runs as the `postgres` user when the tests run as root: it must reach the directory.
+    chmodSync(dataDir, 0o711);
+  });
+
+  afterAll(async () => {
+    await stopDist(launcher);
+    for (const pid of pidsMatching(join(dataDir, 'postgres'))) process.kill(pid, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts API + worker on embedded PostgreSQL, answers /health/ready, and stops everything on SIGTERM', async () => {
+    const port = await freePort();
+    launcher = startDist('launcher', { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
+    await waitFor200(`http://127.0.0.1:${port}/health/ready`, launcher, 90_000);
+
+    const postgresPids = pidsMatching(join(dataDir, 'postgres'));
+    expect(postgresPids.length).toBeGreaterThan(0);
+    expect(launcher.output()).toContain('/health/ready');
+
+    const secrets = join(dataDir, 'secrets.json');
+    expect(existsSync(secrets)).toBe(true);
+    expect(statSync(secrets).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(secrets, 'utf8'))).toHaveProperty('jwtAccessSecret');
+
+    launcher.child.kill('SIGTERM');
+    const timer = setTimeout(() => launcher?.child.kill('SIGKILL'), 30_000);
+    const { code } = await launcher.exited;
+    clearTimeout(timer);
+    expect({ code, output: code === 0 ? '' : launcher.output() }).toEqual({ code: 0, output: '' });
+    expect(pidsMatching(join(dataDir, 'postgres'))).toEqual([]);
+    await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+  }, 150_000);
+});

@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DistProcess, freePort, startDist, stopDist, waitFor200 } from '../support/dist-process';
+import { createTestEnvironment, TestEnvironment } from '../support/test-app';
+
+const COMMITTED = join(__dirname, '..', '..', 'docs', 'openapi.json');
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const;
+
+/** Operations anyone may call; every other one must declare its security. Extend with care. */
+const PUBLIC_OPERATIONS = [/^\/health\//, /^\/docs/, /^\/api\/v1\/auth\/(login|register|refresh)$/];
+
+interface Operation {
+  summary?: string;
+  security?: unknown[];
+  responses?: Record<string, unknown>;
+}
+
+/** The validator is an ES module; jest runs CommonJS, so it runs in a child Node process. */
+async function validateOpenApi(document: unknown): Promise<{ valid: boolean; errors?: unknown }> {
+  const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
+  const file = join(dir, 'openapi.json');
+  writeFileSync(file, JSON.stringify(document));
+  const script =
+    "import { Validator } from '@seriousme/openapi-schema-validator';" +
+    'const result = await new Validator().validate(process.argv[1]);' +
+    'process.stdout.write(JSON.stringify({ valid: result.valid, errors: result.errors }));';
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', script, file],
+      {
+        cwd: join(__dirname, '..', '..'),
+      },
+    );
+    return JSON.parse(stdout) as { valid: boolean; errors?: unknown };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('OpenAPI document', () => {
+  let environment: TestEnvironment;
+  let api: DistProcess;
+  let served: { openapi: string; paths: Record<string, Record<string, Operation>> };
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment();
+    const port = await freePort();
+    api = startDist('main', { ...environment.env, PORT: String(port) });
+    await waitFor200(`http://127.0.0.1:${port}/health/ready`, api);
+    const response = await fetch(`http://127.0.0.1:${port}/docs-json`);
+    expect(response.status).toBe(200);
+    served = (await response.json()) as typeof served;
+  });
+
+  afterAll(async () => {
+    await stopDist(api);
+    await environment?.drop();
+  });
+
+  it('equals the committed docs/openapi.json (run `npm run openapi` and commit it when this fails)', () => {
+    if (!existsSync(COMMITTED)) throw new Error(`${COMMITTED} is missing: run \`npm run openapi\``);
+    expect(served).toEqual(JSON.parse(readFileSync(COMMITTED, 'utf8')));
+  });
+
+  it('is a valid OpenAPI 3 document', async () => {
+    expect(served.openapi).toMatch(/^3\./);
+    const result = await validateOpenApi(served);
+    if (!result.valid)
+      throw new Error(`Invalid OpenAPI document:\n${JSON.stringify(result.errors, null, 2)}`);
+  });
+
+  it('gives every operation a summary, its error responses and (unless public) its security', () => {
+    const problems: string[] = [];
+    let count = 0;
+    for (const [path, item] of Object.entries(served.paths)) {
+      for (const method of METHODS) {
+        const operation = item[method];
+        if (!operation) continue;
+        count += 1;
+        const name = `${method.toUpperCase()} ${path}`;
+        if (!operation.summary?.trim()) problems.push(`${name}: no summary (@ApiOperation({ summary }))`);
+        if (!Object.keys(operation.responses ?? {}).some((status) => /^4\d\d$/.test(status))) {
+          problems.push(`${name}: no 4xx response documented`);
+        }
+        const isPublic = PUBLIC_OPERATIONS.some((pattern) => pattern.test(path));
+        if (!isPublic && !operation.security?.length) {
+          problems.push(`${name}: no security requirement (@Authenticated())`);
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  });
+});
