@@ -1,24 +1,27 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './common/auth/auth.guard';
-import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
-import { RateLimitModule } from './common/rate-limit/rate-limit.module';
-import { ApiKeysModule } from './modules/api-keys/api-keys.module';
-import { AuthModule } from './modules/auth/auth.module';
-import { OrganizationsModule } from './modules/organizations/organizations.module';
-import { UsersModule } from './modules/users/users.module';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { CoreModule } from './core.module';
-import { AuditModule } from './modules/audit/audit.module';
 import { AppConfig } from './infra/config/config';
-import { HealthModule } from './modules/health/health.module';
 import { QueueModule } from './infra/queue/queue.module';
 import { SchedulerModule } from './infra/scheduler/scheduler.module';
+import { ApiKeysModule } from './modules/api-keys/api-keys.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthModule } from './modules/health/health.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { OrganizationsModule } from './modules/organizations/organizations.module';
+import { QueueDashboardModule } from './modules/queue-dashboard/queue-dashboard.module';
+import { UsersModule } from './modules/users/users.module';
 
-/** The HTTP API process: every controller module, the global filter, guards and rate limits. */
+/**
+ * The HTTP API process: every controller module, the global filter, guards and rate limits.
+ * It enqueues jobs and schedules deadlines but processes none (that is WorkerModule's).
+ */
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -27,16 +30,17 @@ export class ApiModule {
       imports: [
         CoreModule.forRoot(config),
         RateLimitModule,
-        OrganizationsModule,
-        UsersModule,
-        AuthModule,
-        ApiKeysModule,
-        HealthModule,
         IdempotencyModule,
-        AuditModule,
         QueueModule,
         SchedulerModule,
+        HealthModule,
+        AuthModule,
+        OrganizationsModule,
+        UsersModule,
+        ApiKeysModule,
         NotificationsModule,
+        AuditModule,
+        QueueDashboardModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -4,8 +4,8 @@ import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { currentRequestId } from '../request-context/request-context';
 import { DomainError, FieldError } from './domain-error';
-import { ErrorCode } from './error-codes';
-import { buildProblem, PROBLEM_CONTENT_TYPE } from './problem';
+import { ERROR_STATUS, ErrorCode } from './error-codes';
+import { sendProblem } from './problem';
 
 interface Mapped {
   code: ErrorCode;
@@ -96,19 +96,18 @@ export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const mapped = mapError(error);
-    const problem = buildProblem(mapped.code, mapped.detail, {
-      ...mapped.extra,
-      errors: mapped.errors,
-      requestId: currentRequestId(),
-    });
-    if (problem.status >= 500) {
+    if (ERROR_STATUS[mapped.code] >= 500) {
       this.logger.error(
         { err: error },
         `Unhandled error: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
     if (response.headersSent) return;
-    for (const [name, value] of Object.entries(mapped.headers ?? {})) response.setHeader(name, value);
-    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    sendProblem(response, mapped.code, mapped.detail, {
+      ...mapped.extra,
+      errors: mapped.errors,
+      requestId: currentRequestId(),
+      headers: mapped.headers,
+    });
   }
 }

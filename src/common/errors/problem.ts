@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { ERROR_STATUS, ERROR_TITLES, problemType } from './error-codes';
 import type { ErrorCode } from './error-codes';
 import { FieldError } from './domain-error';
@@ -53,4 +54,22 @@ export function buildProblem(
     ...(errors && errors.length ? { errors } : {}),
     ...(requestId ? { requestId } : {}),
   };
+}
+
+/** Writes a problem+json answer: the one way every layer (filter, body parser, middleware) answers an error. */
+export function sendProblem(
+  response: Response,
+  code: ErrorCode,
+  detail: string,
+  extra: {
+    errors?: FieldError[];
+    requestId?: string;
+    headers?: Record<string, string>;
+    [key: string]: unknown;
+  } = {},
+): void {
+  const { headers, ...rest } = extra;
+  const problem = buildProblem(code, detail, rest);
+  for (const [name, value] of Object.entries(headers ?? {})) response.setHeader(name, value);
+  response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }

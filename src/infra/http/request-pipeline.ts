@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import express, { NextFunction, Request, Response } from 'express';
-import { buildProblem, PROBLEM_CONTENT_TYPE } from '../../common/errors/problem';
+import { sendProblem } from '../../common/errors/problem';
 import { mapError } from '../../common/errors/problem.filter';
 import { requestIdFrom, runWithRequestContext } from '../../common/request-context/request-context';
 
@@ -21,9 +21,8 @@ export function installRequestPipeline(app: INestApplication, bodyLimit: string)
     parseJson(req, res, (error?: unknown) => {
       if (!error) return next();
       const mapped = mapError(error);
-      const problem = buildProblem(mapped.code, mapped.detail, { requestId: req.id });
       // The unread rest of an oversized body is discarded, not parsed.
-      res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+      sendProblem(res, mapped.code, mapped.detail, { requestId: req.id });
     });
   });
 
