@@ -1,7 +1,6 @@
 import { checkJobHandlers } from '../../src/infra/queue/job-handler';
 import { JOB_OPTIONS, JOB_QUEUE, JobName } from '../../src/infra/queue/queue.constants';
 import { deadlineDelay, deadlineJobId } from '../../src/infra/scheduler/deadline-job';
-import { decodeCursor, encodeCursor } from '../../src/modules/notifications/notifications.cursor';
 
 describe('deadline jobs', () => {
   const dueAt = new Date('2027-03-01T02:00:00.000Z');
@@ -44,16 +43,5 @@ describe('job tables', () => {
       `job "${JobName.RunDeadline}" has 2 @JobHandler methods`,
     ]);
     expect(checkJobHandlers([...all, 'nope' as JobName])).toEqual(['@JobHandler for unknown job "nope"']);
-  });
-});
-
-describe('notification cursor', () => {
-  it('round-trips and rejects anything else as VALIDATION_FAILED', () => {
-    const id = '0b6c7c7e-8a4f-4e0e-9d55-3f7b1c2a9e10';
-    const cursor = encodeCursor('2027-01-01T00:00:00.123456Z', id);
-    expect(decodeCursor(cursor)).toEqual({ createdAt: '2027-01-01T00:00:00.123456Z', id });
-    for (const bad of ['', 'x', Buffer.from('["nope","x"]').toString('base64url')]) {
-      expect(() => decodeCursor(bad)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-    }
   });
 });

@@ -1,23 +1,27 @@
+import { decodeCursor, DEFAULT_LIMIT, encodeCursor, Page } from '../../common/pagination/pagination';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { DomainError } from '../../common/errors/domain-error';
 import { DeliveredEvent } from '../../infra/events/domain-event-handler';
 import { Clock } from '../../infra/clock/clock';
-import { decodeCursor, encodeCursor } from './notifications.cursor';
 import { NotificationRule } from './notification-rules';
 import { NotificationRow, NotificationsRepository } from './notifications.repository';
 
-export const DEFAULT_PAGE_SIZE = 20;
-
-export interface NotificationPage {
-  items: NotificationRow[];
-  nextCursor: string | null;
-}
+export type NotificationPage = Page<NotificationRow>;
 
 function userIdOf(principal: Principal): string {
   if (principal.kind !== 'user') throw new DomainError('FORBIDDEN', 'Notifications belong to users');
   return principal.userId;
+}
+
+/** The keyset position of a cursor: created_at (microseconds kept, as text) and id. */
+function afterPosition(cursor: string): { createdAt: string; id: string } {
+  const [createdAt, id] = decodeCursor(cursor, 2);
+  if (typeof createdAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(createdAt))) {
+    throw DomainError.validation([{ field: 'cursor', message: 'cursor is not valid' }]);
+  }
+  return { createdAt, id };
 }
 
 @Injectable()
@@ -31,15 +35,15 @@ export class NotificationsService {
     principal: Principal,
     query: { limit?: number; cursor?: string; unread?: boolean },
   ): Promise<NotificationPage> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const limit = query.limit ?? DEFAULT_LIMIT;
     const rows = await this.repository.findPageOfUser(userIdOf(principal), {
       limit: limit + 1,
       unreadOnly: query.unread === true,
-      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+      after: query.cursor ? afterPosition(query.cursor) : undefined,
     });
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit ? encodeCursor(last.position, last.id) : null };
+    return { items, nextCursor: rows.length > limit ? encodeCursor([last.position, last.id]) : null };
   }
 
   /** Only the caller's own: another user's notification is NOT_FOUND, as if it did not exist. */
