@@ -11,6 +11,7 @@ import type { DueDeadline } from '../../src/infra/scheduler/deadline-handler';
 import { deadlineJobId, DeadlineSpec } from '../../src/infra/scheduler/deadline-job';
 import { DeadlineDispatcher } from '../../src/infra/scheduler/deadline.dispatcher';
 import { DeadlineScheduler } from '../../src/infra/scheduler/deadline.scheduler';
+import { DeadlineReconciler, SWEEP_GRACE_MS } from '../../src/infra/scheduler/deadline.reconciler';
 import { createTestEnvironment, deleteRedisPrefix, TestEnvironment } from '../support/test-app';
 import { TestClock } from '../support/test-clock';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
@@ -223,5 +224,24 @@ describe('deadline scheduler', () => {
     }
     expect(await stateOf(deadlineJobId(far))).toBe('delayed');
     expect((await row(far.entityId)).status).toBe('pending');
+  });
+
+  it('recreates, within a running worker, the missing job of an overdue deadline (and only that)', async () => {
+    const lost = spec(new Date(clock.now().getTime() - 10 * MINUTE));
+    const notYetLate = spec(new Date(clock.now().getTime() - SWEEP_GRACE_MS / 2));
+    for (const d of [lost, notYetLate]) {
+      await db.query(
+        `INSERT INTO deadlines (entity_type, entity_id, kind, due_at, status, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'pending', 1, $5, $5)`,
+        [d.entityType, d.entityId, d.kind, d.dueAt, clock.now()],
+      );
+    }
+    const reconciler = workers[0].get(DeadlineReconciler);
+    expect(await reconciler.sweepOverdue()).toBe(1);
+    await waitFor(async () => (await row(lost.entityId)).status === 'done', { what: 'swept deadline' });
+    expect(await runs(lost.entityId)).toBe(1);
+    expect(await stateOf(deadlineJobId(notYetLate))).toBeUndefined();
+    // The job exists now (completed): a second sweep adds nothing.
+    expect(await reconciler.sweepOverdue()).toBe(0);
   });
 });
