@@ -51,10 +51,14 @@ export class AuditAndOutbox1763700000000 implements MigrationInterface {
         "occurred_at" TIMESTAMP WITH TIME ZONE NOT NULL,
         "request_id" text,
         "published_at" TIMESTAMP WITH TIME ZONE,
+        "delivered_at" TIMESTAMP WITH TIME ZONE,
         CONSTRAINT "pk_outbox_events" PRIMARY KEY ("id")
       )`);
     await queryRunner.query(
       `CREATE INDEX "ix_outbox_events_unpublished" ON "outbox_events" ("occurred_at") WHERE published_at IS NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "ix_outbox_events_undelivered" ON "outbox_events" ("published_at") WHERE published_at IS NOT NULL AND delivered_at IS NULL`,
     );
   }
 

@@ -179,6 +179,31 @@ describe('outbox relay and event dispatch', () => {
     expect(await notifications(eventId)).toBe(1);
   });
 
+  it('re-sends, once, a relayed event whose job Redis lost before it was handled', async () => {
+    await stopWorkers();
+    const organizationId = await insertOrganization(db);
+    const userId = await insertUser(db, organizationId);
+    const eventId = await publish(userId, organizationId);
+    // Relayed ten minutes ago, then Redis lost its data: stamped published, never delivered, no job.
+    await db.query(`UPDATE outbox_events SET published_at = $2 WHERE id = $1`, [
+      eventId,
+      new Date(clock.now().getTime() - 10 * 60_000),
+    ]);
+    await startWorkers(1);
+    expect(await jobState(eventId)).toBeUndefined();
+
+    expect(await workers[0].get(OutboxRelay).sweepUndelivered()).toBe(1);
+    await waitFor(
+      async () =>
+        (await db.query(`SELECT delivered_at FROM outbox_events WHERE id = $1`, [eventId]))[0]
+          .delivered_at !== null,
+      { what: `event ${eventId} to be delivered` },
+    );
+    expect(await processed(eventId)).toBe(1);
+    expect(await notifications(eventId)).toBe(1);
+    expect(await workers[0].get(OutboxRelay).sweepUndelivered()).toBe(0);
+  });
+
   it('leaves the events unpublished when they cannot be enqueued (Redis down), for a later pass', async () => {
     await stopWorkers();
     const organizationId = await insertOrganization(db);

@@ -86,6 +86,13 @@ export class EventDispatcher implements OnModuleInit {
         errors.push(error);
       }
     }
+    if (!errors.length) {
+      await this.dataSource.query(
+        `UPDATE outbox_events SET delivered_at = $2 WHERE id = $1 AND delivered_at IS NULL`,
+        [event.id, this.clock.now()],
+      );
+      return;
+    }
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) {
       if (errors.every((e) => e instanceof UnrecoverableError))

@@ -3,10 +3,14 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * A domain event written in the same transaction as the change that caused it. The relay moves
- * unpublished rows to BullMQ (job id = event id) and stamps `publishedAt`.
+ * unpublished rows to BullMQ (job id = event id) and stamps `publishedAt`; the dispatcher stamps
+ * `deliveredAt` once every handler has run.
  */
 @Entity('outbox_events')
 @Index('ix_outbox_events_unpublished', ['occurredAt'], { where: 'published_at IS NULL' })
+@Index('ix_outbox_events_undelivered', ['publishedAt'], {
+  where: 'published_at IS NOT NULL AND delivered_at IS NULL',
+})
 export class OutboxEventEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -32,4 +36,8 @@ export class OutboxEventEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   publishedAt: Date | null;
+
+  /** Set when every handler of the event has had its effect; until then the event may be re-sent. */
+  @Column({ type: 'timestamptz', nullable: true })
+  deliveredAt: Date | null;
 }

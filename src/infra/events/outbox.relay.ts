@@ -10,6 +10,10 @@ import { JobName } from '../queue/queue.constants';
 import { OUTBOX_CHANNEL } from './outbox.service';
 
 const BATCH_SIZE = 100;
+/** How often the relay looks for relayed events that were never delivered and lost their job. */
+export const UNDELIVERED_SWEEP_INTERVAL_MS = 60_000;
+/** A relayed event this long undelivered, with no job in the queue, lost its job (Redis data lost). */
+export const UNDELIVERED_GRACE_MS = 5 * 60_000;
 /** An enqueue that takes longer (Redis down: BullMQ's client waits for ever) aborts the pass. */
 const ENQUEUE_TIMEOUT_MS = 5_000;
 
@@ -34,6 +38,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private listener: Client | null = null;
   private connecting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = true;
@@ -54,6 +59,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (!this.listener) void this.listen().catch(() => undefined);
       this.wake();
     }, this.config.OUTBOX_POLL_INTERVAL_MS);
+    this.sweeper = setInterval(() => {
+      this.sweepUndelivered().catch((error: unknown) =>
+        this.logger.warn({ err: error }, `Undelivered-event sweep failed: ${(error as Error).message}`),
+      );
+    }, UNDELIVERED_SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
     this.wake();
   }
 
@@ -65,7 +76,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.sweeper) clearInterval(this.sweeper);
     this.timer = null;
+    this.sweeper = null;
     await this.connecting?.catch(() => undefined);
     await this.running;
     const listener = this.listener;
@@ -119,6 +132,29 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       ]);
       return rows.length;
     });
+  }
+
+  /**
+   * Re-enqueues relayed events that were never delivered and whose job no longer exists: Redis
+   * lost its data after the relay stamped them. An existing job (waiting, retrying, or failed for
+   * good and left for an operator) is left alone; handlers run once per event id either way.
+   */
+  async sweepUndelivered(): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - UNDELIVERED_GRACE_MS);
+    const rows: Array<{ id: string; type: string }> = await this.dataSource.query(
+      `SELECT id, type FROM outbox_events
+       WHERE published_at IS NOT NULL AND delivered_at IS NULL AND published_at <= $1
+       ORDER BY published_at LIMIT 1000`,
+      [cutoff],
+    );
+    let count = 0;
+    for (const row of rows) {
+      if (await this.jobs.getJob(JobName.DeliverDomainEvent, row.id)) continue;
+      await this.jobs.add(JobName.DeliverDomainEvent, { eventId: row.id, type: row.type }, { jobId: row.id });
+      count++;
+    }
+    if (count) this.logger.warn(`Re-enqueued ${count} relayed events whose jobs were lost`);
+    return count;
   }
 
   private listen(): Promise<void> {

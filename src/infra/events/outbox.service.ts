@@ -30,6 +30,7 @@ export class OutboxService {
       occurredAt: this.clock.now(),
       requestId: currentRequestId() ?? null,
       publishedAt: null,
+      deliveredAt: null,
     });
     await em.save(row, { reload: false });
     // Delivered at commit (and dropped on rollback): wakes the relay without waiting for its poll.
