@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { IdempotencyPruner } from './common/idempotency/idempotency.pruner';
 import { CoreModule } from './core.module';
 import { AppConfig } from './infra/config/config';
 import { EventsWorkerModule } from './infra/events/events-worker.module';
@@ -22,6 +23,7 @@ export class WorkerModule {
         NotificationsModule,
         JobWorkersModule,
       ],
+      providers: [IdempotencyPruner],
     };
   }
 }

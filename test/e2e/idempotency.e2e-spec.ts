@@ -2,7 +2,12 @@ import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { IsBoolean, IsInt, IsOptional } from 'class-validator';
 import { Public } from '../../src/common/auth/decorators';
 import { DomainError } from '../../src/common/errors/domain-error';
-import { IDEMPOTENCY_LOCK_MS, requestHash } from '../../src/common/idempotency/idempotency.service';
+import { IdempotencyPruner } from '../../src/common/idempotency/idempotency.pruner';
+import {
+  IDEMPOTENCY_LOCK_MS,
+  IDEMPOTENCY_TTL_MS,
+  requestHash,
+} from '../../src/common/idempotency/idempotency.service';
 import { Idempotent } from '../../src/common/idempotency/idempotency.interceptor';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -137,5 +142,16 @@ describe('Idempotency-Key', () => {
     await charge(undefined, { amountFen: 1 });
     await charge(undefined, { amountFen: 1 });
     expect(ledger).toEqual([1, 1]);
+  });
+
+  it('prunes expired records (the worker does it hourly), keeping live ones', async () => {
+    await charge('k-prune-live', { amountFen: 2 });
+    const pruner = new IdempotencyPruner(t.dataSource, t.clock);
+    expect(await pruner.prune()).toBe(0);
+    t.clock.advance(IDEMPOTENCY_TTL_MS + 1);
+    await charge('k-prune-new', { amountFen: 3 });
+    expect(await pruner.prune()).toBeGreaterThan(0);
+    const keys = await t.dataSource.query(`SELECT key FROM idempotency_keys ORDER BY key`);
+    expect(keys).toEqual([{ key: 'k-prune-new' }]);
   });
 });
