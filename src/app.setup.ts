@@ -44,7 +44,7 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
       'X-Request-Id',
     ],
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'docs', 'docs-json'] });
+  applyGlobalPrefix(app);
   app.useGlobalPipes(createValidationPipe());
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, {
@@ -53,6 +53,11 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
     useGlobalPrefix: false,
   });
   return app;
+}
+
+/** `/api/v1` for every route but health and the API docs. */
+export function applyGlobalPrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'docs', 'docs-json'] });
 }
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
