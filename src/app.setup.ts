@@ -17,6 +17,8 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
     disable(key: string): void;
   };
   http.disable('x-powered-by');
+  // ETags are ours alone: a resource's version (`"3"`), for If-Match. Express's body hashes would mislead.
+  http.set('etag', false);
   if (config.TRUST_PROXY) http.set('trust proxy', true);
   installRequestPipeline(app, config.BODY_LIMIT);
   app.use(

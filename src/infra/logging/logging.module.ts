@@ -37,6 +37,7 @@ import { currentRequestId } from '../../common/request-context/request-context';
               method: req.method,
               url: req.url,
             }),
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
         },
       }),
