@@ -1,0 +1,64 @@
+import { ConfigError, parseConfig } from './config.schema';
+
+const valid = {
+  DATABASE_URL: 'postgres://app@db:5432/jiebang',
+  REDIS_URL: 'redis://cache:6379',
+  JWT_ACCESS_SECRET: 'k'.repeat(32),
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration schema', () => {
+  it('applies the documented defaults', () => {
+    const config = parseConfig(valid);
+    expect(config).toMatchObject({ PORT: 3000, BODY_LIMIT: '1mb', CORS_ORIGINS: [], MIGRATE_ON_START: true });
+  });
+
+  it('names every bad variable, with what is wrong', () => {
+    const problems = problemsOf({
+      ...valid,
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      JWT_ACCESS_SECRET: 'short',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT: /),
+        'DATABASE_URL: must be a postgres:// URL',
+        'JWT_ACCESS_SECRET: must be at least 32 characters',
+      ]),
+    );
+    expect(problems).toHaveLength(3);
+  });
+
+  it('says a missing required variable is required, and treats empty as missing', () => {
+    expect(problemsOf({ ...valid, REDIS_URL: '' })).toEqual(['REDIS_URL: is required']);
+  });
+
+  it('refuses a pool too small to migrate at start-up, and an admin without a password', () => {
+    expect(problemsOf({ ...valid, DATABASE_POOL_MAX: '1' })).toEqual([
+      'DATABASE_POOL_MAX: must be at least 2',
+    ]);
+    expect(problemsOf({ ...valid, ADMIN_EMAIL: 'admin@example.cn' })).toEqual([
+      'ADMIN_PASSWORD: is required when ADMIN_EMAIL is set',
+    ]);
+  });
+
+  it('parses lists and booleans', () => {
+    const config = parseConfig({
+      ...valid,
+      CORS_ORIGINS: 'https://a.gov.cn, https://b.gov.cn',
+      TRUST_PROXY: 'true',
+    });
+    expect(config.CORS_ORIGINS).toEqual(['https://a.gov.cn', 'https://b.gov.cn']);
+    expect(config.TRUST_PROXY).toBe(true);
+  });
+});
