@@ -93,7 +93,11 @@ describe('GET /audit-events', () => {
       .set(admin.headers);
     expect(byActor.status).toBe(200);
     expect(byActor.body.items).toEqual([
-      expect.objectContaining({ actorId: issuer.userId, action: 'auth.registered', objectType: expect.any(String) }),
+      expect.objectContaining({
+        actorId: issuer.userId,
+        action: 'auth.registered',
+        objectType: expect.any(String),
+      }),
     ]);
   });
 
