@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { withTimeout } from '../../common/timeout';
 import { Clock } from '../clock/clock';
 import { InjectConfig } from '../config/config';
 import type { AppConfig } from '../config/config';
@@ -16,14 +17,6 @@ export const UNDELIVERED_SWEEP_INTERVAL_MS = 60_000;
 export const UNDELIVERED_GRACE_MS = 5 * 60_000;
 /** An enqueue that takes longer (Redis down: BullMQ's client waits for ever) aborts the pass. */
 const ENQUEUE_TIMEOUT_MS = 5_000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Moves committed outbox events to the events queue (worker process only). Woken by

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { withTimeout } from '../../common/timeout';
 import { Clock } from '../clock/clock';
 import { JobQueue } from '../queue/job-queue.service';
 import { JobName } from '../queue/queue.constants';
@@ -9,20 +10,6 @@ import { afterCommit, installAfterCommitHooks } from './transaction-hooks';
 
 /** An enqueue after commit gives up after this long (Redis down); the reconciler catches up later. */
 const ENQUEUE_TIMEOUT_MS = 3_000;
-
-async function bounded<T>(promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('Redis did not answer in time')), ENQUEUE_TIMEOUT_MS);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 interface Row {
   due_at: Date;
@@ -69,8 +56,13 @@ export class DeadlineScheduler implements OnModuleInit {
     const replaced =
       previous && previous.status === 'pending' ? { ...deadline, dueAt: previous.due_at } : undefined;
     afterCommit(em, async () => {
-      if (replaced) await bounded(this.jobs.remove(JobName.RunDeadline, deadlineJobId(replaced)));
-      await bounded(this.enqueue(deadline));
+      if (replaced)
+        await withTimeout(
+          this.jobs.remove(JobName.RunDeadline, deadlineJobId(replaced)),
+          ENQUEUE_TIMEOUT_MS,
+          'Removing a replaced deadline job',
+        );
+      await withTimeout(this.enqueue(deadline), ENQUEUE_TIMEOUT_MS, 'Enqueueing a deadline job');
     });
   }
 
@@ -85,7 +77,11 @@ export class DeadlineScheduler implements OnModuleInit {
     if (!rows.length) return;
     const jobId = deadlineJobId({ entityType, entityId, kind, dueAt: rows[0].due_at });
     afterCommit(em, async () => {
-      await bounded(this.jobs.remove(JobName.RunDeadline, jobId));
+      await withTimeout(
+        this.jobs.remove(JobName.RunDeadline, jobId),
+        ENQUEUE_TIMEOUT_MS,
+        'Removing a cancelled deadline job',
+      );
     });
   }
 
