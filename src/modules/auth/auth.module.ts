@@ -10,7 +10,6 @@ import { UsersModule } from '../users/users.module';
 import { AuthController, MeController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginLockout } from './login-lockout';
-import { RefreshTokensRepository } from './refresh-tokens.repository';
 
 /** Sign-in, tokens and the passport strategies the global AuthGuard (src/common/auth) runs. */
 @Module({
@@ -28,7 +27,7 @@ import { RefreshTokensRepository } from './refresh-tokens.repository';
     UsersModule,
   ],
   controllers: [AuthController, MeController],
-  providers: [AuthService, RefreshTokensRepository, LoginLockout, JwtStrategy, ApiKeyStrategy],
+  providers: [AuthService, LoginLockout, JwtStrategy, ApiKeyStrategy],
   exports: [AuthService],
 })
 export class AuthModule {}

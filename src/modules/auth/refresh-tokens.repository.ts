@@ -42,4 +42,15 @@ export class RefreshTokensRepository {
       .execute();
     return result.affected ?? 0;
   }
+
+  /** Revokes every live refresh token of the user (disable, forced sign-out). */
+  async revokeAllOfUser(em: EntityManager, userId: string, now: Date): Promise<number> {
+    const result = await em
+      .createQueryBuilder()
+      .update(RefreshTokenEntity)
+      .set({ revokedAt: now })
+      .where('user_id = :userId AND revoked_at IS NULL', { userId })
+      .execute();
+    return result.affected ?? 0;
+  }
 }

@@ -1,3 +1,4 @@
+import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
 import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConfig } from '../../infra/config/config';
 import type { AppConfig } from '../../infra/config/config';
@@ -9,8 +10,9 @@ import { UsersService } from './users.service';
 @Module({
   imports: [OrganizationsModule],
   controllers: [UsersController],
-  providers: [UsersService, UsersRepository],
-  exports: [UsersService, UsersRepository],
+  // Refresh tokens are the auth module's; provided here so disabling a user can revoke them.
+  providers: [UsersService, UsersRepository, RefreshTokensRepository],
+  exports: [UsersService, UsersRepository, RefreshTokensRepository],
 })
 export class UsersModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('Users');

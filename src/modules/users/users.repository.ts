@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
-import { RefreshTokenEntity } from '../auth/entities/refresh-token.entity';
 import { UserEntity } from './entities/user.entity';
 
 export function normalizeEmail(email: string): string {
@@ -31,17 +30,6 @@ export class UsersRepository {
       .where(`u.roles @> ARRAY['admin']::text[]`)
       .orderBy('u.created_at', 'ASC')
       .getOne();
-  }
-
-  /** Revokes every live refresh token of the user (disable, forced sign-out). */
-  async revokeRefreshTokens(em: EntityManager, userId: string, now: Date): Promise<number> {
-    const result = await em
-      .createQueryBuilder()
-      .update(RefreshTokenEntity)
-      .set({ revokedAt: now })
-      .where('user_id = :userId AND revoked_at IS NULL', { userId })
-      .execute();
-    return result.affected ?? 0;
   }
 
   listNewestFirst(query: PageQueryDto & { organizationId?: string }): Promise<Page<UserEntity>> {

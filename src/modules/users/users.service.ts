@@ -1,3 +1,4 @@
+import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../../common/audit/audit.service';
@@ -56,6 +57,7 @@ export class UsersService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
+    private readonly refreshTokens: RefreshTokensRepository,
     private readonly organizations: OrganizationsRepository,
     private readonly organizationsService: OrganizationsService,
     private readonly audit: AuditService,
@@ -141,7 +143,7 @@ export class UsersService {
       if (rolesChanged || (enabledChanged && !current.enabled)) current.tokenVersion += 1;
       current.updatedAt = now;
       await em.save(current);
-      if (enabledChanged && !current.enabled) await this.users.revokeRefreshTokens(em, id, now);
+      if (enabledChanged && !current.enabled) await this.refreshTokens.revokeAllOfUser(em, id, now);
 
       const after = snapshot(current);
       const record = (action: string) =>
