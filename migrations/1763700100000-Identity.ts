@@ -44,6 +44,7 @@ export class Identity1763700100000 implements MigrationInterface {
         "enabled" boolean NOT NULL DEFAULT true,
         "token_version" integer NOT NULL DEFAULT 0,
         "locale" text NOT NULL DEFAULT 'zh-CN',
+        "version" integer NOT NULL DEFAULT 1,
         "created_at" TIMESTAMP WITH TIME ZONE NOT NULL,
         "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL,
         CONSTRAINT "pk_users" PRIMARY KEY ("id")

@@ -117,6 +117,35 @@ describe('users', () => {
     expect(login.body.code).toBe('INVALID_CREDENTIALS');
   });
 
+  it('serves the version as ETag and refuses a stale If-Match with 409, changing nothing', async () => {
+    const actor = await registerOrg(t, { role: 'applicant' });
+    const first = await t.http
+      .patch(`/api/v1/users/${actor.userId}`)
+      .set(admin.headers)
+      .set('If-Match', '"1"')
+      .send({ displayName: 'First rename' });
+    expect(first.status).toBe(200);
+    expect(first.headers.etag).toBe('"2"');
+    expect(first.body.version).toBe(2);
+
+    // A second admin still holding version 1 tries to disable the user.
+    const stale = await t.http
+      .patch(`/api/v1/users/${actor.userId}`)
+      .set(admin.headers)
+      .set('If-Match', '"1"')
+      .send({ enabled: false });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toMatchObject({ code: 'VERSION_MISMATCH', currentVersion: 2 });
+    expect((await t.http.get('/api/v1/me').set(actor.headers)).status).toBe(200);
+
+    const malformed = await t.http
+      .patch(`/api/v1/users/${actor.userId}`)
+      .set(admin.headers)
+      .set('If-Match', 'version-two')
+      .send({ displayName: 'x' });
+    expect(malformed.status).toBe(400);
+  });
+
   it('refuses an admin disabling or demoting themself', async () => {
     const res = await t.http
       .patch(`/api/v1/users/${admin.userId}`)

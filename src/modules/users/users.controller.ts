@@ -1,4 +1,6 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -37,8 +39,14 @@ export class UsersController {
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid body or unknown organization', type: ProblemDto })
   @ApiConflictResponse({ description: 'Email already registered', type: ProblemDto })
-  create(@Auth() auth: Principal, @Body() dto: CreateUserDto): Promise<UserResponseDto> {
-    return this.users.create(auth, dto);
+  async create(
+    @Auth() auth: Principal,
+    @Body() dto: CreateUserDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<UserResponseDto> {
+    const user = await this.users.create(auth, dto);
+    setEtag(res, user.version);
+    return user;
   }
 
   @Patch(':id')
@@ -46,15 +54,21 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid body', type: ProblemDto })
   @ApiNotFoundResponse({ description: 'No such user', type: ProblemDto })
+  @ApiIfMatch()
+  @ApiConflictResponse({ description: 'VERSION_MISMATCH: stale If-Match version', type: ProblemDto })
   @ApiUnprocessableEntityResponse({
     description: 'An admin cannot disable or demote themself',
     type: ProblemDto,
   })
-  update(
+  async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @Body() dto: UpdateUserDto,
+    @IfMatch() expectedVersion: number | undefined,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<UserResponseDto> {
-    return this.users.update(auth, id, dto);
+    const user = await this.users.update(auth, id, dto, expectedVersion);
+    setEtag(res, user.version);
+    return user;
   }
 }

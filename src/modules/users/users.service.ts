@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../../common/audit/audit.service';
 import { hashPassword } from '../../common/auth/passwords';
 import { Principal, Role } from '../../common/auth/principal';
+import { assertVersion } from '../../common/concurrency/etag';
 import { DomainError } from '../../common/errors/domain-error';
 import { JsonObject } from '../../common/json';
 import { mapPage, Page } from '../../common/pagination/pagination';
@@ -122,10 +123,16 @@ export class UsersService {
    * user's token_version, so access tokens issued before stop working at once; a disable also
    * revokes every refresh token.
    */
-  async update(actor: Principal, id: string, dto: UpdateUserDto): Promise<UserResponseDto> {
+  async update(
+    actor: Principal,
+    id: string,
+    dto: UpdateUserDto,
+    expectedVersion: number | undefined,
+  ): Promise<UserResponseDto> {
     const user = await this.dataSource.transaction(async (em) => {
       const current = await this.users.findByIdForUpdate(em, id);
       if (!current) throw DomainError.notFound('User');
+      assertVersion(current.version, expectedVersion);
       const self = actor.kind === 'user' && actor.userId === id;
       if (self && (dto.enabled === false || (dto.roles && !dto.roles.includes('admin')))) {
         throw new DomainError('BUSINESS_RULE_VIOLATION', 'An admin cannot disable or demote themself');
@@ -141,6 +148,7 @@ export class UsersService {
       if (enabledChanged) current.enabled = dto.enabled as boolean;
       if (nameChanged) current.displayName = (dto.displayName as string).trim();
       if (rolesChanged || (enabledChanged && !current.enabled)) current.tokenVersion += 1;
+      current.version += 1;
       current.updatedAt = now;
       await em.save(current);
       if (enabledChanged && !current.enabled) await this.refreshTokens.revokeAllOfUser(em, id, now);
@@ -180,6 +188,7 @@ export class UsersService {
         existing.roles = [...new Set<Role>([...existing.roles, 'admin'])];
         existing.enabled = true;
         existing.tokenVersion += 1;
+        existing.version += 1;
         existing.updatedAt = this.clock.now();
         await em.save(existing);
         await this.audit.record(em, {

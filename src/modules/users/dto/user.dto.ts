@@ -99,6 +99,7 @@ export class UserResponseDto {
   @ApiProperty({ enum: USER_ROLES, isArray: true }) roles: Role[];
   @ApiProperty() enabled: boolean;
   @ApiProperty() locale: string;
+  @ApiProperty({ description: 'Also served as the ETag; send it back in If-Match' }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -112,6 +113,7 @@ export function toUserResponse(user: UserEntity): UserResponseDto {
     roles: user.roles,
     enabled: user.enabled,
     locale: user.locale,
+    version: user.version,
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
   };

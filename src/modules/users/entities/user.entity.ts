@@ -41,6 +41,10 @@ export class UserEntity {
   @Column({ type: 'text', default: 'zh-CN' })
   locale: string;
 
+  /** Optimistic concurrency: served as the ETag, checked against If-Match on PATCH. */
+  @Column({ type: 'integer', default: 1 })
+  version: number;
+
   @Column({ type: 'timestamptz' })
   createdAt: Date;
 
