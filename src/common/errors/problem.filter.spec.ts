@@ -1,5 +1,4 @@
 import { NotFoundException, PayloadTooLargeException } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from './domain-error';
 import { mapError } from './problem.filter';
@@ -20,7 +19,6 @@ describe('mapError', () => {
   it.each([
     [new NotFoundException(), 'NOT_FOUND'],
     [new PayloadTooLargeException(), 'PAYLOAD_TOO_LARGE'],
-    [new ThrottlerException(), 'RATE_LIMITED'],
     [{ type: 'entity.parse.failed', status: 400, message: 'Unexpected end' }, 'MALFORMED_JSON'],
     [{ type: 'entity.too.large', status: 413, message: 'too large' }, 'PAYLOAD_TOO_LARGE'],
     [{ type: 'charset.unsupported', status: 415, message: 'bad charset' }, 'UNSUPPORTED_MEDIA_TYPE'],

@@ -1,5 +1,4 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { currentRequestId } from '../request-context/request-context';
@@ -54,9 +53,6 @@ export function mapError(error: unknown): Mapped {
       headers: error.options.headers,
       extra: error.options.extra,
     };
-  }
-  if (error instanceof ThrottlerException) {
-    return { code: 'RATE_LIMITED', detail: 'Too many requests; slow down and retry later' };
   }
   if (isBodyParserError(error)) {
     if (error.type === 'entity.too.large')
