@@ -26,6 +26,15 @@ describe('mapError', () => {
     [pgError('23505'), 'ALREADY_EXISTS'],
     [pgError('40001'), 'CONFLICT'],
     [pgError('57014'), 'SERVICE_UNAVAILABLE'],
+    [
+      Object.assign(new Error('Reached the max retries'), { name: 'MaxRetriesPerRequestError' }),
+      'SERVICE_UNAVAILABLE',
+    ],
+    [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      'SERVICE_UNAVAILABLE',
+    ],
+    [pgError('ECONNRESET'), 'SERVICE_UNAVAILABLE'],
   ])('maps %p to %s', (error, code) => {
     expect(mapError(error).code).toBe(code);
   });

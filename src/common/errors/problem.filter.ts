@@ -43,6 +43,22 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   );
 }
 
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
+
+/** PostgreSQL or Redis out of reach: the caller should retry later, so 503, not an opaque 500. */
+function isDependencyUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const cause = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
+  const { name, code, message } = cause as { name?: string; code?: string; message?: string };
+  return (
+    name === 'MaxRetriesPerRequestError' ||
+    (code !== undefined && CONNECTION_ERROR_CODES.has(code)) ||
+    message === 'Connection is closed.' ||
+    message === 'Connection terminated unexpectedly' ||
+    (message?.startsWith('timeout exceeded when trying to connect') ?? false)
+  );
+}
+
 /** Maps anything thrown to a code; unknown errors become an opaque INTERNAL_ERROR. */
 export function mapError(error: unknown): Mapped {
   if (error instanceof DomainError) {
@@ -77,6 +93,13 @@ export function mapError(error: unknown): Mapped {
       return { code: 'CONFLICT', detail: 'A concurrent change conflicted with this request; retry it' };
     if (pgCode === '57014')
       return { code: 'SERVICE_UNAVAILABLE', detail: 'The database took too long; retry later' };
+  }
+  if (isDependencyUnavailable(error)) {
+    return {
+      code: 'SERVICE_UNAVAILABLE',
+      detail: 'A service this request needs is unavailable; retry later',
+      headers: { 'Retry-After': '5' },
+    };
   }
   return { code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred' };
 }

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { JOB_OPTIONS, JOB_QUEUE, JobName, JobPayloads, QueueName } from './queue.constants';
 
@@ -17,12 +17,22 @@ export interface EnqueueOptions {
 @Injectable()
 export class JobQueue {
   private readonly queues: Record<QueueName, Queue>;
+  private readonly logger = new Logger(JobQueue.name);
+  private lastErrorLoggedAt = 0;
 
   constructor(
     @InjectQueue(QueueName.Events) events: Queue,
     @InjectQueue(QueueName.Deadlines) deadlines: Queue,
   ) {
     this.queues = { [QueueName.Events]: events, [QueueName.Deadlines]: deadlines };
+    // Without a listener BullMQ prints connection errors to stderr; log them, at most one a minute.
+    for (const queue of Object.values(this.queues)) {
+      queue.on('error', (error) => {
+        if (Date.now() - this.lastErrorLoggedAt < 60_000) return;
+        this.lastErrorLoggedAt = Date.now();
+        this.logger.warn({ err: error }, `Queue ${queue.name}: Redis error: ${error.message}`);
+      });
+    }
   }
 
   queue(name: QueueName): Queue {

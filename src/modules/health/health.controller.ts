@@ -1,11 +1,6 @@
+import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../common/auth/decorators';
 import { DomainError } from '../../common/errors/domain-error';
@@ -15,7 +10,8 @@ import { RedisHealthIndicator } from './redis.health';
 
 /** Probes for orchestrators and load balancers; outside the /api/v1 prefix and public. */
 @ApiTags('health')
-@ApiTooManyRequestsResponse({ description: 'Rate limited', type: ProblemDto })
+// Probes are never rate limited: liveness must not depend on Redis, and orchestrators probe often.
+@SkipThrottle()
 @Public()
 @Controller('health')
 export class HealthController {
