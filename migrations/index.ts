@@ -3,6 +3,9 @@ import { AuditAndOutbox1763700000000 } from './1763700000000-AuditAndOutbox';
 import { Identity1763700100000 } from './1763700100000-Identity';
 import { EventsAndJobs1763700200000 } from './1763700200000-EventsAndJobs';
 import { Idempotency1763700300000 } from './1763700300000-Idempotency';
+import { TaxonomyAndPrograms1763700400000 } from './1763700400000-TaxonomyAndPrograms';
+import { Attachments1763700500000 } from './1763700500000-Attachments';
+import { Challenges1763700600000 } from './1763700600000-Challenges';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -11,4 +14,7 @@ export const migrations: MixedList<Function> = [
   Identity1763700100000,
   EventsAndJobs1763700200000,
   Idempotency1763700300000,
+  TaxonomyAndPrograms1763700400000,
+  Attachments1763700500000,
+  Challenges1763700600000,
 ];

@@ -10,12 +10,16 @@ import { AppConfig } from './infra/config/config';
 import { QueueModule } from './infra/queue/queue.module';
 import { SchedulerModule } from './infra/scheduler/scheduler.module';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
+import { AttachmentsModule } from './modules/attachments/attachments.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { ChallengesModule } from './modules/challenges/challenges.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
+import { ProgramsModule } from './modules/programs/programs.module';
 import { QueueDashboardModule } from './modules/queue-dashboard/queue-dashboard.module';
+import { TaxonomyModule } from './modules/taxonomy/taxonomy.module';
 import { UsersModule } from './modules/users/users.module';
 
 /**
@@ -41,6 +45,10 @@ export class ApiModule {
         NotificationsModule,
         AuditModule,
         QueueDashboardModule,
+        TaxonomyModule,
+        ProgramsModule,
+        AttachmentsModule,
+        ChallengesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
