@@ -6,6 +6,7 @@ import { EventsWorkerModule } from './infra/events/events-worker.module';
 import { JobWorkersModule } from './infra/queue/job-workers';
 import { QueueModule } from './infra/queue/queue.module';
 import { SchedulerModule, SchedulerWorkerModule } from './infra/scheduler/scheduler.module';
+import { ChallengesModule } from './modules/challenges/challenges.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 
 /** The worker process: BullMQ processors, the outbox relay and the deadline handlers; no HTTP. */
@@ -21,6 +22,7 @@ export class WorkerModule {
         EventsWorkerModule,
         SchedulerWorkerModule,
         NotificationsModule,
+        ChallengesModule,
         JobWorkersModule,
       ],
       providers: [IdempotencyPruner],

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { INestApplication, Type } from '@nestjs/common';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import Redis from 'ioredis';
@@ -45,6 +46,7 @@ export async function createTestEnvironment(
     MIGRATE_ON_START: options.empty ? 'true' : 'false',
     OUTBOX_POLL_INTERVAL_MS: '100',
     SHUTDOWN_GRACE_MS: '2000',
+    STORAGE_DIR: `${tmpdir()}/jiebang-files-${suffix}`,
     ...options.env,
   };
   return {

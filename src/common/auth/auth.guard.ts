@@ -2,7 +2,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import { DomainError } from '../errors/domain-error';
-import { AUTH_OPTIONS, AuthenticatedOptions, IS_PUBLIC } from './decorators';
+import { AUTH_OPTIONS, AuthenticatedOptions, IS_PUBLIC, OPTIONAL_AUTH } from './decorators';
 import { hasRole, Principal } from './principal';
 import { API_KEY_STRATEGY } from './strategies/api-key.strategy';
 import { JWT_STRATEGY } from './strategies/jwt.strategy';
@@ -11,6 +11,8 @@ import { JWT_STRATEGY } from './strategies/jwt.strategy';
  * The global guard, deny by default: `@Public()` routes pass; every other route needs a bearer
  * access token or an X-Api-Key (401 UNAUTHENTICATED otherwise); then `@Authenticated({ roles })`
  * is enforced (403 FORBIDDEN), and an API key may only call routes marked `apiKey: true`.
+ * `@OptionalAuth()` routes are public, but credentials sent are checked (401 when bad) so that the
+ * handler can show more to the issuer or an admin.
  */
 @Injectable()
 export class AuthGuard extends PassportAuthGuard([JWT_STRATEGY, API_KEY_STRATEGY]) {
@@ -20,6 +22,13 @@ export class AuthGuard extends PassportAuthGuard([JWT_STRATEGY, API_KEY_STRATEGY
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH, targets)) {
+      const { headers } = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>();
+      if (headers.authorization !== undefined || headers['x-api-key'] !== undefined) {
+        await super.canActivate(context);
+      }
+      return true;
+    }
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     await super.canActivate(context);

@@ -5,6 +5,7 @@ import { Principal, Role } from './principal';
 
 export const IS_PUBLIC = 'auth:public';
 export const AUTH_OPTIONS = 'auth:options';
+export const OPTIONAL_AUTH = 'auth:optional';
 
 export interface AuthenticatedOptions {
   /** Any of these roles may call; omitted means any authenticated caller. */
@@ -15,6 +16,21 @@ export interface AuthenticatedOptions {
 
 /** Opts a route out of the global deny-by-default guard. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * A public route that also accepts credentials: anonymous callers pass; a bearer token or API key,
+ * when sent, must be valid (401 otherwise) and is available as `@Auth() auth: Principal | undefined`.
+ * For reads that show more to the owner or an admin (a draft list, a reject reason).
+ */
+export function OptionalAuth(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(OPTIONAL_AUTH, true),
+    ApiSecurity({}),
+    ApiBearerAuth('bearer'),
+    ApiSecurity('apiKey'),
+    ApiUnauthorizedResponse({ description: 'Credentials were sent and are not valid', type: ProblemDto }),
+  );
+}
 
 /**
  * The one decorator for protected routes: role metadata for the global guard plus the OpenAPI

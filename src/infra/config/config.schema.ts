@@ -11,6 +11,33 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/** A comma-separated list of media types (`type/subtype`), lower-cased. */
+const mediaTypes = list.pipe(
+  z
+    .array(
+      z
+        .string()
+        .regex(
+          /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/,
+          'must be a comma-separated list of media types like application/pdf',
+        )
+        .transform((type) => type.toLowerCase()),
+    )
+    .min(1, 'must name at least one media type'),
+);
+
+/** What attachments may be unless ATTACHMENT_ALLOWED_TYPES says otherwise (docs/adr/0017). */
+export const DEFAULT_ATTACHMENT_TYPES = [
+  'application/pdf',
+  'image/png',
+  'image/jpeg',
+  'application/zip',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'text/plain',
+];
+
 /**
  * Every environment variable the service reads, validated once at boot.
  * `.env.example` documents each of them; keep the two in step.
@@ -56,6 +83,16 @@ export const envSchema = z.object({
 
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+
+  // Attachment content, content-addressed by SHA-256 (docs/adr/0017); back it up with the database.
+  STORAGE_DIR: z.string().min(1).default('./.data/files'),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 * 1024 ** 3)
+    .default(20 * 1024 * 1024),
+  ATTACHMENT_ALLOWED_TYPES: mediaTypes.default(DEFAULT_ATTACHMENT_TYPES),
 
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),

@@ -35,6 +35,41 @@ export const enabledUsersOfOrganization =
     return rows.map((r) => r.id);
   };
 
+/** Every enabled user with the role (admins are told of lists waiting for vetting). */
+export const enabledUsersWithRole =
+  (role: string): Recipients =>
+  async (_event, em) => {
+    const rows: Array<{ id: string }> = await em.query(
+      `SELECT id FROM users WHERE enabled AND $1 = ANY(roles) ORDER BY id`,
+      [role],
+    );
+    return rows.map((r) => r.id);
+  };
+
+/** The people following the list `data[key]`: its watchers and those who made its undertaking. */
+export const followersOfChallenge =
+  (key: string): Recipients =>
+  async (event, em) => {
+    const rows: Array<{ user_id: string }> = await em.query(
+      `SELECT w.user_id FROM challenge_watchers w JOIN users u ON u.id = w.user_id
+       WHERE w.challenge_id = $1 AND u.enabled
+       UNION
+       SELECT n.user_id FROM challenge_ndas n JOIN users u ON u.id = n.user_id
+       WHERE n.challenge_id = $1 AND u.enabled`,
+      [text(event.data, key)],
+    );
+    return rows.map((r) => r.user_id);
+  };
+
+/** Everyone any of the recipient lists names, once. */
+export const anyOf =
+  (...lists: Recipients[]): Recipients =>
+  async (event, em) => {
+    const ids = new Set<string>();
+    for (const list of lists) for (const id of await list(event, em)) ids.add(id);
+    return [...ids];
+  };
+
 const ROLE_NAMES: Record<string, string> = {
   admin: '平台管理员',
   issuer: '发榜单位',
@@ -49,6 +84,11 @@ function roleList(value: JsonValue | undefined): string {
 }
 
 const fixed = (s: string) => () => s;
+
+/** 「title」 of a challenge event. */
+const listTitle = (e: DeliveredEvent) => `「${text(e.data, 'title')}」`;
+const issuerOrg = enabledUsersOfOrganization('issuerOrganizationId');
+const followers = followersOfChallenge('challengeId');
 
 /**
  * Which events notify whom, and what they say. A new rule is one entry; the handler subscribes
@@ -66,6 +106,55 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
     recipients: userIn('userId'),
     title: fixed('账号角色已变更'),
     body: (e) => `您的账号角色已变更为：${roleList(e.data.roles)}`,
+  },
+  {
+    event: 'challenge.submitted',
+    recipients: enabledUsersWithRole('admin'),
+    title: fixed('新榜单待审核'),
+    body: (e) => `榜单${listTitle(e)}已提交，等待审核`,
+  },
+  {
+    event: 'challenge.published',
+    recipients: issuerOrg,
+    title: fixed('榜单审核通过并已发布'),
+    body: (e) => `榜单${listTitle(e)}已审核通过并发布，编号 ${text(e.data, 'code')}`,
+  },
+  {
+    event: 'challenge.rejected',
+    recipients: issuerOrg,
+    title: fixed('榜单审核未通过'),
+    body: (e) => `榜单${listTitle(e)}被退回修改，原因：${text(e.data, 'reason')}`,
+  },
+  {
+    event: 'challenge.opened',
+    recipients: anyOf(issuerOrg, followers),
+    title: fixed('榜单已开放揭榜'),
+    body: (e) => `榜单${listTitle(e)}已开始接受揭榜申报`,
+  },
+  {
+    event: 'challenge.closed',
+    recipients: anyOf(issuerOrg, followers),
+    title: fixed('榜单揭榜已截止'),
+    body: (e) => `榜单${listTitle(e)}的揭榜申报已截止`,
+  },
+  {
+    event: 'challenge.amended',
+    recipients: anyOf(issuerOrg, followers),
+    title: fixed('榜单发布变更'),
+    body: (e) =>
+      `榜单${listTitle(e)}发布了第 ${Number(e.data.amendmentNumber)} 号变更：${text(e.data, 'reason')}`,
+  },
+  {
+    event: 'challenge.withdrawn',
+    recipients: anyOf(issuerOrg, followers),
+    title: fixed('榜单已撤回'),
+    body: (e) => `榜单${listTitle(e)}已由发榜单位撤回`,
+  },
+  {
+    event: 'challenge.cancelled',
+    recipients: anyOf(issuerOrg, followers),
+    title: fixed('榜单已取消'),
+    body: (e) => `榜单${listTitle(e)}已被取消，原因：${text(e.data, 'reason')}`,
   },
 ];
 

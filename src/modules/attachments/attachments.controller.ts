@@ -1,0 +1,93 @@
+import {
+  Controller,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiProduces,
+  ApiTags,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, Authenticated } from '../../common/auth/decorators';
+import type { Principal } from '../../common/auth/principal';
+import { ProblemDto } from '../../common/errors/problem';
+import type { UploadedAttachmentFile } from './attachment-upload';
+import { AttachmentsService } from './attachments.service';
+import { AttachmentResponseDto, UploadAttachmentDto } from './dto/attachment.dto';
+import { FILE_FIELD } from './upload-rules';
+
+const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
+
+@ApiTags('attachments')
+@Controller('attachments')
+export class AttachmentsController {
+  constructor(private readonly attachments: AttachmentsService) {}
+
+  @Post()
+  @Authenticated({ roles: ['issuer', 'applicant', 'admin'] })
+  // Multer's options (storage engine, limits) come from MulterModule in AttachmentsModule.
+  @UseInterceptors(FileInterceptor(FILE_FIELD))
+  @ApiOperation({
+    summary: 'Upload a file for your organization (multipart/form-data, field `file`)',
+    description:
+      'Streamed to content-addressed storage. Refer to it by id from challenges and bids; ' +
+      'only your organization and admins can read it.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: UploadAttachmentDto })
+  @ApiCreatedResponse({ type: AttachmentResponseDto })
+  @ApiBadRequestResponse({
+    description: 'No `file` part, an empty file, or a malformed form',
+    type: ProblemDto,
+  })
+  @ApiPayloadTooLargeResponse({ description: 'Larger than ATTACHMENT_MAX_BYTES', type: ProblemDto })
+  @ApiUnsupportedMediaTypeResponse({
+    description: 'Type not on the allow-list, or the content contradicts the declared type',
+    type: ProblemDto,
+  })
+  upload(
+    @Auth() auth: Principal,
+    @UploadedFile() file: UploadedAttachmentFile | undefined,
+  ): Promise<AttachmentResponseDto> {
+    return this.attachments.upload(auth, file?.upload);
+  }
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOperation({ summary: "Read an attachment's metadata (its organization, or an admin)" })
+  @ApiOkResponse({ type: AttachmentResponseDto })
+  @ApiNotFoundResponse({ description: 'No such attachment, or not yours', type: ProblemDto })
+  get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<AttachmentResponseDto> {
+    return this.attachments.get(auth, id);
+  }
+
+  @Get(':id/content')
+  @Authenticated()
+  @ApiOperation({ summary: 'Download an attachment (its organization, or an admin)' })
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({
+    description:
+      'The bytes, with the stored Content-Type and `Content-Disposition: attachment; ' +
+      "filename*=UTF-8''…` (RFC 6266)",
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiNotFoundResponse({ description: 'No such attachment, or not yours', type: ProblemDto })
+  download(@Auth() auth: Principal, @Param('id', uuid) id: string, @Res() res: Response): Promise<void> {
+    return this.attachments.download(auth, id, res);
+  }
+}

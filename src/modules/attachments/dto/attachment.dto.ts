@@ -1,0 +1,36 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { AttachmentEntity } from '../entities/attachment.entity';
+
+/** The multipart body of `POST /attachments`, for the OpenAPI document. */
+export class UploadAttachmentDto {
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description:
+      'The file. Its part must declare an allowed Content-Type (see ATTACHMENT_ALLOWED_TYPES) that ' +
+      'its leading bytes confirm; text/plain must be UTF-8 without NUL bytes. The file name (UTF-8) ' +
+      'is kept without path or control characters, at most 255 characters.',
+  })
+  file: unknown;
+}
+
+export class AttachmentResponseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: '项目申报书.pdf' }) filename: string;
+  @ApiProperty({ example: 'application/pdf' }) contentType: string;
+  @ApiProperty({ example: 482133 }) sizeBytes: number;
+  @ApiProperty({ description: 'Lower-case hex SHA-256 of the content', pattern: '^[0-9a-f]{64}$' })
+  sha256: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export function toAttachmentResponse(attachment: AttachmentEntity): AttachmentResponseDto {
+  return {
+    id: attachment.id,
+    filename: attachment.filename,
+    contentType: attachment.contentType,
+    sizeBytes: Number(attachment.sizeBytes),
+    sha256: attachment.sha256,
+    createdAt: attachment.createdAt.toISOString(),
+  };
+}
