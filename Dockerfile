@@ -16,7 +16,8 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    STORAGE_DIR=/data/files
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
@@ -24,6 +25,9 @@ RUN apt-get update \
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# Attachment content (StorageService, local disk): mount a volume here and back it up with the database.
+RUN mkdir -p /data/files && chown -R node:node /data
+VOLUME ["/data/files"]
 USER node
 EXPOSE 3000
 # tini forwards SIGTERM so the API drains connections and the worker releases its jobs.

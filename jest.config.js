@@ -2,6 +2,8 @@
 const tsJest = ['ts-jest', { diagnostics: false }];
 
 module.exports = {
+  // A global option: jest ignores testTimeout inside a project (e2e tests then had 5 s).
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -18,7 +20,6 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       setupFiles: ['<rootDir>/test/support/env.ts'],
-      testTimeout: 60000,
     },
   ],
 };

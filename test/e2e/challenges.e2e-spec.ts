@@ -417,6 +417,72 @@ describe('challenge lists', () => {
     });
   });
 
+  describe('attachments', () => {
+    const upload = async (actor: Actor, filename: string, text: string): Promise<string> => {
+      const res = await t.http
+        .post('/api/v1/attachments')
+        .set(actor.headers)
+        .attach('file', Buffer.from(text, 'utf8'), { filename, contentType: 'text/plain' });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+
+    it('serves public ones to everyone and confidential ones only under the undertaking rule', async () => {
+      const publicId = await upload(issuer, '榜单说明.txt', '公开的榜单说明');
+      const secretId = await upload(issuer, '负荷曲线.txt', '保密的负荷曲线');
+      const list = await publishChallenge(t, issuer, admin, programId, {
+        attachments: [
+          { attachmentId: publicId, visibility: 'public' },
+          { attachmentId: secretId, visibility: 'confidential' },
+        ],
+      });
+      const detail = await t.http.get(`/api/v1/challenges/${list.id}`);
+      expect(detail.body.attachments).toEqual([
+        expect.objectContaining({ attachmentId: publicId, filename: '榜单说明.txt', visibility: 'public' }),
+      ]);
+      const own = await t.http.get(`/api/v1/challenges/${list.id}`).set(issuer.headers);
+      expect(own.body.attachments.map((a: { attachmentId: string }) => a.attachmentId)).toEqual([
+        publicId,
+        secretId,
+      ]);
+
+      const file = (id: string) => `/api/v1/challenges/${list.id}/attachments/${id}`;
+      const anonymous = await t.http.get(file(publicId));
+      expect(anonymous.status).toBe(200);
+      expect(anonymous.text).toBe('公开的榜单说明');
+      expect((await t.http.get(file(secretId))).status).toBe(401);
+
+      const reader = await createUser(t, applicant.organizationId, ['applicant']);
+      const refused = await t.http.get(file(secretId)).set(reader.headers);
+      expect(refused.status).toBe(403);
+      expect(refused.body.code).toBe('NDA_REQUIRED');
+      await t.http
+        .post(`/api/v1/challenges/${list.id}/nda`)
+        .set(reader.headers)
+        .send({ accepted: true })
+        .expect(200);
+      const allowed = await t.http.get(file(secretId)).set(reader.headers);
+      expect(allowed.status).toBe(200);
+      expect(allowed.text).toBe('保密的负荷曲线');
+      const confidential = await t.http.get(`/api/v1/challenges/${list.id}/confidential`).set(reader.headers);
+      expect(confidential.body.attachments.map((a: { attachmentId: string }) => a.attachmentId)).toEqual([
+        secretId,
+      ]);
+    });
+
+    it("refuses another organization's upload", async () => {
+      const foreign = await upload(otherIssuer, '别人的.txt', '别人的文件');
+      const res = await t.http
+        .post('/api/v1/challenges')
+        .set(issuer.headers)
+        .send(
+          challengeBody(t, programId, { attachments: [{ attachmentId: foreign, visibility: 'public' }] }),
+        );
+      expect(res.status).toBe(400);
+      expect(fields(res.body)).toEqual(['attachments[0].attachmentId']);
+    });
+  });
+
   describe('the clock, not the job, decides', () => {
     it('shows a list closed and refuses amendments once closesAt passed, before the close job ran', async () => {
       const list = await publishChallenge(t, issuer, admin, programId);

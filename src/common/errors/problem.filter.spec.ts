@@ -24,6 +24,8 @@ describe('mapError', () => {
     [{ type: 'charset.unsupported', status: 415, message: 'bad charset' }, 'UNSUPPORTED_MEDIA_TYPE'],
     [pgError('22P02'), 'VALIDATION_FAILED'],
     [pgError('23505'), 'ALREADY_EXISTS'],
+    [pgError('23503'), 'VALIDATION_FAILED'],
+    [pgError('23514'), 'VALIDATION_FAILED'],
     [pgError('40001'), 'CONFLICT'],
     [pgError('57014'), 'SERVICE_UNAVAILABLE'],
     [

@@ -89,6 +89,11 @@ export function mapError(error: unknown): Mapped {
       return { code: 'VALIDATION_FAILED', detail: 'A value is not of the expected form' };
     if (pgCode === '23505')
       return { code: 'ALREADY_EXISTS', detail: 'A record with these values already exists' };
+    // Services check these first; the database constraints are the backstop under races.
+    if (pgCode === '23503')
+      return { code: 'VALIDATION_FAILED', detail: 'A value refers to a record that does not exist' };
+    if (pgCode === '23514')
+      return { code: 'VALIDATION_FAILED', detail: 'A value breaks a rule of the data (a check constraint)' };
     if (pgCode === '40001' || pgCode === '40P01' || pgCode === '55P03')
       return { code: 'CONFLICT', detail: 'A concurrent change conflicted with this request; retry it' };
     if (pgCode === '57014')

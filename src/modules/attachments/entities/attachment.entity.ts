@@ -1,21 +1,7 @@
-import {
-  Check,
-  Column,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  ValueTransformer,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintNumber } from '../../../infra/database/transformers';
 import { OrganizationEntity } from '../../organizations/entities/organization.entity';
 import { UserEntity } from '../../users/entities/user.entity';
-
-/** pg returns bigint as a string; sizes stay far below 2^53, so a number is exact. */
-const bigintAsNumber: ValueTransformer = {
-  to: (value: number | null | undefined) => value,
-  from: (value: string | null) => (value === null ? null : Number(value)),
-};
 
 /**
  * An uploaded file's metadata. The bytes live in StorageService under `storageKey`
@@ -52,7 +38,7 @@ export class AttachmentEntity {
   @Column({ type: 'text' })
   contentType: string;
 
-  @Column({ type: 'bigint', transformer: bigintAsNumber })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   sizeBytes: number;
 
   /** Lower-case hex SHA-256 of the content. */
