@@ -12,12 +12,17 @@ export class Challenges1763700600000 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
+    // The distinct lower-case character pairs of a text, pairs with whitespace left out. Linear:
+    // split into characters once and pair each with the next. (substr(value, i, 2) per position is
+    // quadratic in multibyte text: 5.6 s per INSERT or non-HOT UPDATE of a 15,000-character list,
+    // against 20 ms this way; ADR 0018.)
     await queryRunner.query(`
       CREATE FUNCTION jb_bigrams(value text) RETURNS text[]
       LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-        SELECT coalesce(array_agg(DISTINCT substr(lower(value), i, 2)), '{}')
-        FROM generate_series(1, length(value) - 1) AS i
-        WHERE substr(value, i, 2) !~ '\\s'
+        SELECT coalesce(array_agg(DISTINCT p.a || p.b), '{}')
+        FROM (SELECT string_to_array(lower(value), NULL) AS c) AS s,
+          unnest(s.c[1:cardinality(s.c) - 1], s.c[2:]) AS p(a, b)
+        WHERE p.a || p.b !~ '\\s'
       $$`);
     await queryRunner.query(
       `CREATE TYPE "public"."challenge_status" AS ENUM('draft', 'pending_review', 'published', 'open', 'closed', 'under_review', 'publicity', 'awarded', 'unsuccessful', 'withdrawn', 'cancelled')`,

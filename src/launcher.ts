@@ -15,9 +15,10 @@ import { loadOrCreateSecrets } from './infra/embedded/secrets';
  * `npm start`: the zero-configuration way to run the whole service on one machine.
  *
  * Fills in what is not configured (an embedded PostgreSQL for DATABASE_URL, a private
- * redis-server for REDIS_URL, a persisted JWT secret), migrates once, then runs the API and the
- * worker as child processes and supervises them: a signal is forwarded to both, a child that dies
- * unexpectedly stops everything with a non-zero exit, and PostgreSQL/Redis are always stopped last.
+ * redis-server for REDIS_URL, a persisted JWT secret), migrates once, loads the demo data into an
+ * empty database (SEED_DEMO), then runs the API and the worker as child processes and supervises
+ * them: a signal is forwarded to both, a child that dies unexpectedly stops everything with a
+ * non-zero exit, and PostgreSQL/Redis are always stopped last.
  */
 
 const log = (message: string): void => console.log(`[launcher] ${message}`);
@@ -90,14 +91,18 @@ async function main(): Promise<number> {
     checkStop();
 
     if (!env.JWT_ACCESS_SECRET) env.JWT_ACCESS_SECRET = secrets.jwtAccessSecret;
+    // Attachments live beside the embedded database, so DATA_DIR holds everything to back up.
+    if (!env.STORAGE_DIR) env.STORAGE_DIR = join(launcher.dataDir, 'files');
     const config = parseConfig(env);
 
     const dataSource = await new DataSource(
       dataSourceOptions({ ...config, DATABASE_POOL_MAX: 2 }),
     ).initialize();
+    let seed = false;
     try {
       const applied = await migrateWithLock(dataSource);
       log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Schema is up to date');
+      seed = launcher.SEED_DEMO && (await hasNoProgramsOrLists(dataSource));
     } finally {
       await dataSource.destroy();
     }
@@ -105,6 +110,8 @@ async function main(): Promise<number> {
 
     // Migrated once above; the children need not take the lock again.
     env.MIGRATE_ON_START = 'false';
+    const seeded = seed && (await seedDemoData(env));
+    checkStop();
     const exited = new Promise<{ name: string; code: number | null; signal: NodeJS.Signals | null }>(
       (resolve) => {
         const start = (name: string, script: string): void => {
@@ -122,7 +129,7 @@ async function main(): Promise<number> {
       },
     );
 
-    printBanner(config.PORT, config.HOST, config.ADMIN_EMAIL);
+    printBanner(config.PORT, config.HOST, config.ADMIN_EMAIL, seeded);
     const first = await exited;
     let status = 0;
     if (!stopSignal) {
@@ -148,6 +155,39 @@ async function main(): Promise<number> {
   }
 }
 
+async function hasNoProgramsOrLists(dataSource: DataSource): Promise<boolean> {
+  const [row] = await dataSource.query<Array<{ used: boolean }>>(
+    'SELECT EXISTS (SELECT 1 FROM programs) OR EXISTS (SELECT 1 FROM challenges) AS used',
+  );
+  return !row.used;
+}
+
+/**
+ * Runs the demo seed (dist/src/seed/seed-cli.js) to completion before the API starts, so the first
+ * page anyone opens already lists challenges. A failure is reported and the service starts anyway.
+ */
+async function seedDemoData(env: Record<string, string | undefined>): Promise<boolean> {
+  log('Empty database: loading the demo data (set SEED_DEMO=false to start empty)');
+  const started = Date.now();
+  const child = spawn(process.execPath, [join(__dirname, 'seed', 'seed-cli.js')], {
+    env,
+    stdio: 'inherit',
+    detached: true,
+  });
+  children.push(child);
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+    (resolve) =>
+      child.once('exit', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal })),
+  );
+  children.splice(children.indexOf(child), 1);
+  if (code === 0) {
+    log(`Demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return true;
+  }
+  if (!stopSignal) log(`Loading the demo data failed (code ${code}, signal ${signal}): starting without it`);
+  return false;
+}
+
 /** Waits for every child to exit, killing the ones that outlive the grace period; 1 if any failed. */
 async function waitForChildren(graceMs: number): Promise<number> {
   const results = await Promise.all(
@@ -166,19 +206,22 @@ async function waitForChildren(graceMs: number): Promise<number> {
   return Math.max(0, ...results);
 }
 
-function printBanner(port: number, host: string, adminEmail: string | undefined): void {
+function printBanner(port: number, host: string, adminEmail: string | undefined, seeded: boolean): void {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const base = `http://${shown}:${port}`;
   const login = adminEmail
     ? `Log in as ${adminEmail} with ADMIN_PASSWORD: POST ${base}/api/v1/auth/login`
-    : `No admin configured: set ADMIN_EMAIL and ADMIN_PASSWORD (12+ characters) and restart to create the first admin,\n` +
-      `           or register an organization: POST ${base}/api/v1/auth/register`;
+    : seeded
+      ? `Log in with a demo account printed above: POST ${base}/api/v1/auth/login`
+      : `No admin configured: set ADMIN_EMAIL and ADMIN_PASSWORD (12+ characters) and restart to create the first admin,\n` +
+        `           or register an organization: POST ${base}/api/v1/auth/register`;
   log(
     [
       'Starting the API and the worker:',
       `  API        ${base}/api/v1`,
       `  API docs   ${base}/docs   (OpenAPI JSON: ${base}/docs-json)`,
       `  Readiness  ${base}/health/ready`,
+      ...(seeded ? [`  Demo lists ${base}/api/v1/challenges`] : []),
       `  ${login}`,
       '  Stop with Ctrl-C.',
     ].join('\n'),

@@ -50,6 +50,7 @@ const redisAvailable = (() => {
     const postgresPids = pidsMatching(join(dataDir, 'postgres'));
     expect(postgresPids.length).toBeGreaterThan(0);
     expect(launcher.output()).toContain('/health/ready');
+    expect(launcher.output()).toContain('[launcher] Demo data loaded');
 
     const secrets = join(dataDir, 'secrets.json');
     expect(existsSync(secrets)).toBe(true);
@@ -63,5 +64,22 @@ const redisAvailable = (() => {
     expect({ code, output: code === 0 ? '' : launcher.output() }).toEqual({ code: 0, output: '' });
     expect(pidsMatching(join(dataDir, 'postgres'))).toEqual([]);
     await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+  }, 150_000);
+
+  it('serves the demo lists loaded on the first start, and does not load them again on a restart', async () => {
+    const port = await freePort();
+    launcher = startDist('launcher', { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
+    await waitFor200(`http://127.0.0.1:${port}/health/ready`, launcher, 90_000);
+
+    const response = await fetch(`http://127.0.0.1:${port}/api/v1/challenges?limit=50`);
+    expect(response.status).toBe(200);
+    const { items } = (await response.json()) as { items: Array<{ code: string; title: string }> };
+    expect(items).toHaveLength(10);
+    for (const item of items) expect(item.code).toMatch(/^JB-\d{4}-\d{4}$/);
+    expect(items.map((i) => i.title)).toContain('离子型稀土矿绿色高效浸取与氨氮近零排放关键技术');
+    expect(launcher.output()).not.toContain('[seed]');
+
+    await stopDist(launcher, 30_000);
+    expect(launcher.child.exitCode).toBe(0);
   }, 150_000);
 });

@@ -3,10 +3,13 @@ import { z } from 'zod';
 import { ConfigError } from './config.schema';
 
 const port = z.coerce.number().int().min(1).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /**
  * Variables only `npm start` (src/launcher.ts) reads. The launcher fills DATABASE_URL, REDIS_URL
- * and JWT_ACCESS_SECRET for the API and the worker when they are unset; everything else in
+ * JWT_ACCESS_SECRET and STORAGE_DIR for the API and the worker when they are unset; everything else in
  * `envSchema` passes through to them unchanged.
  */
 export const launcherEnvSchema = z.object({
@@ -18,10 +21,9 @@ export const launcherEnvSchema = z.object({
     .default('jiebang'),
   EMBEDDED_REDIS_PORT: port.optional(),
   REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
-  LAUNCHER_START_WORKER: z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
-    .transform((v) => v === 'true' || v === '1' || v === 'yes')
-    .default(true),
+  LAUNCHER_START_WORKER: bool.default(true),
+  // Loads the demo data (src/seed) once, when the database has no program and no list yet.
+  SEED_DEMO: bool.default(true),
 });
 
 export type LauncherConfig = z.output<typeof launcherEnvSchema> & { dataDir: string };

@@ -36,6 +36,13 @@ export interface LinkedAttachment extends AttachmentLink {
   sha256: string;
 }
 
+/** A listing's query and keyset, ready for `paginate`. */
+export interface ListingQuery {
+  qb: SelectQueryBuilder<ChallengeEntity>;
+  columns: KeysetColumn<ChallengeEntity>[];
+  direction: 'ASC' | 'DESC';
+}
+
 /** `%`, `_` and `\` are LIKE wildcards or the escape: a search term means itself. */
 export function likeContains(term: string): string {
   return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -231,6 +238,15 @@ export class ChallengesRepository {
     visibility: ChallengeVisibility,
     now: Date,
   ): Promise<Page<ChallengeEntity>> {
+    const { qb, columns, direction } = this.listQuery(query, visibility, now);
+    return paginate(qb, columns, query, direction);
+  }
+
+  /**
+   * The listing before pagination: the filtered query and its keyset. `list` pages through it;
+   * test/e2e/challenge-search.e2e-spec.ts EXPLAINs it to prove each filter and sort uses an index.
+   */
+  listQuery(query: ListChallengesQueryDto, visibility: ChallengeVisibility, now: Date): ListingQuery {
     const qb = this.dataSource.getRepository(ChallengeEntity).createQueryBuilder('c');
     this.applyVisibility(qb, visibility);
     this.applyFilters(qb, query, now);
@@ -240,7 +256,7 @@ export class ChallengesRepository {
     if (name === 'publishedAt' && visibility.scope !== 'public') {
       throw DomainError.validation([{ field: 'sort', message: 'a publishedAt sort needs scope=public' }]);
     }
-    return paginate(qb, [SORT_COLUMNS[name], ID_COLUMN], query, direction);
+    return { qb, columns: [SORT_COLUMNS[name], ID_COLUMN], direction };
   }
 
   private applyVisibility(qb: SelectQueryBuilder<ChallengeEntity>, visibility: ChallengeVisibility): void {

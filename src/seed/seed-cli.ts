@@ -1,0 +1,65 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { CoreModule } from '../core.module';
+import { AppConfig, ConfigError, parseConfig, processEnv } from '../infra/config/config';
+import { QueueModule } from '../infra/queue/queue.module';
+import { SchedulerModule } from '../infra/scheduler/scheduler.module';
+import { ChallengesModule } from '../modules/challenges/challenges.module';
+import { OrganizationsModule } from '../modules/organizations/organizations.module';
+import { ProgramsModule } from '../modules/programs/programs.module';
+import { UsersModule } from '../modules/users/users.module';
+import { seedDemo } from './seed-demo';
+
+/**
+ * What the seed needs of the API: the services that create organizations, users, programs and
+ * lists, with the queue and the deadline scheduler they enqueue into. No HTTP, no workers.
+ */
+@Module({})
+class SeedModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: SeedModule,
+      imports: [
+        CoreModule.forRoot(config),
+        QueueModule,
+        SchedulerModule,
+        OrganizationsModule,
+        UsersModule,
+        ProgramsModule,
+        ChallengesModule,
+      ],
+    };
+  }
+}
+
+/**
+ * `npm run seed:demo`: loads the demo data (src/seed/demo-data.ts) into the database of
+ * DATABASE_URL, migrating first unless MIGRATE_ON_START=false. Running it again changes nothing.
+ * `npm start` runs it by itself on an empty database (SEED_DEMO).
+ */
+async function main(): Promise<void> {
+  const env = processEnv();
+  const parsed = parseConfig(env);
+  // Errors only: the boot-time warnings of the API (e.g. "no admin user exists") do not apply here.
+  const quiet = parsed.LOG_LEVEL === 'fatal' || parsed.LOG_LEVEL === 'silent';
+  const config: AppConfig = { ...parsed, LOG_LEVEL: quiet ? parsed.LOG_LEVEL : 'error' };
+  const password = env.SEED_DEMO_PASSWORD || undefined;
+  if (password !== undefined && password.length < 12) {
+    throw new ConfigError(['SEED_DEMO_PASSWORD: must be at least 12 characters']);
+  }
+  const app = await NestFactory.createApplicationContext(SeedModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  try {
+    await seedDemo(app, { password });
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(
+    `[seed] Loading the demo data failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  process.exitCode = 1;
+});
