@@ -4,7 +4,10 @@ import { Client } from 'pg';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { paginate } from '../../src/common/pagination/pagination';
 import type { ChallengeStatus } from '../../src/modules/challenges/challenge-status';
-import { ChallengesRepository, ChallengeVisibility } from '../../src/modules/challenges/challenges.repository';
+import {
+  ChallengesRepository,
+  ChallengeVisibility,
+} from '../../src/modules/challenges/challenges.repository';
 import { ListChallengesQueryDto } from '../../src/modules/challenges/dto/list-challenges.query';
 import { ChallengeEntity } from '../../src/modules/challenges/entities/challenge.entity';
 import { createProgram, DAY } from '../support/challenges';
@@ -233,9 +236,7 @@ describe('challenge search and listing on 100,000 lists', () => {
     visibility: ChallengeVisibility = { scope: 'public' },
   ): Promise<string> {
     const dto = Object.assign(new ListChallengesQueryDto(), query);
-    const { qb, columns, direction } = t
-      .get(ChallengesRepository)
-      .listQuery(dto, visibility, t.clock.now());
+    const { qb, columns, direction } = t.get(ChallengesRepository).listQuery(dto, visibility, t.clock.now());
     let captured: [string, unknown[]] | undefined;
     jest.spyOn(qb, 'getMany').mockImplementation(async () => {
       captured = qb.getQueryAndParameters();
@@ -401,10 +402,13 @@ describe('challenge search and listing on 100,000 lists', () => {
       expect(await idsOf({ q: '超导 电缆' })).toEqual(both);
     });
 
-    it('finds a 1-character term (by a scan of the other filters)', async () => {
-      const expected = (await containing('锂')).filter((id) => filtersProgramIds.has(id));
-      expect(expected.length).toBeGreaterThan(0);
-      expect(await idsOf({ q: '锂', programId: programs.filters })).toEqual(sorted(expected));
+    it('finds a 1-character term (no index of its own: found among the other filters)', async () => {
+      const rows: Array<{ id: string }> = await t.dataSource.query(
+        `SELECT id FROM challenges WHERE program_id = $1 AND published_at IS NOT NULL AND strpos(search_text, '锂') > 0`,
+        [programs.filters],
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      expect(await idsOf({ q: '锂', programId: programs.filters })).toEqual(sorted(rows.map((r) => r.id)));
     });
 
     it('matches % and _ literally', async () => {
@@ -470,29 +474,30 @@ describe('challenge search and listing on 100,000 lists', () => {
       'createdAt',
       '-createdAt',
     ] as const;
-    it.each(allSorts)('sort %s reads its index in order, on the first page and after a cursor', async (sort) => {
-      const first = await page({ sort, limit: 20 }, null);
-      expect(first.nextCursor).not.toBeNull();
-      for (const cursor of [undefined, first.nextCursor as string]) {
-        const explained = await plan({ sort, limit: 20, cursor });
-        expect(explained).not.toMatch(/Seq Scan on challenges/);
-        expect(explained).not.toMatch(/Sort {2}\(cost/); // no sort step: the index gives the order
-      }
-    });
+    it.each(allSorts)(
+      'sort %s reads its index in order, on the first page and after a cursor',
+      async (sort) => {
+        const first = await page({ sort, limit: 20 }, null);
+        expect(first.nextCursor).not.toBeNull();
+        for (const cursor of [undefined, first.nextCursor as string]) {
+          const explained = await plan({ sort, limit: 20, cursor });
+          expect(explained).not.toMatch(/Seq Scan on challenges/);
+          expect(explained).not.toMatch(/Sort {2}\(cost/); // no sort step: the index gives the order
+        }
+      },
+    );
 
-    it.each([
-      ['all', { scope: 'all' }],
-      ['organization', { scope: 'organization', organizationId: '' }],
-    ] as const)('scope %s (createdAt, closesAt) reads an index', async (_name, visibility) => {
-      const v: ChallengeVisibility =
-        visibility.scope === 'organization'
-          ? { scope: 'organization', organizationId: issuer.organizationId }
-          : visibility;
-      for (const sort of ['-createdAt', 'closesAt'] as const) {
-        const explained = await plan({ sort, limit: 20 }, v);
-        expect(explained).not.toMatch(/Seq Scan on challenges/);
-      }
-    });
+    it.each(['all', 'organization'] as const)(
+      'scope %s, by createdAt or closesAt, reads an index',
+      async (scope) => {
+        const visibility: ChallengeVisibility =
+          scope === 'all' ? { scope } : { scope, organizationId: issuer.organizationId };
+        for (const sort of ['-createdAt', 'closesAt'] as const) {
+          const explained = await plan({ sort, limit: 20 }, visibility);
+          expect(explained).not.toMatch(/Seq Scan on challenges/);
+        }
+      },
+    );
   });
 
   describe('keyset pages under concurrent inserts', () => {
@@ -622,7 +627,6 @@ describe('challenge search and listing on 100,000 lists', () => {
         [programs.filters],
       );
       expect(truth.length).toBeGreaterThan(300);
-      for (const r of truth) filtersProgramIds.add(r.id);
     });
 
     const expectIds = async (query: Record<string, string | number>, predicate: (r: Truth) => boolean) => {
@@ -634,7 +638,15 @@ describe('challenge search and listing on 100,000 lists', () => {
 
     it('region: a province matches its cities and districts, a city its districts', async () => {
       const regions = new Set(truth.map((r) => r.region_code));
-      expect([...regions].sort()).toEqual(['110000', '360100', '360102', '360200', '360400', '361000', '440300']);
+      expect([...regions].sort()).toEqual([
+        '110000',
+        '360100',
+        '360102',
+        '360200',
+        '360400',
+        '361000',
+        '440300',
+      ]);
       await expectIds({ region: '360000' }, (r) => r.region_code.startsWith('36'));
       await expectIds({ region: '360100' }, (r) => ['360100', '360102'].includes(r.region_code));
       await expectIds({ region: '360102' }, (r) => r.region_code === '360102');
@@ -669,14 +681,13 @@ describe('challenge search and listing on 100,000 lists', () => {
         for (const status of ['open', 'closed', 'published', 'awarded'] as const) {
           await expectIds({ status }, (r) => byClock(r, moment) === status);
         }
-        await expectIds({ status: 'open,published' }, (r) => ['open', 'published'].includes(byClock(r, moment)));
+        await expectIds({ status: 'open,published' }, (r) =>
+          ['open', 'published'].includes(byClock(r, moment)),
+        );
         const listed = await collect({ programId: programs.filters });
         const byId = new Map(truth.map((r) => [r.id, r]));
         expect(listed.filter((s) => s.status !== byClock(byId.get(s.id) as Truth, moment))).toEqual([]);
       }
     });
   });
-
-  /** Ids of the filters program's public lists (for the 1-character search). */
-  const filtersProgramIds = new Set<string>();
 });

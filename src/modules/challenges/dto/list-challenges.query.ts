@@ -47,7 +47,7 @@ export class ListChallengesQueryDto extends PageQueryDto {
   scope?: ChallengeScope;
 
   @ApiPropertyOptional({
-    description: 'One status or several, comma-separated (open,published). Statuses are by the clock.',
+    description: `One status or several, comma-separated (open,published), of: ${CHALLENGE_STATUSES.join(', ')}. Statuses are by the clock: published lists are open from opensAt and closed from closesAt.`,
     example: 'open',
     type: String,
   })
