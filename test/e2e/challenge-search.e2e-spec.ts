@@ -373,6 +373,20 @@ describe('challenge search and listing on 100,000 lists', () => {
       expect(ctype).toMatch(/utf-?8/i);
     });
 
+    it('indexes distinct lower-case character pairs, none across whitespace (jb_bigrams)', async () => {
+      const cases: Array<[string, string[]]> = [
+        ['', []],
+        ['超', []],
+        ['超导', ['超导']],
+        ['Ab c超导超导', ['ab', 'c超', '导超', '超导']],
+        ['高温\n超导 带材', ['带材', '超导', '高温']],
+      ];
+      for (const [text, pairs] of cases) {
+        const [{ bigrams }] = await t.dataSource.query(`SELECT jb_bigrams($1) AS bigrams`, [text]);
+        expect([...(bigrams as string[])].sort()).toEqual([...pairs].sort());
+      }
+    });
+
     it('finds 高温超导 in titles, summaries and indicator names of published lists, page by page', async () => {
       const expected = sorted([
         planted.titleOpen,
@@ -462,6 +476,13 @@ describe('challenge search and listing on 100,000 lists', () => {
       const q = query.programId === '' ? { ...query, programId: programs.paging } : query;
       const explained = await plan({ ...q, sort, limit: 20 });
       expect(explained).not.toMatch(/Seq Scan on challenges/);
+    });
+
+    it('bounds the closes_at index for open and published lists, closing soonest first', async () => {
+      // Both close in the future; said outside the OR of the two statuses, the planner starts the
+      // index at now instead of skipping every closed list.
+      const explained = await plan({ status: ['open', 'published'], sort: 'closesAt', limit: 20 });
+      expect(explained).toMatch(/Index Cond: \(closes_at > /);
     });
 
     const allSorts = [

