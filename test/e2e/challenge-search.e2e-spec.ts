@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { paginate } from '../../src/common/pagination/pagination';
@@ -8,7 +7,10 @@ import {
   ChallengesRepository,
   ChallengeVisibility,
 } from '../../src/modules/challenges/challenges.repository';
-import { ListChallengesQueryDto } from '../../src/modules/challenges/dto/list-challenges.query';
+import {
+  CHALLENGE_SORTS,
+  ListChallengesQueryDto,
+} from '../../src/modules/challenges/dto/list-challenges.query';
 import { ChallengeEntity } from '../../src/modules/challenges/entities/challenge.entity';
 import { createProgram, DAY } from '../support/challenges';
 import { Actor, createAdmin, registerOrg } from '../support/factories';
@@ -485,17 +487,7 @@ describe('challenge search and listing on 100,000 lists', () => {
       expect(explained).toMatch(/Index Cond: \(closes_at > /);
     });
 
-    const allSorts = [
-      'publishedAt',
-      '-publishedAt',
-      'closesAt',
-      '-closesAt',
-      'totalFen',
-      '-totalFen',
-      'createdAt',
-      '-createdAt',
-    ] as const;
-    it.each(allSorts)(
+    it.each(CHALLENGE_SORTS)(
       'sort %s reads its index in order, on the first page and after a cursor',
       async (sort) => {
         const first = await page({ sort, limit: 20 }, null);
@@ -570,6 +562,8 @@ describe('challenge search and listing on 100,000 lists', () => {
         const inserted: Array<{ kind: 'ahead' | 'behind' | 'middle'; id: string; committedAt: number }> = [];
         let stop = false;
         let batches = 0;
+        /** Resolved by the inserter after each batch: the walk waits on it, not on a timer. */
+        const signal: { batchDone?: () => void } = {};
         const inserter = (async () => {
           for (let k = 0; !stop; k++) {
             const ids = await insert(
@@ -584,6 +578,7 @@ describe('challenge search and listing on 100,000 lists', () => {
               { kind: 'middle', id: ids[2], committedAt },
             );
             batches++;
+            signal.batchDone?.();
           }
         })();
 
@@ -592,7 +587,7 @@ describe('challenge search and listing on 100,000 lists', () => {
           while (result.nextCursor) {
             // At least one batch lands between any two pages.
             const wanted = batches + 1;
-            while (batches < wanted) await sleep(1);
+            while (batches < wanted) await new Promise<void>((resolve) => (signal.batchDone = resolve));
             lastAskedAt = performance.now();
             result = await page(query, result.nextCursor);
             seen.push(...result.items);

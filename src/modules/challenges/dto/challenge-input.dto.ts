@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -136,89 +136,6 @@ export class ChallengeAttachmentInputDto {
   visibility: AttachmentVisibility;
 }
 
-/** The fields an amendment may change after publication (money, program and taxonomy are fixed then). */
-export class AmendableFieldsDto {
-  @ApiPropertyOptional({ example: '高温超导带材低成本制备关键技术', maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  title?: string;
-
-  @ApiPropertyOptional({ description: '需求背景', maxLength: 20000 })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(20000)
-  background?: string;
-
-  @ApiPropertyOptional({ description: 'What everyone sees', maxLength: 5000 })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(5000)
-  publicSummary?: string;
-
-  @ApiPropertyOptional({
-    description: 'The real specifications; shown only after the non-disclosure undertaking',
-    maxLength: 50000,
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(50000)
-  confidentialDetails?: string;
-
-  @ApiPropertyOptional({ type: [IndicatorInputDto], description: 'Replaces the whole list of indicators' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1, { message: 'indicators must have at least one indicator' })
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => IndicatorInputDto)
-  indicators?: IndicatorInputDto[];
-
-  @ApiPropertyOptional({ type: [ExpectedOutcomeDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => ExpectedOutcomeDto)
-  expectedOutcomes?: ExpectedOutcomeDto[];
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 120 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(120)
-  durationMonths?: number;
-
-  @ApiPropertyOptional({ example: '2027-03-01T09:00:00+08:00', description: 'When bidding opens' })
-  @IsOptional()
-  @IsString()
-  @Matches(ISO_INSTANT, { message: instantMessage('opensAt') })
-  opensAt?: string;
-
-  @ApiPropertyOptional({ example: '2027-04-30T17:00:00+08:00', description: 'When bidding closes' })
-  @IsOptional()
-  @IsString()
-  @Matches(ISO_INSTANT, { message: instantMessage('closesAt') })
-  closesAt?: string;
-
-  @ApiPropertyOptional({ type: EligibilityDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => EligibilityDto)
-  eligibility?: EligibilityDto;
-
-  @ApiPropertyOptional({ type: [ChallengeAttachmentInputDto], description: 'Replaces the whole list' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => ChallengeAttachmentInputDto)
-  attachments?: ChallengeAttachmentInputDto[];
-}
-
 export class CreateChallengeDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
@@ -346,6 +263,23 @@ export class CreateChallengeDto {
 
 /** A draft's edit: any field of the draft; lists (indicators, attachments, outcomes) are replaced whole. */
 export class UpdateChallengeDto extends PartialType(CreateChallengeDto) {}
+
+/** The fields an amendment may change after publication (money, program and taxonomy are fixed then). */
+export class AmendableFieldsDto extends PartialType(
+  PickType(CreateChallengeDto, [
+    'title',
+    'background',
+    'publicSummary',
+    'confidentialDetails',
+    'indicators',
+    'expectedOutcomes',
+    'durationMonths',
+    'opensAt',
+    'closesAt',
+    'eligibility',
+    'attachments',
+  ] as const),
+) {}
 
 export class AmendChallengeDto {
   @ApiProperty({ description: 'Why (shown in the public amendment history)', maxLength: 2000 })
