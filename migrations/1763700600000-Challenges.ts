@@ -12,6 +12,15 @@ export class Challenges1763700600000 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
+    // Under a non-UTF-8 ctype pg_trgm makes no trigrams of Chinese and search silently finds
+    // nothing: refuse to migrate such a database rather than ship a broken search (operations.md).
+    await queryRunner.query(`
+      DO $$ BEGIN
+        IF cardinality(show_trgm('高温超导')) = 0 THEN
+          RAISE EXCEPTION 'Database % has ctype %: Chinese search needs a UTF-8 ctype (CREATE DATABASE … ENCODING ''UTF8'' LC_CTYPE ''C.UTF-8'' TEMPLATE template0)',
+            current_database(), (SELECT datctype FROM pg_database WHERE datname = current_database());
+        END IF;
+      END $$`);
     // The distinct lower-case character pairs of a text, pairs with whitespace left out. Linear:
     // split into characters once and pair each with the next. (substr(value, i, 2) per position is
     // quadratic in multibyte text: 5.6 s per INSERT or non-HOT UPDATE of a 15,000-character list,

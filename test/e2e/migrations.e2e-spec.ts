@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/infra/database/data-source.options';
+import { migrateWithLock } from '../../src/infra/database/migrate';
+import { databaseUrl, dropDatabase, withAdmin } from '../support/databases';
 import { DistProcess, freePort, startDist, stopDist, waitFor200 } from '../support/dist-process';
 import { createTestEnvironment, TestEnvironment } from '../support/test-app';
 
@@ -77,6 +79,32 @@ describe('migrations', () => {
       for (const port of ports) {
         const response = await fetch(`http://127.0.0.1:${port}/health/live`);
         expect(response.status).toBe(200);
+      }
+    });
+  });
+
+  describe('a database whose ctype is not UTF-8', () => {
+    const name = `jiebang_t_${process.pid}_ctype_c`;
+
+    afterAll(() => withAdmin((client) => dropDatabase(client, name)));
+
+    it('is refused: Chinese search would silently find nothing there', async () => {
+      await withAdmin((client) =>
+        client.query(
+          `CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`,
+        ),
+      );
+      const dataSource = await new DataSource(
+        dataSourceOptions({
+          DATABASE_URL: databaseUrl(name),
+          DATABASE_POOL_MAX: 2,
+          DATABASE_STATEMENT_TIMEOUT_MS: 60_000,
+        }),
+      ).initialize();
+      try {
+        await expect(migrateWithLock(dataSource)).rejects.toThrow(/Chinese search needs a UTF-8 ctype/);
+      } finally {
+        await dataSource.destroy();
       }
     });
   });
