@@ -259,6 +259,33 @@ describe('challenge lists', () => {
     });
   });
 
+  it('lists drafts only to their organization (scope=mine) and admins (scope=all), never publicly', async () => {
+    const draft = await draftChallenge(t, issuer, programId, { title: '只给本单位看的草稿' });
+    const ids = (res: { body: { items: Array<{ id: string }> } }) => res.body.items.map((i) => i.id);
+    const listing = (query: Record<string, string>, headers: Record<string, string> = {}) =>
+      t.http
+        .get('/api/v1/challenges')
+        .query({ limit: 100, ...query })
+        .set(headers);
+
+    expect(ids(await listing({}))).not.toContain(draft.id);
+    expect(ids(await listing({}, issuer.headers))).not.toContain(draft.id);
+    const mine = await listing({ scope: 'mine' }, issuer.headers);
+    expect(mine.status).toBe(200);
+    expect(ids(mine)).toContain(draft.id);
+    expect(ids(await listing({ scope: 'mine' }, otherIssuer.headers))).not.toContain(draft.id);
+    expect(ids(await listing({ scope: 'all' }, admin.headers))).toContain(draft.id);
+
+    expect((await listing({ scope: 'mine' })).status).toBe(401);
+    expect((await listing({ scope: 'all' }, issuer.headers)).status).toBe(403);
+    expect((await listing({ scope: 'mine', sort: '-publishedAt' }, issuer.headers)).status).toBe(400);
+    expect((await listing({}, { Authorization: 'Bearer not-a-token' })).status).toBe(401);
+    // Nobody outside can follow it either.
+    expect((await t.http.put(`/api/v1/challenges/${draft.id}/watch`).set(applicant.headers)).status).toBe(
+      404,
+    );
+  });
+
   it('hands out 50 distinct consecutive codes to 50 concurrent approvals', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 50; i++) {
