@@ -6,6 +6,7 @@ import { Idempotency1763700300000 } from './1763700300000-Idempotency';
 import { TaxonomyAndPrograms1763700400000 } from './1763700400000-TaxonomyAndPrograms';
 import { Attachments1763700500000 } from './1763700500000-Attachments';
 import { Challenges1763700600000 } from './1763700600000-Challenges';
+import { TeamsAndApplications1763700700000 } from './1763700700000-TeamsAndApplications';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -17,4 +18,5 @@ export const migrations: MixedList<Function> = [
   TaxonomyAndPrograms1763700400000,
   Attachments1763700500000,
   Challenges1763700600000,
+  TeamsAndApplications1763700700000,
 ];

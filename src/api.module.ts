@@ -10,6 +10,7 @@ import { AppConfig } from './infra/config/config';
 import { QueueModule } from './infra/queue/queue.module';
 import { SchedulerModule } from './infra/scheduler/scheduler.module';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
+import { ApplicationsModule } from './modules/applications/applications.module';
 import { AttachmentsModule } from './modules/attachments/attachments.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { ChallengesModule } from './modules/challenges/challenges.module';
@@ -20,6 +21,7 @@ import { OrganizationsModule } from './modules/organizations/organizations.modul
 import { ProgramsModule } from './modules/programs/programs.module';
 import { QueueDashboardModule } from './modules/queue-dashboard/queue-dashboard.module';
 import { TaxonomyModule } from './modules/taxonomy/taxonomy.module';
+import { TeamsModule } from './modules/teams/teams.module';
 import { UsersModule } from './modules/users/users.module';
 
 /**
@@ -49,6 +51,8 @@ export class ApiModule {
         ProgramsModule,
         AttachmentsModule,
         ChallengesModule,
+        TeamsModule,
+        ApplicationsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -47,6 +47,8 @@ export interface ChallengeDetailParts {
   indicators: ChallengeIndicatorEntity[];
   attachments: LinkedAttachment[];
   amendmentCount: number;
+  /** Known once the list has closed; null before (nobody learns the count while bidding is open). */
+  submittedBidCount: number | null;
   /** The issuer organization and admins see the reject reason and confidential attachments' metadata. */
   privileged: boolean;
 }
@@ -74,6 +76,7 @@ export function toChallengeResponse(
       .map((a) => toAttachmentResponse(c.id, a)),
     statusReason: parts.privileged || c.status === 'cancelled' ? c.statusReason : null,
     amendmentCount: parts.amendmentCount,
+    submittedBidCount: parts.submittedBidCount,
     submittedAt: c.submittedAt,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,

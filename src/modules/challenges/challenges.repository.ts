@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { KeysetColumn, Page, paginate } from '../../common/pagination/pagination';
+import { SUBMITTED_STATUSES } from '../applications/application-status';
 import { ChallengeStatus } from './challenge-status';
 import { ListChallengesQueryDto } from './dto/list-challenges.query';
 import { ChallengeAmendmentEntity } from './entities/challenge-amendment.entity';
@@ -84,6 +85,23 @@ export class ChallengesRepository {
   /** The row locked FOR UPDATE until the transaction ends: every state change goes through it. */
   findByIdForUpdate(em: EntityManager, id: string): Promise<ChallengeEntity | null> {
     return em.findOne(ChallengeEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * The row locked FOR SHARE: bids take it while they submit, so an amendment or the close job
+   * (FOR UPDATE) waits for submissions in flight, and they for it.
+   */
+  findByIdForShare(em: EntityManager, id: string): Promise<ChallengeEntity | null> {
+    return em.findOne(ChallengeEntity, { where: { id }, lock: { mode: 'pessimistic_read' } });
+  }
+
+  /** Bids submitted and not withdrawn: the public count once the list has closed. */
+  async submittedBidCount(challengeId: string): Promise<number> {
+    const [row] = await this.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM applications WHERE challenge_id = $1 AND status = ANY($2::application_status[])`,
+      [challengeId, SUBMITTED_STATUSES],
+    );
+    return row.n;
   }
 
   indicators(

@@ -167,11 +167,14 @@ export class ChallengesService {
   async get(actor: Principal | undefined, id: string): Promise<ChallengeResponseDto> {
     const challenge = await this.challenges.findById(id);
     if (!challenge || !canSee(actor, challenge)) throw DomainError.notFound('Challenge');
-    const [indicators, attachments, amendmentCount, names] = await Promise.all([
+    const now = this.clock.now();
+    const closed = challenge.publishedAt !== null && now >= challenge.closesAt;
+    const [indicators, attachments, amendmentCount, names, submittedBidCount] = await Promise.all([
       this.challenges.indicators(id),
       this.challenges.attachments(id),
       this.challenges.amendmentCount(id),
       this.challenges.organizationNames([challenge.issuerOrganizationId]),
+      closed ? this.challenges.submittedBidCount(id) : null,
     ]);
     return toChallengeResponse(
       challenge,
@@ -180,9 +183,10 @@ export class ChallengesService {
         indicators,
         attachments,
         amendmentCount,
+        submittedBidCount,
         privileged: isPrivileged(actor, challenge),
       },
-      this.clock.now(),
+      now,
     );
   }
 

@@ -46,7 +46,10 @@ export const enabledUsersWithRole =
     return rows.map((r) => r.id);
   };
 
-/** The people following the list `data[key]`: its watchers and those who made its undertaking. */
+/**
+ * The people following the list `data[key]`: its watchers, those who made its undertaking, and the
+ * members of every organization with a bid on it (draft or submitted, not withdrawn).
+ */
 export const followersOfChallenge =
   (key: string): Recipients =>
   async (event, em) => {
@@ -55,7 +58,10 @@ export const followersOfChallenge =
        WHERE w.challenge_id = $1 AND u.enabled
        UNION
        SELECT n.user_id FROM challenge_ndas n JOIN users u ON u.id = n.user_id
-       WHERE n.challenge_id = $1 AND u.enabled`,
+       WHERE n.challenge_id = $1 AND u.enabled
+       UNION
+       SELECT u.id FROM applications a JOIN users u ON u.organization_id = a.lead_organization_id
+       WHERE a.challenge_id = $1 AND a.status <> 'withdrawn' AND u.enabled`,
       [text(event.data, key)],
     );
     return rows.map((r) => r.user_id);
@@ -106,6 +112,32 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
     recipients: userIn('userId'),
     title: fixed('账号角色已变更'),
     body: (e) => `您的账号角色已变更为：${roleList(e.data.roles)}`,
+  },
+  {
+    event: 'application.submitted',
+    recipients: issuerOrg,
+    title: fixed('收到新的揭榜申请'),
+    body: (e) => `榜单「${text(e.data, 'challengeTitle')}」收到一份揭榜申请`,
+  },
+  {
+    event: 'application.withdrawn',
+    recipients: issuerOrg,
+    title: fixed('揭榜申请已撤回'),
+    body: (e) => `榜单「${text(e.data, 'challengeTitle')}」的一份揭榜申请已撤回`,
+  },
+  {
+    event: 'application.formal_checked',
+    recipients: enabledUsersOfOrganization('leadOrganizationId'),
+    title: fixed('揭榜申请形式审查结果'),
+    body: (e) => {
+      const list = `「${text(e.data, 'challengeTitle')}」`;
+      const outcome = text(e.data, 'outcome');
+      if (outcome === 'eligible') return `您对榜单${list}的揭榜申请已通过形式审查`;
+      const reason = typeof e.data.reason === 'string' ? e.data.reason : '';
+      return outcome === 'returned'
+        ? `您对榜单${list}的揭榜申请被退回修改（请在截止前重新提交），原因：${reason}`
+        : `您对榜单${list}的揭榜申请未通过形式审查，原因：${reason}`;
+    },
   },
   {
     event: 'challenge.submitted',

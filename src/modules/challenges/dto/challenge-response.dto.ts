@@ -175,6 +175,14 @@ export class ChallengeResponseDto extends ChallengeSummaryDto {
   @ApiProperty({ description: 'How many amendments were published (GET …/amendments)' })
   amendmentCount: number;
 
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description:
+      'How many bids were submitted (and not withdrawn): null until closesAt has passed, so nobody learns it while bidding is open',
+  })
+  submittedBidCount: number | null;
+
   @ApiProperty({ nullable: true, type: Date, format: 'date-time' })
   submittedAt: Date | null;
 

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TeamsController } from './teams.controller';
+import { TeamsRepository } from './teams.repository';
+import { TeamsService } from './teams.service';
+
+/**
+ * Teams (揭榜团队): lead organization, leader, consortium and members. The bids module imports it
+ * for `TeamsService.lockForBid`; a team used by an active bid is refused edits (ADR 0020).
+ */
+@Module({
+  controllers: [TeamsController],
+  providers: [TeamsService, TeamsRepository],
+  exports: [TeamsService, TeamsRepository],
+})
+export class TeamsModule {}
