@@ -14,7 +14,6 @@ import {
   auditRows,
   bearer,
   createAdmin,
-  createUser,
   login,
   outboxEvents,
   registerOrg,
