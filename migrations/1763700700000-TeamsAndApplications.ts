@@ -4,7 +4,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Teams (lead organization, consortium, leader, members), bids (applications) with their indicator
  * commitments, milestones and attachments, and integrity records (科研诚信) that the formal check
  * shows. A deferred constraint trigger refuses, at COMMIT, a submission committed at or after the
- * list's closes_at by the database clock (ADR 20).
+ * list's closes_at by the database clock (ADR 21).
  */
 export class TeamsAndApplications1763700700000 implements MigrationInterface {
   name = 'TeamsAndApplications1763700700000';

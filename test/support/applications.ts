@@ -1,3 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import type { Principal } from '../../src/common/auth/principal';
+import { ApplicationsService } from '../../src/modules/applications/applications.service';
+import { CreateApplicationDto } from '../../src/modules/applications/dto/application-input.dto';
+import { CreateTeamDto } from '../../src/modules/teams/dto/team-input.dto';
+import { TeamsService } from '../../src/modules/teams/teams.service';
 import { Actor, createUser } from './factories';
 import { TestApp } from './test-app';
 
@@ -107,4 +113,71 @@ export async function submittedBid(
   const res = await t.http.post(`/api/v1/applications/${draft.id}/submit`).set(applicant.headers);
   if (res.status !== 200) throw new Error(`submit: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
+}
+
+export interface PledgedDraft {
+  id: string;
+  teamId: string;
+  leaderUserId: string;
+  /** The bid's version after the pledge. */
+  version: number;
+}
+
+/**
+ * `count` complete draft bids on `list`, each by its own team with its own leader (so the leader
+ * limit never bites) and pledged by that leader: for tests that need many bids at once. Fast:
+ * the leaders are inserted by SQL with a copy of the applicant's password hash (no hashing, no
+ * sign-in; they act only through the services here), then the teams, bids and pledges go through
+ * TeamsService.create, ApplicationsService.create and ApplicationsService.pledge, `concurrency`
+ * at a time, as the controllers would call them.
+ */
+export async function pledgedDrafts(
+  t: TestApp,
+  applicant: Actor,
+  list: Listed,
+  count: number,
+  options: { concurrency?: number; label?: string } = {},
+): Promise<PledgedDraft[]> {
+  const label = options.label ?? randomBytes(4).toString('hex');
+  const leaders = await t.dataSource.query<Array<{ id: string }>>(
+    `INSERT INTO users (organization_id, email, display_name, password_hash, roles, created_at, updated_at)
+     SELECT $1, 'leader.' || $2 || '.' || g || '@example.cn', '挂帅者 ' || g,
+            (SELECT password_hash FROM users WHERE id = $3), ARRAY['applicant'], $4, $4
+     FROM generate_series(1, $5::int) AS g ORDER BY g
+     RETURNING id`,
+    [applicant.organizationId, label, applicant.userId, t.clock.now(), count],
+  );
+  const teams = t.get(TeamsService);
+  const applications = t.get(ApplicationsService);
+  const owner: Principal = {
+    kind: 'user',
+    userId: applicant.userId,
+    organizationId: applicant.organizationId,
+    roles: applicant.roles,
+  };
+  const one = async ({ id: leaderUserId }: { id: string }, i: number): Promise<PledgedDraft> => {
+    const team = await teams.create(owner, {
+      name: `并发揭榜团队 ${label} ${i + 1}`,
+      leaderUserId,
+      members: [
+        { name: `成员 ${i + 1}`, title: '工程师', role: '技术骨干', organizationId: applicant.organizationId },
+      ],
+    } as CreateTeamDto);
+    const draft = await applications.create(owner, list.id, bidBody(list, team.id) as CreateApplicationDto);
+    const leader: Principal = {
+      kind: 'user',
+      userId: leaderUserId,
+      organizationId: applicant.organizationId,
+      roles: ['applicant'],
+    };
+    const pledged = await applications.pledge(leader, draft.id, draft.version);
+    return { id: draft.id, teamId: team.id, leaderUserId, version: pledged.version };
+  };
+  const concurrency = options.concurrency ?? 8;
+  const made: PledgedDraft[] = [];
+  for (let start = 0; start < leaders.length; start += concurrency) {
+    const chunk = leaders.slice(start, start + concurrency);
+    made.push(...(await Promise.all(chunk.map((leader, j) => one(leader, start + j)))));
+  }
+  return made;
 }

@@ -1,0 +1,85 @@
+import { checkBidAgainstList, checkBidComplete, checkBidShape } from './application-rules';
+import {
+  assertApplicationTransition,
+  APPLICATION_STATUSES,
+  APPLICATION_TRANSITIONS,
+} from './application-status';
+
+const list = {
+  fiscalFen: 1000,
+  durationMonths: 24,
+  indicators: [
+    { id: 'i1', name: '临界电流' },
+    { id: 'i2', name: '交流损耗' },
+  ],
+};
+const milestone = (dueMonth: number, sharePercent: number) => ({
+  title: 't',
+  deliverables: 'd',
+  dueMonth,
+  sharePercent,
+});
+const bid = {
+  requestedFiscalFen: 1000,
+  commitments: [
+    { indicatorId: 'i1', committedValue: '600 A' },
+    { indicatorId: 'i2', committedValue: '0.8 W/m' },
+  ],
+  milestones: [milestone(12, 40), milestone(24, 60)],
+};
+const fieldsOf = (errors: Array<{ field: string }>) => errors.map((e) => e.field);
+
+describe('bid rules', () => {
+  it('accepts a complete bid within the list', () => {
+    expect([
+      ...checkBidShape(bid),
+      ...checkBidAgainstList(bid, list),
+      ...checkBidComplete(bid, list),
+    ]).toEqual([]);
+  });
+
+  it('wants milestone shares to sum to exactly 100 and no indicator committed twice', () => {
+    expect(fieldsOf(checkBidShape({ ...bid, milestones: [milestone(12, 40), milestone(24, 59)] }))).toEqual([
+      'milestones',
+    ]);
+    expect(
+      fieldsOf(checkBidShape({ ...bid, commitments: [...bid.commitments, bid.commitments[0]] })),
+    ).toEqual(['indicatorCommitments[2].indicatorId']);
+  });
+
+  it('refuses what the list does not allow: unknown indicators, money over fiscalFen, milestones after the duration', () => {
+    const errors = checkBidAgainstList(
+      {
+        requestedFiscalFen: 1001,
+        commitments: [{ indicatorId: 'x', committedValue: '1' }],
+        milestones: [milestone(25, 100)],
+      },
+      list,
+    );
+    expect(fieldsOf(errors)).toEqual([
+      'indicatorCommitments[0].indicatorId',
+      'requestedFiscalFen',
+      'milestones[0].dueMonth',
+    ]);
+  });
+
+  it('needs every indicator and a milestone to submit, naming each missing indicator', () => {
+    const errors = checkBidComplete({ ...bid, commitments: [bid.commitments[0]], milestones: [] }, list);
+    expect(errors).toEqual([
+      { field: 'indicatorCommitments', message: expect.stringContaining('i2') },
+      { field: 'milestones', message: 'at least one milestone is needed' },
+    ]);
+  });
+
+  it('moves only as the transition table says', () => {
+    for (const transition of APPLICATION_TRANSITIONS) {
+      for (const status of APPLICATION_STATUSES) {
+        const run = () => assertApplicationTransition(status, transition.action);
+        if (transition.from.includes(status)) expect(run).not.toThrow();
+        else expect(run).toThrow(expect.objectContaining({ code: 'INVALID_STATE_TRANSITION' }));
+      }
+    }
+    const submit = APPLICATION_TRANSITIONS.find((t) => t.action === 'submit');
+    expect(submit?.from).toEqual(['draft', 'returned']);
+  });
+});
