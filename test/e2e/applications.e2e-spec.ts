@@ -278,6 +278,88 @@ describe('bids (揭榜)', () => {
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('withdraws before closesAt (the issuer is told), not after', async () => {
+    const list = await openList();
+    const team = await createTeam(t, applicant, { name: '撤回团队' });
+    const bid = await submittedBid(t, applicant, list, team);
+    const withdrawn = await t.http
+      .post(`/api/v1/applications/${bid.id}/withdraw`)
+      .set({ ...applicant.headers, 'Idempotency-Key': randomUUID() });
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body.status).toBe('withdrawn');
+    await waitFor(
+      async () => (await notificationsOf(issuer)).some((n) => n.kind === 'application.withdrawn'),
+      {
+        what: 'issuer told of the withdrawal',
+      },
+    );
+    expect((await t.http.post(`/api/v1/applications/${bid.id}/withdraw`).set(applicant.headers)).status).toBe(
+      409,
+    );
+
+    const late = await submittedBid(
+      t,
+      applicant,
+      await openList(),
+      await createTeam(t, applicant, { name: '晚撤团队' }),
+    );
+    const closesAt = (await t.http.get(`/api/v1/challenges/${late.challengeId as string}`)).body
+      .closesAt as string;
+    await travel(closesAt);
+    const refused = await t.http.post(`/api/v1/applications/${late.id}/withdraw`).set(applicant.headers);
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('DEADLINE_PASSED');
+  });
+
+  it("shows the leader's integrity record as a warning the admin weighs, not a refusal", async () => {
+    const list = await openList();
+    const team = await createTeam(t, applicant, { name: '诚信记录团队' });
+    await t.dataSource.query(
+      `INSERT INTO integrity_records (subject_type, subject_id, reason, source_type, recorded_at)
+       VALUES ('user', $1, '2025 年项目验收不通过且未予尽职免责', 'project', $2)`,
+      [team.leader.userId, t.clock.now()],
+    );
+    const bid = await submittedBid(t, applicant, list, team);
+    const rule = (bid.ruleResults as Array<{ rule: string; outcome: string; detail: string }>).find(
+      (r) => r.rule === 'integrity_record',
+    );
+    expect(rule).toMatchObject({ outcome: 'warn', detail: expect.stringContaining('验收不通过') });
+    const checked = await t.http
+      .post(`/api/v1/applications/${bid.id}/formal-check`)
+      .set(admin.headers)
+      .send({ outcome: 'eligible', reason: '记录已核实，不影响本次申报' });
+    expect(checked.status).toBe(200);
+  });
+
+  it('carries attachments the organization uploaded, readable by the issuer; not another organization’s', async () => {
+    const upload = async (actor: Actor, text: string) =>
+      (
+        await t.http
+          .post('/api/v1/attachments')
+          .set(actor.headers)
+          .attach('file', Buffer.from(text, 'utf8'), { filename: '技术方案.txt', contentType: 'text/plain' })
+          .expect(201)
+      ).body.id as string;
+    const list = await openList();
+    const team = await createTeam(t, applicant, { name: '附件团队' });
+    const own = await upload(applicant, '详细技术方案');
+    const foreign = await upload(rival, '别人的方案');
+    const refused = await t.http
+      .post(`/api/v1/challenges/${list.id}/applications`)
+      .set(applicant.headers)
+      .send(bidBody(list, team.id, { attachmentIds: [foreign] }));
+    expect(refused.status).toBe(400);
+    expect(fields(refused.body)).toEqual(['attachments[0].attachmentId']);
+    const bid = await submittedBid(t, applicant, list, team, { attachmentIds: [own] });
+    expect((bid.attachments as Array<{ attachmentId: string }>).map((a) => a.attachmentId)).toEqual([own]);
+    const file = await t.http.get(`/api/v1/applications/${bid.id}/attachments/${own}`).set(issuer.headers);
+    expect(file.status).toBe(200);
+    expect(file.text).toBe('详细技术方案');
+    expect(
+      (await t.http.get(`/api/v1/applications/${bid.id}/attachments/${own}`).set(rival.headers)).status,
+    ).toBe(404);
+  });
+
   describe('visibility', () => {
     it('keeps another organization out of a bid (404 on read, edit and withdraw), and drafts from the issuer', async () => {
       const list = await openList();

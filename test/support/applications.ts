@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '../../src/common/auth/principal';
 import { ApplicationsService } from '../../src/modules/applications/applications.service';
-import { CreateApplicationDto } from '../../src/modules/applications/dto/application-input.dto';
-import { CreateTeamDto } from '../../src/modules/teams/dto/team-input.dto';
 import { TeamsService } from '../../src/modules/teams/teams.service';
 import { Actor, createUser } from './factories';
 import { TestApp } from './test-app';
@@ -162,8 +160,8 @@ export async function pledgedDrafts(
       members: [
         { name: `成员 ${i + 1}`, title: '工程师', role: '技术骨干', organizationId: applicant.organizationId },
       ],
-    } as CreateTeamDto);
-    const draft = await applications.create(owner, list.id, bidBody(list, team.id) as CreateApplicationDto);
+    });
+    const draft = await applications.create(owner, list.id, bidBody(list, team.id));
     const leader: Principal = {
       kind: 'user',
       userId: leaderUserId,

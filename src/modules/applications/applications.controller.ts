@@ -17,6 +17,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
@@ -137,6 +138,24 @@ export class ApplicationsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<ApplicationResponseDto> {
     return withEtag(res, await this.applications.get(auth, id));
+  }
+
+  @Get(':id/attachments/:attachmentId')
+  @Authenticated({ roles: ['applicant', 'issuer', 'admin'] })
+  @ApiOperation({
+    summary:
+      'Download an attachment of a bid (whoever may read the bid, except an issuer from whom identities are hidden)',
+  })
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'The file, with its content type and a Content-Disposition file name' })
+  @ApiNotFoundResponse({ description: 'No such bid or attachment, or not visible to you', type: ProblemDto })
+  async download(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Param('attachmentId', uuid) attachmentId: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.applications.sendAttachment(auth, id, attachmentId, res);
   }
 
   @Patch(':id')

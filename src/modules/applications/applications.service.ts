@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { hasRole, isAdmin, Principal } from '../../common/auth/principal';
@@ -133,6 +134,20 @@ export class ApplicationsService {
     return this.toResponse(application, standing, await this.hidesIdentities(standing, challenge));
   }
 
+  /** Streams a bid's attachment to whoever may read the bid with its identities. */
+  async sendAttachment(actor: Principal, id: string, attachmentId: string, res: Response): Promise<void> {
+    const application = await this.applications.findById(id);
+    const challenge = application ? await this.challenges.findById(application.challengeId) : null;
+    const standing = application && challenge ? standingOf(actor, application, challenge) : 'none';
+    if (!application || standing === 'none') throw DomainError.notFound('Application');
+    const linked = (await this.applications.attachments(id)).some((a) => a.attachmentId === attachmentId);
+    if (!linked || (await this.hidesIdentities(standing, challenge)))
+      throw DomainError.notFound('Attachment');
+    const attachment = await this.attachmentFiles.findById(attachmentId);
+    if (!attachment) throw DomainError.notFound('Attachment');
+    await this.attachmentFiles.sendContent(res, attachment);
+  }
+
   async listMine(actor: Principal, query: ListApplicationsQueryDto): Promise<Page<ApplicationResponseDto>> {
     const user = applicantOf(actor);
     const page = await this.applications.listOfOrganization(user.organizationId, query);
@@ -211,7 +226,9 @@ export class ApplicationsService {
   ): Promise<ApplicationResponseDto> {
     await this.dataSource.transaction(async (em) => {
       const { application } = await this.lockOwn(em, actor, id, 'pledge', expectedVersion);
-      const team = bidTeam(await this.teams.lockForBid(em, application.teamId, application.leadOrganizationId));
+      const team = bidTeam(
+        await this.teams.lockForBid(em, application.teamId, application.leadOrganizationId),
+      );
       if (actor.kind !== 'user' || actor.userId !== team.leaderUserId) {
         throw new DomainError('FORBIDDEN', 'Only the team leader (挂帅者) may take the pledge');
       }
@@ -246,7 +263,9 @@ export class ApplicationsService {
     try {
       await this.dataSource.transaction(async (em) => {
         const { application, challenge } = await this.lockOwn(em, actor, id, 'submit', expectedVersion, true);
-        const team = bidTeam(await this.teams.lockForBid(em, application.teamId, application.leadOrganizationId));
+        const team = bidTeam(
+          await this.teams.lockForBid(em, application.teamId, application.leadOrganizationId),
+        );
         if (!application.pledgeAcceptedAt) {
           throw new DomainError(
             'BUSINESS_RULE_VIOLATION',
@@ -386,7 +405,9 @@ export class ApplicationsService {
           },
         );
       }
-      const team = bidTeam(await this.teams.lockForBid(em, application.teamId, application.leadOrganizationId));
+      const team = bidTeam(
+        await this.teams.lockForBid(em, application.teamId, application.leadOrganizationId),
+      );
       const list = await this.listTerms(em, challenge);
       const content = await this.contentOf(em, application);
       const program = await this.programs.requireById(em, challenge.programId);
@@ -657,7 +678,11 @@ export class ApplicationsService {
 
 /** What a bid needs of its team: the leader the limit counts, and whether it is a consortium. */
 function bidTeam(parts: TeamWithParts): { id: string; leaderUserId: string; consortiumSize: number } {
-  return { id: parts.team.id, leaderUserId: parts.team.leaderUserId, consortiumSize: parts.consortium.length };
+  return {
+    id: parts.team.id,
+    leaderUserId: parts.team.leaderUserId,
+    consortiumSize: parts.consortium.length,
+  };
 }
 
 function applicantOf(actor: Principal) {
