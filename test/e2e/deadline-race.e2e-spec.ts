@@ -252,8 +252,11 @@ describe('the deadline: each clock has a word', () => {
     await travel(new Date(Date.now() - 2 * HOUR), [admin, issuer, applicant]);
     const { list, id, version } = await pledgedDraft();
     // Closed a minute ago by the database clock; the test clock an hour before that.
+    await t.dataSource.query(`UPDATE challenges SET closes_at = now() - interval '1 minute' WHERE id = $1`, [
+      list.id,
+    ]);
     const [{ closes_at: closesAt }] = await t.dataSource.query<Array<{ closes_at: Date }>>(
-      `UPDATE challenges SET closes_at = now() - interval '1 minute' WHERE id = $1 RETURNING closes_at`,
+      `SELECT closes_at FROM challenges WHERE id = $1`,
       [list.id],
     );
     await travel(new Date(closesAt.getTime() - HOUR), [applicant]);
