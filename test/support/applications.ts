@@ -158,7 +158,12 @@ export async function pledgedDrafts(
       name: `并发揭榜团队 ${label} ${i + 1}`,
       leaderUserId,
       members: [
-        { name: `成员 ${i + 1}`, title: '工程师', role: '技术骨干', organizationId: applicant.organizationId },
+        {
+          name: `成员 ${i + 1}`,
+          title: '工程师',
+          role: '技术骨干',
+          organizationId: applicant.organizationId,
+        },
       ],
     });
     const draft = await applications.create(owner, list.id, bidBody(list, team.id));
