@@ -170,32 +170,27 @@ export class ApplicationsRepository {
     );
   }
 
-  /** Names for responses: teams, organizations and leaders, in one query each. */
-  async bidderNames(applications: ApplicationEntity[]) {
-    const teamIds = [...new Set(applications.map((a) => a.teamId))];
-    const orgIds = [...new Set(applications.map((a) => a.leadOrganizationId))];
-    const userIds = [...new Set(applications.map((a) => a.leaderUserId))];
-    if (!applications.length)
-      return {
-        teams: new Map<string, string>(),
-        orgs: new Map<string, string>(),
-        users: new Map<string, string>(),
-      };
-    const [teams, orgs, users] = await Promise.all([
-      this.dataSource.query<Array<{ id: string; name: string }>>(
-        `SELECT id, name FROM teams WHERE id = ANY($1::uuid[])`,
-        [teamIds],
-      ),
-      this.dataSource.query<Array<{ id: string; name: string }>>(
-        `SELECT id, name FROM organizations WHERE id = ANY($1::uuid[])`,
-        [orgIds],
-      ),
-      this.dataSource.query<Array<{ id: string; name: string }>>(
-        `SELECT id, display_name AS name FROM users WHERE id = ANY($1::uuid[])`,
-        [userIds],
-      ),
-    ]);
-    const map = (rows: Array<{ id: string; name: string }>) => new Map(rows.map((r) => [r.id, r.name]));
-    return { teams: map(teams), orgs: map(orgs), users: map(users) };
+  /** Team, lead organization and leader names of bids, in one query. */
+  async bidderNames(
+    applicationIds: string[],
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, { teamName: string; organizationName: string; leaderName: string }>> {
+    if (!applicationIds.length) return new Map();
+    const rows: Array<{ id: string; team_name: string; organization_name: string; leader_name: string }> =
+      await em.query(
+        `SELECT a.id, t.name AS team_name, o.name AS organization_name, u.display_name AS leader_name
+         FROM applications a
+         JOIN teams t ON t.id = a.team_id
+         JOIN organizations o ON o.id = a.lead_organization_id
+         JOIN users u ON u.id = a.leader_user_id
+         WHERE a.id = ANY($1::uuid[])`,
+        [applicationIds],
+      );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        { teamName: r.team_name, organizationName: r.organization_name, leaderName: r.leader_name },
+      ]),
+    );
   }
 }

@@ -261,7 +261,7 @@ export class ApplicationsService {
     expectedVersion: number | undefined,
   ): Promise<ApplicationResponseDto> {
     try {
-      await this.dataSource.transaction(async (em) => {
+      return await this.dataSource.transaction(async (em) => {
         const { application, challenge } = await this.lockOwn(em, actor, id, 'submit', expectedVersion, true);
         const team = bidTeam(
           await this.teams.lockForBid(em, application.teamId, application.leadOrganizationId),
@@ -334,6 +334,8 @@ export class ApplicationsService {
           after: snapshot(application),
         });
         await this.publish(em, APPLICATION_EVENTS.submitted, application, challenge);
+        // Answered from this transaction: it is only sent if the COMMIT (and its trigger) succeeds.
+        return this.toResponse(application, 'owner', false, em);
       });
     } catch (error) {
       if (
@@ -346,7 +348,6 @@ export class ApplicationsService {
       }
       throw error;
     }
-    return this.get(actor, id);
   }
 
   async withdraw(
@@ -592,19 +593,29 @@ export class ApplicationsService {
     return Promise.all(applications.map((a) => this.toResponse(a, standing, hidden)));
   }
 
+  /**
+   * The answer for a bid. Inside a transaction (`em` given) the reads run one after another on its
+   * connection; a submission answers this way, so a burst does not queue again for the pool after
+   * COMMIT. Outside, they run in parallel.
+   */
   private async toResponse(
     application: ApplicationEntity,
     standing: Standing,
     hidden: boolean,
+    em?: EntityManager,
   ): Promise<ApplicationResponseDto> {
-    const [commitments, milestones, attachments, indicators, names] = await Promise.all([
-      this.applications.commitments(application.id),
-      this.applications.milestones(application.id),
-      this.applications.attachments(application.id),
-      this.challenges.indicators(application.challengeId),
-      this.applications.bidderNames([application]),
-    ]);
+    const reads = [
+      () => this.applications.commitments(application.id, em),
+      () => this.applications.milestones(application.id, em),
+      () => this.applications.attachments(application.id, em),
+      () => this.challenges.indicators(application.challengeId, em),
+      () => this.applications.bidderNames([application.id], em),
+    ] as const;
+    const [commitments, milestones, attachments, indicators, names] = em
+      ? [await reads[0](), await reads[1](), await reads[2](), await reads[3](), await reads[4]()]
+      : await Promise.all([reads[0](), reads[1](), reads[2](), reads[3](), reads[4]()]);
     const indicatorNames = new Map(indicators.map((i) => [i.id, i.name]));
+    const bidder = names.get(application.id);
     return {
       id: application.id,
       challengeId: application.challengeId,
@@ -612,11 +623,11 @@ export class ApplicationsService {
         ? null
         : {
             teamId: application.teamId,
-            teamName: names.teams.get(application.teamId) ?? '',
+            teamName: bidder?.teamName ?? '',
             leadOrganizationId: application.leadOrganizationId,
-            leadOrganizationName: names.orgs.get(application.leadOrganizationId) ?? '',
+            leadOrganizationName: bidder?.organizationName ?? '',
             leaderUserId: application.leaderUserId,
-            leaderName: names.users.get(application.leaderUserId) ?? '',
+            leaderName: bidder?.leaderName ?? '',
           },
       status: application.status,
       statusReason: application.statusReason,
