@@ -194,9 +194,10 @@ export class ChallengesService {
     actor: Principal | undefined,
     query: ListChallengesQueryDto,
   ): Promise<Page<ChallengeSummaryDto>> {
-    const page = await this.challenges.list(query, this.visibility(actor, query), this.clock.now());
-    const names = await this.challenges.organizationNames(page.items.map((c) => c.issuerOrganizationId));
+    // One reading of the clock: the filter and the statuses shown agree.
     const now = this.clock.now();
+    const page = await this.challenges.list(query, this.visibility(actor, query), now);
+    const names = await this.challenges.organizationNames(page.items.map((c) => c.issuerOrganizationId));
     return {
       items: page.items.map((c) => toChallengeSummary(c, names.get(c.issuerOrganizationId) ?? '', now)),
       nextCursor: page.nextCursor,
