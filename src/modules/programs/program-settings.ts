@@ -18,7 +18,7 @@ export interface ProgramSettings {
   aggregation: 'trimmed_mean' | 'mean';
   /** The trimmed mean drops the highest and the lowest total when at least this many experts scored. */
   trimMinScores: number;
-  /** An expert's total this many points or more from the median is flagged. */
+  /** An expert's total more than this many points from the median (strictly) is flagged. */
   outlierThresholdPoints: number;
   /** Bids whose aggregated total (0..100) is under this line cannot be selected. */
   passLine: number;
