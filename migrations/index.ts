@@ -7,6 +7,7 @@ import { TaxonomyAndPrograms1763700400000 } from './1763700400000-TaxonomyAndPro
 import { Attachments1763700500000 } from './1763700500000-Attachments';
 import { Challenges1763700600000 } from './1763700600000-Challenges';
 import { TeamsAndApplications1763700700000 } from './1763700700000-TeamsAndApplications';
+import { Experts1763700800000 } from './1763700800000-Experts';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -19,4 +20,5 @@ export const migrations: MixedList<Function> = [
   Attachments1763700500000,
   Challenges1763700600000,
   TeamsAndApplications1763700700000,
+  Experts1763700800000,
 ];

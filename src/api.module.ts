@@ -14,6 +14,7 @@ import { ApplicationsModule } from './modules/applications/applications.module';
 import { AttachmentsModule } from './modules/attachments/attachments.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { ChallengesModule } from './modules/challenges/challenges.module';
+import { ExpertsModule } from './modules/experts/experts.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
@@ -53,6 +54,7 @@ export class ApiModule {
         ChallengesModule,
         TeamsModule,
         ApplicationsModule,
+        ExpertsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
