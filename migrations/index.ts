@@ -8,6 +8,7 @@ import { Attachments1763700500000 } from './1763700500000-Attachments';
 import { Challenges1763700600000 } from './1763700600000-Challenges';
 import { TeamsAndApplications1763700700000 } from './1763700700000-TeamsAndApplications';
 import { Experts1763700800000 } from './1763700800000-Experts';
+import { Review1763700900000 } from './1763700900000-Review';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -21,4 +22,5 @@ export const migrations: MixedList<Function> = [
   Challenges1763700600000,
   TeamsAndApplications1763700700000,
   Experts1763700800000,
+  Review1763700900000,
 ];

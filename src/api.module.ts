@@ -21,6 +21,7 @@ import { NotificationsModule } from './modules/notifications/notifications.modul
 import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { ProgramsModule } from './modules/programs/programs.module';
 import { QueueDashboardModule } from './modules/queue-dashboard/queue-dashboard.module';
+import { ReviewsModule } from './modules/reviews/reviews.module';
 import { TaxonomyModule } from './modules/taxonomy/taxonomy.module';
 import { TeamsModule } from './modules/teams/teams.module';
 import { UsersModule } from './modules/users/users.module';
@@ -55,6 +56,7 @@ export class ApiModule {
         TeamsModule,
         ApplicationsModule,
         ExpertsModule,
+        ReviewsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

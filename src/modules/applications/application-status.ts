@@ -14,7 +14,7 @@ export const APPLICATION_STATUSES = [
 ] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
-export type ApplicationAction = 'edit' | 'pledge' | 'submit' | 'withdraw' | 'formal_check';
+export type ApplicationAction = 'edit' | 'pledge' | 'submit' | 'withdraw' | 'formal_check' | 'start_review' | 'shortlist';
 
 export interface ApplicationTransition {
   action: ApplicationAction;
@@ -68,6 +68,22 @@ export const APPLICATION_TRANSITIONS: readonly ApplicationTransition[] = [
     by: 'admin',
     beforeClose: false,
     description: 'formal check (形式审查): eligible, ineligible or returned, with a reason',
+  },
+  {
+    action: 'start_review',
+    from: ['eligible'],
+    to: 'under_review',
+    by: 'admin',
+    beforeClose: false,
+    description: 'the panel is drawn: eligible bids go to review',
+  },
+  {
+    action: 'shortlist',
+    from: ['under_review'],
+    to: 'shortlisted',
+    by: 'admin',
+    beforeClose: false,
+    description: 'the panel closed and the bid reached the pass line',
   },
 ];
 

@@ -25,7 +25,8 @@ export type ChallengeAction =
   | 'open'
   | 'close'
   | 'amend'
-  | 'accept_nda';
+  | 'accept_nda'
+  | 'start_review';
 
 export type ChallengeActor = 'issuer' | 'admin' | 'issuer_or_admin' | 'applicant' | 'system';
 
@@ -88,6 +89,13 @@ export const CHALLENGE_TRANSITIONS: readonly ChallengeTransition[] = [
     to: null,
     by: 'issuer_or_admin',
     description: 'change after publication, with a reason; a new version',
+  },
+  {
+    action: 'start_review',
+    from: ['closed'],
+    to: 'under_review',
+    by: 'admin',
+    description: 'draw the expert panel (at least one eligible bid)',
   },
   {
     action: 'accept_nda',
