@@ -9,6 +9,7 @@ import { Challenges1763700600000 } from './1763700600000-Challenges';
 import { TeamsAndApplications1763700700000 } from './1763700700000-TeamsAndApplications';
 import { Experts1763700800000 } from './1763700800000-Experts';
 import { Review1763700900000 } from './1763700900000-Review';
+import { Sessions1763701000000 } from './1763701000000-Sessions';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -23,4 +24,5 @@ export const migrations: MixedList<Function> = [
   TeamsAndApplications1763700700000,
   Experts1763700800000,
   Review1763700900000,
+  Sessions1763701000000,
 ];

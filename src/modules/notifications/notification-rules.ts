@@ -67,6 +67,21 @@ export const followersOfChallenge =
     return rows.map((r) => r.user_id);
   };
 
+/**
+ * Every enabled user of the lead organization of the bid whose id is `data[key]`: events that
+ * reach the issuer's users too name the bid by id, never by its organization (blind programs).
+ */
+export const enabledUsersOfBidOrganization =
+  (key: string): Recipients =>
+  async (event, em) => {
+    const rows: Array<{ id: string }> = await em.query(
+      `SELECT u.id FROM applications a JOIN users u ON u.organization_id = a.lead_organization_id
+       WHERE a.id = $1 AND u.enabled ORDER BY u.id`,
+      [text(event.data, key)],
+    );
+    return rows.map((r) => r.id);
+  };
+
 /** Everyone any of the recipient lists names, once. */
 export const anyOf =
   (...lists: Recipients[]): Recipients =>
@@ -95,6 +110,31 @@ const fixed = (s: string) => () => s;
 const listTitle = (e: DeliveredEvent) => `「${text(e.data, 'title')}」`;
 const issuerOrg = enabledUsersOfOrganization('issuerOrganizationId');
 const followers = followersOfChallenge('challengeId');
+
+const SESSION_KIND_NAMES: Record<string, string> = { defence: '答辩', site_visit: '现场考察' };
+const beijingTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** 答辩 or 现场考察 of a session event. */
+const sessionKind = (e: DeliveredEvent) => SESSION_KIND_NAMES[text(e.data, 'kind')] ?? text(e.data, 'kind');
+/** An instant of event data in Beijing time: 2027/03/05 09:30（北京时间）. */
+const beijing = (e: DeliveredEvent, key: string) =>
+  `${beijingTime.format(new Date(text(e.data, key)))}（北京时间）`;
+/** When, how long and where a session takes place. */
+const sessionPlan = (e: DeliveredEvent) => {
+  const parts = [`时间：${beijing(e, 'scheduledAt')}`, `时长：${Number(e.data.durationMinutes)} 分钟`];
+  if (typeof e.data.location === 'string') parts.push(`地点：${e.data.location}`);
+  if (typeof e.data.meetingLink === 'string') parts.push(`线上会议：${e.data.meetingLink}`);
+  return parts.join('；');
+};
+const sessionParties = anyOf(enabledUsersOfBidOrganization('applicationId'), issuerOrg);
 
 /**
  * Which events notify whom, and what they say. A new rule is one entry; the handler subscribes
@@ -187,6 +227,39 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
     recipients: anyOf(issuerOrg, followers),
     title: fixed('榜单已取消'),
     body: (e) => `榜单${listTitle(e)}已被取消，原因：${text(e.data, 'reason')}`,
+  },
+  {
+    event: 'review.assigned',
+    recipients: userIn('expertUserId'),
+    title: fixed('您已被抽选为评审专家'),
+    body: (e) => `您已被抽选为榜单${listTitle(e)}的评审专家，请先声明有无利益冲突，再查看申请并评分`,
+  },
+  {
+    event: 'review.completed',
+    recipients: anyOf(issuerOrg, enabledUsersWithRole('admin')),
+    title: fixed('专家评审已完成'),
+    body: (e) => `榜单${listTitle(e)}的专家评审已结束，评审排名已生成`,
+  },
+  {
+    event: 'session.scheduled',
+    recipients: sessionParties,
+    title: (e) => `${sessionKind(e)}已安排`,
+    body: (e) =>
+      `榜单「${text(e.data, 'challengeTitle')}」的一份揭榜申请已安排${sessionKind(e)}。${sessionPlan(e)}`,
+  },
+  {
+    event: 'session.rescheduled',
+    recipients: sessionParties,
+    title: (e) => `${sessionKind(e)}安排已变更`,
+    body: (e) =>
+      `榜单「${text(e.data, 'challengeTitle')}」的一份揭榜申请的${sessionKind(e)}（原定 ${beijing(e, 'previousScheduledAt')}）安排已变更。${sessionPlan(e)}`,
+  },
+  {
+    event: 'session.cancelled',
+    recipients: sessionParties,
+    title: (e) => `${sessionKind(e)}已取消`,
+    body: (e) =>
+      `榜单「${text(e.data, 'challengeTitle')}」的一份揭榜申请原定 ${beijing(e, 'scheduledAt')} 的${sessionKind(e)}已取消，原因：${text(e.data, 'reason')}`,
   },
 ];
 

@@ -1,4 +1,23 @@
 import { Module } from '@nestjs/common';
+import { ApplicationsModule } from '../applications/applications.module';
+import { ChallengesModule } from '../challenges/challenges.module';
+import { ExpertsModule } from '../experts/experts.module';
+import { ProgramsModule } from '../programs/programs.module';
+import { TeamsModule } from '../teams/teams.module';
+import { ChallengeReviewController, ReviewAssignmentsController } from './reviews.controller';
+import { ReviewsRepository } from './reviews.repository';
+import { ReviewAssignmentsService } from './review-assignments.service';
+import { ReviewPanelsService } from './review-panels.service';
 
-@Module({})
+/**
+ * Expert review (评审): the seeded panel draw without conflicts, declarations and replacements by
+ * reserves, the blind view of a bid, scores, and the close with the ranking (docs/adr/0024); the
+ * arithmetic is scoring.ts (docs/adr/0023).
+ */
+@Module({
+  imports: [ChallengesModule, ApplicationsModule, ExpertsModule, ProgramsModule, TeamsModule],
+  controllers: [ChallengeReviewController, ReviewAssignmentsController],
+  providers: [ReviewPanelsService, ReviewAssignmentsService, ReviewsRepository],
+  exports: [ReviewPanelsService, ReviewsRepository],
+})
 export class ReviewsModule {}
