@@ -14,7 +14,8 @@ export const APPLICATION_STATUSES = [
 ] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
-export type ApplicationAction = 'edit' | 'pledge' | 'submit' | 'withdraw' | 'formal_check' | 'start_review' | 'shortlist';
+export type ApplicationAction =
+  'edit' | 'pledge' | 'submit' | 'withdraw' | 'formal_check' | 'start_review' | 'shortlist';
 
 export interface ApplicationTransition {
   action: ApplicationAction;
