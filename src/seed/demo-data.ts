@@ -5,9 +5,9 @@ import type { OrganizationType } from '../modules/organizations/entities/organiz
 
 /**
  * The demo data of `npm run seed:demo` (and of `npm start` on an empty database): Jiangxi issuers
- * and applicants, one program and twelve challenge lists. The organizations and their names are
- * invented for the demo (apart from the two applicants, which only register); the credit codes are
- * made up but carry valid check characters.
+ * and applicants, one program, twelve challenge lists, and the applicants' teams with five bids on
+ * the lists that are open. The organizations, people and names are invented for the demo (apart
+ * from the two applicants' names); the credit codes are made up but carry valid check characters.
  */
 
 /** Every demo account's email ends with this; the seed recognizes its own users by it. */
@@ -143,6 +143,8 @@ export type DemoChallengeBody = Omit<
 >;
 
 export interface DemoChallenge {
+  /** How the demo bids name the list. */
+  key: string;
   issuer: DemoOrganization['key'];
   stage: DemoStage;
   window: DemoWindow;
@@ -159,6 +161,7 @@ const RESEARCH_TYPES: OrganizationType[] = ['university', 'research_institute', 
 /** Twelve lists across seven industry chains; published ones get their codes in this order. */
 export const DEMO_CHALLENGES: readonly DemoChallenge[] = [
   {
+    key: 'titanium-am',
     issuer: 'aviation',
     stage: 'published',
     window: 'open',
@@ -219,6 +222,7 @@ export const DEMO_CHALLENGES: readonly DemoChallenge[] = [
     },
   },
   {
+    key: 'composite-layup',
     issuer: 'aviation',
     stage: 'published',
     window: 'next_week',
@@ -272,6 +276,7 @@ export const DEMO_CHALLENGES: readonly DemoChallenge[] = [
     },
   },
   {
+    key: 'auto-lens-aa',
     issuer: 'optics',
     stage: 'published',
     window: 'open',
@@ -324,6 +329,7 @@ export const DEMO_CHALLENGES: readonly DemoChallenge[] = [
     },
   },
   {
+    key: 'micro-led',
     issuer: 'led',
     stage: 'published',
     window: 'next_week',
@@ -367,6 +373,7 @@ export const DEMO_CHALLENGES: readonly DemoChallenge[] = [
     },
   },
   {
+    key: 'yellow-led',
     issuer: 'led',
     stage: 'pending_review',
     window: 'next_week',
@@ -417,6 +424,7 @@ export const DEMO_CHALLENGES: readonly DemoChallenge[] = [
     },
   },
   {
+    key: 'sic-drive',
     issuer: 'nev',
     stage: 'published',
     window: 'open',
@@ -474,6 +482,7 @@ export const DEMO_CHALLENGES: readonly DemoChallenge[] = [
     },
   },
   {
+    key: 'lmfp-battery',
     issuer: 'nev',
     stage: 'published',
     window: 'next_week',
@@ -529,6 +538,7 @@ export const DEMO_CHALLENGES: readonly DemoChallenge[] = [
     },
   },
   {
+    key: 'ionic-rare-earth',
     issuer: 'rare-earth',
     stage: 'published',
     window: 'open',
@@ -590,6 +600,7 @@ export const DEMO_CHALLENGES: readonly DemoChallenge[] = [
     },
   },
   {
+    key: 'la-ce-magnet',
     issuer: 'rare-earth',
     stage: 'draft',
     window: 'next_week',
@@ -644,6 +655,7 @@ export const DEMO_CHALLENGES: readonly DemoChallenge[] = [
     },
   },
   {
+    key: 'tcm-granules',
     issuer: 'tcm',
     stage: 'published',
     window: 'open',
@@ -700,6 +712,7 @@ export const DEMO_CHALLENGES: readonly DemoChallenge[] = [
     },
   },
   {
+    key: 'classic-formula',
     issuer: 'tcm',
     stage: 'published',
     window: 'next_week',
@@ -749,6 +762,7 @@ export const DEMO_CHALLENGES: readonly DemoChallenge[] = [
     },
   },
   {
+    key: 'vr-pancake',
     issuer: 'vr',
     stage: 'published',
     window: 'open',
@@ -793,5 +807,377 @@ export const DEMO_CHALLENGES: readonly DemoChallenge[] = [
       eligibility: { consortiumAllowed: true },
       selectionMode: 'single',
     },
+  },
+];
+
+/**
+ * Team leaders (挂帅者): applicant accounts of the two applicant organizations, beside their
+ * contact accounts above. A leader must be an enabled user of the team's lead organization.
+ */
+export interface DemoLeader {
+  key: string;
+  organization: DemoOrganization['key'];
+  email: string;
+  displayName: string;
+}
+
+export const DEMO_LEADERS: readonly DemoLeader[] = [
+  {
+    key: 'xu',
+    organization: 'ncu',
+    email: email('ncu-xu'),
+    displayName: '徐志远（材料科学与工程学院）',
+  },
+  {
+    key: 'zhou',
+    organization: 'ncu',
+    email: email('ncu-zhou'),
+    displayName: '周雅琴（物理与材料学院）',
+  },
+  {
+    key: 'qiu',
+    organization: 'jxas',
+    email: email('jxas-qiu'),
+    displayName: '邱文斌（应用化学研究所）',
+  },
+  {
+    key: 'wan',
+    organization: 'jxas',
+    email: email('jxas-wan'),
+    displayName: '万丽萍（生物资源研究所）',
+  },
+];
+
+export interface DemoTeamMember {
+  name: string;
+  title: string;
+  role: string;
+  /** The lead organization or a consortium member. */
+  organization: DemoOrganization['key'];
+  /** The member's account, when the member is a demo leader; the others have none. */
+  leader?: DemoLeader['key'];
+}
+
+/** A team (揭榜团队), created by the contact account of its lead organization. */
+export interface DemoTeam {
+  key: string;
+  organization: DemoOrganization['key'];
+  /** Unique within the lead organization: the seed finds its teams by name. */
+  name: string;
+  leader: DemoLeader['key'];
+  leadSharePercent?: number;
+  consortium?: Array<{ organization: DemoOrganization['key']; role: string; sharePercent?: number }>;
+  members: DemoTeamMember[];
+}
+
+export const DEMO_TEAMS: readonly DemoTeam[] = [
+  {
+    key: 'ncu-titanium',
+    organization: 'ncu',
+    name: '南昌大学航空钛合金增材制造攻关团队',
+    leader: 'xu',
+    members: [
+      {
+        name: '徐志远',
+        title: '教授',
+        role: '挂帅者，总体技术方案与变形控制',
+        organization: 'ncu',
+        leader: 'xu',
+      },
+      { name: '彭海涛', title: '副教授', role: '激光定向能量沉积工艺与残余应力调控', organization: 'ncu' },
+      { name: '吴晓琳', title: '副研究员', role: '熔池在线监测与缺陷智能识别', organization: 'ncu' },
+      { name: '邓超', title: '高级实验师', role: '热处理制度与力学性能测试', organization: 'ncu' },
+      { name: '林子豪', title: '', role: '热—力耦合数值模拟（博士研究生）', organization: 'ncu' },
+    ],
+  },
+  {
+    key: 'ncu-vr-optics',
+    organization: 'ncu',
+    name: '南昌大学—瑞视光电VR近眼显示光学联合攻关团队',
+    leader: 'zhou',
+    leadSharePercent: 70,
+    consortium: [
+      {
+        organization: 'optics',
+        role: '负责偏振复合膜材精密贴合、光学模组批量组装与可靠性验证',
+        sharePercent: 30,
+      },
+    ],
+    members: [
+      {
+        name: '周雅琴',
+        title: '教授',
+        role: '挂帅者，折叠光路光学设计',
+        organization: 'ncu',
+        leader: 'zhou',
+      },
+      { name: '胡斌', title: '副教授', role: '偏振光学与鬼影、杂散光分析', organization: 'ncu' },
+      { name: '蔡俊', title: '高级工程师', role: '复合膜材贴合工艺', organization: 'optics' },
+      { name: '付晓燕', title: '工程师', role: '模组组装与光学检测', organization: 'optics' },
+    ],
+  },
+  {
+    key: 'ncu-auto-lens',
+    organization: 'ncu',
+    name: '南昌大学车载光学成像与精密装配团队',
+    leader: 'zhou',
+    members: [
+      {
+        name: '周雅琴',
+        title: '教授',
+        role: '挂帅者，光学系统与公差设计',
+        organization: 'ncu',
+        leader: 'zhou',
+      },
+      { name: '熊伟', title: '副教授', role: '六轴主动对准算法与运动控制', organization: 'ncu' },
+      { name: '邹敏', title: '讲师', role: '点胶固化工艺与热应力仿真', organization: 'ncu' },
+    ],
+  },
+  {
+    key: 'jxas-rare-earth',
+    organization: 'jxas',
+    name: '江西省科学院离子型稀土绿色提取攻关团队',
+    leader: 'qiu',
+    members: [
+      {
+        name: '邱文斌',
+        title: '研究员',
+        role: '挂帅者，浸矿化学与总体方案',
+        organization: 'jxas',
+        leader: 'qiu',
+      },
+      { name: '曾庆华', title: '副研究员', role: '无铵浸取剂合成与柱浸试验', organization: 'jxas' },
+      { name: '钟丽', title: '助理研究员', role: '矿区水环境监测与氨氮治理', organization: 'jxas' },
+      { name: '温建国', title: '高级工程师', role: '工业性试验与现场工程', organization: 'jxas' },
+    ],
+  },
+  {
+    key: 'jxas-tcm',
+    organization: 'jxas',
+    name: '江西省科学院中药配方颗粒质量控制团队',
+    leader: 'wan',
+    members: [
+      {
+        name: '万丽萍',
+        title: '研究员',
+        role: '挂帅者，特征图谱与质量标准研究',
+        organization: 'jxas',
+        leader: 'wan',
+      },
+      { name: '饶志刚', title: '副研究员', role: '近红外过程分析模型', organization: 'jxas' },
+      { name: '黄婷', title: '助理研究员', role: '标准汤剂制备与含量测定', organization: 'jxas' },
+    ],
+  },
+];
+
+/**
+ * How far a bid gets: a draft; pledged by its leader and submitted; then formally checked by the
+ * admin, found eligible or returned for correction.
+ */
+export type DemoBidStage = 'draft' | 'submitted' | 'eligible' | 'returned';
+
+export interface DemoBid {
+  team: DemoTeam['key'];
+  /** An open list (DemoChallenge.key). */
+  challenge: DemoChallenge['key'];
+  stage: DemoBidStage;
+  /** The admin's reason at the formal check (required when returned). */
+  checkReason?: string;
+  technicalPlan: string;
+  requestedFiscalFen: number;
+  /** A committed value for every indicator of the list, by the indicator's name. */
+  commitments: Record<string, string>;
+  /** Due within the list's duration; shares sum to 100. */
+  milestones: Array<{ title: string; deliverables: string; dueMonth: number; sharePercent: number }>;
+}
+
+/** Five bids on five of the six open lists: two submitted, one eligible, one returned, one draft. */
+export const DEMO_BIDS: readonly DemoBid[] = [
+  {
+    team: 'ncu-titanium',
+    challenge: 'titanium-am',
+    stage: 'eligible',
+    checkReason: '申报材料齐全，牵头单位类型、指标承诺与申请经费均符合榜单要求，形式审查通过。',
+    technicalPlan:
+      '一、技术路线：以TC4钛合金激光定向能量沉积（DED）为主、激光选区熔化（SLM）制备复杂细节特征为辅，' +
+      '采用“近净成形+少量精加工”的复合制造路线。\n' +
+      '二、变形控制：建立热—力耦合逐层变形预测模型，结合分区岛状扫描、基板预变形补偿与随形支撑设计，' +
+      '把米级薄壁构件的残余应力累积降至可控范围；成形过程中以层间激光扫描实时比对数模，超差即闭环修正工艺参数。\n' +
+      '三、缺陷控制：同轴高速相机与双色测温监测熔池，基于深度学习识别气孔、未熔合前兆并在线调整功率与送粉量；' +
+      '成形后以热等静压与双重退火调控α+β组织，保证强塑性匹配与批次一致性。\n' +
+      '四、工程化：与发榜方工艺部门共同编制增材制造工艺规范与验收技术条件，完成5件中机身框工程样件的装机验证。',
+    requestedFiscalFen: 750 * WAN,
+    commitments: {
+      构件最大外廓尺寸: '≥ 1600 mm（中机身框全尺寸一体成形）',
+      成形后整体变形量: '≤ 0.4 mm/m',
+      室温抗拉强度: '≥ 930 MPa，延伸率 ≥ 10%',
+      内部缺陷检测合格率: '100%（工业CT检测，无 ≥ 0.2 mm 的气孔及未熔合缺陷）',
+    },
+    milestones: [
+      {
+        title: '变形预测模型与分区扫描工艺定型',
+        deliverables: '热—力耦合变形预测软件1套；典型截面试验件3件及变形检测报告',
+        dueMonth: 8,
+        sharePercent: 30,
+      },
+      {
+        title: '全尺寸构件试制与熔池在线监测系统',
+        deliverables: '1.6 m级中机身框试制件2件；熔池在线监测系统1套；第三方力学性能与工业CT检测报告',
+        dueMonth: 16,
+        sharePercent: 40,
+      },
+      {
+        title: '工程样件交付与装机验证',
+        deliverables: '工程样件5件；增材制造工艺规范2项；装机验证报告；发明专利申请3项',
+        dueMonth: 24,
+        sharePercent: 30,
+      },
+    ],
+  },
+  {
+    team: 'ncu-vr-optics',
+    challenge: 'vr-pancake',
+    stage: 'submitted',
+    technicalPlan:
+      '一、光学设计：采用双片非球面树脂透镜的折叠光路方案，以偏振全链路仿真优化半透半反膜与反射式偏振膜的' +
+      '相位匹配，从源头抑制鬼影；透镜表面镀低反射宽带增透膜，控制杂散光。\n' +
+      '二、膜材与贴合：联合体成员南昌瑞视光电科技有限公司负责国产反射式偏振膜与1/4波片的曲面真空贴合工艺，' +
+      '攻克贴合应力导致的双折射不均问题，并建设模组自动化组装与光学检测线。\n' +
+      '三、验证：与本地VR整机企业共同完成结构适配与整机装配测试，形成批量供货能力。分工：南昌大学70%，瑞视光电30%。',
+    requestedFiscalFen: 280 * WAN,
+    commitments: {
+      适配单眼显示分辨率: '2560×2560',
+      '视场角（FOV）': '≥ 105°',
+      光学模组总厚度: '≤ 22 mm',
+      '鬼影强度（相对主像）': '≤ 0.08%',
+    },
+    milestones: [
+      {
+        title: '光学设计定型与膜材选型',
+        deliverables: '光学设计报告与公差分析；国产偏振膜材样品测试报告',
+        dueMonth: 6,
+        sharePercent: 30,
+      },
+      {
+        title: '样品试制与光学检测',
+        deliverables: '光学模组样品50套；第三方光学检测报告（视场角、鬼影强度）',
+        dueMonth: 15,
+        sharePercent: 40,
+      },
+      {
+        title: '批量组装与整机装机应用',
+        deliverables: '光学模组样品200套；整机装配测试报告；发明专利申请4项',
+        dueMonth: 24,
+        sharePercent: 30,
+      },
+    ],
+  },
+  {
+    team: 'ncu-auto-lens',
+    challenge: 'auto-lens-aa',
+    stage: 'draft',
+    technicalPlan:
+      '（草稿）拟基于六轴精密位移平台与多视场MTF实时评价，开发全局寻优的主动对准算法，将单件对准收敛时间' +
+      '压缩到8秒以内；采用低收缩率UV—热双固化胶与分段固化工艺降低点胶应力，并以温度循环试验数据建立焦点漂移' +
+      '补偿模型。量产导入方案待与发榜方进一步沟通后完善。',
+    requestedFiscalFen: 350 * WAN,
+    commitments: {
+      '中心视场MTF（1/2奈奎斯特频率）': '≥ 0.62',
+      高低温循环后焦点漂移: '≤ 4 μm',
+      AA装配单件节拍: '≤ 10 s',
+      量产直通良率: '≥ 98.5%',
+    },
+    milestones: [
+      {
+        title: '主动对准算法与样机',
+        deliverables: 'AA装配样机1台；算法软件1套；样件MTF与温漂测试报告',
+        dueMonth: 12,
+        sharePercent: 50,
+      },
+      {
+        title: '设备定型与量产导入',
+        deliverables: 'AA装配设备2台；连续3个月量产良率统计报告',
+        dueMonth: 24,
+        sharePercent: 50,
+      },
+    ],
+  },
+  {
+    team: 'jxas-rare-earth',
+    challenge: 'ionic-rare-earth',
+    stage: 'submitted',
+    technicalPlan:
+      '一、浸取剂体系：以镁盐—铝盐复配的无铵浸取剂替代硫酸铵，辅以可生物降解的助浸剂提高离子交换效率，' +
+      '从源头消除氨氮。\n' +
+      '二、过程调控：基于矿体渗透性三维建模优化注液孔网布置与注液强度，结合电导率与稀土浓度在线监测动态调整' +
+      '浸矿周期，提高浸出液浓度、减少浸取剂用量。\n' +
+      '三、生态保障：建设截渗、收液与尾水处理一体化系统，对矿区地表水连续监测6个月；形成绿色浸矿技术规范，' +
+      '在发榜方矿区完成不少于6000吨矿量的工业性试验。',
+    requestedFiscalFen: 900 * WAN,
+    commitments: {
+      稀土浸出率: '≥ 93%',
+      浸出液稀土浓度: '≥ 1.2 g/L',
+      矿区地表水氨氮浓度: '≤ 0.5 mg/L（无铵浸取剂体系）',
+      工业性试验矿量: '≥ 6000 吨',
+    },
+    milestones: [
+      {
+        title: '浸取剂配方与柱浸试验',
+        deliverables: '无铵浸取剂配方2个；柱浸试验报告（浸出率、浸取剂单耗）',
+        dueMonth: 12,
+        sharePercent: 25,
+      },
+      {
+        title: '工业性试验',
+        deliverables: '工业性试验矿块1处（≥ 6000 吨）；浸出液检测与水质监测报告',
+        dueMonth: 24,
+        sharePercent: 45,
+      },
+      {
+        title: '示范推广与标准编制',
+        deliverables: '示范矿块验收报告；绿色浸矿技术规范（团体标准）1项；发明专利申请5项',
+        dueMonth: 36,
+        sharePercent: 30,
+      },
+    ],
+  },
+  {
+    team: 'jxas-tcm',
+    challenge: 'tcm-granules',
+    stage: 'returned',
+    checkReason:
+      '技术方案未说明在线监测模型独立验证集的批次来源与样本量，里程碑交付物未对应“成品批间指标成分含量RSD”' +
+      '指标的验证方式。请补充完善后，在申报截止时间前重新提交。',
+    technicalPlan:
+      '一、全过程质量追溯：以江西道地药材为重点，建立药材—饮片—中间体—成品的质量传递模型和关键质量属性清单。\n' +
+      '二、一致性评价：按国家药品标准方法建立32个品种的特征图谱，与标准汤剂进行相似度评价。\n' +
+      '三、过程分析技术：在提取、浓缩、干燥工序部署近红外在线监测，建立偏最小二乘定量模型，实现关键指标实时放行。',
+    requestedFiscalFen: 260 * WAN,
+    commitments: {
+      覆盖配方颗粒品种数: '≥ 32 个',
+      特征图谱与标准汤剂相似度: '≥ 0.92',
+      '在线监测模型预测决定系数（R²）': '≥ 0.96',
+      成品批间指标成分含量RSD: '≤ 4%',
+    },
+    milestones: [
+      {
+        title: '质量传递模型与特征图谱',
+        deliverables: '32个品种的特征图谱与相似度评价报告',
+        dueMonth: 9,
+        sharePercent: 30,
+      },
+      {
+        title: '近红外在线监测模型',
+        deliverables: '在线监测模型及验证报告；过程质量在线监测系统1套',
+        dueMonth: 18,
+        sharePercent: 40,
+      },
+      {
+        title: '内控标准与示范应用',
+        deliverables: '企业内控标准30项；示范生产线应用报告；发明专利申请3项',
+        dueMonth: 24,
+        sharePercent: 30,
+      },
+    ],
   },
 ];

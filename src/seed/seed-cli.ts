@@ -1,19 +1,22 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 import { CoreModule } from '../core.module';
 import { AppConfig, ConfigError, parseConfig, processEnv } from '../infra/config/config';
 import { QueueModule } from '../infra/queue/queue.module';
 import { SchedulerModule } from '../infra/scheduler/scheduler.module';
+import { ApplicationsModule } from '../modules/applications/applications.module';
 import { ChallengesModule } from '../modules/challenges/challenges.module';
 import { OrganizationsModule } from '../modules/organizations/organizations.module';
 import { ProgramsModule } from '../modules/programs/programs.module';
+import { TeamsModule } from '../modules/teams/teams.module';
 import { UsersModule } from '../modules/users/users.module';
 import { seedDemo } from './seed-demo';
 
 /**
- * What the seed needs of the API: the services that create organizations, users, programs and
- * lists, with the queue and the deadline scheduler they enqueue into. No HTTP, no workers.
+ * What the seed needs of the API: the services that create organizations, users, programs, lists,
+ * teams and bids, with the queue and the deadline scheduler they enqueue into. No HTTP, no workers.
  */
 @Module({})
 class SeedModule {
@@ -22,12 +25,16 @@ class SeedModule {
       module: SeedModule,
       imports: [
         CoreModule.forRoot(config),
+        // The bids module's controllers are registered (never served): their interceptor needs it.
+        IdempotencyModule,
         QueueModule,
         SchedulerModule,
         OrganizationsModule,
         UsersModule,
         ProgramsModule,
         ChallengesModule,
+        TeamsModule,
+        ApplicationsModule,
       ],
     };
   }

@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { INestApplicationContext, Type } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { UserPrincipal } from '../common/auth/principal';
 import { DomainError } from '../common/errors/domain-error';
 import { createValidationPipe } from '../common/errors/validation';
 import { Clock } from '../infra/clock/clock';
 import { APP_CONFIG } from '../infra/config/config';
 import type { AppConfig } from '../infra/config/config';
+import { APPLICATION_STATUSES, ApplicationStatus } from '../modules/applications/application-status';
+import { ApplicationsService } from '../modules/applications/applications.service';
+import { CreateApplicationDto, FormalCheckDto } from '../modules/applications/dto/application-input.dto';
+import { ApplicationResponseDto } from '../modules/applications/dto/application-response.dto';
+import { ApplicationEntity } from '../modules/applications/entities/application.entity';
+import { effectiveStatus } from '../modules/challenges/challenge-status';
 import { ChallengesRepository } from '../modules/challenges/challenges.repository';
 import { ChallengesService } from '../modules/challenges/challenges.service';
 import { AmendChallengeDto, CreateChallengeDto } from '../modules/challenges/dto/challenge-input.dto';
@@ -16,16 +22,25 @@ import { OrganizationsService } from '../modules/organizations/organizations.ser
 import { CreateProgramDto } from '../modules/programs/dto/program.dto';
 import { ProgramEntity } from '../modules/programs/entities/program.entity';
 import { ProgramsService } from '../modules/programs/programs.service';
+import { CreateTeamDto } from '../modules/teams/dto/team-input.dto';
+import { TeamEntity } from '../modules/teams/entities/team.entity';
+import { TeamsService } from '../modules/teams/teams.service';
 import { UserEntity } from '../modules/users/entities/user.entity';
 import { UsersRepository } from '../modules/users/users.repository';
 import { UsersService } from '../modules/users/users.service';
 import {
   DEMO_ADMIN_EMAIL,
+  DEMO_BIDS,
   DEMO_CHALLENGES,
+  DEMO_LEADERS,
   DEMO_ORGANIZATIONS,
   DEMO_PROGRAM,
+  DEMO_TEAMS,
+  DemoBid,
   DemoChallenge,
+  DemoLeader,
   DemoOrganization,
+  DemoTeam,
 } from './demo-data';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -48,6 +63,8 @@ export interface DemoAccount {
   organization: string;
   /** Whether this run created it (and so set its password). */
   created: boolean;
+  /** Shown after the organization in the summary, e.g. that the account leads teams. */
+  note?: string;
 }
 
 export interface SeedDemoResult {
@@ -55,6 +72,10 @@ export interface SeedDemoResult {
   programId: string;
   /** Demo lists created by this run, and in the program now. */
   challenges: { created: number; total: number };
+  /** Demo teams created by this run, and present now. */
+  teams: { created: number; total: number };
+  /** Demo bids created by this run, and on the demo lists now. */
+  applications: { created: number; total: number };
   accounts: DemoAccount[];
   durationMs: number;
 }
@@ -68,16 +89,22 @@ interface Services {
   programs: ProgramsService;
   challenges: ChallengesService;
   challengesRepository: ChallengesRepository;
+  teams: TeamsService;
+  applications: ApplicationsService;
+  clock: Clock;
 }
 
 /**
  * Loads the demo data (src/seed/demo-data.ts) through the real services, as the API would: codes,
  * audit events, outbox events and deadline rows are all created the production way. An admin
- * approves; each issuer drafts and submits its own lists.
+ * approves; each issuer drafts and submits its own lists; each applicant's contact account creates
+ * its teams and bids, the team leaders take the pledges, and the admin formally checks two bids.
  *
- * Idempotent: when the demo program already holds every demo list it does nothing; after an
- * interrupted run it completes what is missing (organizations by credit code, users by email, lists
- * by title), so running it twice never duplicates anything.
+ * Idempotent: when the demo program already holds every demo list and every demo bid has got as far
+ * as the demo takes it, it does nothing; after an interrupted run it completes what is missing
+ * (organizations by credit code, users by email, lists by title, teams by lead organization and
+ * name, bids by list and team, then each bid's next step), so running it twice never duplicates
+ * anything. A bid whose list is no longer open is left as it is.
  */
 export async function seedDemo(
   app: INestApplicationContext,
@@ -86,7 +113,6 @@ export async function seedDemo(
   const started = Date.now();
   const log = options.log ?? ((line: string) => console.log(`[seed] ${line}`));
   const get = <T>(type: Type<T>): T => app.get(type, { strict: false });
-  const clock = options.clock ?? get(Clock);
   const s: Services = {
     dataSource: get(DataSource),
     config: app.get<AppConfig>(APP_CONFIG, { strict: false }),
@@ -96,20 +122,28 @@ export async function seedDemo(
     programs: get(ProgramsService),
     challenges: get(ChallengesService),
     challengesRepository: get(ChallengesRepository),
+    teams: get(TeamsService),
+    applications: get(ApplicationsService),
+    clock: options.clock ?? get(Clock),
   };
 
   const existingProgram = await findDemoProgram(s.dataSource);
   if (existingProgram) {
     const titles = await demoTitles(s.dataSource, existingProgram.id);
     if (DEMO_CHALLENGES.every((c) => titles.has(c.body.title))) {
-      log(`Demo data already present (program "${existingProgram.name}"): nothing to do.`);
-      return {
-        status: 'skipped',
-        programId: existingProgram.id,
-        challenges: { created: 0, total: titles.size },
-        accounts: [],
-        durationMs: Date.now() - started,
-      };
+      const state = await loadBidState(s.dataSource, existingProgram.id);
+      if (!pendingBidWork(state, s.clock.now())) {
+        log(`Demo data already present (program "${existingProgram.name}"): nothing to do.`);
+        return {
+          status: 'skipped',
+          programId: existingProgram.id,
+          challenges: { created: 0, total: titles.size },
+          teams: { created: 0, total: state.teams.size },
+          applications: { created: 0, total: state.bids.size },
+          accounts: [],
+          durationMs: Date.now() - started,
+        };
+      }
     }
     log('Demo program found but incomplete: adding what is missing.');
   }
@@ -117,13 +151,67 @@ export async function seedDemo(
   const password = options.password ?? randomBytes(12).toString('base64url');
   const { admin, account: adminAccount } = await resolveAdmin(s, password);
 
-  const members = await Promise.all(
+  const members = await settleAll(
     DEMO_ORGANIZATIONS.map((org) => ensureOrganization(s, admin, org, password)),
   );
-  const issuers = new Map(members.map((m) => [m.key, m.principal]));
+  // The leaders' password hashes keep the CPU busy while the lists wait on the database.
+  const [leaders, { program, created }] = await settleBoth(
+    settleAll(DEMO_LEADERS.map((leader) => ensureLeader(s, admin, leader, members, password))),
+    seedLists(s, { admin, existingProgram, members }),
+  );
 
+  const bids = await seedBids(s, { admin, programId: program.id, members, leaders, log });
+
+  const durationMs = Date.now() - started;
+  const accounts = [adminAccount, ...members.map((m) => m.account), ...leaders.map((l) => l.account)];
+  printSummary(log, {
+    programName: program.name,
+    created,
+    bids,
+    accounts,
+    password,
+    options,
+    durationMs,
+  });
+  return {
+    status: 'created',
+    programId: program.id,
+    challenges: { created, total: (await demoTitles(s.dataSource, program.id)).size },
+    teams: bids.teams,
+    applications: bids.applications,
+    accounts,
+    durationMs,
+  };
+}
+
+/**
+ * Promise.all that waits for every task before rejecting, so that no step of an interrupted run is
+ * still writing when the caller (or a second run) goes on.
+ */
+async function settleAll<T>(tasks: Array<Promise<T>>): Promise<T[]> {
+  const results = await Promise.allSettled(tasks);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+/** Both results, after both have settled (see settleAll). */
+async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
+}
+
+/** The program (unless it exists) and its lists: drafted, submitted, approved, amended. */
+async function seedLists(
+  s: Services,
+  input: { admin: UserPrincipal; existingProgram: ProgramEntity | null; members: DemoMember[] },
+): Promise<{ program: { id: string; name: string }; created: number }> {
+  const { admin } = input;
+  const issuers = new Map(input.members.map((m) => [m.key, m.principal]));
   const program =
-    existingProgram ??
+    input.existingProgram ??
     (await s.programs.create(
       admin,
       await checked(CreateProgramDto, {
@@ -134,9 +222,9 @@ export async function seedDemo(
     ));
 
   const existing = await existingChallenges(s.dataSource, program.id);
-  const now = clock.now();
+  const now = s.clock.now();
   // Drafted and submitted side by side; approved one after the other, so codes follow the demo order.
-  const lists = await Promise.all(
+  const lists = await settleAll(
     DEMO_CHALLENGES.map(async (demo) => {
       const issuer = issuers.get(demo.issuer);
       if (!issuer) throw new Error(`Unknown demo issuer ${demo.issuer}`);
@@ -146,18 +234,7 @@ export async function seedDemo(
     }),
   );
   for (const list of lists) await approveAndAmend(s, admin, list);
-  const created = DEMO_CHALLENGES.filter((c) => !existing.has(c.body.title)).length;
-
-  const durationMs = Date.now() - started;
-  const accounts = [adminAccount, ...members.map((m) => m.account)];
-  printSummary(log, { programName: program.name, created, accounts, password, options, durationMs });
-  return {
-    status: 'created',
-    programId: program.id,
-    challenges: { created, total: (await demoTitles(s.dataSource, program.id)).size },
-    accounts,
-    durationMs,
-  };
+  return { program, created: DEMO_CHALLENGES.filter((c) => !existing.has(c.body.title)).length };
 }
 
 /** The DTO as the HTTP API would hand it to the service: validated and transformed by the global pipe. */
@@ -222,13 +299,27 @@ async function resolveAdmin(
   };
 }
 
+interface DemoMember {
+  key: string;
+  organizationId: string;
+  /** The organization's contact account: issuers' lists, applicants' teams and bids. */
+  principal: UserPrincipal;
+  account: DemoAccount;
+}
+
+interface DemoLeaderAccount {
+  key: string;
+  principal: UserPrincipal;
+  account: DemoAccount;
+}
+
 /** The organization (by credit code) and its demo user (by email), created by the admin, verified. */
 async function ensureOrganization(
   s: Services,
   admin: UserPrincipal,
   demo: DemoOrganization,
   password: string,
-): Promise<{ key: string; principal: UserPrincipal; account: DemoAccount }> {
+): Promise<DemoMember> {
   const { organization, user, created } = await s.dataSource.transaction(async (em) => {
     const org =
       (await em.findOne(OrganizationEntity, { where: { creditCode: demo.creditCode } })) ??
@@ -253,8 +344,44 @@ async function ensureOrganization(
   if (!organization.verified) await s.organizations.verify(admin, organization.id, organization.version);
   return {
     key: demo.key,
+    organizationId: organization.id,
     principal: principalOf(user),
     account: { email: user.email, role: demo.user.role, organization: organization.name, created },
+  };
+}
+
+/** A team leader (挂帅者): an applicant account of the lead organization, found by email. */
+async function ensureLeader(
+  s: Services,
+  admin: UserPrincipal,
+  leader: DemoLeader,
+  members: DemoMember[],
+  password: string,
+): Promise<DemoLeaderAccount> {
+  const organization = members.find((m) => m.key === leader.organization);
+  if (!organization) throw new Error(`Unknown demo organization ${leader.organization}`);
+  const { user, created } = await s.dataSource.transaction(async (em) => {
+    const existing = await s.usersRepository.findByEmail(leader.email, em);
+    if (existing) return { user: existing, created: false };
+    const user = await s.users.createInTransaction(em, admin, {
+      organizationId: organization.organizationId,
+      email: leader.email,
+      displayName: leader.displayName,
+      password,
+      roles: ['applicant'],
+    });
+    return { user, created: true };
+  });
+  return {
+    key: leader.key,
+    principal: principalOf(user),
+    account: {
+      email: user.email,
+      role: 'applicant',
+      organization: organization.account.organization,
+      created,
+      note: `挂帅者 ${leader.displayName}`,
+    },
   };
 }
 
@@ -337,11 +464,309 @@ async function approveAndAmend(
   await s.challenges.amend(issuer, state.id, amendment, state.version);
 }
 
+// — teams and bids —
+
+/** The demo teams and bids as they stand in the database. */
+interface BidState {
+  /** The program's demo lists, by DemoChallenge.key. */
+  lists: Map<string, ChallengeEntity>;
+  /** The demo teams found (lead organization and name), by DemoTeam.key. */
+  teams: Map<string, TeamEntity>;
+  /** The demo bids found (list and team), by bidKey. */
+  bids: Map<string, ApplicationEntity>;
+}
+
+const bidKey = (bid: DemoBid): string => `${bid.team}@${bid.challenge}`;
+
+async function loadBidState(dataSource: DataSource, programId: string): Promise<BidState> {
+  const byTitle = await existingChallenges(dataSource, programId);
+  const lists = new Map<string, ChallengeEntity>();
+  for (const demo of DEMO_CHALLENGES) {
+    const row = byTitle.get(demo.body.title);
+    if (row) lists.set(demo.key, row);
+  }
+  const organizations = await dataSource.getRepository(OrganizationEntity).find({
+    where: { creditCode: In(DEMO_ORGANIZATIONS.map((o) => o.creditCode)) },
+  });
+  const organizationIds = new Map(
+    DEMO_ORGANIZATIONS.map((o) => [o.key, organizations.find((r) => r.creditCode === o.creditCode)?.id]),
+  );
+  const teamRows = await dataSource.getRepository(TeamEntity).find({
+    where: { name: In(DEMO_TEAMS.map((t) => t.name)) },
+    order: { createdAt: 'ASC' },
+  });
+  const teams = new Map<string, TeamEntity>();
+  for (const demo of DEMO_TEAMS) {
+    const leadId = organizationIds.get(demo.organization);
+    const row = teamRows.find((r) => r.name === demo.name && r.leadOrganizationId === leadId);
+    if (row) teams.set(demo.key, row);
+  }
+  const applications = teams.size
+    ? await dataSource
+        .getRepository(ApplicationEntity)
+        .find({ where: { teamId: In([...teams.values()].map((t) => t.id)) } })
+    : [];
+  const bids = new Map<string, ApplicationEntity>();
+  for (const bid of DEMO_BIDS) {
+    const team = teams.get(bid.team);
+    const list = lists.get(bid.challenge);
+    const row = applications.find((a) => a.teamId === team?.id && a.challengeId === list?.id);
+    if (row) bids.set(bidKey(bid), row);
+  }
+  return { lists, teams, bids };
+}
+
+/** Where a bid stands, from its row or from a service's answer. */
+interface BidProgress {
+  id: string;
+  version: number;
+  status: ApplicationStatus;
+  pledgedBy: string | null;
+  submitted: boolean;
+  checked: boolean;
+}
+
+function progressOfRow(row: ApplicationEntity | undefined): BidProgress | null {
+  if (!row) return null;
+  return {
+    id: row.id,
+    version: row.version,
+    status: row.status,
+    pledgedBy: row.pledgeAcceptedAt ? row.pledgeAcceptedBy : null,
+    submitted: row.submittedAt !== null,
+    checked: row.formalCheckedAt !== null,
+  };
+}
+
+function progressOf(bid: ApplicationResponseDto): BidProgress {
+  return {
+    id: bid.id,
+    version: bid.version,
+    status: bid.status,
+    pledgedBy: bid.pledge?.acceptedBy ?? null,
+    submitted: bid.submittedAt !== null,
+    checked: bid.formalCheckedAt !== null,
+  };
+}
+
+type BidStep = 'create' | 'pledge' | 'submit' | 'check';
+
+/**
+ * The next step that takes a demo bid towards its stage, or null when it is there (or beyond:
+ * whatever happened to it since, e.g. a withdrawal or a resubmission, is left alone). Steps that
+ * need the list open (all but the `eligible` check) wait while it is not.
+ */
+function nextBidStep(
+  bid: DemoBid,
+  current: BidProgress | null,
+  leaderUserId: string,
+  open: boolean,
+): BidStep | null {
+  if (!current) return open ? 'create' : null;
+  if (bid.stage === 'draft') return null;
+  if (current.status === 'draft' && !current.submitted) {
+    if (!open) return null;
+    return current.pledgedBy === leaderUserId ? 'submit' : 'pledge';
+  }
+  if ((bid.stage === 'eligible' || bid.stage === 'returned') && current.status === 'submitted') {
+    if (current.checked || (bid.stage === 'returned' && !open)) return null;
+    return 'check';
+  }
+  return null;
+}
+
+function isOpen(list: ChallengeEntity, now: Date): boolean {
+  return list.publishedAt !== null && effectiveStatus(list, now) === 'open';
+}
+
+/** Whether a run would add anything: a missing team, or a bid with a step to take. */
+function pendingBidWork(state: BidState, now: Date): boolean {
+  if (DEMO_TEAMS.some((t) => !state.teams.has(t.key))) return true;
+  return DEMO_BIDS.some((bid) => {
+    const team = state.teams.get(bid.team);
+    const list = state.lists.get(bid.challenge);
+    if (!team || !list) return true;
+    const current = progressOfRow(state.bids.get(bidKey(bid)));
+    return nextBidStep(bid, current, team.leaderUserId, isOpen(list, now)) !== null;
+  });
+}
+
+interface SeededTeam {
+  id: string;
+  leaderUserId: string;
+  created: boolean;
+}
+
+interface BidsOutcome {
+  teams: { created: number; total: number };
+  applications: { created: number; total: number };
+  /** Demo bids by status, as this run leaves them. */
+  byStatus: Record<string, number>;
+}
+
+/**
+ * The applicants' demo teams (created by the organization's contact account) and their bids: the
+ * contact drafts and submits, the team's leader takes the pledge, the admin does the formal check.
+ * Teams side by side, then bids side by side, each bid's steps in order.
+ */
+async function seedBids(
+  s: Services,
+  input: {
+    admin: UserPrincipal;
+    programId: string;
+    members: DemoMember[];
+    leaders: DemoLeaderAccount[];
+    log: (line: string) => void;
+  },
+): Promise<BidsOutcome> {
+  const state = await loadBidState(s.dataSource, input.programId);
+  const memberOf = (key: string): DemoMember => {
+    const member = input.members.find((m) => m.key === key);
+    if (!member) throw new Error(`Unknown demo organization ${key}`);
+    return member;
+  };
+  const leaderOf = (key: string): UserPrincipal => {
+    const leader = input.leaders.find((l) => l.key === key);
+    if (!leader) throw new Error(`Unknown demo leader ${key}`);
+    return leader.principal;
+  };
+  const teamOf = (key: string): DemoTeam => {
+    const team = DEMO_TEAMS.find((t) => t.key === key);
+    if (!team) throw new Error(`Unknown demo team ${key}`);
+    return team;
+  };
+
+  const teams = new Map(
+    await settleAll(
+      DEMO_TEAMS.map(async (demo): Promise<[string, SeededTeam]> => {
+        const had = state.teams.get(demo.key);
+        if (had) return [demo.key, { id: had.id, leaderUserId: had.leaderUserId, created: false }];
+        const body = teamBody(
+          demo,
+          (key) => memberOf(key).organizationId,
+          (key) => leaderOf(key).userId,
+        );
+        const team = await s.teams.create(
+          memberOf(demo.organization).principal,
+          await checked(CreateTeamDto, body),
+        );
+        return [demo.key, { id: team.id, leaderUserId: team.leader.id, created: true }];
+      }),
+    ),
+  );
+
+  const results = await settleAll(
+    DEMO_BIDS.map(async (bid) => {
+      const list = state.lists.get(bid.challenge);
+      const team = teams.get(bid.team);
+      if (!list || !team) throw new Error(`Demo bid ${bidKey(bid)}: unknown list or team`);
+      const demoTeam = teamOf(bid.team);
+      const owner = memberOf(demoTeam.organization).principal;
+      let current = progressOfRow(state.bids.get(bidKey(bid)));
+      let created = false;
+      for (let steps = 0; ; steps++) {
+        const step = nextBidStep(bid, current, team.leaderUserId, isOpen(list, s.clock.now()));
+        if (!step) break;
+        if (steps >= 4) throw new Error(`Demo bid ${bidKey(bid)} does not progress (${current?.status})`);
+        if (step === 'create') {
+          const dto = await checked(CreateApplicationDto, await bidBody(s, bid, list.id, team.id));
+          current = progressOf(await s.applications.create(owner, list.id, dto));
+          created = true;
+        } else if (!current) {
+          throw new Error(`Demo bid ${bidKey(bid)}: ${step} before create`);
+        } else if (step === 'pledge') {
+          current = progressOf(
+            await s.applications.pledge(leaderOf(demoTeam.leader), current.id, current.version),
+          );
+        } else if (step === 'submit') {
+          current = progressOf(await s.applications.submit(owner, current.id, current.version));
+        } else {
+          const dto = await checked(FormalCheckDto, { outcome: bid.stage, reason: bid.checkReason });
+          current = progressOf(
+            await s.applications.formalCheck(input.admin, current.id, dto, current.version),
+          );
+        }
+      }
+      if (nextBidStep(bid, current, team.leaderUserId, true)) {
+        input.log(
+          `Demo bid of "${demoTeam.name}" left ${current ? `as ${current.status}` : 'out'}: ` +
+            `list "${list.title}" is not open.`,
+        );
+      }
+      return { created, status: current?.status ?? null };
+    }),
+  );
+
+  const byStatus: Record<string, number> = {};
+  const order = (status: ApplicationStatus | null) => (status ? APPLICATION_STATUSES.indexOf(status) : -1);
+  for (const r of [...results].sort((a, b) => order(a.status) - order(b.status))) {
+    if (r.status) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  }
+  return {
+    teams: { created: [...teams.values()].filter((t) => t.created).length, total: teams.size },
+    applications: {
+      created: results.filter((r) => r.created).length,
+      total: results.filter((r) => r.status).length,
+    },
+    byStatus,
+  };
+}
+
+/** The body of POST /teams for a demo team. */
+function teamBody(
+  demo: DemoTeam,
+  organizationId: (key: string) => string,
+  leaderUserId: (key: string) => string,
+): object {
+  return {
+    name: demo.name,
+    leaderUserId: leaderUserId(demo.leader),
+    leadSharePercent: demo.leadSharePercent,
+    consortium: (demo.consortium ?? []).map((c) => ({
+      organizationId: organizationId(c.organization),
+      role: c.role,
+      sharePercent: c.sharePercent,
+    })),
+    members: demo.members.map((m) => ({
+      name: m.name,
+      title: m.title,
+      role: m.role,
+      organizationId: organizationId(m.organization),
+      userId: m.leader ? leaderUserId(m.leader) : undefined,
+    })),
+  };
+}
+
+/** The body of POST /challenges/{id}/applications: a committed value for each of the list's indicators. */
+async function bidBody(s: Services, bid: DemoBid, challengeId: string, teamId: string): Promise<object> {
+  const indicators = await s.challengesRepository.indicators(challengeId);
+  const names = new Set(indicators.map((i) => i.name));
+  const unknown = Object.keys(bid.commitments).filter((name) => !names.has(name));
+  const missing = indicators.filter((i) => !bid.commitments[i.name]).map((i) => i.name);
+  if (unknown.length || missing.length) {
+    throw new Error(
+      `Demo bid ${bidKey(bid)}: commitments must name each indicator of the list once ` +
+        `(unknown: ${unknown.join(', ') || '-'}; missing: ${missing.join(', ') || '-'})`,
+    );
+  }
+  return {
+    teamId,
+    technicalPlan: bid.technicalPlan,
+    requestedFiscalFen: bid.requestedFiscalFen,
+    indicatorCommitments: indicators.map((i) => ({
+      indicatorId: i.id,
+      committedValue: bid.commitments[i.name],
+    })),
+    milestones: bid.milestones.map((m) => ({ ...m })),
+  };
+}
+
 function printSummary(
   log: (line: string) => void,
   input: {
     programName: string;
     created: number;
+    bids: BidsOutcome;
     accounts: DemoAccount[];
     password: string;
     options: SeedDemoOptions;
@@ -357,11 +782,20 @@ function printSummary(
       `${input.created} new challenge lists (of ${DEMO_CHALLENGES.length}: ${counts.published ?? 0} published, ` +
       `${counts.pending_review ?? 0} pending review, ${counts.draft ?? 0} draft).`,
   );
+  const { teams, applications, byStatus } = input.bids;
+  const statuses = Object.entries(byStatus)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ');
+  log(
+    `Teams: ${teams.total} (${teams.created} new); bids on the open lists: ${applications.total} ` +
+      `(${applications.created} new${statuses ? `; ${statuses}` : ''}).`,
+  );
   const newAccounts = input.accounts.filter((a) => a.created);
   log('Demo accounts:');
   for (const a of input.accounts) {
     const note = a.created ? '' : '   (existing account, password unchanged)';
-    log(`  ${a.role.padEnd(9)} ${a.email.padEnd(32)} ${a.organization}${note}`);
+    const who = a.note ? `${a.organization} · ${a.note}` : a.organization;
+    log(`  ${a.role.padEnd(9)} ${a.email.padEnd(32)} ${who}${note}`);
   }
   if (!newAccounts.length) return;
   log(

@@ -1,6 +1,16 @@
+import { ApplicationsService } from '../../src/modules/applications/applications.service';
 import { AuthService } from '../../src/modules/auth/auth.service';
-import { DEMO_ADMIN_EMAIL, DEMO_CHALLENGES, DEMO_ORGANIZATIONS } from '../../src/seed/demo-data';
+import { TeamsService } from '../../src/modules/teams/teams.service';
+import {
+  DEMO_ADMIN_EMAIL,
+  DEMO_BIDS,
+  DEMO_CHALLENGES,
+  DEMO_LEADERS,
+  DEMO_ORGANIZATIONS,
+  DEMO_TEAMS,
+} from '../../src/seed/demo-data';
 import { seedDemo, SeedDemoResult } from '../../src/seed/seed-demo';
+import { bearer } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const PASSWORD = 'demo-password-for-tests';
@@ -14,7 +24,7 @@ interface Summary {
   industryChain: string;
 }
 
-/** Rows per table the seed writes to: organizations, users, lists, audit, outbox, deadlines… */
+/** Rows per table the seed writes to: organizations, users, lists, teams, bids, audit, outbox… */
 async function counts(t: TestApp): Promise<Record<string, number>> {
   const tables = [
     'organizations',
@@ -23,6 +33,12 @@ async function counts(t: TestApp): Promise<Record<string, number>> {
     'challenges',
     'challenge_indicators',
     'challenge_amendments',
+    'teams',
+    'team_consortium_members',
+    'team_members',
+    'applications',
+    'application_commitments',
+    'application_milestones',
     'audit_events',
     'outbox_events',
     'deadlines',
@@ -34,6 +50,42 @@ async function counts(t: TestApp): Promise<Record<string, number>> {
   }
   return result;
 }
+
+/** The demo bids' statuses, counted. */
+async function bidStatuses(t: TestApp): Promise<Array<{ status: string; n: number }>> {
+  return t.dataSource.query(
+    `SELECT status::text, count(*)::int AS n FROM applications GROUP BY status ORDER BY status`,
+  );
+}
+
+/** Rows of the bids' audit and outbox actions, counted by action or type. */
+async function bidEvents(t: TestApp): Promise<Record<string, number>> {
+  const rows = await t.dataSource.query<Array<{ what: string; n: number }>>(
+    `SELECT action AS what, count(*)::int AS n FROM audit_events
+      WHERE action LIKE 'application.%' OR action LIKE 'team.%' GROUP BY action
+     UNION ALL
+     SELECT 'outbox ' || type, count(*)::int FROM outbox_events WHERE type LIKE 'application.%' GROUP BY type`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.what, r.n]));
+}
+
+const EXPECTED_STATUSES = [
+  { status: 'draft', n: 1 },
+  { status: 'eligible', n: 1 },
+  { status: 'returned', n: 1 },
+  { status: 'submitted', n: 2 },
+];
+const EXPECTED_EVENTS = {
+  'team.created': 5,
+  'application.created': 5,
+  'application.pledged': 4,
+  'application.submitted': 4,
+  'application.formal_checked': 2,
+  'outbox application.submitted': 4,
+  'outbox application.formal_checked': 2,
+};
+
+const listTitle = (key: string) => DEMO_CHALLENGES.find((c) => c.key === key)?.body.title;
 
 describe('demo seed (src/seed)', () => {
   let t: TestApp;
@@ -51,9 +103,12 @@ describe('demo seed (src/seed)', () => {
   it('creates the organizations, accounts, program and 12 lists through the services', async () => {
     expect(first.status).toBe('created');
     expect(first.challenges).toEqual({ created: 12, total: 12 });
+    expect(first.teams).toEqual({ created: 5, total: 5 });
+    expect(first.applications).toEqual({ created: 5, total: 5 });
     expect(first.accounts.map((a) => a.email)).toEqual([
       DEMO_ADMIN_EMAIL,
       ...DEMO_ORGANIZATIONS.map((o) => o.user.email),
+      ...DEMO_LEADERS.map((l) => l.email),
     ]);
 
     const byStatus = await t.dataSource.query<Array<{ status: string; n: number }>>(
@@ -146,11 +201,195 @@ describe('demo seed (src/seed)', () => {
     expect(res.body.items[0].changes.map((c: { field: string }) => c.field)).toEqual(['closesAt']);
   });
 
+  it('creates five teams of the two applicants, one a consortium with an issuer enterprise (70/30)', async () => {
+    const teams = await t.dataSource.query<
+      Array<{ name: string; lead: string; leader_email: string; leader_org: string; share: number | null }>
+    >(
+      `SELECT t.name, o.name AS lead, u.email AS leader_email, lo.name AS leader_org,
+              t.lead_share_percent AS share
+         FROM teams t JOIN organizations o ON o.id = t.lead_organization_id
+         JOIN users u ON u.id = t.leader_user_id JOIN organizations lo ON lo.id = u.organization_id
+        ORDER BY t.created_at, t.name`,
+    );
+    expect(teams).toHaveLength(5);
+    expect(teams.filter((r) => r.lead === '南昌大学')).toHaveLength(3);
+    expect(teams.filter((r) => r.lead === '江西省科学院')).toHaveLength(2);
+    // Every leader is an account of the lead organization.
+    for (const team of teams) expect(team.leader_org).toBe(team.lead);
+
+    const consortium = await t.dataSource.query<
+      Array<{ team: string; member: string; type: string; share: number; lead_share: number }>
+    >(
+      `SELECT t.name AS team, o.name AS member, o.type::text AS type, m.share_percent AS share,
+              t.lead_share_percent AS lead_share
+         FROM team_consortium_members m JOIN teams t ON t.id = m.team_id
+         JOIN organizations o ON o.id = m.organization_id`,
+    );
+    expect(consortium).toEqual([
+      {
+        team: '南昌大学—瑞视光电VR近眼显示光学联合攻关团队',
+        member: '南昌瑞视光电科技有限公司',
+        type: 'enterprise',
+        share: 30,
+        lead_share: 70,
+      },
+    ]);
+
+    const [members] = await t.dataSource.query<Array<{ total: number; with_account: number }>>(
+      `SELECT count(*)::int AS total, count(user_id)::int AS with_account FROM team_members`,
+    );
+    expect(members).toEqual({
+      total: DEMO_TEAMS.reduce((n, team) => n + team.members.length, 0),
+      with_account: 5,
+    });
+  });
+
+  it('creates five bids on the open lists through the services: 2 submitted, 1 eligible, 1 returned, 1 draft', async () => {
+    expect(await bidStatuses(t)).toEqual(EXPECTED_STATUSES);
+    expect(await bidEvents(t)).toEqual(EXPECTED_EVENTS);
+
+    const bids = await t.dataSource.query<
+      Array<{
+        title: string;
+        status: string;
+        status_reason: string | null;
+        pledged: boolean;
+        checked_by: string | null;
+        requested: string;
+        fiscal: string;
+        commitments: number;
+        indicators: number;
+        milestones: number;
+        share_sum: number;
+        last_due: number;
+        duration: number;
+      }>
+    >(
+      `SELECT c.title, a.status::text, a.status_reason, coalesce(a.pledge_accepted_by = a.leader_user_id, false) AS pledged,
+              cu.email AS checked_by, a.requested_fiscal_fen AS requested, c.fiscal_fen AS fiscal,
+              (SELECT count(*)::int FROM application_commitments x WHERE x.application_id = a.id) AS commitments,
+              (SELECT count(*)::int FROM challenge_indicators i WHERE i.challenge_id = c.id) AS indicators,
+              (SELECT count(*)::int FROM application_milestones m WHERE m.application_id = a.id) AS milestones,
+              (SELECT sum(share_percent)::int FROM application_milestones m WHERE m.application_id = a.id) AS share_sum,
+              (SELECT max(due_month)::int FROM application_milestones m WHERE m.application_id = a.id) AS last_due,
+              c.duration_months AS duration
+         FROM applications a JOIN challenges c ON c.id = a.challenge_id
+         LEFT JOIN users cu ON cu.id = a.formal_checked_by`,
+    );
+    expect(bids).toHaveLength(DEMO_BIDS.length);
+    for (const bid of bids) {
+      expect(bid.commitments).toBe(bid.indicators);
+      expect(bid.milestones).toBeGreaterThanOrEqual(2);
+      expect(bid.share_sum).toBe(100);
+      expect(bid.last_due).toBeLessThanOrEqual(bid.duration);
+      expect(Number(bid.requested)).toBeLessThanOrEqual(Number(bid.fiscal));
+      expect({ title: bid.title, pledged: bid.pledged }).toEqual({
+        title: bid.title,
+        pledged: bid.status !== 'draft',
+      });
+    }
+    const eligible = bids.find((b) => b.status === 'eligible');
+    expect(eligible).toMatchObject({ title: listTitle('titanium-am'), checked_by: DEMO_ADMIN_EMAIL });
+    const returned = bids.find((b) => b.status === 'returned');
+    expect(returned).toMatchObject({ title: listTitle('tcm-granules'), checked_by: DEMO_ADMIN_EMAIL });
+    expect(returned?.status_reason).toContain('重新提交');
+
+    // No leader holds more bids in play than the limit (2 by default, 1 on the rare-earth list).
+    const loads = await t.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM applications
+        WHERE status IN ('submitted', 'eligible', 'returned') GROUP BY leader_user_id`,
+    );
+    for (const load of loads) expect(load.n).toBeLessThanOrEqual(2);
+  });
+
+  it('hides the bid count of open lists; the issuer of a list sees its submitted bids, never drafts', async () => {
+    const lists = await t.dataSource.query<Array<{ id: string; title: string }>>(
+      `SELECT id, title FROM challenges WHERE title = ANY($1)`,
+      [DEMO_BIDS.map((b) => listTitle(b.challenge))],
+    );
+    expect(lists).toHaveLength(5);
+    const idOf = (key: string) => lists.find((l) => l.title === listTitle(key))?.id;
+    for (const list of lists) {
+      const res = await t.http.get(`/api/v1/challenges/${list.id}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'open', submittedBidCount: null });
+    }
+
+    const issuerSees = async (issuer: string, list: string) => {
+      const email = DEMO_ORGANIZATIONS.find((o) => o.key === issuer)?.user.email ?? '';
+      const tokens = await t.get(AuthService).login(email, PASSWORD);
+      const res = await t.http
+        .get(`/api/v1/challenges/${idOf(list)}/applications`)
+        .set(bearer(tokens.accessToken));
+      expect(res.status).toBe(200);
+      return res.body.items as Array<{
+        status: string;
+        statusReason: string | null;
+        bidder: { teamName: string };
+      }>;
+    };
+    const vr = await issuerSees('vr', 'vr-pancake');
+    expect(vr.map((b) => [b.status, b.bidder.teamName])).toEqual([
+      ['submitted', '南昌大学—瑞视光电VR近眼显示光学联合攻关团队'],
+    ]);
+    expect((await issuerSees('aviation', 'titanium-am')).map((b) => b.status)).toEqual(['eligible']);
+    expect((await issuerSees('rare-earth', 'ionic-rare-earth')).map((b) => b.status)).toEqual(['submitted']);
+    const tcm = await issuerSees('tcm', 'tcm-granules');
+    expect(tcm.map((b) => b.status)).toEqual(['returned']);
+    expect(tcm[0].statusReason).toEqual(expect.any(String));
+    // The draft on the optics list stays with its applicant.
+    expect(await issuerSees('optics', 'auto-lens-aa')).toEqual([]);
+  });
+
+  it('lets a team leader sign in with the demo password', async () => {
+    await expect(t.get(AuthService).login(DEMO_LEADERS[0].email, PASSWORD)).resolves.toBeDefined();
+  });
+
   it('changes nothing when run again', async () => {
     const before = await counts(t);
     const again = await seedDemo(t.app, { password: PASSWORD, log: quiet });
     expect(again.status).toBe('skipped');
     expect(again.programId).toBe(first.programId);
+    expect(again.teams).toEqual({ created: 0, total: 5 });
+    expect(again.applications).toEqual({ created: 0, total: 5 });
     expect(await counts(t)).toEqual(before);
+  });
+});
+
+describe('demo seed after an interrupted run', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await t?.close();
+  });
+
+  it('completes the teams and bids an interrupted run left out, without duplicating anything', async () => {
+    // First run: one team fails, so no bid is made.
+    jest.spyOn(t.get(TeamsService), 'create').mockRejectedValueOnce(new Error('interrupted: team'));
+    await expect(seedDemo(t.app, { password: PASSWORD, log: quiet })).rejects.toThrow('interrupted: team');
+    const [afterFirst] = await t.dataSource.query<Array<{ teams: number; bids: number }>>(
+      `SELECT (SELECT count(*)::int FROM teams) AS teams, (SELECT count(*)::int FROM applications) AS bids`,
+    );
+    expect(afterFirst).toEqual({ teams: 4, bids: 0 });
+
+    // Second run: one submission fails, leaving a pledged draft.
+    jest.spyOn(t.get(ApplicationsService), 'submit').mockRejectedValueOnce(new Error('interrupted: submit'));
+    await expect(seedDemo(t.app, { password: PASSWORD, log: quiet })).rejects.toThrow('interrupted: submit');
+
+    const third = await seedDemo(t.app, { password: PASSWORD, log: quiet });
+    expect(third.status).toBe('created');
+    expect(third.challenges).toEqual({ created: 0, total: 12 });
+    expect(third.teams).toEqual({ created: 0, total: 5 });
+    expect(third.applications).toEqual({ created: 0, total: 5 });
+    expect(await bidStatuses(t)).toEqual(EXPECTED_STATUSES);
+    expect(await bidEvents(t)).toEqual(EXPECTED_EVENTS);
+
+    const fourth = await seedDemo(t.app, { password: PASSWORD, log: quiet });
+    expect(fourth.status).toBe('skipped');
   });
 });
