@@ -291,27 +291,15 @@ export class ApplicationsService {
         refuse([...checkBidAgainstList(content, list), ...checkBidComplete(content, list)]);
 
         await this.applications.lockLeader(em, team.leaderUserId);
-        const program = await this.programs.requireById(em, challenge.programId);
-        const leaderLimit =
-          challenge.eligibility.leaderConcurrencyLimit ?? program.settings.maxActiveListsPerLeader;
-        const leaderLoad = await this.applications.leaderLoad(em, team.leaderUserId, id);
-        if (leaderLoad >= leaderLimit) {
+        const leader = await this.leaderStanding(em, challenge, team.leaderUserId, id);
+        if (leader.load >= leader.limit) {
           throw new DomainError(
             'LEADER_LIMIT_REACHED',
-            `The leader already holds ${leaderLoad} bid(s) in play or won; the limit is ${leaderLimit}`,
-            { extra: { leaderUserId: team.leaderUserId, limit: leaderLimit, held: leaderLoad } },
+            `The leader already holds ${leader.load} bid(s) in play or won; the limit is ${leader.limit}`,
+            { extra: { leaderUserId: team.leaderUserId, limit: leader.limit, held: leader.load } },
           );
         }
-        const results = await this.evaluate(
-          em,
-          challenge,
-          application,
-          content,
-          list,
-          leaderLimit,
-          leaderLoad,
-          team,
-        );
+        const results = await this.evaluate(em, challenge, application, content, list, leader, team);
 
         const now = this.clock.now();
         if (now >= challenge.closesAt) throw deadlinePassed(challenge);
@@ -411,21 +399,9 @@ export class ApplicationsService {
       );
       const list = await this.listTerms(em, challenge);
       const content = await this.contentOf(em, application);
-      const program = await this.programs.requireById(em, challenge.programId);
-      const leaderLimit =
-        challenge.eligibility.leaderConcurrencyLimit ?? program.settings.maxActiveListsPerLeader;
-      const leaderLoad = await this.applications.leaderLoad(em, application.leaderUserId, id);
       // As at submission: the leader's other bids in play or won must stay below the limit.
-      const results = await this.evaluate(
-        em,
-        challenge,
-        application,
-        content,
-        list,
-        leaderLimit,
-        leaderLoad,
-        team,
-      );
+      const leader = await this.leaderStanding(em, challenge, application.leaderUserId, id);
+      const results = await this.evaluate(em, challenge, application, content, list, leader, team);
       const failed = failedRules(results);
       if (dto.outcome === 'eligible' && failed.length) {
         throw new DomainError(
@@ -549,8 +525,7 @@ export class ApplicationsService {
     application: ApplicationEntity,
     content: { requestedFiscalFen: number; commitments: CommitmentInput[] },
     list: ListTerms,
-    leaderLimit: number,
-    leaderLoad: number,
+    leader: { limit: number; load: number },
     team: { leaderUserId: string; consortiumSize: number },
   ): Promise<RuleResult[]> {
     const lead = await em.findOneOrFail(OrganizationEntity, {
@@ -562,16 +537,30 @@ export class ApplicationsService {
     });
     return evaluateEligibility({
       eligibility: challenge.eligibility,
-      leaderLimit,
+      leaderLimit: leader.limit,
       fiscalFen: list.fiscalFen,
       indicatorIds: list.indicators.map((i) => i.id),
       lead: { type: lead.type, regionCode: lead.regionCode },
       consortiumSize: team.consortiumSize,
-      leaderLoad,
+      leaderLoad: leader.load,
       committedIndicatorIds: content.commitments.map((c) => c.indicatorId),
       requestedFiscalFen: content.requestedFiscalFen,
       integrityRecords: records.map((r) => ({ subjectType: r.subjectType, reason: r.reason })),
     });
+  }
+
+  /** The limit that applies to this list (its own, else the program's) and the leader's other bids in play or won. */
+  private async leaderStanding(
+    em: EntityManager,
+    challenge: ChallengeEntity,
+    leaderUserId: string,
+    exceptId: string,
+  ): Promise<{ limit: number; load: number }> {
+    const program = await this.programs.requireById(em, challenge.programId);
+    return {
+      limit: challenge.eligibility.leaderConcurrencyLimit ?? program.settings.maxActiveListsPerLeader,
+      load: await this.applications.leaderLoad(em, leaderUserId, exceptId),
+    };
   }
 
   private bump(application: ApplicationEntity): void {
