@@ -10,6 +10,7 @@ import { TeamsAndApplications1763700700000 } from './1763700700000-TeamsAndAppli
 import { Experts1763700800000 } from './1763700800000-Experts';
 import { Review1763700900000 } from './1763700900000-Review';
 import { Sessions1763701000000 } from './1763701000000-Sessions';
+import { Selection1763701100000 } from './1763701100000-Selection';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -25,4 +26,5 @@ export const migrations: MixedList<Function> = [
   Experts1763700800000,
   Review1763700900000,
   Sessions1763701000000,
+  Selection1763701100000,
 ];

@@ -22,6 +22,7 @@ import { OrganizationsModule } from './modules/organizations/organizations.modul
 import { ProgramsModule } from './modules/programs/programs.module';
 import { QueueDashboardModule } from './modules/queue-dashboard/queue-dashboard.module';
 import { ReviewsModule } from './modules/reviews/reviews.module';
+import { SelectionModule } from './modules/selection/selection.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
 import { TaxonomyModule } from './modules/taxonomy/taxonomy.module';
 import { TeamsModule } from './modules/teams/teams.module';
@@ -59,6 +60,7 @@ export class ApiModule {
         ExpertsModule,
         ReviewsModule,
         SessionsModule,
+        SelectionModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

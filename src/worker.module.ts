@@ -8,6 +8,7 @@ import { QueueModule } from './infra/queue/queue.module';
 import { SchedulerModule, SchedulerWorkerModule } from './infra/scheduler/scheduler.module';
 import { ChallengesModule } from './modules/challenges/challenges.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { SelectionModule } from './modules/selection/selection.module';
 
 /** The worker process: BullMQ processors, the outbox relay and the deadline handlers; no HTTP. */
 @Module({})
@@ -23,6 +24,7 @@ export class WorkerModule {
         SchedulerWorkerModule,
         NotificationsModule,
         ChallengesModule,
+        SelectionModule,
         JobWorkersModule,
       ],
       providers: [IdempotencyPruner],

@@ -15,7 +15,16 @@ export const APPLICATION_STATUSES = [
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 export type ApplicationAction =
-  'edit' | 'pledge' | 'submit' | 'withdraw' | 'formal_check' | 'start_review' | 'shortlist';
+  | 'edit'
+  | 'pledge'
+  | 'submit'
+  | 'withdraw'
+  | 'formal_check'
+  | 'start_review'
+  | 'shortlist'
+  | 'select'
+  | 'deselect'
+  | 'not_select';
 
 export interface ApplicationTransition {
   action: ApplicationAction;
@@ -85,6 +94,30 @@ export const APPLICATION_TRANSITIONS: readonly ApplicationTransition[] = [
     by: 'admin',
     beforeClose: false,
     description: 'the panel closed and the bid reached the pass line',
+  },
+  {
+    action: 'select',
+    from: ['shortlisted'],
+    to: 'selected',
+    by: 'admin',
+    beforeClose: false,
+    description: 'selected by the admin with the issuer’s agreement (publicity follows)',
+  },
+  {
+    action: 'deselect',
+    from: ['selected'],
+    to: 'shortlisted',
+    by: 'admin',
+    beforeClose: false,
+    description: 'an objection was upheld: the selection is reopened',
+  },
+  {
+    action: 'not_select',
+    from: ['under_review', 'shortlisted'],
+    to: 'not_selected',
+    by: 'admin',
+    beforeClose: false,
+    description: 'the award went to other bids, or the list was unsuccessful (流榜)',
   },
 ];
 

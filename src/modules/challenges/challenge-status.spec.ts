@@ -73,4 +73,20 @@ describe('challenge state machine', () => {
     const fromOpen = CHALLENGE_TRANSITIONS.filter((t) => t.from.includes('open') && t.to !== null);
     expect(fromOpen.map((t) => t.action).sort()).toEqual(['cancel', 'close']);
   });
+  it('selection, publicity and award: select, reopen, finalize, unsuccessful', () => {
+    const now = during;
+    expect(assertTransition(list('under_review'), 'select', now)).toBe('under_review');
+    expect(assertTransition(list('publicity'), 'reopen_selection', now)).toBe('publicity');
+    expect(assertTransition(list('publicity'), 'finalize', now)).toBe('publicity');
+    expect(assertTransition(list('under_review'), 'mark_unsuccessful', now)).toBe('under_review');
+    expect(errorOf(() => assertTransition(list('publicity'), 'select', now)).code).toBe(
+      'INVALID_STATE_TRANSITION',
+    );
+    expect(errorOf(() => assertTransition(list('awarded'), 'finalize', now)).code).toBe(
+      'INVALID_STATE_TRANSITION',
+    );
+    expect(errorOf(() => assertTransition(list('closed'), 'mark_unsuccessful', now)).code).toBe(
+      'INVALID_STATE_TRANSITION',
+    );
+  });
 });

@@ -26,7 +26,11 @@ export type ChallengeAction =
   | 'close'
   | 'amend'
   | 'accept_nda'
-  | 'start_review';
+  | 'start_review'
+  | 'select'
+  | 'reopen_selection'
+  | 'finalize'
+  | 'mark_unsuccessful';
 
 export type ChallengeActor = 'issuer' | 'admin' | 'issuer_or_admin' | 'applicant' | 'system';
 
@@ -96,6 +100,34 @@ export const CHALLENGE_TRANSITIONS: readonly ChallengeTransition[] = [
     to: 'under_review',
     by: 'admin',
     description: 'draw the expert panel (at least one eligible bid)',
+  },
+  {
+    action: 'select',
+    from: ['under_review'],
+    to: 'publicity',
+    by: 'admin',
+    description: 'select the winning bid(s) after the panel closed; opens the publicity period (公示)',
+  },
+  {
+    action: 'reopen_selection',
+    from: ['publicity'],
+    to: 'under_review',
+    by: 'admin',
+    description: 'an objection is upheld: the selection is reopened',
+  },
+  {
+    action: 'finalize',
+    from: ['publicity'],
+    to: 'awarded',
+    by: 'system',
+    description: 'the publicity period ended with no objection pending (deadline job, or an admin)',
+  },
+  {
+    action: 'mark_unsuccessful',
+    from: ['under_review'],
+    to: 'unsuccessful',
+    by: 'admin',
+    description: 'no bid reached the pass line (流榜)',
   },
   {
     action: 'accept_nda',

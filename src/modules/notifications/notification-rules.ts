@@ -111,6 +111,20 @@ const listTitle = (e: DeliveredEvent) => `「${text(e.data, 'title')}」`;
 const issuerOrg = enabledUsersOfOrganization('issuerOrganizationId');
 const followers = followersOfChallenge('challengeId');
 
+/** Every enabled user of the lead organizations of the bids in `data[key]` (an array of ids). */
+const usersOfBidsIn =
+  (key: string): Recipients =>
+  async (event, em) => {
+    const ids = event.data[key];
+    if (!Array.isArray(ids)) throw new Error(`Event data has no "${key}"`);
+    const rows: Array<{ id: string }> = await em.query(
+      `SELECT DISTINCT u.id FROM applications a JOIN users u ON u.organization_id = a.lead_organization_id
+       WHERE a.id = ANY($1) AND u.enabled ORDER BY u.id`,
+      [ids],
+    );
+    return rows.map((r) => r.id);
+  };
+
 const SESSION_KIND_NAMES: Record<string, string> = { defence: '答辩', site_visit: '现场考察' };
 const beijingTime = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',
@@ -260,6 +274,43 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
     title: (e) => `${sessionKind(e)}已取消`,
     body: (e) =>
       `榜单「${text(e.data, 'challengeTitle')}」的一份揭榜申请原定 ${beijing(e, 'scheduledAt')} 的${sessionKind(e)}已取消，原因：${text(e.data, 'reason')}`,
+  },
+  {
+    event: 'selection.publicized',
+    recipients: anyOf(issuerOrg, usersOfBidsIn('applicationIds'), enabledUsersWithRole('admin')),
+    title: fixed('揭榜结果公示'),
+    body: (e) =>
+      `榜单${listTitle(e)}的拟揭榜单位已确定并进入公示期，公示截止 ${beijing(e, 'publicityEndsAt')}`,
+  },
+  {
+    event: 'selection.reopened',
+    recipients: anyOf(issuerOrg, usersOfBidsIn('applicationIds'), enabledUsersWithRole('admin')),
+    title: fixed('公示结果已撤销'),
+    body: (e) => `榜单${listTitle(e)}的异议经核查成立，遴选结果已撤销，重新遴选`,
+  },
+  {
+    event: 'challenge.unsuccessful',
+    recipients: anyOf(issuerOrg, followers, enabledUsersWithRole('admin')),
+    title: fixed('榜单流榜'),
+    body: (e) => `榜单${listTitle(e)}无申请达到评审合格线，已流榜。原因：${text(e.data, 'reason')}`,
+  },
+  {
+    event: 'challenge.awarded',
+    recipients: anyOf(issuerOrg, followers, enabledUsersWithRole('admin')),
+    title: fixed('揭榜结果已确定'),
+    body: (e) => `榜单${listTitle(e)}公示期满，揭榜结果已确定，项目待签订任务书`,
+  },
+  {
+    event: 'objection.lodged',
+    recipients: enabledUsersWithRole('admin'),
+    title: fixed('收到公示异议'),
+    body: (e) => `榜单${listTitle(e)}在公示期内收到一项异议，请核查`,
+  },
+  {
+    event: 'objection.decided',
+    recipients: anyOf(userIn('objectorUserId'), enabledUsersWithRole('admin')),
+    title: fixed('公示异议处理结果'),
+    body: (e) => `关于榜单${listTitle(e)}的异议处理状态：${text(e.data, 'status')}`,
   },
 ];
 

@@ -1,0 +1,16 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { OnDeadline } from '../../infra/scheduler/deadline-handler';
+import type { DueDeadline } from '../../infra/scheduler/deadline-handler';
+import { PUBLICITY_END_DEADLINE, SelectionService } from './selection.service';
+
+/** The worker's side of publicity: at its end the award is finalized, once (ADR 0026). */
+@Injectable()
+export class SelectionDeadlines {
+  constructor(private readonly selection: SelectionService) {}
+
+  @OnDeadline(PUBLICITY_END_DEADLINE)
+  async publicityEnd(deadline: DueDeadline, em: EntityManager): Promise<void> {
+    await this.selection.finalizeByDeadline(em, deadline.entityId);
+  }
+}

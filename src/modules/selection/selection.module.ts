@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ChallengesModule } from '../challenges/challenges.module';
+import { ProgramsModule } from '../programs/programs.module';
+import { ChallengeSelectionController, ObjectionsController } from './selection.controller';
+import { SelectionDeadlines } from './selection.deadlines';
+import { SelectionService } from './selection.service';
+
+/** Selection, publicity (公示), objections (异议) and the award with its projects (ADR 0026). */
+@Module({
+  imports: [ChallengesModule, ProgramsModule],
+  controllers: [ChallengeSelectionController, ObjectionsController],
+  providers: [SelectionService, SelectionDeadlines],
+  exports: [SelectionService],
+})
+export class SelectionModule {}
