@@ -21,6 +21,7 @@ const PUBLIC_OPERATIONS = [
   /^GET \/docs/,
   /^POST \/api\/v1\/auth\/(login|register|refresh)$/,
   /^GET \/api\/v1\/(industry-chains|categories|programs)(\/\{[a-z]+\})?$/,
+  /^GET \/api\/v1\/challenges\/\{id\}\/publicity$/,
 ];
 
 interface Operation {
