@@ -1,5 +1,5 @@
 import { DomainError } from '../errors/domain-error';
-import { assertVersion, etagFor, parseIfMatch } from './etag';
+import { assertVersion, etagFor, parseIfMatch, requireIfMatch } from './etag';
 
 describe('ETag / If-Match', () => {
   it('serves and parses strong and weak ETags', () => {
@@ -24,5 +24,17 @@ describe('ETag / If-Match', () => {
     } catch (error) {
       expect((error as DomainError).code).toBe('VERSION_MISMATCH');
     }
+  });
+});
+
+describe('requireIfMatch', () => {
+  it('passes a version and refuses its absence with 428 PRECONDITION_REQUIRED naming the thing', () => {
+    expect(() => requireIfMatch(3, 'edits of a draft')).not.toThrow();
+    expect(() => requireIfMatch(undefined, 'edits of a draft')).toThrow(
+      expect.objectContaining({
+        code: 'PRECONDITION_REQUIRED',
+        message: expect.stringContaining('edits of a draft must not overwrite each other'),
+      }),
+    );
   });
 });

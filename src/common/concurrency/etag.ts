@@ -41,6 +41,19 @@ export function assertVersion(current: number, expected: number | undefined): vo
   }
 }
 
+/**
+ * For changes that must never overwrite another's (drafts, score sheets, team edits): If-Match is
+ * required, 428 PRECONDITION_REQUIRED without it. `what` names the thing in the message.
+ */
+export function requireIfMatch(expected: number | undefined, what: string): asserts expected is number {
+  if (expected === undefined) {
+    throw new DomainError(
+      'PRECONDITION_REQUIRED',
+      `Send If-Match with the ETag you read: ${what} must not overwrite each other`,
+    );
+  }
+}
+
 /** `@IfMatch() expectedVersion: number | undefined` on a PATCH or state action. */
 export const IfMatch = createParamDecorator(
   (_data: unknown, context: ExecutionContext): number | undefined => {

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { hasRole, isAdmin, Principal } from '../../common/auth/principal';
-import { assertVersion } from '../../common/concurrency/etag';
+import { assertVersion, requireIfMatch } from '../../common/concurrency/etag';
 import { DomainError, FieldError } from '../../common/errors/domain-error';
 import { JsonObject, JsonValue } from '../../common/json';
 import { Page } from '../../common/pagination/pagination';
@@ -176,9 +176,7 @@ export class ApplicationsService {
     dto: UpdateApplicationDto,
     expectedVersion: number | undefined,
   ): Promise<ApplicationResponseDto> {
-    if (expectedVersion === undefined) {
-      throw new DomainError('PRECONDITION_REQUIRED', 'Send If-Match with the ETag you read');
-    }
+    requireIfMatch(expectedVersion, 'edits of a bid');
     await this.dataSource.transaction(async (em) => {
       const { application, challenge } = await this.lockOwn(em, actor, id, 'edit', expectedVersion);
       const before = snapshot(application);

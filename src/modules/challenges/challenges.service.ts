@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../../common/audit/audit.service';
 import { hasRole, isAdmin, Principal, UserPrincipal } from '../../common/auth/principal';
-import { assertVersion } from '../../common/concurrency/etag';
+import { assertVersion, requireIfMatch } from '../../common/concurrency/etag';
 import { DomainError, FieldError } from '../../common/errors/domain-error';
 import { JsonValue } from '../../common/json';
 import { Page } from '../../common/pagination/pagination';
@@ -211,7 +211,7 @@ export class ChallengesService {
     dto: UpdateChallengeDto,
     expectedVersion: number | undefined,
   ): Promise<ChallengeResponseDto> {
-    requireIfMatch(expectedVersion);
+    requireIfMatch(expectedVersion, 'edits of a draft');
     await this.dataSource.transaction(async (em) => {
       const { challenge, now } = await this.lockOwn(em, actor, id, 'edit', expectedVersion);
       const before = challengeSnapshot(challenge, await this.challenges.indicators(id, em));
@@ -687,15 +687,6 @@ export class ChallengesService {
         ...extra,
       },
     });
-  }
-}
-
-function requireIfMatch(expectedVersion: number | undefined): void {
-  if (expectedVersion === undefined) {
-    throw new DomainError(
-      'PRECONDITION_REQUIRED',
-      'Send If-Match with the ETag you read: edits of a draft must not overwrite each other',
-    );
   }
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { hasRole, isAdmin, Principal } from '../../common/auth/principal';
-import { assertVersion } from '../../common/concurrency/etag';
+import { assertVersion, requireIfMatch } from '../../common/concurrency/etag';
 import { DomainError, FieldError } from '../../common/errors/domain-error';
 import { JsonObject } from '../../common/json';
 import { Page } from '../../common/pagination/pagination';
@@ -24,15 +24,6 @@ export const EXPERT_ACTIONS = {
   created: 'expert.created',
   updated: 'expert.updated',
 } as const;
-
-function requireIfMatch(expectedVersion: number | undefined): void {
-  if (expectedVersion === undefined) {
-    throw new DomainError(
-      'PRECONDITION_REQUIRED',
-      'Send If-Match with the ETag you read: edits of an expert profile must not overwrite each other',
-    );
-  }
-}
 
 function throwIfAny(errors: FieldError[]): void {
   if (errors.length) throw DomainError.validation(errors);
@@ -138,7 +129,7 @@ export class ExpertsService {
     dto: UpdateExpertDto,
     expectedVersion: number | undefined,
   ): Promise<ExpertResponseDto> {
-    requireIfMatch(expectedVersion);
+    requireIfMatch(expectedVersion, 'edits of an expert profile');
     const parts = await this.dataSource.transaction(async (em) => {
       const expert = await this.lockForEdit(em, actor, id, dto, expectedVersion);
       const current = await this.experts.withParts(em, expert);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { hasRole, Principal } from '../../common/auth/principal';
-import { assertVersion } from '../../common/concurrency/etag';
+import { assertVersion, requireIfMatch } from '../../common/concurrency/etag';
 import { DomainError, FieldError } from '../../common/errors/domain-error';
 import { Page, PageQueryDto } from '../../common/pagination/pagination';
 import { Clock } from '../../infra/clock/clock';
@@ -294,12 +294,7 @@ export class ReviewAssignmentsService {
     dto: SaveScoresDto,
     expectedVersion: number | undefined,
   ): Promise<ReviewAssignmentResponseDto> {
-    if (expectedVersion === undefined) {
-      throw new DomainError(
-        'PRECONDITION_REQUIRED',
-        'Send If-Match with the ETag you read: score drafts must not overwrite each other',
-      );
-    }
+    requireIfMatch(expectedVersion, 'score drafts');
     const existing = await this.requireOwn(actor, id);
     const saved = await this.dataSource.transaction(async (em) => {
       const panel = await this.lockPanel(em, existing.panelId, 'share');

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { isAdmin, Principal, UserPrincipal } from '../../common/auth/principal';
-import { assertVersion } from '../../common/concurrency/etag';
+import { assertVersion, requireIfMatch } from '../../common/concurrency/etag';
 import { DomainError, FieldError } from '../../common/errors/domain-error';
 import { JsonObject, JsonValue } from '../../common/json';
 import { Page } from '../../common/pagination/pagination';
@@ -32,15 +32,6 @@ type Standing = 'admin' | 'issuer' | 'bidder' | 'none';
 function userOf(actor: Principal): UserPrincipal {
   if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'This operation needs a signed-in user');
   return actor;
-}
-
-function requireIfMatch(expectedVersion: number | undefined): void {
-  if (expectedVersion === undefined) {
-    throw new DomainError(
-      'PRECONDITION_REQUIRED',
-      'Send If-Match with the ETag you read: changes of a session must not overwrite each other',
-    );
-  }
 }
 
 function throwIfAny(errors: FieldError[]): void {
@@ -160,7 +151,7 @@ export class SessionsService {
     dto: UpdateSessionDto,
     expectedVersion: number | undefined,
   ): Promise<SessionResponseDto> {
-    requireIfMatch(expectedVersion);
+    requireIfMatch(expectedVersion, 'changes of a session');
     const { action, errors } = sessionChangeOf(dto);
     const parsed = dto.scheduledAt ? parseStart(dto.scheduledAt, this.clock.now()) : null;
     throwIfAny([...errors, ...(parsed?.errors ?? [])]);

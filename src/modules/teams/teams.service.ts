@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import { hasRole, isAdmin, Principal, UserPrincipal } from '../../common/auth/principal';
-import { assertVersion } from '../../common/concurrency/etag';
+import { assertVersion, requireIfMatch } from '../../common/concurrency/etag';
 import { DomainError, FieldError } from '../../common/errors/domain-error';
 import { JsonObject } from '../../common/json';
 import { Page } from '../../common/pagination/pagination';
@@ -37,15 +37,6 @@ export const TEAM_ACTIONS = {
 function userOf(actor: Principal): UserPrincipal {
   if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'This operation needs a signed-in user');
   return actor;
-}
-
-function requireIfMatch(expectedVersion: number | undefined): void {
-  if (expectedVersion === undefined) {
-    throw new DomainError(
-      'PRECONDITION_REQUIRED',
-      'Send If-Match with the ETag you read: edits of a team must not overwrite each other',
-    );
-  }
 }
 
 function throwIfAny(errors: FieldError[]): void {
@@ -147,7 +138,7 @@ export class TeamsService {
     dto: UpdateTeamDto,
     expectedVersion: number | undefined,
   ): Promise<TeamResponseDto> {
-    requireIfMatch(expectedVersion);
+    requireIfMatch(expectedVersion, 'edits of a team');
     const parts = await this.dataSource.transaction(async (em) => {
       const current = await this.teams.withParts(em, await this.lockForEdit(em, actor, id, expectedVersion));
       const { team } = current;
@@ -186,7 +177,7 @@ export class TeamsService {
     members: TeamMemberInputDto[],
     expectedVersion: number | undefined,
   ): Promise<TeamResponseDto> {
-    requireIfMatch(expectedVersion);
+    requireIfMatch(expectedVersion, 'edits of a team');
     const parts = await this.dataSource.transaction(async (em) => {
       const current = await this.teams.withParts(em, await this.lockForEdit(em, actor, id, expectedVersion));
       const { team } = current;
@@ -209,7 +200,7 @@ export class TeamsService {
     dto: ReplaceConsortiumDto,
     expectedVersion: number | undefined,
   ): Promise<TeamResponseDto> {
-    requireIfMatch(expectedVersion);
+    requireIfMatch(expectedVersion, 'edits of a team');
     const parts = await this.dataSource.transaction(async (em) => {
       const current = await this.teams.withParts(em, await this.lockForEdit(em, actor, id, expectedVersion));
       const { team } = current;
