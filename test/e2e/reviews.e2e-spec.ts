@@ -1,5 +1,5 @@
 import { createTeam, Listed, submittedBid, TestTeam } from '../support/applications';
-import { createProgram, DAY, publishChallenge } from '../support/challenges';
+import { createProgram, DAY, promoteDeadline, publishChallenge } from '../support/challenges';
 import {
   Actor,
   auditRows,
@@ -12,6 +12,8 @@ import {
 } from '../support/factories';
 import { commentsFor, createExpert, jsonStrings, scoresFor, TestExpert } from '../support/reviews';
 import { createTestApp, TestApp } from '../support/test-app';
+import { startTestWorker, TestWorker, waitFor } from '../support/workers';
+import { JobQueue } from '../../src/infra/queue/job-queue.service';
 
 interface Assignment {
   id: string;
@@ -35,6 +37,7 @@ interface PanelMember {
 
 describe('expert review (评审)', () => {
   let t: TestApp;
+  let worker: TestWorker;
   let admin: Actor;
   let issuer: Actor;
   let bidderA: Actor;
@@ -119,6 +122,7 @@ describe('expert review (评审)', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
+    worker = await startTestWorker(t.environment, t.clock);
     admin = await createAdmin(t);
     issuer = await registerOrg(t, { role: 'issuer', type: 'enterprise', name: '江西电网发榜集团' });
     bidderA = await registerOrg(t, { role: 'applicant', type: 'university', name: '甲大学' });
@@ -249,7 +253,10 @@ describe('expert review (评审)', () => {
     await travel(new Date(t.clock.now().getTime() + 11 * DAY));
   }, 60_000);
 
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    await worker?.close();
+    await t?.close();
+  });
 
   it('refuses too small a pool with the missing counts, and writes nothing', async () => {
     const res = await t.http.post(`/api/v1/challenges/${bigList.id}/review`).set(admin.headers);
@@ -623,6 +630,75 @@ describe('expert review (评审)', () => {
         .set(admin.headers)
         .send({ reason: '再次关闭' });
       expect(late.status).toBe(409);
+    });
+
+    it('selects the first, publishes the notice, and the worker’s publicity-end job awards: one project', async () => {
+      const winner = bids[1];
+      const selected = await t.http
+        .post(`/api/v1/challenges/${list.id}/selection`)
+        .set(admin.headers)
+        .send({ applicationIds: [winner.id], issuerAgreement: '经对接洽谈，发榜方同意由乙研究院团队揭榜' });
+      expect(selected.status).toBe(200);
+      expect(selected.body.status).toBe('publicity');
+      const endsAt = selected.body.publicityEndsAt as string;
+
+      const notice = await t.http.get(`/api/v1/challenges/${list.id}/publicity`);
+      expect(notice.status).toBe(200);
+      expect(notice.body.selected).toEqual([
+        expect.objectContaining({
+          teamName: '乙研究院团队',
+          leadOrganizationName: '乙研究院',
+          rank: 1,
+          score: 80,
+        }),
+      ]);
+      const text = JSON.stringify(notice.body);
+      for (const expert of experts()) expect(text).not.toContain(expert.displayName);
+
+      // The deadline job is scheduled for the end of publicity and is not due before it.
+      const jobs = t.get(JobQueue);
+      await travel(new Date(new Date(endsAt).getTime() - 60_000));
+      expect((await t.http.post(`/api/v1/challenges/${list.id}/award`).set(admin.headers)).status).toBe(422);
+      await travel(new Date(endsAt));
+      expect(await promoteDeadline(jobs, list.id, 'challenge.publicity_end', endsAt)).toBe(true);
+      await waitFor(
+        async () =>
+          (await t.dataSource.query(`SELECT status FROM challenges WHERE id = $1`, [list.id]))[0].status ===
+          'awarded',
+        { what: 'the award by the publicity-end job' },
+      );
+
+      const projects = await t.dataSource.query(
+        `SELECT application_id, status, task_book FROM projects WHERE challenge_id = $1`,
+        [list.id],
+      );
+      expect(projects).toHaveLength(1);
+      expect(projects[0]).toMatchObject({ application_id: winner.id, status: 'pending_signature' });
+      const bid = await t.http.get(`/api/v1/applications/${winner.id}`).set(bidderB.headers);
+      expect(bid.status).toBe(200);
+      expect(projects[0].task_book.milestones).toHaveLength(bid.body.milestones.length);
+      expect(projects[0].task_book.indicators[0]).toMatchObject({ name: '临界电流', targetValue: '≥ 500' });
+
+      const statuses = new Map(
+        (
+          await t.dataSource.query<Array<{ id: string; status: string }>>(
+            `SELECT id, status FROM applications WHERE challenge_id = $1`,
+            [list.id],
+          )
+        ).map((r) => [r.id, r.status]),
+      );
+      expect(statuses.get(winner.id)).toBe('selected');
+      expect(statuses.get(bids[0].id)).toBe('not_selected');
+      expect(statuses.get(bids[2].id)).toBe('not_selected');
+      expect(await outboxEvents(t, 'challenge.awarded', list.id)).toHaveLength(1);
+      const [deadline] = await t.dataSource.query(
+        `SELECT status FROM deadlines WHERE entity_id = $1 AND kind = 'challenge.publicity_end'`,
+        [list.id],
+      );
+      expect(deadline.status).toBe('done');
+      // The admin's trigger after the job changes nothing.
+      expect((await t.http.post(`/api/v1/challenges/${list.id}/award`).set(admin.headers)).status).toBe(409);
+      expect(await auditRows(t, 'challenge.awarded', list.id)).toHaveLength(1);
     });
   });
 

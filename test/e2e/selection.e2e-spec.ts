@@ -1,5 +1,5 @@
 import { createTeam, Listed, submittedBid } from '../support/applications';
-import { createProgram, DAY, publishChallenge } from '../support/challenges';
+import { createProgram, DAY, promoteDeadline, publishChallenge } from '../support/challenges';
 import {
   Actor,
   auditRows,
@@ -12,6 +12,9 @@ import {
 import { commentsFor, createExpert, scoresFor, TestExpert } from '../support/reviews';
 import { createTestApp, TestApp } from '../support/test-app';
 import { SelectionService } from '../../src/modules/selection/selection.service';
+import { JobQueue } from '../../src/infra/queue/job-queue.service';
+import { JobName } from '../../src/infra/queue/queue.constants';
+import { deadlineJobId } from '../../src/infra/scheduler/deadline-job';
 
 describe('selection, publicity, objections and award (遴选, 公示, 异议)', () => {
   let t: TestApp;
@@ -24,6 +27,7 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
   let race: Listed;
   let flop: Listed;
   const raceBids: string[] = [];
+  let firstPublicityEnd: string;
 
   const actors = () => [admin, issuer, someone, ...bidders, ...experts.map((e) => e.actor)];
   const travel = async (to: Date | string) => {
@@ -163,6 +167,7 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
     // Mon..Fri of the next week → ends next Friday 24:00 Shanghai = Friday 16:00Z, 7 days on.
     const expected = new Date(friday.getTime() + 7 * DAY + 13 * 60 * 60 * 1000);
     expect(res.body.publicityEndsAt).toBe(expected.toISOString());
+    firstPublicityEnd = res.body.publicityEndsAt;
     const bids = await t.dataSource.query(`SELECT id, status FROM applications WHERE challenge_id = $1`, [
       race.id,
     ]);
@@ -177,6 +182,16 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
     );
     expect(deadline.status).toBe('pending');
     expect(new Date(deadline.due_at).toISOString()).toBe(expected.toISOString());
+    const job = await t.get(JobQueue).getJob(
+      JobName.RunDeadline,
+      deadlineJobId({
+        entityType: 'challenge',
+        entityId: race.id,
+        kind: 'challenge.publicity_end',
+        dueAt: expected,
+      }),
+    );
+    expect(await job?.getState()).toBe('delayed');
   });
 
   it('an upheld objection reopens the selection and stops the award', async () => {
@@ -223,8 +238,12 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
       .send({ status: 'dismissed', reason: '再议' });
     expect(again.status).toBe(409);
 
-    // After the period the finalization (as the job would run it) does nothing.
+    // The award job is gone from the queue, and after the period the finalization (as a stale
+    // job would run it) does nothing.
     await travel(new Date(t.clock.now().getTime() + 10 * DAY));
+    expect(
+      await promoteDeadline(t.get(JobQueue), race.id, 'challenge.publicity_end', firstPublicityEnd),
+    ).toBe(false);
     const service = t.get(SelectionService);
     expect(await t.dataSource.transaction((em) => service.finalizeByDeadline(em, race.id))).toBe(false);
     expect(await listStatus(race.id)).toBe('under_review');

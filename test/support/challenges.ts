@@ -82,19 +82,20 @@ export async function publishChallenge(
 }
 
 /**
- * Makes the open or close job of a list due now: BullMQ delays are real time, the test clock is
- * not, so after moving the clock the test promotes the delayed job instead of sleeping.
+ * Makes a deadline job of a list due now: BullMQ delays are real time, the test clock is not, so
+ * after moving the clock the test promotes the delayed job instead of sleeping. `kind` is `open`,
+ * `close` or a deadline kind in full (e.g. `challenge.publicity_end`).
  */
 export async function promoteDeadline(
   jobs: JobQueue,
   challengeId: string,
-  kind: keyof typeof CHALLENGE_DEADLINES,
+  kind: keyof typeof CHALLENGE_DEADLINES | `challenge.${string}`,
   dueAt: Date | string,
 ): Promise<boolean> {
   const id = deadlineJobId({
     entityType: 'challenge',
     entityId: challengeId,
-    kind: CHALLENGE_DEADLINES[kind],
+    kind: kind === 'open' || kind === 'close' ? CHALLENGE_DEADLINES[kind] : kind,
     dueAt: new Date(dueAt),
   });
   const job = await jobs.getJob(JobName.RunDeadline, id);

@@ -44,6 +44,11 @@ export const REVIEW_ACTIONS = {
 const PANEL_ENTITY = 'review_panel';
 const SYSTEM: AuditActor = { kind: 'system' };
 
+/** The panel's size as drawn: its members, not its reserves (the program's setting may change since). */
+function drawnPanelSize(members: PanelMemberEntity[]): number {
+  return members.filter((m) => m.role === 'member').length;
+}
+
 /** `申请 n`: a bid named by its order of submission among the panel's bids, never by its team. */
 export function bidLabel(position: number): string {
   return `申请 ${position}`;
@@ -237,13 +242,11 @@ export class ReviewPanelsService {
   async getPanel(_actor: Principal, challengeId: string): Promise<ReviewPanelResponseDto> {
     const panel = await this.reviews.findPanelOfChallenge(challengeId);
     if (!panel) throw DomainError.notFound('Review panel');
-    const challenge = await this.challenges.findById(challengeId);
-    const program = challenge ? await this.programs.findById(challenge.programId) : null;
     const members = await this.reviews.members(panel.id);
     const assignments = await this.reviews.assignmentsOfPanel(panel.id);
     const names = await this.reviews.expertNames(members.map((m) => m.expertId));
     const active = members.filter((m) => m.status === 'active').length;
-    const panelSize = program?.settings.panelSize ?? active;
+    const panelSize = drawnPanelSize(members);
     return {
       id: panel.id,
       challengeId: panel.challengeId,
@@ -527,14 +530,16 @@ export class ReviewPanelsService {
   }
 
   /**
-   * Closes the panel when every assignment of every active member is submitted (the caller holds
-   * the panel row FOR UPDATE, so two last submissions cannot both close it). True when it closed.
+   * Closes the panel when it is at full strength and every assignment of every active member is
+   * submitted (the caller holds the panel row FOR UPDATE, so two last submissions cannot both close
+   * it). A panel left short (a member replaced with no reserve left) never closes by itself: fewer
+   * experts than drawn scored, so the admin closes it with a reason. True when it closed.
    */
   async closeIfComplete(em: EntityManager, panel: ReviewPanelEntity): Promise<boolean> {
     if (panel.status !== 'open') return false;
     const members = await this.reviews.members(panel.id, em);
     const active = new Set(members.filter((m) => m.status === 'active').map((m) => m.id));
-    if (!active.size) return false;
+    if (!active.size || active.size < drawnPanelSize(members)) return false;
     const assignments = await this.reviews.assignmentsOfPanel(panel.id, em);
     const open = assignments.filter((a) => active.has(a.panelMemberId) && a.status !== 'submitted');
     if (open.length) return false;

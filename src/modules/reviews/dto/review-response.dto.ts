@@ -81,7 +81,7 @@ export class ReviewPanelResponseDto {
   @ApiProperty({ nullable: true, type: String })
   closeReason: string | null;
 
-  @ApiProperty({ description: 'The panel size the program asks for' })
+  @ApiProperty({ description: 'The number of members drawn (the program’s panel size at the draw)' })
   panelSize: number;
 
   @ApiProperty({ description: 'Members scoring now' })
@@ -92,7 +92,7 @@ export class ReviewPanelResponseDto {
 
   @ApiProperty({
     description:
-      'panelSize − activeMembers: members replaced when no reserve was left; the admin may close the panel with a reason',
+      'panelSize − activeMembers: members replaced when no reserve was left. A short panel does not close by itself when its scores are in; the admin closes it with a reason',
   })
   missingMembers: number;
 

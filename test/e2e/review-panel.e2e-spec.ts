@@ -1,0 +1,242 @@
+import { createTeam, Listed, submittedBid } from '../support/applications';
+import { createProgram, DAY, publishChallenge } from '../support/challenges';
+import { Actor, bearer, createAdmin, login, outboxEvents, registerOrg } from '../support/factories';
+import { commentsFor, createExpert, scoresFor, TestExpert } from '../support/reviews';
+import { createTestApp, TestApp } from '../support/test-app';
+
+interface PanelMember {
+  id: string;
+  expertId: string;
+  role: 'member' | 'reserve';
+  position: number;
+  status: string;
+  statusReason: string | null;
+  replacedBy: string | null;
+}
+
+interface Panel {
+  status: string;
+  panelSize: number;
+  activeMembers: number;
+  reservesLeft: number;
+  missingMembers: number;
+  members: PanelMember[];
+}
+
+/**
+ * The edges of a panel's life: an expert who declines, a replacement with no reserve left (the
+ * panel goes on short and waits for the admin), and last submissions that race.
+ */
+describe('review panel edges (回避, 递补, 并发提交)', () => {
+  let t: TestApp;
+  let admin: Actor;
+  let issuer: Actor;
+  let bidder: Actor;
+  const experts: TestExpert[] = [];
+  let shortList: Listed;
+  let raceList: Listed;
+
+  const travel = async (to: Date) => {
+    t.clock.set(to);
+    for (const actor of [admin, issuer, bidder, ...experts.map((e) => e.actor)]) {
+      const tokens = await login(t, actor.email);
+      actor.accessToken = tokens.accessToken;
+      actor.headers = bearer(tokens.accessToken);
+    }
+  };
+  const byExpertId = (id: string) => experts.find((e) => e.expertId === id)!;
+  const panelOf = async (list: Listed): Promise<Panel> => {
+    const res = await t.http.get(`/api/v1/challenges/${list.id}/review`).set(admin.headers);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  const assignmentOf = async (expert: TestExpert, list: Listed) => {
+    const res = await t.http
+      .get('/api/v1/review-assignments')
+      .query({ limit: 100 })
+      .set(expert.actor.headers);
+    expect(res.status).toBe(200);
+    const mine = (res.body.items as Array<{ id: string; challenge: { id: string }; status: string }>).filter(
+      (a) => a.challenge.id === list.id,
+    );
+    expect(mine).toHaveLength(1);
+    return mine[0];
+  };
+  const declare = (expert: TestExpert, id: string, body: Record<string, unknown>) =>
+    t.http.post(`/api/v1/review-assignments/${id}/declare`).set(expert.actor.headers).send(body);
+  /** Declares no conflict and saves full scores: ready to submit. */
+  const ready = async (expert: TestExpert, list: Listed, total: number) => {
+    const assignment = await assignmentOf(expert, list);
+    const declared = await declare(expert, assignment.id, { conflict: false });
+    expect(declared.status).toBe(200);
+    const saved = await t.http
+      .put(`/api/v1/review-assignments/${assignment.id}/scores`)
+      .set(expert.actor.headers)
+      .set('If-Match', `"${declared.body.version}"`)
+      .send({ scores: scoresFor(total), comments: commentsFor() });
+    expect(saved.status).toBe(200);
+    return assignment.id;
+  };
+  const submit = (expert: TestExpert, assignmentId: string) =>
+    t.http.post(`/api/v1/review-assignments/${assignmentId}/submit`).set(expert.actor.headers);
+  const replacements = (): Promise<Array<{ after: Record<string, unknown> }>> =>
+    t.dataSource.query(
+      `SELECT after FROM audit_events WHERE action = 'review.member_replaced' ORDER BY occurred_at, id`,
+    );
+  const results = (list: Listed) =>
+    t.dataSource.query(`SELECT score, score_count, rank FROM review_results WHERE challenge_id = $1`, [
+      list.id,
+    ]);
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await createAdmin(t);
+    issuer = await registerOrg(t, { role: 'issuer', type: 'enterprise', name: '边界发榜集团' });
+    bidder = await registerOrg(t, { role: 'applicant', type: 'university', name: '边界揭榜大学' });
+    const home = await registerOrg(t, { role: 'applicant', type: 'university', name: '边界专家大学' });
+    const programId = await createProgram(t, admin, {
+      settings: { panelSize: 3, reserveExperts: 1, minEnterpriseExpertPercent: 0 },
+    });
+    for (let i = 0; i < 4; i++)
+      experts.push(await createExpert(t, admin, home.organizationId, `边界专家${i + 1}`));
+    const now = t.clock.now().getTime();
+    const window = {
+      opensAt: new Date(now - 60 * 60 * 1000).toISOString(),
+      closesAt: new Date(now + 10 * DAY).toISOString(),
+    };
+    shortList = (await publishChallenge(t, issuer, admin, programId, window)) as unknown as Listed;
+    raceList = (await publishChallenge(t, issuer, admin, programId, window)) as unknown as Listed;
+    for (const [i, list] of [shortList, raceList].entries()) {
+      const team = await createTeam(t, bidder, { name: `边界团队${i + 1}` });
+      const bid = await submittedBid(t, bidder, list, team);
+      const checked = await t.http
+        .post(`/api/v1/applications/${bid.id}/formal-check`)
+        .set(admin.headers)
+        .send({ outcome: 'eligible' });
+      expect(checked.status).toBe(200);
+    }
+    await travel(new Date(now + 11 * DAY));
+  }, 60_000);
+
+  afterAll(async () => t?.close());
+
+  describe('a panel that runs out of reserves', () => {
+    let members: PanelMember[];
+
+    it('draws 3 members and 1 reserve', async () => {
+      const res = await t.http.post(`/api/v1/challenges/${shortList.id}/review`).set(admin.headers);
+      expect(res.status).toBe(201);
+      members = res.body.members;
+      expect(members.filter((m) => m.role === 'member')).toHaveLength(3);
+      expect(members.filter((m) => m.role === 'reserve')).toHaveLength(1);
+    });
+
+    it('an expert who declines needs a reason, is replaced by the reserve, and the decline is audited', async () => {
+      const leaving = byExpertId(members.find((m) => m.role === 'member' && m.position === 1)!.expertId);
+      const assignment = await assignmentOf(leaving, shortList);
+      const noReason = await declare(leaving, assignment.id, { decline: true });
+      expect(noReason.status).toBe(400);
+      expect((await assignmentOf(leaving, shortList)).status).toBe('pending');
+
+      const res = await declare(leaving, assignment.id, { decline: true, reason: '出差无法参加评审' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        status: 'declined',
+        replacement: { memberStatus: 'replaced', reserveCalled: true },
+      });
+      const panel = await panelOf(shortList);
+      const reserve = panel.members.find((m) => m.role === 'reserve')!;
+      expect(reserve.status).toBe('active');
+      expect(panel.members.find((m) => m.expertId === leaving.expertId)).toMatchObject({
+        status: 'replaced',
+        replacedBy: reserve.id,
+        statusReason: expect.stringContaining('出差'),
+      });
+      expect(panel).toMatchObject({ panelSize: 3, activeMembers: 3, reservesLeft: 0, missingMembers: 0 });
+      expect((await assignmentOf(byExpertId(reserve.expertId), shortList)).status).toBe('pending');
+      const [audit] = await replacements();
+      expect(audit.after).toMatchObject({
+        expertId: leaving.expertId,
+        outcome: 'declined',
+        replacementExpertId: reserve.expertId,
+        reserveLeft: true,
+      });
+      members = panel.members;
+    });
+
+    it('with no reserve left the member is still released; the panel goes on short and says so', async () => {
+      const leaving = byExpertId(members.find((m) => m.role === 'member' && m.status === 'active')!.expertId);
+      const assignment = await assignmentOf(leaving, shortList);
+      const res = await declare(leaving, assignment.id, { conflict: true, reason: '与申请团队负责人为同门' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        status: 'conflicted',
+        replacement: { memberStatus: 'replaced', reserveCalled: false },
+      });
+      const panel = await panelOf(shortList);
+      expect(panel).toMatchObject({ activeMembers: 2, reservesLeft: 0, missingMembers: 1, status: 'open' });
+      const audits = await replacements();
+      expect(audits).toHaveLength(2);
+      // The clock stands still in tests: find the row by its expert, not by its order.
+      expect(audits.find((a) => a.after.expertId === leaving.expertId)?.after).toMatchObject({
+        outcome: 'conflicted',
+        replacementExpertId: null,
+        reserveLeft: false,
+      });
+      members = panel.members;
+    });
+
+    it('a short panel does not close by itself when its scores are in; the admin closes it with a reason', async () => {
+      const scoring = members.filter((m) => m.status === 'active').map((m) => byExpertId(m.expertId));
+      expect(scoring).toHaveLength(2);
+      const ids = [await ready(scoring[0], shortList, 80), await ready(scoring[1], shortList, 70)];
+      const submitted = await Promise.all(scoring.map((expert, i) => submit(expert, ids[i])));
+      expect(submitted.map((r) => r.status)).toEqual([200, 200]);
+      expect((await panelOf(shortList)).status).toBe('open');
+      expect(await results(shortList)).toHaveLength(0);
+      expect(await outboxEvents(t, 'review.completed', shortList.id)).toHaveLength(0);
+
+      expect(
+        (await t.http.post(`/api/v1/challenges/${shortList.id}/review/close`).set(admin.headers).send({}))
+          .status,
+      ).toBe(400);
+      const closed = await t.http
+        .post(`/api/v1/challenges/${shortList.id}/review/close`)
+        .set(admin.headers)
+        .send({ reason: '备选专家用尽，两位专家评分有效' });
+      expect(closed.status).toBe(200);
+      expect(closed.body.status).toBe('closed');
+      expect(await results(shortList)).toEqual([{ score: '75.0', score_count: 2, rank: 1 }]);
+      const completed = await outboxEvents(t, 'review.completed', shortList.id);
+      expect(completed).toHaveLength(1);
+      expect(completed[0].data.closeReason).toBe('备选专家用尽，两位专家评分有效');
+    });
+  });
+
+  it('three last submissions at once close the panel exactly once', async () => {
+    const drawn = await t.http.post(`/api/v1/challenges/${raceList.id}/review`).set(admin.headers);
+    expect(drawn.status).toBe(201);
+    const scoring = (drawn.body.members as PanelMember[])
+      .filter((m) => m.role === 'member')
+      .map((m) => byExpertId(m.expertId));
+    const ids: string[] = [];
+    for (const [i, expert] of scoring.entries()) ids.push(await ready(expert, raceList, 90 - 10 * i));
+    expect((await panelOf(raceList)).status).toBe('open');
+
+    const submitted = await Promise.all(scoring.map((expert, i) => submit(expert, ids[i])));
+    expect(submitted.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect((await panelOf(raceList)).status).toBe('closed');
+    expect(await results(raceList)).toEqual([{ score: '80.0', score_count: 3, rank: 1 }]);
+    expect(await outboxEvents(t, 'review.completed', raceList.id)).toHaveLength(1);
+    const completed = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'review.completed' AND object_id IN
+         (SELECT id::text FROM review_panels WHERE challenge_id = $1)`,
+      [raceList.id],
+    );
+    expect(completed[0].n).toBe(1);
+    const [bid] = await t.dataSource.query(`SELECT status FROM applications WHERE challenge_id = $1`, [
+      raceList.id,
+    ]);
+    expect(bid.status).toBe('shortlisted');
+  });
+});
