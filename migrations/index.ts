@@ -11,6 +11,10 @@ import { Experts1763700800000 } from './1763700800000-Experts';
 import { Review1763700900000 } from './1763700900000-Review';
 import { Sessions1763701000000 } from './1763701000000-Sessions';
 import { Selection1763701100000 } from './1763701100000-Selection';
+import { Projects1763701200000 } from './1763701200000-Projects';
+import { ProjectWork1763701250000 } from './1763701250000-ProjectWork';
+import { Ledger1763701300000 } from './1763701300000-Ledger';
+import { Acceptance1763701400000 } from './1763701400000-Acceptance';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -27,4 +31,8 @@ export const migrations: MixedList<Function> = [
   Review1763700900000,
   Sessions1763701000000,
   Selection1763701100000,
+  Projects1763701200000,
+  ProjectWork1763701250000,
+  Ledger1763701300000,
+  Acceptance1763701400000,
 ];

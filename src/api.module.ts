@@ -23,6 +23,9 @@ import { ProgramsModule } from './modules/programs/programs.module';
 import { QueueDashboardModule } from './modules/queue-dashboard/queue-dashboard.module';
 import { ReviewsModule } from './modules/reviews/reviews.module';
 import { SelectionModule } from './modules/selection/selection.module';
+import { ProjectsModule } from './modules/projects/projects.module';
+import { PaymentsModule } from './modules/payments/payments.module';
+import { AcceptanceModule } from './modules/acceptance/acceptance.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
 import { TaxonomyModule } from './modules/taxonomy/taxonomy.module';
 import { TeamsModule } from './modules/teams/teams.module';
@@ -61,6 +64,9 @@ export class ApiModule {
         ReviewsModule,
         SessionsModule,
         SelectionModule,
+        ProjectsModule,
+        PaymentsModule,
+        AcceptanceModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

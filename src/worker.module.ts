@@ -9,6 +9,9 @@ import { SchedulerModule, SchedulerWorkerModule } from './infra/scheduler/schedu
 import { ChallengesModule } from './modules/challenges/challenges.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { SelectionModule } from './modules/selection/selection.module';
+import { ProjectsModule } from './modules/projects/projects.module';
+import { PaymentsModule } from './modules/payments/payments.module';
+import { AcceptanceModule } from './modules/acceptance/acceptance.module';
 
 /** The worker process: BullMQ processors, the outbox relay and the deadline handlers; no HTTP. */
 @Module({})
@@ -25,6 +28,9 @@ export class WorkerModule {
         NotificationsModule,
         ChallengesModule,
         SelectionModule,
+        ProjectsModule,
+        PaymentsModule,
+        AcceptanceModule,
         JobWorkersModule,
       ],
       providers: [IdempotencyPruner],

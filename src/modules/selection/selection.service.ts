@@ -17,7 +17,9 @@ import { ChallengeEntity } from '../challenges/entities/challenge.entity';
 import { ProgramsService } from '../programs/programs.service';
 import { DecideObjectionDto, SelectDto } from './dto/selection.dto';
 import { ObjectionEntity, ObjectionStatus } from './entities/objection.entity';
-import { ProjectEntity } from './entities/project.entity';
+import { allocateBudget, LineBudget } from '../projects/budget';
+import { ProjectMilestoneEntity, TaskBookVersionEntity } from '../projects/entities/project-parts.entity';
+import { ProjectEntity } from '../projects/entities/project.entity';
 import { SelectionEntity } from './entities/selection.entity';
 
 export const PUBLICITY_END_DEADLINE = 'challenge.publicity_end';
@@ -463,16 +465,35 @@ export class SelectionService {
     this.moveBids(others, 'not_select', 'not_selected', now);
     await em.save(others);
     const indicators = await this.challenges.indicators(challenge.id, em);
+    const ranks = new Map(
+      (
+        await em.query<Array<{ application_id: string; rank: number }>>(
+          `SELECT application_id, rank FROM review_results WHERE challenge_id = $1`,
+          [challenge.id],
+        )
+      ).map((r) => [r.application_id, r.rank]),
+    );
+    selected.sort((a, b) => (ranks.get(a.id) ?? 0) - (ranks.get(b.id) ?? 0) || a.id.localeCompare(b.id));
+    const budgets = allocateBudget(
+      challenge.fiscalFen,
+      challenge.cofundingFen,
+      selected.map((b) => b.requestedFiscalFen),
+    );
     const projects: ProjectEntity[] = [];
-    for (const bid of selected) {
-      const taskBook = await this.taskBook(em, challenge, bid, indicators);
+    for (const [i, bid] of selected.entries()) {
+      const taskBook = await this.taskBook(em, challenge, bid, indicators, budgets[i]);
       projects.push(
         em.create(ProjectEntity, {
           challengeId: challenge.id,
           applicationId: bid.id,
+          programId: challenge.programId,
+          issuerOrganizationId: challenge.issuerOrganizationId,
+          leadOrganizationId: bid.leadOrganizationId,
           status: 'pending_signature',
           taskBook,
-          fiscalFen: bid.requestedFiscalFen,
+          taskBookVersion: 1,
+          fiscalFen: budgets[i].fiscalFen,
+          issuerFen: budgets[i].issuerFen,
           version: 1,
           createdAt: now,
           updatedAt: now,
@@ -481,6 +502,46 @@ export class SelectionService {
     }
     // uq_projects_application is the backstop: a second insert fails and rolls everything back.
     await em.save(ProjectEntity, projects);
+    await em.save(
+      TaskBookVersionEntity,
+      projects.map((p) => ({
+        projectId: p.id,
+        version: 1,
+        taskBook: p.taskBook,
+        reason: 'award',
+        changeRequestId: null,
+        createdBy: null,
+        createdAt: now,
+      })),
+    );
+    await em.save(
+      ProjectMilestoneEntity,
+      projects.flatMap((p) =>
+        (
+          p.taskBook.milestones as Array<{
+            position: number;
+            title: string;
+            deliverables: string;
+            dueMonth: number;
+            sharePercent: number;
+          }>
+        ).map((m) => ({
+          projectId: p.id,
+          position: m.position,
+          title: m.title,
+          deliverables: m.deliverables,
+          dueMonth: m.dueMonth,
+          sharePercent: m.sharePercent,
+          dueAt: null,
+          status: 'pending' as const,
+          overdueAt: null,
+          reportsSubmitted: 0,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      ),
+    );
     selection.status = 'finalized';
     selection.closedAt = now;
     selection.version += 1;
@@ -664,6 +725,7 @@ export class SelectionService {
     challenge: ChallengeEntity,
     bid: ApplicationEntity,
     indicators: Array<{ id: string; name: string; targetValue: string; unit: string }>,
+    budget: LineBudget,
   ): Promise<JsonObject> {
     const commitments: Array<{ indicator_id: string; committed_value: string }> = await em.query(
       `SELECT indicator_id, committed_value FROM application_commitments WHERE application_id = $1`,
@@ -703,9 +765,10 @@ export class SelectionService {
         dueMonth: m.due_month,
         sharePercent: m.share_percent,
       })),
+      amounts: { fiscalFen: budget.fiscalFen, issuerFen: budget.issuerFen },
       requestedFiscalFen: bid.requestedFiscalFen,
-      cofundingFen: challenge.cofundingFen,
       listFiscalFen: challenge.fiscalFen,
+      listCofundingFen: challenge.cofundingFen,
     };
   }
 
