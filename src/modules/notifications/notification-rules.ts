@@ -312,6 +312,9 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
     title: fixed('公示异议处理结果'),
     body: (e) => `关于榜单${listTitle(e)}的异议处理状态：${text(e.data, 'status')}`,
   },
+  // — projects, milestones, change requests, stage gates —
+  // — payments —
+  // — acceptance —
 ];
 
 export const NOTIFIED_EVENT_TYPES = NOTIFICATION_RULES.map((rule) => rule.event);
