@@ -37,6 +37,9 @@ describe('validateProgramSettings', () => {
     ['reserveExperts', 21],
     ['conflictWindowYears', -1],
     ['firstTranchePercent', 30.5],
+    ['finalTranchePercent', 20.5],
+    ['finalTranchePercent', 101],
+    ['finalTranchePercent', -1],
     ['maxHorseRaceTeams', 1],
     ['maxActiveListsPerLeader', 0],
     ['milestoneResubmissions', 4],
@@ -62,6 +65,24 @@ describe('validateProgramSettings', () => {
     ['aggregation', 'mean'],
   ])('accepts %s = %p', (key, value) => {
     expect(validateProgramSettings(settings({ [key]: value }))).toEqual([]);
+  });
+
+  it('refuses a first and a final tranche over 100% together, on finalTranchePercent; accepts exactly 100', () => {
+    expect(validateProgramSettings(settings({ firstTranchePercent: 81, finalTranchePercent: 20 }))).toEqual([
+      {
+        field: 'settings.finalTranchePercent',
+        message: 'firstTranchePercent + finalTranchePercent must be at most 100; they sum to 101',
+      },
+    ]);
+    expect(validateProgramSettings(settings({ firstTranchePercent: 80, finalTranchePercent: 20 }))).toEqual(
+      [],
+    );
+    expect(validateProgramSettings(settings({ firstTranchePercent: 0, finalTranchePercent: 0 }))).toEqual([]);
+  });
+
+  it('reads finalTranchePercent as its default (20) for a document stored before it existed', () => {
+    const { finalTranchePercent: _omitted, ...old } = DEFAULT_PROGRAM_SETTINGS;
+    expect(effectiveProgramSettings({ ...old, firstTranchePercent: 10 }).finalTranchePercent).toBe(20);
   });
 
   it('refuses repeated reminder offsets, naming the list', () => {

@@ -22,8 +22,13 @@ export interface ProgramSettings {
   outlierThresholdPoints: number;
   /** Bids whose aggregated total (0..100) is under this line cannot be selected. */
   passLine: number;
-  /** Cap of the first tranche, in percent of the fiscal amount. */
+  /** Cap of the first tranche, in percent of each payer's amount (ADR 0028). */
   firstTranchePercent: number;
+  /**
+   * The final tranche, in percent of each payer's amount, approved only after acceptance (ADR 0028).
+   * firstTranchePercent + finalTranchePercent ≤ 100; the rest is shared over the milestones.
+   */
+  finalTranchePercent: number;
   /** Teams that may run in parallel on one list (赛马). */
   maxHorseRaceTeams: number;
   /** Lists one team leader may hold at the same time. */
@@ -63,6 +68,7 @@ export const DEFAULT_PROGRAM_SETTINGS: ProgramSettings = {
   outlierThresholdPoints: 20,
   passLine: 60,
   firstTranchePercent: 30,
+  finalTranchePercent: 20,
   maxHorseRaceTeams: 3,
   maxActiveListsPerLeader: 2,
   reminderOffsetsHours: [168, 24],
@@ -109,6 +115,7 @@ export const SETTING_RANGES: Record<NumericSettingKey, NumberRange> = {
   outlierThresholdPoints: { min: 0, max: 100, decimals: 1 },
   passLine: { min: 0, max: 100, decimals: 1 },
   firstTranchePercent: { min: 0, max: 100, decimals: 0 },
+  finalTranchePercent: { min: 0, max: 100, decimals: 0 },
   maxHorseRaceTeams: { min: 2, max: 10, decimals: 0 },
   maxActiveListsPerLeader: { min: 1, max: 20, decimals: 0 },
   milestoneResubmissions: { min: 0, max: 3, decimals: 0 },
@@ -192,6 +199,17 @@ export function validateProgramSettings(s: ProgramSettings): FieldError[] {
     if (new Set(offsets).size !== offsets.length) {
       error('reminderOffsetsHours', 'reminderOffsetsHours must not repeat an offset');
     }
+  }
+
+  if (
+    inRange(s.firstTranchePercent, SETTING_RANGES.firstTranchePercent) &&
+    inRange(s.finalTranchePercent, SETTING_RANGES.finalTranchePercent) &&
+    s.firstTranchePercent + s.finalTranchePercent > 100
+  ) {
+    error(
+      'finalTranchePercent',
+      `firstTranchePercent + finalTranchePercent must be at most 100; they sum to ${s.firstTranchePercent + s.finalTranchePercent}`,
+    );
   }
 
   // Within these ranges the enterprise share is always satisfiable (minEnterpriseExperts ≤ panelSize

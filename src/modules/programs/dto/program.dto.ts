@@ -112,8 +112,14 @@ export class ProgramSettingsDto implements ProgramSettings {
   @SettingNumber('passLine', 'Bids whose aggregated total (0..100) is below this cannot be selected')
   passLine: number;
 
-  @SettingNumber('firstTranchePercent', 'Cap of the first tranche, percent of the fiscal amount')
+  @SettingNumber('firstTranchePercent', "Cap of the first tranche, percent of each payer's amount")
   firstTranchePercent: number;
+
+  @SettingNumber(
+    'finalTranchePercent',
+    "The final tranche (after acceptance), percent of each payer's amount; firstTranchePercent + finalTranchePercent ≤ 100",
+  )
+  finalTranchePercent: number;
 
   @SettingNumber('maxHorseRaceTeams', 'Teams that may run in parallel on one list (赛马)')
   maxHorseRaceTeams: number;

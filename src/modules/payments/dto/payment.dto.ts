@@ -1,0 +1,191 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PROJECT_STATUSES } from '../../projects/entities/project.entity';
+import type { ProjectStatus } from '../../projects/entities/project.entity';
+import { LEDGER_ENTRY_KINDS } from '../entities/ledger-entry.entity';
+import type { LedgerEntryKind } from '../entities/ledger-entry.entity';
+import { PAYERS, PAYMENT_STATUSES, TRANCHE_KINDS } from '../entities/payment.entity';
+import type { Payer, PaymentStatus, TrancheKind } from '../entities/payment.entity';
+
+/** A tranche of a project for one payer (ADR 0028). */
+export class PaymentDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  projectId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  challengeId: string;
+
+  @ApiProperty({ enum: PAYERS, description: 'fiscal (财政) or issuer (发榜方配套)' })
+  payer: Payer;
+
+  @ApiProperty({ enum: TRANCHE_KINDS })
+  kind: TrancheKind;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The milestone it pays' })
+  milestoneId: string | null;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'Position of the milestone it pays' })
+  milestonePosition: number | null;
+
+  @ApiProperty({ description: 'Order among the tranches of this payer, from 1' })
+  sequence: number;
+
+  @ApiProperty({ description: 'Integer fen' })
+  amountFen: number;
+
+  @ApiProperty({ enum: PAYMENT_STATUSES })
+  status: PaymentStatus;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  approvedAt: string | null;
+
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Null when approved by the system',
+  })
+  approvedBy: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  paidAt: string | null;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  paidBy: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  cancelledAt: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  cancelReason: string | null;
+
+  @ApiProperty()
+  version: number;
+}
+
+/** One line of the append-only ledger. */
+export class LedgerEntryDto {
+  @ApiProperty({ description: 'Sequential id of the entry (a decimal string)' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Null for `released`' })
+  paymentId: string | null;
+
+  @ApiProperty({ format: 'uuid' })
+  projectId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  challengeId: string;
+
+  @ApiProperty({ enum: PAYERS })
+  payer: Payer;
+
+  @ApiProperty({
+    enum: LEDGER_ENTRY_KINDS,
+    description: 'A tranche reaching a status, or `released`: unspent money returned at termination',
+  })
+  kind: LedgerEntryKind;
+
+  @ApiProperty({ description: 'Integer fen' })
+  amountFen: number;
+
+  @ApiProperty({ enum: ['user', 'api_key', 'system', 'anonymous'] })
+  actorType: string;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  actorId: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  reason: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  occurredAt: string;
+}
+
+/** A tranche with its ledger entries, oldest first. */
+export class PaymentDetailDto extends PaymentDto {
+  @ApiProperty({ type: [LedgerEntryDto] })
+  entries: LedgerEntryDto[];
+}
+
+/** Sums of a project's tranches for one payer, in fen. */
+export class PayerTotalsDto {
+  @ApiProperty({ enum: PAYERS })
+  payer: Payer;
+
+  @ApiProperty({ description: "The task book's amount of this payer" })
+  budgetFen: number;
+
+  @ApiProperty({ description: 'Tranches still scheduled' })
+  scheduledFen: number;
+
+  @ApiProperty({ description: 'Tranches approved, not yet paid' })
+  approvedFen: number;
+
+  @ApiProperty({ description: 'Tranches paid; never more than budgetFen' })
+  paidFen: number;
+
+  @ApiProperty()
+  cancelledFen: number;
+
+  @ApiProperty({ description: 'Unspent amount released back to the list at termination' })
+  releasedFen: number;
+}
+
+export class ProjectPaymentsDto {
+  @ApiProperty({ format: 'uuid' })
+  projectId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  challengeId: string;
+
+  @ApiProperty({ enum: PROJECT_STATUSES })
+  projectStatus: ProjectStatus;
+
+  @ApiProperty({ type: [PayerTotalsDto], description: 'fiscal first, then issuer' })
+  totals: PayerTotalsDto[];
+
+  @ApiProperty({ type: [PaymentDto], description: 'By payer, then sequence' })
+  items: PaymentDto[];
+}
+
+/** Sums of a list's ledger entries for one payer, by entry kind, in fen. */
+export class LedgerTotalsDto {
+  @ApiProperty({ enum: PAYERS })
+  payer: Payer;
+
+  @ApiProperty()
+  scheduledFen: number;
+
+  @ApiProperty()
+  approvedFen: number;
+
+  @ApiProperty()
+  paidFen: number;
+
+  @ApiProperty()
+  cancelledFen: number;
+
+  @ApiProperty()
+  releasedFen: number;
+}
+
+export class ChallengeLedgerDto {
+  @ApiProperty({ format: 'uuid' })
+  challengeId: string;
+
+  @ApiProperty({ type: [LedgerTotalsDto], description: "Over every entry of the list's projects" })
+  totals: LedgerTotalsDto[];
+
+  @ApiProperty({ type: [LedgerEntryDto], description: 'Oldest first' })
+  items: LedgerEntryDto[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last',
+  })
+  nextCursor: string | null;
+}
