@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { IdempotencyPruner } from './common/idempotency/idempotency.pruner';
 import { CoreModule } from './core.module';
 import { AppConfig } from './infra/config/config';
@@ -21,6 +22,8 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         CoreModule.forRoot(config),
+        // The feature modules bring their controllers (unused here); @Idempotent ones need the interceptor.
+        IdempotencyModule,
         QueueModule,
         SchedulerModule,
         EventsWorkerModule,

@@ -1,0 +1,215 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PageQueryDto } from '../../../common/pagination/pagination';
+import { PROJECT_STATUSES } from '../entities/project.entity';
+import type { ProjectStatus } from '../entities/project.entity';
+import { CHANGE_REQUEST_KINDS, MILESTONE_OUTCOMES } from '../entities/project-work.entity';
+import type { ChangeRequestKind, MilestoneOutcome } from '../entities/project-work.entity';
+
+export class ListProjectsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: PROJECT_STATUSES })
+  @IsOptional()
+  @IsIn(PROJECT_STATUSES)
+  status?: ProjectStatus;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  challengeId?: string;
+}
+
+export class ProjectReasonDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason: string;
+}
+
+export class IndicatorProgressDto {
+  @ApiProperty({ format: 'uuid', description: 'An indicator of the task book' })
+  @IsUUID('all')
+  indicatorId: string;
+
+  @ApiProperty({ description: 'Progress against the committed value' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  progress: string;
+}
+
+export class MilestoneReportDto {
+  @ApiProperty({ description: 'Progress summary (进展报告)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(20000)
+  summary: string;
+
+  @ApiProperty({ type: [IndicatorProgressDto] })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => IndicatorProgressDto)
+  indicatorProgress: IndicatorProgressDto[];
+
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: "Evidence: attachments uploaded by the lead organization's users",
+  })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true })
+  evidenceAttachmentIds: string[];
+}
+
+export class MilestoneAssessmentDto {
+  @ApiProperty({ enum: MILESTONE_OUTCOMES })
+  @IsIn(MILESTONE_OUTCOMES)
+  outcome: MilestoneOutcome;
+
+  @ApiProperty({ description: "The admin's (panel's) opinion" })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(10000)
+  opinion: string;
+
+  @ApiProperty({ description: "The issuer's opinion, recorded with the assessment (required)" })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(10000)
+  issuerOpinion: string;
+}
+
+export class ChangeMemberDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name: string;
+
+  @ApiProperty()
+  @IsString()
+  @MaxLength(100)
+  title: string;
+
+  @ApiProperty()
+  @IsString()
+  @MaxLength(100)
+  role: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  organizationId: string;
+}
+
+export class CreateChangeRequestDto {
+  @ApiProperty({ enum: CHANGE_REQUEST_KINDS })
+  @IsIn(CHANGE_REQUEST_KINDS)
+  kind: ChangeRequestKind;
+
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(5000)
+  reason: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'extension: the milestone to move' })
+  @ValidateIf((o: CreateChangeRequestDto) => o.kind === 'extension')
+  @IsUUID('all')
+  milestoneId?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'extension: the new due time' })
+  @ValidateIf((o: CreateChangeRequestDto) => o.kind === 'extension')
+  @IsDateString({ strict: true })
+  newDueAt?: string;
+
+  @ApiPropertyOptional({
+    type: [ChangeMemberDto],
+    description: 'member_change: the team members after the change',
+  })
+  @ValidateIf((o: CreateChangeRequestDto) => o.kind === 'member_change')
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => ChangeMemberDto)
+  members?: ChangeMemberDto[];
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'indicator_change: an indicator of the task book' })
+  @ValidateIf((o: CreateChangeRequestDto) => o.kind === 'indicator_change')
+  @IsUUID('all')
+  indicatorId?: string;
+
+  @ApiPropertyOptional({ description: 'indicator_change: the new committed value' })
+  @ValidateIf((o: CreateChangeRequestDto) => o.kind === 'indicator_change')
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  committedValue?: string;
+}
+
+export class DecideChangeRequestDto {
+  @ApiProperty({ enum: ['approved', 'rejected'] })
+  @IsIn(['approved', 'rejected'])
+  decision: 'approved' | 'rejected';
+
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(5000)
+  reason: string;
+
+  @ApiProperty({ description: "The issuer's opinion, recorded with the decision (required)" })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(5000)
+  issuerOpinion: string;
+}
+
+export class StageGateDecisionDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  projectId: string;
+
+  @ApiProperty({ enum: ['continue', 'terminate'] })
+  @IsIn(['continue', 'terminate'])
+  outcome: 'continue' | 'terminate';
+
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason: string;
+}
+
+export class StageGateDto {
+  @ApiProperty({ description: 'The milestone position (0-based, as in the task book) the gate follows' })
+  @IsInt()
+  @Min(0)
+  milestonePosition: number;
+
+  @ApiProperty({ type: [StageGateDecisionDto], description: 'One decision per active line of the list' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => StageGateDecisionDto)
+  decisions: StageGateDecisionDto[];
+}

@@ -1,0 +1,300 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, Authenticated } from '../../common/auth/decorators';
+import type { Principal } from '../../common/auth/principal';
+import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
+import { ProblemDto } from '../../common/errors/problem';
+import { Page, PageQueryDto } from '../../common/pagination/pagination';
+import {
+  CreateChangeRequestDto,
+  DecideChangeRequestDto,
+  ListProjectsQueryDto,
+  MilestoneAssessmentDto,
+  MilestoneReportDto,
+  ProjectReasonDto,
+  StageGateDto,
+} from './dto/projects.dto';
+import { ProjectsService } from './projects.service';
+import type {
+  ChangeRequestView,
+  MilestoneView,
+  ProjectSummaryView,
+  ProjectView,
+  StageGateView,
+  TaskBookVersionView,
+} from './projects.views';
+
+const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
+const NOT_VISIBLE =
+  'No such project, or the caller is not one of its parties (issuer, lead, consortium, admin)';
+
+@ApiTags('projects')
+@Controller('projects')
+export class ProjectsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Get()
+  @Authenticated()
+  @ApiOperation({
+    summary: "Projects (立项): admins see all; others their organizations' projects",
+    description:
+      'Parties: the issuer organization, the lead organization, the team’s consortium organizations.',
+  })
+  list(@Auth() auth: Principal, @Query() query: ListProjectsQueryDto): Promise<Page<ProjectSummaryView>> {
+    return this.projects.list(auth, query);
+  }
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOperation({ summary: 'A project: task book, signatures, amounts per payer, milestones (ETag)' })
+  @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  async get(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ProjectView> {
+    const view = await this.projects.get(auth, id);
+    setEtag(res, view.version);
+    return view;
+  }
+
+  @Post(':id/sign')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({
+    summary: 'Sign the task book for the caller’s party (issuer, applicant lead organization, admin)',
+    description:
+      'Signing twice is harmless (200, nothing changes). The third signature activates the project: ' +
+      'milestone due dates (end of the Asia/Shanghai day, activation + dueMonth months), their overdue ' +
+      'deadlines and the ledger’s tranches. 403 for a party that signs for none (consortium). If-Match optional.',
+  })
+  @ApiIfMatch()
+  @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  @ApiConflictResponse({ description: 'Not pending signature, or stale If-Match', type: ProblemDto })
+  sign(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @IfMatch() version: number | undefined,
+  ): Promise<ProjectView> {
+    return this.projects.sign(auth, id, version);
+  }
+
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Suspend the project with a reason (pending_signature, active, acceptance_requested)',
+  })
+  @ApiIfMatch()
+  @ApiConflictResponse({ description: 'Not allowed from this state, or stale If-Match', type: ProblemDto })
+  suspend(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: ProjectReasonDto,
+    @IfMatch() version: number | undefined,
+  ): Promise<ProjectView> {
+    return this.projects.suspend(auth, id, dto.reason, version);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({ summary: 'Resume a suspended project: back to the status it was suspended from' })
+  @ApiIfMatch()
+  @ApiConflictResponse({ description: 'Not suspended, or stale If-Match', type: ProblemDto })
+  resume(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @IfMatch() version: number | undefined,
+  ): Promise<ProjectView> {
+    return this.projects.resume(auth, id, version);
+  }
+
+  @Post(':id/terminate')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Terminate the project with a reason: unpaid tranches cancelled, milestone deadlines cancelled',
+  })
+  @ApiIfMatch()
+  @ApiConflictResponse({ description: 'Already closed, or stale If-Match', type: ProblemDto })
+  terminate(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: ProjectReasonDto,
+    @IfMatch() version: number | undefined,
+  ): Promise<ProjectView> {
+    return this.projects.terminate(auth, id, dto.reason, version);
+  }
+
+  @Get(':id/milestones')
+  @Authenticated()
+  @ApiOperation({ summary: 'The milestones with their reports and assessments, by position' })
+  @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  milestones(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<Page<MilestoneView>> {
+    return this.projects.milestones(auth, id);
+  }
+
+  @Get(':id/task-book/versions')
+  @Authenticated()
+  @ApiOperation({
+    summary: 'Every version of the task book, oldest first (v1 at award, one per approved change)',
+  })
+  @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  taskBookVersions(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<TaskBookVersionView>> {
+    return this.projects.taskBookVersions(auth, id, query);
+  }
+
+  @Post(':id/change-requests')
+  @Authenticated({ roles: ['applicant'] })
+  @ApiOperation({
+    summary:
+      'Lodge a change request (lead organization’s applicant): extension, member_change, indicator_change',
+    description: 'Only while the project is active (409 otherwise).',
+  })
+  @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  @ApiUnprocessableEntityResponse({
+    description: 'An extension that does not move the due time later',
+    type: ProblemDto,
+  })
+  lodgeChange(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: CreateChangeRequestDto,
+  ): Promise<ChangeRequestView> {
+    return this.projects.lodgeChange(auth, id, dto);
+  }
+
+  @Get(':id/change-requests')
+  @Authenticated()
+  @ApiOperation({ summary: 'The project’s change requests, newest first' })
+  @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  changeRequests(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<ChangeRequestView>> {
+    return this.projects.changeRequests(auth, id, query);
+  }
+}
+
+@ApiTags('projects')
+@Controller('milestones')
+export class MilestonesController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Post(':id/reports')
+  @Authenticated({ roles: ['applicant'] })
+  @ApiOperation({
+    summary: 'Submit a progress report (lead organization’s applicant): pending | failed → submitted',
+    description:
+      "Only while the project is active. A failed milestone may be reported again the program's " +
+      'milestoneResubmissions times; then 422. Evidence: attachments of the lead organization.',
+  })
+  @ApiNotFoundResponse({ description: 'No such milestone, or not visible', type: ProblemDto })
+  @ApiConflictResponse({
+    description: 'Project not active, or milestone already submitted/passed',
+    type: ProblemDto,
+  })
+  @ApiUnprocessableEntityResponse({ description: 'No resubmission left', type: ProblemDto })
+  report(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: MilestoneReportDto,
+  ): Promise<MilestoneView> {
+    return this.projects.submitReport(auth, id, dto);
+  }
+
+  @Post(':id/assessment')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Assess the submitted report with the issuer’s opinion: passed | conditionally_passed | failed',
+  })
+  @ApiConflictResponse({
+    description: 'Nothing submitted to assess, or project not active',
+    type: ProblemDto,
+  })
+  assess(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: MilestoneAssessmentDto,
+  ): Promise<MilestoneView> {
+    return this.projects.assess(auth, id, dto);
+  }
+}
+
+@ApiTags('projects')
+@Controller('change-requests')
+export class ChangeRequestsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOperation({ summary: 'A change request (parties of its project, admins)' })
+  @ApiNotFoundResponse({ description: 'No such change request, or not visible', type: ProblemDto })
+  get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ChangeRequestView> {
+    return this.projects.getChangeRequest(auth, id);
+  }
+
+  @Post(':id/decide')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Approve or reject a change request with the issuer’s opinion',
+    description:
+      'Approval writes a new task book version; an approved extension moves the milestone’s due time and ' +
+      'its overdue deadline. If-Match optional.',
+  })
+  @ApiIfMatch()
+  @ApiConflictResponse({
+    description: 'Already decided, project not active, or stale If-Match',
+    type: ProblemDto,
+  })
+  decide(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: DecideChangeRequestDto,
+    @IfMatch() version: number | undefined,
+  ): Promise<ChangeRequestView> {
+    return this.projects.decideChange(auth, id, dto, version);
+  }
+}
+
+@ApiTags('projects')
+@Controller('challenges')
+export class StageGatesController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Post(':id/stage-gate')
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Horse-race stage gate (赛马阶段评估): continue or terminate each active line',
+    description:
+      'Every active line of the list decided exactly once; only when its milestone at milestonePosition ' +
+      'is assessed on every active line (422 otherwise). One gate per position (409 for a second).',
+  })
+  @ApiConflictResponse({ description: 'A gate at this position was already held', type: ProblemDto })
+  @ApiUnprocessableEntityResponse({
+    description: 'Not a horse race, milestone not assessed',
+    type: ProblemDto,
+  })
+  stageGate(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: StageGateDto,
+  ): Promise<StageGateView> {
+    return this.projects.stageGate(auth, id, dto);
+  }
+}

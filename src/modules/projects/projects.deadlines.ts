@@ -1,0 +1,16 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { OnDeadline } from '../../infra/scheduler/deadline-handler';
+import type { DueDeadline } from '../../infra/scheduler/deadline-handler';
+import { MILESTONE_OVERDUE_DEADLINE, ProjectsService } from './projects.service';
+
+/** The worker's side of milestones: at the due time a milestone not yet reported is marked overdue. */
+@Injectable()
+export class ProjectsDeadlines {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @OnDeadline(MILESTONE_OVERDUE_DEADLINE)
+  async milestoneOverdue(deadline: DueDeadline, em: EntityManager): Promise<void> {
+    await this.projects.markOverdue(em, deadline.entityId);
+  }
+}
