@@ -9,6 +9,7 @@ export type IntegritySubject = (typeof INTEGRITY_SUBJECTS)[number];
  */
 @Entity('integrity_records')
 @Index('ix_integrity_records_subject', ['subjectType', 'subjectId'])
+@Index('ix_integrity_records_recorded', ['recordedAt', 'id'])
 @Check('ck_integrity_records_subject', `"subject_type" IN ('user', 'organization')`)
 export class IntegrityRecordEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -23,7 +24,7 @@ export class IntegrityRecordEntity {
   @Column({ type: 'text' })
   reason: string;
 
-  /** What produced it, e.g. `project`. */
+  /** What produced it, e.g. `acceptance` (sourceId: the acceptance's id). */
   @Column({ type: 'text' })
   sourceType: string;
 

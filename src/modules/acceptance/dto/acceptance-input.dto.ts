@@ -1,0 +1,175 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { ISO_INSTANT } from '../../challenges/dto/challenge-input.dto';
+import { ACCEPTANCE_OUTCOMES } from '../entities/acceptance.entity';
+import type { AcceptanceOutcome } from '../entities/acceptance.entity';
+import { VERDICTS } from '../entities/acceptance-verdict.entity';
+import type { Verdict } from '../entities/acceptance-verdict.entity';
+
+export class MeasurementInputDto {
+  @ApiProperty({ format: 'uuid', description: 'A task-book indicator' })
+  @IsUUID()
+  indicatorId: string;
+
+  @ApiProperty({
+    maxLength: 500,
+    example: '≥ 520 A',
+    description: 'The value measured at the end of the project',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  measuredValue: string;
+}
+
+export class RequestAcceptanceDto {
+  @ApiProperty({
+    type: [MeasurementInputDto],
+    description:
+      'One measured value per task-book indicator; every indicator is required (422 naming the missing ones)',
+  })
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => MeasurementInputDto)
+  measurements: MeasurementInputDto[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'Evidence: attachments uploaded by your organization (POST /attachments)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID(undefined, { each: true })
+  evidenceAttachmentIds?: string[];
+
+  @ApiProperty({ maxLength: 10000, description: 'The summary report (总结报告)' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10000)
+  summary: string;
+}
+
+export class AcceptanceDeclareDto {
+  @ApiPropertyOptional({ description: 'false: no conflict of interest with this project' })
+  @IsOptional()
+  @IsBoolean()
+  conflict?: boolean;
+
+  @ApiPropertyOptional({ description: 'true: the expert declines' })
+  @IsOptional()
+  @IsBoolean()
+  decline?: boolean;
+
+  @ApiPropertyOptional({ maxLength: 2000, description: 'Required with conflict: true or decline: true' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class VerdictInputDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  indicatorId: string;
+
+  @ApiProperty({ enum: VERDICTS })
+  @IsIn(VERDICTS)
+  verdict: Verdict;
+
+  @ApiProperty({ maxLength: 2000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  comment: string;
+}
+
+export class SubmitVerdictsDto {
+  @ApiProperty({ type: [VerdictInputDto], description: 'Every task-book indicator exactly once; final' })
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => VerdictInputDto)
+  verdicts: VerdictInputDto[];
+}
+
+export class DecideAcceptanceDto {
+  @ApiProperty({ enum: ACCEPTANCE_OUTCOMES })
+  @IsIn(ACCEPTANCE_OUTCOMES)
+  outcome: AcceptanceOutcome;
+
+  @ApiProperty({ maxLength: 2000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason: string;
+
+  @ApiProperty({ maxLength: 2000, description: "The issuer's opinion (发榜方意见)" })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  issuerOpinion: string;
+
+  @ApiPropertyOptional({ maxLength: 5000, description: 'Required with passed_with_conditions' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  conditions?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Required with passed_with_conditions; in the future',
+  })
+  @IsOptional()
+  @Matches(ISO_INSTANT, { message: 'conditionsDueAt must be an ISO-8601 instant with an offset' })
+  conditionsDueAt?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Only with failed: the due-diligence exemption (尽职免责) — no integrity record is written. Default false',
+  })
+  @IsOptional()
+  @IsBoolean()
+  dueDiligenceExemption?: boolean;
+
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    description: 'Required when not every active panel member has submitted its verdicts',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  closeReason?: string;
+}
+
+export class ConfirmConditionsDto {
+  @ApiProperty({ description: 'Whether the conditions were met' })
+  @IsBoolean()
+  met: boolean;
+
+  @ApiProperty({ maxLength: 2000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason: string;
+
+  @ApiPropertyOptional({ description: 'Only with met: false — the due-diligence exemption (尽职免责)' })
+  @IsOptional()
+  @IsBoolean()
+  dueDiligenceExemption?: boolean;
+}
