@@ -13,12 +13,14 @@ import { AwardedList, awardedList } from '../support/projects';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 import { deadlineJobId } from '../../src/infra/scheduler/deadline-job';
-import { IdempotencyModule } from '../../src/common/idempotency/idempotency.module';
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
 import { JobName } from '../../src/infra/queue/queue.constants';
 import { ProjectsService } from '../../src/modules/projects/projects.service';
 
 const OVERDUE = 'project_milestone.overdue';
+/** The program's default reminder offsets (7 days, 1 day before). */
+const REMINDERS = ['project_milestone.due_reminder@168h', 'project_milestone.due_reminder@24h'];
+const HOUR = 3_600_000;
 
 interface Milestone {
   id: string;
@@ -29,20 +31,16 @@ interface Milestone {
   reportsSubmitted: number;
 }
 
-/** The delayed overdue job of a milestone at a due time: promoted to run now (false when there is none). */
+/** The delayed job of a milestone deadline at a time: promoted to run now (false when there is none). */
 async function promoteMilestoneDeadline(
   jobs: JobQueue,
   milestoneId: string,
   dueAt: Date | string,
+  kind = OVERDUE,
 ): Promise<boolean> {
   const job = await jobs.getJob(
     JobName.RunDeadline,
-    deadlineJobId({
-      entityType: 'project_milestone',
-      entityId: milestoneId,
-      kind: OVERDUE,
-      dueAt: new Date(dueAt),
-    }),
+    deadlineJobId({ entityType: 'project_milestone', entityId: milestoneId, kind, dueAt: new Date(dueAt) }),
   );
   if (!job || (await job.getState()) !== 'delayed') return false;
   await job.promote();
@@ -57,9 +55,7 @@ describe('projects (立项): task book, milestones, change requests, stage gates
 
   beforeAll(async () => {
     t = await createTestApp();
-    // IdempotencyModule: PaymentsModule's controllers need it and the worker does not import it (yet);
-    // see the report of issue 6 — without it the worker cannot start.
-    worker = await startTestWorker(t.environment, t.clock, { imports: [IdempotencyModule] });
+    worker = await startTestWorker(t.environment, t.clock);
     admin = await createAdmin(t);
     issuer = await registerOrg(t, { role: 'issuer', type: 'enterprise', name: '江西电网发榜集团' });
   });
@@ -187,9 +183,19 @@ describe('projects (立项): task book, milestones, change requests, stage gates
     // The issuer is a party but does not report.
     expect((await report(a.issuer, m0.id, indicatorId, [])).status).toBe(403);
 
+    const reminderStatus = async () =>
+      (
+        await t.dataSource.query<Array<{ kind: string; status: string }>>(
+          `SELECT kind, status FROM deadlines WHERE entity_id = $1 AND kind LIKE 'project_milestone.due_reminder@%' ORDER BY kind`,
+          [m0.id],
+        )
+      ).map((d) => `${d.kind}:${d.status}`);
+    expect(await reminderStatus()).toEqual([`${REMINDERS[0]}:pending`, `${REMINDERS[1]}:pending`]);
     const evidence = await upload(line.bidder);
     const submitted = await report(line.bidder, m0.id, indicatorId, [evidence]);
     expect(submitted.status).toBe(201);
+    // Reported: the reminders before the due time are moot.
+    expect(await reminderStatus()).toEqual([`${REMINDERS[0]}:cancelled`, `${REMINDERS[1]}:cancelled`]);
     expect(submitted.body).toMatchObject({ status: 'submitted', reportsSubmitted: 1 });
     expect((await report(line.bidder, m0.id, indicatorId, [evidence])).status).toBe(409);
 
@@ -233,7 +239,7 @@ describe('projects (立项): task book, milestones, change requests, stage gates
     expect(reports).toHaveLength(2);
   });
 
-  it('an approved extension moves the milestone’s overdue job: the old time no longer fires, the new one does once; the task book has 2 versions', async () => {
+  it('an approved extension moves the milestone’s overdue job and its reminders: the old times no longer fire, the new ones do once; the task book has 2 versions', async () => {
     const a = await award();
     const line = a.lines[0];
     const project = await signAll(a);
@@ -250,6 +256,15 @@ describe('projects (立项): task book, milestones, change requests, stage gates
     await waitFor(async () => (await jobs.getJob(JobName.RunDeadline, oldJobId)) !== undefined, {
       what: 'the overdue job at the first due time',
     });
+    const reminders = async () =>
+      t.dataSource.query<Array<{ kind: string; due_at: Date; status: string }>>(
+        `SELECT kind, due_at, status FROM deadlines WHERE entity_id = $1 AND kind LIKE 'project_milestone.due_reminder@%' ORDER BY kind`,
+        [m0.id],
+      );
+    expect((await reminders()).map((r) => [r.kind, r.due_at.toISOString(), r.status])).toEqual([
+      [REMINDERS[0], new Date(oldDue.getTime() - 168 * HOUR).toISOString(), 'pending'],
+      [REMINDERS[1], new Date(oldDue.getTime() - 24 * HOUR).toISOString(), 'pending'],
+    ]);
 
     // Not before activation's milestones exist, not earlier than the current due time.
     const earlier = await t.http
@@ -297,6 +312,23 @@ describe('projects (立项): task book, milestones, change requests, stage gates
     await waitFor(async () => (await jobs.getJob(JobName.RunDeadline, oldJobId)) === undefined, {
       what: 'the old overdue job removed',
     });
+    expect((await reminders()).map((r) => [r.kind, r.due_at.toISOString(), r.status])).toEqual([
+      [REMINDERS[0], new Date(newDue.getTime() - 168 * HOUR).toISOString(), 'pending'],
+      [REMINDERS[1], new Date(newDue.getTime() - 24 * HOUR).toISOString(), 'pending'],
+    ]);
+    await waitFor(
+      async () =>
+        !(await jobs.getJob(
+          JobName.RunDeadline,
+          deadlineJobId({
+            entityType: 'project_milestone',
+            entityId: m0.id,
+            kind: REMINDERS[1],
+            dueAt: new Date(oldDue.getTime() - 24 * HOUR),
+          }),
+        )),
+      { what: 'the old reminder job removed' },
+    );
 
     // The old due time passes: no job there any more, nothing is marked.
     await a.travel(new Date(oldDue.getTime() + 60_000));
@@ -305,6 +337,30 @@ describe('projects (立项): task book, milestones, change requests, stage gates
       m0.id,
     ]);
     expect(still.overdue_at).toBeNull();
+
+    // The reminders fire before the new due time, once each.
+    await a.travel(new Date(newDue.getTime() - 24 * HOUR + 1000));
+    expect(
+      await promoteMilestoneDeadline(jobs, m0.id, new Date(newDue.getTime() - 168 * HOUR), REMINDERS[0]),
+    ).toBe(true);
+    expect(
+      await promoteMilestoneDeadline(jobs, m0.id, new Date(newDue.getTime() - 24 * HOUR), REMINDERS[1]),
+    ).toBe(true);
+    await waitFor(async () => (await outboxEvents(t, 'milestone.due_soon', line.projectId)).length === 2, {
+      what: 'two reminders',
+    });
+    expect(
+      (await outboxEvents(t, 'milestone.due_soon', line.projectId)).map((e) => [
+        e.data.hoursBefore,
+        e.data.dueAt,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        [168, newDue.toISOString()],
+        [24, newDue.toISOString()],
+      ]),
+    );
+    expect((await reminders()).map((r) => r.status)).toEqual(['done', 'done']);
 
     // The new due time fires once.
     await a.travel(new Date(newDue.getTime() + 1000));
@@ -437,7 +493,9 @@ describe('projects (立项): task book, milestones, change requests, stage gates
       `SELECT entity_id, status FROM deadlines WHERE entity_type = 'project_milestone' AND entity_id = ANY($1)`,
       [p2.milestones.map((m) => m.id)],
     );
-    expect(deadlines.map((d: { status: string }) => d.status)).toEqual(p2.milestones.map(() => 'cancelled'));
+    // Each milestone's overdue deadline and its two reminders.
+    expect(deadlines).toHaveLength(p2.milestones.length * 3);
+    expect(deadlines.map((d: { status: string }) => d.status)).toEqual(deadlines.map(() => 'cancelled'));
     expect(await outboxEvents(t, 'project.terminated', l2.projectId)).toHaveLength(1);
     expect(await outboxEvents(t, 'project.terminated', l1.projectId)).toHaveLength(0);
     expect(await auditRows(t, 'stage_gate.decided', a.list.id)).toHaveLength(1);

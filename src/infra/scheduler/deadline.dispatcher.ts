@@ -9,6 +9,7 @@ import { JobHandler } from '../queue/job-handler';
 import { JobName, JobPayloads } from '../queue/queue.constants';
 import { deadlineDelay } from './deadline-job';
 import { DEADLINE_HANDLER, DeadlineHandlerFn, DueDeadline } from './deadline-handler';
+import { kindFamily } from './reminders';
 
 export type DeadlineOutcome = 'ran' | 'skipped' | 'not-due';
 
@@ -58,7 +59,7 @@ export class DeadlineDispatcher implements OnModuleInit {
   }
 
   async run(deadline: DueDeadline): Promise<DeadlineOutcome> {
-    const handler = this.handlers.get(deadline.kind);
+    const handler = this.handlers.get(deadline.kind) ?? this.handlers.get(kindFamily(deadline.kind));
     if (!handler) throw new UnrecoverableError(`No @OnDeadline handler for kind "${deadline.kind}"`);
     return this.dataSource.transaction(async (em) => {
       const now = this.clock.now();

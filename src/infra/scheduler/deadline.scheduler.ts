@@ -6,6 +6,7 @@ import { Clock } from '../clock/clock';
 import { JobQueue } from '../queue/job-queue.service';
 import { JobName } from '../queue/queue.constants';
 import { deadlineDelay, deadlineJobId, DeadlineSpec } from './deadline-job';
+import { reminderDueAt, reminderKind } from './reminders';
 import { afterCommit, installAfterCommitHooks } from './transaction-hooks';
 
 /** An enqueue after commit gives up after this long (Redis down); the reconciler catches up later. */
@@ -83,6 +84,58 @@ export class DeadlineScheduler implements OnModuleInit {
         'Removing a cancelled deadline job',
       );
     });
+  }
+
+  /**
+   * Sets the reminders of a deadline: one deadline of kind `<family>@<h>h` at `dueAt` − h hours for
+   * each offset still in the future; a reminder whose time has passed, or whose offset is no longer
+   * asked for, is cancelled. Called again with a moved `dueAt`, each reminder moves with it (the old
+   * time no longer fires); one that already ran fires again only for a new due time.
+   */
+  async scheduleReminders(
+    em: EntityManager,
+    target: DeadlineSpec,
+    offsetsHours: readonly number[],
+  ): Promise<void> {
+    const now = this.clock.now();
+    const wanted = new Set<string>();
+    for (const hours of offsetsHours) {
+      const dueAt = reminderDueAt(target.dueAt, hours);
+      if (dueAt <= now) continue;
+      const kind = reminderKind(target.kind, hours);
+      wanted.add(kind);
+      await this.schedule(em, { entityType: target.entityType, entityId: target.entityId, kind, dueAt });
+    }
+    for (const kind of await this.pendingReminderKinds(em, target.entityType, target.entityId, target.kind)) {
+      if (!wanted.has(kind)) await this.cancel(em, target.entityType, target.entityId, kind);
+    }
+  }
+
+  /** Cancels every pending reminder of the family for the entity (the deadline became moot). */
+  async cancelReminders(
+    em: EntityManager,
+    entityType: string,
+    entityId: string,
+    family: string,
+  ): Promise<void> {
+    for (const kind of await this.pendingReminderKinds(em, entityType, entityId, family)) {
+      await this.cancel(em, entityType, entityId, kind);
+    }
+  }
+
+  private async pendingReminderKinds(
+    em: EntityManager,
+    entityType: string,
+    entityId: string,
+    family: string,
+  ): Promise<string[]> {
+    const rows = await em.query<Array<{ kind: string }>>(
+      `SELECT kind FROM deadlines
+       WHERE entity_type = $1 AND entity_id = $2 AND status = 'pending' AND starts_with(kind, $3)
+       ORDER BY kind`,
+      [entityType, entityId, `${family}@`],
+    );
+    return rows.map((r) => r.kind);
   }
 
   /**

@@ -358,6 +358,12 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
       }`,
   },
   {
+    event: 'milestone.due_soon',
+    recipients: enabledUsersOfOrganization('leadOrganizationId'),
+    title: fixed('里程碑即将到期'),
+    body: (e) => `项目里程碑「${text(e.data, 'title')}」将于${beijing(e, 'dueAt')}到期，请按时提交进展报告`,
+  },
+  {
     event: 'milestone.overdue',
     recipients: anyOf(
       issuerOrg,

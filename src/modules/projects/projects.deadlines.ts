@@ -2,9 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OnDeadline } from '../../infra/scheduler/deadline-handler';
 import type { DueDeadline } from '../../infra/scheduler/deadline-handler';
-import { MILESTONE_OVERDUE_DEADLINE, ProjectsService } from './projects.service';
+import { reminderHours } from '../../infra/scheduler/reminders';
+import { MILESTONE_DUE_REMINDER, MILESTONE_OVERDUE_DEADLINE, ProjectsService } from './projects.service';
 
-/** The worker's side of milestones: at the due time a milestone not yet reported is marked overdue. */
+/**
+ * The worker's side of milestones: reminders before the due time, and at the due time a milestone
+ * not yet reported is marked overdue.
+ */
 @Injectable()
 export class ProjectsDeadlines {
   constructor(private readonly projects: ProjectsService) {}
@@ -12,5 +16,12 @@ export class ProjectsDeadlines {
   @OnDeadline(MILESTONE_OVERDUE_DEADLINE)
   async milestoneOverdue(deadline: DueDeadline, em: EntityManager): Promise<void> {
     await this.projects.markOverdue(em, deadline.entityId);
+  }
+
+  @OnDeadline(MILESTONE_DUE_REMINDER)
+  async milestoneDueReminder(deadline: DueDeadline, em: EntityManager): Promise<void> {
+    const hours = reminderHours(deadline.kind);
+    if (hours === null) throw new Error(`Not a reminder kind: ${deadline.kind}`);
+    await this.projects.remindDue(em, deadline.entityId, hours);
   }
 }

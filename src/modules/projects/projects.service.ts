@@ -50,6 +50,8 @@ import {
 } from './projects.views';
 
 export const MILESTONE_OVERDUE_DEADLINE = 'project_milestone.overdue';
+/** Reminders before a milestone's due time, at the program's `reminderOffsetsHours` (kind `…@<h>h`). */
+export const MILESTONE_DUE_REMINDER = 'project_milestone.due_reminder';
 export const MILESTONE_ENTITY = 'project_milestone';
 
 export const PROJECT_EVENTS = {
@@ -60,6 +62,7 @@ export const PROJECT_EVENTS = {
   milestoneSubmitted: 'milestone.submitted',
   milestoneAssessed: 'milestone.assessed',
   milestoneOverdue: 'milestone.overdue',
+  milestoneDueSoon: 'milestone.due_soon',
   changeRequested: 'change_request.lodged',
   changeDecided: 'change_request.decided',
   stageGateDecided: 'stage_gate.decided',
@@ -231,13 +234,9 @@ export class ProjectsService {
       m.updatedAt = now;
     }
     await em.save(milestones);
+    const { settings } = await this.programs.requireById(em, project.programId);
     for (const m of milestones) {
-      await this.scheduler.schedule(em, {
-        entityType: MILESTONE_ENTITY,
-        entityId: m.id,
-        kind: MILESTONE_OVERDUE_DEADLINE,
-        dueAt: m.dueAt as Date,
-      });
+      await this.scheduleDue(em, m, settings.reminderOffsetsHours);
     }
     await this.ledger.planOnActivation(em, actor, project);
     await this.audit.record(em, {
@@ -369,6 +368,7 @@ export class ProjectsService {
     const milestones = await em.find(ProjectMilestoneEntity, { where: { projectId: project.id } });
     for (const m of milestones) {
       await this.scheduler.cancel(em, MILESTONE_ENTITY, m.id, MILESTONE_OVERDUE_DEADLINE);
+      await this.scheduler.cancelReminders(em, MILESTONE_ENTITY, m.id, MILESTONE_DUE_REMINDER);
     }
     const released = await this.ledger.cancelUnpaid(em, actor, project, reason);
     await this.audit.record(em, {
@@ -466,6 +466,7 @@ export class ProjectsService {
       milestone.version += 1;
       milestone.updatedAt = now;
       await em.save(milestone);
+      await this.scheduler.cancelReminders(em, MILESTONE_ENTITY, milestone.id, MILESTONE_DUE_REMINDER);
       await this.audit.record(em, {
         actor,
         action: 'milestone.submitted',
@@ -591,6 +592,40 @@ export class ProjectsService {
         position: milestone.position,
         title: milestone.title,
         dueAt: milestone.dueAt.toISOString(),
+      },
+    });
+    return true;
+  }
+
+  /**
+   * A reminder deadline's handler (in the deadline's transaction): tells the lead organization that
+   * the milestone is due in `hoursBefore` hours, unless it is moot by now (reported, assessed, or
+   * the project not active). A reminder is a deadline, so it runs once per due time.
+   */
+  async remindDue(em: EntityManager, milestoneId: string, hoursBefore: number): Promise<boolean> {
+    const found = await em.findOne(ProjectMilestoneEntity, { where: { id: milestoneId } });
+    if (!found) return false;
+    const project = await em.findOne(ProjectEntity, {
+      where: { id: found.projectId },
+      lock: { mode: 'pessimistic_read' },
+    });
+    const milestone = await em.findOne(ProjectMilestoneEntity, {
+      where: { id: milestoneId },
+      lock: { mode: 'pessimistic_read' },
+    });
+    if (!project || !milestone?.dueAt || project.status !== 'active') return false;
+    if (milestone.status !== 'pending' && milestone.status !== 'failed') return false;
+    await this.outbox.publish(em, {
+      type: PROJECT_EVENTS.milestoneDueSoon,
+      aggregateType: 'project',
+      aggregateId: project.id,
+      data: {
+        ...projectData(project),
+        milestoneId: milestone.id,
+        position: milestone.position,
+        title: milestone.title,
+        dueAt: milestone.dueAt.toISOString(),
+        hoursBefore,
       },
     });
     return true;
@@ -728,13 +763,9 @@ export class ProjectsService {
           await em.save(milestone);
           const entry = milestonesOf(taskBook).find((m) => m.position === milestone.position);
           if (entry) entry.dueAt = dueAt.toISOString();
-          // A new due time replaces the pending job of the old one (DeadlineScheduler.schedule).
-          await this.scheduler.schedule(em, {
-            entityType: MILESTONE_ENTITY,
-            entityId: milestone.id,
-            kind: MILESTONE_OVERDUE_DEADLINE,
-            dueAt,
-          });
+          // A new due time replaces the pending jobs of the old one (DeadlineScheduler.schedule).
+          const { settings } = await this.programs.requireById(em, project.programId);
+          await this.scheduleDue(em, milestone, settings.reminderOffsetsHours);
         } else if (request.kind === 'indicator_change') {
           const indicator = indicatorsOf(taskBook).find((i) => i.indicatorId === request.payload.indicatorId);
           if (indicator) indicator.committedValue = request.payload.committedValue as string;
@@ -953,6 +984,26 @@ export class ProjectsService {
   }
 
   /** The milestone's project (locked, visible) and the milestone (locked); 404 for non-parties. */
+  /** The overdue deadline of a milestone at its due time, and its reminders before it. */
+  private async scheduleDue(
+    em: EntityManager,
+    milestone: ProjectMilestoneEntity,
+    reminderOffsetsHours: readonly number[],
+  ): Promise<void> {
+    const dueAt = milestone.dueAt as Date;
+    await this.scheduler.schedule(em, {
+      entityType: MILESTONE_ENTITY,
+      entityId: milestone.id,
+      kind: MILESTONE_OVERDUE_DEADLINE,
+      dueAt,
+    });
+    await this.scheduler.scheduleReminders(
+      em,
+      { entityType: MILESTONE_ENTITY, entityId: milestone.id, kind: MILESTONE_DUE_REMINDER, dueAt },
+      reminderOffsetsHours,
+    );
+  }
+
   private async lockMilestone(
     em: EntityManager,
     actor: Principal,
