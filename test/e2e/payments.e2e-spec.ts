@@ -122,6 +122,13 @@ describe('money ledger (拨付)', () => {
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('BUSINESS_RULE_VIOLATION');
     expect(res.body.detail).toContain('position 0 is pending');
+    // Paying it outright is refused for the same reason (not merely as "not approved").
+    const paid = await t.http
+      .post(api(`/payments/${m1.id}/confirm`))
+      .set(admin.headers)
+      .set('Idempotency-Key', 'pay-before-milestone-passed');
+    expect(paid.status).toBe(422);
+    expect(paid.body.detail).toContain('position 0 is pending');
     const after = await tranche(projectId, 'fiscal', 'milestone', 0);
     expect(after).toEqual(m1);
     expect((await entries(m1.id)).map((e) => e.kind)).toEqual(['scheduled']);
@@ -134,6 +141,12 @@ describe('money ledger (拨付)', () => {
     const early = await t.http.post(api(`/payments/${final.id}/approve`)).set(admin.headers);
     expect(early.status).toBe(422);
     expect(early.body.detail).toContain('after acceptance');
+    const earlyPaid = await t.http
+      .post(api(`/payments/${final.id}/confirm`))
+      .set(admin.headers)
+      .set('Idempotency-Key', 'pay-final-before-acceptance');
+    expect(earlyPaid.status).toBe(422);
+    expect(earlyPaid.body.detail).toContain('after acceptance');
     expect(
       (await t.http.post(api(`/payments/${m1.id}/approve`)).set(award.lines[0].bidder.headers)).status,
     ).toBe(403);

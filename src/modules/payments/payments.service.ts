@@ -129,14 +129,7 @@ export class PaymentsService {
       if (FROZEN.includes(project.status)) {
         throw DomainError.invalidTransition(`project ${project.status}`, 'approve a tranche');
       }
-      if (payment.kind === 'final' && project.status !== 'accepted') {
-        throw new DomainError(
-          'BUSINESS_RULE_VIOLATION',
-          `The final tranche is approved only after acceptance; the project is ${project.status}`,
-          { extra: { projectStatus: project.status } },
-        );
-      }
-      if (payment.kind === 'milestone') await this.requireMilestonePassed(em, project, payment);
+      await this.requireReleasable(em, project, payment);
       await this.ledger.approveLocked(em, actor, payment);
       return paymentView(payment, await this.milestonePositions(em, project.id));
     });
@@ -144,12 +137,15 @@ export class PaymentsService {
 
   /**
    * approved → paid (admin), exactly once: the project and payment rows are locked and the update
-   * is guarded by `status = 'approved'`; a second confirmation answers 409.
+   * is guarded by `status = 'approved'`; a second confirmation answers 409. Paying a tranche still
+   * scheduled whose milestone has not passed (or a final one before acceptance) answers 422 with
+   * the reason, like its approval would.
    */
   async confirm(actor: Principal, id: string, expectedVersion?: number): Promise<PaymentDto> {
     return this.dataSource.transaction(async (em) => {
       const { project, payment } = await this.lock(em, id);
       assertVersion(payment.version, expectedVersion);
+      if (payment.status === 'scheduled') await this.requireReleasable(em, project, payment);
       if (payment.status !== 'approved') throw DomainError.invalidTransition(payment.status, 'confirm');
       if (FROZEN.includes(project.status)) {
         throw DomainError.invalidTransition(`project ${project.status}`, 'confirm a payment');
@@ -157,6 +153,18 @@ export class PaymentsService {
       await this.ledger.payLocked(em, actor, project, payment);
       return paymentView(payment, await this.milestonePositions(em, project.id));
     });
+  }
+
+  /** 422 unless the tranche may be released now: its milestone passed, or the project accepted. */
+  private async requireReleasable(em: EntityManager, project: ProjectEntity, payment: PaymentEntity) {
+    if (payment.kind === 'final' && project.status !== 'accepted') {
+      throw new DomainError(
+        'BUSINESS_RULE_VIOLATION',
+        `The final tranche is released only after acceptance; the project is ${project.status}`,
+        { extra: { projectStatus: project.status } },
+      );
+    }
+    if (payment.kind === 'milestone') await this.requireMilestonePassed(em, project, payment);
   }
 
   private async requireMilestonePassed(
@@ -185,7 +193,7 @@ export class PaymentsService {
     if (!passed) {
       throw new DomainError(
         'BUSINESS_RULE_VIOLATION',
-        `The milestone at position ${milestone.position} is ${milestone.status}: its tranche is approved only once it passed` +
+        `The milestone at position ${milestone.position} is ${milestone.status}: its tranche is released only once it passed` +
           (settings.conditionalPassReleasesTranche ? ' (or passed with conditions)' : ''),
         { extra: { milestonePosition: milestone.position, milestoneStatus: milestone.status } },
       );
