@@ -474,17 +474,72 @@ describe('projects (立项): task book, milestones, change requests, stage gates
     expect((await assess(p2.milestones[0].id, 'conditionally_passed')).status).toBe(200);
     expect((await gate({ milestonePosition: 0, decisions: [decisions[0]] })).status).toBe(422);
 
+    // Line 2 was paid its first fiscal tranche before the gate.
+    type Tranche = {
+      id: string;
+      payer: string;
+      kind: string;
+      milestonePosition: number | null;
+      amountFen: number;
+      status: string;
+    };
+    const tranches = async (projectId: string) =>
+      (await t.http.get(`/api/v1/projects/${projectId}/payments`).set(a.admin.headers)).body
+        .items as Tranche[];
+    const firstFiscal = (await tranches(l2.projectId)).find(
+      (p) => p.payer === 'fiscal' && p.kind === 'first',
+    )!;
+    expect(
+      (
+        await t.http
+          .post(`/api/v1/payments/${firstFiscal.id}/confirm`)
+          .set(a.admin.headers)
+          .set('Idempotency-Key', `gate-${firstFiscal.id}`)
+      ).status,
+    ).toBe(200);
+    const [budget] = await t.dataSource.query(`SELECT fiscal_fen, issuer_fen FROM projects WHERE id = $1`, [
+      l2.projectId,
+    ]);
+
     const held = await gate({ milestonePosition: 0, decisions });
     expect(held.status).toBe(201);
+    // Released: what the terminated line was not paid, per payer.
+    const releasedFiscal = Number(budget.fiscal_fen) - firstFiscal.amountFen;
+    const releasedIssuer = Number(budget.issuer_fen);
     expect(held.body.decisions).toEqual([
       expect.objectContaining({ projectId: l1.projectId, outcome: 'continue' }),
       expect.objectContaining({
         projectId: l2.projectId,
         outcome: 'terminate',
-        releasedFiscalFen: expect.any(Number),
-        releasedIssuerFen: expect.any(Number),
+        releasedFiscalFen: releasedFiscal,
+        releasedIssuerFen: releasedIssuer,
       }),
     ]);
+    // Its unpaid tranches are cancelled; the paid one stays paid.
+    const after = await tranches(l2.projectId);
+    expect(after.length).toBeGreaterThan(1);
+    for (const p of after) expect(p.status).toBe(p.id === firstFiscal.id ? 'paid' : 'cancelled');
+    // The list's ledger records the release of each payer.
+    const ledger = await t.http.get(`/api/v1/challenges/${a.list.id}/ledger?limit=100`).set(a.issuer.headers);
+    expect(ledger.status).toBe(200);
+    expect(
+      (ledger.body.items as Array<{ kind: string; projectId: string; payer: string; amountFen: number }>)
+        .filter((e) => e.kind === 'released')
+        .map((e) => [e.projectId, e.payer, e.amountFen])
+        .sort(),
+    ).toEqual(
+      [
+        [l2.projectId, 'fiscal', releasedFiscal],
+        [l2.projectId, 'issuer', releasedIssuer],
+      ].sort(),
+    );
+    // The other line goes on: its passed milestone's tranche is approved.
+    const goesOn = (await tranches(l1.projectId)).find(
+      (p) => p.payer === 'fiscal' && p.milestonePosition === 0,
+    )!;
+    expect((await t.http.post(`/api/v1/payments/${goesOn.id}/approve`).set(a.admin.headers)).status).toBe(
+      200,
+    );
     const status = async (id: string) =>
       (await t.http.get(`/api/v1/projects/${id}`).set(a.admin.headers)).body.status as string;
     expect(await status(l1.projectId)).toBe('active');
