@@ -527,6 +527,40 @@ describe('acceptance (验收) and integrity records (科研诚信)', () => {
     expect(decided.body).toMatchObject({ status: 'conditional', outcome: 'passed_with_conditions' });
     expect((await projectStatus(line.projectId)).status).toBe('acceptance_requested');
 
+    // Reminders before the due date (program offsets 7 days and 1 day), once each.
+    const reminderAt = new Date(new Date(dueAt).getTime() - 24 * 3_600_000);
+    const reminders = await t.dataSource.query<Array<{ kind: string; due_at: Date }>>(
+      `SELECT kind, due_at FROM deadlines WHERE entity_id = $1 AND kind LIKE 'acceptance.conditions_reminder@%' AND status = 'pending' ORDER BY kind`,
+      [res.body.id],
+    );
+    expect(reminders.map((r) => r.kind)).toEqual([
+      'acceptance.conditions_reminder@168h',
+      'acceptance.conditions_reminder@24h',
+    ]);
+    await award.travel(reminderAt);
+    const reminderJob = await t.get(JobQueue).getJob(
+      JobName.RunDeadline,
+      deadlineJobId({
+        entityType: 'acceptance',
+        entityId: res.body.id,
+        kind: 'acceptance.conditions_reminder@24h',
+        dueAt: reminderAt,
+      }),
+    );
+    expect(reminderJob).toBeDefined();
+    if ((await reminderJob!.getState()) === 'delayed') await reminderJob!.promote();
+    await waitFor(
+      async () => (await outboxEvents(t, 'acceptance.conditions_due_soon', line.projectId)).length === 1,
+      {
+        what: 'the reminder before the conditions are due',
+      },
+    );
+    expect((await outboxEvents(t, 'acceptance.conditions_due_soon', line.projectId))[0].data).toMatchObject({
+      acceptanceId: res.body.id,
+      hoursBefore: 24,
+      conditionsDueAt: dueAt,
+    });
+
     await award.travel(dueAt);
     const late = await t.http
       .post(api(`/acceptances/${res.body.id}/conditions`))

@@ -17,7 +17,9 @@ import {
   promoteDeadline,
   publishChallenge,
 } from '../support/challenges';
+import { createTeam, draftBid, Listed } from '../support/applications';
 import { createTestApp, TestApp } from '../support/test-app';
+import { DeadlineDispatcher } from '../../src/infra/scheduler/deadline.dispatcher';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 
 function fields(body: { errors?: Array<{ field: string }> }): string[] {
@@ -238,10 +240,16 @@ describe('challenge lists', () => {
       expect((await t.http.get(`/api/v1/challenges/${published.id}`)).body.statusReason).toBe(
         '需求已由其他渠道解决',
       );
-      const deadlines = await t.dataSource.query(`SELECT status FROM deadlines WHERE entity_id = $1`, [
-        published.id,
+      const deadlines = await t.dataSource.query(
+        `SELECT kind, status FROM deadlines WHERE entity_id = $1 ORDER BY kind`,
+        [published.id],
+      );
+      expect(deadlines.map((d: { kind: string; status: string }) => `${d.kind}:${d.status}`)).toEqual([
+        'challenge.close:cancelled',
+        'challenge.closing_reminder@168h:cancelled',
+        'challenge.closing_reminder@24h:cancelled',
+        'challenge.open:cancelled',
       ]);
-      expect(deadlines.map((d: { status: string }) => d.status)).toEqual(['cancelled', 'cancelled']);
     });
 
     it('withdraws before opening, not after (DEADLINE_PASSED even before the open job ran)', async () => {
@@ -533,14 +541,39 @@ describe('challenge lists', () => {
   });
 
   describe('amendments', () => {
-    it('moves the close job with closesAt: the list closes at the new time, not the old', async () => {
-      const list = await publishChallenge(t, issuer, admin, programId);
+    it('moves the close job and the reminders before it with closesAt: they fire at the new times only, once', async () => {
+      // Open already (opensAt an hour ago), so that a bid can be drafted.
+      const list = await publishChallenge(t, issuer, admin, programId, {
+        opensAt: new Date(t.clock.now().getTime() - 3_600_000).toISOString(),
+      });
       const jobs = worker.get(JobQueue);
       const watcher = await createUser(t, applicant.organizationId, ['applicant']);
       await t.http.put(`/api/v1/challenges/${list.id}/watch`).set(watcher.headers).expect(204);
+      // A holder of a draft bid is reminded too.
+      const team = await createTeam(t, applicant);
+      await draftBid(t, applicant, list as unknown as Listed, team.id);
       const oldClose = new Date(list.closesAt as string);
       const newClose = new Date(oldClose.getTime() + 7 * DAY);
+      const reminders = async () =>
+        (
+          await t.dataSource.query<Array<{ kind: string; due_at: Date; status: string }>>(
+            `SELECT kind, due_at, status FROM deadlines
+             WHERE entity_id = $1 AND kind LIKE 'challenge.closing_reminder@%' ORDER BY kind`,
+            [list.id],
+          )
+        ).map((r) => [r.kind, r.due_at.toISOString(), r.status]);
+      const before = (close: Date, hours: number) => new Date(close.getTime() - hours * 3_600_000);
+      // The program's default offsets: 7 days and 1 day before closing.
+      expect(await reminders()).toEqual([
+        ['challenge.closing_reminder@168h', before(oldClose, 168).toISOString(), 'pending'],
+        ['challenge.closing_reminder@24h', before(oldClose, 24).toISOString(), 'pending'],
+      ]);
 
+      // The open job may have run meanwhile (a new version): amend the current one.
+      await waitFor(async () => (await t.http.get(`/api/v1/challenges/${list.id}`)).body.status === 'open', {
+        what: 'the list open',
+      });
+      list.version = (await t.http.get(`/api/v1/challenges/${list.id}`)).body.version;
       const amended = await t.http
         .post(`/api/v1/challenges/${list.id}/amendments`)
         .set({ ...issuer.headers, 'If-Match': `"${list.version}"` })
@@ -559,11 +592,54 @@ describe('challenge lists', () => {
       expect(history.body.items).toEqual([amended.body]);
       expect(JSON.stringify(history.body)).not.toContain('新的保密内容');
       await waitForNotification(watcher, 'challenge.amended');
+      expect(await reminders()).toEqual([
+        ['challenge.closing_reminder@168h', before(newClose, 168).toISOString(), 'pending'],
+        ['challenge.closing_reminder@24h', before(newClose, 24).toISOString(), 'pending'],
+      ]);
+
+      // The old reminder time: its job is gone.
+      await travel(before(oldClose, 24), watcher);
+      await waitFor(
+        async () =>
+          !(await promoteDeadline(jobs, list.id, 'challenge.closing_reminder@24h', before(oldClose, 24))),
+        { what: 'the old reminder job removed' },
+      );
 
       // The old time: no job any more, and running it by hand would do nothing.
       await travel(oldClose, watcher);
       expect(await promoteDeadline(jobs, list.id, 'close', oldClose)).toBe(false);
       expect((await t.http.get(`/api/v1/challenges/${list.id}`)).body.status).toBe('open');
+
+      // The reminders at the new offsets: each fires once and reaches the watcher and the draft holder.
+      await travel(before(newClose, 24), watcher, applicant, team.leader);
+      for (const hours of [168, 24]) {
+        expect(
+          await promoteDeadline(
+            jobs,
+            list.id,
+            `challenge.closing_reminder@${hours}h`,
+            before(newClose, hours),
+          ),
+        ).toBe(true);
+      }
+      await waitFor(async () => (await outboxEvents(t, 'challenge.closing_soon', list.id)).length === 2, {
+        what: 'two reminders',
+      });
+      expect(
+        (await outboxEvents(t, 'challenge.closing_soon', list.id)).map((e) => e.data.hoursBefore).sort(),
+      ).toEqual([168, 24].sort());
+      await waitForNotification(watcher, 'challenge.closing_soon', 2);
+      await waitForNotification(team.leader, 'challenge.closing_soon', 2);
+      // A duplicate run of a reminder does nothing.
+      expect(
+        await worker.get(DeadlineDispatcher).run({
+          entityType: 'challenge',
+          entityId: list.id,
+          kind: 'challenge.closing_reminder@24h',
+          dueAt: before(newClose, 24),
+        }),
+      ).toBe('skipped');
+      expect(await outboxEvents(t, 'challenge.closing_soon', list.id)).toHaveLength(2);
 
       await travel(newClose, watcher);
       expect(await promoteDeadline(jobs, list.id, 'close', newClose)).toBe(true);

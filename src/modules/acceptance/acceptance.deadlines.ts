@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OnDeadline } from '../../infra/scheduler/deadline-handler';
 import type { DueDeadline } from '../../infra/scheduler/deadline-handler';
-import { ACCEPTANCE_CONDITIONS_DEADLINE, AcceptanceService } from './acceptance.service';
+import { reminderHours } from '../../infra/scheduler/reminders';
+import {
+  ACCEPTANCE_CONDITIONS_DEADLINE,
+  ACCEPTANCE_CONDITIONS_REMINDER,
+  AcceptanceService,
+} from './acceptance.service';
 
 /** The worker's side of acceptance: conditions unconfirmed at their due date fail it (ADR 0029). */
 @Injectable()
@@ -12,5 +17,12 @@ export class AcceptanceDeadlines {
   @OnDeadline(ACCEPTANCE_CONDITIONS_DEADLINE)
   async conditionsDue(deadline: DueDeadline, em: EntityManager): Promise<void> {
     await this.acceptance.expireConditions(em, deadline.entityId);
+  }
+
+  @OnDeadline(ACCEPTANCE_CONDITIONS_REMINDER)
+  async conditionsReminder(deadline: DueDeadline, em: EntityManager): Promise<void> {
+    const hours = reminderHours(deadline.kind);
+    if (hours === null) throw new Error(`Not a reminder kind: ${deadline.kind}`);
+    await this.acceptance.remindConditions(em, deadline.entityId, hours);
   }
 }

@@ -52,6 +52,8 @@ import {
 import { AcceptanceVerdictEntity } from './entities/acceptance-verdict.entity';
 
 export const ACCEPTANCE_CONDITIONS_DEADLINE = 'acceptance.conditions_due';
+/** Reminders before the conditions' due date, at the program's offsets (`…@<h>h`, ADR 0008). */
+export const ACCEPTANCE_CONDITIONS_REMINDER = 'acceptance.conditions_reminder';
 
 export const ACCEPTANCE_EVENTS = {
   requested: 'acceptance.requested',
@@ -634,6 +636,12 @@ export class AcceptanceService {
           kind: ACCEPTANCE_CONDITIONS_DEADLINE,
           dueAt,
         });
+        const { settings } = await this.programs.requireById(em, project.programId);
+        await this.scheduler.scheduleReminders(
+          em,
+          { entityType: ENTITY, entityId: acceptance.id, kind: ACCEPTANCE_CONDITIONS_REMINDER, dueAt },
+          settings.reminderOffsetsHours,
+        );
         await this.publishDecided(
           em,
           project,
@@ -691,6 +699,7 @@ export class AcceptanceService {
       assertProjectTransition(project.status, dto.met ? 'accept' : 'fail');
       const context = await this.contextOf(em, project);
       await this.scheduler.cancel(em, ENTITY, acceptance.id, ACCEPTANCE_CONDITIONS_DEADLINE);
+      await this.scheduler.cancelReminders(em, ENTITY, acceptance.id, ACCEPTANCE_CONDITIONS_REMINDER);
       await this.finalize(em, actor, project, acceptance, context, {
         final: dto.met ? 'passed' : 'failed',
         outcome: dto.met ? 'passed' : 'failed',
@@ -722,6 +731,34 @@ export class AcceptanceService {
       exemption: false,
       reason: `the conditions were not confirmed as met by ${acceptance.conditionsDueAt.toISOString()}`,
       conditionsResolution: 'expired',
+    });
+    return true;
+  }
+
+  /**
+   * A reminder before the conditions' due date (worker): tells the lead organization and the admins,
+   * unless the acceptance is no longer waiting for its conditions.
+   */
+  async remindConditions(em: EntityManager, acceptanceId: string, hoursBefore: number): Promise<boolean> {
+    const acceptance = await em.findOne(AcceptanceEntity, {
+      where: { id: acceptanceId },
+      lock: { mode: 'pessimistic_read' },
+    });
+    if (acceptance?.status !== 'conditional' || !acceptance.conditionsDueAt) return false;
+    const project = await em.findOneOrFail(ProjectEntity, { where: { id: acceptance.projectId } });
+    await this.outbox.publish(em, {
+      type: 'acceptance.conditions_due_soon',
+      aggregateType: 'project',
+      aggregateId: project.id,
+      data: {
+        acceptanceId: acceptance.id,
+        projectId: project.id,
+        challengeId: project.challengeId,
+        leadOrganizationId: project.leadOrganizationId,
+        issuerOrganizationId: project.issuerOrganizationId,
+        conditionsDueAt: acceptance.conditionsDueAt.toISOString(),
+        hoursBefore,
+      },
     });
     return true;
   }

@@ -8,12 +8,17 @@ export const CHALLENGE_EVENTS = {
   amended: 'challenge.amended',
   withdrawn: 'challenge.withdrawn',
   cancelled: 'challenge.cancelled',
+  closingSoon: 'challenge.closing_soon',
 } as const;
 
-/** Deadline kinds: the list opens at opensAt and closes at closesAt. */
+/**
+ * Deadline kinds: the list opens at opensAt and closes at closesAt; reminders before closing at the
+ * program's offsets (`challenge.closing_reminder@<h>h`, ADR 0008).
+ */
 export const CHALLENGE_DEADLINES = {
   open: 'challenge.open',
   close: 'challenge.close',
+  closingReminder: 'challenge.closing_reminder',
 } as const;
 
 export const CHALLENGE_ENTITY = 'challenge';

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OnDeadline } from '../../infra/scheduler/deadline-handler';
 import type { DueDeadline } from '../../infra/scheduler/deadline-handler';
+import { reminderHours } from '../../infra/scheduler/reminders';
 import { CHALLENGE_DEADLINES } from './challenge-events';
 import { ChallengesService } from './challenges.service';
 
-/** The worker's side of a list: it opens at opensAt and closes at closesAt, once each. */
+/** The worker's side of a list: it opens at opensAt and closes at closesAt, once each, reminding before. */
 @Injectable()
 export class ChallengeDeadlines {
   constructor(private readonly challenges: ChallengesService) {}
@@ -18,5 +19,12 @@ export class ChallengeDeadlines {
   @OnDeadline(CHALLENGE_DEADLINES.close)
   close(deadline: DueDeadline, em: EntityManager): Promise<void> {
     return this.challenges.closeByDeadline(em, deadline.entityId);
+  }
+
+  @OnDeadline(CHALLENGE_DEADLINES.closingReminder)
+  closingReminder(deadline: DueDeadline, em: EntityManager): Promise<void> {
+    const hours = reminderHours(deadline.kind);
+    if (hours === null) throw new Error(`Not a reminder kind: ${deadline.kind}`);
+    return this.challenges.remindClosing(em, deadline.entityId, hours);
   }
 }

@@ -333,7 +333,7 @@ export class ChallengesService {
       const code = challengeCode(year, await this.challenges.nextCodeNumber(em, year));
       await this.transition(em, actor, challenge, 'published', 'approve', now, { code, publishedAt: now });
       await this.scheduler.schedule(em, this.deadline(challenge, 'open'));
-      await this.scheduler.schedule(em, this.deadline(challenge, 'close'));
+      await this.scheduleClose(em, challenge);
       await this.publish(em, CHALLENGE_EVENTS.published, challenge);
     });
     return this.get(actor, id);
@@ -458,7 +458,7 @@ export class ChallengesService {
         confidentialDetails: changes.confidentialDetails,
       });
       if (deadlinesMoved.open) await this.scheduler.schedule(em, this.deadline(challenge, 'open'));
-      if (deadlinesMoved.close) await this.scheduler.schedule(em, this.deadline(challenge, 'close'));
+      if (deadlinesMoved.close) await this.scheduleClose(em, challenge);
       const number = (await this.challenges.amendmentCount(id, em)) + 1;
       const row = em.create(ChallengeAmendmentEntity, {
         challengeId: id,
@@ -648,6 +648,27 @@ export class ChallengesService {
     }
   }
 
+  /** The close deadline and the reminders before it (moved together when closesAt moves). */
+  private async scheduleClose(em: EntityManager, challenge: ChallengeEntity): Promise<void> {
+    await this.scheduler.schedule(em, this.deadline(challenge, 'close'));
+    const { settings } = await this.programs.requireById(em, challenge.programId);
+    await this.scheduler.scheduleReminders(
+      em,
+      { ...this.deadline(challenge, 'close'), kind: CHALLENGE_DEADLINES.closingReminder },
+      settings.reminderOffsetsHours,
+    );
+  }
+
+  /**
+   * A reminder before closing (worker, in the deadline's transaction): tells the watchers and the
+   * holders of draft bids, unless the list no longer takes bids.
+   */
+  async remindClosing(em: EntityManager, id: string, hoursBefore: number): Promise<void> {
+    const challenge = await this.challenges.findByIdForUpdate(em, id);
+    if (!challenge || (challenge.status !== 'published' && challenge.status !== 'open')) return;
+    await this.publish(em, CHALLENGE_EVENTS.closingSoon, challenge, { hoursBefore });
+  }
+
   private deadline(challenge: ChallengeEntity, kind: 'open' | 'close') {
     return {
       entityType: CHALLENGE_ENTITY,
@@ -660,6 +681,7 @@ export class ChallengesService {
   private async cancelDeadlines(em: EntityManager, id: string): Promise<void> {
     await this.scheduler.cancel(em, CHALLENGE_ENTITY, id, CHALLENGE_DEADLINES.open);
     await this.scheduler.cancel(em, CHALLENGE_ENTITY, id, CHALLENGE_DEADLINES.close);
+    await this.scheduler.cancelReminders(em, CHALLENGE_ENTITY, id, CHALLENGE_DEADLINES.closingReminder);
   }
 
   private async publish(
