@@ -15,6 +15,8 @@ import { Projects1763701200000 } from './1763701200000-Projects';
 import { ProjectWork1763701250000 } from './1763701250000-ProjectWork';
 import { Ledger1763701300000 } from './1763701300000-Ledger';
 import { Acceptance1763701400000 } from './1763701400000-Acceptance';
+import { Webhooks1763701500000 } from './1763701500000-Webhooks';
+import { Mail1763701600000 } from './1763701600000-Mail';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -35,4 +37,6 @@ export const migrations: MixedList<Function> = [
   ProjectWork1763701250000,
   Ledger1763701300000,
   Acceptance1763701400000,
+  Webhooks1763701500000,
+  Mail1763701600000,
 ];

@@ -30,6 +30,8 @@ import { SessionsModule } from './modules/sessions/sessions.module';
 import { TaxonomyModule } from './modules/taxonomy/taxonomy.module';
 import { TeamsModule } from './modules/teams/teams.module';
 import { UsersModule } from './modules/users/users.module';
+import { MailModule } from './modules/mail/mail.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 /**
  * The HTTP API process: every controller module, the global filter, guards and rate limits.
@@ -67,6 +69,8 @@ export class ApiModule {
         ProjectsModule,
         PaymentsModule,
         AcceptanceModule,
+        MailModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -13,6 +13,8 @@ import { SelectionModule } from './modules/selection/selection.module';
 import { ProjectsModule } from './modules/projects/projects.module';
 import { PaymentsModule } from './modules/payments/payments.module';
 import { AcceptanceModule } from './modules/acceptance/acceptance.module';
+import { MailWorkerModule } from './modules/mail/mail.module';
+import { WebhooksWorkerModule } from './modules/webhooks/webhooks.module';
 
 /** The worker process: BullMQ processors, the outbox relay and the deadline handlers; no HTTP. */
 @Module({})
@@ -34,6 +36,8 @@ export class WorkerModule {
         ProjectsModule,
         PaymentsModule,
         AcceptanceModule,
+        MailWorkerModule,
+        WebhooksWorkerModule,
         JobWorkersModule,
       ],
       providers: [IdempotencyPruner],

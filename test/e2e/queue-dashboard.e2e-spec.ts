@@ -32,7 +32,7 @@ describe('queue dashboard (bull-board), admins only', () => {
     const queues = await t.http.get('/api/v1/admin/queues/api/queues').set(admin.headers);
     expect(queues.status).toBe(200);
     const names = (queues.body.queues as { name: string }[]).map((q) => q.name).sort();
-    expect(names).toEqual(['deadlines', 'events']);
+    expect(names).toEqual(['deadlines', 'events', 'outbound']);
   });
 
   it('lets an admin open a browser session through an HttpOnly cookie scoped to the board', async () => {

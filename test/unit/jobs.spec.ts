@@ -36,7 +36,7 @@ describe('job tables', () => {
   it('accept exactly one handler per job name', () => {
     const all = Object.values(JobName);
     expect(checkJobHandlers(all)).toEqual([]);
-    expect(checkJobHandlers([JobName.RunDeadline])).toEqual([
+    expect(checkJobHandlers(all.filter((name) => name !== JobName.DeliverDomainEvent))).toEqual([
       `job "${JobName.DeliverDomainEvent}" has no @JobHandler`,
     ]);
     expect(checkJobHandlers([...all, JobName.RunDeadline])).toEqual([

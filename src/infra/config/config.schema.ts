@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -24,6 +25,27 @@ const mediaTypes = list.pipe(
         .transform((type) => type.toLowerCase()),
     )
     .min(1, 'must name at least one media type'),
+);
+
+/** An IP address, a CIDR (10.0.0.0/8, fd00::/8) or a host name: an entry of WEBHOOK_ALLOWED_HOSTS. */
+function isHostOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  if (rest.length) return false;
+  const bits = isIP(address) === 4 ? 32 : isIP(address) === 6 ? 128 : 0;
+  if (prefix !== undefined) return bits > 0 && /^\d{1,3}$/.test(prefix) && Number(prefix) <= bits;
+  return (
+    bits > 0 ||
+    /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(address)
+  );
+}
+
+const webhookHosts = list.pipe(
+  z.array(
+    z
+      .string()
+      .transform((entry) => entry.toLowerCase())
+      .refine(isHostOrCidr, 'each entry must be an IP address, a CIDR (10.0.0.0/8) or a host name'),
+  ),
 );
 
 /** What attachments may be unless ATTACHMENT_ALLOWED_TYPES says otherwise (docs/adr/0017). */
@@ -79,6 +101,12 @@ export const envSchema = z.object({
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
 
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  // Or the same piece by piece (docs/adr/0031): SMTP_HOST set and SMTP_URL unset.
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  SMTP_SECURE: bool.default(false),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASS: z.string().min(1).optional(),
   MAIL_FROM: z.string().default('揭榜挂帅平台 <noreply@jiebang.local>'),
 
   ADMIN_EMAIL: z.email().optional(),
@@ -97,6 +125,21 @@ export const envSchema = z.object({
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+
+  // Webhooks (docs/adr/0030): https only unless allowed; private addresses refused unless listed.
+  WEBHOOK_ALLOW_HTTP: bool.default(false),
+  WEBHOOK_ALLOWED_HOSTS: webhookHosts.default([]),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+  WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(40_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(10),
+  WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().int().min(1).max(90).default(3),
+
+  // Open data (docs/adr/0032): the OCDS ocid prefix (ocds-<registered prefix>) and the publisher's name.
+  OCDS_PREFIX: z
+    .string()
+    .regex(/^ocds-[a-z0-9]{1,32}$/, 'must look like ocds-abc123 (lower-case letters and digits)')
+    .default('ocds-jiebang'),
+  OCDS_PUBLISHER_NAME: z.string().min(1).max(200).default('揭榜挂帅平台'),
 });
 
 export type AppConfig = z.output<typeof envSchema>;
@@ -124,6 +167,9 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   }
   if (result.data.ADMIN_EMAIL && !result.data.ADMIN_PASSWORD) {
     throw new ConfigError(['ADMIN_PASSWORD: is required when ADMIN_EMAIL is set']);
+  }
+  if (result.data.SMTP_URL && result.data.SMTP_HOST) {
+    throw new ConfigError(['SMTP_HOST: set either SMTP_URL or SMTP_HOST (with SMTP_PORT …), not both']);
   }
   return result.data;
 }

@@ -23,8 +23,13 @@ export class JobQueue {
   constructor(
     @InjectQueue(QueueName.Events) events: Queue,
     @InjectQueue(QueueName.Deadlines) deadlines: Queue,
+    @InjectQueue(QueueName.Outbound) outbound: Queue,
   ) {
-    this.queues = { [QueueName.Events]: events, [QueueName.Deadlines]: deadlines };
+    this.queues = {
+      [QueueName.Events]: events,
+      [QueueName.Deadlines]: deadlines,
+      [QueueName.Outbound]: outbound,
+    };
     // Without a listener BullMQ prints connection errors to stderr; log them, at most one a minute.
     for (const queue of Object.values(this.queues)) {
       queue.on('error', (error) => {

@@ -67,6 +67,21 @@ export const followersOfChallenge =
     return rows.map((r) => r.user_id);
   };
 
+/** Those a reminder before closing is for: the watchers of list `data[key]` and the holders of its draft bids. */
+export const watchersAndDraftHolders =
+  (key: string): Recipients =>
+  async (event, em) => {
+    const rows: Array<{ user_id: string }> = await em.query(
+      `SELECT w.user_id FROM challenge_watchers w JOIN users u ON u.id = w.user_id
+       WHERE w.challenge_id = $1 AND u.enabled
+       UNION
+       SELECT u.id FROM applications a JOIN users u ON u.id IN (a.created_by, a.leader_user_id)
+       WHERE a.challenge_id = $1 AND a.status = 'draft' AND u.enabled`,
+      [text(event.data, key)],
+    );
+    return rows.map((r) => r.user_id).sort();
+  };
+
 /**
  * Every enabled user of the lead organization of the bid whose id is `data[key]`: events that
  * reach the issuer's users too name the bid by id, never by its organization (blind programs).
@@ -216,6 +231,12 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
     recipients: anyOf(issuerOrg, followers),
     title: fixed('榜单已开放揭榜'),
     body: (e) => `榜单${listTitle(e)}已开始接受揭榜申报`,
+  },
+  {
+    event: 'challenge.closing_soon',
+    recipients: watchersAndDraftHolders('challengeId'),
+    title: fixed('榜单揭榜即将截止'),
+    body: (e) => `榜单${listTitle(e)}的揭榜申报将于${beijing(e, 'closesAt')}截止，尚未提交的申请请及时提交`,
   },
   {
     event: 'challenge.closed',
@@ -423,6 +444,12 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
       `您已被抽选为榜单${listTitle(e)}揭榜项目的验收专家，请先声明有无利益冲突，再逐项给出验收意见`,
   },
   {
+    event: 'acceptance.conditions_due_soon',
+    recipients: anyOf(enabledUsersOfOrganization('leadOrganizationId'), enabledUsersWithRole('admin')),
+    title: fixed('验收整改期限将至'),
+    body: (e) => `有条件通过验收的整改条件将于${beijing(e, 'conditionsDueAt')}到期，请及时提交整改材料并确认`,
+  },
+  {
     event: 'acceptance.decided',
     recipients: anyOf(
       issuerOrg,
@@ -435,6 +462,25 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
         { passed: '通过', passed_with_conditions: '有条件通过', failed: '不通过' }[text(e.data, 'outcome')] ??
         text(e.data, 'outcome')
       }${e.data.exemption === true ? '（予以尽职免责）' : ''}`,
+  },
+  // — webhooks (docs/adr/0030) —
+  {
+    event: 'webhook.disabled',
+    // The admin who owns the subscription, or the admin who created the owning integration key.
+    recipients: async (event, em) => {
+      const rows: Array<{ id: string }> = await em.query(
+        `SELECT id FROM users WHERE enabled
+           AND (id = $1::uuid OR id = (SELECT created_by FROM api_keys WHERE id = $2::uuid))
+         ORDER BY id`,
+        [event.data.ownerUserId ?? null, event.data.ownerApiKeyId ?? null],
+      );
+      return rows.map((r) => r.id);
+    },
+    title: fixed('Webhook 订阅已停用'),
+    body: (e) =>
+      `发往 ${text(e.data, 'urlHost')} 的 Webhook 订阅已停用：${
+        text(e.data, 'reason') === 'gone' ? '接收方返回 410 Gone' : '投递持续失败'
+      }。如需继续接收事件，请检查接收端后重新订阅`,
   },
 ];
 

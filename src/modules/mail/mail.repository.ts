@@ -1,0 +1,213 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { MailStatus } from './entities/mail-message.entity';
+
+/** A recipient as the mail handler sees them: address, language, opt-outs, whether enabled. */
+export interface MailAddressee {
+  id: string;
+  email: string;
+  display_name: string;
+  locale: string;
+  enabled: boolean;
+  email_opt_outs: string[];
+}
+
+export interface NewMail {
+  eventId: string;
+  userId: string;
+  kind: string;
+  toAddress: string;
+  locale: string;
+  subject: string;
+  bodyText: string;
+  status: MailStatus;
+  lastError: string | null;
+  createdAt: Date;
+}
+
+/** A row claimed for sending. */
+export interface ClaimedMail {
+  id: string;
+  to_address: string;
+  subject: string;
+  body_text: string;
+  attempts: number;
+}
+
+export interface UnsentMail {
+  id: string;
+  created_at: Date;
+}
+
+export interface PreferencesRow {
+  locale: string;
+  email_opt_outs: string[] | null;
+  version: number | null;
+  updated_at: Date | null;
+}
+
+const PAGE = 500;
+
+/** mail_messages and mail_preferences, by intention. */
+@Injectable()
+export class MailRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The users, with their e-mail preferences (none: no opt-outs). */
+  async addressees(em: EntityManager, userIds: string[]): Promise<MailAddressee[]> {
+    if (!userIds.length) return [];
+    return em.query(
+      `SELECT u.id, u.email, u.display_name, u.locale, u.enabled,
+              coalesce(p.email_opt_outs, '{}'::text[]) AS email_opt_outs
+       FROM users u LEFT JOIN mail_preferences p ON p.user_id = u.id
+       WHERE u.id = ANY($1::uuid[]) ORDER BY u.id`,
+      [userIds],
+    );
+  }
+
+  /**
+   * Inserts the mails of an event; a (event, user) pair already there is left alone (a redelivered
+   * event mails nobody twice). Returns the ids inserted now, with their status.
+   */
+  async insertNew(em: EntityManager, mails: NewMail[]): Promise<Array<{ id: string; status: MailStatus }>> {
+    if (!mails.length) return [];
+    const columns = [
+      'event_id',
+      'user_id',
+      'kind',
+      'to_address',
+      'locale',
+      'subject',
+      'body_text',
+      'status',
+      'last_error',
+      'created_at',
+      'updated_at',
+    ];
+    const params: unknown[] = [];
+    const tuples = mails.map((m) => {
+      const values = [
+        m.eventId,
+        m.userId,
+        m.kind,
+        m.toAddress,
+        m.locale,
+        m.subject,
+        m.bodyText,
+        m.status,
+        m.lastError,
+        m.createdAt,
+        m.createdAt,
+      ];
+      const start = params.length;
+      params.push(...values);
+      return `(${values.map((_, i) => `$${start + i + 1}`).join(', ')})`;
+    });
+    return em.query(
+      `INSERT INTO mail_messages (${columns.join(', ')}) VALUES ${tuples.join(', ')}
+       ON CONFLICT (event_id, user_id) DO NOTHING RETURNING id, status`,
+      params,
+    );
+  }
+
+  /**
+   * Claims a row for one SMTP attempt: a conditional UPDATE that only one job run can win, from
+   * `queued`, or from a `sending` whose claim is older than `staleBefore` (its run died mid-send).
+   * Null when the row is not there to send (sent, failed, skipped, or claimed by a live run).
+   */
+  async claim(id: string, now: Date, staleBefore: Date): Promise<ClaimedMail | null> {
+    const [rows] = await this.dataSource.query<[ClaimedMail[], number]>(
+      `UPDATE mail_messages SET status = 'sending', attempts = attempts + 1, claimed_at = $2, updated_at = $2
+       WHERE id = $1 AND (status = 'queued' OR (status = 'sending' AND claimed_at < $3))
+       RETURNING id, to_address, subject, body_text, attempts`,
+      [id, now, staleBefore],
+    );
+    return rows[0] ?? null;
+  }
+
+  async statusOf(id: string): Promise<{ status: MailStatus; claimed_at: Date | null } | null> {
+    const [row] = await this.dataSource.query<Array<{ status: MailStatus; claimed_at: Date | null }>>(
+      `SELECT status, claimed_at FROM mail_messages WHERE id = $1`,
+      [id],
+    );
+    return row ?? null;
+  }
+
+  /**
+   * Ends the claim of this run, named by the attempt number its claim set (a later claim of a
+   * stale row moves it on, so a late finish of the old run changes nothing): sent, failed, or back
+   * to queued for the job's retry.
+   */
+  async finish(
+    id: string,
+    attempt: number,
+    to: 'sent' | 'failed' | 'queued',
+    now: Date,
+    error: string | null,
+  ): Promise<boolean> {
+    const [, count] = await this.dataSource.query<[unknown[], number]>(
+      `UPDATE mail_messages
+       SET status = $3, last_error = coalesce($5, last_error), updated_at = $4,
+           sent_at = CASE WHEN $3 = 'sent' THEN $4 ELSE sent_at END,
+           claimed_at = CASE WHEN $3 = 'queued' THEN NULL ELSE claimed_at END
+       WHERE id = $1 AND status = 'sending' AND attempts = $2`,
+      [id, attempt, to, now, error],
+    );
+    return count === 1;
+  }
+
+  /** Rows still to send (queued, or sending with a claim older than `staleBefore`), created before `before`. */
+  async *unsent(before: Date, staleBefore: Date): AsyncGenerator<UnsentMail> {
+    let after: string | null = null;
+    for (;;) {
+      const rows: UnsentMail[] = await this.dataSource.query(
+        `SELECT id, created_at FROM mail_messages
+         WHERE status IN ('queued', 'sending') AND created_at <= $2
+           AND (status = 'queued' OR claimed_at < $3)
+           AND ($1::uuid IS NULL OR id > $1::uuid)
+         ORDER BY id LIMIT ${PAGE}`,
+        [after, before, staleBefore],
+      );
+      yield* rows;
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1].id;
+    }
+  }
+
+  // — preferences —
+
+  /** The user's locale and e-mail preferences (null columns: no row yet); `lock` holds the user row. */
+  async preferencesOf(em: EntityManager, userId: string, lock = false): Promise<PreferencesRow | null> {
+    if (lock) await em.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+    const [row] = await em.query<PreferencesRow[]>(
+      `SELECT u.locale, p.email_opt_outs, p.version, p.updated_at
+       FROM users u LEFT JOIN mail_preferences p ON p.user_id = u.id WHERE u.id = $1`,
+      [userId],
+    );
+    return row ?? null;
+  }
+
+  async savePreferences(
+    em: EntityManager,
+    userId: string,
+    emailOptOuts: string[],
+    version: number,
+    now: Date,
+  ): Promise<void> {
+    await em.query(
+      `INSERT INTO mail_preferences (user_id, email_opt_outs, version, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (user_id) DO UPDATE
+         SET email_opt_outs = EXCLUDED.email_opt_outs, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
+      [userId, emailOptOuts, version, now],
+    );
+  }
+
+  /** Sets the user's locale, moving the user's version on (its ETag) when it changes. */
+  async setLocale(em: EntityManager, userId: string, locale: string, now: Date): Promise<void> {
+    await em.query(
+      `UPDATE users SET locale = $2, version = version + 1, updated_at = $3 WHERE id = $1 AND locale <> $2`,
+      [userId, locale, now],
+    );
+  }
+}

@@ -1,0 +1,137 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { Auth, Authenticated } from '../../common/auth/decorators';
+import type { Principal } from '../../common/auth/principal';
+import { ProblemDto } from '../../common/errors/problem';
+import { ApiPageResponse, Page, PageQueryDto } from '../../common/pagination/pagination';
+import {
+  CreatedWebhookResponseDto,
+  CreateWebhookDto,
+  WebhookDeliveryDto,
+  WebhookResponseDto,
+} from './dto/webhook.dto';
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from './webhook-events';
+import { WebhooksService } from './webhooks.service';
+
+const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
+
+const EVENT_CATALOGUE = WEBHOOK_EVENT_TYPES.map((type) => {
+  const event = WEBHOOK_EVENTS[type];
+  const who = event.audience === 'public' ? 'every subscriber' : "the organization's keys when a party";
+  return `- \`${type}\` (${who}): ${event.description}; data: ${event.fields.join(', ')}`;
+}).join('\n');
+
+const DELIVERY_DESCRIPTION =
+  'Each event is POSTed as `{ "id", "type", "createdAt", "data" }` with the Standard Webhooks headers ' +
+  '`webhook-id` (the delivery id: the same on every retry and replay), `webhook-timestamp` (Unix ' +
+  'seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed with the ' +
+  'secret (base64 after `whsec_`). Only a 2xx answer within 15 s is a delivery; redirects are not ' +
+  'followed; 410 disables the subscription; 429/503 honour Retry-After; anything else is retried with ' +
+  'growing, jittered waits for about three days, and a subscription that keeps failing for days is ' +
+  'disabled and its owner notified.\n\nAdmins receive every event; an integration key receives the ' +
+  'public ones and those concerning its organization:\n' +
+  EVENT_CATALOGUE;
+
+@ApiTags('webhooks')
+@Controller('webhooks')
+@Authenticated({ roles: ['admin', 'integration'], apiKey: true })
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Subscribe a URL to event types; the signing secret is in this answer only',
+    description: DELIVERY_DESCRIPTION,
+  })
+  @ApiCreatedResponse({ type: CreatedWebhookResponseDto })
+  @ApiBadRequestResponse({
+    description:
+      'VALIDATION_FAILED: unknown event type, not https, credentials in the URL, a host that does not resolve',
+    type: ProblemDto,
+  })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'WEBHOOK_URL_FORBIDDEN: the host is or resolves to a non-public address; BUSINESS_RULE_VIOLATION: too many subscriptions',
+    type: ProblemDto,
+  })
+  createWebhook(@Auth() auth: Principal, @Body() dto: CreateWebhookDto): Promise<CreatedWebhookResponseDto> {
+    return this.webhooks.create(auth, dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "Webhook subscriptions: an integration key's own, every one for an admin" })
+  @ApiPageResponse(WebhookResponseDto)
+  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
+  listWebhooks(@Auth() auth: Principal, @Query() query: PageQueryDto): Promise<Page<WebhookResponseDto>> {
+    return this.webhooks.list(auth, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A webhook subscription (never its secret)' })
+  @ApiOkResponse({ type: WebhookResponseDto })
+  @ApiNotFoundResponse({ description: 'No such subscription, or not the caller’s', type: ProblemDto })
+  getWebhook(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<WebhookResponseDto> {
+    return this.webhooks.get(auth, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a webhook subscription and its delivery log; nothing more is sent' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse({ description: 'No such subscription, or not the caller’s', type: ProblemDto })
+  async deleteWebhook(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<void> {
+    await this.webhooks.remove(auth, id);
+  }
+
+  @Get(':id/deliveries')
+  @ApiOperation({
+    summary: 'Deliveries of a subscription, newest first, each with its attempts',
+    description:
+      'Each attempt has its status code, latency, the first 1 KB of the answer, the error (refused by the ' +
+      'address policy, timeout, connection error, redirect not followed) and the retry it scheduled.',
+  })
+  @ApiPageResponse(WebhookDeliveryDto)
+  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
+  @ApiNotFoundResponse({ description: 'No such subscription, or not the caller’s', type: ProblemDto })
+  listWebhookDeliveries(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<WebhookDeliveryDto>> {
+    return this.webhooks.listDeliveries(auth, id, query);
+  }
+}
+
+@ApiTags('webhooks')
+@Controller('webhook-deliveries')
+@Authenticated({ roles: ['admin', 'integration'], apiKey: true })
+export class WebhookDeliveriesController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Post(':id/replay')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a delivered or failed message again: a new chain of attempts, same webhook-id',
+    description: 'The answer is the delivery, pending; the attempt runs in the worker at once.',
+  })
+  @ApiAcceptedResponse({ type: WebhookDeliveryDto })
+  @ApiNotFoundResponse({ description: 'No such delivery, or not the caller’s', type: ProblemDto })
+  @ApiConflictResponse({
+    description: 'INVALID_STATE_TRANSITION: the delivery is still pending, or the subscription is disabled',
+    type: ProblemDto,
+  })
+  replayWebhookDelivery(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<WebhookDeliveryDto> {
+    return this.webhooks.replay(auth, id);
+  }
+}
