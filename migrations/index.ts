@@ -17,6 +17,7 @@ import { Ledger1763701300000 } from './1763701300000-Ledger';
 import { Acceptance1763701400000 } from './1763701400000-Acceptance';
 import { Webhooks1763701500000 } from './1763701500000-Webhooks';
 import { Mail1763701600000 } from './1763701600000-Mail';
+import { Stats1763701700000 } from './1763701700000-Stats';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -39,4 +40,5 @@ export const migrations: MixedList<Function> = [
   Acceptance1763701400000,
   Webhooks1763701500000,
   Mail1763701600000,
+  Stats1763701700000,
 ];

@@ -26,6 +26,8 @@ import { SelectionModule } from './modules/selection/selection.module';
 import { ProjectsModule } from './modules/projects/projects.module';
 import { PaymentsModule } from './modules/payments/payments.module';
 import { AcceptanceModule } from './modules/acceptance/acceptance.module';
+import { StatsModule } from './modules/stats/stats.module';
+import { OpenDataModule } from './modules/open-data/open-data.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
 import { TaxonomyModule } from './modules/taxonomy/taxonomy.module';
 import { TeamsModule } from './modules/teams/teams.module';
@@ -69,6 +71,8 @@ export class ApiModule {
         ProjectsModule,
         PaymentsModule,
         AcceptanceModule,
+        StatsModule,
+        OpenDataModule,
         MailModule,
         WebhooksModule,
       ],

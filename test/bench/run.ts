@@ -25,6 +25,7 @@ import { AuthService } from '../../src/modules/auth/auth.service';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../../src/modules/organizations/credit-code';
 import { TeamsService } from '../../src/modules/teams/teams.service';
 import { UsersService } from '../../src/modules/users/users.service';
+import { statsCases } from './stats';
 
 /**
  * `npm run bench`: each measurement beside its baseline, in the same run on the same data, so
@@ -676,6 +677,8 @@ async function main(): Promise<void> {
     report('Idempotency-Key overhead on a POST action', plain, keyed);
 
     await challengeCases(dataSource);
+
+    await statsCases(ADMIN_URL);
 
     await submissionCases(url.toString());
   } finally {

@@ -130,10 +130,17 @@ describe('demo seed (src/seed)', () => {
       `SELECT count(*)::int AS n FROM outbox_events WHERE type = 'challenge.published'`,
     );
     expect(outbox.n).toBe(10);
-    const [deadlines] = await t.dataSource.query<Array<{ n: number }>>(
-      `SELECT count(*)::int AS n FROM deadlines WHERE entity_type = 'challenge' AND status = 'pending'`,
+    // Each published list: its open and close deadlines, and the reminders before closing.
+    const deadlines = await t.dataSource.query<Array<{ kind: string; n: number }>>(
+      `SELECT kind, count(*)::int AS n FROM deadlines WHERE entity_type = 'challenge' AND status = 'pending'
+       GROUP BY kind ORDER BY kind`,
     );
-    expect(deadlines.n).toBe(20);
+    expect(deadlines).toEqual([
+      { kind: 'challenge.close', n: 10 },
+      { kind: 'challenge.closing_reminder@168h', n: 10 },
+      { kind: 'challenge.closing_reminder@24h', n: 10 },
+      { kind: 'challenge.open', n: 10 },
+    ]);
     const [unverified] = await t.dataSource.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM organizations WHERE credit_code IS NOT NULL AND NOT verified`,
     );
