@@ -3,6 +3,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { createValidationPipe } from './common/errors/validation';
+import { applyOpenApiConventions, collectOperationFacts } from './common/openapi/openapi-conventions';
 import { AppConfig } from './infra/config/config';
 import { installRequestPipeline } from './infra/http/request-pipeline';
 
@@ -36,7 +37,15 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   );
   app.enableCors({
     origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false,
-    exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After', 'Idempotency-Replayed'],
+    exposedHeaders: [
+      'X-Request-Id',
+      'ETag',
+      'Retry-After',
+      'Idempotency-Replayed',
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+    ],
     allowedHeaders: [
       'Authorization',
       'Content-Type',
@@ -62,19 +71,69 @@ export function applyGlobalPrefix(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'docs', 'docs-json'] });
 }
 
+/** The tags of the document, in display order: every operation's tag must be one of these. */
+const OPENAPI_TAGS: Array<[name: string, description: string]> = [
+  ['auth', 'Registration, login, token refresh and logout'],
+  ['organizations', 'Organizations (issuers and applicants) and their verification'],
+  ['users', 'User accounts, roles and notification preferences'],
+  ['api-keys', 'Integration API keys (shown once at creation, stored hashed)'],
+  ['taxonomy', 'Industry chains and categories'],
+  ['programs', 'Programs, their policy settings and scoring rubric'],
+  ['attachments', 'File uploads and downloads'],
+  ['challenges', 'Challenge lists (榜单): drafts, vetting, publication, amendments, NDA'],
+  ['teams', 'Applicant teams and consortia'],
+  ['applications', 'Bids (揭榜申请) and their formal check'],
+  ['experts', 'The expert pool'],
+  ['review', 'Expert review: panel draw, declarations, scores, ranking'],
+  ['sessions', 'Defence and site-visit sessions'],
+  ['selection', 'Selection, publicity (公示), objections (异议) and the award'],
+  ['projects', 'Projects: task book, signatures, milestones, change requests, stage gates'],
+  ['payments', 'Tranches and the append-only money ledger'],
+  ['acceptance', 'Acceptance (验收) and its panel'],
+  ['integrity-records', 'Research integrity (科研诚信) records'],
+  ['notifications', 'In-app notifications'],
+  ['webhooks', 'Webhook subscriptions and deliveries, for integrations'],
+  ['stats', 'Public statistics'],
+  ['open-data', 'Open data: OCDS release packages'],
+  ['audit', 'The audit trail'],
+  ['operations', 'Operator tools'],
+  ['health', 'Liveness and readiness probes (outside /api/v1, never rate limited)'],
+];
+
+/** `Challenges_list` for ChallengesController.list: stable names for generated clients. */
+const operationId = (controllerKey: string, methodKey: string): string =>
+  `${controllerKey.replace(/Controller$/, '')}_${methodKey}`;
+
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle('Jiebang Guashuai (揭榜挂帅) API')
     .setDescription(
       'Challenge lists, bids, expert review, projects and payments. Errors are RFC 9457 problem+json ' +
         'with a stable `code`; collections use keyset pagination (`limit`, `cursor`); money is integer fen.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
-    .build();
-  return SwaggerModule.createDocument(app, config, {
-    operationIdFactory: (controllerKey: string, methodKey: string) =>
-      `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
-  });
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'A short-lived access token from POST /auth/login or /auth/refresh. Validated as RFC8725 ' +
+          'recommends: the algorithm is pinned (HS256, never `none`), issuer, audience and expiry are ' +
+          'checked, and a token is refused at once when its user is disabled or their roles change.',
+      },
+      'bearer',
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Api-Key',
+        description: 'An integration key (POST /api-keys, shown once), for portals and other systems',
+      },
+      'apiKey',
+    );
+  for (const [name, description] of OPENAPI_TAGS) builder.addTag(name, description);
+  const document = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory: operationId });
+  return applyOpenApiConventions(document, collectOperationFacts(app, operationId));
 }

@@ -112,4 +112,47 @@ describe('OpenAPI document', () => {
     expect(count).toBeGreaterThan(0);
     expect(problems).toEqual([]);
   });
+
+  it('gives every operation an operationId, a declared tag, typed answers and problem+json errors', () => {
+    const document = served as unknown as {
+      tags?: Array<{ name: string }>;
+      paths: Record<string, Record<string, Operation & { operationId?: string; tags?: string[] }>>;
+      components: { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+    };
+    const declaredTags = new Set((document.tags ?? []).map((tag) => tag.name));
+    const problems: string[] = [];
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const method of METHODS) {
+        const operation = item[method];
+        if (!operation) continue;
+        const name = `${method.toUpperCase()} ${path}`;
+        if (!operation.operationId) problems.push(`${name}: no operationId`);
+        if (!operation.tags?.length) problems.push(`${name}: no tag (@ApiTags())`);
+        for (const tag of operation.tags ?? []) {
+          if (!declaredTags.has(tag))
+            problems.push(`${name}: tag ${tag} not declared (OPENAPI_TAGS in app.setup.ts)`);
+        }
+        for (const [status, declared] of Object.entries(operation.responses ?? {})) {
+          const ref = (declared as { $ref?: string }).$ref;
+          const response = (
+            ref ? document.components.responses?.[ref.split('/').pop() as string] : declared
+          ) as { content?: Record<string, { schema?: { type?: string; properties?: unknown } }> };
+          const types = Object.keys(response?.content ?? {});
+          if (/^[45]/.test(status) && types.join() !== 'application/problem+json') {
+            problems.push(
+              `${name} ${status}: errors are application/problem+json, not ${types.join() || 'empty'}`,
+            );
+          }
+          if (/^2/.test(status) && status !== '204') {
+            const schema = Object.values(response?.content ?? {})[0]?.schema;
+            if (!schema) problems.push(`${name} ${status}: no response schema`);
+            else if (schema.type === 'object' && !schema.properties) {
+              problems.push(`${name} ${status}: an untyped object (give the answer a DTO class)`);
+            }
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
 });

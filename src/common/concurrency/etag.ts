@@ -69,4 +69,5 @@ export const ApiIfMatch = (): MethodDecorator =>
     required: false,
     description:
       'The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since',
+    schema: { type: 'string', pattern: '^(\\*|(W/)?"[0-9]{1,12}")$', maxLength: 16, example: '"3"' },
   });

@@ -91,6 +91,12 @@ export function Idempotent(): MethodDecorator {
       required: false,
       description:
         'A unique key per intended action (e.g. a UUID). Retrying with the same key and body replays the first answer.',
+      schema: {
+        type: 'string',
+        pattern: KEY_PATTERN.source,
+        maxLength: 255,
+        example: '5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b',
+      },
     }),
     ApiConflictResponse({
       description: 'IDEMPOTENCY_KEY_IN_USE: the first request with this key is still running',

@@ -10,7 +10,13 @@ export const MAX_LIMIT = 100;
 
 /** `limit` and `cursor`, the query of every collection. Extend it with the collection's filters. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: MAX_LIMIT,
+    default: DEFAULT_LIMIT,
+  })
   @IsOptional()
   @TransformType(() => Number)
   @IsInt()
@@ -18,7 +24,11 @@ export class PageQueryDto {
   @Max(MAX_LIMIT)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor: the `nextCursor` of the previous page' })
+  @ApiPropertyOptional({
+    description: 'Opaque cursor: the `nextCursor` of the previous page',
+    maxLength: 512,
+    example: 'WyIyMDI3LTAzLTAxVDAxOjAwOjAwLjAwMFoiLCIzZjJiOGMxZS02YTRkLTRlMWItOWMyYS03ZDVlOGY5YTBiMWMiXQ',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(512)
@@ -116,10 +126,12 @@ export function ApiPageResponse(item: Type<unknown>, description = 'One page of 
         type: 'object',
         required: ['items', 'nextCursor'],
         properties: {
-          items: { type: 'array', items: { $ref: getSchemaPath(item) } },
+          items: { type: 'array', maxItems: MAX_LIMIT, items: { $ref: getSchemaPath(item) } },
           nextCursor: {
             type: 'string',
             nullable: true,
+            maxLength: 512,
+            example: null,
             description: 'Pass as `cursor` for the next page; null on the last',
           },
         },

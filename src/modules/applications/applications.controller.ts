@@ -147,7 +147,10 @@ export class ApplicationsController {
       'Download an attachment of a bid (whoever may read the bid, except an issuer from whom identities are hidden)',
   })
   @ApiProduces('application/octet-stream')
-  @ApiOkResponse({ description: 'The file, with its content type and a Content-Disposition file name' })
+  @ApiOkResponse({
+    description: 'The file, with its content type and a Content-Disposition file name',
+    schema: { type: 'string', format: 'binary' },
+  })
   @ApiNotFoundResponse({ description: 'No such bid or attachment, or not visible to you', type: ProblemDto })
   async download(
     @Auth() auth: Principal,

@@ -324,7 +324,10 @@ export class ChallengesController {
       'Download an attachment of a list (confidential ones under the same rule as the confidential details)',
   })
   @ApiProduces('application/octet-stream')
-  @ApiOkResponse({ description: 'The file, with its content type and a Content-Disposition file name' })
+  @ApiOkResponse({
+    description: 'The file, with its content type and a Content-Disposition file name',
+    schema: { type: 'string', format: 'binary' },
+  })
   @ApiForbiddenResponse({ description: 'Confidential, and no undertaking (NDA_REQUIRED)', type: ProblemDto })
   @ApiNotFoundResponse({ description: 'No such list or attachment, or not visible to you', type: ProblemDto })
   async download(

@@ -10,6 +10,8 @@
 export const CREDIT_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 const SHAPE = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
+/** OpenAPI for a credit code: its shape (the check character is verified too) and length. */
+export const CREDIT_CODE_SCHEMA = { pattern: SHAPE.source, minLength: 18, maxLength: 18 } as const;
 
 /** The check character for the first 17 characters, or null when one is outside the alphabet. */
 export function creditCodeCheckChar(first17: string): string | null {

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import {
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
@@ -11,7 +13,7 @@ import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
 import { ProblemDto } from '../../common/errors/problem';
-import { Page, PageQueryDto } from '../../common/pagination/pagination';
+import { ApiPageResponse, Page, PageQueryDto } from '../../common/pagination/pagination';
 import {
   CreateChangeRequestDto,
   DecideChangeRequestDto,
@@ -21,6 +23,14 @@ import {
   ProjectReasonDto,
   StageGateDto,
 } from './dto/projects.dto';
+import {
+  ChangeRequestResponseDto,
+  MilestoneDto,
+  ProjectDto,
+  ProjectSummaryDto,
+  StageGateResponseDto,
+  TaskBookVersionDto,
+} from './dto/projects.response';
 import { ProjectsService } from './projects.service';
 import type {
   ChangeRequestView,
@@ -47,6 +57,7 @@ export class ProjectsController {
     description:
       'Parties: the issuer organization, the lead organization, the team’s consortium organizations.',
   })
+  @ApiPageResponse(ProjectSummaryDto)
   list(@Auth() auth: Principal, @Query() query: ListProjectsQueryDto): Promise<Page<ProjectSummaryView>> {
     return this.projects.list(auth, query);
   }
@@ -55,6 +66,7 @@ export class ProjectsController {
   @Authenticated()
   @ApiOperation({ summary: 'A project: task book, signatures, amounts per payer, milestones (ETag)' })
   @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  @ApiOkResponse({ type: ProjectDto })
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -78,6 +90,7 @@ export class ProjectsController {
   @ApiIfMatch()
   @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
   @ApiConflictResponse({ description: 'Not pending signature, or stale If-Match', type: ProblemDto })
+  @ApiOkResponse({ type: ProjectDto })
   sign(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -94,6 +107,7 @@ export class ProjectsController {
   })
   @ApiIfMatch()
   @ApiConflictResponse({ description: 'Not allowed from this state, or stale If-Match', type: ProblemDto })
+  @ApiOkResponse({ type: ProjectDto })
   suspend(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -109,6 +123,7 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Resume a suspended project: back to the status it was suspended from' })
   @ApiIfMatch()
   @ApiConflictResponse({ description: 'Not suspended, or stale If-Match', type: ProblemDto })
+  @ApiOkResponse({ type: ProjectDto })
   resume(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -125,6 +140,7 @@ export class ProjectsController {
   })
   @ApiIfMatch()
   @ApiConflictResponse({ description: 'Already closed, or stale If-Match', type: ProblemDto })
+  @ApiOkResponse({ type: ProjectDto })
   terminate(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -138,6 +154,7 @@ export class ProjectsController {
   @Authenticated()
   @ApiOperation({ summary: 'The milestones with their reports and assessments, by position' })
   @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  @ApiPageResponse(MilestoneDto)
   milestones(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<Page<MilestoneView>> {
     return this.projects.milestones(auth, id);
   }
@@ -148,6 +165,7 @@ export class ProjectsController {
     summary: 'Every version of the task book, oldest first (v1 at award, one per approved change)',
   })
   @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  @ApiPageResponse(TaskBookVersionDto)
   taskBookVersions(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -168,6 +186,7 @@ export class ProjectsController {
     description: 'An extension that does not move the due time later',
     type: ProblemDto,
   })
+  @ApiCreatedResponse({ type: ChangeRequestResponseDto })
   lodgeChange(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -180,6 +199,7 @@ export class ProjectsController {
   @Authenticated()
   @ApiOperation({ summary: 'The project’s change requests, newest first' })
   @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  @ApiPageResponse(ChangeRequestResponseDto)
   changeRequests(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -208,6 +228,7 @@ export class MilestonesController {
     type: ProblemDto,
   })
   @ApiUnprocessableEntityResponse({ description: 'No resubmission left', type: ProblemDto })
+  @ApiCreatedResponse({ type: MilestoneDto })
   report(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -226,6 +247,7 @@ export class MilestonesController {
     description: 'Nothing submitted to assess, or project not active',
     type: ProblemDto,
   })
+  @ApiOkResponse({ type: MilestoneDto })
   assess(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -244,6 +266,7 @@ export class ChangeRequestsController {
   @Authenticated()
   @ApiOperation({ summary: 'A change request (parties of its project, admins)' })
   @ApiNotFoundResponse({ description: 'No such change request, or not visible', type: ProblemDto })
+  @ApiOkResponse({ type: ChangeRequestResponseDto })
   get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ChangeRequestView> {
     return this.projects.getChangeRequest(auth, id);
   }
@@ -262,6 +285,7 @@ export class ChangeRequestsController {
     description: 'Already decided, project not active, or stale If-Match',
     type: ProblemDto,
   })
+  @ApiOkResponse({ type: ChangeRequestResponseDto })
   decide(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -290,6 +314,7 @@ export class StageGatesController {
     description: 'Not a horse race, milestone not assessed',
     type: ProblemDto,
   })
+  @ApiCreatedResponse({ type: StageGateResponseDto })
   stageGate(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

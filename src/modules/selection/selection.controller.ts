@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
@@ -11,6 +13,7 @@ import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch } from '../../common/concurrency/etag';
 import { ProblemDto } from '../../common/errors/problem';
 import { DecideObjectionDto, LodgeObjectionDto, ReasonDto, SelectDto } from './dto/selection.dto';
+import { ChallengeStateDto, ObjectionResponseDto, PublicityNoticeDto } from './dto/selection.response';
 import { ChallengeStateView, ObjectionView, PublicityNotice, SelectionService } from './selection.service';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
@@ -39,6 +42,7 @@ export class ChallengeSelectionController {
     description: 'Too many ids, a bid under the pass line, or no bid passes',
     type: ProblemDto,
   })
+  @ApiOkResponse({ type: ChallengeStateDto })
   select(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -52,6 +56,7 @@ export class ChallengeSelectionController {
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({ summary: 'Declare the list unsuccessful (流榜): no bid reached the pass line' })
+  @ApiOkResponse({ type: ChallengeStateDto })
   unsuccessful(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -68,6 +73,7 @@ export class ChallengeSelectionController {
     description: 'Public. No grounds and no names of objectors.',
   })
   @ApiNotFoundResponse({ description: 'No such list, or nothing selected yet', type: ProblemDto })
+  @ApiOkResponse({ type: PublicityNoticeDto })
   publicity(@Param('id', uuid) id: string): Promise<PublicityNotice> {
     return this.selection.publicity(id);
   }
@@ -78,6 +84,7 @@ export class ChallengeSelectionController {
     summary: 'Lodge an objection (异议) during the publicity period',
     description: '409 when the list is not in publicity; 422 DEADLINE_PASSED once the period has ended.',
   })
+  @ApiCreatedResponse({ type: ObjectionResponseDto })
   lodge(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -92,6 +99,7 @@ export class ChallengeSelectionController {
   @ApiOperation({
     summary: 'Finalize the award after the publicity period (the deadline job does it too; exactly once)',
   })
+  @ApiOkResponse({ type: ChallengeStateDto })
   award(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ChallengeStateView> {
     return this.selection.award(auth, id);
   }
@@ -105,6 +113,7 @@ export class ObjectionsController {
   @Get(':id')
   @Authenticated()
   @ApiOperation({ summary: 'An objection: admins and its objector (404 for others)' })
+  @ApiOkResponse({ type: ObjectionResponseDto })
   get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ObjectionView> {
     return this.selection.getObjection(auth, id);
   }
@@ -118,6 +127,7 @@ export class ObjectionsController {
     description: 'Upheld reopens the selection (list back to under_review). If-Match optional.',
   })
   @ApiIfMatch()
+  @ApiOkResponse({ type: ObjectionResponseDto })
   decide(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

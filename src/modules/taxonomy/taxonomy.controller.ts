@@ -6,6 +6,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -17,10 +18,18 @@ import { ApiPageResponse, Page } from '../../common/pagination/pagination';
 import {
   CreateTaxonomyTermDto,
   ListTaxonomyQueryDto,
+  TAXONOMY_CODE_SCHEMA,
   TaxonomyTermResponseDto,
   UpdateTaxonomyTermDto,
 } from './dto/taxonomy.dto';
 import { TaxonomyService } from './taxonomy.service';
+
+/** A term's code in the path: anything that is not a code is not a term (404). */
+const CODE_PARAM = {
+  name: 'code',
+  schema: { type: 'string' as const, ...TAXONOMY_CODE_SCHEMA },
+  example: 'new_materials',
+};
 
 /** Industry chains (产业链) and list categories: public to read, admin to maintain; no DELETE (retire with `active: false`). */
 @ApiTags('taxonomy')
@@ -55,6 +64,7 @@ export class TaxonomyController {
 
   @Patch('industry-chains/:code')
   @Authenticated({ roles: ['admin'] })
+  @ApiParam(CODE_PARAM)
   @ApiOperation({ summary: 'Rename, reorder, retire (active: false) or restore an industry chain' })
   @ApiIfMatch()
   @ApiOkResponse({ type: TaxonomyTermResponseDto })
@@ -102,6 +112,7 @@ export class TaxonomyController {
 
   @Patch('categories/:code')
   @Authenticated({ roles: ['admin'] })
+  @ApiParam(CODE_PARAM)
   @ApiOperation({ summary: 'Rename, reorder, retire (active: false) or restore a category' })
   @ApiIfMatch()
   @ApiOkResponse({ type: TaxonomyTermResponseDto })

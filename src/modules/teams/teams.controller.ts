@@ -3,6 +3,7 @@ import {
   ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
+  ApiExtraModels,
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
@@ -10,6 +11,7 @@ import {
   ApiOperation,
   ApiResponse,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../common/auth/decorators';
@@ -118,7 +120,15 @@ export class TeamsController {
     description: EDIT,
   })
   @ApiIfMatch()
-  @ApiBody({ type: [TeamMemberInputDto], description: `The whole list, at most ${MAX_TEAM_MEMBERS}` })
+  @ApiExtraModels(TeamMemberInputDto)
+  @ApiBody({
+    description: `The whole list, at most ${MAX_TEAM_MEMBERS}`,
+    schema: {
+      type: 'array',
+      maxItems: MAX_TEAM_MEMBERS,
+      items: { $ref: getSchemaPath(TeamMemberInputDto) },
+    },
+  })
   @ApiOkResponse({ type: TeamResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid list (fields as `[2].organizationId`)', type: ProblemDto })
   @ApiForbiddenResponse({

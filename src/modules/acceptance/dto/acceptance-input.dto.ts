@@ -13,7 +13,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { ISO_INSTANT } from '../../challenges/dto/challenge-input.dto';
+import { ISO_INSTANT, ISO_INSTANT_SCHEMA } from '../../challenges/dto/challenge-input.dto';
 import { ACCEPTANCE_OUTCOMES } from '../entities/acceptance.entity';
 import type { AcceptanceOutcome } from '../entities/acceptance.entity';
 import { VERDICTS } from '../entities/acceptance-verdict.entity';
@@ -58,7 +58,11 @@ export class RequestAcceptanceDto {
   @IsUUID(undefined, { each: true })
   evidenceAttachmentIds?: string[];
 
-  @ApiProperty({ maxLength: 10000, description: 'The summary report (总结报告)' })
+  @ApiProperty({
+    example: '全部指标完成，申请验收。',
+    maxLength: 10000,
+    description: 'The summary report (总结报告)',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(10000)
@@ -76,7 +80,11 @@ export class AcceptanceDeclareDto {
   @IsBoolean()
   decline?: boolean;
 
-  @ApiPropertyOptional({ maxLength: 2000, description: 'Required with conflict: true or decline: true' })
+  @ApiPropertyOptional({
+    example: '曾与该单位合作',
+    maxLength: 2000,
+    description: 'Required with conflict: true or decline: true',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -92,7 +100,7 @@ export class VerdictInputDto {
   @IsIn(VERDICTS)
   verdict: Verdict;
 
-  @ApiProperty({ maxLength: 2000 })
+  @ApiProperty({ example: '实测值满足任务书要求', maxLength: 2000 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)
@@ -113,27 +121,32 @@ export class DecideAcceptanceDto {
   @IsIn(ACCEPTANCE_OUTCOMES)
   outcome: AcceptanceOutcome;
 
-  @ApiProperty({ maxLength: 2000 })
+  @ApiProperty({ example: '全部指标达到任务书要求', maxLength: 2000 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)
   reason: string;
 
-  @ApiProperty({ maxLength: 2000, description: "The issuer's opinion (发榜方意见)" })
+  @ApiProperty({ example: '同意通过验收', maxLength: 2000, description: "The issuer's opinion (发榜方意见)" })
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)
   issuerOpinion: string;
 
-  @ApiPropertyOptional({ maxLength: 5000, description: 'Required with passed_with_conditions' })
+  @ApiPropertyOptional({
+    example: '三个月内补充长期运行测试报告',
+    maxLength: 5000,
+    description: 'Required with passed_with_conditions',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(5000)
   conditions?: string;
 
   @ApiPropertyOptional({
-    format: 'date-time',
     description: 'Required with passed_with_conditions; in the future',
+    example: '2028-06-30T17:00:00+08:00',
+    ...ISO_INSTANT_SCHEMA,
   })
   @IsOptional()
   @Matches(ISO_INSTANT, { message: 'conditionsDueAt must be an ISO-8601 instant with an offset' })
@@ -148,6 +161,7 @@ export class DecideAcceptanceDto {
   dueDiligenceExemption?: boolean;
 
   @ApiPropertyOptional({
+    example: '专家组意见一致',
     maxLength: 2000,
     description: 'Required when not every active panel member has submitted its verdicts',
   })
@@ -162,7 +176,7 @@ export class ConfirmConditionsDto {
   @IsBoolean()
   met: boolean;
 
-  @ApiProperty({ maxLength: 2000 })
+  @ApiProperty({ example: '已补充长期运行测试报告', maxLength: 2000 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)

@@ -24,7 +24,11 @@ export class CreateApiKeyDto {
   @IsUUID()
   organizationId?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['stats:read', 'webhooks:manage'] })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', pattern: '^[a-z][a-z0-9_.:-]{0,63}$', maxLength: 64 },
+    example: ['stats:read', 'webhooks:manage'],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)

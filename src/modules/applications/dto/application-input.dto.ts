@@ -45,6 +45,7 @@ export class MilestoneInputDto {
   deliverables: string;
 
   @ApiProperty({
+    example: 6,
     minimum: 1,
     maximum: 120,
     description: 'Due so many months after the project starts; within the list duration',
@@ -55,6 +56,7 @@ export class MilestoneInputDto {
   dueMonth: number;
 
   @ApiProperty({
+    example: 40,
     minimum: 1,
     maximum: 100,
     description: 'Share of the funding paid on this milestone, percent; the shares sum to 100',
@@ -70,7 +72,11 @@ export class CreateApplicationDto {
   @IsUUID()
   teamId: string;
 
-  @ApiProperty({ description: '技术方案摘要', maxLength: 20000 })
+  @ApiProperty({
+    example: '采用第二代高温超导带材，分三阶段完成电缆样机研制与挂网试验。',
+    description: '技术方案摘要',
+    maxLength: 20000,
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(20000)
@@ -139,7 +145,11 @@ export class FormalCheckDto {
   @IsIn(FORMAL_CHECK_OUTCOMES)
   outcome: FormalCheckOutcome;
 
-  @ApiPropertyOptional({ maxLength: 2000, description: 'Required for ineligible and returned' })
+  @ApiPropertyOptional({
+    example: '缺少联合体协议，请补充后重新提交',
+    maxLength: 2000,
+    description: 'Required for ineligible and returned',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)

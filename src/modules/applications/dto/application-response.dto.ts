@@ -6,6 +6,7 @@ import { APPLICATION_STATUSES } from '../application-status';
 import type { ApplicationStatus } from '../application-status';
 import { ELIGIBILITY_RULES } from '../eligibility-rules';
 import type { EligibilityRule } from '../eligibility-rules';
+import { csvEnumProperty } from '../../../common/openapi/csv-enum';
 
 export class RuleResultDto {
   @ApiProperty({ enum: ELIGIBILITY_RULES })
@@ -163,7 +164,10 @@ export class ApplicationResponseDto {
 }
 
 export class ListApplicationsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'One status or several, comma-separated', type: String })
+  @ApiPropertyOptional({
+    description: 'One status or several, comma-separated',
+    ...csvEnumProperty(APPLICATION_STATUSES),
+  })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value,

@@ -9,7 +9,9 @@ export class UploadAttachmentDto {
     description:
       'The file. Its part must declare an allowed Content-Type (see ATTACHMENT_ALLOWED_TYPES) that ' +
       'its leading bytes confirm; text/plain must be UTF-8 without NUL bytes. The file name (UTF-8) ' +
-      'is kept without path or control characters, at most 255 characters.',
+      'is kept without path or control characters, at most 255 characters. At most ATTACHMENT_MAX_BYTES ' +
+      'bytes (default 20 MiB; the configuration allows up to 2 GiB, the maxLength here).',
+    maxLength: 2 * 1024 ** 3,
   })
   file: unknown;
 }

@@ -32,11 +32,16 @@ export class AuditEventQueryDto extends PageQueryDto {
   })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @MaxLength(40)
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Before this time (exclusive), ISO-8601' })
+  @ApiPropertyOptional({
+    description: 'Before this time (exclusive), ISO-8601',
+    example: '2027-02-01T00:00:00+08:00',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @MaxLength(40)
   to?: string;
 }
 

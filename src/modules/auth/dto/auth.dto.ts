@@ -2,7 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../common/auth/passwords';
 import type { Role } from '../../../common/auth/principal';
-import { IsCreditCode, OrganizationResponseDto, REGION_CODE } from '../../organizations/dto/organization.dto';
+import {
+  IsCreditCode,
+  OrganizationResponseDto,
+  REGION_CODE,
+  REGION_CODE_SCHEMA,
+} from '../../organizations/dto/organization.dto';
+import { CREDIT_CODE_SCHEMA } from '../../organizations/credit-code';
 import { ORGANIZATION_TYPES } from '../../organizations/entities/organization.entity';
 import type { OrganizationType } from '../../organizations/entities/organization.entity';
 import { LOCALES, UserResponseDto } from '../../users/dto/user.dto';
@@ -21,11 +27,15 @@ export class RegisterDto {
   @IsIn(ORGANIZATION_TYPES)
   organizationType: OrganizationType;
 
-  @ApiProperty({ example: '91350100M000100Y43', description: '统一社会信用代码 (GB 32100-2015)' })
+  @ApiProperty({
+    example: '91350100M000100Y43',
+    description: '统一社会信用代码 (GB 32100-2015)',
+    ...CREDIT_CODE_SCHEMA,
+  })
   @IsCreditCode()
   creditCode: string;
 
-  @ApiProperty({ example: '360100' })
+  @ApiProperty({ example: '360100', ...REGION_CODE_SCHEMA })
   @IsString()
   @Matches(REGION_CODE, { message: 'regionCode must be a 6-digit administrative division code' })
   regionCode: string;
@@ -42,7 +52,11 @@ export class RegisterDto {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @ApiProperty({
+    example: 'correct-horse-battery-staple',
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+  })
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH)
   @MaxLength(PASSWORD_MAX_LENGTH)
@@ -67,7 +81,7 @@ export class LoginDto {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'correct-horse-battery-staple' })
   @IsString()
   @MinLength(1)
   @MaxLength(PASSWORD_MAX_LENGTH)
@@ -75,7 +89,10 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty({ description: 'The refresh token of the last login or refresh; usable once' })
+  @ApiProperty({
+    example: 'rt_8f4c1e2a9b7d4e6f8a0b1c2d3e4f5a6b',
+    description: 'The refresh token of the last login or refresh; usable once',
+  })
   @IsString()
   @MinLength(16)
   @MaxLength(200)

@@ -27,6 +27,8 @@ import type { OutcomeKind, SelectionMode } from '../entities/challenge.entity';
 
 /** An ISO-8601 instant with an explicit offset (`Z` or `+08:00`): a bare local time is ambiguous. */
 export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** OpenAPI for an ISO_INSTANT string: its pattern and the length of its longest form (…T09:00:00.123456+08:00). */
+export const ISO_INSTANT_SCHEMA = { pattern: ISO_INSTANT.source, maxLength: 32 } as const;
 const instantMessage = (field: string) =>
   `${field} must be an ISO-8601 time with an offset, like 2027-03-01T09:00:00+08:00`;
 /** 1,000,000,000,000 yuan: far above any list, far below Number.MAX_SAFE_INTEGER. */
@@ -81,7 +83,8 @@ export class EligibilityDto {
   @ApiPropertyOptional({
     enum: ORGANIZATION_TYPES,
     isArray: true,
-    description: 'Lead organization types allowed to bid; empty or omitted: all',
+    maxItems: ORGANIZATION_TYPES.length,
+    description: 'Lead organization types allowed to bid, each once; empty or omitted: all',
   })
   @IsOptional()
   @IsArray()
@@ -90,7 +93,9 @@ export class EligibilityDto {
   allowedOrganizationTypes?: OrganizationType[];
 
   @ApiPropertyOptional({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', pattern: '^\\d{6}$', maxLength: 6 },
+    maxItems: 50,
     example: ['360000'],
     description:
       'Administrative divisions the lead organization must be in (360000: the province, 360100: the city); empty or omitted: anywhere',
@@ -108,6 +113,7 @@ export class EligibilityDto {
   consortiumAllowed?: boolean;
 
   @ApiPropertyOptional({
+    example: 2,
     nullable: true,
     minimum: 1,
     maximum: 20,
@@ -157,19 +163,24 @@ export class CreateChallengeDto {
   @MaxLength(40)
   industryChain: string;
 
-  @ApiProperty({ description: '需求背景', maxLength: 20000 })
+  @ApiProperty({ example: '我省电网企业亟需低损耗输电技术。', description: '需求背景', maxLength: 20000 })
   @IsString()
   @MinLength(1)
   @MaxLength(20000)
   background: string;
 
-  @ApiProperty({ description: 'What everyone sees', maxLength: 5000 })
+  @ApiProperty({
+    example: '研制高温超导电缆样机，临界电流与交流损耗达到国际先进水平。',
+    description: 'What everyone sees',
+    maxLength: 5000,
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(5000)
   publicSummary: string;
 
   @ApiPropertyOptional({
+    example: '目标电网接入点为某 220kV 变电站，负荷曲线见附件。',
     description: 'The real specifications; shown only after the non-disclosure undertaking',
     maxLength: 50000,
     default: '',
@@ -219,12 +230,20 @@ export class CreateChallengeDto {
   @Max(120)
   durationMonths: number;
 
-  @ApiProperty({ example: '2027-03-01T09:00:00+08:00', description: 'When bidding opens' })
+  @ApiProperty({
+    example: '2027-03-01T09:00:00+08:00',
+    description: 'When bidding opens',
+    ...ISO_INSTANT_SCHEMA,
+  })
   @IsString()
   @Matches(ISO_INSTANT, { message: instantMessage('opensAt') })
   opensAt: string;
 
-  @ApiProperty({ example: '2027-04-30T17:00:00+08:00', description: 'When bidding closes' })
+  @ApiProperty({
+    example: '2027-04-30T17:00:00+08:00',
+    description: 'When bidding closes',
+    ...ISO_INSTANT_SCHEMA,
+  })
   @IsString()
   @Matches(ISO_INSTANT, { message: instantMessage('closesAt') })
   closesAt: string;
@@ -243,6 +262,7 @@ export class CreateChallengeDto {
   selectionMode: SelectionMode;
 
   @ApiPropertyOptional({
+    example: 1,
     minimum: 1,
     description: "1 for single; 2 up to the program's maxHorseRaceTeams for a horse race",
   })
@@ -282,7 +302,11 @@ export class AmendableFieldsDto extends PartialType(
 ) {}
 
 export class AmendChallengeDto {
-  @ApiProperty({ description: 'Why (shown in the public amendment history)', maxLength: 2000 })
+  @ApiProperty({
+    example: '延长揭榜截止时间两周',
+    description: 'Why (shown in the public amendment history)',
+    maxLength: 2000,
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(2000)
@@ -295,7 +319,7 @@ export class AmendChallengeDto {
 }
 
 export class ReasonDto {
-  @ApiProperty({ maxLength: 2000 })
+  @ApiProperty({ example: '指标表述不清，请补充验证方式后重新提交', maxLength: 2000 })
   @IsString()
   @MinLength(1)
   @MaxLength(2000)

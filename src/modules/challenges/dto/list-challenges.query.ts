@@ -13,10 +13,11 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { csvEnumProperty } from '../../../common/openapi/csv-enum';
 import { PageQueryDto } from '../../../common/pagination/pagination';
 import { CHALLENGE_STATUSES } from '../challenge-status';
 import type { ChallengeStatus } from '../challenge-status';
-import { ISO_INSTANT, MAX_FEN } from './challenge-input.dto';
+import { ISO_INSTANT, ISO_INSTANT_SCHEMA, MAX_FEN } from './challenge-input.dto';
 
 export const CHALLENGE_SORTS = [
   'publishedAt',
@@ -48,8 +49,8 @@ export class ListChallengesQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     description: `One status or several, comma-separated (open,published), of: ${CHALLENGE_STATUSES.join(', ')}. Statuses are by the clock: published lists are open from opensAt and closed from closesAt.`,
+    ...csvEnumProperty(CHALLENGE_STATUSES),
     example: 'open',
-    type: String,
   })
   @IsOptional()
   @Transform(csv)
@@ -57,13 +58,13 @@ export class ListChallengesQueryDto extends PageQueryDto {
   @IsIn(CHALLENGE_STATUSES, { each: true })
   status?: ChallengeStatus[];
 
-  @ApiPropertyOptional({ example: 'key_technology' })
+  @ApiPropertyOptional({ example: 'key_technology', maxLength: 40 })
   @IsOptional()
   @IsString()
   @MaxLength(40)
   category?: string;
 
-  @ApiPropertyOptional({ example: 'rare_earths' })
+  @ApiPropertyOptional({ example: 'rare_earths', maxLength: 40 })
   @IsOptional()
   @IsString()
   @MaxLength(40)
@@ -76,6 +77,8 @@ export class ListChallengesQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     example: '360000',
+    pattern: '^\\d{6}$',
+    maxLength: 6,
     description:
       "The issuer's administrative division: 360000 matches the whole province, 360100 the city, 360102 the district",
   })
@@ -94,7 +97,14 @@ export class ListChallengesQueryDto extends PageQueryDto {
   @MaxLength(100)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'In fen' })
+  @ApiPropertyOptional({
+    description: 'In fen',
+    type: 'integer',
+    format: 'int64',
+    minimum: 0,
+    maximum: MAX_FEN,
+    example: 50_000_000,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -102,7 +112,14 @@ export class ListChallengesQueryDto extends PageQueryDto {
   @Max(MAX_FEN)
   minTotalFen?: number;
 
-  @ApiPropertyOptional({ description: 'In fen' })
+  @ApiPropertyOptional({
+    description: 'In fen',
+    type: 'integer',
+    format: 'int64',
+    minimum: 0,
+    maximum: MAX_FEN,
+    example: 50_000_000,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -110,7 +127,11 @@ export class ListChallengesQueryDto extends PageQueryDto {
   @Max(MAX_FEN)
   maxTotalFen?: number;
 
-  @ApiPropertyOptional({ example: '2027-05-01T00:00:00+08:00', description: 'closesAt before this time' })
+  @ApiPropertyOptional({
+    example: '2027-05-01T00:00:00+08:00',
+    description: 'closesAt before this time',
+    ...ISO_INSTANT_SCHEMA,
+  })
   @IsOptional()
   @Matches(ISO_INSTANT, { message: 'closesBefore must be an ISO-8601 time with an offset' })
   closesBefore?: string;
@@ -118,6 +139,7 @@ export class ListChallengesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     example: '2027-03-01T00:00:00+08:00',
     description: 'closesAt at or after this time',
+    ...ISO_INSTANT_SCHEMA,
   })
   @IsOptional()
   @Matches(ISO_INSTANT, { message: 'closesAfter must be an ISO-8601 time with an offset' })

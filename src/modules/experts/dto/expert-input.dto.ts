@@ -19,7 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/pagination';
-import { TAXONOMY_CODE } from '../../taxonomy/dto/taxonomy.dto';
+import { TAXONOMY_CODE, TAXONOMY_CODE_SCHEMA } from '../../taxonomy/dto/taxonomy.dto';
 import { COLLABORATION_YEARS, MAX_COLLABORATIONS, MAX_INDUSTRY_CHAINS, MAX_KEYWORDS } from '../expert-rules';
 
 const NOT_BLANK = /\S/;
@@ -48,6 +48,7 @@ export class CollaborationInputDto {
   fromYear: number;
 
   @ApiPropertyOptional({
+    example: 2025,
     minimum: COLLABORATION_YEARS.min,
     maximum: COLLABORATION_YEARS.max,
     nullable: true,
@@ -63,7 +64,8 @@ export class CollaborationInputDto {
 
 const industryChainsProperty = (required: boolean) =>
   (required ? ApiProperty : ApiPropertyOptional)({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', ...TAXONOMY_CODE_SCHEMA },
     example: ['new_materials', 'rare_earths'],
     minItems: 1,
     maxItems: MAX_INDUSTRY_CHAINS,
@@ -152,7 +154,7 @@ export class UpdateExpertDto {
   @IsUUID()
   affiliationOrganizationId?: string;
 
-  @ApiPropertyOptional({ maxLength: 100, description: '职称, free text (may be empty)' })
+  @ApiPropertyOptional({ example: '研究员', maxLength: 100, description: '职称, free text (may be empty)' })
   @unlessAbsent
   @IsString()
   @MaxLength(100)
@@ -192,7 +194,11 @@ export class UpdateExpertDto {
 }
 
 export class ListExpertsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: 'new_materials', description: 'Experts of this industry chain' })
+  @ApiPropertyOptional({
+    example: 'new_materials',
+    description: 'Experts of this industry chain',
+    ...TAXONOMY_CODE_SCHEMA,
+  })
   @IsOptional()
   @Matches(TAXONOMY_CODE, { message: 'industryChain must be a taxonomy code' })
   industryChain?: string;

@@ -11,7 +11,7 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/pagination';
-import { isValidCreditCode } from '../credit-code';
+import { CREDIT_CODE_SCHEMA, isValidCreditCode } from '../credit-code';
 import { ORGANIZATION_TYPES, OrganizationEntity } from '../entities/organization.entity';
 import type { OrganizationType } from '../entities/organization.entity';
 
@@ -31,6 +31,8 @@ export function IsCreditCode(options?: ValidationOptions): PropertyDecorator {
 }
 
 export const REGION_CODE = /^\d{6}$/;
+/** OpenAPI for a REGION_CODE string. */
+export const REGION_CODE_SCHEMA = { pattern: REGION_CODE.source, maxLength: 6 } as const;
 
 export class CreateOrganizationDto {
   @ApiProperty({ example: '南昌市科技成果转化中心', maxLength: 200 })
@@ -43,11 +45,19 @@ export class CreateOrganizationDto {
   @IsIn(ORGANIZATION_TYPES)
   type: OrganizationType;
 
-  @ApiProperty({ example: '91350100M000100Y43', description: '统一社会信用代码 (GB 32100-2015)' })
+  @ApiProperty({
+    example: '91350100M000100Y43',
+    description: '统一社会信用代码 (GB 32100-2015)',
+    ...CREDIT_CODE_SCHEMA,
+  })
   @IsCreditCode()
   creditCode: string;
 
-  @ApiProperty({ example: '360100', description: '6-digit administrative division code' })
+  @ApiProperty({
+    example: '360100',
+    description: '6-digit administrative division code',
+    ...REGION_CODE_SCHEMA,
+  })
   @IsString()
   @Matches(REGION_CODE, { message: 'regionCode must be a 6-digit administrative division code' })
   regionCode: string;
@@ -60,14 +70,14 @@ export class CreateOrganizationDto {
 
 /** Members (issuer, applicant) may change name and regionCode of their own organization; the rest is admin's. */
 export class UpdateOrganizationDto {
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ example: '南昌市科技成果转化中心', maxLength: 200 })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ example: '360100' })
+  @ApiPropertyOptional({ example: '360100', ...REGION_CODE_SCHEMA })
   @IsOptional()
   @IsString()
   @Matches(REGION_CODE, { message: 'regionCode must be a 6-digit administrative division code' })

@@ -50,6 +50,7 @@ function SettingNumber(key: keyof typeof SETTING_RANGES, description: string): P
       minimum: range.min,
       maximum: range.max,
       default: DEFAULT_PROGRAM_SETTINGS[key],
+      example: DEFAULT_PROGRAM_SETTINGS[key],
       description,
     }),
     range.decimals === 0
@@ -128,6 +129,7 @@ export class ProgramSettingsDto implements ProgramSettings {
   maxActiveListsPerLeader: number;
 
   @ApiProperty({
+    example: [168, 24],
     type: 'integer',
     isArray: true,
     maxItems: REMINDER_OFFSETS.maxCount,
@@ -161,7 +163,7 @@ export class ProgramSettingsDto implements ProgramSettings {
 export class ProgramSettingsPatchDto extends PartialType(ProgramSettingsDto) {}
 
 export class RubricCriterionInputDto {
-  @ApiProperty({ example: 'technical_approach', pattern: RUBRIC_LIMITS.key.source })
+  @ApiProperty({ example: 'technical_approach', pattern: RUBRIC_LIMITS.key.source, maxLength: 40 })
   @IsString()
   @Matches(RUBRIC_LIMITS.key, { message: 'key must be a lowercase slug like technical_approach' })
   key: string;
@@ -172,13 +174,19 @@ export class RubricCriterionInputDto {
   @MaxLength(RUBRIC_LIMITS.nameMaxLength)
   name: string;
 
-  @ApiProperty({ type: 'integer', minimum: RUBRIC_LIMITS.weight.min, maximum: RUBRIC_LIMITS.weight.max })
+  @ApiProperty({
+    example: 30,
+    type: 'integer',
+    minimum: RUBRIC_LIMITS.weight.min,
+    maximum: RUBRIC_LIMITS.weight.max,
+  })
   @IsInt()
   @Min(RUBRIC_LIMITS.weight.min)
   @Max(RUBRIC_LIMITS.weight.max)
   weight: number;
 
   @ApiPropertyOptional({
+    example: 30,
     type: 'integer',
     minimum: RUBRIC_LIMITS.maxScore.min,
     maximum: RUBRIC_LIMITS.maxScore.max,
@@ -219,7 +227,10 @@ export class CreateProgramDto {
   @Max(PROGRAM_YEAR.max)
   year: number;
 
-  @ApiPropertyOptional({ maxLength: 5000 })
+  @ApiPropertyOptional({
+    example: '面向全市重点产业链关键核心技术需求，公开张榜，择优揭榜。',
+    maxLength: 5000,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(5000)
@@ -244,21 +255,32 @@ export class CreateProgramDto {
 }
 
 export class UpdateProgramDto {
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ example: '南昌市2027年关键技术揭榜挂帅', maxLength: 200 })
   @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: PROGRAM_YEAR.min, maximum: PROGRAM_YEAR.max })
+  @ApiPropertyOptional({
+    example: 2027,
+    type: 'integer',
+    minimum: PROGRAM_YEAR.min,
+    maximum: PROGRAM_YEAR.max,
+  })
   @IsOmittable()
   @IsInt()
   @Min(PROGRAM_YEAR.min)
   @Max(PROGRAM_YEAR.max)
   year?: number;
 
-  @ApiPropertyOptional({ maxLength: 5000, nullable: true, type: String, description: 'null clears it' })
+  @ApiPropertyOptional({
+    example: '面向全市重点产业链关键核心技术需求，公开张榜，择优揭榜。',
+    maxLength: 5000,
+    nullable: true,
+    type: String,
+    description: 'null clears it',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(5000)
@@ -292,8 +314,20 @@ export class ListProgramsQueryDto extends PageQueryDto {
 export class RubricCriterionDto implements RubricCriterion {
   @ApiProperty({ example: 'technical_approach' }) key: string;
   @ApiProperty({ example: '技术路线' }) name: string;
-  @ApiProperty({ type: 'integer', example: 30 }) weight: number;
-  @ApiProperty({ type: 'integer', example: 30 }) maxScore: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 30,
+    minimum: RUBRIC_LIMITS.weight.min,
+    maximum: RUBRIC_LIMITS.weight.max,
+  })
+  weight: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 30,
+    minimum: RUBRIC_LIMITS.maxScore.min,
+    maximum: RUBRIC_LIMITS.maxScore.max,
+  })
+  maxScore: number;
 }
 
 export class RubricDto implements Rubric {
@@ -303,7 +337,8 @@ export class RubricDto implements Rubric {
 export class ProgramResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
-  @ApiProperty({ type: 'integer' }) year: number;
+  @ApiProperty({ type: 'integer', example: 2027, minimum: PROGRAM_YEAR.min, maximum: PROGRAM_YEAR.max })
+  year: number;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ type: ProgramSettingsDto, description: 'The complete effective settings' })
   settings: ProgramSettingsDto;

@@ -35,7 +35,7 @@ export class ListProjectsQueryDto extends PageQueryDto {
 }
 
 export class ProjectReasonDto {
-  @ApiProperty()
+  @ApiProperty({ example: '项目负责人变更，暂停执行待核实' })
   @IsString()
   @MinLength(1)
   @MaxLength(2000)
@@ -47,7 +47,7 @@ export class IndicatorProgressDto {
   @IsUUID('all')
   indicatorId: string;
 
-  @ApiProperty({ description: 'Progress against the committed value' })
+  @ApiProperty({ example: '临界电流已达 520 A', description: 'Progress against the committed value' })
   @IsString()
   @MinLength(1)
   @MaxLength(2000)
@@ -55,7 +55,10 @@ export class IndicatorProgressDto {
 }
 
 export class MilestoneReportDto {
-  @ApiProperty({ description: 'Progress summary (进展报告)' })
+  @ApiProperty({
+    example: '完成带材样品制备与第三方检测，临界电流达到 520 A。',
+    description: 'Progress summary (进展报告)',
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(20000)
@@ -84,13 +87,16 @@ export class MilestoneAssessmentDto {
   @IsIn(MILESTONE_OUTCOMES)
   outcome: MilestoneOutcome;
 
-  @ApiProperty({ description: "The admin's (panel's) opinion" })
+  @ApiProperty({ example: '阶段目标按期完成，同意通过', description: "The admin's (panel's) opinion" })
   @IsString()
   @MinLength(1)
   @MaxLength(10000)
   opinion: string;
 
-  @ApiProperty({ description: "The issuer's opinion, recorded with the assessment (required)" })
+  @ApiProperty({
+    example: '同意',
+    description: "The issuer's opinion, recorded with the assessment (required)",
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(10000)
@@ -98,18 +104,18 @@ export class MilestoneAssessmentDto {
 }
 
 export class ChangeMemberDto {
-  @ApiProperty()
+  @ApiProperty({ example: '李华' })
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   name: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '研究员' })
   @IsString()
   @MaxLength(100)
   title: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '技术负责人' })
   @IsString()
   @MaxLength(100)
   role: string;
@@ -124,7 +130,7 @@ export class CreateChangeRequestDto {
   @IsIn(CHANGE_REQUEST_KINDS)
   kind: ChangeRequestKind;
 
-  @ApiProperty()
+  @ApiProperty({ example: '关键设备到货延迟' })
   @IsString()
   @MinLength(1)
   @MaxLength(5000)
@@ -135,9 +141,14 @@ export class CreateChangeRequestDto {
   @IsUUID('all')
   milestoneId?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'extension: the new due time' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'extension: the new due time',
+    example: '2028-03-31T17:00:00+08:00',
+  })
   @ValidateIf((o: CreateChangeRequestDto) => o.kind === 'extension')
   @IsDateString({ strict: true })
+  @MaxLength(40)
   newDueAt?: string;
 
   @ApiPropertyOptional({
@@ -157,7 +168,7 @@ export class CreateChangeRequestDto {
   @IsUUID('all')
   indicatorId?: string;
 
-  @ApiPropertyOptional({ description: 'indicator_change: the new committed value' })
+  @ApiPropertyOptional({ example: '≥ 480', description: 'indicator_change: the new committed value' })
   @ValidateIf((o: CreateChangeRequestDto) => o.kind === 'indicator_change')
   @IsString()
   @MinLength(1)
@@ -170,13 +181,16 @@ export class DecideChangeRequestDto {
   @IsIn(['approved', 'rejected'])
   decision: 'approved' | 'rejected';
 
-  @ApiProperty()
+  @ApiProperty({ example: '理由充分，同意延期' })
   @IsString()
   @MinLength(1)
   @MaxLength(5000)
   reason: string;
 
-  @ApiProperty({ description: "The issuer's opinion, recorded with the decision (required)" })
+  @ApiProperty({
+    example: '同意',
+    description: "The issuer's opinion, recorded with the decision (required)",
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(5000)
@@ -192,7 +206,7 @@ export class StageGateDecisionDto {
   @IsIn(['continue', 'terminate'])
   outcome: 'continue' | 'terminate';
 
-  @ApiProperty()
+  @ApiProperty({ example: '阶段指标领先，继续' })
   @IsString()
   @MinLength(1)
   @MaxLength(2000)
@@ -200,7 +214,10 @@ export class StageGateDecisionDto {
 }
 
 export class StageGateDto {
-  @ApiProperty({ description: 'The milestone position (0-based, as in the task book) the gate follows' })
+  @ApiProperty({
+    example: 0,
+    description: 'The milestone position (0-based, as in the task book) the gate follows',
+  })
   @IsInt()
   @Min(0)
   milestonePosition: number;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { RUBRIC_LIMITS } from '../../programs/program-settings';
 
 const NOT_BLANK = /\S/;
 
@@ -27,7 +28,11 @@ export class DeclareDto {
   @IsBoolean()
   decline?: boolean;
 
-  @ApiPropertyOptional({ maxLength: 2000, description: 'Required with conflict: true or decline: true' })
+  @ApiPropertyOptional({
+    example: '曾与申报单位合作承担相关课题',
+    maxLength: 2000,
+    description: 'Required with conflict: true or decline: true',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -37,7 +42,8 @@ export class DeclareDto {
 export class SaveScoresDto {
   @ApiProperty({
     type: 'object',
-    additionalProperties: { type: 'number' },
+    additionalProperties: { type: 'number', minimum: 0, maximum: RUBRIC_LIMITS.maxScore.max },
+    maxProperties: RUBRIC_LIMITS.maxCriteria,
     example: { technical_approach: 25.5, team_capability: 20 },
     description:
       "criterion key of the program's rubric → score, 0..maxScore, integer or one decimal; a draft may be partial; replaces the saved scores",
@@ -47,7 +53,8 @@ export class SaveScoresDto {
 
   @ApiPropertyOptional({
     type: 'object',
-    additionalProperties: { type: 'string' },
+    additionalProperties: { type: 'string', maxLength: 2000 },
+    maxProperties: RUBRIC_LIMITS.maxCriteria,
     example: { technical_approach: '技术路线清晰' },
     description:
       'criterion key → comment (≤ 2000 characters); required at submission for a score under 60% of the maxScore; replaces the saved comments',

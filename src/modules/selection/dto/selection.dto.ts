@@ -22,7 +22,10 @@ export class SelectDto {
   @IsUUID('all', { each: true })
   applicationIds: string[];
 
-  @ApiProperty({ description: 'The issuer’s agreement: the outcome of the negotiation (对接洽谈)' })
+  @ApiProperty({
+    example: '经对接洽谈，发榜方同意由该团队揭榜',
+    description: 'The issuer’s agreement: the outcome of the negotiation (对接洽谈)',
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(5000)
@@ -30,7 +33,7 @@ export class SelectDto {
 }
 
 export class ReasonDto {
-  @ApiProperty()
+  @ApiProperty({ example: '无申请达到及格线，流榜' })
   @IsString()
   @MinLength(1)
   @MaxLength(2000)
@@ -38,7 +41,10 @@ export class ReasonDto {
 }
 
 export class LodgeObjectionDto {
-  @ApiProperty({ description: 'The grounds of the objection (异议)' })
+  @ApiProperty({
+    example: '中选团队的业绩材料与事实不符',
+    description: 'The grounds of the objection (异议)',
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(10000)
@@ -50,7 +56,7 @@ export class DecideObjectionDto {
   @IsIn(['under_investigation', 'upheld', 'dismissed'])
   status: 'under_investigation' | 'upheld' | 'dismissed';
 
-  @ApiProperty()
+  @ApiProperty({ example: '经核查，业绩材料属实，异议不成立' })
   @IsString()
   @MinLength(1)
   @MaxLength(2000)

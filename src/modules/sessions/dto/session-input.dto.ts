@@ -14,9 +14,10 @@ import {
   MinLength,
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/pagination';
-import { ISO_INSTANT } from '../../challenges/dto/challenge-input.dto';
+import { ISO_INSTANT, ISO_INSTANT_SCHEMA } from '../../challenges/dto/challenge-input.dto';
 import { SESSION_KINDS, SESSION_OUTCOMES, SESSION_STATUSES } from '../session-status';
 import type { SessionKind, SessionOutcome, SessionStatus } from '../session-status';
+import { csvEnumProperty } from '../../../common/openapi/csv-enum';
 
 const NOT_BLANK = /\S/;
 const instantMessage = (field: string) =>
@@ -36,7 +37,11 @@ export class CreateSessionDto {
   @IsIn(SESSION_KINDS)
   kind: SessionKind;
 
-  @ApiProperty({ example: '2027-03-05T09:30:00+08:00', description: 'When it starts; in the future' })
+  @ApiProperty({
+    example: '2027-03-05T09:30:00+08:00',
+    description: 'When it starts; in the future',
+    ...ISO_INSTANT_SCHEMA,
+  })
   @IsString()
   @Matches(ISO_INSTANT, { message: instantMessage('scheduledAt') })
   scheduledAt: string;
@@ -85,13 +90,14 @@ export class UpdateSessionDto {
   @ApiPropertyOptional({
     example: '2027-03-06T14:00:00+08:00',
     description: 'Reschedule: a new start, in the future',
+    ...ISO_INSTANT_SCHEMA,
   })
   @IsOptional()
   @IsString()
   @Matches(ISO_INSTANT, { message: instantMessage('scheduledAt') })
   scheduledAt?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_SESSION_MINUTES })
+  @ApiPropertyOptional({ example: 90, minimum: 1, maximum: MAX_SESSION_MINUTES })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -99,6 +105,7 @@ export class UpdateSessionDto {
   durationMinutes?: number;
 
   @ApiPropertyOptional({
+    example: '南昌市科技局三楼会议室',
     nullable: true,
     type: String,
     maxLength: 500,
@@ -112,6 +119,7 @@ export class UpdateSessionDto {
   location?: string | null;
 
   @ApiPropertyOptional({
+    example: 'https://meeting.example.cn/j/123456',
     nullable: true,
     type: String,
     maxLength: 2000,
@@ -123,7 +131,11 @@ export class UpdateSessionDto {
   @IsUrl(HTTPS_URL, { message: LINK_MESSAGE })
   meetingLink?: string | null;
 
-  @ApiPropertyOptional({ maxLength: MAX_MINUTES_TEXT, description: 'Held: the minutes (会议纪要), required' })
+  @ApiPropertyOptional({
+    example: '答辩团队介绍技术路线，专家组提问并形成意见。',
+    maxLength: MAX_MINUTES_TEXT,
+    description: 'Held: the minutes (会议纪要), required',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -136,7 +148,11 @@ export class UpdateSessionDto {
   @IsIn(SESSION_OUTCOMES)
   outcome?: SessionOutcome;
 
-  @ApiPropertyOptional({ maxLength: 1000, description: 'Cancelled: why, required' })
+  @ApiPropertyOptional({
+    example: '专家组时间冲突，另行安排',
+    maxLength: 1000,
+    description: 'Cancelled: why, required',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -151,7 +167,10 @@ export class ListSessionsQueryDto extends PageQueryDto {
   @IsUUID()
   applicationId?: string;
 
-  @ApiPropertyOptional({ description: 'One status or several, comma-separated', type: String })
+  @ApiPropertyOptional({
+    description: 'One status or several, comma-separated',
+    ...csvEnumProperty(SESSION_STATUSES),
+  })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value,

@@ -16,6 +16,8 @@ import { PageQueryDto } from '../../../common/pagination/pagination';
 import { TaxonomyTerm } from '../entities/taxonomy-term';
 
 export const TAXONOMY_CODE = /^[a-z][a-z0-9_]{1,39}$/;
+/** OpenAPI for a TAXONOMY_CODE string. */
+export const TAXONOMY_CODE_SCHEMA = { pattern: TAXONOMY_CODE.source, maxLength: 40 } as const;
 export const SORT_ORDER = { min: 0, max: 1_000_000 } as const;
 
 /** Absent is allowed, null is not (unlike @IsOptional, which lets null through). */
@@ -26,7 +28,7 @@ function IsOmittable(): PropertyDecorator {
 export class CreateTaxonomyTermDto {
   @ApiProperty({
     example: 'new_materials',
-    pattern: TAXONOMY_CODE.source,
+    ...TAXONOMY_CODE_SCHEMA,
     description: 'Stable; cannot change',
   })
   @IsString()
@@ -48,6 +50,7 @@ export class CreateTaxonomyTermDto {
   nameEn: string;
 
   @ApiPropertyOptional({
+    example: 10,
     type: 'integer',
     minimum: SORT_ORDER.min,
     maximum: SORT_ORDER.max,
@@ -67,21 +70,21 @@ export class CreateTaxonomyTermDto {
 
 /** The code never changes; `active: false` retires a term (there is no DELETE: records reference codes). */
 export class UpdateTaxonomyTermDto {
-  @ApiPropertyOptional({ maxLength: 100 })
+  @ApiPropertyOptional({ example: '新材料', maxLength: 100 })
   @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   nameZh?: string;
 
-  @ApiPropertyOptional({ maxLength: 100 })
+  @ApiPropertyOptional({ example: 'New materials', maxLength: 100 })
   @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   nameEn?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: SORT_ORDER.min, maximum: SORT_ORDER.max })
+  @ApiPropertyOptional({ example: 20, type: 'integer', minimum: SORT_ORDER.min, maximum: SORT_ORDER.max })
   @IsOmittable()
   @IsInt()
   @Min(SORT_ORDER.min)
@@ -107,10 +110,11 @@ export class ListTaxonomyQueryDto extends PageQueryDto {
 }
 
 export class TaxonomyTermResponseDto {
-  @ApiProperty({ example: 'new_materials' }) code: string;
+  @ApiProperty({ example: 'new_materials', ...TAXONOMY_CODE_SCHEMA }) code: string;
   @ApiProperty({ example: '新材料' }) nameZh: string;
   @ApiProperty({ example: 'New materials' }) nameEn: string;
-  @ApiProperty({ type: 'integer' }) sortOrder: number;
+  @ApiProperty({ type: 'integer', minimum: SORT_ORDER.min, maximum: SORT_ORDER.max, example: 10 })
+  sortOrder: number;
   @ApiProperty() active: boolean;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

@@ -34,6 +34,7 @@ export class ConsortiumMemberInputDto {
   role: string;
 
   @ApiPropertyOptional({
+    example: 30,
     minimum: 1,
     maximum: 99,
     description: 'Its share of the work in percent: all shares or none; with the lead share they sum to 100',
@@ -96,6 +97,7 @@ export class CreateTeamDto {
   leaderUserId: string;
 
   @ApiPropertyOptional({
+    example: 70,
     minimum: 1,
     maximum: 100,
     description:
@@ -128,7 +130,7 @@ export class CreateTeamDto {
 const unlessAbsent = ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 export class UpdateTeamDto {
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ example: '高温超导攻关团队', maxLength: 200 })
   @unlessAbsent
   @IsString()
   @MinLength(1)
@@ -142,6 +144,7 @@ export class UpdateTeamDto {
   leaderUserId?: string;
 
   @ApiPropertyOptional({
+    example: 70,
     minimum: 1,
     maximum: 100,
     nullable: true,
@@ -158,6 +161,7 @@ export class UpdateTeamDto {
 /** PUT /teams/{id}/consortium: the whole consortium and the lead share, replaced together. */
 export class ReplaceConsortiumDto {
   @ApiPropertyOptional({
+    example: 70,
     minimum: 1,
     maximum: 100,
     nullable: true,

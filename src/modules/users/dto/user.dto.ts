@@ -39,13 +39,17 @@ export class CreateUserDto {
   @MaxLength(100)
   displayName: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @ApiProperty({
+    example: 'correct-horse-battery-staple',
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+  })
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH)
   @MaxLength(PASSWORD_MAX_LENGTH)
   password: string;
 
-  @ApiProperty({ enum: USER_ROLES, isArray: true })
+  @ApiProperty({ enum: USER_ROLES, isArray: true, maxItems: USER_ROLES.length, example: ['applicant'] })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(USER_ROLES.length)
@@ -60,7 +64,12 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional({ enum: USER_ROLES, isArray: true })
+  @ApiPropertyOptional({
+    enum: USER_ROLES,
+    isArray: true,
+    maxItems: USER_ROLES.length,
+    example: ['applicant'],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -76,7 +85,7 @@ export class UpdateUserDto {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ maxLength: 100 })
+  @ApiPropertyOptional({ example: '王明', maxLength: 100 })
   @IsOptional()
   @IsString()
   @MinLength(1)

@@ -1,0 +1,224 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import express from 'express';
+import { Webhook } from 'standardwebhooks';
+import request from 'supertest';
+import { createJiebangClient, etagOf } from '../../clients/typescript';
+import {
+  openChallenges,
+  subscribe,
+  verifyDelivery,
+  webhookRoute,
+} from '../../clients/typescript/examples/portal';
+
+const ROOT = join(__dirname, '..', '..');
+const COMMITTED = join(ROOT, 'clients', 'typescript', 'schema.d.ts');
+const CLI = join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js');
+
+interface PackageJson {
+  scripts: Record<string, string>;
+}
+
+/** A fetch that records the request and answers `answer`. */
+function recordingFetch(answer: () => Response): { fetch: typeof fetch; requests: Request[] } {
+  const requests: Request[] = [];
+  return {
+    requests,
+    fetch: (input: Request | string | URL, init?: RequestInit) => {
+      requests.push(new Request(input, init));
+      return Promise.resolve(answer());
+    },
+  };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json', ...headers },
+  });
+
+describe('typed client (clients/typescript)', () => {
+  it('schema.d.ts is what `npm run client` generates from the committed docs/openapi.json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'client-'));
+    try {
+      const output = join(dir, 'schema.d.ts');
+      // The arguments of `npm run client`, with the output redirected.
+      const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson).scripts
+        .client;
+      const args = script.split(/\s+/).slice(1);
+      args[args.indexOf('--output') + 1] = output;
+      expect(script.startsWith('openapi-typescript ')).toBe(true);
+      await promisify(execFile)(process.execPath, [CLI, ...args], { cwd: ROOT });
+      const generated = readFileSync(output, 'utf8').split('\n');
+      const committed = readFileSync(COMMITTED, 'utf8').split('\n');
+      const line = generated.findIndex((text, i) => text !== committed[i]);
+      const stale =
+        line >= 0 || generated.length !== committed.length
+          ? `clients/typescript/schema.d.ts is stale (first difference at line ${line + 1}): run \`npm run client\``
+          : null;
+      expect(stale).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sends a user token as Bearer, to the base URL without a trailing slash', async () => {
+    const recorder = recordingFetch(() => json(200, { items: [], nextCursor: null }));
+    const api = createJiebangClient({
+      baseUrl: 'https://jiebang.test/',
+      token: 'abc',
+      fetch: recorder.fetch,
+    });
+    const { data } = await api.GET('/api/v1/notifications', { params: { query: { limit: 5 } } });
+    expect(data).toEqual({ items: [], nextCursor: null });
+    expect(recorder.requests[0].url).toBe('https://jiebang.test/api/v1/notifications?limit=5');
+    expect(recorder.requests[0].headers.get('Authorization')).toBe('Bearer abc');
+    expect(recorder.requests[0].headers.get('X-Api-Key')).toBeNull();
+  });
+
+  it('asks a token function before each request, and sends an API key as X-Api-Key', async () => {
+    const recorder = recordingFetch(() => json(200, { items: [], nextCursor: null }));
+    let calls = 0;
+    const user = createJiebangClient({
+      baseUrl: 'https://jiebang.test',
+      token: () => `t${++calls}`,
+      fetch: recorder.fetch,
+    });
+    await user.GET('/api/v1/notifications');
+    await user.GET('/api/v1/notifications');
+    const portal = createJiebangClient({
+      baseUrl: 'https://jiebang.test',
+      apiKey: 'jb_live_x',
+      fetch: recorder.fetch,
+    });
+    await portal.GET('/api/v1/webhooks');
+    expect(recorder.requests.map((r) => r.headers.get('Authorization'))).toEqual([
+      'Bearer t1',
+      'Bearer t2',
+      null,
+    ]);
+    expect(recorder.requests[2].headers.get('X-Api-Key')).toBe('jb_live_x');
+  });
+
+  it('answers a problem as `error`, with the response for its headers', async () => {
+    const problem = {
+      type: 'urn:jiebang:problem:version-mismatch',
+      title: 'Version mismatch',
+      status: 409,
+      detail: 'stale',
+      code: 'VERSION_MISMATCH',
+    };
+    const recorder = recordingFetch(() => json(409, problem, { ETag: '"4"' }));
+    const api = createJiebangClient({ baseUrl: 'https://jiebang.test', token: 'abc', fetch: recorder.fetch });
+    const { data, error, response } = await api.POST('/api/v1/projects/{id}/sign', {
+      params: { path: { id: '6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e' }, header: { 'If-Match': '"3"' } },
+    });
+    expect(data).toBeUndefined();
+    expect(error?.code).toBe('VERSION_MISMATCH');
+    expect(etagOf(response)).toBe('"4"');
+    expect(recorder.requests[0].headers.get('If-Match')).toBe('"3"');
+  });
+});
+
+describe('the worked example of docs/integration.md (clients/typescript/examples/portal.ts)', () => {
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw+8Q2mZ1mGqE=';
+
+  it('verifies a Standard Webhooks signature over the raw body, and refuses a changed body or secret', () => {
+    const body = JSON.stringify({
+      id: 'evt_1',
+      type: 'challenge.published',
+      createdAt: '2027-03-01T02:00:00.000Z',
+      data: { challengeId: 'c1', title: '榜单' },
+    });
+    const signature = new Webhook(secret).sign('dlv_1', new Date(), body);
+    const headers = {
+      'webhook-id': 'dlv_1',
+      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'webhook-signature': signature,
+    };
+    expect(verifyDelivery(secret, Buffer.from(body), headers)).toMatchObject({
+      type: 'challenge.published',
+      data: { title: '榜单' },
+    });
+    expect(verifyDelivery(secret, body.replace('榜单', '改过'), headers)).toBeNull();
+    expect(verifyDelivery('whsec_' + Buffer.alloc(32, 7).toString('base64'), body, headers)).toBeNull();
+    expect(verifyDelivery(secret, body, { ...headers, 'webhook-timestamp': '1000000000' })).toBeNull();
+  });
+
+  it('receives through an Express route: 401 unsigned, each delivery handled once', async () => {
+    const handled: string[] = [];
+    const app = express().use(webhookRoute(secret, new Set<string>(), async (e) => void handled.push(e.id)));
+    const body = JSON.stringify({
+      id: 'evt_2',
+      type: 'challenge.closed',
+      createdAt: '2027-03-01T00:00:00Z',
+      data: {},
+    });
+    const headers = {
+      'Content-Type': 'application/json',
+      'webhook-id': 'dlv_2',
+      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'webhook-signature': new Webhook(secret).sign('dlv_2', new Date(), body),
+    };
+    const post = (h: Record<string, string>) => request(app).post('/hooks/jiebang').set(h).send(body);
+    expect((await post({ ...headers, 'webhook-signature': 'v1,AAAA' })).status).toBe(401);
+    expect((await post(headers)).status).toBe(204);
+    expect((await post(headers)).status).toBe(204);
+    expect(handled).toEqual(['evt_2']);
+  });
+
+  it('subscribes with the integration key and keeps the secret of the answer', async () => {
+    const recorder = recordingFetch(() => json(201, { id: 'w1', secret }));
+    const api = createJiebangClient({
+      baseUrl: 'https://jiebang.test',
+      apiKey: 'jb_live_x',
+      fetch: recorder.fetch,
+    });
+    expect(await subscribe(api, 'https://portal.test/hooks/jiebang')).toEqual({ id: 'w1', secret });
+    const request = recorder.requests[0];
+    expect([request.method, request.url, request.headers.get('X-Api-Key')]).toEqual([
+      'POST',
+      'https://jiebang.test/api/v1/webhooks',
+      'jb_live_x',
+    ]);
+    expect(await request.json()).toMatchObject({ url: 'https://portal.test/hooks/jiebang' });
+  });
+
+  it('pages through the open lists with nextCursor until it is null', async () => {
+    const pages = [
+      { items: [{ id: 'a' }, { id: 'b' }], nextCursor: 'CUR1' },
+      { items: [{ id: 'c' }], nextCursor: null },
+    ];
+    let page = 0;
+    const recorder = recordingFetch(() => json(200, pages[page++]));
+    const api = createJiebangClient({ baseUrl: 'https://jiebang.test', fetch: recorder.fetch });
+    const ids: string[] = [];
+    for await (const challenge of openChallenges(api)) ids.push(challenge.id);
+    expect(ids).toEqual(['a', 'b', 'c']);
+    expect(recorder.requests.map((r) => new URL(r.url).searchParams.get('cursor'))).toEqual([null, 'CUR1']);
+    expect(new URL(recorder.requests[0].url).searchParams.get('status')).toBe('open');
+  });
+
+  it('is what docs/integration.md shows: every ts block of the guide is in the example, verbatim', () => {
+    const lines = (text: string) => text.split('\n').map((line) => line.trim());
+    const example = lines(readFileSync(join(ROOT, 'clients', 'typescript', 'examples', 'portal.ts'), 'utf8'));
+    const guide = readFileSync(join(ROOT, 'docs', 'integration.md'), 'utf8');
+    const blocks = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => lines(m[1].trimEnd()));
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    const missing = blocks.filter(
+      (block) => !example.some((_, i) => block.every((line, j) => example[i + j] === line)),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('turns a problem into a JiebangError that keeps its code', async () => {
+    const recorder = recordingFetch(() =>
+      json(429, { type: 't', title: 'Too many', status: 429, detail: 'retry in 5 s', code: 'RATE_LIMITED' }),
+    );
+    const api = createJiebangClient({ baseUrl: 'https://jiebang.test', fetch: recorder.fetch });
+    await expect(openChallenges(api).next()).rejects.toMatchObject({ problem: { code: 'RATE_LIMITED' } });
+  });
+});
