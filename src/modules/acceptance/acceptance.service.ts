@@ -1,3 +1,4 @@
+import { declarationIntent } from '../reviews/declaration';
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
@@ -1071,7 +1072,7 @@ export class AcceptanceService {
     const stillActive = members.filter(
       (m) => m.id !== member.id && ACTIVE_MEMBER_STATUSES.includes(m.status),
     );
-    const enterpriseLeft = await this.enterpriseCount(
+    const enterpriseLeft = await this.experts.countEnterpriseAffiliated(
       em,
       stillActive.map((m) => m.expertId),
     );
@@ -1160,16 +1161,6 @@ export class AcceptanceService {
         },
       });
     }
-  }
-
-  private async enterpriseCount(em: EntityManager, expertIds: string[]): Promise<number> {
-    if (!expertIds.length) return 0;
-    const [row] = await em.query<Array<{ n: number }>>(
-      `SELECT count(*)::int AS n FROM experts e JOIN organizations o ON o.id = e.affiliation_organization_id
-       WHERE e.id = ANY($1::uuid[]) AND o.type = 'enterprise'`,
-      [expertIds],
-    );
-    return row.n;
   }
 
   private lockProject(em: EntityManager, id: string): Promise<ProjectEntity | null> {
@@ -1365,29 +1356,6 @@ export class AcceptanceService {
     );
     return new Map(rows.map((r) => [r.id, r.display_name]));
   }
-}
-
-type Intent = { kind: 'none' } | { kind: 'conflict' | 'decline'; reason: string };
-
-function declarationIntent(dto: AcceptanceDeclareDto): Intent {
-  const reason = dto.reason?.trim() ?? '';
-  if (dto.decline === true && dto.conflict === undefined) {
-    if (!reason)
-      throw DomainError.validation([{ field: 'reason', message: 'a reason is required to decline' }]);
-    return { kind: 'decline', reason };
-  }
-  if (dto.decline === undefined && dto.conflict === true) {
-    if (!reason)
-      throw DomainError.validation([{ field: 'reason', message: 'a reason is required for a conflict' }]);
-    return { kind: 'conflict', reason };
-  }
-  if (dto.decline === undefined && dto.conflict === false) return { kind: 'none' };
-  throw DomainError.validation([
-    {
-      field: 'conflict',
-      message: 'send {"conflict": false}, {"conflict": true, "reason": …} or {"decline": true, "reason": …}',
-    },
-  ]);
 }
 
 function userOf(actor: Principal): { userId: string; organizationId: string } {

@@ -206,6 +206,17 @@ export class ExpertsRepository {
     return this.headsOf(this.dataSource.manager, experts);
   }
 
+  /** How many of the experts are affiliated with an enterprise (a panel's enterprise minimum). */
+  async countEnterpriseAffiliated(em: EntityManager, expertIds: string[]): Promise<number> {
+    if (!expertIds.length) return 0;
+    const [row] = await em.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM experts e JOIN organizations o ON o.id = e.affiliation_organization_id
+       WHERE e.id = ANY($1::uuid[]) AND o.type = 'enterprise'`,
+      [expertIds],
+    );
+    return row.n;
+  }
+
   /**
    * For the panel draw: the active experts whose fields include the industry chain, with an
    * enabled account that still has the `expert` role (anyone else could not declare or score),

@@ -14,6 +14,7 @@ import { ExpertsRepository } from '../experts/experts.repository';
 import { ProgramSettings, Rubric } from '../programs/program-settings';
 import { ProgramsService } from '../programs/programs.service';
 import { TeamsService } from '../teams/teams.service';
+import { declarationIntent } from './declaration';
 import { DeclareDto, SaveScoresDto } from './dto/review-input.dto';
 import {
   DeclarationResponseDto,
@@ -439,30 +440,6 @@ export class ReviewAssignmentsService {
         : null,
     });
   }
-}
-
-type Intent = { kind: 'none' } | { kind: 'conflict'; reason: string } | { kind: 'decline'; reason: string };
-
-/** Exactly one of {conflict:false}, {conflict:true, reason}, {decline:true, reason}; 400 otherwise. */
-function declarationIntent(dto: DeclareDto): Intent {
-  const reason = dto.reason?.trim() ?? '';
-  if (dto.decline === true && dto.conflict === undefined) {
-    if (!reason)
-      throw DomainError.validation([{ field: 'reason', message: 'a reason is required to decline' }]);
-    return { kind: 'decline', reason };
-  }
-  if (dto.decline === undefined && dto.conflict === true) {
-    if (!reason)
-      throw DomainError.validation([{ field: 'reason', message: 'a reason is required for a conflict' }]);
-    return { kind: 'conflict', reason };
-  }
-  if (dto.decline === undefined && dto.conflict === false) return { kind: 'none' };
-  throw DomainError.validation([
-    {
-      field: 'conflict',
-      message: 'send {"conflict": false}, {"conflict": true, "reason": …} or {"decline": true, "reason": …}',
-    },
-  ]);
 }
 
 function assertScorable(panel: ReviewPanelEntity, assignment: ReviewAssignmentEntity, action: string): void {

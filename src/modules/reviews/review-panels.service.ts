@@ -466,7 +466,7 @@ export class ReviewPanelsService {
     });
     const leaving = await this.experts.findForConflicts(em, member.expertId);
     const stillActive = members.filter((m) => m.status === 'active' && m.id !== member.id);
-    const enterpriseLeft = await this.enterpriseCount(
+    const enterpriseLeft = await this.experts.countEnterpriseAffiliated(
       em,
       stillActive.map((m) => m.expertId),
     );
@@ -715,16 +715,6 @@ export class ReviewPanelsService {
         },
       });
     }
-  }
-
-  private async enterpriseCount(em: EntityManager, expertIds: string[]): Promise<number> {
-    if (!expertIds.length) return 0;
-    const [row] = await em.query<Array<{ n: number }>>(
-      `SELECT count(*)::int AS n FROM experts e JOIN organizations o ON o.id = e.affiliation_organization_id
-       WHERE e.id = ANY($1::uuid[]) AND o.type = 'enterprise'`,
-      [expertIds],
-    );
-    return row.n;
   }
 
   private async teamNames(bids: ApplicationEntity[]): Promise<Map<string, string>> {
