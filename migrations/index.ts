@@ -18,6 +18,7 @@ import { Acceptance1763701400000 } from './1763701400000-Acceptance';
 import { Webhooks1763701500000 } from './1763701500000-Webhooks';
 import { Mail1763701600000 } from './1763701600000-Mail';
 import { Stats1763701700000 } from './1763701700000-Stats';
+import { ReviewDue1763701800000 } from './1763701800000-ReviewDue';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -41,4 +42,5 @@ export const migrations: MixedList<Function> = [
   Webhooks1763701500000,
   Mail1763701600000,
   Stats1763701700000,
+  ReviewDue1763701800000,
 ];

@@ -9,6 +9,7 @@ import { QueueModule } from './infra/queue/queue.module';
 import { SchedulerModule, SchedulerWorkerModule } from './infra/scheduler/scheduler.module';
 import { ChallengesModule } from './modules/challenges/challenges.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { ReviewsModule } from './modules/reviews/reviews.module';
 import { SelectionModule } from './modules/selection/selection.module';
 import { ProjectsModule } from './modules/projects/projects.module';
 import { PaymentsModule } from './modules/payments/payments.module';
@@ -32,6 +33,7 @@ export class WorkerModule {
         SchedulerWorkerModule,
         NotificationsModule,
         ChallengesModule,
+        ReviewsModule,
         SelectionModule,
         ProjectsModule,
         PaymentsModule,

@@ -1,8 +1,12 @@
+import { addWorkingDays } from '../../src/common/calendar/working-days';
+import { JobQueue } from '../../src/infra/queue/job-queue.service';
+import { DeadlineDispatcher } from '../../src/infra/scheduler/deadline.dispatcher';
 import { createTeam, Listed, submittedBid } from '../support/applications';
-import { createProgram, DAY, publishChallenge } from '../support/challenges';
+import { createProgram, DAY, promoteJob, publishChallenge } from '../support/challenges';
 import { Actor, bearer, createAdmin, login, outboxEvents, registerOrg } from '../support/factories';
 import { commentsFor, createExpert, scoresFor, TestExpert } from '../support/reviews';
 import { createTestApp, TestApp } from '../support/test-app';
+import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 
 interface PanelMember {
   id: string;
@@ -15,7 +19,10 @@ interface PanelMember {
 }
 
 interface Panel {
+  id: string;
   status: string;
+  drawnAt: string;
+  dueAt: string;
   panelSize: number;
   activeMembers: number;
   reservesLeft: number;
@@ -23,18 +30,24 @@ interface Panel {
   members: PanelMember[];
 }
 
+const HOUR = 3_600_000;
+const before = (at: Date | string, hours: number) => new Date(new Date(at).getTime() - hours * HOUR);
+
 /**
  * The edges of a panel's life: an expert who declines, a replacement with no reserve left (the
- * panel goes on short and waits for the admin), and last submissions that race.
+ * panel goes on short and waits for the admin), last submissions that race, and the due date with
+ * its reminders.
  */
-describe('review panel edges (回避, 递补, 并发提交)', () => {
+describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () => {
   let t: TestApp;
+  let worker: TestWorker;
   let admin: Actor;
   let issuer: Actor;
   let bidder: Actor;
   const experts: TestExpert[] = [];
   let shortList: Listed;
   let raceList: Listed;
+  let dueList: Listed;
 
   const travel = async (to: Date) => {
     t.clock.set(to);
@@ -83,6 +96,11 @@ describe('review panel edges (回避, 递补, 并发提交)', () => {
     t.dataSource.query(
       `SELECT after FROM audit_events WHERE action = 'review.member_replaced' ORDER BY occurred_at, id`,
     );
+  const panelDeadlines = (panelId: string): Promise<Array<{ kind: string; due_at: Date; status: string }>> =>
+    t.dataSource.query(
+      `SELECT kind, due_at, status FROM deadlines WHERE entity_type = 'review_panel' AND entity_id = $1 ORDER BY kind`,
+      [panelId],
+    );
   const results = (list: Listed) =>
     t.dataSource.query(`SELECT score, score_count, rank FROM review_results WHERE challenge_id = $1`, [
       list.id,
@@ -90,6 +108,7 @@ describe('review panel edges (回避, 递补, 并发提交)', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
+    worker = await startTestWorker(t.environment, t.clock);
     admin = await createAdmin(t);
     issuer = await registerOrg(t, { role: 'issuer', type: 'enterprise', name: '边界发榜集团' });
     bidder = await registerOrg(t, { role: 'applicant', type: 'university', name: '边界揭榜大学' });
@@ -106,7 +125,8 @@ describe('review panel edges (回避, 递补, 并发提交)', () => {
     };
     shortList = (await publishChallenge(t, issuer, admin, programId, window)) as unknown as Listed;
     raceList = (await publishChallenge(t, issuer, admin, programId, window)) as unknown as Listed;
-    for (const [i, list] of [shortList, raceList].entries()) {
+    dueList = (await publishChallenge(t, issuer, admin, programId, window)) as unknown as Listed;
+    for (const [i, list] of [shortList, raceList, dueList].entries()) {
       const team = await createTeam(t, bidder, { name: `边界团队${i + 1}` });
       const bid = await submittedBid(t, bidder, list, team);
       const checked = await t.http
@@ -118,7 +138,10 @@ describe('review panel edges (回避, 递补, 并发提交)', () => {
     await travel(new Date(now + 11 * DAY));
   }, 60_000);
 
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    await worker?.close();
+    await t?.close();
+  });
 
   describe('a panel that runs out of reserves', () => {
     let members: PanelMember[];
@@ -225,7 +248,22 @@ describe('review panel edges (回避, 递补, 并发提交)', () => {
 
     const submitted = await Promise.all(scoring.map((expert, i) => submit(expert, ids[i])));
     expect(submitted.map((r) => r.status)).toEqual([200, 200, 200]);
-    expect((await panelOf(raceList)).status).toBe('closed');
+    const closed = await panelOf(raceList);
+    expect(closed.status).toBe('closed');
+    // The close makes the due date moot: its deadline and reminders are cancelled, never sent.
+    expect((await panelDeadlines(closed.id)).map((d) => [d.kind, d.status])).toEqual([
+      ['review_panel.due', 'cancelled'],
+      ['review_panel.due_reminder@168h', 'cancelled'],
+      ['review_panel.due_reminder@24h', 'cancelled'],
+    ]);
+    expect(
+      await promoteJob(t.get(JobQueue), {
+        entityType: 'review_panel',
+        entityId: closed.id,
+        kind: 'review_panel.due_reminder@24h',
+        dueAt: before(closed.dueAt, 24),
+      }),
+    ).toBe(false);
     expect(await results(raceList)).toEqual([{ score: '80.0', score_count: 3, rank: 1 }]);
     expect(await outboxEvents(t, 'review.completed', raceList.id)).toHaveLength(1);
     const completed = await t.dataSource.query(
@@ -238,5 +276,101 @@ describe('review panel edges (回避, 递补, 并发提交)', () => {
       raceList.id,
     ]);
     expect(bid.status).toBe('shortlisted');
+  });
+
+  it('a panel is due reviewWorkingDays after the draw; experts behind are reminded once per offset, admins told when it passes', async () => {
+    const drawn = await t.http.post(`/api/v1/challenges/${dueList.id}/review`).set(admin.headers);
+    expect(drawn.status).toBe(201);
+    const panel = drawn.body as Panel;
+    // The default review period: 10 working days (Asia/Shanghai), weekends skipped.
+    const dueAt = addWorkingDays(new Date(panel.drawnAt), 10).toISOString();
+    expect(panel.dueAt).toBe(dueAt);
+    expect(new Date(dueAt).getTime() - new Date(panel.drawnAt).getTime()).toBeGreaterThanOrEqual(
+      14 * DAY - DAY,
+    );
+    expect((await panelDeadlines(panel.id)).map((d) => [d.kind, d.due_at.toISOString(), d.status])).toEqual([
+      ['review_panel.due', dueAt, 'pending'],
+      ['review_panel.due_reminder@168h', before(dueAt, 168).toISOString(), 'pending'],
+      ['review_panel.due_reminder@24h', before(dueAt, 24).toISOString(), 'pending'],
+    ]);
+    const scoring = panel.members.filter((m) => m.role === 'member').map((m) => byExpertId(m.expertId));
+    expect(scoring).toHaveLength(3);
+    const [early, mid, late] = scoring;
+    const assignment = await assignmentOf(late, dueList);
+    const own = await t.http.get(`/api/v1/review-assignments/${assignment.id}`).set(late.actor.headers);
+    expect(own.body.dueAt).toBe(dueAt);
+
+    const jobs = t.get(JobQueue);
+    const reminder = (hours: number) => ({
+      entityType: 'review_panel',
+      entityId: panel.id,
+      kind: `review_panel.due_reminder@${hours}h`,
+      dueAt: before(dueAt, hours),
+    });
+    const dueSoon = async () => (await outboxEvents(t, 'review.due_soon', dueList.id)).map((e) => e.data);
+    const notices = async (actor: Actor, kind: string) => {
+      const res = await t.http.get('/api/v1/notifications').query({ limit: 100 }).set(actor.headers);
+      expect(res.status).toBe(200);
+      return (res.body.items as Array<{ kind: string }>).filter((n) => n.kind === kind);
+    };
+
+    // One expert submits at once; a week before, the other two are reminded, each of its one bid.
+    expect((await submit(early, await ready(early, dueList, 80))).status).toBe(200);
+    await travel(before(dueAt, 168));
+    expect(await promoteJob(jobs, reminder(168))).toBe(true);
+    await waitFor(async () => (await dueSoon()).length === 2, { what: 'two reminders a week before' });
+    expect((await dueSoon()).map((d) => d.expertUserId).sort()).toEqual(
+      [mid.actor.userId, late.actor.userId].sort(),
+    );
+    expect(await dueSoon()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ panelId: panel.id, dueAt, hoursBefore: 168, unsubmittedAssignments: 1 }),
+      ]),
+    );
+    await waitFor(async () => (await notices(late.actor, 'review.due_soon')).length === 1, {
+      what: 'the reminder notification',
+    });
+    expect(await notices(early.actor, 'review.due_soon')).toHaveLength(0);
+
+    // The second submits; a day before, only the last is reminded. A second run of a reminder does nothing.
+    expect((await submit(mid, await ready(mid, dueList, 70))).status).toBe(200);
+    await travel(before(dueAt, 24));
+    expect(await promoteJob(jobs, reminder(24))).toBe(true);
+    await waitFor(async () => (await dueSoon()).length === 3, { what: 'the reminder a day before' });
+    expect((await dueSoon()).filter((d) => d.hoursBefore === 24).map((d) => d.expertUserId)).toEqual([
+      late.actor.userId,
+    ]);
+    expect(await worker.get(DeadlineDispatcher).run(reminder(24))).toBe('skipped');
+    expect(await worker.get(DeadlineDispatcher).run(reminder(168))).toBe('skipped');
+    expect(await dueSoon()).toHaveLength(3);
+
+    // The due time passes with one score missing: the admins are told; the panel stays open.
+    await travel(new Date(dueAt));
+    const due = {
+      entityType: 'review_panel',
+      entityId: panel.id,
+      kind: 'review_panel.due',
+      dueAt: new Date(dueAt),
+    };
+    expect(await promoteJob(jobs, due)).toBe(true);
+    await waitFor(async () => (await outboxEvents(t, 'review.overdue', dueList.id)).length === 1, {
+      what: 'the overdue notice',
+    });
+    expect((await outboxEvents(t, 'review.overdue', dueList.id))[0].data).toMatchObject({
+      panelId: panel.id,
+      dueAt,
+      expertsBehind: 1,
+      unsubmittedAssignments: 1,
+    });
+    await waitFor(async () => (await notices(admin, 'review.overdue')).length === 1, {
+      what: "the admin's notification",
+    });
+    expect((await panelOf(dueList)).status).toBe('open');
+    expect((await panelDeadlines(panel.id)).every((d) => d.status === 'done')).toBe(true);
+
+    // A late score is still taken; it completes the panel.
+    expect((await submit(late, await ready(late, dueList, 60))).status).toBe(200);
+    expect((await panelOf(dueList)).status).toBe('closed');
+    expect(await outboxEvents(t, 'review.due_soon', dueList.id)).toHaveLength(3);
   });
 });

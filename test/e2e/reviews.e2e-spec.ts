@@ -655,8 +655,45 @@ describe('expert review (评审)', () => {
       const text = JSON.stringify(notice.body);
       for (const expert of experts()) expect(text).not.toContain(expert.displayName);
 
-      // The deadline job is scheduled for the end of publicity and is not due before it.
+      // Reminders before the end of publicity at the program's offsets still ahead (an offset already
+      // past at the selection is skipped); the one a day before is always there.
       const jobs = t.get(JobQueue);
+      const dayBefore = new Date(new Date(endsAt).getTime() - DAY);
+      const reminders = await t.dataSource.query<Array<{ kind: string; due_at: Date; status: string }>>(
+        `SELECT kind, due_at, status FROM deadlines WHERE entity_id = $1 AND kind LIKE 'challenge.publicity_end_reminder@%' ORDER BY kind`,
+        [list.id],
+      );
+      expect(reminders.find((r) => r.kind === 'challenge.publicity_end_reminder@24h')).toMatchObject({
+        due_at: dayBefore,
+        status: 'pending',
+      });
+      expect(reminders.every((r) => r.status === 'pending' && r.due_at > t.clock.now())).toBe(true);
+      await travel(dayBefore);
+      expect(await promoteDeadline(jobs, list.id, 'challenge.publicity_end_reminder@24h', dayBefore)).toBe(
+        true,
+      );
+      await waitFor(async () => (await outboxEvents(t, 'selection.publicity_ending', list.id)).length === 1, {
+        what: 'the reminder a day before publicity ends',
+      });
+      expect((await outboxEvents(t, 'selection.publicity_ending', list.id))[0].data).toMatchObject({
+        publicityEndsAt: endsAt,
+        applicationIds: [winner.id],
+        pendingObjections: 0,
+        hoursBefore: 24,
+      });
+      // Those who may still object hear of it: the bidders (a losing one included) and the issuer.
+      for (const actor of [bidderA, bidderB, issuer]) {
+        await waitFor(
+          async () =>
+            (
+              (await t.http.get('/api/v1/notifications').query({ limit: 100 }).set(actor.headers)).body
+                .items as Array<{ kind: string }>
+            ).some((n) => n.kind === 'selection.publicity_ending'),
+          { what: 'the publicity-ending notification' },
+        );
+      }
+
+      // The deadline job is scheduled for the end of publicity and is not due before it.
       await travel(new Date(new Date(endsAt).getTime() - 60_000));
       expect((await t.http.post(`/api/v1/challenges/${list.id}/award`).set(admin.headers)).status).toBe(422);
       await travel(new Date(endsAt));

@@ -137,6 +137,13 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
 
   afterAll(async () => t?.close());
 
+  const publicityReminders = async () =>
+    (
+      await t.dataSource.query<Array<{ kind: string; due_at: Date; status: string }>>(
+        `SELECT kind, due_at, status FROM deadlines WHERE entity_id = $1 AND kind LIKE 'challenge.publicity_end_reminder@%' ORDER BY kind`,
+        [race.id],
+      )
+    ).map((r) => [r.kind, r.due_at.toISOString(), r.status]);
   const select = (list: Listed, applicationIds: string[], who: Actor = admin) =>
     t.http
       .post(`/api/v1/challenges/${list.id}/selection`)
@@ -192,6 +199,15 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
       }),
     );
     expect(await job?.getState()).toBe('delayed');
+    // Reminders a week and a day before the end (the period is 7 days and 13 hours long).
+    expect(await publicityReminders()).toEqual([
+      [
+        'challenge.publicity_end_reminder@168h',
+        new Date(expected.getTime() - 7 * DAY).toISOString(),
+        'pending',
+      ],
+      ['challenge.publicity_end_reminder@24h', new Date(expected.getTime() - DAY).toISOString(), 'pending'],
+    ]);
   });
 
   it('an upheld objection reopens the selection and stops the award', async () => {
@@ -253,6 +269,10 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
       [race.id],
     );
     expect(deadline.status).toBe('cancelled');
+    expect((await publicityReminders()).map(([kind, , status]) => [kind, status])).toEqual([
+      ['challenge.publicity_end_reminder@168h', 'cancelled'],
+      ['challenge.publicity_end_reminder@24h', 'cancelled'],
+    ]);
     const bids = await t.dataSource.query(
       `SELECT status FROM applications WHERE id = ANY($1) ORDER BY status`,
       [raceBids.slice(0, 2)],

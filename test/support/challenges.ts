@@ -1,6 +1,6 @@
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
 import { JobName } from '../../src/infra/queue/queue.constants';
-import { deadlineJobId } from '../../src/infra/scheduler/deadline-job';
+import { deadlineJobId, DeadlineSpec } from '../../src/infra/scheduler/deadline-job';
 import { CHALLENGE_DEADLINES } from '../../src/modules/challenges/challenge-events';
 import { Actor } from './factories';
 import { TestApp } from './test-app';
@@ -82,24 +82,31 @@ export async function publishChallenge(
 }
 
 /**
- * Makes a deadline job of a list due now: BullMQ delays are real time, the test clock is not, so
- * after moving the clock the test promotes the delayed job instead of sleeping. `kind` is `open`,
- * `close` or a deadline kind in full (e.g. `challenge.publicity_end`).
+ * Makes the delayed job of a deadline due now: BullMQ delays are real time, the test clock is not,
+ * so after moving the clock the test promotes the delayed job instead of sleeping. False when there
+ * is no such job waiting (never scheduled, cancelled, or already run).
  */
-export async function promoteDeadline(
+export async function promoteJob(jobs: JobQueue, deadline: DeadlineSpec): Promise<boolean> {
+  const job = await jobs.getJob(JobName.RunDeadline, deadlineJobId(deadline));
+  if (!job || (await job.getState()) !== 'delayed') return false;
+  await job.promote();
+  return true;
+}
+
+/**
+ * promoteJob for a deadline of a list. `kind` is `open`, `close` or a deadline kind in full (e.g.
+ * `challenge.publicity_end`).
+ */
+export function promoteDeadline(
   jobs: JobQueue,
   challengeId: string,
   kind: keyof typeof CHALLENGE_DEADLINES | `challenge.${string}`,
   dueAt: Date | string,
 ): Promise<boolean> {
-  const id = deadlineJobId({
+  return promoteJob(jobs, {
     entityType: 'challenge',
     entityId: challengeId,
     kind: kind === 'open' || kind === 'close' ? CHALLENGE_DEADLINES[kind] : kind,
     dueAt: new Date(dueAt),
   });
-  const job = await jobs.getJob(JobName.RunDeadline, id);
-  if (!job || (await job.getState()) !== 'delayed') return false;
-  await job.promote();
-  return true;
 }

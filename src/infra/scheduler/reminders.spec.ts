@@ -1,4 +1,4 @@
-import { kindFamily, reminderDueAt, reminderHours, reminderKind } from './reminders';
+import { hoursBefore, kindFamily, reminderDueAt, reminderHours, reminderKind } from './reminders';
 
 describe('reminder kinds', () => {
   it('carry their offset after @ and name the handler family before it', () => {
@@ -11,6 +11,11 @@ describe('reminder kinds', () => {
   it('leave a kind without parameter as it is', () => {
     expect(kindFamily('challenge.close')).toBe('challenge.close');
     expect(reminderHours('challenge.close')).toBeNull();
+  });
+
+  it('give a handler its offset, and refuse a deadline that is no reminder', () => {
+    expect(hoursBefore({ kind: 'review_panel.due_reminder@24h' })).toBe(24);
+    expect(() => hoursBefore({ kind: 'review_panel.due' })).toThrow('Not a reminder kind: review_panel.due');
   });
 
   it('refuse a family with @ and an offset that is not a positive whole hour', () => {

@@ -25,6 +25,13 @@ export function reminderHours(kind: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
+/** The offset of a reminder deadline a handler of its family received; a kind without one is a bug. */
+export function hoursBefore(deadline: { kind: string }): number {
+  const hours = reminderHours(deadline.kind);
+  if (hours === null) throw new Error(`Not a reminder kind: ${deadline.kind}`);
+  return hours;
+}
+
 const HOUR_MS = 3_600_000;
 
 /** When the reminder `hours` before `dueAt` is due. */

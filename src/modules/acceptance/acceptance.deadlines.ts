@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OnDeadline } from '../../infra/scheduler/deadline-handler';
 import type { DueDeadline } from '../../infra/scheduler/deadline-handler';
-import { reminderHours } from '../../infra/scheduler/reminders';
+import { hoursBefore } from '../../infra/scheduler/reminders';
 import {
   ACCEPTANCE_CONDITIONS_DEADLINE,
   ACCEPTANCE_CONDITIONS_REMINDER,
@@ -21,8 +21,6 @@ export class AcceptanceDeadlines {
 
   @OnDeadline(ACCEPTANCE_CONDITIONS_REMINDER)
   async conditionsReminder(deadline: DueDeadline, em: EntityManager): Promise<void> {
-    const hours = reminderHours(deadline.kind);
-    if (hours === null) throw new Error(`Not a reminder kind: ${deadline.kind}`);
-    await this.acceptance.remindConditions(em, deadline.entityId, hours);
+    await this.acceptance.remindConditions(em, deadline.entityId, hoursBefore(deadline));
   }
 }

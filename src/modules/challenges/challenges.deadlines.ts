@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OnDeadline } from '../../infra/scheduler/deadline-handler';
 import type { DueDeadline } from '../../infra/scheduler/deadline-handler';
-import { reminderHours } from '../../infra/scheduler/reminders';
+import { hoursBefore } from '../../infra/scheduler/reminders';
 import { CHALLENGE_DEADLINES } from './challenge-events';
 import { ChallengesService } from './challenges.service';
 
@@ -23,8 +23,6 @@ export class ChallengeDeadlines {
 
   @OnDeadline(CHALLENGE_DEADLINES.closingReminder)
   closingReminder(deadline: DueDeadline, em: EntityManager): Promise<void> {
-    const hours = reminderHours(deadline.kind);
-    if (hours === null) throw new Error(`Not a reminder kind: ${deadline.kind}`);
-    return this.challenges.remindClosing(em, deadline.entityId, hours);
+    return this.challenges.remindClosing(em, deadline.entityId, hoursBefore(deadline));
   }
 }

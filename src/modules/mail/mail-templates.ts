@@ -74,6 +74,14 @@ export class MailData {
     return value;
   }
 
+  /** A whole number of things (assignments, objections). */
+  count(key: string): number {
+    const value = this.data[key];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+      this.missing(key, 'a whole number');
+    return value;
+  }
+
   flag(key: string): boolean {
     const value = this.data[key];
     if (value === undefined || value === null) return false;
@@ -230,6 +238,29 @@ export const MAIL_TEMPLATES: Readonly<Record<string, MailTemplate>> = {
       };
     },
   },
+  'review.due_soon': {
+    'zh-CN': (d) => {
+      const { title, code } = list(d);
+      return {
+        subject: `评审即将截止：${title}`,
+        lines: [
+          `榜单${zhList(title, code)}的专家评审将于 ${zhTime(d.instant('dueAt'))}截止。`,
+          `您还有 ${d.count('unsubmittedAssignments')} 份申请未提交评分，请登录平台及时完成。`,
+        ],
+      };
+    },
+    en: (d) => {
+      const { title, code } = list(d);
+      const n = d.count('unsubmittedAssignments');
+      return {
+        subject: `Review due soon: ${title}`,
+        lines: [
+          `The expert review of ${enList(title, code)} is due at ${enTime(d.instant('dueAt'))}.`,
+          `You have ${n} bid${n === 1 ? '' : 's'} still to score and submit; please sign in and complete ${n === 1 ? 'it' : 'them'} in time.`,
+        ],
+      };
+    },
+  },
   'acceptance.assigned': {
     'zh-CN': (d) => {
       const { title, code } = list(d);
@@ -273,6 +304,28 @@ export const MAIL_TEMPLATES: Readonly<Record<string, MailTemplate>> = {
           `The publicity period ends at ${enTime(d.instant('publicityEndsAt'))}; objections may be lodged until then.`,
         ],
       };
+    },
+  },
+  'selection.publicity_ending': {
+    'zh-CN': (d) => {
+      const { title, code } = list(d);
+      const pending = d.count('pendingObjections');
+      const lines = [
+        `榜单${zhList(title, code)}的揭榜结果公示将于 ${zhTime(d.instant('publicityEndsAt'))}结束。`,
+        '如有异议，请在公示结束前登录平台提出；公示期满且无待处理异议时，揭榜结果即确定。',
+      ];
+      if (pending) lines.push(`目前有 ${pending} 项异议待处理。`);
+      return { subject: `公示期即将结束：${title}`, lines };
+    },
+    en: (d) => {
+      const { title, code } = list(d);
+      const pending = d.count('pendingObjections');
+      const lines = [
+        `The publicity period of the selection for ${enList(title, code)} ends at ${enTime(d.instant('publicityEndsAt'))}.`,
+        'Objections may be lodged until then; when it ends with no objection pending, the award becomes final.',
+      ];
+      if (pending) lines.push(`${pending} objection${pending === 1 ? ' is' : 's are'} pending.`);
+      return { subject: `Publicity ending soon: ${title}`, lines };
     },
   },
   'challenge.awarded': {

@@ -270,6 +270,20 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
     body: (e) => `您已被抽选为榜单${listTitle(e)}的评审专家，请先声明有无利益冲突，再查看申请并评分`,
   },
   {
+    event: 'review.due_soon',
+    recipients: userIn('expertUserId'),
+    title: fixed('评审即将截止'),
+    body: (e) =>
+      `榜单${listTitle(e)}的专家评审将于${beijing(e, 'dueAt')}截止，您还有 ${Number(e.data.unsubmittedAssignments)} 份申请未提交评分，请及时完成`,
+  },
+  {
+    event: 'review.overdue',
+    recipients: enabledUsersWithRole('admin'),
+    title: fixed('专家评审已逾期'),
+    body: (e) =>
+      `榜单${listTitle(e)}的专家评审已于${beijing(e, 'dueAt')}到期，仍有 ${Number(e.data.expertsBehind)} 位专家的 ${Number(e.data.unsubmittedAssignments)} 份评分未提交；可催办，或说明理由后结束评审`,
+  },
+  {
     event: 'review.completed',
     recipients: anyOf(issuerOrg, enabledUsersWithRole('admin')),
     title: fixed('专家评审已完成'),
@@ -302,6 +316,16 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
     title: fixed('揭榜结果公示'),
     body: (e) =>
       `榜单${listTitle(e)}的拟揭榜单位已确定并进入公示期，公示截止 ${beijing(e, 'publicityEndsAt')}`,
+  },
+  {
+    event: 'selection.publicity_ending',
+    recipients: anyOf(issuerOrg, followers, enabledUsersWithRole('admin')),
+    title: fixed('公示期即将结束'),
+    body: (e) =>
+      `榜单${listTitle(e)}的揭榜结果公示将于${beijing(e, 'publicityEndsAt')}结束，如有异议请在此前提出` +
+      (Number(e.data.pendingObjections) > 0
+        ? `；目前有 ${Number(e.data.pendingObjections)} 项异议待处理`
+        : ''),
   },
   {
     event: 'selection.reopened',

@@ -34,6 +34,8 @@ describe('validateProgramSettings', () => {
     ['outlierThresholdPoints', 100.5],
     ['minEnterpriseExpertPercent', 101],
     ['publicityWorkingDays', 0],
+    ['reviewWorkingDays', 0],
+    ['reviewWorkingDays', 61],
     ['reserveExperts', 21],
     ['conflictWindowYears', -1],
     ['firstTranchePercent', 30.5],

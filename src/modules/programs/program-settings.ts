@@ -7,6 +7,8 @@ import type { FieldError } from '../../common/errors/domain-error';
 export interface ProgramSettings {
   /** Publicity period (公示期) in Asia/Shanghai working days, weekends skipped. */
   publicityWorkingDays: number;
+  /** Review period: a panel's scores are due this many Asia/Shanghai working days after the draw. */
+  reviewWorkingDays: number;
   /** Experts on a review panel. */
   panelSize: number;
   /** At least ceil(panelSize × pct / 100) experts of a panel are affiliated with an enterprise. */
@@ -59,6 +61,7 @@ export interface Rubric {
 
 export const DEFAULT_PROGRAM_SETTINGS: ProgramSettings = {
   publicityWorkingDays: 5,
+  reviewWorkingDays: 10,
   panelSize: 5,
   minEnterpriseExpertPercent: 33,
   reserveExperts: 2,
@@ -107,6 +110,7 @@ export interface NumberRange {
 /** The range of every numeric setting: one table for the DTO decorators and validateProgramSettings. */
 export const SETTING_RANGES: Record<NumericSettingKey, NumberRange> = {
   publicityWorkingDays: { min: 1, max: 30, decimals: 0 },
+  reviewWorkingDays: { min: 1, max: 60, decimals: 0 },
   panelSize: { min: 3, max: 50, decimals: 0 },
   minEnterpriseExpertPercent: { min: 0, max: 100, decimals: 0 },
   reserveExperts: { min: 0, max: 20, decimals: 0 },

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OnDeadline } from '../../infra/scheduler/deadline-handler';
 import type { DueDeadline } from '../../infra/scheduler/deadline-handler';
-import { reminderHours } from '../../infra/scheduler/reminders';
+import { hoursBefore } from '../../infra/scheduler/reminders';
 import { MILESTONE_DUE_REMINDER, MILESTONE_OVERDUE_DEADLINE, ProjectsService } from './projects.service';
 
 /**
@@ -20,8 +20,6 @@ export class ProjectsDeadlines {
 
   @OnDeadline(MILESTONE_DUE_REMINDER)
   async milestoneDueReminder(deadline: DueDeadline, em: EntityManager): Promise<void> {
-    const hours = reminderHours(deadline.kind);
-    if (hours === null) throw new Error(`Not a reminder kind: ${deadline.kind}`);
-    await this.projects.remindDue(em, deadline.entityId, hours);
+    await this.projects.remindDue(em, deadline.entityId, hoursBefore(deadline));
   }
 }

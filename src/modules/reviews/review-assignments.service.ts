@@ -78,6 +78,7 @@ export class ReviewAssignmentsService {
       items.push(
         toAssignmentResponse(row.assignment, {
           challenge: { id: row.challengeId, code: row.challengeCode, title: row.challengeTitle },
+          dueAt: row.dueAt,
           label: context.labels.get(row.assignment.applicationId) ?? '',
           teamName: showsTeam(row.assignment, context.blind)
             ? (context.teams.get(row.assignment.applicationId) ?? null)
@@ -434,6 +435,7 @@ export class ReviewAssignmentsService {
     const context = await this.panelLabels(panel.id, challenge.id);
     return toAssignmentResponse(assignment, {
       challenge: { id: challenge.id, code: challenge.code, title: challenge.title },
+      dueAt: panel.dueAt,
       label: context.labels.get(assignment.applicationId) ?? '',
       teamName: showsTeam(assignment, context.blind)
         ? (context.teams.get(assignment.applicationId) ?? null)
@@ -481,6 +483,7 @@ function toAssignmentResponse(
   a: ReviewAssignmentEntity,
   extra: {
     challenge: { id: string; code: string | null; title: string };
+    dueAt: Date;
     label: string;
     teamName: string | null;
   },
@@ -491,6 +494,7 @@ function toAssignmentResponse(
     bidLabel: extra.label,
     teamName: extra.teamName,
     status: a.status,
+    dueAt: extra.dueAt,
     declaredAt: a.declaredAt,
     declarationReason: a.declarationReason,
     scores: a.scores,

@@ -3,11 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../../common/audit/audit.service';
 import { isAdmin, Principal } from '../../common/auth/principal';
+import { addWorkingDays } from '../../common/calendar/working-days';
 import { assertVersion } from '../../common/concurrency/etag';
 import { DomainError } from '../../common/errors/domain-error';
 import { JsonObject } from '../../common/json';
 import { Clock } from '../../infra/clock/clock';
 import { OutboxService } from '../../infra/events/outbox.service';
+import { DeadlineScheduler } from '../../infra/scheduler/deadline.scheduler';
 import { assertApplicationTransition } from '../applications/application-status';
 import { ApplicationEntity } from '../applications/entities/application.entity';
 import { assertTransition } from '../challenges/challenge-status';
@@ -31,6 +33,14 @@ export const REVIEW_EVENTS = {
   started: 'review.started',
   assigned: 'review.assigned',
   completed: 'review.completed',
+  dueSoon: 'review.due_soon',
+  overdue: 'review.overdue',
+} as const;
+
+/** A panel's due time, and the reminders before it (kind `review_panel.due_reminder@<h>h`). */
+export const REVIEW_DEADLINES = {
+  due: 'review_panel.due',
+  dueReminder: 'review_panel.due_reminder',
 } as const;
 
 export const REVIEW_ACTIONS = {
@@ -41,7 +51,7 @@ export const REVIEW_ACTIONS = {
   completed: 'review.completed',
 } as const;
 
-const PANEL_ENTITY = 'review_panel';
+export const PANEL_ENTITY = 'review_panel';
 const SYSTEM: AuditActor = { kind: 'system' };
 
 /** The panel's size as drawn: its members, not its reserves (the program's setting may change since). */
@@ -77,6 +87,7 @@ export class ReviewPanelsService {
     private readonly teams: TeamsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly scheduler: DeadlineScheduler,
     private readonly clock: Clock,
   ) {}
 
@@ -157,11 +168,13 @@ export class ReviewPanelsService {
         seed,
         drawnAt: now,
         drawnBy,
+        dueAt: addWorkingDays(now, settings.reviewWorkingDays),
         closedAt: null,
         closeReason: null,
         version: 1,
       });
       await em.save(panel);
+      await this.scheduleDue(em, panel, settings.reminderOffsetsHours);
       const rows = [
         ...draw.members.map((expertId, i) => ({
           expertId,
@@ -254,6 +267,7 @@ export class ReviewPanelsService {
       seed: panel.seed,
       drawnAt: panel.drawnAt,
       drawnBy: panel.drawnBy,
+      dueAt: panel.dueAt,
       closedAt: panel.closedAt,
       closeReason: panel.closeReason,
       panelSize,
@@ -547,7 +561,95 @@ export class ReviewPanelsService {
     return true;
   }
 
+  /**
+   * A reminder before the due time (worker, in the deadline's transaction): `review.due_soon` to
+   * each active member with assignments not yet submitted; nothing once the panel is closed.
+   */
+  async remindDue(em: EntityManager, panelId: string, hoursBefore: number): Promise<void> {
+    const panel = await this.reviews.findPanelForUpdate(em, panelId);
+    if (!panel || panel.status !== 'open') return;
+    const behind = await this.membersBehind(em, panel);
+    if (!behind.size) return;
+    const challenge = await this.requireChallenge(em, panel);
+    const users = await this.reviews.expertUserIds(em, [...behind.keys()]);
+    for (const [expertId, { memberId, unsubmitted }] of behind) {
+      await this.outbox.publish(em, {
+        type: REVIEW_EVENTS.dueSoon,
+        aggregateType: 'challenge',
+        aggregateId: challenge.id,
+        data: {
+          ...panelData(challenge, panel),
+          panelMemberId: memberId,
+          expertUserId: users.get(expertId) ?? '',
+          unsubmittedAssignments: unsubmitted,
+          hoursBefore,
+        },
+      });
+    }
+  }
+
+  /**
+   * The due time passed (worker): when the panel is still open, `review.overdue` tells the admins
+   * how many experts and assignments are behind, so they can chase them or close with a reason.
+   */
+  async noticeOverdue(em: EntityManager, panelId: string): Promise<void> {
+    const panel = await this.reviews.findPanelForUpdate(em, panelId);
+    if (!panel || panel.status !== 'open') return;
+    const behind = await this.membersBehind(em, panel);
+    const challenge = await this.requireChallenge(em, panel);
+    await this.outbox.publish(em, {
+      type: REVIEW_EVENTS.overdue,
+      aggregateType: 'challenge',
+      aggregateId: challenge.id,
+      data: {
+        ...panelData(challenge, panel),
+        expertsBehind: behind.size,
+        unsubmittedAssignments: [...behind.values()].reduce((n, m) => n + m.unsubmitted, 0),
+      },
+    });
+  }
+
   // — helpers —
+
+  /** The due deadline and the reminders before it, at the program's offsets. */
+  private async scheduleDue(
+    em: EntityManager,
+    panel: ReviewPanelEntity,
+    offsetsHours: readonly number[],
+  ): Promise<void> {
+    const due = {
+      entityType: PANEL_ENTITY,
+      entityId: panel.id,
+      kind: REVIEW_DEADLINES.due,
+      dueAt: panel.dueAt,
+    };
+    await this.scheduler.schedule(em, due);
+    await this.scheduler.scheduleReminders(em, { ...due, kind: REVIEW_DEADLINES.dueReminder }, offsetsHours);
+  }
+
+  /** Active members with assignments still to submit (pending or declared): expert id → counts. */
+  private async membersBehind(
+    em: EntityManager,
+    panel: ReviewPanelEntity,
+  ): Promise<Map<string, { memberId: string; unsubmitted: number }>> {
+    const members = (await this.reviews.members(panel.id, em)).filter((m) => m.status === 'active');
+    const byMember = new Map(members.map((m) => [m.id, m]));
+    const behind = new Map<string, { memberId: string; unsubmitted: number }>();
+    for (const a of await this.reviews.assignmentsOfPanel(panel.id, em)) {
+      const member = byMember.get(a.panelMemberId);
+      if (!member || (a.status !== 'pending' && a.status !== 'declared')) continue;
+      const entry = behind.get(member.expertId) ?? { memberId: member.id, unsubmitted: 0 };
+      entry.unsubmitted += 1;
+      behind.set(member.expertId, entry);
+    }
+    return behind;
+  }
+
+  private async requireChallenge(em: EntityManager, panel: ReviewPanelEntity): Promise<ChallengeEntity> {
+    const challenge = await this.challenges.findById(panel.challengeId, em);
+    if (!challenge) throw new Error(`panel ${panel.id}: challenge missing`);
+    return challenge;
+  }
 
   /**
    * The close: per bid, aggregate the totals of its submitted assignments under the program's
@@ -561,8 +663,7 @@ export class ReviewPanelsService {
     reason: string | null,
   ): Promise<void> {
     const now = this.clock.now();
-    const challenge = await this.challenges.findById(panel.challengeId, em);
-    if (!challenge) throw new Error(`panel ${panel.id}: challenge missing`);
+    const challenge = await this.requireChallenge(em, panel);
     const { settings } = await this.programs.requireById(em, challenge.programId);
     const bids = await this.reviews.lockApplications(
       em,
@@ -622,6 +723,8 @@ export class ReviewPanelsService {
     panel.closeReason = reason;
     panel.version += 1;
     await em.save(panel);
+    await this.scheduler.cancel(em, PANEL_ENTITY, panel.id, REVIEW_DEADLINES.due);
+    await this.scheduler.cancelReminders(em, PANEL_ENTITY, panel.id, REVIEW_DEADLINES.dueReminder);
     const summary = results.map((r) => ({
       applicationId: r.applicationId,
       rank: r.rank,
@@ -748,4 +851,16 @@ function submittedByBid(assignments: ReviewAssignmentEntity[]): Map<string, Revi
 function userIdOf(actor: Principal): string {
   if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'A panel is drawn by an admin user');
   return actor.userId;
+}
+
+/** What review deadline events say of the list and its panel. */
+function panelData(challenge: ChallengeEntity, panel: ReviewPanelEntity): JsonObject {
+  return {
+    challengeId: challenge.id,
+    code: challenge.code,
+    title: challenge.title,
+    issuerOrganizationId: challenge.issuerOrganizationId,
+    panelId: panel.id,
+    dueAt: panel.dueAt.toISOString(),
+  };
 }

@@ -13,6 +13,7 @@ export interface AssignmentListRow {
   challengeId: string;
   challengeCode: string | null;
   challengeTitle: string;
+  dueAt: Date;
 }
 
 /**
@@ -123,9 +124,9 @@ export class ReviewsRepository {
     );
     if (!page.items.length) return { items: [], nextCursor: page.nextCursor };
     const lists = await this.dataSource.query<
-      Array<{ panel_id: string; challenge_id: string; code: string | null; title: string }>
+      Array<{ panel_id: string; challenge_id: string; code: string | null; title: string; due_at: Date }>
     >(
-      `SELECT p.id AS panel_id, c.id AS challenge_id, c.code, c.title
+      `SELECT p.id AS panel_id, c.id AS challenge_id, c.code, c.title, p.due_at
        FROM review_panels p JOIN challenges c ON c.id = p.challenge_id WHERE p.id = ANY($1::uuid[])`,
       [[...new Set(page.items.map((a) => a.panelId))]],
     );
@@ -139,6 +140,7 @@ export class ReviewsRepository {
           challengeId: list.challenge_id,
           challengeCode: list.code,
           challengeTitle: list.title,
+          dueAt: list.due_at,
         };
       }),
       nextCursor: page.nextCursor,

@@ -23,9 +23,12 @@ import { ProjectEntity } from '../projects/entities/project.entity';
 import { SelectionEntity } from './entities/selection.entity';
 
 export const PUBLICITY_END_DEADLINE = 'challenge.publicity_end';
+/** Reminders before the end of publicity (kind `challenge.publicity_end_reminder@<h>h`). */
+export const PUBLICITY_END_REMINDER = 'challenge.publicity_end_reminder';
 
 export const SELECTION_EVENTS = {
   publicized: 'selection.publicized',
+  publicityEnding: 'selection.publicity_ending',
   reopened: 'selection.reopened',
   unsuccessful: 'challenge.unsuccessful',
   awarded: 'challenge.awarded',
@@ -183,12 +186,18 @@ export class SelectionService {
       this.moveBids(bids, 'select', 'selected', now);
       await em.save(bids);
       await this.moveList(em, challenge, 'select', 'publicity', now);
-      await this.scheduler.schedule(em, {
+      const end = {
         entityType: 'challenge',
         entityId: challenge.id,
         kind: PUBLICITY_END_DEADLINE,
         dueAt: endsAt,
-      });
+      };
+      await this.scheduler.schedule(em, end);
+      await this.scheduler.scheduleReminders(
+        em,
+        { ...end, kind: PUBLICITY_END_REMINDER },
+        settings.reminderOffsetsHours,
+      );
       await this.audit.record(em, {
         actor,
         action: 'selection.publicized',
@@ -437,6 +446,31 @@ export class SelectionService {
     });
   }
 
+  /**
+   * A reminder before publicity ends (worker, in the deadline's transaction): the list's followers
+   * may still object, and the admins see how many objections are pending; nothing once the list has
+   * left publicity (awarded, or reopened by an upheld objection).
+   */
+  async remindPublicityEnd(em: EntityManager, challengeId: string, hoursBefore: number): Promise<void> {
+    const challenge = await this.challenges.findByIdForUpdate(em, challengeId);
+    if (!challenge || challenge.status !== 'publicity') return;
+    const selection = await this.activeSelection(em, challenge.id);
+    if (!selection) return;
+    await this.outbox.publish(em, {
+      type: SELECTION_EVENTS.publicityEnding,
+      aggregateType: 'challenge',
+      aggregateId: challenge.id,
+      data: {
+        ...this.listData(challenge),
+        selectionId: selection.id,
+        applicationIds: selection.applicationIds,
+        publicityEndsAt: selection.publicityEndsAt.toISOString(),
+        pendingObjections: await this.pendingObjections(em, selection.id),
+        hoursBefore,
+      },
+    });
+  }
+
   /** The deadline handler: in the transaction that marks the deadline done. */
   async finalizeByDeadline(em: EntityManager, challengeId: string): Promise<boolean> {
     const challenge = await this.challenges.findByIdForUpdate(em, challengeId);
@@ -598,6 +632,7 @@ export class SelectionService {
     await em.save(bids);
     await this.moveList(em, challenge, 'reopen_selection', 'under_review', now);
     await this.scheduler.cancel(em, 'challenge', challenge.id, PUBLICITY_END_DEADLINE);
+    await this.scheduler.cancelReminders(em, 'challenge', challenge.id, PUBLICITY_END_REMINDER);
     await this.audit.record(em, {
       actor,
       action: 'selection.reopened',

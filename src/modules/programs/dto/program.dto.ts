@@ -76,6 +76,12 @@ export class ProgramSettingsDto implements ProgramSettings {
   )
   publicityWorkingDays: number;
 
+  @SettingNumber(
+    'reviewWorkingDays',
+    "Review period: a panel's scores are due this many Asia/Shanghai working days after the draw (weekends skipped); experts are reminded before it",
+  )
+  reviewWorkingDays: number;
+
   @SettingNumber('panelSize', 'Experts on a review panel')
   panelSize: number;
 

@@ -75,6 +75,15 @@ export class ReviewPanelResponseDto {
   @ApiProperty({ format: 'uuid' })
   drawnBy: string;
 
+  @ApiProperty({
+    format: 'date-time',
+    example: '2027-04-16T02:00:00.000Z',
+    description:
+      "When the scores are due: the program's reviewWorkingDays working days after the draw (Asia/Shanghai, weekends skipped). " +
+      'Experts with unsubmitted assignments are reminded at the reminderOffsetsHours before it; admins are told when it passes with scores missing',
+  })
+  dueAt: Date;
+
   @ApiProperty({ nullable: true, type: String, format: 'date-time' })
   closedAt: Date | null;
 
@@ -142,6 +151,14 @@ export class ReviewAssignmentResponseDto {
 
   @ApiProperty({ enum: ASSIGNMENT_STATUSES })
   status: AssignmentStatus;
+
+  @ApiProperty({
+    format: 'date-time',
+    example: '2027-04-16T02:00:00.000Z',
+    description:
+      "When the panel's scores are due; you are reminded before it while this assignment is not submitted",
+  })
+  dueAt: Date;
 
   @ApiProperty({ nullable: true, type: String, format: 'date-time' })
   declaredAt: Date | null;

@@ -12,6 +12,7 @@ export type PanelStatus = (typeof PANEL_STATUSES)[number];
 @Entity('review_panels')
 @Index('uq_review_panels_challenge', ['challengeId'], { unique: true })
 @Check('ck_review_panels_status', `"status" IN ('open', 'closed')`)
+@Check('ck_review_panels_due', `"due_at" > "drawn_at"`)
 export class ReviewPanelEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -35,6 +36,10 @@ export class ReviewPanelEntity {
 
   @Column({ type: 'uuid' })
   drawnBy: string;
+
+  /** When the scores are due: reminders to experts before it, a notice to admins when it passes. */
+  @Column({ type: 'timestamptz' })
+  dueAt: Date;
 
   @ManyToOne(() => UserEntity)
   @JoinColumn({ name: 'drawn_by', foreignKeyConstraintName: 'fk_review_panels_drawn_by' })
