@@ -1,4 +1,4 @@
-import { DAY } from '../support/challenges';
+import { DAY, promoteJob } from '../support/challenges';
 import {
   Actor,
   auditRows,
@@ -32,19 +32,18 @@ interface Milestone {
 }
 
 /** The delayed job of a milestone deadline at a time: promoted to run now (false when there is none). */
-async function promoteMilestoneDeadline(
+function promoteMilestoneDeadline(
   jobs: JobQueue,
   milestoneId: string,
   dueAt: Date | string,
   kind = OVERDUE,
 ): Promise<boolean> {
-  const job = await jobs.getJob(
-    JobName.RunDeadline,
-    deadlineJobId({ entityType: 'project_milestone', entityId: milestoneId, kind, dueAt: new Date(dueAt) }),
-  );
-  if (!job || (await job.getState()) !== 'delayed') return false;
-  await job.promote();
-  return true;
+  return promoteJob(jobs, {
+    entityType: 'project_milestone',
+    entityId: milestoneId,
+    kind,
+    dueAt: new Date(dueAt),
+  });
 }
 
 describe('projects (立项): task book, milestones, change requests, stage gates', () => {
