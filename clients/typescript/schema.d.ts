@@ -2092,7 +2092,10 @@ export interface components {
              */
             code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
             errors?: components["schemas"]["FieldErrorDto"][];
-            /** @description The X-Request-Id of the request, to quote to support */
+            /**
+             * @description The X-Request-Id of the request, to quote to support
+             * @example 31f8546b-5f05-4b77-aa17-a67f56d9eaaa
+             */
             requestId?: string;
         };
         RegisterDto: {
@@ -2128,45 +2131,95 @@ export interface components {
             locale?: "zh-CN" | "en";
         };
         UserResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example fe4f7491-d13a-4e0c-a664-599857270da4
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             organizationId: string;
+            /** @example li.ming@example.cn */
             email: string;
+            /** @example 李明 */
             displayName: string;
+            /**
+             * @example [
+             *       "applicant"
+             *     ]
+             */
             roles: ("admin" | "issuer" | "applicant" | "expert")[];
+            /** @example true */
             enabled: boolean;
+            /** @example zh-CN */
             locale: string;
-            /** @description Also served as the ETag; send it back in If-Match */
+            /**
+             * @description Also served as the ETag; send it back in If-Match
+             * @example 3
+             */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
             updatedAt: string;
         };
         OrganizationResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             id: string;
+            /** @example 江西某新材料有限公司 */
             name: string;
             /** @enum {string} */
             type: "government" | "enterprise" | "university" | "research_institute" | "service_center" | "other";
+            /** @example 91350100M000100Y43 */
             creditCode: string | null;
+            /** @example 360100 */
             regionCode: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example faad1c6f-5d12-4b18-84cd-1f9d8a6efd5f
+             */
             parentOrganizationId: string | null;
+            /** @example true */
             verified: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-06T03:00:00.000Z
+             */
             verifiedAt: string | null;
+            /** @example 2 */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
             updatedAt: string;
         };
         TokenResponseDto: {
-            /** @description JWT for Authorization: Bearer */
+            /**
+             * @description JWT for Authorization: Bearer
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJmZTRmNzQ5MS1kMTNhLTRlMGMtYTY2NC01OTk4NTcyNzBkYTQiLCJvcmciOiIwMzQwMDFlNS02MWE4LTQ5MzgtYTI3YS1mN2U2ZTBhYTg5ODkiLCJyb2xlcyI6WyJhcHBsaWNhbnQiXSwidmVyIjowLCJpYXQiOjE4MDM4NjI4MDAsImV4cCI6MTgwMzg2MzcwMCwiYXVkIjoiamllYmFuZy1hcGkiLCJpc3MiOiJqaWViYW5nIiwianRpIjoiMmY5ZDBjMWUtNmI3YS00ZTNmLTlhMTItNWM0ZDNiMmExZjAwIn0.tS-VqNpLKY87kGnghNwvkDzPCl0QqeRSJ9SdgRwaYE8
+             */
             accessToken: string;
-            /** @description Opaque; exchange once at POST /auth/refresh */
+            /**
+             * @description Opaque; exchange once at POST /auth/refresh
+             * @example jbr_b6cwXnxNPAel-B-u4yyaMZeOwXqI2FRxUH4E2tziQKk
+             */
             refreshToken: string;
             /**
              * @description Access token lifetime in seconds
@@ -2202,15 +2255,32 @@ export interface components {
             refreshToken: string;
         };
         MeApiKeyDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example bddd390f-48b5-49fa-b63d-b2b3ac45e0f2
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 18b38ee3-59aa-4a43-b83d-606dab6be512
+             */
             organizationId: string | null;
+            /**
+             * @example [
+             *       "stats:read",
+             *       "webhooks:manage"
+             *     ]
+             */
             scopes: string[];
         };
         MeResponseDto: {
             /** @enum {string} */
             kind: "user" | "api_key";
+            /**
+             * @example [
+             *       "applicant"
+             *     ]
+             */
             roles: ("admin" | "issuer" | "applicant" | "expert" | "integration")[];
             user?: components["schemas"]["UserResponseDto"];
             organization?: components["schemas"]["OrganizationResponseDto"] | null;
@@ -2231,7 +2301,10 @@ export interface components {
              * @example 360100
              */
             regionCode: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example faad1c6f-5d12-4b18-84cd-1f9d8a6efd5f
+             */
             parentOrganizationId?: string;
         };
         UpdateOrganizationDto: {
@@ -2247,11 +2320,15 @@ export interface components {
             /**
              * Format: uuid
              * @description admin only; null detaches
+             * @example faad1c6f-5d12-4b18-84cd-1f9d8a6efd5f
              */
             parentOrganizationId?: string | null;
         };
         CreateUserDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             organizationId: string;
             /**
              * Format: email
@@ -2281,27 +2358,58 @@ export interface components {
              *     ]
              */
             roles?: ("admin" | "issuer" | "applicant" | "expert")[];
-            /** @description false disables the user at once: tokens and refresh tokens stop working */
+            /**
+             * @description false disables the user at once: tokens and refresh tokens stop working
+             * @example true
+             */
             enabled?: boolean;
             /** @example 王明 */
             displayName?: string;
         };
         ApiKeyResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example bddd390f-48b5-49fa-b63d-b2b3ac45e0f2
+             */
             id: string;
+            /** @example 江西省科技厅门户 */
             name: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 18b38ee3-59aa-4a43-b83d-606dab6be512
+             */
             organizationId: string | null;
-            /** @description The first characters of the secret after jb_live_, to tell keys apart */
+            /**
+             * @description The first characters of the secret after jb_live_, to tell keys apart
+             * @example HJzNovRU
+             */
             prefix: string;
+            /**
+             * @example [
+             *       "stats:read",
+             *       "webhooks:manage"
+             *     ]
+             */
             scopes: string[];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
+             */
             createdBy: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-01T01:05:12.000Z
+             */
             lastUsedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-12-31T08:00:00.000Z
+             */
             revokedAt: string | null;
         };
         CreateApiKeyDto: {
@@ -2310,6 +2418,7 @@ export interface components {
             /**
              * Format: uuid
              * @description The organization (portal operator) the key acts for
+             * @example 18b38ee3-59aa-4a43-b83d-606dab6be512
              */
             organizationId?: string;
             /**
@@ -2321,21 +2430,49 @@ export interface components {
             scopes?: string[];
         };
         CreatedApiKeyResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example bddd390f-48b5-49fa-b63d-b2b3ac45e0f2
+             */
             id: string;
+            /** @example 江西省科技厅门户 */
             name: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 18b38ee3-59aa-4a43-b83d-606dab6be512
+             */
             organizationId: string | null;
-            /** @description The first characters of the secret after jb_live_, to tell keys apart */
+            /**
+             * @description The first characters of the secret after jb_live_, to tell keys apart
+             * @example HJzNovRU
+             */
             prefix: string;
+            /**
+             * @example [
+             *       "stats:read",
+             *       "webhooks:manage"
+             *     ]
+             */
             scopes: string[];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
+             */
             createdBy: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-01T01:05:12.000Z
+             */
             lastUsedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-12-31T08:00:00.000Z
+             */
             revokedAt: string | null;
             /**
              * @description The secret: shown only in this answer, store it now
@@ -2344,7 +2481,10 @@ export interface components {
             key: string;
         };
         NotificationResponse: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example f3ebef03-0271-426d-819c-b6903313f95c
+             */
             id: string;
             /** @example organization.verified */
             kind: string;
@@ -2360,40 +2500,79 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-06T05:12:00.000Z
+             */
             readAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-06T03:00:00.000Z
+             */
             createdAt: string;
         };
         NotificationPageResponse: {
             items: components["schemas"]["NotificationResponse"][];
-            /** @description Pass as `cursor` for the next page; null at the end */
+            /**
+             * @description Pass as `cursor` for the next page; null at the end
+             * @example WyIyMDI3LTAxLTA2VDAzOjAwOjAwLjAwMDAwMFoiLCJmM2ViZWYwMy0wMjcxLTQyNmQtODE5Yy1iNjkwMzMxM2Y5NWMiXQ
+             */
             nextCursor: string | null;
         };
         AuditEventResponse: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 8f45edd8-3fbb-4695-b5f6-41cc8ad2ae14
+             */
             id: string;
+            /** @example 2027-01-06T03:00:00.000Z */
             occurredAt: string;
             /** @enum {string} */
             actorType: "user" | "api_key" | "system" | "anonymous";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
+             */
             actorId: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 18b38ee3-59aa-4a43-b83d-606dab6be512
+             */
             actorOrganizationId: string | null;
             /** @example organization.verified */
             action: string;
             /** @example organization */
             objectType: string;
+            /** @example 034001e5-61a8-4938-a27a-f7e6e0aa8989 */
             objectId: string;
-            /** @description The object before the change */
+            /**
+             * @description The object before the change
+             * @example {
+             *       "id": "034001e5-61a8-4938-a27a-f7e6e0aa8989",
+             *       "verified": false,
+             *       "verifiedAt": null,
+             *       "version": 1
+             *     }
+             */
             before: {
                 [key: string]: unknown;
             } | null;
-            /** @description The object after the change */
+            /**
+             * @description The object after the change
+             * @example {
+             *       "id": "034001e5-61a8-4938-a27a-f7e6e0aa8989",
+             *       "verified": true,
+             *       "verifiedAt": "2027-01-06T03:00:00.000Z",
+             *       "version": 2
+             *     }
+             */
             after: {
                 [key: string]: unknown;
             } | null;
-            /** @description X-Request-Id of the request that made the change */
+            /**
+             * @description X-Request-Id of the request that made the change
+             * @example 31f8546b-5f05-4b77-aa17-a67f56d9eaaa
+             */
             requestId: string | null;
         };
         TaxonomyTermResponseDto: {
@@ -2408,11 +2587,19 @@ export interface components {
              * @example 10
              */
             sortOrder: number;
+            /** @example true */
             active: boolean;
+            /** @example 1 */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
             updatedAt: string;
         };
         CreateTaxonomyTermDto: {
@@ -2431,7 +2618,10 @@ export interface components {
              * @example 10
              */
             sortOrder?: number;
-            /** @default true */
+            /**
+             * @default true
+             * @example true
+             */
             active?: boolean;
         };
         UpdateTaxonomyTermDto: {
@@ -2444,6 +2634,7 @@ export interface components {
              * @example 20
              */
             sortOrder?: number;
+            /** @example false */
             active?: boolean;
         };
         ProgramSettingsDto: {
@@ -2454,6 +2645,13 @@ export interface components {
              * @example 5
              */
             publicityWorkingDays: number;
+            /**
+             * Format: int32
+             * @description Review period: a panel's scores are due this many Asia/Shanghai working days after the draw (weekends skipped); experts are reminded before it
+             * @default 10
+             * @example 10
+             */
+            reviewWorkingDays: number;
             /**
              * Format: int32
              * @description Experts on a review panel
@@ -2549,16 +2747,19 @@ export interface components {
             /**
              * @description Experts do not see team or organization identities
              * @default false
+             * @example false
              */
             blindReview: boolean;
             /**
              * @description The issuer sees who bid on its lists
              * @default true
+             * @example true
              */
             issuerSeesApplicantIdentities: boolean;
             /**
              * @description A milestone passed with conditions still releases its tranche
              * @default false
+             * @example false
              */
             conditionalPassReleasesTranche: boolean;
             /**
@@ -2589,22 +2790,34 @@ export interface components {
             criteria: components["schemas"]["RubricCriterionDto"][];
         };
         ProgramResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5bf42158-7856-4ad5-aa7d-2e03b8e33735
+             */
             id: string;
+            /** @example 南昌市2027年关键技术揭榜挂帅 */
             name: string;
             /**
              * Format: int32
              * @example 2027
              */
             year: number;
+            /** @example 面向全市重点产业链关键核心技术需求，公开张榜，择优揭榜。 */
             description: string | null;
             /** @description The complete effective settings */
             settings: components["schemas"]["ProgramSettingsDto"];
             rubric: components["schemas"]["RubricDto"];
+            /** @example 1 */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
             updatedAt: string;
         };
         ProgramSettingsPatchDto: {
@@ -2615,6 +2828,13 @@ export interface components {
              * @example 5
              */
             publicityWorkingDays?: number;
+            /**
+             * Format: int32
+             * @description Review period: a panel's scores are due this many Asia/Shanghai working days after the draw (weekends skipped); experts are reminded before it
+             * @default 10
+             * @example 10
+             */
+            reviewWorkingDays?: number;
             /**
              * Format: int32
              * @description Experts on a review panel
@@ -2710,16 +2930,19 @@ export interface components {
             /**
              * @description Experts do not see team or organization identities
              * @default false
+             * @example false
              */
             blindReview?: boolean;
             /**
              * @description The issuer sees who bid on its lists
              * @default true
+             * @example true
              */
             issuerSeesApplicantIdentities?: boolean;
             /**
              * @description A milestone passed with conditions still releases its tranche
              * @default false
+             * @example false
              */
             conditionalPassReleasesTranche?: boolean;
             /**
@@ -2788,11 +3011,15 @@ export interface components {
             /**
              * Format: binary
              * @description The file. Its part must declare an allowed Content-Type (see ATTACHMENT_ALLOWED_TYPES) that its leading bytes confirm; text/plain must be UTF-8 without NUL bytes. The file name (UTF-8) is kept without path or control characters, at most 255 characters. At most ATTACHMENT_MAX_BYTES bytes (default 20 MiB; the configuration allows up to 2 GiB, the maxLength here).
+             * @example %PDF-1.7 …
              */
             file: string;
         };
         AttachmentResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7293b715-f797-4ea9-becf-34aa9164949d
+             */
             id: string;
             /** @example 项目申报书.pdf */
             filename: string;
@@ -2800,26 +3027,43 @@ export interface components {
             contentType: string;
             /** @example 482133 */
             sizeBytes: number;
-            /** @description Lower-case hex SHA-256 of the content */
+            /**
+             * @description Lower-case hex SHA-256 of the content
+             * @example 3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b
+             */
             sha256: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-04-18T03:20:00.000Z
+             */
             createdAt: string;
         };
         OrganizationRefDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 4ae922f9-34c1-4df8-bc7d-debe1c8cf89e
+             */
             id: string;
+            /** @example 南昌某电缆集团有限公司 */
             name: string;
         };
         ChallengeSummaryDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             id: string;
             /**
              * @description Assigned at approval
              * @example JB-2027-0042
              */
             code: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5bf42158-7856-4ad5-aa7d-2e03b8e33735
+             */
             programId: string;
+            /** @example 高温超导带材低成本制备关键技术 */
             title: string;
             /** @example key_technology */
             category: string;
@@ -2828,31 +3072,49 @@ export interface components {
             issuerOrganization: components["schemas"]["OrganizationRefDto"];
             /** @example 360100 */
             regionCode: string;
+            /** @example 研制高温超导电缆样机，临界电流与交流损耗达到国际先进水平。 */
             publicSummary: string;
-            /** @description fiscalFen + cofundingFen, in fen */
+            /**
+             * @description fiscalFen + cofundingFen, in fen
+             * @example 4000000000
+             */
             totalFen: number;
+            /** @example 3000000000 */
             fiscalFen: number;
+            /** @example 1000000000 */
             cofundingFen: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-01T01:00:00.000Z
+             */
             opensAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-04-30T09:00:00.000Z
+             */
             closesAt: string;
             /** @enum {string} */
             selectionMode: "single" | "horse_race";
+            /** @example 1 */
             teamCount: number;
             /**
              * @description The status by the clock: a published list is `open` from opensAt and `closed` from closesAt to the millisecond, whether or not the deadline job has run yet.
              * @enum {string}
              */
             status: "draft" | "pending_review" | "published" | "open" | "closed" | "under_review" | "publicity" | "awarded" | "unsuccessful" | "withdrawn" | "cancelled";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-02-28T02:00:00.000Z
+             */
             publishedAt: string | null;
+            /** @example 4 */
             version: number;
         };
         IndicatorInputDto: {
             /**
              * Format: uuid
              * @description The id of an indicator of this list to keep (bids refer to it); omit for a new one
+             * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
              */
             id?: string;
             /** @example 超导带材临界电流 */
@@ -2874,7 +3136,14 @@ export interface components {
             description: string;
         };
         EligibilityDto: {
-            /** @description Lead organization types allowed to bid, each once; empty or omitted: all */
+            /**
+             * @description Lead organization types allowed to bid, each once; empty or omitted: all
+             * @example [
+             *       "enterprise",
+             *       "university",
+             *       "research_institute"
+             *     ]
+             */
             allowedOrganizationTypes?: ("government" | "enterprise" | "university" | "research_institute" | "service_center" | "other")[];
             /**
              * @description Administrative divisions the lead organization must be in (360000: the province, 360100: the city); empty or omitted: anywhere
@@ -2886,6 +3155,7 @@ export interface components {
             /**
              * @description Whether consortia (联合体) may bid
              * @default true
+             * @example true
              */
             consortiumAllowed?: boolean;
             /**
@@ -2898,6 +3168,7 @@ export interface components {
             /**
              * Format: uuid
              * @description An attachment your organization uploaded (POST /attachments)
+             * @example ff9d93c5-f516-4c35-b435-98cfd2c5eb85
              */
             attachmentId: string;
             /**
@@ -2907,7 +3178,10 @@ export interface components {
             visibility: "public" | "confidential";
         };
         CreateChallengeDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5bf42158-7856-4ad5-aa7d-2e03b8e33735
+             */
             programId: string;
             /** @example 高温超导带材低成本制备关键技术 */
             title: string;
@@ -2980,50 +3254,93 @@ export interface components {
             attachments?: components["schemas"]["ChallengeAttachmentInputDto"][];
         };
         IndicatorResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
+             */
             id: string;
+            /** @example 超导带材临界电流 */
             name: string;
+            /** @example ≥ 500 */
             targetValue: string;
+            /** @example A */
             unit: string;
+            /** @example 第三方检测机构出具检测报告 */
             verificationMethod: string;
         };
         ExpectedOutcomeResponseDto: {
             /** @enum {string} */
             kind: "prototype" | "patent" | "standard" | "product" | "software" | "paper" | "demonstration" | "other";
+            /** @example 工程样机 1 台 */
             description: string;
         };
         EligibilityResponseDto: {
-            /** @description Empty: every type */
+            /**
+             * @description Empty: every type
+             * @example [
+             *       "enterprise",
+             *       "university",
+             *       "research_institute"
+             *     ]
+             */
             allowedOrganizationTypes: ("government" | "enterprise" | "university" | "research_institute" | "service_center" | "other")[];
-            /** @description Empty: anywhere */
+            /**
+             * @description Empty: anywhere
+             * @example [
+             *       "360000"
+             *     ]
+             */
             regionCodes: string[];
+            /** @example true */
             consortiumAllowed: boolean;
-            /** @description null: the program's maxActiveListsPerLeader */
+            /**
+             * @description null: the program's maxActiveListsPerLeader
+             * @example 2
+             */
             leaderConcurrencyLimit: number | null;
         };
         ChallengeAttachmentResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example ff9d93c5-f516-4c35-b435-98cfd2c5eb85
+             */
             attachmentId: string;
+            /** @example 技术需求说明书.pdf */
             filename: string;
+            /** @example application/pdf */
             contentType: string;
+            /** @example 1203456 */
             sizeBytes: number;
-            /** @description SHA-256 of the content, hex */
+            /**
+             * @description SHA-256 of the content, hex
+             * @example 7b8fb94f5c226771898c24bfc77b47682d8ed175098a2c49902af4432b3fb2bd
+             */
             sha256: string;
             /** @enum {string} */
             visibility: "public" | "confidential";
-            /** @description Where to download it: GET this path (public ones need no credentials) */
+            /**
+             * @description Where to download it: GET this path (public ones need no credentials)
+             * @example /api/v1/challenges/70071921-8393-4e3d-b71b-e959e32946c4/attachments/ff9d93c5-f516-4c35-b435-98cfd2c5eb85
+             */
             href: string;
         };
         ChallengeResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             id: string;
             /**
              * @description Assigned at approval
              * @example JB-2027-0042
              */
             code: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5bf42158-7856-4ad5-aa7d-2e03b8e33735
+             */
             programId: string;
+            /** @example 高温超导带材低成本制备关键技术 */
             title: string;
             /** @example key_technology */
             category: string;
@@ -3032,48 +3349,88 @@ export interface components {
             issuerOrganization: components["schemas"]["OrganizationRefDto"];
             /** @example 360100 */
             regionCode: string;
+            /** @example 研制高温超导电缆样机，临界电流与交流损耗达到国际先进水平。 */
             publicSummary: string;
-            /** @description fiscalFen + cofundingFen, in fen */
+            /**
+             * @description fiscalFen + cofundingFen, in fen
+             * @example 4000000000
+             */
             totalFen: number;
+            /** @example 3000000000 */
             fiscalFen: number;
+            /** @example 1000000000 */
             cofundingFen: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-01T01:00:00.000Z
+             */
             opensAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-04-30T09:00:00.000Z
+             */
             closesAt: string;
             /** @enum {string} */
             selectionMode: "single" | "horse_race";
+            /** @example 1 */
             teamCount: number;
             /**
              * @description The status by the clock: a published list is `open` from opensAt and `closed` from closesAt to the millisecond, whether or not the deadline job has run yet.
              * @enum {string}
              */
             status: "draft" | "pending_review" | "published" | "open" | "closed" | "under_review" | "publicity" | "awarded" | "unsuccessful" | "withdrawn" | "cancelled";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-02-28T02:00:00.000Z
+             */
             publishedAt: string | null;
+            /** @example 4 */
             version: number;
+            /** @example 我省电网企业亟需低损耗输电技术。 */
             background: string;
             indicators: components["schemas"]["IndicatorResponseDto"][];
             expectedOutcomes: components["schemas"]["ExpectedOutcomeResponseDto"][];
+            /** @example 24 */
             durationMonths: number;
             eligibility: components["schemas"]["EligibilityResponseDto"];
             /** @description Public attachments; the issuer organization and admins also see the confidential ones */
             attachments: components["schemas"]["ChallengeAttachmentResponseDto"][];
-            /** @description Why it was rejected (issuer and admin only) or cancelled (everyone) */
+            /**
+             * @description Why it was rejected (issuer and admin only) or cancelled (everyone)
+             * @example 指标表述不清，请补充验证方式后重新提交
+             */
             statusReason?: string | null;
-            /** @description How many amendments were published (GET …/amendments) */
+            /**
+             * @description How many amendments were published (GET …/amendments)
+             * @example 1
+             */
             amendmentCount: number;
-            /** @description How many bids were submitted (and not withdrawn): null until closesAt has passed, so nobody learns it while bidding is open */
+            /**
+             * @description How many bids were submitted (and not withdrawn): null until closesAt has passed, so nobody learns it while bidding is open
+             * @example 3
+             */
             submittedBidCount: number | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-02-12T02:00:00.000Z
+             */
             submittedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-02-10T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-15T02:00:00.000Z
+             */
             updatedAt: string;
         };
         UpdateChallengeDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5bf42158-7856-4ad5-aa7d-2e03b8e33735
+             */
             programId?: string;
             /** @example 高温超导带材低成本制备关键技术 */
             title?: string;
@@ -3146,7 +3503,7 @@ export interface components {
             attachments?: components["schemas"]["ChallengeAttachmentInputDto"][];
         };
         ReasonDto: {
-            /** @example 无申请达到及格线，流榜 */
+            /** @example 指标表述不清，请补充验证方式后重新提交 */
             reason: string;
         };
         AmendableFieldsDto: {
@@ -3194,27 +3551,69 @@ export interface components {
             changes: components["schemas"]["AmendableFieldsDto"];
         };
         AmendmentChangeDto: {
-            /** @example closesAt */
+            /**
+             * @description The amended field of the list (closesAt, eligibility, …)
+             * @example eligibility
+             */
             field: string;
-            /** @description The value before (absent for confidential fields) */
+            /**
+             * @description The value before, of the field's own type (an instant for closesAt, an object for eligibility, …); absent for confidential fields
+             * @example {
+             *       "allowedOrganizationTypes": [],
+             *       "regionCodes": [
+             *         "360100"
+             *       ],
+             *       "consortiumAllowed": true,
+             *       "leaderConcurrencyLimit": null
+             *     }
+             */
             before?: Record<string, never>;
-            /** @description The value after (absent for confidential fields) */
+            /**
+             * @description The value after, of the same type as before; absent for confidential fields
+             * @example {
+             *       "allowedOrganizationTypes": [],
+             *       "regionCodes": [
+             *         "360000"
+             *       ],
+             *       "consortiumAllowed": true,
+             *       "leaderConcurrencyLimit": null
+             *     }
+             */
             after?: Record<string, never>;
-            /** @description true: a confidential field changed; its values are not shown */
+            /**
+             * @description true: a confidential field changed; its values are not shown
+             * @example false
+             */
             confidential?: boolean;
         };
         AmendmentResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1dfcb34d-559f-40e7-8f63-975169951174
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
-            /** @description 1, 2, … per list */
+            /**
+             * @description 1, 2, … per list
+             * @example 1
+             */
             number: number;
+            /** @example 延长揭榜截止时间两周 */
             reason: string;
             changes: components["schemas"]["AmendmentChangeDto"][];
-            /** @description The list's version after the amendment */
+            /**
+             * @description The list's version after the amendment
+             * @example 4
+             */
             versionAfter: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-15T02:00:00.000Z
+             */
             createdAt: string;
         };
         AcceptNdaDto: {
@@ -3225,27 +3624,52 @@ export interface components {
             accepted: true;
         };
         NdaResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example fe4f7491-d13a-4e0c-a664-599857270da4
+             */
             userId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             organizationId: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-02T06:00:00.000Z
+             */
             acceptedAt: string;
         };
         ConfidentialDetailsResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
-            /** @description The real specifications (保密内容) */
+            /**
+             * @description The real specifications (保密内容)
+             * @example 目标电网接入点为某 220kV 变电站，负荷曲线见附件。
+             */
             details: string;
             attachments: components["schemas"]["ChallengeAttachmentResponseDto"][];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-02-10T02:00:00.000Z
+             */
             updatedAt: string;
         };
         TeamOrganizationDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             id: string;
+            /** @example 江西某新材料有限公司 */
             name: string;
             /** @enum {string} */
             type: "government" | "enterprise" | "university" | "research_institute" | "service_center" | "other";
@@ -3253,30 +3677,51 @@ export interface components {
             regionCode: string;
         };
         TeamLeaderDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example fe4f7491-d13a-4e0c-a664-599857270da4
+             */
             id: string;
+            /** @example 李明 */
             displayName: string;
         };
         TeamSummaryDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example a4c4713e-fed8-4802-a15f-7b9fbbb0a161
+             */
             id: string;
+            /** @example 高温超导电缆攻关团队 */
             name: string;
             leadOrganization: components["schemas"]["TeamOrganizationDto"];
             /** @description 挂帅者 */
             leader: components["schemas"]["TeamLeaderDto"];
-            /** @description null when the team states no shares */
+            /**
+             * @description null when the team states no shares
+             * @example 70
+             */
             leadSharePercent: number | null;
-            /** @description Served as the ETag; send it back in If-Match to change the team */
+            /**
+             * @description Served as the ETag; send it back in If-Match to change the team
+             * @example 2
+             */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-05T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-20T02:00:00.000Z
+             */
             updatedAt: string;
         };
         ConsortiumMemberInputDto: {
             /**
              * Format: uuid
              * @description A registered organization other than your own
+             * @example 9cd6f77d-eb53-4d51-9b36-50be388d3a26
              */
             organizationId: string;
             /**
@@ -3306,11 +3751,13 @@ export interface components {
             /**
              * Format: uuid
              * @description The lead organization or a consortium member
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
              */
             organizationId: string;
             /**
              * Format: uuid
              * @description The account of the person: a user of that organization
+             * @example fe4f7491-d13a-4e0c-a664-599857270da4
              */
             userId?: string;
         };
@@ -3320,6 +3767,7 @@ export interface components {
             /**
              * Format: uuid
              * @description 挂帅者: an enabled user of your organization
+             * @example fe4f7491-d13a-4e0c-a664-599857270da4
              */
             leaderUserId: string;
             /**
@@ -3332,40 +3780,74 @@ export interface components {
         };
         ConsortiumMemberResponseDto: {
             organization: components["schemas"]["TeamOrganizationDto"];
+            /** @example 负责样机工程化与中试 */
             role: string;
-            /** @description null when the team states no shares */
+            /**
+             * @description null when the team states no shares
+             * @example 30
+             */
             sharePercent: number | null;
         };
         TeamMemberResponseDto: {
+            /** @example 张伟 */
             name: string;
-            /** @description 职称, free text */
+            /**
+             * @description 职称, free text
+             * @example 研究员
+             */
             title: string;
+            /** @example 超导带材制备 */
             role: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 9cd6f77d-eb53-4d51-9b36-50be388d3a26
+             */
             organizationId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example ab6836db-e580-4bd1-b5b1-8243c3dcf143
+             */
             userId: string | null;
         };
         TeamResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example a4c4713e-fed8-4802-a15f-7b9fbbb0a161
+             */
             id: string;
+            /** @example 高温超导电缆攻关团队 */
             name: string;
             leadOrganization: components["schemas"]["TeamOrganizationDto"];
             /** @description 挂帅者 */
             leader: components["schemas"]["TeamLeaderDto"];
-            /** @description null when the team states no shares */
+            /**
+             * @description null when the team states no shares
+             * @example 70
+             */
             leadSharePercent: number | null;
-            /** @description Served as the ETag; send it back in If-Match to change the team */
+            /**
+             * @description Served as the ETag; send it back in If-Match to change the team
+             * @example 2
+             */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-05T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-20T02:00:00.000Z
+             */
             updatedAt: string;
             /** @description In the order given */
             consortium: components["schemas"]["ConsortiumMemberResponseDto"][];
             /** @description In the order given */
             members: components["schemas"]["TeamMemberResponseDto"][];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example fe4f7491-d13a-4e0c-a664-599857270da4
+             */
             createdBy: string;
         };
         UpdateTeamDto: {
@@ -3374,6 +3856,7 @@ export interface components {
             /**
              * Format: uuid
              * @description An enabled user of the lead organization
+             * @example fe4f7491-d13a-4e0c-a664-599857270da4
              */
             leaderUserId?: string;
             /**
@@ -3394,6 +3877,7 @@ export interface components {
             /**
              * Format: uuid
              * @description An indicator of the list (GET /challenges/{id} → indicators[].id)
+             * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
              */
             indicatorId: string;
             /** @example ≥ 650 A */
@@ -3419,6 +3903,7 @@ export interface components {
             /**
              * Format: uuid
              * @description One of your organization's teams (POST /teams)
+             * @example a4c4713e-fed8-4802-a15f-7b9fbbb0a161
              */
             teamId: string;
             /**
@@ -3435,47 +3920,91 @@ export interface components {
             indicatorCommitments?: components["schemas"]["CommitmentInputDto"][];
             /** @description At least one to submit; shares sum to 100 */
             milestones?: components["schemas"]["MilestoneInputDto"][];
-            /** @description Attachments your organization uploaded (POST /attachments) */
+            /**
+             * @description Attachments your organization uploaded (POST /attachments)
+             * @example [
+             *       "7293b715-f797-4ea9-becf-34aa9164949d"
+             *     ]
+             */
             attachmentIds?: string[];
         };
         BidderRefDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example a4c4713e-fed8-4802-a15f-7b9fbbb0a161
+             */
             teamId: string;
+            /** @example 高温超导电缆攻关团队 */
             teamName: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             leadOrganizationId: string;
+            /** @example 江西某新材料有限公司 */
             leadOrganizationName: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example fe4f7491-d13a-4e0c-a664-599857270da4
+             */
             leaderUserId: string;
+            /** @example 李明 */
             leaderName: string;
         };
         CommitmentResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
+             */
             indicatorId: string;
-            /** @description The indicator's name on the list */
+            /**
+             * @description The indicator's name on the list
+             * @example 超导带材临界电流
+             */
             indicatorName: string;
+            /** @example ≥ 650 A */
             committedValue: string;
         };
         MilestoneResponseDto: {
+            /** @example 完成样机研制 */
             title: string;
+            /** @example 10 米电缆样机 1 套及检测报告 */
             deliverables: string;
+            /** @example 6 */
             dueMonth: number;
+            /** @example 40 */
             sharePercent: number;
         };
         ApplicationAttachmentDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7293b715-f797-4ea9-becf-34aa9164949d
+             */
             attachmentId: string;
+            /** @example 项目申报书.pdf */
             filename: string;
+            /** @example application/pdf */
             contentType: string;
+            /** @example 482133 */
             sizeBytes: number;
+            /** @example 3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b */
             sha256: string;
         };
         PledgeResponseDto: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-04-20T06:00:00.000Z
+             */
             acceptedAt: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example fe4f7491-d13a-4e0c-a664-599857270da4
+             */
             acceptedBy: string;
-            /** @description The text the leader accepted */
+            /**
+             * @description The text the leader accepted
+             * @example 本人作为项目负责人（挂帅者）郑重承诺：按揭榜方案完成全部技术指标；如未达到承诺指标，愿接受终止项目、收回未拨付资金及记入科研诚信记录等处理（因技术路线本身不确定性导致且已尽职的除外）。
+             */
             text: string;
         };
         RuleResultDto: {
@@ -3486,21 +4015,35 @@ export interface components {
              * @enum {string}
              */
             outcome: "pass" | "fail" | "warn";
+            /** @example lead organization region 360100 is allowed */
             detail: string;
         };
         ApplicationResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 8bc5fbdb-9847-4a21-8bc8-afd9b0136012
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
             /** @description Who bids; null for the issuer when the program hides applicants' identities */
             bidder: components["schemas"]["BidderRefDto"] | null;
             /** @enum {string} */
             status: "draft" | "submitted" | "eligible" | "ineligible" | "returned" | "under_review" | "shortlisted" | "selected" | "not_selected" | "withdrawn";
-            /** @description The formal check reason (ineligible, returned) */
+            /**
+             * @description The formal check reason (ineligible, returned)
+             * @example 缺少联合体协议，请补充后重新提交
+             */
             statusReason: string | null;
+            /** @example 采用第二代高温超导带材，分三阶段完成电缆样机研制与挂网试验。 */
             technicalPlan: string;
-            /** @description In fen */
+            /**
+             * @description In fen
+             * @example 3000000000
+             */
             requestedFiscalFen: number;
             indicatorCommitments: components["schemas"]["CommitmentResponseDto"][];
             milestones: components["schemas"]["MilestoneResponseDto"][];
@@ -3509,14 +4052,27 @@ export interface components {
             pledge: components["schemas"]["PledgeResponseDto"] | null;
             /** @description The eligibility rules as last evaluated (applicant organization and admins) */
             ruleResults?: components["schemas"]["RuleResultDto"][] | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-04-20T06:30:00.000Z
+             */
             submittedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-05-06T02:00:00.000Z
+             */
             formalCheckedAt: string | null;
+            /** @example 5 */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-03-20T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-05-06T02:00:00.000Z
+             */
             updatedAt: string;
         };
         UpdateApplicationDto: {
@@ -3534,7 +4090,12 @@ export interface components {
             indicatorCommitments?: components["schemas"]["CommitmentInputDto"][];
             /** @description At least one to submit; shares sum to 100 */
             milestones?: components["schemas"]["MilestoneInputDto"][];
-            /** @description Attachments your organization uploaded (POST /attachments) */
+            /**
+             * @description Attachments your organization uploaded (POST /attachments)
+             * @example [
+             *       "7293b715-f797-4ea9-becf-34aa9164949d"
+             *     ]
+             */
             attachmentIds?: string[];
         };
         PledgeDto: {
@@ -3554,20 +4115,32 @@ export interface components {
             reason?: string;
         };
         ExpertUserDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 9ab96112-c48c-4e60-b1d0-757cd0b9c1cf
+             */
             id: string;
+            /** @example 王建国 */
             displayName: string;
             /**
              * Format: uuid
              * @description The account's organization (may differ from the affiliation)
+             * @example 5464ed38-232e-4729-8f27-d8c2453e396c
              */
             organizationId: string;
-            /** @description A disabled account is never drawn */
+            /**
+             * @description A disabled account is never drawn
+             * @example true
+             */
             enabled: boolean;
         };
         ExpertOrganizationDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5464ed38-232e-4729-8f27-d8c2453e396c
+             */
             id: string;
+            /** @example 江西某电力科学研究院 */
             name: string;
             /**
              * @description enterprise counts toward the panel’s enterprise share
@@ -3578,12 +4151,18 @@ export interface components {
             regionCode: string;
         };
         ExpertSummaryDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3fc48ec0-34e8-4796-a2b6-11d3f266ee59
+             */
             id: string;
             user: components["schemas"]["ExpertUserDto"];
             /** @description The organization the expert works for */
             affiliationOrganization: components["schemas"]["ExpertOrganizationDto"];
-            /** @description 职称, free text */
+            /**
+             * @description 职称, free text
+             * @example 教授级高级工程师
+             */
             title: string;
             /**
              * @description Industry chain codes
@@ -3598,19 +4177,32 @@ export interface components {
              *     ]
              */
             keywords: string[];
-            /** @description Inactive experts are never drawn */
+            /**
+             * @description Inactive experts are never drawn
+             * @example true
+             */
             active: boolean;
-            /** @description Served as the ETag; send it back in If-Match to change the profile */
+            /**
+             * @description Served as the ETag; send it back in If-Match to change the profile
+             * @example 2
+             */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
             updatedAt: string;
         };
         CollaborationInputDto: {
             /**
              * Format: uuid
              * @description The organization collaborated with
+             * @example 9cd6f77d-eb53-4d51-9b36-50be388d3a26
              */
             organizationId: string;
             /**
@@ -3630,11 +4222,13 @@ export interface components {
             /**
              * Format: uuid
              * @description An enabled user with the expert role, without a profile yet
+             * @example 9ab96112-c48c-4e60-b1d0-757cd0b9c1cf
              */
             userId: string;
             /**
              * Format: uuid
              * @description The organization the expert works for; omitted: the user's own organization
+             * @example 5464ed38-232e-4729-8f27-d8c2453e396c
              */
             affiliationOrganizationId?: string;
             /**
@@ -3663,23 +4257,35 @@ export interface components {
             /**
              * @description Inactive experts are never drawn
              * @default true
+             * @example true
              */
             active?: boolean;
         };
         ExpertCollaborationResponseDto: {
             organization: components["schemas"]["ExpertOrganizationDto"];
+            /** @example 联合承担省重点研发计划项目 */
             description: string;
+            /** @example 2023 */
             fromYear: number;
-            /** @description null: ongoing */
+            /**
+             * @description null: ongoing
+             * @example 2025
+             */
             toYear: number | null;
         };
         ExpertResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3fc48ec0-34e8-4796-a2b6-11d3f266ee59
+             */
             id: string;
             user: components["schemas"]["ExpertUserDto"];
             /** @description The organization the expert works for */
             affiliationOrganization: components["schemas"]["ExpertOrganizationDto"];
-            /** @description 职称, free text */
+            /**
+             * @description 职称, free text
+             * @example 教授级高级工程师
+             */
             title: string;
             /**
              * @description Industry chain codes
@@ -3694,13 +4300,25 @@ export interface components {
              *     ]
              */
             keywords: string[];
-            /** @description Inactive experts are never drawn */
+            /**
+             * @description Inactive experts are never drawn
+             * @example true
+             */
             active: boolean;
-            /** @description Served as the ETag; send it back in If-Match to change the profile */
+            /**
+             * @description Served as the ETag; send it back in If-Match to change the profile
+             * @example 2
+             */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
             updatedAt: string;
             /** @description In the order given */
             collaborations: components["schemas"]["ExpertCollaborationResponseDto"][];
@@ -3709,6 +4327,7 @@ export interface components {
             /**
              * Format: uuid
              * @description The organization the expert works for. Audited; the conflict check runs again when the expert declares
+             * @example 5464ed38-232e-4729-8f27-d8c2453e396c
              */
             affiliationOrganizationId?: string;
             /**
@@ -3734,72 +4353,142 @@ export interface components {
             keywords?: string[];
             /** @description Declared collaborations with organizations (the conflict check reads them). On PATCH: the whole list, replacing the previous one */
             collaborations?: components["schemas"]["CollaborationInputDto"][];
-            /** @description Admins only (an expert sending it gets 403) */
+            /**
+             * @description Admins only (an expert sending it gets 403)
+             * @example true
+             */
             active?: boolean;
         };
         PanelMemberDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 4fddad36-5a86-45f7-afc3-0cf13292e80d
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3fc48ec0-34e8-4796-a2b6-11d3f266ee59
+             */
             expertId: string;
-            /** @description The expert's name (admins only) */
+            /**
+             * @description The expert's name (admins only)
+             * @example 王建国
+             */
             expertName: string;
             /** @enum {string} */
             role: "member" | "reserve";
-            /** @description Order within the role in the seeded draw, from 1 */
+            /**
+             * @description Order within the role in the seeded draw, from 1
+             * @example 1
+             */
             position: number;
             /** @enum {string} */
             status: "active" | "standby" | "replaced" | "unused";
+            /** @example 曾与申报单位合作承担相关课题 */
             statusReason: string | null;
             /**
              * Format: uuid
              * @description The reserve that replaced it
+             * @example f6b2b69b-23bd-4eaa-916f-154b275039bd
              */
             replacedBy: string | null;
         };
         PanelAssignmentProgressDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example f30ba799-06e7-437d-9306-060113164da4
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 4fddad36-5a86-45f7-afc3-0cf13292e80d
+             */
             panelMemberId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 8bc5fbdb-9847-4a21-8bc8-afd9b0136012
+             */
             applicationId: string;
             /**
              * @description Progress only: never scores
              * @enum {string}
              */
             status: "pending" | "declared" | "submitted" | "conflicted" | "declined" | "cancelled";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-05-11T01:30:00.000Z
+             */
             declaredAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-05-18T07:00:00.000Z
+             */
             submittedAt: string | null;
         };
         ReviewPanelResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 156bc2be-5767-4b7a-a3a1-0edc3291d927
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
             /** @enum {string} */
             status: "open" | "closed";
-            /** @description The draw seed (hex): with the candidate ids in the audit event it replays the draw */
+            /**
+             * @description The draw seed (hex): with the candidate ids in the audit event it replays the draw
+             * @example 8bb90a59f0c342ca138455dcb156bd7567659be9f66b032cc8029af3b555158b
+             */
             seed: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-05-10T02:00:00.000Z
+             */
             drawnAt: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
+             */
             drawnBy: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the scores are due: the program's reviewWorkingDays working days after the draw (Asia/Shanghai, weekends skipped). Experts with unsubmitted assignments are reminded at the reminderOffsetsHours before it; admins are told when it passes with scores missing
+             * @example 2027-05-24T16:00:00.000Z
+             */
+            dueAt: string;
+            /**
+             * Format: date-time
+             * @example 2027-05-25T02:00:00.000Z
+             */
             closedAt: string | null;
+            /** @example 两位专家因故无法完成评分，经批准提前结束评审 */
             closeReason: string | null;
-            /** @description The number of members drawn (the program’s panel size at the draw) */
+            /**
+             * @description The number of members drawn (the program’s panel size at the draw)
+             * @example 5
+             */
             panelSize: number;
-            /** @description Members scoring now */
+            /**
+             * @description Members scoring now
+             * @example 5
+             */
             activeMembers: number;
-            /** @description Reserves still on standby */
+            /**
+             * @description Reserves still on standby
+             * @example 1
+             */
             reservesLeft: number;
-            /** @description panelSize − activeMembers: members replaced when no reserve was left. A short panel does not close by itself when its scores are in; the admin closes it with a reason */
+            /**
+             * @description panelSize − activeMembers: members replaced when no reserve was left. A short panel does not close by itself when its scores are in; the admin closes it with a reason
+             * @example 0
+             */
             missingMembers: number;
             members: components["schemas"]["PanelMemberDto"][];
             assignments: components["schemas"]["PanelAssignmentProgressDto"][];
+            /** @example 3 */
             version: number;
         };
         CloseReviewDto: {
@@ -3807,27 +4496,57 @@ export interface components {
             reason: string;
         };
         RankingItemDto: {
-            /** @description 1..n, never shared (docs/adr/0023 tie-breaks) */
+            /**
+             * @description 1..n, never shared (docs/adr/0023 tie-breaks)
+             * @example 1
+             */
             rank: number;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 8bc5fbdb-9847-4a21-8bc8-afd9b0136012
+             */
             applicationId: string;
             /** @example 申请 2 */
             bidLabel: string;
-            /** @description The team's name; null for the issuer when the program hides applicants' identities */
+            /**
+             * @description The team's name; null for the issuer when the program hides applicants' identities
+             * @example 高温超导电缆攻关团队
+             */
             teamName: string | null;
-            /** @description The number that ranks and meets the pass line */
+            /**
+             * @description The number that ranks and meets the pass line
+             * @example 86.5
+             */
             score: number | null;
+            /** @example 82.3 */
             mean: number | null;
-            /** @description null when trimming did not apply */
+            /**
+             * @description null when trimming did not apply
+             * @example 86.5
+             */
             trimmedMean: number | null;
+            /** @example 86.5 */
             median: number | null;
-            /** @description max − min of the totals */
+            /**
+             * @description max − min of the totals
+             * @example 28
+             */
             spread: number | null;
+            /** @example 5 */
             scoreCount: number;
-            /** @description Totals more than outlierThresholdPoints from the median */
+            /**
+             * @description Totals more than outlierThresholdPoints from the median
+             * @example 1
+             */
             outlierCount: number;
-            /** @description Admins only: the assignments whose totals are outliers (never the experts’ names) */
+            /**
+             * @description Admins only: the assignments whose totals are outliers (never the experts’ names)
+             * @example [
+             *       "2a62681c-1b7e-4443-b3aa-270872175c09"
+             *     ]
+             */
             outlierAssignmentIds?: string[];
+            /** @example true */
             passes: boolean;
             /**
              * @description The key that placed it below the bid above it when their scores are equal
@@ -3836,22 +4555,35 @@ export interface components {
             tieBrokenBy: "median" | "minTotal" | "submittedAt" | "applicationId" | null;
         };
         RankingResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-05-25T02:00:00.000Z
+             */
             closedAt: string;
+            /** @example 两位专家因故无法完成评分，经批准提前结束评审 */
             closeReason: string | null;
             /** @enum {string} */
             aggregation: "trimmed_mean" | "mean";
+            /** @example 60 */
             passLine: number;
+            /** @example 20 */
             outlierThresholdPoints: number;
             items: components["schemas"]["RankingItemDto"][];
         };
         AssignmentChallengeDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             id: string;
             /** @example JB-2027-0001 */
             code: string | null;
+            /** @example 高温超导带材低成本制备关键技术 */
             title: string;
         };
         ReviewCommitmentDto: {
@@ -3865,9 +4597,13 @@ export interface components {
             committedValue: string;
         };
         ReviewMilestoneDto: {
+            /** @example 完成样机研制 */
             title: string;
+            /** @example 10 米电缆样机 1 套及检测报告 */
             deliverables: string;
+            /** @example 6 */
             dueMonth: number;
+            /** @example 40 */
             sharePercent: number;
         };
         BlindAttachmentDto: {
@@ -3878,6 +4614,7 @@ export interface components {
             label: string;
             /** @example application/pdf */
             contentType: string;
+            /** @example 482133 */
             sizeBytes: number;
         };
         BlindReviewApplicationDto: {
@@ -3886,13 +4623,20 @@ export interface components {
              * @enum {string}
              */
             blind: "BlindReviewApplicationDto";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example f30ba799-06e7-437d-9306-060113164da4
+             */
             assignmentId: string;
             /** @example 申请 2 */
             bidLabel: string;
             challenge: components["schemas"]["AssignmentChallengeDto"];
+            /** @example 采用第二代高温超导带材，分三阶段完成电缆样机研制与挂网试验。 */
             technicalPlan: string;
-            /** @description Fiscal funding requested, in fen */
+            /**
+             * @description Fiscal funding requested, in fen
+             * @example 3000000000
+             */
             requestedFiscalFen: number;
             indicatorCommitments: components["schemas"]["ReviewCommitmentDto"][];
             milestones: components["schemas"]["ReviewMilestoneDto"][];
@@ -3908,28 +4652,41 @@ export interface components {
             label: string;
             /** @example application/pdf */
             contentType: string;
+            /** @example 482133 */
             sizeBytes: number;
+            /** @example 项目申报书.pdf */
             filename: string;
         };
         ReviewOrganizationDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             id: string;
+            /** @example 江西某新材料有限公司 */
             name: string;
             /** @example 360100 */
             regionCode: string;
         };
         ReviewConsortiumMemberDto: {
             organization: components["schemas"]["ReviewOrganizationDto"];
+            /** @example 负责样机工程化与中试 */
             role: string;
         };
         ReviewTeamMemberDto: {
+            /** @example 张伟 */
             name: string;
+            /** @example 研究员 */
             title: string;
+            /** @example 超导带材制备 */
             role: string;
+            /** @example 南昌某大学 */
             organizationName: string;
         };
         ReviewTeamDto: {
+            /** @example 高温超导电缆攻关团队 */
             name: string;
+            /** @example 李明 */
             leaderName: string;
             leadOrganization: components["schemas"]["ReviewOrganizationDto"];
             consortium: components["schemas"]["ReviewConsortiumMemberDto"][];
@@ -3941,12 +4698,17 @@ export interface components {
              * @enum {string}
              */
             blind: "OpenReviewApplicationDto";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example f30ba799-06e7-437d-9306-060113164da4
+             */
             assignmentId: string;
             /** @example 申请 2 */
             bidLabel: string;
             challenge: components["schemas"]["AssignmentChallengeDto"];
+            /** @example 采用第二代高温超导带材，分三阶段完成电缆样机研制与挂网试验。 */
             technicalPlan: string;
+            /** @example 3000000000 */
             requestedFiscalFen: number;
             indicatorCommitments: components["schemas"]["ReviewCommitmentDto"][];
             milestones: components["schemas"]["ReviewMilestoneDto"][];
@@ -3955,7 +4717,10 @@ export interface components {
             team: components["schemas"]["ReviewTeamDto"];
         };
         ReviewAssignmentResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example f30ba799-06e7-437d-9306-060113164da4
+             */
             id: string;
             challenge: components["schemas"]["AssignmentChallengeDto"];
             /**
@@ -3963,33 +4728,78 @@ export interface components {
              * @example 申请 2
              */
             bidLabel: string;
-            /** @description The team name, only after declaring no conflict and only when the program is not blind; null otherwise */
+            /**
+             * @description The team name, only after declaring no conflict and only when the program is not blind; null otherwise
+             * @example 高温超导电缆攻关团队
+             */
             teamName: string | null;
             /** @enum {string} */
             status: "pending" | "declared" | "submitted" | "conflicted" | "declined" | "cancelled";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the panel's scores are due; you are reminded before it while this assignment is not submitted
+             * @example 2027-05-24T16:00:00.000Z
+             */
+            dueAt: string;
+            /**
+             * Format: date-time
+             * @example 2027-05-11T01:30:00.000Z
+             */
             declaredAt: string | null;
+            /** @example 曾与申报单位合作承担相关课题 */
             declarationReason: string | null;
-            /** @description Your own saved scores (nobody else's) */
+            /**
+             * @description Your own saved scores (nobody else's)
+             * @example {
+             *       "technical_approach": 26,
+             *       "team_capability": 22.5,
+             *       "indicator_commitments": 21.5,
+             *       "budget_soundness": 8.5,
+             *       "industrial_value": 9
+             *     }
+             */
             scores: {
                 [key: string]: number;
             } | null;
+            /**
+             * @example {
+             *       "technical_approach": "技术路线清晰，中试方案可行"
+             *     }
+             */
             comments: {
                 [key: string]: string;
             } | null;
-            /** @description Your total out of 100, once submitted */
+            /**
+             * @description Your total out of 100, once submitted
+             * @example 87.5
+             */
             total: number | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-05-17T09:00:00.000Z
+             */
             savedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-05-18T07:00:00.000Z
+             */
             submittedAt: string | null;
-            /** @description The ETag: send it in If-Match to save or submit */
+            /**
+             * @description The ETag: send it in If-Match to save or submit
+             * @example 4
+             */
             version: number;
         };
         DeclareDto: {
-            /** @description false: no conflict of interest with this list and its bids */
+            /**
+             * @description false: no conflict of interest with this list and its bids
+             * @example false
+             */
             conflict?: boolean;
-            /** @description true: the expert declines to review this list */
+            /**
+             * @description true: the expert declines to review this list
+             * @example true
+             */
             decline?: boolean;
             /**
              * @description Required with conflict: true or decline: true
@@ -4003,11 +4813,17 @@ export interface components {
              * @enum {string}
              */
             memberStatus: "active" | "standby" | "replaced" | "unused";
-            /** @description Whether a reserve took the place (false: none was left; the admin sees it) */
+            /**
+             * @description Whether a reserve took the place (false: none was left; the admin sees it)
+             * @example true
+             */
             reserveCalled: boolean;
         };
         DeclarationResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example f30ba799-06e7-437d-9306-060113164da4
+             */
             id: string;
             challenge: components["schemas"]["AssignmentChallengeDto"];
             /**
@@ -4015,27 +4831,66 @@ export interface components {
              * @example 申请 2
              */
             bidLabel: string;
-            /** @description The team name, only after declaring no conflict and only when the program is not blind; null otherwise */
+            /**
+             * @description The team name, only after declaring no conflict and only when the program is not blind; null otherwise
+             * @example 高温超导电缆攻关团队
+             */
             teamName: string | null;
             /** @enum {string} */
             status: "pending" | "declared" | "submitted" | "conflicted" | "declined" | "cancelled";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the panel's scores are due; you are reminded before it while this assignment is not submitted
+             * @example 2027-05-24T16:00:00.000Z
+             */
+            dueAt: string;
+            /**
+             * Format: date-time
+             * @example 2027-05-11T01:30:00.000Z
+             */
             declaredAt: string | null;
+            /** @example 曾与申报单位合作承担相关课题 */
             declarationReason: string | null;
-            /** @description Your own saved scores (nobody else's) */
+            /**
+             * @description Your own saved scores (nobody else's)
+             * @example {
+             *       "technical_approach": 26,
+             *       "team_capability": 22.5,
+             *       "indicator_commitments": 21.5,
+             *       "budget_soundness": 8.5,
+             *       "industrial_value": 9
+             *     }
+             */
             scores: {
                 [key: string]: number;
             } | null;
+            /**
+             * @example {
+             *       "technical_approach": "技术路线清晰，中试方案可行"
+             *     }
+             */
             comments: {
                 [key: string]: string;
             } | null;
-            /** @description Your total out of 100, once submitted */
+            /**
+             * @description Your total out of 100, once submitted
+             * @example 87.5
+             */
             total: number | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-05-17T09:00:00.000Z
+             */
             savedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-05-18T07:00:00.000Z
+             */
             submittedAt: string | null;
-            /** @description The ETag: send it in If-Match to save or submit */
+            /**
+             * @description The ETag: send it in If-Match to save or submit
+             * @example 4
+             */
             version: number;
             /** @description Present when the expert left the panel */
             replacement?: components["schemas"]["ReplacementOutcomeDto"];
@@ -4065,6 +4920,7 @@ export interface components {
             /**
              * Format: uuid
              * @description A bid on this list, under_review or shortlisted
+             * @example 8bc5fbdb-9847-4a21-8bc8-afd9b0136012
              */
             applicationId: string;
             /**
@@ -4091,38 +4947,66 @@ export interface components {
             meetingLink?: string;
         };
         SessionResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1925fe57-a9a0-41e3-a24a-c45ddda5c182
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
             /**
              * Format: uuid
              * @description The bid; no team or organization names are given
+             * @example 8bc5fbdb-9847-4a21-8bc8-afd9b0136012
              */
             applicationId: string;
             /** @enum {string} */
             kind: "defence" | "site_visit";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-05-20T01:30:00.000Z
+             */
             scheduledAt: string;
+            /** @example 90 */
             durationMinutes: number;
+            /** @example 南昌市红谷滩区科技大厦 3 楼会议室 */
             location: string | null;
+            /** @example https://meeting.example.cn/j/123456 */
             meetingLink: string | null;
             /** @enum {string} */
             status: "scheduled" | "held" | "cancelled";
-            /** @description Admins only; set once held */
+            /**
+             * @description Admins only; set once held
+             * @example 答辩团队介绍技术路线，专家组提问并形成意见。
+             */
             minutes?: string | null;
             /**
              * @description Admins only; set once held
              * @enum {string|null}
              */
             outcome?: "satisfactory" | "concerns" | "unsatisfactory" | null;
-            /** @description Set once cancelled */
+            /**
+             * @description Set once cancelled
+             * @example 专家组时间冲突，另行安排
+             */
             cancelReason: string | null;
-            /** @description Served as the ETag; send it back in If-Match to change the session */
+            /**
+             * @description Served as the ETag; send it back in If-Match to change the session
+             * @example 2
+             */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-05-12T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-05-20T03:30:00.000Z
+             */
             updatedAt: string;
         };
         UpdateSessionDto: {
@@ -4166,7 +5050,12 @@ export interface components {
             reason?: string;
         };
         SelectDto: {
-            /** @description The selected bids: 1 (single), 1..teamCount (horse race) */
+            /**
+             * @description The selected bids: 1 (single), 1..teamCount (horse race)
+             * @example [
+             *       "8bc5fbdb-9847-4a21-8bc8-afd9b0136012"
+             *     ]
+             */
             applicationIds: string[];
             /**
              * @description The issuer’s agreement: the outcome of the negotiation (对接洽谈)
@@ -4178,6 +5067,7 @@ export interface components {
             /**
              * Format: uuid
              * @description The list
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
              */
             id: string;
             /**
@@ -4195,6 +5085,7 @@ export interface components {
             /**
              * Format: uuid
              * @description The current selection
+             * @example c2215099-e715-4728-bf7f-761c9f30dd1d
              */
             selectionId: string | null;
             /**
@@ -4204,7 +5095,10 @@ export interface components {
             publicityEndsAt: string | null;
         };
         PublicitySelectedDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 8bc5fbdb-9847-4a21-8bc8-afd9b0136012
+             */
             applicationId: string;
             /** @example 高温超导攻关团队 */
             teamName: string;
@@ -4222,7 +5116,10 @@ export interface components {
             rank: number;
         };
         PublicityNoticeDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
             /** @example JB-2027-0001 */
             code: string | null;
@@ -4234,9 +5131,15 @@ export interface components {
              * @enum {string}
              */
             status: "active" | "reopened" | "finalized";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-06-01T02:00:00.000Z
+             */
             publicityStartsAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-06-08T16:00:00.000Z
+             */
             publicityEndsAt: string;
             /** @description By rank */
             selected: components["schemas"]["PublicitySelectedDto"][];
@@ -4254,11 +5157,20 @@ export interface components {
             grounds: string;
         };
         ObjectionResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 58e8d862-e402-42bd-a858-784190d6ad71
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c2215099-e715-4728-bf7f-761c9f30dd1d
+             */
             selectionId: string;
             /** @example 中选团队的业绩材料与事实不符 */
             grounds: string;
@@ -4267,10 +5179,17 @@ export interface components {
              * @enum {string}
              */
             status: "lodged" | "under_investigation" | "upheld" | "dismissed";
+            /** @example 经核查，业绩材料属实，异议不成立 */
             decisionReason: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-06-07T02:00:00.000Z
+             */
             decidedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-06-03T02:00:00.000Z
+             */
             createdAt: string;
             /**
              * Format: int64
@@ -4310,25 +5229,41 @@ export interface components {
              * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
              */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
             /**
              * Format: uuid
              * @description The selected bid
+             * @example 8bc5fbdb-9847-4a21-8bc8-afd9b0136012
              */
             applicationId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5bf42158-7856-4ad5-aa7d-2e03b8e33735
+             */
             programId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 4ae922f9-34c1-4df8-bc7d-debe1c8cf89e
+             */
             issuerOrganizationId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             leadOrganizationId: string;
             /**
              * @example pending_signature
              * @enum {string}
              */
             status: "pending_signature" | "active" | "acceptance_requested" | "accepted" | "failed" | "suspended" | "terminated";
-            /** @description Why suspended or terminated */
+            /**
+             * @description Why suspended or terminated
+             * @example 项目负责人变更，暂停执行待核实
+             */
             statusReason: string | null;
             /**
              * Format: int64
@@ -4341,9 +5276,13 @@ export interface components {
             /**
              * Format: date-time
              * @description The third signature
+             * @example 2027-06-20T02:00:00.000Z
              */
             activatedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-08-15T02:00:00.000Z
+             */
             closedAt: string | null;
             /**
              * Format: date-time
@@ -4363,7 +5302,10 @@ export interface components {
             version: number;
         };
         TaskBookIndicatorDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
+             */
             indicatorId: string;
             /** @example 超导带材临界电流 */
             name: string;
@@ -4414,21 +5356,39 @@ export interface components {
             title: string;
             /** @example 技术负责人 */
             role: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             organizationId: string;
         };
         TaskBookDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
             /** @example JB-2027-0001 */
             challengeCode: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 8bc5fbdb-9847-4a21-8bc8-afd9b0136012
+             */
             applicationId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example a4c4713e-fed8-4802-a15f-7b9fbbb0a161
+             */
             teamId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             leadOrganizationId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example fe4f7491-d13a-4e0c-a664-599857270da4
+             */
             leaderUserId: string;
             /**
              * Format: int64
@@ -4462,9 +5422,15 @@ export interface components {
              * @enum {string}
              */
             party: "issuer" | "applicant" | "admin";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7c07e2fc-307f-4b8d-8bf1-37af434473eb
+             */
             userId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 4ae922f9-34c1-4df8-bc7d-debe1c8cf89e
+             */
             organizationId: string | null;
             /**
              * Format: int64
@@ -4472,17 +5438,26 @@ export interface components {
              * @example 1
              */
             taskBookVersion: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-06-15T02:00:00.000Z
+             */
             signedAt: string;
         };
         IndicatorProgressViewDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
+             */
             indicatorId: string;
             /** @example 临界电流已达 420 A */
             progress: string;
         };
         MilestoneAssessmentViewDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 391d321b-2849-4f90-9885-ff0a321cfc25
+             */
             id: string;
             /**
              * @example passed
@@ -4493,13 +5468,22 @@ export interface components {
             opinion: string;
             /** @example 同意通过 */
             issuerOpinion: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
+             */
             assessedBy: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-12-28T02:00:00.000Z
+             */
             assessedAt: string;
         };
         MilestoneReportViewDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c6060322-a264-4569-93ef-2389331b9f6f
+             */
             id: string;
             /**
              * Format: int64
@@ -4510,18 +5494,35 @@ export interface components {
             /** @example 完成样品制备与性能测试 */
             summary: string;
             indicatorProgress: components["schemas"]["IndicatorProgressViewDto"][];
+            /**
+             * @example [
+             *       "a51f706c-8eed-46f4-a02e-c3ccb64d268b"
+             *     ]
+             */
             evidenceAttachmentIds: string[];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example fe4f7491-d13a-4e0c-a664-599857270da4
+             */
             submittedBy: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-12-10T03:00:00.000Z
+             */
             submittedAt: string;
             /** @description Null until assessed */
             assessment: components["schemas"]["MilestoneAssessmentViewDto"] | null;
         };
         MilestoneDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 91a5da0f-170c-4d7d-8122-06c69f3753ed
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
             projectId: string;
             /**
              * Format: int64
@@ -4548,6 +5549,7 @@ export interface components {
             /**
              * Format: date-time
              * @description Set at activation: the end of the Asia/Shanghai day, dueMonth months later
+             * @example 2027-12-20T15:59:59.999Z
              */
             dueAt: string | null;
             /**
@@ -4555,7 +5557,10 @@ export interface components {
              * @enum {string}
              */
             status: "pending" | "submitted" | "passed" | "conditionally_passed" | "failed";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-12-21T00:00:00.000Z
+             */
             overdueAt: string | null;
             /**
              * Format: int64
@@ -4576,25 +5581,41 @@ export interface components {
              * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
              */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
             /**
              * Format: uuid
              * @description The selected bid
+             * @example 8bc5fbdb-9847-4a21-8bc8-afd9b0136012
              */
             applicationId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5bf42158-7856-4ad5-aa7d-2e03b8e33735
+             */
             programId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 4ae922f9-34c1-4df8-bc7d-debe1c8cf89e
+             */
             issuerOrganizationId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             leadOrganizationId: string;
             /**
              * @example pending_signature
              * @enum {string}
              */
             status: "pending_signature" | "active" | "acceptance_requested" | "accepted" | "failed" | "suspended" | "terminated";
-            /** @description Why suspended or terminated */
+            /**
+             * @description Why suspended or terminated
+             * @example 项目负责人变更，暂停执行待核实
+             */
             statusReason: string | null;
             /**
              * Format: int64
@@ -4607,9 +5628,13 @@ export interface components {
             /**
              * Format: date-time
              * @description The third signature
+             * @example 2027-06-20T02:00:00.000Z
              */
             activatedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-08-15T02:00:00.000Z
+             */
             closedAt: string | null;
             /**
              * Format: date-time
@@ -4650,14 +5675,21 @@ export interface components {
             version: number;
             /** @example extension approved */
             reason: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example d5a62c6a-bc3f-4790-83af-5077a9800b01
+             */
             changeRequestId: string | null;
             /**
              * Format: uuid
              * @description Null for the award (system)
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
              */
             createdBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2028-01-10T02:00:00.000Z
+             */
             createdAt: string;
             taskBook: components["schemas"]["TaskBookDto"];
         };
@@ -4668,7 +5700,10 @@ export interface components {
             title: string;
             /** @example 技术负责人 */
             role: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             organizationId: string;
         };
         CreateChangeRequestDto: {
@@ -4679,6 +5714,7 @@ export interface components {
             /**
              * Format: uuid
              * @description extension: the milestone to move
+             * @example 91a5da0f-170c-4d7d-8122-06c69f3753ed
              */
             milestoneId?: string;
             /**
@@ -4692,6 +5728,7 @@ export interface components {
             /**
              * Format: uuid
              * @description indicator_change: an indicator of the task book
+             * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
              */
             indicatorId?: string;
             /**
@@ -4704,16 +5741,19 @@ export interface components {
             /**
              * Format: uuid
              * @description extension
+             * @example 91a5da0f-170c-4d7d-8122-06c69f3753ed
              */
             milestoneId?: string;
             /**
              * Format: date-time
              * @description extension
+             * @example 2028-03-31T09:00:00.000Z
              */
             newDueAt?: string;
             /**
              * Format: uuid
              * @description indicator_change
+             * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
              */
             indicatorId?: string;
             /**
@@ -4725,16 +5765,25 @@ export interface components {
             members?: components["schemas"]["TaskBookMemberDto"][];
         };
         ChangeRequestResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example d5a62c6a-bc3f-4790-83af-5077a9800b01
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
             projectId: string;
             /**
              * @example extension
              * @enum {string}
              */
             kind: "extension" | "member_change" | "indicator_change";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 91a5da0f-170c-4d7d-8122-06c69f3753ed
+             */
             milestoneId: string | null;
             payload: components["schemas"]["ChangeRequestPayloadDto"];
             /** @example 设备到货延迟 */
@@ -4744,20 +5793,35 @@ export interface components {
              * @enum {string}
              */
             status: "pending" | "approved" | "rejected";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example fe4f7491-d13a-4e0c-a664-599857270da4
+             */
             requestedBy: string;
+            /** @example 理由充分，同意延期 */
             decisionReason: string | null;
+            /** @example 同意 */
             issuerOpinion: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
+             */
             decidedBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2028-01-10T02:00:00.000Z
+             */
             decidedAt: string | null;
             /**
              * Format: int64
              * @description The task book version an approval wrote
+             * @example 2
              */
             taskBookVersion: number | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2028-01-05T02:00:00.000Z
+             */
             createdAt: string;
             /**
              * Format: int64
@@ -4769,6 +5833,7 @@ export interface components {
             /**
              * Format: uuid
              * @description An indicator of the task book
+             * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
              */
             indicatorId: string;
             /**
@@ -4784,7 +5849,12 @@ export interface components {
              */
             summary: string;
             indicatorProgress: components["schemas"]["IndicatorProgressDto"][];
-            /** @description Evidence: attachments uploaded by the lead organization's users */
+            /**
+             * @description Evidence: attachments uploaded by the lead organization's users
+             * @example [
+             *       "a51f706c-8eed-46f4-a02e-c3ccb64d268b"
+             *     ]
+             */
             evidenceAttachmentIds: string[];
         };
         MilestoneAssessmentDto: {
@@ -4813,7 +5883,10 @@ export interface components {
             issuerOpinion: string;
         };
         StageGateDecisionDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
             projectId: string;
             /** @enum {string} */
             outcome: "continue" | "terminate";
@@ -4830,7 +5903,10 @@ export interface components {
             decisions: components["schemas"]["StageGateDecisionDto"][];
         };
         StageGateDecisionViewDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
             projectId: string;
             /** @enum {string} */
             outcome: "continue" | "terminate";
@@ -4839,18 +5915,26 @@ export interface components {
             /**
              * Format: int64
              * @description terminate: fiscal amount released
+             * @example 1650000000
              */
             releasedFiscalFen?: number;
             /**
              * Format: int64
              * @description terminate: issuer amount released
+             * @example 550000000
              */
             releasedIssuerFen?: number;
         };
         StageGateResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c9f5c475-123d-4a55-b1d3-262924a4b61d
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
             /**
              * Format: int64
@@ -4858,32 +5942,63 @@ export interface components {
              */
             milestonePosition: number;
             decisions: components["schemas"]["StageGateDecisionViewDto"][];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
+             */
             decidedBy: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2028-01-15T02:00:00.000Z
+             */
             decidedAt: string;
         };
         PayerTotalsDto: {
             /** @enum {string} */
             payer: "fiscal" | "issuer";
-            /** @description The task book's amount of this payer */
+            /**
+             * @description The task book's amount of this payer
+             * @example 3000000000
+             */
             budgetFen: number;
-            /** @description Tranches still scheduled */
+            /**
+             * @description Tranches still scheduled
+             * @example 1650000000
+             */
             scheduledFen: number;
-            /** @description Tranches approved, not yet paid */
+            /**
+             * @description Tranches approved, not yet paid
+             * @example 0
+             */
             approvedFen: number;
-            /** @description Tranches paid; never more than budgetFen */
+            /**
+             * @description Tranches paid; never more than budgetFen
+             * @example 1350000000
+             */
             paidFen: number;
+            /** @example 0 */
             cancelledFen: number;
-            /** @description Unspent amount released back to the list at termination */
+            /**
+             * @description Unspent amount released back to the list at termination
+             * @example 0
+             */
             releasedFen: number;
         };
         PaymentDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1c373a72-6531-4d29-a6c2-fbf8a53706ee
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
             projectId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
             /**
              * @description fiscal (财政) or issuer (发榜方配套)
@@ -4895,36 +6010,67 @@ export interface components {
             /**
              * Format: uuid
              * @description The milestone it pays
+             * @example 91a5da0f-170c-4d7d-8122-06c69f3753ed
              */
             milestoneId: string | null;
-            /** @description Position of the milestone it pays */
+            /**
+             * @description Position of the milestone it pays
+             * @example 0
+             */
             milestonePosition: number | null;
-            /** @description Order among the tranches of this payer, from 1 */
+            /**
+             * @description Order among the tranches of this payer, from 1
+             * @example 2
+             */
             sequence: number;
-            /** @description Integer fen */
+            /**
+             * @description Integer fen
+             * @example 450000000
+             */
             amountFen: number;
             /** @enum {string} */
             status: "scheduled" | "approved" | "paid" | "cancelled";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-12-29T02:00:00.000Z
+             */
             approvedAt: string | null;
             /**
              * Format: uuid
              * @description Null when approved by the system
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
              */
             approvedBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2028-01-08T02:00:00.000Z
+             */
             paidAt: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
+             */
             paidBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2028-06-30T02:00:00.000Z
+             */
             cancelledAt: string | null;
+            /** @example 项目终止，未拨付的分期取消 */
             cancelReason: string | null;
+            /** @example 3 */
             version: number;
         };
         ProjectPaymentsDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
             projectId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
             /** @enum {string} */
             projectStatus: "pending_signature" | "active" | "acceptance_requested" | "accepted" | "failed" | "suspended" | "terminated";
@@ -4934,16 +6080,26 @@ export interface components {
             items: components["schemas"]["PaymentDto"][];
         };
         LedgerEntryDto: {
-            /** @description Sequential id of the entry (a decimal string) */
+            /**
+             * @description Sequential id of the entry (a decimal string)
+             * @example 42
+             */
             id: string;
             /**
              * Format: uuid
              * @description Null for `released`
+             * @example 1c373a72-6531-4d29-a6c2-fbf8a53706ee
              */
             paymentId: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
             projectId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
             /** @enum {string} */
             payer: "fiscal" | "issuer";
@@ -4952,22 +6108,41 @@ export interface components {
              * @enum {string}
              */
             kind: "scheduled" | "approved" | "paid" | "cancelled" | "released";
-            /** @description Integer fen */
+            /**
+             * @description Integer fen
+             * @example 450000000
+             */
             amountFen: number;
             /** @enum {string} */
             actorType: "user" | "api_key" | "system" | "anonymous";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
+             */
             actorId: string | null;
+            /** @example 里程碑 1 评估通过，拨付第二期财政资金 */
             reason: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2028-01-08T02:00:00.000Z
+             */
             occurredAt: string;
         };
         PaymentDetailDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1c373a72-6531-4d29-a6c2-fbf8a53706ee
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
             projectId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
             /**
              * @description fiscal (财政) or issuer (发榜方配套)
@@ -4979,56 +6154,93 @@ export interface components {
             /**
              * Format: uuid
              * @description The milestone it pays
+             * @example 91a5da0f-170c-4d7d-8122-06c69f3753ed
              */
             milestoneId: string | null;
-            /** @description Position of the milestone it pays */
+            /**
+             * @description Position of the milestone it pays
+             * @example 0
+             */
             milestonePosition: number | null;
-            /** @description Order among the tranches of this payer, from 1 */
+            /**
+             * @description Order among the tranches of this payer, from 1
+             * @example 2
+             */
             sequence: number;
-            /** @description Integer fen */
+            /**
+             * @description Integer fen
+             * @example 450000000
+             */
             amountFen: number;
             /** @enum {string} */
             status: "scheduled" | "approved" | "paid" | "cancelled";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-12-29T02:00:00.000Z
+             */
             approvedAt: string | null;
             /**
              * Format: uuid
              * @description Null when approved by the system
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
              */
             approvedBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2028-01-08T02:00:00.000Z
+             */
             paidAt: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
+             */
             paidBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2028-06-30T02:00:00.000Z
+             */
             cancelledAt: string | null;
+            /** @example 项目终止，未拨付的分期取消 */
             cancelReason: string | null;
+            /** @example 3 */
             version: number;
             entries: components["schemas"]["LedgerEntryDto"][];
         };
         LedgerTotalsDto: {
             /** @enum {string} */
             payer: "fiscal" | "issuer";
+            /** @example 3000000000 */
             scheduledFen: number;
+            /** @example 1350000000 */
             approvedFen: number;
+            /** @example 1350000000 */
             paidFen: number;
+            /** @example 0 */
             cancelledFen: number;
+            /** @example 0 */
             releasedFen: number;
         };
         ChallengeLedgerDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
             /** @description Over every entry of the list's projects */
             totals: components["schemas"]["LedgerTotalsDto"][];
             /** @description Oldest first */
             items: components["schemas"]["LedgerEntryDto"][];
-            /** @description Pass as `cursor` for the next page; null on the last */
+            /**
+             * @description Pass as `cursor` for the next page; null on the last
+             * @example WyI0MiJd
+             */
             nextCursor: string | null;
         };
         MeasurementInputDto: {
             /**
              * Format: uuid
              * @description A task-book indicator
+             * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
              */
             indicatorId: string;
             /**
@@ -5040,7 +6252,12 @@ export interface components {
         RequestAcceptanceDto: {
             /** @description One measured value per task-book indicator; every indicator is required (422 naming the missing ones) */
             measurements: components["schemas"]["MeasurementInputDto"][];
-            /** @description Evidence: attachments uploaded by your organization (POST /attachments) */
+            /**
+             * @description Evidence: attachments uploaded by your organization (POST /attachments)
+             * @example [
+             *       "a51f706c-8eed-46f4-a02e-c3ccb64d268b"
+             *     ]
+             */
             evidenceAttachmentIds?: string[];
             /**
              * @description The summary report (总结报告)
@@ -5049,43 +6266,84 @@ export interface components {
             summary: string;
         };
         MeasurementDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
+             */
             indicatorId: string;
+            /** @example 超导带材临界电流 */
             name: string;
+            /** @example A */
             unit: string;
+            /** @example ≥ 500 */
             targetValue: string;
-            /** @description The value committed in the task book */
+            /**
+             * @description The value committed in the task book
+             * @example ≥ 520
+             */
             committedValue: string;
-            /** @description The value the applicant measured */
+            /**
+             * @description The value the applicant measured
+             * @example 536
+             */
             measuredValue: string;
         };
         AcceptancePanelMemberDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example cb75f871-1d06-44af-b1c0-c8538e58372c
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3fc48ec0-34e8-4796-a2b6-11d3f266ee59
+             */
             expertId: string;
+            /** @example 王建国 */
             expertName: string;
             /** @enum {string} */
             role: "member" | "reserve";
+            /** @example 1 */
             position: number;
             /** @enum {string} */
             status: "standby" | "pending" | "declared" | "submitted" | "conflicted" | "declined" | "unused";
+            /** @example 曾与该单位合作 */
             statusReason: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 4feb95df-ff1a-483a-9965-8a3f8d2e0cca
+             */
             replacedBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-07-20T02:00:00.000Z
+             */
             submittedAt: string | null;
         };
         AcceptancePanelDto: {
-            /** @description Members drawn (reserves not counted) */
+            /**
+             * @description Members drawn (reserves not counted)
+             * @example 5
+             */
             panelSize: number;
-            /** @description Members on the panel now (pending, declared or submitted) */
+            /**
+             * @description Members on the panel now (pending, declared or submitted)
+             * @example 5
+             */
             activeMembers: number;
+            /** @example 5 */
             submittedMembers: number;
+            /** @example 1 */
             reservesLeft: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-07-01T02:00:00.000Z
+             */
             drawnAt: string;
-            /** @description Admins only: the draw seed (also in the audit event) */
+            /**
+             * @description Admins only: the draw seed (also in the audit event)
+             * @example 57deec7bcb46cb397a36471c33611c002f6daa9165b1a7c8251c693683a86e24
+             */
             seed?: string;
             /** @description Admins only: the experts are never named to the parties */
             members?: components["schemas"]["AcceptancePanelMemberDto"][];
@@ -5093,64 +6351,117 @@ export interface components {
         IndicatorVerdictDto: {
             /** @enum {string} */
             verdict: "met" | "partially_met" | "not_met";
+            /** @example 实测值满足任务书要求 */
             comment: string;
             /**
              * Format: uuid
              * @description Admins only
+             * @example cb75f871-1d06-44af-b1c0-c8538e58372c
              */
             panelMemberId?: string;
         };
         IndicatorVerdictsDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
+             */
             indicatorId: string;
+            /** @example 超导带材临界电流 */
             name: string;
+            /** @example 4 */
             met: number;
+            /** @example 1 */
             partiallyMet: number;
+            /** @example 0 */
             notMet: number;
             /** @description In order of submission, without expert identities */
             verdicts: components["schemas"]["IndicatorVerdictDto"][];
         };
         AcceptanceResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example cd5e9991-14cb-4f45-aaec-61fa5225eb06
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
             projectId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
             /** @enum {string} */
             status: "requested" | "conditional" | "passed" | "failed";
             measurements: components["schemas"]["MeasurementDto"][];
+            /**
+             * @example [
+             *       "a51f706c-8eed-46f4-a02e-c3ccb64d268b"
+             *     ]
+             */
             evidenceAttachmentIds: string[];
+            /** @example 全部指标完成，申请验收。 */
             summary: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example fe4f7491-d13a-4e0c-a664-599857270da4
+             */
             requestedBy: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-06-25T02:00:00.000Z
+             */
             requestedAt: string;
             panel: components["schemas"]["AcceptancePanelDto"];
             /** @enum {string|null} */
             outcome: "passed" | "passed_with_conditions" | "failed" | null;
+            /** @example 全部指标达到任务书要求 */
             decisionReason: string | null;
-            /** @description The issuer's opinion (发榜方意见) */
+            /**
+             * @description The issuer's opinion (发榜方意见)
+             * @example 同意通过验收
+             */
             issuerOpinion: string | null;
+            /** @example 专家组意见一致 */
             closeReason: string | null;
-            /** @description The due-diligence exemption (尽职免责) of a failure */
+            /**
+             * @description The due-diligence exemption (尽职免责) of a failure
+             * @example false
+             */
             dueDiligenceExemption: boolean;
+            /** @example 三个月内补充长期运行测试报告 */
             conditions: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-11-15T09:00:00.000Z
+             */
             conditionsDueAt: string | null;
             /** @enum {string|null} */
             conditionsResolution: "met" | "not_met" | "expired" | null;
+            /** @example 已补充长期运行测试报告 */
             conditionsReason: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-10-20T02:00:00.000Z
+             */
             conditionsResolvedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-08-15T02:00:00.000Z
+             */
             decidedAt: string | null;
             /** @description Per indicator; admins always, the parties only after the decision (null before) */
             verdicts: components["schemas"]["IndicatorVerdictsDto"][] | null;
+            /** @example 6 */
             version: number;
         };
         VerdictInputDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
+             */
             indicatorId: string;
             /** @enum {string} */
             verdict: "met" | "partially_met" | "not_met";
@@ -5162,44 +6473,80 @@ export interface components {
             verdicts: components["schemas"]["VerdictInputDto"][];
         };
         AcceptanceAssignmentProjectDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
             projectId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
             challengeId: string;
+            /** @example JB-2027-0001 */
             challengeCode: string;
+            /** @example 高温超导带材低成本制备关键技术 */
             challengeTitle: string;
         };
         VerdictSummaryDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
+             */
             indicatorId: string;
             /** @enum {string} */
             verdict: "met" | "partially_met" | "not_met";
+            /** @example 实测值满足任务书要求 */
             comment: string;
         };
         AcceptanceAssignmentResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example cb75f871-1d06-44af-b1c0-c8538e58372c
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example cd5e9991-14cb-4f45-aaec-61fa5225eb06
+             */
             acceptanceId: string;
             project: components["schemas"]["AcceptanceAssignmentProjectDto"];
             /** @enum {string} */
             role: "member" | "reserve";
             /** @enum {string} */
             status: "standby" | "pending" | "declared" | "submitted" | "conflicted" | "declined" | "unused";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-07-02T03:00:00.000Z
+             */
             declaredAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-07-20T02:00:00.000Z
+             */
             submittedAt: string | null;
             /** @description After declaring no conflict: the measured values to judge */
             measurements: components["schemas"]["MeasurementDto"][] | null;
-            /** @description After declaring no conflict */
+            /**
+             * @description After declaring no conflict
+             * @example 全部指标完成，申请验收。
+             */
             summary: string | null;
-            /** @description After declaring no conflict */
+            /**
+             * @description After declaring no conflict
+             * @example [
+             *       "a51f706c-8eed-46f4-a02e-c3ccb64d268b"
+             *     ]
+             */
             evidenceAttachmentIds: string[] | null;
             /** @description Your own verdicts, once submitted */
             verdicts: components["schemas"]["VerdictSummaryDto"][] | null;
-            /** @description A declaration that left the panel: whether a reserve took the place */
+            /**
+             * @description A declaration that left the panel: whether a reserve took the place
+             * @example true
+             */
             reserveCalled?: boolean;
+            /** @example 3 */
             version: number;
         };
         DecideAcceptanceDto: {
@@ -5222,7 +6569,10 @@ export interface components {
              * @example 2028-06-30T17:00:00+08:00
              */
             conditionsDueAt?: string;
-            /** @description Only with failed: the due-diligence exemption (尽职免责) — no integrity record is written. Default false */
+            /**
+             * @description Only with failed: the due-diligence exemption (尽职免责) — no integrity record is written. Default false
+             * @example false
+             */
             dueDiligenceExemption?: boolean;
             /**
              * @description Required when not every active panel member has submitted its verdicts
@@ -5231,17 +6581,29 @@ export interface components {
             closeReason?: string;
         };
         ConfirmConditionsDto: {
-            /** @description Whether the conditions were met */
+            /**
+             * @description Whether the conditions were met
+             * @example true
+             */
             met: boolean;
             /** @example 已补充长期运行测试报告 */
             reason: string;
-            /** @description Only with met: false — the due-diligence exemption (尽职免责) */
+            /**
+             * @description Only with met: false — the due-diligence exemption (尽职免责)
+             * @example false
+             */
             dueDiligenceExemption?: boolean;
         };
         AcceptanceDeclareDto: {
-            /** @description false: no conflict of interest with this project */
+            /**
+             * @description false: no conflict of interest with this project
+             * @example false
+             */
             conflict?: boolean;
-            /** @description true: the expert declines */
+            /**
+             * @description true: the expert declines
+             * @example true
+             */
             decline?: boolean;
             /**
              * @description Required with conflict: true or decline: true
@@ -5435,6 +6797,7 @@ export interface components {
             /**
              * Format: uuid
              * @description The programId filter, or null
+             * @example 5bf42158-7856-4ad5-aa7d-2e03b8e33735
              */
             programId: string | null;
             /**
@@ -5446,6 +6809,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When these figures were computed (statuses are by the clock at that time); reused for up to 60 s
+             * @example 2027-07-01T00:00:00.000Z
              */
             generatedAt: string;
             /** @description Every published list in scope */
@@ -5483,6 +6847,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When the public part last changed
+             * @example 2027-03-01T02:00:00.000Z
              */
             date: string;
             /**
@@ -5499,27 +6864,195 @@ export interface components {
             initiationType: "tender";
             /** @example zh */
             language: string;
-            /** @description Organization (https://standard.open-contracting.org/1.1/en/schema/reference/#organization): the platform (procuringEntity, funder, payer of fiscal funds), the issuer (buyer, payer of co-funding, region) and the winning lead organizations (supplier, payee). Names only: no identifiers, addresses or contacts beyond the region. */
+            /**
+             * @description Organization (https://standard.open-contracting.org/1.1/en/schema/reference/#organization): the platform (procuringEntity, funder, payer of fiscal funds), the issuer (buyer, payer of co-funding, region) and the winning lead organizations (supplier, payee). Names only: no identifiers, addresses or contacts beyond the region.
+             * @example [
+             *       {
+             *         "id": "jiebang-platform",
+             *         "name": "揭榜挂帅平台",
+             *         "roles": [
+             *           "procuringEntity",
+             *           "funder",
+             *           "payer"
+             *         ]
+             *       },
+             *       {
+             *         "id": "4ae922f9-34c1-4df8-bc7d-debe1c8cf89e",
+             *         "name": "南昌某电缆集团有限公司",
+             *         "roles": [
+             *           "buyer",
+             *           "payer"
+             *         ],
+             *         "address": {
+             *           "region": "360100",
+             *           "countryName": "中国"
+             *         }
+             *       },
+             *       {
+             *         "id": "034001e5-61a8-4938-a27a-f7e6e0aa8989",
+             *         "name": "江西某新材料有限公司",
+             *         "roles": [
+             *           "supplier",
+             *           "payee"
+             *         ]
+             *       }
+             *     ]
+             */
             parties: {
                 [key: string]: unknown;
             }[];
-            /** @description The issuer: { id, name } */
+            /**
+             * @description The issuer: { id, name }
+             * @example {
+             *       "id": "4ae922f9-34c1-4df8-bc7d-debe1c8cf89e",
+             *       "name": "南昌某电缆集团有限公司"
+             *     }
+             */
             buyer: {
                 [key: string]: unknown;
             };
-            /** @description Tender (https://standard.open-contracting.org/1.1/en/schema/reference/#tender): code, title, public summary, status, value (yuan, CNY, exact), tender period, industry chain and category, amendments (reasons only), numberOfTenderers once closed. Never the confidential details. */
+            /**
+             * @description Tender (https://standard.open-contracting.org/1.1/en/schema/reference/#tender): code, title, public summary, status, value (yuan, CNY, exact), tender period, industry chain and category, amendments (reasons only), numberOfTenderers once closed. Never the confidential details.
+             * @example {
+             *       "id": "JB-2027-0001",
+             *       "title": "高温超导带材低成本制备关键技术",
+             *       "description": "研制高温超导电缆样机，临界电流与交流损耗达到国际先进水平。",
+             *       "status": "complete",
+             *       "procuringEntity": {
+             *         "id": "jiebang-platform",
+             *         "name": "揭榜挂帅平台"
+             *       },
+             *       "items": [
+             *         {
+             *           "id": "1",
+             *           "description": "高温超导带材低成本制备关键技术",
+             *           "classification": {
+             *             "scheme": "x_jiebang_industry_chain",
+             *             "id": "new_materials",
+             *             "description": "新材料"
+             *           },
+             *           "additionalClassifications": [
+             *             {
+             *               "scheme": "x_jiebang_category",
+             *               "id": "key_technology",
+             *               "description": "关键技术类"
+             *             }
+             *           ]
+             *         }
+             *       ],
+             *       "value": {
+             *         "amount": 40000000,
+             *         "currency": "CNY"
+             *       },
+             *       "procurementMethod": "open",
+             *       "procurementMethodDetails": "揭榜挂帅（单一团队）",
+             *       "mainProcurementCategory": "services",
+             *       "tenderPeriod": {
+             *         "startDate": "2027-03-01T01:00:00.000Z",
+             *         "endDate": "2027-04-30T09:00:00.000Z"
+             *       },
+             *       "numberOfTenderers": 3,
+             *       "amendments": [
+             *         {
+             *           "id": "1",
+             *           "date": "2027-03-15T02:00:00.000Z",
+             *           "rationale": "延长揭榜截止时间两周"
+             *         }
+             *       ]
+             *     }
+             */
             tender: {
                 [key: string]: unknown;
             };
-            /** @description Bid extension: { statistics: [{ id, measure: "bids", value, date }] }, once the list has closed — counts only */
+            /**
+             * @description Bid extension: { statistics: [{ id, measure: "bids", value, date }] }, once the list has closed — counts only
+             * @example {
+             *       "statistics": [
+             *         {
+             *           "id": "1",
+             *           "measure": "bids",
+             *           "value": 3,
+             *           "date": "2027-04-30T09:00:00.000Z"
+             *         }
+             *       ]
+             *     }
+             */
             bids?: {
                 [key: string]: unknown;
             };
-            /** @description Award (https://standard.open-contracting.org/1.1/en/schema/reference/#award) per selected bid: pending in publicity, active once awarded (with value), cancelled when the selection was reopened or the list cancelled; suppliers: the lead organization */
+            /**
+             * @description Award (https://standard.open-contracting.org/1.1/en/schema/reference/#award) per selected bid: pending in publicity, active once awarded (with value), cancelled when the selection was reopened or the list cancelled; suppliers: the lead organization
+             * @example [
+             *       {
+             *         "id": "c2215099-e715-4728-bf7f-761c9f30dd1d-8bc5fbdb-9847-4a21-8bc8-afd9b0136012",
+             *         "status": "active",
+             *         "date": "2027-06-10T02:00:00.000Z",
+             *         "suppliers": [
+             *           {
+             *             "id": "034001e5-61a8-4938-a27a-f7e6e0aa8989",
+             *             "name": "江西某新材料有限公司"
+             *           }
+             *         ],
+             *         "value": {
+             *           "amount": 40000000,
+             *           "currency": "CNY"
+             *         }
+             *       }
+             *     ]
+             */
             awards?: {
                 [key: string]: unknown;
             }[];
-            /** @description Contract (https://standard.open-contracting.org/1.1/en/schema/reference/#contract) per project (task book): status, value, period, dateSigned; implementation: milestones (code, due date, status, dateMet; no titles or deliverables) and paid tranches as transactions (payer, payee, value) */
+            /**
+             * @description Contract (https://standard.open-contracting.org/1.1/en/schema/reference/#contract) per project (task book): status, value, period, dateSigned; implementation: milestones (code, due date, status, dateMet; no titles or deliverables) and paid tranches as transactions (payer, payee, value)
+             * @example [
+             *       {
+             *         "id": "6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e",
+             *         "awardID": "c2215099-e715-4728-bf7f-761c9f30dd1d-8bc5fbdb-9847-4a21-8bc8-afd9b0136012",
+             *         "status": "active",
+             *         "value": {
+             *           "amount": 40000000,
+             *           "currency": "CNY"
+             *         },
+             *         "period": {
+             *           "startDate": "2027-06-20T02:00:00.000Z",
+             *           "endDate": "2029-06-20T15:59:59.999Z"
+             *         },
+             *         "dateSigned": "2027-06-20T02:00:00.000Z",
+             *         "implementation": {
+             *           "milestones": [
+             *             {
+             *               "id": "91a5da0f-170c-4d7d-8122-06c69f3753ed",
+             *               "code": "M1",
+             *               "type": "delivery",
+             *               "status": "met",
+             *               "dueDate": "2027-12-20T15:59:59.999Z",
+             *               "dateMet": "2027-12-28T02:00:00.000Z",
+             *               "dateModified": "2027-12-28T02:00:00.000Z"
+             *             }
+             *           ],
+             *           "transactions": [
+             *             {
+             *               "id": "1c373a72-6531-4d29-a6c2-fbf8a53706ee",
+             *               "date": "2028-01-08T02:00:00.000Z",
+             *               "value": {
+             *                 "amount": 4500000,
+             *                 "currency": "CNY"
+             *               },
+             *               "payer": {
+             *                 "id": "jiebang-platform",
+             *                 "name": "揭榜挂帅平台"
+             *               },
+             *               "payee": {
+             *                 "id": "034001e5-61a8-4938-a27a-f7e6e0aa8989",
+             *                 "name": "江西某新材料有限公司"
+             *               }
+             *             }
+             *           ]
+             *         }
+             *       }
+             *     ]
+             */
             contracts?: {
                 [key: string]: unknown;
             }[];
@@ -5528,6 +7061,7 @@ export interface components {
             /**
              * Format: uri
              * @description The next page (same since, the next cursor); null on the last page
+             * @example https://jiebang.example.cn/api/v1/open-data/ocds?limit=20&cursor=WyIyMDI3LTAzLTAxVDAyOjAwOjAwLjAwMDAwMFoiLCI3MDA3MTkyMS04MzkzLTRlM2QtYjcxYi1lOTU5ZTMyOTQ2YzQiXQ
              */
             next: string | null;
         };
@@ -5535,6 +7069,7 @@ export interface components {
             /**
              * Format: uri
              * @description This request’s URL
+             * @example https://jiebang.example.cn/api/v1/open-data/ocds?limit=20
              */
             uri: string;
             /** @example 1.1 */
@@ -5542,15 +7077,24 @@ export interface components {
             /**
              * Format: date-time
              * @description The latest release date in the page (the time of the request when the page is empty)
+             * @example 2027-03-01T02:00:00.000Z
              */
             publishedDate: string;
             publisher: components["schemas"]["OcdsPublisherDto"];
-            /** @description The OCDS extensions used (bids) */
+            /**
+             * @description The OCDS extensions used (bids)
+             * @example [
+             *       "https://raw.githubusercontent.com/open-contracting/ocds_bid_extension/v1.1.3/extension.json"
+             *     ]
+             */
             extensions: string[];
             /** @description Oldest change first. Empty when nothing changed since `since` (the OCDS schema wants at least one release: treat an empty page as "nothing new") */
             releases: components["schemas"]["OcdsReleaseDto"][];
             links: components["schemas"]["OcdsLinksDto"];
-            /** @description Pass as `cursor` for the next page; null on the last */
+            /**
+             * @description Pass as `cursor` for the next page; null on the last
+             * @example WyIyMDI3LTAzLTAxVDAyOjAwOjAwLjAwMDAwMFoiLCI3MDA3MTkyMS04MzkzLTRlM2QtYjcxYi1lOTU5ZTMyOTQ2YzQiXQ
+             */
             nextCursor: string | null;
         };
         NotificationPreferencesResponse: {
@@ -5601,7 +7145,7 @@ export interface components {
              *       "milestone.due_soon"
              *     ]
              */
-            emailOptOuts: ("challenge.published" | "challenge.rejected" | "application.formal_checked" | "review.assigned" | "acceptance.assigned" | "selection.publicized" | "challenge.awarded" | "objection.lodged" | "objection.decided" | "milestone.due_soon" | "milestone.overdue" | "payment.paid" | "acceptance.decided")[];
+            emailOptOuts: ("challenge.published" | "challenge.rejected" | "application.formal_checked" | "review.assigned" | "review.due_soon" | "acceptance.assigned" | "selection.publicized" | "selection.publicity_ending" | "challenge.awarded" | "objection.lodged" | "objection.decided" | "milestone.due_soon" | "milestone.overdue" | "payment.paid" | "acceptance.decided")[];
         };
         CreateWebhookDto: {
             /**
@@ -5621,18 +7165,31 @@ export interface components {
             description?: string;
         };
         CreatedWebhookResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example fc58d492-99b8-484c-a1eb-483b498fd06a
+             */
             id: string;
             /** @example https://portal.jxst.gov.cn/hooks/jiebang */
             url: string;
+            /**
+             * @example [
+             *       "challenge.published",
+             *       "challenge.awarded"
+             *     ]
+             */
             eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated")[];
+            /** @example 南昌市科技局门户：榜单发布同步 */
             description: string | null;
             /**
              * @description disabled: nothing more is delivered
              * @enum {string}
              */
             status: "enabled" | "disabled";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-09-04T02:00:00.000Z
+             */
             disabledAt: string | null;
             /**
              * @description gone: the receiver answered 410; failing: deliveries kept failing for days
@@ -5642,21 +7199,30 @@ export interface components {
             /**
              * Format: date-time
              * @description First failed attempt since the last success; null while deliveries succeed
+             * @example 2027-09-01T02:00:00.000Z
              */
             failingSince: string | null;
             /**
              * Format: uuid
              * @description The owning API key
+             * @example bddd390f-48b5-49fa-b63d-b2b3ac45e0f2
              */
             ownerApiKeyId: string | null;
             /**
              * Format: uuid
              * @description The owning admin
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
              */
             ownerUserId: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-10T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-10T02:00:00.000Z
+             */
             updatedAt: string;
             /**
              * @description The signing secret, in this answer only: verify `webhook-signature` with it (Standard Webhooks)
@@ -5665,18 +7231,31 @@ export interface components {
             secret: string;
         };
         WebhookResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example fc58d492-99b8-484c-a1eb-483b498fd06a
+             */
             id: string;
             /** @example https://portal.jxst.gov.cn/hooks/jiebang */
             url: string;
+            /**
+             * @example [
+             *       "challenge.published",
+             *       "challenge.awarded"
+             *     ]
+             */
             eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated")[];
+            /** @example 南昌市科技局门户：榜单发布同步 */
             description: string | null;
             /**
              * @description disabled: nothing more is delivered
              * @enum {string}
              */
             status: "enabled" | "disabled";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-09-04T02:00:00.000Z
+             */
             disabledAt: string | null;
             /**
              * @description gone: the receiver answered 410; failing: deliveries kept failing for days
@@ -5686,31 +7265,52 @@ export interface components {
             /**
              * Format: date-time
              * @description First failed attempt since the last success; null while deliveries succeed
+             * @example 2027-09-01T02:00:00.000Z
              */
             failingSince: string | null;
             /**
              * Format: uuid
              * @description The owning API key
+             * @example bddd390f-48b5-49fa-b63d-b2b3ac45e0f2
              */
             ownerApiKeyId: string | null;
             /**
              * Format: uuid
              * @description The owning admin
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
              */
             ownerUserId: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-10T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-10T02:00:00.000Z
+             */
             updatedAt: string;
         };
         WebhookAttemptDto: {
-            /** @description 1, 2, … over all chains of the delivery */
+            /**
+             * @description 1, 2, … over all chains of the delivery
+             * @example 1
+             */
             attemptNumber: number;
-            /** @description 0 for the first chain; each replay starts the next */
+            /**
+             * @description 0 for the first chain; each replay starts the next
+             * @example 0
+             */
             chain: number;
-            /** @description 1, 2, … within its chain */
+            /**
+             * @description 1, 2, … within its chain
+             * @example 1
+             */
             chainAttempt: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-02-28T02:00:01.000Z
+             */
             attemptedAt: string;
             /**
              * @description succeeded only for a 2xx answer
@@ -5724,7 +7324,10 @@ export interface components {
             statusCode: number | null;
             /** @example 87 */
             latencyMs: number;
-            /** @description The first 1 KB of the answer */
+            /**
+             * @description The first 1 KB of the answer
+             * @example {"received":true}
+             */
             responseSnippet: string | null;
             /**
              * @description Refused by the address policy, timeout, connection error, redirect not followed
@@ -5734,6 +7337,7 @@ export interface components {
             /**
              * Format: date-time
              * @description The retry it scheduled
+             * @example 2027-02-28T02:00:31.000Z
              */
             nextAttemptAt: string | null;
         };
@@ -5741,38 +7345,64 @@ export interface components {
             /**
              * Format: uuid
              * @description Also the `webhook-id` header: the same on retries and replays
+             * @example 8dde3531-3e64-4112-a1eb-d9d85a872ade
              */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example fc58d492-99b8-484c-a1eb-483b498fd06a
+             */
             webhookId: string;
             /**
              * Format: uuid
              * @description The event: the `id` of the body
+             * @example 7e4a8968-bc18-4746-9e12-53edfb1fb084
              */
             eventId: string;
             /** @enum {string} */
             eventType: "challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated";
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
-            /** @description The current chain of attempts (replays) */
+            /**
+             * @description The current chain of attempts (replays)
+             * @example 0
+             */
             chain: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-02-28T02:00:31.000Z
+             */
             nextAttemptAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-02-28T02:00:01.000Z
+             */
             lastAttemptAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-02-28T02:00:00.000Z
+             */
             createdAt: string;
             /** @description Every attempt, oldest first */
             attempts: components["schemas"]["WebhookAttemptDto"][];
         };
         IntegrityRecordResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example a6ed5b61-d55c-424d-a536-f2bbfa2dd1ac
+             */
             id: string;
             /** @enum {string} */
             subjectType: "user" | "organization";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             subjectId: string;
-            /** @description Why, in words (e.g. the failed acceptance and its reason) */
+            /**
+             * @description Why, in words (e.g. the failed acceptance and its reason)
+             * @example 项目验收不通过（未予尽职免责）：榜单 JB-2027-0001「高温超导带材低成本制备关键技术」，验收 cd5e9991-14cb-4f45-aaec-61fa5225eb06，原因：临界电流未达到任务书承诺值
+             */
             reason: string;
             /**
              * @description What produced it
@@ -5782,9 +7412,13 @@ export interface components {
             /**
              * Format: uuid
              * @description e.g. the acceptance id
+             * @example cd5e9991-14cb-4f45-aaec-61fa5225eb06
              */
             sourceId: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-08-15T02:00:00.000Z
+             */
             recordedAt: string;
         };
     };

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { ERROR_STATUS, ERROR_TITLES, problemType } from './error-codes';
 import type { ErrorCode } from './error-codes';
 import { FieldError } from './domain-error';
+import { EXAMPLE_IDS } from '../openapi/examples';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -34,7 +35,10 @@ export class ProblemDto {
   @ApiPropertyOptional({ type: [FieldErrorDto] })
   errors?: FieldErrorDto[];
 
-  @ApiPropertyOptional({ description: 'The X-Request-Id of the request, to quote to support' })
+  @ApiPropertyOptional({
+    example: EXAMPLE_IDS.request,
+    description: 'The X-Request-Id of the request, to quote to support',
+  })
   requestId?: string;
 }
 

@@ -11,6 +11,7 @@ export const MAX_LIMIT = 100;
 /** `limit` and `cursor`, the query of every collection. Extend it with the collection's filters. */
 export class PageQueryDto {
   @ApiPropertyOptional({
+    example: DEFAULT_LIMIT,
     type: 'integer',
     format: 'int32',
     minimum: 1,

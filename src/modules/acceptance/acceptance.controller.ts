@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import {
+  ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
@@ -23,6 +24,7 @@ import {
   RequestAcceptanceDto,
   SubmitVerdictsDto,
 } from './dto/acceptance-input.dto';
+import { DECLARATION_EXAMPLES } from '../reviews/dto/review-input.dto';
 import { AcceptanceAssignmentResponseDto, AcceptanceResponseDto } from './dto/acceptance-response.dto';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
@@ -225,6 +227,7 @@ export class AcceptanceAssignmentsController {
       'The conflict rules run again on your profile as it is now. A conflict (declared or found) or a decline takes ' +
       'you off the panel; the next reserve without a conflict is called, audited.',
   })
+  @ApiBody({ type: AcceptanceDeclareDto, examples: DECLARATION_EXAMPLES })
   @ApiOkResponse({ type: AcceptanceAssignmentResponseDto })
   @ApiNotFoundResponse({ description: 'No such assignment, or not yours', type: ProblemDto })
   @ApiConflictResponse({ description: 'Already declared, or the acceptance is decided', type: ProblemDto })

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import {
+  ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
@@ -15,6 +16,7 @@ import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
 import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page, PageQueryDto } from '../../common/pagination/pagination';
 import {
+  CHANGE_REQUEST_EXAMPLES,
   CreateChangeRequestDto,
   DecideChangeRequestDto,
   ListProjectsQueryDto,
@@ -186,6 +188,7 @@ export class ProjectsController {
     description: 'An extension that does not move the due time later',
     type: ProblemDto,
   })
+  @ApiBody({ type: CreateChangeRequestDto, examples: CHANGE_REQUEST_EXAMPLES })
   @ApiCreatedResponse({ type: ChangeRequestResponseDto })
   lodgeChange(
     @Auth() auth: Principal,

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import {
+  ApiBody,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiExtraModels,
@@ -17,7 +18,7 @@ import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
 import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page, PageQueryDto } from '../../common/pagination/pagination';
-import { CloseReviewDto, DeclareDto, SaveScoresDto } from './dto/review-input.dto';
+import { CloseReviewDto, DECLARATION_EXAMPLES, DeclareDto, SaveScoresDto } from './dto/review-input.dto';
 import {
   BlindReviewApplicationDto,
   DeclarationResponseDto,
@@ -170,6 +171,7 @@ export class ReviewAssignmentsController {
       'without a conflict takes your place. If the rules find a conflict when you declared none, you are replaced the same ' +
       'way and the answer is 422 CONFLICT_OF_INTEREST naming it.',
   })
+  @ApiBody({ type: DeclareDto, examples: DECLARATION_EXAMPLES })
   @ApiOkResponse({ type: DeclarationResponseDto })
   @ApiBadRequestResponse({ description: 'Not one of the three forms, or a reason missing', type: ProblemDto })
   @ApiNotFoundResponse({ description: NOT_YOURS, type: ProblemDto })

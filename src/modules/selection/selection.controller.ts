@@ -12,7 +12,8 @@ import { Auth, Authenticated, Public } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch } from '../../common/concurrency/etag';
 import { ProblemDto } from '../../common/errors/problem';
-import { DecideObjectionDto, LodgeObjectionDto, ReasonDto, SelectDto } from './dto/selection.dto';
+import { ReasonDto } from '../challenges/dto/challenge-input.dto';
+import { DecideObjectionDto, LodgeObjectionDto, SelectDto } from './dto/selection.dto';
 import { ChallengeStateDto, ObjectionResponseDto, PublicityNoticeDto } from './dto/selection.response';
 import { ChallengeStateView, ObjectionView, PublicityNotice, SelectionService } from './selection.service';
 

@@ -18,9 +18,10 @@ import { ACCEPTANCE_OUTCOMES } from '../entities/acceptance.entity';
 import type { AcceptanceOutcome } from '../entities/acceptance.entity';
 import { VERDICTS } from '../entities/acceptance-verdict.entity';
 import type { Verdict } from '../entities/acceptance-verdict.entity';
+import { EXAMPLE_IDS } from '../../../common/openapi/examples';
 
 export class MeasurementInputDto {
-  @ApiProperty({ format: 'uuid', description: 'A task-book indicator' })
+  @ApiProperty({ example: EXAMPLE_IDS.indicator, format: 'uuid', description: 'A task-book indicator' })
   @IsUUID()
   indicatorId: string;
 
@@ -48,6 +49,7 @@ export class RequestAcceptanceDto {
   measurements: MeasurementInputDto[];
 
   @ApiPropertyOptional({
+    example: [EXAMPLE_IDS.evidenceAttachment],
     type: [String],
     format: 'uuid',
     description: 'Evidence: attachments uploaded by your organization (POST /attachments)',
@@ -70,12 +72,12 @@ export class RequestAcceptanceDto {
 }
 
 export class AcceptanceDeclareDto {
-  @ApiPropertyOptional({ description: 'false: no conflict of interest with this project' })
+  @ApiPropertyOptional({ example: false, description: 'false: no conflict of interest with this project' })
   @IsOptional()
   @IsBoolean()
   conflict?: boolean;
 
-  @ApiPropertyOptional({ description: 'true: the expert declines' })
+  @ApiPropertyOptional({ example: true, description: 'true: the expert declines' })
   @IsOptional()
   @IsBoolean()
   decline?: boolean;
@@ -92,7 +94,7 @@ export class AcceptanceDeclareDto {
 }
 
 export class VerdictInputDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.indicator, format: 'uuid' })
   @IsUUID()
   indicatorId: string;
 
@@ -153,6 +155,7 @@ export class DecideAcceptanceDto {
   conditionsDueAt?: string;
 
   @ApiPropertyOptional({
+    example: false,
     description:
       'Only with failed: the due-diligence exemption (尽职免责) — no integrity record is written. Default false',
   })
@@ -172,7 +175,7 @@ export class DecideAcceptanceDto {
 }
 
 export class ConfirmConditionsDto {
-  @ApiProperty({ description: 'Whether the conditions were met' })
+  @ApiProperty({ example: true, description: 'Whether the conditions were met' })
   @IsBoolean()
   met: boolean;
 
@@ -182,7 +185,10 @@ export class ConfirmConditionsDto {
   @MaxLength(2000)
   reason: string;
 
-  @ApiPropertyOptional({ description: 'Only with met: false — the due-diligence exemption (尽职免责)' })
+  @ApiPropertyOptional({
+    example: false,
+    description: 'Only with met: false — the due-diligence exemption (尽职免责)',
+  })
   @IsOptional()
   @IsBoolean()
   dueDiligenceExemption?: boolean;

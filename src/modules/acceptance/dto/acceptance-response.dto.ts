@@ -16,73 +16,77 @@ import {
 import type { AcceptanceMemberStatus, AcceptancePanelRole } from '../entities/acceptance-panel-member.entity';
 import { VERDICTS } from '../entities/acceptance-verdict.entity';
 import type { Verdict } from '../entities/acceptance-verdict.entity';
+import { EXAMPLE_IDS, EXAMPLE_TIMES, EXAMPLE_TEXT } from '../../../common/openapi/examples';
 
 export class MeasurementDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.indicator, format: 'uuid' })
   indicatorId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.indicatorName })
   name: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'A' })
   unit: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '≥ 500' })
   targetValue: string;
 
-  @ApiProperty({ description: 'The value committed in the task book' })
+  @ApiProperty({ example: '≥ 520', description: 'The value committed in the task book' })
   committedValue: string;
 
-  @ApiProperty({ description: 'The value the applicant measured' })
+  @ApiProperty({ example: '536', description: 'The value the applicant measured' })
   measuredValue: string;
 }
 
 export class AcceptancePanelMemberDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.acceptanceMember, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.expert, format: 'uuid' })
   expertId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.expertName })
   expertName: string;
 
   @ApiProperty({ enum: ACCEPTANCE_PANEL_ROLES })
   role: AcceptancePanelRole;
 
-  @ApiProperty()
+  @ApiProperty({ example: 1 })
   position: number;
 
   @ApiProperty({ enum: ACCEPTANCE_MEMBER_STATUSES })
   status: AcceptanceMemberStatus;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: '曾与该单位合作', type: String, nullable: true })
   statusReason: string | null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ example: EXAMPLE_IDS.acceptanceReserve, type: String, format: 'uuid', nullable: true })
   replacedBy: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ example: '2029-07-20T02:00:00.000Z', type: String, format: 'date-time', nullable: true })
   submittedAt: Date | null;
 }
 
 export class AcceptancePanelDto {
-  @ApiProperty({ description: 'Members drawn (reserves not counted)' })
+  @ApiProperty({ example: 5, description: 'Members drawn (reserves not counted)' })
   panelSize: number;
 
-  @ApiProperty({ description: 'Members on the panel now (pending, declared or submitted)' })
+  @ApiProperty({ example: 5, description: 'Members on the panel now (pending, declared or submitted)' })
   activeMembers: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 5 })
   submittedMembers: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 1 })
   reservesLeft: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2029-07-01T02:00:00.000Z', format: 'date-time' })
   drawnAt: Date;
 
-  @ApiPropertyOptional({ description: 'Admins only: the draw seed (also in the audit event)' })
+  @ApiPropertyOptional({
+    example: '57deec7bcb46cb397a36471c33611c002f6daa9165b1a7c8251c693683a86e24',
+    description: 'Admins only: the draw seed (also in the audit event)',
+  })
   seed?: string;
 
   @ApiPropertyOptional({
@@ -96,27 +100,27 @@ export class IndicatorVerdictDto {
   @ApiProperty({ enum: VERDICTS })
   verdict: Verdict;
 
-  @ApiProperty()
+  @ApiProperty({ example: '实测值满足任务书要求' })
   comment: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Admins only' })
+  @ApiPropertyOptional({ example: EXAMPLE_IDS.acceptanceMember, format: 'uuid', description: 'Admins only' })
   panelMemberId?: string;
 }
 
 export class IndicatorVerdictsDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.indicator, format: 'uuid' })
   indicatorId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.indicatorName })
   name: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 4 })
   met: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 1 })
   partiallyMet: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 0 })
   notMet: number;
 
   @ApiProperty({
@@ -127,13 +131,13 @@ export class IndicatorVerdictsDto {
 }
 
 export class AcceptanceResponseDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.acceptance, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.project, format: 'uuid' })
   projectId: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
   @ApiProperty({ enum: ACCEPTANCE_STATUSES })
@@ -142,16 +146,16 @@ export class AcceptanceResponseDto {
   @ApiProperty({ type: [MeasurementDto] })
   measurements: MeasurementDto[];
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ example: [EXAMPLE_IDS.evidenceAttachment], type: [String], format: 'uuid' })
   evidenceAttachmentIds: string[];
 
-  @ApiProperty()
+  @ApiProperty({ example: '全部指标完成，申请验收。' })
   summary: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leader, format: 'uuid' })
   requestedBy: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE_TIMES.acceptanceRequested, format: 'date-time' })
   requestedAt: Date;
 
   @ApiProperty({ type: AcceptancePanelDto })
@@ -160,34 +164,44 @@ export class AcceptanceResponseDto {
   @ApiProperty({ enum: ACCEPTANCE_OUTCOMES, nullable: true })
   outcome: AcceptanceOutcome | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: '全部指标达到任务书要求', type: String, nullable: true })
   decisionReason: string | null;
 
-  @ApiProperty({ type: String, nullable: true, description: "The issuer's opinion (发榜方意见)" })
+  @ApiProperty({
+    example: '同意通过验收',
+    type: String,
+    nullable: true,
+    description: "The issuer's opinion (发榜方意见)",
+  })
   issuerOpinion: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: '专家组意见一致', type: String, nullable: true })
   closeReason: string | null;
 
-  @ApiProperty({ description: 'The due-diligence exemption (尽职免责) of a failure' })
+  @ApiProperty({ example: false, description: 'The due-diligence exemption (尽职免责) of a failure' })
   dueDiligenceExemption: boolean;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: '三个月内补充长期运行测试报告', type: String, nullable: true })
   conditions: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ example: '2029-11-15T09:00:00.000Z', type: String, format: 'date-time', nullable: true })
   conditionsDueAt: Date | null;
 
   @ApiProperty({ enum: CONDITIONS_RESOLUTIONS, nullable: true })
   conditionsResolution: ConditionsResolution | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: '已补充长期运行测试报告', type: String, nullable: true })
   conditionsReason: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ example: '2029-10-20T02:00:00.000Z', type: String, format: 'date-time', nullable: true })
   conditionsResolvedAt: Date | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({
+    example: EXAMPLE_TIMES.acceptanceDecided,
+    type: String,
+    format: 'date-time',
+    nullable: true,
+  })
   decidedAt: Date | null;
 
   @ApiProperty({
@@ -197,40 +211,40 @@ export class AcceptanceResponseDto {
   })
   verdicts: IndicatorVerdictsDto[] | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 6 })
   version: number;
 }
 
 export class AcceptanceAssignmentProjectDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.project, format: 'uuid' })
   projectId: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.challengeCode })
   challengeCode: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.challengeTitle })
   challengeTitle: string;
 }
 
 export class VerdictSummaryDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.indicator, format: 'uuid' })
   indicatorId: string;
 
   @ApiProperty({ enum: VERDICTS })
   verdict: Verdict;
 
-  @ApiProperty()
+  @ApiProperty({ example: '实测值满足任务书要求' })
   comment: string;
 }
 
 export class AcceptanceAssignmentResponseDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.acceptanceMember, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.acceptance, format: 'uuid' })
   acceptanceId: string;
 
   @ApiProperty({ type: AcceptanceAssignmentProjectDto })
@@ -242,10 +256,10 @@ export class AcceptanceAssignmentResponseDto {
   @ApiProperty({ enum: ACCEPTANCE_MEMBER_STATUSES })
   status: AcceptanceMemberStatus;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ example: '2029-07-02T03:00:00.000Z', type: String, format: 'date-time', nullable: true })
   declaredAt: Date | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ example: '2029-07-20T02:00:00.000Z', type: String, format: 'date-time', nullable: true })
   submittedAt: Date | null;
 
   @ApiProperty({
@@ -255,10 +269,20 @@ export class AcceptanceAssignmentResponseDto {
   })
   measurements: MeasurementDto[] | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'After declaring no conflict' })
+  @ApiProperty({
+    example: '全部指标完成，申请验收。',
+    type: String,
+    nullable: true,
+    description: 'After declaring no conflict',
+  })
   summary: string | null;
 
-  @ApiProperty({ type: [String], nullable: true, description: 'After declaring no conflict' })
+  @ApiProperty({
+    example: [EXAMPLE_IDS.evidenceAttachment],
+    type: [String],
+    nullable: true,
+    description: 'After declaring no conflict',
+  })
   evidenceAttachmentIds: string[] | null;
 
   @ApiProperty({
@@ -268,9 +292,12 @@ export class AcceptanceAssignmentResponseDto {
   })
   verdicts: VerdictSummaryDto[] | null;
 
-  @ApiPropertyOptional({ description: 'A declaration that left the panel: whether a reserve took the place' })
+  @ApiPropertyOptional({
+    example: true,
+    description: 'A declaration that left the panel: whether a reserve took the place',
+  })
   reserveCalled?: boolean;
 
-  @ApiProperty()
+  @ApiProperty({ example: 3 })
   version: number;
 }

@@ -11,6 +11,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { ApiKeyEntity } from '../entities/api-key.entity';
+import { EXAMPLE_IDS, EXAMPLE_TIMES } from '../../../common/openapi/examples';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: '江西省科技厅门户', maxLength: 100 })
@@ -19,7 +20,11 @@ export class CreateApiKeyDto {
   @MaxLength(100)
   name: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The organization (portal operator) the key acts for' })
+  @ApiPropertyOptional({
+    example: EXAMPLE_IDS.platformOrganization,
+    format: 'uuid',
+    description: 'The organization (portal operator) the key acts for',
+  })
   @IsOptional()
   @IsUUID()
   organizationId?: string;
@@ -39,16 +44,22 @@ export class CreateApiKeyDto {
 }
 
 export class ApiKeyResponseDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) organizationId: string | null;
-  @ApiProperty({ description: 'The first characters of the secret after jb_live_, to tell keys apart' })
+  @ApiProperty({ example: EXAMPLE_IDS.apiKey, format: 'uuid' }) id: string;
+  @ApiProperty({ example: '江西省科技厅门户' }) name: string;
+  @ApiProperty({ example: EXAMPLE_IDS.platformOrganization, nullable: true, type: String, format: 'uuid' })
+  organizationId: string | null;
+  @ApiProperty({
+    example: 'HJzNovRU',
+    description: 'The first characters of the secret after jb_live_, to tell keys apart',
+  })
   prefix: string;
-  @ApiProperty({ type: [String] }) scopes: string[];
-  @ApiProperty({ format: 'uuid' }) createdBy: string;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastUsedAt: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) revokedAt: string | null;
+  @ApiProperty({ example: ['stats:read', 'webhooks:manage'], type: [String] }) scopes: string[];
+  @ApiProperty({ example: EXAMPLE_IDS.admin, format: 'uuid' }) createdBy: string;
+  @ApiProperty({ example: EXAMPLE_TIMES.created, format: 'date-time' }) createdAt: string;
+  @ApiProperty({ example: '2027-03-01T01:05:12.000Z', nullable: true, type: String, format: 'date-time' })
+  lastUsedAt: string | null;
+  @ApiProperty({ example: '2027-12-31T08:00:00.000Z', nullable: true, type: String, format: 'date-time' })
+  revokedAt: string | null;
 }
 
 export class CreatedApiKeyResponseDto extends ApiKeyResponseDto {

@@ -15,9 +15,11 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MAX_FEN } from '../../challenges/dto/challenge-input.dto';
+import { EXAMPLE_IDS } from '../../../common/openapi/examples';
 
 export class CommitmentInputDto {
   @ApiProperty({
+    example: EXAMPLE_IDS.indicator,
     format: 'uuid',
     description: 'An indicator of the list (GET /challenges/{id} → indicators[].id)',
   })
@@ -68,7 +70,11 @@ export class MilestoneInputDto {
 }
 
 export class CreateApplicationDto {
-  @ApiProperty({ format: 'uuid', description: "One of your organization's teams (POST /teams)" })
+  @ApiProperty({
+    example: EXAMPLE_IDS.team,
+    format: 'uuid',
+    description: "One of your organization's teams (POST /teams)",
+  })
   @IsUUID()
   teamId: string;
 
@@ -114,6 +120,7 @@ export class CreateApplicationDto {
   milestones?: MilestoneInputDto[];
 
   @ApiPropertyOptional({
+    example: [EXAMPLE_IDS.attachment],
     type: [String],
     format: 'uuid',
     description: 'Attachments your organization uploaded (POST /attachments)',

@@ -2,11 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from '../../../common/pagination/pagination';
 import { IsIn, IsOptional } from 'class-validator';
 import { Transform } from 'class-transformer';
+import { PLEDGE_TEXT } from '../application-rules';
 import { APPLICATION_STATUSES } from '../application-status';
 import type { ApplicationStatus } from '../application-status';
 import { ELIGIBILITY_RULES } from '../eligibility-rules';
 import type { EligibilityRule } from '../eligibility-rules';
 import { csvEnumProperty } from '../../../common/openapi/csv-enum';
+import { EXAMPLE_IDS, EXAMPLE_TIMES, EXAMPLE_TEXT, EXAMPLE_FEN } from '../../../common/openapi/examples';
 
 export class RuleResultDto {
   @ApiProperty({ enum: ELIGIBILITY_RULES })
@@ -18,88 +20,88 @@ export class RuleResultDto {
   })
   outcome: 'pass' | 'fail' | 'warn';
 
-  @ApiProperty()
+  @ApiProperty({ example: 'lead organization region 360100 is allowed' })
   detail: string;
 }
 
 export class CommitmentResponseDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.indicator, format: 'uuid' })
   indicatorId: string;
 
-  @ApiProperty({ description: "The indicator's name on the list" })
+  @ApiProperty({ example: EXAMPLE_TEXT.indicatorName, description: "The indicator's name on the list" })
   indicatorName: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '≥ 650 A' })
   committedValue: string;
 }
 
 export class MilestoneResponseDto {
-  @ApiProperty()
+  @ApiProperty({ example: '完成样机研制' })
   title: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '10 米电缆样机 1 套及检测报告' })
   deliverables: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 6 })
   dueMonth: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 40 })
   sharePercent: number;
 }
 
 export class ApplicationAttachmentDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.attachment, format: 'uuid' })
   attachmentId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '项目申报书.pdf' })
   filename: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'application/pdf' })
   contentType: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 482133 })
   sizeBytes: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.sha256 })
   sha256: string;
 }
 
 export class BidderRefDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.team, format: 'uuid' })
   teamId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.teamName })
   teamName: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leadOrganization, format: 'uuid' })
   leadOrganizationId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.leadOrganization })
   leadOrganizationName: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leader, format: 'uuid' })
   leaderUserId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.leaderName })
   leaderName: string;
 }
 
 export class PledgeResponseDto {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2027-04-20T06:00:00.000Z', format: 'date-time' })
   acceptedAt: Date;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leader, format: 'uuid' })
   acceptedBy: string;
 
-  @ApiProperty({ description: 'The text the leader accepted' })
+  @ApiProperty({ example: PLEDGE_TEXT, description: 'The text the leader accepted' })
   text: string;
 }
 
 export class ApplicationResponseDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.application, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
   @ApiProperty({
@@ -113,16 +115,17 @@ export class ApplicationResponseDto {
   status: ApplicationStatus;
 
   @ApiProperty({
+    example: '缺少联合体协议，请补充后重新提交',
     nullable: true,
     type: String,
     description: 'The formal check reason (ineligible, returned)',
   })
   statusReason: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: '采用第二代高温超导带材，分三阶段完成电缆样机研制与挂网试验。' })
   technicalPlan: string;
 
-  @ApiProperty({ description: 'In fen' })
+  @ApiProperty({ example: EXAMPLE_FEN.fiscal, description: 'In fen' })
   requestedFiscalFen: number;
 
   @ApiProperty({ type: [CommitmentResponseDto] })
@@ -147,19 +150,19 @@ export class ApplicationResponseDto {
   })
   ruleResults?: RuleResultDto[] | null;
 
-  @ApiProperty({ nullable: true, type: Date, format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE_TIMES.submitted, nullable: true, type: Date, format: 'date-time' })
   submittedAt: Date | null;
 
-  @ApiProperty({ nullable: true, type: Date, format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE_TIMES.formalChecked, nullable: true, type: Date, format: 'date-time' })
   formalCheckedAt: Date | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 5 })
   version: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2027-03-20T02:00:00.000Z', format: 'date-time' })
   createdAt: Date;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE_TIMES.formalChecked, format: 'date-time' })
   updatedAt: Date;
 }
 

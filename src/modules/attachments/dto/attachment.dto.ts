@@ -1,9 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AttachmentEntity } from '../entities/attachment.entity';
+import { EXAMPLE_IDS, EXAMPLE_TEXT } from '../../../common/openapi/examples';
 
 /** The multipart body of `POST /attachments`, for the OpenAPI document. */
 export class UploadAttachmentDto {
   @ApiProperty({
+    example: '%PDF-1.7 …',
     type: 'string',
     format: 'binary',
     description:
@@ -17,13 +19,17 @@ export class UploadAttachmentDto {
 }
 
 export class AttachmentResponseDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: EXAMPLE_IDS.attachment, format: 'uuid' }) id: string;
   @ApiProperty({ example: '项目申报书.pdf' }) filename: string;
   @ApiProperty({ example: 'application/pdf' }) contentType: string;
   @ApiProperty({ example: 482133 }) sizeBytes: number;
-  @ApiProperty({ description: 'Lower-case hex SHA-256 of the content', pattern: '^[0-9a-f]{64}$' })
+  @ApiProperty({
+    example: EXAMPLE_TEXT.sha256,
+    description: 'Lower-case hex SHA-256 of the content',
+    pattern: '^[0-9a-f]{64}$',
+  })
   sha256: string;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ example: '2027-04-18T03:20:00.000Z', format: 'date-time' }) createdAt: string;
 }
 
 export function toAttachmentResponse(attachment: AttachmentEntity): AttachmentResponseDto {

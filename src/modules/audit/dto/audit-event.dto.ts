@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/pagination';
+import { EXAMPLE_IDS } from '../../../common/openapi/examples';
 
 export class AuditEventQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'organization' })
@@ -9,13 +10,13 @@ export class AuditEventQueryDto extends PageQueryDto {
   @MaxLength(64)
   objectType?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: EXAMPLE_IDS.leadOrganization })
   @IsOptional()
   @IsString()
   @MaxLength(128)
   objectId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ example: EXAMPLE_IDS.admin, format: 'uuid' })
   @IsOptional()
   @IsUUID()
   actorId?: string;
@@ -46,19 +47,19 @@ export class AuditEventQueryDto extends PageQueryDto {
 }
 
 export class AuditEventResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.auditEvent, format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2027-01-06T03:00:00.000Z' })
   occurredAt: string;
 
   @ApiProperty({ enum: ['user', 'api_key', 'system', 'anonymous'] })
   actorType: string;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ example: EXAMPLE_IDS.admin, type: String, format: 'uuid', nullable: true })
   actorId: string | null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ example: EXAMPLE_IDS.platformOrganization, type: String, format: 'uuid', nullable: true })
   actorOrganizationId: string | null;
 
   @ApiProperty({ example: 'organization.verified' })
@@ -67,16 +68,32 @@ export class AuditEventResponse {
   @ApiProperty({ example: 'organization' })
   objectType: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_IDS.leadOrganization })
   objectId: string;
 
-  @ApiProperty({ type: Object, nullable: true, description: 'The object before the change' })
+  @ApiProperty({
+    example: { id: EXAMPLE_IDS.leadOrganization, verified: false, verifiedAt: null, version: 1 },
+    type: Object,
+    nullable: true,
+    description: 'The object before the change',
+  })
   before: Record<string, unknown> | null;
 
-  @ApiProperty({ type: Object, nullable: true, description: 'The object after the change' })
+  @ApiProperty({
+    example: {
+      id: EXAMPLE_IDS.leadOrganization,
+      verified: true,
+      verifiedAt: '2027-01-06T03:00:00.000Z',
+      version: 2,
+    },
+    type: Object,
+    nullable: true,
+    description: 'The object after the change',
+  })
   after: Record<string, unknown> | null;
 
   @ApiProperty({
+    example: EXAMPLE_IDS.request,
     type: String,
     nullable: true,
     description: 'X-Request-Id of the request that made the change',

@@ -12,6 +12,7 @@ import { CREDIT_CODE_SCHEMA } from '../../organizations/credit-code';
 import { ORGANIZATION_TYPES } from '../../organizations/entities/organization.entity';
 import type { OrganizationType } from '../../organizations/entities/organization.entity';
 import { LOCALES, UserResponseDto } from '../../users/dto/user.dto';
+import { EXAMPLE_IDS } from '../../../common/openapi/examples';
 
 /** The roles self-registration may grant; admin and expert are given by an admin only. */
 export const REGISTRATION_ROLES = ['issuer', 'applicant'] as const;
@@ -102,8 +103,17 @@ export class RefreshDto {
 export class LogoutDto extends RefreshDto {}
 
 export class TokenResponseDto {
-  @ApiProperty({ description: 'JWT for Authorization: Bearer' }) accessToken: string;
-  @ApiProperty({ description: 'Opaque; exchange once at POST /auth/refresh' }) refreshToken: string;
+  @ApiProperty({
+    example:
+      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJmZTRmNzQ5MS1kMTNhLTRlMGMtYTY2NC01OTk4NTcyNzBkYTQiLCJvcmciOiIwMzQwMDFlNS02MWE4LTQ5MzgtYTI3YS1mN2U2ZTBhYTg5ODkiLCJyb2xlcyI6WyJhcHBsaWNhbnQiXSwidmVyIjowLCJpYXQiOjE4MDM4NjI4MDAsImV4cCI6MTgwMzg2MzcwMCwiYXVkIjoiamllYmFuZy1hcGkiLCJpc3MiOiJqaWViYW5nIiwianRpIjoiMmY5ZDBjMWUtNmI3YS00ZTNmLTlhMTItNWM0ZDNiMmExZjAwIn0.tS-VqNpLKY87kGnghNwvkDzPCl0QqeRSJ9SdgRwaYE8',
+    description: 'JWT for Authorization: Bearer',
+  })
+  accessToken: string;
+  @ApiProperty({
+    example: 'jbr_b6cwXnxNPAel-B-u4yyaMZeOwXqI2FRxUH4E2tziQKk',
+    description: 'Opaque; exchange once at POST /auth/refresh',
+  })
+  refreshToken: string;
   @ApiProperty({ description: 'Access token lifetime in seconds', example: 900 }) expiresIn: number;
   @ApiProperty({ example: 'Bearer' }) tokenType: 'Bearer';
 }
@@ -115,15 +125,20 @@ export class RegisterResponseDto {
 }
 
 export class MeApiKeyDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) organizationId: string | null;
-  @ApiProperty({ type: [String] }) scopes: string[];
+  @ApiProperty({ example: EXAMPLE_IDS.apiKey, format: 'uuid' }) id: string;
+  @ApiProperty({ example: EXAMPLE_IDS.platformOrganization, nullable: true, type: String, format: 'uuid' })
+  organizationId: string | null;
+  @ApiProperty({ example: ['stats:read', 'webhooks:manage'], type: [String] }) scopes: string[];
 }
 
 /** Who is calling: a person (user + organization) or an integration key. */
 export class MeResponseDto {
   @ApiProperty({ enum: ['user', 'api_key'] }) kind: 'user' | 'api_key';
-  @ApiProperty({ isArray: true, enum: ['admin', 'issuer', 'applicant', 'expert', 'integration'] })
+  @ApiProperty({
+    example: ['applicant'],
+    isArray: true,
+    enum: ['admin', 'issuer', 'applicant', 'expert', 'integration'],
+  })
   roles: Role[];
   @ApiPropertyOptional({ type: UserResponseDto }) user?: UserResponseDto;
   @ApiPropertyOptional({ type: OrganizationResponseDto, nullable: true })

@@ -24,6 +24,7 @@ import { ATTACHMENT_VISIBILITIES } from '../entities/challenge-attachment.entity
 import type { AttachmentVisibility } from '../entities/challenge-attachment.entity';
 import { OUTCOME_KINDS, SELECTION_MODES } from '../entities/challenge.entity';
 import type { OutcomeKind, SelectionMode } from '../entities/challenge.entity';
+import { EXAMPLE_IDS } from '../../../common/openapi/examples';
 
 /** An ISO-8601 instant with an explicit offset (`Z` or `+08:00`): a bare local time is ambiguous. */
 export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -36,6 +37,7 @@ export const MAX_FEN = 100_000_000_000_000;
 
 export class IndicatorInputDto {
   @ApiPropertyOptional({
+    example: EXAMPLE_IDS.indicator,
     format: 'uuid',
     description: 'The id of an indicator of this list to keep (bids refer to it); omit for a new one',
   })
@@ -81,6 +83,7 @@ export class ExpectedOutcomeDto {
 
 export class EligibilityDto {
   @ApiPropertyOptional({
+    example: ['enterprise', 'university', 'research_institute'],
     enum: ORGANIZATION_TYPES,
     isArray: true,
     maxItems: ORGANIZATION_TYPES.length,
@@ -107,7 +110,7 @@ export class EligibilityDto {
   @Matches(/^\d{6}$/, { each: true, message: 'regionCodes must be 6-digit administrative division codes' })
   regionCodes?: string[];
 
-  @ApiPropertyOptional({ default: true, description: 'Whether consortia (联合体) may bid' })
+  @ApiPropertyOptional({ example: true, default: true, description: 'Whether consortia (联合体) may bid' })
   @IsOptional()
   @IsBoolean()
   consortiumAllowed?: boolean;
@@ -128,6 +131,7 @@ export class EligibilityDto {
 
 export class ChallengeAttachmentInputDto {
   @ApiProperty({
+    example: EXAMPLE_IDS.listAttachment,
     format: 'uuid',
     description: 'An attachment your organization uploaded (POST /attachments)',
   })
@@ -143,7 +147,7 @@ export class ChallengeAttachmentInputDto {
 }
 
 export class CreateChallengeDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.program, format: 'uuid' })
   @IsUUID()
   programId: string;
 

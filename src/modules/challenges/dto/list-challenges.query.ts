@@ -18,6 +18,7 @@ import { PageQueryDto } from '../../../common/pagination/pagination';
 import { CHALLENGE_STATUSES } from '../challenge-status';
 import type { ChallengeStatus } from '../challenge-status';
 import { ISO_INSTANT, ISO_INSTANT_SCHEMA, MAX_FEN } from './challenge-input.dto';
+import { EXAMPLE_IDS } from '../../../common/openapi/examples';
 
 export const CHALLENGE_SORTS = [
   'publishedAt',
@@ -70,7 +71,7 @@ export class ListChallengesQueryDto extends PageQueryDto {
   @MaxLength(40)
   industryChain?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ example: EXAMPLE_IDS.program, format: 'uuid' })
   @IsOptional()
   @IsUUID()
   programId?: string;
@@ -87,6 +88,7 @@ export class ListChallengesQueryDto extends PageQueryDto {
   region?: string;
 
   @ApiPropertyOptional({
+    example: '高温超导',
     description:
       'Keyword(s) in the title, public summary or indicator names; Chinese works without spaces (高温超导). Several words separated by spaces must all match.',
     maxLength: 100,

@@ -21,6 +21,7 @@ import {
 import { PageQueryDto } from '../../../common/pagination/pagination';
 import { TAXONOMY_CODE, TAXONOMY_CODE_SCHEMA } from '../../taxonomy/dto/taxonomy.dto';
 import { COLLABORATION_YEARS, MAX_COLLABORATIONS, MAX_INDUSTRY_CHAINS, MAX_KEYWORDS } from '../expert-rules';
+import { EXAMPLE_IDS } from '../../../common/openapi/examples';
 
 const NOT_BLANK = /\S/;
 
@@ -28,7 +29,11 @@ const NOT_BLANK = /\S/;
 const unlessAbsent = ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 export class CollaborationInputDto {
-  @ApiProperty({ format: 'uuid', description: 'The organization collaborated with' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.partnerOrganization,
+    format: 'uuid',
+    description: 'The organization collaborated with',
+  })
   @IsUUID()
   organizationId: string;
 
@@ -87,11 +92,16 @@ const collaborationsProperty = ApiPropertyOptional({
 });
 
 export class CreateExpertDto {
-  @ApiProperty({ format: 'uuid', description: 'An enabled user with the expert role, without a profile yet' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.expertUser,
+    format: 'uuid',
+    description: 'An enabled user with the expert role, without a profile yet',
+  })
   @IsUUID()
   userId: string;
 
   @ApiPropertyOptional({
+    example: EXAMPLE_IDS.expertOrganization,
     format: 'uuid',
     description: "The organization the expert works for; omitted: the user's own organization",
   })
@@ -134,7 +144,7 @@ export class CreateExpertDto {
   @Type(() => CollaborationInputDto)
   collaborations?: CollaborationInputDto[];
 
-  @ApiPropertyOptional({ default: true, description: 'Inactive experts are never drawn' })
+  @ApiPropertyOptional({ example: true, default: true, description: 'Inactive experts are never drawn' })
   @IsOptional()
   @IsBoolean()
   active?: boolean;
@@ -146,6 +156,7 @@ export class CreateExpertDto {
  */
 export class UpdateExpertDto {
   @ApiPropertyOptional({
+    example: EXAMPLE_IDS.expertOrganization,
     format: 'uuid',
     description:
       'The organization the expert works for. Audited; the conflict check runs again when the expert declares',
@@ -187,7 +198,7 @@ export class UpdateExpertDto {
   @Type(() => CollaborationInputDto)
   collaborations?: CollaborationInputDto[];
 
-  @ApiPropertyOptional({ description: 'Admins only (an expert sending it gets 403)' })
+  @ApiPropertyOptional({ example: true, description: 'Admins only (an expert sending it gets 403)' })
   @unlessAbsent
   @IsBoolean()
   active?: boolean;
@@ -203,13 +214,21 @@ export class ListExpertsQueryDto extends PageQueryDto {
   @Matches(TAXONOMY_CODE, { message: 'industryChain must be a taxonomy code' })
   industryChain?: string;
 
-  @ApiPropertyOptional({ type: Boolean, description: 'Only active (true) or inactive (false) experts' })
+  @ApiPropertyOptional({
+    example: true,
+    type: Boolean,
+    description: 'Only active (true) or inactive (false) experts',
+  })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Experts affiliated with this organization' })
+  @ApiPropertyOptional({
+    example: EXAMPLE_IDS.expertOrganization,
+    format: 'uuid',
+    description: 'Experts affiliated with this organization',
+  })
   @IsOptional()
   @IsUUID()
   affiliationOrganizationId?: string;

@@ -1,12 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ORGANIZATION_TYPES } from '../../organizations/entities/organization.entity';
 import type { OrganizationType } from '../../organizations/entities/organization.entity';
+import { EXAMPLE_IDS, EXAMPLE_TIMES, EXAMPLE_TEXT } from '../../../common/openapi/examples';
 
 export class ExpertOrganizationDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.expertOrganization, format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.expertOrganization })
   name: string;
 
   @ApiProperty({
@@ -20,19 +21,20 @@ export class ExpertOrganizationDto {
 }
 
 export class ExpertUserDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.expertUser, format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.expertName })
   displayName: string;
 
   @ApiProperty({
+    example: EXAMPLE_IDS.expertOrganization,
     format: 'uuid',
     description: "The account's organization (may differ from the affiliation)",
   })
   organizationId: string;
 
-  @ApiProperty({ description: 'A disabled account is never drawn' })
+  @ApiProperty({ example: true, description: 'A disabled account is never drawn' })
   enabled: boolean;
 }
 
@@ -40,19 +42,19 @@ export class ExpertCollaborationResponseDto {
   @ApiProperty({ type: ExpertOrganizationDto })
   organization: ExpertOrganizationDto;
 
-  @ApiProperty()
+  @ApiProperty({ example: '联合承担省重点研发计划项目' })
   description: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 2023 })
   fromYear: number;
 
-  @ApiProperty({ nullable: true, type: Number, description: 'null: ongoing' })
+  @ApiProperty({ example: 2025, nullable: true, type: Number, description: 'null: ongoing' })
   toYear: number | null;
 }
 
 /** An expert in a listing: without its collaborations. */
 export class ExpertSummaryDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.expert, format: 'uuid' })
   id: string;
 
   @ApiProperty({ type: ExpertUserDto })
@@ -61,7 +63,7 @@ export class ExpertSummaryDto {
   @ApiProperty({ type: ExpertOrganizationDto, description: 'The organization the expert works for' })
   affiliationOrganization: ExpertOrganizationDto;
 
-  @ApiProperty({ description: '职称, free text' })
+  @ApiProperty({ example: '教授级高级工程师', description: '职称, free text' })
   title: string;
 
   @ApiProperty({ type: [String], example: ['new_materials'], description: 'Industry chain codes' })
@@ -70,16 +72,19 @@ export class ExpertSummaryDto {
   @ApiProperty({ type: [String], example: ['高温超导'] })
   keywords: string[];
 
-  @ApiProperty({ description: 'Inactive experts are never drawn' })
+  @ApiProperty({ example: true, description: 'Inactive experts are never drawn' })
   active: boolean;
 
-  @ApiProperty({ description: 'Served as the ETag; send it back in If-Match to change the profile' })
+  @ApiProperty({
+    example: 2,
+    description: 'Served as the ETag; send it back in If-Match to change the profile',
+  })
   version: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE_TIMES.created, format: 'date-time' })
   createdAt: Date;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE_TIMES.updated, format: 'date-time' })
   updatedAt: Date;
 }
 

@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { JsonObject } from '../../../common/json';
 import { NotificationEntity } from '../entities/notification.entity';
+import { EXAMPLE_IDS } from '../../../common/openapi/examples';
 
 export class NotificationResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.notification, format: 'uuid' })
   id: string;
 
   @ApiProperty({ example: 'organization.verified' })
@@ -18,10 +19,10 @@ export class NotificationResponse {
   @ApiProperty({ type: 'object', additionalProperties: true, example: { organizationId: '…' } })
   data: JsonObject;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ example: '2027-01-06T05:12:00.000Z', type: String, format: 'date-time', nullable: true })
   readAt: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2027-01-06T03:00:00.000Z', format: 'date-time' })
   createdAt: string;
 }
 
@@ -30,6 +31,7 @@ export class NotificationPageResponse {
   items: NotificationResponse[];
 
   @ApiProperty({
+    example: 'WyIyMDI3LTAxLTA2VDAzOjAwOjAwLjAwMDAwMFoiLCJmM2ViZWYwMy0wMjcxLTQyNmQtODE5Yy1iNjkwMzMxM2Y5NWMiXQ',
     type: String,
     nullable: true,
     description: 'Pass as `cursor` for the next page; null at the end',

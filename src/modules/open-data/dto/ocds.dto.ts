@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/pagination';
 import { ISO_INSTANT } from '../../challenges/dto/challenge-input.dto';
+import { OCDS_EXTENSIONS } from '../ocds';
+import { EXAMPLE_IDS, EXAMPLE_TIMES, EXAMPLE_TEXT } from '../../../common/openapi/examples';
 
 export class OcdsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
@@ -27,6 +29,8 @@ export class OcdsPublisherDto {
 
 export class OcdsLinksDto {
   @ApiProperty({
+    example:
+      'https://jiebang.example.cn/api/v1/open-data/ocds?limit=20&cursor=WyIyMDI3LTAzLTAxVDAyOjAwOjAwLjAwMDAwMFoiLCI3MDA3MTkyMS04MzkzLTRlM2QtYjcxYi1lOTU5ZTMyOTQ2YzQiXQ',
     nullable: true,
     type: String,
     format: 'uri',
@@ -49,7 +53,11 @@ export class OcdsReleaseDto {
   })
   id: string;
 
-  @ApiProperty({ format: 'date-time', description: 'When the public part last changed' })
+  @ApiProperty({
+    example: '2027-03-01T02:00:00.000Z',
+    format: 'date-time',
+    description: 'When the public part last changed',
+  })
   date: string;
 
   @ApiProperty({
@@ -68,16 +76,55 @@ export class OcdsReleaseDto {
   language: string;
 
   @ApiProperty({
+    example: [
+      { id: 'jiebang-platform', name: '揭榜挂帅平台', roles: ['procuringEntity', 'funder', 'payer'] },
+      {
+        id: EXAMPLE_IDS.issuerOrganization,
+        name: EXAMPLE_TEXT.issuerOrganization,
+        roles: ['buyer', 'payer'],
+        address: { region: '360100', countryName: '中国' },
+      },
+      { id: EXAMPLE_IDS.leadOrganization, name: EXAMPLE_TEXT.leadOrganization, roles: ['supplier', 'payee'] },
+    ],
     type: 'array',
     items: { type: 'object', additionalProperties: true },
     description: `Organization (${OCDS}#organization): the platform (procuringEntity, funder, payer of fiscal funds), the issuer (buyer, payer of co-funding, region) and the winning lead organizations (supplier, payee). Names only: no identifiers, addresses or contacts beyond the region.`,
   })
   parties: object[];
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The issuer: { id, name }' })
+  @ApiProperty({
+    example: { id: EXAMPLE_IDS.issuerOrganization, name: EXAMPLE_TEXT.issuerOrganization },
+    type: 'object',
+    additionalProperties: true,
+    description: 'The issuer: { id, name }',
+  })
   buyer: object;
 
   @ApiProperty({
+    example: {
+      id: EXAMPLE_TEXT.challengeCode,
+      title: EXAMPLE_TEXT.challengeTitle,
+      description: '研制高温超导电缆样机，临界电流与交流损耗达到国际先进水平。',
+      status: 'complete',
+      procuringEntity: { id: 'jiebang-platform', name: '揭榜挂帅平台' },
+      items: [
+        {
+          id: '1',
+          description: EXAMPLE_TEXT.challengeTitle,
+          classification: { scheme: 'x_jiebang_industry_chain', id: 'new_materials', description: '新材料' },
+          additionalClassifications: [
+            { scheme: 'x_jiebang_category', id: 'key_technology', description: '关键技术类' },
+          ],
+        },
+      ],
+      value: { amount: 40_000_000, currency: 'CNY' },
+      procurementMethod: 'open',
+      procurementMethodDetails: '揭榜挂帅（单一团队）',
+      mainProcurementCategory: 'services',
+      tenderPeriod: { startDate: EXAMPLE_TIMES.opens, endDate: EXAMPLE_TIMES.closes },
+      numberOfTenderers: 3,
+      amendments: [{ id: '1', date: '2027-03-15T02:00:00.000Z', rationale: '延长揭榜截止时间两周' }],
+    },
     type: 'object',
     additionalProperties: true,
     description: `Tender (${OCDS}#tender): code, title, public summary, status, value (yuan, CNY, exact), tender period, industry chain and category, amendments (reasons only), numberOfTenderers once closed. Never the confidential details.`,
@@ -85,6 +132,7 @@ export class OcdsReleaseDto {
   tender: object;
 
   @ApiPropertyOptional({
+    example: { statistics: [{ id: '1', measure: 'bids', value: 3, date: EXAMPLE_TIMES.closes }] },
     type: 'object',
     additionalProperties: true,
     description:
@@ -93,6 +141,15 @@ export class OcdsReleaseDto {
   bids?: object;
 
   @ApiPropertyOptional({
+    example: [
+      {
+        id: `${EXAMPLE_IDS.selection}-${EXAMPLE_IDS.application}`,
+        status: 'active',
+        date: '2027-06-10T02:00:00.000Z',
+        suppliers: [{ id: EXAMPLE_IDS.leadOrganization, name: EXAMPLE_TEXT.leadOrganization }],
+        value: { amount: 40_000_000, currency: 'CNY' },
+      },
+    ],
     type: 'array',
     items: { type: 'object', additionalProperties: true },
     description: `Award (${OCDS}#award) per selected bid: pending in publicity, active once awarded (with value), cancelled when the selection was reopened or the list cancelled; suppliers: the lead organization`,
@@ -100,6 +157,38 @@ export class OcdsReleaseDto {
   awards?: object[];
 
   @ApiPropertyOptional({
+    example: [
+      {
+        id: EXAMPLE_IDS.project,
+        awardID: `${EXAMPLE_IDS.selection}-${EXAMPLE_IDS.application}`,
+        status: 'active',
+        value: { amount: 40_000_000, currency: 'CNY' },
+        period: { startDate: EXAMPLE_TIMES.activated, endDate: '2029-06-20T15:59:59.999Z' },
+        dateSigned: EXAMPLE_TIMES.activated,
+        implementation: {
+          milestones: [
+            {
+              id: EXAMPLE_IDS.milestone,
+              code: 'M1',
+              type: 'delivery',
+              status: 'met',
+              dueDate: EXAMPLE_TIMES.milestoneDue,
+              dateMet: '2027-12-28T02:00:00.000Z',
+              dateModified: '2027-12-28T02:00:00.000Z',
+            },
+          ],
+          transactions: [
+            {
+              id: EXAMPLE_IDS.payment,
+              date: '2028-01-08T02:00:00.000Z',
+              value: { amount: 4_500_000, currency: 'CNY' },
+              payer: { id: 'jiebang-platform', name: '揭榜挂帅平台' },
+              payee: { id: EXAMPLE_IDS.leadOrganization, name: EXAMPLE_TEXT.leadOrganization },
+            },
+          ],
+        },
+      },
+    ],
     type: 'array',
     items: { type: 'object', additionalProperties: true },
     description: `Contract (${OCDS}#contract) per project (task book): status, value, period, dateSigned; implementation: milestones (code, due date, status, dateMet; no titles or deliverables) and paid tranches as transactions (payer, payee, value)`,
@@ -109,13 +198,18 @@ export class OcdsReleaseDto {
 
 /** `GET /open-data/ocds`: an OCDS 1.1 release package, one release per changed list, keyset-paged. */
 export class OcdsReleasePackageDto {
-  @ApiProperty({ format: 'uri', description: 'This request’s URL' })
+  @ApiProperty({
+    example: 'https://jiebang.example.cn/api/v1/open-data/ocds?limit=20',
+    format: 'uri',
+    description: 'This request’s URL',
+  })
   uri: string;
 
   @ApiProperty({ example: '1.1' })
   version: string;
 
   @ApiProperty({
+    example: '2027-03-01T02:00:00.000Z',
     format: 'date-time',
     description: 'The latest release date in the page (the time of the request when the page is empty)',
   })
@@ -124,7 +218,12 @@ export class OcdsReleasePackageDto {
   @ApiProperty({ type: OcdsPublisherDto })
   publisher: OcdsPublisherDto;
 
-  @ApiProperty({ type: [String], format: 'uri', description: 'The OCDS extensions used (bids)' })
+  @ApiProperty({
+    example: OCDS_EXTENSIONS,
+    type: [String],
+    format: 'uri',
+    description: 'The OCDS extensions used (bids)',
+  })
   extensions: string[];
 
   @ApiProperty({
@@ -138,6 +237,7 @@ export class OcdsReleasePackageDto {
   links: OcdsLinksDto;
 
   @ApiProperty({
+    example: 'WyIyMDI3LTAzLTAxVDAyOjAwOjAwLjAwMDAwMFoiLCI3MDA3MTkyMS04MzkzLTRlM2QtYjcxYi1lOTU5ZTMyOTQ2YzQiXQ',
     nullable: true,
     type: String,
     description: 'Pass as `cursor` for the next page; null on the last',

@@ -14,6 +14,7 @@ import { PageQueryDto } from '../../../common/pagination/pagination';
 import { CREDIT_CODE_SCHEMA, isValidCreditCode } from '../credit-code';
 import { ORGANIZATION_TYPES, OrganizationEntity } from '../entities/organization.entity';
 import type { OrganizationType } from '../entities/organization.entity';
+import { EXAMPLE_IDS, EXAMPLE_TIMES, EXAMPLE_TEXT } from '../../../common/openapi/examples';
 
 /** class-validator rule: an 18-character unified social credit code with a correct check character. */
 export function IsCreditCode(options?: ValidationOptions): PropertyDecorator {
@@ -62,7 +63,7 @@ export class CreateOrganizationDto {
   @Matches(REGION_CODE, { message: 'regionCode must be a 6-digit administrative division code' })
   regionCode: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ example: EXAMPLE_IDS.parentOrganization, format: 'uuid' })
   @IsOptional()
   @IsUUID()
   parentOrganizationId?: string;
@@ -88,7 +89,12 @@ export class UpdateOrganizationDto {
   @IsIn(ORGANIZATION_TYPES)
   type?: OrganizationType;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'admin only; null detaches' })
+  @ApiPropertyOptional({
+    example: EXAMPLE_IDS.parentOrganization,
+    format: 'uuid',
+    nullable: true,
+    description: 'admin only; null detaches',
+  })
   @IsOptional()
   @IsUUID()
   parentOrganizationId?: string | null;
@@ -102,17 +108,19 @@ export class ListOrganizationsQueryDto extends PageQueryDto {
 }
 
 export class OrganizationResponseDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
+  @ApiProperty({ example: EXAMPLE_IDS.leadOrganization, format: 'uuid' }) id: string;
+  @ApiProperty({ example: EXAMPLE_TEXT.leadOrganization }) name: string;
   @ApiProperty({ enum: ORGANIZATION_TYPES }) type: OrganizationType;
-  @ApiProperty({ nullable: true, type: String }) creditCode: string | null;
-  @ApiProperty() regionCode: string;
-  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) parentOrganizationId: string | null;
-  @ApiProperty() verified: boolean;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) verifiedAt: string | null;
-  @ApiProperty() version: number;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ example: '91350100M000100Y43', nullable: true, type: String }) creditCode: string | null;
+  @ApiProperty({ example: '360100' }) regionCode: string;
+  @ApiProperty({ example: EXAMPLE_IDS.parentOrganization, nullable: true, type: String, format: 'uuid' })
+  parentOrganizationId: string | null;
+  @ApiProperty({ example: true }) verified: boolean;
+  @ApiProperty({ example: '2027-01-06T03:00:00.000Z', nullable: true, type: String, format: 'date-time' })
+  verifiedAt: string | null;
+  @ApiProperty({ example: 2 }) version: number;
+  @ApiProperty({ example: EXAMPLE_TIMES.created, format: 'date-time' }) createdAt: string;
+  @ApiProperty({ example: EXAMPLE_TIMES.updated, format: 'date-time' }) updatedAt: string;
 }
 
 export function toOrganizationResponse(org: OrganizationEntity): OrganizationResponseDto {

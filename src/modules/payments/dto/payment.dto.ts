@@ -5,16 +5,17 @@ import { LEDGER_ENTRY_KINDS } from '../entities/ledger-entry.entity';
 import type { LedgerEntryKind } from '../entities/ledger-entry.entity';
 import { PAYERS, PAYMENT_STATUSES, TRANCHE_KINDS } from '../entities/payment.entity';
 import type { Payer, PaymentStatus, TrancheKind } from '../entities/payment.entity';
+import { EXAMPLE_IDS, EXAMPLE_FEN } from '../../../common/openapi/examples';
 
 /** A tranche of a project for one payer (ADR 0028). */
 export class PaymentDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.payment, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.project, format: 'uuid' })
   projectId: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
   @ApiProperty({ enum: PAYERS, description: 'fiscal (财政) or issuer (发榜方配套)' })
@@ -23,25 +24,32 @@ export class PaymentDto {
   @ApiProperty({ enum: TRANCHE_KINDS })
   kind: TrancheKind;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The milestone it pays' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.milestone,
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The milestone it pays',
+  })
   milestoneId: string | null;
 
-  @ApiProperty({ nullable: true, type: Number, description: 'Position of the milestone it pays' })
+  @ApiProperty({ example: 0, nullable: true, type: Number, description: 'Position of the milestone it pays' })
   milestonePosition: number | null;
 
-  @ApiProperty({ description: 'Order among the tranches of this payer, from 1' })
+  @ApiProperty({ example: 2, description: 'Order among the tranches of this payer, from 1' })
   sequence: number;
 
-  @ApiProperty({ description: 'Integer fen' })
+  @ApiProperty({ example: 450_000_000, description: 'Integer fen' })
   amountFen: number;
 
   @ApiProperty({ enum: PAYMENT_STATUSES })
   status: PaymentStatus;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ example: '2027-12-29T02:00:00.000Z', format: 'date-time', nullable: true, type: String })
   approvedAt: string | null;
 
   @ApiProperty({
+    example: EXAMPLE_IDS.admin,
     format: 'uuid',
     nullable: true,
     type: String,
@@ -49,34 +57,40 @@ export class PaymentDto {
   })
   approvedBy: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ example: '2028-01-08T02:00:00.000Z', format: 'date-time', nullable: true, type: String })
   paidAt: string | null;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  @ApiProperty({ example: EXAMPLE_IDS.admin, format: 'uuid', nullable: true, type: String })
   paidBy: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ example: '2028-06-30T02:00:00.000Z', format: 'date-time', nullable: true, type: String })
   cancelledAt: string | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: '项目终止，未拨付的分期取消', nullable: true, type: String })
   cancelReason: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 3 })
   version: number;
 }
 
 /** One line of the append-only ledger. */
 export class LedgerEntryDto {
-  @ApiProperty({ description: 'Sequential id of the entry (a decimal string)' })
+  @ApiProperty({ example: '42', description: 'Sequential id of the entry (a decimal string)' })
   id: string;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Null for `released`' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.payment,
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Null for `released`',
+  })
   paymentId: string | null;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.project, format: 'uuid' })
   projectId: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
   @ApiProperty({ enum: PAYERS })
@@ -88,19 +102,19 @@ export class LedgerEntryDto {
   })
   kind: LedgerEntryKind;
 
-  @ApiProperty({ description: 'Integer fen' })
+  @ApiProperty({ example: 450_000_000, description: 'Integer fen' })
   amountFen: number;
 
   @ApiProperty({ enum: ['user', 'api_key', 'system', 'anonymous'] })
   actorType: string;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  @ApiProperty({ example: EXAMPLE_IDS.admin, format: 'uuid', nullable: true, type: String })
   actorId: string | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: '里程碑 1 评估通过，拨付第二期财政资金', nullable: true, type: String })
   reason: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2028-01-08T02:00:00.000Z', format: 'date-time' })
   occurredAt: string;
 }
 
@@ -115,30 +129,30 @@ export class PayerTotalsDto {
   @ApiProperty({ enum: PAYERS })
   payer: Payer;
 
-  @ApiProperty({ description: "The task book's amount of this payer" })
+  @ApiProperty({ example: EXAMPLE_FEN.fiscal, description: "The task book's amount of this payer" })
   budgetFen: number;
 
-  @ApiProperty({ description: 'Tranches still scheduled' })
+  @ApiProperty({ example: 1_650_000_000, description: 'Tranches still scheduled' })
   scheduledFen: number;
 
-  @ApiProperty({ description: 'Tranches approved, not yet paid' })
+  @ApiProperty({ example: 0, description: 'Tranches approved, not yet paid' })
   approvedFen: number;
 
-  @ApiProperty({ description: 'Tranches paid; never more than budgetFen' })
+  @ApiProperty({ example: 1_350_000_000, description: 'Tranches paid; never more than budgetFen' })
   paidFen: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 0 })
   cancelledFen: number;
 
-  @ApiProperty({ description: 'Unspent amount released back to the list at termination' })
+  @ApiProperty({ example: 0, description: 'Unspent amount released back to the list at termination' })
   releasedFen: number;
 }
 
 export class ProjectPaymentsDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.project, format: 'uuid' })
   projectId: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
   @ApiProperty({ enum: PROJECT_STATUSES })
@@ -156,24 +170,24 @@ export class LedgerTotalsDto {
   @ApiProperty({ enum: PAYERS })
   payer: Payer;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_FEN.fiscal })
   scheduledFen: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 1_350_000_000 })
   approvedFen: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 1_350_000_000 })
   paidFen: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 0 })
   cancelledFen: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 0 })
   releasedFen: number;
 }
 
 export class ChallengeLedgerDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
   @ApiProperty({ type: [LedgerTotalsDto], description: "Over every entry of the list's projects" })
@@ -183,6 +197,7 @@ export class ChallengeLedgerDto {
   items: LedgerEntryDto[];
 
   @ApiProperty({
+    example: 'WyI0MiJd',
     type: String,
     nullable: true,
     description: 'Pass as `cursor` for the next page; null on the last',

@@ -32,6 +32,7 @@ import {
   SETTING_RANGES,
 } from '../program-settings';
 import type { Rubric, RubricCriterion } from '../program-settings';
+import { EXAMPLE_IDS, EXAMPLE_TIMES, EXAMPLE_TEXT } from '../../../common/openapi/examples';
 
 export const PROGRAM_YEAR = { min: 2000, max: 2100 } as const;
 
@@ -65,7 +66,14 @@ function SettingBoolean(
   key: 'blindReview' | 'issuerSeesApplicantIdentities' | 'conditionalPassReleasesTranche',
   description: string,
 ): PropertyDecorator {
-  return applyDecorators(ApiProperty({ default: DEFAULT_PROGRAM_SETTINGS[key], description }), IsBoolean());
+  return applyDecorators(
+    ApiProperty({
+      default: DEFAULT_PROGRAM_SETTINGS[key],
+      example: DEFAULT_PROGRAM_SETTINGS[key],
+      description,
+    }),
+    IsBoolean(),
+  );
 }
 
 /** The complete policy settings of a program (every response carries all of them). */
@@ -308,7 +316,12 @@ export class UpdateProgramDto {
 }
 
 export class ListProgramsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: PROGRAM_YEAR.min, maximum: PROGRAM_YEAR.max })
+  @ApiPropertyOptional({
+    example: 2027,
+    type: 'integer',
+    minimum: PROGRAM_YEAR.min,
+    maximum: PROGRAM_YEAR.max,
+  })
   @IsOptional()
   @TransformType(() => Number)
   @IsInt()
@@ -341,17 +354,22 @@ export class RubricDto implements Rubric {
 }
 
 export class ProgramResponseDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
+  @ApiProperty({ example: EXAMPLE_IDS.program, format: 'uuid' }) id: string;
+  @ApiProperty({ example: EXAMPLE_TEXT.programName }) name: string;
   @ApiProperty({ type: 'integer', example: 2027, minimum: PROGRAM_YEAR.min, maximum: PROGRAM_YEAR.max })
   year: number;
-  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({
+    example: '面向全市重点产业链关键核心技术需求，公开张榜，择优揭榜。',
+    nullable: true,
+    type: String,
+  })
+  description: string | null;
   @ApiProperty({ type: ProgramSettingsDto, description: 'The complete effective settings' })
   settings: ProgramSettingsDto;
   @ApiProperty({ type: RubricDto }) rubric: RubricDto;
-  @ApiProperty() version: number;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ example: EXAMPLE_TIMES.created, format: 'date-time' }) createdAt: string;
+  @ApiProperty({ example: EXAMPLE_TIMES.created, format: 'date-time' }) updatedAt: string;
 }
 
 /** The rubric a request describes: maxScore defaults to the weight. */

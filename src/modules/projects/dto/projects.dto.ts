@@ -21,6 +21,7 @@ import { PROJECT_STATUSES } from '../entities/project.entity';
 import type { ProjectStatus } from '../entities/project.entity';
 import { CHANGE_REQUEST_KINDS, MILESTONE_OUTCOMES } from '../entities/project-work.entity';
 import type { ChangeRequestKind, MilestoneOutcome } from '../entities/project-work.entity';
+import { EXAMPLE_IDS } from '../../../common/openapi/examples';
 
 export class ListProjectsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: PROJECT_STATUSES })
@@ -28,7 +29,7 @@ export class ListProjectsQueryDto extends PageQueryDto {
   @IsIn(PROJECT_STATUSES)
   status?: ProjectStatus;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   @IsOptional()
   @IsUUID('all')
   challengeId?: string;
@@ -43,7 +44,11 @@ export class ProjectReasonDto {
 }
 
 export class IndicatorProgressDto {
-  @ApiProperty({ format: 'uuid', description: 'An indicator of the task book' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.indicator,
+    format: 'uuid',
+    description: 'An indicator of the task book',
+  })
   @IsUUID('all')
   indicatorId: string;
 
@@ -72,6 +77,7 @@ export class MilestoneReportDto {
   indicatorProgress: IndicatorProgressDto[];
 
   @ApiProperty({
+    example: [EXAMPLE_IDS.evidenceAttachment],
     type: [String],
     format: 'uuid',
     description: "Evidence: attachments uploaded by the lead organization's users",
@@ -120,10 +126,42 @@ export class ChangeMemberDto {
   @MaxLength(100)
   role: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leadOrganization, format: 'uuid' })
   @IsUUID('all')
   organizationId: string;
 }
+
+/** One valid body per kind of change request, as OpenAPI examples. */
+export const CHANGE_REQUEST_EXAMPLES = {
+  extension: {
+    summary: 'Move a milestone later',
+    value: {
+      kind: 'extension',
+      reason: '关键设备到货延迟',
+      milestoneId: EXAMPLE_IDS.milestone,
+      newDueAt: '2028-03-31T17:00:00+08:00',
+    },
+  },
+  member_change: {
+    summary: 'Change the team members',
+    value: {
+      kind: 'member_change',
+      reason: '原技术负责人调离，由李华接任',
+      members: [
+        { name: '李华', title: '研究员', role: '技术负责人', organizationId: EXAMPLE_IDS.leadOrganization },
+      ],
+    },
+  },
+  indicator_change: {
+    summary: 'Change the committed value of an indicator',
+    value: {
+      kind: 'indicator_change',
+      reason: '测试标准更新，指标口径调整',
+      indicatorId: EXAMPLE_IDS.indicator,
+      committedValue: '≥ 480',
+    },
+  },
+};
 
 export class CreateChangeRequestDto {
   @ApiProperty({ enum: CHANGE_REQUEST_KINDS })
@@ -136,7 +174,11 @@ export class CreateChangeRequestDto {
   @MaxLength(5000)
   reason: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'extension: the milestone to move' })
+  @ApiPropertyOptional({
+    example: EXAMPLE_IDS.milestone,
+    format: 'uuid',
+    description: 'extension: the milestone to move',
+  })
   @ValidateIf((o: CreateChangeRequestDto) => o.kind === 'extension')
   @IsUUID('all')
   milestoneId?: string;
@@ -163,7 +205,11 @@ export class CreateChangeRequestDto {
   @Type(() => ChangeMemberDto)
   members?: ChangeMemberDto[];
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'indicator_change: an indicator of the task book' })
+  @ApiPropertyOptional({
+    example: EXAMPLE_IDS.indicator,
+    format: 'uuid',
+    description: 'indicator_change: an indicator of the task book',
+  })
   @ValidateIf((o: CreateChangeRequestDto) => o.kind === 'indicator_change')
   @IsUUID('all')
   indicatorId?: string;
@@ -198,7 +244,7 @@ export class DecideChangeRequestDto {
 }
 
 export class StageGateDecisionDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.project, format: 'uuid' })
   @IsUUID('all')
   projectId: string;
 

@@ -13,6 +13,7 @@ import { MILESTONE_STATUSES, SIGNING_PARTIES } from '../entities/project-parts.e
 import type { MilestoneStatus, SigningParty } from '../entities/project-parts.entity';
 import { PROJECT_STATUSES } from '../entities/project.entity';
 import type { ProjectStatus } from '../entities/project.entity';
+import { EXAMPLE_IDS, EXAMPLE_TIMES } from '../../../common/openapi/examples';
 
 /**
  * The OpenAPI shapes of the views in projects.views.ts (the controllers answer those views; these
@@ -40,25 +41,30 @@ export class ProjectSummaryDto {
   @ApiProperty({ format: 'uuid', example: '6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e' })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
-  @ApiProperty({ format: 'uuid', description: 'The selected bid' })
+  @ApiProperty({ example: EXAMPLE_IDS.application, format: 'uuid', description: 'The selected bid' })
   applicationId: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.program, format: 'uuid' })
   programId: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.issuerOrganization, format: 'uuid' })
   issuerOrganizationId: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leadOrganization, format: 'uuid' })
   leadOrganizationId: string;
 
   @ApiProperty({ enum: PROJECT_STATUSES, example: 'pending_signature' })
   status: ProjectStatus;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Why suspended or terminated' })
+  @ApiProperty({
+    example: '项目负责人变更，暂停执行待核实',
+    type: String,
+    nullable: true,
+    description: 'Why suspended or terminated',
+  })
   statusReason: string | null;
 
   @ApiProperty({ type: 'integer', example: 1, description: 'The current task book version, from 1' })
@@ -67,10 +73,21 @@ export class ProjectSummaryDto {
   @ApiProperty({ type: ProjectAmountsDto, description: 'Amounts per payer, in fen' })
   amounts: ProjectAmountsDto;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The third signature' })
+  @ApiProperty({
+    example: EXAMPLE_TIMES.activated,
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'The third signature',
+  })
   activatedAt: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({
+    example: EXAMPLE_TIMES.acceptanceDecided,
+    type: String,
+    format: 'date-time',
+    nullable: true,
+  })
   closedAt: string | null;
 
   @ApiProperty({ format: 'date-time', example: '2027-06-01T10:00:00.000Z' })
@@ -87,21 +104,21 @@ export class SignatureDto {
   @ApiProperty({ enum: SIGNING_PARTIES, example: 'issuer' })
   party: SigningParty;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.issuerUser, format: 'uuid' })
   userId: string;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ example: EXAMPLE_IDS.issuerOrganization, type: String, format: 'uuid', nullable: true })
   organizationId: string | null;
 
   @ApiProperty({ type: 'integer', example: 1, description: 'The task book version signed' })
   taskBookVersion: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2027-06-15T02:00:00.000Z', format: 'date-time' })
   signedAt: string;
 }
 
 export class IndicatorProgressViewDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.indicator, format: 'uuid' })
   indicatorId: string;
 
   @ApiProperty({ example: '临界电流已达 420 A' })
@@ -109,7 +126,7 @@ export class IndicatorProgressViewDto {
 }
 
 export class MilestoneAssessmentViewDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.milestoneAssessment, format: 'uuid' })
   id: string;
 
   @ApiProperty({ enum: MILESTONE_OUTCOMES, example: 'passed' })
@@ -121,15 +138,15 @@ export class MilestoneAssessmentViewDto {
   @ApiProperty({ example: '同意通过' })
   issuerOpinion: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.admin, format: 'uuid' })
   assessedBy: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2027-12-28T02:00:00.000Z', format: 'date-time' })
   assessedAt: string;
 }
 
 export class MilestoneReportViewDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.milestoneReport, format: 'uuid' })
   id: string;
 
   @ApiProperty({ type: 'integer', example: 1, description: '1, then 2 for a resubmission' })
@@ -141,13 +158,17 @@ export class MilestoneReportViewDto {
   @ApiProperty({ type: [IndicatorProgressViewDto] })
   indicatorProgress: IndicatorProgressViewDto[];
 
-  @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid' } })
+  @ApiProperty({
+    example: [EXAMPLE_IDS.evidenceAttachment],
+    type: 'array',
+    items: { type: 'string', format: 'uuid' },
+  })
   evidenceAttachmentIds: string[];
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leader, format: 'uuid' })
   submittedBy: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2027-12-10T03:00:00.000Z', format: 'date-time' })
   submittedAt: string;
 
   @ApiProperty({ type: MilestoneAssessmentViewDto, nullable: true, description: 'Null until assessed' })
@@ -155,10 +176,10 @@ export class MilestoneReportViewDto {
 }
 
 export class MilestoneDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.milestone, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.project, format: 'uuid' })
   projectId: string;
 
   @ApiProperty({ type: 'integer', example: 0, description: 'From 0, as in the task book' })
@@ -177,6 +198,7 @@ export class MilestoneDto {
   sharePercent: number;
 
   @ApiProperty({
+    example: EXAMPLE_TIMES.milestoneDue,
     type: String,
     format: 'date-time',
     nullable: true,
@@ -187,7 +209,7 @@ export class MilestoneDto {
   @ApiProperty({ enum: MILESTONE_STATUSES, example: 'pending' })
   status: MilestoneStatus;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ example: '2027-12-21T00:00:00.000Z', type: String, format: 'date-time', nullable: true })
   overdueAt: string | null;
 
   @ApiProperty({ type: 'integer', example: 0 })
@@ -201,7 +223,7 @@ export class MilestoneDto {
 }
 
 export class TaskBookIndicatorDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.indicator, format: 'uuid' })
   indicatorId: string;
 
   @ApiProperty({ example: '超导带材临界电流' })
@@ -244,7 +266,7 @@ export class TaskBookMemberDto {
   @ApiProperty({ example: '技术负责人' })
   role: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leadOrganization, format: 'uuid' })
   organizationId: string;
 }
 
@@ -258,22 +280,22 @@ export class TaskBookAmountsDto {
 
 /** The task book (任务书): the bid's commitments as awarded, changed only by approved change requests. */
 export class TaskBookDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
   @ApiProperty({ type: String, nullable: true, example: 'JB-2027-0001' })
   challengeCode: string | null;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.application, format: 'uuid' })
   applicationId: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.team, format: 'uuid' })
   teamId: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leadOrganization, format: 'uuid' })
   leadOrganizationId: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leader, format: 'uuid' })
   leaderUserId: string;
 
   @ApiProperty({ type: 'integer', example: 24 })
@@ -329,13 +351,19 @@ export class TaskBookVersionDto {
   @ApiProperty({ example: 'extension approved' })
   reason: string;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ example: EXAMPLE_IDS.changeRequest, type: String, format: 'uuid', nullable: true })
   changeRequestId: string | null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Null for the award (system)' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.admin,
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Null for the award (system)',
+  })
   createdBy: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2028-01-10T02:00:00.000Z', format: 'date-time' })
   createdAt: string;
 
   @ApiProperty({ type: TaskBookDto })
@@ -344,13 +372,13 @@ export class TaskBookVersionDto {
 
 /** What a change request asks for; the fields of its kind only. */
 export class ChangeRequestPayloadDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'extension' })
+  @ApiPropertyOptional({ example: EXAMPLE_IDS.milestone, format: 'uuid', description: 'extension' })
   milestoneId?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'extension' })
+  @ApiPropertyOptional({ example: '2028-03-31T09:00:00.000Z', format: 'date-time', description: 'extension' })
   newDueAt?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'indicator_change' })
+  @ApiPropertyOptional({ example: EXAMPLE_IDS.indicator, format: 'uuid', description: 'indicator_change' })
   indicatorId?: string;
 
   @ApiPropertyOptional({ description: 'indicator_change', example: '≥ 480' })
@@ -361,16 +389,16 @@ export class ChangeRequestPayloadDto {
 }
 
 export class ChangeRequestResponseDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.changeRequest, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.project, format: 'uuid' })
   projectId: string;
 
   @ApiProperty({ enum: CHANGE_REQUEST_KINDS, example: 'extension' })
   kind: ChangeRequestKind;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ example: EXAMPLE_IDS.milestone, type: String, format: 'uuid', nullable: true })
   milestoneId: string | null;
 
   @ApiProperty({ type: ChangeRequestPayloadDto })
@@ -382,25 +410,30 @@ export class ChangeRequestResponseDto {
   @ApiProperty({ enum: CHANGE_REQUEST_STATUSES, example: 'pending' })
   status: ChangeRequestStatus;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leader, format: 'uuid' })
   requestedBy: string;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: '理由充分，同意延期', type: String, nullable: true })
   decisionReason: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: '同意', type: String, nullable: true })
   issuerOpinion: string | null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ example: EXAMPLE_IDS.admin, type: String, format: 'uuid', nullable: true })
   decidedBy: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ example: '2028-01-10T02:00:00.000Z', type: String, format: 'date-time', nullable: true })
   decidedAt: string | null;
 
-  @ApiProperty({ type: 'integer', nullable: true, description: 'The task book version an approval wrote' })
+  @ApiProperty({
+    example: 2,
+    type: 'integer',
+    nullable: true,
+    description: 'The task book version an approval wrote',
+  })
   taskBookVersion: number | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2028-01-05T02:00:00.000Z', format: 'date-time' })
   createdAt: string;
 
   @ApiProperty({ type: 'integer', example: 1 })
@@ -408,7 +441,7 @@ export class ChangeRequestResponseDto {
 }
 
 export class StageGateDecisionViewDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.project, format: 'uuid' })
   projectId: string;
 
   @ApiProperty({ enum: ['continue', 'terminate'] })
@@ -417,18 +450,28 @@ export class StageGateDecisionViewDto {
   @ApiProperty({ example: '阶段指标领先，继续' })
   reason: string;
 
-  @ApiPropertyOptional({ type: 'integer', format: 'int64', description: 'terminate: fiscal amount released' })
+  @ApiPropertyOptional({
+    example: 1_650_000_000,
+    type: 'integer',
+    format: 'int64',
+    description: 'terminate: fiscal amount released',
+  })
   releasedFiscalFen?: number;
 
-  @ApiPropertyOptional({ type: 'integer', format: 'int64', description: 'terminate: issuer amount released' })
+  @ApiPropertyOptional({
+    example: 550_000_000,
+    type: 'integer',
+    format: 'int64',
+    description: 'terminate: issuer amount released',
+  })
   releasedIssuerFen?: number;
 }
 
 export class StageGateResponseDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.stageGate, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
   @ApiProperty({ type: 'integer', example: 0 })
@@ -437,9 +480,9 @@ export class StageGateResponseDto {
   @ApiProperty({ type: [StageGateDecisionViewDto] })
   decisions: StageGateDecisionViewDto[];
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.admin, format: 'uuid' })
   decidedBy: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2028-01-15T02:00:00.000Z', format: 'date-time' })
   decidedAt: string;
 }

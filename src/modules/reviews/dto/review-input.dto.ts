@@ -18,12 +18,15 @@ export class CloseReviewDto {
  * on the panel by the next reserve.
  */
 export class DeclareDto {
-  @ApiPropertyOptional({ description: 'false: no conflict of interest with this list and its bids' })
+  @ApiPropertyOptional({
+    example: false,
+    description: 'false: no conflict of interest with this list and its bids',
+  })
   @IsOptional()
   @IsBoolean()
   conflict?: boolean;
 
-  @ApiPropertyOptional({ description: 'true: the expert declines to review this list' })
+  @ApiPropertyOptional({ example: true, description: 'true: the expert declines to review this list' })
   @IsOptional()
   @IsBoolean()
   decline?: boolean;
@@ -38,6 +41,19 @@ export class DeclareDto {
   @MaxLength(2000)
   reason?: string;
 }
+
+/** The three valid bodies of a declaration (review and acceptance panels), as OpenAPI examples. */
+export const DECLARATION_EXAMPLES = {
+  noConflict: { summary: 'No conflict of interest: go on to the bid', value: { conflict: false } },
+  conflict: {
+    summary: 'Declare a conflict of interest: a reserve takes your place',
+    value: { conflict: true, reason: '近三年与申报单位合作承担过相关课题' },
+  },
+  decline: {
+    summary: 'Decline: a reserve takes your place',
+    value: { decline: true, reason: '评审期间出国访问，无法按期完成' },
+  },
+};
 
 export class SaveScoresDto {
   @ApiProperty({

@@ -5,101 +5,114 @@ import { PANEL_MEMBER_STATUSES, PANEL_ROLES } from '../entities/panel-member.ent
 import type { PanelMemberStatus, PanelRole } from '../entities/panel-member.entity';
 import { PANEL_STATUSES } from '../entities/review-panel.entity';
 import type { PanelStatus } from '../entities/review-panel.entity';
+import { EXAMPLE_IDS, EXAMPLE_TIMES, EXAMPLE_TEXT, EXAMPLE_FEN } from '../../../common/openapi/examples';
+import { RubricCriterionDto } from '../../programs/dto/program.dto';
 
 // ───────────────────────────────────────────── the admin's panel view
 
 export class PanelMemberDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.panelMember, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.expert, format: 'uuid' })
   expertId: string;
 
-  @ApiProperty({ description: "The expert's name (admins only)" })
+  @ApiProperty({ example: EXAMPLE_TEXT.expertName, description: "The expert's name (admins only)" })
   expertName: string;
 
   @ApiProperty({ enum: PANEL_ROLES })
   role: PanelRole;
 
-  @ApiProperty({ description: 'Order within the role in the seeded draw, from 1' })
+  @ApiProperty({ example: 1, description: 'Order within the role in the seeded draw, from 1' })
   position: number;
 
   @ApiProperty({ enum: PANEL_MEMBER_STATUSES })
   status: PanelMemberStatus;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: '曾与申报单位合作承担相关课题', nullable: true, type: String })
   statusReason: string | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The reserve that replaced it' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.reserveMember,
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'The reserve that replaced it',
+  })
   replacedBy: string | null;
 }
 
 export class PanelAssignmentProgressDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.reviewAssignment, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.panelMember, format: 'uuid' })
   panelMemberId: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.application, format: 'uuid' })
   applicationId: string;
 
   @ApiProperty({ enum: ASSIGNMENT_STATUSES, description: 'Progress only: never scores' })
   status: AssignmentStatus;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  @ApiProperty({ example: '2027-05-11T01:30:00.000Z', nullable: true, type: String, format: 'date-time' })
   declaredAt: Date | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE_TIMES.scored, nullable: true, type: String, format: 'date-time' })
   submittedAt: Date | null;
 }
 
 export class ReviewPanelResponseDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.reviewPanel, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
   @ApiProperty({ enum: PANEL_STATUSES })
   status: PanelStatus;
 
   @ApiProperty({
+    example: '8bb90a59f0c342ca138455dcb156bd7567659be9f66b032cc8029af3b555158b',
     description: 'The draw seed (hex): with the candidate ids in the audit event it replays the draw',
   })
   seed: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE_TIMES.drawn, format: 'date-time' })
   drawnAt: Date;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.admin, format: 'uuid' })
   drawnBy: string;
 
   @ApiProperty({
     format: 'date-time',
-    example: '2027-04-16T02:00:00.000Z',
+    example: EXAMPLE_TIMES.reviewDue,
     description:
       "When the scores are due: the program's reviewWorkingDays working days after the draw (Asia/Shanghai, weekends skipped). " +
       'Experts with unsubmitted assignments are reminded at the reminderOffsetsHours before it; admins are told when it passes with scores missing',
   })
   dueAt: Date;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE_TIMES.reviewClosed, nullable: true, type: String, format: 'date-time' })
   closedAt: Date | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: '两位专家因故无法完成评分，经批准提前结束评审', nullable: true, type: String })
   closeReason: string | null;
 
-  @ApiProperty({ description: 'The number of members drawn (the program’s panel size at the draw)' })
+  @ApiProperty({
+    example: 5,
+    description: 'The number of members drawn (the program’s panel size at the draw)',
+  })
   panelSize: number;
 
-  @ApiProperty({ description: 'Members scoring now' })
+  @ApiProperty({ example: 5, description: 'Members scoring now' })
   activeMembers: number;
 
-  @ApiProperty({ description: 'Reserves still on standby' })
+  @ApiProperty({ example: 1, description: 'Reserves still on standby' })
   reservesLeft: number;
 
   @ApiProperty({
+    example: 0,
     description:
       'panelSize − activeMembers: members replaced when no reserve was left. A short panel does not close by itself when its scores are in; the admin closes it with a reason',
   })
@@ -111,25 +124,25 @@ export class ReviewPanelResponseDto {
   @ApiProperty({ type: [PanelAssignmentProgressDto] })
   assignments: PanelAssignmentProgressDto[];
 
-  @ApiProperty()
+  @ApiProperty({ example: 3 })
   version: number;
 }
 
 // ───────────────────────────────────────────── the expert's assignments
 
 export class AssignmentChallengeDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   id: string;
 
   @ApiProperty({ nullable: true, type: String, example: 'JB-2027-0001' })
   code: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.challengeTitle })
   title: string;
 }
 
 export class ReviewAssignmentResponseDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.reviewAssignment, format: 'uuid' })
   id: string;
 
   @ApiProperty({ type: AssignmentChallengeDto })
@@ -142,6 +155,7 @@ export class ReviewAssignmentResponseDto {
   bidLabel: string;
 
   @ApiProperty({
+    example: EXAMPLE_TEXT.teamName,
     nullable: true,
     type: String,
     description:
@@ -154,19 +168,26 @@ export class ReviewAssignmentResponseDto {
 
   @ApiProperty({
     format: 'date-time',
-    example: '2027-04-16T02:00:00.000Z',
+    example: EXAMPLE_TIMES.reviewDue,
     description:
       "When the panel's scores are due; you are reminded before it while this assignment is not submitted",
   })
   dueAt: Date;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  @ApiProperty({ example: '2027-05-11T01:30:00.000Z', nullable: true, type: String, format: 'date-time' })
   declaredAt: Date | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: '曾与申报单位合作承担相关课题', nullable: true, type: String })
   declarationReason: string | null;
 
   @ApiProperty({
+    example: {
+      technical_approach: 26,
+      team_capability: 22.5,
+      indicator_commitments: 21.5,
+      budget_soundness: 8.5,
+      industrial_value: 9,
+    },
     nullable: true,
     type: 'object',
     additionalProperties: { type: 'number' },
@@ -174,19 +195,29 @@ export class ReviewAssignmentResponseDto {
   })
   scores: Record<string, number> | null;
 
-  @ApiProperty({ nullable: true, type: 'object', additionalProperties: { type: 'string' } })
+  @ApiProperty({
+    example: { technical_approach: '技术路线清晰，中试方案可行' },
+    nullable: true,
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
   comments: Record<string, string> | null;
 
-  @ApiProperty({ nullable: true, type: Number, description: 'Your total out of 100, once submitted' })
+  @ApiProperty({
+    example: 87.5,
+    nullable: true,
+    type: Number,
+    description: 'Your total out of 100, once submitted',
+  })
   total: number | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  @ApiProperty({ example: '2027-05-17T09:00:00.000Z', nullable: true, type: String, format: 'date-time' })
   savedAt: Date | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE_TIMES.scored, nullable: true, type: String, format: 'date-time' })
   submittedAt: Date | null;
 
-  @ApiProperty({ description: 'The ETag: send it in If-Match to save or submit' })
+  @ApiProperty({ example: 4, description: 'The ETag: send it in If-Match to save or submit' })
   version: number;
 }
 
@@ -194,7 +225,10 @@ export class ReplacementOutcomeDto {
   @ApiProperty({ enum: PANEL_MEMBER_STATUSES, description: 'replaced' })
   memberStatus: PanelMemberStatus;
 
-  @ApiProperty({ description: 'Whether a reserve took the place (false: none was left; the admin sees it)' })
+  @ApiProperty({
+    example: true,
+    description: 'Whether a reserve took the place (false: none was left; the admin sees it)',
+  })
   reserveCalled: boolean;
 }
 
@@ -220,16 +254,16 @@ export class ReviewCommitmentDto {
 }
 
 export class ReviewMilestoneDto {
-  @ApiProperty()
+  @ApiProperty({ example: '完成样机研制' })
   title: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '10 米电缆样机 1 套及检测报告' })
   deliverables: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 6 })
   dueMonth: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 40 })
   sharePercent: number;
 }
 
@@ -240,22 +274,8 @@ export class BlindAttachmentDto {
   @ApiProperty({ example: 'application/pdf' })
   contentType: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 482133 })
   sizeBytes: number;
-}
-
-export class RubricCriterionDto {
-  @ApiProperty()
-  key: string;
-
-  @ApiProperty()
-  name: string;
-
-  @ApiProperty()
-  weight: number;
-
-  @ApiProperty()
-  maxScore: number;
 }
 
 /**
@@ -266,7 +286,7 @@ export class BlindReviewApplicationDto {
   @ApiProperty({ enum: [true], description: 'true: this is the blind view' })
   blind: true;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.reviewAssignment, format: 'uuid' })
   assignmentId: string;
 
   @ApiProperty({ example: '申请 2' })
@@ -275,10 +295,10 @@ export class BlindReviewApplicationDto {
   @ApiProperty({ type: AssignmentChallengeDto })
   challenge: AssignmentChallengeDto;
 
-  @ApiProperty()
+  @ApiProperty({ example: '采用第二代高温超导带材，分三阶段完成电缆样机研制与挂网试验。' })
   technicalPlan: string;
 
-  @ApiProperty({ description: 'Fiscal funding requested, in fen' })
+  @ApiProperty({ example: EXAMPLE_FEN.fiscal, description: 'Fiscal funding requested, in fen' })
   requestedFiscalFen: number;
 
   @ApiProperty({ type: [ReviewCommitmentDto] })
@@ -295,10 +315,10 @@ export class BlindReviewApplicationDto {
 }
 
 export class ReviewOrganizationDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leadOrganization, format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.leadOrganization })
   name: string;
 
   @ApiProperty({ example: '360100' })
@@ -309,29 +329,29 @@ export class ReviewConsortiumMemberDto {
   @ApiProperty({ type: ReviewOrganizationDto })
   organization: ReviewOrganizationDto;
 
-  @ApiProperty()
+  @ApiProperty({ example: '负责样机工程化与中试' })
   role: string;
 }
 
 export class ReviewTeamMemberDto {
-  @ApiProperty()
+  @ApiProperty({ example: '张伟' })
   name: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '研究员' })
   title: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '超导带材制备' })
   role: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.partnerOrganization })
   organizationName: string;
 }
 
 export class ReviewTeamDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.teamName })
   name: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.leaderName })
   leaderName: string;
 
   @ApiProperty({ type: ReviewOrganizationDto })
@@ -345,7 +365,7 @@ export class ReviewTeamDto {
 }
 
 export class ReviewAttachmentDto extends BlindAttachmentDto {
-  @ApiProperty()
+  @ApiProperty({ example: '项目申报书.pdf' })
   filename: string;
 }
 
@@ -354,7 +374,7 @@ export class OpenReviewApplicationDto {
   @ApiProperty({ enum: [false] })
   blind: false;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.reviewAssignment, format: 'uuid' })
   assignmentId: string;
 
   @ApiProperty({ example: '申请 2' })
@@ -363,10 +383,10 @@ export class OpenReviewApplicationDto {
   @ApiProperty({ type: AssignmentChallengeDto })
   challenge: AssignmentChallengeDto;
 
-  @ApiProperty()
+  @ApiProperty({ example: '采用第二代高温超导带材，分三阶段完成电缆样机研制与挂网试验。' })
   technicalPlan: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_FEN.fiscal })
   requestedFiscalFen: number;
 
   @ApiProperty({ type: [ReviewCommitmentDto] })
@@ -390,50 +410,62 @@ export type ReviewApplicationDto = BlindReviewApplicationDto | OpenReviewApplica
 // ───────────────────────────────────────────── ranking
 
 export class RankingItemDto {
-  @ApiProperty({ description: '1..n, never shared (docs/adr/0023 tie-breaks)' })
+  @ApiProperty({ example: 1, description: '1..n, never shared (docs/adr/0023 tie-breaks)' })
   rank: number;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.application, format: 'uuid' })
   applicationId: string;
 
   @ApiProperty({ example: '申请 2' })
   bidLabel: string;
 
   @ApiProperty({
+    example: EXAMPLE_TEXT.teamName,
     nullable: true,
     type: String,
     description: "The team's name; null for the issuer when the program hides applicants' identities",
   })
   teamName: string | null;
 
-  @ApiProperty({ nullable: true, type: Number, description: 'The number that ranks and meets the pass line' })
+  @ApiProperty({
+    example: 86.5,
+    nullable: true,
+    type: Number,
+    description: 'The number that ranks and meets the pass line',
+  })
   score: number | null;
 
-  @ApiProperty({ nullable: true, type: Number })
+  @ApiProperty({ example: 82.3, nullable: true, type: Number })
   mean: number | null;
 
-  @ApiProperty({ nullable: true, type: Number, description: 'null when trimming did not apply' })
+  @ApiProperty({
+    example: 86.5,
+    nullable: true,
+    type: Number,
+    description: 'null when trimming did not apply',
+  })
   trimmedMean: number | null;
 
-  @ApiProperty({ nullable: true, type: Number })
+  @ApiProperty({ example: 86.5, nullable: true, type: Number })
   median: number | null;
 
-  @ApiProperty({ nullable: true, type: Number, description: 'max − min of the totals' })
+  @ApiProperty({ example: 28, nullable: true, type: Number, description: 'max − min of the totals' })
   spread: number | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 5 })
   scoreCount: number;
 
-  @ApiProperty({ description: 'Totals more than outlierThresholdPoints from the median' })
+  @ApiProperty({ example: 1, description: 'Totals more than outlierThresholdPoints from the median' })
   outlierCount: number;
 
   @ApiPropertyOptional({
+    example: [EXAMPLE_IDS.outlierAssignment],
     type: [String],
     description: 'Admins only: the assignments whose totals are outliers (never the experts’ names)',
   })
   outlierAssignmentIds?: string[];
 
-  @ApiProperty()
+  @ApiProperty({ example: true })
   passes: boolean;
 
   @ApiProperty({
@@ -445,22 +477,22 @@ export class RankingItemDto {
 }
 
 export class RankingResponseDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE_TIMES.reviewClosed, format: 'date-time' })
   closedAt: Date;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: '两位专家因故无法完成评分，经批准提前结束评审', nullable: true, type: String })
   closeReason: string | null;
 
   @ApiProperty({ enum: ['trimmed_mean', 'mean'] })
   aggregation: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 60 })
   passLine: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 20 })
   outlierThresholdPoints: number;
 
   @ApiProperty({ type: [RankingItemDto] })

@@ -9,9 +9,11 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { EXAMPLE_IDS } from '../../../common/openapi/examples';
 
 export class SelectDto {
   @ApiProperty({
+    example: [EXAMPLE_IDS.application],
     type: [String],
     format: 'uuid',
     description: 'The selected bids: 1 (single), 1..teamCount (horse race)',
@@ -30,14 +32,6 @@ export class SelectDto {
   @MinLength(1)
   @MaxLength(5000)
   issuerAgreement: string;
-}
-
-export class ReasonDto {
-  @ApiProperty({ example: '无申请达到及格线，流榜' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(2000)
-  reason: string;
 }
 
 export class LodgeObjectionDto {

@@ -2,12 +2,13 @@ import { ApiProperty } from '@nestjs/swagger';
 import { CHALLENGE_STATUSES } from '../../challenges/challenge-status';
 import { OBJECTION_STATUSES } from '../entities/objection.entity';
 import type { ObjectionStatus } from '../entities/objection.entity';
+import { EXAMPLE_IDS, EXAMPLE_TIMES } from '../../../common/openapi/examples';
 
 const SELECTION_STATUSES = ['active', 'reopened', 'finalized'] as const;
 
 /** The OpenAPI shapes of the views selection.service.ts answers (ChallengeStateView and the others). */
 export class ChallengeStateDto {
-  @ApiProperty({ format: 'uuid', description: 'The list' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid', description: 'The list' })
   id: string;
 
   @ApiProperty({ enum: CHALLENGE_STATUSES, example: 'publicity', description: 'The stored status' })
@@ -16,7 +17,13 @@ export class ChallengeStateDto {
   @ApiProperty({ type: 'integer', example: 7, description: "The list's version, for If-Match" })
   version: number;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The current selection' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.selection,
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The current selection',
+  })
   selectionId: string | null;
 
   @ApiProperty({
@@ -29,7 +36,7 @@ export class ChallengeStateDto {
 }
 
 export class PublicitySelectedDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.application, format: 'uuid' })
   applicationId: string;
 
   @ApiProperty({ example: '高温超导攻关团队' })
@@ -47,7 +54,7 @@ export class PublicitySelectedDto {
 
 /** The publicity notice (公示): public, without grounds or objectors. */
 export class PublicityNoticeDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
   @ApiProperty({ type: String, nullable: true, example: 'JB-2027-0001' })
@@ -63,10 +70,10 @@ export class PublicityNoticeDto {
   })
   status: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE_TIMES.publicityStarts, format: 'date-time' })
   publicityStartsAt: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE_TIMES.publicityEnds, format: 'date-time' })
   publicityEndsAt: string;
 
   @ApiProperty({ type: [PublicitySelectedDto], description: 'By rank' })
@@ -77,13 +84,13 @@ export class PublicityNoticeDto {
 }
 
 export class ObjectionResponseDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.objection, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.selection, format: 'uuid' })
   selectionId: string;
 
   @ApiProperty({ example: '中选团队的业绩材料与事实不符' })
@@ -92,13 +99,13 @@ export class ObjectionResponseDto {
   @ApiProperty({ enum: OBJECTION_STATUSES, example: 'lodged' })
   status: ObjectionStatus;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: '经核查，业绩材料属实，异议不成立', type: String, nullable: true })
   decisionReason: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ example: '2027-06-07T02:00:00.000Z', type: String, format: 'date-time', nullable: true })
   decidedAt: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2027-06-03T02:00:00.000Z', format: 'date-time' })
   createdAt: string;
 
   @ApiProperty({ type: 'integer', example: 1 })

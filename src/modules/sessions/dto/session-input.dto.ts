@@ -18,6 +18,7 @@ import { ISO_INSTANT, ISO_INSTANT_SCHEMA } from '../../challenges/dto/challenge-
 import { SESSION_KINDS, SESSION_OUTCOMES, SESSION_STATUSES } from '../session-status';
 import type { SessionKind, SessionOutcome, SessionStatus } from '../session-status';
 import { csvEnumProperty } from '../../../common/openapi/csv-enum';
+import { EXAMPLE_IDS } from '../../../common/openapi/examples';
 
 const NOT_BLANK = /\S/;
 const instantMessage = (field: string) =>
@@ -29,7 +30,11 @@ export const MAX_SESSION_MINUTES = 24 * 60;
 export const MAX_MINUTES_TEXT = 20_000;
 
 export class CreateSessionDto {
-  @ApiProperty({ format: 'uuid', description: 'A bid on this list, under_review or shortlisted' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.application,
+    format: 'uuid',
+    description: 'A bid on this list, under_review or shortlisted',
+  })
   @IsUUID()
   applicationId: string;
 
@@ -162,7 +167,11 @@ export class UpdateSessionDto {
 }
 
 export class ListSessionsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'uuid', description: "Only this bid's sessions" })
+  @ApiPropertyOptional({
+    example: EXAMPLE_IDS.application,
+    format: 'uuid',
+    description: "Only this bid's sessions",
+  })
   @IsOptional()
   @IsUUID()
   applicationId?: string;

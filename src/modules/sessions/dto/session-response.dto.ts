@@ -1,40 +1,50 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SESSION_KINDS, SESSION_OUTCOMES, SESSION_STATUSES } from '../session-status';
 import type { SessionKind, SessionOutcome, SessionStatus } from '../session-status';
+import { EXAMPLE_IDS } from '../../../common/openapi/examples';
 
 /**
  * A defence or site-visit session. `minutes` and `outcome` are review material: only admins get
  * them (the list's issuer and the bid's organization see when, where and the status).
  */
 export class SessionResponseDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.session, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
-  @ApiProperty({ format: 'uuid', description: 'The bid; no team or organization names are given' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.application,
+    format: 'uuid',
+    description: 'The bid; no team or organization names are given',
+  })
   applicationId: string;
 
   @ApiProperty({ enum: SESSION_KINDS })
   kind: SessionKind;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2027-05-20T01:30:00.000Z', format: 'date-time' })
   scheduledAt: Date;
 
-  @ApiProperty()
+  @ApiProperty({ example: 90 })
   durationMinutes: number;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: '南昌市红谷滩区科技大厦 3 楼会议室', nullable: true, type: String })
   location: string | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: 'https://meeting.example.cn/j/123456', nullable: true, type: String })
   meetingLink: string | null;
 
   @ApiProperty({ enum: SESSION_STATUSES })
   status: SessionStatus;
 
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Admins only; set once held' })
+  @ApiPropertyOptional({
+    example: '答辩团队介绍技术路线，专家组提问并形成意见。',
+    nullable: true,
+    type: String,
+    description: 'Admins only; set once held',
+  })
   minutes?: string | null;
 
   @ApiPropertyOptional({
@@ -44,15 +54,23 @@ export class SessionResponseDto {
   })
   outcome?: SessionOutcome | null;
 
-  @ApiProperty({ nullable: true, type: String, description: 'Set once cancelled' })
+  @ApiProperty({
+    example: '专家组时间冲突，另行安排',
+    nullable: true,
+    type: String,
+    description: 'Set once cancelled',
+  })
   cancelReason: string | null;
 
-  @ApiProperty({ description: 'Served as the ETag; send it back in If-Match to change the session' })
+  @ApiProperty({
+    example: 2,
+    description: 'Served as the ETag; send it back in If-Match to change the session',
+  })
   version: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2027-05-12T02:00:00.000Z', format: 'date-time' })
   createdAt: Date;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2027-05-20T03:30:00.000Z', format: 'date-time' })
   updatedAt: Date;
 }

@@ -5,9 +5,11 @@ import { CHALLENGE_STATUSES } from '../../challenges/challenge-status';
 import type { ChallengeStatus } from '../../challenges/challenge-status';
 import { PROGRAM_YEAR } from '../../programs/dto/program.dto';
 import { ACCEPTANCE_RATE_DEFINITION, AWARD_RATE_DEFINITION, BIDDING_CLOSED_STATUSES } from '../stats-rules';
+import { EXAMPLE_IDS } from '../../../common/openapi/examples';
 
 export class StatsQueryDto {
   @ApiPropertyOptional({
+    example: EXAMPLE_IDS.program,
     format: 'uuid',
     description: 'Only the lists of this program (404 if there is none)',
   })
@@ -143,13 +145,20 @@ export class AcceptanceRateDto {
 
 /** `GET /stats/overview`: published lists only (never drafts, lists under vetting or never published). */
 export class StatsOverviewDto {
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The programId filter, or null' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.program,
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The programId filter, or null',
+  })
   programId: string | null;
 
   @ApiProperty({ nullable: true, type: 'integer', example: 2027, description: 'The year filter, or null' })
   year: number | null;
 
   @ApiProperty({
+    example: '2027-07-01T00:00:00.000Z',
     format: 'date-time',
     description:
       'When these figures were computed (statuses are by the clock at that time); reused for up to 60 s',

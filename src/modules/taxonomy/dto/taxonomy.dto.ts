@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/pagination';
 import { TaxonomyTerm } from '../entities/taxonomy-term';
+import { EXAMPLE_TIMES } from '../../../common/openapi/examples';
 
 export const TAXONOMY_CODE = /^[a-z][a-z0-9_]{1,39}$/;
 /** OpenAPI for a TAXONOMY_CODE string. */
@@ -62,7 +63,7 @@ export class CreateTaxonomyTermDto {
   @Max(SORT_ORDER.max)
   sortOrder?: number;
 
-  @ApiPropertyOptional({ default: true })
+  @ApiPropertyOptional({ example: true, default: true })
   @IsOmittable()
   @IsBoolean()
   active?: boolean;
@@ -91,7 +92,7 @@ export class UpdateTaxonomyTermDto {
   @Max(SORT_ORDER.max)
   sortOrder?: number;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: false })
   @IsOmittable()
   @IsBoolean()
   active?: boolean;
@@ -99,6 +100,7 @@ export class UpdateTaxonomyTermDto {
 
 export class ListTaxonomyQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
+    example: true,
     type: Boolean,
     default: false,
     description: 'Also list retired terms (to show what older records reference)',
@@ -115,10 +117,10 @@ export class TaxonomyTermResponseDto {
   @ApiProperty({ example: 'New materials' }) nameEn: string;
   @ApiProperty({ type: 'integer', minimum: SORT_ORDER.min, maximum: SORT_ORDER.max, example: 10 })
   sortOrder: number;
-  @ApiProperty() active: boolean;
-  @ApiProperty() version: number;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ example: true }) active: boolean;
+  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ example: EXAMPLE_TIMES.created, format: 'date-time' }) createdAt: string;
+  @ApiProperty({ example: EXAMPLE_TIMES.created, format: 'date-time' }) updatedAt: string;
 }
 
 export function toTaxonomyTermResponse(term: TaxonomyTerm): TaxonomyTermResponseDto {

@@ -18,11 +18,16 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/pagination';
 import { MAX_CONSORTIUM_MEMBERS, MAX_TEAM_MEMBERS } from '../team-rules';
+import { EXAMPLE_IDS } from '../../../common/openapi/examples';
 
 const NOT_BLANK = /\S/;
 
 export class ConsortiumMemberInputDto {
-  @ApiProperty({ format: 'uuid', description: 'A registered organization other than your own' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.partnerOrganization,
+    format: 'uuid',
+    description: 'A registered organization other than your own',
+  })
   @IsUUID()
   organizationId: string;
 
@@ -71,11 +76,16 @@ export class TeamMemberInputDto {
   @Matches(NOT_BLANK, { message: 'role must not be blank' })
   role: string;
 
-  @ApiProperty({ format: 'uuid', description: 'The lead organization or a consortium member' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.leadOrganization,
+    format: 'uuid',
+    description: 'The lead organization or a consortium member',
+  })
   @IsUUID()
   organizationId: string;
 
   @ApiPropertyOptional({
+    example: EXAMPLE_IDS.leader,
     format: 'uuid',
     description: 'The account of the person: a user of that organization',
   })
@@ -92,7 +102,11 @@ export class CreateTeamDto {
   @Matches(NOT_BLANK, { message: 'name must not be blank' })
   name: string;
 
-  @ApiProperty({ format: 'uuid', description: '挂帅者: an enabled user of your organization' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.leader,
+    format: 'uuid',
+    description: '挂帅者: an enabled user of your organization',
+  })
   @IsUUID()
   leaderUserId: string;
 
@@ -138,7 +152,11 @@ export class UpdateTeamDto {
   @Matches(NOT_BLANK, { message: 'name must not be blank' })
   name?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'An enabled user of the lead organization' })
+  @ApiPropertyOptional({
+    example: EXAMPLE_IDS.leader,
+    format: 'uuid',
+    description: 'An enabled user of the lead organization',
+  })
   @unlessAbsent
   @IsUUID()
   leaderUserId?: string;
@@ -187,6 +205,7 @@ export type TeamMembership = (typeof TEAM_MEMBERSHIPS)[number];
 
 export class ListTeamsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
+    example: EXAMPLE_IDS.leadOrganization,
     format: 'uuid',
     description:
       "Admin: that organization's teams (omitted: every team). Others: only their own organization",

@@ -1,12 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ORGANIZATION_TYPES } from '../../organizations/entities/organization.entity';
 import type { OrganizationType } from '../../organizations/entities/organization.entity';
+import { EXAMPLE_IDS, EXAMPLE_TEXT } from '../../../common/openapi/examples';
 
 export class TeamOrganizationDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leadOrganization, format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.leadOrganization })
   name: string;
 
   @ApiProperty({ enum: ORGANIZATION_TYPES })
@@ -17,10 +18,10 @@ export class TeamOrganizationDto {
 }
 
 export class TeamLeaderDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leader, format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.leaderName })
   displayName: string;
 }
 
@@ -28,36 +29,41 @@ export class ConsortiumMemberResponseDto {
   @ApiProperty({ type: TeamOrganizationDto })
   organization: TeamOrganizationDto;
 
-  @ApiProperty()
+  @ApiProperty({ example: '负责样机工程化与中试' })
   role: string;
 
-  @ApiProperty({ nullable: true, type: Number, description: 'null when the team states no shares' })
+  @ApiProperty({
+    example: 30,
+    nullable: true,
+    type: Number,
+    description: 'null when the team states no shares',
+  })
   sharePercent: number | null;
 }
 
 export class TeamMemberResponseDto {
-  @ApiProperty()
+  @ApiProperty({ example: '张伟' })
   name: string;
 
-  @ApiProperty({ description: '职称, free text' })
+  @ApiProperty({ example: '研究员', description: '职称, free text' })
   title: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '超导带材制备' })
   role: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.partnerOrganization, format: 'uuid' })
   organizationId: string;
 
-  @ApiProperty({ nullable: true, type: String, format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.member, nullable: true, type: String, format: 'uuid' })
   userId: string | null;
 }
 
 /** A team in a listing: without its consortium and members. */
 export class TeamSummaryDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.team, format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE_TEXT.teamName })
   name: string;
 
   @ApiProperty({ type: TeamOrganizationDto })
@@ -66,16 +72,21 @@ export class TeamSummaryDto {
   @ApiProperty({ type: TeamLeaderDto, description: '挂帅者' })
   leader: TeamLeaderDto;
 
-  @ApiProperty({ nullable: true, type: Number, description: 'null when the team states no shares' })
+  @ApiProperty({
+    example: 70,
+    nullable: true,
+    type: Number,
+    description: 'null when the team states no shares',
+  })
   leadSharePercent: number | null;
 
-  @ApiProperty({ description: 'Served as the ETag; send it back in If-Match to change the team' })
+  @ApiProperty({ example: 2, description: 'Served as the ETag; send it back in If-Match to change the team' })
   version: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2027-03-05T02:00:00.000Z', format: 'date-time' })
   createdAt: Date;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2027-03-20T02:00:00.000Z', format: 'date-time' })
   updatedAt: Date;
 }
 
@@ -86,6 +97,6 @@ export class TeamResponseDto extends TeamSummaryDto {
   @ApiProperty({ type: [TeamMemberResponseDto], description: 'In the order given' })
   members: TeamMemberResponseDto[];
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leader, format: 'uuid' })
   createdBy: string;
 }

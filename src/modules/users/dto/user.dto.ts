@@ -17,6 +17,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../common/auth/p
 import type { Role } from '../../../common/auth/principal';
 import { PageQueryDto } from '../../../common/pagination/pagination';
 import { UserEntity } from '../entities/user.entity';
+import { EXAMPLE_IDS, EXAMPLE_TIMES, EXAMPLE_TEXT } from '../../../common/openapi/examples';
 
 /** The roles a person can hold (`integration` belongs to API keys only). */
 export const USER_ROLES = ['admin', 'issuer', 'applicant', 'expert'] as const satisfies readonly Role[];
@@ -24,7 +25,7 @@ export type UserRole = (typeof USER_ROLES)[number];
 export const LOCALES = ['zh-CN', 'en'] as const;
 
 export class CreateUserDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE_IDS.leadOrganization, format: 'uuid' })
   @IsUUID()
   organizationId: string;
 
@@ -79,6 +80,7 @@ export class UpdateUserDto {
   roles?: UserRole[];
 
   @ApiPropertyOptional({
+    example: true,
     description: 'false disables the user at once: tokens and refresh tokens stop working',
   })
   @IsOptional()
@@ -94,23 +96,24 @@ export class UpdateUserDto {
 }
 
 export class ListUsersQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ example: EXAMPLE_IDS.leadOrganization, format: 'uuid' })
   @IsOptional()
   @IsUUID()
   organizationId?: string;
 }
 
 export class UserResponseDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) organizationId: string;
-  @ApiProperty() email: string;
-  @ApiProperty() displayName: string;
-  @ApiProperty({ enum: USER_ROLES, isArray: true }) roles: Role[];
-  @ApiProperty() enabled: boolean;
-  @ApiProperty() locale: string;
-  @ApiProperty({ description: 'Also served as the ETag; send it back in If-Match' }) version: number;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ example: EXAMPLE_IDS.leader, format: 'uuid' }) id: string;
+  @ApiProperty({ example: EXAMPLE_IDS.leadOrganization, format: 'uuid' }) organizationId: string;
+  @ApiProperty({ example: 'li.ming@example.cn' }) email: string;
+  @ApiProperty({ example: EXAMPLE_TEXT.leaderName }) displayName: string;
+  @ApiProperty({ example: ['applicant'], enum: USER_ROLES, isArray: true }) roles: Role[];
+  @ApiProperty({ example: true }) enabled: boolean;
+  @ApiProperty({ example: 'zh-CN' }) locale: string;
+  @ApiProperty({ example: 3, description: 'Also served as the ETag; send it back in If-Match' })
+  version: number;
+  @ApiProperty({ example: EXAMPLE_TIMES.created, format: 'date-time' }) createdAt: string;
+  @ApiProperty({ example: EXAMPLE_TIMES.updated, format: 'date-time' }) updatedAt: string;
 }
 
 export function toUserResponse(user: UserEntity): UserResponseDto {

@@ -18,6 +18,7 @@ import { WEBHOOK_DELIVERY_STATUSES } from '../entities/webhook-delivery.entity';
 import type { WebhookDeliveryStatus } from '../entities/webhook-delivery.entity';
 import { WEBHOOK_DISABLED_REASONS, WEBHOOK_STATUSES } from '../entities/webhook-subscription.entity';
 import type { WebhookDisabledReason, WebhookStatus } from '../entities/webhook-subscription.entity';
+import { EXAMPLE_IDS } from '../../../common/openapi/examples';
 
 export class CreateWebhookDto {
   @ApiProperty({
@@ -57,13 +58,20 @@ export class CreateWebhookDto {
 }
 
 export class WebhookResponseDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: EXAMPLE_IDS.webhook, format: 'uuid' }) id: string;
   @ApiProperty({ example: 'https://portal.jxst.gov.cn/hooks/jiebang' }) url: string;
-  @ApiProperty({ type: [String], enum: WEBHOOK_EVENT_TYPES }) eventTypes: WebhookEventType[];
-  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({
+    example: ['challenge.published', 'challenge.awarded'],
+    type: [String],
+    enum: WEBHOOK_EVENT_TYPES,
+  })
+  eventTypes: WebhookEventType[];
+  @ApiProperty({ example: '南昌市科技局门户：榜单发布同步', nullable: true, type: String }) description:
+    string | null;
   @ApiProperty({ enum: WEBHOOK_STATUSES, description: 'disabled: nothing more is delivered' })
   status: WebhookStatus;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) disabledAt: string | null;
+  @ApiProperty({ example: '2027-09-04T02:00:00.000Z', nullable: true, type: String, format: 'date-time' })
+  disabledAt: string | null;
   @ApiProperty({
     nullable: true,
     enum: WEBHOOK_DISABLED_REASONS,
@@ -71,18 +79,31 @@ export class WebhookResponseDto {
   })
   disabledReason: WebhookDisabledReason | null;
   @ApiProperty({
+    example: '2027-09-01T02:00:00.000Z',
     nullable: true,
     type: String,
     format: 'date-time',
     description: 'First failed attempt since the last success; null while deliveries succeed',
   })
   failingSince: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The owning API key' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.apiKey,
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'The owning API key',
+  })
   ownerApiKeyId: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The owning admin' })
+  @ApiProperty({
+    example: EXAMPLE_IDS.admin,
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'The owning admin',
+  })
   ownerUserId: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ example: '2027-01-10T02:00:00.000Z', format: 'date-time' }) createdAt: string;
+  @ApiProperty({ example: '2027-01-10T02:00:00.000Z', format: 'date-time' }) updatedAt: string;
 }
 
 export class CreatedWebhookResponseDto extends WebhookResponseDto {
@@ -95,16 +116,22 @@ export class CreatedWebhookResponseDto extends WebhookResponseDto {
 }
 
 export class WebhookAttemptDto {
-  @ApiProperty({ description: '1, 2, … over all chains of the delivery' }) attemptNumber: number;
-  @ApiProperty({ description: '0 for the first chain; each replay starts the next' }) chain: number;
-  @ApiProperty({ description: '1, 2, … within its chain' }) chainAttempt: number;
-  @ApiProperty({ format: 'date-time' }) attemptedAt: string;
+  @ApiProperty({ example: 1, description: '1, 2, … over all chains of the delivery' }) attemptNumber: number;
+  @ApiProperty({ example: 0, description: '0 for the first chain; each replay starts the next' })
+  chain: number;
+  @ApiProperty({ example: 1, description: '1, 2, … within its chain' }) chainAttempt: number;
+  @ApiProperty({ example: '2027-02-28T02:00:01.000Z', format: 'date-time' }) attemptedAt: string;
   @ApiProperty({ enum: WEBHOOK_ATTEMPT_OUTCOMES, description: 'succeeded only for a 2xx answer' })
   outcome: WebhookAttemptOutcome;
   @ApiProperty({ nullable: true, type: Number, example: 200, description: 'Null when no answer came' })
   statusCode: number | null;
   @ApiProperty({ example: 87 }) latencyMs: number;
-  @ApiProperty({ nullable: true, type: String, description: 'The first 1 KB of the answer' })
+  @ApiProperty({
+    example: '{"received":true}',
+    nullable: true,
+    type: String,
+    description: 'The first 1 KB of the answer',
+  })
   responseSnippet: string | null;
   @ApiProperty({
     nullable: true,
@@ -113,24 +140,38 @@ export class WebhookAttemptDto {
     description: 'Refused by the address policy, timeout, connection error, redirect not followed',
   })
   error: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'The retry it scheduled' })
+  @ApiProperty({
+    example: '2027-02-28T02:00:31.000Z',
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'The retry it scheduled',
+  })
   nextAttemptAt: string | null;
 }
 
 export class WebhookDeliveryDto {
   @ApiProperty({
+    example: EXAMPLE_IDS.webhookDelivery,
     format: 'uuid',
     description: 'Also the `webhook-id` header: the same on retries and replays',
   })
   id: string;
-  @ApiProperty({ format: 'uuid' }) webhookId: string;
-  @ApiProperty({ format: 'uuid', description: 'The event: the `id` of the body' }) eventId: string;
+  @ApiProperty({ example: EXAMPLE_IDS.webhook, format: 'uuid' }) webhookId: string;
+  @ApiProperty({
+    example: EXAMPLE_IDS.webhookEvent,
+    format: 'uuid',
+    description: 'The event: the `id` of the body',
+  })
+  eventId: string;
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) eventType: string;
   @ApiProperty({ enum: WEBHOOK_DELIVERY_STATUSES }) status: WebhookDeliveryStatus;
-  @ApiProperty({ description: 'The current chain of attempts (replays)' }) chain: number;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) nextAttemptAt: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastAttemptAt: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ example: 0, description: 'The current chain of attempts (replays)' }) chain: number;
+  @ApiProperty({ example: '2027-02-28T02:00:31.000Z', nullable: true, type: String, format: 'date-time' })
+  nextAttemptAt: string | null;
+  @ApiProperty({ example: '2027-02-28T02:00:01.000Z', nullable: true, type: String, format: 'date-time' })
+  lastAttemptAt: string | null;
+  @ApiProperty({ example: '2027-02-28T02:00:00.000Z', format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: [WebhookAttemptDto], description: 'Every attempt, oldest first' })
   attempts: WebhookAttemptDto[];
 }
