@@ -217,9 +217,7 @@ export class SelectionService {
         aggregateType: 'challenge',
         aggregateId: challenge.id,
         data: {
-          ...this.listData(challenge),
-          selectionId: selection.id,
-          applicationIds: ids,
+          ...this.selectionData(challenge, selection),
           publicityEndsAt: endsAt.toISOString(),
         },
       });
@@ -461,9 +459,7 @@ export class SelectionService {
       aggregateType: 'challenge',
       aggregateId: challenge.id,
       data: {
-        ...this.listData(challenge),
-        selectionId: selection.id,
-        applicationIds: selection.applicationIds,
+        ...this.selectionData(challenge, selection),
         publicityEndsAt: selection.publicityEndsAt.toISOString(),
         pendingObjections: await this.pendingObjections(em, selection.id),
         hoursBefore,
@@ -601,9 +597,7 @@ export class SelectionService {
       aggregateType: 'challenge',
       aggregateId: challenge.id,
       data: {
-        ...this.listData(challenge),
-        selectionId: selection.id,
-        applicationIds: selection.applicationIds,
+        ...this.selectionData(challenge, selection),
         projectIds: projects.map((p) => p.id),
       },
     });
@@ -646,9 +640,7 @@ export class SelectionService {
       aggregateType: 'challenge',
       aggregateId: challenge.id,
       data: {
-        ...this.listData(challenge),
-        selectionId: selection.id,
-        applicationIds: selection.applicationIds,
+        ...this.selectionData(challenge, selection),
       },
     });
   }
@@ -813,6 +805,15 @@ export class SelectionService {
       code: challenge.code,
       title: challenge.title,
       issuerOrganizationId: challenge.issuerOrganizationId,
+    };
+  }
+
+  /** What the events of a selection say: the list, the selection and the bids it selected. */
+  private selectionData(challenge: ChallengeEntity, selection: SelectionEntity): JsonObject {
+    return {
+      ...this.listData(challenge),
+      selectionId: selection.id,
+      applicationIds: selection.applicationIds,
     };
   }
 }
