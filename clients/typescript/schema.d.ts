@@ -2082,7 +2082,10 @@ export interface components {
             type: string;
             /** @example The request is not valid */
             title: string;
-            /** @example 400 */
+            /**
+             * Format: int64
+             * @example 400
+             */
             status: number;
             /** @example One or more fields are not valid */
             detail: string;
@@ -2156,6 +2159,7 @@ export interface components {
             /** @example zh-CN */
             locale: string;
             /**
+             * Format: int64
              * @description Also served as the ETag; send it back in If-Match
              * @example 3
              */
@@ -2197,7 +2201,10 @@ export interface components {
              * @example 2027-01-06T03:00:00.000Z
              */
             verifiedAt: string | null;
-            /** @example 2 */
+            /**
+             * Format: int64
+             * @example 2
+             */
             version: number;
             /**
              * Format: date-time
@@ -2589,7 +2596,10 @@ export interface components {
             sortOrder: number;
             /** @example true */
             active: boolean;
-            /** @example 1 */
+            /**
+             * Format: int64
+             * @example 1
+             */
             version: number;
             /**
              * Format: date-time
@@ -2807,7 +2817,10 @@ export interface components {
             /** @description The complete effective settings */
             settings: components["schemas"]["ProgramSettingsDto"];
             rubric: components["schemas"]["RubricDto"];
-            /** @example 1 */
+            /**
+             * Format: int64
+             * @example 1
+             */
             version: number;
             /**
              * Format: date-time
@@ -3075,13 +3088,20 @@ export interface components {
             /** @example 研制高温超导电缆样机，临界电流与交流损耗达到国际先进水平。 */
             publicSummary: string;
             /**
+             * Format: int64
              * @description fiscalFen + cofundingFen, in fen
              * @example 4000000000
              */
             totalFen: number;
-            /** @example 3000000000 */
+            /**
+             * Format: int64
+             * @example 3000000000
+             */
             fiscalFen: number;
-            /** @example 1000000000 */
+            /**
+             * Format: int64
+             * @example 1000000000
+             */
             cofundingFen: number;
             /**
              * Format: date-time
@@ -3095,7 +3115,10 @@ export interface components {
             closesAt: string;
             /** @enum {string} */
             selectionMode: "single" | "horse_race";
-            /** @example 1 */
+            /**
+             * Format: int64
+             * @example 1
+             */
             teamCount: number;
             /**
              * @description The status by the clock: a published list is `open` from opensAt and `closed` from closesAt to the millisecond, whether or not the deadline job has run yet.
@@ -3107,7 +3130,10 @@ export interface components {
              * @example 2027-02-28T02:00:00.000Z
              */
             publishedAt: string | null;
-            /** @example 4 */
+            /**
+             * Format: int64
+             * @example 4
+             */
             version: number;
         };
         IndicatorInputDto: {
@@ -3214,21 +3240,27 @@ export interface components {
             indicators: components["schemas"]["IndicatorInputDto"][];
             expectedOutcomes?: components["schemas"]["ExpectedOutcomeDto"][];
             /**
+             * Format: int64
              * @description fiscalFen + cofundingFen, in fen (1/100 yuan)
              * @example 500000000
              */
             totalFen: number;
             /**
+             * Format: int64
              * @description Fiscal (government) funding, in fen
              * @example 300000000
              */
             fiscalFen: number;
             /**
+             * Format: int64
              * @description The issuer's own funding (co-funding), in fen
              * @example 200000000
              */
             cofundingFen: number;
-            /** @example 24 */
+            /**
+             * Format: int32
+             * @example 24
+             */
             durationMonths: number;
             /**
              * @description When bidding opens
@@ -3247,6 +3279,7 @@ export interface components {
              */
             selectionMode: "single" | "horse_race";
             /**
+             * Format: int32
              * @description 1 for single; 2 up to the program's maxHorseRaceTeams for a horse race
              * @example 1
              */
@@ -3309,7 +3342,10 @@ export interface components {
             filename: string;
             /** @example application/pdf */
             contentType: string;
-            /** @example 1203456 */
+            /**
+             * Format: int64
+             * @example 1203456
+             */
             sizeBytes: number;
             /**
              * @description SHA-256 of the content, hex
@@ -3352,13 +3388,20 @@ export interface components {
             /** @example 研制高温超导电缆样机，临界电流与交流损耗达到国际先进水平。 */
             publicSummary: string;
             /**
+             * Format: int64
              * @description fiscalFen + cofundingFen, in fen
              * @example 4000000000
              */
             totalFen: number;
-            /** @example 3000000000 */
+            /**
+             * Format: int64
+             * @example 3000000000
+             */
             fiscalFen: number;
-            /** @example 1000000000 */
+            /**
+             * Format: int64
+             * @example 1000000000
+             */
             cofundingFen: number;
             /**
              * Format: date-time
@@ -3372,7 +3415,10 @@ export interface components {
             closesAt: string;
             /** @enum {string} */
             selectionMode: "single" | "horse_race";
-            /** @example 1 */
+            /**
+             * Format: int64
+             * @example 1
+             */
             teamCount: number;
             /**
              * @description The status by the clock: a published list is `open` from opensAt and `closed` from closesAt to the millisecond, whether or not the deadline job has run yet.
@@ -3384,13 +3430,19 @@ export interface components {
              * @example 2027-02-28T02:00:00.000Z
              */
             publishedAt: string | null;
-            /** @example 4 */
+            /**
+             * Format: int64
+             * @example 4
+             */
             version: number;
             /** @example 我省电网企业亟需低损耗输电技术。 */
             background: string;
             indicators: components["schemas"]["IndicatorResponseDto"][];
             expectedOutcomes: components["schemas"]["ExpectedOutcomeResponseDto"][];
-            /** @example 24 */
+            /**
+             * Format: int64
+             * @example 24
+             */
             durationMonths: number;
             eligibility: components["schemas"]["EligibilityResponseDto"];
             /** @description Public attachments; the issuer organization and admins also see the confidential ones */
@@ -3401,11 +3453,13 @@ export interface components {
              */
             statusReason?: string | null;
             /**
+             * Format: int64
              * @description How many amendments were published (GET …/amendments)
              * @example 1
              */
             amendmentCount: number;
             /**
+             * Format: int64
              * @description How many bids were submitted (and not withdrawn): null until closesAt has passed, so nobody learns it while bidding is open
              * @example 3
              */
@@ -3463,21 +3517,27 @@ export interface components {
             indicators?: components["schemas"]["IndicatorInputDto"][];
             expectedOutcomes?: components["schemas"]["ExpectedOutcomeDto"][];
             /**
+             * Format: int64
              * @description fiscalFen + cofundingFen, in fen (1/100 yuan)
              * @example 500000000
              */
             totalFen?: number;
             /**
+             * Format: int64
              * @description Fiscal (government) funding, in fen
              * @example 300000000
              */
             fiscalFen?: number;
             /**
+             * Format: int64
              * @description The issuer's own funding (co-funding), in fen
              * @example 200000000
              */
             cofundingFen?: number;
-            /** @example 24 */
+            /**
+             * Format: int32
+             * @example 24
+             */
             durationMonths?: number;
             /**
              * @description When bidding opens
@@ -3496,6 +3556,7 @@ export interface components {
              */
             selectionMode?: "single" | "horse_race";
             /**
+             * Format: int32
              * @description 1 for single; 2 up to the program's maxHorseRaceTeams for a horse race
              * @example 1
              */
@@ -3527,7 +3588,10 @@ export interface components {
             confidentialDetails?: string;
             indicators?: components["schemas"]["IndicatorInputDto"][];
             expectedOutcomes?: components["schemas"]["ExpectedOutcomeDto"][];
-            /** @example 24 */
+            /**
+             * Format: int32
+             * @example 24
+             */
             durationMonths?: number;
             /**
              * @description When bidding opens
@@ -3598,6 +3662,7 @@ export interface components {
              */
             challengeId: string;
             /**
+             * Format: int64
              * @description 1, 2, … per list
              * @example 1
              */
@@ -3606,6 +3671,7 @@ export interface components {
             reason: string;
             changes: components["schemas"]["AmendmentChangeDto"][];
             /**
+             * Format: int64
              * @description The list's version after the amendment
              * @example 4
              */
@@ -3702,6 +3768,7 @@ export interface components {
              */
             leadSharePercent: number | null;
             /**
+             * Format: int64
              * @description Served as the ETag; send it back in If-Match to change the team
              * @example 2
              */
@@ -3826,6 +3893,7 @@ export interface components {
              */
             leadSharePercent: number | null;
             /**
+             * Format: int64
              * @description Served as the ETag; send it back in If-Match to change the team
              * @example 2
              */
@@ -3889,6 +3957,7 @@ export interface components {
             /** @example 10 米电缆样机 1 套及检测报告 */
             deliverables: string;
             /**
+             * Format: int32
              * @description Due so many months after the project starts; within the list duration
              * @example 6
              */
@@ -3912,6 +3981,7 @@ export interface components {
              */
             technicalPlan: string;
             /**
+             * Format: int64
              * @description Fiscal funding asked for, in fen; at most the list's fiscalFen
              * @example 250000000
              */
@@ -3970,7 +4040,10 @@ export interface components {
             title: string;
             /** @example 10 米电缆样机 1 套及检测报告 */
             deliverables: string;
-            /** @example 6 */
+            /**
+             * Format: int64
+             * @example 6
+             */
             dueMonth: number;
             /** @example 40 */
             sharePercent: number;
@@ -3985,7 +4058,10 @@ export interface components {
             filename: string;
             /** @example application/pdf */
             contentType: string;
-            /** @example 482133 */
+            /**
+             * Format: int64
+             * @example 482133
+             */
             sizeBytes: number;
             /** @example 3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b */
             sha256: string;
@@ -4041,6 +4117,7 @@ export interface components {
             /** @example 采用第二代高温超导带材，分三阶段完成电缆样机研制与挂网试验。 */
             technicalPlan: string;
             /**
+             * Format: int64
              * @description In fen
              * @example 3000000000
              */
@@ -4062,7 +4139,10 @@ export interface components {
              * @example 2027-05-06T02:00:00.000Z
              */
             formalCheckedAt: string | null;
-            /** @example 5 */
+            /**
+             * Format: int64
+             * @example 5
+             */
             version: number;
             /**
              * Format: date-time
@@ -4082,6 +4162,7 @@ export interface components {
              */
             technicalPlan?: string;
             /**
+             * Format: int64
              * @description Fiscal funding asked for, in fen; at most the list's fiscalFen
              * @example 250000000
              */
@@ -4183,6 +4264,7 @@ export interface components {
              */
             active: boolean;
             /**
+             * Format: int64
              * @description Served as the ETag; send it back in If-Match to change the profile
              * @example 2
              */
@@ -4210,7 +4292,10 @@ export interface components {
              * @example 联合承担省重点研发计划项目
              */
             description: string;
-            /** @example 2023 */
+            /**
+             * Format: int32
+             * @example 2023
+             */
             fromYear: number;
             /**
              * @description The last year; omitted or null: ongoing. Not before fromYear
@@ -4265,7 +4350,10 @@ export interface components {
             organization: components["schemas"]["ExpertOrganizationDto"];
             /** @example 联合承担省重点研发计划项目 */
             description: string;
-            /** @example 2023 */
+            /**
+             * Format: int64
+             * @example 2023
+             */
             fromYear: number;
             /**
              * @description null: ongoing
@@ -4306,6 +4394,7 @@ export interface components {
              */
             active: boolean;
             /**
+             * Format: int64
              * @description Served as the ETag; send it back in If-Match to change the profile
              * @example 2
              */
@@ -4378,6 +4467,7 @@ export interface components {
             /** @enum {string} */
             role: "member" | "reserve";
             /**
+             * Format: int64
              * @description Order within the role in the seeded draw, from 1
              * @example 1
              */
@@ -4467,28 +4557,35 @@ export interface components {
             /** @example 两位专家因故无法完成评分，经批准提前结束评审 */
             closeReason: string | null;
             /**
+             * Format: int64
              * @description The number of members drawn (the program’s panel size at the draw)
              * @example 5
              */
             panelSize: number;
             /**
+             * Format: int64
              * @description Members scoring now
              * @example 5
              */
             activeMembers: number;
             /**
+             * Format: int64
              * @description Reserves still on standby
              * @example 1
              */
             reservesLeft: number;
             /**
+             * Format: int64
              * @description panelSize − activeMembers: members replaced when no reserve was left. A short panel does not close by itself when its scores are in; the admin closes it with a reason
              * @example 0
              */
             missingMembers: number;
             members: components["schemas"]["PanelMemberDto"][];
             assignments: components["schemas"]["PanelAssignmentProgressDto"][];
-            /** @example 3 */
+            /**
+             * Format: int64
+             * @example 3
+             */
             version: number;
         };
         CloseReviewDto: {
@@ -4497,6 +4594,7 @@ export interface components {
         };
         RankingItemDto: {
             /**
+             * Format: int64
              * @description 1..n, never shared (docs/adr/0023 tie-breaks)
              * @example 1
              */
@@ -4532,9 +4630,13 @@ export interface components {
              * @example 28
              */
             spread: number | null;
-            /** @example 5 */
+            /**
+             * Format: int64
+             * @example 5
+             */
             scoreCount: number;
             /**
+             * Format: int64
              * @description Totals more than outlierThresholdPoints from the median
              * @example 1
              */
@@ -4601,7 +4703,10 @@ export interface components {
             title: string;
             /** @example 10 米电缆样机 1 套及检测报告 */
             deliverables: string;
-            /** @example 6 */
+            /**
+             * Format: int64
+             * @example 6
+             */
             dueMonth: number;
             /** @example 40 */
             sharePercent: number;
@@ -4614,7 +4719,10 @@ export interface components {
             label: string;
             /** @example application/pdf */
             contentType: string;
-            /** @example 482133 */
+            /**
+             * Format: int64
+             * @example 482133
+             */
             sizeBytes: number;
         };
         BlindReviewApplicationDto: {
@@ -4634,6 +4742,7 @@ export interface components {
             /** @example 采用第二代高温超导带材，分三阶段完成电缆样机研制与挂网试验。 */
             technicalPlan: string;
             /**
+             * Format: int64
              * @description Fiscal funding requested, in fen
              * @example 3000000000
              */
@@ -4652,7 +4761,10 @@ export interface components {
             label: string;
             /** @example application/pdf */
             contentType: string;
-            /** @example 482133 */
+            /**
+             * Format: int64
+             * @example 482133
+             */
             sizeBytes: number;
             /** @example 项目申报书.pdf */
             filename: string;
@@ -4708,7 +4820,10 @@ export interface components {
             challenge: components["schemas"]["AssignmentChallengeDto"];
             /** @example 采用第二代高温超导带材，分三阶段完成电缆样机研制与挂网试验。 */
             technicalPlan: string;
-            /** @example 3000000000 */
+            /**
+             * Format: int64
+             * @example 3000000000
+             */
             requestedFiscalFen: number;
             indicatorCommitments: components["schemas"]["ReviewCommitmentDto"][];
             milestones: components["schemas"]["ReviewMilestoneDto"][];
@@ -4785,6 +4900,7 @@ export interface components {
              */
             submittedAt: string | null;
             /**
+             * Format: int64
              * @description The ETag: send it in If-Match to save or submit
              * @example 4
              */
@@ -4888,6 +5004,7 @@ export interface components {
              */
             submittedAt: string | null;
             /**
+             * Format: int64
              * @description The ETag: send it in If-Match to save or submit
              * @example 4
              */
@@ -4933,7 +5050,10 @@ export interface components {
              * @example 2027-03-05T09:30:00+08:00
              */
             scheduledAt: string;
-            /** @example 90 */
+            /**
+             * Format: int32
+             * @example 90
+             */
             durationMinutes: number;
             /**
              * @description Where: a location, a meetingLink, or both
@@ -4970,7 +5090,10 @@ export interface components {
              * @example 2027-05-20T01:30:00.000Z
              */
             scheduledAt: string;
-            /** @example 90 */
+            /**
+             * Format: int64
+             * @example 90
+             */
             durationMinutes: number;
             /** @example 南昌市红谷滩区科技大厦 3 楼会议室 */
             location: string | null;
@@ -4994,6 +5117,7 @@ export interface components {
              */
             cancelReason: string | null;
             /**
+             * Format: int64
              * @description Served as the ETag; send it back in If-Match to change the session
              * @example 2
              */
@@ -5020,7 +5144,10 @@ export interface components {
              * @example 2027-03-06T14:00:00+08:00
              */
             scheduledAt?: string;
-            /** @example 90 */
+            /**
+             * Format: int32
+             * @example 90
+             */
             durationMinutes?: number;
             /**
              * @description Reschedule: a new location; null removes it (a link must then remain)
@@ -5895,7 +6022,8 @@ export interface components {
         };
         StageGateDto: {
             /**
-             * @description The milestone position (0-based, as in the task book) the gate follows
+             * Format: int32
+             * @description The milestone position (0-based, as in the task book; a bid has at most 20) the gate follows
              * @example 0
              */
             milestonePosition: number;
@@ -5957,28 +6085,36 @@ export interface components {
             /** @enum {string} */
             payer: "fiscal" | "issuer";
             /**
+             * Format: int64
              * @description The task book's amount of this payer
              * @example 3000000000
              */
             budgetFen: number;
             /**
+             * Format: int64
              * @description Tranches still scheduled
              * @example 1650000000
              */
             scheduledFen: number;
             /**
+             * Format: int64
              * @description Tranches approved, not yet paid
              * @example 0
              */
             approvedFen: number;
             /**
+             * Format: int64
              * @description Tranches paid; never more than budgetFen
              * @example 1350000000
              */
             paidFen: number;
-            /** @example 0 */
+            /**
+             * Format: int64
+             * @example 0
+             */
             cancelledFen: number;
             /**
+             * Format: int64
              * @description Unspent amount released back to the list at termination
              * @example 0
              */
@@ -6019,11 +6155,13 @@ export interface components {
              */
             milestonePosition: number | null;
             /**
+             * Format: int64
              * @description Order among the tranches of this payer, from 1
              * @example 2
              */
             sequence: number;
             /**
+             * Format: int64
              * @description Integer fen
              * @example 450000000
              */
@@ -6058,7 +6196,10 @@ export interface components {
             cancelledAt: string | null;
             /** @example 项目终止，未拨付的分期取消 */
             cancelReason: string | null;
-            /** @example 3 */
+            /**
+             * Format: int64
+             * @example 3
+             */
             version: number;
         };
         ProjectPaymentsDto: {
@@ -6109,6 +6250,7 @@ export interface components {
              */
             kind: "scheduled" | "approved" | "paid" | "cancelled" | "released";
             /**
+             * Format: int64
              * @description Integer fen
              * @example 450000000
              */
@@ -6163,11 +6305,13 @@ export interface components {
              */
             milestonePosition: number | null;
             /**
+             * Format: int64
              * @description Order among the tranches of this payer, from 1
              * @example 2
              */
             sequence: number;
             /**
+             * Format: int64
              * @description Integer fen
              * @example 450000000
              */
@@ -6202,22 +6346,40 @@ export interface components {
             cancelledAt: string | null;
             /** @example 项目终止，未拨付的分期取消 */
             cancelReason: string | null;
-            /** @example 3 */
+            /**
+             * Format: int64
+             * @example 3
+             */
             version: number;
             entries: components["schemas"]["LedgerEntryDto"][];
         };
         LedgerTotalsDto: {
             /** @enum {string} */
             payer: "fiscal" | "issuer";
-            /** @example 3000000000 */
+            /**
+             * Format: int64
+             * @example 3000000000
+             */
             scheduledFen: number;
-            /** @example 1350000000 */
+            /**
+             * Format: int64
+             * @example 1350000000
+             */
             approvedFen: number;
-            /** @example 1350000000 */
+            /**
+             * Format: int64
+             * @example 1350000000
+             */
             paidFen: number;
-            /** @example 0 */
+            /**
+             * Format: int64
+             * @example 0
+             */
             cancelledFen: number;
-            /** @example 0 */
+            /**
+             * Format: int64
+             * @example 0
+             */
             releasedFen: number;
         };
         ChallengeLedgerDto: {
@@ -6303,7 +6465,10 @@ export interface components {
             expertName: string;
             /** @enum {string} */
             role: "member" | "reserve";
-            /** @example 1 */
+            /**
+             * Format: int64
+             * @example 1
+             */
             position: number;
             /** @enum {string} */
             status: "standby" | "pending" | "declared" | "submitted" | "conflicted" | "declined" | "unused";
@@ -6322,18 +6487,26 @@ export interface components {
         };
         AcceptancePanelDto: {
             /**
+             * Format: int64
              * @description Members drawn (reserves not counted)
              * @example 5
              */
             panelSize: number;
             /**
+             * Format: int64
              * @description Members on the panel now (pending, declared or submitted)
              * @example 5
              */
             activeMembers: number;
-            /** @example 5 */
+            /**
+             * Format: int64
+             * @example 5
+             */
             submittedMembers: number;
-            /** @example 1 */
+            /**
+             * Format: int64
+             * @example 1
+             */
             reservesLeft: number;
             /**
              * Format: date-time
@@ -6368,11 +6541,20 @@ export interface components {
             indicatorId: string;
             /** @example 超导带材临界电流 */
             name: string;
-            /** @example 4 */
+            /**
+             * Format: int64
+             * @example 4
+             */
             met: number;
-            /** @example 1 */
+            /**
+             * Format: int64
+             * @example 1
+             */
             partiallyMet: number;
-            /** @example 0 */
+            /**
+             * Format: int64
+             * @example 0
+             */
             notMet: number;
             /** @description In order of submission, without expert identities */
             verdicts: components["schemas"]["IndicatorVerdictDto"][];
@@ -6454,7 +6636,10 @@ export interface components {
             decidedAt: string | null;
             /** @description Per indicator; admins always, the parties only after the decision (null before) */
             verdicts: components["schemas"]["IndicatorVerdictsDto"][] | null;
-            /** @example 6 */
+            /**
+             * Format: int64
+             * @example 6
+             */
             version: number;
         };
         VerdictInputDto: {
@@ -6546,7 +6731,10 @@ export interface components {
              * @example true
              */
             reserveCalled?: boolean;
-            /** @example 3 */
+            /**
+             * Format: int64
+             * @example 3
+             */
             version: number;
         };
         DecideAcceptanceDto: {
@@ -6613,21 +6801,25 @@ export interface components {
         };
         AmountsDto: {
             /**
+             * Format: int64
              * @description Published lists
              * @example 12
              */
             count: number;
             /**
+             * Format: int64
              * @description Sum of totalFen
              * @example 1250000000
              */
             totalFen: number;
             /**
+             * Format: int64
              * @description Sum of fiscalFen (财政资金)
              * @example 800000000
              */
             fiscalFen: number;
             /**
+             * Format: int64
              * @description Sum of cofundingFen (the issuers' own funding, 配套)
              * @example 450000000
              */
@@ -6635,21 +6827,25 @@ export interface components {
         };
         TermAmountsDto: {
             /**
+             * Format: int64
              * @description Published lists
              * @example 12
              */
             count: number;
             /**
+             * Format: int64
              * @description Sum of totalFen
              * @example 1250000000
              */
             totalFen: number;
             /**
+             * Format: int64
              * @description Sum of fiscalFen (财政资金)
              * @example 800000000
              */
             fiscalFen: number;
             /**
+             * Format: int64
              * @description Sum of cofundingFen (the issuers' own funding, 配套)
              * @example 450000000
              */
@@ -6666,21 +6862,25 @@ export interface components {
         };
         RegionAmountsDto: {
             /**
+             * Format: int64
              * @description Published lists
              * @example 12
              */
             count: number;
             /**
+             * Format: int64
              * @description Sum of totalFen
              * @example 1250000000
              */
             totalFen: number;
             /**
+             * Format: int64
              * @description Sum of fiscalFen (财政资金)
              * @example 800000000
              */
             fiscalFen: number;
             /**
+             * Format: int64
              * @description Sum of cofundingFen (the issuers' own funding, 配套)
              * @example 450000000
              */
@@ -6693,21 +6893,25 @@ export interface components {
         };
         StatusAmountsDto: {
             /**
+             * Format: int64
              * @description Published lists
              * @example 12
              */
             count: number;
             /**
+             * Format: int64
              * @description Sum of totalFen
              * @example 1250000000
              */
             totalFen: number;
             /**
+             * Format: int64
              * @description Sum of fiscalFen (财政资金)
              * @example 800000000
              */
             fiscalFen: number;
             /**
+             * Format: int64
              * @description Sum of cofundingFen (the issuers' own funding, 配套)
              * @example 450000000
              */
@@ -6725,7 +6929,10 @@ export interface components {
              * @enum {string}
              */
             bucket: "0" | "1" | "2" | "3-5" | "6-10" | "11+";
-            /** @example 3 */
+            /**
+             * Format: int64
+             * @example 3
+             */
             min: number;
             /**
              * Format: int64
@@ -6734,6 +6941,7 @@ export interface components {
              */
             max: number | null;
             /**
+             * Format: int64
              * @description Lists with that many bids
              * @example 4
              */
@@ -6741,11 +6949,13 @@ export interface components {
         };
         BidStatsDto: {
             /**
+             * Format: int64
              * @description Lists whose application window has closed (status closed, under_review, publicity, awarded, unsuccessful): bid counts are public only once a list has closed
              * @example 9
              */
             lists: number;
             /**
+             * Format: int64
              * @description Bids submitted and not withdrawn on those lists
              * @example 31
              */
@@ -6759,14 +6969,19 @@ export interface components {
             distribution: components["schemas"]["BidBucketDto"][];
         };
         AwardRateDto: {
-            /** @example 5 */
+            /**
+             * Format: int64
+             * @example 5
+             */
             awarded: number;
             /**
+             * Format: int64
              * @description Declared unsuccessful (流榜)
              * @example 1
              */
             unsuccessful: number;
             /**
+             * Format: int64
              * @description awarded + unsuccessful
              * @example 6
              */
@@ -6778,11 +6993,18 @@ export interface components {
             rate: number | null;
         };
         AcceptanceRateDto: {
-            /** @example 3 */
+            /**
+             * Format: int64
+             * @example 3
+             */
             passed: number;
-            /** @example 1 */
+            /**
+             * Format: int64
+             * @example 1
+             */
             failed: number;
             /**
+             * Format: int64
              * @description passed + failed
              * @example 4
              */
@@ -7121,6 +7343,7 @@ export interface components {
              */
             emailKinds: string[];
             /**
+             * Format: int64
              * @description Also served as the ETag (0 until you first change them); send it back in If-Match
              * @example 2
              */
@@ -7298,6 +7521,7 @@ export interface components {
              */
             attemptNumber: number;
             /**
+             * Format: int64
              * @description 0 for the first chain; each replay starts the next
              * @example 0
              */

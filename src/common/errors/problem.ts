@@ -23,7 +23,7 @@ export class ProblemDto {
   @ApiProperty({ example: 'The request is not valid' })
   title: string;
 
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', example: 400 })
   status: number;
 
   @ApiProperty({ example: 'One or more fields are not valid' })

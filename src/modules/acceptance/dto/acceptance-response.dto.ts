@@ -51,7 +51,7 @@ export class AcceptancePanelMemberDto {
   @ApiProperty({ enum: ACCEPTANCE_PANEL_ROLES })
   role: AcceptancePanelRole;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   position: number;
 
   @ApiProperty({ enum: ACCEPTANCE_MEMBER_STATUSES })
@@ -68,16 +68,20 @@ export class AcceptancePanelMemberDto {
 }
 
 export class AcceptancePanelDto {
-  @ApiProperty({ example: 5, description: 'Members drawn (reserves not counted)' })
+  @ApiProperty({ type: 'integer', example: 5, description: 'Members drawn (reserves not counted)' })
   panelSize: number;
 
-  @ApiProperty({ example: 5, description: 'Members on the panel now (pending, declared or submitted)' })
+  @ApiProperty({
+    type: 'integer',
+    example: 5,
+    description: 'Members on the panel now (pending, declared or submitted)',
+  })
   activeMembers: number;
 
-  @ApiProperty({ example: 5 })
+  @ApiProperty({ type: 'integer', example: 5 })
   submittedMembers: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   reservesLeft: number;
 
   @ApiProperty({ example: '2029-07-01T02:00:00.000Z', format: 'date-time' })
@@ -114,13 +118,13 @@ export class IndicatorVerdictsDto {
   @ApiProperty({ example: EXAMPLE_TEXT.indicatorName })
   name: string;
 
-  @ApiProperty({ example: 4 })
+  @ApiProperty({ type: 'integer', example: 4 })
   met: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   partiallyMet: number;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   notMet: number;
 
   @ApiProperty({
@@ -211,7 +215,7 @@ export class AcceptanceResponseDto {
   })
   verdicts: IndicatorVerdictsDto[] | null;
 
-  @ApiProperty({ example: 6 })
+  @ApiProperty({ type: 'integer', example: 6 })
   version: number;
 }
 
@@ -298,6 +302,6 @@ export class AcceptanceAssignmentResponseDto {
   })
   reserveCalled?: boolean;
 
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   version: number;
 }

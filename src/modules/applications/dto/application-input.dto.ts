@@ -47,6 +47,7 @@ export class MilestoneInputDto {
   deliverables: string;
 
   @ApiProperty({
+    type: 'integer',
     example: 6,
     minimum: 1,
     maximum: 120,
@@ -89,6 +90,7 @@ export class CreateApplicationDto {
   technicalPlan: string;
 
   @ApiProperty({
+    type: 'integer',
     example: 250_000_000,
     description: "Fiscal funding asked for, in fen; at most the list's fiscalFen",
   })

@@ -42,7 +42,7 @@ export class MilestoneResponseDto {
   @ApiProperty({ example: '10 米电缆样机 1 套及检测报告' })
   deliverables: string;
 
-  @ApiProperty({ example: 6 })
+  @ApiProperty({ type: 'integer', example: 6 })
   dueMonth: number;
 
   @ApiProperty({ example: 40 })
@@ -59,7 +59,7 @@ export class ApplicationAttachmentDto {
   @ApiProperty({ example: 'application/pdf' })
   contentType: string;
 
-  @ApiProperty({ example: 482133 })
+  @ApiProperty({ type: 'integer', example: 482133 })
   sizeBytes: number;
 
   @ApiProperty({ example: EXAMPLE_TEXT.sha256 })
@@ -125,7 +125,7 @@ export class ApplicationResponseDto {
   @ApiProperty({ example: '采用第二代高温超导带材，分三阶段完成电缆样机研制与挂网试验。' })
   technicalPlan: string;
 
-  @ApiProperty({ example: EXAMPLE_FEN.fiscal, description: 'In fen' })
+  @ApiProperty({ type: 'integer', example: EXAMPLE_FEN.fiscal, description: 'In fen' })
   requestedFiscalFen: number;
 
   @ApiProperty({ type: [CommitmentResponseDto] })
@@ -156,7 +156,7 @@ export class ApplicationResponseDto {
   @ApiProperty({ example: EXAMPLE_TIMES.formalChecked, nullable: true, type: Date, format: 'date-time' })
   formalCheckedAt: Date | null;
 
-  @ApiProperty({ example: 5 })
+  @ApiProperty({ type: 'integer', example: 5 })
   version: number;
 
   @ApiProperty({ example: '2027-03-20T02:00:00.000Z', format: 'date-time' })

@@ -210,25 +210,33 @@ export class CreateChallengeDto {
   @Type(() => ExpectedOutcomeDto)
   expectedOutcomes?: ExpectedOutcomeDto[];
 
-  @ApiProperty({ example: 500_000_000, description: 'fiscalFen + cofundingFen, in fen (1/100 yuan)' })
+  @ApiProperty({
+    type: 'integer',
+    example: 500_000_000,
+    description: 'fiscalFen + cofundingFen, in fen (1/100 yuan)',
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_FEN)
   totalFen: number;
 
-  @ApiProperty({ example: 300_000_000, description: 'Fiscal (government) funding, in fen' })
+  @ApiProperty({ type: 'integer', example: 300_000_000, description: 'Fiscal (government) funding, in fen' })
   @IsInt()
   @Min(0)
   @Max(MAX_FEN)
   fiscalFen: number;
 
-  @ApiProperty({ example: 200_000_000, description: "The issuer's own funding (co-funding), in fen" })
+  @ApiProperty({
+    type: 'integer',
+    example: 200_000_000,
+    description: "The issuer's own funding (co-funding), in fen",
+  })
   @IsInt()
   @Min(0)
   @Max(MAX_FEN)
   cofundingFen: number;
 
-  @ApiProperty({ minimum: 1, maximum: 120, example: 24 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 120, example: 24 })
   @IsInt()
   @Min(1)
   @Max(120)
@@ -266,6 +274,7 @@ export class CreateChallengeDto {
   selectionMode: SelectionMode;
 
   @ApiPropertyOptional({
+    type: 'integer',
     example: 1,
     minimum: 1,
     description: "1 for single; 2 up to the program's maxHorseRaceTeams for a horse race",

@@ -76,7 +76,7 @@ export class ChallengeAttachmentResponseDto {
   @ApiProperty({ example: 'application/pdf' })
   contentType: string;
 
-  @ApiProperty({ example: 1_203_456 })
+  @ApiProperty({ type: 'integer', example: 1_203_456 })
   sizeBytes: number;
 
   @ApiProperty({
@@ -128,13 +128,17 @@ export class ChallengeSummaryDto {
   @ApiProperty({ example: '研制高温超导电缆样机，临界电流与交流损耗达到国际先进水平。' })
   publicSummary: string;
 
-  @ApiProperty({ example: EXAMPLE_FEN.total, description: 'fiscalFen + cofundingFen, in fen' })
+  @ApiProperty({
+    type: 'integer',
+    example: EXAMPLE_FEN.total,
+    description: 'fiscalFen + cofundingFen, in fen',
+  })
   totalFen: number;
 
-  @ApiProperty({ example: EXAMPLE_FEN.fiscal })
+  @ApiProperty({ type: 'integer', example: EXAMPLE_FEN.fiscal })
   fiscalFen: number;
 
-  @ApiProperty({ example: EXAMPLE_FEN.cofunding })
+  @ApiProperty({ type: 'integer', example: EXAMPLE_FEN.cofunding })
   cofundingFen: number;
 
   @ApiProperty({ example: EXAMPLE_TIMES.opens, format: 'date-time' })
@@ -146,7 +150,7 @@ export class ChallengeSummaryDto {
   @ApiProperty({ enum: SELECTION_MODES })
   selectionMode: SelectionMode;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   teamCount: number;
 
   @ApiProperty({ enum: CHALLENGE_STATUSES, description: STATUS_DESCRIPTION })
@@ -155,7 +159,7 @@ export class ChallengeSummaryDto {
   @ApiProperty({ example: EXAMPLE_TIMES.published, nullable: true, type: Date, format: 'date-time' })
   publishedAt: Date | null;
 
-  @ApiProperty({ example: 4 })
+  @ApiProperty({ type: 'integer', example: 4 })
   version: number;
 }
 
@@ -170,7 +174,7 @@ export class ChallengeResponseDto extends ChallengeSummaryDto {
   @ApiProperty({ type: [ExpectedOutcomeResponseDto] })
   expectedOutcomes: ExpectedOutcomeResponseDto[];
 
-  @ApiProperty({ example: 24 })
+  @ApiProperty({ type: 'integer', example: 24 })
   durationMonths: number;
 
   @ApiProperty({ type: EligibilityResponseDto })
@@ -190,13 +194,17 @@ export class ChallengeResponseDto extends ChallengeSummaryDto {
   })
   statusReason: string | null;
 
-  @ApiProperty({ example: 1, description: 'How many amendments were published (GET …/amendments)' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description: 'How many amendments were published (GET …/amendments)',
+  })
   amendmentCount: number;
 
   @ApiProperty({
     example: 3,
     nullable: true,
-    type: Number,
+    type: 'integer',
     description:
       'How many bids were submitted (and not withdrawn): null until closesAt has passed, so nobody learns it while bidding is open',
   })
@@ -287,7 +295,7 @@ export class AmendmentResponseDto {
   @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
-  @ApiProperty({ example: 1, description: '1, 2, … per list' })
+  @ApiProperty({ type: 'integer', example: 1, description: '1, 2, … per list' })
   number: number;
 
   @ApiProperty({ example: '延长揭榜截止时间两周' })
@@ -296,7 +304,7 @@ export class AmendmentResponseDto {
   @ApiProperty({ type: [AmendmentChangeDto] })
   changes: AmendmentChangeDto[];
 
-  @ApiProperty({ example: 4, description: "The list's version after the amendment" })
+  @ApiProperty({ type: 'integer', example: 4, description: "The list's version after the amendment" })
   versionAfter: number;
 
   @ApiProperty({ example: '2027-03-15T02:00:00.000Z', format: 'date-time' })

@@ -46,7 +46,12 @@ export class CollaborationInputDto {
   @MaxLength(500)
   description: string;
 
-  @ApiProperty({ minimum: COLLABORATION_YEARS.min, maximum: COLLABORATION_YEARS.max, example: 2023 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: COLLABORATION_YEARS.min,
+    maximum: COLLABORATION_YEARS.max,
+    example: 2023,
+  })
   @IsInt()
   @Min(COLLABORATION_YEARS.min)
   @Max(COLLABORATION_YEARS.max)

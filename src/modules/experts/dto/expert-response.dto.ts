@@ -45,7 +45,7 @@ export class ExpertCollaborationResponseDto {
   @ApiProperty({ example: '联合承担省重点研发计划项目' })
   description: string;
 
-  @ApiProperty({ example: 2023 })
+  @ApiProperty({ type: 'integer', example: 2023 })
   fromYear: number;
 
   @ApiProperty({ example: 2025, nullable: true, type: Number, description: 'null: ongoing' })
@@ -76,6 +76,7 @@ export class ExpertSummaryDto {
   active: boolean;
 
   @ApiProperty({
+    type: 'integer',
     example: 2,
     description: 'Served as the ETag; send it back in If-Match to change the profile',
   })

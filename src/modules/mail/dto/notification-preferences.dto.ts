@@ -41,6 +41,7 @@ export class NotificationPreferencesResponse {
   emailKinds: string[];
 
   @ApiProperty({
+    type: 'integer',
     example: 2,
     description: 'Also served as the ETag (0 until you first change them); send it back in If-Match',
   })

@@ -118,7 +118,7 @@ export class OrganizationResponseDto {
   @ApiProperty({ example: true }) verified: boolean;
   @ApiProperty({ example: '2027-01-06T03:00:00.000Z', nullable: true, type: String, format: 'date-time' })
   verifiedAt: string | null;
-  @ApiProperty({ example: 2 }) version: number;
+  @ApiProperty({ type: 'integer', example: 2 }) version: number;
   @ApiProperty({ example: EXAMPLE_TIMES.created, format: 'date-time' }) createdAt: string;
   @ApiProperty({ example: EXAMPLE_TIMES.updated, format: 'date-time' }) updatedAt: string;
 }

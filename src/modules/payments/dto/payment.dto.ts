@@ -36,10 +36,10 @@ export class PaymentDto {
   @ApiProperty({ example: 0, nullable: true, type: Number, description: 'Position of the milestone it pays' })
   milestonePosition: number | null;
 
-  @ApiProperty({ example: 2, description: 'Order among the tranches of this payer, from 1' })
+  @ApiProperty({ type: 'integer', example: 2, description: 'Order among the tranches of this payer, from 1' })
   sequence: number;
 
-  @ApiProperty({ example: 450_000_000, description: 'Integer fen' })
+  @ApiProperty({ type: 'integer', example: 450_000_000, description: 'Integer fen' })
   amountFen: number;
 
   @ApiProperty({ enum: PAYMENT_STATUSES })
@@ -69,7 +69,7 @@ export class PaymentDto {
   @ApiProperty({ example: '项目终止，未拨付的分期取消', nullable: true, type: String })
   cancelReason: string | null;
 
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   version: number;
 }
 
@@ -102,7 +102,7 @@ export class LedgerEntryDto {
   })
   kind: LedgerEntryKind;
 
-  @ApiProperty({ example: 450_000_000, description: 'Integer fen' })
+  @ApiProperty({ type: 'integer', example: 450_000_000, description: 'Integer fen' })
   amountFen: number;
 
   @ApiProperty({ enum: ['user', 'api_key', 'system', 'anonymous'] })
@@ -129,22 +129,34 @@ export class PayerTotalsDto {
   @ApiProperty({ enum: PAYERS })
   payer: Payer;
 
-  @ApiProperty({ example: EXAMPLE_FEN.fiscal, description: "The task book's amount of this payer" })
+  @ApiProperty({
+    type: 'integer',
+    example: EXAMPLE_FEN.fiscal,
+    description: "The task book's amount of this payer",
+  })
   budgetFen: number;
 
-  @ApiProperty({ example: 1_650_000_000, description: 'Tranches still scheduled' })
+  @ApiProperty({ type: 'integer', example: 1_650_000_000, description: 'Tranches still scheduled' })
   scheduledFen: number;
 
-  @ApiProperty({ example: 0, description: 'Tranches approved, not yet paid' })
+  @ApiProperty({ type: 'integer', example: 0, description: 'Tranches approved, not yet paid' })
   approvedFen: number;
 
-  @ApiProperty({ example: 1_350_000_000, description: 'Tranches paid; never more than budgetFen' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1_350_000_000,
+    description: 'Tranches paid; never more than budgetFen',
+  })
   paidFen: number;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   cancelledFen: number;
 
-  @ApiProperty({ example: 0, description: 'Unspent amount released back to the list at termination' })
+  @ApiProperty({
+    type: 'integer',
+    example: 0,
+    description: 'Unspent amount released back to the list at termination',
+  })
   releasedFen: number;
 }
 
@@ -170,19 +182,19 @@ export class LedgerTotalsDto {
   @ApiProperty({ enum: PAYERS })
   payer: Payer;
 
-  @ApiProperty({ example: EXAMPLE_FEN.fiscal })
+  @ApiProperty({ type: 'integer', example: EXAMPLE_FEN.fiscal })
   scheduledFen: number;
 
-  @ApiProperty({ example: 1_350_000_000 })
+  @ApiProperty({ type: 'integer', example: 1_350_000_000 })
   approvedFen: number;
 
-  @ApiProperty({ example: 1_350_000_000 })
+  @ApiProperty({ type: 'integer', example: 1_350_000_000 })
   paidFen: number;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   cancelledFen: number;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   releasedFen: number;
 }
 

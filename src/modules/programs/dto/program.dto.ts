@@ -367,7 +367,7 @@ export class ProgramResponseDto {
   @ApiProperty({ type: ProgramSettingsDto, description: 'The complete effective settings' })
   settings: ProgramSettingsDto;
   @ApiProperty({ type: RubricDto }) rubric: RubricDto;
-  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ type: 'integer', example: 1 }) version: number;
   @ApiProperty({ example: EXAMPLE_TIMES.created, format: 'date-time' }) createdAt: string;
   @ApiProperty({ example: EXAMPLE_TIMES.created, format: 'date-time' }) updatedAt: string;
 }

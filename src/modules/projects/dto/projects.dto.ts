@@ -10,6 +10,7 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Max,
   MaxLength,
   Min,
   MinLength,
@@ -261,11 +262,15 @@ export class StageGateDecisionDto {
 
 export class StageGateDto {
   @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 19,
     example: 0,
-    description: 'The milestone position (0-based, as in the task book) the gate follows',
+    description: 'The milestone position (0-based, as in the task book; a bid has at most 20) the gate follows',
   })
   @IsInt()
   @Min(0)
+  @Max(19)
   milestonePosition: number;
 
   @ApiProperty({ type: [StageGateDecisionDto], description: 'One decision per active line of the list' })

@@ -23,7 +23,11 @@ export class PanelMemberDto {
   @ApiProperty({ enum: PANEL_ROLES })
   role: PanelRole;
 
-  @ApiProperty({ example: 1, description: 'Order within the role in the seeded draw, from 1' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description: 'Order within the role in the seeded draw, from 1',
+  })
   position: number;
 
   @ApiProperty({ enum: PANEL_MEMBER_STATUSES })
@@ -100,18 +104,20 @@ export class ReviewPanelResponseDto {
   closeReason: string | null;
 
   @ApiProperty({
+    type: 'integer',
     example: 5,
     description: 'The number of members drawn (the program’s panel size at the draw)',
   })
   panelSize: number;
 
-  @ApiProperty({ example: 5, description: 'Members scoring now' })
+  @ApiProperty({ type: 'integer', example: 5, description: 'Members scoring now' })
   activeMembers: number;
 
-  @ApiProperty({ example: 1, description: 'Reserves still on standby' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Reserves still on standby' })
   reservesLeft: number;
 
   @ApiProperty({
+    type: 'integer',
     example: 0,
     description:
       'panelSize − activeMembers: members replaced when no reserve was left. A short panel does not close by itself when its scores are in; the admin closes it with a reason',
@@ -124,7 +130,7 @@ export class ReviewPanelResponseDto {
   @ApiProperty({ type: [PanelAssignmentProgressDto] })
   assignments: PanelAssignmentProgressDto[];
 
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   version: number;
 }
 
@@ -217,7 +223,11 @@ export class ReviewAssignmentResponseDto {
   @ApiProperty({ example: EXAMPLE_TIMES.scored, nullable: true, type: String, format: 'date-time' })
   submittedAt: Date | null;
 
-  @ApiProperty({ example: 4, description: 'The ETag: send it in If-Match to save or submit' })
+  @ApiProperty({
+    type: 'integer',
+    example: 4,
+    description: 'The ETag: send it in If-Match to save or submit',
+  })
   version: number;
 }
 
@@ -260,7 +270,7 @@ export class ReviewMilestoneDto {
   @ApiProperty({ example: '10 米电缆样机 1 套及检测报告' })
   deliverables: string;
 
-  @ApiProperty({ example: 6 })
+  @ApiProperty({ type: 'integer', example: 6 })
   dueMonth: number;
 
   @ApiProperty({ example: 40 })
@@ -274,7 +284,7 @@ export class BlindAttachmentDto {
   @ApiProperty({ example: 'application/pdf' })
   contentType: string;
 
-  @ApiProperty({ example: 482133 })
+  @ApiProperty({ type: 'integer', example: 482133 })
   sizeBytes: number;
 }
 
@@ -298,7 +308,11 @@ export class BlindReviewApplicationDto {
   @ApiProperty({ example: '采用第二代高温超导带材，分三阶段完成电缆样机研制与挂网试验。' })
   technicalPlan: string;
 
-  @ApiProperty({ example: EXAMPLE_FEN.fiscal, description: 'Fiscal funding requested, in fen' })
+  @ApiProperty({
+    type: 'integer',
+    example: EXAMPLE_FEN.fiscal,
+    description: 'Fiscal funding requested, in fen',
+  })
   requestedFiscalFen: number;
 
   @ApiProperty({ type: [ReviewCommitmentDto] })
@@ -386,7 +400,7 @@ export class OpenReviewApplicationDto {
   @ApiProperty({ example: '采用第二代高温超导带材，分三阶段完成电缆样机研制与挂网试验。' })
   technicalPlan: string;
 
-  @ApiProperty({ example: EXAMPLE_FEN.fiscal })
+  @ApiProperty({ type: 'integer', example: EXAMPLE_FEN.fiscal })
   requestedFiscalFen: number;
 
   @ApiProperty({ type: [ReviewCommitmentDto] })
@@ -410,7 +424,7 @@ export type ReviewApplicationDto = BlindReviewApplicationDto | OpenReviewApplica
 // ───────────────────────────────────────────── ranking
 
 export class RankingItemDto {
-  @ApiProperty({ example: 1, description: '1..n, never shared (docs/adr/0023 tie-breaks)' })
+  @ApiProperty({ type: 'integer', example: 1, description: '1..n, never shared (docs/adr/0023 tie-breaks)' })
   rank: number;
 
   @ApiProperty({ example: EXAMPLE_IDS.application, format: 'uuid' })
@@ -452,10 +466,14 @@ export class RankingItemDto {
   @ApiProperty({ example: 28, nullable: true, type: Number, description: 'max − min of the totals' })
   spread: number | null;
 
-  @ApiProperty({ example: 5 })
+  @ApiProperty({ type: 'integer', example: 5 })
   scoreCount: number;
 
-  @ApiProperty({ example: 1, description: 'Totals more than outlierThresholdPoints from the median' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description: 'Totals more than outlierThresholdPoints from the median',
+  })
   outlierCount: number;
 
   @ApiPropertyOptional({

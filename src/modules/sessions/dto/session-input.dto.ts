@@ -51,7 +51,7 @@ export class CreateSessionDto {
   @Matches(ISO_INSTANT, { message: instantMessage('scheduledAt') })
   scheduledAt: string;
 
-  @ApiProperty({ minimum: 1, maximum: MAX_SESSION_MINUTES, example: 90 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_SESSION_MINUTES, example: 90 })
   @IsInt()
   @Min(1)
   @Max(MAX_SESSION_MINUTES)
@@ -102,7 +102,7 @@ export class UpdateSessionDto {
   @Matches(ISO_INSTANT, { message: instantMessage('scheduledAt') })
   scheduledAt?: string;
 
-  @ApiPropertyOptional({ example: 90, minimum: 1, maximum: MAX_SESSION_MINUTES })
+  @ApiPropertyOptional({ type: 'integer', example: 90, minimum: 1, maximum: MAX_SESSION_MINUTES })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -27,7 +27,7 @@ export class SessionResponseDto {
   @ApiProperty({ example: '2027-05-20T01:30:00.000Z', format: 'date-time' })
   scheduledAt: Date;
 
-  @ApiProperty({ example: 90 })
+  @ApiProperty({ type: 'integer', example: 90 })
   durationMinutes: number;
 
   @ApiProperty({ example: '南昌市红谷滩区科技大厦 3 楼会议室', nullable: true, type: String })
@@ -63,6 +63,7 @@ export class SessionResponseDto {
   cancelReason: string | null;
 
   @ApiProperty({
+    type: 'integer',
     example: 2,
     description: 'Served as the ETag; send it back in If-Match to change the session',
   })

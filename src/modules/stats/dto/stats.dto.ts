@@ -34,16 +34,20 @@ export class StatsQueryDto {
 
 /** How many lists and how much money; amounts in fen, integers (fiscal + co-funding = total). */
 export class AmountsDto {
-  @ApiProperty({ example: 12, description: 'Published lists' })
+  @ApiProperty({ type: 'integer', example: 12, description: 'Published lists' })
   count: number;
 
-  @ApiProperty({ example: 1_250_000_000, description: 'Sum of totalFen' })
+  @ApiProperty({ type: 'integer', example: 1_250_000_000, description: 'Sum of totalFen' })
   totalFen: number;
 
-  @ApiProperty({ example: 800_000_000, description: 'Sum of fiscalFen (财政资金)' })
+  @ApiProperty({ type: 'integer', example: 800_000_000, description: 'Sum of fiscalFen (财政资金)' })
   fiscalFen: number;
 
-  @ApiProperty({ example: 450_000_000, description: "Sum of cofundingFen (the issuers' own funding, 配套)" })
+  @ApiProperty({
+    type: 'integer',
+    example: 450_000_000,
+    description: "Sum of cofundingFen (the issuers' own funding, 配套)",
+  })
   cofundingFen: number;
 }
 
@@ -80,24 +84,29 @@ export class BidBucketDto {
   @ApiProperty({ example: '3-5', enum: ['0', '1', '2', '3-5', '6-10', '11+'] })
   bucket: string;
 
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   min: number;
 
   @ApiProperty({ example: 5, nullable: true, type: 'integer', description: 'null: no upper bound' })
   max: number | null;
 
-  @ApiProperty({ example: 4, description: 'Lists with that many bids' })
+  @ApiProperty({ type: 'integer', example: 4, description: 'Lists with that many bids' })
   lists: number;
 }
 
 export class BidStatsDto {
   @ApiProperty({
+    type: 'integer',
     example: 9,
     description: `Lists whose application window has closed (status ${BIDDING_CLOSED_STATUSES.join(', ')}): bid counts are public only once a list has closed`,
   })
   lists: number;
 
-  @ApiProperty({ example: 31, description: 'Bids submitted and not withdrawn on those lists' })
+  @ApiProperty({
+    type: 'integer',
+    example: 31,
+    description: 'Bids submitted and not withdrawn on those lists',
+  })
   bids: number;
 
   @ApiProperty({
@@ -116,13 +125,13 @@ export class BidStatsDto {
 }
 
 export class AwardRateDto {
-  @ApiProperty({ example: 5 })
+  @ApiProperty({ type: 'integer', example: 5 })
   awarded: number;
 
-  @ApiProperty({ example: 1, description: 'Declared unsuccessful (流榜)' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Declared unsuccessful (流榜)' })
   unsuccessful: number;
 
-  @ApiProperty({ example: 6, description: 'awarded + unsuccessful' })
+  @ApiProperty({ type: 'integer', example: 6, description: 'awarded + unsuccessful' })
   decided: number;
 
   @ApiProperty({ example: 0.8333, nullable: true, type: Number, description: AWARD_RATE_DEFINITION })
@@ -130,13 +139,13 @@ export class AwardRateDto {
 }
 
 export class AcceptanceRateDto {
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   passed: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   failed: number;
 
-  @ApiProperty({ example: 4, description: 'passed + failed' })
+  @ApiProperty({ type: 'integer', example: 4, description: 'passed + failed' })
   decided: number;
 
   @ApiProperty({ example: 0.75, nullable: true, type: Number, description: ACCEPTANCE_RATE_DEFINITION })

@@ -118,7 +118,7 @@ export class TaxonomyTermResponseDto {
   @ApiProperty({ type: 'integer', minimum: SORT_ORDER.min, maximum: SORT_ORDER.max, example: 10 })
   sortOrder: number;
   @ApiProperty({ example: true }) active: boolean;
-  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ type: 'integer', example: 1 }) version: number;
   @ApiProperty({ example: EXAMPLE_TIMES.created, format: 'date-time' }) createdAt: string;
   @ApiProperty({ example: EXAMPLE_TIMES.created, format: 'date-time' }) updatedAt: string;
 }

@@ -80,7 +80,11 @@ export class TeamSummaryDto {
   })
   leadSharePercent: number | null;
 
-  @ApiProperty({ example: 2, description: 'Served as the ETag; send it back in If-Match to change the team' })
+  @ApiProperty({
+    type: 'integer',
+    example: 2,
+    description: 'Served as the ETag; send it back in If-Match to change the team',
+  })
   version: number;
 
   @ApiProperty({ example: '2027-03-05T02:00:00.000Z', format: 'date-time' })

@@ -110,7 +110,11 @@ export class UserResponseDto {
   @ApiProperty({ example: ['applicant'], enum: USER_ROLES, isArray: true }) roles: Role[];
   @ApiProperty({ example: true }) enabled: boolean;
   @ApiProperty({ example: 'zh-CN' }) locale: string;
-  @ApiProperty({ example: 3, description: 'Also served as the ETag; send it back in If-Match' })
+  @ApiProperty({
+    type: 'integer',
+    example: 3,
+    description: 'Also served as the ETag; send it back in If-Match',
+  })
   version: number;
   @ApiProperty({ example: EXAMPLE_TIMES.created, format: 'date-time' }) createdAt: string;
   @ApiProperty({ example: EXAMPLE_TIMES.updated, format: 'date-time' }) updatedAt: string;

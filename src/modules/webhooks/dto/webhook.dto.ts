@@ -117,7 +117,11 @@ export class CreatedWebhookResponseDto extends WebhookResponseDto {
 
 export class WebhookAttemptDto {
   @ApiProperty({ example: 1, description: '1, 2, … over all chains of the delivery' }) attemptNumber: number;
-  @ApiProperty({ example: 0, description: '0 for the first chain; each replay starts the next' })
+  @ApiProperty({
+    type: 'integer',
+    example: 0,
+    description: '0 for the first chain; each replay starts the next',
+  })
   chain: number;
   @ApiProperty({ example: 1, description: '1, 2, … within its chain' }) chainAttempt: number;
   @ApiProperty({ example: '2027-02-28T02:00:01.000Z', format: 'date-time' }) attemptedAt: string;
