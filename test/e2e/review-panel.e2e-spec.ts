@@ -219,6 +219,33 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
       expect(await results(shortList)).toHaveLength(0);
       expect(await outboxEvents(t, 'review.completed', shortList.id)).toHaveLength(0);
 
+      // Its due time passes with every active member done: the admins are told it waits for them.
+      const waiting = await panelOf(shortList);
+      await travel(new Date(waiting.dueAt));
+      expect(
+        await promoteJob(t.get(JobQueue), {
+          entityType: 'review_panel',
+          entityId: waiting.id,
+          kind: 'review_panel.due',
+          dueAt: new Date(waiting.dueAt),
+        }),
+      ).toBe(true);
+      await waitFor(async () => (await outboxEvents(t, 'review.overdue', shortList.id)).length === 1, {
+        what: 'the overdue notice of a short panel',
+      });
+      expect((await outboxEvents(t, 'review.overdue', shortList.id))[0].data).toMatchObject({
+        expertsBehind: 0,
+        unsubmittedAssignments: 0,
+      });
+      await waitFor(
+        async () =>
+          (
+            (await t.http.get('/api/v1/notifications').query({ limit: 100 }).set(admin.headers)).body
+              .items as Array<{ kind: string; body: string }>
+          ).some((n) => n.kind === 'review.overdue' && n.body.includes('评审组人数不足')),
+        { what: "the admin's notice that the short panel waits for a reasoned close" },
+      );
+
       expect(
         (await t.http.post(`/api/v1/challenges/${shortList.id}/review/close`).set(admin.headers).send({}))
           .status,
@@ -311,7 +338,9 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
     const notices = async (actor: Actor, kind: string) => {
       const res = await t.http.get('/api/v1/notifications').query({ limit: 100 }).set(actor.headers);
       expect(res.status).toBe(200);
-      return (res.body.items as Array<{ kind: string }>).filter((n) => n.kind === kind);
+      return (res.body.items as Array<{ kind: string; data: { challengeId?: string } }>).filter(
+        (n) => n.kind === kind && n.data.challengeId === dueList.id,
+      );
     };
 
     // One expert submits at once; a week before, the other two are reminded, each of its one bid.

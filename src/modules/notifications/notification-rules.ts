@@ -281,7 +281,9 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
     recipients: enabledUsersWithRole('admin'),
     title: fixed('专家评审已逾期'),
     body: (e) =>
-      `榜单${listTitle(e)}的专家评审已于${beijing(e, 'dueAt')}到期，仍有 ${Number(e.data.expertsBehind)} 位专家的 ${Number(e.data.unsubmittedAssignments)} 份评分未提交；可催办，或说明理由后结束评审`,
+      Number(e.data.expertsBehind) > 0
+        ? `榜单${listTitle(e)}的专家评审已于${beijing(e, 'dueAt')}到期，仍有 ${Number(e.data.expertsBehind)} 位专家的 ${Number(e.data.unsubmittedAssignments)} 份评分未提交；可催办，或说明理由后结束评审`
+        : `榜单${listTitle(e)}的专家评审已于${beijing(e, 'dueAt')}到期，在任专家均已提交，但评审组人数不足，请说明理由后结束评审`,
   },
   {
     event: 'review.completed',

@@ -266,7 +266,8 @@ export class StageGateDto {
     minimum: 0,
     maximum: 19,
     example: 0,
-    description: 'The milestone position (0-based, as in the task book; a bid has at most 20) the gate follows',
+    description:
+      'The milestone position (0-based, as in the task book; a bid has at most 20) the gate follows',
   })
   @IsInt()
   @Min(0)
