@@ -2250,14 +2250,14 @@ export interface components {
         RefreshDto: {
             /**
              * @description The refresh token of the last login or refresh; usable once
-             * @example rt_8f4c1e2a9b7d4e6f8a0b1c2d3e4f5a6b
+             * @example jbr_b6cwXnxNPAel-B-u4yyaMZeOwXqI2FRxUH4E2tziQKk
              */
             refreshToken: string;
         };
         LogoutDto: {
             /**
              * @description The refresh token of the last login or refresh; usable once
-             * @example rt_8f4c1e2a9b7d4e6f8a0b1c2d3e4f5a6b
+             * @example jbr_b6cwXnxNPAel-B-u4yyaMZeOwXqI2FRxUH4E2tziQKk
              */
             refreshToken: string;
         };
@@ -2483,7 +2483,7 @@ export interface components {
             revokedAt: string | null;
             /**
              * @description The secret: shown only in this answer, store it now
-             * @example jb_live_…
+             * @example jb_live_HJzNovRUq0pCw5ZkT3mJx8bLd2sVyFgA7eNhQiWuK9o
              */
             key: string;
         };

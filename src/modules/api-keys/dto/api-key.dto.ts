@@ -63,7 +63,10 @@ export class ApiKeyResponseDto {
 }
 
 export class CreatedApiKeyResponseDto extends ApiKeyResponseDto {
-  @ApiProperty({ description: 'The secret: shown only in this answer, store it now', example: 'jb_live_…' })
+  @ApiProperty({
+    description: 'The secret: shown only in this answer, store it now',
+    example: 'jb_live_HJzNovRUq0pCw5ZkT3mJx8bLd2sVyFgA7eNhQiWuK9o',
+  })
   key: string;
 }
 

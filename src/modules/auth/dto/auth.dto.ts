@@ -91,7 +91,7 @@ export class LoginDto {
 
 export class RefreshDto {
   @ApiProperty({
-    example: 'rt_8f4c1e2a9b7d4e6f8a0b1c2d3e4f5a6b',
+    example: 'jbr_b6cwXnxNPAel-B-u4yyaMZeOwXqI2FRxUH4E2tziQKk',
     description: 'The refresh token of the last login or refresh; usable once',
   })
   @IsString()
