@@ -51,7 +51,7 @@ export const REVIEW_ACTIONS = {
   completed: 'review.completed',
 } as const;
 
-export const PANEL_ENTITY = 'review_panel';
+const PANEL_ENTITY = 'review_panel';
 const SYSTEM: AuditActor = { kind: 'system' };
 
 /** The panel's size as drawn: its members, not its reserves (the program's setting may change since). */
