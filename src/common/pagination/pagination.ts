@@ -74,6 +74,14 @@ export interface KeysetColumn<T> {
   cast?: 'timestamptz' | 'uuid' | 'bigint' | 'text';
 }
 
+/** The usual keyset of a listing, newest first: `<alias>.created_at`, then `<alias>.id` (unique). */
+export function byCreation<T extends { createdAt: Date; id: string }>(alias: string): KeysetColumn<T>[] {
+  return [
+    { expression: `${alias}.created_at`, value: (row) => row.createdAt, cast: 'timestamptz' },
+    { expression: `${alias}.id`, value: (row) => row.id, cast: 'uuid' },
+  ];
+}
+
 /**
  * Keyset pagination on a query builder, newest (largest) first: ORDER BY the columns DESC, then
  * `(c1, c2) < (:c1, :c2)` from the cursor. Stable under inserts; the last column must be unique

@@ -7,7 +7,7 @@ import { hasRole, isAdmin, Principal } from '../../common/auth/principal';
 import { assertVersion } from '../../common/concurrency/etag';
 import { DomainError } from '../../common/errors/domain-error';
 import { JsonObject, JsonValue } from '../../common/json';
-import { Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
+import { byCreation, Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
 import { Clock } from '../../infra/clock/clock';
 import { OutboxService } from '../../infra/events/outbox.service';
 import { DeadlineScheduler } from '../../infra/scheduler/deadline.scheduler';
@@ -333,14 +333,7 @@ export class AcceptanceService {
       .createQueryBuilder(AcceptancePanelMemberEntity, 'm')
       .where('m.expert_id = :expertId', { expertId })
       .andWhere(`m.status <> 'standby'`);
-    const page = await paginate(
-      qb,
-      [
-        { expression: 'm.created_at', value: (m) => m.createdAt, cast: 'timestamptz' },
-        { expression: 'm.id', value: (m) => m.id, cast: 'uuid' },
-      ],
-      query,
-    );
+    const page = await paginate(qb, byCreation('m'), query);
     const items: AcceptanceAssignmentResponseDto[] = [];
     for (const m of page.items) items.push(await this.assignmentView(this.dataSource.manager, m));
     return { items, nextCursor: page.nextCursor };

@@ -4,7 +4,7 @@ import { AuditService } from '../../common/audit/audit.service';
 import { Principal } from '../../common/auth/principal';
 import { randomSecret, sha256Hex } from '../../common/auth/secrets';
 import { DomainError } from '../../common/errors/domain-error';
-import { mapPage, Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
+import { byCreation, mapPage, Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
 import { Clock } from '../../infra/clock/clock';
 import { OrganizationEntity } from '../organizations/entities/organization.entity';
 import {
@@ -33,14 +33,7 @@ export class ApiKeysService {
 
   async list(query: PageQueryDto): Promise<Page<ApiKeyResponseDto>> {
     const qb = this.dataSource.getRepository(ApiKeyEntity).createQueryBuilder('k');
-    const page = await paginate(
-      qb,
-      [
-        { expression: 'k.created_at', value: (k) => k.createdAt, cast: 'timestamptz' },
-        { expression: 'k.id', value: (k) => k.id, cast: 'uuid' },
-      ],
-      query,
-    );
+    const page = await paginate(qb, byCreation('k'), query);
     return mapPage(page, toApiKeyResponse);
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Page, paginate } from '../../common/pagination/pagination';
+import { byCreation, Page, paginate } from '../../common/pagination/pagination';
 import { ApplicationStatus, LEADER_LOAD_STATUSES } from './application-status';
 import { ListApplicationsQueryDto } from './dto/application-response.dto';
 import {
@@ -137,14 +137,7 @@ export class ApplicationsRepository {
       .createQueryBuilder('a')
       .where('a.lead_organization_id = :organizationId', { organizationId });
     if (query.status?.length) qb.andWhere('a.status IN (:...statuses)', { statuses: query.status });
-    return paginate(
-      qb,
-      [
-        { expression: 'a.created_at', value: (a) => a.createdAt, cast: 'timestamptz' },
-        { expression: 'a.id', value: (a) => a.id, cast: 'uuid' },
-      ],
-      query,
-    );
+    return paginate(qb, byCreation('a'), query);
   }
 
   /** Bids on a list in the given statuses, in order of submission. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '../../common/auth/principal';
-import { Page, paginate } from '../../common/pagination/pagination';
+import { byCreation, Page, paginate } from '../../common/pagination/pagination';
 import type { OrganizationType } from '../organizations/entities/organization.entity';
 import type { ExpertForConflicts } from './conflicts';
 import type { ListExpertsQueryDto } from './dto/expert-input.dto';
@@ -191,14 +191,7 @@ export class ExpertsRepository {
         { q: query.q.trim() },
       );
     }
-    return paginate(
-      qb,
-      [
-        { expression: 'e.created_at', value: (e) => e.createdAt, cast: 'timestamptz' },
-        { expression: 'e.id', value: (e) => e.id, cast: 'uuid' },
-      ],
-      query,
-    );
+    return paginate(qb, byCreation('e'), query);
   }
 
   /** Listed experts with their users and affiliation organizations (one query), in the same order. */

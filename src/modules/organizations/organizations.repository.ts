@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
+import { byCreation, Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
 import { OrganizationEntity, OrganizationType } from './entities/organization.entity';
 
 @Injectable()
@@ -38,13 +38,6 @@ export class OrganizationsRepository {
   listNewestFirst(query: PageQueryDto & { type?: OrganizationType }): Promise<Page<OrganizationEntity>> {
     const qb = this.dataSource.getRepository(OrganizationEntity).createQueryBuilder('o');
     if (query.type) qb.andWhere('o.type = :type', { type: query.type });
-    return paginate(
-      qb,
-      [
-        { expression: 'o.created_at', value: (o) => o.createdAt, cast: 'timestamptz' },
-        { expression: 'o.id', value: (o) => o.id, cast: 'uuid' },
-      ],
-      query,
-    );
+    return paginate(qb, byCreation('o'), query);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
+import { byCreation, Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
 import { ProgramEntity } from './entities/program.entity';
 
 @Injectable()
@@ -19,13 +19,6 @@ export class ProgramsRepository {
   listNewestFirst(query: PageQueryDto & { year?: number }): Promise<Page<ProgramEntity>> {
     const qb = this.dataSource.getRepository(ProgramEntity).createQueryBuilder('p');
     if (query.year !== undefined) qb.andWhere('p.year = :year', { year: query.year });
-    return paginate(
-      qb,
-      [
-        { expression: 'p.created_at', value: (p) => p.createdAt, cast: 'timestamptz' },
-        { expression: 'p.id', value: (p) => p.id, cast: 'uuid' },
-      ],
-      query,
-    );
+    return paginate(qb, byCreation('p'), query);
   }
 }

@@ -5,7 +5,7 @@ import { hasRole, isAdmin, Principal } from '../../common/auth/principal';
 import { assertVersion } from '../../common/concurrency/etag';
 import { DomainError } from '../../common/errors/domain-error';
 import { JsonObject, JsonValue } from '../../common/json';
-import { Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
+import { byCreation, Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
 import { Clock } from '../../infra/clock/clock';
 import { OutboxService } from '../../infra/events/outbox.service';
 import { DeadlineScheduler } from '../../infra/scheduler/deadline.scheduler';
@@ -113,14 +113,7 @@ export class ProjectsService {
     }
     if (query.status) qb.andWhere('p.status = :status', { status: query.status });
     if (query.challengeId) qb.andWhere('p.challenge_id = :challengeId', { challengeId: query.challengeId });
-    const page = await paginate(
-      qb,
-      [
-        { expression: 'p.created_at', value: (p) => p.createdAt, cast: 'timestamptz' },
-        { expression: 'p.id', value: (p) => p.id, cast: 'uuid' },
-      ],
-      query,
-    );
+    const page = await paginate(qb, byCreation('p'), query);
     return { items: page.items.map(projectSummary), nextCursor: page.nextCursor };
   }
 
@@ -156,14 +149,7 @@ export class ProjectsService {
     const qb = em
       .createQueryBuilder(ProjectChangeRequestEntity, 'r')
       .where('r.project_id = :id', { id: project.id });
-    const page = await paginate(
-      qb,
-      [
-        { expression: 'r.created_at', value: (r) => r.createdAt, cast: 'timestamptz' },
-        { expression: 'r.id', value: (r) => r.id, cast: 'uuid' },
-      ],
-      query,
-    );
+    const page = await paginate(qb, byCreation('r'), query);
     return { items: page.items.map(changeRequestView), nextCursor: page.nextCursor };
   }
 

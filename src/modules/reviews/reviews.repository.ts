@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
+import { byCreation, Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
 import { ApplicationEntity } from '../applications/entities/application.entity';
 import { PanelMemberEntity } from './entities/panel-member.entity';
 import { ReviewAssignmentEntity } from './entities/review-assignment.entity';
@@ -114,14 +114,7 @@ export class ReviewsRepository {
       .getRepository(ReviewAssignmentEntity)
       .createQueryBuilder('ra')
       .where('ra.expert_id = :expertId', { expertId });
-    const page = await paginate(
-      qb,
-      [
-        { expression: 'ra.created_at', value: (a) => a.createdAt, cast: 'timestamptz' },
-        { expression: 'ra.id', value: (a) => a.id, cast: 'uuid' },
-      ],
-      query,
-    );
+    const page = await paginate(qb, byCreation('ra'), query);
     if (!page.items.length) return { items: [], nextCursor: page.nextCursor };
     const lists = await this.dataSource.query<
       Array<{ panel_id: string; challenge_id: string; code: string | null; title: string; due_at: Date }>

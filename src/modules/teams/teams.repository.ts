@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
+import { byCreation, Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
 import type { OrganizationType } from '../organizations/entities/organization.entity';
 import type { TeamMembership } from './dto/team-input.dto';
 import { TeamConsortiumMemberEntity } from './entities/team-consortium-member.entity';
@@ -233,14 +233,7 @@ export class TeamsRepository {
         );
       }
     }
-    return paginate(
-      qb,
-      [
-        { expression: 't.created_at', value: (t) => t.createdAt, cast: 'timestamptz' },
-        { expression: 't.id', value: (t) => t.id, cast: 'uuid' },
-      ],
-      query,
-    );
+    return paginate(qb, byCreation('t'), query);
   }
 
   /** Listed teams with their lead organizations and leaders (one query each), in the same order. */

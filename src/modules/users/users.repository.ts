@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
+import { byCreation, Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
 import { UserEntity } from './entities/user.entity';
 
 export function normalizeEmail(email: string): string {
@@ -35,13 +35,6 @@ export class UsersRepository {
   listNewestFirst(query: PageQueryDto & { organizationId?: string }): Promise<Page<UserEntity>> {
     const qb = this.dataSource.getRepository(UserEntity).createQueryBuilder('u');
     if (query.organizationId) qb.andWhere('u.organization_id = :org', { org: query.organizationId });
-    return paginate(
-      qb,
-      [
-        { expression: 'u.created_at', value: (u) => u.createdAt, cast: 'timestamptz' },
-        { expression: 'u.id', value: (u) => u.id, cast: 'uuid' },
-      ],
-      query,
-    );
+    return paginate(qb, byCreation('u'), query);
   }
 }

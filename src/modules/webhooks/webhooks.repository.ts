@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
+import { byCreation, Page, PageQueryDto, paginate } from '../../common/pagination/pagination';
 import { WebhookDeliveryAttemptEntity } from './entities/webhook-delivery-attempt.entity';
 import { WebhookDeliveryEntity } from './entities/webhook-delivery.entity';
 import { WebhookSubscriptionEntity } from './entities/webhook-subscription.entity';
@@ -37,14 +37,7 @@ export class WebhooksRepository {
   pageSubscriptions(scope: OwnerScope, query: PageQueryDto): Promise<Page<WebhookSubscriptionEntity>> {
     const qb = this.dataSource.getRepository(WebhookSubscriptionEntity).createQueryBuilder('s');
     if (scope.kind === 'api_key') qb.where('s.owner_api_key_id = :key', { key: scope.apiKeyId });
-    return paginate(
-      qb,
-      [
-        { expression: 's.created_at', value: (s) => s.createdAt, cast: 'timestamptz' },
-        { expression: 's.id', value: (s) => s.id, cast: 'uuid' },
-      ],
-      query,
-    );
+    return paginate(qb, byCreation('s'), query);
   }
 
   pageDeliveries(
@@ -56,14 +49,7 @@ export class WebhooksRepository {
       .getRepository(WebhookDeliveryEntity)
       .createQueryBuilder('d')
       .where('d.subscription_id = :subscriptionId', { subscriptionId });
-    return paginate(
-      qb,
-      [
-        { expression: 'd.created_at', value: (d) => d.createdAt, cast: 'timestamptz' },
-        { expression: 'd.id', value: (d) => d.id, cast: 'uuid' },
-      ],
-      query,
-    );
+    return paginate(qb, byCreation('d'), query);
   }
 
   /** The attempts of the deliveries, oldest first, grouped by delivery. */
