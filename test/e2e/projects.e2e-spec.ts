@@ -467,6 +467,10 @@ describe('projects (立项): task book, milestones, change requests, stage gates
       ).toBe(201);
     }
     expect((await assess(p1.milestones[0].id, 'passed')).status).toBe(200);
+    // A position no task book can have (a bid has at most 20 milestones) is refused by validation.
+    const beyond = await gate({ milestonePosition: 20, decisions });
+    expect(beyond.status).toBe(400);
+    expect(beyond.body.errors.map((e: { field: string }) => e.field)).toEqual(['milestonePosition']);
     const early = await gate({ milestonePosition: 0, decisions });
     expect(early.status).toBe(422);
     expect(early.body.unassessedProjectIds ?? early.body.detail).toBeDefined();

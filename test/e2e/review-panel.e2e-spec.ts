@@ -1,5 +1,6 @@
 import { addWorkingDays } from '../../src/common/calendar/working-days';
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
+import { ReviewPanelsService } from '../../src/modules/reviews/review-panels.service';
 import { DeadlineDispatcher } from '../../src/infra/scheduler/deadline.dispatcher';
 import { createTeam, Listed, submittedBid } from '../support/applications';
 import { createProgram, DAY, promoteJob, publishChallenge } from '../support/challenges';
@@ -291,6 +292,12 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
         dueAt: before(closed.dueAt, 24),
       }),
     ).toBe(false);
+    // Run anyway (a stale job), the handlers say nothing of a closed panel.
+    const panels = t.get(ReviewPanelsService);
+    await t.dataSource.transaction((em) => panels.remindDue(em, closed.id, 24));
+    await t.dataSource.transaction((em) => panels.noticeOverdue(em, closed.id));
+    expect(await outboxEvents(t, 'review.due_soon', raceList.id)).toHaveLength(0);
+    expect(await outboxEvents(t, 'review.overdue', raceList.id)).toHaveLength(0);
     expect(await results(raceList)).toEqual([{ score: '80.0', score_count: 3, rank: 1 }]);
     expect(await outboxEvents(t, 'review.completed', raceList.id)).toHaveLength(1);
     const completed = await t.dataSource.query(

@@ -262,6 +262,9 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
     ).toBe(false);
     const service = t.get(SelectionService);
     expect(await t.dataSource.transaction((em) => service.finalizeByDeadline(em, race.id))).toBe(false);
+    // A reminder that ran anyway (a stale job) says nothing of a publicity that was reopened.
+    await t.dataSource.transaction((em) => service.remindPublicityEnd(em, race.id, 24));
+    expect(await outboxEvents(t, 'selection.publicity_ending', race.id)).toHaveLength(0);
     expect(await listStatus(race.id)).toBe('under_review');
     expect(await projectsOf(race.id)).toHaveLength(0);
     const [deadline] = await t.dataSource.query(
