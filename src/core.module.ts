@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AuditService } from './common/audit/audit.service';
+import { PasswordHasher } from './common/auth/passwords';
 import { ClockModule } from './infra/clock/clock';
 import { AppConfig, ConfigModule } from './infra/config/config';
 import { DatabaseModule } from './infra/database/database.module';
@@ -7,7 +8,10 @@ import { OutboxService } from './infra/events/outbox.service';
 import { LoggingModule } from './infra/logging/logging.module';
 import { RedisModule } from './infra/redis/redis.module';
 
-/** What both processes (API and worker) stand on: config, clock, logs, database, Redis, audit, outbox. */
+/**
+ * What both processes (API and worker) stand on: config, clock, logs, database, Redis, audit,
+ * outbox, password hashing.
+ */
 @Global()
 @Module({})
 export class CoreModule {
@@ -15,8 +19,8 @@ export class CoreModule {
     return {
       module: CoreModule,
       imports: [ConfigModule.forRoot(config), ClockModule, LoggingModule, DatabaseModule, RedisModule],
-      providers: [AuditService, OutboxService],
-      exports: [AuditService, OutboxService],
+      providers: [AuditService, OutboxService, PasswordHasher],
+      exports: [AuditService, OutboxService, PasswordHasher],
     };
   }
 }

@@ -128,7 +128,7 @@ describe('acceptance (验收) and integrity records (科研诚信)', () => {
     ]);
     indicators = row.task_book.indicators;
     expect(indicators.length).toBeGreaterThan(0);
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await worker?.close();

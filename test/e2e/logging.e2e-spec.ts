@@ -40,7 +40,7 @@ describe('structured logs', () => {
       headers: { 'X-Request-Id': 'log-test-42', Authorization: 'Bearer secret-token-value' },
     });
     expect(response.status).toBe(401);
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 60_000;
     while (!lines().some((l) => l.requestId === 'log-test-42') && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

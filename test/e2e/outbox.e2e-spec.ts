@@ -249,7 +249,7 @@ describe('outbox relay and event dispatch', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       await waitFor(async () => (await processed(eventId)) === 1 && (await outboxRow(eventId)).published_at, {
-        timeoutMs: 30_000,
+        timeoutMs: 120_000,
         what: 'the worker process to deliver the event',
       });
     } catch (error) {
@@ -261,7 +261,7 @@ describe('outbox relay and event dispatch', () => {
     const code = await Promise.race([
       exited,
       new Promise<string>((resolve) => {
-        timer = setTimeout(() => resolve('still running'), 15_000);
+        timer = setTimeout(() => resolve('still running'), 60_000);
       }),
     ]);
     clearTimeout(timer);

@@ -90,7 +90,7 @@ describe('a project from award to acceptance (立项 → 拨付 → 验收)', ()
     admin = award.admin;
     bidder = award.lines[0].bidder;
     projectId = award.lines[0].projectId;
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await t?.close();

@@ -133,7 +133,7 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
     // 申请 1..3 pass (80, 75, 70); 申请 4 is under the pass line (40).
     await review(race, [80, 75, 70, 40]);
     await review(flop, null);
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => t?.close());
 

@@ -46,6 +46,9 @@ export async function createTestEnvironment(
     MIGRATE_ON_START: options.empty ? 'true' : 'false',
     OUTBOX_POLL_INTERVAL_MS: '100',
     SHUTDOWN_GRACE_MS: '2000',
+    // A cheap argon2 cost (ADR 0005): every sign-in of the suite would otherwise hash at production cost.
+    PASSWORD_HASH_MEMORY_KIB: '1024',
+    PASSWORD_HASH_PASSES: '1',
     STORAGE_DIR: `${tmpdir()}/jiebang-files-${suffix}`,
     ...options.env,
   };

@@ -39,7 +39,7 @@ export async function startTestWorker(
 /** Polls `check` until it returns a truthy value; fails after `timeoutMs`. No fixed sleeps. */
 export async function waitFor<T>(
   check: () => Promise<T | undefined | null | false>,
-  { timeoutMs = 15_000, intervalMs = 20, what = 'condition' } = {},
+  { timeoutMs = 60_000, intervalMs = 20, what = 'condition' } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -8,7 +8,7 @@ import {
   ACCESS_TOKEN_ISSUER,
   AccessTokenClaims,
 } from '../../common/auth/access-token';
-import { dummyPasswordHash, verifyPassword } from '../../common/auth/passwords';
+import { PasswordHasher } from '../../common/auth/passwords';
 import { Principal, UserPrincipal } from '../../common/auth/principal';
 import { randomSecret, sha256Hex } from '../../common/auth/secrets';
 import { DomainError } from '../../common/errors/domain-error';
@@ -56,6 +56,7 @@ export class AuthService {
     private readonly lockout: LoginLockout,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly passwords: PasswordHasher,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -106,7 +107,10 @@ export class AuthService {
     if (lockedMs > 0) throw this.locked(lockedMs);
 
     const user = await this.users.findByEmail(normalized);
-    const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
+    const passwordOk = await this.passwords.verify(
+      user?.passwordHash ?? (await this.passwords.dummyHash()),
+      password,
+    );
     if (!user || !passwordOk || !user.enabled) {
       const reason = !user ? 'unknown_email' : !passwordOk ? 'wrong_password' : 'disabled';
       const lockMs = await this.lockout.recordFailure(normalized);

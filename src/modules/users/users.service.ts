@@ -2,7 +2,7 @@ import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../../common/audit/audit.service';
-import { hashPassword } from '../../common/auth/passwords';
+import { PasswordHasher } from '../../common/auth/passwords';
 import { Principal, Role } from '../../common/auth/principal';
 import { assertVersion } from '../../common/concurrency/etag';
 import { DomainError } from '../../common/errors/domain-error';
@@ -64,6 +64,7 @@ export class UsersService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    private readonly passwords: PasswordHasher,
   ) {}
 
   /** Inserts a user inside the caller's transaction (password hashed with argon2id), audited. */
@@ -79,7 +80,7 @@ export class UsersService {
       organizationId: input.organizationId,
       email,
       displayName: input.displayName.trim(),
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await this.passwords.hash(input.password),
       roles: [...new Set(input.roles)],
       enabled: true,
       tokenVersion: 0,
