@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { createValidationPipe } from './common/errors/validation';
 import { applyOpenApiConventions, collectOperationFacts } from './common/openapi/openapi-conventions';
 import { AppConfig } from './infra/config/config';
+import { installClientErrorHandler } from './infra/http/client-error';
 import { installRequestPipeline } from './infra/http/request-pipeline';
 
 export const API_PREFIX = 'api/v1';
@@ -21,7 +22,9 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   // ETags are ours alone: a resource's version (`"3"`), for If-Match. Express's body hashes would mislead.
   http.set('etag', false);
   if (config.TRUST_PROXY) http.set('trust proxy', true);
-  installRequestPipeline(app, config.BODY_LIMIT);
+  // Requests Node's HTTP parser refuses (headers too large, not HTTP) never reach the app: answer them too.
+  installClientErrorHandler(app.getHttpServer());
+  installRequestPipeline(app, { bodyLimit: config.BODY_LIMIT, jsonMaxDepth: config.JSON_MAX_DEPTH });
   app.use(
     helmet({
       // Swagger UI at /docs needs inline styles and scripts of its own.
