@@ -6,7 +6,7 @@ import { createValidationPipe } from './common/errors/validation';
 import { applyOpenApiConventions, collectOperationFacts } from './common/openapi/openapi-conventions';
 import { AppConfig } from './infra/config/config';
 import { installClientErrorHandler } from './infra/http/client-error';
-import { installRequestPipeline } from './infra/http/request-pipeline';
+import { installRequestId, installRequestPipeline } from './infra/http/request-pipeline';
 
 export const API_PREFIX = 'api/v1';
 
@@ -24,7 +24,7 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   if (config.TRUST_PROXY) http.set('trust proxy', true);
   // Requests Node's HTTP parser refuses (headers too large, not HTTP) never reach the app: answer them too.
   installClientErrorHandler(app.getHttpServer());
-  installRequestPipeline(app, { bodyLimit: config.BODY_LIMIT, jsonMaxDepth: config.JSON_MAX_DEPTH });
+  installRequestId(app);
   app.use(
     helmet({
       // Swagger UI at /docs needs inline styles and scripts of its own.
@@ -58,6 +58,8 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
       'X-Request-Id',
     ],
   });
+  // After helmet and CORS, so that its refusals (bad input, bodies too large or deep) carry their headers.
+  installRequestPipeline(app, { bodyLimit: config.BODY_LIMIT, jsonMaxDepth: config.JSON_MAX_DEPTH });
   applyGlobalPrefix(app);
   app.useGlobalPipes(createValidationPipe());
   const document = buildOpenApiDocument(app);

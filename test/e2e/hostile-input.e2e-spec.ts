@@ -164,7 +164,11 @@ describe('Hostile input (ADR 0034)', () => {
   beforeAll(async () => {
     // Rate limits out of the way: the probes are many, from one address.
     t = await createTestApp({
-      env: { RATE_LIMIT_PER_MINUTE: '1000000', LOGIN_RATE_LIMIT_PER_MINUTE: '1000000' },
+      env: {
+        RATE_LIMIT_PER_MINUTE: '1000000',
+        LOGIN_RATE_LIMIT_PER_MINUTE: '1000000',
+        CORS_ORIGINS: 'https://portal.example.gov.cn',
+      },
     });
     adminHeaders = (await createAdmin(t)).headers;
     await t.app.listen(0, '127.0.0.1');
@@ -224,8 +228,15 @@ describe('Hostile input (ADR 0034)', () => {
   );
 
   it('names the field: a query parameter, the path, a nested body field', async () => {
-    const query = await t.http.get('/api/v1/challenges?q=a%00b');
+    const query = await t.http
+      .get('/api/v1/challenges?q=a%00b')
+      .set('Origin', 'https://portal.example.gov.cn')
+      .set('X-Request-Id', 'req-nul-1');
     expect(query.status).toBe(400);
+    // Refused after CORS and helmet: a browser front end can read the answer.
+    expect(query.headers['access-control-allow-origin']).toBe('https://portal.example.gov.cn');
+    expect(query.headers['x-content-type-options']).toBe('nosniff');
+    expect(query.headers['x-request-id']).toBe('req-nul-1');
     expect(query.body).toMatchObject({
       code: 'VALIDATION_FAILED',
       errors: [{ field: 'q', message: 'q must not contain U+0000 (NUL)' }],

@@ -47,24 +47,27 @@ function depthVerifier(maxDepth: number) {
   };
 }
 
-/**
- * What runs before Nest's router, in order (ADR 0034):
- * 1. the request id (echoed as X-Request-Id);
- * 2. the path and the query string: a path that is not percent-encoded UTF-8, or a path or query
- *    value or name with text PostgreSQL cannot store (U+0000, unpaired surrogates) → 400;
- * 3. JSON body parsing with a size limit (413 PAYLOAD_TOO_LARGE) and a depth limit checked on the
- *    raw bytes before parsing (400 JSON_TOO_DEEP); malformed JSON → 400 MALFORMED_JSON;
- * 4. every string and key of the parsed body checked like the query → 400 VALIDATION_FAILED;
- * 5. the async context that carries the request id into logs, audit and events.
- * Errors here happen before any route, so they are answered here, as problem+json.
- */
-export function installRequestPipeline(app: INestApplication, options: RequestPipelineOptions): void {
+/** First of all: the request id, echoed as X-Request-Id on every answer, errors of the pipeline included. */
+export function installRequestId(app: INestApplication): void {
   app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
     req.id = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('X-Request-Id', req.id);
     next();
   });
+}
 
+/**
+ * What runs before Nest's router, after the request id, helmet and CORS (so that its refusals
+ * carry their headers and a browser may read them), in order (ADR 0034):
+ * 1. the path and the query string: a path that is not percent-encoded UTF-8, or a path or query
+ *    value or name with text PostgreSQL cannot store (U+0000, unpaired surrogates) → 400;
+ * 2. JSON body parsing with a size limit (413 PAYLOAD_TOO_LARGE) and a depth limit checked on the
+ *    raw bytes before parsing (400 JSON_TOO_DEEP); malformed JSON → 400 MALFORMED_JSON;
+ * 3. every string and key of the parsed body checked like the query → 400 VALIDATION_FAILED;
+ * 4. the async context that carries the request id into logs, audit and events.
+ * Errors here happen before any route, so they are answered here, as problem+json.
+ */
+export function installRequestPipeline(app: INestApplication, options: RequestPipelineOptions): void {
   app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
     const path = pathProblem(req.path);
     if (path) return refuse(req, res, DomainError.validation([{ field: 'path', message: path }], path));
