@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -23,7 +24,7 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   http.set('etag', false);
   if (config.TRUST_PROXY) http.set('trust proxy', true);
   // Requests Node's HTTP parser refuses (headers too large, not HTTP) never reach the app: answer them too.
-  installClientErrorHandler(app.getHttpServer());
+  installClientErrorHandler(app.getHttpServer() as Server);
   installRequestId(app);
   app.use(
     helmet({

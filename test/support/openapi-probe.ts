@@ -37,6 +37,9 @@ export const OPENAPI_DOCUMENT = JSON.parse(
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 const SOME_UUID = '00000000-0000-4000-8000-000000000000';
 
+const scalarText = (value: unknown): string | undefined =>
+  typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+
 /** Every operation of the document, read from it (no hand-kept list). */
 export function documentedOperations(): ProbedOperation[] {
   const operations: ProbedOperation[] = [];
@@ -57,7 +60,7 @@ export function documentedOperations(): ProbedOperation[] {
         operationId: operation.operationId,
         pathParams: parameters
           .filter((p) => p.in === 'path')
-          .map((p) => ({ name: p.name, example: String(p.example ?? p.schema?.example ?? SOME_UUID) })),
+          .map((p) => ({ name: p.name, example: scalarText(p.example ?? p.schema?.example) ?? SOME_UUID })),
         queryParams: parameters.filter((p) => p.in === 'query').map((p) => p.name),
         bodySchema: operation.requestBody?.content['application/json']?.schema,
       });

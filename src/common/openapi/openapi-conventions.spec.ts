@@ -42,6 +42,7 @@ interface DocResponse {
   content?: Record<string, unknown>;
   headers?: Record<string, unknown>;
   $ref?: string;
+  description?: string;
 }
 
 type Doc = {

@@ -43,6 +43,7 @@ export function jsonDepthExceeds(json: Uint8Array | string, maxDepth: number): b
 }
 
 /** U+0000, or a UTF-16 surrogate without its other half. */
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what this looks for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 
