@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -5,7 +6,8 @@ import { Logger } from 'nestjs-pino';
 import { createValidationPipe } from './common/errors/validation';
 import { applyOpenApiConventions, collectOperationFacts } from './common/openapi/openapi-conventions';
 import { AppConfig } from './infra/config/config';
-import { installRequestPipeline } from './infra/http/request-pipeline';
+import { installClientErrorHandler } from './infra/http/client-error';
+import { installRequestId, installRequestPipeline } from './infra/http/request-pipeline';
 
 export const API_PREFIX = 'api/v1';
 
@@ -21,7 +23,9 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   // ETags are ours alone: a resource's version (`"3"`), for If-Match. Express's body hashes would mislead.
   http.set('etag', false);
   if (config.TRUST_PROXY) http.set('trust proxy', true);
-  installRequestPipeline(app, config.BODY_LIMIT);
+  // Requests Node's HTTP parser refuses (headers too large, not HTTP) never reach the app: answer them too.
+  installClientErrorHandler(app.getHttpServer() as Server);
+  installRequestId(app);
   app.use(
     helmet({
       // Swagger UI at /docs needs inline styles and scripts of its own.
@@ -55,6 +59,8 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
       'X-Request-Id',
     ],
   });
+  // After helmet and CORS, so that its refusals (bad input, bodies too large or deep) carry their headers.
+  installRequestPipeline(app, { bodyLimit: config.BODY_LIMIT, jsonMaxDepth: config.JSON_MAX_DEPTH });
   applyGlobalPrefix(app);
   app.useGlobalPipes(createValidationPipe());
   const document = buildOpenApiDocument(app);

@@ -5,6 +5,7 @@
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
+  JSON_TOO_DEEP: 400,
   BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
@@ -30,6 +31,7 @@ export const ERROR_STATUS = {
   WEBHOOK_URL_FORBIDDEN: 422,
   PRECONDITION_REQUIRED: 428,
   RATE_LIMITED: 429,
+  REQUEST_HEADER_FIELDS_TOO_LARGE: 431,
   LOGIN_LOCKED: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
@@ -40,6 +42,7 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 export const ERROR_TITLES: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'The request is not valid',
   MALFORMED_JSON: 'The request body is not valid JSON',
+  JSON_TOO_DEEP: 'The request body is nested too deeply',
   BAD_REQUEST: 'Bad request',
   UNAUTHENTICATED: 'Authentication is required',
   INVALID_CREDENTIALS: 'The credentials are not valid',
@@ -65,6 +68,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   WEBHOOK_URL_FORBIDDEN: 'The webhook URL points to an address that may not be reached',
   PRECONDITION_REQUIRED: 'A precondition header is required',
   RATE_LIMITED: 'Too many requests',
+  REQUEST_HEADER_FIELDS_TOO_LARGE: 'The request line and headers are too large',
   LOGIN_LOCKED: 'Too many failed sign-ins for this account; try again later',
   INTERNAL_ERROR: 'Internal error',
   SERVICE_UNAVAILABLE: 'Service unavailable',

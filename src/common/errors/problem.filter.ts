@@ -73,6 +73,10 @@ export function mapError(error: unknown): Mapped {
   if (isBodyParserError(error)) {
     if (error.type === 'entity.too.large')
       return { code: 'PAYLOAD_TOO_LARGE', detail: 'The request body is too large' };
+    if (error.type === 'entity.too.deep') {
+      const { maxDepth } = error as BodyParserError & { maxDepth?: number };
+      return { code: 'JSON_TOO_DEEP', detail: error.message, extra: { maxDepth } };
+    }
     if (error.type === 'entity.parse.failed')
       return { code: 'MALFORMED_JSON', detail: 'The request body is not valid JSON' };
     if (error.status === 415) return { code: 'UNSUPPORTED_MEDIA_TYPE', detail: error.message };
@@ -85,7 +89,9 @@ export function mapError(error: unknown): Mapped {
   }
   if (error instanceof QueryFailedError) {
     const pgCode = (error.driverError as { code?: string } | undefined)?.code;
-    if (pgCode === '22P02' || pgCode === '22003' || pgCode === '22007' || pgCode === '22008')
+    // 22021 and 22P05: text PostgreSQL cannot store (U+0000, in text or jsonb), which the request
+    // pipeline refuses first (ADR 0034); this is the backstop for text that reaches a query another way.
+    if (['22P02', '22003', '22007', '22008', '22021', '22P05'].includes(pgCode ?? ''))
       return { code: 'VALIDATION_FAILED', detail: 'A value is not of the expected form' };
     if (pgCode === '23505')
       return { code: 'ALREADY_EXISTS', detail: 'A record with these values already exists' };

@@ -42,6 +42,7 @@ interface DocResponse {
   content?: Record<string, unknown>;
   headers?: Record<string, unknown>;
   $ref?: string;
+  description?: string;
 }
 
 type Doc = {
@@ -135,9 +136,22 @@ describe('OpenAPI conventions', () => {
     expect(doc.paths['/things/{id}'].get.responses['500']).toEqual({
       $ref: '#/components/responses/InternalError',
     });
-    expect(Object.keys(doc.paths['/probes/live'].get.responses)).toEqual(['200']);
+    expect(Object.keys(doc.paths['/probes/live'].get.responses)).toEqual(['200', '400', '431']);
     expect(Object.keys(doc.components.responses.TooManyRequests.headers ?? {})).toContain('Retry-After');
     expect(doc.components.responses.TooManyRequests.content).toHaveProperty('application/problem+json');
+  });
+
+  it('adds the 400 and 431 any request can get where the operation does not document them (ADR 0034)', () => {
+    expect(doc.paths['/probes/live'].get.responses['400']).toEqual({
+      $ref: '#/components/responses/MalformedRequest',
+    });
+    expect(doc.paths['/things/{id}'].get.responses['431']).toEqual({
+      $ref: '#/components/responses/RequestHeaderFieldsTooLarge',
+    });
+    expect(doc.components.responses.MalformedRequest.description).toMatch(/JSON_TOO_DEEP/);
+    expect(doc.components.responses.RequestHeaderFieldsTooLarge.content).toHaveProperty(
+      'application/problem+json',
+    );
   });
 
   it('puts the rate-limit headers on throttled operations only, the request id everywhere', () => {

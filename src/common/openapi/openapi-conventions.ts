@@ -121,6 +121,9 @@ function uuidPathParams(controller: object, methodKey: string): string[] {
  * The document-wide conventions the controllers do not repeat (ADR 0033), all true of the running
  * service by construction:
  * - errors are `application/problem+json` (every error goes through sendProblem);
+ * - every operation can answer 400 (the request pipeline refuses text PostgreSQL cannot store in
+ *   the path, query or body, and bodies nested deeper than JSON_MAX_DEPTH, before any route) and
+ *   431 (the HTTP server refuses headers over its limit), ADR 0034;
  * - every operation that can fail can also answer 500 INTERNAL_ERROR, and every rate-limited one
  *   429 RATE_LIMITED with Retry-After;
  * - every response carries X-Request-Id, Access-Control-Allow-Origin when CORS allows the origin,
@@ -151,6 +154,21 @@ export function applyOpenApiConventions(
     TooManyRequests: {
       description: 'RATE_LIMITED: too many requests from this address; retry after Retry-After seconds',
       headers: headerRefs(['Retry-After', ...COMMON_HEADERS, ...RATE_LIMIT_HEADERS]),
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('schemas', 'ProblemDto') } },
+    },
+    MalformedRequest: {
+      description:
+        'VALIDATION_FAILED: the path, a query parameter, or a string or field name of the body holds ' +
+        'U+0000 or an unpaired UTF-16 surrogate; JSON_TOO_DEEP: the body nests deeper than ' +
+        'JSON_MAX_DEPTH; MALFORMED_JSON: the body is not JSON (ADR 0034)',
+      headers: headerRefs(COMMON_HEADERS),
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('schemas', 'ProblemDto') } },
+    },
+    RequestHeaderFieldsTooLarge: {
+      description:
+        'REQUEST_HEADER_FIELDS_TOO_LARGE: the request line and headers are over the HTTP server limit ' +
+        '(16 KiB); the connection closes after the answer',
+      headers: headerRefs(['X-Request-Id']),
       content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('schemas', 'ProblemDto') } },
     },
     InternalError: {
@@ -186,6 +204,8 @@ export function applyOpenApiConventions(
         if (code === '429') names.unshift('Retry-After');
         response.headers = { ...(response.headers ?? {}), ...headerRefs(names) };
       }
+      if (!responses['400']) responses['400'] = ref('responses', 'MalformedRequest');
+      if (!responses['431']) responses['431'] = ref('responses', 'RequestHeaderFieldsTooLarge');
       if (canFail && throttled && !responses['429']) responses['429'] = ref('responses', 'TooManyRequests');
       if (canFail && !responses['500']) responses['500'] = ref('responses', 'InternalError');
     }

@@ -22,6 +22,17 @@ describe('configuration schema', () => {
     expect(config).toMatchObject({ PORT: 3000, BODY_LIMIT: '1mb', CORS_ORIGINS: [], MIGRATE_ON_START: true });
   });
 
+  it('bounds JSON_MAX_DEPTH: 32 by default, 8 to 256 when set', () => {
+    expect(parseConfig(valid).JSON_MAX_DEPTH).toBe(32);
+    expect(parseConfig({ ...valid, JSON_MAX_DEPTH: '64' }).JSON_MAX_DEPTH).toBe(64);
+    expect(problemsOf({ ...valid, JSON_MAX_DEPTH: '4' })).toEqual([
+      expect.stringMatching(/^JSON_MAX_DEPTH: /),
+    ]);
+    expect(problemsOf({ ...valid, JSON_MAX_DEPTH: '100000' })).toEqual([
+      expect.stringMatching(/^JSON_MAX_DEPTH: /),
+    ]);
+  });
+
   it('names every bad variable, with what is wrong', () => {
     const problems = problemsOf({
       ...valid,

@@ -101,6 +101,9 @@ export const envSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 1mb or 512kb')
     .default('1mb'),
+  // The deepest nesting of objects and arrays in a JSON body (docs/adr/0034): no document of the API
+  // nests more than 4; validation recurses once per level, so hostile depth is refused unparsed.
+  JSON_MAX_DEPTH: z.coerce.number().int().min(8).max(256).default(32),
   CORS_ORIGINS: list.default([]),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
