@@ -46,6 +46,8 @@ export async function createTestEnvironment(
     MIGRATE_ON_START: options.empty ? 'true' : 'false',
     OUTBOX_POLL_INTERVAL_MS: '100',
     SHUTDOWN_GRACE_MS: '2000',
+    // Tests call the recovery sweeps themselves (docs/adr/0037); the timers stay out of their way.
+    RECOVERY_SWEEP_INTERVAL_MS: '300000',
     STORAGE_DIR: `${tmpdir()}/jiebang-files-${suffix}`,
     ...options.env,
   };
