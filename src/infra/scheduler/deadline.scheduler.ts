@@ -90,7 +90,7 @@ export class DeadlineScheduler implements OnModuleInit {
           : []),
       ];
       const failed = (await Promise.allSettled(steps)).filter((r) => r.status === 'rejected');
-      if (failed.length) throw (failed[0] as PromiseRejectedResult).reason;
+      if (failed.length) throw failed[0].reason;
     });
   }
 
