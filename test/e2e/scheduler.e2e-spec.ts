@@ -11,7 +11,7 @@ import type { DueDeadline } from '../../src/infra/scheduler/deadline-handler';
 import { deadlineJobId, DeadlineSpec } from '../../src/infra/scheduler/deadline-job';
 import { DeadlineDispatcher } from '../../src/infra/scheduler/deadline.dispatcher';
 import { DeadlineScheduler } from '../../src/infra/scheduler/deadline.scheduler';
-import { DeadlineReconciler, SWEEP_GRACE_MS } from '../../src/infra/scheduler/deadline.reconciler';
+import { DeadlineReconciler } from '../../src/infra/scheduler/deadline.reconciler';
 import { createTestEnvironment, deleteRedisPrefix, TestEnvironment } from '../support/test-app';
 import { TestClock } from '../support/test-clock';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
@@ -228,7 +228,7 @@ describe('deadline scheduler', () => {
 
   it('recreates, within a running worker, the missing job of an overdue deadline (and only that)', async () => {
     const lost = spec(new Date(clock.now().getTime() - 10 * MINUTE));
-    const notYetLate = spec(new Date(clock.now().getTime() - SWEEP_GRACE_MS / 2));
+    const notYetLate = spec(new Date(clock.now().getTime() - environment.config.RECOVERY_GRACE_MS / 2));
     for (const d of [lost, notYetLate]) {
       await db.query(
         `INSERT INTO deadlines (entity_type, entity_id, kind, due_at, status, version, created_at, updated_at)

@@ -49,6 +49,8 @@ export async function createTestEnvironment(
     // A cheap argon2 cost (ADR 0005): every sign-in of the suite would otherwise hash at production cost.
     PASSWORD_HASH_MEMORY_KIB: '1024',
     PASSWORD_HASH_PASSES: '1',
+    // Tests call the recovery sweeps themselves (docs/adr/0037); the timers stay out of their way.
+    RECOVERY_SWEEP_INTERVAL_MS: '300000',
     STORAGE_DIR: `${tmpdir()}/jiebang-files-${suffix}`,
     ...options.env,
   };

@@ -134,6 +134,18 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 
+  // Recovery (docs/adr/0037): how fast the worker puts back what Redis or a killed worker lost.
+  /** Every this often the worker compares pending rows (deadlines, events, webhooks, mail) with their jobs. */
+  RECOVERY_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
+  /** A due pending row may go this long without a job before the sweep gives it one back. */
+  RECOVERY_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(2_000),
+  /** A sweep's Redis call gives up after this long (Redis down: the sweep is skipped, not piled up). */
+  RECOVERY_REDIS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  /** BullMQ job lock: a killed worker's running job is free for another worker once it lapses. */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  /** How often each worker looks for running jobs whose lock lapsed (stalled) and runs them again. */
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
+
   // Webhooks (docs/adr/0030): https only unless allowed; private addresses refused unless listed.
   WEBHOOK_ALLOW_HTTP: bool.default(false),
   WEBHOOK_ALLOWED_HOSTS: webhookHosts.default([]),

@@ -7,14 +7,13 @@ import { Clock } from '../clock/clock';
 import { InjectConfig } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { JobQueue } from '../queue/job-queue.service';
+import { PeriodicSweep } from '../queue/periodic-sweep';
 import { JobName } from '../queue/queue.constants';
 import { OUTBOX_CHANNEL } from './outbox.service';
 
 const BATCH_SIZE = 100;
-/** How often the relay looks for relayed events that were never delivered and lost their job. */
-export const UNDELIVERED_SWEEP_INTERVAL_MS = 60_000;
-/** A relayed event this long undelivered, with no job in the queue, lost its job (Redis data lost). */
-export const UNDELIVERED_GRACE_MS = 5 * 60_000;
+/** Relayed, undelivered events looked at per sweep (oldest first); the next sweep takes the rest. */
+const SWEEP_LIMIT = 1000;
 /** An enqueue that takes longer (Redis down: BullMQ's client waits for ever) aborts the pass. */
 const ENQUEUE_TIMEOUT_MS = 5_000;
 
@@ -31,7 +30,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private listener: Client | null = null;
   private connecting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private sweeper: NodeJS.Timeout | null = null;
+  private readonly sweeper = new PeriodicSweep(
+    'Undelivered-event sweep',
+    () => this.sweepUndelivered(),
+    this.logger,
+  );
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = true;
@@ -52,12 +55,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (!this.listener) void this.listen().catch(() => undefined);
       this.wake();
     }, this.config.OUTBOX_POLL_INTERVAL_MS);
-    this.sweeper = setInterval(() => {
-      this.sweepUndelivered().catch((error: unknown) =>
-        this.logger.warn({ err: error }, `Undelivered-event sweep failed: ${(error as Error).message}`),
-      );
-    }, UNDELIVERED_SWEEP_INTERVAL_MS);
-    this.sweeper.unref();
+    this.sweeper.start(this.config.RECOVERY_SWEEP_INTERVAL_MS);
     this.wake();
   }
 
@@ -69,9 +67,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    if (this.sweeper) clearInterval(this.sweeper);
     this.timer = null;
-    this.sweeper = null;
+    await this.sweeper.stop();
     await this.connecting?.catch(() => undefined);
     await this.running;
     const listener = this.listener;
@@ -128,25 +125,44 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * Re-enqueues relayed events that were never delivered and whose job no longer exists: Redis
-   * lost its data after the relay stamped them. An existing job (waiting, retrying, or failed for
-   * good and left for an operator) is left alone; handlers run once per event id either way.
+   * Re-enqueues relayed events that were never delivered and whose job is missing (Redis lost its
+   * data after the relay stamped them), completed, or failed after using up its retries (a long
+   * database outage): the row still says the event waits (docs/adr/0037). A job waiting, retrying
+   * or failed by an `UnrecoverableError` (left for an operator) is left alone; handlers run once per
+   * event id either way. Skipped (0) while Redis is down; every Redis call is bounded.
    */
   async sweepUndelivered(): Promise<number> {
-    const cutoff = new Date(this.clock.now().getTime() - UNDELIVERED_GRACE_MS);
+    const timeout = this.config.RECOVERY_REDIS_TIMEOUT_MS;
+    if (!(await this.jobs.ready(JobName.DeliverDomainEvent, timeout))) return 0;
+    const cutoff = new Date(this.clock.now().getTime() - this.config.RECOVERY_GRACE_MS);
     const rows: Array<{ id: string; type: string }> = await this.dataSource.query(
       `SELECT id, type FROM outbox_events
        WHERE published_at IS NOT NULL AND delivered_at IS NULL AND published_at <= $1
-       ORDER BY published_at LIMIT 1000`,
+       ORDER BY published_at LIMIT ${SWEEP_LIMIT}`,
       [cutoff],
     );
     let count = 0;
     for (const row of rows) {
-      if (await this.jobs.getJob(JobName.DeliverDomainEvent, row.id)) continue;
-      await this.jobs.add(JobName.DeliverDomainEvent, { eventId: row.id, type: row.type }, { jobId: row.id });
+      const state = await withTimeout(
+        this.jobs.liveness(JobName.DeliverDomainEvent, row.id),
+        timeout,
+        `Event job ${row.id}`,
+      );
+      if (state === 'live' || state === 'held') continue;
+      if (state === 'finished')
+        await withTimeout(
+          this.jobs.remove(JobName.DeliverDomainEvent, row.id),
+          timeout,
+          'Removing a finished event job',
+        );
+      await withTimeout(
+        this.jobs.add(JobName.DeliverDomainEvent, { eventId: row.id, type: row.type }, { jobId: row.id }),
+        timeout,
+        `Re-enqueueing event ${row.id}`,
+      );
       count++;
     }
-    if (count) this.logger.warn(`Re-enqueued ${count} relayed events whose jobs were lost`);
+    if (count) this.logger.warn(`Re-enqueued ${count} relayed events whose jobs were lost or finished`);
     return count;
   }
 

@@ -1,7 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
+import { withTimeout } from '../../common/timeout';
 import { JOB_OPTIONS, JOB_QUEUE, JobName, JobPayloads, QueueName } from './queue.constants';
+
+export type JobLiveness = 'live' | 'missing' | 'finished' | 'held';
 
 export interface EnqueueOptions {
   /** Deterministic: adding a job whose id exists in any state is a no-op (BullMQ deduplicates). */
@@ -58,6 +61,35 @@ export class JobQueue {
 
   async getJob(name: JobName, jobId: string): Promise<Job | undefined> {
     return this.queueOf(name).getJob(jobId);
+  }
+
+  /**
+   * What the job of a still-pending row is doing, for the recovery sweeps (docs/adr/0037):
+   * - `live`: waiting, delayed, running or prioritized: it will run, leave it;
+   * - `missing`: no such job (Redis lost it, or the enqueue after commit never happened);
+   * - `finished`: completed, or failed after using up its retries (or stalling too often), while
+   *   the row still waits: the run could not have its effect (e.g. the database was down): revive it;
+   * - `held`: failed permanently (an `UnrecoverableError`): left for an operator.
+   */
+  async liveness(name: JobName, jobId: string): Promise<JobLiveness> {
+    const job = await this.getJob(name, jobId);
+    if (!job) return 'missing';
+    const state = await job.getState();
+    if (state === 'unknown') return 'missing';
+    if (state === 'completed') return 'finished';
+    if (state !== 'failed') return 'live';
+    const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
+    return exhausted || /stalled/i.test(job.failedReason ?? '') ? 'finished' : 'held';
+  }
+
+  /** Whether the queue's Redis connection is up; false (never hanging) while Redis is down. */
+  async ready(name: JobName, timeoutMs: number): Promise<boolean> {
+    try {
+      const client = await withTimeout(this.queueOf(name).backend.client, timeoutMs, 'Connecting to Redis');
+      return client.status === 'ready';
+    } catch {
+      return false;
+    }
   }
 
   /** Removes a waiting, delayed, completed or failed job; an active (locked) one is left to finish. */

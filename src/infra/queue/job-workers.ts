@@ -38,6 +38,9 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
           connection: bullConnection(this.config),
           prefix: bullPrefix(this.config),
           concurrency: this.config.WORKER_CONCURRENCY,
+          // A killed worker's running job is run again by another once its lock lapses (docs/adr/0037).
+          lockDuration: this.config.WORKER_LOCK_DURATION_MS,
+          stalledInterval: this.config.WORKER_STALLED_INTERVAL_MS,
         },
       );
       worker.on('failed', (job, error) =>

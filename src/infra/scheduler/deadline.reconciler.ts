@@ -1,17 +1,17 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { withTimeout } from '../../common/timeout';
 import { Clock } from '../clock/clock';
+import { InjectConfig } from '../config/config';
+import type { AppConfig } from '../config/config';
 import { JobQueue } from '../queue/job-queue.service';
+import { PeriodicSweep } from '../queue/periodic-sweep';
 import { JobName } from '../queue/queue.constants';
 import { deadlineJobId, DeadlineSpec } from './deadline-job';
 import { DeadlineScheduler } from './deadline.scheduler';
 
 const PAGE = 500;
-/** How often the worker looks for overdue deadlines that have no job. */
-export const SWEEP_INTERVAL_MS = 60_000;
-/** A deadline this far past due with no job at all lost it (Redis flushed, enqueue failed after commit). */
-export const SWEEP_GRACE_MS = 60_000;
 
 interface PendingRow {
   id: string;
@@ -26,38 +26,34 @@ function toSpec(row: PendingRow): DeadlineSpec {
 }
 
 /**
- * Keeps BullMQ in step with the `deadlines` table, the truth. At worker start it re-enqueues the
- * job of every pending deadline (deterministic ids make that a no-op for jobs that exist); then,
- * every minute, it re-adds the job of any overdue pending deadline whose job is missing, so a lost
- * job is recreated without waiting for a restart. A job that failed for good is left for an
- * operator (the dashboard): it is not retried in a loop.
+ * Keeps BullMQ in step with the `deadlines` table, the truth (docs/adr/0008, 0037). At worker start
+ * it re-enqueues the job of every pending deadline (deterministic ids make that a no-op for jobs
+ * that exist); then, every RECOVERY_SWEEP_INTERVAL_MS, each pending deadline overdue by more than
+ * RECOVERY_GRACE_MS whose job is missing (Redis lost it), completed, or failed after its retries
+ * (the database was down) gets its job back. A job failed by an `UnrecoverableError` is left for an
+ * operator. Sweeps never overlap, and skip while Redis is down.
  */
 @Injectable()
 export class DeadlineReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeadlineReconciler.name);
-  private timer: NodeJS.Timeout | null = null;
+  private readonly sweeper = new PeriodicSweep('Deadline sweep', () => this.sweepOverdue(), this.logger);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scheduler: DeadlineScheduler,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const count = await this.reconcile();
     if (count) this.logger.log(`Re-enqueued ${count} pending deadlines`);
-    this.timer = setInterval(() => {
-      this.sweepOverdue().catch((error: unknown) =>
-        this.logger.warn({ err: error }, `Deadline sweep failed: ${(error as Error).message}`),
-      );
-    }, SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.sweeper.start(this.config.RECOVERY_SWEEP_INTERVAL_MS);
   }
 
-  beforeApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.sweeper.stop();
   }
 
   async reconcile(): Promise<number> {
@@ -69,17 +65,28 @@ export class DeadlineReconciler implements OnApplicationBootstrap, BeforeApplica
     return count;
   }
 
-  /** Re-adds the jobs of overdue pending deadlines that have none; returns how many. */
+  /**
+   * Gives their job back to overdue pending deadlines whose job is missing or finished; returns
+   * how many. Skipped (0) while Redis is down.
+   */
   async sweepOverdue(): Promise<number> {
-    const cutoff = new Date(this.clock.now().getTime() - SWEEP_GRACE_MS);
+    const timeout = this.config.RECOVERY_REDIS_TIMEOUT_MS;
+    if (!(await this.jobs.ready(JobName.RunDeadline, timeout))) return 0;
+    const cutoff = new Date(this.clock.now().getTime() - this.config.RECOVERY_GRACE_MS);
     let count = 0;
     for await (const row of this.pending('AND due_at <= $2', [cutoff])) {
       const spec = toSpec(row);
-      if (await this.jobs.getJob(JobName.RunDeadline, deadlineJobId(spec))) continue;
-      await this.scheduler.enqueue(spec);
+      const jobId = deadlineJobId(spec);
+      const state = await withTimeout(
+        this.jobs.liveness(JobName.RunDeadline, jobId),
+        timeout,
+        'Deadline job',
+      );
+      if (state === 'live' || state === 'held') continue;
+      await withTimeout(this.scheduler.enqueue(spec), timeout, 'Re-enqueueing a deadline job');
       count++;
     }
-    if (count) this.logger.warn(`Re-enqueued ${count} overdue deadlines whose jobs were missing`);
+    if (count) this.logger.warn(`Re-enqueued ${count} overdue deadlines whose jobs were missing or finished`);
     return count;
   }
 

@@ -11,6 +11,25 @@ import { afterCommit, installAfterCommitHooks } from './transaction-hooks';
 
 /** An enqueue after commit gives up after this long (Redis down); the reconciler catches up later. */
 const ENQUEUE_TIMEOUT_MS = 3_000;
+/** Tries of each after-commit step, sharing ENQUEUE_TIMEOUT_MS. */
+const STEP_TRIES = 3;
+
+/**
+ * Runs a Redis step up to STEP_TRIES times, each try bounded, all within ENQUEUE_TIMEOUT_MS; the
+ * last error is thrown (and logged by the after-commit hook; the reconciler's sweep catches up).
+ */
+async function retried(step: () => Promise<unknown>, what: string): Promise<void> {
+  let last: unknown;
+  for (let i = 0; i < STEP_TRIES; i++) {
+    try {
+      await withTimeout(step(), ENQUEUE_TIMEOUT_MS / STEP_TRIES, what);
+      return;
+    } catch (error) {
+      last = error;
+    }
+  }
+  throw last;
+}
 
 interface Row {
   due_at: Date;
@@ -57,13 +76,21 @@ export class DeadlineScheduler implements OnModuleInit {
     const replaced =
       previous && previous.status === 'pending' ? { ...deadline, dueAt: previous.due_at } : undefined;
     afterCommit(em, async () => {
-      if (replaced)
-        await withTimeout(
-          this.jobs.remove(JobName.RunDeadline, deadlineJobId(replaced)),
-          ENQUEUE_TIMEOUT_MS,
-          'Removing a replaced deadline job',
-        );
-      await withTimeout(this.enqueue(deadline), ENQUEUE_TIMEOUT_MS, 'Enqueueing a deadline job');
+      // Two independent steps, each retried: a removal that times out never holds up the new job
+      // (the old one, should it stay, finds the row moved and does nothing when it fires).
+      const steps = [
+        retried(() => this.enqueue(deadline), 'Enqueueing a deadline job'),
+        ...(replaced
+          ? [
+              retried(
+                () => this.jobs.remove(JobName.RunDeadline, deadlineJobId(replaced)),
+                'Removing a replaced deadline job',
+              ),
+            ]
+          : []),
+      ];
+      const failed = (await Promise.allSettled(steps)).filter((r) => r.status === 'rejected');
+      if (failed.length) throw failed[0].reason;
     });
   }
 
@@ -77,13 +104,9 @@ export class DeadlineScheduler implements OnModuleInit {
     );
     if (!rows.length) return;
     const jobId = deadlineJobId({ entityType, entityId, kind, dueAt: rows[0].due_at });
-    afterCommit(em, async () => {
-      await withTimeout(
-        this.jobs.remove(JobName.RunDeadline, jobId),
-        ENQUEUE_TIMEOUT_MS,
-        'Removing a cancelled deadline job',
-      );
-    });
+    afterCommit(em, () =>
+      retried(() => this.jobs.remove(JobName.RunDeadline, jobId), 'Removing a cancelled deadline job'),
+    );
   }
 
   /**

@@ -378,11 +378,21 @@ export class ChallengesService {
     await this.publish(em, CHALLENGE_EVENTS.opened, challenge);
   }
 
-  /** Deadline job: `published`/`open` → `closed` (a no-op in any other state). */
+  /**
+   * Deadline job: `published`/`open` → `closed` (a no-op in any other state). A list still
+   * `published` never had its open job run (it was late, e.g. Redis lost it): it is opened first,
+   * with its `challenge.opened`, so integrators always see opened before closed, once each; the open
+   * job, should it run later, finds the list closed and does nothing (docs/adr/0037).
+   */
   async closeByDeadline(em: EntityManager, id: string): Promise<void> {
     const challenge = await this.challenges.findByIdForUpdate(em, id);
     if (!challenge || (challenge.status !== 'published' && challenge.status !== 'open')) return;
-    await this.transition(em, { kind: 'system' }, challenge, 'closed', 'close', this.clock.now());
+    const now = this.clock.now();
+    if (challenge.status === 'published') {
+      await this.transition(em, { kind: 'system' }, challenge, 'open', 'open', now);
+      await this.publish(em, CHALLENGE_EVENTS.opened, challenge);
+    }
+    await this.transition(em, { kind: 'system' }, challenge, 'closed', 'close', now);
     await this.publish(em, CHALLENGE_EVENTS.closed, challenge);
   }
 

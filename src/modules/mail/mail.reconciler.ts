@@ -5,29 +5,30 @@ import { InjectConfig } from '../../infra/config/config';
 import type { AppConfig } from '../../infra/config/config';
 import { MailJobs } from './mail-jobs';
 import { MailRepository } from './mail.repository';
+import { withTimeout } from '../../common/timeout';
+import { JobQueue } from '../../infra/queue/job-queue.service';
+import { PeriodicSweep } from '../../infra/queue/periodic-sweep';
+import { JobName } from '../../infra/queue/queue.constants';
 import { CLAIM_LEASE_MS } from './mail.sender';
-
-/** How often the worker looks for unsent mail whose job is gone. */
-export const MAIL_SWEEP_INTERVAL_MS = 60_000;
-/** Mail younger than this is left alone by the sweep (its after-commit enqueue may be under way). */
-export const MAIL_SWEEP_GRACE_MS = 60_000;
 
 /**
  * Keeps BullMQ in step with mail_messages, the truth (as DeadlineReconciler does for deadlines).
  * At worker start it re-enqueues every unsent row (queued, or sending with a lapsed claim); then,
- * every minute, those older than a minute whose job is missing or finished. Without SMTP it does
+ * every RECOVERY_SWEEP_INTERVAL_MS, those older than RECOVERY_GRACE_MS whose job is missing or
+ * finished (docs/adr/0037); sweeps never overlap and skip while Redis is down. Without SMTP it does
  * nothing: rows are recorded as skipped and nothing is queued.
  */
 @Injectable()
 export class MailReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MailReconciler.name);
   private readonly smtp: string | null;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly sweeper = new PeriodicSweep('Mail sweep', () => this.sweep(), this.logger);
 
   constructor(
-    @InjectConfig() config: AppConfig,
+    @InjectConfig() private readonly config: AppConfig,
     private readonly repository: MailRepository,
     private readonly jobs: MailJobs,
+    private readonly queue: JobQueue,
     private readonly clock: Clock,
   ) {
     const options = smtpOptions(config);
@@ -44,17 +45,11 @@ export class MailReconciler implements OnApplicationBootstrap, BeforeApplication
     this.logger.log(`Sending e-mail through ${this.smtp}`);
     const count = await this.reconcile();
     if (count) this.logger.log(`Re-enqueued ${count} unsent mails`);
-    this.timer = setInterval(() => {
-      this.sweep().catch((error: unknown) =>
-        this.logger.warn({ err: error }, `Mail sweep failed: ${(error as Error).message}`),
-      );
-    }, MAIL_SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.sweeper.start(this.config.RECOVERY_SWEEP_INTERVAL_MS);
   }
 
-  beforeApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.sweeper.stop();
   }
 
   /** Re-enqueues the job of every unsent row; returns how many. */
@@ -70,12 +65,14 @@ export class MailReconciler implements OnApplicationBootstrap, BeforeApplication
 
   /** Re-adds the jobs of unsent rows older than the grace whose job is missing or finished. */
   async sweep(): Promise<number> {
+    const timeout = this.config.RECOVERY_REDIS_TIMEOUT_MS;
+    if (!(await this.queue.ready(JobName.SendMail, timeout))) return 0;
     const now = this.clock.now();
-    const cutoff = new Date(now.getTime() - MAIL_SWEEP_GRACE_MS);
+    const cutoff = new Date(now.getTime() - this.config.RECOVERY_GRACE_MS);
     let count = 0;
     for await (const row of this.repository.unsent(cutoff, this.staleBefore(now))) {
-      if (await this.jobs.isPending(row.id)) continue;
-      await this.jobs.requeue(row.id);
+      if (await withTimeout(this.jobs.isPending(row.id), timeout, 'Mail job')) continue;
+      await withTimeout(this.jobs.requeue(row.id), timeout, 'Re-enqueueing a mail job');
       count++;
     }
     if (count) this.logger.warn(`Re-enqueued ${count} unsent mails whose jobs were missing`);

@@ -1,13 +1,15 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { withTimeout } from '../../common/timeout';
 import { Clock } from '../../infra/clock/clock';
-import { WebhookJobs } from './webhook-jobs';
+import { InjectConfig } from '../../infra/config/config';
+import type { AppConfig } from '../../infra/config/config';
+import { JobQueue } from '../../infra/queue/job-queue.service';
+import { PeriodicSweep } from '../../infra/queue/periodic-sweep';
+import { JobName } from '../../infra/queue/queue.constants';
+import { webhookJobId, WebhookJobs } from './webhook-jobs';
 
 const PAGE = 500;
-/** How often the worker looks for due pending deliveries that have no job. */
-export const WEBHOOK_SWEEP_INTERVAL_MS = 60_000;
-/** A pending delivery this far past its attempt time with no job lost it (Redis flushed, enqueue failed). */
-export const WEBHOOK_SWEEP_GRACE_MS = 60_000;
 
 interface PendingRow {
   id: string;
@@ -18,35 +20,33 @@ interface PendingRow {
 
 /**
  * Keeps BullMQ in step with `webhook_deliveries`, the truth (as DeadlineReconciler does for
- * deadlines). At worker start the job of every pending delivery's next attempt is added (a no-op
- * for jobs that exist); every minute, due pending deliveries whose job is missing get it back. So
- * nothing is lost when Redis or a worker dies mid-attempt: the row still waits for that attempt.
+ * deadlines; docs/adr/0037). At worker start the job of every pending delivery's next attempt is
+ * added (a no-op for jobs that exist); every RECOVERY_SWEEP_INTERVAL_MS, due pending deliveries
+ * whose job is missing, completed or failed after its retries get it back. A worker killed
+ * mid-attempt leaves its job active: BullMQ runs it again once its lock lapses (stalled job); the
+ * row still waits for that attempt, so it is recorded once.
  */
 @Injectable()
 export class WebhookReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookReconciler.name);
-  private timer: NodeJS.Timeout | null = null;
+  private readonly sweeper = new PeriodicSweep('Webhook sweep', () => this.sweepDue(), this.logger);
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly jobs: WebhookJobs,
+    private readonly queue: JobQueue,
     private readonly clock: Clock,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const count = await this.reconcile();
     if (count) this.logger.log(`Re-enqueued ${count} pending webhook deliveries`);
-    this.timer = setInterval(() => {
-      this.sweepDue().catch((error: unknown) =>
-        this.logger.warn({ err: error }, `Webhook sweep failed: ${(error as Error).message}`),
-      );
-    }, WEBHOOK_SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.sweeper.start(this.config.RECOVERY_SWEEP_INTERVAL_MS);
   }
 
-  beforeApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.sweeper.stop();
   }
 
   /** Enqueues the next attempt of every pending delivery; returns how many. */
@@ -59,16 +59,32 @@ export class WebhookReconciler implements OnApplicationBootstrap, BeforeApplicat
     return count;
   }
 
-  /** Re-adds the jobs of due pending deliveries that have none; returns how many. */
+  /**
+   * Re-adds the jobs of due pending deliveries whose job is missing or finished; returns how many.
+   * Skipped (0) while Redis is down; every Redis call is bounded.
+   */
   async sweepDue(): Promise<number> {
-    const cutoff = new Date(this.clock.now().getTime() - WEBHOOK_SWEEP_GRACE_MS);
+    const timeout = this.config.RECOVERY_REDIS_TIMEOUT_MS;
+    if (!(await this.queue.ready(JobName.DeliverWebhook, timeout))) return 0;
+    const cutoff = new Date(this.clock.now().getTime() - this.config.RECOVERY_GRACE_MS);
     let count = 0;
     for await (const row of this.pending('AND next_attempt_at <= $2', [cutoff])) {
-      if (await this.jobs.getJob(payloadOf(row))) continue;
-      await this.jobs.enqueue(payloadOf(row), row.next_attempt_at);
+      const payload = payloadOf(row);
+      const state = await withTimeout(
+        this.queue.liveness(JobName.DeliverWebhook, webhookJobId(payload)),
+        timeout,
+        'Webhook job',
+      );
+      if (state === 'live' || state === 'held') continue;
+      await withTimeout(
+        this.jobs.enqueue(payload, row.next_attempt_at),
+        timeout,
+        'Re-enqueueing a webhook attempt',
+      );
       count++;
     }
-    if (count) this.logger.warn(`Re-enqueued ${count} due webhook deliveries whose jobs were missing`);
+    if (count)
+      this.logger.warn(`Re-enqueued ${count} due webhook deliveries whose jobs were missing or finished`);
     return count;
   }
 
