@@ -13,6 +13,8 @@ export interface DomainEvent {
   aggregateType: string;
   aggregateId: string;
   data: JsonObject;
+  /** When it happened, if not now: a late deadline job records what happened at its due time. */
+  occurredAt?: Date;
 }
 
 /**
@@ -27,7 +29,7 @@ export class OutboxService {
     const row = new OutboxEventEntity();
     Object.assign(row, event, {
       id: randomUUID(),
-      occurredAt: this.clock.now(),
+      occurredAt: event.occurredAt ?? this.clock.now(),
       requestId: currentRequestId() ?? null,
       publishedAt: null,
       deliveredAt: null,

@@ -390,7 +390,10 @@ export class ChallengesService {
     const now = this.clock.now();
     if (challenge.status === 'published') {
       await this.transition(em, { kind: 'system' }, challenge, 'open', 'open', now);
-      await this.publish(em, CHALLENGE_EVENTS.opened, challenge);
+      // It opened at opensAt: so the event says, and so it sorts before the close, for the relay
+      // (which takes events in occurredAt order) and for a receiver ordering by createdAt.
+      const openedAt = challenge.opensAt < now ? challenge.opensAt : now;
+      await this.publish(em, CHALLENGE_EVENTS.opened, challenge, {}, openedAt);
     }
     await this.transition(em, { kind: 'system' }, challenge, 'closed', 'close', now);
     await this.publish(em, CHALLENGE_EVENTS.closed, challenge);
@@ -699,9 +702,11 @@ export class ChallengesService {
     type: string,
     challenge: ChallengeEntity,
     extra: Record<string, JsonValue> = {},
+    occurredAt?: Date,
   ): Promise<void> {
     await this.outbox.publish(em, {
       type,
+      occurredAt,
       aggregateType: CHALLENGE_ENTITY,
       aggregateId: challenge.id,
       data: {
