@@ -4,10 +4,14 @@ import { ClockModule } from './infra/clock/clock';
 import { AppConfig, ConfigModule } from './infra/config/config';
 import { DatabaseModule } from './infra/database/database.module';
 import { OutboxService } from './infra/events/outbox.service';
+import { ShutdownState } from './infra/lifecycle/shutdown';
 import { LoggingModule } from './infra/logging/logging.module';
 import { RedisModule } from './infra/redis/redis.module';
 
-/** What both processes (API and worker) stand on: config, clock, logs, database, Redis, audit, outbox. */
+/**
+ * What both processes (API and worker) stand on: config, clock, logs, database, Redis, audit,
+ * outbox, and whether the process is shutting down.
+ */
 @Global()
 @Module({})
 export class CoreModule {
@@ -15,8 +19,8 @@ export class CoreModule {
     return {
       module: CoreModule,
       imports: [ConfigModule.forRoot(config), ClockModule, LoggingModule, DatabaseModule, RedisModule],
-      providers: [AuditService, OutboxService],
-      exports: [AuditService, OutboxService],
+      providers: [AuditService, OutboxService, ShutdownState],
+      exports: [AuditService, OutboxService, ShutdownState],
     };
   }
 }
