@@ -124,7 +124,8 @@ export const envSchema = z.object({
 
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
-  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  // Both processes exit within it on SIGTERM/SIGINT: draining, then closing (docs/adr/0036).
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 
   // Webhooks (docs/adr/0030): https only unless allowed; private addresses refused unless listed.
   WEBHOOK_ALLOW_HTTP: bool.default(false),

@@ -91,7 +91,10 @@ export function exitOnShutdownSignal(
       },
       (error: unknown) => {
         clearTimeout(watchdog);
-        logger.error({ err: error }, `Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        logger.error(
+          { err: error },
+          `Shutdown failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
         process.exit(1);
       },
     );
