@@ -11,10 +11,14 @@ import { installRequestId, installRequestPipeline } from './infra/http/request-p
 
 export const API_PREFIX = 'api/v1';
 
-/** Everything HTTP-wide, applied once, for main.ts and for the e2e tests alike. */
+/**
+ * Everything HTTP-wide, applied once, for main.ts and for the e2e tests alike. Signals are not
+ * handled here: main.ts installs the graceful shutdown (docs/adr/0036), and the tests close their
+ * in-process app themselves (Nest's enableShutdownHooks would close the app before the HTTP server
+ * drains, and then wait for ever on keep-alive sockets).
+ */
 export function configureApp(app: INestApplication, config: AppConfig): INestApplication {
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   const http = app.getHttpAdapter().getInstance() as {
     set(key: string, value: unknown): void;
     disable(key: string): void;

@@ -5,12 +5,13 @@ import { ClockModule } from './infra/clock/clock';
 import { AppConfig, ConfigModule } from './infra/config/config';
 import { DatabaseModule } from './infra/database/database.module';
 import { OutboxService } from './infra/events/outbox.service';
+import { ShutdownState } from './infra/lifecycle/shutdown';
 import { LoggingModule } from './infra/logging/logging.module';
 import { RedisModule } from './infra/redis/redis.module';
 
 /**
  * What both processes (API and worker) stand on: config, clock, logs, database, Redis, audit,
- * outbox, password hashing.
+ * outbox, password hashing, and whether the process is shutting down.
  */
 @Global()
 @Module({})
@@ -19,8 +20,8 @@ export class CoreModule {
     return {
       module: CoreModule,
       imports: [ConfigModule.forRoot(config), ClockModule, LoggingModule, DatabaseModule, RedisModule],
-      providers: [AuditService, OutboxService, PasswordHasher],
-      exports: [AuditService, OutboxService, PasswordHasher],
+      providers: [AuditService, OutboxService, PasswordHasher, ShutdownState],
+      exports: [AuditService, OutboxService, PasswordHasher, ShutdownState],
     };
   }
 }

@@ -1,14 +1,22 @@
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { loadConfigFromEnv } from './infra/config/config';
+import { closeApplication } from './infra/lifecycle/close-application';
+import { exitOnShutdownSignal, ShutdownState } from './infra/lifecycle/shutdown';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigFromEnv();
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  // SIGTERM/SIGINT close the context: workers finish or release their in-flight jobs first.
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT (docs/adr/0036): running jobs get the drain part of SHUTDOWN_GRACE_MS, then are
+  // released to run again; the relay, queues, Redis and PostgreSQL close; the process exits within
+  // the grace whatever Redis does. Installed before init, so a signal during start-up waits for it.
+  exitOnShutdownSignal(config.SHUTDOWN_GRACE_MS, async ({ startedAt, budget }) => {
+    app.get(ShutdownState).beginDraining(startedAt);
+    await closeApplication(app, startedAt + budget.drainMs + budget.closeMs, new NestLogger('Shutdown'));
+  });
   await app.init();
 }
 

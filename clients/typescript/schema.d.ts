@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Readiness: PostgreSQL and Redis answer
-         * @description Answers 200 when the database and Redis both answer a ping, else 503 problem+json.
+         * @description Answers 200 when the database and Redis both answer a ping, else 503 problem+json. From the moment the process begins to shut down (SIGTERM) it answers 503, so a load balancer stops sending.
          */
         get: operations["Health_ready"];
         put?: never;
@@ -7763,7 +7763,7 @@ export interface operations {
             400: components["responses"]["MalformedRequest"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            /** @description A dependency is down */
+            /** @description A dependency is down, or the process is shutting down */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

@@ -1,3 +1,4 @@
+import { ShutdownState } from '../../src/infra/lifecycle/shutdown';
 import { createTestApp, TestApp } from '../support/test-app';
 
 describe('health', () => {
@@ -13,6 +14,23 @@ describe('health', () => {
       const ready = await t.http.get('/health/ready');
       expect(ready.status).toBe(200);
       expect(ready.body.details).toMatchObject({ database: { status: 'up' }, redis: { status: 'up' } });
+    });
+  });
+
+  describe('while the process shuts down', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp();
+    });
+    afterAll(async () => t.close());
+
+    it('answers readiness 503 from the start of the drain, so a load balancer stops sending; liveness stays 200', async () => {
+      expect((await t.http.get('/health/ready')).status).toBe(200);
+      t.get(ShutdownState).beginDraining();
+      const ready = await t.http.get('/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE', detail: 'Not ready: shutting down' });
+      expect((await t.http.get('/health/live')).status).toBe(200);
     });
   });
 

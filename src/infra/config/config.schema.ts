@@ -132,7 +132,8 @@ export const envSchema = z.object({
 
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
-  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  // Both processes exit within it on SIGTERM/SIGINT: draining, then closing (docs/adr/0036).
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 
   // Recovery (docs/adr/0037): how fast the worker puts back what Redis or a killed worker lost.
   /** Every this often the worker compares pending rows (deadlines, events, webhooks, mail) with their jobs. */

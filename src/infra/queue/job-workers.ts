@@ -3,10 +3,16 @@ import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { InjectConfig } from '../config/config';
 import type { AppConfig } from '../config/config';
+import { settleWithin, shutdownBudget, ShutdownState } from '../lifecycle/shutdown';
 import { discoverHandlers } from './discover-handlers';
 import { checkJobHandlers, JOB_HANDLER, JobHandlerFn } from './job-handler';
 import { bullConnection, bullPrefix } from './queue.connection';
 import { JOB_QUEUE, JobName, JobPayloads, QueueName } from './queue.constants';
+
+interface RunningJob {
+  job: Job;
+  token: string | undefined;
+}
 
 /**
  * The worker process's consumers: one BullMQ Worker per queue, dispatching by job name to the one
@@ -17,9 +23,11 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(JobWorkers.name);
   private readonly workers: Worker[] = [];
   private readonly handlers = new Map<JobName, JobHandlerFn>();
+  private readonly running = new Set<RunningJob>();
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
+    private readonly shutdown: ShutdownState,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
   ) {}
@@ -62,33 +70,52 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     if (!handler || JOB_QUEUE[name] !== queueName) {
       throw new UnrecoverableError(`No handler for job "${job.name}" on queue "${queueName}"`);
     }
-    return handler(job as Job<JobPayloads[JobName]>, token);
+    const running: RunningJob = { job, token };
+    this.running.add(running);
+    try {
+      return await handler(job as Job<JobPayloads[JobName]>, token);
+    } finally {
+      this.running.delete(running);
+    }
   }
 
   /**
-   * Shutdown step 1 (before the relay, the queues and the database): stop taking jobs and let the
-   * in-flight ones finish for up to SHUTDOWN_GRACE_MS; after that close by force, so that their
-   * locks lapse and another worker retries them as stalled jobs.
+   * Shutdown step 1 (before the relay, the queues and the database; docs/adr/0036): stop taking
+   * jobs and let the running ones finish until the drain part of SHUTDOWN_GRACE_MS has passed since
+   * the signal. Jobs still running then are released (moved back to waiting, their lock dropped),
+   * so the next worker to start, or another one already running, runs them again at once; their
+   * handlers are idempotent, and an attempt that was cut short records nothing. A job that cannot
+   * be released (Redis unreachable) runs again when its lock expires, through BullMQ's stalled-job
+   * check. Then the workers' connections are dropped, whatever Redis does.
    */
   async onModuleDestroy(): Promise<void> {
     const workers = this.workers.splice(0);
-    await Promise.all(
-      workers.map(async (worker) => {
-        let timer: NodeJS.Timeout | undefined;
-        const graceful = worker.close().then(() => true);
-        const expired = new Promise<false>((resolve) => {
-          timer = setTimeout(() => resolve(false), this.config.SHUTDOWN_GRACE_MS);
-        });
-        const finished = await Promise.race([graceful, expired]);
-        clearTimeout(timer);
-        if (!finished) {
-          this.logger.warn(
-            `Worker ${worker.name}: jobs still running after the grace period; closing by force`,
-          );
-          await worker.close(true);
-        }
-      }),
+    if (!workers.length) return;
+    const budget = shutdownBudget(this.config.SHUTDOWN_GRACE_MS);
+    const deadline = (this.shutdown.since ?? Date.now()) + budget.drainMs;
+    const closing = Promise.all(workers.map((worker) => worker.close()));
+    if (await settleWithin(closing, deadline - Date.now())) return;
+
+    const step = Math.max(250, budget.closeMs / 3);
+    const unfinished = [...this.running];
+    this.logger.warn(
+      `${unfinished.length} job(s) still running at the end of the drain period: releasing them to run again`,
     );
+    await settleWithin(Promise.all(unfinished.map((running) => this.release(running))), step);
+    await settleWithin(Promise.all(workers.map((worker) => worker.disconnect())), step);
+  }
+
+  private async release({ job, token }: RunningJob): Promise<void> {
+    try {
+      await job.moveToWait(token);
+      this.logger.warn({ jobId: job.id, job: job.name }, `Job ${job.name} ${job.id} released: it runs again`);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, jobId: job.id, job: job.name },
+        `Job ${job.name} ${job.id} could not be released (${(error as Error).message}): ` +
+          'it runs again when its lock expires',
+      );
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import { APP_CONFIG, AppConfig } from '../config/config';
+import { APP_CONFIG, InjectConfig } from '../config/config';
+import type { AppConfig } from '../config/config';
+import { settleWithin, shutdownBudget } from '../lifecycle/shutdown';
 
 export const REDIS = Symbol('REDIS');
 export const InjectRedis = (): ParameterDecorator => Inject(REDIS);
@@ -15,15 +17,28 @@ export function createRedis(config: Pick<AppConfig, 'REDIS_URL' | 'REDIS_PREFIX'
   });
 }
 
+/**
+ * Closes an ioredis client without ever hanging: QUIT when it is connected, for at most `ms`, else
+ * (or then) a disconnect. A client that is not connected would hold QUIT in its offline queue
+ * until Redis came back, for ever if it never does.
+ */
+export async function closeRedis(client: Redis, ms: number): Promise<void> {
+  if (client.status === 'ready') await settleWithin(client.quit(), ms);
+  if (client.status !== 'end') client.disconnect();
+}
+
 @Global()
 @Module({
   providers: [{ provide: REDIS, inject: [APP_CONFIG], useFactory: createRedis }],
   exports: [REDIS],
 })
 export class RedisModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedis(this.redis, Math.max(100, shutdownBudget(this.config.SHUTDOWN_GRACE_MS).closeMs / 3));
   }
 }

@@ -5,6 +5,7 @@ import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndica
 import { Public } from '../../common/auth/decorators';
 import { DomainError } from '../../common/errors/domain-error';
 import { ProblemDto } from '../../common/errors/problem';
+import { ShutdownState } from '../../infra/lifecycle/shutdown';
 import { HealthStatusResponse } from './dto/health-status.response';
 import { RedisHealthIndicator } from './redis.health';
 
@@ -19,6 +20,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @ApiOperation({
@@ -33,13 +35,19 @@ export class HealthController {
 
   @ApiOperation({
     summary: 'Readiness: PostgreSQL and Redis answer',
-    description: 'Answers 200 when the database and Redis both answer a ping, else 503 problem+json.',
+    description:
+      'Answers 200 when the database and Redis both answer a ping, else 503 problem+json. ' +
+      'From the moment the process begins to shut down (SIGTERM) it answers 503, so a load balancer stops sending.',
   })
   @ApiOkResponse({ type: HealthStatusResponse })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down', type: ProblemDto })
+  @ApiServiceUnavailableResponse({
+    description: 'A dependency is down, or the process is shutting down',
+    type: ProblemDto,
+  })
   @HealthCheck({ swaggerDocumentation: false })
   @Get('ready')
   async ready(): Promise<HealthCheckResult> {
+    if (this.shutdown.draining) throw new DomainError('SERVICE_UNAVAILABLE', 'Not ready: shutting down');
     try {
       return await this.health.check([
         () => this.database.pingCheck('database', { timeout: 1500 }),

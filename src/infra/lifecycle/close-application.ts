@@ -1,0 +1,25 @@
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import Redis from 'ioredis';
+import { JobQueue } from '../queue/job-queue.service';
+import { REDIS } from '../redis/redis.module';
+import { settleWithin } from './shutdown';
+
+/**
+ * `app.close()` (every module's destroy and shutdown hooks) until `deadline`. Redis clients that
+ * are still closing halfway there are disconnected, which ends any QUIT stuck in an offline queue
+ * (Redis unreachable), so the close can finish; throws when it still has not.
+ */
+export async function closeApplication(
+  app: INestApplicationContext,
+  deadline: number,
+  logger: Logger,
+): Promise<void> {
+  const closing = app.close();
+  const halfway = (deadline - Date.now()) / 2;
+  if (await settleWithin(closing, halfway)) return closing;
+  logger.warn('Still closing connections: disconnecting the Redis clients by force');
+  app.get(JobQueue, { strict: false }).disconnect();
+  app.get<Redis>(REDIS, { strict: false }).disconnect();
+  if (await settleWithin(closing, deadline - Date.now())) return closing;
+  throw new Error('Closing the application did not finish in time');
+}
