@@ -58,16 +58,14 @@ function describeAnswer(res: Response): string {
 }
 
 function expectServiceUnavailable(res: Response): void {
-  expect({ answer: describeAnswer(res), status: res.status }).toMatchObject({ status: 503 });
+  expect(describeAnswer(res)).toMatch(/ → 503 /);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(res.body.code).toBe('SERVICE_UNAVAILABLE');
   expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
 }
 
 function expectSuccess(res: Response): void {
-  expect({ answer: describeAnswer(res), ok: res.status >= 200 && res.status < 300 }).toMatchObject({
-    ok: true,
-  });
+  expect(describeAnswer(res)).toMatch(/ → 2\d\d /);
 }
 
 /** Rounds of the mix, each round's requests concurrent: every answer must be a 503. */

@@ -1,11 +1,12 @@
 import { createServer } from 'node:net';
+import { ArgumentsHost, Logger } from '@nestjs/common';
 import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
 import Redis from 'ioredis';
 import { Client, DatabaseError } from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { isDependencyUnavailable } from './dependency-errors';
 import { DomainError } from './domain-error';
-import { mapError } from './problem.filter';
+import { mapError, ProblemFilter } from './problem.filter';
 
 /** A server error as pg-protocol's parser builds it from an ErrorResponse message. */
 function serverError(code: string, message: string, severity = 'ERROR'): DatabaseError {
@@ -70,7 +71,7 @@ describe('isDependencyUnavailable', () => {
         host: '127.0.0.1',
         port: await closedPort(),
         maxRetriesPerRequest: 1,
-        retryStrategy: () => 1,
+        retryStrategy: (attempt) => (attempt > 3 ? null : 1),
       });
       redis.on('error', () => undefined);
       try {
@@ -192,5 +193,44 @@ describe('isDependencyUnavailable', () => {
       error.cause = { driverError: error, errors: [error] };
       expect(isDependencyUnavailable(error)).toBe(false);
     });
+  });
+});
+
+describe('ProblemFilter logging of a 503', () => {
+  function respond(error: unknown): { status?: number; headers: Record<string, string> } {
+    const sent: { status?: number; headers: Record<string, string> } = { headers: {} };
+    const response = {
+      headersSent: false,
+      setHeader: (name: string, value: string) => (sent.headers[name] = value),
+      status(code: number) {
+        sent.status = code;
+        return this;
+      },
+      type() {
+        return this;
+      },
+      send: () => undefined,
+    };
+    const host = { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
+    new ProblemFilter().catch(error, host);
+    return sent;
+  }
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('logs an outage (and a not-ready probe) as a warning, a bug as an error', () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+
+    expect(respond(new DomainError('SERVICE_UNAVAILABLE', 'Not ready: database down'))).toMatchObject({
+      status: 503,
+      headers: { 'Retry-After': '5' },
+    });
+    expect(respond(queryFailed(serverError('57P01', 'terminating connection', 'FATAL'))).status).toBe(503);
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(error).not.toHaveBeenCalled();
+
+    expect(respond(new TypeError('x is undefined')).status).toBe(500);
+    expect(error).toHaveBeenCalledTimes(1);
   });
 });
