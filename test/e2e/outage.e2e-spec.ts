@@ -54,7 +54,9 @@ function mixedRequests(f: Fixture, round: number): Array<() => Promise<Response>
 }
 
 function describeAnswer(res: Response): string {
-  return `${res.req.method} ${res.req.path} → ${res.status} ${JSON.stringify(res.body)}`;
+  // superagent keeps the Node request on the response; its types do not say so.
+  const { req } = res as unknown as { req: { method: string; path: string } };
+  return `${req.method} ${req.path} → ${res.status} ${JSON.stringify(res.body)}`;
 }
 
 function expectServiceUnavailable(res: Response): void {

@@ -54,7 +54,8 @@ export class AuthGuard extends PassportAuthGuard([JWT_STRATEGY, API_KEY_STRATEGY
    * answers 503 for an outage and 500 for a bug, so a valid token is never refused for it.
    */
   override handleRequest<TUser = Principal>(error: unknown, user: TUser | false | null): TUser {
-    if (error) throw error;
+    if (error instanceof Error) throw error;
+    if (error) throw new Error('Authentication strategy failed', { cause: error });
     if (!user) throw unauthenticated();
     return user;
   }
