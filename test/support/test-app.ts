@@ -26,7 +26,7 @@ export interface TestEnvironment {
  * own. Pass `{ empty: true }` for a database with no schema (migration tests).
  */
 export async function createTestEnvironment(
-  options: { empty?: boolean; env?: Record<string, string> } = {},
+  options: { empty?: boolean; env?: Record<string, string>; via?: DependencyPorts } = {},
 ): Promise<TestEnvironment> {
   const suffix = `${process.pid}_${randomBytes(4).toString('hex')}`;
   const databaseName = `jiebang_t_${suffix}`;
@@ -54,6 +54,8 @@ export async function createTestEnvironment(
     STORAGE_DIR: `${tmpdir()}/jiebang-files-${suffix}`,
     ...options.env,
   };
+  if (options.via?.databasePort) env.DATABASE_URL = withPort(env.DATABASE_URL, options.via.databasePort);
+  if (options.via?.redisPort) env.REDIS_URL = withPort(env.REDIS_URL, options.via.redisPort);
   return {
     databaseName,
     redisPrefix,
@@ -64,6 +66,22 @@ export async function createTestEnvironment(
       await deleteRedisPrefix(redisPrefix);
     },
   };
+}
+
+/**
+ * Ports on 127.0.0.1 (a test's TcpProxy) through which the app reaches PostgreSQL or Redis,
+ * instead of reaching them directly. The database is still created and dropped directly.
+ */
+export interface DependencyPorts {
+  databasePort?: number;
+  redisPort?: number;
+}
+
+function withPort(url: string, port: number): string {
+  const parsed = new URL(url);
+  parsed.hostname = '127.0.0.1';
+  parsed.port = String(port);
+  return parsed.toString();
 }
 
 export async function deleteRedisPrefix(prefix: string): Promise<void> {
@@ -97,9 +115,11 @@ export async function createTestApp(
     /** Extra modules, e.g. a test-only controller exercising a cross-cutting mechanism. */
     imports?: Type<unknown>[];
     override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+    /** Reach PostgreSQL or Redis through these ports (a TcpProxy), to simulate their outages. */
+    via?: DependencyPorts;
   } = {},
 ): Promise<TestApp> {
-  const environment = await createTestEnvironment({ env: options.env });
+  const environment = await createTestEnvironment({ env: options.env, via: options.via });
   const clock = new TestClock();
   let builder = Test.createTestingModule({
     imports: [ApiModule.forRoot(environment.config), ...(options.imports ?? [])],

@@ -12,7 +12,8 @@ import { JWT_STRATEGY } from './strategies/jwt.strategy';
  * access token or an X-Api-Key (401 UNAUTHENTICATED otherwise); then `@Authenticated({ roles })`
  * is enforced (403 FORBIDDEN), and an API key may only call routes marked `apiKey: true`.
  * `@OptionalAuth()` routes are public, but credentials sent are checked (401 when bad) so that the
- * handler can show more to the issuer or an admin.
+ * handler can show more to the issuer or an admin. A strategy that could not check a credential
+ * (its lookup failed) is never a 401: its error propagates (503 while a dependency is down).
  */
 @Injectable()
 export class AuthGuard extends PassportAuthGuard([JWT_STRATEGY, API_KEY_STRATEGY]) {
@@ -46,9 +47,16 @@ export class AuthGuard extends PassportAuthGuard([JWT_STRATEGY, API_KEY_STRATEGY
     return true;
   }
 
+  /**
+   * Passport reports a credential it refuses as `user === false` (a strategy's `fail`), and
+   * anything a strategy threw (the user or key could not be read: database down) as `error`.
+   * Only the first is the caller's fault (401); the second propagates to the problem filter, which
+   * answers 503 for an outage and 500 for a bug, so a valid token is never refused for it.
+   */
   override handleRequest<TUser = Principal>(error: unknown, user: TUser | false | null): TUser {
-    if (error instanceof DomainError) throw error;
-    if (error || !user) throw unauthenticated();
+    if (error instanceof Error) throw error;
+    if (error) throw new Error('Authentication strategy failed', { cause: error });
+    if (!user) throw unauthenticated();
     return user;
   }
 }

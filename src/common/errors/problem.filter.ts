@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { currentRequestId } from '../request-context/request-context';
+import { DEPENDENCY_RETRY_AFTER_SECONDS, isDependencyUnavailable } from './dependency-errors';
 import { DomainError, FieldError } from './domain-error';
 import { ERROR_STATUS, ErrorCode } from './error-codes';
 import { sendProblem } from './problem';
@@ -43,24 +44,17 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   );
 }
 
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
-
-/** PostgreSQL or Redis out of reach: the caller should retry later, so 503, not an opaque 500. */
-function isDependencyUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const cause = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
-  const { name, code, message } = cause as { name?: string; code?: string; message?: string };
-  return (
-    name === 'MaxRetriesPerRequestError' ||
-    (code !== undefined && CONNECTION_ERROR_CODES.has(code)) ||
-    message === 'Connection is closed.' ||
-    message === 'Connection terminated unexpectedly' ||
-    (message?.startsWith('timeout exceeded when trying to connect') ?? false)
-  );
+/**
+ * Maps anything thrown to a code; unknown errors become an opaque INTERNAL_ERROR. Every
+ * SERVICE_UNAVAILABLE carries Retry-After, whoever raised it.
+ */
+export function mapError(error: unknown): Mapped {
+  const mapped = mapKnownError(error);
+  if (mapped.code !== 'SERVICE_UNAVAILABLE' || mapped.headers?.['Retry-After']) return mapped;
+  return { ...mapped, headers: { ...mapped.headers, 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) } };
 }
 
-/** Maps anything thrown to a code; unknown errors become an opaque INTERNAL_ERROR. */
-export function mapError(error: unknown): Mapped {
+function mapKnownError(error: unknown): Mapped {
   if (error instanceof DomainError) {
     return {
       code: error.code,
@@ -105,11 +99,11 @@ export function mapError(error: unknown): Mapped {
     if (pgCode === '57014')
       return { code: 'SERVICE_UNAVAILABLE', detail: 'The database took too long; retry later' };
   }
+  // PostgreSQL or Redis down, restarting or cut off (however wrapped): the caller should retry.
   if (isDependencyUnavailable(error)) {
     return {
       code: 'SERVICE_UNAVAILABLE',
       detail: 'A service this request needs is unavailable; retry later',
-      headers: { 'Retry-After': '5' },
     };
   }
   return { code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred' };
@@ -117,7 +111,8 @@ export function mapError(error: unknown): Mapped {
 
 /**
  * The one place errors become HTTP answers: RFC 9457 problem+json with a stable `code`,
- * never a stack trace. 5xx are logged with their cause; 4xx are the caller's and not logged as errors.
+ * never a stack trace. 5xx are logged with their cause (503, a dependency down, as a warning); 4xx
+ * are the caller's and not logged as errors.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -126,11 +121,12 @@ export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const mapped = mapError(error);
-    if (ERROR_STATUS[mapped.code] >= 500) {
-      this.logger.error(
-        { err: error },
-        `Unhandled error: ${error instanceof Error ? error.message : String(error)}`,
-      );
+    const message = error instanceof Error ? error.message : String(error);
+    if (mapped.code === 'SERVICE_UNAVAILABLE') {
+      // An outage of a dependency (or a not-ready probe) is expected and passes: a warning, not an error.
+      this.logger.warn({ err: error }, `Service unavailable: ${message}`);
+    } else if (ERROR_STATUS[mapped.code] >= 500) {
+      this.logger.error({ err: error }, `Unhandled error: ${message}`);
     }
     if (response.headersSent) return;
     sendProblem(response, mapped.code, mapped.detail, {

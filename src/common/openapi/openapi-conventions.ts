@@ -124,8 +124,9 @@ function uuidPathParams(controller: object, methodKey: string): string[] {
  * - every operation can answer 400 (the request pipeline refuses text PostgreSQL cannot store in
  *   the path, query or body, and bodies nested deeper than JSON_MAX_DEPTH, before any route) and
  *   431 (the HTTP server refuses headers over its limit), ADR 0034;
- * - every operation that can fail can also answer 500 INTERNAL_ERROR, and every rate-limited one
- *   429 RATE_LIMITED with Retry-After;
+ * - every operation that can fail can also answer 500 INTERNAL_ERROR and 503 SERVICE_UNAVAILABLE
+ *   with Retry-After (a dependency down, ADR 0035), and every rate-limited one 429 RATE_LIMITED
+ *   with Retry-After;
  * - every response carries X-Request-Id, Access-Control-Allow-Origin when CORS allows the origin,
  *   and, where the rate limiter runs, the X-RateLimit-* headers it sets;
  * - ParseUUIDPipe path parameters and `format: uuid` strings are 36-character UUIDs;
@@ -176,6 +177,14 @@ export function applyOpenApiConventions(
       headers: headerRefs([...COMMON_HEADERS, ...RATE_LIMIT_HEADERS]),
       content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('schemas', 'ProblemDto') } },
     },
+    ServiceUnavailable: {
+      description:
+        'SERVICE_UNAVAILABLE: PostgreSQL or Redis is down or restarting (ADR 0035); nothing was ' +
+        'changed unless the answer was lost after a commit (retry with the same Idempotency-Key). ' +
+        'Retry after Retry-After seconds',
+      headers: headerRefs(['Retry-After', ...COMMON_HEADERS, ...RATE_LIMIT_HEADERS]),
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('schemas', 'ProblemDto') } },
+    },
   };
 
   for (const item of Object.values(doc.paths)) {
@@ -201,13 +210,14 @@ export function applyOpenApiConventions(
           response.content = { [PROBLEM_CONTENT_TYPE]: { schema } };
         }
         const names = [...COMMON_HEADERS, ...(throttled ? RATE_LIMIT_HEADERS : [])];
-        if (code === '429') names.unshift('Retry-After');
+        if (code === '429' || code === '503') names.unshift('Retry-After');
         response.headers = { ...(response.headers ?? {}), ...headerRefs(names) };
       }
       if (!responses['400']) responses['400'] = ref('responses', 'MalformedRequest');
       if (!responses['431']) responses['431'] = ref('responses', 'RequestHeaderFieldsTooLarge');
       if (canFail && throttled && !responses['429']) responses['429'] = ref('responses', 'TooManyRequests');
       if (canFail && !responses['500']) responses['500'] = ref('responses', 'InternalError');
+      if (canFail && !responses['503']) responses['503'] = ref('responses', 'ServiceUnavailable');
     }
   }
   completeSchemas(doc);
