@@ -3,6 +3,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { createValidationPipe } from './common/errors/validation';
+import { documentIdempotencyKey, idempotentOperationIds } from './common/idempotency/idempotency.openapi';
 import { applyOpenApiConventions, collectOperationFacts } from './common/openapi/openapi-conventions';
 import { AppConfig } from './infra/config/config';
 import { installRequestPipeline } from './infra/http/request-pipeline';
@@ -135,5 +136,6 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     );
   for (const [name, description] of OPENAPI_TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory: operationId });
-  return applyOpenApiConventions(document, collectOperationFacts(app, operationId));
+  const keyed = documentIdempotencyKey(document, idempotentOperationIds(app, operationId));
+  return applyOpenApiConventions(keyed, collectOperationFacts(app, operationId));
 }

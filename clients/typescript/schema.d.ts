@@ -2482,10 +2482,10 @@ export interface components {
              */
             revokedAt: string | null;
             /**
-             * @description The secret: shown only in this answer, store it now
+             * @description The secret: shown only in this answer, store it now. Never stored for an Idempotency-Key, so absent from a replayed answer (`Idempotency-Replayed: true`): revoke that key and create another
              * @example jb_live_HJzNovRUq0pCw5ZkT3mJx8bLd2sVyFgA7eNhQiWuK9o
              */
-            key: string;
+            key?: string;
         };
         NotificationResponse: {
             /**
@@ -7448,10 +7448,10 @@ export interface components {
              */
             updatedAt: string;
             /**
-             * @description The signing secret, in this answer only: verify `webhook-signature` with it (Standard Webhooks)
+             * @description The signing secret, in this answer only: verify `webhook-signature` with it (Standard Webhooks). Never stored for an Idempotency-Key, so absent from a replayed answer (`Idempotency-Replayed: true`): delete that subscription and create another
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw+8Q2mZ1mGqE=
              */
-            secret: string;
+            secret?: string;
         };
         WebhookResponseDto: {
             /**
@@ -7677,9 +7677,17 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+         * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+         */
+        IdempotencyKey: string;
+    };
     requestBodies: never;
     headers: {
+        /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+        "Idempotency-Replayed": "true";
         /** @description The caller's X-Request-Id when it is 1–128 of [A-Za-z0-9._:-], else a new UUID */
         "X-Request-Id": string;
         /** @description Only when the request's Origin is one of CORS_ORIGINS (no CORS otherwise) */
@@ -8152,7 +8160,13 @@ export interface operations {
     Organizations_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8164,6 +8178,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -8217,8 +8232,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Credit code already registered */
+            /** @description Credit code already registered; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8416,6 +8445,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -8426,6 +8460,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -8479,8 +8514,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Already verified, or stale If-Match version */
+            /** @description Already verified, or stale If-Match version; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8866,7 +8915,13 @@ export interface operations {
     ApiKeys_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8878,6 +8933,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -8919,6 +8975,34 @@ export interface operations {
             };
             /** @description Requires one of the roles: admin */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -9067,7 +9151,13 @@ export interface operations {
     Notifications_markRead: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -9077,6 +9167,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -9118,6 +9209,34 @@ export interface operations {
             };
             /** @description No such notification of yours */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -9332,7 +9451,13 @@ export interface operations {
     Taxonomy_createIndustryChain: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9344,6 +9469,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -9397,8 +9523,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The code is already in use */
+            /** @description The code is already in use; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -9577,7 +9717,13 @@ export interface operations {
     Taxonomy_createCategory: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9589,6 +9735,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -9642,8 +9789,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The code is already in use */
+            /** @description The code is already in use; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -9821,7 +9982,13 @@ export interface operations {
     Programs_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9833,6 +10000,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -9874,6 +10042,34 @@ export interface operations {
             };
             /** @description Requires one of the roles: admin */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -10354,7 +10550,13 @@ export interface operations {
     Challenges_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10366,6 +10568,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10419,7 +10622,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The program's settings refuse it (e.g. too many horse-race teams) */
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The program's settings refuse it (e.g. too many horse-race teams); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10632,6 +10849,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -10642,6 +10864,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10695,7 +10918,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10709,7 +10932,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description closesAt has passed (DEADLINE_PASSED) */
+            /** @description closesAt has passed (DEADLINE_PASSED); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10733,6 +10956,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -10743,6 +10971,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10796,7 +11025,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10810,7 +11039,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The list has opened already (DEADLINE_PASSED) */
+            /** @description The list has opened already (DEADLINE_PASSED); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10834,6 +11063,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -10844,6 +11078,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10897,7 +11132,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10911,7 +11146,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description closesAt has passed (DEADLINE_PASSED) */
+            /** @description closesAt has passed (DEADLINE_PASSED); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10935,6 +11170,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -10949,6 +11189,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11016,8 +11257,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -11040,6 +11295,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -11054,6 +11314,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11121,8 +11382,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -11227,6 +11502,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -11241,6 +11521,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11308,7 +11589,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11322,7 +11603,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Nothing changes, or the list has closed */
+            /** @description Nothing changes, or the list has closed; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11343,7 +11624,13 @@ export interface operations {
     Challenges_acceptNda: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11357,6 +11644,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11424,8 +11712,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not allowed in this state */
+            /** @description Not allowed in this state; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -11781,7 +12083,13 @@ export interface operations {
     Teams_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11793,6 +12101,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11834,6 +12143,34 @@ export interface operations {
             };
             /** @description Requires one of the roles: applicant */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -12391,7 +12728,13 @@ export interface operations {
     ChallengeApplications_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12405,6 +12748,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12472,7 +12816,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The team already bids on this list, or the list is not open */
+            /** @description The team already bids on this list, or the list is not open; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12486,7 +12830,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The list refuses it (unknown indicator, amount over fiscalFen, milestone after the duration) or closed (DEADLINE_PASSED) */
+            /** @description The list refuses it (unknown indicator, amount over fiscalFen, milestone after the duration) or closed (DEADLINE_PASSED); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12867,6 +13211,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -12881,6 +13230,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12948,7 +13298,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12962,7 +13312,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The list has closed */
+            /** @description The list has closed; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12986,8 +13336,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
-                /** @description A unique key per intended action (e.g. a UUID). Retrying with the same key and body replays the first answer. */
-                "Idempotency-Key"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -12998,6 +13351,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13051,11 +13405,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /**
-             * @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both)
-             *
-             *     IDEMPOTENCY_KEY_IN_USE: the first request with this key is still running
-             */
+            /** @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13069,11 +13419,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /**
-             * @description DEADLINE_PASSED, LEADER_LIMIT_REACHED, or incomplete (missing indicator, no milestone, no pledge)
-             *
-             *     IDEMPOTENCY_KEY_REUSED: the key was used with a different body
-             */
+            /** @description DEADLINE_PASSED, LEADER_LIMIT_REACHED, or incomplete (missing indicator, no milestone, no pledge); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13097,8 +13443,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
-                /** @description A unique key per intended action (e.g. a UUID). Retrying with the same key and body replays the first answer. */
-                "Idempotency-Key"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -13109,6 +13458,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13162,11 +13512,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /**
-             * @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both)
-             *
-             *     IDEMPOTENCY_KEY_IN_USE: the first request with this key is still running
-             */
+            /** @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13180,11 +13526,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /**
-             * @description The list has closed (DEADLINE_PASSED)
-             *
-             *     IDEMPOTENCY_KEY_REUSED: the key was used with a different body
-             */
+            /** @description The list has closed (DEADLINE_PASSED); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13208,6 +13550,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -13222,6 +13569,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13289,7 +13637,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13303,7 +13651,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description A rule fails (eligible refused), or returned after closing */
+            /** @description A rule fails (eligible refused), or returned after closing; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13412,7 +13760,13 @@ export interface operations {
     Experts_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -13424,6 +13778,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13477,8 +13832,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The user already has a profile (ALREADY_EXISTS) */
+            /** @description The user already has a profile (ALREADY_EXISTS); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -13832,6 +14201,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -13842,6 +14216,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13895,7 +14270,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The list is not closed, or stale If-Match */
+            /** @description The list is not closed, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13909,7 +14284,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No eligible bid (BUSINESS_RULE_VIOLATION); too few qualified experts (PANEL_UNDERSTAFFED, with missingExperts and missingEnterpriseExperts) — nothing written */
+            /** @description No eligible bid (BUSINESS_RULE_VIOLATION); too few qualified experts (PANEL_UNDERSTAFFED, with missingExperts and missingEnterpriseExperts) — nothing written; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13933,6 +14308,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -13947,6 +14327,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -14000,8 +14381,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Already closed, or stale If-Match */
+            /** @description Already closed, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -14241,7 +14636,13 @@ export interface operations {
     ReviewAssignments_declare: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -14255,6 +14656,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -14322,7 +14724,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Already declared, or you left the panel */
+            /** @description Already declared, or you left the panel; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14336,7 +14738,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description CONFLICT_OF_INTEREST found by the rules: you were replaced */
+            /** @description CONFLICT_OF_INTEREST found by the rules: you were replaced; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14563,6 +14965,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -14573,6 +14980,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -14626,7 +15034,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not declared, already submitted, panel closed, or stale If-Match */
+            /** @description Not declared, already submitted, panel closed, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14640,7 +15048,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Scores incomplete or comments missing */
+            /** @description Scores incomplete or comments missing; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14762,8 +15170,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended action (e.g. a UUID). Retrying with the same key and body replays the first answer. */
-                "Idempotency-Key"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -14778,6 +15189,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -14845,7 +15257,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this key is still running */
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14859,11 +15271,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /**
-             * @description The list is not under_review, or the bid is not under_review or shortlisted
-             *
-             *     IDEMPOTENCY_KEY_REUSED: the key was used with a different body
-             */
+            /** @description The list is not under_review, or the bid is not under_review or shortlisted; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -15090,6 +15498,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -15104,6 +15517,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15143,7 +15557,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not under review, panel not closed, or stale If-Match */
+            /** @description Not under review, panel not closed, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -15157,7 +15571,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Too many ids, a bid under the pass line, or no bid passes */
+            /** @description Too many ids, a bid under the pass line, or no bid passes; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -15178,7 +15592,13 @@ export interface operations {
     ChallengeSelection_unsuccessful: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -15192,6 +15612,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15219,6 +15640,34 @@ export interface operations {
             };
             /** @description Requires one of the roles: admin */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -15280,7 +15729,13 @@ export interface operations {
     ChallengeSelection_lodge: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -15294,6 +15749,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15319,6 +15775,34 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -15326,7 +15810,13 @@ export interface operations {
     ChallengeSelection_award: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -15336,6 +15826,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15363,6 +15854,34 @@ export interface operations {
             };
             /** @description Requires one of the roles: admin */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -15427,6 +15946,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -15441,6 +15965,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15468,6 +15993,34 @@ export interface operations {
             };
             /** @description Requires one of the roles: admin */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -15600,6 +16153,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -15610,6 +16168,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15649,8 +16208,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not pending signature, or stale If-Match */
+            /** @description Not pending signature, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -15673,6 +16246,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -15687,6 +16265,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15726,8 +16305,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not allowed from this state, or stale If-Match */
+            /** @description Not allowed from this state, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -15750,6 +16343,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -15760,6 +16358,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15799,8 +16398,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not suspended, or stale If-Match */
+            /** @description Not suspended, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -15823,6 +16436,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -15837,6 +16455,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15876,8 +16495,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Already closed, or stale If-Match */
+            /** @description Already closed, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -16097,7 +16730,13 @@ export interface operations {
     Projects_lodgeChange: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -16111,6 +16750,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -16164,7 +16804,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description An extension that does not move the due time later */
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description An extension that does not move the due time later; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16185,7 +16839,13 @@ export interface operations {
     Milestones_report: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -16199,6 +16859,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -16252,7 +16913,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Project not active, or milestone already submitted/passed */
+            /** @description Project not active, or milestone already submitted/passed; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16266,7 +16927,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No resubmission left */
+            /** @description No resubmission left; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16287,7 +16948,13 @@ export interface operations {
     Milestones_assess: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -16301,6 +16968,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -16340,8 +17008,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Nothing submitted to assess, or project not active */
+            /** @description Nothing submitted to assess, or project not active; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -16420,6 +17102,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -16434,6 +17121,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -16473,8 +17161,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Already decided, project not active, or stale If-Match */
+            /** @description Already decided, project not active, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -16494,7 +17196,13 @@ export interface operations {
     StageGates_stageGate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -16508,6 +17216,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -16547,7 +17256,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description A gate at this position was already held */
+            /** @description A gate at this position was already held; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16561,7 +17270,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not a horse race, milestone not assessed */
+            /** @description Not a horse race, milestone not assessed; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16697,6 +17406,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -16707,6 +17421,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -16760,7 +17475,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description INVALID_STATE_TRANSITION: not scheduled, or the project is suspended, terminated, failed or unsigned; VERSION_MISMATCH */
+            /** @description INVALID_STATE_TRANSITION: not scheduled, or the project is suspended, terminated, failed or unsigned; VERSION_MISMATCH; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16774,7 +17489,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION: the milestone has not passed, an earlier milestone failed, or the project is not accepted (final) */
+            /** @description BUSINESS_RULE_VIOLATION: the milestone has not passed, an earlier milestone failed, or the project is not accepted (final); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16798,8 +17513,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
-                /** @description A unique key per intended action (e.g. a UUID). Retrying with the same key and body replays the first answer. */
-                "Idempotency-Key"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -16810,6 +17528,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -16863,11 +17582,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /**
-             * @description INVALID_STATE_TRANSITION: not approved (e.g. already paid), or the project is suspended or closed; VERSION_MISMATCH
-             *
-             *     IDEMPOTENCY_KEY_IN_USE: the first request with this key is still running
-             */
+            /** @description INVALID_STATE_TRANSITION: not approved (e.g. already paid), or the project is suspended or closed; VERSION_MISMATCH; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16881,7 +17596,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description IDEMPOTENCY_KEY_REUSED: the key was used with a different body */
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17018,7 +17733,13 @@ export interface operations {
     ProjectAcceptance_request: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -17032,6 +17753,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -17089,7 +17811,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The project is not active (INVALID_STATE_TRANSITION) */
+            /** @description The project is not active (INVALID_STATE_TRANSITION); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17103,7 +17825,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description A milestone not passed or an indicator without a measured value (BUSINESS_RULE_VIOLATION); too few qualified experts (PANEL_UNDERSTAFFED) — nothing written */
+            /** @description A milestone not passed or an indicator without a measured value (BUSINESS_RULE_VIOLATION); too few qualified experts (PANEL_UNDERSTAFFED) — nothing written; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17180,7 +17902,13 @@ export interface operations {
     Acceptances_verdicts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -17194,6 +17922,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -17247,7 +17976,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not declared yet, already submitted, left the panel, or the acceptance is decided */
+            /** @description Not declared yet, already submitted, left the panel, or the acceptance is decided; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17261,7 +17990,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description An indicator missing, unknown or given twice (BUSINESS_RULE_VIOLATION) */
+            /** @description An indicator missing, unknown or given twice (BUSINESS_RULE_VIOLATION); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17285,6 +18014,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -17299,6 +18033,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -17352,7 +18087,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Already decided, verdicts pending without closeReason, project not acceptance_requested, stale If-Match */
+            /** @description Already decided, verdicts pending without closeReason, project not acceptance_requested, stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17366,7 +18101,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description conditionsDueAt not in the future */
+            /** @description conditionsDueAt not in the future; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17390,6 +18125,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -17404,6 +18144,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -17457,7 +18198,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not waiting for conditions, or stale If-Match */
+            /** @description Not waiting for conditions, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17471,7 +18212,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The due date passed (DEADLINE_PASSED) */
+            /** @description The due date passed (DEADLINE_PASSED); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17628,7 +18369,13 @@ export interface operations {
     AcceptanceAssignments_declare: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -17642,6 +18389,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -17695,7 +18443,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Already declared, or the acceptance is decided */
+            /** @description Already declared, or the acceptance is decided; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17709,7 +18457,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description {conflict:false} but the rules found one (CONFLICT_OF_INTEREST): you were replaced */
+            /** @description {conflict:false} but the rules found one (CONFLICT_OF_INTEREST): you were replaced; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -18062,7 +18810,13 @@ export interface operations {
     Webhooks_createWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -18074,6 +18828,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -18127,7 +18882,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description WEBHOOK_URL_FORBIDDEN: the host is or resolves to a non-public address; BUSINESS_RULE_VIOLATION: too many subscriptions */
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description WEBHOOK_URL_FORBIDDEN: the host is or resolves to a non-public address; BUSINESS_RULE_VIOLATION: too many subscriptions; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -18383,7 +19152,13 @@ export interface operations {
     WebhookDeliveries_replayWebhookDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -18393,6 +19168,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -18446,8 +19222,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description INVALID_STATE_TRANSITION: the delivery is still pending, or the subscription is disabled */
+            /** @description INVALID_STATE_TRANSITION: the delivery is still pending, or the subscription is disabled; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];

@@ -23,6 +23,7 @@ import {
 } from './dto/webhook.dto';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from './webhook-events';
 import { WebhooksService } from './webhooks.service';
+import { IdempotencyWithholds } from '../../common/idempotency/idempotency.decorators';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -50,6 +51,7 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
+  @IdempotencyWithholds('secret')
   @ApiOperation({
     summary: 'Subscribe a URL to event types; the signing secret is in this answer only',
     description: DELIVERY_DESCRIPTION,
