@@ -1941,23 +1941,23 @@ export interface paths {
          * Subscribe a URL to event types; the signing secret is in this answer only
          * @description Each event is POSTed as `{ "id", "type", "createdAt", "data" }` with the Standard Webhooks headers `webhook-id` (the delivery id: the same on every retry and replay), `webhook-timestamp` (Unix seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed with the secret (base64 after `whsec_`). Only a 2xx answer within 15 s is a delivery; redirects are not followed; 410 disables the subscription; 429/503 honour Retry-After; anything else is retried with growing, jittered waits for about three days, and a subscription that keeps failing for days is disabled and its owner notified.
          *
-         *     Admins receive every event; an integration key receives the public ones and those concerning its organization:
+         *     Who receives what: an admin every event type; an integration key the public types, and a party type only when its organization is that party of the event (the issuer of the list, the lead organization of the bid or project). A key without an organization, or whose organization neither issues lists nor bids (no user with that role, no list or bid of its own), would never receive a party type: subscribing to one is refused with 422 WEBHOOK_EVENT_NOT_AVAILABLE naming the types, and the types it can have.
          *     - `challenge.published` (every subscriber): A list passed vetting and is published (its public part); data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version
          *     - `challenge.amended` (every subscriber): A published list was amended (the amendment is public); data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version, amendmentId, amendmentNumber, reason, changedFields
          *     - `challenge.closed` (every subscriber): The application window of a list closed; data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version
          *     - `challenge.awarded` (every subscriber): The publicity period ended: the award is final and the projects exist; data: challengeId, code, title, issuerOrganizationId, selectionId, applicationIds, projectIds
          *     - `challenge.unsuccessful` (every subscriber): No bid passed (流榜); the reason is not public and not sent; data: challengeId, code, title, issuerOrganizationId
          *     - `selection.publicized` (every subscriber): The selected bids are in publicity (公示) until publicityEndsAt; data: challengeId, code, title, issuerOrganizationId, selectionId, applicationIds, publicityEndsAt
-         *     - `application.submitted` (the organization's keys when a party): A bid was submitted (to the issuer and the bidding organization; no bidder identity); data: applicationId, challengeId, challengeCode, status
-         *     - `application.formal_checked` (the organization's keys when a party): The formal check of a bid decided (to the bidding organization only); data: applicationId, challengeId, challengeCode, status, outcome, reason
-         *     - `review.completed` (the organization's keys when a party): The expert review of a list closed (to the issuer; no scores); data: challengeId, code, title, panelId, closedAt, passLine
-         *     - `objection.lodged` (the organization's keys when a party): An objection to the publicity was lodged (to the issuer; no objector); data: challengeId, code, title, objectionId, selectionId
-         *     - `project.activated` (the organization's keys when a party): The task book was signed by all three parties: the project is active; data: projectId, challengeId, challengeCode, applicationId, status, activatedAt, fiscalFen, issuerFen
-         *     - `milestone.submitted` (the organization's keys when a party): A progress report of a milestone was submitted; data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, reportId, attempt
-         *     - `milestone.assessed` (the organization's keys when a party): A milestone was assessed (passed, conditionally passed or failed); data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, outcome, assessmentId
-         *     - `payment.paid` (the organization's keys when a party): A tranche was paid; data: paymentId, projectId, challengeId, code, payer, kind, sequence, amountFen, milestonePosition, paidAt
-         *     - `acceptance.decided` (the organization's keys when a party): The acceptance (验收) of a project was decided; data: acceptanceId, projectId, challengeId, code, outcome, status, exemption, conditionsDueAt, projectStatus
-         *     - `project.terminated` (the organization's keys when a party): A project was terminated; its unpaid tranches are cancelled; data: projectId, challengeId, challengeCode, applicationId, status, reason, releasedFiscalFen, releasedIssuerFen, byStageGate
+         *     - `application.submitted` (admins, and the keys of its issuer and lead organization): A bid was submitted (to the issuer and the bidding organization; no bidder identity); data: applicationId, challengeId, challengeCode, status
+         *     - `application.formal_checked` (admins, and the keys of its lead organization): The formal check of a bid decided (to the bidding organization only); data: applicationId, challengeId, challengeCode, status, outcome, reason
+         *     - `review.completed` (admins, and the keys of its issuer): The expert review of a list closed (to the issuer; no scores); data: challengeId, code, title, panelId, closedAt, passLine
+         *     - `objection.lodged` (admins, and the keys of its issuer): An objection to the publicity was lodged (to the issuer; no objector); data: challengeId, code, title, objectionId, selectionId
+         *     - `project.activated` (admins, and the keys of its issuer and lead organization): The task book was signed by all three parties: the project is active; data: projectId, challengeId, challengeCode, applicationId, status, activatedAt, fiscalFen, issuerFen
+         *     - `milestone.submitted` (admins, and the keys of its issuer and lead organization): A progress report of a milestone was submitted; data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, reportId, attempt
+         *     - `milestone.assessed` (admins, and the keys of its issuer and lead organization): A milestone was assessed (passed, conditionally passed or failed); data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, outcome, assessmentId
+         *     - `payment.paid` (admins, and the keys of its issuer and lead organization): A tranche was paid; data: paymentId, projectId, challengeId, code, payer, kind, sequence, amountFen, milestonePosition, paidAt
+         *     - `acceptance.decided` (admins, and the keys of its issuer and lead organization): The acceptance (验收) of a project was decided; data: acceptanceId, projectId, challengeId, code, outcome, status, exemption, conditionsDueAt, projectStatus
+         *     - `project.terminated` (admins, and the keys of its issuer and lead organization): A project was terminated; its unpaid tranches are cancelled; data: projectId, challengeId, challengeCode, applicationId, status, reason, releasedFiscalFen, releasedIssuerFen, byStageGate
          */
         post: operations["Webhooks_createWebhook"];
         delete?: never;
@@ -2093,7 +2093,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_EVENT_NOT_AVAILABLE" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
             errors?: components["schemas"]["FieldErrorDto"][];
             /**
              * @description The X-Request-Id of the request, to quote to support
@@ -4074,9 +4074,10 @@ export interface components {
             acceptedAt: string;
             /**
              * Format: uuid
+             * @description The leader who accepted it; null for the issuer when the program hides applicants' identities
              * @example fe4f7491-d13a-4e0c-a664-599857270da4
              */
-            acceptedBy: string;
+            acceptedBy: string | null;
             /**
              * @description The text the leader accepted
              * @example 本人作为项目负责人（挂帅者）郑重承诺：按揭榜方案完成全部技术指标；如未达到承诺指标，愿接受终止项目、收回未拨付资金及记入科研诚信记录等处理（因技术路线本身不确定性导致且已尽职的除外）。
@@ -6092,13 +6093,27 @@ export interface components {
             budgetFen: number;
             /**
              * Format: int64
-             * @description Tranches still scheduled
+             * @description Tranches now scheduled, waiting for approval (their current state, not a running total)
+             * @example 1650000000
+             */
+            awaitingApprovalFen: number;
+            /**
+             * Format: int64
+             * @description Tranches now approved, waiting to be paid (their current state, not a running total)
+             * @example 0
+             */
+            awaitingPaymentFen: number;
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Deprecated: the same as awaitingApprovalFen; removed in the next version
              * @example 1650000000
              */
             scheduledFen: number;
             /**
              * Format: int64
-             * @description Tranches approved, not yet paid
+             * @deprecated
+             * @description Deprecated: the same as awaitingPaymentFen; removed in the next version
              * @example 0
              */
             approvedFen: number;
@@ -6358,11 +6373,27 @@ export interface components {
             payer: "fiscal" | "issuer";
             /**
              * Format: int64
+             * @description Running total: every amount ever scheduled (whatever the tranche became since)
+             * @example 3000000000
+             */
+            cumulativeScheduledFen: number;
+            /**
+             * Format: int64
+             * @description Running total: every amount ever approved (paid since or not)
+             * @example 1350000000
+             */
+            cumulativeApprovedFen: number;
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Deprecated: the same as cumulativeScheduledFen; removed in the next version
              * @example 3000000000
              */
             scheduledFen: number;
             /**
              * Format: int64
+             * @deprecated
+             * @description Deprecated: the same as cumulativeApprovedFen; removed in the next version
              * @example 1350000000
              */
             approvedFen: number;

@@ -155,7 +155,9 @@ describe('Idempotency-Key on every POST', () => {
     expect(h2.body.id).toBe(h1.body.id);
     expect(h2.body).not.toHaveProperty('secret');
     expect(
-      await count(`SELECT count(*) AS n FROM webhook_subscriptions WHERE owner_api_key_id = $1`, [first.body.id]),
+      await count(`SELECT count(*) AS n FROM webhook_subscriptions WHERE owner_api_key_id = $1`, [
+        first.body.id,
+      ]),
     ).toBe(1);
     const all = JSON.stringify(await t.dataSource.query(`SELECT response_body FROM idempotency_keys`));
     expect(all).not.toContain(h1.body.secret as string);

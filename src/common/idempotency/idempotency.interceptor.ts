@@ -18,7 +18,11 @@ function callerScope(principal: Principal | undefined): string {
 }
 
 /** Whether the global interceptor takes `Idempotency-Key` on this route: every POST not opted out. */
-export function acceptsIdempotencyKey(reflector: Reflector, method: string, targets: Parameters<Reflector['getAllAndOverride']>[1]): boolean {
+export function acceptsIdempotencyKey(
+  reflector: Reflector,
+  method: string,
+  targets: Parameters<Reflector['getAllAndOverride']>[1],
+): boolean {
   return method === 'POST' && reflector.getAllAndOverride<string>(IDEMPOTENCY_OPT_OUT, targets) === undefined;
 }
 

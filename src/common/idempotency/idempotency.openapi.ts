@@ -95,7 +95,7 @@ export function documentIdempotencyKey(document: OpenAPIObject, operationIds: Se
     for (const [code, response] of Object.entries(responses)) {
       if (!/^2\d\d$/.test(code) || '$ref' in response) continue;
       response.headers = {
-        ...((response.headers) ?? {}),
+        ...(response.headers ?? {}),
         [REPLAYED_HEADER]: { $ref: `#/components/headers/${REPLAYED_HEADER}` },
       };
     }

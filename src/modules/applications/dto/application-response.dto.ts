@@ -95,7 +95,8 @@ export class PledgeResponseDto {
     format: 'uuid',
     nullable: true,
     type: String,
-    description: "The leader who accepted it; null for the issuer when the program hides applicants' identities",
+    description:
+      "The leader who accepted it; null for the issuer when the program hides applicants' identities",
   })
   acceptedBy: string | null;
 
