@@ -4,6 +4,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { createValidationPipe } from './common/errors/validation';
+import { documentIdempotencyKey, idempotentOperationIds } from './common/idempotency/idempotency.openapi';
 import { applyOpenApiConventions, collectOperationFacts } from './common/openapi/openapi-conventions';
 import { AppConfig } from './infra/config/config';
 import { installClientErrorHandler } from './infra/http/client-error';
@@ -145,5 +146,6 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     );
   for (const [name, description] of OPENAPI_TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory: operationId });
-  return applyOpenApiConventions(document, collectOperationFacts(app, operationId));
+  const keyed = documentIdempotencyKey(document, idempotentOperationIds(app, operationId));
+  return applyOpenApiConventions(keyed, collectOperationFacts(app, operationId));
 }

@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { IdempotencyPruner } from './common/idempotency/idempotency.pruner';
 import { CoreModule } from './core.module';
 import { AppConfig } from './infra/config/config';
@@ -25,8 +24,6 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         CoreModule.forRoot(config),
-        // The feature modules bring their controllers (unused here); @Idempotent ones need the interceptor.
-        IdempotencyModule,
         QueueModule,
         SchedulerModule,
         EventsWorkerModule,

@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Readiness: PostgreSQL and Redis answer
-         * @description Answers 200 when the database and Redis both answer a ping, else 503 problem+json. From the moment the process begins to shut down (SIGTERM) it answers 503, so a load balancer stops sending.
+         * @description Answers 200 when the database and Redis both answer a ping, else 503 problem+json.
          */
         get: operations["Health_ready"];
         put?: never;
@@ -1941,23 +1941,23 @@ export interface paths {
          * Subscribe a URL to event types; the signing secret is in this answer only
          * @description Each event is POSTed as `{ "id", "type", "createdAt", "data" }` with the Standard Webhooks headers `webhook-id` (the delivery id: the same on every retry and replay), `webhook-timestamp` (Unix seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed with the secret (base64 after `whsec_`). Only a 2xx answer within 15 s is a delivery; redirects are not followed; 410 disables the subscription; 429/503 honour Retry-After; anything else is retried with growing, jittered waits for about three days, and a subscription that keeps failing for days is disabled and its owner notified.
          *
-         *     Admins receive every event; an integration key receives the public ones and those concerning its organization:
+         *     Who receives what: an admin every event type; an integration key the public types, and a party type only when its organization is that party of the event (the issuer of the list, the lead organization of the bid or project). A key without an organization, or whose organization neither issues lists nor bids (no user with that role, no list or bid of its own), would never receive a party type: subscribing to one is refused with 422 WEBHOOK_EVENT_NOT_AVAILABLE naming the types, and the types it can have.
          *     - `challenge.published` (every subscriber): A list passed vetting and is published (its public part); data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version
          *     - `challenge.amended` (every subscriber): A published list was amended (the amendment is public); data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version, amendmentId, amendmentNumber, reason, changedFields
          *     - `challenge.closed` (every subscriber): The application window of a list closed; data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version
          *     - `challenge.awarded` (every subscriber): The publicity period ended: the award is final and the projects exist; data: challengeId, code, title, issuerOrganizationId, selectionId, applicationIds, projectIds
          *     - `challenge.unsuccessful` (every subscriber): No bid passed (流榜); the reason is not public and not sent; data: challengeId, code, title, issuerOrganizationId
          *     - `selection.publicized` (every subscriber): The selected bids are in publicity (公示) until publicityEndsAt; data: challengeId, code, title, issuerOrganizationId, selectionId, applicationIds, publicityEndsAt
-         *     - `application.submitted` (the organization's keys when a party): A bid was submitted (to the issuer and the bidding organization; no bidder identity); data: applicationId, challengeId, challengeCode, status
-         *     - `application.formal_checked` (the organization's keys when a party): The formal check of a bid decided (to the bidding organization only); data: applicationId, challengeId, challengeCode, status, outcome, reason
-         *     - `review.completed` (the organization's keys when a party): The expert review of a list closed (to the issuer; no scores); data: challengeId, code, title, panelId, closedAt, passLine
-         *     - `objection.lodged` (the organization's keys when a party): An objection to the publicity was lodged (to the issuer; no objector); data: challengeId, code, title, objectionId, selectionId
-         *     - `project.activated` (the organization's keys when a party): The task book was signed by all three parties: the project is active; data: projectId, challengeId, challengeCode, applicationId, status, activatedAt, fiscalFen, issuerFen
-         *     - `milestone.submitted` (the organization's keys when a party): A progress report of a milestone was submitted; data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, reportId, attempt
-         *     - `milestone.assessed` (the organization's keys when a party): A milestone was assessed (passed, conditionally passed or failed); data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, outcome, assessmentId
-         *     - `payment.paid` (the organization's keys when a party): A tranche was paid; data: paymentId, projectId, challengeId, code, payer, kind, sequence, amountFen, milestonePosition, paidAt
-         *     - `acceptance.decided` (the organization's keys when a party): The acceptance (验收) of a project was decided; data: acceptanceId, projectId, challengeId, code, outcome, status, exemption, conditionsDueAt, projectStatus
-         *     - `project.terminated` (the organization's keys when a party): A project was terminated; its unpaid tranches are cancelled; data: projectId, challengeId, challengeCode, applicationId, status, reason, releasedFiscalFen, releasedIssuerFen, byStageGate
+         *     - `application.submitted` (admins, and the keys of its issuer and lead organization): A bid was submitted (to the issuer and the bidding organization; no bidder identity); data: applicationId, challengeId, challengeCode, status
+         *     - `application.formal_checked` (admins, and the keys of its lead organization): The formal check of a bid decided (to the bidding organization only); data: applicationId, challengeId, challengeCode, status, outcome, reason
+         *     - `review.completed` (admins, and the keys of its issuer): The expert review of a list closed (to the issuer; no scores); data: challengeId, code, title, panelId, closedAt, passLine
+         *     - `objection.lodged` (admins, and the keys of its issuer): An objection to the publicity was lodged (to the issuer; no objector); data: challengeId, code, title, objectionId, selectionId
+         *     - `project.activated` (admins, and the keys of its issuer and lead organization): The task book was signed by all three parties: the project is active; data: projectId, challengeId, challengeCode, applicationId, status, activatedAt, fiscalFen, issuerFen
+         *     - `milestone.submitted` (admins, and the keys of its issuer and lead organization): A progress report of a milestone was submitted; data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, reportId, attempt
+         *     - `milestone.assessed` (admins, and the keys of its issuer and lead organization): A milestone was assessed (passed, conditionally passed or failed); data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, outcome, assessmentId
+         *     - `payment.paid` (admins, and the keys of its issuer and lead organization): A tranche was paid; data: paymentId, projectId, challengeId, code, payer, kind, sequence, amountFen, milestonePosition, paidAt
+         *     - `acceptance.decided` (admins, and the keys of its issuer and lead organization): The acceptance (验收) of a project was decided; data: acceptanceId, projectId, challengeId, code, outcome, status, exemption, conditionsDueAt, projectStatus
+         *     - `project.terminated` (admins, and the keys of its issuer and lead organization): A project was terminated; its unpaid tranches are cancelled; data: projectId, challengeId, challengeCode, applicationId, status, reason, releasedFiscalFen, releasedIssuerFen, byStageGate
          */
         post: operations["Webhooks_createWebhook"];
         delete?: never;
@@ -2093,7 +2093,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "REQUEST_HEADER_FIELDS_TOO_LARGE" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_EVENT_NOT_AVAILABLE" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
             errors?: components["schemas"]["FieldErrorDto"][];
             /**
              * @description The X-Request-Id of the request, to quote to support
@@ -2482,10 +2482,10 @@ export interface components {
              */
             revokedAt: string | null;
             /**
-             * @description The secret: shown only in this answer, store it now
+             * @description The secret: shown only in this answer, store it now. Never stored for an Idempotency-Key, so absent from a replayed answer (`Idempotency-Replayed: true`): revoke that key and create another
              * @example jb_live_HJzNovRUq0pCw5ZkT3mJx8bLd2sVyFgA7eNhQiWuK9o
              */
-            key: string;
+            key?: string;
         };
         NotificationResponse: {
             /**
@@ -4074,9 +4074,10 @@ export interface components {
             acceptedAt: string;
             /**
              * Format: uuid
+             * @description The leader who accepted it; null for the issuer when the program hides applicants' identities
              * @example fe4f7491-d13a-4e0c-a664-599857270da4
              */
-            acceptedBy: string;
+            acceptedBy: string | null;
             /**
              * @description The text the leader accepted
              * @example 本人作为项目负责人（挂帅者）郑重承诺：按揭榜方案完成全部技术指标；如未达到承诺指标，愿接受终止项目、收回未拨付资金及记入科研诚信记录等处理（因技术路线本身不确定性导致且已尽职的除外）。
@@ -6092,13 +6093,27 @@ export interface components {
             budgetFen: number;
             /**
              * Format: int64
-             * @description Tranches still scheduled
+             * @description Tranches now scheduled, waiting for approval (their current state, not a running total)
+             * @example 1650000000
+             */
+            awaitingApprovalFen: number;
+            /**
+             * Format: int64
+             * @description Tranches now approved, waiting to be paid (their current state, not a running total)
+             * @example 0
+             */
+            awaitingPaymentFen: number;
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Deprecated: the same as awaitingApprovalFen; removed in the next version
              * @example 1650000000
              */
             scheduledFen: number;
             /**
              * Format: int64
-             * @description Tranches approved, not yet paid
+             * @deprecated
+             * @description Deprecated: the same as awaitingPaymentFen; removed in the next version
              * @example 0
              */
             approvedFen: number;
@@ -6358,11 +6373,27 @@ export interface components {
             payer: "fiscal" | "issuer";
             /**
              * Format: int64
+             * @description Running total: every amount ever scheduled (whatever the tranche became since)
+             * @example 3000000000
+             */
+            cumulativeScheduledFen: number;
+            /**
+             * Format: int64
+             * @description Running total: every amount ever approved (paid since or not)
+             * @example 1350000000
+             */
+            cumulativeApprovedFen: number;
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Deprecated: the same as cumulativeScheduledFen; removed in the next version
              * @example 3000000000
              */
             scheduledFen: number;
             /**
              * Format: int64
+             * @deprecated
+             * @description Deprecated: the same as cumulativeApprovedFen; removed in the next version
              * @example 1350000000
              */
             approvedFen: number;
@@ -7448,10 +7479,10 @@ export interface components {
              */
             updatedAt: string;
             /**
-             * @description The signing secret, in this answer only: verify `webhook-signature` with it (Standard Webhooks)
+             * @description The signing secret, in this answer only: verify `webhook-signature` with it (Standard Webhooks). Never stored for an Idempotency-Key, so absent from a replayed answer (`Idempotency-Replayed: true`): delete that subscription and create another
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw+8Q2mZ1mGqE=
              */
-            secret: string;
+            secret?: string;
         };
         WebhookResponseDto: {
             /**
@@ -7662,27 +7693,6 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDto"];
             };
         };
-        /** @description VALIDATION_FAILED: the path, a query parameter, or a string or field name of the body holds U+0000 or an unpaired UTF-16 surrogate; JSON_TOO_DEEP: the body nests deeper than JSON_MAX_DEPTH; MALFORMED_JSON: the body is not JSON (ADR 0034) */
-        MalformedRequest: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"];
-            };
-        };
-        /** @description REQUEST_HEADER_FIELDS_TOO_LARGE: the request line and headers are over the HTTP server limit (16 KiB); the connection closes after the answer */
-        RequestHeaderFieldsTooLarge: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"];
-            };
-        };
         /** @description INTERNAL_ERROR: an unexpected error; quote requestId to support */
         InternalError: {
             headers: {
@@ -7697,25 +7707,18 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDto"];
             };
         };
-        /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is down or restarting (ADR 0035); nothing was changed unless the answer was lost after a commit (retry with the same Idempotency-Key). Retry after Retry-After seconds */
-        ServiceUnavailable: {
-            headers: {
-                "Retry-After": components["headers"]["Retry-After"];
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"];
-            };
-        };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+         * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+         */
+        IdempotencyKey: string;
+    };
     requestBodies: never;
     headers: {
+        /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+        "Idempotency-Replayed": "true";
         /** @description The caller's X-Request-Id when it is 1–128 of [A-Za-z0-9._:-], else a new UUID */
         "X-Request-Id": string;
         /** @description Only when the request's Origin is one of CORS_ORIGINS (no CORS otherwise) */
@@ -7752,8 +7755,6 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatusResponse"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
         };
     };
     Health_ready: {
@@ -7775,13 +7776,10 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatusResponse"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            /** @description A dependency is down, or the process is shutting down */
+            /** @description A dependency is down */
             503: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
@@ -7861,9 +7859,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Auth_login: {
@@ -7939,9 +7935,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Auth_refresh: {
@@ -8013,9 +8007,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Auth_logout: {
@@ -8072,9 +8064,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Me_me: {
@@ -8099,7 +8089,6 @@ export interface operations {
                     "application/json": components["schemas"]["MeResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -8115,9 +8104,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Organizations_list: {
@@ -8198,15 +8185,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Organizations_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8218,6 +8209,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -8271,7 +8263,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Credit code already registered */
+            /** @description Credit code already registered; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8285,10 +8277,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Organizations_get: {
@@ -8315,7 +8319,6 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -8345,9 +8348,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Organizations_update: {
@@ -8466,9 +8467,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Organizations_verify: {
@@ -8477,6 +8476,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -8487,6 +8491,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -8498,7 +8503,6 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -8541,7 +8545,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Already verified, or stale If-Match version */
+            /** @description Already verified, or stale If-Match version; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8555,10 +8559,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Users_list: {
@@ -8639,9 +8655,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Users_create: {
@@ -8727,9 +8741,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Users_update: {
@@ -8848,9 +8860,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ApiKeys_list: {
@@ -8930,15 +8940,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ApiKeys_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8950,6 +8964,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -9003,10 +9018,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ApiKeys_revoke: {
@@ -9032,7 +9073,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -9076,9 +9116,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Notifications_list: {
@@ -9138,15 +9176,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Notifications_markRead: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -9156,6 +9198,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -9209,10 +9252,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Audit_list: {
@@ -9300,9 +9369,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     QueueDashboard_openSession: {
@@ -9326,7 +9393,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -9356,9 +9422,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Taxonomy_listIndustryChains: {
@@ -9412,15 +9476,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Taxonomy_createIndustryChain: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9432,6 +9500,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -9485,7 +9554,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The code is already in use */
+            /** @description The code is already in use; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9499,10 +9568,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Taxonomy_updateIndustryChain: {
@@ -9607,9 +9688,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Taxonomy_listCategories: {
@@ -9663,15 +9742,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Taxonomy_createCategory: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9683,6 +9766,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -9736,7 +9820,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The code is already in use */
+            /** @description The code is already in use; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9750,10 +9834,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Taxonomy_updateCategory: {
@@ -9858,9 +9954,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Programs_list: {
@@ -9913,15 +10007,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Programs_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9933,6 +10031,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -9986,10 +10085,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Programs_get: {
@@ -10016,7 +10141,6 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description No such program */
             404: {
                 headers: {
@@ -10032,9 +10156,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Programs_update: {
@@ -10139,9 +10261,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Attachments_upload: {
@@ -10241,9 +10361,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Attachments_get: {
@@ -10270,7 +10388,6 @@ export interface operations {
                     "application/json": components["schemas"]["AttachmentResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -10300,9 +10417,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Attachments_download: {
@@ -10330,7 +10445,6 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -10360,9 +10474,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_list: {
@@ -10463,15 +10575,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10483,6 +10599,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10536,7 +10653,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The program's settings refuse it (e.g. too many horse-race teams) */
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The program's settings refuse it (e.g. too many horse-race teams); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10551,9 +10682,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_get: {
@@ -10580,7 +10709,6 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Credentials were sent and are not valid */
             401: {
                 headers: {
@@ -10610,9 +10738,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_update: {
@@ -10745,9 +10871,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_submit: {
@@ -10756,6 +10880,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -10766,6 +10895,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10777,7 +10907,6 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -10820,7 +10949,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10834,7 +10963,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description closesAt has passed (DEADLINE_PASSED) */
+            /** @description closesAt has passed (DEADLINE_PASSED); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10849,9 +10978,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_withdraw: {
@@ -10860,6 +10987,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -10870,6 +11002,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10881,7 +11014,6 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -10924,7 +11056,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10938,7 +11070,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The list has opened already (DEADLINE_PASSED) */
+            /** @description The list has opened already (DEADLINE_PASSED); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10953,9 +11085,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_approve: {
@@ -10964,6 +11094,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -10974,6 +11109,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10985,7 +11121,6 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -11028,7 +11163,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11042,7 +11177,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description closesAt has passed (DEADLINE_PASSED) */
+            /** @description closesAt has passed (DEADLINE_PASSED); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11057,9 +11192,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_reject: {
@@ -11068,6 +11201,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -11082,6 +11220,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11149,7 +11288,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11163,10 +11302,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_cancel: {
@@ -11175,6 +11326,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -11189,6 +11345,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11256,7 +11413,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11270,10 +11427,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_listAmendments: {
@@ -11355,9 +11524,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_amend: {
@@ -11366,6 +11533,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -11380,6 +11552,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11447,7 +11620,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11461,7 +11634,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Nothing changes, or the list has closed */
+            /** @description Nothing changes, or the list has closed; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11476,15 +11649,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_acceptNda: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11498,6 +11675,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11565,7 +11743,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not allowed in this state */
+            /** @description Not allowed in this state; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11579,10 +11757,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_getConfidential: {
@@ -11609,7 +11799,6 @@ export interface operations {
                     "application/json": components["schemas"]["ConfidentialDetailsResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -11653,9 +11842,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_download: {
@@ -11684,7 +11871,6 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Credentials were sent and are not valid */
             401: {
                 headers: {
@@ -11728,9 +11914,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_watch: {
@@ -11756,7 +11940,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -11786,9 +11969,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_unwatch: {
@@ -11814,7 +11995,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -11844,9 +12024,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Teams_list: {
@@ -11930,15 +12108,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Teams_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11950,6 +12132,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12003,10 +12186,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Teams_get: {
@@ -12033,7 +12242,6 @@ export interface operations {
                     "application/json": components["schemas"]["TeamResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -12077,9 +12285,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Teams_update: {
@@ -12202,9 +12408,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Teams_replaceMembers: {
@@ -12328,9 +12532,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Teams_replaceConsortium: {
@@ -12453,9 +12655,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeApplications_listOfChallenge: {
@@ -12553,15 +12753,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeApplications_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12575,6 +12779,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12642,7 +12847,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The team already bids on this list, or the list is not open */
+            /** @description The team already bids on this list, or the list is not open; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12656,7 +12861,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The list refuses it (unknown indicator, amount over fiscalFen, milestone after the duration) or closed (DEADLINE_PASSED) */
+            /** @description The list refuses it (unknown indicator, amount over fiscalFen, milestone after the duration) or closed (DEADLINE_PASSED); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12671,9 +12876,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_listMine: {
@@ -12755,9 +12958,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_get: {
@@ -12784,7 +12985,6 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -12828,9 +13028,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_update: {
@@ -12963,9 +13161,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_download: {
@@ -12994,7 +13190,6 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -13038,9 +13233,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_pledge: {
@@ -13049,6 +13242,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -13063,6 +13261,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13130,7 +13329,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13144,7 +13343,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The list has closed */
+            /** @description The list has closed; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13159,9 +13358,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_submit: {
@@ -13170,8 +13367,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
-                /** @description A unique key per intended action (e.g. a UUID). Retrying with the same key and body replays the first answer. */
-                "Idempotency-Key"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -13182,6 +13382,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13193,7 +13394,6 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -13236,11 +13436,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /**
-             * @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both)
-             *
-             *     IDEMPOTENCY_KEY_IN_USE: the first request with this key is still running
-             */
+            /** @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13254,11 +13450,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /**
-             * @description DEADLINE_PASSED, LEADER_LIMIT_REACHED, or incomplete (missing indicator, no milestone, no pledge)
-             *
-             *     IDEMPOTENCY_KEY_REUSED: the key was used with a different body
-             */
+            /** @description DEADLINE_PASSED, LEADER_LIMIT_REACHED, or incomplete (missing indicator, no milestone, no pledge); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13273,9 +13465,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_withdraw: {
@@ -13284,8 +13474,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
-                /** @description A unique key per intended action (e.g. a UUID). Retrying with the same key and body replays the first answer. */
-                "Idempotency-Key"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -13296,6 +13489,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13307,7 +13501,6 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -13350,11 +13543,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /**
-             * @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both)
-             *
-             *     IDEMPOTENCY_KEY_IN_USE: the first request with this key is still running
-             */
+            /** @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13368,11 +13557,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /**
-             * @description The list has closed (DEADLINE_PASSED)
-             *
-             *     IDEMPOTENCY_KEY_REUSED: the key was used with a different body
-             */
+            /** @description The list has closed (DEADLINE_PASSED); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13387,9 +13572,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_formalCheck: {
@@ -13398,6 +13581,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -13412,6 +13600,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13479,7 +13668,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both) */
+            /** @description Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13493,7 +13682,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description A rule fails (eligible refused), or returned after closing */
+            /** @description A rule fails (eligible refused), or returned after closing; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13508,9 +13697,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Experts_list: {
@@ -13598,15 +13785,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Experts_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -13618,6 +13809,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13671,7 +13863,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The user already has a profile (ALREADY_EXISTS) */
+            /** @description The user already has a profile (ALREADY_EXISTS); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13685,10 +13877,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Experts_getMine: {
@@ -13713,7 +13917,6 @@ export interface operations {
                     "application/json": components["schemas"]["ExpertResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -13757,9 +13960,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Experts_get: {
@@ -13786,7 +13987,6 @@ export interface operations {
                     "application/json": components["schemas"]["ExpertResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -13830,9 +14030,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Experts_update: {
@@ -13955,9 +14153,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeReview_get: {
@@ -13984,7 +14180,6 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewPanelResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14028,9 +14223,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeReview_start: {
@@ -14039,6 +14232,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -14049,6 +14247,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -14060,7 +14259,6 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewPanelResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14103,7 +14301,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The list is not closed, or stale If-Match */
+            /** @description The list is not closed, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14117,7 +14315,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No eligible bid (BUSINESS_RULE_VIOLATION); too few qualified experts (PANEL_UNDERSTAFFED, with missingExperts and missingEnterpriseExperts) — nothing written */
+            /** @description No eligible bid (BUSINESS_RULE_VIOLATION); too few qualified experts (PANEL_UNDERSTAFFED, with missingExperts and missingEnterpriseExperts) — nothing written; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14132,9 +14330,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeReview_close: {
@@ -14143,6 +14339,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -14157,6 +14358,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -14168,7 +14370,6 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewPanelResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14211,7 +14412,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Already closed, or stale If-Match */
+            /** @description Already closed, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14225,10 +14426,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeReview_ranking: {
@@ -14255,7 +14468,6 @@ export interface operations {
                     "application/json": components["schemas"]["RankingResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14313,9 +14525,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ReviewAssignments_list: {
@@ -14352,7 +14562,6 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14382,9 +14591,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ReviewAssignments_get: {
@@ -14411,7 +14618,6 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewAssignmentResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14455,15 +14661,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ReviewAssignments_declare: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -14477,6 +14687,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -14544,7 +14755,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Already declared, or you left the panel */
+            /** @description Already declared, or you left the panel; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14558,7 +14769,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description CONFLICT_OF_INTEREST found by the rules: you were replaced */
+            /** @description CONFLICT_OF_INTEREST found by the rules: you were replaced; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14573,9 +14784,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ReviewAssignments_application: {
@@ -14602,7 +14811,6 @@ export interface operations {
                     "application/json": components["schemas"]["BlindReviewApplicationDto"] | components["schemas"]["OpenReviewApplicationDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14660,9 +14868,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ReviewAssignments_save: {
@@ -14781,9 +14987,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ReviewAssignments_submit: {
@@ -14792,6 +14996,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -14802,6 +15011,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -14813,7 +15023,6 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewAssignmentResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14856,7 +15065,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not declared, already submitted, panel closed, or stale If-Match */
+            /** @description Not declared, already submitted, panel closed, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14870,7 +15079,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Scores incomplete or comments missing */
+            /** @description Scores incomplete or comments missing; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14885,9 +15094,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeSessions_list: {
@@ -14987,17 +15194,18 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeSessions_schedule: {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended action (e.g. a UUID). Retrying with the same key and body replays the first answer. */
-                "Idempotency-Key"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -15012,6 +15220,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15079,7 +15288,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this key is still running */
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -15093,11 +15302,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /**
-             * @description The list is not under_review, or the bid is not under_review or shortlisted
-             *
-             *     IDEMPOTENCY_KEY_REUSED: the key was used with a different body
-             */
+            /** @description The list is not under_review, or the bid is not under_review or shortlisted; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -15112,9 +15317,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Sessions_get: {
@@ -15141,7 +15344,6 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15185,9 +15387,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Sessions_update: {
@@ -15320,9 +15520,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeSelection_select: {
@@ -15331,6 +15529,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -15345,6 +15548,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15356,7 +15560,6 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeStateDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15385,7 +15588,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not under review, panel not closed, or stale If-Match */
+            /** @description Not under review, panel not closed, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -15399,7 +15602,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Too many ids, a bid under the pass line, or no bid passes */
+            /** @description Too many ids, a bid under the pass line, or no bid passes; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -15414,15 +15617,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeSelection_unsuccessful: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -15436,6 +15643,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15447,7 +15655,6 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeStateDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15476,10 +15683,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeSelection_publicity: {
@@ -15506,7 +15739,6 @@ export interface operations {
                     "application/json": components["schemas"]["PublicityNoticeDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description No such list, or nothing selected yet */
             404: {
                 headers: {
@@ -15522,15 +15754,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeSelection_lodge: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -15544,6 +15780,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15555,7 +15792,6 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15570,16 +15806,48 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeSelection_award: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -15589,6 +15857,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15600,7 +15869,6 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeStateDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15629,10 +15897,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Objections_get: {
@@ -15659,7 +15953,6 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15675,9 +15968,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Objections_decide: {
@@ -15686,6 +15977,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -15700,6 +15996,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15711,7 +16008,6 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15740,10 +16036,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_list: {
@@ -15782,7 +16104,6 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15798,9 +16119,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_get: {
@@ -15827,7 +16146,6 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15857,9 +16175,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_sign: {
@@ -15868,6 +16184,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -15878,6 +16199,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15889,7 +16211,6 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15918,7 +16239,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not pending signature, or stale If-Match */
+            /** @description Not pending signature, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -15932,10 +16253,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_suspend: {
@@ -15944,6 +16277,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -15958,6 +16296,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -15969,7 +16308,6 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15998,7 +16336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not allowed from this state, or stale If-Match */
+            /** @description Not allowed from this state, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16012,10 +16350,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_resume: {
@@ -16024,6 +16374,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -16034,6 +16389,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -16045,7 +16401,6 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16074,7 +16429,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not suspended, or stale If-Match */
+            /** @description Not suspended, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16088,10 +16443,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_terminate: {
@@ -16100,6 +16467,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -16114,6 +16486,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -16125,7 +16498,6 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16154,7 +16526,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Already closed, or stale If-Match */
+            /** @description Already closed, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16168,10 +16540,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_milestones: {
@@ -16206,7 +16590,6 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16236,9 +16619,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_taskBookVersions: {
@@ -16277,7 +16658,6 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16307,9 +16687,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_changeRequests: {
@@ -16348,7 +16726,6 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16378,15 +16755,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_lodgeChange: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -16400,6 +16781,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -16411,7 +16793,6 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16454,7 +16835,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description An extension that does not move the due time later */
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description An extension that does not move the due time later; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16469,15 +16864,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Milestones_report: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -16491,6 +16890,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -16502,7 +16902,6 @@ export interface operations {
                     "application/json": components["schemas"]["MilestoneDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16545,7 +16944,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Project not active, or milestone already submitted/passed */
+            /** @description Project not active, or milestone already submitted/passed; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16559,7 +16958,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description No resubmission left */
+            /** @description No resubmission left; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16574,15 +16973,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Milestones_assess: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -16596,6 +16999,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -16607,7 +17011,6 @@ export interface operations {
                     "application/json": components["schemas"]["MilestoneDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16636,7 +17039,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Nothing submitted to assess, or project not active */
+            /** @description Nothing submitted to assess, or project not active; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16650,10 +17053,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChangeRequests_get: {
@@ -16680,7 +17095,6 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16710,9 +17124,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChangeRequests_decide: {
@@ -16721,6 +17133,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -16735,6 +17152,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -16746,7 +17164,6 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16775,7 +17192,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Already decided, project not active, or stale If-Match */
+            /** @description Already decided, project not active, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16789,84 +17206,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    StageGates_stageGate: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["StageGateDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["StageGateResponseDto"];
-                };
-            };
-            400: components["responses"]["MalformedRequest"];
-            /** @description Missing, expired or revoked credentials */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
-                };
-            };
-            /** @description Requires one of the roles: admin */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
-                };
-            };
-            /** @description A gate at this position was already held */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
-                };
-            };
-            /** @description Not a horse race, milestone not assessed */
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -16881,9 +17221,102 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    StageGates_stageGate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StageGateDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageGateResponseDto"];
+                };
+            };
+            /** @description Missing, expired or revoked credentials */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Requires one of the roles: admin */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A gate at this position was already held; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not a horse race, milestone not assessed; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     ProjectPayments_listProjectPayments: {
@@ -16910,7 +17343,6 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectPaymentsDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16940,9 +17372,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Payments_getPayment: {
@@ -16969,7 +17399,6 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentDetailDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16999,9 +17428,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Payments_approvePayment: {
@@ -17010,6 +17437,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -17020,6 +17452,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -17031,7 +17464,6 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17074,7 +17506,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description INVALID_STATE_TRANSITION: not scheduled, or the project is suspended, terminated, failed or unsigned; VERSION_MISMATCH */
+            /** @description INVALID_STATE_TRANSITION: not scheduled, or the project is suspended, terminated, failed or unsigned; VERSION_MISMATCH; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17088,7 +17520,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description BUSINESS_RULE_VIOLATION: the milestone has not passed, an earlier milestone failed, or the project is not accepted (final) */
+            /** @description BUSINESS_RULE_VIOLATION: the milestone has not passed, an earlier milestone failed, or the project is not accepted (final); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17103,9 +17535,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Payments_confirmPayment: {
@@ -17114,8 +17544,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
-                /** @description A unique key per intended action (e.g. a UUID). Retrying with the same key and body replays the first answer. */
-                "Idempotency-Key"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -17126,6 +17559,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -17137,7 +17571,6 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17180,11 +17613,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /**
-             * @description INVALID_STATE_TRANSITION: not approved (e.g. already paid), or the project is suspended or closed; VERSION_MISMATCH
-             *
-             *     IDEMPOTENCY_KEY_IN_USE: the first request with this key is still running
-             */
+            /** @description INVALID_STATE_TRANSITION: not approved (e.g. already paid), or the project is suspended or closed; VERSION_MISMATCH; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17198,7 +17627,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description IDEMPOTENCY_KEY_REUSED: the key was used with a different body */
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17213,9 +17642,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeLedger_getChallengeLedger: {
@@ -17246,7 +17673,6 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeLedgerDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17276,9 +17702,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ProjectAcceptance_get: {
@@ -17305,7 +17729,6 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17335,15 +17758,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ProjectAcceptance_request: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -17357,6 +17784,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -17368,7 +17796,6 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17415,7 +17842,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The project is not active (INVALID_STATE_TRANSITION) */
+            /** @description The project is not active (INVALID_STATE_TRANSITION); or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17429,7 +17856,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description A milestone not passed or an indicator without a measured value (BUSINESS_RULE_VIOLATION); too few qualified experts (PANEL_UNDERSTAFFED) — nothing written */
+            /** @description A milestone not passed or an indicator without a measured value (BUSINESS_RULE_VIOLATION); too few qualified experts (PANEL_UNDERSTAFFED) — nothing written; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17444,9 +17871,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Acceptances_get: {
@@ -17473,7 +17898,6 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17503,15 +17927,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Acceptances_verdicts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -17525,6 +17953,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -17536,7 +17965,6 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceAssignmentResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17579,7 +18007,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not declared yet, already submitted, left the panel, or the acceptance is decided */
+            /** @description Not declared yet, already submitted, left the panel, or the acceptance is decided; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17593,7 +18021,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description An indicator missing, unknown or given twice (BUSINESS_RULE_VIOLATION) */
+            /** @description An indicator missing, unknown or given twice (BUSINESS_RULE_VIOLATION); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17608,9 +18036,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Acceptances_decide: {
@@ -17619,6 +18045,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -17633,6 +18064,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -17644,7 +18076,6 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17687,7 +18118,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Already decided, verdicts pending without closeReason, project not acceptance_requested, stale If-Match */
+            /** @description Already decided, verdicts pending without closeReason, project not acceptance_requested, stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17701,7 +18132,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description conditionsDueAt not in the future */
+            /** @description conditionsDueAt not in the future; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17716,9 +18147,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Acceptances_conditions: {
@@ -17727,6 +18156,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -17741,6 +18175,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -17752,7 +18187,6 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17795,7 +18229,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Not waiting for conditions, or stale If-Match */
+            /** @description Not waiting for conditions, or stale If-Match; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17809,7 +18243,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The due date passed (DEADLINE_PASSED) */
+            /** @description The due date passed (DEADLINE_PASSED); or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -17824,9 +18258,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     AcceptanceAssignments_list: {
@@ -17863,7 +18295,6 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17893,9 +18324,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     AcceptanceAssignments_get: {
@@ -17922,7 +18351,6 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceAssignmentResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17966,15 +18394,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     AcceptanceAssignments_declare: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -17988,6 +18420,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -17999,7 +18432,6 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceAssignmentResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -18042,7 +18474,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Already declared, or the acceptance is decided */
+            /** @description Already declared, or the acceptance is decided; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -18056,7 +18488,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description {conflict:false} but the rules found one (CONFLICT_OF_INTEREST): you were replaced */
+            /** @description {conflict:false} but the rules found one (CONFLICT_OF_INTEREST): you were replaced; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -18071,9 +18503,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Stats_overview: {
@@ -18134,9 +18564,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     OpenData_releasePackage: {
@@ -18184,9 +18612,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     NotificationPreferences_get: {
@@ -18211,7 +18637,6 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationPreferencesResponse"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -18241,9 +18666,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     NotificationPreferences_replace: {
@@ -18332,9 +18755,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Webhooks_listWebhooks: {
@@ -18414,15 +18835,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Webhooks_createWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -18434,6 +18859,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -18487,7 +18913,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description WEBHOOK_URL_FORBIDDEN: the host is or resolves to a non-public address; BUSINESS_RULE_VIOLATION: too many subscriptions */
+            /** @description IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description WEBHOOK_URL_FORBIDDEN: the host is or resolves to a non-public address; BUSINESS_RULE_VIOLATION: too many subscriptions; or IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -18502,9 +18942,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Webhooks_getWebhook: {
@@ -18531,7 +18969,6 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookResponseDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -18575,9 +19012,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Webhooks_deleteWebhook: {
@@ -18603,7 +19038,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -18647,9 +19081,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Webhooks_listWebhookDeliveries: {
@@ -18745,15 +19177,19 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     WebhookDeliveries_replayWebhookDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -18763,6 +19199,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -18774,7 +19211,6 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryDto"];
                 };
             };
-            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -18817,7 +19253,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description INVALID_STATE_TRANSITION: the delivery is still pending, or the subscription is disabled */
+            /** @description INVALID_STATE_TRANSITION: the delivery is still pending, or the subscription is disabled; or IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -18831,10 +19267,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     IntegrityRecords_list: {
@@ -18918,9 +19366,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
-            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

@@ -14,6 +14,7 @@ import {
   auditRows,
   bearer,
   createAdmin,
+  createUser,
   login,
   outboxEvents,
   registerOrg,
@@ -389,20 +390,98 @@ describe('bids (揭榜)', () => {
       expect(seen.body.items[0]).not.toHaveProperty('ruleResults');
     });
 
-    it('hides identities from the issuer when the program says so', async () => {
+    it('hides every identifier of the bidder from the issuer when the program says so', async () => {
       const blindProgram = await createProgram(t, admin, {
         settings: { issuerSeesApplicantIdentities: false },
       });
       const list = await openList({ programId: blindProgram });
-      const team = await createTeam(t, applicant, { name: '盲评团队' });
-      const bid = await submittedBid(t, applicant, list, team);
-      const asIssuer = await t.http.get(`/api/v1/applications/${bid.id}`).set(issuer.headers);
-      expect(asIssuer.status).toBe(200);
-      expect(asIssuer.body.bidder).toBeNull();
-      expect(JSON.stringify(asIssuer.body)).not.toContain('南昌大学');
-      expect(
-        (await t.http.get(`/api/v1/applications/${bid.id}`).set(admin.headers)).body.bidder,
-      ).not.toBeNull();
+      const leader = await createUser(t, applicant.organizationId, ['applicant']);
+      const suffix = randomUUID().slice(0, 8);
+      const team = await createTeam(
+        t,
+        applicant,
+        {
+          name: `盲评团队 ${suffix}`,
+          leadSharePercent: 70,
+          consortium: [{ organizationId: partner.organizationId, role: '样机制造', sharePercent: 30 }],
+          members: [
+            {
+              name: `王教授${suffix}`,
+              title: '教授',
+              role: '技术负责人',
+              organizationId: applicant.organizationId,
+            },
+            {
+              name: `赵工${suffix}`,
+              title: '高级工程师',
+              role: '工艺',
+              organizationId: partner.organizationId,
+            },
+          ],
+        },
+        leader,
+      );
+      const file = Buffer.concat([
+        Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\n'),
+        Buffer.from(suffix),
+        Buffer.from('\n%%EOF\n'),
+      ]);
+      const upload = await t.http
+        .post('/api/v1/attachments')
+        .set(applicant.headers)
+        .attach('file', file, { filename: `南昌大学申报书-${suffix}.pdf`, contentType: 'application/pdf' });
+      expect(upload.status).toBe(201);
+      const bid = await submittedBid(t, applicant, list, team, { attachmentIds: [upload.body.id] });
+
+      // Every identifier of the bidder, as an admin (who may see them) reads them.
+      const full = await t.http.get(`/api/v1/applications/${bid.id}`).set(admin.headers);
+      const teamView = await t.http.get(`/api/v1/teams/${team.id}`).set(applicant.headers);
+      const orgRows = await t.dataSource.query<Array<{ id: string; name: string; credit_code: string }>>(
+        `SELECT id, name, credit_code FROM organizations WHERE id = ANY($1)`,
+        [[applicant.organizationId, partner.organizationId]],
+      );
+      const userRows = await t.dataSource.query<Array<{ id: string; email: string; display_name: string }>>(
+        `SELECT id, email, display_name FROM users WHERE organization_id = $1`,
+        [applicant.organizationId],
+      );
+      const identifiers = [
+        team.id,
+        team.leader.userId,
+        applicant.userId,
+        full.body.bidder.teamName,
+        full.body.bidder.leaderName,
+        full.body.pledge.acceptedBy,
+        upload.body.id,
+        upload.body.filename,
+        upload.body.sha256,
+        ...orgRows.flatMap((o) => [o.id, o.name, o.credit_code]),
+        ...userRows.flatMap((u) => [u.id, u.email, u.display_name]),
+        ...(teamView.body.members as Array<{ name: string }>).map((m) => m.name),
+      ].filter((v): v is string => typeof v === 'string' && v.length > 0);
+      expect(identifiers).toEqual(
+        expect.arrayContaining([leader.userId, partner.organizationId, `赵工${suffix}`]),
+      );
+
+      // Everything the issuer reads of this bid and this list.
+      const views = {
+        bid: await t.http.get(`/api/v1/applications/${bid.id}`).set(issuer.headers),
+        bids: await t.http.get(`/api/v1/challenges/${list.id}/applications`).set(issuer.headers),
+        list: await t.http.get(`/api/v1/challenges/${list.id}`).set(issuer.headers),
+      };
+      for (const [name, view] of Object.entries(views))
+        expect({ name, status: view.status }).toEqual({ name, status: 200 });
+      expect(views.bid.body.bidder).toBeNull();
+      expect(views.bid.body.pledge).toMatchObject({ acceptedBy: null });
+      expect(views.bids.body.items).toHaveLength(1);
+      const leaks = Object.entries(views).flatMap(([name, view]) => {
+        const text = JSON.stringify(view.body);
+        return identifiers.filter((id) => text.includes(id)).map((id) => `${name}: ${id}`);
+      });
+      expect(leaks).toEqual([]);
+
+      // The admin still sees them all (the scan above is not vacuous).
+      expect(full.body.bidder).toMatchObject({ teamId: team.id, leaderUserId: leader.userId });
+      expect(full.body.pledge.acceptedBy).toBe(leader.userId);
     });
 
     it('tells nobody the number of bids before closing, and everyone after', async () => {

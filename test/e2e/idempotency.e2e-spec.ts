@@ -8,7 +8,6 @@ import {
   IDEMPOTENCY_TTL_MS,
   requestHash,
 } from '../../src/common/idempotency/idempotency.service';
-import { Idempotent } from '../../src/common/idempotency/idempotency.interceptor';
 import { createTestApp, TestApp } from '../support/test-app';
 
 class ChargeDto {
@@ -34,7 +33,6 @@ class ChargesController {
   @Post()
   @Public()
   @HttpCode(201)
-  @Idempotent()
   async charge(@Body() body: ChargeDto): Promise<{ chargeNo: number; amountFen: number }> {
     if (body.hold) {
       started?.();

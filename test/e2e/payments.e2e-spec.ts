@@ -100,6 +100,8 @@ describe('money ledger (拨付)', () => {
       expect(body.totals.find((x) => x.payer === payer)).toEqual({
         payer,
         budgetFen: budget,
+        awaitingApprovalFen: budget - first.amountFen,
+        awaitingPaymentFen: first.amountFen,
         scheduledFen: budget - first.amountFen,
         approvedFen: first.amountFen,
         paidFen: 0,
@@ -320,6 +322,8 @@ describe('money ledger (拨付)', () => {
     expect(after.totals.find((x) => x.payer === 'fiscal')).toMatchObject({
       paidFen: first.amountFen,
       releasedFen: released.fiscalFen,
+      awaitingApprovalFen: 0,
+      awaitingPaymentFen: 0,
       scheduledFen: 0,
       approvedFen: 0,
     });
@@ -343,6 +347,19 @@ describe('money ledger (拨付)', () => {
     expect(ledger.body.totals.find((x: { payer: string }) => x.payer === 'fiscal').releasedFen).toBe(
       released.fiscalFen,
     );
+    // The ledger's totals are running totals of its entries: every tranche was scheduled once, so
+    // cumulativeScheduledFen is the whole budget although nothing is scheduled any more.
+    const fiscalLedger = ledger.body.totals.find((x: { payer: string }) => x.payer === 'fiscal');
+    const fiscalScheduled = (ledger.body.items as Array<{ payer: string; kind: string; amountFen: number }>)
+      .filter((e) => e.payer === 'fiscal' && e.kind === 'scheduled')
+      .reduce((a, e) => a + e.amountFen, 0);
+    expect(fiscalScheduled).toBeGreaterThan(0);
+    expect(fiscalLedger).toMatchObject({
+      cumulativeScheduledFen: fiscalScheduled,
+      scheduledFen: fiscalScheduled, // deprecated, the same number for one version
+    });
+    expect(fiscalLedger.cumulativeApprovedFen).toBe(fiscalLedger.approvedFen);
+    expect(fiscalLedger.cumulativeApprovedFen).toBeGreaterThanOrEqual(first.amountFen);
     // Paging by keyset gives the same entries.
     const page1 = await t.http
       .get(api(`/challenges/${award.list.id}/ledger`))

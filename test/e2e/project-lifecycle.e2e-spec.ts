@@ -18,6 +18,8 @@ interface Payment {
 interface Totals {
   payer: string;
   budgetFen: number;
+  awaitingApprovalFen: number;
+  awaitingPaymentFen: number;
   scheduledFen: number;
   approvedFen: number;
   paidFen: number;
@@ -230,6 +232,8 @@ describe('a project from award to acceptance (立项 → 拨付 → 验收)', ()
         {
           payer: 'fiscal',
           budgetFen: fiscal,
+          awaitingApprovalFen: 0,
+          awaitingPaymentFen: 0,
           scheduledFen: 0,
           approvedFen: 0,
           paidFen: fiscal,
@@ -239,6 +243,8 @@ describe('a project from award to acceptance (立项 → 拨付 → 验收)', ()
         {
           payer: 'issuer',
           budgetFen: issuer,
+          awaitingApprovalFen: 0,
+          awaitingPaymentFen: 0,
           scheduledFen: 0,
           approvedFen: 0,
           paidFen: issuer,

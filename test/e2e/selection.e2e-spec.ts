@@ -15,6 +15,8 @@ import { SelectionService } from '../../src/modules/selection/selection.service'
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
 import { JobName } from '../../src/infra/queue/queue.constants';
 import { deadlineJobId } from '../../src/infra/scheduler/deadline-job';
+import { DeliveredEvent } from '../../src/infra/events/domain-event-handler';
+import { NotificationEventsHandler } from '../../src/modules/notifications/notifications.events';
 
 describe('selection, publicity, objections and award (遴选, 公示, 异议)', () => {
   let t: TestApp;
@@ -137,6 +139,35 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
 
   afterAll(async () => t?.close());
 
+  /** Runs the in-app notification rules on the list's outbox events of a type (no worker here). */
+  const deliverNotifications = async (type: string, aggregateId: string) => {
+    const rows = await t.dataSource.query<
+      Array<{ id: string; aggregate_type: string; data: DeliveredEvent['data']; occurred_at: Date }>
+    >(
+      `SELECT id, aggregate_type, data, occurred_at FROM outbox_events WHERE type = $1 AND aggregate_id = $2`,
+      [type, aggregateId],
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      const event: DeliveredEvent = {
+        id: row.id,
+        type,
+        aggregateType: row.aggregate_type,
+        aggregateId,
+        data: row.data,
+        occurredAt: row.occurred_at,
+      };
+      await t.dataSource.transaction((em) => t.get(NotificationEventsHandler).notify(event, em));
+    }
+  };
+  const titlesOf = async (actor: Actor) =>
+    (
+      await t.dataSource.query<Array<{ title: string; body: string }>>(
+        `SELECT title, body FROM notifications WHERE user_id = $1 ORDER BY created_at, id`,
+        [actor.userId],
+      )
+    ).map((n) => n.title);
+
   const publicityReminders = async () =>
     (
       await t.dataSource.query<Array<{ kind: string; due_at: Date; status: string }>>(
@@ -183,6 +214,19 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
     expect(statusOf.get(raceBids[1])).toBe('selected');
     expect(statusOf.get(raceBids[2])).toBe('shortlisted');
     expect(await outboxEvents(t, 'selection.publicized', race.id)).toHaveLength(1);
+    // Told in-app: the selected bidders of their publicity, the two passed over that they were not selected.
+    await deliverNotifications('selection.publicized', race.id);
+    for (const [i, expected] of [
+      [0, '揭榜结果公示'],
+      [1, '揭榜结果公示'],
+      [2, '揭榜申请未入选'],
+      [3, '揭榜申请未入选'],
+    ] as const) {
+      const titles = await titlesOf(bidders[i]);
+      expect({ i, titles }).toEqual({ i, titles: expect.arrayContaining([expected]) });
+    }
+    expect(await titlesOf(bidders[0])).not.toContain('揭榜申请未入选');
+    expect(await titlesOf(someone)).toEqual([]);
     const [deadline] = await t.dataSource.query(
       `SELECT status, due_at FROM deadlines WHERE entity_id = $1 AND kind = 'challenge.publicity_end'`,
       [race.id],
@@ -218,6 +262,15 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
     expect(lodged.status).toBe(201);
     expect(lodged.body.status).toBe('lodged');
     expect(await outboxEvents(t, 'objection.lodged', race.id)).toHaveLength(1);
+    // The issuer is told of it (as its webhooks are), not only the admins; the objector is not named.
+    await deliverNotifications('objection.lodged', race.id);
+    const issuerNotes = await t.dataSource.query<Array<{ body: string }>>(
+      `SELECT body FROM notifications WHERE user_id = $1 AND title = '收到公示异议'`,
+      [issuer.userId],
+    );
+    expect(issuerNotes).toHaveLength(1);
+    expect(issuerNotes[0].body).not.toContain('异议提出单位');
+    expect(await titlesOf(admin)).toContain('收到公示异议');
 
     // The notice is public, counts the objection and names no objector.
     const notice = await t.http.get(`/api/v1/challenges/${race.id}/publicity`);

@@ -9,7 +9,15 @@ import { WebhookDeliveryService } from '../../src/modules/webhooks/webhook-deliv
 import { WebhookJobs } from '../../src/modules/webhooks/webhook-jobs';
 import { WebhookReconciler } from '../../src/modules/webhooks/webhook.reconciler';
 import { createProgram, DAY, publishChallenge } from '../support/challenges';
-import { Actor, auditRows, bearer, createAdmin, login, registerOrg } from '../support/factories';
+import {
+  Actor,
+  auditRows,
+  bearer,
+  createAdmin,
+  login,
+  registerOrg,
+  validCreditCode,
+} from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 
@@ -280,6 +288,63 @@ describe('webhooks', () => {
       created.body.id,
     ]);
     expect(row.secret).toBe(secret);
+  });
+
+  it('refuses, naming them, event types a key would never receive; admins and party keys may have them', async () => {
+    const centre = await t.http.post('/api/v1/organizations').set(admin.headers).send({
+      name: '江西省科技成果转化服务中心',
+      type: 'service_center',
+      creditCode: validCreditCode(),
+      regionCode: '360000',
+    });
+    expect(centre.status).toBe(201);
+    const portal = await createKey(centre.body.id as string, '服务中心门户');
+    const nobody = await t.http.post('/api/v1/api-keys').set(admin.headers).send({ name: '无单位的密钥' });
+    expect(nobody.status).toBe(201);
+    const count = async () =>
+      Number((await t.dataSource.query(`SELECT count(*) AS n FROM webhook_subscriptions`))[0].n);
+
+    for (const key of [portal.key, nobody.body.key as string]) {
+      const refused = await t.http
+        .post('/api/v1/webhooks')
+        .set(asKey({ key }))
+        .send({
+          url: receiver.url('/x'),
+          eventTypes: ['challenge.published', 'payment.paid', 'objection.lodged'],
+        });
+      expect(refused.status).toBe(422);
+      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(refused.body.code).toBe('WEBHOOK_EVENT_NOT_AVAILABLE');
+      expect(refused.body.unavailableEventTypes).toEqual(['payment.paid', 'objection.lodged']);
+      expect(refused.body.availableEventTypes).toEqual([
+        'challenge.published',
+        'challenge.amended',
+        'challenge.closed',
+        'challenge.awarded',
+        'challenge.unsuccessful',
+        'selection.publicized',
+      ]);
+      expect(refused.body.detail).toContain('payment.paid, objection.lodged');
+    }
+    expect(await count()).toBe(0);
+
+    // The public events are fine for them; a party's key and an admin may have the party events.
+    const publicOnly = await t.http
+      .post('/api/v1/webhooks')
+      .set(asKey(portal))
+      .send({ url: receiver.url('/x'), eventTypes: ['challenge.published', 'selection.publicized'] });
+    expect(publicOnly.status).toBe(201);
+    const party = await t.http
+      .post('/api/v1/webhooks')
+      .set(asKey(keyA))
+      .send({ url: receiver.url('/x'), eventTypes: ['payment.paid', 'objection.lodged'] });
+    expect(party.status).toBe(201);
+    const asAdmin = await t.http
+      .post('/api/v1/webhooks')
+      .set(admin.headers)
+      .send({ url: receiver.url('/x'), eventTypes: ['payment.paid', 'application.formal_checked'] });
+    expect(asAdmin.status).toBe(201);
+    expect(await count()).toBe(3);
   });
 
   it('refuses unknown event types and bad URLs with a clear problem, and people who are not admins', async () => {

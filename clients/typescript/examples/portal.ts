@@ -31,6 +31,8 @@ export async function subscribe(api: JiebangClient, url: string): Promise<{ id: 
     },
   });
   if (error) throw new JiebangError(error);
+  // Absent only from a replayed answer (Idempotency-Key): delete that subscription and subscribe again.
+  if (!data.secret) throw new Error(`Subscription ${data.id}: its secret was shown once, in a lost answer`);
   return { id: data.id, secret: data.secret };
 }
 

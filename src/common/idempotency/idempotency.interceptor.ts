@@ -1,21 +1,14 @@
-import {
-  applyDecorators,
-  CallHandler,
-  ExecutionContext,
-  Injectable,
-  NestInterceptor,
-  UseInterceptors,
-} from '@nestjs/common';
-import { ApiConflictResponse, ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, Observable, of, throwError } from 'rxjs';
 import { Principal } from '../auth/principal';
 import { DomainError } from '../errors/domain-error';
-import { ProblemDto } from '../errors/problem';
 import { JsonObject, JsonValue } from '../json';
+import { IDEMPOTENCY_OPT_OUT, IDEMPOTENCY_WITHHOLD } from './idempotency.decorators';
 import { IdempotencyService, requestHash } from './idempotency.service';
 
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+export const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** Response headers worth replaying. */
 const REPLAYED_HEADERS = ['etag', 'location'];
 
@@ -24,18 +17,35 @@ function callerScope(principal: Principal | undefined): string {
   return principal.kind === 'user' ? `user:${principal.userId}` : `api_key:${principal.apiKeyId}`;
 }
 
+/** Whether the global interceptor takes `Idempotency-Key` on this route: every POST not opted out. */
+export function acceptsIdempotencyKey(
+  reflector: Reflector,
+  method: string,
+  targets: Parameters<Reflector['getAllAndOverride']>[1],
+): boolean {
+  return method === 'POST' && reflector.getAllAndOverride<string>(IDEMPOTENCY_OPT_OUT, targets) === undefined;
+}
+
 /**
- * Idempotency-Key on POST actions: the same key and body replay the first answer (with
- * `Idempotency-Replayed: true`); a different body answers 422; a concurrent duplicate 409.
- * Keys are per caller and route. Failed requests release their key.
+ * Idempotency-Key on every POST (registered globally, after the guards so the caller is known):
+ * the same key and body replay the first answer (with `Idempotency-Replayed: true`); a different
+ * body answers 422; a concurrent duplicate 409. Keys are per caller and route. Failed requests
+ * release their key. Routes marked `@NoIdempotencyKey(reason)` ignore the header; fields named by
+ * `@IdempotencyWithholds(...)` are never stored, so never replayed.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly idempotency: IdempotencyService) {}
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly reflector: Reflector,
+  ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<Request & { user?: Principal }>();
     const response = context.switchToHttp().getResponse<Response>();
+    const targets = [context.getHandler(), context.getClass()];
+    if (!acceptsIdempotencyKey(this.reflector, request.method, targets)) return next.handle();
     const key = request.headers['idempotency-key'];
     if (key === undefined) return next.handle();
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
@@ -43,6 +53,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         { field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' },
       ]);
     }
+    const withheld =
+      this.reflector.get<string[] | undefined>(IDEMPOTENCY_WITHHOLD, context.getHandler()) ?? [];
     const route = (request.route as { path?: string } | undefined)?.path ?? request.path;
     const scope = `${callerScope(request.user)} ${request.method} ${route}`;
     const claim = await this.idempotency.claim(
@@ -65,7 +77,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
             scope,
             key,
             response.statusCode,
-            (body ?? null) as JsonValue,
+            withhold((body ?? null) as JsonValue, withheld),
             Object.fromEntries(
               REPLAYED_HEADERS.flatMap((name) => {
                 const value = response.getHeader(name);
@@ -82,29 +94,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
-/** Marks a POST action as accepting Idempotency-Key, with its OpenAPI header and responses. */
-export function Idempotent(): MethodDecorator {
-  return applyDecorators(
-    UseInterceptors(IdempotencyInterceptor),
-    ApiHeader({
-      name: 'Idempotency-Key',
-      required: false,
-      description:
-        'A unique key per intended action (e.g. a UUID). Retrying with the same key and body replays the first answer.',
-      schema: {
-        type: 'string',
-        pattern: KEY_PATTERN.source,
-        maxLength: 255,
-        example: '5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b',
-      },
-    }),
-    ApiConflictResponse({
-      description: 'IDEMPOTENCY_KEY_IN_USE: the first request with this key is still running',
-      type: ProblemDto,
-    }),
-    ApiUnprocessableEntityResponse({
-      description: 'IDEMPOTENCY_KEY_REUSED: the key was used with a different body',
-      type: ProblemDto,
-    }),
-  );
+/** The answer as stored: without the one-time secrets of `fields`. */
+function withhold(body: JsonValue, fields: string[]): JsonValue {
+  if (!fields.length || !body || typeof body !== 'object' || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).filter(([name]) => !fields.includes(name)));
 }

@@ -13,6 +13,7 @@ import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page, PageQueryDto } from '../../common/pagination/pagination';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto } from './dto/api-key.dto';
+import { IdempotencyWithholds } from '../../common/idempotency/idempotency.decorators';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
@@ -31,6 +32,7 @@ export class ApiKeysController {
   }
 
   @Post()
+  @IdempotencyWithholds('key')
   @ApiOperation({ summary: 'Create an API key; the secret is in this answer only' })
   @ApiCreatedResponse({ type: CreatedApiKeyResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid body or unknown organization', type: ProblemDto })

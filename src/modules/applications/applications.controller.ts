@@ -27,7 +27,6 @@ import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
 import { ProblemDto } from '../../common/errors/problem';
-import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
 import { ApiPageResponse, Page } from '../../common/pagination/pagination';
 import { APPLICATION_TRANSITIONS, ApplicationAction } from './application-status';
 import { PLEDGE_TEXT } from './application-rules';
@@ -209,7 +208,6 @@ export class ApplicationsController {
 
   @Post(':id/submit')
   @HttpCode(200)
-  @Idempotent()
   @Authenticated({ roles: ['applicant'] })
   @ApiOperation({
     summary: 'Submit the bid; accepted only if it commits before closesAt',
@@ -235,7 +233,6 @@ export class ApplicationsController {
 
   @Post(':id/withdraw')
   @HttpCode(200)
-  @Idempotent()
   @Authenticated({ roles: ['applicant'] })
   @ApiOperation({ summary: 'Withdraw the bid before the list closes', description: allowedIn('withdraw') })
   @ApiIfMatch()

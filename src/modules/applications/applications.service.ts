@@ -636,7 +636,8 @@ export class ApplicationsService {
         application.pledgeAcceptedAt && application.pledgeAcceptedBy
           ? {
               acceptedAt: application.pledgeAcceptedAt,
-              acceptedBy: application.pledgeAcceptedBy,
+              // The leader's user id names the bidder: hidden with the rest of its identity.
+              acceptedBy: hidden ? null : application.pledgeAcceptedBy,
               text: PLEDGE_TEXT,
             }
           : null,

@@ -30,6 +30,7 @@ import type { UploadedAttachmentFile } from './attachment-upload';
 import { AttachmentsService } from './attachments.service';
 import { AttachmentResponseDto, UploadAttachmentDto } from './dto/attachment.dto';
 import { FILE_FIELD } from './upload-rules';
+import { NoIdempotencyKey } from '../../common/idempotency/idempotency.decorators';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -39,6 +40,9 @@ export class AttachmentsController {
   constructor(private readonly attachments: AttachmentsService) {}
 
   @Post()
+  @NoIdempotencyKey(
+    'Multipart: the file is read after the key would be claimed, so the key could not cover it; a repeated upload leaves only an unreferenced attachment',
+  )
   @Authenticated({ roles: ['issuer', 'applicant', 'admin'] })
   // Multer's options (storage engine, limits) come from MulterModule in AttachmentsModule.
   @UseInterceptors(FileInterceptor(FILE_FIELD))

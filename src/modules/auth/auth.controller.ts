@@ -24,6 +24,7 @@ import {
   RegisterResponseDto,
   TokenResponseDto,
 } from './dto/auth.dto';
+import { NoIdempotencyKey } from '../../common/idempotency/idempotency.decorators';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -31,6 +32,9 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
+  @NoIdempotencyKey(
+    'The body carries a password (its fingerprint would be a fast hash of it) and the answer tokens; email and credit code are unique, so a retry is a 409, never a second account',
+  )
   @Public()
   @StrictRateLimit()
   @ApiOperation({ summary: 'Register an organization and its first user (issuer or applicant)' })
@@ -42,6 +46,7 @@ export class AuthController {
   }
 
   @Post('login')
+  @NoIdempotencyKey('A replay would hand out stored tokens; a retry simply signs in again')
   @HttpCode(200)
   @Public()
   @StrictRateLimit()
@@ -58,6 +63,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @NoIdempotencyKey('A replay would hand out stored tokens; a refresh token is single-use anyway')
   @HttpCode(200)
   @Public()
   @StrictRateLimit()
@@ -73,6 +79,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @NoIdempotencyKey('The body is a refresh token; logging out twice is harmless (204 both times)')
   @HttpCode(204)
   @Authenticated()
   @ApiOperation({ summary: 'Sign out: revoke the refresh token family' })

@@ -352,7 +352,10 @@ export const MAIL_TEMPLATES: Readonly<Record<string, MailTemplate>> = {
       const { title, code } = list(d);
       return {
         subject: `收到公示异议：${title}`,
-        lines: [`榜单${zhList(title, code)}在公示期内收到一项异议。`, '请登录平台核查并处理。'],
+        lines: [
+          `榜单${zhList(title, code)}在公示期内收到一项异议。`,
+          '平台管理员核查处理，处理完毕前不予确定揭榜结果；详情请登录平台查看。',
+        ],
       };
     },
     en: (d) => {
@@ -361,7 +364,7 @@ export const MAIL_TEMPLATES: Readonly<Record<string, MailTemplate>> = {
         subject: `Objection lodged: ${title}`,
         lines: [
           `An objection to the selection result of ${enList(title, code)} was lodged during publicity.`,
-          'Please sign in to investigate and decide it.',
+          "The platform's administrators investigate and decide it; the award waits until then. Sign in for details.",
         ],
       };
     },

@@ -140,6 +140,25 @@ const usersOfBidsIn =
     return rows.map((r) => r.id);
   };
 
+/**
+ * Every enabled user of the lead organizations of the bids on list `data[listKey]` that were in the
+ * running (submitted, not withdrawn) and are not among the bids in `data[selectedKey]`: the bidders
+ * a selection passed over.
+ */
+const usersOfOtherBids =
+  (listKey: string, selectedKey: string): Recipients =>
+  async (event, em) => {
+    const selected = event.data[selectedKey];
+    if (!Array.isArray(selected)) throw new Error(`Event data has no "${selectedKey}"`);
+    const rows: Array<{ id: string }> = await em.query(
+      `SELECT DISTINCT u.id FROM applications a JOIN users u ON u.organization_id = a.lead_organization_id
+       WHERE a.challenge_id = $1 AND a.status NOT IN ('draft', 'withdrawn') AND a.id <> ALL($2::uuid[])
+         AND u.enabled ORDER BY u.id`,
+      [text(event.data, listKey), selected],
+    );
+    return rows.map((r) => r.id);
+  };
+
 const SESSION_KIND_NAMES: Record<string, string> = { defence: '答辩', site_visit: '现场考察' };
 const beijingTime = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',
@@ -320,6 +339,14 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
       `榜单${listTitle(e)}的拟揭榜单位已确定并进入公示期，公示截止 ${beijing(e, 'publicityEndsAt')}`,
   },
   {
+    // The bidders passed over hear it from the platform, not from the public notice.
+    event: 'selection.publicized',
+    recipients: usersOfOtherBids('challengeId', 'applicationIds'),
+    title: fixed('揭榜申请未入选'),
+    body: (e) =>
+      `您对榜单${listTitle(e)}的揭榜申请未入选拟揭榜名单。结果公示至 ${beijing(e, 'publicityEndsAt')}，如有异议可在此前提出`,
+  },
+  {
     event: 'selection.publicity_ending',
     recipients: anyOf(issuerOrg, followers, enabledUsersWithRole('admin')),
     title: fixed('公示期即将结束'),
@@ -349,9 +376,11 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
   },
   {
     event: 'objection.lodged',
-    recipients: enabledUsersWithRole('admin'),
+    // The issuer is told too (as its webhooks are): the award waits until the objection is decided.
+    recipients: anyOf(enabledUsersWithRole('admin'), issuerOrg),
     title: fixed('收到公示异议'),
-    body: (e) => `榜单${listTitle(e)}在公示期内收到一项异议，请核查`,
+    body: (e) =>
+      `榜单${listTitle(e)}在公示期内收到一项异议，由平台管理员核查处理，处理完毕前不予确定揭榜结果`,
   },
   {
     event: 'objection.decided',

@@ -12,7 +12,6 @@ import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
 import { ProblemDto } from '../../common/errors/problem';
-import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
 import { PageQueryDto } from '../../common/pagination/pagination';
 import { ChallengeLedgerDto, PaymentDetailDto, PaymentDto, ProjectPaymentsDto } from './dto/payment.dto';
 import { PaymentsService } from './payments.service';
@@ -116,7 +115,6 @@ export class PaymentsController {
 
   @Post(':id/confirm')
   @HttpCode(200)
-  @Idempotent()
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({
     summary: 'Confirm a tranche was paid: approved → paid, exactly once',

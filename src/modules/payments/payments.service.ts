@@ -51,6 +51,8 @@ export class PaymentsService {
       return {
         payer,
         budgetFen: budgetOf(project, payer),
+        awaitingApprovalFen: sum('scheduled'),
+        awaitingPaymentFen: sum('approved'),
         scheduledFen: sum('scheduled'),
         approvedFen: sum('approved'),
         paidFen: sum('paid'),
@@ -97,6 +99,8 @@ export class PaymentsService {
       const of = (kind: string) => Number(sums.find((s) => s.payer === payer && s.kind === kind)?.sum ?? 0);
       return {
         payer,
+        cumulativeScheduledFen: of('scheduled'),
+        cumulativeApprovedFen: of('approved'),
         scheduledFen: of('scheduled'),
         approvedFen: of('approved'),
         paidFen: of('paid'),

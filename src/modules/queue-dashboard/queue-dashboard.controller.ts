@@ -6,6 +6,7 @@ import { InjectConfig } from '../../infra/config/config';
 import type { AppConfig } from '../../infra/config/config';
 import { API_PREFIX } from '../../app.setup';
 import { DASHBOARD_COOKIE } from './admin-only.middleware';
+import { NoIdempotencyKey } from '../../common/idempotency/idempotency.decorators';
 
 export const DASHBOARD_ROUTE = 'admin/queues';
 
@@ -15,6 +16,9 @@ export class QueueDashboardController {
   constructor(@InjectConfig() private readonly config: AppConfig) {}
 
   @Post('session')
+  @NoIdempotencyKey(
+    'The answer is a cookie carrying the access token, which a replay must not store; opening twice is harmless',
+  )
   @HttpCode(204)
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({

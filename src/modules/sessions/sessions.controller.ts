@@ -15,7 +15,6 @@ import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
 import { ProblemDto } from '../../common/errors/problem';
-import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
 import { ApiPageResponse, Page } from '../../common/pagination/pagination';
 import { CreateSessionDto, ListSessionsQueryDto, UpdateSessionDto } from './dto/session-input.dto';
 import { SessionResponseDto } from './dto/session-response.dto';
@@ -38,7 +37,6 @@ export class ChallengeSessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Post(':id/sessions')
-  @Idempotent()
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({
     summary: 'Schedule a defence (答辩) or site visit (现场考察) for a bid in review',

@@ -17,6 +17,7 @@ import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page } from '../../common/pagination/pagination';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserResponseDto } from './dto/user.dto';
 import { UsersService } from './users.service';
+import { NoIdempotencyKey } from '../../common/idempotency/idempotency.decorators';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
@@ -35,6 +36,9 @@ export class UsersController {
   }
 
   @Post()
+  @NoIdempotencyKey(
+    'The body carries the initial password (its fingerprint would be a fast hash of it); email is unique, so a retry is a 409, never a second user',
+  )
   @ApiOperation({ summary: 'Create a user in an organization, with roles' })
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid body or unknown organization', type: ProblemDto })

@@ -10,11 +10,17 @@ import { DeliveredEvent } from '../../infra/events/domain-event-handler';
  * Subscriptions of admins get every event type they subscribed to.
  */
 export type WebhookAudience = 'public' | 'parties';
+export type WebhookPartyRole = 'issuer' | 'lead';
 
 export interface WebhookEventDefinition {
   audience: WebhookAudience;
   /** The organizations the event concerns (for `parties` events). */
   parties: (data: JsonObject) => string[];
+  /**
+   * What those organizations are to the list: its issuer, the lead organization of a bid on it.
+   * An integration key whose organization can be neither never receives the event.
+   */
+  partyRoles: readonly WebhookPartyRole[];
   /** The fields of the outbox event's data a subscriber receives: an explicit list, never the raw row. */
   fields: readonly string[];
   /** What it says, for the OpenAPI description. */
@@ -55,84 +61,98 @@ export const WEBHOOK_EVENTS = {
   'challenge.published': {
     audience: 'public',
     parties: none,
+    partyRoles: [],
     fields: LIST_PUBLIC,
     description: 'A list passed vetting and is published (its public part)',
   },
   'challenge.amended': {
     audience: 'public',
     parties: none,
+    partyRoles: [],
     fields: [...LIST_PUBLIC, 'amendmentId', 'amendmentNumber', 'reason', 'changedFields'],
     description: 'A published list was amended (the amendment is public)',
   },
   'challenge.closed': {
     audience: 'public',
     parties: none,
+    partyRoles: [],
     fields: LIST_PUBLIC,
     description: 'The application window of a list closed',
   },
   'challenge.awarded': {
     audience: 'public',
     parties: none,
+    partyRoles: [],
     fields: [...LIST, 'issuerOrganizationId', 'selectionId', 'applicationIds', 'projectIds'],
     description: 'The publicity period ended: the award is final and the projects exist',
   },
   'challenge.unsuccessful': {
     audience: 'public',
     parties: none,
+    partyRoles: [],
     fields: [...LIST, 'issuerOrganizationId'],
     description: 'No bid passed (流榜); the reason is not public and not sent',
   },
   'selection.publicized': {
     audience: 'public',
     parties: none,
+    partyRoles: [],
     fields: [...LIST, 'issuerOrganizationId', 'selectionId', 'applicationIds', 'publicityEndsAt'],
     description: 'The selected bids are in publicity (公示) until publicityEndsAt',
   },
   'application.submitted': {
     audience: 'parties',
     parties: issuerAndLead,
+    partyRoles: ['issuer', 'lead'],
     fields: ['applicationId', 'challengeId', 'challengeCode', 'status'],
     description: 'A bid was submitted (to the issuer and the bidding organization; no bidder identity)',
   },
   'application.formal_checked': {
     audience: 'parties',
     parties: lead,
+    partyRoles: ['lead'],
     fields: ['applicationId', 'challengeId', 'challengeCode', 'status', 'outcome', 'reason'],
     description: 'The formal check of a bid decided (to the bidding organization only)',
   },
   'review.completed': {
     audience: 'parties',
     parties: issuer,
+    partyRoles: ['issuer'],
     fields: [...LIST, 'panelId', 'closedAt', 'passLine'],
     description: 'The expert review of a list closed (to the issuer; no scores)',
   },
   'objection.lodged': {
     audience: 'parties',
     parties: issuer,
+    partyRoles: ['issuer'],
     fields: [...LIST, 'objectionId', 'selectionId'],
     description: 'An objection to the publicity was lodged (to the issuer; no objector)',
   },
   'project.activated': {
     audience: 'parties',
     parties: issuerAndLead,
+    partyRoles: ['issuer', 'lead'],
     fields: [...PROJECT, 'activatedAt', 'fiscalFen', 'issuerFen'],
     description: 'The task book was signed by all three parties: the project is active',
   },
   'milestone.submitted': {
     audience: 'parties',
     parties: issuerAndLead,
+    partyRoles: ['issuer', 'lead'],
     fields: [...PROJECT, 'milestoneId', 'position', 'title', 'reportId', 'attempt'],
     description: 'A progress report of a milestone was submitted',
   },
   'milestone.assessed': {
     audience: 'parties',
     parties: issuerAndLead,
+    partyRoles: ['issuer', 'lead'],
     fields: [...PROJECT, 'milestoneId', 'position', 'title', 'outcome', 'assessmentId'],
     description: 'A milestone was assessed (passed, conditionally passed or failed)',
   },
   'payment.paid': {
     audience: 'parties',
     parties: issuerAndLead,
+    partyRoles: ['issuer', 'lead'],
     fields: [
       'paymentId',
       'projectId',
@@ -150,6 +170,7 @@ export const WEBHOOK_EVENTS = {
   'acceptance.decided': {
     audience: 'parties',
     parties: issuerAndLead,
+    partyRoles: ['issuer', 'lead'],
     fields: [
       'acceptanceId',
       'projectId',
@@ -166,6 +187,7 @@ export const WEBHOOK_EVENTS = {
   'project.terminated': {
     audience: 'parties',
     parties: issuerAndLead,
+    partyRoles: ['issuer', 'lead'],
     fields: [...PROJECT, 'reason', 'releasedFiscalFen', 'releasedIssuerFen', 'byStageGate'],
     description: 'A project was terminated; its unpaid tranches are cancelled',
   },
@@ -176,6 +198,20 @@ export const WEBHOOK_EVENT_TYPES = Object.keys(WEBHOOK_EVENTS) as WebhookEventTy
 
 export function isWebhookEventType(type: string): type is WebhookEventType {
   return Object.prototype.hasOwnProperty.call(WEBHOOK_EVENTS, type);
+}
+
+/**
+ * Who a subscription receives an event type for: admins every type; an integration key the public
+ * types, and the `parties` types whose party roles its organization can hold (none without one).
+ */
+export type WebhookSubscriber = { kind: 'admin' } | { kind: 'api_key'; roles: ReadonlySet<WebhookPartyRole> };
+
+export function receivableEventTypes(subscriber: WebhookSubscriber): WebhookEventType[] {
+  return WEBHOOK_EVENT_TYPES.filter((type) => {
+    const definition = webhookEvent(type);
+    if (subscriber.kind === 'admin' || definition.audience === 'public') return true;
+    return definition.partyRoles.some((role) => subscriber.roles.has(role));
+  });
 }
 
 /** The definition of a type (typed loosely, for code that handles every type alike). */

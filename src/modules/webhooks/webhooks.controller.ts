@@ -23,12 +23,16 @@ import {
 } from './dto/webhook.dto';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from './webhook-events';
 import { WebhooksService } from './webhooks.service';
+import { IdempotencyWithholds } from '../../common/idempotency/idempotency.decorators';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
 const EVENT_CATALOGUE = WEBHOOK_EVENT_TYPES.map((type) => {
   const event = WEBHOOK_EVENTS[type];
-  const who = event.audience === 'public' ? 'every subscriber' : "the organization's keys when a party";
+  const who =
+    event.audience === 'public'
+      ? 'every subscriber'
+      : `admins, and the keys of its ${event.partyRoles.map((r) => (r === 'issuer' ? 'issuer' : 'lead organization')).join(' and ')}`;
   return `- \`${type}\` (${who}): ${event.description}; data: ${event.fields.join(', ')}`;
 }).join('\n');
 
@@ -39,8 +43,12 @@ const DELIVERY_DESCRIPTION =
   'secret (base64 after `whsec_`). Only a 2xx answer within 15 s is a delivery; redirects are not ' +
   'followed; 410 disables the subscription; 429/503 honour Retry-After; anything else is retried with ' +
   'growing, jittered waits for about three days, and a subscription that keeps failing for days is ' +
-  'disabled and its owner notified.\n\nAdmins receive every event; an integration key receives the ' +
-  'public ones and those concerning its organization:\n' +
+  'disabled and its owner notified.\n\nWho receives what: an admin every event type; an integration key ' +
+  'the public types, and a party type only when its organization is that party of the event (the ' +
+  'issuer of the list, the lead organization of the bid or project). A key without an organization, ' +
+  'or whose organization neither issues lists nor bids (no user with that role, no list or bid of its ' +
+  'own), would never receive a party type: subscribing to one is refused with 422 ' +
+  'WEBHOOK_EVENT_NOT_AVAILABLE naming the types, and the types it can have.\n' +
   EVENT_CATALOGUE;
 
 @ApiTags('webhooks')
@@ -50,6 +58,7 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
+  @IdempotencyWithholds('secret')
   @ApiOperation({
     summary: 'Subscribe a URL to event types; the signing secret is in this answer only',
     description: DELIVERY_DESCRIPTION,

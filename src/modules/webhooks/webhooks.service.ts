@@ -20,6 +20,8 @@ import { WebhookSubscriptionEntity } from './entities/webhook-subscription.entit
 import { AllowList, isUrlProblem, parseWebhookUrl, resolveTarget, WEBHOOK_RESOLVER } from './url-policy';
 import type { Resolver } from './url-policy';
 import { toDeliveryResponse, toWebhookResponse } from './webhook.mappers';
+import { receivableEventTypes } from './webhook-events';
+import type { WebhookPartyRole } from './webhook-events';
 import { WebhookJobs } from './webhook-jobs';
 import { OwnerScope, WebhooksRepository } from './webhooks.repository';
 
@@ -73,6 +75,7 @@ export class WebhooksService {
       }
       throw DomainError.validation([{ field: 'url', message: target.message }]);
     }
+    await this.refuseUnreceivable(actor, dto.eventTypes);
     const secret = generateWebhookSecret();
     const saved = await this.dataSource.transaction(async (em) => {
       const owned = await em.count(
@@ -114,6 +117,43 @@ export class WebhooksService {
       return row;
     });
     return { ...toWebhookResponse(saved), secret };
+  }
+
+  /**
+   * 422 WEBHOOK_EVENT_NOT_AVAILABLE naming the types this subscriber would never receive: an
+   * integration key gets the public types, and a party type only when its organization can be that
+   * party (issues lists: a user with the issuer role or a list of its own; bids: a user with the
+   * applicant role or a bid it leads). Admins receive every type.
+   */
+  private async refuseUnreceivable(actor: Principal, eventTypes: readonly string[]): Promise<void> {
+    if (actor.kind !== 'api_key') return;
+    const roles = new Set<WebhookPartyRole>();
+    if (actor.organizationId) {
+      const [row] = await this.dataSource.query<Array<{ issuer: boolean; lead: boolean }>>(
+        `SELECT EXISTS (SELECT 1 FROM users WHERE organization_id = $1 AND 'issuer' = ANY(roles))
+             OR EXISTS (SELECT 1 FROM challenges WHERE issuer_organization_id = $1) AS issuer,
+                EXISTS (SELECT 1 FROM users WHERE organization_id = $1 AND 'applicant' = ANY(roles))
+             OR EXISTS (SELECT 1 FROM applications WHERE lead_organization_id = $1) AS lead`,
+        [actor.organizationId],
+      );
+      if (row?.issuer) roles.add('issuer');
+      if (row?.lead) roles.add('lead');
+    }
+    const receivable = receivableEventTypes({ kind: 'api_key', roles });
+    const refused = eventTypes.filter((type) => !(receivable as readonly string[]).includes(type));
+    if (!refused.length) return;
+    throw new DomainError(
+      'WEBHOOK_EVENT_NOT_AVAILABLE',
+      `This key would never receive ${refused.join(', ')}: ${
+        actor.organizationId
+          ? 'its organization neither issues lists nor bids on them in the role these events concern'
+          : 'it acts for no organization, so it receives only the public events'
+      }. It can subscribe to: ${receivable.join(', ')}`,
+      {
+        errors: [{ field: 'eventTypes', message: `not available to this key: ${refused.join(', ')}` }],
+        extra: { unavailableEventTypes: refused, availableEventTypes: receivable },
+      },
+    );
   }
 
   async list(actor: Principal, query: PageQueryDto): Promise<Page<WebhookResponseDto>> {

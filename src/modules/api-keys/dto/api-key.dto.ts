@@ -64,7 +64,9 @@ export class ApiKeyResponseDto {
 
 export class CreatedApiKeyResponseDto extends ApiKeyResponseDto {
   @ApiProperty({
-    description: 'The secret: shown only in this answer, store it now',
+    required: false,
+    description:
+      'The secret: shown only in this answer, store it now. Never stored for an Idempotency-Key, so absent from a replayed answer (`Idempotency-Replayed: true`): revoke that key and create another',
     example: 'jb_live_HJzNovRUq0pCw5ZkT3mJx8bLd2sVyFgA7eNhQiWuK9o',
   })
   key: string;

@@ -90,8 +90,15 @@ export class PledgeResponseDto {
   @ApiProperty({ example: '2027-04-20T06:00:00.000Z', format: 'date-time' })
   acceptedAt: Date;
 
-  @ApiProperty({ example: EXAMPLE_IDS.leader, format: 'uuid' })
-  acceptedBy: string;
+  @ApiProperty({
+    example: EXAMPLE_IDS.leader,
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description:
+      "The leader who accepted it; null for the issuer when the program hides applicants' identities",
+  })
+  acceptedBy: string | null;
 
   @ApiProperty({ example: PLEDGE_TEXT, description: 'The text the leader accepted' })
   text: string;

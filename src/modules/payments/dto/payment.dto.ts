@@ -136,10 +136,34 @@ export class PayerTotalsDto {
   })
   budgetFen: number;
 
-  @ApiProperty({ type: 'integer', example: 1_650_000_000, description: 'Tranches still scheduled' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1_650_000_000,
+    description: 'Tranches now scheduled, waiting for approval (their current state, not a running total)',
+  })
+  awaitingApprovalFen: number;
+
+  @ApiProperty({
+    type: 'integer',
+    example: 0,
+    description: 'Tranches now approved, waiting to be paid (their current state, not a running total)',
+  })
+  awaitingPaymentFen: number;
+
+  @ApiProperty({
+    type: 'integer',
+    example: 1_650_000_000,
+    deprecated: true,
+    description: 'Deprecated: the same as awaitingApprovalFen; removed in the next version',
+  })
   scheduledFen: number;
 
-  @ApiProperty({ type: 'integer', example: 0, description: 'Tranches approved, not yet paid' })
+  @ApiProperty({
+    type: 'integer',
+    example: 0,
+    deprecated: true,
+    description: 'Deprecated: the same as awaitingPaymentFen; removed in the next version',
+  })
   approvedFen: number;
 
   @ApiProperty({
@@ -182,10 +206,34 @@ export class LedgerTotalsDto {
   @ApiProperty({ enum: PAYERS })
   payer: Payer;
 
-  @ApiProperty({ type: 'integer', example: EXAMPLE_FEN.fiscal })
+  @ApiProperty({
+    type: 'integer',
+    example: EXAMPLE_FEN.fiscal,
+    description: 'Running total: every amount ever scheduled (whatever the tranche became since)',
+  })
+  cumulativeScheduledFen: number;
+
+  @ApiProperty({
+    type: 'integer',
+    example: 1_350_000_000,
+    description: 'Running total: every amount ever approved (paid since or not)',
+  })
+  cumulativeApprovedFen: number;
+
+  @ApiProperty({
+    type: 'integer',
+    example: EXAMPLE_FEN.fiscal,
+    deprecated: true,
+    description: 'Deprecated: the same as cumulativeScheduledFen; removed in the next version',
+  })
   scheduledFen: number;
 
-  @ApiProperty({ type: 'integer', example: 1_350_000_000 })
+  @ApiProperty({
+    type: 'integer',
+    example: 1_350_000_000,
+    deprecated: true,
+    description: 'Deprecated: the same as cumulativeApprovedFen; removed in the next version',
+  })
   approvedFen: number;
 
   @ApiProperty({ type: 'integer', example: 1_350_000_000 })

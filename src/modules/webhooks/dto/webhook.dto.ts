@@ -110,7 +110,8 @@ export class CreatedWebhookResponseDto extends WebhookResponseDto {
   @ApiProperty({
     example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw+8Q2mZ1mGqE=',
     description:
-      'The signing secret, in this answer only: verify `webhook-signature` with it (Standard Webhooks)',
+      'The signing secret, in this answer only: verify `webhook-signature` with it (Standard Webhooks). Never stored for an Idempotency-Key, so absent from a replayed answer (`Idempotency-Replayed: true`): delete that subscription and create another',
+    required: false,
   })
   secret: string;
 }

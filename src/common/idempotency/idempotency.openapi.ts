@@ -1,0 +1,116 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { acceptsIdempotencyKey, KEY_PATTERN } from './idempotency.interceptor';
+
+type Schema = Record<string, unknown>;
+type Operation = {
+  operationId?: string;
+  parameters?: Array<Schema>;
+  responses?: Record<string, Schema>;
+};
+
+const PARAMETER = 'IdempotencyKey';
+const REPLAYED_HEADER = 'Idempotency-Replayed';
+const IN_USE = 'IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running';
+const REUSED = 'IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request';
+
+/**
+ * The operationIds of every POST the global IdempotencyInterceptor serves (not opted out with
+ * `@NoIdempotencyKey`), read from the controllers' metadata as the interceptor reads it.
+ */
+export function idempotentOperationIds(
+  app: INestApplication,
+  operationId: (controllerKey: string, methodKey: string) => string,
+): Set<string> {
+  const reflector = new Reflector();
+  const container = (
+    app as unknown as {
+      container: { getModules(): Map<string, { controllers: Map<unknown, { metatype: unknown }> }> };
+    }
+  ).container;
+  const ids = new Set<string>();
+  for (const module of container.getModules().values()) {
+    for (const { metatype } of module.controllers.values()) {
+      if (typeof metatype !== 'function') continue;
+      const controller = metatype as { name: string; prototype: Record<string, unknown> };
+      for (const methodKey of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = controller.prototype[methodKey];
+        if (methodKey === 'constructor' || typeof handler !== 'function') continue;
+        if (Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.POST) continue;
+        if (acceptsIdempotencyKey(reflector, 'POST', [handler, metatype])) {
+          ids.add(operationId(controller.name, methodKey));
+        }
+      }
+    }
+  }
+  return ids;
+}
+
+/**
+ * Documents Idempotency-Key (ADR 11) on the given operations: the request header, the
+ * `Idempotency-Replayed` header of their success answers, and their 409 IDEMPOTENCY_KEY_IN_USE and
+ * 422 IDEMPOTENCY_KEY_REUSED answers (added to the operation's own 409/422 when it has them). Run
+ * before applyOpenApiConventions, which then gives these responses the document-wide headers.
+ */
+export function documentIdempotencyKey(document: OpenAPIObject, operationIds: Set<string>): OpenAPIObject {
+  const doc = document as unknown as {
+    paths: Record<string, Record<string, Operation | undefined>>;
+    components: Record<string, Record<string, Schema> | undefined>;
+  };
+  doc.components.parameters = {
+    ...(doc.components.parameters ?? {}),
+    [PARAMETER]: {
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description:
+        'A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying ' +
+        'with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead ' +
+        'of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the ' +
+        'first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.',
+      schema: { type: 'string', pattern: KEY_PATTERN.source, maxLength: 255 },
+      example: '5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b',
+    },
+  };
+  doc.components.headers = {
+    ...(doc.components.headers ?? {}),
+    [REPLAYED_HEADER]: {
+      description:
+        '`true` when this is the stored answer to an earlier request with the same Idempotency-Key',
+      schema: { type: 'string', enum: ['true'] },
+    },
+  };
+  const problem = { 'application/json': { schema: { $ref: '#/components/schemas/ProblemDto' } } };
+  for (const item of Object.values(doc.paths)) {
+    const operation = item.post;
+    if (!operation?.operationId || !operationIds.has(operation.operationId)) continue;
+    const parameters = (operation.parameters ??= []);
+    const ref = { $ref: `#/components/parameters/${PARAMETER}` };
+    const own = parameters.findIndex((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+    if (own >= 0) parameters.splice(own, 1, ref);
+    else parameters.push(ref);
+    const responses = (operation.responses ??= {});
+    for (const [code, response] of Object.entries(responses)) {
+      if (!/^2\d\d$/.test(code) || '$ref' in response) continue;
+      response.headers = {
+        ...(response.headers ?? {}),
+        [REPLAYED_HEADER]: { $ref: `#/components/headers/${REPLAYED_HEADER}` },
+      };
+    }
+    for (const [code, description] of [
+      ['409', IN_USE],
+      ['422', REUSED],
+    ] as const) {
+      const existing = responses[code];
+      if (!existing || '$ref' in existing) {
+        responses[code] = { description, content: problem };
+      } else {
+        const own = typeof existing.description === 'string' ? existing.description : '';
+        if (!own.includes(description.split(':')[0])) existing.description = `${own}; or ${description}`;
+      }
+    }
+  }
+  return document;
+}
