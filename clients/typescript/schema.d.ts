@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Readiness: PostgreSQL and Redis answer
-         * @description Answers 200 when the database and Redis both answer a ping, else 503 problem+json.
+         * @description Answers 200 when the database and Redis both answer a ping, else 503 problem+json. From the moment the process begins to shut down (SIGTERM) it answers 503, so a load balancer stops sending.
          */
         get: operations["Health_ready"];
         put?: never;
@@ -2093,7 +2093,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_EVENT_NOT_AVAILABLE" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_EVENT_NOT_AVAILABLE" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "REQUEST_HEADER_FIELDS_TOO_LARGE" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
             errors?: components["schemas"]["FieldErrorDto"][];
             /**
              * @description The X-Request-Id of the request, to quote to support
@@ -7693,9 +7693,45 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDto"];
             };
         };
+        /** @description VALIDATION_FAILED: the path, a query parameter, or a string or field name of the body holds U+0000 or an unpaired UTF-16 surrogate; JSON_TOO_DEEP: the body nests deeper than JSON_MAX_DEPTH; MALFORMED_JSON: the body is not JSON (ADR 0034) */
+        MalformedRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"];
+            };
+        };
+        /** @description REQUEST_HEADER_FIELDS_TOO_LARGE: the request line and headers are over the HTTP server limit (16 KiB); the connection closes after the answer */
+        RequestHeaderFieldsTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"];
+            };
+        };
         /** @description INTERNAL_ERROR: an unexpected error; quote requestId to support */
         InternalError: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"];
+            };
+        };
+        /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis is down or restarting (ADR 0035); nothing was changed unless the answer was lost after a commit (retry with the same Idempotency-Key). Retry after Retry-After seconds */
+        ServiceUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -7755,6 +7791,8 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatusResponse"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
         };
     };
     Health_ready: {
@@ -7776,10 +7814,13 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatusResponse"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            /** @description A dependency is down */
+            /** @description A dependency is down, or the process is shutting down */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
@@ -7859,7 +7900,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Auth_login: {
@@ -7935,7 +7978,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Auth_refresh: {
@@ -8007,7 +8052,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Auth_logout: {
@@ -8064,7 +8111,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Me_me: {
@@ -8089,6 +8138,7 @@ export interface operations {
                     "application/json": components["schemas"]["MeResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -8104,7 +8154,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Organizations_list: {
@@ -8185,7 +8237,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Organizations_create: {
@@ -8292,7 +8346,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Organizations_get: {
@@ -8319,6 +8375,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -8348,7 +8405,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Organizations_update: {
@@ -8467,7 +8526,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Organizations_verify: {
@@ -8503,6 +8564,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -8574,7 +8636,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Users_list: {
@@ -8655,7 +8719,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Users_create: {
@@ -8741,7 +8807,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Users_update: {
@@ -8860,7 +8928,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ApiKeys_list: {
@@ -8940,7 +9010,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ApiKeys_create: {
@@ -9047,7 +9119,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ApiKeys_revoke: {
@@ -9073,6 +9147,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -9116,7 +9191,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Notifications_list: {
@@ -9176,7 +9253,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Notifications_markRead: {
@@ -9281,7 +9360,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Audit_list: {
@@ -9369,7 +9450,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     QueueDashboard_openSession: {
@@ -9393,6 +9476,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -9422,7 +9506,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Taxonomy_listIndustryChains: {
@@ -9476,7 +9562,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Taxonomy_createIndustryChain: {
@@ -9583,7 +9671,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Taxonomy_updateIndustryChain: {
@@ -9688,7 +9778,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Taxonomy_listCategories: {
@@ -9742,7 +9834,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Taxonomy_createCategory: {
@@ -9849,7 +9943,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Taxonomy_updateCategory: {
@@ -9954,7 +10050,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Programs_list: {
@@ -10007,7 +10105,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Programs_create: {
@@ -10114,7 +10214,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Programs_get: {
@@ -10141,6 +10243,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description No such program */
             404: {
                 headers: {
@@ -10156,7 +10259,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Programs_update: {
@@ -10261,7 +10366,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Attachments_upload: {
@@ -10361,7 +10468,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Attachments_get: {
@@ -10388,6 +10497,7 @@ export interface operations {
                     "application/json": components["schemas"]["AttachmentResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -10417,7 +10527,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Attachments_download: {
@@ -10445,6 +10557,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -10474,7 +10587,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_list: {
@@ -10575,7 +10690,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_create: {
@@ -10682,7 +10799,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_get: {
@@ -10709,6 +10828,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Credentials were sent and are not valid */
             401: {
                 headers: {
@@ -10738,7 +10858,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_update: {
@@ -10871,7 +10993,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_submit: {
@@ -10907,6 +11031,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -10978,7 +11103,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_withdraw: {
@@ -11014,6 +11141,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -11085,7 +11213,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_approve: {
@@ -11121,6 +11251,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -11192,7 +11323,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_reject: {
@@ -11317,7 +11450,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_cancel: {
@@ -11442,7 +11577,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_listAmendments: {
@@ -11524,7 +11661,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_amend: {
@@ -11649,7 +11788,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_acceptNda: {
@@ -11772,7 +11913,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_getConfidential: {
@@ -11799,6 +11942,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConfidentialDetailsResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -11842,7 +11986,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_download: {
@@ -11871,6 +12017,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Credentials were sent and are not valid */
             401: {
                 headers: {
@@ -11914,7 +12061,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_watch: {
@@ -11940,6 +12089,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -11969,7 +12119,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Challenges_unwatch: {
@@ -11995,6 +12147,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -12024,7 +12177,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Teams_list: {
@@ -12108,7 +12263,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Teams_create: {
@@ -12215,7 +12372,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Teams_get: {
@@ -12242,6 +12401,7 @@ export interface operations {
                     "application/json": components["schemas"]["TeamResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -12285,7 +12445,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Teams_update: {
@@ -12408,7 +12570,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Teams_replaceMembers: {
@@ -12532,7 +12696,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Teams_replaceConsortium: {
@@ -12655,7 +12821,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeApplications_listOfChallenge: {
@@ -12753,7 +12921,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeApplications_create: {
@@ -12876,7 +13046,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_listMine: {
@@ -12958,7 +13130,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_get: {
@@ -12985,6 +13159,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -13028,7 +13203,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_update: {
@@ -13161,7 +13338,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_download: {
@@ -13190,6 +13369,7 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -13233,7 +13413,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_pledge: {
@@ -13358,7 +13540,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_submit: {
@@ -13394,6 +13578,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -13465,7 +13650,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_withdraw: {
@@ -13501,6 +13688,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -13572,7 +13760,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Applications_formalCheck: {
@@ -13697,7 +13887,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Experts_list: {
@@ -13785,7 +13977,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Experts_create: {
@@ -13892,7 +14086,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Experts_getMine: {
@@ -13917,6 +14113,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExpertResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -13960,7 +14157,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Experts_get: {
@@ -13987,6 +14186,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExpertResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14030,7 +14230,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Experts_update: {
@@ -14153,7 +14355,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeReview_get: {
@@ -14180,6 +14384,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewPanelResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14223,7 +14428,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeReview_start: {
@@ -14259,6 +14466,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewPanelResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14330,7 +14538,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeReview_close: {
@@ -14370,6 +14580,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewPanelResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14441,7 +14652,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeReview_ranking: {
@@ -14468,6 +14681,7 @@ export interface operations {
                     "application/json": components["schemas"]["RankingResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14525,7 +14739,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ReviewAssignments_list: {
@@ -14562,6 +14778,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14591,7 +14808,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ReviewAssignments_get: {
@@ -14618,6 +14837,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewAssignmentResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14661,7 +14881,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ReviewAssignments_declare: {
@@ -14784,7 +15006,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ReviewAssignments_application: {
@@ -14811,6 +15035,7 @@ export interface operations {
                     "application/json": components["schemas"]["BlindReviewApplicationDto"] | components["schemas"]["OpenReviewApplicationDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -14868,7 +15093,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ReviewAssignments_save: {
@@ -14987,7 +15214,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ReviewAssignments_submit: {
@@ -15023,6 +15252,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewAssignmentResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15094,7 +15324,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeSessions_list: {
@@ -15194,7 +15426,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeSessions_schedule: {
@@ -15317,7 +15551,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Sessions_get: {
@@ -15344,6 +15580,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15387,7 +15624,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Sessions_update: {
@@ -15520,7 +15759,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeSelection_select: {
@@ -15560,6 +15801,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeStateDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15617,7 +15859,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeSelection_unsuccessful: {
@@ -15655,6 +15899,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeStateDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15712,7 +15957,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeSelection_publicity: {
@@ -15739,6 +15986,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicityNoticeDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description No such list, or nothing selected yet */
             404: {
                 headers: {
@@ -15754,7 +16002,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeSelection_lodge: {
@@ -15792,6 +16042,7 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15835,7 +16086,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeSelection_award: {
@@ -15869,6 +16122,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeStateDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15926,7 +16180,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Objections_get: {
@@ -15953,6 +16209,7 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -15968,7 +16225,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Objections_decide: {
@@ -16008,6 +16267,7 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16065,7 +16325,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_list: {
@@ -16104,6 +16366,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16119,7 +16382,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_get: {
@@ -16146,6 +16411,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16175,7 +16441,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_sign: {
@@ -16211,6 +16479,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16268,7 +16537,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_suspend: {
@@ -16308,6 +16579,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16365,7 +16637,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_resume: {
@@ -16401,6 +16675,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16458,7 +16733,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_terminate: {
@@ -16498,6 +16775,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16555,7 +16833,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_milestones: {
@@ -16590,6 +16870,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16619,7 +16900,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_taskBookVersions: {
@@ -16658,6 +16941,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16687,7 +16971,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_changeRequests: {
@@ -16726,6 +17012,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16755,7 +17042,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Projects_lodgeChange: {
@@ -16793,6 +17082,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16864,7 +17154,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Milestones_report: {
@@ -16902,6 +17194,7 @@ export interface operations {
                     "application/json": components["schemas"]["MilestoneDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -16973,7 +17266,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Milestones_assess: {
@@ -17011,6 +17306,7 @@ export interface operations {
                     "application/json": components["schemas"]["MilestoneDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17068,7 +17364,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChangeRequests_get: {
@@ -17095,6 +17393,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17124,7 +17423,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChangeRequests_decide: {
@@ -17164,6 +17465,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17221,7 +17523,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     StageGates_stageGate: {
@@ -17259,6 +17563,7 @@ export interface operations {
                     "application/json": components["schemas"]["StageGateResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17316,7 +17621,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ProjectPayments_listProjectPayments: {
@@ -17343,6 +17650,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectPaymentsDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17372,7 +17680,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Payments_getPayment: {
@@ -17399,6 +17709,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentDetailDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17428,7 +17739,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Payments_approvePayment: {
@@ -17464,6 +17777,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17535,7 +17849,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Payments_confirmPayment: {
@@ -17571,6 +17887,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17642,7 +17959,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ChallengeLedger_getChallengeLedger: {
@@ -17673,6 +17992,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeLedgerDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17702,7 +18022,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ProjectAcceptance_get: {
@@ -17729,6 +18051,7 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17758,7 +18081,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ProjectAcceptance_request: {
@@ -17796,6 +18121,7 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17871,7 +18197,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Acceptances_get: {
@@ -17898,6 +18226,7 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -17927,7 +18256,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Acceptances_verdicts: {
@@ -17965,6 +18296,7 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceAssignmentResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -18036,7 +18368,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Acceptances_decide: {
@@ -18076,6 +18410,7 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -18147,7 +18482,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Acceptances_conditions: {
@@ -18187,6 +18524,7 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -18258,7 +18596,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     AcceptanceAssignments_list: {
@@ -18295,6 +18635,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -18324,7 +18665,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     AcceptanceAssignments_get: {
@@ -18351,6 +18694,7 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceAssignmentResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -18394,7 +18738,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     AcceptanceAssignments_declare: {
@@ -18432,6 +18778,7 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceAssignmentResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -18503,7 +18850,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Stats_overview: {
@@ -18564,7 +18913,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     OpenData_releasePackage: {
@@ -18612,7 +18963,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     NotificationPreferences_get: {
@@ -18637,6 +18990,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationPreferencesResponse"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -18666,7 +19020,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     NotificationPreferences_replace: {
@@ -18755,7 +19111,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Webhooks_listWebhooks: {
@@ -18835,7 +19193,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Webhooks_createWebhook: {
@@ -18942,7 +19302,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Webhooks_getWebhook: {
@@ -18969,6 +19331,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookResponseDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -19012,7 +19375,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Webhooks_deleteWebhook: {
@@ -19038,6 +19403,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -19081,7 +19447,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Webhooks_listWebhookDeliveries: {
@@ -19177,7 +19545,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     WebhookDeliveries_replayWebhookDelivery: {
@@ -19211,6 +19581,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryDto"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             /** @description Missing, expired or revoked credentials */
             401: {
                 headers: {
@@ -19282,7 +19653,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     IntegrityRecords_list: {
@@ -19366,7 +19739,9 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }
