@@ -4,16 +4,17 @@ import {
   ExecutionContext,
   Injectable,
   NestInterceptor,
+  SetMetadata,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiConflictResponse, ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiHeader } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, Observable, of, throwError } from 'rxjs';
 import { Principal } from '../auth/principal';
 import { DomainError } from '../errors/domain-error';
-import { ProblemDto } from '../errors/problem';
 import { JsonObject, JsonValue } from '../json';
 import { IdempotencyService, requestHash } from './idempotency.service';
+import { IDEMPOTENT } from './idempotent';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** Response headers worth replaying. */
@@ -82,9 +83,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
-/** Marks a POST action as accepting Idempotency-Key, with its OpenAPI header and responses. */
+/**
+ * Marks a POST action as accepting Idempotency-Key, with its OpenAPI header; the OpenAPI
+ * conventions add its answers (IDEMPOTENCY_KEY_IN_USE, IDEMPOTENCY_KEY_REUSED, a malformed key).
+ */
 export function Idempotent(): MethodDecorator {
   return applyDecorators(
+    SetMetadata(IDEMPOTENT, true),
     UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',
@@ -97,14 +102,6 @@ export function Idempotent(): MethodDecorator {
         maxLength: 255,
         example: '5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b',
       },
-    }),
-    ApiConflictResponse({
-      description: 'IDEMPOTENCY_KEY_IN_USE: the first request with this key is still running',
-      type: ProblemDto,
-    }),
-    ApiUnprocessableEntityResponse({
-      description: 'IDEMPOTENCY_KEY_REUSED: the key was used with a different body',
-      type: ProblemDto,
     }),
   );
 }

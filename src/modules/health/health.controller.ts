@@ -1,12 +1,12 @@
 import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../common/auth/decorators';
 import { DomainError } from '../../common/errors/domain-error';
-import { ProblemDto } from '../../common/errors/problem';
 import { HealthStatusResponse } from './dto/health-status.response';
 import { RedisHealthIndicator } from './redis.health';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 /** Probes for orchestrators and load balancers; outside the /api/v1 prefix and public. */
 @ApiTags('health')
@@ -36,7 +36,7 @@ export class HealthController {
     description: 'Answers 200 when the database and Redis both answer a ping, else 503 problem+json.',
   })
   @ApiOkResponse({ type: HealthStatusResponse })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down', type: ProblemDto })
+  @ApiErrors('SERVICE_UNAVAILABLE')
   @HealthCheck({ swaggerDocumentation: false })
   @Get('ready')
   async ready(): Promise<HealthCheckResult> {

@@ -1,0 +1,2 @@
+/** Metadata of a handler that takes Idempotency-Key (@Idempotent()), read by the OpenAPI conventions. */
+export const IDEMPOTENT = 'idempotency:enabled';
