@@ -48,7 +48,7 @@ export function reachableErrorCodes(): Map<string, Set<string>> {
         if (code) {
           const type = checker.getTypeAtLocation(code);
           const literals = (type.isUnion() ? type.types : [type]).filter((t) => t.isStringLiteral());
-          if (literals.length) literals.forEach((t) => found.add((t).value));
+          if (literals.length) literals.forEach((t) => found.add(t.value));
           else found.add(`?${code.getText()}`);
         }
       }
