@@ -3,6 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { ProblemDto } from './common/errors/problem';
 import { createValidationPipe } from './common/errors/validation';
 import { documentIdempotencyKey, idempotentOperationIds } from './common/idempotency/idempotency.openapi';
 import { applyOpenApiConventions, collectOperationFacts } from './common/openapi/openapi-conventions';
@@ -145,7 +146,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'apiKey',
     );
   for (const [name, description] of OPENAPI_TAGS) builder.addTag(name, description);
-  const document = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory: operationId });
+  const document = SwaggerModule.createDocument(app, builder.build(), {
+    operationIdFactory: operationId,
+    // Error responses are generated from codes (applyOpenApiConventions) and refer to it.
+    extraModels: [ProblemDto],
+  });
   const keyed = documentIdempotencyKey(document, idempotentOperationIds(app, operationId));
   return applyOpenApiConventions(keyed, collectOperationFacts(app, operationId));
 }

@@ -149,6 +149,14 @@ describe('OpenAPI document', () => {
             ref ? document.components.responses?.[ref.split('/').pop() as string] : declared
           ) as { content?: Record<string, { schema?: { type?: string; properties?: unknown } }> };
           const types = Object.keys(response?.content ?? {});
+          if (
+            /^[45]/.test(status) &&
+            !Array.isArray((response as Record<string, unknown>)['x-error-codes'])
+          ) {
+            problems.push(
+              `${name} ${status}: no x-error-codes (declare errors with @ApiErrors, not @Api…Response)`,
+            );
+          }
           if (/^[45]/.test(status) && types.join() !== 'application/problem+json') {
             problems.push(
               `${name} ${status}: errors are application/problem+json, not ${types.join() || 'empty'}`,

@@ -10,6 +10,7 @@ import { configureApp } from '../../src/app.setup';
 import { Clock } from '../../src/infra/clock/clock';
 import { AppConfig, parseConfig } from '../../src/infra/config/config';
 import { createDatabase, databaseUrl, dropDatabase, REDIS_URL, withAdmin } from './databases';
+import { assertAnswersDocumented, ObservedAnswer, recordAnswers } from './observed-answers';
 import { TestClock } from './test-clock';
 
 export interface TestEnvironment {
@@ -105,6 +106,9 @@ export interface TestApp {
   dataSource: DataSource;
   environment: TestEnvironment;
   get<T>(token: Type<T> | string | symbol): T;
+  /** Every answer so far: method, route, status, problem code (checked against the contract on close). */
+  answers: ObservedAnswer[];
+  /** Closes the app, drops its database, then fails if an answer was not in docs/openapi.json. */
   close(): Promise<void>;
 }
 
@@ -129,6 +133,8 @@ export async function createTestApp(
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  // First of all middleware: the body parser's answers are answers too.
+  const answers = recordAnswers(app);
   configureApp(app, environment.config);
   await app.init();
   return {
@@ -138,9 +144,12 @@ export async function createTestApp(
     dataSource: app.get(DataSource),
     environment,
     get: <T>(token: Type<T> | string | symbol) => app.get<T>(token),
+    answers,
     close: async () => {
       await app.close();
       await environment.drop();
+      // The contract check (ADR 0038): every (operation, status, code) this file saw is documented.
+      assertAnswersDocumented(answers);
     },
   };
 }

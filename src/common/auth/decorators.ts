@@ -1,6 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ProblemDto } from '../errors/problem';
+import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import { Principal, Role } from './principal';
 
 export const IS_PUBLIC = 'auth:public';
@@ -28,29 +27,20 @@ export function OptionalAuth(): MethodDecorator & ClassDecorator {
     ApiSecurity({}),
     ApiBearerAuth('bearer'),
     ApiSecurity('apiKey'),
-    ApiUnauthorizedResponse({ description: 'Credentials were sent and are not valid', type: ProblemDto }),
   );
 }
 
 /**
  * The one decorator for protected routes: role metadata for the global guard plus the OpenAPI
- * security requirements and 401/403 responses, kept together so they cannot drift apart.
+ * security requirements, kept together so they cannot drift apart. The OpenAPI conventions read
+ * the same metadata for the 401 and 403 answers (openapi-conventions.ts).
  */
 export function Authenticated(options: AuthenticatedOptions = {}): MethodDecorator & ClassDecorator {
   const decorators: Array<MethodDecorator & ClassDecorator> = [
     SetMetadata(AUTH_OPTIONS, options),
     ApiBearerAuth('bearer'),
-    ApiUnauthorizedResponse({ description: 'Missing, expired or revoked credentials', type: ProblemDto }),
   ];
   if (options.apiKey) decorators.push(ApiSecurity('apiKey'));
-  if (options.roles?.length) {
-    decorators.push(
-      ApiForbiddenResponse({
-        description: `Requires one of the roles: ${options.roles.join(', ')}`,
-        type: ProblemDto,
-      }),
-    );
-  }
   return applyDecorators(...decorators);
 }
 

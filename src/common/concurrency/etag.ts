@@ -1,4 +1,4 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DomainError } from '../errors/domain-error';
@@ -62,12 +62,22 @@ export const IfMatch = createParamDecorator(
   },
 );
 
-/** Documents the optional If-Match header of an operation. */
+/** Metadata of a handler that takes If-Match (@ApiIfMatch()), read by the OpenAPI conventions. */
+export const IF_MATCH = 'concurrency:if-match';
+
+/**
+ * Documents the If-Match header of an operation; the OpenAPI conventions add its answers
+ * (VERSION_MISMATCH, a malformed If-Match). Where the service requires it, the operation declares
+ * PRECONDITION_REQUIRED in @ApiErrors.
+ */
 export const ApiIfMatch = (): MethodDecorator =>
-  ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description:
-      'The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since',
-    schema: { type: 'string', pattern: '^(\\*|(W/)?"[0-9]{1,12}")$', maxLength: 16, example: '"3"' },
-  });
+  applyDecorators(
+    SetMetadata(IF_MATCH, true),
+    ApiHeader({
+      name: 'If-Match',
+      required: false,
+      description:
+        'The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since',
+      schema: { type: 'string', pattern: '^(\\*|(W/)?"[0-9]{1,12}")$', maxLength: 16, example: '"3"' },
+    }),
+  );

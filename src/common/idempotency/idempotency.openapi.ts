@@ -13,8 +13,6 @@ type Operation = {
 
 const PARAMETER = 'IdempotencyKey';
 const REPLAYED_HEADER = 'Idempotency-Replayed';
-const IN_USE = 'IDEMPOTENCY_KEY_IN_USE: the first request with this Idempotency-Key is still running';
-const REUSED = 'IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with a different request';
 
 /**
  * The operationIds of every POST the global IdempotencyInterceptor serves (not opted out with
@@ -49,10 +47,10 @@ export function idempotentOperationIds(
 }
 
 /**
- * Documents Idempotency-Key (ADR 11) on the given operations: the request header, the
- * `Idempotency-Replayed` header of their success answers, and their 409 IDEMPOTENCY_KEY_IN_USE and
- * 422 IDEMPOTENCY_KEY_REUSED answers (added to the operation's own 409/422 when it has them). Run
- * before applyOpenApiConventions, which then gives these responses the document-wide headers.
+ * Documents Idempotency-Key (ADR 11) on the given operations: the request header and the
+ * `Idempotency-Replayed` header of their success answers. Their 409 IDEMPOTENCY_KEY_IN_USE and 422
+ * IDEMPOTENCY_KEY_REUSED answers come from the OpenAPI conventions (CONVENTIONAL_ERRORS), which read
+ * the same metadata. Run before applyOpenApiConventions.
  */
 export function documentIdempotencyKey(document: OpenAPIObject, operationIds: Set<string>): OpenAPIObject {
   const doc = document as unknown as {
@@ -82,7 +80,6 @@ export function documentIdempotencyKey(document: OpenAPIObject, operationIds: Se
       schema: { type: 'string', enum: ['true'] },
     },
   };
-  const problem = { 'application/json': { schema: { $ref: '#/components/schemas/ProblemDto' } } };
   for (const item of Object.values(doc.paths)) {
     const operation = item.post;
     if (!operation?.operationId || !operationIds.has(operation.operationId)) continue;
@@ -98,18 +95,6 @@ export function documentIdempotencyKey(document: OpenAPIObject, operationIds: Se
         ...(response.headers ?? {}),
         [REPLAYED_HEADER]: { $ref: `#/components/headers/${REPLAYED_HEADER}` },
       };
-    }
-    for (const [code, description] of [
-      ['409', IN_USE],
-      ['422', REUSED],
-    ] as const) {
-      const existing = responses[code];
-      if (!existing || '$ref' in existing) {
-        responses[code] = { description, content: problem };
-      } else {
-        const own = typeof existing.description === 'string' ? existing.description : '';
-        if (!own.includes(description.split(':')[0])) existing.description = `${own}; or ${description}`;
-      }
     }
   }
   return document;

@@ -1,24 +1,40 @@
-import { Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { SkipThrottle } from '@nestjs/throttler';
-import { applyOpenApiConventions, collectOperationFacts, OperationFacts } from './openapi-conventions';
+import { Authenticated, OptionalAuth, Public } from '../auth/decorators';
+import { ApiIfMatch } from '../concurrency/etag';
+import { ApiErrors } from '../errors/api-errors';
+import {
+  applyOpenApiConventions,
+  collectOperationFacts,
+  errorCodesOf,
+  OperationFacts,
+} from './openapi-conventions';
 
 @Controller('things')
 class ThingsController {
   @Get(':id')
+  @OptionalAuth()
   get(@Param('id', new ParseUUIDPipe()) id: string, @Param('code') _code: string): string {
     return id;
   }
 
   @Post(':id/touch')
   @SkipThrottle()
-  touch(@Param('id') id: string): string {
+  @Authenticated({ roles: ['admin'] })
+  @ApiIfMatch()
+  @ApiErrors('NOT_FOUND', { INVALID_STATE_TRANSITION: 'not in this state' })
+  touch(
+    @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string,
+    @Body() _body: object,
+  ): string {
     return id;
   }
 }
 
 @SkipThrottle()
+@Public()
 @Controller('probes')
 class ProbesController {
   @Get('live')
@@ -42,18 +58,24 @@ interface DocResponse {
   content?: Record<string, unknown>;
   headers?: Record<string, unknown>;
   $ref?: string;
-  description?: string;
 }
 
 type Doc = {
   servers: Array<Record<string, unknown>>;
   paths: Record<
     string,
-    Record<string, { parameters: Array<Record<string, unknown>>; responses: Record<string, DocResponse> }>
+    Record<
+      string,
+      {
+        parameters: Array<Record<string, unknown>>;
+        responses: Record<string, DocResponse & Record<string, unknown>>;
+      }
+    >
   >;
   components: {
     responses: Record<string, DocResponse>;
     headers: Record<string, { schema: unknown }>;
+    examples: Record<string, { value: unknown }>;
   };
 };
 
@@ -65,17 +87,58 @@ describe('OpenAPI conventions', () => {
     const app = module.createNestApplication({ logger: false });
     const facts = collectOperationFacts(app, (c, m) => `${c.replace(/Controller$/, '')}_${m}`);
     expect(Object.fromEntries(facts)).toEqual({
-      Things_get: { throttled: true, uuidPathParams: ['id'] },
-      Things_touch: { throttled: false, uuidPathParams: [] },
-      Probes_live: { throttled: false, uuidPathParams: [] },
+      Things_get: {
+        throttled: true,
+        uuidPathParams: ['id'],
+        auth: 'optional',
+        restricted: true,
+        strictRateLimit: false,
+        jsonBody: false,
+        validatedInput: false,
+        paramPipeCodes: ['BAD_REQUEST'],
+        ifMatch: false,
+        idempotent: false,
+        declared: undefined,
+      },
+      Things_touch: {
+        throttled: false,
+        uuidPathParams: ['id'],
+        auth: 'required',
+        restricted: true,
+        strictRateLimit: false,
+        jsonBody: true,
+        validatedInput: true,
+        paramPipeCodes: ['NOT_FOUND'],
+        ifMatch: true,
+        idempotent: true,
+        declared: {
+          codes: ['NOT_FOUND', 'INVALID_STATE_TRANSITION'],
+          notes: { INVALID_STATE_TRANSITION: 'not in this state' },
+        },
+      },
+      Probes_live: expect.objectContaining({ throttled: false, auth: 'public', paramPipeCodes: [] }),
     });
     await app.close();
   });
 
+  const notFound = { codes: ['NOT_FOUND' as const], notes: {} };
   const facts = new Map<string, OperationFacts>([
-    ['Things_get', { throttled: true, uuidPathParams: ['id'] }],
-    ['Probes_live', { throttled: false, uuidPathParams: [] }],
-    ['Files_download', { throttled: true, uuidPathParams: [] }],
+    ['Things_get', { throttled: true, uuidPathParams: ['id'], auth: 'public', declared: notFound }],
+    ['Probes_live', { throttled: false, uuidPathParams: [], auth: 'public' }],
+    ['Files_download', { throttled: true, uuidPathParams: [], auth: 'required', declared: notFound }],
+    [
+      'Things_touch',
+      {
+        throttled: false,
+        uuidPathParams: [],
+        auth: 'required',
+        restricted: true,
+        jsonBody: true,
+        validatedInput: true,
+        ifMatch: true,
+        declared: { codes: ['INVALID_STATE_TRANSITION'], notes: { INVALID_STATE_TRANSITION: 'not now' } },
+      },
+    ],
   ]);
   const doc = applyOpenApiConventions(
     documentWith({
@@ -100,6 +163,9 @@ describe('OpenAPI conventions', () => {
           },
         },
       },
+      '/things/{id}/touch': {
+        post: { operationId: 'Things_touch', responses: { '200': { description: 'ok' } } },
+      },
       '/probes/live': {
         get: { operationId: 'Probes_live', responses: { '200': { description: 'ok' } } },
       },
@@ -119,38 +185,83 @@ describe('OpenAPI conventions', () => {
     facts,
   ) as unknown as Doc;
 
-  it('documents errors as problem+json, whatever the content type the route produces', () => {
-    expect(doc.paths['/things/{id}'].get.responses['404'].content).toEqual({
-      'application/problem+json': problem,
+  const shared = (name: string) => doc.components.responses[name];
+
+  it('generates the error responses from codes: declared ones and those of the operation kind', () => {
+    const responses = doc.paths['/things/{id}'].get.responses;
+    expect(Object.keys(responses)).toEqual(['200', '404', '429', '500', '503']);
+    expect(responses['404']).toEqual({ $ref: '#/components/responses/Problem_404_NOT_FOUND' });
+    expect(doc.paths['/files/{id}'].get.responses['404']).toEqual(responses['404']);
+    expect(Object.keys(doc.paths['/files/{id}'].get.responses)).toEqual([
+      '200',
+      '401',
+      '404',
+      '429',
+      '500',
+      '503',
+    ]);
+    expect(shared('Problem_404_NOT_FOUND')).toMatchObject({
+      'x-error-codes': ['NOT_FOUND'],
+      content: {
+        'application/problem+json': {
+          schema: {
+            allOf: [
+              { $ref: '#/components/schemas/ProblemDto' },
+              { properties: { status: { enum: [404] }, code: { enum: ['NOT_FOUND'] } } },
+            ],
+          },
+          examples: { NOT_FOUND: { $ref: '#/components/examples/Problem_NOT_FOUND' } },
+        },
+      },
     });
-    expect(doc.paths['/files/{id}'].get.responses['404'].content).toEqual({
-      'application/problem+json': problem,
-    });
-    expect(doc.paths['/files/{id}'].get.responses['200'].content).toHaveProperty('application/octet-stream');
+    expect(doc.components.examples.Problem_NOT_FOUND.value).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    expect(doc.components.examples).not.toHaveProperty('Problem_CONFLICT');
   });
 
-  it('adds 429 where the rate limiter runs and 500 where the operation can fail at all', () => {
-    expect(doc.paths['/things/{id}'].get.responses['429']).toEqual({
-      $ref: '#/components/responses/TooManyRequests',
+  it('groups codes by status, in ERROR_STATUS order, and keeps the notes of an operation inline', () => {
+    const responses = doc.paths['/things/{id}/touch'].post.responses;
+    expect(Object.keys(responses)).toEqual(['200', '400', '401', '403', '409', '413', '415', '500', '503']);
+    expect(shared('Problem_400_VALIDATION_FAILED_MALFORMED_JSON_unthrottled')).toMatchObject({
+      'x-error-codes': ['VALIDATION_FAILED', 'MALFORMED_JSON'],
     });
-    expect(doc.paths['/things/{id}'].get.responses['500']).toEqual({
-      $ref: '#/components/responses/InternalError',
+    expect(responses['409']).toMatchObject({
+      description:
+        '`VERSION_MISMATCH`: the resource has changed since you read it; `INVALID_STATE_TRANSITION`: not now',
+      'x-error-codes': ['VERSION_MISMATCH', 'INVALID_STATE_TRANSITION'],
     });
-    expect(Object.keys(doc.paths['/probes/live'].get.responses)).toEqual(['200', '400', '431']);
-    expect(Object.keys(doc.components.responses.TooManyRequests.headers ?? {})).toContain('Retry-After');
-    expect(doc.components.responses.TooManyRequests.content).toHaveProperty('application/problem+json');
+    expect(Object.keys(responses['409'].headers ?? {})).toEqual([
+      'X-Request-Id',
+      'Access-Control-Allow-Origin',
+    ]);
   });
 
-  it('adds the 400 and 431 any request can get where the operation does not document them (ADR 0034)', () => {
-    expect(doc.paths['/probes/live'].get.responses['400']).toEqual({
-      $ref: '#/components/responses/MalformedRequest',
-    });
-    expect(doc.paths['/things/{id}'].get.responses['431']).toEqual({
-      $ref: '#/components/responses/RequestHeaderFieldsTooLarge',
-    });
-    expect(doc.components.responses.MalformedRequest.description).toMatch(/JSON_TOO_DEEP/);
-    expect(doc.components.responses.RequestHeaderFieldsTooLarge.content).toHaveProperty(
-      'application/problem+json',
+  it('documents no error where nothing can fail (liveness), and 429 with Retry-After', () => {
+    expect(Object.keys(doc.paths['/probes/live'].get.responses)).toEqual(['200']);
+    expect(Object.keys(shared('Problem_429_RATE_LIMITED').headers ?? {})).toContain('Retry-After');
+  });
+
+  it('derives the conventional codes from facts alone', () => {
+    expect(errorCodesOf({ throttled: false, uuidPathParams: [], auth: 'public' })).toEqual([]);
+    expect(
+      errorCodesOf({
+        throttled: true,
+        uuidPathParams: [],
+        auth: 'required',
+        restricted: true,
+        idempotent: true,
+      }),
+    ).toEqual([
+      'VALIDATION_FAILED',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'IDEMPOTENCY_KEY_IN_USE',
+      'IDEMPOTENCY_KEY_REUSED',
+      'RATE_LIMITED',
+      'INTERNAL_ERROR',
+      'SERVICE_UNAVAILABLE',
+    ]);
+    expect(errorCodesOf({ throttled: false, uuidPathParams: [], auth: 'optional' })).toContain(
+      'UNAUTHENTICATED',
     );
   });
 

@@ -1,17 +1,43 @@
-import { INestApplication, ParseUUIDPipe } from '@nestjs/common';
+import { INestApplication, ParseUUIDPipe, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { PROBLEM_CONTENT_TYPE } from '../errors/problem';
+import { AUTH_OPTIONS, AuthenticatedOptions, IS_PUBLIC, OPTIONAL_AUTH } from '../auth/decorators';
+import { IF_MATCH } from '../concurrency/etag';
+import { API_ERRORS, DeclaredErrors } from '../errors/api-errors';
+import { ERROR_STATUS, ERROR_TITLES, ErrorCode } from '../errors/error-codes';
+import { buildProblem, PROBLEM_CONTENT_TYPE } from '../errors/problem';
+import { IDEMPOTENCY_OPT_OUT } from '../idempotency/idempotency.decorators';
+import { STRICT_RATE_LIMIT } from '../rate-limit/rate-limit.decorators';
+import { EXAMPLE_IDS } from './examples';
 
 /**
  * What the code says about one operation that the swagger explorer does not see: whether the
- * global rate limiter runs on it (no @SkipThrottle()) and which path parameters go through
- * ParseUUIDPipe. Keyed by operationId.
+ * global rate limiter runs on it (no @SkipThrottle()), which path parameters go through
+ * ParseUUIDPipe, who may call it, what input it reads, and the error codes its own code path
+ * declares (@ApiErrors). Keyed by operationId.
  */
 export interface OperationFacts {
   throttled: boolean;
   uuidPathParams: string[];
+  /** `public` (@Public), `optional` (@OptionalAuth: credentials checked when sent) or `required`. */
+  auth?: 'public' | 'optional' | 'required';
+  /** The guard can refuse a signed-in caller: roles are required, or API keys are not accepted. */
+  restricted?: boolean;
+  /** Under the strict limit of login, registration and refresh (@StrictRateLimit). */
+  strictRateLimit?: boolean;
+  /** Reads a JSON body (@Body(), not multipart). */
+  jsonBody?: boolean;
+  /** Reads validated input: a body, a query DTO. */
+  validatedInput?: boolean;
+  /** The codes the path parameters' pipes answer for a malformed value (404 for ids, ADR 9). */
+  paramPipeCodes?: ErrorCode[];
+  /** Takes If-Match (@ApiIfMatch). */
+  ifMatch?: boolean;
+  /** Takes Idempotency-Key: a POST not opted out with @NoIdempotencyKey (ADR 11). */
+  idempotent?: boolean;
+  /** @ApiErrors() of the handler. */
+  declared?: DeclaredErrors;
 }
 
 type Schema = Record<string, unknown>;
@@ -29,7 +55,7 @@ const UUID_LENGTH = 36;
 const RATE_LIMIT_WINDOW_SECONDS = 60;
 const INT32_MAX = 2_147_483_647;
 
-const ref = (kind: 'headers' | 'responses' | 'schemas', name: string) => ({
+const ref = (kind: 'examples' | 'headers' | 'responses' | 'schemas', name: string) => ({
   $ref: `#/components/${kind}/${name}`,
 });
 
@@ -69,6 +95,70 @@ function headerRefs(names: string[]): Record<string, Schema> {
 }
 
 /**
+ * The error codes every operation of a kind can answer, by a fact of the operation — one row per
+ * convention, each with where the code comes from. The operation's own codes (@ApiErrors) are
+ * added to these; `INTERNAL_ERROR` and `SERVICE_UNAVAILABLE` then go on every operation that can
+ * fail at all (only liveness cannot).
+ */
+export const CONVENTIONAL_ERRORS: ReadonlyArray<{
+  because: string;
+  codes: (facts: OperationFacts) => ErrorCode[];
+}> = [
+  {
+    because: 'the global guard refuses missing, expired or revoked credentials (and bad ones when sent)',
+    codes: (f) => (f.auth === 'public' ? [] : ['UNAUTHENTICATED']),
+  },
+  {
+    because: 'the global guard refuses a role not allowed, or an API key where keys are not accepted',
+    codes: (f) => (f.auth === 'required' && f.restricted ? ['FORBIDDEN'] : []),
+  },
+  {
+    because: 'the validation pipe checks bodies and queries; If-Match and Idempotency-Key are checked too',
+    codes: (f) => (f.validatedInput || f.ifMatch || f.idempotent ? ['VALIDATION_FAILED'] : []),
+  },
+  {
+    because: 'the JSON body parser runs before the route: bad JSON, too large, a charset it cannot read',
+    codes: (f) =>
+      f.jsonBody ? ['MALFORMED_JSON', 'JSON_TOO_DEEP', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] : [],
+  },
+  {
+    because: 'the pipes of the path parameters (ParseUUIDPipe: a malformed id is not found)',
+    codes: (f) => f.paramPipeCodes ?? [],
+  },
+  {
+    because: 'a stale If-Match',
+    codes: (f) => (f.ifMatch ? ['VERSION_MISMATCH'] : []),
+  },
+  {
+    because: 'the idempotency interceptor: the first request still runs, or the key came with another body',
+    codes: (f) => (f.idempotent ? ['IDEMPOTENCY_KEY_IN_USE', 'IDEMPOTENCY_KEY_REUSED'] : []),
+  },
+  {
+    because: 'the rate limiter',
+    codes: (f) => (f.throttled || f.strictRateLimit ? ['RATE_LIMITED'] : []),
+  },
+];
+
+/** Where anything can fail: a fault of ours, or a dependency (PostgreSQL, Redis) down or too slow. */
+const WHEREVER_SOMETHING_CAN_FAIL: ErrorCode[] = ['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE'];
+
+/**
+ * What every request can be refused with before it reaches any route (ADR 0034): the request
+ * pipeline refuses text PostgreSQL cannot store (U+0000, unpaired surrogates) in the path or query,
+ * and the HTTP server refuses headers over its limit. Even liveness answers these, and nothing else.
+ */
+const BEFORE_ANY_ROUTE: ErrorCode[] = ['VALIDATION_FAILED', 'REQUEST_HEADER_FIELDS_TOO_LARGE'];
+
+/** Every code an operation can answer, in ERROR_STATUS order: its own and those of its kind. */
+export function errorCodesOf(facts: OperationFacts): ErrorCode[] {
+  const codes = new Set<ErrorCode>(facts.declared?.codes ?? []);
+  for (const convention of CONVENTIONAL_ERRORS) convention.codes(facts).forEach((code) => codes.add(code));
+  if (codes.size) WHEREVER_SOMETHING_CAN_FAIL.forEach((code) => codes.add(code));
+  BEFORE_ANY_ROUTE.forEach((code) => codes.add(code));
+  return (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((code) => codes.has(code));
+}
+
+/**
  * Reads the facts from the application's controllers (works in Nest's preview mode too: only
  * metadata is read). The operationId must be built the way the document builder builds it.
  */
@@ -86,30 +176,58 @@ export function collectOperationFacts(
     for (const { metatype } of module.controllers.values()) {
       if (typeof metatype !== 'function') continue;
       const controller = metatype as { name: string; prototype: Record<string, unknown> };
-      const classSkips = Reflect.getMetadata(THROTTLER_SKIP_DEFAULT, controller) === true;
       for (const methodKey of Object.getOwnPropertyNames(controller.prototype)) {
         const handler = controller.prototype[methodKey];
         if (methodKey === 'constructor' || typeof handler !== 'function') continue;
         if (Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
-        const handlerSkip = Reflect.getMetadata(THROTTLER_SKIP_DEFAULT, handler) as boolean | undefined;
-        facts.set(operationId(controller.name, methodKey), {
-          throttled: !(handlerSkip ?? classSkips),
-          uuidPathParams: uuidPathParams(controller, methodKey),
-        });
+        facts.set(operationId(controller.name, methodKey), factsOf(controller, methodKey, handler));
       }
     }
   }
   return facts;
 }
 
-function uuidPathParams(controller: object, methodKey: string): string[] {
-  // @Param() stores its metadata on the class, per method.
+function factsOf(controller: object, methodKey: string, handler: object): OperationFacts {
+  /** The handler's metadata, else the controller's (as the guards read it). */
+  const meta = <T>(key: string): T | undefined =>
+    (Reflect.getMetadata(key, handler) as T | undefined) ??
+    (Reflect.getMetadata(key, controller) as T | undefined);
+  const options = meta<AuthenticatedOptions>(AUTH_OPTIONS) ?? {};
+  const args = routeArgs(controller, methodKey);
+  const has = (type: RouteParamtypes) => args.some(([kind]) => kind === (type as number));
+  const consumes = meta<string[]>('swagger/apiConsumes') ?? [];
+  const jsonBody = has(RouteParamtypes.BODY) && !consumes.some((type) => type.startsWith('multipart/'));
+  return {
+    throttled: !(meta<boolean>(THROTTLER_SKIP_DEFAULT) ?? false),
+    uuidPathParams: uuidPathParams(args),
+    auth: meta<boolean>(OPTIONAL_AUTH) ? 'optional' : meta<boolean>(IS_PUBLIC) ? 'public' : 'required',
+    restricted: Boolean(options.roles?.length) || !options.apiKey,
+    strictRateLimit: meta<boolean>(STRICT_RATE_LIMIT) === true,
+    jsonBody,
+    validatedInput: has(RouteParamtypes.BODY) || has(RouteParamtypes.QUERY),
+    paramPipeCodes: paramPipeCodes(args),
+    ifMatch: meta<boolean>(IF_MATCH) === true,
+    idempotent:
+      Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST &&
+      meta<string>(IDEMPOTENCY_OPT_OUT) === undefined,
+    declared: meta<DeclaredErrors>(API_ERRORS),
+  };
+}
+
+type RouteArg = [kind: number, arg: { data?: unknown; pipes?: unknown[] }];
+
+function routeArgs(controller: object, methodKey: string): RouteArg[] {
+  // @Param(), @Body() and the like store their metadata on the class, per method.
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, methodKey) ?? {}) as Record<
     string,
-    { data?: unknown; pipes?: unknown[] }
+    RouteArg[1]
   >;
-  return Object.entries(args)
-    .filter(([key]) => Number(key.split(':')[0]) === (RouteParamtypes.PARAM as number))
+  return Object.entries(args).map(([key, arg]) => [Number(key.split(':')[0]), arg]);
+}
+
+function uuidPathParams(args: RouteArg[]): string[] {
+  return args
+    .filter(([kind]) => kind === (RouteParamtypes.PARAM as number))
     .filter(([, arg]) =>
       (arg.pipes ?? []).some((pipe) => pipe instanceof ParseUUIDPipe || pipe === ParseUUIDPipe),
     )
@@ -117,18 +235,79 @@ function uuidPathParams(controller: object, methodKey: string): string[] {
     .filter((name): name is string => typeof name === 'string');
 }
 
+/** What a path parameter's pipe answers for a bad value: the status its exceptionFactory gives. */
+function paramPipeCodes(args: RouteArg[]): ErrorCode[] {
+  const codes = new Set<ErrorCode>();
+  for (const [kind, arg] of args) {
+    if (kind !== (RouteParamtypes.PARAM as number)) continue;
+    for (const pipe of arg.pipes ?? []) {
+      if (pipe === ParseUUIDPipe) codes.add('BAD_REQUEST');
+      const factory = (pipe as { exceptionFactory?: (error: string) => unknown } | null)?.exceptionFactory;
+      if (typeof factory !== 'function') continue;
+      const status = (factory('probe') as { getStatus?: () => number }).getStatus?.();
+      codes.add(status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST');
+    }
+  }
+  return [...codes];
+}
+
+const exampleName = (code: ErrorCode) => `Problem_${code}`;
+
+/** An example answer for every code, shared by the responses (components.examples). */
+export function problemExamples(): Record<string, Schema> {
+  return Object.fromEntries(
+    (Object.keys(ERROR_STATUS) as ErrorCode[]).map((code) => [
+      exampleName(code),
+      {
+        summary: ERROR_TITLES[code],
+        value: buildProblem(code, ERROR_TITLES[code], { requestId: EXAMPLE_IDS.request }),
+      },
+    ]),
+  );
+}
+
+/** One problem+json response documenting `codes` (all of one status), for an operation. */
+export function errorResponse(
+  codes: ErrorCode[],
+  notes: Partial<Record<ErrorCode, string>>,
+  headers: Record<string, Schema>,
+): Schema {
+  const status = ERROR_STATUS[codes[0]];
+  return {
+    description: codes
+      .map(
+        (code) => `\`${code}\`: ${notes[code] ?? ERROR_TITLES[code].replace(/^./, (c) => c.toLowerCase())}`,
+      )
+      .join('; '),
+    headers,
+    'x-error-codes': codes,
+    content: {
+      [PROBLEM_CONTENT_TYPE]: {
+        schema: {
+          allOf: [
+            ref('schemas', 'ProblemDto'),
+            {
+              type: 'object',
+              properties: {
+                status: { type: 'integer', format: 'int32', enum: [status] },
+                code: { type: 'string', enum: codes },
+              },
+            },
+          ],
+        },
+        examples: Object.fromEntries(codes.map((code) => [code, ref('examples', exampleName(code))])),
+      },
+    },
+  };
+}
+
 /**
- * The document-wide conventions the controllers do not repeat (ADR 0033), all true of the running
- * service by construction:
- * - errors are `application/problem+json` (every error goes through sendProblem);
- * - every operation can answer 400 (the request pipeline refuses text PostgreSQL cannot store in
- *   the path, query or body, and bodies nested deeper than JSON_MAX_DEPTH, before any route) and
- *   431 (the HTTP server refuses headers over its limit), ADR 0034;
- * - every operation that can fail can also answer 500 INTERNAL_ERROR and 503 SERVICE_UNAVAILABLE
- *   with Retry-After (a dependency down, ADR 0035), and every rate-limited one 429 RATE_LIMITED
- *   with Retry-After;
+ * The document-wide conventions the controllers do not repeat (ADR 0033, ADR 0038), all true of
+ * the running service by construction:
+ * - every error response is generated from codes: the operation's own (@ApiErrors) and those of
+ *   its kind (CONVENTIONAL_ERRORS), one problem+json response per status, `code` narrowed to them;
  * - every response carries X-Request-Id, Access-Control-Allow-Origin when CORS allows the origin,
- *   and, where the rate limiter runs, the X-RateLimit-* headers it sets;
+ *   and, where the rate limiter runs, the X-RateLimit-* headers it sets (429: Retry-After);
  * - ParseUUIDPipe path parameters and `format: uuid` strings are 36-character UUIDs;
  * - the servers entry is this deployment (relative, so the document fits every environment).
  */
@@ -150,76 +329,66 @@ export function applyOpenApiConventions(
   ];
   const components = doc.components;
   components.headers = { ...(components.headers ?? {}), ...RESPONSE_HEADERS };
-  components.responses = {
-    ...(components.responses ?? {}),
-    TooManyRequests: {
-      description: 'RATE_LIMITED: too many requests from this address; retry after Retry-After seconds',
-      headers: headerRefs(['Retry-After', ...COMMON_HEADERS, ...RATE_LIMIT_HEADERS]),
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('schemas', 'ProblemDto') } },
-    },
-    MalformedRequest: {
-      description:
-        'VALIDATION_FAILED: the path, a query parameter, or a string or field name of the body holds ' +
-        'U+0000 or an unpaired UTF-16 surrogate; JSON_TOO_DEEP: the body nests deeper than ' +
-        'JSON_MAX_DEPTH; MALFORMED_JSON: the body is not JSON (ADR 0034)',
-      headers: headerRefs(COMMON_HEADERS),
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('schemas', 'ProblemDto') } },
-    },
-    RequestHeaderFieldsTooLarge: {
-      description:
-        'REQUEST_HEADER_FIELDS_TOO_LARGE: the request line and headers are over the HTTP server limit ' +
-        '(16 KiB); the connection closes after the answer',
-      headers: headerRefs(['X-Request-Id']),
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('schemas', 'ProblemDto') } },
-    },
-    InternalError: {
-      description: 'INTERNAL_ERROR: an unexpected error; quote requestId to support',
-      headers: headerRefs([...COMMON_HEADERS, ...RATE_LIMIT_HEADERS]),
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('schemas', 'ProblemDto') } },
-    },
-    ServiceUnavailable: {
-      description:
-        'SERVICE_UNAVAILABLE: PostgreSQL or Redis is down or restarting (ADR 0035); nothing was ' +
-        'changed unless the answer was lost after a commit (retry with the same Idempotency-Key). ' +
-        'Retry after Retry-After seconds',
-      headers: headerRefs(['Retry-After', ...COMMON_HEADERS, ...RATE_LIMIT_HEADERS]),
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('schemas', 'ProblemDto') } },
-    },
-  };
+  const shared: Record<string, Schema> = {};
+  const used = new Set<string>();
 
   for (const item of Object.values(doc.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
       if (!operation) continue;
-      const fact = operation.operationId ? facts.get(operation.operationId) : undefined;
-      const throttled = fact?.throttled ?? true;
+      const fact: OperationFacts = (operation.operationId ? facts.get(operation.operationId) : undefined) ?? {
+        throttled: true,
+        uuidPathParams: [],
+      };
       for (const parameter of operation.parameters ?? []) {
-        if (parameter.in === 'path' && fact?.uuidPathParams.includes(parameter.name)) {
+        if (parameter.in === 'path' && fact.uuidPathParams.includes(parameter.name)) {
           parameter.schema = { ...(parameter.schema ?? {}), type: 'string', format: 'uuid' };
         }
       }
+      const headersFor = (status: string) =>
+        status === '431'
+          ? // Written by the HTTP server's clientError handler, before the app: no CORS, no limiter.
+            headerRefs(['X-Request-Id'])
+          : headerRefs([
+              ...(status === '429' || status === '503' ? ['Retry-After'] : []),
+              ...COMMON_HEADERS,
+              ...(fact.throttled ? RATE_LIMIT_HEADERS : []),
+            ]);
       const responses = (operation.responses ??= {});
-      const codes = Object.keys(responses);
-      const canFail = codes.some((code) => /^[45]\d\d$/.test(code));
-      for (const code of codes) {
-        const response = responses[code];
+      for (const [status, response] of Object.entries(responses)) {
         if (!response || '$ref' in response) continue;
-        if (/^[45]\d\d$/.test(code)) {
-          const content = response.content as Record<string, { schema?: Schema }> | undefined;
-          const schema = Object.values(content ?? {})[0]?.schema ?? ref('schemas', 'ProblemDto');
-          response.content = { [PROBLEM_CONTENT_TYPE]: { schema } };
-        }
-        const names = [...COMMON_HEADERS, ...(throttled ? RATE_LIMIT_HEADERS : [])];
-        if (code === '429' || code === '503') names.unshift('Retry-After');
-        response.headers = { ...(response.headers ?? {}), ...headerRefs(names) };
+        response.headers = { ...(response.headers ?? {}), ...headersFor(status) };
       }
-      if (!responses['400']) responses['400'] = ref('responses', 'MalformedRequest');
-      if (!responses['431']) responses['431'] = ref('responses', 'RequestHeaderFieldsTooLarge');
-      if (canFail && throttled && !responses['429']) responses['429'] = ref('responses', 'TooManyRequests');
-      if (canFail && !responses['500']) responses['500'] = ref('responses', 'InternalError');
-      if (canFail && !responses['503']) responses['503'] = ref('responses', 'ServiceUnavailable');
+      const byStatus = new Map<number, ErrorCode[]>();
+      for (const code of errorCodesOf(fact)) {
+        const status = ERROR_STATUS[code];
+        byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+      }
+      const notes = fact.declared?.notes ?? {};
+      for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+        const response = errorResponse(codes, notes, headersFor(String(status)));
+        codes.forEach((code) => used.add(code));
+        if (codes.some((code) => notes[code])) {
+          responses[String(status)] = response;
+          continue;
+        }
+        // The same codes with the same headers: one shared component, e.g. Problem_404_NOT_FOUND.
+        const name = ['Problem', status, ...codes, ...(fact.throttled ? [] : ['unthrottled'])].join('_');
+        shared[name] = response;
+        responses[String(status)] = ref('responses', name);
+      }
     }
   }
+  components.examples = {
+    ...(components.examples ?? {}),
+    ...Object.fromEntries(
+      Object.entries(problemExamples()).filter(([name]) => used.has(name.slice('Problem_'.length))),
+    ),
+  };
+  components.responses = {
+    ...(components.responses ?? {}),
+    ...Object.fromEntries(Object.entries(shared).sort(([a], [b]) => a.localeCompare(b))),
+  };
   completeSchemas(doc);
   return document;
 }

@@ -1,6 +1,4 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { ProblemDto } from '../errors/problem';
+import { SetMetadata } from '@nestjs/common';
 
 export const STRICT_RATE_LIMIT = 'rate-limit:strict';
 
@@ -9,8 +7,5 @@ export const STRICT_RATE_LIMIT = 'rate-limit:strict';
  * it) on top of the default one: for login, register and refresh.
  */
 export function StrictRateLimit(): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    SetMetadata(STRICT_RATE_LIMIT, true),
-    ApiTooManyRequestsResponse({ description: 'Too many attempts from this address', type: ProblemDto }),
-  );
+  return SetMetadata(STRICT_RATE_LIMIT, true);
 }

@@ -1,20 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
-import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page, PageQueryDto } from '../../common/pagination/pagination';
 import { AcceptanceService } from './acceptance.service';
 import {
@@ -26,10 +15,9 @@ import {
 } from './dto/acceptance-input.dto';
 import { DECLARATION_EXAMPLES } from '../reviews/dto/review-input.dto';
 import { AcceptanceAssignmentResponseDto, AcceptanceResponseDto } from './dto/acceptance-response.dto';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
-const NOT_VISIBLE = 'No such acceptance, or the caller is not a party of the project (404, never 403)';
-
 @ApiTags('acceptance')
 @Controller('projects/:id/acceptance')
 export class ProjectAcceptanceController {
@@ -51,21 +39,13 @@ export class ProjectAcceptanceController {
       'representatives are not drawn: the issuer’s opinion is recorded with the decision.',
   })
   @ApiCreatedResponse({ type: AcceptanceResponseDto })
-  @ApiNotFoundResponse({ description: 'No such project, or not a party', type: ProblemDto })
-  @ApiForbiddenResponse({
-    description: 'A party, but not an applicant of the lead organization',
-    type: ProblemDto,
-  })
-  @ApiConflictResponse({
-    description: 'The project is not active (INVALID_STATE_TRANSITION)',
-    type: ProblemDto,
-  })
-  @ApiUnprocessableEntityResponse({
-    description:
-      'A milestone not passed or an indicator without a measured value (BUSINESS_RULE_VIOLATION); too few qualified ' +
-      'experts (PANEL_UNDERSTAFFED) — nothing written',
-    type: ProblemDto,
-  })
+  @ApiErrors(
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'PANEL_UNDERSTAFFED',
+  )
   async request(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -84,7 +64,7 @@ export class ProjectAcceptanceController {
       'they see the verdicts, without expert identities, only after the decision.',
   })
   @ApiOkResponse({ type: AcceptanceResponseDto })
-  @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -103,7 +83,7 @@ export class AcceptancesController {
   @Authenticated()
   @ApiOperation({ summary: 'An acceptance: request, panel progress, decision (parties and admins)' })
   @ApiOkResponse({ type: AcceptanceResponseDto })
-  @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -120,15 +100,7 @@ export class AcceptancesController {
       'A panel member’s verdicts: met / partially_met / not_met with a comment, every indicator once; final',
   })
   @ApiOkResponse({ type: AcceptanceAssignmentResponseDto })
-  @ApiNotFoundResponse({ description: 'No such acceptance, or you are not on its panel', type: ProblemDto })
-  @ApiConflictResponse({
-    description: 'Not declared yet, already submitted, left the panel, or the acceptance is decided',
-    type: ProblemDto,
-  })
-  @ApiUnprocessableEntityResponse({
-    description: 'An indicator missing, unknown or given twice (BUSINESS_RULE_VIOLATION)',
-    type: ProblemDto,
-  })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   verdicts(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -151,13 +123,7 @@ export class AcceptancesController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: AcceptanceResponseDto })
-  @ApiNotFoundResponse({ description: 'No such acceptance', type: ProblemDto })
-  @ApiConflictResponse({
-    description:
-      'Already decided, verdicts pending without closeReason, project not acceptance_requested, stale If-Match',
-    type: ProblemDto,
-  })
-  @ApiUnprocessableEntityResponse({ description: 'conditionsDueAt not in the future', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   async decide(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -179,9 +145,7 @@ export class AcceptancesController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: AcceptanceResponseDto })
-  @ApiNotFoundResponse({ description: 'No such acceptance', type: ProblemDto })
-  @ApiConflictResponse({ description: 'Not waiting for conditions, or stale If-Match', type: ProblemDto })
-  @ApiUnprocessableEntityResponse({ description: 'The due date passed (DEADLINE_PASSED)', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async conditions(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -213,7 +177,7 @@ export class AcceptanceAssignmentsController {
   @Authenticated({ roles: ['expert'] })
   @ApiOperation({ summary: 'One of your assignments (the measured values once you declared no conflict)' })
   @ApiOkResponse({ type: AcceptanceAssignmentResponseDto })
-  @ApiNotFoundResponse({ description: 'No such assignment, or not yours', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<AcceptanceAssignmentResponseDto> {
     return this.acceptance.getAssignment(auth, id);
   }
@@ -229,12 +193,7 @@ export class AcceptanceAssignmentsController {
   })
   @ApiBody({ type: AcceptanceDeclareDto, examples: DECLARATION_EXAMPLES })
   @ApiOkResponse({ type: AcceptanceAssignmentResponseDto })
-  @ApiNotFoundResponse({ description: 'No such assignment, or not yours', type: ProblemDto })
-  @ApiConflictResponse({ description: 'Already declared, or the acceptance is decided', type: ProblemDto })
-  @ApiUnprocessableEntityResponse({
-    description: '{conflict:false} but the rules found one (CONFLICT_OF_INTEREST): you were replaced',
-    type: ProblemDto,
-  })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'CONFLICT_OF_INTEREST')
   declare(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

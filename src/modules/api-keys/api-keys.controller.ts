@@ -1,19 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
-import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page, PageQueryDto } from '../../common/pagination/pagination';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto } from './dto/api-key.dto';
 import { IdempotencyWithholds } from '../../common/idempotency/idempotency.decorators';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
@@ -26,7 +19,6 @@ export class ApiKeysController {
   @Get()
   @ApiOperation({ summary: 'List integration API keys (never the secrets)' })
   @ApiPageResponse(ApiKeyResponseDto)
-  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
   list(@Query() query: PageQueryDto): Promise<Page<ApiKeyResponseDto>> {
     return this.apiKeys.list(query);
   }
@@ -35,7 +27,7 @@ export class ApiKeysController {
   @IdempotencyWithholds('key')
   @ApiOperation({ summary: 'Create an API key; the secret is in this answer only' })
   @ApiCreatedResponse({ type: CreatedApiKeyResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body or unknown organization', type: ProblemDto })
+  @ApiErrors('FORBIDDEN')
   create(@Auth() auth: Principal, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyResponseDto> {
     return this.apiKeys.create(auth, dto);
   }
@@ -44,7 +36,7 @@ export class ApiKeysController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API key; it is refused from the next request on' })
   @ApiNoContentResponse({ description: 'Revoked' })
-  @ApiNotFoundResponse({ description: 'No such key', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async revoke(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<void> {
     await this.apiKeys.revoke(auth, id);
   }

@@ -10,18 +10,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
@@ -38,6 +27,7 @@ import {
   UpdateApplicationDto,
 } from './dto/application-input.dto';
 import { ApplicationResponseDto, ListApplicationsQueryDto } from './dto/application-response.dto';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -46,8 +36,6 @@ function allowedIn(action: ApplicationAction): string {
   if (!t) return '';
   return `Allowed in: ${t.from.join(', ')}${t.to ? `; moves the bid to ${t.to}` : ''}${t.beforeClose ? '; only before the list closes' : ''}.`;
 }
-
-const STALE = 'Stale If-Match, or not allowed in this state (INVALID_STATE_TRANSITION names both)';
 
 function withEtag(res: Response, application: ApplicationResponseDto): ApplicationResponseDto {
   setEtag(res, application.version);
@@ -66,20 +54,14 @@ export class ChallengeApplicationsController {
     description: 'One bid per team per list. Commitments and milestones may be completed before submitting.',
   })
   @ApiCreatedResponse({ type: ApplicationResponseDto })
-  @ApiBadRequestResponse({
-    description: 'Invalid body (field errors), e.g. milestone shares not summing to 100',
-    type: ProblemDto,
-  })
-  @ApiNotFoundResponse({ description: 'No such published list, or not your team', type: ProblemDto })
-  @ApiConflictResponse({
-    description: 'The team already bids on this list, or the list is not open',
-    type: ProblemDto,
-  })
-  @ApiUnprocessableEntityResponse({
-    description:
-      'The list refuses it (unknown indicator, amount over fiscalFen, milestone after the duration) or closed (DEADLINE_PASSED)',
-    type: ProblemDto,
-  })
+  @ApiErrors(
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'ALREADY_EXISTS',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+  )
   async create(
     @Auth() auth: Principal,
     @Param('id', uuid) challengeId: string,
@@ -98,8 +80,7 @@ export class ChallengeApplicationsController {
       "Identities are hidden from the issuer when the program's issuerSeesApplicantIdentities is false.",
   })
   @ApiPageResponse(ApplicationResponseDto)
-  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such list, or not your organization’s', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   listOfChallenge(
     @Auth() auth: Principal,
     @Param('id', uuid) challengeId: string,
@@ -118,7 +99,7 @@ export class ApplicationsController {
   @Authenticated({ roles: ['applicant'] })
   @ApiOperation({ summary: "Your organization's bids, newest first" })
   @ApiPageResponse(ApplicationResponseDto)
-  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
+  @ApiErrors('FORBIDDEN')
   listMine(
     @Auth() auth: Principal,
     @Query() query: ListApplicationsQueryDto,
@@ -130,7 +111,7 @@ export class ApplicationsController {
   @Authenticated({ roles: ['applicant', 'issuer', 'admin'] })
   @ApiOperation({ summary: "Read a bid (its organization; the list's issuer once submitted; admins)" })
   @ApiOkResponse({ type: ApplicationResponseDto })
-  @ApiNotFoundResponse({ description: 'No such bid, or not visible to you', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -150,7 +131,7 @@ export class ApplicationsController {
     description: 'The file, with its content type and a Content-Disposition file name',
     schema: { type: 'string', format: 'binary' },
   })
-  @ApiNotFoundResponse({ description: 'No such bid or attachment, or not visible to you', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async download(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -168,11 +149,14 @@ export class ApplicationsController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such bid, or not yours', type: ProblemDto })
-  @ApiConflictResponse({ description: STALE, type: ProblemDto })
-  @ApiUnprocessableEntityResponse({ description: 'The list refuses it, or closed', type: ProblemDto })
-  @ApiResponse({ status: 428, description: 'If-Match missing', type: ProblemDto })
+  @ApiErrors(
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+    'PRECONDITION_REQUIRED',
+  )
   async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -192,10 +176,7 @@ export class ApplicationsController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationResponseDto })
-  @ApiBadRequestResponse({ description: '`accepted` is not true', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such bid, or not yours', type: ProblemDto })
-  @ApiConflictResponse({ description: STALE, type: ProblemDto })
-  @ApiUnprocessableEntityResponse({ description: 'The list has closed', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async pledge(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -215,13 +196,15 @@ export class ApplicationsController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationResponseDto })
-  @ApiNotFoundResponse({ description: 'No such bid, or not yours', type: ProblemDto })
-  @ApiConflictResponse({ description: STALE, type: ProblemDto })
-  @ApiUnprocessableEntityResponse({
-    description:
-      'DEADLINE_PASSED, LEADER_LIMIT_REACHED, or incomplete (missing indicator, no milestone, no pledge)',
-    type: ProblemDto,
-  })
+  @ApiErrors(
+    'VALIDATION_FAILED',
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+    'LEADER_LIMIT_REACHED',
+  )
   async submit(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -237,9 +220,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Withdraw the bid before the list closes', description: allowedIn('withdraw') })
   @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationResponseDto })
-  @ApiNotFoundResponse({ description: 'No such bid, or not yours', type: ProblemDto })
-  @ApiConflictResponse({ description: STALE, type: ProblemDto })
-  @ApiUnprocessableEntityResponse({ description: 'The list has closed (DEADLINE_PASSED)', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async withdraw(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -259,13 +240,7 @@ export class ApplicationsController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationResponseDto })
-  @ApiBadRequestResponse({ description: 'No reason for ineligible or returned', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such bid', type: ProblemDto })
-  @ApiConflictResponse({ description: STALE, type: ProblemDto })
-  @ApiUnprocessableEntityResponse({
-    description: 'A rule fails (eligible refused), or returned after closing',
-    type: ProblemDto,
-  })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION', 'DEADLINE_PASSED')
   async formalCheck(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

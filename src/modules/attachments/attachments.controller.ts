@@ -10,27 +10,23 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import {
-  ApiBadRequestResponse,
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiPayloadTooLargeResponse,
   ApiProduces,
   ApiTags,
-  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
-import { ProblemDto } from '../../common/errors/problem';
 import type { UploadedAttachmentFile } from './attachment-upload';
 import { AttachmentsService } from './attachments.service';
 import { AttachmentResponseDto, UploadAttachmentDto } from './dto/attachment.dto';
 import { FILE_FIELD } from './upload-rules';
 import { NoIdempotencyKey } from '../../common/idempotency/idempotency.decorators';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -55,15 +51,13 @@ export class AttachmentsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadAttachmentDto })
   @ApiCreatedResponse({ type: AttachmentResponseDto })
-  @ApiBadRequestResponse({
-    description: 'No `file` part, an empty file, or a malformed form',
-    type: ProblemDto,
-  })
-  @ApiPayloadTooLargeResponse({ description: 'Larger than ATTACHMENT_MAX_BYTES', type: ProblemDto })
-  @ApiUnsupportedMediaTypeResponse({
-    description: 'Type not on the allow-list, or the content contradicts the declared type',
-    type: ProblemDto,
-  })
+  @ApiErrors(
+    { VALIDATION_FAILED: 'no file, or a field other than `file`' },
+    { BAD_REQUEST: 'the multipart body is malformed, or carries more than one file' },
+    'FORBIDDEN',
+    { PAYLOAD_TOO_LARGE: 'larger than ATTACHMENT_MAX_BYTES' },
+    { UNSUPPORTED_MEDIA_TYPE: 'a type not on the allow-list, or content that contradicts the declared type' },
+  )
   upload(
     @Auth() auth: Principal,
     @UploadedFile() file: UploadedAttachmentFile | undefined,
@@ -75,7 +69,7 @@ export class AttachmentsController {
   @Authenticated()
   @ApiOperation({ summary: "Read an attachment's metadata (its organization, or an admin)" })
   @ApiOkResponse({ type: AttachmentResponseDto })
-  @ApiNotFoundResponse({ description: 'No such attachment, or not yours', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<AttachmentResponseDto> {
     return this.attachments.get(auth, id);
   }
@@ -90,7 +84,7 @@ export class AttachmentsController {
       "filename*=UTF-8''…` (RFC 6266)",
     schema: { type: 'string', format: 'binary' },
   })
-  @ApiNotFoundResponse({ description: 'No such attachment, or not yours', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   download(@Auth() auth: Principal, @Param('id', uuid) id: string, @Res() res: Response): Promise<void> {
     return this.attachments.download(auth, id, res);
   }

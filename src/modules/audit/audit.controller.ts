@@ -1,7 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../../common/auth/decorators';
-import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page } from '../../common/pagination/pagination';
 import { AuditQueryService } from './audit.service';
 import { AuditEventQueryDto, AuditEventResponse } from './dto/audit-event.dto';
@@ -15,7 +14,6 @@ export class AuditController {
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({ summary: 'List audit events, newest first, filtered by object, actor, action and time' })
   @ApiPageResponse(AuditEventResponse)
-  @ApiBadRequestResponse({ description: 'A filter or the cursor is not valid', type: ProblemDto })
   list(@Query() query: AuditEventQueryDto): Promise<Page<AuditEventResponse>> {
     return this.audit.list(query);
   }

@@ -1,18 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Auth, Authenticated, Public } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
-import { ProblemDto } from '../../common/errors/problem';
 import { StrictRateLimit } from '../../common/rate-limit/rate-limit.decorators';
 import { AuthService } from './auth.service';
 import {
@@ -25,6 +20,7 @@ import {
   TokenResponseDto,
 } from './dto/auth.dto';
 import { NoIdempotencyKey } from '../../common/idempotency/idempotency.decorators';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -39,8 +35,7 @@ export class AuthController {
   @StrictRateLimit()
   @ApiOperation({ summary: 'Register an organization and its first user (issuer or applicant)' })
   @ApiCreatedResponse({ type: RegisterResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body (e.g. a bad credit code)', type: ProblemDto })
-  @ApiConflictResponse({ description: 'Email or credit code already registered', type: ProblemDto })
+  @ApiErrors('ALREADY_EXISTS')
   register(@Body() dto: RegisterDto): Promise<RegisterResponseDto> {
     return this.auth.register(dto);
   }
@@ -52,12 +47,7 @@ export class AuthController {
   @StrictRateLimit()
   @ApiOperation({ summary: 'Sign in with email and password' })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body', type: ProblemDto })
-  @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS (same for unknown email)', type: ProblemDto })
-  @ApiTooManyRequestsResponse({
-    description: 'RATE_LIMITED, or LOGIN_LOCKED after repeated failures',
-    type: ProblemDto,
-  })
+  @ApiErrors('INVALID_CREDENTIALS', 'LOGIN_LOCKED')
   login(@Body() dto: LoginDto): Promise<TokenResponseDto> {
     return this.auth.login(dto.email, dto.password);
   }
@@ -69,11 +59,7 @@ export class AuthController {
   @StrictRateLimit()
   @ApiOperation({ summary: 'Exchange a refresh token (once) for a new token pair' })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body', type: ProblemDto })
-  @ApiUnauthorizedResponse({
-    description: 'REFRESH_TOKEN_INVALID; a reused token revokes its family',
-    type: ProblemDto,
-  })
+  @ApiErrors('REFRESH_TOKEN_INVALID')
   refresh(@Body() dto: RefreshDto): Promise<TokenResponseDto> {
     return this.auth.refresh(dto.refreshToken);
   }
@@ -84,7 +70,7 @@ export class AuthController {
   @Authenticated()
   @ApiOperation({ summary: 'Sign out: revoke the refresh token family' })
   @ApiNoContentResponse({ description: 'Signed out' })
-  @ApiBadRequestResponse({ description: 'Invalid body', type: ProblemDto })
+  @ApiErrors('FORBIDDEN')
   async logout(@Auth() auth: Principal, @Body() dto: LogoutDto): Promise<void> {
     await this.auth.logout(auth, dto.refreshToken);
   }
@@ -98,6 +84,7 @@ export class MeController {
   @Get()
   @Authenticated({ apiKey: true })
   @ApiOperation({ summary: 'The caller: profile, roles and organization (or the API key)' })
+  @ApiErrors('NOT_FOUND')
   @ApiOkResponse({ type: MeResponseDto })
   me(@Auth() auth: Principal): Promise<MeResponseDto> {
     return this.auth.me(auth);

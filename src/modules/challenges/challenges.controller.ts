@@ -13,24 +13,17 @@ import {
   Res,
 } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
-  ApiResponse,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated, OptionalAuth } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
-import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page, PageQueryDto } from '../../common/pagination/pagination';
 import { ChallengeAccessService } from './challenge-access.service';
 import { CHALLENGE_TRANSITIONS } from './challenge-status';
@@ -50,6 +43,7 @@ import {
   NdaResponseDto,
 } from './dto/challenge-response.dto';
 import { ListChallengesQueryDto } from './dto/list-challenges.query';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -58,9 +52,6 @@ function allowedFrom(action: (typeof CHALLENGE_TRANSITIONS)[number]['action']): 
   const t = CHALLENGE_TRANSITIONS.find((row) => row.action === action);
   return t ? `Allowed in: ${t.from.join(', ')}${t.to ? `; moves the list to ${t.to}` : ''}.` : '';
 }
-
-const STALE =
-  'Stale If-Match, or the action is not allowed in this state (INVALID_STATE_TRANSITION names both)';
 
 @ApiTags('challenges')
 @Controller('challenges')
@@ -76,8 +67,7 @@ export class ChallengesController {
     summary: 'List and search challenge lists (published ones for everyone; scope=mine/all with credentials)',
   })
   @ApiPageResponse(ChallengeSummaryDto)
-  @ApiBadRequestResponse({ description: 'Bad filter, sort or cursor', type: ProblemDto })
-  @ApiForbiddenResponse({ description: 'scope=all without the admin role', type: ProblemDto })
+  @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN')
   list(
     @Auth() auth: Principal | undefined,
     @Query() query: ListChallengesQueryDto,
@@ -89,11 +79,7 @@ export class ChallengesController {
   @Authenticated({ roles: ['issuer'] })
   @ApiOperation({ summary: "Draft a new list for the caller's organization" })
   @ApiCreatedResponse({ type: ChallengeResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body (field errors in `errors`)', type: ProblemDto })
-  @ApiUnprocessableEntityResponse({
-    description: "The program's settings refuse it (e.g. too many horse-race teams)",
-    type: ProblemDto,
-  })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'BUSINESS_RULE_VIOLATION')
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateChallengeDto,
@@ -109,7 +95,7 @@ export class ChallengesController {
       'Read a list (public once published; the issuer organization and admins always). Never the confidential part.',
   })
   @ApiOkResponse({ type: ChallengeResponseDto })
-  @ApiNotFoundResponse({ description: 'No such list, or not visible to you', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal | undefined,
     @Param('id', uuid) id: string,
@@ -123,11 +109,13 @@ export class ChallengesController {
   @ApiOperation({ summary: 'Edit a draft (If-Match required)', description: allowedFrom('edit') })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body', type: ProblemDto })
-  @ApiNotFoundResponse({ description: "No such list, or not your organization's", type: ProblemDto })
-  @ApiConflictResponse({ description: STALE, type: ProblemDto })
-  @ApiUnprocessableEntityResponse({ description: "The program's settings refuse it", type: ProblemDto })
-  @ApiResponse({ status: 428, description: 'If-Match missing', type: ProblemDto })
+  @ApiErrors(
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+    'PRECONDITION_REQUIRED',
+  )
   async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -144,9 +132,7 @@ export class ChallengesController {
   @ApiOperation({ summary: 'Send a draft to vetting', description: allowedFrom('submit') })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
-  @ApiNotFoundResponse({ description: "No such list, or not your organization's", type: ProblemDto })
-  @ApiConflictResponse({ description: STALE, type: ProblemDto })
-  @ApiUnprocessableEntityResponse({ description: 'closesAt has passed (DEADLINE_PASSED)', type: ProblemDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async submit(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -162,12 +148,7 @@ export class ChallengesController {
   @ApiOperation({ summary: 'Withdraw a list before it opens', description: allowedFrom('withdraw') })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
-  @ApiNotFoundResponse({ description: "No such list, or not your organization's", type: ProblemDto })
-  @ApiConflictResponse({ description: STALE, type: ProblemDto })
-  @ApiUnprocessableEntityResponse({
-    description: 'The list has opened already (DEADLINE_PASSED)',
-    type: ProblemDto,
-  })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async withdraw(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -186,9 +167,7 @@ export class ChallengesController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
-  @ApiNotFoundResponse({ description: 'No such list', type: ProblemDto })
-  @ApiConflictResponse({ description: STALE, type: ProblemDto })
-  @ApiUnprocessableEntityResponse({ description: 'closesAt has passed (DEADLINE_PASSED)', type: ProblemDto })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async approve(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -207,9 +186,7 @@ export class ChallengesController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
-  @ApiBadRequestResponse({ description: 'No reason', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such list', type: ProblemDto })
-  @ApiConflictResponse({ description: STALE, type: ProblemDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async reject(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -229,9 +206,7 @@ export class ChallengesController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
-  @ApiBadRequestResponse({ description: 'No reason', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such list', type: ProblemDto })
-  @ApiConflictResponse({ description: STALE, type: ProblemDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async cancel(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -250,13 +225,13 @@ export class ChallengesController {
   })
   @ApiIfMatch()
   @ApiCreatedResponse({ type: AmendmentResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid changes', type: ProblemDto })
-  @ApiNotFoundResponse({ description: "No such list, or not your organization's", type: ProblemDto })
-  @ApiConflictResponse({ description: STALE, type: ProblemDto })
-  @ApiUnprocessableEntityResponse({
-    description: 'Nothing changes, or the list has closed',
-    type: ProblemDto,
-  })
+  @ApiErrors(
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+  )
   amend(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -272,8 +247,7 @@ export class ChallengesController {
     summary: 'The amendment history of a list, oldest first (confidential changes show no values)',
   })
   @ApiPageResponse(AmendmentResponseDto)
-  @ApiBadRequestResponse({ description: 'Bad cursor', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such list, or not visible to you', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   listAmendments(
     @Auth() auth: Principal | undefined,
     @Param('id', uuid) id: string,
@@ -291,9 +265,7 @@ export class ChallengesController {
     description: allowedFrom('accept_nda'),
   })
   @ApiOkResponse({ type: NdaResponseDto })
-  @ApiBadRequestResponse({ description: '`accepted` is not true', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such list, or not published', type: ProblemDto })
-  @ApiConflictResponse({ description: 'Not allowed in this state', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   acceptNda(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -309,7 +281,7 @@ export class ChallengesController {
       'The confidential details: the issuer organization, admins, and applicants who made the undertaking',
   })
   @ApiOkResponse({ type: ConfidentialDetailsResponseDto })
-  @ApiNotFoundResponse({ description: 'No such list, or not visible to you', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NDA_REQUIRED', 'NOT_FOUND')
   getConfidential(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -328,8 +300,7 @@ export class ChallengesController {
     description: 'The file, with its content type and a Content-Disposition file name',
     schema: { type: 'string', format: 'binary' },
   })
-  @ApiForbiddenResponse({ description: 'Confidential, and no undertaking (NDA_REQUIRED)', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such list or attachment, or not visible to you', type: ProblemDto })
+  @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'NDA_REQUIRED', 'NOT_FOUND')
   async download(
     @Auth() auth: Principal | undefined,
     @Param('id', uuid) id: string,
@@ -344,7 +315,7 @@ export class ChallengesController {
   @Authenticated()
   @ApiOperation({ summary: 'Follow a list: be notified of its amendments, cancellation and closing' })
   @ApiNoContentResponse({ description: 'Following (also when you already were)' })
-  @ApiNotFoundResponse({ description: 'No such list, or not visible to you', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   watch(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<void> {
     return this.access.watch(auth, id);
   }
@@ -354,7 +325,7 @@ export class ChallengesController {
   @Authenticated()
   @ApiOperation({ summary: 'Stop following a list' })
   @ApiNoContentResponse({ description: 'Not following (also when you were not)' })
-  @ApiNotFoundResponse({ description: 'No such list, or not visible to you', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   unwatch(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<void> {
     return this.access.unwatch(auth, id);
   }

@@ -1,30 +1,16 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
-import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page } from '../../common/pagination/pagination';
 import { CreateExpertDto, ListExpertsQueryDto, UpdateExpertDto } from './dto/expert-input.dto';
 import { ExpertResponseDto, ExpertSummaryDto } from './dto/expert-response.dto';
 import { ExpertsService } from './experts.service';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
-
-const NOT_YOURS = 'No such expert, or not your own profile';
-const INVALID =
-  'Invalid body: unknown or inactive industry chain, unknown organization, toYear before fromYear';
 
 @ApiTags('experts')
 @Controller('experts')
@@ -38,7 +24,6 @@ export class ExpertsController {
       'The expert pool, newest first (keyset paginated); filters industryChain, active, affiliationOrganizationId, q',
   })
   @ApiPageResponse(ExpertSummaryDto)
-  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
   list(@Query() query: ListExpertsQueryDto): Promise<Page<ExpertSummaryDto>> {
     return this.experts.list(query);
   }
@@ -50,11 +35,7 @@ export class ExpertsController {
       'Create the profile of a user with the expert role: fields of expertise, title, affiliation, declared collaborations',
   })
   @ApiCreatedResponse({ type: ExpertResponseDto })
-  @ApiBadRequestResponse({
-    description: `${INVALID}; userId not an enabled user with the expert role`,
-    type: ProblemDto,
-  })
-  @ApiConflictResponse({ description: 'The user already has a profile (ALREADY_EXISTS)', type: ProblemDto })
+  @ApiErrors('ALREADY_EXISTS')
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateExpertDto,
@@ -67,7 +48,7 @@ export class ExpertsController {
   @Authenticated({ roles: ['expert'] })
   @ApiOperation({ summary: 'Your own expert profile' })
   @ApiOkResponse({ type: ExpertResponseDto })
-  @ApiNotFoundResponse({ description: 'You have no profile yet (an admin creates it)', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async getMine(
     @Auth() auth: Principal,
     @Res({ passthrough: true }) res: Response,
@@ -79,7 +60,7 @@ export class ExpertsController {
   @Authenticated({ roles: ['admin', 'expert'] })
   @ApiOperation({ summary: 'Read an expert profile with its collaborations (admins; an expert its own)' })
   @ApiOkResponse({ type: ExpertResponseDto })
-  @ApiNotFoundResponse({ description: NOT_YOURS, type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -98,11 +79,7 @@ export class ExpertsController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ExpertResponseDto })
-  @ApiBadRequestResponse({ description: INVALID, type: ProblemDto })
-  @ApiForbiddenResponse({ description: 'An expert sent active', type: ProblemDto })
-  @ApiNotFoundResponse({ description: NOT_YOURS, type: ProblemDto })
-  @ApiConflictResponse({ description: 'Stale If-Match (VERSION_MISMATCH)', type: ProblemDto })
-  @ApiResponse({ status: 428, description: 'If-Match missing', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'PRECONDITION_REQUIRED')
   async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

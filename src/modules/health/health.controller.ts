@@ -1,6 +1,6 @@
 import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../common/auth/decorators';
 import { DomainError } from '../../common/errors/domain-error';
@@ -8,6 +8,7 @@ import { ProblemDto } from '../../common/errors/problem';
 import { ShutdownState } from '../../infra/lifecycle/shutdown';
 import { HealthStatusResponse } from './dto/health-status.response';
 import { RedisHealthIndicator } from './redis.health';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 /** Probes for orchestrators and load balancers; outside the /api/v1 prefix and public. */
 @ApiTags('health')
@@ -40,10 +41,7 @@ export class HealthController {
       'From the moment the process begins to shut down (SIGTERM) it answers 503, so a load balancer stops sending.',
   })
   @ApiOkResponse({ type: HealthStatusResponse })
-  @ApiServiceUnavailableResponse({
-    description: 'A dependency is down, or the process is shutting down',
-    type: ProblemDto,
-  })
+  @ApiErrors({ SERVICE_UNAVAILABLE: 'a dependency is down, or the process is shutting down' })
   @HealthCheck({ swaggerDocumentation: false })
   @Get('ready')
   async ready(): Promise<HealthCheckResult> {

@@ -1,7 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../../common/auth/decorators';
-import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, mapPage, Page } from '../../common/pagination/pagination';
 import {
   IntegrityRecordResponseDto,
@@ -25,7 +24,6 @@ export class IntegrityRecordsController {
       'later bids shows them as a warning. Filters subjectType and subjectId; keyset pagination.',
   })
   @ApiPageResponse(IntegrityRecordResponseDto)
-  @ApiBadRequestResponse({ description: 'Bad filter or cursor', type: ProblemDto })
   async list(@Query() query: ListIntegrityRecordsQueryDto): Promise<Page<IntegrityRecordResponseDto>> {
     return mapPage(await this.records.list(query), toIntegrityRecordResponse);
   }

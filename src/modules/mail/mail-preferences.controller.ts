@@ -1,22 +1,15 @@
 import { Body, Controller, Get, Put, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
-import { ProblemDto } from '../../common/errors/problem';
 import {
   NotificationPreferencesResponse,
   ReplaceNotificationPreferencesDto,
 } from './dto/notification-preferences.dto';
 import { NotificationPreferences, MailPreferencesService } from './mail-preferences.service';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 function toResponse(res: Response, p: NotificationPreferences): NotificationPreferencesResponse {
   setEtag(res, p.version);
@@ -41,7 +34,7 @@ export class NotificationPreferencesController {
     summary: 'Your e-mail language and the event kinds you opted out of by e-mail (ETag = version)',
   })
   @ApiOkResponse({ type: NotificationPreferencesResponse })
-  @ApiNotFoundResponse({ description: 'Your account no longer exists', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Res({ passthrough: true }) res: Response,
@@ -56,12 +49,7 @@ export class NotificationPreferencesController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: NotificationPreferencesResponse })
-  @ApiBadRequestResponse({
-    description: 'Unknown locale or event kind, a duplicate kind, or a malformed If-Match',
-    type: ProblemDto,
-  })
-  @ApiNotFoundResponse({ description: 'Your account no longer exists', type: ProblemDto })
-  @ApiConflictResponse({ description: 'VERSION_MISMATCH: stale If-Match version', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   async replace(
     @Auth() auth: Principal,
     @Body() dto: ReplaceNotificationPreferencesDto,

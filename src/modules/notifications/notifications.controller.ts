@@ -1,8 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
-import { ProblemDto } from '../../common/errors/problem';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
 import {
   NotificationPageResponse,
@@ -10,6 +9,7 @@ import {
   toNotificationResponse,
 } from './dto/notification.response';
 import { NotificationsService } from './notifications.service';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 @ApiTags('notifications')
 @Controller('notifications')
@@ -20,7 +20,7 @@ export class NotificationsController {
   @Authenticated()
   @ApiOperation({ summary: "List the caller's notifications, newest first (keyset pagination)" })
   @ApiOkResponse({ type: NotificationPageResponse })
-  @ApiResponse({ status: 400, description: 'Bad limit, cursor or unread', type: ProblemDto })
+  @ApiErrors('FORBIDDEN')
   async list(
     @Auth() principal: Principal,
     @Query() query: ListNotificationsQuery,
@@ -34,8 +34,7 @@ export class NotificationsController {
   @Authenticated()
   @ApiOperation({ summary: 'Mark one of your notifications as read' })
   @ApiOkResponse({ type: NotificationResponse })
-  @ApiResponse({ status: 400, description: 'The id is not a UUID', type: ProblemDto })
-  @ApiResponse({ status: 404, description: 'No such notification of yours', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   async markRead(
     @Auth() principal: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,

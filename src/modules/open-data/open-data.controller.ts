@@ -1,8 +1,7 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../common/auth/decorators';
-import { ProblemDto } from '../../common/errors/problem';
 import { OcdsQueryDto, OcdsReleasePackageDto } from './dto/ocds.dto';
 import { OpenDataService } from './open-data.service';
 
@@ -29,10 +28,6 @@ export class OpenDataController {
     headers: {
       'Cache-Control': { description: `public, max-age=${OCDS_MAX_AGE_SECONDS}`, schema: { type: 'string' } },
     },
-  })
-  @ApiBadRequestResponse({
-    description: 'Bad since, limit or cursor, or an unknown parameter',
-    type: ProblemDto,
   })
   async releasePackage(
     @Query() query: OcdsQueryDto,

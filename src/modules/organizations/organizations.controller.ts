@@ -10,21 +10,11 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
-import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page } from '../../common/pagination/pagination';
 import {
   CreateOrganizationDto,
@@ -33,6 +23,7 @@ import {
   UpdateOrganizationDto,
 } from './dto/organization.dto';
 import { OrganizationsService } from './organizations.service';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -45,7 +36,6 @@ export class OrganizationsController {
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({ summary: 'List organizations, newest first (keyset paginated)' })
   @ApiPageResponse(OrganizationResponseDto)
-  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
   list(@Query() query: ListOrganizationsQueryDto): Promise<Page<OrganizationResponseDto>> {
     return this.organizations.list(query);
   }
@@ -54,8 +44,7 @@ export class OrganizationsController {
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({ summary: 'Create an organization' })
   @ApiCreatedResponse({ type: OrganizationResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body (e.g. a bad credit code)', type: ProblemDto })
-  @ApiConflictResponse({ description: 'Credit code already registered', type: ProblemDto })
+  @ApiErrors('ALREADY_EXISTS')
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateOrganizationDto,
@@ -70,7 +59,7 @@ export class OrganizationsController {
   @Authenticated()
   @ApiOperation({ summary: 'Read an organization (admin, or a member of it)' })
   @ApiOkResponse({ type: OrganizationResponseDto })
-  @ApiNotFoundResponse({ description: 'No such organization, or not yours', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -86,10 +75,7 @@ export class OrganizationsController {
   @ApiOperation({ summary: 'Change an organization (admin; members: name and region of their own)' })
   @ApiIfMatch()
   @ApiOkResponse({ type: OrganizationResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such organization, or not yours', type: ProblemDto })
-  @ApiConflictResponse({ description: 'Stale If-Match version', type: ProblemDto })
-  @ApiUnprocessableEntityResponse({ description: 'The parent would form a cycle', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'BUSINESS_RULE_VIOLATION')
   async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -108,8 +94,7 @@ export class OrganizationsController {
   @ApiOperation({ summary: 'Mark an organization as verified' })
   @ApiIfMatch()
   @ApiOkResponse({ type: OrganizationResponseDto })
-  @ApiNotFoundResponse({ description: 'No such organization', type: ProblemDto })
-  @ApiConflictResponse({ description: 'Already verified, or stale If-Match version', type: ProblemDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
   async verify(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

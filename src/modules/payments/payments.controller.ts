@@ -1,12 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
@@ -15,6 +8,7 @@ import { ProblemDto } from '../../common/errors/problem';
 import { PageQueryDto } from '../../common/pagination/pagination';
 import { ChallengeLedgerDto, PaymentDetailDto, PaymentDto, ProjectPaymentsDto } from './dto/payment.dto';
 import { PaymentsService } from './payments.service';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -31,7 +25,7 @@ export class ProjectPaymentsController {
       "The project's parties (issuer organization, lead organization, consortium organizations read-only) and admins.",
   })
   @ApiOkResponse({ type: ProjectPaymentsDto })
-  @ApiNotFoundResponse({ description: 'No such project, or not visible to the caller', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   listProjectPayments(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ProjectPaymentsDto> {
     return this.payments.projectPayments(auth, id);
   }
@@ -49,7 +43,7 @@ export class ChallengeLedgerController {
     description: "Admins and the list's issuer organization. Includes the amounts released at termination.",
   })
   @ApiOkResponse({ type: ChallengeLedgerDto })
-  @ApiNotFoundResponse({ description: 'No such list, or not visible to the caller', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   getChallengeLedger(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -68,7 +62,7 @@ export class PaymentsController {
   @Authenticated()
   @ApiOperation({ summary: 'A tranche with its ledger entries (the parties of its project, admins)' })
   @ApiOkResponse({ type: PaymentDetailDto })
-  @ApiNotFoundResponse({ description: 'No such payment, or not visible to the caller', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async getPayment(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -91,17 +85,7 @@ export class PaymentsController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: PaymentDto })
-  @ApiNotFoundResponse({ description: 'No such payment', type: ProblemDto })
-  @ApiConflictResponse({
-    description:
-      'INVALID_STATE_TRANSITION: not scheduled, or the project is suspended, terminated, failed or unsigned; VERSION_MISMATCH',
-    type: ProblemDto,
-  })
-  @ApiUnprocessableEntityResponse({
-    description:
-      'BUSINESS_RULE_VIOLATION: the milestone has not passed, an earlier milestone failed, or the project is not accepted (final)',
-    type: ProblemDto,
-  })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   async approvePayment(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -125,12 +109,7 @@ export class PaymentsController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: PaymentDto })
-  @ApiNotFoundResponse({ description: 'No such payment', type: ProblemDto })
-  @ApiConflictResponse({
-    description:
-      'INVALID_STATE_TRANSITION: not approved (e.g. already paid), or the project is suspended or closed; VERSION_MISMATCH',
-    type: ProblemDto,
-  })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   async confirmPayment(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

@@ -1,18 +1,9 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated, Public } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
-import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page } from '../../common/pagination/pagination';
 import {
   CreateProgramDto,
@@ -21,6 +12,7 @@ import {
   UpdateProgramDto,
 } from './dto/program.dto';
 import { ProgramsService } from './programs.service';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -33,7 +25,6 @@ export class ProgramsController {
   @Public()
   @ApiOperation({ summary: 'List programs, newest first (keyset paginated)' })
   @ApiPageResponse(ProgramResponseDto)
-  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
   list(@Query() query: ListProgramsQueryDto): Promise<Page<ProgramResponseDto>> {
     return this.programs.list(query);
   }
@@ -42,10 +33,6 @@ export class ProgramsController {
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({ summary: 'Create a program; settings left out take their defaults, rubric too' })
   @ApiCreatedResponse({ type: ProgramResponseDto })
-  @ApiBadRequestResponse({
-    description: 'Invalid body, settings or rubric (e.g. weights not summing to 100)',
-    type: ProblemDto,
-  })
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateProgramDto,
@@ -60,7 +47,7 @@ export class ProgramsController {
   @Public()
   @ApiOperation({ summary: 'Read a program with its complete settings and rubric' })
   @ApiOkResponse({ type: ProgramResponseDto })
-  @ApiNotFoundResponse({ description: 'No such program', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async get(
     @Param('id', uuid) id: string,
     @Res({ passthrough: true }) res: Response,
@@ -75,9 +62,7 @@ export class ProgramsController {
   @ApiOperation({ summary: 'Change a program: settings are merged, a rubric replaces the current one' })
   @ApiIfMatch()
   @ApiOkResponse({ type: ProgramResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body, settings or rubric', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such program', type: ProblemDto })
-  @ApiConflictResponse({ description: 'Stale If-Match version', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

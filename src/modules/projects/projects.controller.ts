@@ -1,19 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
-import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page, PageQueryDto } from '../../common/pagination/pagination';
 import {
   CHANGE_REQUEST_EXAMPLES,
@@ -42,11 +32,9 @@ import type {
   StageGateView,
   TaskBookVersionView,
 } from './projects.views';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
-const NOT_VISIBLE =
-  'No such project, or the caller is not one of its parties (issuer, lead, consortium, admin)';
-
 @ApiTags('projects')
 @Controller('projects')
 export class ProjectsController {
@@ -67,7 +55,7 @@ export class ProjectsController {
   @Get(':id')
   @Authenticated()
   @ApiOperation({ summary: 'A project: task book, signatures, amounts per payer, milestones (ETag)' })
-  @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   @ApiOkResponse({ type: ProjectDto })
   async get(
     @Auth() auth: Principal,
@@ -90,8 +78,7 @@ export class ProjectsController {
       'deadlines and the ledger’s tranches. 403 for a party that signs for none (consortium). If-Match optional.',
   })
   @ApiIfMatch()
-  @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
-  @ApiConflictResponse({ description: 'Not pending signature, or stale If-Match', type: ProblemDto })
+  @ApiErrors('VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION')
   @ApiOkResponse({ type: ProjectDto })
   sign(
     @Auth() auth: Principal,
@@ -108,7 +95,7 @@ export class ProjectsController {
     summary: 'Suspend the project with a reason (pending_signature, active, acceptance_requested)',
   })
   @ApiIfMatch()
-  @ApiConflictResponse({ description: 'Not allowed from this state, or stale If-Match', type: ProblemDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
   @ApiOkResponse({ type: ProjectDto })
   suspend(
     @Auth() auth: Principal,
@@ -124,7 +111,7 @@ export class ProjectsController {
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({ summary: 'Resume a suspended project: back to the status it was suspended from' })
   @ApiIfMatch()
-  @ApiConflictResponse({ description: 'Not suspended, or stale If-Match', type: ProblemDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
   @ApiOkResponse({ type: ProjectDto })
   resume(
     @Auth() auth: Principal,
@@ -141,7 +128,7 @@ export class ProjectsController {
     summary: 'Terminate the project with a reason: unpaid tranches cancelled, milestone deadlines cancelled',
   })
   @ApiIfMatch()
-  @ApiConflictResponse({ description: 'Already closed, or stale If-Match', type: ProblemDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
   @ApiOkResponse({ type: ProjectDto })
   terminate(
     @Auth() auth: Principal,
@@ -155,7 +142,7 @@ export class ProjectsController {
   @Get(':id/milestones')
   @Authenticated()
   @ApiOperation({ summary: 'The milestones with their reports and assessments, by position' })
-  @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   @ApiPageResponse(MilestoneDto)
   milestones(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<Page<MilestoneView>> {
     return this.projects.milestones(auth, id);
@@ -166,7 +153,7 @@ export class ProjectsController {
   @ApiOperation({
     summary: 'Every version of the task book, oldest first (v1 at award, one per approved change)',
   })
-  @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   @ApiPageResponse(TaskBookVersionDto)
   taskBookVersions(
     @Auth() auth: Principal,
@@ -183,11 +170,7 @@ export class ProjectsController {
       'Lodge a change request (lead organization’s applicant): extension, member_change, indicator_change',
     description: 'Only while the project is active (409 otherwise).',
   })
-  @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
-  @ApiUnprocessableEntityResponse({
-    description: 'An extension that does not move the due time later',
-    type: ProblemDto,
-  })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   @ApiBody({ type: CreateChangeRequestDto, examples: CHANGE_REQUEST_EXAMPLES })
   @ApiCreatedResponse({ type: ChangeRequestResponseDto })
   lodgeChange(
@@ -201,7 +184,7 @@ export class ProjectsController {
   @Get(':id/change-requests')
   @Authenticated()
   @ApiOperation({ summary: 'The project’s change requests, newest first' })
-  @ApiNotFoundResponse({ description: NOT_VISIBLE, type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   @ApiPageResponse(ChangeRequestResponseDto)
   changeRequests(
     @Auth() auth: Principal,
@@ -225,12 +208,7 @@ export class MilestonesController {
       "Only while the project is active. A failed milestone may be reported again the program's " +
       'milestoneResubmissions times; then 422. Evidence: attachments of the lead organization.',
   })
-  @ApiNotFoundResponse({ description: 'No such milestone, or not visible', type: ProblemDto })
-  @ApiConflictResponse({
-    description: 'Project not active, or milestone already submitted/passed',
-    type: ProblemDto,
-  })
-  @ApiUnprocessableEntityResponse({ description: 'No resubmission left', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   @ApiCreatedResponse({ type: MilestoneDto })
   report(
     @Auth() auth: Principal,
@@ -246,10 +224,7 @@ export class MilestonesController {
   @ApiOperation({
     summary: 'Assess the submitted report with the issuer’s opinion: passed | conditionally_passed | failed',
   })
-  @ApiConflictResponse({
-    description: 'Nothing submitted to assess, or project not active',
-    type: ProblemDto,
-  })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION')
   @ApiOkResponse({ type: MilestoneDto })
   assess(
     @Auth() auth: Principal,
@@ -268,7 +243,7 @@ export class ChangeRequestsController {
   @Get(':id')
   @Authenticated()
   @ApiOperation({ summary: 'A change request (parties of its project, admins)' })
-  @ApiNotFoundResponse({ description: 'No such change request, or not visible', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   @ApiOkResponse({ type: ChangeRequestResponseDto })
   get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ChangeRequestView> {
     return this.projects.getChangeRequest(auth, id);
@@ -284,10 +259,7 @@ export class ChangeRequestsController {
       'its overdue deadline. If-Match optional.',
   })
   @ApiIfMatch()
-  @ApiConflictResponse({
-    description: 'Already decided, project not active, or stale If-Match',
-    type: ProblemDto,
-  })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   @ApiOkResponse({ type: ChangeRequestResponseDto })
   decide(
     @Auth() auth: Principal,
@@ -312,11 +284,7 @@ export class StageGatesController {
       'Every active line of the list decided exactly once; only when its milestone at milestonePosition ' +
       'is assessed on every active line (422 otherwise). One gate per position (409 for a second).',
   })
-  @ApiConflictResponse({ description: 'A gate at this position was already held', type: ProblemDto })
-  @ApiUnprocessableEntityResponse({
-    description: 'Not a horse race, milestone not assessed',
-    type: ProblemDto,
-  })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   @ApiCreatedResponse({ type: StageGateResponseDto })
   stageGate(
     @Auth() auth: Principal,

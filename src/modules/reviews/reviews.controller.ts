@@ -1,22 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBody,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiExtraModels,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiResponse,
   ApiTags,
-  ApiUnprocessableEntityResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
-import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page, PageQueryDto } from '../../common/pagination/pagination';
 import { CloseReviewDto, DECLARATION_EXAMPLES, DeclareDto, SaveScoresDto } from './dto/review-input.dto';
 import {
@@ -30,10 +25,9 @@ import {
 } from './dto/review-response.dto';
 import { ReviewAssignmentsService } from './review-assignments.service';
 import { ReviewPanelsService } from './review-panels.service';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
-const NOT_YOURS = 'No such assignment, or not yours (another expert’s assignment is 404)';
-
 @ApiTags('review')
 @Controller('challenges/:id')
 export class ChallengeReviewController {
@@ -53,13 +47,15 @@ export class ChallengeReviewController {
   })
   @ApiIfMatch()
   @ApiResponse({ status: 201, type: ReviewPanelResponseDto })
-  @ApiNotFoundResponse({ description: 'No such published list', type: ProblemDto })
-  @ApiConflictResponse({ description: 'The list is not closed, or stale If-Match', type: ProblemDto })
-  @ApiUnprocessableEntityResponse({
-    description:
-      'No eligible bid (BUSINESS_RULE_VIOLATION); too few qualified experts (PANEL_UNDERSTAFFED, with missingExperts and missingEnterpriseExperts) — nothing written',
-    type: ProblemDto,
-  })
+  @ApiErrors(
+    'VALIDATION_FAILED',
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+    'PANEL_UNDERSTAFFED',
+  )
   async start(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -76,7 +72,7 @@ export class ChallengeReviewController {
       'The panel: members (with names), reserves, replacements and each assignment’s progress — never scores',
   })
   @ApiOkResponse({ type: ReviewPanelResponseDto })
-  @ApiNotFoundResponse({ description: 'No panel for this list', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -96,8 +92,7 @@ export class ChallengeReviewController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ReviewPanelResponseDto })
-  @ApiNotFoundResponse({ description: 'No panel for this list', type: ProblemDto })
-  @ApiConflictResponse({ description: 'Already closed, or stale If-Match', type: ProblemDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
   async close(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -118,11 +113,7 @@ export class ChallengeReviewController {
       'admins also see which assignments are outliers.',
   })
   @ApiOkResponse({ type: RankingResponseDto })
-  @ApiNotFoundResponse({
-    description: 'No such list, not yours, or (issuer) not closed yet',
-    type: ProblemDto,
-  })
-  @ApiConflictResponse({ description: 'Admin: the panel has not closed', type: ProblemDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
   ranking(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<RankingResponseDto> {
     return this.panels.ranking(auth, id);
   }
@@ -151,7 +142,7 @@ export class ReviewAssignmentsController {
   @Authenticated({ roles: ['expert'] })
   @ApiOperation({ summary: 'One of your assignments with your own saved scores (ETag for If-Match)' })
   @ApiOkResponse({ type: ReviewAssignmentResponseDto })
-  @ApiNotFoundResponse({ description: NOT_YOURS, type: ProblemDto })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -173,13 +164,7 @@ export class ReviewAssignmentsController {
   })
   @ApiBody({ type: DeclareDto, examples: DECLARATION_EXAMPLES })
   @ApiOkResponse({ type: DeclarationResponseDto })
-  @ApiBadRequestResponse({ description: 'Not one of the three forms, or a reason missing', type: ProblemDto })
-  @ApiNotFoundResponse({ description: NOT_YOURS, type: ProblemDto })
-  @ApiConflictResponse({ description: 'Already declared, or you left the panel', type: ProblemDto })
-  @ApiUnprocessableEntityResponse({
-    description: 'CONFLICT_OF_INTEREST found by the rules: you were replaced',
-    type: ProblemDto,
-  })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'CONFLICT_OF_INTEREST')
   async declare(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -207,8 +192,7 @@ export class ReviewAssignmentsController {
       discriminator: { propertyName: 'blind' },
     },
   })
-  @ApiNotFoundResponse({ description: NOT_YOURS, type: ProblemDto })
-  @ApiConflictResponse({ description: 'Not declared yet, or you left the panel', type: ProblemDto })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION')
   application(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ReviewApplicationDto> {
     return this.assignments.application(auth, id);
   }
@@ -221,16 +205,7 @@ export class ReviewAssignmentsController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ReviewAssignmentResponseDto })
-  @ApiBadRequestResponse({
-    description: 'A score out of range, with two decimals, or an unknown criterion',
-    type: ProblemDto,
-  })
-  @ApiNotFoundResponse({ description: NOT_YOURS, type: ProblemDto })
-  @ApiConflictResponse({
-    description: 'Not declared, already submitted, panel closed, or stale If-Match',
-    type: ProblemDto,
-  })
-  @ApiResponse({ status: 428, description: 'If-Match missing', type: ProblemDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'PRECONDITION_REQUIRED')
   async save(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -252,12 +227,7 @@ export class ReviewAssignmentsController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ReviewAssignmentResponseDto })
-  @ApiNotFoundResponse({ description: NOT_YOURS, type: ProblemDto })
-  @ApiConflictResponse({
-    description: 'Not declared, already submitted, panel closed, or stale If-Match',
-    type: ProblemDto,
-  })
-  @ApiUnprocessableEntityResponse({ description: 'Scores incomplete or comments missing', type: ProblemDto })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   async submit(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

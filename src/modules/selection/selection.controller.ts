@@ -1,21 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated, Public } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch } from '../../common/concurrency/etag';
-import { ProblemDto } from '../../common/errors/problem';
 import { ReasonDto } from '../challenges/dto/challenge-input.dto';
 import { DecideObjectionDto, LodgeObjectionDto, SelectDto } from './dto/selection.dto';
 import { ChallengeStateDto, ObjectionResponseDto, PublicityNoticeDto } from './dto/selection.response';
 import { ChallengeStateView, ObjectionView, PublicityNotice, SelectionService } from './selection.service';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -35,14 +27,13 @@ export class ChallengeSelectionController {
       "program's publicityWorkingDays working days (Asia/Shanghai, weekends skipped). If-Match optional.",
   })
   @ApiIfMatch()
-  @ApiConflictResponse({
-    description: 'Not under review, panel not closed, or stale If-Match',
-    type: ProblemDto,
-  })
-  @ApiUnprocessableEntityResponse({
-    description: 'Too many ids, a bid under the pass line, or no bid passes',
-    type: ProblemDto,
-  })
+  @ApiErrors(
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+  )
   @ApiOkResponse({ type: ChallengeStateDto })
   select(
     @Auth() auth: Principal,
@@ -57,6 +48,13 @@ export class ChallengeSelectionController {
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({ summary: 'Declare the list unsuccessful (流榜): no bid reached the pass line' })
+  @ApiErrors(
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+  )
   @ApiOkResponse({ type: ChallengeStateDto })
   unsuccessful(
     @Auth() auth: Principal,
@@ -73,7 +71,7 @@ export class ChallengeSelectionController {
       'The publicity notice (公示): selected teams, lead organizations, scores, period, objection count',
     description: 'Public. No grounds and no names of objectors.',
   })
-  @ApiNotFoundResponse({ description: 'No such list, or nothing selected yet', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   @ApiOkResponse({ type: PublicityNoticeDto })
   publicity(@Param('id', uuid) id: string): Promise<PublicityNotice> {
     return this.selection.publicity(id);
@@ -85,6 +83,7 @@ export class ChallengeSelectionController {
     summary: 'Lodge an objection (异议) during the publicity period',
     description: '409 when the list is not in publicity; 422 DEADLINE_PASSED once the period has ended.',
   })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   @ApiCreatedResponse({ type: ObjectionResponseDto })
   lodge(
     @Auth() auth: Principal,
@@ -100,6 +99,13 @@ export class ChallengeSelectionController {
   @ApiOperation({
     summary: 'Finalize the award after the publicity period (the deadline job does it too; exactly once)',
   })
+  @ApiErrors(
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+  )
   @ApiOkResponse({ type: ChallengeStateDto })
   award(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ChallengeStateView> {
     return this.selection.award(auth, id);
@@ -114,6 +120,7 @@ export class ObjectionsController {
   @Get(':id')
   @Authenticated()
   @ApiOperation({ summary: 'An objection: admins and its objector (404 for others)' })
+  @ApiErrors('NOT_FOUND')
   @ApiOkResponse({ type: ObjectionResponseDto })
   get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ObjectionView> {
     return this.selection.getObjection(auth, id);
@@ -127,6 +134,7 @@ export class ObjectionsController {
       'Decide an objection: lodged → under_investigation → upheld | dismissed (lodged → upheld | dismissed allowed)',
     description: 'Upheld reopens the selection (list back to under_review). If-Match optional.',
   })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   @ApiIfMatch()
   @ApiOkResponse({ type: ObjectionResponseDto })
   decide(

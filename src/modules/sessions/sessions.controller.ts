@@ -1,15 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
@@ -20,6 +10,7 @@ import { CreateSessionDto, ListSessionsQueryDto, UpdateSessionDto } from './dto/
 import { SessionResponseDto } from './dto/session-response.dto';
 import { describeSessionTransitions } from './session-status';
 import { SessionsService } from './sessions.service';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -44,16 +35,7 @@ export class ChallengeSessionsController {
       "The list must be under_review and the bid on it under_review or shortlisted; scheduledAt in the future; a location, a meetingLink (https) or both. The bid's and the issuer's organizations are notified.",
   })
   @ApiCreatedResponse({ type: SessionResponseDto })
-  @ApiBadRequestResponse({
-    description:
-      'Invalid body: scheduledAt not in the future, no place, or applicationId not a bid on this list',
-    type: ProblemDto,
-  })
-  @ApiNotFoundResponse({ description: 'No such list', type: ProblemDto })
-  @ApiUnprocessableEntityResponse({
-    description: 'The list is not under_review, or the bid is not under_review or shortlisted',
-    type: ProblemDto,
-  })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'BUSINESS_RULE_VIOLATION')
   async schedule(
     @Auth() auth: Principal,
     @Param('id', uuid) challengeId: string,
@@ -70,11 +52,7 @@ export class ChallengeSessionsController {
     description: WHO_SEES,
   })
   @ApiPageResponse(SessionResponseDto)
-  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
-  @ApiNotFoundResponse({
-    description: 'No such list, or none of its sessions is yours to see',
-    type: ProblemDto,
-  })
+  @ApiErrors('NOT_FOUND')
   list(
     @Auth() auth: Principal,
     @Param('id', uuid) challengeId: string,
@@ -93,7 +71,7 @@ export class SessionsController {
   @Authenticated({ roles: ['admin', 'issuer', 'applicant'] })
   @ApiOperation({ summary: 'Read a defence or site-visit session', description: WHO_SEES })
   @ApiOkResponse({ type: SessionResponseDto })
-  @ApiNotFoundResponse({ description: 'No such session, or not visible to you', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -111,23 +89,7 @@ export class SessionsController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: SessionResponseDto })
-  @ApiBadRequestResponse({
-    description:
-      'Invalid body: fields of another kind of change, minutes/outcome missing for held, reason missing for cancelled, scheduledAt not in the future, no place left',
-    type: ProblemDto,
-  })
-  @ApiNotFoundResponse({ description: 'No such session', type: ProblemDto })
-  @ApiConflictResponse({
-    description:
-      'Stale If-Match (VERSION_MISMATCH), or the session is held or cancelled (INVALID_STATE_TRANSITION)',
-    type: ProblemDto,
-  })
-  @ApiUnprocessableEntityResponse({
-    description:
-      'The list or bid left review (reschedule), the session time has passed (reschedule without a new scheduledAt), or it has not started (held)',
-    type: ProblemDto,
-  })
-  @ApiResponse({ status: 428, description: 'If-Match missing', type: ProblemDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION', 'PRECONDITION_REQUIRED')
   async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

@@ -1,16 +1,10 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../common/auth/decorators';
-import { ProblemDto } from '../../common/errors/problem';
 import { StatsOverviewDto, StatsQueryDto } from './dto/stats.dto';
 import { StatsService } from './stats.service';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 /** Seconds a portal or a shared cache may reuse an answer: the figures move with state changes, not by the second. */
 export const STATS_MAX_AGE_SECONDS = 60;
@@ -39,8 +33,7 @@ export class StatsController {
       },
     },
   })
-  @ApiBadRequestResponse({ description: 'Bad programId or year, or an unknown parameter', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such program', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async overview(
     @Query() query: StatsQueryDto,
     @Res({ passthrough: true }) res: Response,

@@ -1,19 +1,9 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated, Public } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
-import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page } from '../../common/pagination/pagination';
 import {
   CreateTaxonomyTermDto,
@@ -23,6 +13,7 @@ import {
   UpdateTaxonomyTermDto,
 } from './dto/taxonomy.dto';
 import { TaxonomyService } from './taxonomy.service';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 /** A term's code in the path: anything that is not a code is not a term (404). */
 const CODE_PARAM = {
@@ -41,7 +32,6 @@ export class TaxonomyController {
   @Public()
   @ApiOperation({ summary: 'List industry chains in display order (active ones unless includeInactive)' })
   @ApiPageResponse(TaxonomyTermResponseDto)
-  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
   listIndustryChains(@Query() query: ListTaxonomyQueryDto): Promise<Page<TaxonomyTermResponseDto>> {
     return this.taxonomy.list('industryChain', query);
   }
@@ -50,8 +40,7 @@ export class TaxonomyController {
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({ summary: 'Add an industry chain' })
   @ApiCreatedResponse({ type: TaxonomyTermResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body (e.g. a code that is not a slug)', type: ProblemDto })
-  @ApiConflictResponse({ description: 'The code is already in use', type: ProblemDto })
+  @ApiErrors('ALREADY_EXISTS')
   async createIndustryChain(
     @Auth() auth: Principal,
     @Body() dto: CreateTaxonomyTermDto,
@@ -68,9 +57,7 @@ export class TaxonomyController {
   @ApiOperation({ summary: 'Rename, reorder, retire (active: false) or restore an industry chain' })
   @ApiIfMatch()
   @ApiOkResponse({ type: TaxonomyTermResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such industry chain', type: ProblemDto })
-  @ApiConflictResponse({ description: 'Stale If-Match version', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async updateIndustryChain(
     @Auth() auth: Principal,
     @Param('code') code: string,
@@ -89,7 +76,6 @@ export class TaxonomyController {
     summary: 'List challenge-list categories in display order (active ones unless includeInactive)',
   })
   @ApiPageResponse(TaxonomyTermResponseDto)
-  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
   listCategories(@Query() query: ListTaxonomyQueryDto): Promise<Page<TaxonomyTermResponseDto>> {
     return this.taxonomy.list('category', query);
   }
@@ -98,8 +84,7 @@ export class TaxonomyController {
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({ summary: 'Add a category' })
   @ApiCreatedResponse({ type: TaxonomyTermResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body (e.g. a code that is not a slug)', type: ProblemDto })
-  @ApiConflictResponse({ description: 'The code is already in use', type: ProblemDto })
+  @ApiErrors('ALREADY_EXISTS')
   async createCategory(
     @Auth() auth: Principal,
     @Body() dto: CreateTaxonomyTermDto,
@@ -116,9 +101,7 @@ export class TaxonomyController {
   @ApiOperation({ summary: 'Rename, reorder, retire (active: false) or restore a category' })
   @ApiIfMatch()
   @ApiOkResponse({ type: TaxonomyTermResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such category', type: ProblemDto })
-  @ApiConflictResponse({ description: 'Stale If-Match version', type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async updateCategory(
     @Auth() auth: Principal,
     @Param('code') code: string,

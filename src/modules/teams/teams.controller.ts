@@ -1,15 +1,10 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBody,
-  ApiConflictResponse,
   ApiExtraModels,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiResponse,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -17,7 +12,6 @@ import type { Response } from 'express';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
-import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page } from '../../common/pagination/pagination';
 import { ArrayBodyPipe } from './array-body.pipe';
 import {
@@ -30,12 +24,10 @@ import {
 import { TeamResponseDto, TeamSummaryDto } from './dto/team-response.dto';
 import { MAX_TEAM_MEMBERS } from './team-rules';
 import { TeamsService } from './teams.service';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
-const NOT_YOURS = "No such team, or not your organization's (nor one it is a consortium member of)";
-const CONFLICT =
-  'Stale If-Match (VERSION_MISMATCH), or an active bid uses the team (TEAM_IN_USE: submitted, eligible, under_review, shortlisted, selected)';
 const EDIT =
   'If-Match required. Only the lead organization edits (a consortium member gets 403); a team used by an active bid cannot change (409 TEAM_IN_USE).';
 
@@ -51,7 +43,7 @@ export class TeamsController {
       "Your organization's teams, newest first (keyset paginated); membership=consortium: teams it is a consortium member of. Admins: all, or organizationId's",
   })
   @ApiPageResponse(TeamSummaryDto)
-  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
+  @ApiErrors('FORBIDDEN')
   list(@Auth() auth: Principal, @Query() query: ListTeamsQueryDto): Promise<Page<TeamSummaryDto>> {
     return this.teams.list(auth, query);
   }
@@ -62,11 +54,7 @@ export class TeamsController {
     summary: 'Create a team led by your organization: leader (挂帅者), consortium with shares, members',
   })
   @ApiCreatedResponse({ type: TeamResponseDto })
-  @ApiBadRequestResponse({
-    description:
-      'Invalid body: leader not an enabled user of your organization, unknown or repeated consortium organization, shares not all-or-none or not summing to 100, member of an organization outside the team',
-    type: ProblemDto,
-  })
+  @ApiErrors('FORBIDDEN')
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateTeamDto,
@@ -81,7 +69,7 @@ export class TeamsController {
     summary: 'Read a team with its consortium and members (lead organization, consortium members, admins)',
   })
   @ApiOkResponse({ type: TeamResponseDto })
-  @ApiNotFoundResponse({ description: NOT_YOURS, type: ProblemDto })
+  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -95,14 +83,7 @@ export class TeamsController {
   @ApiOperation({ summary: 'Change the name, leader or lead share', description: EDIT })
   @ApiIfMatch()
   @ApiOkResponse({ type: TeamResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body', type: ProblemDto })
-  @ApiForbiddenResponse({
-    description: 'Your organization is a consortium member, not the lead',
-    type: ProblemDto,
-  })
-  @ApiNotFoundResponse({ description: NOT_YOURS, type: ProblemDto })
-  @ApiConflictResponse({ description: CONFLICT, type: ProblemDto })
-  @ApiResponse({ status: 428, description: 'If-Match missing', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'TEAM_IN_USE', 'PRECONDITION_REQUIRED')
   async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -130,14 +111,7 @@ export class TeamsController {
     },
   })
   @ApiOkResponse({ type: TeamResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid list (fields as `[2].organizationId`)', type: ProblemDto })
-  @ApiForbiddenResponse({
-    description: 'Your organization is a consortium member, not the lead',
-    type: ProblemDto,
-  })
-  @ApiNotFoundResponse({ description: NOT_YOURS, type: ProblemDto })
-  @ApiConflictResponse({ description: CONFLICT, type: ProblemDto })
-  @ApiResponse({ status: 428, description: 'If-Match missing', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'TEAM_IN_USE', 'PRECONDITION_REQUIRED')
   async replaceMembers(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -157,17 +131,7 @@ export class TeamsController {
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: TeamResponseDto })
-  @ApiBadRequestResponse({
-    description: 'Invalid consortium or shares, or an organization with members would leave',
-    type: ProblemDto,
-  })
-  @ApiForbiddenResponse({
-    description: 'Your organization is a consortium member, not the lead',
-    type: ProblemDto,
-  })
-  @ApiNotFoundResponse({ description: NOT_YOURS, type: ProblemDto })
-  @ApiConflictResponse({ description: CONFLICT, type: ProblemDto })
-  @ApiResponse({ status: 428, description: 'If-Match missing', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'TEAM_IN_USE', 'PRECONDITION_REQUIRED')
   async replaceConsortium(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

@@ -1,23 +1,14 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
-import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page } from '../../common/pagination/pagination';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserResponseDto } from './dto/user.dto';
 import { UsersService } from './users.service';
 import { NoIdempotencyKey } from '../../common/idempotency/idempotency.decorators';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
@@ -30,7 +21,6 @@ export class UsersController {
   @Get()
   @ApiOperation({ summary: 'List users, newest first; filter by organization' })
   @ApiPageResponse(UserResponseDto)
-  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
   list(@Query() query: ListUsersQueryDto): Promise<Page<UserResponseDto>> {
     return this.users.list(query);
   }
@@ -41,8 +31,7 @@ export class UsersController {
   )
   @ApiOperation({ summary: 'Create a user in an organization, with roles' })
   @ApiCreatedResponse({ type: UserResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body or unknown organization', type: ProblemDto })
-  @ApiConflictResponse({ description: 'Email already registered', type: ProblemDto })
+  @ApiErrors('ALREADY_EXISTS')
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateUserDto,
@@ -56,14 +45,8 @@ export class UsersController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change roles, enable or disable, rename a user' })
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such user', type: ProblemDto })
+  @ApiErrors('NOT_FOUND', 'BUSINESS_RULE_VIOLATION')
   @ApiIfMatch()
-  @ApiConflictResponse({ description: 'VERSION_MISMATCH: stale If-Match version', type: ProblemDto })
-  @ApiUnprocessableEntityResponse({
-    description: 'An admin cannot disable or demote themself',
-    type: ProblemDto,
-  })
   async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

@@ -1,19 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
-import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page, PageQueryDto } from '../../common/pagination/pagination';
 import {
   CreatedWebhookResponseDto,
@@ -24,6 +19,7 @@ import {
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from './webhook-events';
 import { WebhooksService } from './webhooks.service';
 import { IdempotencyWithholds } from '../../common/idempotency/idempotency.decorators';
+import { ApiErrors } from '../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -64,16 +60,7 @@ export class WebhooksController {
     description: DELIVERY_DESCRIPTION,
   })
   @ApiCreatedResponse({ type: CreatedWebhookResponseDto })
-  @ApiBadRequestResponse({
-    description:
-      'VALIDATION_FAILED: unknown event type, not https, credentials in the URL, a host that does not resolve',
-    type: ProblemDto,
-  })
-  @ApiUnprocessableEntityResponse({
-    description:
-      'WEBHOOK_URL_FORBIDDEN: the host is or resolves to a non-public address; BUSINESS_RULE_VIOLATION: too many subscriptions',
-    type: ProblemDto,
-  })
+  @ApiErrors('FORBIDDEN', 'BUSINESS_RULE_VIOLATION', 'WEBHOOK_URL_FORBIDDEN', 'WEBHOOK_EVENT_NOT_AVAILABLE')
   createWebhook(@Auth() auth: Principal, @Body() dto: CreateWebhookDto): Promise<CreatedWebhookResponseDto> {
     return this.webhooks.create(auth, dto);
   }
@@ -81,7 +68,7 @@ export class WebhooksController {
   @Get()
   @ApiOperation({ summary: "Webhook subscriptions: an integration key's own, every one for an admin" })
   @ApiPageResponse(WebhookResponseDto)
-  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
+  @ApiErrors('FORBIDDEN')
   listWebhooks(@Auth() auth: Principal, @Query() query: PageQueryDto): Promise<Page<WebhookResponseDto>> {
     return this.webhooks.list(auth, query);
   }
@@ -89,7 +76,7 @@ export class WebhooksController {
   @Get(':id')
   @ApiOperation({ summary: 'A webhook subscription (never its secret)' })
   @ApiOkResponse({ type: WebhookResponseDto })
-  @ApiNotFoundResponse({ description: 'No such subscription, or not the caller’s', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   getWebhook(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<WebhookResponseDto> {
     return this.webhooks.get(auth, id);
   }
@@ -98,7 +85,7 @@ export class WebhooksController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a webhook subscription and its delivery log; nothing more is sent' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiNotFoundResponse({ description: 'No such subscription, or not the caller’s', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   async deleteWebhook(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<void> {
     await this.webhooks.remove(auth, id);
   }
@@ -111,8 +98,7 @@ export class WebhooksController {
       'address policy, timeout, connection error, redirect not followed) and the retry it scheduled.',
   })
   @ApiPageResponse(WebhookDeliveryDto)
-  @ApiBadRequestResponse({ description: 'Bad query or cursor', type: ProblemDto })
-  @ApiNotFoundResponse({ description: 'No such subscription, or not the caller’s', type: ProblemDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   listWebhookDeliveries(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -135,11 +121,7 @@ export class WebhookDeliveriesController {
     description: 'The answer is the delivery, pending; the attempt runs in the worker at once.',
   })
   @ApiAcceptedResponse({ type: WebhookDeliveryDto })
-  @ApiNotFoundResponse({ description: 'No such delivery, or not the caller’s', type: ProblemDto })
-  @ApiConflictResponse({
-    description: 'INVALID_STATE_TRANSITION: the delivery is still pending, or the subscription is disabled',
-    type: ProblemDto,
-  })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION')
   replayWebhookDelivery(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<WebhookDeliveryDto> {
     return this.webhooks.replay(auth, id);
   }
