@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Readiness: PostgreSQL and Redis answer
-         * @description Answers 200 when the database and Redis both answer a ping, else 503 problem+json.
+         * @description Answers 200 when the database and Redis both answer a ping, else 503 problem+json. From the moment the process begins to shut down (SIGTERM) it answers 503, so a load balancer stops sending.
          */
         get: operations["Health_ready"];
         put?: never;
@@ -1941,23 +1941,23 @@ export interface paths {
          * Subscribe a URL to event types; the signing secret is in this answer only
          * @description Each event is POSTed as `{ "id", "type", "createdAt", "data" }` with the Standard Webhooks headers `webhook-id` (the delivery id: the same on every retry and replay), `webhook-timestamp` (Unix seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed with the secret (base64 after `whsec_`). Only a 2xx answer within 15 s is a delivery; redirects are not followed; 410 disables the subscription; 429/503 honour Retry-After; anything else is retried with growing, jittered waits for about three days, and a subscription that keeps failing for days is disabled and its owner notified.
          *
-         *     Admins receive every event; an integration key receives the public ones and those concerning its organization:
+         *     Who receives what: an admin every event type; an integration key the public types, and a party type only when its organization is that party of the event (the issuer of the list, the lead organization of the bid or project). A key without an organization, or whose organization neither issues lists nor bids (no user with that role, no list or bid of its own), would never receive a party type: subscribing to one is refused with 422 WEBHOOK_EVENT_NOT_AVAILABLE naming the types, and the types it can have.
          *     - `challenge.published` (every subscriber): A list passed vetting and is published (its public part); data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version
          *     - `challenge.amended` (every subscriber): A published list was amended (the amendment is public); data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version, amendmentId, amendmentNumber, reason, changedFields
          *     - `challenge.closed` (every subscriber): The application window of a list closed; data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version
          *     - `challenge.awarded` (every subscriber): The publicity period ended: the award is final and the projects exist; data: challengeId, code, title, issuerOrganizationId, selectionId, applicationIds, projectIds
          *     - `challenge.unsuccessful` (every subscriber): No bid passed (流榜); the reason is not public and not sent; data: challengeId, code, title, issuerOrganizationId
          *     - `selection.publicized` (every subscriber): The selected bids are in publicity (公示) until publicityEndsAt; data: challengeId, code, title, issuerOrganizationId, selectionId, applicationIds, publicityEndsAt
-         *     - `application.submitted` (the organization's keys when a party): A bid was submitted (to the issuer and the bidding organization; no bidder identity); data: applicationId, challengeId, challengeCode, status
-         *     - `application.formal_checked` (the organization's keys when a party): The formal check of a bid decided (to the bidding organization only); data: applicationId, challengeId, challengeCode, status, outcome, reason
-         *     - `review.completed` (the organization's keys when a party): The expert review of a list closed (to the issuer; no scores); data: challengeId, code, title, panelId, closedAt, passLine
-         *     - `objection.lodged` (the organization's keys when a party): An objection to the publicity was lodged (to the issuer; no objector); data: challengeId, code, title, objectionId, selectionId
-         *     - `project.activated` (the organization's keys when a party): The task book was signed by all three parties: the project is active; data: projectId, challengeId, challengeCode, applicationId, status, activatedAt, fiscalFen, issuerFen
-         *     - `milestone.submitted` (the organization's keys when a party): A progress report of a milestone was submitted; data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, reportId, attempt
-         *     - `milestone.assessed` (the organization's keys when a party): A milestone was assessed (passed, conditionally passed or failed); data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, outcome, assessmentId
-         *     - `payment.paid` (the organization's keys when a party): A tranche was paid; data: paymentId, projectId, challengeId, code, payer, kind, sequence, amountFen, milestonePosition, paidAt
-         *     - `acceptance.decided` (the organization's keys when a party): The acceptance (验收) of a project was decided; data: acceptanceId, projectId, challengeId, code, outcome, status, exemption, conditionsDueAt, projectStatus
-         *     - `project.terminated` (the organization's keys when a party): A project was terminated; its unpaid tranches are cancelled; data: projectId, challengeId, challengeCode, applicationId, status, reason, releasedFiscalFen, releasedIssuerFen, byStageGate
+         *     - `application.submitted` (admins, and the keys of its issuer and lead organization): A bid was submitted (to the issuer and the bidding organization; no bidder identity); data: applicationId, challengeId, challengeCode, status
+         *     - `application.formal_checked` (admins, and the keys of its lead organization): The formal check of a bid decided (to the bidding organization only); data: applicationId, challengeId, challengeCode, status, outcome, reason
+         *     - `review.completed` (admins, and the keys of its issuer): The expert review of a list closed (to the issuer; no scores); data: challengeId, code, title, panelId, closedAt, passLine
+         *     - `objection.lodged` (admins, and the keys of its issuer): An objection to the publicity was lodged (to the issuer; no objector); data: challengeId, code, title, objectionId, selectionId
+         *     - `project.activated` (admins, and the keys of its issuer and lead organization): The task book was signed by all three parties: the project is active; data: projectId, challengeId, challengeCode, applicationId, status, activatedAt, fiscalFen, issuerFen
+         *     - `milestone.submitted` (admins, and the keys of its issuer and lead organization): A progress report of a milestone was submitted; data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, reportId, attempt
+         *     - `milestone.assessed` (admins, and the keys of its issuer and lead organization): A milestone was assessed (passed, conditionally passed or failed); data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, outcome, assessmentId
+         *     - `payment.paid` (admins, and the keys of its issuer and lead organization): A tranche was paid; data: paymentId, projectId, challengeId, code, payer, kind, sequence, amountFen, milestonePosition, paidAt
+         *     - `acceptance.decided` (admins, and the keys of its issuer and lead organization): The acceptance (验收) of a project was decided; data: acceptanceId, projectId, challengeId, code, outcome, status, exemption, conditionsDueAt, projectStatus
+         *     - `project.terminated` (admins, and the keys of its issuer and lead organization): A project was terminated; its unpaid tranches are cancelled; data: projectId, challengeId, challengeCode, applicationId, status, reason, releasedFiscalFen, releasedIssuerFen, byStageGate
          */
         post: operations["Webhooks_createWebhook"];
         delete?: never;
@@ -2452,10 +2452,10 @@ export interface components {
              */
             revokedAt: string | null;
             /**
-             * @description The secret: shown only in this answer, store it now
+             * @description The secret: shown only in this answer, store it now. Never stored for an Idempotency-Key, so absent from a replayed answer (`Idempotency-Replayed: true`): revoke that key and create another
              * @example jb_live_HJzNovRUq0pCw5ZkT3mJx8bLd2sVyFgA7eNhQiWuK9o
              */
-            key: string;
+            key?: string;
         };
         NotificationResponse: {
             /**
@@ -4044,9 +4044,10 @@ export interface components {
             acceptedAt: string;
             /**
              * Format: uuid
+             * @description The leader who accepted it; null for the issuer when the program hides applicants' identities
              * @example fe4f7491-d13a-4e0c-a664-599857270da4
              */
-            acceptedBy: string;
+            acceptedBy: string | null;
             /**
              * @description The text the leader accepted
              * @example 本人作为项目负责人（挂帅者）郑重承诺：按揭榜方案完成全部技术指标；如未达到承诺指标，愿接受终止项目、收回未拨付资金及记入科研诚信记录等处理（因技术路线本身不确定性导致且已尽职的除外）。
@@ -6062,13 +6063,27 @@ export interface components {
             budgetFen: number;
             /**
              * Format: int64
-             * @description Tranches still scheduled
+             * @description Tranches now scheduled, waiting for approval (their current state, not a running total)
+             * @example 1650000000
+             */
+            awaitingApprovalFen: number;
+            /**
+             * Format: int64
+             * @description Tranches now approved, waiting to be paid (their current state, not a running total)
+             * @example 0
+             */
+            awaitingPaymentFen: number;
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Deprecated: the same as awaitingApprovalFen; removed in the next version
              * @example 1650000000
              */
             scheduledFen: number;
             /**
              * Format: int64
-             * @description Tranches approved, not yet paid
+             * @deprecated
+             * @description Deprecated: the same as awaitingPaymentFen; removed in the next version
              * @example 0
              */
             approvedFen: number;
@@ -6328,11 +6343,27 @@ export interface components {
             payer: "fiscal" | "issuer";
             /**
              * Format: int64
+             * @description Running total: every amount ever scheduled (whatever the tranche became since)
+             * @example 3000000000
+             */
+            cumulativeScheduledFen: number;
+            /**
+             * Format: int64
+             * @description Running total: every amount ever approved (paid since or not)
+             * @example 1350000000
+             */
+            cumulativeApprovedFen: number;
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Deprecated: the same as cumulativeScheduledFen; removed in the next version
              * @example 3000000000
              */
             scheduledFen: number;
             /**
              * Format: int64
+             * @deprecated
+             * @description Deprecated: the same as cumulativeApprovedFen; removed in the next version
              * @example 1350000000
              */
             approvedFen: number;
@@ -7418,10 +7449,10 @@ export interface components {
              */
             updatedAt: string;
             /**
-             * @description The signing secret, in this answer only: verify `webhook-signature` with it (Standard Webhooks)
+             * @description The signing secret, in this answer only: verify `webhook-signature` with it (Standard Webhooks). Never stored for an Idempotency-Key, so absent from a replayed answer (`Idempotency-Replayed: true`): delete that subscription and create another
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw+8Q2mZ1mGqE=
              */
-            secret: string;
+            secret?: string;
         };
         WebhookResponseDto: {
             /**
@@ -7637,7 +7668,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_EVENT_NOT_AVAILABLE" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "REQUEST_HEADER_FIELDS_TOO_LARGE" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
             errors?: components["schemas"]["FieldErrorDto"][];
             /**
              * @description The X-Request-Id of the request, to quote to support
@@ -7647,28 +7678,6 @@ export interface components {
         };
     };
     responses: {
-        /** @description `BAD_REQUEST`: bad request */
-        Problem_400_BAD_REQUEST: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 400;
-                    /** @enum {string} */
-                    code?: "BAD_REQUEST";
-                };
-            };
-        };
         /** @description `VALIDATION_FAILED`: the request is not valid */
         Problem_400_VALIDATION_FAILED: {
             headers: {
@@ -7691,8 +7700,8 @@ export interface components {
                 };
             };
         };
-        /** @description `VALIDATION_FAILED`: the request is not valid; `MALFORMED_JSON`: the request body is not valid JSON */
-        Problem_400_VALIDATION_FAILED_MALFORMED_JSON: {
+        /** @description `VALIDATION_FAILED`: the request is not valid; `BAD_REQUEST`: bad request */
+        Problem_400_VALIDATION_FAILED_BAD_REQUEST: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -7709,7 +7718,48 @@ export interface components {
                      */
                     status?: 400;
                     /** @enum {string} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    code?: "VALIDATION_FAILED" | "BAD_REQUEST";
+                };
+            };
+        };
+        /** @description `VALIDATION_FAILED`: the request is not valid; `MALFORMED_JSON`: the request body is not valid JSON; `JSON_TOO_DEEP`: the request body is nested too deeply */
+        Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 400;
+                    /** @enum {string} */
+                    code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP";
+                };
+            };
+        };
+        /** @description `VALIDATION_FAILED`: the request is not valid */
+        Problem_400_VALIDATION_FAILED_unthrottled: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 400;
+                    /** @enum {string} */
+                    code?: "VALIDATION_FAILED";
                 };
             };
         };
@@ -7867,8 +7917,8 @@ export interface components {
                 };
             };
         };
-        /** @description `ALREADY_EXISTS`: it already exists; `INVALID_STATE_TRANSITION`: that action is not allowed in the current state */
-        Problem_409_ALREADY_EXISTS_INVALID_STATE_TRANSITION: {
+        /** @description `ALREADY_EXISTS`: it already exists; `IDEMPOTENCY_KEY_IN_USE`: a request with this Idempotency-Key is still being processed */
+        Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -7885,7 +7935,29 @@ export interface components {
                      */
                     status?: 409;
                     /** @enum {string} */
-                    code?: "ALREADY_EXISTS" | "INVALID_STATE_TRANSITION";
+                    code?: "ALREADY_EXISTS" | "IDEMPOTENCY_KEY_IN_USE";
+                };
+            };
+        };
+        /** @description `ALREADY_EXISTS`: it already exists; `INVALID_STATE_TRANSITION`: that action is not allowed in the current state; `IDEMPOTENCY_KEY_IN_USE`: a request with this Idempotency-Key is still being processed */
+        Problem_409_ALREADY_EXISTS_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 409;
+                    /** @enum {string} */
+                    code?: "ALREADY_EXISTS" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE";
                 };
             };
         };
@@ -7930,6 +8002,28 @@ export interface components {
                     status?: 409;
                     /** @enum {string} */
                     code?: "INVALID_STATE_TRANSITION";
+                };
+            };
+        };
+        /** @description `INVALID_STATE_TRANSITION`: that action is not allowed in the current state; `IDEMPOTENCY_KEY_IN_USE`: a request with this Idempotency-Key is still being processed */
+        Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 409;
+                    /** @enum {string} */
+                    code?: "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE";
                 };
             };
         };
@@ -8109,8 +8203,8 @@ export interface components {
                 };
             };
         };
-        /** @description `BUSINESS_RULE_VIOLATION`: a business rule refused the request; `DEADLINE_PASSED`: the deadline has passed; `PANEL_UNDERSTAFFED`: too few experts qualify for the review panel */
-        Problem_422_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED_PANEL_UNDERSTAFFED: {
+        /** @description `IDEMPOTENCY_KEY_REUSED`: the Idempotency-Key was used with a different request */
+        Problem_422_IDEMPOTENCY_KEY_REUSED: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8127,95 +8221,7 @@ export interface components {
                      */
                     status?: 422;
                     /** @enum {string} */
-                    code?: "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "PANEL_UNDERSTAFFED";
-                };
-            };
-        };
-        /** @description `BUSINESS_RULE_VIOLATION`: a business rule refused the request; `PANEL_UNDERSTAFFED`: too few experts qualify for the review panel */
-        Problem_422_BUSINESS_RULE_VIOLATION_PANEL_UNDERSTAFFED: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 422;
-                    /** @enum {string} */
-                    code?: "BUSINESS_RULE_VIOLATION" | "PANEL_UNDERSTAFFED";
-                };
-            };
-        };
-        /** @description `BUSINESS_RULE_VIOLATION`: a business rule refused the request; `WEBHOOK_URL_FORBIDDEN`: the webhook URL points to an address that may not be reached */
-        Problem_422_BUSINESS_RULE_VIOLATION_WEBHOOK_URL_FORBIDDEN: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 422;
-                    /** @enum {string} */
-                    code?: "BUSINESS_RULE_VIOLATION" | "WEBHOOK_URL_FORBIDDEN";
-                };
-            };
-        };
-        /** @description `CONFLICT_OF_INTEREST`: conflict of interest */
-        Problem_422_CONFLICT_OF_INTEREST: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 422;
-                    /** @enum {string} */
-                    code?: "CONFLICT_OF_INTEREST";
-                };
-            };
-        };
-        /** @description `DEADLINE_PASSED`: the deadline has passed */
-        Problem_422_DEADLINE_PASSED: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 422;
-                    /** @enum {string} */
-                    code?: "DEADLINE_PASSED";
+                    code?: "IDEMPOTENCY_KEY_REUSED";
                 };
             };
         };
@@ -8241,6 +8247,28 @@ export interface components {
                 };
             };
         };
+        /** @description `IDEMPOTENCY_KEY_REUSED`: the Idempotency-Key was used with a different request; `BUSINESS_RULE_VIOLATION`: a business rule refused the request; `DEADLINE_PASSED`: the deadline has passed */
+        Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 422;
+                    /** @enum {string} */
+                    code?: "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED";
+                };
+            };
+        };
         /** @description `IDEMPOTENCY_KEY_REUSED`: the Idempotency-Key was used with a different request; `BUSINESS_RULE_VIOLATION`: a business rule refused the request; `DEADLINE_PASSED`: the deadline has passed; `LEADER_LIMIT_REACHED`: the team leader already holds as many bids as allowed */
         Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED_LEADER_LIMIT_REACHED: {
             headers: {
@@ -8260,6 +8288,94 @@ export interface components {
                     status?: 422;
                     /** @enum {string} */
                     code?: "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "LEADER_LIMIT_REACHED";
+                };
+            };
+        };
+        /** @description `IDEMPOTENCY_KEY_REUSED`: the Idempotency-Key was used with a different request; `BUSINESS_RULE_VIOLATION`: a business rule refused the request; `DEADLINE_PASSED`: the deadline has passed; `PANEL_UNDERSTAFFED`: too few experts qualify for the review panel */
+        Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED_PANEL_UNDERSTAFFED: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 422;
+                    /** @enum {string} */
+                    code?: "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "PANEL_UNDERSTAFFED";
+                };
+            };
+        };
+        /** @description `IDEMPOTENCY_KEY_REUSED`: the Idempotency-Key was used with a different request; `BUSINESS_RULE_VIOLATION`: a business rule refused the request; `PANEL_UNDERSTAFFED`: too few experts qualify for the review panel */
+        Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_PANEL_UNDERSTAFFED: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 422;
+                    /** @enum {string} */
+                    code?: "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "PANEL_UNDERSTAFFED";
+                };
+            };
+        };
+        /** @description `IDEMPOTENCY_KEY_REUSED`: the Idempotency-Key was used with a different request; `BUSINESS_RULE_VIOLATION`: a business rule refused the request; `WEBHOOK_URL_FORBIDDEN`: the webhook URL points to an address that may not be reached; `WEBHOOK_EVENT_NOT_AVAILABLE`: the subscriber would never receive some of these event types */
+        Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_WEBHOOK_URL_FORBIDDEN_WEBHOOK_EVENT_NOT_AVAILABLE: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 422;
+                    /** @enum {string} */
+                    code?: "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_EVENT_NOT_AVAILABLE";
+                };
+            };
+        };
+        /** @description `IDEMPOTENCY_KEY_REUSED`: the Idempotency-Key was used with a different request; `CONFLICT_OF_INTEREST`: conflict of interest */
+        Problem_422_IDEMPOTENCY_KEY_REUSED_CONFLICT_OF_INTEREST: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 422;
+                    /** @enum {string} */
+                    code?: "IDEMPOTENCY_KEY_REUSED" | "CONFLICT_OF_INTEREST";
                 };
             };
         };
@@ -8353,6 +8469,42 @@ export interface components {
                 };
             };
         };
+        /** @description `REQUEST_HEADER_FIELDS_TOO_LARGE`: the request line and headers are too large */
+        Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 431;
+                    /** @enum {string} */
+                    code?: "REQUEST_HEADER_FIELDS_TOO_LARGE";
+                };
+            };
+        };
+        /** @description `REQUEST_HEADER_FIELDS_TOO_LARGE`: the request line and headers are too large */
+        Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE_unthrottled: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 431;
+                    /** @enum {string} */
+                    code?: "REQUEST_HEADER_FIELDS_TOO_LARGE";
+                };
+            };
+        };
         /** @description `INTERNAL_ERROR`: internal error */
         Problem_500_INTERNAL_ERROR: {
             headers: {
@@ -8397,6 +8549,7 @@ export interface components {
         /** @description `SERVICE_UNAVAILABLE`: service unavailable */
         Problem_503_SERVICE_UNAVAILABLE: {
             headers: {
+                "Retry-After": components["headers"]["Retry-After"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -8416,29 +8569,18 @@ export interface components {
                 };
             };
         };
-        /** @description `SERVICE_UNAVAILABLE`: service unavailable */
-        Problem_503_SERVICE_UNAVAILABLE_unthrottled: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 503;
-                    /** @enum {string} */
-                    code?: "SERVICE_UNAVAILABLE";
-                };
-            };
-        };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+         * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+         */
+        IdempotencyKey: string;
+    };
     requestBodies: never;
     headers: {
+        /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+        "Idempotency-Replayed": "true";
         /** @description The caller's X-Request-Id when it is 1–128 of [A-Za-z0-9._:-], else a new UUID */
         "X-Request-Id": string;
         /** @description Only when the request's Origin is one of CORS_ORIGINS (no CORS otherwise) */
@@ -8475,6 +8617,8 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatusResponse"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_unthrottled"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE_unthrottled"];
         };
     };
     Health_ready: {
@@ -8496,8 +8640,29 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatusResponse"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_unthrottled"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE_unthrottled"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR_unthrottled"];
-            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE_unthrottled"];
+            /** @description `SERVICE_UNAVAILABLE`: a dependency is down, or the process is shutting down */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /**
+                         * Format: int32
+                         * @enum {integer}
+                         */
+                        status?: 503;
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     Auth_register: {
@@ -8526,11 +8691,12 @@ export interface operations {
                     "application/json": components["schemas"]["RegisterResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -8561,11 +8727,12 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_INVALID_CREDENTIALS"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["Problem_429_RATE_LIMITED_LOGIN_LOCKED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -8596,11 +8763,12 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_REFRESH_TOKEN_INVALID"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -8630,12 +8798,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -8662,9 +8831,11 @@ export interface operations {
                     "application/json": components["schemas"]["MeResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -8708,6 +8879,7 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -8715,7 +8887,13 @@ export interface operations {
     Organizations_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8727,6 +8905,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -8738,13 +8917,15 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
-            409: components["responses"]["Problem_409_ALREADY_EXISTS"];
+            409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -8773,10 +8954,12 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -8812,7 +8995,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
@@ -8821,6 +9004,7 @@ export interface operations {
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -8831,6 +9015,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -8841,6 +9030,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -8856,8 +9046,10 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -8901,6 +9093,7 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -8931,13 +9124,14 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -8973,7 +9167,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
@@ -8982,6 +9176,7 @@ export interface operations {
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9024,6 +9219,7 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9031,7 +9227,13 @@ export interface operations {
     ApiKeys_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9043,6 +9245,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -9054,12 +9257,15 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedApiKeyResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
+            409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9087,10 +9293,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9127,6 +9335,7 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9134,7 +9343,13 @@ export interface operations {
     Notifications_markRead: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -9144,6 +9359,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -9155,11 +9371,14 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationResponse"];
                 };
             };
-            400: components["responses"]["Problem_400_BAD_REQUEST"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_BAD_REQUEST"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9210,6 +9429,7 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9235,9 +9455,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9280,6 +9502,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9287,7 +9510,13 @@ export interface operations {
     Taxonomy_createIndustryChain: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9299,6 +9528,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -9310,13 +9540,15 @@ export interface operations {
                     "application/json": components["schemas"]["TaxonomyTermResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
-            409: components["responses"]["Problem_409_ALREADY_EXISTS"];
+            409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9352,7 +9584,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaxonomyTermResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
@@ -9360,6 +9592,7 @@ export interface operations {
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9402,6 +9635,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9409,7 +9643,13 @@ export interface operations {
     Taxonomy_createCategory: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9421,6 +9661,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -9432,13 +9673,15 @@ export interface operations {
                     "application/json": components["schemas"]["TaxonomyTermResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
-            409: components["responses"]["Problem_409_ALREADY_EXISTS"];
+            409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9474,7 +9717,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaxonomyTermResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
@@ -9482,6 +9725,7 @@ export interface operations {
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9523,6 +9767,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9530,7 +9775,13 @@ export interface operations {
     Programs_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9542,6 +9793,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -9553,12 +9805,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
+            409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9587,8 +9842,10 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9624,7 +9881,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
@@ -9632,6 +9889,7 @@ export interface operations {
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9731,6 +9989,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9759,10 +10018,12 @@ export interface operations {
                     "application/json": components["schemas"]["AttachmentResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9792,10 +10053,12 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9859,6 +10122,7 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9866,7 +10130,13 @@ export interface operations {
     Challenges_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9878,6 +10148,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -9889,14 +10160,16 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9925,9 +10198,11 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9963,7 +10238,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
@@ -9973,6 +10248,7 @@ export interface operations {
             422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
             428: components["responses"]["Problem_428_PRECONDITION_REQUIRED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -9983,6 +10259,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -9993,6 +10274,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10008,9 +10290,10 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
-            422: components["responses"]["Problem_422_DEADLINE_PASSED"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10021,6 +10304,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -10031,6 +10319,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10046,9 +10335,10 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
-            422: components["responses"]["Problem_422_DEADLINE_PASSED"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10059,6 +10349,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -10069,6 +10364,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10084,9 +10380,10 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
-            422: components["responses"]["Problem_422_DEADLINE_PASSED"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10097,6 +10394,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -10111,6 +10413,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10122,15 +10425,16 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_DEADLINE_PASSED"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10141,6 +10445,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -10155,6 +10464,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10166,15 +10476,16 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_DEADLINE_PASSED"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10219,6 +10530,7 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10229,6 +10541,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -10243,6 +10560,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10254,15 +10572,16 @@ export interface operations {
                     "application/json": components["schemas"]["AmendmentResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10270,7 +10589,13 @@ export interface operations {
     Challenges_acceptNda: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10284,6 +10609,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10295,15 +10621,16 @@ export interface operations {
                     "application/json": components["schemas"]["NdaResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_DEADLINE_PASSED"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10332,10 +10659,12 @@ export interface operations {
                     "application/json": components["schemas"]["ConfidentialDetailsResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN_NDA_REQUIRED"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10366,10 +10695,12 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN_NDA_REQUIRED"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10397,10 +10728,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10428,10 +10761,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10478,6 +10813,7 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10485,7 +10821,13 @@ export interface operations {
     Teams_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10497,6 +10839,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10508,12 +10851,15 @@ export interface operations {
                     "application/json": components["schemas"]["TeamResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
+            409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10542,10 +10888,12 @@ export interface operations {
                     "application/json": components["schemas"]["TeamResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10581,7 +10929,7 @@ export interface operations {
                     "application/json": components["schemas"]["TeamResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
@@ -10590,6 +10938,7 @@ export interface operations {
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             428: components["responses"]["Problem_428_PRECONDITION_REQUIRED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10626,7 +10975,7 @@ export interface operations {
                     "application/json": components["schemas"]["TeamResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
@@ -10635,6 +10984,7 @@ export interface operations {
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             428: components["responses"]["Problem_428_PRECONDITION_REQUIRED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10670,7 +11020,7 @@ export interface operations {
                     "application/json": components["schemas"]["TeamResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
@@ -10679,6 +11029,7 @@ export interface operations {
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             428: components["responses"]["Problem_428_PRECONDITION_REQUIRED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10726,6 +11077,7 @@ export interface operations {
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10733,7 +11085,13 @@ export interface operations {
     ChallengeApplications_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10747,6 +11105,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10758,15 +11117,16 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_ALREADY_EXISTS_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_ALREADY_EXISTS_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10811,6 +11171,7 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10839,10 +11200,12 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10878,7 +11241,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
@@ -10888,6 +11251,7 @@ export interface operations {
             422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
             428: components["responses"]["Problem_428_PRECONDITION_REQUIRED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10918,10 +11282,12 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10932,6 +11298,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -10946,6 +11317,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -10957,15 +11329,16 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_DEADLINE_PASSED"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -10976,8 +11349,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
-                /** @description A unique key per intended action (e.g. a UUID). Retrying with the same key and body replays the first answer. */
-                "Idempotency-Key"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -10988,6 +11364,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11006,6 +11383,7 @@ export interface operations {
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED_LEADER_LIMIT_REACHED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11016,8 +11394,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
-                /** @description A unique key per intended action (e.g. a UUID). Retrying with the same key and body replays the first answer. */
-                "Idempotency-Key"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -11028,6 +11409,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11046,6 +11428,7 @@ export interface operations {
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11056,6 +11439,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -11070,6 +11458,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11081,15 +11470,16 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11140,6 +11530,7 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11147,7 +11538,13 @@ export interface operations {
     Experts_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11159,6 +11556,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11170,13 +11568,15 @@ export interface operations {
                     "application/json": components["schemas"]["ExpertResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
-            409: components["responses"]["Problem_409_ALREADY_EXISTS"];
+            409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11203,10 +11603,12 @@ export interface operations {
                     "application/json": components["schemas"]["ExpertResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11235,10 +11637,12 @@ export interface operations {
                     "application/json": components["schemas"]["ExpertResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11274,7 +11678,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExpertResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
@@ -11283,6 +11687,7 @@ export interface operations {
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             428: components["responses"]["Problem_428_PRECONDITION_REQUIRED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11311,10 +11716,12 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewPanelResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11325,6 +11732,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -11335,6 +11747,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11350,9 +11763,10 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED_PANEL_UNDERSTAFFED"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED_PANEL_UNDERSTAFFED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11363,6 +11777,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -11377,6 +11796,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11388,14 +11808,16 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewPanelResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11424,11 +11846,13 @@ export interface operations {
                     "application/json": components["schemas"]["RankingResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11471,6 +11895,7 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11504,6 +11929,7 @@ export interface operations {
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11511,7 +11937,13 @@ export interface operations {
     ReviewAssignments_declare: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11525,6 +11957,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11536,15 +11969,16 @@ export interface operations {
                     "application/json": components["schemas"]["DeclarationResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_CONFLICT_OF_INTEREST"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_CONFLICT_OF_INTEREST"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11579,6 +12013,7 @@ export interface operations {
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11614,7 +12049,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewAssignmentResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
@@ -11623,6 +12058,7 @@ export interface operations {
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             428: components["responses"]["Problem_428_PRECONDITION_REQUIRED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11633,6 +12069,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -11643,6 +12084,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11658,9 +12100,10 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11710,6 +12153,7 @@ export interface operations {
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11718,8 +12162,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended action (e.g. a UUID). Retrying with the same key and body replays the first answer. */
-                "Idempotency-Key"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -11734,6 +12181,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11745,7 +12193,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
@@ -11754,6 +12202,7 @@ export interface operations {
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11782,10 +12231,12 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11821,7 +12272,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
@@ -11831,6 +12282,7 @@ export interface operations {
             422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
             428: components["responses"]["Problem_428_PRECONDITION_REQUIRED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11841,6 +12293,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -11855,6 +12312,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11866,15 +12324,16 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeStateDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11882,7 +12341,13 @@ export interface operations {
     ChallengeSelection_unsuccessful: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11896,6 +12361,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11907,15 +12373,16 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeStateDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11944,8 +12411,10 @@ export interface operations {
                     "application/json": components["schemas"]["PublicityNoticeDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11953,7 +12422,13 @@ export interface operations {
     ChallengeSelection_lodge: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11967,6 +12442,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -11978,15 +12454,16 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_DEADLINE_PASSED"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -11994,7 +12471,13 @@ export interface operations {
     ChallengeSelection_award: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12004,6 +12487,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12015,12 +12499,14 @@ export interface operations {
                     "application/json": components["schemas"]["ChallengeStateDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12049,10 +12535,12 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12063,6 +12551,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -12077,6 +12570,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12088,15 +12582,16 @@ export interface operations {
                     "application/json": components["schemas"]["ObjectionResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_DEADLINE_PASSED"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12141,6 +12636,7 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12169,10 +12665,12 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12183,6 +12681,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -12193,6 +12696,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12208,8 +12712,10 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12220,6 +12726,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -12234,6 +12745,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12245,14 +12757,16 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12263,6 +12777,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -12273,6 +12792,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12288,8 +12808,10 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12300,6 +12822,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -12314,6 +12841,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12325,14 +12853,16 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12369,10 +12899,12 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12418,6 +12950,7 @@ export interface operations {
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12463,6 +12996,7 @@ export interface operations {
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12470,7 +13004,13 @@ export interface operations {
     Projects_lodgeChange: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12484,6 +13024,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12495,15 +13036,16 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12511,7 +13053,13 @@ export interface operations {
     Milestones_report: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12525,6 +13073,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12536,15 +13085,16 @@ export interface operations {
                     "application/json": components["schemas"]["MilestoneDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12552,7 +13102,13 @@ export interface operations {
     Milestones_assess: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12566,6 +13122,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12577,14 +13134,16 @@ export interface operations {
                     "application/json": components["schemas"]["MilestoneDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12613,10 +13172,12 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12627,6 +13188,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -12641,6 +13207,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12652,15 +13219,16 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequestResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12668,7 +13236,13 @@ export interface operations {
     StageGates_stageGate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12682,6 +13256,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12693,15 +13268,16 @@ export interface operations {
                     "application/json": components["schemas"]["StageGateResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12730,10 +13306,12 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectPaymentsDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12762,10 +13340,12 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentDetailDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12776,6 +13356,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -12786,46 +13371,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaymentDto"];
-                };
-            };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
-            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
-            404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
-            429: components["responses"]["Problem_429_RATE_LIMITED"];
-            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
-            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
-        };
-    };
-    Payments_confirmPayment: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
-                "If-Match"?: string;
-                /** @description A unique key per intended action (e.g. a UUID). Retrying with the same key and body replays the first answer. */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12844,6 +13390,52 @@ export interface operations {
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Payments_confirmPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12881,6 +13473,7 @@ export interface operations {
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12909,10 +13502,12 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12920,7 +13515,13 @@ export interface operations {
     ProjectAcceptance_request: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12934,6 +13535,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12945,15 +13547,16 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION_PANEL_UNDERSTAFFED"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_PANEL_UNDERSTAFFED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12982,10 +13585,12 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -12993,7 +13598,13 @@ export interface operations {
     Acceptances_verdicts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -13007,6 +13618,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13018,15 +13630,16 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceAssignmentResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13037,6 +13650,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -13051,6 +13669,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13062,15 +13681,16 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13081,6 +13701,11 @@ export interface operations {
             header?: {
                 /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
                 "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -13095,6 +13720,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13106,15 +13732,16 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_DEADLINE_PASSED"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13157,6 +13784,7 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13185,10 +13813,12 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceAssignmentResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13196,7 +13826,13 @@ export interface operations {
     AcceptanceAssignments_declare: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -13210,6 +13846,7 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13221,15 +13858,16 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceAssignmentResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_CONFLICT_OF_INTEREST"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_CONFLICT_OF_INTEREST"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13266,6 +13904,7 @@ export interface operations {
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13302,6 +13941,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13328,10 +13968,12 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationPreferencesResponse"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13365,7 +14007,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationPreferencesResponse"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
@@ -13373,6 +14015,7 @@ export interface operations {
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13415,6 +14058,7 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13422,7 +14066,13 @@ export interface operations {
     Webhooks_createWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -13434,6 +14084,7 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13445,13 +14096,15 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhookResponseDto"];
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON"];
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
+            409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION_WEBHOOK_URL_FORBIDDEN"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_WEBHOOK_URL_FORBIDDEN_WEBHOOK_EVENT_NOT_AVAILABLE"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13480,10 +14133,12 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookResponseDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13511,10 +14166,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13560,6 +14217,7 @@ export interface operations {
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13567,7 +14225,13 @@ export interface operations {
     WebhookDeliveries_replayWebhookDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -13577,6 +14241,7 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -13588,11 +14253,14 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryDto"];
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
@@ -13639,6 +14307,7 @@ export interface operations {
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };

@@ -15,7 +15,6 @@ import type { Response } from 'express';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
-import { ProblemDto } from '../../common/errors/problem';
 import { ApiPageResponse, Page } from '../../common/pagination/pagination';
 import { APPLICATION_TRANSITIONS, ApplicationAction } from './application-status';
 import { PLEDGE_TEXT } from './application-rules';

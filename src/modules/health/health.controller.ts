@@ -4,7 +4,6 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../common/auth/decorators';
 import { DomainError } from '../../common/errors/domain-error';
-import { ProblemDto } from '../../common/errors/problem';
 import { ShutdownState } from '../../infra/lifecycle/shutdown';
 import { HealthStatusResponse } from './dto/health-status.response';
 import { RedisHealthIndicator } from './redis.health';

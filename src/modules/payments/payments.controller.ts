@@ -4,7 +4,6 @@ import type { Response } from 'express';
 import { Auth, Authenticated } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../common/concurrency/etag';
-import { ProblemDto } from '../../common/errors/problem';
 import { PageQueryDto } from '../../common/pagination/pagination';
 import { ChallengeLedgerDto, PaymentDetailDto, PaymentDto, ProjectPaymentsDto } from './dto/payment.dto';
 import { PaymentsService } from './payments.service';
