@@ -19,6 +19,7 @@ import { Webhooks1763701500000 } from './1763701500000-Webhooks';
 import { Mail1763701600000 } from './1763701600000-Mail';
 import { Stats1763701700000 } from './1763701700000-Stats';
 import { ReviewDue1763701800000 } from './1763701800000-ReviewDue';
+import { OfficialCalendar1763701960000 } from './1763701960000-OfficialCalendar';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -43,4 +44,5 @@ export const migrations: MixedList<Function> = [
   Mail1763701600000,
   Stats1763701700000,
   ReviewDue1763701800000,
+  OfficialCalendar1763701960000,
 ];
