@@ -393,6 +393,54 @@ export interface paths {
         patch: operations["Taxonomy_updateCategory"];
         trace?: never;
     };
+    "/api/v1/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A year's official calendar: its public holidays and make-up working days, and whether it is loaded
+         * @description Public: the working days decide public deadlines (the end of publicity, review due dates). A working day is a make-up working day (`workday`), or a Monday to Friday that is not a `holiday`. A year that is not `loaded` answers with what it has (often nothing); deadlines that need it count Monday to Friday only and the admins are warned. `provisional`: an expected arrangement still to be confirmed by the notice.
+         */
+        get: operations["Calendar_getYear"];
+        /**
+         * Load a whole year from the State Council's notice (replaces its special days; marks it loaded)
+         * @description In one transaction: every special day of the year is replaced by the list, the year is marked loaded (with its source, and provisional or not), its version grows, and the change is audited (`calendar.year_loaded`, with the days before and after). Deadlines already scheduled keep their time; deadlines computed from now on follow the new days. Each date must be in the year and listed once; a `workday` must be a Saturday or Sunday.
+         */
+        put: operations["Calendar_loadYear"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/days/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set one special day: a public holiday or a make-up working day (调休), with its name
+         * @description Creates or replaces the day; audited (`calendar.day_set`). Does not change whether the year is loaded. A `workday` must be a Saturday or Sunday. Answers the whole year.
+         */
+        put: operations["Calendar_setDay"];
+        post?: never;
+        /**
+         * Remove one special day: the date becomes an ordinary day (Monday to Friday work, weekends off)
+         * @description Audited (`calendar.day_deleted`). Answers the whole year.
+         */
+        delete: operations["Calendar_deleteDay"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/programs": {
         parameters: {
             query?: never;
@@ -2646,6 +2694,117 @@ export interface components {
             sortOrder?: number;
             /** @example false */
             active?: boolean;
+        };
+        CalendarDayResponseDto: {
+            /**
+             * Format: date
+             * @example 2027-02-05
+             */
+            date: string;
+            /**
+             * @description `holiday`: a public holiday (放假), not a working day even on a weekday; `workday`: a make-up working day (调休上班), a Saturday or Sunday that is a working day
+             * @example holiday
+             * @enum {string}
+             */
+            kind: "holiday" | "workday";
+            /** @example 春节 */
+            name: string;
+            /**
+             * Format: int32
+             * @description ISO weekday of the date: 1 Monday … 7 Sunday
+             * @example 5
+             */
+            weekday: number;
+            /**
+             * @description Whether the date is a working day
+             * @example false
+             */
+            workingDay: boolean;
+        };
+        CalendarYearResponseDto: {
+            /**
+             * Format: int32
+             * @example 2027
+             */
+            year: number;
+            /**
+             * @description The year is complete: working days follow its special days. When false, a deadline that needs the year counts Monday to Friday only, and the admins are warned
+             * @example true
+             */
+            loaded: boolean;
+            /**
+             * @description Loaded from an expected arrangement that must be confirmed against the published notice
+             * @example false
+             */
+            provisional: boolean;
+            /** @example 国务院办公厅关于2027年部分节假日安排的通知 */
+            source: string | null;
+            /**
+             * Format: int64
+             * @description Grows with every change of the year
+             * @example 2
+             */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
+            updatedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the admins were warned that a deadline needed this year before it was loaded
+             * @example 2027-01-05T02:00:00.000Z
+             */
+            missingWarnedAt: string | null;
+            /** @description The special days, in date order */
+            days: components["schemas"]["CalendarDayResponseDto"][];
+        };
+        CalendarDayInputDto: {
+            /**
+             * @description `holiday`: a public holiday (放假), not a working day even on a weekday; `workday`: a make-up working day (调休上班), a Saturday or Sunday that is a working day
+             * @example holiday
+             * @enum {string}
+             */
+            kind: "holiday" | "workday";
+            /**
+             * @description The festival, e.g. 元旦, 春节, 国庆节
+             * @example 春节
+             */
+            name: string;
+            /**
+             * Format: date
+             * @description An Asia/Shanghai calendar date of the year
+             * @example 2027-02-05
+             */
+            date: string;
+        };
+        LoadCalendarYearDto: {
+            /**
+             * @description Where the days come from (the notice, its number)
+             * @example 国务院办公厅关于2027年部分节假日安排的通知
+             */
+            source: string;
+            /**
+             * @description true when the days are an expected arrangement still to be confirmed by the published notice
+             * @default false
+             * @example false
+             */
+            provisional?: boolean;
+            /** @description Every special day of the year, once: the holidays (weekend days of a holiday may be listed too) and the make-up working days. An empty list means the year has no special day at all */
+            days: components["schemas"]["CalendarDayInputDto"][];
+        };
+        SetCalendarDayDto: {
+            /**
+             * @description `holiday`: a public holiday (放假), not a working day even on a weekday; `workday`: a make-up working day (调休上班), a Saturday or Sunday that is a working day
+             * @example holiday
+             * @enum {string}
+             */
+            kind: "holiday" | "workday";
+            /**
+             * @description The festival, e.g. 元旦, 春节, 国庆节
+             * @example 春节
+             */
+            name: string;
         };
         ProgramSettingsDto: {
             /**
@@ -9749,6 +9908,282 @@ export interface operations {
             };
             /** @description Stale If-Match version */
             409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    Calendar_getYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearResponseDto"];
+                };
+            };
+            /** @description Not a year between 2000 and 2100 */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    Calendar_loadYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoadCalendarYearDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearResponseDto"];
+                };
+            };
+            /** @description Not a year, or a day that is not a date of the year, listed twice, or a weekday workday */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, expired or revoked credentials */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Requires one of the roles: admin */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    Calendar_setDay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An Asia/Shanghai calendar date YYYY-MM-DD */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetCalendarDayDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearResponseDto"];
+                };
+            };
+            /** @description Not a date, a year out of range, or a weekday workday */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, expired or revoked credentials */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Requires one of the roles: admin */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    Calendar_deleteDay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An Asia/Shanghai calendar date YYYY-MM-DD */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearResponseDto"];
+                };
+            };
+            /** @description Not a date, or a year out of range */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, expired or revoked credentials */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Requires one of the roles: admin */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The date is not a special day */
+            404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];

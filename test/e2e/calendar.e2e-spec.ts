@@ -90,7 +90,7 @@ describe('official working-day calendar (法定节假日与调休)', () => {
     ok('draw', drawn, 201);
     const panel = await t.http.get(`/api/v1/challenges/${list.id}/review`).set(admin.headers);
     ok('panel', panel);
-    return { list, bidId: bid.id as string, dueAt: panel.body.dueAt as string };
+    return { list, bidId: bid.id, dueAt: panel.body.dueAt as string };
   };
 
   /** Every expert scores the bid 90 and submits: the panel closes. */

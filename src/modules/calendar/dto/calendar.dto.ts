@@ -48,6 +48,8 @@ export class CalendarDayInputDto extends SetCalendarDayDto {
   @ApiProperty({
     example: '2027-02-05',
     format: 'date',
+    pattern: ISO_DATE.source,
+    maxLength: 10,
     description: 'An Asia/Shanghai calendar date of the year',
   })
   @IsString()
