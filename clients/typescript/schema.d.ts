@@ -1291,7 +1291,7 @@ export interface paths {
         put?: never;
         /**
          * Select the winning bid(s) and open the publicity period (公示)
-         * @description select: under_review → publicity, after the panel closed. single: exactly one id; horse_race: 1..teamCount. Every id a shortlisted bid of the list that passed (422 naming it otherwise). The period ends after the program's publicityWorkingDays working days (Asia/Shanghai, weekends skipped). If-Match optional.
+         * @description select: under_review → publicity, after the panel closed. single: exactly one id; horse_race: 1..teamCount. Every id a shortlisted bid of the list that passed (422 naming it otherwise). The period ends after the program's publicityWorkingDays working days (Asia/Shanghai, by the official calendar of GET /calendar/{year}: weekends and public holidays skipped, make-up working days counted). If-Match optional.
          */
         post: operations["ChallengeSelection_select"];
         delete?: never;
@@ -2809,14 +2809,14 @@ export interface components {
         ProgramSettingsDto: {
             /**
              * Format: int32
-             * @description Publicity period (公示期) in Asia/Shanghai working days, weekends skipped
+             * @description Publicity period (公示期) in Asia/Shanghai working days, by the official calendar (GET /calendar/{year}): weekends and public holidays skipped, make-up working days counted
              * @default 5
              * @example 5
              */
             publicityWorkingDays: number;
             /**
              * Format: int32
-             * @description Review period: a panel's scores are due this many Asia/Shanghai working days after the draw (weekends skipped); experts are reminded before it
+             * @description Review period: a panel's scores are due this many Asia/Shanghai working days after the draw (official calendar: weekends and public holidays skipped, make-up working days counted); experts are reminded before it
              * @default 10
              * @example 10
              */
@@ -2995,14 +2995,14 @@ export interface components {
         ProgramSettingsPatchDto: {
             /**
              * Format: int32
-             * @description Publicity period (公示期) in Asia/Shanghai working days, weekends skipped
+             * @description Publicity period (公示期) in Asia/Shanghai working days, by the official calendar (GET /calendar/{year}): weekends and public holidays skipped, make-up working days counted
              * @default 5
              * @example 5
              */
             publicityWorkingDays?: number;
             /**
              * Format: int32
-             * @description Review period: a panel's scores are due this many Asia/Shanghai working days after the draw (weekends skipped); experts are reminded before it
+             * @description Review period: a panel's scores are due this many Asia/Shanghai working days after the draw (official calendar: weekends and public holidays skipped, make-up working days counted); experts are reminded before it
              * @default 10
              * @example 10
              */
@@ -4704,7 +4704,7 @@ export interface components {
             drawnBy: string;
             /**
              * Format: date-time
-             * @description When the scores are due: the program's reviewWorkingDays working days after the draw (Asia/Shanghai, weekends skipped). Experts with unsubmitted assignments are reminded at the reminderOffsetsHours before it; admins are told when it passes with scores missing
+             * @description When the scores are due: the program's reviewWorkingDays working days after the draw (Asia/Shanghai, by the official calendar: weekends and public holidays skipped, make-up working days counted). Experts with unsubmitted assignments are reminded at the reminderOffsetsHours before it; admins are told when it passes with scores missing
              * @example 2027-05-24T16:00:00.000Z
              */
             dueAt: string;
