@@ -20,6 +20,7 @@ import { Mail1763701600000 } from './1763701600000-Mail';
 import { Stats1763701700000 } from './1763701700000-Stats';
 import { ReviewDue1763701800000 } from './1763701800000-ReviewDue';
 import { DatabaseClock1763701810000 } from './1763701810000-DatabaseClock';
+import { OfficialCalendar1763701960000 } from './1763701960000-OfficialCalendar';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -45,4 +46,5 @@ export const migrations: MixedList<Function> = [
   Stats1763701700000,
   ReviewDue1763701800000,
   DatabaseClock1763701810000,
+  OfficialCalendar1763701960000,
 ];

@@ -14,6 +14,7 @@ import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { ApplicationsModule } from './modules/applications/applications.module';
 import { AttachmentsModule } from './modules/attachments/attachments.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { CalendarModule } from './modules/calendar/calendar.module';
 import { ChallengesModule } from './modules/challenges/challenges.module';
 import { ExpertsModule } from './modules/experts/experts.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -60,6 +61,7 @@ export class ApiModule {
         AuditModule,
         QueueDashboardModule,
         TaxonomyModule,
+        CalendarModule,
         ProgramsModule,
         AttachmentsModule,
         ChallengesModule,

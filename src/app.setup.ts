@@ -91,6 +91,7 @@ const OPENAPI_TAGS: Array<[name: string, description: string]> = [
   ['api-keys', 'Integration API keys (shown once at creation, stored hashed)'],
   ['taxonomy', 'Industry chains and categories'],
   ['programs', 'Programs, their policy settings and scoring rubric'],
+  ['calendar', 'The official working-day calendar: public holidays and make-up working days (调休) per year'],
   ['attachments', 'File uploads and downloads'],
   ['challenges', 'Challenge lists (榜单): drafts, vetting, publication, amendments, NDA'],
   ['teams', 'Applicant teams and consortia'],

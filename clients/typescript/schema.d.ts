@@ -393,6 +393,54 @@ export interface paths {
         patch: operations["Taxonomy_updateCategory"];
         trace?: never;
     };
+    "/api/v1/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A year's official calendar: its public holidays and make-up working days, and whether it is loaded
+         * @description Public: the working days decide public deadlines (the end of publicity, review due dates). A working day is a make-up working day (`workday`), or a Monday to Friday that is not a `holiday`. A year that is not `loaded` answers with what it has (often nothing); deadlines that need it count Monday to Friday only and the admins are warned. `provisional`: an expected arrangement still to be confirmed by the notice.
+         */
+        get: operations["Calendar_getYear"];
+        /**
+         * Load a whole year from the State Council's notice (replaces its special days; marks it loaded)
+         * @description In one transaction: every special day of the year is replaced by the list, the year is marked loaded (with its source, and provisional or not), its version grows, and the change is audited (`calendar.year_loaded`, with the days before and after). Deadlines already scheduled keep their time; deadlines computed from now on follow the new days. Each date must be in the year and listed once; a `workday` must be a Saturday or Sunday.
+         */
+        put: operations["Calendar_loadYear"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/days/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set one special day: a public holiday or a make-up working day (调休), with its name
+         * @description Creates or replaces the day; audited (`calendar.day_set`). Does not change whether the year is loaded. A `workday` must be a Saturday or Sunday. Answers the whole year.
+         */
+        put: operations["Calendar_setDay"];
+        post?: never;
+        /**
+         * Remove one special day: the date becomes an ordinary day (Monday to Friday work, weekends off)
+         * @description Audited (`calendar.day_deleted`). Answers the whole year.
+         */
+        delete: operations["Calendar_deleteDay"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/programs": {
         parameters: {
             query?: never;
@@ -1243,7 +1291,7 @@ export interface paths {
         put?: never;
         /**
          * Select the winning bid(s) and open the publicity period (公示)
-         * @description select: under_review → publicity, after the panel closed. single: exactly one id; horse_race: 1..teamCount. Every id a shortlisted bid of the list that passed (422 naming it otherwise). The period ends after the program's publicityWorkingDays working days (Asia/Shanghai, weekends skipped). If-Match optional.
+         * @description select: under_review → publicity, after the panel closed. single: exactly one id; horse_race: 1..teamCount. Every id a shortlisted bid of the list that passed (422 naming it otherwise). The period ends after the program's publicityWorkingDays working days (Asia/Shanghai, by the official calendar of GET /calendar/{year}: weekends and public holidays skipped, make-up working days counted). If-Match optional.
          */
         post: operations["ChallengeSelection_select"];
         delete?: never;
@@ -2617,17 +2665,128 @@ export interface components {
             /** @example false */
             active?: boolean;
         };
+        CalendarDayResponseDto: {
+            /**
+             * Format: date
+             * @example 2027-02-05
+             */
+            date: string;
+            /**
+             * @description `holiday`: a public holiday (放假), not a working day even on a weekday; `workday`: a make-up working day (调休上班), a Saturday or Sunday that is a working day
+             * @example holiday
+             * @enum {string}
+             */
+            kind: "holiday" | "workday";
+            /** @example 春节 */
+            name: string;
+            /**
+             * Format: int32
+             * @description ISO weekday of the date: 1 Monday … 7 Sunday
+             * @example 5
+             */
+            weekday: number;
+            /**
+             * @description Whether the date is a working day
+             * @example false
+             */
+            workingDay: boolean;
+        };
+        CalendarYearResponseDto: {
+            /**
+             * Format: int32
+             * @example 2027
+             */
+            year: number;
+            /**
+             * @description The year is complete: working days follow its special days. When false, a deadline that needs the year counts Monday to Friday only, and the admins are warned
+             * @example true
+             */
+            loaded: boolean;
+            /**
+             * @description Loaded from an expected arrangement that must be confirmed against the published notice
+             * @example false
+             */
+            provisional: boolean;
+            /** @example 国务院办公厅关于2027年部分节假日安排的通知 */
+            source: string | null;
+            /**
+             * Format: int64
+             * @description Grows with every change of the year
+             * @example 2
+             */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
+            updatedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the admins were warned that a deadline needed this year before it was loaded
+             * @example 2027-01-05T02:00:00.000Z
+             */
+            missingWarnedAt: string | null;
+            /** @description The special days, in date order */
+            days: components["schemas"]["CalendarDayResponseDto"][];
+        };
+        CalendarDayInputDto: {
+            /**
+             * @description `holiday`: a public holiday (放假), not a working day even on a weekday; `workday`: a make-up working day (调休上班), a Saturday or Sunday that is a working day
+             * @example holiday
+             * @enum {string}
+             */
+            kind: "holiday" | "workday";
+            /**
+             * @description The festival, e.g. 元旦, 春节, 国庆节
+             * @example 春节
+             */
+            name: string;
+            /**
+             * Format: date
+             * @description An Asia/Shanghai calendar date of the year
+             * @example 2027-02-05
+             */
+            date: string;
+        };
+        LoadCalendarYearDto: {
+            /**
+             * @description Where the days come from (the notice, its number)
+             * @example 国务院办公厅关于2027年部分节假日安排的通知
+             */
+            source: string;
+            /**
+             * @description true when the days are an expected arrangement still to be confirmed by the published notice
+             * @default false
+             * @example false
+             */
+            provisional?: boolean;
+            /** @description Every special day of the year, once: the holidays (weekend days of a holiday may be listed too) and the make-up working days. An empty list means the year has no special day at all */
+            days: components["schemas"]["CalendarDayInputDto"][];
+        };
+        SetCalendarDayDto: {
+            /**
+             * @description `holiday`: a public holiday (放假), not a working day even on a weekday; `workday`: a make-up working day (调休上班), a Saturday or Sunday that is a working day
+             * @example holiday
+             * @enum {string}
+             */
+            kind: "holiday" | "workday";
+            /**
+             * @description The festival, e.g. 元旦, 春节, 国庆节
+             * @example 春节
+             */
+            name: string;
+        };
         ProgramSettingsDto: {
             /**
              * Format: int32
-             * @description Publicity period (公示期) in Asia/Shanghai working days, weekends skipped
+             * @description Publicity period (公示期) in Asia/Shanghai working days, by the official calendar (GET /calendar/{year}): weekends and public holidays skipped, make-up working days counted
              * @default 5
              * @example 5
              */
             publicityWorkingDays: number;
             /**
              * Format: int32
-             * @description Review period: a panel's scores are due this many Asia/Shanghai working days after the draw (weekends skipped); experts are reminded before it
+             * @description Review period: a panel's scores are due this many Asia/Shanghai working days after the draw (official calendar: weekends and public holidays skipped, make-up working days counted); experts are reminded before it
              * @default 10
              * @example 10
              */
@@ -2806,14 +2965,14 @@ export interface components {
         ProgramSettingsPatchDto: {
             /**
              * Format: int32
-             * @description Publicity period (公示期) in Asia/Shanghai working days, weekends skipped
+             * @description Publicity period (公示期) in Asia/Shanghai working days, by the official calendar (GET /calendar/{year}): weekends and public holidays skipped, make-up working days counted
              * @default 5
              * @example 5
              */
             publicityWorkingDays?: number;
             /**
              * Format: int32
-             * @description Review period: a panel's scores are due this many Asia/Shanghai working days after the draw (weekends skipped); experts are reminded before it
+             * @description Review period: a panel's scores are due this many Asia/Shanghai working days after the draw (official calendar: weekends and public holidays skipped, make-up working days counted); experts are reminded before it
              * @default 10
              * @example 10
              */
@@ -4516,7 +4675,7 @@ export interface components {
             drawnBy: string;
             /**
              * Format: date-time
-             * @description When the scores are due: the program's reviewWorkingDays working days after the draw (Asia/Shanghai, weekends skipped). Experts with unsubmitted assignments are reminded at the reminderOffsetsHours before it; admins are told when it passes with scores missing
+             * @description When the scores are due: the program's reviewWorkingDays working days after the draw (Asia/Shanghai, by the official calendar: weekends and public holidays skipped, make-up working days counted). Experts with unsubmitted assignments are reminded at the reminderOffsetsHours before it; admins are told when it passes with scores missing
              * @example 2027-05-24T16:00:00.000Z
              */
             dueAt: string;
@@ -9724,6 +9883,256 @@ export interface operations {
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Calendar_getYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearResponseDto"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: not a year between 2000 and 2100 */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /**
+                         * Format: int32
+                         * @enum {integer}
+                         */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Calendar_loadYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoadCalendarYearDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearResponseDto"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: not a year, or a day that is not a date of the year, listed twice, or a weekday workday; `MALFORMED_JSON`: the request body is not valid JSON; `JSON_TOO_DEEP`: the request body is nested too deeply */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /**
+                         * Format: int32
+                         * @enum {integer}
+                         */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Calendar_setDay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An Asia/Shanghai calendar date YYYY-MM-DD */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetCalendarDayDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearResponseDto"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: not a date, a year out of range, or a weekday workday; `MALFORMED_JSON`: the request body is not valid JSON; `JSON_TOO_DEEP`: the request body is nested too deeply */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /**
+                         * Format: int32
+                         * @enum {integer}
+                         */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP";
+                    };
+                };
+            };
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Calendar_deleteDay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An Asia/Shanghai calendar date YYYY-MM-DD */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearResponseDto"];
+                };
+            };
+            /** @description `VALIDATION_FAILED`: not a date, or a year out of range */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /**
+                         * Format: int32
+                         * @enum {integer}
+                         */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            /** @description `NOT_FOUND`: the date is not a special day */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /**
+                         * Format: int32
+                         * @enum {integer}
+                         */
+                        status?: 404;
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];

@@ -27,6 +27,7 @@ const PUBLIC_OPERATIONS = [
   /^POST \/api\/v1\/auth\/(login|register|refresh)$/,
   /^GET \/api\/v1\/(industry-chains|categories|programs)(\/\{[a-z]+\})?$/,
   /^GET \/api\/v1\/challenges\/\{id\}\/publicity$/,
+  /^GET \/api\/v1\/calendar\/\{year\}$/,
   /^GET \/api\/v1\/(stats\/overview|open-data\/ocds)$/,
 ];
 

@@ -316,8 +316,15 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
     const drawn = await t.http.post(`/api/v1/challenges/${dueList.id}/review`).set(admin.headers);
     expect(drawn.status).toBe(201);
     const panel = drawn.body as Panel;
-    // The default review period: 10 working days (Asia/Shanghai), weekends skipped.
-    const dueAt = addWorkingDays(new Date(panel.drawnAt), 10).toISOString();
+    // The default review period: 10 working days (Asia/Shanghai) by the official calendar, as the
+    // public GET /calendar/{year} gives it (a draw in late March 2027 crosses 清明, Mon 5 April).
+    const calendar = await t.http.get(`/api/v1/calendar/${panel.drawnAt.slice(0, 4)}`);
+    expect(calendar.body.loaded).toBe(true);
+    const days = calendar.body.days as Array<{ date: string; kind: string }>;
+    const dueAt = addWorkingDays(new Date(panel.drawnAt), 10, undefined, {
+      holidays: new Set(days.filter((d) => d.kind === 'holiday').map((d) => d.date)),
+      extraWorkingDays: new Set(days.filter((d) => d.kind === 'workday').map((d) => d.date)),
+    }).toISOString();
     expect(panel.dueAt).toBe(dueAt);
     expect(new Date(dueAt).getTime() - new Date(panel.drawnAt).getTime()).toBeGreaterThanOrEqual(
       14 * DAY - DAY,

@@ -207,3 +207,60 @@ describe('lastWorkingDay', () => {
     expect(lastWorkingDay(shanghai('2025-04-25T15:00:00'), 5, undefined, LABOUR_DAY_2025)).toBe('2025-05-06');
   });
 });
+
+describe('the official calendar of 2027 (元旦 and 春节, as seeded by migration OfficialCalendar)', () => {
+  // 元旦: Fri 1 – Sun 3 January. 春节: Fri 5 (除夕) – Fri 12 February; make-up working days Sun 31
+  // January and Sat 13 February (the expected arrangement, docs/adr/0039).
+  const days = (from: string, to: string): string[] => {
+    const out: string[] = [];
+    for (
+      let d = new Date(`${from}T00:00:00Z`);
+      d <= new Date(`${to}T00:00:00Z`);
+      d.setUTCDate(d.getUTCDate() + 1)
+    ) {
+      out.push(d.toISOString().slice(0, 10));
+    }
+    return out;
+  };
+  const CALENDAR_2027: WorkingDayCalendar = {
+    holidays: new Set([...days('2027-01-01', '2027-01-03'), ...days('2027-02-05', '2027-02-12')]),
+    extraWorkingDays: new Set(['2027-01-31', '2027-02-13']),
+  };
+
+  it('元旦 Friday 1 January is not a working day; Monday 4 is', () => {
+    expect(isWorkingDay('2027-01-01')).toBe(true); // weekends only: a Friday
+    expect(isWorkingDay('2027-01-01', CALENDAR_2027)).toBe(false);
+    expect(isWorkingDay('2027-01-04', CALENDAR_2027)).toBe(true);
+  });
+
+  it('the publicity that counted 元旦 ends a day later by the calendar', () => {
+    // Thursday 31 December 2026 15:00, 5 working days: weekends only Fri 1, Mon 4 … Thu 7;
+    // by the calendar Mon 4 … Fri 8.
+    const start = shanghai('2026-12-31T15:00:00');
+    expect(lastWorkingDay(start, 5)).toBe('2027-01-07');
+    expect(lastWorkingDay(start, 5, undefined, CALENDAR_2027)).toBe('2027-01-08');
+    expect(addWorkingDays(start, 5, undefined, CALENDAR_2027).toISOString()).toBe('2027-01-08T16:00:00.000Z');
+  });
+
+  it('春节: the holiday weekdays do not count, the make-up Sunday and Saturday do', () => {
+    expect(days('2027-02-05', '2027-02-12').filter((d) => isWorkingDay(d, CALENDAR_2027))).toEqual([]);
+    expect(isWorkingDay('2027-01-31', CALENDAR_2027)).toBe(true); // Sunday
+    expect(isWorkingDay('2027-02-13', CALENDAR_2027)).toBe(true); // Saturday
+    expect(isWorkingDay('2027-02-14', CALENDAR_2027)).toBe(false); // Sunday
+    // Friday 29 January 2027 10:00, 3 working days: Sun 31 Jan, Mon 1, Tue 2 Feb.
+    expect(lastWorkingDay(shanghai('2027-01-29T10:00:00'), 3, undefined, CALENDAR_2027)).toBe('2027-02-02');
+    // Thursday 4 February, 2 working days: Sat 13 (make-up), Mon 15 (weekends only: Fri 5, Mon 8).
+    expect(lastWorkingDay(shanghai('2027-02-04T10:00:00'), 2, undefined, CALENDAR_2027)).toBe('2027-02-15');
+    expect(lastWorkingDay(shanghai('2027-02-04T10:00:00'), 2)).toBe('2027-02-08');
+  });
+
+  it('a span crossing both: 30 working days from Thursday 31 December 2026 end Thursday 18 February', () => {
+    // Jan 4–8, 11–15, 18–22, 25–29 (20), Sun 31 (21), Feb 1–4 (25), Sat 13 (26), Feb 15–18 (30).
+    const start = shanghai('2026-12-31T15:00:00');
+    expect(addWorkingDays(start, 30, undefined, CALENDAR_2027).toISOString()).toBe(
+      '2027-02-18T16:00:00.000Z',
+    );
+    // Weekends only, it would have ended a week earlier, on Thursday 11 February.
+    expect(lastWorkingDay(start, 30)).toBe('2027-02-11');
+  });
+});

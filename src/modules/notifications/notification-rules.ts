@@ -518,6 +518,19 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
         text(e.data, 'outcome')
       }${e.data.exemption === true ? '（予以尽职免责）' : ''}`,
   },
+  // — the official calendar (docs/adr/0039) —
+  {
+    event: 'calendar.year_missing',
+    recipients: enabledUsersWithRole('admin'),
+    title: fixed('工作日历缺失'),
+    body: (e) => {
+      const year = Number(e.data.year);
+      return (
+        `${year}年的法定节假日和调休安排尚未录入工作日历，涉及${year}年的工作日期限（如公示期、评审期限）暂按周一至周五计算，` +
+        `未扣除节假日。请按国务院办公厅关于${year}年部分节假日安排的通知录入（PUT /api/v1/calendar/${year}）`
+      );
+    },
+  },
   // — webhooks (docs/adr/0030) —
   {
     event: 'webhook.disabled',

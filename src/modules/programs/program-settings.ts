@@ -5,7 +5,7 @@ import type { FieldError } from '../../common/errors/domain-error';
  * audited as a whole, read whole by every rule that needs a number (docs/adr/0016).
  */
 export interface ProgramSettings {
-  /** Publicity period (公示期) in Asia/Shanghai working days, weekends skipped. */
+  /** Publicity period (公示期) in Asia/Shanghai working days by the official calendar (docs/adr/0039). */
   publicityWorkingDays: number;
   /** Review period: a panel's scores are due this many Asia/Shanghai working days after the draw. */
   reviewWorkingDays: number;

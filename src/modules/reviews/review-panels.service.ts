@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../../common/audit/audit.service';
 import { isAdmin, Principal } from '../../common/auth/principal';
-import { addWorkingDays } from '../../common/calendar/working-days';
 import { assertVersion } from '../../common/concurrency/etag';
 import { DomainError } from '../../common/errors/domain-error';
 import { JsonObject } from '../../common/json';
@@ -19,6 +18,7 @@ import { ConflictParties, conflictsOf } from '../experts/conflicts';
 import { DrawableExpert, ExpertsRepository } from '../experts/experts.repository';
 import { minEnterpriseExperts, ProgramSettings } from '../programs/program-settings';
 import { ProgramsService } from '../programs/programs.service';
+import { WorkingDaysService } from '../calendar/working-days.service';
 import { TeamsService } from '../teams/teams.service';
 import { RankingResponseDto, ReviewPanelResponseDto } from './dto/review-response.dto';
 import { PanelMemberEntity } from './entities/panel-member.entity';
@@ -84,6 +84,7 @@ export class ReviewPanelsService {
     private readonly challenges: ChallengesRepository,
     private readonly experts: ExpertsRepository,
     private readonly programs: ProgramsService,
+    private readonly workingDays: WorkingDaysService,
     private readonly teams: TeamsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -168,7 +169,12 @@ export class ReviewPanelsService {
         seed,
         drawnAt: now,
         drawnBy,
-        dueAt: addWorkingDays(now, settings.reviewWorkingDays),
+        dueAt: await this.workingDays.addWorkingDays(
+          em,
+          now,
+          settings.reviewWorkingDays,
+          `the review due date of list ${challenge.id}`,
+        ),
         closedAt: null,
         closeReason: null,
         version: 1,

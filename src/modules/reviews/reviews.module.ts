@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '../applications/applications.module';
+import { CalendarModule } from '../calendar/calendar.module';
 import { ChallengesModule } from '../challenges/challenges.module';
 import { ExpertsModule } from '../experts/experts.module';
 import { ProgramsModule } from '../programs/programs.module';
@@ -17,7 +18,7 @@ import { ReviewPanelsService } from './review-panels.service';
  * panel's due time, a notice to admins when it passes).
  */
 @Module({
-  imports: [ChallengesModule, ApplicationsModule, ExpertsModule, ProgramsModule, TeamsModule],
+  imports: [ChallengesModule, ApplicationsModule, ExpertsModule, ProgramsModule, TeamsModule, CalendarModule],
   controllers: [ChallengeReviewController, ReviewAssignmentsController],
   providers: [ReviewPanelsService, ReviewAssignmentsService, ReviewsRepository, ReviewDeadlines],
   exports: [ReviewPanelsService, ReviewsRepository],

@@ -24,7 +24,8 @@ export class ChallengeSelectionController {
     description:
       'select: under_review → publicity, after the panel closed. single: exactly one id; horse_race: 1..teamCount. ' +
       'Every id a shortlisted bid of the list that passed (422 naming it otherwise). The period ends after the ' +
-      "program's publicityWorkingDays working days (Asia/Shanghai, weekends skipped). If-Match optional.",
+      "program's publicityWorkingDays working days (Asia/Shanghai, by the official calendar of GET /calendar/{year}: " +
+      'weekends and public holidays skipped, make-up working days counted). If-Match optional.',
   })
   @ApiIfMatch()
   @ApiErrors(

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CalendarModule } from '../calendar/calendar.module';
 import { ChallengesModule } from '../challenges/challenges.module';
 import { ProgramsModule } from '../programs/programs.module';
 import { ChallengeSelectionController, ObjectionsController } from './selection.controller';
@@ -7,7 +8,7 @@ import { SelectionService } from './selection.service';
 
 /** Selection, publicity (公示), objections (异议) and the award with its projects (ADR 0026). */
 @Module({
-  imports: [ChallengesModule, ProgramsModule],
+  imports: [ChallengesModule, ProgramsModule, CalendarModule],
   controllers: [ChallengeSelectionController, ObjectionsController],
   providers: [SelectionService, SelectionDeadlines],
   exports: [SelectionService],

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditActor, AuditService } from '../../common/audit/audit.service';
 import { isAdmin, Principal } from '../../common/auth/principal';
-import { addWorkingDays } from '../../common/calendar/working-days';
 import { assertVersion } from '../../common/concurrency/etag';
 import { DomainError } from '../../common/errors/domain-error';
 import { JsonObject } from '../../common/json';
@@ -14,6 +13,7 @@ import { ApplicationEntity } from '../applications/entities/application.entity';
 import { assertTransition, ChallengeAction } from '../challenges/challenge-status';
 import { ChallengesRepository } from '../challenges/challenges.repository';
 import { ChallengeEntity } from '../challenges/entities/challenge.entity';
+import { WorkingDaysService } from '../calendar/working-days.service';
 import { ProgramsService } from '../programs/programs.service';
 import { DecideObjectionDto, SelectDto } from './dto/selection.dto';
 import { ObjectionEntity, ObjectionStatus } from './entities/objection.entity';
@@ -105,6 +105,7 @@ export class SelectionService {
     private readonly dataSource: DataSource,
     private readonly challenges: ChallengesRepository,
     private readonly programs: ProgramsService,
+    private readonly workingDays: WorkingDaysService,
     private readonly scheduler: DeadlineScheduler,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -166,7 +167,12 @@ export class SelectionService {
         }
       }
       const { settings } = await this.programs.requireById(em, challenge.programId);
-      const endsAt = addWorkingDays(now, settings.publicityWorkingDays);
+      const endsAt = await this.workingDays.addWorkingDays(
+        em,
+        now,
+        settings.publicityWorkingDays,
+        `the publicity of list ${challenge.id}`,
+      );
       const selection = await em.save(
         em.create(SelectionEntity, {
           challengeId: challenge.id,

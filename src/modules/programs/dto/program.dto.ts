@@ -80,13 +80,13 @@ function SettingBoolean(
 export class ProgramSettingsDto implements ProgramSettings {
   @SettingNumber(
     'publicityWorkingDays',
-    'Publicity period (公示期) in Asia/Shanghai working days, weekends skipped',
+    'Publicity period (公示期) in Asia/Shanghai working days, by the official calendar (GET /calendar/{year}): weekends and public holidays skipped, make-up working days counted',
   )
   publicityWorkingDays: number;
 
   @SettingNumber(
     'reviewWorkingDays',
-    "Review period: a panel's scores are due this many Asia/Shanghai working days after the draw (weekends skipped); experts are reminded before it",
+    "Review period: a panel's scores are due this many Asia/Shanghai working days after the draw (official calendar: weekends and public holidays skipped, make-up working days counted); experts are reminded before it",
   )
   reviewWorkingDays: number;
 

@@ -92,7 +92,7 @@ export class ReviewPanelResponseDto {
     format: 'date-time',
     example: EXAMPLE_TIMES.reviewDue,
     description:
-      "When the scores are due: the program's reviewWorkingDays working days after the draw (Asia/Shanghai, weekends skipped). " +
+      "When the scores are due: the program's reviewWorkingDays working days after the draw (Asia/Shanghai, by the official calendar: weekends and public holidays skipped, make-up working days counted). " +
       'Experts with unsubmitted assignments are reminded at the reminderOffsetsHours before it; admins are told when it passes with scores missing',
   })
   dueAt: Date;
