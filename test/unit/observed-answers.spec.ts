@@ -69,9 +69,35 @@ describe('undocumentedAnswers', () => {
     ).toEqual([
       'GET /api/v1/things/{id} → 404 NDA_REQUIRED: code NDA_REQUIRED not documented for 404 (documented: NOT_FOUND)',
       'GET /api/v1/things/{id} → 409 CONFLICT: status 409 not documented',
-      'GET /health/live → 500 INTERNAL_ERROR: status 500 not documented',
+      'GET /health/live → 500 INTERNAL_ERROR: an unexpected error (500) answered a request of the suite',
       'POST /api/v1/things/{id} → 200: status 200 not documented',
       'POST /api/v1/things/{id} → 422 BUSINESS_RULE_VIOLATION: code BUSINESS_RULE_VIOLATION not documented for 422 (documented: DEADLINE_PASSED)',
+    ]);
+  });
+
+  it('names every 500, documented or not: a fault to find, never an answer of the contract', () => {
+    const documented = {
+      ...document,
+      paths: {
+        ...document.paths,
+        '/api/v1/things/{id}': {
+          ...document.paths['/api/v1/things/{id}'],
+          get: {
+            ...document.paths['/api/v1/things/{id}'].get,
+            responses: {
+              ...document.paths['/api/v1/things/{id}'].get?.responses,
+              '500': { 'x-error-codes': ['INTERNAL_ERROR'] },
+            },
+          },
+        },
+      },
+    };
+    expect(
+      undocumentedAnswers(documented, [
+        { method: 'GET', route: '/api/v1/things/:id', status: 500, code: 'INTERNAL_ERROR' },
+      ]),
+    ).toEqual([
+      'GET /api/v1/things/{id} → 500 INTERNAL_ERROR: an unexpected error (500) answered a request of the suite',
     ]);
   });
 
