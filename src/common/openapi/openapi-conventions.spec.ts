@@ -189,14 +189,16 @@ describe('OpenAPI conventions', () => {
 
   it('generates the error responses from codes: declared ones and those of the operation kind', () => {
     const responses = doc.paths['/things/{id}'].get.responses;
-    expect(Object.keys(responses)).toEqual(['200', '404', '429', '500', '503']);
+    expect(Object.keys(responses)).toEqual(['200', '400', '404', '429', '431', '500', '503']);
     expect(responses['404']).toEqual({ $ref: '#/components/responses/Problem_404_NOT_FOUND' });
     expect(doc.paths['/files/{id}'].get.responses['404']).toEqual(responses['404']);
     expect(Object.keys(doc.paths['/files/{id}'].get.responses)).toEqual([
       '200',
+      '400',
       '401',
       '404',
       '429',
+      '431',
       '500',
       '503',
     ]);
@@ -220,10 +222,25 @@ describe('OpenAPI conventions', () => {
 
   it('groups codes by status, in ERROR_STATUS order, and keeps the notes of an operation inline', () => {
     const responses = doc.paths['/things/{id}/touch'].post.responses;
-    expect(Object.keys(responses)).toEqual(['200', '400', '401', '403', '409', '413', '415', '500', '503']);
-    expect(shared('Problem_400_VALIDATION_FAILED_MALFORMED_JSON_unthrottled')).toMatchObject({
-      'x-error-codes': ['VALIDATION_FAILED', 'MALFORMED_JSON'],
+    expect(Object.keys(responses)).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '409',
+      '413',
+      '415',
+      '431',
+      '500',
+      '503',
+    ]);
+    expect(shared('Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP_unthrottled')).toMatchObject({
+      'x-error-codes': ['VALIDATION_FAILED', 'MALFORMED_JSON', 'JSON_TOO_DEEP'],
     });
+    // Written by the HTTP server before the app: the request id alone, no CORS, no rate limit.
+    expect(
+      Object.keys(shared('Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE_unthrottled').headers ?? {}),
+    ).toEqual(['X-Request-Id']);
     expect(responses['409']).toMatchObject({
       description:
         '`VERSION_MISMATCH`: the resource has changed since you read it; `INVALID_STATE_TRANSITION`: not now',
@@ -235,13 +252,17 @@ describe('OpenAPI conventions', () => {
     ]);
   });
 
-  it('documents no error where nothing can fail (liveness), and 429 with Retry-After', () => {
-    expect(Object.keys(doc.paths['/probes/live'].get.responses)).toEqual(['200']);
+  it('documents only what is refused before any route where nothing else can fail (liveness), and 429 and 503 with Retry-After', () => {
+    expect(Object.keys(doc.paths['/probes/live'].get.responses)).toEqual(['200', '400', '431']);
     expect(Object.keys(shared('Problem_429_RATE_LIMITED').headers ?? {})).toContain('Retry-After');
+    expect(Object.keys(shared('Problem_503_SERVICE_UNAVAILABLE').headers ?? {})).toContain('Retry-After');
   });
 
   it('derives the conventional codes from facts alone', () => {
-    expect(errorCodesOf({ throttled: false, uuidPathParams: [], auth: 'public' })).toEqual([]);
+    expect(errorCodesOf({ throttled: false, uuidPathParams: [], auth: 'public' })).toEqual([
+      'VALIDATION_FAILED',
+      'REQUEST_HEADER_FIELDS_TOO_LARGE',
+    ]);
     expect(
       errorCodesOf({
         throttled: true,
@@ -257,6 +278,7 @@ describe('OpenAPI conventions', () => {
       'IDEMPOTENCY_KEY_IN_USE',
       'IDEMPOTENCY_KEY_REUSED',
       'RATE_LIMITED',
+      'REQUEST_HEADER_FIELDS_TOO_LARGE',
       'INTERNAL_ERROR',
       'SERVICE_UNAVAILABLE',
     ]);
