@@ -24,22 +24,35 @@ export interface TestEnvironment {
 
 /**
  * A database cloned from the migrated template and a Redis key prefix, both this test file's
- * own. Pass `{ empty: true }` for a database with no schema (migration tests).
+ * own. Pass `{ empty: true }` for a database with no schema (migration tests), or `databaseUrl`
+ * for a migrated database the test made itself (on a PostgreSQL server of its own): that one is
+ * used as it is, neither cloned nor dropped.
  */
 export async function createTestEnvironment(
-  options: { empty?: boolean; env?: Record<string, string>; via?: DependencyPorts } = {},
+  options: {
+    empty?: boolean;
+    env?: Record<string, string>;
+    via?: DependencyPorts;
+    databaseUrl?: string;
+  } = {},
 ): Promise<TestEnvironment> {
   const suffix = `${process.pid}_${randomBytes(4).toString('hex')}`;
-  const databaseName = `jiebang_t_${suffix}`;
+  const ownDatabase = options.databaseUrl === undefined;
+  const databaseName =
+    options.databaseUrl === undefined
+      ? `jiebang_t_${suffix}`
+      : new URL(options.databaseUrl).pathname.slice(1);
   const redisPrefix = `test_${suffix}`;
-  const template = process.env.TEST_TEMPLATE_DATABASE;
-  if (!template)
-    throw new Error('TEST_TEMPLATE_DATABASE is unset: run e2e tests through jest (global setup)');
-  await withAdmin((client) => createDatabase(client, databaseName, options.empty ? 'template0' : template));
+  if (ownDatabase) {
+    const template = process.env.TEST_TEMPLATE_DATABASE;
+    if (!template)
+      throw new Error('TEST_TEMPLATE_DATABASE is unset: run e2e tests through jest (global setup)');
+    await withAdmin((client) => createDatabase(client, databaseName, options.empty ? 'template0' : template));
+  }
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl(databaseName),
+    DATABASE_URL: options.databaseUrl ?? databaseUrl(databaseName),
     DATABASE_POOL_MAX: '5',
     REDIS_URL,
     REDIS_PREFIX: redisPrefix,
@@ -63,7 +76,7 @@ export async function createTestEnvironment(
     env,
     config: parseConfig(env),
     drop: async () => {
-      await withAdmin((client) => dropDatabase(client, databaseName));
+      if (ownDatabase) await withAdmin((client) => dropDatabase(client, databaseName));
       await deleteRedisPrefix(redisPrefix);
     },
   };
@@ -121,9 +134,15 @@ export async function createTestApp(
     override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
     /** Reach PostgreSQL or Redis through these ports (a TcpProxy), to simulate their outages. */
     via?: DependencyPorts;
+    /** A migrated database of the test's own PostgreSQL server, instead of a clone of the template. */
+    databaseUrl?: string;
   } = {},
 ): Promise<TestApp> {
-  const environment = await createTestEnvironment({ env: options.env, via: options.via });
+  const environment = await createTestEnvironment({
+    env: options.env,
+    via: options.via,
+    databaseUrl: options.databaseUrl,
+  });
   const clock = new TestClock();
   let builder = Test.createTestingModule({
     imports: [ApiModule.forRoot(environment.config), ...(options.imports ?? [])],
