@@ -183,9 +183,20 @@ describe('Idempotency-Key on every POST', () => {
     expect(res.status).toBe(200);
     const doc = res.body as {
       paths: Record<string, Record<string, { operationId: string; parameters?: Array<{ $ref?: string }> }>>;
-      components: { parameters: Record<string, { name: string; in: string }> };
+      components: {
+        parameters: Record<string, { name: string; in: string }>;
+        responses: Record<string, { 'x-error-codes'?: string[] }>;
+      };
     };
     expect(doc.components.parameters.IdempotencyKey).toMatchObject({ name: 'Idempotency-Key', in: 'header' });
+    type ErrorResponse = { $ref?: string; 'x-error-codes'?: string[] } | undefined;
+    /** The codes a response lists (ADR 0038), through its shared component when it is one. */
+    const codesOf = (response: ErrorResponse): string[] => {
+      const resolved = response?.$ref
+        ? doc.components.responses[response.$ref.split('/').pop() as string]
+        : response;
+      return resolved?.['x-error-codes'] ?? [];
+    };
     const keyed = (op: { parameters?: Array<{ $ref?: string }> }) =>
       (op.parameters ?? []).some((p) => p.$ref === '#/components/parameters/IdempotencyKey');
     const withoutKey: string[] = [];
@@ -199,10 +210,9 @@ describe('Idempotency-Key on every POST', () => {
         posts++;
         if (!keyed(op)) withoutKey.push(op.operationId);
         else {
-          const responses = (op as unknown as { responses: Record<string, { description?: string }> })
-            .responses;
-          expect(responses['422']?.description).toContain('IDEMPOTENCY_KEY_REUSED');
-          expect(responses['409']?.description).toContain('IDEMPOTENCY_KEY_IN_USE');
+          const responses = (op as unknown as { responses: Record<string, ErrorResponse> }).responses;
+          expect(codesOf(responses['422'])).toContain('IDEMPOTENCY_KEY_REUSED');
+          expect(codesOf(responses['409'])).toContain('IDEMPOTENCY_KEY_IN_USE');
         }
       }
     }

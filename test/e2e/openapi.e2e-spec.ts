@@ -12,9 +12,11 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'tr
 /** Operations that cannot fail, so document no error response: liveness answers 200 while the process runs. */
 const NEVER_FAILING_OPERATIONS = ['GET /health/live'];
 /** What any request may get before it reaches an operation (ADR 0034), documented everywhere by convention. */
+/** What every operation answers before any route runs (ADR 0034), liveness too: shared responses. */
 const HTTP_LAYER_RESPONSES = [
-  '#/components/responses/MalformedRequest',
-  '#/components/responses/RequestHeaderFieldsTooLarge',
+  '#/components/responses/Problem_400_VALIDATION_FAILED_unthrottled',
+  '#/components/responses/Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE_unthrottled',
+  '#/components/responses/Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE',
 ];
 
 /**
@@ -102,8 +104,8 @@ describe('OpenAPI document', () => {
         count += 1;
         const name = `${method.toUpperCase()} ${path}`;
         if (!operation.summary?.trim()) problems.push(`${name}: no summary (@ApiOperation({ summary }))`);
-        // The refusals of the request pipeline and the HTTP server (400 MalformedRequest, 431) are
-        // documented on every operation by convention (ADR 0034): only the operation's own count here.
+        // The refusals of the request pipeline and the HTTP server (400 VALIDATION_FAILED alone, 431)
+        // are documented on every operation by convention (ADR 0034): only the operation's own count.
         const errors = Object.entries(operation.responses ?? {})
           .filter(([status]) => /^[45]\d\d$/.test(status))
           .filter(

@@ -269,9 +269,9 @@ describe('recovery after Redis is replaced by an empty one (docs/adr/0037)', () 
     expect(await deadlineStatus(notYetDue)).toBe('pending');
     expect(await runs(notYetDue.entityId)).toBe(0);
 
-    // Every list opened before it closed (recorded at opensAt when the close opened it), once each:
-    // the one opened on time, the one whose close
-    // ran first, and those whose open and close were both overdue.
+    // Every list opened before it closed (the events record opensAt and closesAt, not when a late job
+    // ran), once each: the one opened on time, the one whose close ran first, and those whose open and
+    // close were both overdue.
     for (const id of [openedBefore, closedFirst, ...bothLate]) {
       const events = await listEvents(id);
       expect({ id, types: events.map((e) => e.type).sort() }).toEqual({

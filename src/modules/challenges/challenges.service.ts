@@ -374,8 +374,9 @@ export class ChallengesService {
   async openByDeadline(em: EntityManager, id: string): Promise<void> {
     const challenge = await this.challenges.findByIdForUpdate(em, id);
     if (!challenge || challenge.status !== 'published') return;
-    await this.transition(em, { kind: 'system' }, challenge, 'open', 'open', this.clock.now());
-    await this.publish(em, CHALLENGE_EVENTS.opened, challenge);
+    const now = this.clock.now();
+    await this.transition(em, { kind: 'system' }, challenge, 'open', 'open', now);
+    await this.publish(em, CHALLENGE_EVENTS.opened, challenge, {}, happenedAt(challenge.opensAt, now));
   }
 
   /**
@@ -383,6 +384,10 @@ export class ChallengesService {
    * `published` never had its open job run (it was late, e.g. Redis lost it): it is opened first,
    * with its `challenge.opened`, so integrators always see opened before closed, once each; the open
    * job, should it run later, finds the list closed and does nothing (docs/adr/0037).
+   *
+   * Both events record when the list opened and closed — opensAt and closesAt, or now if a job ran
+   * early — not when a late job ran: so opened always sorts before closed (opensAt < closesAt), for
+   * the relay (which takes events in occurredAt order) and for a receiver ordering by createdAt.
    */
   async closeByDeadline(em: EntityManager, id: string): Promise<void> {
     const challenge = await this.challenges.findByIdForUpdate(em, id);
@@ -390,13 +395,10 @@ export class ChallengesService {
     const now = this.clock.now();
     if (challenge.status === 'published') {
       await this.transition(em, { kind: 'system' }, challenge, 'open', 'open', now);
-      // It opened at opensAt: so the event says, and so it sorts before the close, for the relay
-      // (which takes events in occurredAt order) and for a receiver ordering by createdAt.
-      const openedAt = challenge.opensAt < now ? challenge.opensAt : now;
-      await this.publish(em, CHALLENGE_EVENTS.opened, challenge, {}, openedAt);
+      await this.publish(em, CHALLENGE_EVENTS.opened, challenge, {}, happenedAt(challenge.opensAt, now));
     }
     await this.transition(em, { kind: 'system' }, challenge, 'closed', 'close', now);
-    await this.publish(em, CHALLENGE_EVENTS.closed, challenge);
+    await this.publish(em, CHALLENGE_EVENTS.closed, challenge, {}, happenedAt(challenge.closesAt, now));
   }
 
   /** A change after publication: reason, diff, new version, public history; deadlines move with it. */
@@ -725,6 +727,11 @@ export class ChallengesService {
       },
     });
   }
+}
+
+/** When a deadline's change happened: at its due time, unless its job ran before it (then now). */
+function happenedAt(due: Date, now: Date): Date {
+  return due < now ? due : now;
 }
 
 function decodeNumberCursor(cursor: string): number {
