@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { ProblemDto } from './common/errors/problem';
 import { createValidationPipe } from './common/errors/validation';
-import { documentIdempotencyKey, idempotentOperationIds } from './common/idempotency/idempotency.openapi';
+import { documentIdempotencyKey } from './common/idempotency/idempotency.openapi';
 import { applyOpenApiConventions, collectOperationFacts } from './common/openapi/openapi-conventions';
 import { AppConfig } from './infra/config/config';
 import { installClientErrorHandler } from './infra/http/client-error';
@@ -152,6 +152,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     // Error responses are generated from codes (applyOpenApiConventions) and refer to it.
     extraModels: [ProblemDto],
   });
-  const keyed = documentIdempotencyKey(document, idempotentOperationIds(app, operationId));
-  return applyOpenApiConventions(keyed, collectOperationFacts(app, operationId));
+  const facts = collectOperationFacts(app, operationId);
+  const keyed = new Set([...facts].filter(([, fact]) => fact.idempotent).map(([id]) => id));
+  return applyOpenApiConventions(documentIdempotencyKey(document, keyed), facts);
 }

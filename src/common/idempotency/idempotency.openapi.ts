@@ -1,8 +1,5 @@
-import { INestApplication, RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA } from '@nestjs/common/constants';
-import { Reflector } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { acceptsIdempotencyKey, KEY_PATTERN } from './idempotency.interceptor';
+import { KEY_PATTERN } from './idempotency.interceptor';
 
 type Schema = Record<string, unknown>;
 type Operation = {
@@ -13,38 +10,6 @@ type Operation = {
 
 const PARAMETER = 'IdempotencyKey';
 const REPLAYED_HEADER = 'Idempotency-Replayed';
-
-/**
- * The operationIds of every POST the global IdempotencyInterceptor serves (not opted out with
- * `@NoIdempotencyKey`), read from the controllers' metadata as the interceptor reads it.
- */
-export function idempotentOperationIds(
-  app: INestApplication,
-  operationId: (controllerKey: string, methodKey: string) => string,
-): Set<string> {
-  const reflector = new Reflector();
-  const container = (
-    app as unknown as {
-      container: { getModules(): Map<string, { controllers: Map<unknown, { metatype: unknown }> }> };
-    }
-  ).container;
-  const ids = new Set<string>();
-  for (const module of container.getModules().values()) {
-    for (const { metatype } of module.controllers.values()) {
-      if (typeof metatype !== 'function') continue;
-      const controller = metatype as { name: string; prototype: Record<string, unknown> };
-      for (const methodKey of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = controller.prototype[methodKey];
-        if (methodKey === 'constructor' || typeof handler !== 'function') continue;
-        if (Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.POST) continue;
-        if (acceptsIdempotencyKey(reflector, 'POST', [handler, metatype])) {
-          ids.add(operationId(controller.name, methodKey));
-        }
-      }
-    }
-  }
-  return ids;
-}
 
 /**
  * Documents Idempotency-Key (ADR 11) on the given operations: the request header and the

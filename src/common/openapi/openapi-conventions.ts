@@ -1,13 +1,14 @@
 import { INestApplication, ParseUUIDPipe, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { Reflector } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { AUTH_OPTIONS, AuthenticatedOptions, IS_PUBLIC, OPTIONAL_AUTH } from '../auth/decorators';
 import { IF_MATCH } from '../concurrency/etag';
 import { API_ERRORS, DeclaredErrors } from '../errors/api-errors';
 import { ERROR_STATUS, ERROR_TITLES, ErrorCode } from '../errors/error-codes';
 import { buildProblem, PROBLEM_CONTENT_TYPE } from '../errors/problem';
-import { IDEMPOTENCY_OPT_OUT } from '../idempotency/idempotency.decorators';
+import { acceptsIdempotencyKey } from '../idempotency/idempotency.interceptor';
 import { STRICT_RATE_LIMIT } from '../rate-limit/rate-limit.decorators';
 import { EXAMPLE_IDS } from './examples';
 
@@ -207,9 +208,11 @@ function factsOf(controller: object, methodKey: string, handler: object): Operat
     validatedInput: has(RouteParamtypes.BODY) || has(RouteParamtypes.QUERY),
     paramPipeCodes: paramPipeCodes(args),
     ifMatch: meta<boolean>(IF_MATCH) === true,
-    idempotent:
-      Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST &&
-      meta<string>(IDEMPOTENCY_OPT_OUT) === undefined,
+    idempotent: acceptsIdempotencyKey(
+      new Reflector(),
+      RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod],
+      [handler as () => void, controller as () => void],
+    ),
     declared: meta<DeclaredErrors>(API_ERRORS),
   };
 }
