@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { ArgumentsHost, Logger } from '@nestjs/common';
 import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
 import Redis from 'ioredis';
 import { Client, DatabaseError } from 'pg';
 import { QueryFailedError } from 'typeorm';
+import { freePort } from '../../infra/embedded/free-port';
 import { isDependencyUnavailable } from './dependency-errors';
 import { DomainError } from './domain-error';
 import { mapError, ProblemFilter } from './problem.filter';
@@ -20,14 +20,8 @@ function queryFailed(driverError: Error): QueryFailedError {
   return new QueryFailedError('SELECT 1', [], driverError);
 }
 
-/** A port nothing listens on: taken from a listener that is then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/** A port nothing listens on: one the OS just handed out and took back. */
+const closedPort = freePort;
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
