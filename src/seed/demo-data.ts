@@ -1,7 +1,7 @@
 import type { Role } from '../common/auth/principal';
-import type { CreateChallengeDto } from '../modules/challenges/dto/challenge-input.dto';
-import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../modules/organizations/credit-code';
-import type { OrganizationType } from '../modules/organizations/entities/organization.entity';
+import type { CreateChallengeDto } from '../modules/call/challenges/dto/challenge-input.dto';
+import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../modules/platform/organizations/credit-code';
+import type { OrganizationType } from '../modules/platform/organizations/entities/organization.entity';
 
 /**
  * The demo data of `npm run seed:demo` (and of `npm start` on an empty database): Jiangxi issuers

@@ -6,12 +6,12 @@ import { CoreModule } from '../core.module';
 import { AppConfig, ConfigError, parseConfig, processEnv } from '../infra/config/config';
 import { QueueModule } from '../infra/queue/queue.module';
 import { SchedulerModule } from '../infra/scheduler/scheduler.module';
-import { ApplicationsModule } from '../modules/applications/applications.module';
-import { ChallengesModule } from '../modules/challenges/challenges.module';
-import { OrganizationsModule } from '../modules/organizations/organizations.module';
-import { ProgramsModule } from '../modules/programs/programs.module';
-import { TeamsModule } from '../modules/teams/teams.module';
-import { UsersModule } from '../modules/users/users.module';
+import { ApplicationsModule } from '../modules/call/applications/applications.module';
+import { ChallengesModule } from '../modules/call/challenges/challenges.module';
+import { OrganizationsModule } from '../modules/platform/organizations/organizations.module';
+import { ProgramsModule } from '../modules/call/programs/programs.module';
+import { TeamsModule } from '../modules/call/teams/teams.module';
+import { UsersModule } from '../modules/platform/users/users.module';
 import { seedDemo } from './seed-demo';
 
 /**

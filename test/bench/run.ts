@@ -13,18 +13,21 @@ import { paginate } from '../../src/common/pagination/pagination';
 import { Clock } from '../../src/infra/clock/clock';
 import { dataSourceOptions } from '../../src/infra/database/data-source.options';
 import { migrateWithLock } from '../../src/infra/database/migrate';
-import { ChallengesRepository, likeContains } from '../../src/modules/challenges/challenges.repository';
-import { ListChallengesQueryDto } from '../../src/modules/challenges/dto/list-challenges.query';
-import { ChallengeEntity } from '../../src/modules/challenges/entities/challenge.entity';
+import { ChallengesRepository, likeContains } from '../../src/modules/call/challenges/challenges.repository';
+import { ListChallengesQueryDto } from '../../src/modules/call/challenges/dto/list-challenges.query';
+import { ChallengeEntity } from '../../src/modules/call/challenges/entities/challenge.entity';
 import { ApiModule } from '../../src/api.module';
 import { configureApp } from '../../src/app.setup';
 import type { Principal } from '../../src/common/auth/principal';
 import { parseConfig } from '../../src/infra/config/config';
-import { ApplicationsService } from '../../src/modules/applications/applications.service';
-import { AuthService } from '../../src/modules/auth/auth.service';
-import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../../src/modules/organizations/credit-code';
-import { TeamsService } from '../../src/modules/teams/teams.service';
-import { UsersService } from '../../src/modules/users/users.service';
+import { ApplicationsService } from '../../src/modules/call/applications/applications.service';
+import { AuthService } from '../../src/modules/platform/auth/auth.service';
+import {
+  CREDIT_CODE_ALPHABET,
+  creditCodeCheckChar,
+} from '../../src/modules/platform/organizations/credit-code';
+import { TeamsService } from '../../src/modules/call/teams/teams.service';
+import { UsersService } from '../../src/modules/platform/users/users.service';
 import { statsCases } from './stats';
 
 /**

@@ -8,8 +8,8 @@ import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
 import { JobName } from '../../src/infra/queue/queue.constants';
 import { deadlineJobId } from '../../src/infra/scheduler/deadline-job';
-import { LedgerService } from '../../src/modules/payments/ledger.service';
-import { ProjectEntity } from '../../src/modules/projects/entities/project.entity';
+import { LedgerService } from '../../src/modules/delivery/payments/ledger.service';
+import { ProjectEntity } from '../../src/modules/delivery/projects/entities/project.entity';
 
 interface Member {
   id: string;

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Response } from 'superagent';
-import { AttachmentsService } from '../../src/modules/attachments/attachments.service';
+import { AttachmentsService } from '../../src/modules/platform/attachments/attachments.service';
 import { Actor, auditRows, createAdmin, createUser, registerOrg } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 

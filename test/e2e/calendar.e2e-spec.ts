@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { WorkingDaysService } from '../../src/modules/calendar/working-days.service';
+import { WorkingDaysService } from '../../src/modules/platform/calendar/working-days.service';
 import { createTeam, Listed, submittedBid } from '../support/applications';
 import { createProgram, DAY, publishChallenge } from '../support/challenges';
 import { Actor, bearer, createAdmin, login, outboxEvents, registerOrg } from '../support/factories';

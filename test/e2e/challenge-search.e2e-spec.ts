@@ -2,16 +2,16 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { paginate } from '../../src/common/pagination/pagination';
-import type { ChallengeStatus } from '../../src/modules/challenges/challenge-status';
+import type { ChallengeStatus } from '../../src/modules/call/challenges/challenge-status';
 import {
   ChallengesRepository,
   ChallengeVisibility,
-} from '../../src/modules/challenges/challenges.repository';
+} from '../../src/modules/call/challenges/challenges.repository';
 import {
   CHALLENGE_SORTS,
   ListChallengesQueryDto,
-} from '../../src/modules/challenges/dto/list-challenges.query';
-import { ChallengeEntity } from '../../src/modules/challenges/entities/challenge.entity';
+} from '../../src/modules/call/challenges/dto/list-challenges.query';
+import { ChallengeEntity } from '../../src/modules/call/challenges/entities/challenge.entity';
 import { createProgram, DAY } from '../support/challenges';
 import { Actor, createAdmin, registerOrg } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';

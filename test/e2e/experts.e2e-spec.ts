@@ -1,5 +1,5 @@
-import { conflictsOf } from '../../src/modules/experts/conflicts';
-import { ExpertsRepository } from '../../src/modules/experts/experts.repository';
+import { conflictsOf } from '../../src/modules/evaluation/experts/conflicts';
+import { ExpertsRepository } from '../../src/modules/evaluation/experts/experts.repository';
 import { Actor, auditRows, createAdmin, createUser, registerOrg } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ProjectEntity } from '../../src/modules/projects/entities/project.entity';
-import { LedgerService } from '../../src/modules/payments/ledger.service';
+import { ProjectEntity } from '../../src/modules/delivery/projects/entities/project.entity';
+import { LedgerService } from '../../src/modules/delivery/payments/ledger.service';
 import { Actor, auditRows, outboxEvents, registerOrg } from '../support/factories';
 import { AwardedList, awardedList } from '../support/projects';
 import { createTestApp, TestApp } from '../support/test-app';

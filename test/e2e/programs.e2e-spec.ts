@@ -1,6 +1,6 @@
 import { DomainError } from '../../src/common/errors/domain-error';
-import { DEFAULT_PROGRAM_SETTINGS, DEFAULT_RUBRIC } from '../../src/modules/programs/program-settings';
-import { ProgramsService } from '../../src/modules/programs/programs.service';
+import { DEFAULT_PROGRAM_SETTINGS, DEFAULT_RUBRIC } from '../../src/modules/call/programs/program-settings';
+import { ProgramsService } from '../../src/modules/call/programs/programs.service';
 import { Actor, auditRows, createAdmin, createUser, registerOrg } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 

@@ -15,7 +15,7 @@ import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 import { deadlineJobId } from '../../src/infra/scheduler/deadline-job';
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
 import { JobName } from '../../src/infra/queue/queue.constants';
-import { ProjectsService } from '../../src/modules/projects/projects.service';
+import { ProjectsService } from '../../src/modules/delivery/projects/projects.service';
 
 const OVERDUE = 'project_milestone.overdue';
 /** The program's default reminder offsets (7 days, 1 day before). */

@@ -20,7 +20,7 @@ import { deadlineJobId, DeadlineSpec } from '../../src/infra/scheduler/deadline-
 import { DeadlineDispatcher } from '../../src/infra/scheduler/deadline.dispatcher';
 import { DeadlineReconciler } from '../../src/infra/scheduler/deadline.reconciler';
 import { DeadlineScheduler } from '../../src/infra/scheduler/deadline.scheduler';
-import { CHALLENGE_DEADLINES, CHALLENGE_EVENTS } from '../../src/modules/challenges/challenge-events';
+import { CHALLENGE_DEADLINES, CHALLENGE_EVENTS } from '../../src/modules/call/challenges/challenge-events';
 import { createProgram, DAY, promoteDeadline, publishChallenge } from '../support/challenges';
 import { createAdmin, registerOrg } from '../support/factories';
 import { freePort } from '../support/dist-process';

@@ -7,7 +7,7 @@ import { parseConfig } from '../../src/infra/config/config';
 import { startPrivateRedis, RunningRedis } from '../../src/infra/embedded/private-redis';
 import { bullConnection, bullPrefix } from '../../src/infra/queue/queue.connection';
 import { QueueName } from '../../src/infra/queue/queue.constants';
-import { CHALLENGE_DEADLINES, CHALLENGE_EVENTS } from '../../src/modules/challenges/challenge-events';
+import { CHALLENGE_DEADLINES, CHALLENGE_EVENTS } from '../../src/modules/call/challenges/challenge-events';
 import { createProgram, DAY, publishChallenge } from '../support/challenges';
 import { Actor, createAdmin, registerOrg } from '../support/factories';
 import { DistProcess, freePort, startDist, stopDist } from '../support/dist-process';

@@ -1,6 +1,6 @@
 import { addWorkingDays } from '../../src/common/calendar/working-days';
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
-import { ReviewPanelsService } from '../../src/modules/reviews/review-panels.service';
+import { ReviewPanelsService } from '../../src/modules/evaluation/reviews/review-panels.service';
 import { DeadlineDispatcher } from '../../src/infra/scheduler/deadline.dispatcher';
 import { createTeam, Listed, submittedBid } from '../support/applications';
 import { createProgram, DAY, promoteJob, publishChallenge } from '../support/challenges';

@@ -1,6 +1,6 @@
-import { ApplicationsService } from '../../src/modules/applications/applications.service';
-import { AuthService } from '../../src/modules/auth/auth.service';
-import { TeamsService } from '../../src/modules/teams/teams.service';
+import { ApplicationsService } from '../../src/modules/call/applications/applications.service';
+import { AuthService } from '../../src/modules/platform/auth/auth.service';
+import { TeamsService } from '../../src/modules/call/teams/teams.service';
 import {
   DEMO_ADMIN_EMAIL,
   DEMO_BIDS,

@@ -11,12 +11,12 @@ import {
 } from '../support/factories';
 import { commentsFor, createExpert, scoresFor, TestExpert } from '../support/reviews';
 import { createTestApp, TestApp } from '../support/test-app';
-import { SelectionService } from '../../src/modules/selection/selection.service';
+import { SelectionService } from '../../src/modules/delivery/selection/selection.service';
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
 import { JobName } from '../../src/infra/queue/queue.constants';
 import { deadlineJobId } from '../../src/infra/scheduler/deadline-job';
 import { DeliveredEvent } from '../../src/infra/events/domain-event-handler';
-import { NotificationEventsHandler } from '../../src/modules/notifications/notifications.events';
+import { NotificationEventsHandler } from '../../src/modules/platform/notifications/notifications.events';
 
 describe('selection, publicity, objections and award (遴选, 公示, 异议)', () => {
   let t: TestApp;

@@ -1,5 +1,5 @@
 import { DomainError } from '../../src/common/errors/domain-error';
-import { TaxonomyService } from '../../src/modules/taxonomy/taxonomy.service';
+import { TaxonomyService } from '../../src/modules/platform/taxonomy/taxonomy.service';
 import { Actor, auditRows, createAdmin, registerOrg } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 

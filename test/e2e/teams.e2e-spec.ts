@@ -1,5 +1,5 @@
-import { TeamsService } from '../../src/modules/teams/teams.service';
-import { ACTIVE_BID_STATUSES } from '../../src/modules/teams/team-rules';
+import { TeamsService } from '../../src/modules/call/teams/teams.service';
+import { ACTIVE_BID_STATUSES } from '../../src/modules/call/teams/team-rules';
 import { createProgram, publishChallenge } from '../support/challenges';
 import { Actor, auditRows, createAdmin, createUser, registerOrg } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';

@@ -1,4 +1,4 @@
-import { UsersService } from '../../src/modules/users/users.service';
+import { UsersService } from '../../src/modules/platform/users/users.service';
 import {
   Actor,
   auditRows,

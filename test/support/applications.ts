@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '../../src/common/auth/principal';
-import { ApplicationsService } from '../../src/modules/applications/applications.service';
-import { TeamsService } from '../../src/modules/teams/teams.service';
+import { ApplicationsService } from '../../src/modules/call/applications/applications.service';
+import { TeamsService } from '../../src/modules/call/teams/teams.service';
 import { Actor, createUser } from './factories';
 import { TestApp } from './test-app';
 

@@ -1,7 +1,7 @@
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
 import { JobName } from '../../src/infra/queue/queue.constants';
 import { deadlineJobId, DeadlineSpec } from '../../src/infra/scheduler/deadline-job';
-import { CHALLENGE_DEADLINES } from '../../src/modules/challenges/challenge-events';
+import { CHALLENGE_DEADLINES } from '../../src/modules/call/challenges/challenge-events';
 import { Actor } from './factories';
 import { TestApp } from './test-app';
 

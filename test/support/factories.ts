@@ -1,9 +1,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '../../src/modules/organizations/credit-code';
-import { OrganizationType } from '../../src/modules/organizations/entities/organization.entity';
-import { AuthService } from '../../src/modules/auth/auth.service';
-import { TokenResponseDto } from '../../src/modules/auth/dto/auth.dto';
-import { UsersService } from '../../src/modules/users/users.service';
+import {
+  CREDIT_CODE_ALPHABET,
+  creditCodeCheckChar,
+} from '../../src/modules/platform/organizations/credit-code';
+import { OrganizationType } from '../../src/modules/platform/organizations/entities/organization.entity';
+import { AuthService } from '../../src/modules/platform/auth/auth.service';
+import { TokenResponseDto } from '../../src/modules/platform/auth/dto/auth.dto';
+import { UsersService } from '../../src/modules/platform/users/users.service';
 import type { Role } from '../../src/common/auth/principal';
 import { TestApp } from './test-app';
 

@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { HeaderAPIKeyStrategy } from 'passport-headerapikey';
 import { DataSource, IsNull } from 'typeorm';
 import { Clock } from '../../../infra/clock/clock';
-import { ApiKeyEntity } from '../../../modules/api-keys/entities/api-key.entity';
+import { ApiKeyEntity } from '../../../modules/platform/api-keys/entities/api-key.entity';
 import { ApiKeyPrincipal } from '../principal';
 import { sha256Hex } from '../secrets';
 

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../../infra/clock/clock';
 import { InjectConfig } from '../../../infra/config/config';
 import type { AppConfig } from '../../../infra/config/config';
-import { UserEntity } from '../../../modules/users/entities/user.entity';
+import { UserEntity } from '../../../modules/platform/users/entities/user.entity';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, AccessTokenClaims } from '../access-token';
 import { UserPrincipal } from '../principal';
 

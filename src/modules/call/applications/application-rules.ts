@@ -1,0 +1,90 @@
+import { FieldError } from '../../../common/errors/domain-error';
+import { CommitmentInput, MilestoneInput } from './applications.repository';
+
+/** The text of the responsibility pledge (军令状) the leader accepts; kept in the response. */
+export const PLEDGE_TEXT =
+  '本人作为项目负责人（挂帅者）郑重承诺：按揭榜方案完成全部技术指标；如未达到承诺指标，' +
+  '愿接受终止项目、收回未拨付资金及记入科研诚信记录等处理（因技术路线本身不确定性导致且已尽职的除外）。';
+
+export interface BidContent {
+  requestedFiscalFen: number;
+  commitments: CommitmentInput[];
+  milestones: MilestoneInput[];
+}
+
+export interface ListTerms {
+  fiscalFen: number;
+  durationMonths: number;
+  indicators: Array<{ id: string; name: string }>;
+}
+
+/** Structural mistakes of a bid, whatever the list: 400 VALIDATION_FAILED. */
+export function checkBidShape(bid: BidContent): FieldError[] {
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  bid.commitments.forEach((c, i) => {
+    if (seen.has(c.indicatorId)) {
+      errors.push({
+        field: `indicatorCommitments[${i}].indicatorId`,
+        message: 'indicator is committed twice',
+      });
+    }
+    seen.add(c.indicatorId);
+  });
+  if (bid.milestones.length) {
+    const sum = bid.milestones.reduce((total, m) => total + m.sharePercent, 0);
+    if (sum !== 100) {
+      errors.push({ field: 'milestones', message: `milestone shares must sum to 100 (they sum to ${sum})` });
+    }
+  }
+  return errors;
+}
+
+/**
+ * What the list refuses in a bid being saved: an indicator the list does not have, more money than
+ * its fiscal funding, a milestone after its duration. 422 BUSINESS_RULE_VIOLATION naming each.
+ */
+export function checkBidAgainstList(bid: BidContent, list: ListTerms): FieldError[] {
+  const errors: FieldError[] = [];
+  const known = new Set(list.indicators.map((i) => i.id));
+  bid.commitments.forEach((c, i) => {
+    if (!known.has(c.indicatorId)) {
+      errors.push({
+        field: `indicatorCommitments[${i}].indicatorId`,
+        message: `${c.indicatorId} is not an indicator of this list`,
+      });
+    }
+  });
+  if (bid.requestedFiscalFen > list.fiscalFen) {
+    errors.push({
+      field: 'requestedFiscalFen',
+      message: `requestedFiscalFen must not exceed the list's fiscalFen (${list.fiscalFen})`,
+    });
+  }
+  bid.milestones.forEach((m, i) => {
+    if (m.dueMonth > list.durationMonths) {
+      errors.push({
+        field: `milestones[${i}].dueMonth`,
+        message: `due month ${m.dueMonth} is after the list's duration of ${list.durationMonths} months`,
+      });
+    }
+  });
+  return errors;
+}
+
+/** What a submission needs on top: every indicator committed, at least one milestone. */
+export function checkBidComplete(bid: BidContent, list: ListTerms): FieldError[] {
+  const errors: FieldError[] = [];
+  const committed = new Set(bid.commitments.map((c) => c.indicatorId));
+  for (const indicator of list.indicators) {
+    if (!committed.has(indicator.id)) {
+      errors.push({
+        field: 'indicatorCommitments',
+        message: `no committed value for indicator ${indicator.id} (${indicator.name})`,
+      });
+    }
+  }
+  if (!bid.milestones.length)
+    errors.push({ field: 'milestones', message: 'at least one milestone is needed' });
+  return errors;
+}

@@ -1,0 +1,252 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, Authenticated } from '../../../common/auth/decorators';
+import type { Principal } from '../../../common/auth/principal';
+import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
+import { APPLICATION_TRANSITIONS, ApplicationAction } from './application-status';
+import { PLEDGE_TEXT } from './application-rules';
+import { ApplicationsService } from './applications.service';
+import {
+  CreateApplicationDto,
+  FormalCheckDto,
+  PledgeDto,
+  UpdateApplicationDto,
+} from './dto/application-input.dto';
+import { ApplicationResponseDto, ListApplicationsQueryDto } from './dto/application-response.dto';
+import { ApiErrors } from '../../../common/errors/api-errors';
+
+const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
+
+function allowedIn(action: ApplicationAction): string {
+  const t = APPLICATION_TRANSITIONS.find((row) => row.action === action);
+  if (!t) return '';
+  return `Allowed in: ${t.from.join(', ')}${t.to ? `; moves the bid to ${t.to}` : ''}${t.beforeClose ? '; only before the list closes' : ''}.`;
+}
+
+function withEtag(res: Response, application: ApplicationResponseDto): ApplicationResponseDto {
+  setEtag(res, application.version);
+  return application;
+}
+
+@ApiTags('applications')
+@Controller('challenges')
+export class ChallengeApplicationsController {
+  constructor(private readonly applications: ApplicationsService) {}
+
+  @Post(':id/applications')
+  @Authenticated({ roles: ['applicant'] })
+  @ApiOperation({
+    summary: "Start a bid (draft) on an open list for one of your organization's teams",
+    description: 'One bid per team per list. Commitments and milestones may be completed before submitting.',
+  })
+  @ApiCreatedResponse({ type: ApplicationResponseDto })
+  @ApiErrors(
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'ALREADY_EXISTS',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+  )
+  async create(
+    @Auth() auth: Principal,
+    @Param('id', uuid) challengeId: string,
+    @Body() dto: CreateApplicationDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ApplicationResponseDto> {
+    return withEtag(res, await this.applications.create(auth, challengeId, dto));
+  }
+
+  @Get(':id/applications')
+  @Authenticated({ roles: ['issuer', 'admin'] })
+  @ApiOperation({
+    summary:
+      'The submitted bids on a list, in order of submission (its issuer organization and admins; never drafts)',
+    description:
+      "Identities are hidden from the issuer when the program's issuerSeesApplicantIdentities is false.",
+  })
+  @ApiPageResponse(ApplicationResponseDto)
+  @ApiErrors('NOT_FOUND')
+  listOfChallenge(
+    @Auth() auth: Principal,
+    @Param('id', uuid) challengeId: string,
+    @Query() query: ListApplicationsQueryDto,
+  ): Promise<Page<ApplicationResponseDto>> {
+    return this.applications.listOfChallenge(auth, challengeId, query);
+  }
+}
+
+@ApiTags('applications')
+@Controller('applications')
+export class ApplicationsController {
+  constructor(private readonly applications: ApplicationsService) {}
+
+  @Get('mine')
+  @Authenticated({ roles: ['applicant'] })
+  @ApiOperation({ summary: "Your organization's bids, newest first" })
+  @ApiPageResponse(ApplicationResponseDto)
+  @ApiErrors('FORBIDDEN')
+  listMine(
+    @Auth() auth: Principal,
+    @Query() query: ListApplicationsQueryDto,
+  ): Promise<Page<ApplicationResponseDto>> {
+    return this.applications.listMine(auth, query);
+  }
+
+  @Get(':id')
+  @Authenticated({ roles: ['applicant', 'issuer', 'admin'] })
+  @ApiOperation({ summary: "Read a bid (its organization; the list's issuer once submitted; admins)" })
+  @ApiOkResponse({ type: ApplicationResponseDto })
+  @ApiErrors('NOT_FOUND')
+  async get(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ApplicationResponseDto> {
+    return withEtag(res, await this.applications.get(auth, id));
+  }
+
+  @Get(':id/attachments/:attachmentId')
+  @Authenticated({ roles: ['applicant', 'issuer', 'admin'] })
+  @ApiOperation({
+    summary:
+      'Download an attachment of a bid (whoever may read the bid, except an issuer from whom identities are hidden)',
+  })
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({
+    description: 'The file, with its content type and a Content-Disposition file name',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiErrors('NOT_FOUND')
+  async download(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Param('attachmentId', uuid) attachmentId: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.applications.sendAttachment(auth, id, attachmentId, res);
+  }
+
+  @Patch(':id')
+  @Authenticated({ roles: ['applicant'] })
+  @ApiOperation({
+    summary: 'Edit a draft or correct a returned bid (If-Match required); clears the pledge',
+    description: allowedIn('edit'),
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ApplicationResponseDto })
+  @ApiErrors(
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+    'PRECONDITION_REQUIRED',
+  )
+  async update(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: UpdateApplicationDto,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ApplicationResponseDto> {
+    return withEtag(res, await this.applications.update(auth, id, dto, version));
+  }
+
+  @Post(':id/pledge')
+  @HttpCode(200)
+  @Authenticated({ roles: ['applicant'] })
+  @ApiOperation({
+    summary: 'The team leader accepts the responsibility pledge (军令状) for the bid as it stands',
+    description: `${allowedIn('pledge')} The text: ${PLEDGE_TEXT}`,
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ApplicationResponseDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
+  async pledge(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() _dto: PledgeDto,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ApplicationResponseDto> {
+    return withEtag(res, await this.applications.pledge(auth, id, version));
+  }
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @Authenticated({ roles: ['applicant'] })
+  @ApiOperation({
+    summary: 'Submit the bid; accepted only if it commits before closesAt',
+    description: `${allowedIn('submit')} Needs the pledge, a committed value for every indicator and at least one milestone; the leader may hold at most the list's (or program's) limit of bids in play or won (LEADER_LIMIT_REACHED).`,
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ApplicationResponseDto })
+  @ApiErrors(
+    'VALIDATION_FAILED',
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+    'LEADER_LIMIT_REACHED',
+  )
+  async submit(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ApplicationResponseDto> {
+    return withEtag(res, await this.applications.submit(auth, id, version));
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @Authenticated({ roles: ['applicant'] })
+  @ApiOperation({ summary: 'Withdraw the bid before the list closes', description: allowedIn('withdraw') })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ApplicationResponseDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
+  async withdraw(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ApplicationResponseDto> {
+    return withEtag(res, await this.applications.withdraw(auth, id, version));
+  }
+
+  @Post(':id/formal-check')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary:
+      'Formal check (形式审查): eligible, ineligible or returned with a reason; the answer carries the rule results',
+    description: `${allowedIn('formal_check')} eligible is refused while a rule fails; returned only before closesAt.`,
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ApplicationResponseDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION', 'DEADLINE_PASSED')
+  async formalCheck(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: FormalCheckDto,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ApplicationResponseDto> {
+    return withEtag(res, await this.applications.formalCheck(auth, id, dto, version));
+  }
+}

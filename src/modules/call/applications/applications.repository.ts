@@ -1,0 +1,189 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { byCreation, Page, paginate } from '../../../common/pagination/pagination';
+import { ApplicationStatus, LEADER_LOAD_STATUSES } from './application-status';
+import { ListApplicationsQueryDto } from './dto/application-response.dto';
+import {
+  ApplicationAttachmentEntity,
+  ApplicationCommitmentEntity,
+  ApplicationMilestoneEntity,
+} from './entities/application-parts.entity';
+import { ApplicationEntity } from './entities/application.entity';
+
+export interface CommitmentInput {
+  indicatorId: string;
+  committedValue: string;
+}
+
+export interface MilestoneInput {
+  title: string;
+  deliverables: string;
+  dueMonth: number;
+  sharePercent: number;
+}
+
+export interface AttachmentRow {
+  attachmentId: string;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+@Injectable()
+export class ApplicationsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findById(id: string, em: EntityManager = this.dataSource.manager): Promise<ApplicationEntity | null> {
+    return em.findOne(ApplicationEntity, { where: { id } });
+  }
+
+  findByIdForUpdate(em: EntityManager, id: string): Promise<ApplicationEntity | null> {
+    return em.findOne(ApplicationEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  commitments(applicationId: string, em: EntityManager = this.dataSource.manager) {
+    return em.find(ApplicationCommitmentEntity, { where: { applicationId } });
+  }
+
+  milestones(applicationId: string, em: EntityManager = this.dataSource.manager) {
+    return em.find(ApplicationMilestoneEntity, { where: { applicationId }, order: { position: 'ASC' } });
+  }
+
+  async attachments(
+    applicationId: string,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<AttachmentRow[]> {
+    const rows: Array<{
+      attachment_id: string;
+      filename: string;
+      content_type: string;
+      size_bytes: string;
+      sha256: string;
+    }> = await em.query(
+      `SELECT aa.attachment_id, a.filename, a.content_type, a.size_bytes, a.sha256
+         FROM application_attachments aa JOIN attachments a ON a.id = aa.attachment_id
+         WHERE aa.application_id = $1 ORDER BY aa.position`,
+      [applicationId],
+    );
+    return rows.map((r) => ({
+      attachmentId: r.attachment_id,
+      filename: r.filename,
+      contentType: r.content_type,
+      sizeBytes: Number(r.size_bytes),
+      sha256: r.sha256,
+    }));
+  }
+
+  async replaceCommitments(em: EntityManager, applicationId: string, list: CommitmentInput[]): Promise<void> {
+    await em.delete(ApplicationCommitmentEntity, { applicationId });
+    if (list.length) {
+      await em.insert(
+        ApplicationCommitmentEntity,
+        list.map((c) => ({
+          applicationId,
+          indicatorId: c.indicatorId,
+          committedValue: c.committedValue.trim(),
+        })),
+      );
+    }
+  }
+
+  async replaceMilestones(em: EntityManager, applicationId: string, list: MilestoneInput[]): Promise<void> {
+    await em.delete(ApplicationMilestoneEntity, { applicationId });
+    if (list.length) {
+      await em.insert(
+        ApplicationMilestoneEntity,
+        list.map((m, position) => ({ applicationId, position, ...m, title: m.title.trim() })),
+      );
+    }
+  }
+
+  async replaceAttachments(em: EntityManager, applicationId: string, ids: string[]): Promise<void> {
+    await em.delete(ApplicationAttachmentEntity, { applicationId });
+    if (ids.length) {
+      await em.insert(
+        ApplicationAttachmentEntity,
+        ids.map((attachmentId, position) => ({ applicationId, attachmentId, position })),
+      );
+    }
+  }
+
+  /**
+   * Serialises the submissions of one leader until the transaction ends (an advisory lock on the
+   * leader's id), so that N racing submissions cannot all see N−1 bids and all pass the limit.
+   */
+  async lockLeader(em: EntityManager, leaderUserId: string): Promise<void> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('leader:' || $1, 0))`, [leaderUserId]);
+  }
+
+  /** The leader's other bids that are in play or won. */
+  async leaderLoad(em: EntityManager, leaderUserId: string, exceptId: string): Promise<number> {
+    const [row] = await em.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM applications
+       WHERE leader_user_id = $1 AND id <> $2 AND status = ANY($3::application_status[])`,
+      [leaderUserId, exceptId, LEADER_LOAD_STATUSES],
+    );
+    return row.n;
+  }
+
+  /** Bids of an organization's teams, newest first. */
+  listOfOrganization(
+    organizationId: string,
+    query: ListApplicationsQueryDto,
+  ): Promise<Page<ApplicationEntity>> {
+    const qb = this.dataSource
+      .getRepository(ApplicationEntity)
+      .createQueryBuilder('a')
+      .where('a.lead_organization_id = :organizationId', { organizationId });
+    if (query.status?.length) qb.andWhere('a.status IN (:...statuses)', { statuses: query.status });
+    return paginate(qb, byCreation('a'), query);
+  }
+
+  /** Bids on a list in the given statuses, in order of submission. */
+  listOfChallenge(
+    challengeId: string,
+    statuses: readonly ApplicationStatus[],
+    query: ListApplicationsQueryDto,
+  ): Promise<Page<ApplicationEntity>> {
+    const wanted = query.status?.length ? statuses.filter((s) => query.status?.includes(s)) : statuses;
+    const qb = this.dataSource
+      .getRepository(ApplicationEntity)
+      .createQueryBuilder('a')
+      .where('a.challenge_id = :challengeId', { challengeId })
+      .andWhere('a.status = ANY(:statuses::application_status[])', { statuses: wanted });
+    return paginate(
+      qb,
+      [
+        { expression: 'a.submitted_at', value: (a) => a.submittedAt as Date, cast: 'timestamptz' },
+        { expression: 'a.id', value: (a) => a.id, cast: 'uuid' },
+      ],
+      query,
+      'ASC',
+    );
+  }
+
+  /** Team, lead organization and leader names of bids, in one query. */
+  async bidderNames(
+    applicationIds: string[],
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, { teamName: string; organizationName: string; leaderName: string }>> {
+    if (!applicationIds.length) return new Map();
+    const rows: Array<{ id: string; team_name: string; organization_name: string; leader_name: string }> =
+      await em.query(
+        `SELECT a.id, t.name AS team_name, o.name AS organization_name, u.display_name AS leader_name
+         FROM applications a
+         JOIN teams t ON t.id = a.team_id
+         JOIN organizations o ON o.id = a.lead_organization_id
+         JOIN users u ON u.id = a.leader_user_id
+         WHERE a.id = ANY($1::uuid[])`,
+        [applicationIds],
+      );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        { teamName: r.team_name, organizationName: r.organization_name, leaderName: r.leader_name },
+      ]),
+    );
+  }
+}

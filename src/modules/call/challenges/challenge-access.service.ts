@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../../../common/audit/audit.service';
+import { hasRole, Principal } from '../../../common/auth/principal';
+import { DomainError } from '../../../common/errors/domain-error';
+import { Clock } from '../../../infra/clock/clock';
+import { AttachmentsService } from '../../platform/attachments/attachments.service';
+import { CHALLENGE_ENTITY } from './challenge-events';
+import { toAttachmentResponse } from './challenge.mappers';
+import { assertTransition } from './challenge-status';
+import { ChallengesRepository } from './challenges.repository';
+import { canSee, isPrivileged } from './challenges.service';
+import { ConfidentialDetailsResponseDto, NdaResponseDto } from './dto/challenge-response.dto';
+import { ChallengeEntity } from './entities/challenge.entity';
+
+/**
+ * The confidential part of a list and who may read it: the issuer organization and admins always;
+ * an applicant only after recording its non-disclosure undertaking (保密承诺) for that list;
+ * nobody else. Also following a list (watchers) and downloading its attachments.
+ */
+@Injectable()
+export class ChallengeAccessService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly challenges: ChallengesRepository,
+    private readonly attachmentFiles: AttachmentsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Records the caller's undertaking once (audited); a repeat returns the first record. */
+  async acceptNda(actor: Principal, id: string): Promise<NdaResponseDto> {
+    if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'An undertaking is made by a person');
+    const user = actor;
+    return this.dataSource.transaction(async (em) => {
+      const challenge = await this.challenges.findById(id, em);
+      if (!challenge || !canSee(actor, challenge)) throw DomainError.notFound('Challenge');
+      const now = this.clock.now();
+      assertTransition(challenge, 'accept_nda', now);
+      const nda = {
+        challengeId: id,
+        userId: user.userId,
+        organizationId: user.organizationId,
+        acceptedAt: now,
+      };
+      if (await this.challenges.insertNda(em, nda)) {
+        await this.audit.record(em, {
+          actor,
+          action: 'challenge.nda_accepted',
+          objectType: CHALLENGE_ENTITY,
+          objectId: id,
+          after: { userId: nda.userId, organizationId: nda.organizationId, acceptedAt: now.toISOString() },
+        });
+        return nda;
+      }
+      const existing = await this.challenges.findNda(id, user.userId, em);
+      if (!existing) throw new Error('The undertaking vanished');
+      return {
+        challengeId: existing.challengeId,
+        userId: existing.userId,
+        organizationId: existing.organizationId,
+        acceptedAt: existing.acceptedAt,
+      };
+    });
+  }
+
+  async getConfidential(actor: Principal, id: string): Promise<ConfidentialDetailsResponseDto> {
+    const challenge = await this.requireConfidentialAccess(actor, id);
+    const [confidential, attachments] = await Promise.all([
+      this.challenges.confidential(id),
+      this.challenges.attachments(id),
+    ]);
+    return {
+      challengeId: id,
+      details: confidential?.details ?? '',
+      attachments: attachments
+        .filter((a) => a.visibility === 'confidential')
+        .map((a) => toAttachmentResponse(id, a)),
+      updatedAt: confidential?.updatedAt ?? challenge.updatedAt,
+    };
+  }
+
+  /** Streams an attachment of a list: public ones to anyone who can see the list, confidential ones as above. */
+  async sendAttachment(
+    actor: Principal | undefined,
+    id: string,
+    attachmentId: string,
+    res: Response,
+  ): Promise<void> {
+    const challenge = await this.challenges.findById(id);
+    if (!challenge || !canSee(actor, challenge)) throw DomainError.notFound('Challenge');
+    const link = (await this.challenges.attachments(id)).find((a) => a.attachmentId === attachmentId);
+    if (!link) throw DomainError.notFound('Attachment');
+    if (link.visibility === 'confidential') {
+      if (!actor) {
+        throw new DomainError('UNAUTHENTICATED', 'A confidential attachment needs credentials', {
+          headers: { 'WWW-Authenticate': 'Bearer' },
+        });
+      }
+      await this.requireConfidentialAccess(actor, id);
+    }
+    const attachment = await this.attachmentFiles.findById(attachmentId);
+    if (!attachment) throw DomainError.notFound('Attachment');
+    await this.attachmentFiles.sendContent(res, attachment);
+  }
+
+  async watch(actor: Principal, id: string): Promise<void> {
+    if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'Only people follow lists');
+    const challenge = await this.challenges.findById(id);
+    if (!challenge || !canSee(actor, challenge)) throw DomainError.notFound('Challenge');
+    await this.challenges.addWatcher(this.dataSource.manager, id, actor.userId, this.clock.now());
+  }
+
+  async unwatch(actor: Principal, id: string): Promise<void> {
+    if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'Only people follow lists');
+    const challenge = await this.challenges.findById(id);
+    if (!challenge || !canSee(actor, challenge)) throw DomainError.notFound('Challenge');
+    await this.challenges.removeWatcher(this.dataSource.manager, id, actor.userId);
+  }
+
+  private async requireConfidentialAccess(actor: Principal, id: string): Promise<ChallengeEntity> {
+    const challenge = await this.challenges.findById(id);
+    if (!challenge || !canSee(actor, challenge)) throw DomainError.notFound('Challenge');
+    if (isPrivileged(actor, challenge)) return challenge;
+    if (actor.kind !== 'user' || !hasRole(actor, 'applicant')) {
+      throw new DomainError(
+        'FORBIDDEN',
+        'Only the issuer, admins and applicants who made the undertaking may read this',
+      );
+    }
+    if (!(await this.challenges.findNda(id, actor.userId))) {
+      throw new DomainError(
+        'NDA_REQUIRED',
+        'Record the non-disclosure undertaking for this list first: POST /challenges/{id}/nda',
+      );
+    }
+    return challenge;
+  }
+}

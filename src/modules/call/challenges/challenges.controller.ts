@@ -1,0 +1,337 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, Authenticated, OptionalAuth } from '../../../common/auth/decorators';
+import type { Principal } from '../../../common/auth/principal';
+import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import { ApiPageResponse, Page, PageQueryDto } from '../../../common/pagination/pagination';
+import { ChallengeAccessService } from './challenge-access.service';
+import { CHALLENGE_TRANSITIONS } from './challenge-status';
+import { ChallengesService } from './challenges.service';
+import {
+  AcceptNdaDto,
+  AmendChallengeDto,
+  CreateChallengeDto,
+  ReasonDto,
+  UpdateChallengeDto,
+} from './dto/challenge-input.dto';
+import {
+  AmendmentResponseDto,
+  ChallengeResponseDto,
+  ChallengeSummaryDto,
+  ConfidentialDetailsResponseDto,
+  NdaResponseDto,
+} from './dto/challenge-response.dto';
+import { ListChallengesQueryDto } from './dto/list-challenges.query';
+import { ApiErrors } from '../../../common/errors/api-errors';
+
+const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
+
+/** "Allowed from: draft, pending_review." — the transition table, quoted in each action's OpenAPI description. */
+function allowedFrom(action: (typeof CHALLENGE_TRANSITIONS)[number]['action']): string {
+  const t = CHALLENGE_TRANSITIONS.find((row) => row.action === action);
+  return t ? `Allowed in: ${t.from.join(', ')}${t.to ? `; moves the list to ${t.to}` : ''}.` : '';
+}
+
+@ApiTags('challenges')
+@Controller('challenges')
+export class ChallengesController {
+  constructor(
+    private readonly challenges: ChallengesService,
+    private readonly access: ChallengeAccessService,
+  ) {}
+
+  @Get()
+  @OptionalAuth()
+  @ApiOperation({
+    summary: 'List and search challenge lists (published ones for everyone; scope=mine/all with credentials)',
+  })
+  @ApiPageResponse(ChallengeSummaryDto)
+  @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN')
+  list(
+    @Auth() auth: Principal | undefined,
+    @Query() query: ListChallengesQueryDto,
+  ): Promise<Page<ChallengeSummaryDto>> {
+    return this.challenges.list(auth, query);
+  }
+
+  @Post()
+  @Authenticated({ roles: ['issuer'] })
+  @ApiOperation({ summary: "Draft a new list for the caller's organization" })
+  @ApiCreatedResponse({ type: ChallengeResponseDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'BUSINESS_RULE_VIOLATION')
+  async create(
+    @Auth() auth: Principal,
+    @Body() dto: CreateChallengeDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ChallengeResponseDto> {
+    return withEtag(res, await this.challenges.create(auth, dto));
+  }
+
+  @Get(':id')
+  @OptionalAuth()
+  @ApiOperation({
+    summary:
+      'Read a list (public once published; the issuer organization and admins always). Never the confidential part.',
+  })
+  @ApiOkResponse({ type: ChallengeResponseDto })
+  @ApiErrors('NOT_FOUND')
+  async get(
+    @Auth() auth: Principal | undefined,
+    @Param('id', uuid) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ChallengeResponseDto> {
+    return withEtag(res, await this.challenges.get(auth, id));
+  }
+
+  @Patch(':id')
+  @Authenticated({ roles: ['issuer'] })
+  @ApiOperation({ summary: 'Edit a draft (If-Match required)', description: allowedFrom('edit') })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ChallengeResponseDto })
+  @ApiErrors(
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+    'PRECONDITION_REQUIRED',
+  )
+  async update(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: UpdateChallengeDto,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ChallengeResponseDto> {
+    return withEtag(res, await this.challenges.update(auth, id, dto, version));
+  }
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @Authenticated({ roles: ['issuer'] })
+  @ApiOperation({ summary: 'Send a draft to vetting', description: allowedFrom('submit') })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ChallengeResponseDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
+  async submit(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ChallengeResponseDto> {
+    return withEtag(res, await this.challenges.submit(auth, id, version));
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @Authenticated({ roles: ['issuer'] })
+  @ApiOperation({ summary: 'Withdraw a list before it opens', description: allowedFrom('withdraw') })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ChallengeResponseDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
+  async withdraw(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ChallengeResponseDto> {
+    return withEtag(res, await this.challenges.withdraw(auth, id, version));
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Approve and publish: assigns the code JB-<year>-<seq> and schedules opening and closing',
+    description: allowedFrom('approve'),
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ChallengeResponseDto })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
+  async approve(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ChallengeResponseDto> {
+    return withEtag(res, await this.challenges.approve(auth, id, version));
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Send a list back to its issuer with a reason',
+    description: allowedFrom('reject'),
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ChallengeResponseDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
+  async reject(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: ReasonDto,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ChallengeResponseDto> {
+    return withEtag(res, await this.challenges.reject(auth, id, dto.reason, version));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Cancel a list before its award, with a reason',
+    description: allowedFrom('cancel'),
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ChallengeResponseDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
+  async cancel(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: ReasonDto,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ChallengeResponseDto> {
+    return withEtag(res, await this.challenges.cancel(auth, id, dto.reason, version));
+  }
+
+  @Post(':id/amendments')
+  @Authenticated({ roles: ['issuer', 'admin'] })
+  @ApiOperation({
+    summary: 'Amend a published list: reason, changed fields, new version; deadline changes move the jobs',
+    description: `${allowedFrom('amend')} Money, program, category, industry chain and selection mode are fixed once published.`,
+  })
+  @ApiIfMatch()
+  @ApiCreatedResponse({ type: AmendmentResponseDto })
+  @ApiErrors(
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+  )
+  amend(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: AmendChallengeDto,
+    @IfMatch() version: number | undefined,
+  ): Promise<AmendmentResponseDto> {
+    return this.challenges.amend(auth, id, dto, version);
+  }
+
+  @Get(':id/amendments')
+  @OptionalAuth()
+  @ApiOperation({
+    summary: 'The amendment history of a list, oldest first (confidential changes show no values)',
+  })
+  @ApiPageResponse(AmendmentResponseDto)
+  @ApiErrors('NOT_FOUND')
+  listAmendments(
+    @Auth() auth: Principal | undefined,
+    @Param('id', uuid) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<AmendmentResponseDto>> {
+    return this.challenges.listAmendments(auth, id, query);
+  }
+
+  @Post(':id/nda')
+  @HttpCode(200)
+  @Authenticated({ roles: ['applicant'] })
+  @ApiOperation({
+    summary:
+      'Record your non-disclosure undertaking for this list (audited); repeating it returns the first record',
+    description: allowedFrom('accept_nda'),
+  })
+  @ApiOkResponse({ type: NdaResponseDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
+  acceptNda(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() _dto: AcceptNdaDto,
+  ): Promise<NdaResponseDto> {
+    return this.access.acceptNda(auth, id);
+  }
+
+  @Get(':id/confidential')
+  @Authenticated({ roles: ['applicant', 'issuer', 'admin'] })
+  @ApiOperation({
+    summary:
+      'The confidential details: the issuer organization, admins, and applicants who made the undertaking',
+  })
+  @ApiOkResponse({ type: ConfidentialDetailsResponseDto })
+  @ApiErrors('FORBIDDEN', 'NDA_REQUIRED', 'NOT_FOUND')
+  getConfidential(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+  ): Promise<ConfidentialDetailsResponseDto> {
+    return this.access.getConfidential(auth, id);
+  }
+
+  @Get(':id/attachments/:attachmentId')
+  @OptionalAuth()
+  @ApiOperation({
+    summary:
+      'Download an attachment of a list (confidential ones under the same rule as the confidential details)',
+  })
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({
+    description: 'The file, with its content type and a Content-Disposition file name',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'NDA_REQUIRED', 'NOT_FOUND')
+  async download(
+    @Auth() auth: Principal | undefined,
+    @Param('id', uuid) id: string,
+    @Param('attachmentId', uuid) attachmentId: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.access.sendAttachment(auth, id, attachmentId, res);
+  }
+
+  @Put(':id/watch')
+  @HttpCode(204)
+  @Authenticated()
+  @ApiOperation({ summary: 'Follow a list: be notified of its amendments, cancellation and closing' })
+  @ApiNoContentResponse({ description: 'Following (also when you already were)' })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
+  watch(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<void> {
+    return this.access.watch(auth, id);
+  }
+
+  @Delete(':id/watch')
+  @HttpCode(204)
+  @Authenticated()
+  @ApiOperation({ summary: 'Stop following a list' })
+  @ApiNoContentResponse({ description: 'Not following (also when you were not)' })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
+  unwatch(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<void> {
+    return this.access.unwatch(auth, id);
+  }
+}
+
+function withEtag(res: Response, challenge: ChallengeResponseDto): ChallengeResponseDto {
+  setEtag(res, challenge.version);
+  return challenge;
+}

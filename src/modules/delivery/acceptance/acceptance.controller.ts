@@ -1,0 +1,209 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, Authenticated } from '../../../common/auth/decorators';
+import type { Principal } from '../../../common/auth/principal';
+import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import { ApiPageResponse, Page, PageQueryDto } from '../../../common/pagination/pagination';
+import { AcceptanceService } from './acceptance.service';
+import {
+  AcceptanceDeclareDto,
+  ConfirmConditionsDto,
+  DecideAcceptanceDto,
+  RequestAcceptanceDto,
+  SubmitVerdictsDto,
+} from './dto/acceptance-input.dto';
+import { DECLARATION_EXAMPLES } from '../../evaluation/reviews/dto/review-input.dto';
+import { AcceptanceAssignmentResponseDto, AcceptanceResponseDto } from './dto/acceptance-response.dto';
+import { ApiErrors } from '../../../common/errors/api-errors';
+
+const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
+@ApiTags('acceptance')
+@Controller('projects/:id/acceptance')
+export class ProjectAcceptanceController {
+  constructor(private readonly acceptance: AcceptanceService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Authenticated({ roles: ['applicant'] })
+  @ApiOperation({
+    summary:
+      'Request acceptance (验收) of an active project: measured values, evidence, summary; draws the panel',
+    description:
+      "An applicant of the project's lead organization; the project active (request_acceptance: active → " +
+      'acceptance_requested) and every milestone passed (422 naming the others). One measured value per task-book ' +
+      'indicator (422 naming the missing ones); evidence: attachments of your organization. The panel is drawn at once ' +
+      "as for review: active experts of the list's industry chain without any conflict with the issuer, the lead and " +
+      'consortium organizations or the team members, ordered by HMAC-SHA256(seed, expertId), the program’s panelSize ' +
+      'members (enterprise minimum first) and reserveExperts reserves; the seed is in the audit event. Issuer ' +
+      'representatives are not drawn: the issuer’s opinion is recorded with the decision.',
+  })
+  @ApiCreatedResponse({ type: AcceptanceResponseDto })
+  @ApiErrors(
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'PANEL_UNDERSTAFFED',
+  )
+  async request(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: RequestAcceptanceDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AcceptanceResponseDto> {
+    return withEtag(res, await this.acceptance.request(auth, id, dto));
+  }
+
+  @Get()
+  @Authenticated()
+  @ApiOperation({
+    summary: 'The project’s latest acceptance',
+    description:
+      'Admins; the issuer, lead and consortium organizations (read-only). The parties never see the experts’ names; ' +
+      'they see the verdicts, without expert identities, only after the decision.',
+  })
+  @ApiOkResponse({ type: AcceptanceResponseDto })
+  @ApiErrors('NOT_FOUND')
+  async get(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AcceptanceResponseDto> {
+    return withEtag(res, await this.acceptance.getOfProject(auth, id));
+  }
+}
+
+@ApiTags('acceptance')
+@Controller('acceptances/:id')
+export class AcceptancesController {
+  constructor(private readonly acceptance: AcceptanceService) {}
+
+  @Get()
+  @Authenticated()
+  @ApiOperation({ summary: 'An acceptance: request, panel progress, decision (parties and admins)' })
+  @ApiOkResponse({ type: AcceptanceResponseDto })
+  @ApiErrors('NOT_FOUND')
+  async get(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AcceptanceResponseDto> {
+    return withEtag(res, await this.acceptance.get(auth, id));
+  }
+
+  @Post('verdicts')
+  @HttpCode(200)
+  @Authenticated({ roles: ['expert'] })
+  @ApiOperation({
+    summary:
+      'A panel member’s verdicts: met / partially_met / not_met with a comment, every indicator once; final',
+  })
+  @ApiOkResponse({ type: AcceptanceAssignmentResponseDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
+  verdicts(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: SubmitVerdictsDto,
+  ): Promise<AcceptanceAssignmentResponseDto> {
+    return this.acceptance.submitVerdicts(auth, id, dto);
+  }
+
+  @Post('decide')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Decide: passed | passed_with_conditions | failed, with the reason and the issuer’s opinion',
+    description:
+      'Once every active panel member submitted its verdicts, or with a closeReason. passed → project accepted, final ' +
+      'tranches approved; passed_with_conditions (conditions + conditionsDueAt) → the acceptance waits: confirm with ' +
+      'POST /acceptances/{id}/conditions before the due date, or it fails at the due date (deadline job, integrity ' +
+      'records written); failed → project failed, integrity records against the leader and the lead organization ' +
+      'unless dueDiligenceExemption (尽职免责). Emits acceptance.decided. If-Match optional.',
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: AcceptanceResponseDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
+  async decide(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: DecideAcceptanceDto,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AcceptanceResponseDto> {
+    return withEtag(res, await this.acceptance.decide(auth, id, dto, version));
+  }
+
+  @Post('conditions')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Confirm, before the due date, whether the conditions of a conditional pass were met',
+    description:
+      'met → project accepted (final tranches approved); not met → project failed (integrity records unless ' +
+      'dueDiligenceExemption). After the due date: 422 DEADLINE_PASSED (the deadline job fails it). If-Match optional.',
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: AcceptanceResponseDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
+  async conditions(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: ConfirmConditionsDto,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AcceptanceResponseDto> {
+    return withEtag(res, await this.acceptance.confirmConditions(auth, id, dto, version));
+  }
+}
+
+@ApiTags('acceptance')
+@Controller('acceptance-assignments')
+export class AcceptanceAssignmentsController {
+  constructor(private readonly acceptance: AcceptanceService) {}
+
+  @Get()
+  @Authenticated({ roles: ['expert'] })
+  @ApiOperation({ summary: 'Your acceptance-panel assignments, newest first' })
+  @ApiPageResponse(AcceptanceAssignmentResponseDto)
+  list(
+    @Auth() auth: Principal,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<AcceptanceAssignmentResponseDto>> {
+    return this.acceptance.listAssignments(auth, query);
+  }
+
+  @Get(':id')
+  @Authenticated({ roles: ['expert'] })
+  @ApiOperation({ summary: 'One of your assignments (the measured values once you declared no conflict)' })
+  @ApiOkResponse({ type: AcceptanceAssignmentResponseDto })
+  @ApiErrors('NOT_FOUND')
+  get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<AcceptanceAssignmentResponseDto> {
+    return this.acceptance.getAssignment(auth, id);
+  }
+
+  @Post(':id/declare')
+  @HttpCode(200)
+  @Authenticated({ roles: ['expert'] })
+  @ApiOperation({
+    summary: 'Declare: {conflict:false} | {conflict:true, reason} | {decline:true, reason}',
+    description:
+      'The conflict rules run again on your profile as it is now. A conflict (declared or found) or a decline takes ' +
+      'you off the panel; the next reserve without a conflict is called, audited.',
+  })
+  @ApiBody({ type: AcceptanceDeclareDto, examples: DECLARATION_EXAMPLES })
+  @ApiOkResponse({ type: AcceptanceAssignmentResponseDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'CONFLICT_OF_INTEREST')
+  declare(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: AcceptanceDeclareDto,
+  ): Promise<AcceptanceAssignmentResponseDto> {
+    return this.acceptance.declare(auth, id, dto);
+  }
+}
+
+function withEtag<T extends { version: number }>(res: Response, body: T): T {
+  setEtag(res, body.version);
+  return body;
+}

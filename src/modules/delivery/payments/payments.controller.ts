@@ -1,0 +1,122 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, Authenticated } from '../../../common/auth/decorators';
+import type { Principal } from '../../../common/auth/principal';
+import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import { PageQueryDto } from '../../../common/pagination/pagination';
+import { ChallengeLedgerDto, PaymentDetailDto, PaymentDto, ProjectPaymentsDto } from './dto/payment.dto';
+import { PaymentsService } from './payments.service';
+import { ApiErrors } from '../../../common/errors/api-errors';
+
+const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
+
+@ApiTags('payments')
+@Controller('projects')
+export class ProjectPaymentsController {
+  constructor(private readonly payments: PaymentsService) {}
+
+  @Get(':id/payments')
+  @Authenticated()
+  @ApiOperation({
+    summary: "A project's tranches (拨付) with their status and the sums per payer",
+    description:
+      "The project's parties (issuer organization, lead organization, consortium organizations read-only) and admins.",
+  })
+  @ApiOkResponse({ type: ProjectPaymentsDto })
+  @ApiErrors('NOT_FOUND')
+  listProjectPayments(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ProjectPaymentsDto> {
+    return this.payments.projectPayments(auth, id);
+  }
+}
+
+@ApiTags('payments')
+@Controller('challenges')
+export class ChallengeLedgerController {
+  constructor(private readonly payments: PaymentsService) {}
+
+  @Get(':id/ledger')
+  @Authenticated()
+  @ApiOperation({
+    summary: "Every ledger entry of the list's projects, oldest first, with sums per payer and kind",
+    description: "Admins and the list's issuer organization. Includes the amounts released at termination.",
+  })
+  @ApiOkResponse({ type: ChallengeLedgerDto })
+  @ApiErrors('NOT_FOUND')
+  getChallengeLedger(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<ChallengeLedgerDto> {
+    return this.payments.challengeLedger(auth, id, query);
+  }
+}
+
+@ApiTags('payments')
+@Controller('payments')
+export class PaymentsController {
+  constructor(private readonly payments: PaymentsService) {}
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOperation({ summary: 'A tranche with its ledger entries (the parties of its project, admins)' })
+  @ApiOkResponse({ type: PaymentDetailDto })
+  @ApiErrors('NOT_FOUND')
+  async getPayment(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PaymentDetailDto> {
+    const payment = await this.payments.getPayment(auth, id);
+    setEtag(res, payment.version);
+    return payment;
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Approve a tranche: scheduled → approved',
+    description:
+      'A milestone tranche once its milestone passed (or passed with conditions when the program setting ' +
+      'conditionalPassReleasesTranche is on) and no earlier milestone failed; the final tranche once the ' +
+      'project is accepted. If-Match optional.',
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: PaymentDto })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
+  async approvePayment(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PaymentDto> {
+    const payment = await this.payments.approve(auth, id, version);
+    setEtag(res, payment.version);
+    return payment;
+  }
+
+  @Post(':id/confirm')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Confirm a tranche was paid: approved → paid, exactly once',
+    description:
+      'Publishes payment.paid. The same Idempotency-Key replays the first answer; any other second ' +
+      'confirmation answers 409 INVALID_STATE_TRANSITION. The paid sum per payer never exceeds the task book. ' +
+      'If-Match optional.',
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: PaymentDto })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
+  async confirmPayment(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PaymentDto> {
+    const payment = await this.payments.confirm(auth, id, version);
+    setEtag(res, payment.version);
+    return payment;
+  }
+}

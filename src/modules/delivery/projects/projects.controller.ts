@@ -1,0 +1,296 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, Authenticated } from '../../../common/auth/decorators';
+import type { Principal } from '../../../common/auth/principal';
+import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import { ApiPageResponse, Page, PageQueryDto } from '../../../common/pagination/pagination';
+import {
+  CHANGE_REQUEST_EXAMPLES,
+  CreateChangeRequestDto,
+  DecideChangeRequestDto,
+  ListProjectsQueryDto,
+  MilestoneAssessmentDto,
+  MilestoneReportDto,
+  ProjectReasonDto,
+  StageGateDto,
+} from './dto/projects.dto';
+import {
+  ChangeRequestResponseDto,
+  MilestoneDto,
+  ProjectDto,
+  ProjectSummaryDto,
+  StageGateResponseDto,
+  TaskBookVersionDto,
+} from './dto/projects.response';
+import { ProjectsService } from './projects.service';
+import type {
+  ChangeRequestView,
+  MilestoneView,
+  ProjectSummaryView,
+  ProjectView,
+  StageGateView,
+  TaskBookVersionView,
+} from './projects.views';
+import { ApiErrors } from '../../../common/errors/api-errors';
+
+const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
+@ApiTags('projects')
+@Controller('projects')
+export class ProjectsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Get()
+  @Authenticated()
+  @ApiOperation({
+    summary: "Projects (立项): admins see all; others their organizations' projects",
+    description:
+      'Parties: the issuer organization, the lead organization, the team’s consortium organizations.',
+  })
+  @ApiPageResponse(ProjectSummaryDto)
+  list(@Auth() auth: Principal, @Query() query: ListProjectsQueryDto): Promise<Page<ProjectSummaryView>> {
+    return this.projects.list(auth, query);
+  }
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOperation({ summary: 'A project: task book, signatures, amounts per payer, milestones (ETag)' })
+  @ApiErrors('NOT_FOUND')
+  @ApiOkResponse({ type: ProjectDto })
+  async get(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ProjectView> {
+    const view = await this.projects.get(auth, id);
+    setEtag(res, view.version);
+    return view;
+  }
+
+  @Post(':id/sign')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({
+    summary: 'Sign the task book for the caller’s party (issuer, applicant lead organization, admin)',
+    description:
+      'Signing twice is harmless (200, nothing changes). The third signature activates the project: ' +
+      'milestone due dates (end of the Asia/Shanghai day, activation + dueMonth months), their overdue ' +
+      'deadlines and the ledger’s tranches. 403 for a party that signs for none (consortium). If-Match optional.',
+  })
+  @ApiIfMatch()
+  @ApiErrors('VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION')
+  @ApiOkResponse({ type: ProjectDto })
+  sign(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @IfMatch() version: number | undefined,
+  ): Promise<ProjectView> {
+    return this.projects.sign(auth, id, version);
+  }
+
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Suspend the project with a reason (pending_signature, active, acceptance_requested)',
+  })
+  @ApiIfMatch()
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
+  @ApiOkResponse({ type: ProjectDto })
+  suspend(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: ProjectReasonDto,
+    @IfMatch() version: number | undefined,
+  ): Promise<ProjectView> {
+    return this.projects.suspend(auth, id, dto.reason, version);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({ summary: 'Resume a suspended project: back to the status it was suspended from' })
+  @ApiIfMatch()
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
+  @ApiOkResponse({ type: ProjectDto })
+  resume(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @IfMatch() version: number | undefined,
+  ): Promise<ProjectView> {
+    return this.projects.resume(auth, id, version);
+  }
+
+  @Post(':id/terminate')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Terminate the project with a reason: unpaid tranches cancelled, milestone deadlines cancelled',
+  })
+  @ApiIfMatch()
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
+  @ApiOkResponse({ type: ProjectDto })
+  terminate(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: ProjectReasonDto,
+    @IfMatch() version: number | undefined,
+  ): Promise<ProjectView> {
+    return this.projects.terminate(auth, id, dto.reason, version);
+  }
+
+  @Get(':id/milestones')
+  @Authenticated()
+  @ApiOperation({ summary: 'The milestones with their reports and assessments, by position' })
+  @ApiErrors('NOT_FOUND')
+  @ApiPageResponse(MilestoneDto)
+  milestones(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<Page<MilestoneView>> {
+    return this.projects.milestones(auth, id);
+  }
+
+  @Get(':id/task-book/versions')
+  @Authenticated()
+  @ApiOperation({
+    summary: 'Every version of the task book, oldest first (v1 at award, one per approved change)',
+  })
+  @ApiErrors('NOT_FOUND')
+  @ApiPageResponse(TaskBookVersionDto)
+  taskBookVersions(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<TaskBookVersionView>> {
+    return this.projects.taskBookVersions(auth, id, query);
+  }
+
+  @Post(':id/change-requests')
+  @Authenticated({ roles: ['applicant'] })
+  @ApiOperation({
+    summary:
+      'Lodge a change request (lead organization’s applicant): extension, member_change, indicator_change',
+    description: 'Only while the project is active (409 otherwise).',
+  })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
+  @ApiBody({ type: CreateChangeRequestDto, examples: CHANGE_REQUEST_EXAMPLES })
+  @ApiCreatedResponse({ type: ChangeRequestResponseDto })
+  lodgeChange(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: CreateChangeRequestDto,
+  ): Promise<ChangeRequestView> {
+    return this.projects.lodgeChange(auth, id, dto);
+  }
+
+  @Get(':id/change-requests')
+  @Authenticated()
+  @ApiOperation({ summary: 'The project’s change requests, newest first' })
+  @ApiErrors('NOT_FOUND')
+  @ApiPageResponse(ChangeRequestResponseDto)
+  changeRequests(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<ChangeRequestView>> {
+    return this.projects.changeRequests(auth, id, query);
+  }
+}
+
+@ApiTags('projects')
+@Controller('milestones')
+export class MilestonesController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Post(':id/reports')
+  @Authenticated({ roles: ['applicant'] })
+  @ApiOperation({
+    summary: 'Submit a progress report (lead organization’s applicant): pending | failed → submitted',
+    description:
+      "Only while the project is active. A failed milestone may be reported again the program's " +
+      'milestoneResubmissions times; then 422. Evidence: attachments of the lead organization.',
+  })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
+  @ApiCreatedResponse({ type: MilestoneDto })
+  report(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: MilestoneReportDto,
+  ): Promise<MilestoneView> {
+    return this.projects.submitReport(auth, id, dto);
+  }
+
+  @Post(':id/assessment')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Assess the submitted report with the issuer’s opinion: passed | conditionally_passed | failed',
+  })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION')
+  @ApiOkResponse({ type: MilestoneDto })
+  assess(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: MilestoneAssessmentDto,
+  ): Promise<MilestoneView> {
+    return this.projects.assess(auth, id, dto);
+  }
+}
+
+@ApiTags('projects')
+@Controller('change-requests')
+export class ChangeRequestsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOperation({ summary: 'A change request (parties of its project, admins)' })
+  @ApiErrors('NOT_FOUND')
+  @ApiOkResponse({ type: ChangeRequestResponseDto })
+  get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ChangeRequestView> {
+    return this.projects.getChangeRequest(auth, id);
+  }
+
+  @Post(':id/decide')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Approve or reject a change request with the issuer’s opinion',
+    description:
+      'Approval writes a new task book version; an approved extension moves the milestone’s due time and ' +
+      'its overdue deadline. If-Match optional.',
+  })
+  @ApiIfMatch()
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
+  @ApiOkResponse({ type: ChangeRequestResponseDto })
+  decide(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: DecideChangeRequestDto,
+    @IfMatch() version: number | undefined,
+  ): Promise<ChangeRequestView> {
+    return this.projects.decideChange(auth, id, dto, version);
+  }
+}
+
+@ApiTags('projects')
+@Controller('challenges')
+export class StageGatesController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Post(':id/stage-gate')
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Horse-race stage gate (赛马阶段评估): continue or terminate each active line',
+    description:
+      'Every active line of the list decided exactly once; only when its milestone at milestonePosition ' +
+      'is assessed on every active line (422 otherwise). One gate per position (409 for a second).',
+  })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
+  @ApiCreatedResponse({ type: StageGateResponseDto })
+  stageGate(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: StageGateDto,
+  ): Promise<StageGateView> {
+    return this.projects.stageGate(auth, id, dto);
+  }
+}

@@ -1,0 +1,149 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, Authenticated, Public } from '../../../common/auth/decorators';
+import type { Principal } from '../../../common/auth/principal';
+import { ApiIfMatch, IfMatch } from '../../../common/concurrency/etag';
+import { ReasonDto } from '../../call/challenges/dto/challenge-input.dto';
+import { DecideObjectionDto, LodgeObjectionDto, SelectDto } from './dto/selection.dto';
+import { ChallengeStateDto, ObjectionResponseDto, PublicityNoticeDto } from './dto/selection.response';
+import { ChallengeStateView, ObjectionView, PublicityNotice, SelectionService } from './selection.service';
+import { ApiErrors } from '../../../common/errors/api-errors';
+
+const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
+
+@ApiTags('selection')
+@Controller('challenges')
+export class ChallengeSelectionController {
+  constructor(private readonly selection: SelectionService) {}
+
+  @Post(':id/selection')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Select the winning bid(s) and open the publicity period (公示)',
+    description:
+      'select: under_review → publicity, after the panel closed. single: exactly one id; horse_race: 1..teamCount. ' +
+      'Every id a shortlisted bid of the list that passed (422 naming it otherwise). The period ends after the ' +
+      "program's publicityWorkingDays working days (Asia/Shanghai, by the official calendar of GET /calendar/{year}: " +
+      'weekends and public holidays skipped, make-up working days counted). If-Match optional.',
+  })
+  @ApiIfMatch()
+  @ApiErrors(
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+  )
+  @ApiOkResponse({ type: ChallengeStateDto })
+  select(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: SelectDto,
+    @IfMatch() version: number | undefined,
+  ): Promise<ChallengeStateView> {
+    return this.selection.select(auth, id, dto, version);
+  }
+
+  @Post(':id/unsuccessful')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({ summary: 'Declare the list unsuccessful (流榜): no bid reached the pass line' })
+  @ApiErrors(
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+  )
+  @ApiOkResponse({ type: ChallengeStateDto })
+  unsuccessful(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: ReasonDto,
+  ): Promise<ChallengeStateView> {
+    return this.selection.markUnsuccessful(auth, id, dto.reason);
+  }
+
+  @Get(':id/publicity')
+  @Public()
+  @ApiOperation({
+    summary:
+      'The publicity notice (公示): selected teams, lead organizations, scores, period, objection count',
+    description: 'Public. No grounds and no names of objectors.',
+  })
+  @ApiErrors('NOT_FOUND')
+  @ApiOkResponse({ type: PublicityNoticeDto })
+  publicity(@Param('id', uuid) id: string): Promise<PublicityNotice> {
+    return this.selection.publicity(id);
+  }
+
+  @Post(':id/objections')
+  @Authenticated()
+  @ApiOperation({
+    summary: 'Lodge an objection (异议) during the publicity period',
+    description: '409 when the list is not in publicity; 422 DEADLINE_PASSED once the period has ended.',
+  })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
+  @ApiCreatedResponse({ type: ObjectionResponseDto })
+  lodge(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: LodgeObjectionDto,
+  ): Promise<ObjectionView> {
+    return this.selection.lodgeObjection(auth, id, dto.grounds);
+  }
+
+  @Post(':id/award')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Finalize the award after the publicity period (the deadline job does it too; exactly once)',
+  })
+  @ApiErrors(
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+  )
+  @ApiOkResponse({ type: ChallengeStateDto })
+  award(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ChallengeStateView> {
+    return this.selection.award(auth, id);
+  }
+}
+
+@ApiTags('selection')
+@Controller('objections')
+export class ObjectionsController {
+  constructor(private readonly selection: SelectionService) {}
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOperation({ summary: 'An objection: admins and its objector (404 for others)' })
+  @ApiErrors('NOT_FOUND')
+  @ApiOkResponse({ type: ObjectionResponseDto })
+  get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ObjectionView> {
+    return this.selection.getObjection(auth, id);
+  }
+
+  @Post(':id/decide')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary:
+      'Decide an objection: lodged → under_investigation → upheld | dismissed (lodged → upheld | dismissed allowed)',
+    description: 'Upheld reopens the selection (list back to under_review). If-Match optional.',
+  })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ObjectionResponseDto })
+  decide(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: DecideObjectionDto,
+    @IfMatch() version: number | undefined,
+  ): Promise<ObjectionView> {
+    return this.selection.decideObjection(auth, id, dto, version);
+  }
+}

@@ -1,0 +1,244 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, Authenticated } from '../../../common/auth/decorators';
+import type { Principal } from '../../../common/auth/principal';
+import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import { ApiPageResponse, Page, PageQueryDto } from '../../../common/pagination/pagination';
+import { CloseReviewDto, DECLARATION_EXAMPLES, DeclareDto, SaveScoresDto } from './dto/review-input.dto';
+import {
+  BlindReviewApplicationDto,
+  DeclarationResponseDto,
+  OpenReviewApplicationDto,
+  RankingResponseDto,
+  ReviewApplicationDto,
+  ReviewAssignmentResponseDto,
+  ReviewPanelResponseDto,
+} from './dto/review-response.dto';
+import { ReviewAssignmentsService } from './review-assignments.service';
+import { ReviewPanelsService } from './review-panels.service';
+import { ApiErrors } from '../../../common/errors/api-errors';
+
+const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
+@ApiTags('review')
+@Controller('challenges/:id')
+export class ChallengeReviewController {
+  constructor(private readonly panels: ReviewPanelsService) {}
+
+  @Post('review')
+  @HttpCode(201)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Start the review of a closed list: draw the expert panel and its reserves',
+    description:
+      'The list must be closed (start_review: closed → under_review) with at least one eligible bid. Candidates are the active ' +
+      "experts of the list's industry chain without any conflict of interest with the issuer or any eligible bid's organizations " +
+      'and members; the draw orders them by HMAC-SHA256(seed, expertId) with a 32-byte random seed recorded on the panel and in ' +
+      'the audit event, takes the enterprise minimum first, fills the panel, then the reserves. Eligible bids go under_review; ' +
+      'every member gets one pending assignment per bid and a notification. If-Match (the list’s ETag) optional.',
+  })
+  @ApiIfMatch()
+  @ApiResponse({ status: 201, type: ReviewPanelResponseDto })
+  @ApiErrors(
+    'VALIDATION_FAILED',
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'INVALID_STATE_TRANSITION',
+    'BUSINESS_RULE_VIOLATION',
+    'DEADLINE_PASSED',
+    'PANEL_UNDERSTAFFED',
+  )
+  async start(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReviewPanelResponseDto> {
+    return withEtag(res, await this.panels.start(auth, id, version));
+  }
+
+  @Get('review')
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary:
+      'The panel: members (with names), reserves, replacements and each assignment’s progress — never scores',
+  })
+  @ApiOkResponse({ type: ReviewPanelResponseDto })
+  @ApiErrors('NOT_FOUND')
+  async get(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReviewPanelResponseDto> {
+    return withEtag(res, await this.panels.getPanel(auth, id));
+  }
+
+  @Post('review/close')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Close the panel before every score is in, with a reason',
+    description:
+      'The submitted scores are aggregated and ranked; assignments not submitted are left out. Bids at or above the pass line ' +
+      'are shortlisted. The panel also closes by itself with the last submission. If-Match (the panel’s ETag) optional.',
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ReviewPanelResponseDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
+  async close(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: CloseReviewDto,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReviewPanelResponseDto> {
+    return withEtag(res, await this.panels.closeByAdmin(auth, id, dto.reason, version));
+  }
+
+  @Get('ranking')
+  @Authenticated({ roles: ['admin', 'issuer'] })
+  @ApiOperation({
+    summary: 'The ranking of a closed panel: score, mean, trimmed mean, median, spread, outliers, pass line',
+    description:
+      'Admins after the panel closed (409 before); the list’s issuer organization after the panel closed (404 before, and for ' +
+      'any other organization). Team names unless the program hides applicants from the issuer. Never the experts’ names; ' +
+      'admins also see which assignments are outliers.',
+  })
+  @ApiOkResponse({ type: RankingResponseDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
+  ranking(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<RankingResponseDto> {
+    return this.panels.ranking(auth, id);
+  }
+}
+
+@ApiTags('review')
+@Controller('review-assignments')
+@ApiExtraModels(BlindReviewApplicationDto, OpenReviewApplicationDto)
+export class ReviewAssignmentsController {
+  constructor(private readonly assignments: ReviewAssignmentsService) {}
+
+  @Get()
+  @Authenticated({ roles: ['expert'] })
+  @ApiOperation({
+    summary: 'Your assignments, newest first (keyset paginated)',
+    description:
+      'Each names its list and the bid by a neutral label (申请 n, by order of submission); the team name only after you ' +
+      'declared no conflict, and never in a blind program. Your own scores only.',
+  })
+  @ApiPageResponse(ReviewAssignmentResponseDto)
+  list(@Auth() auth: Principal, @Query() query: PageQueryDto): Promise<Page<ReviewAssignmentResponseDto>> {
+    return this.assignments.list(auth, query);
+  }
+
+  @Get(':id')
+  @Authenticated({ roles: ['expert'] })
+  @ApiOperation({ summary: 'One of your assignments with your own saved scores (ETag for If-Match)' })
+  @ApiOkResponse({ type: ReviewAssignmentResponseDto })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND')
+  async get(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReviewAssignmentResponseDto> {
+    return withEtag(res, await this.assignments.get(auth, id));
+  }
+
+  @Post(':id/declare')
+  @HttpCode(200)
+  @Authenticated({ roles: ['expert'] })
+  @ApiOperation({
+    summary: 'Declare no conflict of interest, or a conflict, or decline',
+    description:
+      '{"conflict": false} → declared, after the conflict rules run again on your profile as it is now. {"conflict": true, ' +
+      '"reason"} or {"decline": true, "reason"} → you leave the panel (all your assignments on it end) and the next reserve ' +
+      'without a conflict takes your place. If the rules find a conflict when you declared none, you are replaced the same ' +
+      'way and the answer is 422 CONFLICT_OF_INTEREST naming it.',
+  })
+  @ApiBody({ type: DeclareDto, examples: DECLARATION_EXAMPLES })
+  @ApiOkResponse({ type: DeclarationResponseDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'CONFLICT_OF_INTEREST')
+  async declare(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: DeclareDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<DeclarationResponseDto> {
+    return withEtag(res, await this.assignments.declare(auth, id, dto));
+  }
+
+  @Get(':id/application')
+  @Authenticated({ roles: ['expert'] })
+  @ApiOperation({
+    summary: 'The bid to review, after declaring no conflict; blinded when the program says so',
+    description:
+      'Blind programs answer BlindReviewApplicationDto (blind: true): the plan, commitments with the list’s indicators, ' +
+      'milestones, amount and attachments labelled 附件1…, with no team, organization or member names or ids, no leader, ' +
+      'no region, no file names. Otherwise OpenReviewApplicationDto (blind: false) adds the team.',
+  })
+  @ApiOkResponse({
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(BlindReviewApplicationDto) },
+        { $ref: getSchemaPath(OpenReviewApplicationDto) },
+      ],
+      discriminator: { propertyName: 'blind' },
+    },
+  })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION')
+  application(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ReviewApplicationDto> {
+    return this.assignments.application(auth, id);
+  }
+
+  @Put(':id/scores')
+  @Authenticated({ roles: ['expert'] })
+  @ApiOperation({
+    summary:
+      'Save a draft of your scores and comments (replaces the saved ones); as often as you want until you submit',
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ReviewAssignmentResponseDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'PRECONDITION_REQUIRED')
+  async save(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: SaveScoresDto,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReviewAssignmentResponseDto> {
+    return withEtag(res, await this.assignments.saveScores(auth, id, dto, version));
+  }
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @Authenticated({ roles: ['expert'] })
+  @ApiOperation({
+    summary: 'Submit your saved scores: final',
+    description:
+      'Every criterion scored, and a comment on each score under 60% of its maximum (422 with field errors). The last ' +
+      'submission of the panel closes it and computes the ranking. If-Match optional.',
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ReviewAssignmentResponseDto })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
+  async submit(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReviewAssignmentResponseDto> {
+    return withEtag(res, await this.assignments.submit(auth, id, version));
+  }
+}
+
+function withEtag<T extends { version: number }>(res: Response, body: T): T {
+  setEtag(res, body.version);
+  return body;
+}

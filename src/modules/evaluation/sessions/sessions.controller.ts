@@ -1,0 +1,101 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, Authenticated } from '../../../common/auth/decorators';
+import type { Principal } from '../../../common/auth/principal';
+import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
+import { CreateSessionDto, ListSessionsQueryDto, UpdateSessionDto } from './dto/session-input.dto';
+import { SessionResponseDto } from './dto/session-response.dto';
+import { describeSessionTransitions } from './session-status';
+import { SessionsService } from './sessions.service';
+import { ApiErrors } from '../../../common/errors/api-errors';
+
+const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
+
+const WHO_SEES =
+  "Admins; the list's issuer organization; an organization with a bid on the list sees its bids' sessions. minutes and outcome are for admins only.";
+
+function withEtag(res: Response, session: SessionResponseDto): SessionResponseDto {
+  setEtag(res, session.version);
+  return session;
+}
+
+@ApiTags('sessions')
+@Controller('challenges')
+export class ChallengeSessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Post(':id/sessions')
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Schedule a defence (答辩) or site visit (现场考察) for a bid in review',
+    description:
+      "The list must be under_review and the bid on it under_review or shortlisted; scheduledAt in the future; a location, a meetingLink (https) or both. The bid's and the issuer's organizations are notified.",
+  })
+  @ApiCreatedResponse({ type: SessionResponseDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'BUSINESS_RULE_VIOLATION')
+  async schedule(
+    @Auth() auth: Principal,
+    @Param('id', uuid) challengeId: string,
+    @Body() dto: CreateSessionDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SessionResponseDto> {
+    return withEtag(res, await this.sessions.schedule(auth, challengeId, dto));
+  }
+
+  @Get(':id/sessions')
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant'] })
+  @ApiOperation({
+    summary: "A list's defence and site-visit sessions, earliest first",
+    description: WHO_SEES,
+  })
+  @ApiPageResponse(SessionResponseDto)
+  @ApiErrors('NOT_FOUND')
+  list(
+    @Auth() auth: Principal,
+    @Param('id', uuid) challengeId: string,
+    @Query() query: ListSessionsQueryDto,
+  ): Promise<Page<SessionResponseDto>> {
+    return this.sessions.list(auth, challengeId, query);
+  }
+}
+
+@ApiTags('sessions')
+@Controller('sessions')
+export class SessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Get(':id')
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant'] })
+  @ApiOperation({ summary: 'Read a defence or site-visit session', description: WHO_SEES })
+  @ApiOkResponse({ type: SessionResponseDto })
+  @ApiErrors('NOT_FOUND')
+  async get(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SessionResponseDto> {
+    return withEtag(res, await this.sessions.get(auth, id));
+  }
+
+  @Patch(':id')
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary:
+      'Reschedule a session, record it held (minutes and outcome) or cancel it (a reason); If-Match required',
+    description: `Transitions — ${describeSessionTransitions()}. Held and cancelled are final. Reschedules and cancellations notify the bid's and the issuer's organizations.`,
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: SessionResponseDto })
+  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION', 'PRECONDITION_REQUIRED')
+  async update(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: UpdateSessionDto,
+    @IfMatch() version: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SessionResponseDto> {
+    return withEtag(res, await this.sessions.update(auth, id, dto, version));
+  }
+}

@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Page, paginate } from '../../../common/pagination/pagination';
+import { ListSessionsQueryDto } from './dto/session-input.dto';
+import { ReviewSessionEntity } from './entities/review-session.entity';
+
+/** What a session needs to know of its bid: which list, whose, and where it stands. */
+export interface SessionBid {
+  id: string;
+  challengeId: string;
+  leadOrganizationId: string;
+  status: string;
+}
+
+/** Whose sessions of a list a caller sees: all of them, or those of one organization's bids. */
+export type SessionListScope = { all: true } | { leadOrganizationId: string };
+
+interface BidRow {
+  id: string;
+  challenge_id: string;
+  lead_organization_id: string;
+  status: string;
+}
+
+const toBid = (row: BidRow | undefined): SessionBid | null =>
+  row
+    ? {
+        id: row.id,
+        challengeId: row.challenge_id,
+        leadOrganizationId: row.lead_organization_id,
+        status: row.status,
+      }
+    : null;
+
+@Injectable()
+export class SessionsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findById(id: string, em: EntityManager = this.dataSource.manager): Promise<ReviewSessionEntity | null> {
+    return em.findOne(ReviewSessionEntity, { where: { id } });
+  }
+
+  /** The row locked FOR UPDATE until the transaction ends: every change goes through it. */
+  findByIdForUpdate(em: EntityManager, id: string): Promise<ReviewSessionEntity | null> {
+    return em.findOne(ReviewSessionEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** The bid, without a lock: for deciding who sees a session. */
+  async findBid(
+    applicationId: string,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<SessionBid | null> {
+    const rows = await em.query<BidRow[]>(
+      `SELECT id, challenge_id, lead_organization_id, status FROM applications WHERE id = $1`,
+      [applicationId],
+    );
+    return toBid(rows[0]);
+  }
+
+  /**
+   * The bid locked FOR SHARE until the transaction ends: a review or selection moving it out of
+   * review waits for the session being scheduled, and the session sees the bid as it commits.
+   */
+  async findBidForShare(em: EntityManager, applicationId: string): Promise<SessionBid | null> {
+    const rows = await em.query<BidRow[]>(
+      `SELECT id, challenge_id, lead_organization_id, status FROM applications WHERE id = $1 FOR SHARE`,
+      [applicationId],
+    );
+    return toBid(rows[0]);
+  }
+
+  /** Whether the organization leads a bid on the list: then it sees that bid's sessions. */
+  async organizationBidsOn(challengeId: string, organizationId: string): Promise<boolean> {
+    const [row] = await this.dataSource.query<Array<{ bids: boolean }>>(
+      `SELECT EXISTS(SELECT 1 FROM applications WHERE challenge_id = $1 AND lead_organization_id = $2) AS bids`,
+      [challengeId, organizationId],
+    );
+    return row.bids;
+  }
+
+  /** A list's sessions in time order, earliest first, keyset paginated (ix_review_sessions_challenge). */
+  listOfChallenge(
+    challengeId: string,
+    scope: SessionListScope,
+    query: ListSessionsQueryDto,
+  ): Promise<Page<ReviewSessionEntity>> {
+    const qb = this.dataSource
+      .getRepository(ReviewSessionEntity)
+      .createQueryBuilder('s')
+      .where('s.challenge_id = :challengeId', { challengeId });
+    if ('leadOrganizationId' in scope) {
+      qb.andWhere(
+        `s.application_id IN (SELECT a.id FROM applications a
+           WHERE a.challenge_id = :challengeId AND a.lead_organization_id = :leadOrganizationId)`,
+        { leadOrganizationId: scope.leadOrganizationId },
+      );
+    }
+    if (query.applicationId)
+      qb.andWhere('s.application_id = :applicationId', { applicationId: query.applicationId });
+    if (query.status?.length) qb.andWhere('s.status IN (:...statuses)', { statuses: query.status });
+    return paginate(
+      qb,
+      [
+        { expression: 's.scheduled_at', value: (s) => s.scheduledAt, cast: 'timestamptz' },
+        { expression: 's.id', value: (s) => s.id, cast: 'uuid' },
+      ],
+      query,
+      'ASC',
+    );
+  }
+}

@@ -1,0 +1,91 @@
+import {
+  Controller,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, Authenticated } from '../../../common/auth/decorators';
+import type { Principal } from '../../../common/auth/principal';
+import type { UploadedAttachmentFile } from './attachment-upload';
+import { AttachmentsService } from './attachments.service';
+import { AttachmentResponseDto, UploadAttachmentDto } from './dto/attachment.dto';
+import { FILE_FIELD } from './upload-rules';
+import { NoIdempotencyKey } from '../../../common/idempotency/idempotency.decorators';
+import { ApiErrors } from '../../../common/errors/api-errors';
+
+const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
+
+@ApiTags('attachments')
+@Controller('attachments')
+export class AttachmentsController {
+  constructor(private readonly attachments: AttachmentsService) {}
+
+  @Post()
+  @NoIdempotencyKey(
+    'Multipart: the file is read after the key would be claimed, so the key could not cover it; a repeated upload leaves only an unreferenced attachment',
+  )
+  @Authenticated({ roles: ['issuer', 'applicant', 'admin'] })
+  // Multer's options (storage engine, limits) come from MulterModule in AttachmentsModule.
+  @UseInterceptors(FileInterceptor(FILE_FIELD))
+  @ApiOperation({
+    summary: 'Upload a file for your organization (multipart/form-data, field `file`)',
+    description:
+      'Streamed to content-addressed storage. Refer to it by id from challenges and bids; ' +
+      'only your organization and admins can read it.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: UploadAttachmentDto })
+  @ApiCreatedResponse({ type: AttachmentResponseDto })
+  @ApiErrors(
+    { VALIDATION_FAILED: 'no file, or a field other than `file`' },
+    { BAD_REQUEST: 'the multipart body is malformed, or carries more than one file' },
+    'FORBIDDEN',
+    { PAYLOAD_TOO_LARGE: 'larger than ATTACHMENT_MAX_BYTES' },
+    { UNSUPPORTED_MEDIA_TYPE: 'a type not on the allow-list, or content that contradicts the declared type' },
+  )
+  upload(
+    @Auth() auth: Principal,
+    @UploadedFile() file: UploadedAttachmentFile | undefined,
+  ): Promise<AttachmentResponseDto> {
+    return this.attachments.upload(auth, file?.upload);
+  }
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOperation({ summary: "Read an attachment's metadata (its organization, or an admin)" })
+  @ApiOkResponse({ type: AttachmentResponseDto })
+  @ApiErrors('NOT_FOUND')
+  get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<AttachmentResponseDto> {
+    return this.attachments.get(auth, id);
+  }
+
+  @Get(':id/content')
+  @Authenticated()
+  @ApiOperation({ summary: 'Download an attachment (its organization, or an admin)' })
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({
+    description:
+      'The bytes, with the stored Content-Type and `Content-Disposition: attachment; ' +
+      "filename*=UTF-8''…` (RFC 6266)",
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiErrors('NOT_FOUND')
+  download(@Auth() auth: Principal, @Param('id', uuid) id: string, @Res() res: Response): Promise<void> {
+    return this.attachments.download(auth, id, res);
+  }
+}

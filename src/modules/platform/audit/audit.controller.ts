@@ -1,0 +1,20 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../../../common/auth/decorators';
+import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
+import { AuditQueryService } from './audit.service';
+import { AuditEventQueryDto, AuditEventResponse } from './dto/audit-event.dto';
+
+@ApiTags('audit')
+@Controller('audit-events')
+export class AuditController {
+  constructor(private readonly audit: AuditQueryService) {}
+
+  @Get()
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({ summary: 'List audit events, newest first, filtered by object, actor, action and time' })
+  @ApiPageResponse(AuditEventResponse)
+  list(@Query() query: AuditEventQueryDto): Promise<Page<AuditEventResponse>> {
+    return this.audit.list(query);
+  }
+}

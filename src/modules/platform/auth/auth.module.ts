@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { ApiKeyStrategy } from '../../../common/auth/strategies/api-key.strategy';
+import { JwtStrategy } from '../../../common/auth/strategies/jwt.strategy';
+import { APP_CONFIG } from '../../../infra/config/config';
+import type { AppConfig } from '../../../infra/config/config';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { UsersModule } from '../users/users.module';
+import { AuthController, MeController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { LoginLockout } from './login-lockout';
+
+/** Sign-in, tokens and the passport strategies the global AuthGuard (src/common/auth) runs. */
+@Module({
+  imports: [
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        secret: config.JWT_ACCESS_SECRET,
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+    OrganizationsModule,
+    UsersModule,
+  ],
+  controllers: [AuthController, MeController],
+  providers: [AuthService, LoginLockout, JwtStrategy, ApiKeyStrategy],
+  exports: [AuthService],
+})
+export class AuthModule {}

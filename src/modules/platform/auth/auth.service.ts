@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../../../common/audit/audit.service';
+import {
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_ISSUER,
+  AccessTokenClaims,
+} from '../../../common/auth/access-token';
+import { PasswordHasher } from '../../../common/auth/passwords';
+import { Principal, UserPrincipal } from '../../../common/auth/principal';
+import { randomSecret, sha256Hex } from '../../../common/auth/secrets';
+import { DomainError } from '../../../common/errors/domain-error';
+import { Clock } from '../../../infra/clock/clock';
+import { InjectConfig } from '../../../infra/config/config';
+import type { AppConfig } from '../../../infra/config/config';
+import { toOrganizationResponse } from '../organizations/dto/organization.dto';
+import { OrganizationsRepository } from '../organizations/organizations.repository';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { toUserResponse } from '../users/dto/user.dto';
+import { UserEntity } from '../users/entities/user.entity';
+import { normalizeEmail, UsersRepository } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
+import { MeResponseDto, RegisterDto, RegisterResponseDto, TokenResponseDto } from './dto/auth.dto';
+import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { LoginLockout } from './login-lockout';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+
+const REFRESH_TOKEN_PREFIX = 'jbr_';
+
+function userPrincipal(user: UserEntity): UserPrincipal {
+  return { kind: 'user', userId: user.id, organizationId: user.organizationId, roles: user.roles };
+}
+
+function invalidCredentials(): DomainError {
+  return new DomainError('INVALID_CREDENTIALS', 'The email or password is not correct');
+}
+
+function invalidRefreshToken(): DomainError {
+  return new DomainError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid; sign in again');
+}
+
+type RefreshOutcome = { ok: true; tokens: TokenResponseDto } | { ok: false };
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jwt: JwtService,
+    private readonly users: UsersRepository,
+    private readonly usersService: UsersService,
+    private readonly organizations: OrganizationsRepository,
+    private readonly organizationsService: OrganizationsService,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly lockout: LoginLockout,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly passwords: PasswordHasher,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /** Self-registration: a new organization and its first user (issuer or applicant), signed in. */
+  async register(dto: RegisterDto): Promise<RegisterResponseDto> {
+    return this.dataSource.transaction(async (em) => {
+      const organization = await this.organizationsService.createInTransaction(
+        em,
+        { kind: 'anonymous' },
+        {
+          name: dto.organizationName,
+          type: dto.organizationType,
+          creditCode: dto.creditCode,
+          regionCode: dto.regionCode,
+        },
+      );
+      const user = await this.usersService.createInTransaction(
+        em,
+        { kind: 'anonymous' },
+        {
+          organizationId: organization.id,
+          email: dto.email,
+          displayName: dto.displayName,
+          password: dto.password,
+          roles: [dto.role],
+          locale: dto.locale,
+        },
+      );
+      await this.audit.record(em, {
+        actor: userPrincipal(user),
+        action: 'auth.registered',
+        objectType: 'user',
+        objectId: user.id,
+        after: { userId: user.id, organizationId: organization.id, role: dto.role },
+      });
+      const tokens = await this.issueTokens(em, user, randomUUID());
+      return { user: toUserResponse(user), organization: toOrganizationResponse(organization), tokens };
+    });
+  }
+
+  /**
+   * Email + password. Unknown email, wrong password and disabled user all answer the same
+   * 401 INVALID_CREDENTIALS after the same argon2 work; consecutive failures lock the email.
+   */
+  async login(email: string, password: string): Promise<TokenResponseDto> {
+    const normalized = normalizeEmail(email);
+    const lockedMs = await this.lockout.lockedFor(normalized);
+    if (lockedMs > 0) throw this.locked(lockedMs);
+
+    const user = await this.users.findByEmail(normalized);
+    const passwordOk = await this.passwords.verify(
+      user?.passwordHash ?? (await this.passwords.dummyHash()),
+      password,
+    );
+    if (!user || !passwordOk || !user.enabled) {
+      const reason = !user ? 'unknown_email' : !passwordOk ? 'wrong_password' : 'disabled';
+      const lockMs = await this.lockout.recordFailure(normalized);
+      await this.dataSource.transaction((em) =>
+        this.audit.record(em, {
+          actor: { kind: 'anonymous', userId: user?.id },
+          action: 'auth.login_failed',
+          objectType: user ? 'user' : 'login',
+          objectId: user?.id ?? normalized,
+          after: { email: normalized, reason, locked: lockMs > 0 },
+        }),
+      );
+      throw invalidCredentials();
+    }
+    await this.lockout.clear(normalized);
+    return this.dataSource.transaction(async (em) => {
+      await this.audit.record(em, {
+        actor: userPrincipal(user),
+        action: 'auth.login',
+        objectType: 'user',
+        objectId: user.id,
+      });
+      return this.issueTokens(em, user, randomUUID());
+    });
+  }
+
+  /**
+   * Exchanges a refresh token for a new pair (rotation). A token already used once means it was
+   * stolen or replayed: its whole family is revoked and the answer is 401 REFRESH_TOKEN_INVALID.
+   */
+  async refresh(refreshToken: string): Promise<TokenResponseDto> {
+    const tokenHash = sha256Hex(refreshToken);
+    const outcome = await this.dataSource.transaction(async (em): Promise<RefreshOutcome> => {
+      const now = this.clock.now();
+      const claimed = await this.refreshTokens.claim(em, tokenHash, now);
+      if (!claimed) {
+        const known = await this.refreshTokens.findByHash(em, tokenHash);
+        if (known && known.rotatedAt && !known.revokedAt) {
+          await this.refreshTokens.revokeFamily(em, known.familyId, now);
+          await this.audit.record(em, {
+            actor: { kind: 'anonymous', userId: known.userId },
+            action: 'auth.refresh_token_reused',
+            objectType: 'user',
+            objectId: known.userId,
+            after: { familyId: known.familyId },
+          });
+        }
+        return { ok: false };
+      }
+      const user = await this.users.findById(claimed.userId, em);
+      if (!user || !user.enabled) {
+        await this.refreshTokens.revokeFamily(em, claimed.familyId, now);
+        return { ok: false };
+      }
+      return { ok: true, tokens: await this.issueTokens(em, user, claimed.familyId) };
+    });
+    if (!outcome.ok) throw invalidRefreshToken();
+    return outcome.tokens;
+  }
+
+  /** Revokes the family of the given refresh token (this sign-in on every device it was refreshed on). */
+  async logout(actor: Principal, refreshToken: string): Promise<void> {
+    if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'Only a signed-in person can log out');
+    await this.dataSource.transaction(async (em) => {
+      const token = await this.refreshTokens.findByHash(em, sha256Hex(refreshToken));
+      const familyId = token && token.userId === actor.userId ? token.familyId : null;
+      if (familyId) await this.refreshTokens.revokeFamily(em, familyId, this.clock.now());
+      await this.audit.record(em, {
+        actor,
+        action: 'auth.logout',
+        objectType: 'user',
+        objectId: actor.userId,
+        after: { familyId, revoked: familyId !== null },
+      });
+    });
+  }
+
+  async me(actor: Principal): Promise<MeResponseDto> {
+    if (actor.kind === 'api_key') {
+      return {
+        kind: 'api_key',
+        roles: actor.roles,
+        apiKey: { id: actor.apiKeyId, organizationId: actor.organizationId, scopes: actor.scopes },
+        organization: actor.organizationId
+          ? await this.organizations
+              .findById(actor.organizationId)
+              .then((o) => (o ? toOrganizationResponse(o) : null))
+          : null,
+      };
+    }
+    const user = await this.users.findById(actor.userId);
+    if (!user) throw DomainError.notFound('User');
+    const organization = await this.organizations.findById(user.organizationId);
+    return {
+      kind: 'user',
+      roles: user.roles,
+      user: toUserResponse(user),
+      organization: organization ? toOrganizationResponse(organization) : null,
+    };
+  }
+
+  private async issueTokens(
+    em: EntityManager,
+    user: UserEntity,
+    familyId: string,
+  ): Promise<TokenResponseDto> {
+    const now = this.clock.now();
+    const iat = Math.floor(now.getTime() / 1000);
+    const ttl = this.config.ACCESS_TOKEN_TTL_SECONDS;
+    const claims: AccessTokenClaims = {
+      sub: user.id,
+      org: user.organizationId,
+      roles: user.roles,
+      ver: user.tokenVersion,
+      iat,
+      exp: iat + ttl,
+    };
+    const accessToken = await this.jwt.signAsync(claims, {
+      algorithm: 'HS256',
+      issuer: ACCESS_TOKEN_ISSUER,
+      audience: ACCESS_TOKEN_AUDIENCE,
+      jwtid: randomUUID(),
+    });
+    const refreshToken = `${REFRESH_TOKEN_PREFIX}${randomSecret(32)}`;
+    await em.insert(RefreshTokenEntity, {
+      userId: user.id,
+      familyId,
+      tokenHash: sha256Hex(refreshToken),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
+      rotatedAt: null,
+      revokedAt: null,
+    });
+    return { accessToken, refreshToken, expiresIn: ttl, tokenType: 'Bearer' };
+  }
+
+  private locked(ms: number): DomainError {
+    const seconds = Math.ceil(ms / 1000);
+    return new DomainError(
+      'LOGIN_LOCKED',
+      `Too many failed sign-ins for this account; retry in ${seconds} s`,
+      {
+        headers: { 'Retry-After': String(seconds) },
+      },
+    );
+  }
+}

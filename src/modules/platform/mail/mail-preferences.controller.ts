@@ -1,0 +1,61 @@
+import { Body, Controller, Get, Put, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, Authenticated } from '../../../common/auth/decorators';
+import type { Principal } from '../../../common/auth/principal';
+import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import {
+  NotificationPreferencesResponse,
+  ReplaceNotificationPreferencesDto,
+} from './dto/notification-preferences.dto';
+import { NotificationPreferences, MailPreferencesService } from './mail-preferences.service';
+import { ApiErrors } from '../../../common/errors/api-errors';
+
+function toResponse(res: Response, p: NotificationPreferences): NotificationPreferencesResponse {
+  setEtag(res, p.version);
+  return {
+    locale: p.locale,
+    emailOptOuts: p.emailOptOuts,
+    emailKinds: p.emailKinds,
+    version: p.version,
+    updatedAt: p.updatedAt?.toISOString() ?? null,
+  };
+}
+
+/** The caller's own notification preferences: e-mail language and e-mail opt-outs per event kind. */
+@ApiTags('users')
+@Controller('users/me/notification-preferences')
+@Authenticated()
+export class NotificationPreferencesController {
+  constructor(private readonly preferences: MailPreferencesService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Your e-mail language and the event kinds you opted out of by e-mail (ETag = version)',
+  })
+  @ApiOkResponse({ type: NotificationPreferencesResponse })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
+  async get(
+    @Auth() auth: Principal,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<NotificationPreferencesResponse> {
+    return toResponse(res, await this.preferences.get(auth));
+  }
+
+  @Put()
+  @ApiOperation({
+    summary:
+      'Replace your e-mail language and e-mail opt-outs (in-app notifications are not affected); If-Match optional',
+  })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: NotificationPreferencesResponse })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
+  async replace(
+    @Auth() auth: Principal,
+    @Body() dto: ReplaceNotificationPreferencesDto,
+    @IfMatch() expectedVersion: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<NotificationPreferencesResponse> {
+    return toResponse(res, await this.preferences.replace(auth, dto, expectedVersion));
+  }
+}

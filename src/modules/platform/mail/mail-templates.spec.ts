@@ -1,0 +1,289 @@
+import type { JsonObject, JsonValue } from '../../../common/json';
+import { mailRecipientsOf } from './mail-recipients';
+import { MAIL_KINDS, MAIL_LOCALES, mailLocaleOf, MailTemplateError, renderMail } from './mail-templates';
+
+const LIST = {
+  challengeId: '5b0e7c1e-0000-4000-8000-000000000001',
+  code: 'JB-2027-0042',
+  title: '高温超导电缆关键技术',
+  issuerOrganizationId: '5b0e7c1e-0000-4000-8000-000000000002',
+};
+const PROJECT = {
+  projectId: '5b0e7c1e-0000-4000-8000-000000000003',
+  challengeId: LIST.challengeId,
+  applicationId: '5b0e7c1e-0000-4000-8000-000000000004',
+  issuerOrganizationId: LIST.issuerOrganizationId,
+  leadOrganizationId: '5b0e7c1e-0000-4000-8000-000000000005',
+  status: 'active',
+  challengeCode: LIST.code,
+};
+
+/** Event data as the services publish it (see each `outbox.publish`), one sample per mail kind. */
+const SAMPLES: Record<string, JsonObject> = {
+  'challenge.published': {
+    ...LIST,
+    programId: 'p',
+    status: 'published',
+    opensAt: '2027-03-01T02:00:00.000Z',
+    closesAt: '2027-04-01T09:30:00.000Z',
+    totalFen: 500_000_000,
+    fiscalFen: 300_000_000,
+    version: 4,
+  },
+  'challenge.rejected': {
+    ...LIST,
+    code: null,
+    programId: 'p',
+    status: 'draft',
+    opensAt: '2027-03-01T02:00:00.000Z',
+    closesAt: '2027-04-01T09:30:00.000Z',
+    reason: '技术指标不够具体',
+  },
+  'application.formal_checked': {
+    applicationId: 'a',
+    challengeId: LIST.challengeId,
+    challengeCode: LIST.code,
+    challengeTitle: LIST.title,
+    issuerOrganizationId: LIST.issuerOrganizationId,
+    leadOrganizationId: PROJECT.leadOrganizationId,
+    status: 'returned',
+    outcome: 'returned',
+    reason: '请补充预算说明',
+  },
+  'review.assigned': { ...LIST, panelMemberId: 'm', expertUserId: 'u' },
+  'review.due_soon': {
+    ...LIST,
+    panelId: 'p',
+    dueAt: '2027-04-16T02:00:00.000Z',
+    panelMemberId: 'm',
+    expertUserId: 'u',
+    unsubmittedAssignments: 3,
+    hoursBefore: 24,
+  },
+  'acceptance.assigned': {
+    acceptanceId: 'x',
+    projectId: PROJECT.projectId,
+    code: LIST.code,
+    title: LIST.title,
+    panelMemberId: 'm',
+    expertUserId: 'u',
+  },
+  'selection.publicized': {
+    ...LIST,
+    selectionId: 's',
+    applicationIds: ['a'],
+    publicityEndsAt: '2027-05-08T16:00:00.000Z',
+  },
+  'selection.publicity_ending': {
+    ...LIST,
+    selectionId: 's',
+    applicationIds: ['a'],
+    publicityEndsAt: '2027-05-08T16:00:00.000Z',
+    pendingObjections: 1,
+    hoursBefore: 24,
+  },
+  'challenge.awarded': { ...LIST, selectionId: 's', applicationIds: ['a'], projectIds: ['p'] },
+  'objection.lodged': { ...LIST, objectionId: 'o', selectionId: 's' },
+  'objection.decided': {
+    ...LIST,
+    objectionId: 'o',
+    objectorUserId: 'u',
+    status: 'upheld',
+    reason: '中选单位资质材料不实',
+  },
+  'milestone.due_soon': {
+    ...PROJECT,
+    milestoneId: 'ms',
+    position: 1,
+    title: '完成材料制备',
+    dueAt: '2027-09-01T00:00:00.000Z',
+    hoursBefore: 168,
+  },
+  'milestone.overdue': {
+    ...PROJECT,
+    milestoneId: 'ms',
+    position: 1,
+    title: '完成材料制备',
+    dueAt: '2027-09-01T00:00:00.000Z',
+  },
+  'payment.paid': {
+    paymentId: 'pay',
+    projectId: PROJECT.projectId,
+    challengeId: LIST.challengeId,
+    code: LIST.code,
+    title: LIST.title,
+    issuerOrganizationId: LIST.issuerOrganizationId,
+    leadOrganizationId: PROJECT.leadOrganizationId,
+    payer: 'fiscal',
+    kind: 'milestone',
+    sequence: 2,
+    amountFen: 123_456_789,
+    milestonePosition: 1,
+    paidAt: '2027-06-30T07:05:00.000Z',
+  },
+  'acceptance.decided': {
+    acceptanceId: 'x',
+    projectId: PROJECT.projectId,
+    challengeId: LIST.challengeId,
+    code: LIST.code,
+    title: LIST.title,
+    issuerOrganizationId: LIST.issuerOrganizationId,
+    leadOrganizationId: PROJECT.leadOrganizationId,
+    outcome: 'passed_with_conditions',
+    status: 'conditional',
+    exemption: false,
+    conditionsDueAt: '2028-01-31T16:00:00.000Z',
+    conditionsResolution: null,
+    projectStatus: 'acceptance_requested',
+  },
+};
+
+/** What each template cannot do without: removing any of these must fail loudly, in both languages. */
+const REQUIRED: Record<string, string[]> = {
+  'challenge.published': ['closesAt', 'opensAt', 'title'],
+  'challenge.rejected': ['reason', 'title'],
+  'application.formal_checked': ['challengeTitle', 'outcome'],
+  'review.assigned': ['title'],
+  'review.due_soon': ['dueAt', 'title', 'unsubmittedAssignments'],
+  'acceptance.assigned': ['title'],
+  'selection.publicized': ['publicityEndsAt', 'title'],
+  'selection.publicity_ending': ['pendingObjections', 'publicityEndsAt', 'title'],
+  'challenge.awarded': ['title'],
+  'objection.lodged': ['title'],
+  'objection.decided': ['status', 'title'],
+  'milestone.due_soon': ['dueAt', 'title'],
+  'milestone.overdue': ['dueAt', 'title'],
+  'payment.paid': ['amountFen', 'paidAt', 'payer', 'title'],
+  'acceptance.decided': ['conditionsDueAt', 'outcome', 'title'],
+};
+
+const CJK = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;
+const RECIPIENT = { displayName: '李明' };
+
+function without(data: JsonObject, key: string): JsonObject {
+  const copy = { ...data };
+  delete copy[key];
+  return copy;
+}
+
+/** Every string in the data (titles and reasons are Chinese whatever the mail's language). */
+function strings(value: JsonValue): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
+  return [];
+}
+
+describe('mail templates', () => {
+  it('cover exactly the kinds of the mail table, each with a sample here', () => {
+    expect(Object.keys(SAMPLES).sort()).toEqual([...MAIL_KINDS].sort());
+    expect(Object.keys(REQUIRED).sort()).toEqual([...MAIL_KINDS].sort());
+  });
+
+  describe.each(MAIL_KINDS.map((kind) => [kind]))('%s', (kind) => {
+    const data = SAMPLES[kind];
+
+    it('renders in Chinese and in English: subject, greeting, body, footer; nothing undefined', () => {
+      const zh = renderMail(kind, data, 'zh-CN', RECIPIENT);
+      const en = renderMail(kind, data, 'en', RECIPIENT);
+      expect(zh.subject).toMatch(/^【揭榜挂帅】\S/);
+      expect(zh.text).toMatch(/^李明，您好：\n\n/);
+      expect(zh.text).toContain('请勿直接回复');
+      expect(en.subject).toMatch(/^\[Jiebang\] [A-Z]/);
+      expect(en.text).toMatch(/^Dear 李明,\n\n/);
+      expect(en.text).toContain('please do not reply');
+      for (const part of [zh.subject, zh.text, en.subject, en.text]) {
+        expect(part).not.toMatch(/undefined|null|NaN|\[object/);
+      }
+      expect(zh.subject).not.toMatch(/[\r\n]/);
+      // The English mail is English apart from the data it quotes (a Chinese title, a reason).
+      let english = en.subject + en.text;
+      for (const s of strings(data).sort((a, b) => b.length - a.length)) english = english.split(s).join('');
+      expect(english.replace('李明', '')).not.toMatch(CJK);
+      expect(zh.text).not.toBe(en.text);
+    });
+
+    it('fails loudly when data it needs is missing, and only then', () => {
+      const failing: string[] = [];
+      for (const key of Object.keys(data)) {
+        const reduced = without(data, key);
+        const results = MAIL_LOCALES.map((locale) => {
+          try {
+            renderMail(kind, reduced, locale, RECIPIENT);
+            return 'ok';
+          } catch (error) {
+            expect(error).toBeInstanceOf(MailTemplateError);
+            expect((error as Error).message).toContain(`"${key}"`);
+            return 'failed';
+          }
+        });
+        expect({ key, same: new Set(results).size }).toEqual({ key, same: 1 });
+        if (results[0] === 'failed') failing.push(key);
+      }
+      expect(failing.sort()).toEqual(REQUIRED[kind]);
+    });
+  });
+
+  it('names the bid check outcome, the list code and the reason (formal check)', () => {
+    const returned = renderMail(
+      'application.formal_checked',
+      SAMPLES['application.formal_checked'],
+      'zh-CN',
+      RECIPIENT,
+    );
+    expect(returned.subject).toBe('【揭榜挂帅】揭榜申请形式审查结果：退回修改（高温超导电缆关键技术）');
+    expect(returned.text).toContain('榜单「高温超导电缆关键技术」（编号 JB-2027-0042）');
+    expect(returned.text).toContain('审查意见：请补充预算说明');
+    const eligible = { ...SAMPLES['application.formal_checked'], outcome: 'eligible', reason: null };
+    expect(renderMail('application.formal_checked', eligible, 'en', RECIPIENT).subject).toBe(
+      '[Jiebang] Formal check of your bid: eligible (高温超导电缆关键技术)',
+    );
+    expect(() =>
+      renderMail('application.formal_checked', { ...eligible, outcome: 'maybe' }, 'zh-CN', RECIPIENT),
+    ).toThrow(/"outcome" must be one of eligible, ineligible, returned/);
+  });
+
+  it('writes times in Beijing time and money as yuan from integer fen', () => {
+    const paid = renderMail('payment.paid', SAMPLES['payment.paid'], 'zh-CN', RECIPIENT);
+    expect(paid.subject).toBe('【揭榜挂帅】项目经费已拨付：¥1,234,567.89（高温超导电缆关键技术）');
+    expect(paid.text).toContain('拨付时间：2027-06-30 15:05（北京时间）');
+    expect(paid.text).toContain('一笔财政经费已拨付');
+    const publicized = renderMail('selection.publicized', SAMPLES['selection.publicized'], 'en', RECIPIENT);
+    expect(publicized.text).toContain('2027-05-09 00:00 (Beijing time, UTC+8)');
+    expect(() =>
+      renderMail('payment.paid', { ...SAMPLES['payment.paid'], amountFen: '12.5' }, 'zh-CN', RECIPIENT),
+    ).toThrow(MailTemplateError);
+    expect(() =>
+      renderMail('payment.paid', { ...SAMPLES['payment.paid'], amountFen: 12.5 }, 'zh-CN', RECIPIENT),
+    ).toThrow(/whole number of fen/);
+  });
+
+  it('leaves the code out of a list that has none yet, and refuses an unknown kind', () => {
+    const rejected = renderMail('challenge.rejected', SAMPLES['challenge.rejected'], 'zh-CN', RECIPIENT);
+    expect(rejected.text).toContain('贵单位的榜单「高温超导电缆关键技术」未通过审核');
+    expect(rejected.text).not.toContain('编号');
+    expect(() => renderMail('user.roles_changed', {}, 'zh-CN', RECIPIENT)).toThrow(/no such mail kind/);
+    expect(() => renderMail('constructor', {}, 'zh-CN', RECIPIENT)).toThrow(/no such mail kind/);
+  });
+
+  it('greets without a name when there is none, and keeps a title line break out of the subject', () => {
+    const data = { ...SAMPLES['review.assigned'], title: '第一行\n第二行' };
+    const mail = renderMail('review.assigned', data, 'zh-CN', { displayName: ' ' });
+    expect(mail.text.startsWith('您好：')).toBe(true);
+    expect(mail.subject).toBe('【揭榜挂帅】评审邀请：第一行 第二行');
+  });
+
+  it('mails in English only to users who chose it', () => {
+    expect(mailLocaleOf('en')).toBe('en');
+    expect(mailLocaleOf('zh-CN')).toBe('zh-CN');
+    expect(mailLocaleOf('fr')).toBe('zh-CN');
+    expect(mailLocaleOf(null)).toBe('zh-CN');
+  });
+
+  it('take the recipients of the in-app rule of the same event: every kind has one', () => {
+    expect(MAIL_KINDS.filter((kind) => mailRecipientsOf(kind) === null)).toEqual([]);
+    expect(mailRecipientsOf('user.roles_changed')).not.toBeNull(); // a rule, but no mail: not in the table
+    expect(MAIL_KINDS).not.toContain('user.roles_changed');
+    expect(mailRecipientsOf('no.such_event')).toBeNull();
+  });
+});

@@ -1,0 +1,44 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, Authenticated } from '../../../common/auth/decorators';
+import type { Principal } from '../../../common/auth/principal';
+import { ListNotificationsQuery } from './dto/list-notifications.query';
+import {
+  NotificationPageResponse,
+  NotificationResponse,
+  toNotificationResponse,
+} from './dto/notification.response';
+import { NotificationsService } from './notifications.service';
+import { ApiErrors } from '../../../common/errors/api-errors';
+
+@ApiTags('notifications')
+@Controller('notifications')
+export class NotificationsController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Get()
+  @Authenticated()
+  @ApiOperation({ summary: "List the caller's notifications, newest first (keyset pagination)" })
+  @ApiOkResponse({ type: NotificationPageResponse })
+  @ApiErrors('FORBIDDEN')
+  async list(
+    @Auth() principal: Principal,
+    @Query() query: ListNotificationsQuery,
+  ): Promise<NotificationPageResponse> {
+    const page = await this.notifications.listOwn(principal, query);
+    return { items: page.items.map(toNotificationResponse), nextCursor: page.nextCursor };
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({ summary: 'Mark one of your notifications as read' })
+  @ApiOkResponse({ type: NotificationResponse })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
+  async markRead(
+    @Auth() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<NotificationResponse> {
+    return toNotificationResponse(await this.notifications.markRead(principal, id));
+  }
+}

@@ -1,0 +1,116 @@
+import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, Authenticated, Public } from '../../../common/auth/decorators';
+import type { Principal } from '../../../common/auth/principal';
+import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
+import {
+  CreateTaxonomyTermDto,
+  ListTaxonomyQueryDto,
+  TAXONOMY_CODE_SCHEMA,
+  TaxonomyTermResponseDto,
+  UpdateTaxonomyTermDto,
+} from './dto/taxonomy.dto';
+import { TaxonomyService } from './taxonomy.service';
+import { ApiErrors } from '../../../common/errors/api-errors';
+
+/** A term's code in the path: anything that is not a code is not a term (404). */
+const CODE_PARAM = {
+  name: 'code',
+  schema: { type: 'string' as const, ...TAXONOMY_CODE_SCHEMA },
+  example: 'new_materials',
+};
+
+/** Industry chains (产业链) and list categories: public to read, admin to maintain; no DELETE (retire with `active: false`). */
+@ApiTags('taxonomy')
+@Controller()
+export class TaxonomyController {
+  constructor(private readonly taxonomy: TaxonomyService) {}
+
+  @Get('industry-chains')
+  @Public()
+  @ApiOperation({ summary: 'List industry chains in display order (active ones unless includeInactive)' })
+  @ApiPageResponse(TaxonomyTermResponseDto)
+  listIndustryChains(@Query() query: ListTaxonomyQueryDto): Promise<Page<TaxonomyTermResponseDto>> {
+    return this.taxonomy.list('industryChain', query);
+  }
+
+  @Post('industry-chains')
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({ summary: 'Add an industry chain' })
+  @ApiCreatedResponse({ type: TaxonomyTermResponseDto })
+  @ApiErrors('ALREADY_EXISTS')
+  async createIndustryChain(
+    @Auth() auth: Principal,
+    @Body() dto: CreateTaxonomyTermDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TaxonomyTermResponseDto> {
+    const term = await this.taxonomy.create(auth, 'industryChain', dto);
+    setEtag(res, term.version);
+    return term;
+  }
+
+  @Patch('industry-chains/:code')
+  @Authenticated({ roles: ['admin'] })
+  @ApiParam(CODE_PARAM)
+  @ApiOperation({ summary: 'Rename, reorder, retire (active: false) or restore an industry chain' })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: TaxonomyTermResponseDto })
+  @ApiErrors('NOT_FOUND')
+  async updateIndustryChain(
+    @Auth() auth: Principal,
+    @Param('code') code: string,
+    @Body() dto: UpdateTaxonomyTermDto,
+    @IfMatch() expectedVersion: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TaxonomyTermResponseDto> {
+    const term = await this.taxonomy.update(auth, 'industryChain', code, dto, expectedVersion);
+    setEtag(res, term.version);
+    return term;
+  }
+
+  @Get('categories')
+  @Public()
+  @ApiOperation({
+    summary: 'List challenge-list categories in display order (active ones unless includeInactive)',
+  })
+  @ApiPageResponse(TaxonomyTermResponseDto)
+  listCategories(@Query() query: ListTaxonomyQueryDto): Promise<Page<TaxonomyTermResponseDto>> {
+    return this.taxonomy.list('category', query);
+  }
+
+  @Post('categories')
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({ summary: 'Add a category' })
+  @ApiCreatedResponse({ type: TaxonomyTermResponseDto })
+  @ApiErrors('ALREADY_EXISTS')
+  async createCategory(
+    @Auth() auth: Principal,
+    @Body() dto: CreateTaxonomyTermDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TaxonomyTermResponseDto> {
+    const term = await this.taxonomy.create(auth, 'category', dto);
+    setEtag(res, term.version);
+    return term;
+  }
+
+  @Patch('categories/:code')
+  @Authenticated({ roles: ['admin'] })
+  @ApiParam(CODE_PARAM)
+  @ApiOperation({ summary: 'Rename, reorder, retire (active: false) or restore a category' })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: TaxonomyTermResponseDto })
+  @ApiErrors('NOT_FOUND')
+  async updateCategory(
+    @Auth() auth: Principal,
+    @Param('code') code: string,
+    @Body() dto: UpdateTaxonomyTermDto,
+    @IfMatch() expectedVersion: number | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TaxonomyTermResponseDto> {
+    const term = await this.taxonomy.update(auth, 'category', code, dto, expectedVersion);
+    setEtag(res, term.version);
+    return term;
+  }
+}

@@ -1,0 +1,240 @@
+import { JsonObject, JsonValue } from '../../../common/json';
+import { DeliveredEvent } from '../../../infra/events/domain-event-handler';
+
+/**
+ * Who may receive an event (docs/adr/0030):
+ * - `public`: the public lifecycle of a list (what GET /challenges and the OCDS export show anyway):
+ *   every integration key's subscription gets it;
+ * - `parties`: an integration key's subscription gets it only when the key's organization is one of
+ *   the organizations `parties(data)` names (the issuer, the bidding lead organization).
+ * Subscriptions of admins get every event type they subscribed to.
+ */
+export type WebhookAudience = 'public' | 'parties';
+export type WebhookPartyRole = 'issuer' | 'lead';
+
+export interface WebhookEventDefinition {
+  audience: WebhookAudience;
+  /** The organizations the event concerns (for `parties` events). */
+  parties: (data: JsonObject) => string[];
+  /**
+   * What those organizations are to the list: its issuer, the lead organization of a bid on it.
+   * An integration key whose organization can be neither never receives the event.
+   */
+  partyRoles: readonly WebhookPartyRole[];
+  /** The fields of the outbox event's data a subscriber receives: an explicit list, never the raw row. */
+  fields: readonly string[];
+  /** What it says, for the OpenAPI description. */
+  description: string;
+}
+
+const LIST = ['challengeId', 'code', 'title'] as const;
+const LIST_PUBLIC = [
+  ...LIST,
+  'issuerOrganizationId',
+  'programId',
+  'status',
+  'opensAt',
+  'closesAt',
+  'totalFen',
+  'fiscalFen',
+  'version',
+] as const;
+const PROJECT = ['projectId', 'challengeId', 'challengeCode', 'applicationId', 'status'] as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const none = (): string[] => [];
+const orgs =
+  (...keys: string[]) =>
+  (data: JsonObject): string[] =>
+    keys.map((key) => data[key]).filter((v): v is string => typeof v === 'string' && UUID.test(v));
+
+const issuer = orgs('issuerOrganizationId');
+const issuerAndLead = orgs('issuerOrganizationId', 'leadOrganizationId');
+const lead = orgs('leadOrganizationId');
+
+/**
+ * The event types of API.md "Webhook events", each with its audience and its data. Fields left out
+ * on purpose: confidential details of a list, bidders' identities where the issuer reads them (blind
+ * review), expert scores and panels, objectors, the reasons the public detail of a list hides.
+ */
+export const WEBHOOK_EVENTS = {
+  'challenge.published': {
+    audience: 'public',
+    parties: none,
+    partyRoles: [],
+    fields: LIST_PUBLIC,
+    description: 'A list passed vetting and is published (its public part)',
+  },
+  'challenge.amended': {
+    audience: 'public',
+    parties: none,
+    partyRoles: [],
+    fields: [...LIST_PUBLIC, 'amendmentId', 'amendmentNumber', 'reason', 'changedFields'],
+    description: 'A published list was amended (the amendment is public)',
+  },
+  'challenge.closed': {
+    audience: 'public',
+    parties: none,
+    partyRoles: [],
+    fields: LIST_PUBLIC,
+    description: 'The application window of a list closed',
+  },
+  'challenge.awarded': {
+    audience: 'public',
+    parties: none,
+    partyRoles: [],
+    fields: [...LIST, 'issuerOrganizationId', 'selectionId', 'applicationIds', 'projectIds'],
+    description: 'The publicity period ended: the award is final and the projects exist',
+  },
+  'challenge.unsuccessful': {
+    audience: 'public',
+    parties: none,
+    partyRoles: [],
+    fields: [...LIST, 'issuerOrganizationId'],
+    description: 'No bid passed (流榜); the reason is not public and not sent',
+  },
+  'selection.publicized': {
+    audience: 'public',
+    parties: none,
+    partyRoles: [],
+    fields: [...LIST, 'issuerOrganizationId', 'selectionId', 'applicationIds', 'publicityEndsAt'],
+    description: 'The selected bids are in publicity (公示) until publicityEndsAt',
+  },
+  'application.submitted': {
+    audience: 'parties',
+    parties: issuerAndLead,
+    partyRoles: ['issuer', 'lead'],
+    fields: ['applicationId', 'challengeId', 'challengeCode', 'status'],
+    description: 'A bid was submitted (to the issuer and the bidding organization; no bidder identity)',
+  },
+  'application.formal_checked': {
+    audience: 'parties',
+    parties: lead,
+    partyRoles: ['lead'],
+    fields: ['applicationId', 'challengeId', 'challengeCode', 'status', 'outcome', 'reason'],
+    description: 'The formal check of a bid decided (to the bidding organization only)',
+  },
+  'review.completed': {
+    audience: 'parties',
+    parties: issuer,
+    partyRoles: ['issuer'],
+    fields: [...LIST, 'panelId', 'closedAt', 'passLine'],
+    description: 'The expert review of a list closed (to the issuer; no scores)',
+  },
+  'objection.lodged': {
+    audience: 'parties',
+    parties: issuer,
+    partyRoles: ['issuer'],
+    fields: [...LIST, 'objectionId', 'selectionId'],
+    description: 'An objection to the publicity was lodged (to the issuer; no objector)',
+  },
+  'project.activated': {
+    audience: 'parties',
+    parties: issuerAndLead,
+    partyRoles: ['issuer', 'lead'],
+    fields: [...PROJECT, 'activatedAt', 'fiscalFen', 'issuerFen'],
+    description: 'The task book was signed by all three parties: the project is active',
+  },
+  'milestone.submitted': {
+    audience: 'parties',
+    parties: issuerAndLead,
+    partyRoles: ['issuer', 'lead'],
+    fields: [...PROJECT, 'milestoneId', 'position', 'title', 'reportId', 'attempt'],
+    description: 'A progress report of a milestone was submitted',
+  },
+  'milestone.assessed': {
+    audience: 'parties',
+    parties: issuerAndLead,
+    partyRoles: ['issuer', 'lead'],
+    fields: [...PROJECT, 'milestoneId', 'position', 'title', 'outcome', 'assessmentId'],
+    description: 'A milestone was assessed (passed, conditionally passed or failed)',
+  },
+  'payment.paid': {
+    audience: 'parties',
+    parties: issuerAndLead,
+    partyRoles: ['issuer', 'lead'],
+    fields: [
+      'paymentId',
+      'projectId',
+      'challengeId',
+      'code',
+      'payer',
+      'kind',
+      'sequence',
+      'amountFen',
+      'milestonePosition',
+      'paidAt',
+    ],
+    description: 'A tranche was paid',
+  },
+  'acceptance.decided': {
+    audience: 'parties',
+    parties: issuerAndLead,
+    partyRoles: ['issuer', 'lead'],
+    fields: [
+      'acceptanceId',
+      'projectId',
+      'challengeId',
+      'code',
+      'outcome',
+      'status',
+      'exemption',
+      'conditionsDueAt',
+      'projectStatus',
+    ],
+    description: 'The acceptance (验收) of a project was decided',
+  },
+  'project.terminated': {
+    audience: 'parties',
+    parties: issuerAndLead,
+    partyRoles: ['issuer', 'lead'],
+    fields: [...PROJECT, 'reason', 'releasedFiscalFen', 'releasedIssuerFen', 'byStageGate'],
+    description: 'A project was terminated; its unpaid tranches are cancelled',
+  },
+} as const satisfies Record<string, WebhookEventDefinition>;
+
+export type WebhookEventType = keyof typeof WEBHOOK_EVENTS;
+export const WEBHOOK_EVENT_TYPES = Object.keys(WEBHOOK_EVENTS) as WebhookEventType[];
+
+export function isWebhookEventType(type: string): type is WebhookEventType {
+  return Object.prototype.hasOwnProperty.call(WEBHOOK_EVENTS, type);
+}
+
+/**
+ * Who a subscription receives an event type for: admins every type; an integration key the public
+ * types, and the `parties` types whose party roles its organization can hold (none without one).
+ */
+export type WebhookSubscriber = { kind: 'admin' } | { kind: 'api_key'; roles: ReadonlySet<WebhookPartyRole> };
+
+export function receivableEventTypes(subscriber: WebhookSubscriber): WebhookEventType[] {
+  return WEBHOOK_EVENT_TYPES.filter((type) => {
+    const definition = webhookEvent(type);
+    if (subscriber.kind === 'admin' || definition.audience === 'public') return true;
+    return definition.partyRoles.some((role) => subscriber.roles.has(role));
+  });
+}
+
+/** The definition of a type (typed loosely, for code that handles every type alike). */
+export function webhookEvent(type: WebhookEventType): WebhookEventDefinition {
+  return WEBHOOK_EVENTS[type];
+}
+
+/** The `data` a subscriber receives: only the listed fields, absent ones as null. */
+export function webhookData(type: WebhookEventType, data: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const field of webhookEvent(type).fields) {
+    const value: JsonValue | undefined = data[field];
+    out[field] = value === undefined ? null : value;
+  }
+  return out;
+}
+
+/** The body of every attempt of a delivery: `{ id, type, createdAt, data }` (the event's id and time). */
+export function webhookBody(event: DeliveredEvent & { type: WebhookEventType }): string {
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    createdAt: event.occurredAt.toISOString(),
+    data: webhookData(event.type, event.data),
+  });
+}

@@ -1,0 +1,128 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Auth, Authenticated } from '../../../common/auth/decorators';
+import type { Principal } from '../../../common/auth/principal';
+import { ApiPageResponse, Page, PageQueryDto } from '../../../common/pagination/pagination';
+import {
+  CreatedWebhookResponseDto,
+  CreateWebhookDto,
+  WebhookDeliveryDto,
+  WebhookResponseDto,
+} from './dto/webhook.dto';
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from './webhook-events';
+import { WebhooksService } from './webhooks.service';
+import { IdempotencyWithholds } from '../../../common/idempotency/idempotency.decorators';
+import { ApiErrors } from '../../../common/errors/api-errors';
+
+const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
+
+const EVENT_CATALOGUE = WEBHOOK_EVENT_TYPES.map((type) => {
+  const event = WEBHOOK_EVENTS[type];
+  const who =
+    event.audience === 'public'
+      ? 'every subscriber'
+      : `admins, and the keys of its ${event.partyRoles.map((r) => (r === 'issuer' ? 'issuer' : 'lead organization')).join(' and ')}`;
+  return `- \`${type}\` (${who}): ${event.description}; data: ${event.fields.join(', ')}`;
+}).join('\n');
+
+const DELIVERY_DESCRIPTION =
+  'Each event is POSTed as `{ "id", "type", "createdAt", "data" }` with the Standard Webhooks headers ' +
+  '`webhook-id` (the delivery id: the same on every retry and replay), `webhook-timestamp` (Unix ' +
+  'seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed with the ' +
+  'secret (base64 after `whsec_`). Only a 2xx answer within 15 s is a delivery; redirects are not ' +
+  'followed; 410 disables the subscription; 429/503 honour Retry-After; anything else is retried with ' +
+  'growing, jittered waits for about three days, and a subscription that keeps failing for days is ' +
+  'disabled and its owner notified.\n\nWho receives what: an admin every event type; an integration key ' +
+  'the public types, and a party type only when its organization is that party of the event (the ' +
+  'issuer of the list, the lead organization of the bid or project). A key without an organization, ' +
+  'or whose organization neither issues lists nor bids (no user with that role, no list or bid of its ' +
+  'own), would never receive a party type: subscribing to one is refused with 422 ' +
+  'WEBHOOK_EVENT_NOT_AVAILABLE naming the types, and the types it can have.\n' +
+  EVENT_CATALOGUE;
+
+@ApiTags('webhooks')
+@Controller('webhooks')
+@Authenticated({ roles: ['admin', 'integration'], apiKey: true })
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Post()
+  @IdempotencyWithholds('secret')
+  @ApiOperation({
+    summary: 'Subscribe a URL to event types; the signing secret is in this answer only',
+    description: DELIVERY_DESCRIPTION,
+  })
+  @ApiCreatedResponse({ type: CreatedWebhookResponseDto })
+  @ApiErrors('FORBIDDEN', 'BUSINESS_RULE_VIOLATION', 'WEBHOOK_URL_FORBIDDEN', 'WEBHOOK_EVENT_NOT_AVAILABLE')
+  createWebhook(@Auth() auth: Principal, @Body() dto: CreateWebhookDto): Promise<CreatedWebhookResponseDto> {
+    return this.webhooks.create(auth, dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "Webhook subscriptions: an integration key's own, every one for an admin" })
+  @ApiPageResponse(WebhookResponseDto)
+  @ApiErrors('FORBIDDEN')
+  listWebhooks(@Auth() auth: Principal, @Query() query: PageQueryDto): Promise<Page<WebhookResponseDto>> {
+    return this.webhooks.list(auth, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A webhook subscription (never its secret)' })
+  @ApiOkResponse({ type: WebhookResponseDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
+  getWebhook(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<WebhookResponseDto> {
+    return this.webhooks.get(auth, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a webhook subscription and its delivery log; nothing more is sent' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
+  async deleteWebhook(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<void> {
+    await this.webhooks.remove(auth, id);
+  }
+
+  @Get(':id/deliveries')
+  @ApiOperation({
+    summary: 'Deliveries of a subscription, newest first, each with its attempts',
+    description:
+      'Each attempt has its status code, latency, the first 1 KB of the answer, the error (refused by the ' +
+      'address policy, timeout, connection error, redirect not followed) and the retry it scheduled.',
+  })
+  @ApiPageResponse(WebhookDeliveryDto)
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
+  listWebhookDeliveries(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<WebhookDeliveryDto>> {
+    return this.webhooks.listDeliveries(auth, id, query);
+  }
+}
+
+@ApiTags('webhooks')
+@Controller('webhook-deliveries')
+@Authenticated({ roles: ['admin', 'integration'], apiKey: true })
+export class WebhookDeliveriesController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Post(':id/replay')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a delivered or failed message again: a new chain of attempts, same webhook-id',
+    description: 'The answer is the delivery, pending; the attempt runs in the worker at once.',
+  })
+  @ApiAcceptedResponse({ type: WebhookDeliveryDto })
+  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION')
+  replayWebhookDelivery(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<WebhookDeliveryDto> {
+    return this.webhooks.replay(auth, id);
+  }
+}

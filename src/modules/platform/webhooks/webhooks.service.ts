@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../../../common/audit/audit.service';
+import { isAdmin, Principal } from '../../../common/auth/principal';
+import { DomainError } from '../../../common/errors/domain-error';
+import { mapPage, Page, PageQueryDto } from '../../../common/pagination/pagination';
+import { withTimeout } from '../../../common/timeout';
+import { Clock } from '../../../infra/clock/clock';
+import { InjectConfig } from '../../../infra/config/config';
+import type { AppConfig } from '../../../infra/config/config';
+import { afterCommit } from '../../../infra/scheduler/transaction-hooks';
+import {
+  CreatedWebhookResponseDto,
+  CreateWebhookDto,
+  WebhookDeliveryDto,
+  WebhookResponseDto,
+} from './dto/webhook.dto';
+import { WebhookSubscriptionEntity } from './entities/webhook-subscription.entity';
+import { AllowList, isUrlProblem, parseWebhookUrl, resolveTarget, WEBHOOK_RESOLVER } from './url-policy';
+import type { Resolver } from './url-policy';
+import { toDeliveryResponse, toWebhookResponse } from './webhook.mappers';
+import { receivableEventTypes } from './webhook-events';
+import type { WebhookPartyRole } from './webhook-events';
+import { WebhookJobs } from './webhook-jobs';
+import { OwnerScope, WebhooksRepository } from './webhooks.repository';
+
+/** How many subscriptions one key or admin may hold. */
+export const MAX_SUBSCRIPTIONS_PER_OWNER = 50;
+const ENQUEUE_TIMEOUT_MS = 3_000;
+
+/** `whsec_` + base64 of 32 random bytes: the Standard Webhooks secret form (≥ 24 bytes asked). */
+export function generateWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+/** Integration keys manage their own subscriptions; admins (people) manage and see all of them. */
+function scopeOf(
+  actor: Principal,
+): OwnerScope & { owner: { apiKeyId: string | null; userId: string | null } } {
+  if (actor.kind === 'api_key') {
+    return { kind: 'api_key', apiKeyId: actor.apiKeyId, owner: { apiKeyId: actor.apiKeyId, userId: null } };
+  }
+  if (isAdmin(actor)) return { kind: 'all', owner: { apiKeyId: null, userId: actor.userId } };
+  throw new DomainError('FORBIDDEN', 'Webhooks belong to integration API keys and admins');
+}
+
+@Injectable()
+export class WebhooksService {
+  private readonly allowList: AllowList;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: WebhooksRepository,
+    private readonly jobs: WebhookJobs,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @InjectConfig() private readonly config: AppConfig,
+    @Inject(WEBHOOK_RESOLVER) private readonly resolver: Resolver,
+  ) {
+    this.allowList = new AllowList(config.WEBHOOK_ALLOWED_HOSTS);
+  }
+
+  /** Creates a subscription; its secret is in this answer only. The URL is checked first (SSRF). */
+  async create(actor: Principal, dto: CreateWebhookDto): Promise<CreatedWebhookResponseDto> {
+    const scope = scopeOf(actor);
+    const parsed = parseWebhookUrl(dto.url.trim(), this.config.WEBHOOK_ALLOW_HTTP);
+    if (isUrlProblem(parsed)) throw DomainError.validation([{ field: 'url', message: parsed.message }]);
+    const target = await resolveTarget(parsed.hostname, this.allowList, this.resolver);
+    if (isUrlProblem(target)) {
+      if (target.kind === 'forbidden') {
+        throw new DomainError('WEBHOOK_URL_FORBIDDEN', `The webhook URL is refused: ${target.message}`, {
+          extra: { url: parsed.url.href },
+        });
+      }
+      throw DomainError.validation([{ field: 'url', message: target.message }]);
+    }
+    await this.refuseUnreceivable(actor, dto.eventTypes);
+    const secret = generateWebhookSecret();
+    const saved = await this.dataSource.transaction(async (em) => {
+      const owned = await em.count(
+        WebhookSubscriptionEntity,
+        scope.owner.apiKeyId
+          ? { where: { ownerApiKeyId: scope.owner.apiKeyId } }
+          : { where: { ownerUserId: scope.owner.userId as string } },
+      );
+      if (owned >= MAX_SUBSCRIPTIONS_PER_OWNER) {
+        throw new DomainError(
+          'BUSINESS_RULE_VIOLATION',
+          `At most ${MAX_SUBSCRIPTIONS_PER_OWNER} webhook subscriptions per owner; delete one first`,
+        );
+      }
+      const now = this.clock.now();
+      const row = em.create(WebhookSubscriptionEntity, {
+        ownerApiKeyId: scope.owner.apiKeyId,
+        ownerUserId: scope.owner.userId,
+        url: parsed.url.href,
+        eventTypes: dto.eventTypes,
+        description: dto.description?.trim() || null,
+        secret,
+        status: 'enabled',
+        disabledAt: null,
+        disabledReason: null,
+        failingSince: null,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await em.save(row);
+      await this.audit.record(em, {
+        actor,
+        action: 'webhook.created',
+        objectType: 'webhook_subscription',
+        objectId: row.id,
+        after: { ...toWebhookResponse(row) },
+      });
+      return row;
+    });
+    return { ...toWebhookResponse(saved), secret };
+  }
+
+  /**
+   * 422 WEBHOOK_EVENT_NOT_AVAILABLE naming the types this subscriber would never receive: an
+   * integration key gets the public types, and a party type only when its organization can be that
+   * party (issues lists: a user with the issuer role or a list of its own; bids: a user with the
+   * applicant role or a bid it leads). Admins receive every type.
+   */
+  private async refuseUnreceivable(actor: Principal, eventTypes: readonly string[]): Promise<void> {
+    if (actor.kind !== 'api_key') return;
+    const roles = new Set<WebhookPartyRole>();
+    if (actor.organizationId) {
+      const [row] = await this.dataSource.query<Array<{ issuer: boolean; lead: boolean }>>(
+        `SELECT EXISTS (SELECT 1 FROM users WHERE organization_id = $1 AND 'issuer' = ANY(roles))
+             OR EXISTS (SELECT 1 FROM challenges WHERE issuer_organization_id = $1) AS issuer,
+                EXISTS (SELECT 1 FROM users WHERE organization_id = $1 AND 'applicant' = ANY(roles))
+             OR EXISTS (SELECT 1 FROM applications WHERE lead_organization_id = $1) AS lead`,
+        [actor.organizationId],
+      );
+      if (row?.issuer) roles.add('issuer');
+      if (row?.lead) roles.add('lead');
+    }
+    const receivable = receivableEventTypes({ kind: 'api_key', roles });
+    const refused = eventTypes.filter((type) => !(receivable as readonly string[]).includes(type));
+    if (!refused.length) return;
+    throw new DomainError(
+      'WEBHOOK_EVENT_NOT_AVAILABLE',
+      `This key would never receive ${refused.join(', ')}: ${
+        actor.organizationId
+          ? 'its organization neither issues lists nor bids on them in the role these events concern'
+          : 'it acts for no organization, so it receives only the public events'
+      }. It can subscribe to: ${receivable.join(', ')}`,
+      {
+        errors: [{ field: 'eventTypes', message: `not available to this key: ${refused.join(', ')}` }],
+        extra: { unavailableEventTypes: refused, availableEventTypes: receivable },
+      },
+    );
+  }
+
+  async list(actor: Principal, query: PageQueryDto): Promise<Page<WebhookResponseDto>> {
+    return mapPage(await this.repository.pageSubscriptions(scopeOf(actor), query), toWebhookResponse);
+  }
+
+  async get(actor: Principal, id: string): Promise<WebhookResponseDto> {
+    const found = await this.repository.findVisibleSubscription(scopeOf(actor), id);
+    if (!found) throw DomainError.notFound('Webhook');
+    return toWebhookResponse(found);
+  }
+
+  /** Deletes the subscription with its deliveries; jobs still queued for them find nothing to do. */
+  async remove(actor: Principal, id: string): Promise<void> {
+    const scope = scopeOf(actor);
+    await this.dataSource.transaction(async (em) => {
+      if (!(await this.repository.lockSubscription(em, id))) throw DomainError.notFound('Webhook');
+      const found = await this.repository.findVisibleSubscription(scope, id, em);
+      if (!found) throw DomainError.notFound('Webhook');
+      await em.delete(WebhookSubscriptionEntity, { id });
+      await this.audit.record(em, {
+        actor,
+        action: 'webhook.deleted',
+        objectType: 'webhook_subscription',
+        objectId: id,
+        before: { ...toWebhookResponse(found) },
+      });
+    });
+  }
+
+  async listDeliveries(actor: Principal, id: string, query: PageQueryDto): Promise<Page<WebhookDeliveryDto>> {
+    const found = await this.repository.findVisibleSubscription(scopeOf(actor), id);
+    if (!found) throw DomainError.notFound('Webhook');
+    // One snapshot for the deliveries and their attempts, which the worker records meanwhile.
+    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+      const page = await this.repository.pageDeliveries(id, query, em);
+      const attempts = await this.repository.attemptsOf(
+        page.items.map((d) => d.id),
+        em,
+      );
+      return mapPage(page, (d) => toDeliveryResponse(d, attempts.get(d.id) ?? []));
+    });
+  }
+
+  /**
+   * Sends a delivered or failed message again: a new chain of attempts (with the full retry
+   * schedule) of the same message — the same `webhook-id` and body, a fresh signature.
+   */
+  async replay(actor: Principal, deliveryId: string): Promise<WebhookDeliveryDto> {
+    const scope = scopeOf(actor);
+    const delivery = await this.dataSource.transaction(async (em) => {
+      const first = await this.repository.findDelivery(deliveryId, em);
+      if (!first) throw DomainError.notFound('Webhook delivery');
+      const subscription = await this.repository.lockSubscription(em, first.subscriptionId);
+      if (!subscription || (scope.kind === 'api_key' && subscription.ownerApiKeyId !== scope.apiKeyId)) {
+        throw DomainError.notFound('Webhook delivery');
+      }
+      const row = await this.repository.lockDelivery(em, deliveryId);
+      if (!row) throw DomainError.notFound('Webhook delivery');
+      if (subscription.status !== 'enabled') {
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          'The subscription is disabled; create a new subscription to receive events again',
+          { extra: { state: 'disabled', action: 'replay' } },
+        );
+      }
+      if (row.status === 'pending') throw DomainError.invalidTransition('pending', 'replay');
+      const before = { status: row.status, chain: row.chain };
+      const now = this.clock.now();
+      row.status = 'pending';
+      row.chain += 1;
+      row.chainAttempts = 0;
+      row.nextAttemptAt = now;
+      row.updatedAt = now;
+      await em.save(row);
+      await this.audit.record(em, {
+        actor,
+        action: 'webhook.delivery_replayed',
+        objectType: 'webhook_delivery',
+        objectId: row.id,
+        before,
+        after: { status: row.status, chain: row.chain, webhookId: row.subscriptionId },
+      });
+      const payload = { deliveryId: row.id, chain: row.chain, attempt: 1 };
+      afterCommit(em, () =>
+        withTimeout(this.jobs.enqueue(payload, now), ENQUEUE_TIMEOUT_MS, 'Enqueueing a webhook replay'),
+      );
+      return row;
+    });
+    const attempts = await this.repository.attemptsOf([delivery.id]);
+    return toDeliveryResponse(delivery, attempts.get(delivery.id) ?? []);
+  }
+}

@@ -1,0 +1,412 @@
+import type { ChallengeStatus } from '../../call/challenges/challenge-status';
+import type { ProjectStatus } from '../../delivery/projects/entities/project.entity';
+import type { MilestoneStatus } from '../../delivery/projects/entities/project-parts.entity';
+import { milestoneDueAt } from '../../delivery/projects/milestone-due';
+import type { Payer } from '../../delivery/payments/entities/payment.entity';
+import type { SelectionStatus } from '../../delivery/selection/entities/selection.entity';
+
+/**
+ * The OCDS 1.1 mapping of a list's public lifecycle (ADR 0032), pure: list → tender, bids →
+ * bids.statistics (counts only), selection → awards, projects → contracts, milestones and paid
+ * tranches → contracts[].implementation. Only what the list, its amendments and the publicity
+ * notice already show publicly; never a bid's content, its team members, experts or contacts.
+ */
+
+export const OCDS_VERSION = '1.1';
+/** bids.statistics comes from the bid extension. */
+export const OCDS_EXTENSIONS = [
+  'https://raw.githubusercontent.com/open-contracting/ocds_bid_extension/v1.1.3/extension.json',
+];
+export const OCDS_CURRENCY = 'CNY';
+/** The platform's party id in every release (the other parties are organizations, by their uuid). */
+export const PLATFORM_PARTY_ID = 'jiebang-platform';
+
+/** Fen are 1/100 yuan; OCDS amounts are in the currency's unit. */
+const FEN_PER_YUAN = 100;
+/** Below 10^15 fen every amount has at most 15 significant digits: its yuan double prints exactly. */
+const MAX_EXACT_FEN = 1e15;
+
+/**
+ * An amount in fen as yuan, exactly: n / 100 is the double nearest the decimal n/100, and JSON
+ * prints the shortest decimal that reads back as that double, which for |n| < 10^15 (15
+ * significant digits) is the decimal itself — 123456789 fen → 1234567.89, 5 fen → 0.05. No
+ * rounding happens; an amount beyond that is refused rather than rounded.
+ */
+export function fenToYuan(fen: number): number {
+  if (!Number.isSafeInteger(fen) || Math.abs(fen) >= MAX_EXACT_FEN) {
+    throw new Error(`${fen} fen cannot be converted to yuan exactly`);
+  }
+  return fen / FEN_PER_YUAN;
+}
+
+export interface OcdsValue {
+  amount: number;
+  currency: string;
+}
+
+export interface OcdsOrganizationReference {
+  id: string;
+  name: string;
+}
+
+export interface OcdsParty {
+  id: string;
+  name: string;
+  roles: string[];
+  address?: { region: string; countryName: string };
+}
+
+export interface OcdsPeriod {
+  startDate?: string;
+  endDate?: string;
+}
+
+export interface OcdsMilestone {
+  id: string;
+  code: string;
+  type: string;
+  status: 'scheduled' | 'met' | 'notMet' | 'partiallyMet';
+  dueDate?: string;
+  dateMet?: string;
+  dateModified: string;
+}
+
+export interface OcdsTransaction {
+  id: string;
+  date: string;
+  value: OcdsValue;
+  payer: OcdsOrganizationReference;
+  payee: OcdsOrganizationReference;
+}
+
+export interface OcdsAward {
+  id: string;
+  status: 'pending' | 'active' | 'cancelled' | 'unsuccessful';
+  date: string;
+  suppliers: OcdsOrganizationReference[];
+  value?: OcdsValue;
+}
+
+export interface OcdsContract {
+  id: string;
+  awardID: string;
+  status: 'pending' | 'active' | 'cancelled' | 'terminated';
+  value: OcdsValue;
+  period?: OcdsPeriod;
+  dateSigned?: string;
+  implementation: { milestones: OcdsMilestone[]; transactions: OcdsTransaction[] };
+}
+
+export interface OcdsTender {
+  id: string;
+  title: string;
+  description: string;
+  status: 'planning' | 'planned' | 'active' | 'cancelled' | 'unsuccessful' | 'complete' | 'withdrawn';
+  procuringEntity: OcdsOrganizationReference;
+  items: Array<{
+    id: string;
+    description: string;
+    classification: { scheme: string; id: string; description: string };
+    additionalClassifications: Array<{ scheme: string; id: string; description: string }>;
+  }>;
+  value: OcdsValue;
+  procurementMethod: 'open';
+  procurementMethodDetails: string;
+  mainProcurementCategory: 'services';
+  tenderPeriod: OcdsPeriod;
+  numberOfTenderers?: number;
+  amendments?: Array<{ id: string; date: string; rationale: string }>;
+}
+
+export interface OcdsRelease {
+  ocid: string;
+  id: string;
+  date: string;
+  tag: string[];
+  initiationType: 'tender';
+  language: 'zh';
+  parties: OcdsParty[];
+  buyer: OcdsOrganizationReference;
+  tender: OcdsTender;
+  bids?: { statistics: Array<{ id: string; measure: string; value: number; date: string }> };
+  awards?: OcdsAward[];
+  contracts?: OcdsContract[];
+}
+
+/** What the repository reads of one published list (amounts in fen). */
+export interface ListFacts {
+  id: string;
+  code: string;
+  title: string;
+  publicSummary: string;
+  categoryCode: string;
+  categoryName: string;
+  industryChainCode: string;
+  industryChainName: string;
+  regionCode: string;
+  issuer: OcdsOrganizationReference;
+  totalFen: number;
+  opensAt: Date;
+  closesAt: Date;
+  selectionMode: 'single' | 'horse_race';
+  teamCount: number;
+  /** The stored status (see ADR 0032: a release changes only with a write, never by the clock alone). */
+  status: ChallengeStatus;
+  /** When its public part last changed (open_data_changes), and that time exactly, as text. */
+  changedAt: Date;
+  changedKey: string;
+  /** Bids submitted and not withdrawn; shown only once the list is closed. */
+  bidCount: number;
+  amendments: Array<{ id: string; number: number; reason: string; createdAt: Date }>;
+  selections: Array<{
+    id: string;
+    status: SelectionStatus;
+    selectedAt: Date;
+    closedAt: Date | null;
+    winners: Array<{ applicationId: string; organization: OcdsOrganizationReference }>;
+  }>;
+  projects: Array<{
+    id: string;
+    applicationId: string;
+    supplier: OcdsOrganizationReference;
+    status: ProjectStatus;
+    fiscalFen: number;
+    issuerFen: number;
+    activatedAt: Date | null;
+    durationMonths: number;
+    milestones: Array<{
+      id: string;
+      position: number;
+      dueAt: Date | null;
+      status: MilestoneStatus;
+      metAt: Date | null;
+      updatedAt: Date;
+    }>;
+    paid: Array<{ id: string; payer: Payer; amountFen: number; paidAt: Date }>;
+  }>;
+}
+
+export interface ReleaseOptions {
+  prefix: string;
+  publisherName: string;
+}
+
+const TENDER_STATUS: Record<ChallengeStatus, OcdsTender['status'] | null> = {
+  draft: null,
+  pending_review: null,
+  published: 'planned',
+  open: 'active',
+  closed: 'active',
+  under_review: 'active',
+  publicity: 'active',
+  awarded: 'complete',
+  unsuccessful: 'unsuccessful',
+  withdrawn: 'withdrawn',
+  cancelled: 'cancelled',
+};
+
+/** Stored statuses after the application window closed: the bid count is public from then on. */
+const CLOSED: readonly ChallengeStatus[] = ['closed', 'under_review', 'publicity', 'awarded', 'unsuccessful'];
+
+const CONTRACT_STATUS: Record<ProjectStatus, OcdsContract['status']> = {
+  pending_signature: 'pending',
+  active: 'active',
+  acceptance_requested: 'active',
+  suspended: 'active',
+  accepted: 'terminated',
+  failed: 'terminated',
+  terminated: 'terminated',
+};
+
+const MILESTONE_STATUS: Record<MilestoneStatus, OcdsMilestone['status']> = {
+  pending: 'scheduled',
+  submitted: 'scheduled',
+  passed: 'met',
+  conditionally_passed: 'partiallyMet',
+  failed: 'notMet',
+};
+
+export function ocidOf(prefix: string, challengeId: string): string {
+  return `${prefix}-${challengeId}`;
+}
+
+/** `<ocid>-<change time, compact, to the microsecond>`: a new id whenever the public part changed. */
+export function releaseIdOf(ocid: string, changedKey: string): string {
+  return `${ocid}-${changedKey.replace(/[-:]/g, '')}`;
+}
+
+function value(fen: number): OcdsValue {
+  return { amount: fenToYuan(fen), currency: OCDS_CURRENCY };
+}
+
+/** The list's public lifecycle as of its last change, as one OCDS release. */
+export function toRelease(list: ListFacts, options: ReleaseOptions): OcdsRelease {
+  const tenderStatus = TENDER_STATUS[list.status];
+  if (!tenderStatus) throw new Error(`List ${list.id} is not public (${list.status})`);
+  const ocid = ocidOf(options.prefix, list.id);
+  const platform: OcdsOrganizationReference = { id: PLATFORM_PARTY_ID, name: options.publisherName };
+  const parties = new Map<string, OcdsParty>();
+  const party = (ref: OcdsOrganizationReference, ...roles: string[]) => {
+    const known = parties.get(ref.id) ?? { id: ref.id, name: ref.name, roles: [] };
+    for (const role of roles) if (!known.roles.includes(role)) known.roles.push(role);
+    parties.set(ref.id, known);
+  };
+  party(platform, 'procuringEntity', 'funder');
+  party(list.issuer, 'buyer');
+  parties.get(list.issuer.id)!.address = { region: list.regionCode, countryName: '中国' };
+
+  const closed = CLOSED.includes(list.status);
+  const tender: OcdsTender = {
+    id: list.code,
+    title: list.title,
+    description: list.publicSummary,
+    status: tenderStatus,
+    procuringEntity: platform,
+    items: [
+      {
+        id: '1',
+        description: list.title,
+        classification: {
+          scheme: 'x_jiebang_industry_chain',
+          id: list.industryChainCode,
+          description: list.industryChainName,
+        },
+        additionalClassifications: [
+          { scheme: 'x_jiebang_category', id: list.categoryCode, description: list.categoryName },
+        ],
+      },
+    ],
+    value: value(list.totalFen),
+    procurementMethod: 'open',
+    procurementMethodDetails:
+      list.selectionMode === 'horse_race'
+        ? `揭榜挂帅（赛马制，至多 ${list.teamCount} 个团队）`
+        : '揭榜挂帅（单一团队）',
+    mainProcurementCategory: 'services',
+    tenderPeriod: { startDate: list.opensAt.toISOString(), endDate: list.closesAt.toISOString() },
+  };
+  if (closed) tender.numberOfTenderers = list.bidCount;
+  if (list.amendments.length) {
+    tender.amendments = list.amendments.map((a) => ({
+      id: String(a.number),
+      date: a.createdAt.toISOString(),
+      rationale: a.reason,
+    }));
+  }
+
+  const projectByApplication = new Map(list.projects.map((p) => [p.applicationId, p]));
+  const awards: OcdsAward[] = [];
+  for (const selection of list.selections) {
+    const status: OcdsAward['status'] =
+      selection.status === 'finalized'
+        ? 'active'
+        : selection.status === 'reopened' || list.status === 'cancelled'
+          ? 'cancelled'
+          : 'pending';
+    const date = status === 'active' ? (selection.closedAt ?? selection.selectedAt) : selection.selectedAt;
+    for (const winner of selection.winners) {
+      party(winner.organization, 'supplier');
+      const project = status === 'active' ? projectByApplication.get(winner.applicationId) : undefined;
+      awards.push({
+        id: awardIdOf(selection.id, winner.applicationId),
+        status,
+        date: date.toISOString(),
+        suppliers: [winner.organization],
+        ...(project ? { value: value(project.fiscalFen + project.issuerFen) } : {}),
+      });
+    }
+  }
+
+  const finalized = list.selections.find((s) => s.status === 'finalized');
+  const contracts: OcdsContract[] = list.projects.map((p) => {
+    party(p.supplier, 'supplier');
+    const transactions = p.paid.map((t): OcdsTransaction => {
+      const payer = t.payer === 'fiscal' ? platform : list.issuer;
+      party(payer, 'payer');
+      party(p.supplier, 'payee');
+      return {
+        id: t.id,
+        date: t.paidAt.toISOString(),
+        value: value(t.amountFen),
+        payer,
+        payee: p.supplier,
+      };
+    });
+    const contract: OcdsContract = {
+      id: p.id,
+      awardID: awardIdOf(finalized?.id ?? '', p.applicationId),
+      status: p.status === 'terminated' && !p.activatedAt ? 'cancelled' : CONTRACT_STATUS[p.status],
+      value: value(p.fiscalFen + p.issuerFen),
+      implementation: {
+        milestones: p.milestones.map((m) => {
+          const status = MILESTONE_STATUS[m.status];
+          return {
+            id: m.id,
+            code: `M${m.position + 1}`,
+            type: 'delivery',
+            status,
+            ...(m.dueAt ? { dueDate: m.dueAt.toISOString() } : {}),
+            ...(m.metAt && (status === 'met' || status === 'partiallyMet')
+              ? { dateMet: m.metAt.toISOString() }
+              : {}),
+            dateModified: m.updatedAt.toISOString(),
+          };
+        }),
+        transactions,
+      },
+    };
+    if (p.activatedAt) {
+      const dues = p.milestones.flatMap((m) => (m.dueAt ? [m.dueAt.getTime()] : []));
+      const end = Math.max(milestoneDueAt(p.activatedAt, p.durationMonths).getTime(), ...dues);
+      contract.period = { startDate: p.activatedAt.toISOString(), endDate: new Date(end).toISOString() };
+      contract.dateSigned = p.activatedAt.toISOString();
+    }
+    return contract;
+  });
+
+  const release: OcdsRelease = {
+    ocid,
+    id: releaseIdOf(ocid, list.changedKey),
+    date: list.changedAt.toISOString(),
+    tag: tagsOf(list, awards, contracts),
+    initiationType: 'tender',
+    language: 'zh',
+    parties: [...parties.values()],
+    buyer: list.issuer,
+    tender,
+  };
+  if (closed) {
+    release.bids = {
+      statistics: [{ id: '1', measure: 'bids', value: list.bidCount, date: list.closesAt.toISOString() }],
+    };
+  }
+  if (awards.length) release.awards = awards;
+  if (contracts.length) release.contracts = contracts;
+  return release;
+}
+
+/** One award per winning bid of a selection: `<selection id>-<bid id>` (a bid may win again after a reopening). */
+export function awardIdOf(selectionId: string, applicationId: string): string {
+  return `${selectionId}-${applicationId}`;
+}
+
+/** The stages the release carries, in lifecycle order (releaseTag codelist). */
+function tagsOf(list: ListFacts, awards: OcdsAward[], contracts: OcdsContract[]): string[] {
+  const tags: string[] = [];
+  tags.push(list.status === 'cancelled' || list.status === 'withdrawn' ? 'tenderCancellation' : 'tender');
+  if (list.amendments.length) tags.push('tenderAmendment');
+  if (awards.length) tags.push(awards.every((a) => a.status === 'cancelled') ? 'awardCancellation' : 'award');
+  if (contracts.length) tags.push('contract');
+  if (
+    contracts.some(
+      (c) =>
+        c.implementation.transactions.length ||
+        c.implementation.milestones.some((m) => m.status !== 'scheduled'),
+    )
+  ) {
+    tags.push('implementation');
+  }
+  if (contracts.some((c) => c.status === 'terminated' || c.status === 'cancelled'))
+    tags.push('contractTermination');
+  return tags;
+}

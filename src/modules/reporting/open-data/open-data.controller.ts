@@ -1,0 +1,42 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Public } from '../../../common/auth/decorators';
+import { OcdsQueryDto, OcdsReleasePackageDto } from './dto/ocds.dto';
+import { OpenDataService } from './open-data.service';
+
+/** Seconds a portal or a shared cache may reuse a page. */
+export const OCDS_MAX_AGE_SECONDS = 60;
+
+@ApiTags('open-data')
+@Controller('open-data')
+export class OpenDataController {
+  constructor(private readonly openData: OpenDataService) {}
+
+  @Get('ocds')
+  @Public()
+  @ApiOperation({
+    summary: 'Open data: an OCDS 1.1 release package of the public lifecycle of the published lists',
+    description:
+      'One release per list (ocid = OCDS_PREFIX + list id) with its public part as of its last change: list → tender, ' +
+      'bid counts → bids.statistics (once closed), selection → awards, task book → contracts, milestones and paid tranches ' +
+      '→ contracts[].implementation. Amounts in yuan (CNY), converted exactly from fen. Oldest change first, keyset-paged ' +
+      `(limit, cursor; links.next), filtered by since (the time of the last change, inclusive). Cached for ${OCDS_MAX_AGE_SECONDS} s.`,
+  })
+  @ApiOkResponse({
+    type: OcdsReleasePackageDto,
+    headers: {
+      'Cache-Control': { description: `public, max-age=${OCDS_MAX_AGE_SECONDS}`, schema: { type: 'string' } },
+    },
+  })
+  async releasePackage(
+    @Query() query: OcdsQueryDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<OcdsReleasePackageDto> {
+    const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`;
+    const body = await this.openData.releasePackage(query, url);
+    res.setHeader('Cache-Control', `public, max-age=${OCDS_MAX_AGE_SECONDS}`);
+    return body;
+  }
+}

@@ -1,0 +1,263 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { SUBMITTED_STATUSES } from '../../call/applications/application-status';
+import type { ChallengeStatus } from '../../call/challenges/challenge-status';
+import type { Payer } from '../../delivery/payments/entities/payment.entity';
+import type { MilestoneStatus } from '../../delivery/projects/entities/project-parts.entity';
+import type { ProjectStatus } from '../../delivery/projects/entities/project.entity';
+import type { SelectionStatus } from '../../delivery/selection/entities/selection.entity';
+import type { ListFacts } from './ocds';
+
+export interface ChangedList {
+  id: string;
+  changedAt: Date;
+  /** changed_at to the microsecond, UTC (`2027-03-01T02:00:00.123456Z`): the cursor and the release id. */
+  changedKey: string;
+}
+
+/** A bigint column (pg returns text) as a number; amounts in fen stay far below 2^53. */
+function int(value: string | number): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`bigint ${value} is outside the safe integer range`);
+  return n;
+}
+
+/**
+ * Reads of the open-data export (ADR 0032): the page of changed lists from open_data_changes
+ * (keyset on ix_open_data_changes_changed), then the public facts of those lists only — never a
+ * bid's text, a team's members, an expert or a contact.
+ */
+@Injectable()
+export class OpenDataRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Runs `fn` in one read-only REPEATABLE READ transaction: the page and its facts are one snapshot. */
+  snapshot<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+      await em.query('SET TRANSACTION READ ONLY');
+      return fn(em);
+    });
+  }
+
+  /** Up to `limit` published lists changed at or after `since`, after the cursor, oldest change first. */
+  async changed(
+    em: EntityManager,
+    options: { since?: Date; after?: { changedKey: string; id: string }; limit: number },
+  ): Promise<ChangedList[]> {
+    const params: unknown[] = [options.limit];
+    const conditions = ['c.published_at IS NOT NULL'];
+    if (options.since) {
+      params.push(options.since);
+      conditions.push(`ch.changed_at >= $${params.length}`);
+    }
+    if (options.after) {
+      params.push(options.after.changedKey, options.after.id);
+      conditions.push(
+        `(ch.changed_at, ch.challenge_id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
+      );
+    }
+    const rows = await em.query<Array<{ id: string; changed_at: Date; changed_key: string }>>(
+      `SELECT ch.challenge_id AS id, ch.changed_at,
+         to_char(ch.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS changed_key
+       FROM open_data_changes ch
+       JOIN challenges c ON c.id = ch.challenge_id
+       WHERE ${conditions.join(' AND ')}
+       ORDER BY ch.changed_at, ch.challenge_id
+       LIMIT $1`,
+      params,
+    );
+    return rows.map((r) => ({ id: r.id, changedAt: r.changed_at, changedKey: r.changed_key }));
+  }
+
+  /** The public facts of the lists, in the order of `changed`. */
+  async facts(em: EntityManager, changed: ChangedList[]): Promise<ListFacts[]> {
+    if (!changed.length) return [];
+    const ids = changed.map((c) => c.id);
+    const lists = await em.query<
+      Array<{
+        id: string;
+        code: string;
+        title: string;
+        public_summary: string;
+        category_code: string;
+        category_name: string | null;
+        industry_chain_code: string;
+        industry_chain_name: string | null;
+        region_code: string;
+        issuer_organization_id: string;
+        issuer_name: string;
+        total_fen: string;
+        opens_at: Date;
+        closes_at: Date;
+        selection_mode: 'single' | 'horse_race';
+        team_count: number;
+        status: ChallengeStatus;
+      }>
+    >(
+      `SELECT c.id, c.code, c.title, c.public_summary, c.category_code, cat.name_zh AS category_name,
+         c.industry_chain_code, ic.name_zh AS industry_chain_name, c.region_code, c.issuer_organization_id,
+         o.name AS issuer_name, c.total_fen, c.opens_at, c.closes_at, c.selection_mode, c.team_count, c.status
+       FROM challenges c
+       JOIN organizations o ON o.id = c.issuer_organization_id
+       LEFT JOIN categories cat ON cat.code = c.category_code
+       LEFT JOIN industry_chains ic ON ic.code = c.industry_chain_code
+       WHERE c.id = ANY($1::uuid[]) AND c.published_at IS NOT NULL`,
+      [ids],
+    );
+    const bidCounts = await em.query<Array<{ challenge_id: string; n: number }>>(
+      `SELECT challenge_id, count(*)::int AS n FROM applications
+       WHERE challenge_id = ANY($1::uuid[]) AND status = ANY($2::application_status[])
+       GROUP BY challenge_id`,
+      [ids, SUBMITTED_STATUSES],
+    );
+    const amendments = await em.query<
+      Array<{ id: string; challenge_id: string; number: number; reason: string; created_at: Date }>
+    >(
+      `SELECT id, challenge_id, number, reason, created_at FROM challenge_amendments
+       WHERE challenge_id = ANY($1::uuid[]) ORDER BY challenge_id, number`,
+      [ids],
+    );
+    const selections = await em.query<
+      Array<{
+        id: string;
+        challenge_id: string;
+        application_ids: string[];
+        status: SelectionStatus;
+        selected_at: Date;
+        closed_at: Date | null;
+      }>
+    >(
+      `SELECT id, challenge_id, application_ids::text[] AS application_ids, status, selected_at, closed_at FROM selections
+       WHERE challenge_id = ANY($1::uuid[]) ORDER BY selected_at, id`,
+      [ids],
+    );
+    // The winners as the publicity notice shows them: the bid's lead organization (no team, no members).
+    const winnerIds = [...new Set(selections.flatMap((s) => s.application_ids))];
+    const winners = await em.query<Array<{ id: string; organization_id: string; organization_name: string }>>(
+      `SELECT a.id, a.lead_organization_id AS organization_id, o.name AS organization_name
+       FROM applications a JOIN organizations o ON o.id = a.lead_organization_id
+       WHERE a.id = ANY($1::uuid[])`,
+      [winnerIds],
+    );
+    const projects = await em.query<
+      Array<{
+        id: string;
+        challenge_id: string;
+        application_id: string;
+        lead_organization_id: string;
+        lead_name: string;
+        status: ProjectStatus;
+        fiscal_fen: string;
+        issuer_fen: string;
+        activated_at: Date | null;
+        duration_months: number;
+      }>
+    >(
+      `SELECT p.id, p.challenge_id, p.application_id, p.lead_organization_id, o.name AS lead_name, p.status,
+         p.fiscal_fen, p.issuer_fen, p.activated_at,
+         COALESCE((p.task_book->>'durationMonths')::int, c.duration_months) AS duration_months
+       FROM projects p JOIN organizations o ON o.id = p.lead_organization_id
+       JOIN challenges c ON c.id = p.challenge_id
+       WHERE p.challenge_id = ANY($1::uuid[]) ORDER BY p.created_at, p.id`,
+      [ids],
+    );
+    const projectIds = projects.map((p) => p.id);
+    const milestones = await em.query<
+      Array<{
+        id: string;
+        project_id: string;
+        position: number;
+        due_at: Date | null;
+        status: MilestoneStatus;
+        met_at: Date | null;
+        updated_at: Date;
+      }>
+    >(
+      `SELECT m.id, m.project_id, m.position, m.due_at, m.status, m.updated_at,
+         (SELECT max(ma.assessed_at) FROM milestone_assessments ma
+          WHERE ma.milestone_id = m.id AND ma.outcome IN ('passed', 'conditionally_passed')) AS met_at
+       FROM project_milestones m
+       WHERE m.project_id = ANY($1::uuid[]) ORDER BY m.project_id, m.position`,
+      [projectIds],
+    );
+    const paid = await em.query<
+      Array<{ id: string; project_id: string; payer: Payer; amount_fen: string; paid_at: Date }>
+    >(
+      `SELECT id, project_id, payer, amount_fen, paid_at FROM payments
+       WHERE project_id = ANY($1::uuid[]) AND status = 'paid' ORDER BY paid_at, id`,
+      [projectIds],
+    );
+
+    const winnerById = new Map(
+      winners.map((w) => [w.id, { id: w.organization_id, name: w.organization_name }]),
+    );
+    const byId = new Map(lists.map((l) => [l.id, l]));
+    return changed.flatMap((change): ListFacts[] => {
+      const l = byId.get(change.id);
+      if (!l) return [];
+      return [
+        {
+          id: l.id,
+          code: l.code,
+          title: l.title,
+          publicSummary: l.public_summary,
+          categoryCode: l.category_code,
+          categoryName: l.category_name ?? l.category_code,
+          industryChainCode: l.industry_chain_code,
+          industryChainName: l.industry_chain_name ?? l.industry_chain_code,
+          regionCode: l.region_code,
+          issuer: { id: l.issuer_organization_id, name: l.issuer_name },
+          totalFen: int(l.total_fen),
+          opensAt: l.opens_at,
+          closesAt: l.closes_at,
+          selectionMode: l.selection_mode,
+          teamCount: l.team_count,
+          status: l.status,
+          changedAt: change.changedAt,
+          changedKey: change.changedKey,
+          bidCount: bidCounts.find((b) => b.challenge_id === l.id)?.n ?? 0,
+          amendments: amendments
+            .filter((a) => a.challenge_id === l.id)
+            .map((a) => ({ id: a.id, number: a.number, reason: a.reason, createdAt: a.created_at })),
+          selections: selections
+            .filter((s) => s.challenge_id === l.id)
+            .map((s) => ({
+              id: s.id,
+              status: s.status,
+              selectedAt: s.selected_at,
+              closedAt: s.closed_at,
+              winners: s.application_ids.flatMap((applicationId) => {
+                const organization = winnerById.get(applicationId);
+                return organization ? [{ applicationId, organization }] : [];
+              }),
+            })),
+          projects: projects
+            .filter((p) => p.challenge_id === l.id)
+            .map((p) => ({
+              id: p.id,
+              applicationId: p.application_id,
+              supplier: { id: p.lead_organization_id, name: p.lead_name },
+              status: p.status,
+              fiscalFen: int(p.fiscal_fen),
+              issuerFen: int(p.issuer_fen),
+              activatedAt: p.activated_at,
+              durationMonths: p.duration_months,
+              milestones: milestones
+                .filter((m) => m.project_id === p.id)
+                .map((m) => ({
+                  id: m.id,
+                  position: m.position,
+                  dueAt: m.due_at,
+                  status: m.status,
+                  metAt: m.met_at,
+                  updatedAt: m.updated_at,
+                })),
+              paid: paid
+                .filter((t) => t.project_id === p.id)
+                .map((t) => ({ id: t.id, payer: t.payer, amountFen: int(t.amount_fen), paidAt: t.paid_at })),
+            })),
+        },
+      ];
+    });
+  }
+}
