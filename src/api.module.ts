@@ -19,7 +19,7 @@ import { ChallengesModule } from './modules/call/challenges/challenges.module';
 import { ExpertsModule } from './modules/evaluation/experts/experts.module';
 import { AuthModule } from './modules/platform/auth/auth.module';
 import { HealthModule } from './modules/platform/health/health.module';
-import { NotificationsModule } from './modules/platform/notifications/notifications.module';
+import { NotificationsModule } from './modules/outreach/notifications/notifications.module';
 import { OrganizationsModule } from './modules/platform/organizations/organizations.module';
 import { ProgramsModule } from './modules/call/programs/programs.module';
 import { QueueDashboardModule } from './modules/platform/queue-dashboard/queue-dashboard.module';
@@ -28,14 +28,14 @@ import { SelectionModule } from './modules/delivery/selection/selection.module';
 import { ProjectsModule } from './modules/delivery/projects/projects.module';
 import { PaymentsModule } from './modules/delivery/payments/payments.module';
 import { AcceptanceModule } from './modules/delivery/acceptance/acceptance.module';
-import { StatsModule } from './modules/reporting/stats/stats.module';
-import { OpenDataModule } from './modules/reporting/open-data/open-data.module';
+import { StatsModule } from './modules/outreach/stats/stats.module';
+import { OpenDataModule } from './modules/outreach/open-data/open-data.module';
 import { SessionsModule } from './modules/evaluation/sessions/sessions.module';
 import { TaxonomyModule } from './modules/platform/taxonomy/taxonomy.module';
 import { TeamsModule } from './modules/call/teams/teams.module';
 import { UsersModule } from './modules/platform/users/users.module';
-import { MailModule } from './modules/platform/mail/mail.module';
-import { WebhooksModule } from './modules/platform/webhooks/webhooks.module';
+import { MailModule } from './modules/outreach/mail/mail.module';
+import { WebhooksModule } from './modules/outreach/webhooks/webhooks.module';
 
 /**
  * The HTTP API process: every controller module, the global filter, guards and rate limits.

@@ -7,14 +7,14 @@ import { JobWorkersModule } from './infra/queue/job-workers';
 import { QueueModule } from './infra/queue/queue.module';
 import { SchedulerModule, SchedulerWorkerModule } from './infra/scheduler/scheduler.module';
 import { ChallengesModule } from './modules/call/challenges/challenges.module';
-import { NotificationsModule } from './modules/platform/notifications/notifications.module';
+import { NotificationsModule } from './modules/outreach/notifications/notifications.module';
 import { ReviewsModule } from './modules/evaluation/reviews/reviews.module';
 import { SelectionModule } from './modules/delivery/selection/selection.module';
 import { ProjectsModule } from './modules/delivery/projects/projects.module';
 import { PaymentsModule } from './modules/delivery/payments/payments.module';
 import { AcceptanceModule } from './modules/delivery/acceptance/acceptance.module';
-import { MailWorkerModule } from './modules/platform/mail/mail.module';
-import { WebhooksWorkerModule } from './modules/platform/webhooks/webhooks.module';
+import { MailWorkerModule } from './modules/outreach/mail/mail.module';
+import { WebhooksWorkerModule } from './modules/outreach/webhooks/webhooks.module';
 
 /** The worker process: BullMQ processors, the outbox relay and the deadline handlers; no HTTP. */
 @Module({})

@@ -4,9 +4,9 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../src/infra/clock/clock';
 import { dataSourceOptions } from '../../src/infra/database/data-source.options';
 import { migrateWithLock } from '../../src/infra/database/migrate';
-import { StatsRepository } from '../../src/modules/reporting/stats/stats.repository';
-import { StatsService } from '../../src/modules/reporting/stats/stats.service';
-import { OpenDataRepository } from '../../src/modules/reporting/open-data/open-data.repository';
+import { StatsRepository } from '../../src/modules/outreach/stats/stats.repository';
+import { StatsService } from '../../src/modules/outreach/stats/stats.service';
+import { OpenDataRepository } from '../../src/modules/outreach/open-data/open-data.repository';
 
 /**
  * Statistics and open data on a national volume (ADR 0032): BENCH_STATS_LISTS lists (default

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeliveredEvent } from '../../src/infra/events/domain-event-handler';
-import { NotificationEventsHandler } from '../../src/modules/platform/notifications/notifications.events';
+import { NotificationEventsHandler } from '../../src/modules/outreach/notifications/notifications.events';
 import { Actor, createUser, registerOrg } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 

@@ -16,7 +16,7 @@ import { JobQueue } from '../../src/infra/queue/job-queue.service';
 import { JobName } from '../../src/infra/queue/queue.constants';
 import { deadlineJobId } from '../../src/infra/scheduler/deadline-job';
 import { DeliveredEvent } from '../../src/infra/events/domain-event-handler';
-import { NotificationEventsHandler } from '../../src/modules/platform/notifications/notifications.events';
+import { NotificationEventsHandler } from '../../src/modules/outreach/notifications/notifications.events';
 
 describe('selection, publicity, objections and award (遴选, 公示, 异议)', () => {
   let t: TestApp;

@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import { startPrivateRedis, RunningRedis } from '../../src/infra/embedded/private-redis';
 import { bullPrefix } from '../../src/infra/queue/queue.connection';
 import { JOB_QUEUE, JobName } from '../../src/infra/queue/queue.constants';
-import { webhookJobId } from '../../src/modules/platform/webhooks/webhook-jobs';
+import { webhookJobId } from '../../src/modules/outreach/webhooks/webhook-jobs';
 import { DistProcess, freePort, startDist, stopDist, waitFor200 } from '../support/dist-process';
 import { createTestEnvironment, TestEnvironment } from '../support/test-app';
 import { waitFor } from '../support/workers';

@@ -4,10 +4,10 @@ import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { JsonObject } from '../../src/common/json';
 import { OutboxService } from '../../src/infra/events/outbox.service';
-import { Resolver, WEBHOOK_RESOLVER } from '../../src/modules/platform/webhooks/url-policy';
-import { WebhookDeliveryService } from '../../src/modules/platform/webhooks/webhook-delivery.service';
-import { WebhookJobs } from '../../src/modules/platform/webhooks/webhook-jobs';
-import { WebhookReconciler } from '../../src/modules/platform/webhooks/webhook.reconciler';
+import { Resolver, WEBHOOK_RESOLVER } from '../../src/modules/outreach/webhooks/url-policy';
+import { WebhookDeliveryService } from '../../src/modules/outreach/webhooks/webhook-delivery.service';
+import { WebhookJobs } from '../../src/modules/outreach/webhooks/webhook-jobs';
+import { WebhookReconciler } from '../../src/modules/outreach/webhooks/webhook.reconciler';
 import { createProgram, DAY, publishChallenge } from '../support/challenges';
 import {
   Actor,

@@ -1,5 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { UserEntity } from '../../users/entities/user.entity';
+import { UserEntity } from '../../../platform/users/entities/user.entity';
 
 /**
  * A user's e-mail preferences: the event kinds they do not want by e-mail (in-app notifications

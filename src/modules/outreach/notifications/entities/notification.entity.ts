@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { JsonObject } from '../../../../common/json';
-import { UserEntity } from '../../users/entities/user.entity';
+import { UserEntity } from '../../../platform/users/entities/user.entity';
 
 /** An in-app notification for one user. An event notifies a user at most once (user_id, event_id). */
 @Entity('notifications')

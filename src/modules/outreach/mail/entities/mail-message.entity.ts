@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { UserEntity } from '../../users/entities/user.entity';
+import { UserEntity } from '../../../platform/users/entities/user.entity';
 
 /**
  * queued: waiting for its send job; sending: claimed by a job run (`claimedAt`), SMTP in flight;

@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { ApiKeyEntity } from '../../api-keys/entities/api-key.entity';
-import { UserEntity } from '../../users/entities/user.entity';
+import { ApiKeyEntity } from '../../../platform/api-keys/entities/api-key.entity';
+import { UserEntity } from '../../../platform/users/entities/user.entity';
 
 export const WEBHOOK_STATUSES = ['enabled', 'disabled'] as const;
 export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
