@@ -1,6 +1,6 @@
 import { JsonObject } from '../../../common/json';
 import { ExpertResponseDto, ExpertSummaryDto } from './dto/expert-response.dto';
-import { ExpertHead, ExpertWithParts } from './experts.repository';
+import type { ExpertHead, ExpertWithParts } from './expert-types';
 
 export const EXPERT_ENTITY = 'expert';
 

@@ -2,66 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '../../../common/auth/principal';
 import { byCreation, Page, paginate } from '../../../common/pagination/pagination';
-import type { OrganizationType } from '../../platform/organizations/entities/organization.entity';
-import type { ExpertForConflicts } from './conflicts';
+import type { OrganizationType } from '../../platform/organizations/organization-types';
 import type { ListExpertsQueryDto } from './dto/expert-input.dto';
 import { ExpertCollaborationEntity } from './entities/expert-collaboration.entity';
 import { ExpertEntity } from './entities/expert.entity';
+import type {
+  CollaborationInput,
+  DrawableExpert,
+  ExpertHead,
+  ExpertOrganization,
+  ExpertWithParts,
+  ProfileUser,
+} from './expert-types';
 
-/** An organization as an expert profile shows it. */
-export interface ExpertOrganization {
-  id: string;
-  name: string;
-  type: OrganizationType;
-  regionCode: string;
-}
-
-export interface ExpertUser {
-  id: string;
-  displayName: string;
-  organizationId: string;
-  enabled: boolean;
-}
-
-export interface CollaborationPart {
-  organization: ExpertOrganization;
-  description: string;
-  fromYear: number;
-  toYear: number | null;
-}
-
-/** An expert with its user and affiliation organization: a listing's item. */
-export interface ExpertHead {
-  expert: ExpertEntity;
-  user: ExpertUser;
-  affiliationOrganization: ExpertOrganization;
-}
-
-/** An expert with everything a reader needs: user, affiliation organization, collaborations. */
-export interface ExpertWithParts extends ExpertHead {
-  collaborations: CollaborationPart[];
-}
-
-/**
- * An expert as the panel draw and the declaration read it: what the conflict rules need, the
- * profile's id and the affiliation's type (the panel's minimum share of enterprise experts).
- */
-export type DrawableExpert = ExpertForConflicts & { expertId: string; affiliationType: OrganizationType };
-
-export interface CollaborationInput {
-  organizationId: string;
-  description: string;
-  fromYear: number;
-  toYear?: number | null;
-}
-
-/** A user as the profile's account is checked: exists, enabled, has the expert role. */
-export interface ProfileUser {
-  id: string;
-  organizationId: string;
-  enabled: boolean;
-  roles: Role[];
-}
+/** Kept for the panel draws that still import it from here; new code imports it from expert-types. */
+export type { DrawableExpert } from './expert-types';
 
 interface OrganizationRow {
   id: string;

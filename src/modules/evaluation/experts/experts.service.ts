@@ -20,10 +20,12 @@ import { EXPERT_ENTITY, expertSnapshot, toExpertResponse, toExpertSummary } from
 import { checkCollaborations, normalizeKeywords } from './expert-rules';
 import { ExpertsRepository } from './experts.repository';
 
-export const EXPERT_ACTIONS = {
+/** The audit actions of the expert pool. */
+export const EXPERT_AUDIT = {
   created: 'expert.created',
   updated: 'expert.updated',
 } as const;
+type ExpertAuditAction = (typeof EXPERT_AUDIT)[keyof typeof EXPERT_AUDIT];
 
 function throwIfAny(errors: FieldError[]): void {
   if (errors.length) throw DomainError.validation(errors);
@@ -90,7 +92,7 @@ export class ExpertsService {
       await em.save(expert);
       await this.experts.replaceCollaborations(em, expert.id, collaborations);
       const created = await this.experts.withParts(em, expert);
-      await this.record(em, actor, EXPERT_ACTIONS.created, expert.id, null, expertSnapshot(created));
+      await this.record(em, actor, EXPERT_AUDIT.created, expert.id, null, expertSnapshot(created));
       return created;
     });
     return toExpertResponse(parts);
@@ -152,7 +154,7 @@ export class ExpertsService {
         await this.experts.replaceCollaborations(em, expert.id, dto.collaborations);
       }
       const after = await this.experts.withParts(em, expert);
-      await this.record(em, actor, EXPERT_ACTIONS.updated, expert.id, before, expertSnapshot(after));
+      await this.record(em, actor, EXPERT_AUDIT.updated, expert.id, before, expertSnapshot(after));
       return after;
     });
     return toExpertResponse(parts);
@@ -221,7 +223,7 @@ export class ExpertsService {
   private async record(
     em: EntityManager,
     actor: Principal,
-    action: string,
+    action: ExpertAuditAction,
     expertId: string,
     before: JsonObject | null,
     after: JsonObject,

@@ -1,4 +1,4 @@
-import { DomainError } from '../../../common/errors/domain-error';
+import { StateMachine, TransitionRow } from '../../../common/state-machine/state-machine';
 
 export const SESSION_KINDS = ['defence', 'site_visit'] as const;
 export type SessionKind = (typeof SESSION_KINDS)[number];
@@ -13,53 +13,55 @@ export type SessionOutcome = (typeof SESSION_OUTCOMES)[number];
 /** Bids a session may be scheduled for: in review, or shortlisted by the panel. */
 export const SESSION_BID_STATUSES = ['under_review', 'shortlisted'] as const;
 
-export type SessionAction = 'schedule' | 'reschedule' | 'hold' | 'cancel';
+export const SESSION_ACTIONS = ['schedule', 'reschedule', 'hold', 'cancel'] as const;
+export type SessionAction = (typeof SESSION_ACTIONS)[number];
 
-export interface SessionTransition {
-  action: SessionAction;
-  /** Empty for `schedule`: it creates the session. */
-  from: readonly SessionStatus[];
-  to: SessionStatus;
-  by: 'admin';
-  /** What else must hold, checked by the service. */
-  guard: string;
-}
+/** A row of the session's table; `schedule` has no `from`: it creates the session. */
+export type SessionTransition = TransitionRow<SessionStatus, SessionAction>;
 
 /**
- * The session's state machine (ADR 0025) as data: the service checks every change against it and
- * the OpenAPI descriptions quote it. `held` and `cancelled` are final.
+ * The session's state machine (ADR 0025) as data: the service takes every new status from it and
+ * the OpenAPI descriptions quote it. `held` and `cancelled` are final. Every action is an admin's.
  */
-export const SESSION_TRANSITIONS: readonly SessionTransition[] = [
-  {
-    action: 'schedule',
-    from: [],
-    to: 'scheduled',
-    by: 'admin',
-    guard: `the list is under_review and the bid is ${SESSION_BID_STATUSES.join(' or ')}; scheduledAt is in the future`,
-  },
-  {
-    action: 'reschedule',
-    from: ['scheduled'],
-    to: 'scheduled',
-    by: 'admin',
-    guard:
-      'the list is still under_review; scheduledAt (new or kept) is in the future; a location or a link remains',
-  },
-  {
-    action: 'hold',
-    from: ['scheduled'],
-    to: 'held',
-    by: 'admin',
-    guard: 'minutes and outcome given; not before scheduledAt',
-  },
-  {
-    action: 'cancel',
-    from: ['scheduled'],
-    to: 'cancelled',
-    by: 'admin',
-    guard: 'a reason given',
-  },
-];
+export const SESSION_MACHINE = new StateMachine<SessionStatus, SessionAction>({
+  aggregate: 'session',
+  states: SESSION_STATUSES,
+  actions: SESSION_ACTIONS,
+  transitions: [
+    {
+      action: 'schedule',
+      from: [],
+      to: 'scheduled',
+      by: 'admin',
+      description: `the list is under_review and the bid is ${SESSION_BID_STATUSES.join(' or ')}; scheduledAt is in the future`,
+    },
+    {
+      action: 'reschedule',
+      from: ['scheduled'],
+      to: 'scheduled',
+      by: 'admin',
+      description:
+        'the list is still under_review; scheduledAt (new or kept) is in the future; a location or a link remains',
+    },
+    {
+      action: 'hold',
+      from: ['scheduled'],
+      to: 'held',
+      by: 'admin',
+      description: 'minutes and outcome given; not before scheduledAt',
+    },
+    {
+      action: 'cancel',
+      from: ['scheduled'],
+      to: 'cancelled',
+      by: 'admin',
+      description: 'a reason given',
+    },
+  ],
+});
+
+/** The table's rows (kept for readers of the former constant). */
+export const SESSION_TRANSITIONS: readonly SessionTransition[] = SESSION_MACHINE.transitions;
 
 export function sessionTransitionOf(action: SessionAction): SessionTransition {
   const transition = SESSION_TRANSITIONS.find((t) => t.action === action);
@@ -69,12 +71,12 @@ export function sessionTransitionOf(action: SessionAction): SessionTransition {
 
 /** 409 INVALID_STATE_TRANSITION naming the session's state and the action. */
 export function assertSessionTransition(status: SessionStatus, action: SessionAction): void {
-  if (!sessionTransitionOf(action).from.includes(status)) throw DomainError.invalidTransition(status, action);
+  SESSION_MACHINE.assert(status, action);
 }
 
 /** One line per transition, for the OpenAPI description of PATCH /sessions/{id}. */
 export function describeSessionTransitions(): string {
   return SESSION_TRANSITIONS.map(
-    (t) => `${t.action}: ${t.from.length ? t.from.join(', ') : '(new)'} → ${t.to} (${t.guard})`,
+    (t) => `${t.action}: ${t.from.length ? t.from.join(', ') : '(new)'} → ${t.to} (${t.description})`,
   ).join('; ');
 }

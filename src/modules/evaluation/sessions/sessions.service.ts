@@ -9,13 +9,13 @@ import { Page } from '../../../common/pagination/pagination';
 import { Clock } from '../../../infra/clock/clock';
 import { OutboxService } from '../../../infra/events/outbox.service';
 import { ChallengesRepository } from '../../call/challenges/challenges.repository';
-import { ChallengeEntity } from '../../call/challenges/entities/challenge.entity';
+import type { ChallengeEntity } from '../../call/challenges/entities/challenge.entity';
 import { CreateSessionDto, ListSessionsQueryDto, UpdateSessionDto } from './dto/session-input.dto';
 import { SessionResponseDto } from './dto/session-response.dto';
 import { ReviewSessionEntity } from './entities/review-session.entity';
 import { SESSION_ENTITY, sessionSnapshot, toSessionResponse } from './session.mappers';
 import { checkInReview, checkPlace, parseStart, sessionChangeOf } from './session-rules';
-import { assertSessionTransition, SessionOutcome } from './session-status';
+import { assertSessionTransition, SESSION_MACHINE, SessionAction, SessionOutcome } from './session-status';
 import { SessionBid, SessionListScope, SessionsRepository } from './sessions.repository';
 
 /** The outbox events of sessions; the audit actions have the same names. */
@@ -25,6 +25,20 @@ export const SESSION_EVENTS = {
   held: 'session.held',
   cancelled: 'session.cancelled',
 } as const;
+export type SessionEvent = (typeof SESSION_EVENTS)[keyof typeof SESSION_EVENTS];
+
+/** A change of a scheduled session, as PATCH /sessions/{id} reads it. */
+type SessionChange = Exclude<SessionAction, 'schedule'>;
+
+/** The event (and audit action) of each change. */
+const CHANGE_EVENTS: Record<SessionChange, SessionEvent> = {
+  reschedule: SESSION_EVENTS.rescheduled,
+  hold: SESSION_EVENTS.held,
+  cancel: SESSION_EVENTS.cancelled,
+};
+
+/** What the audit and outbox events of a change carry besides the session. */
+type ChangeExtra = Record<string, JsonValue>;
 
 /** How the caller stands to a session: admins see all of it, the parties its schedule, others 404. */
 type Standing = 'admin' | 'issuer' | 'bidder' | 'none';
@@ -86,7 +100,7 @@ export class SessionsService {
         durationMinutes: dto.durationMinutes,
         location,
         meetingLink,
-        status: 'scheduled',
+        status: SESSION_MACHINE.initial('schedule'),
         minutes: null,
         outcome: null,
         cancelReason: null,
@@ -156,69 +170,79 @@ export class SessionsService {
     const parsed = dto.scheduledAt ? parseStart(dto.scheduledAt, this.clock.now()) : null;
     throwIfAny([...errors, ...(parsed?.errors ?? [])]);
     const session = await this.dataSource.transaction(async (em) => {
-      const current = await this.sessions.findByIdForUpdate(em, id);
-      if (!current) throw DomainError.notFound('Session');
-      assertVersion(current.version, expectedVersion);
-      assertSessionTransition(current.status, action);
-      const challenge = await this.challenges.findByIdForShare(em, current.challengeId);
-      if (!challenge) throw DomainError.notFound('Session');
+      const { current, challenge } = await this.lockForChange(em, id, expectedVersion, action);
       const before = sessionSnapshot(current);
       const now = this.clock.now();
-      const extra: Record<string, JsonValue> = {};
-      if (action === 'reschedule') {
-        const bid = await this.requireBid(em, current.applicationId);
-        refuse(checkInReview(challenge, bid));
-        const next = {
-          scheduledAt: parsed?.start ?? current.scheduledAt,
-          durationMinutes: dto.durationMinutes ?? current.durationMinutes,
-          location: dto.location === undefined ? current.location : (dto.location?.trim() ?? null),
-          meetingLink: dto.meetingLink === undefined ? current.meetingLink : dto.meetingLink,
-        };
-        throwIfAny(checkPlace(next));
-        if (next.scheduledAt <= now) {
-          refuse([
-            {
-              field: 'scheduledAt',
-              message: `the session was due at ${current.scheduledAt.toISOString()}: give a new scheduledAt, record it held, or cancel it`,
-            },
-          ]);
-        }
-        extra.previousScheduledAt = current.scheduledAt.toISOString();
-        Object.assign(current, next);
-      } else if (action === 'hold') {
-        if (now < current.scheduledAt) {
-          refuse([
-            {
-              field: 'status',
-              message: `the session starts at ${current.scheduledAt.toISOString()}: it cannot be recorded held before`,
-            },
-          ]);
-        }
-        // sessionChangeOf has required both.
-        current.status = 'held';
-        current.minutes = (dto.minutes as string).trim();
-        current.outcome = dto.outcome as SessionOutcome;
-        extra.outcome = current.outcome;
-      } else {
-        current.status = 'cancelled';
-        current.cancelReason = (dto.reason as string).trim();
-        extra.reason = current.cancelReason;
-      }
+      const extra =
+        action === 'reschedule'
+          ? await this.reschedule(em, current, challenge, dto, parsed?.start ?? null, now)
+          : action === 'hold'
+            ? recordHeld(current, dto, now)
+            : recordCancelled(current, dto);
       current.version += 1;
       current.updatedAt = now;
       await em.save(current);
-      const type = {
-        reschedule: SESSION_EVENTS.rescheduled,
-        hold: SESSION_EVENTS.held,
-        cancel: SESSION_EVENTS.cancelled,
-      }[action];
-      await this.record(em, actor, type, current, before, challenge, extra);
+      await this.record(em, actor, CHANGE_EVENTS[action], current, before, challenge, extra);
       return current;
     });
     return toSessionResponse(session, true);
   }
 
   // — helpers —
+
+  /**
+   * The session locked FOR UPDATE and its list FOR SHARE: 404 when either is missing, 409 on a
+   * stale version or when the table has no row for the change from the session's status.
+   */
+  private async lockForChange(
+    em: EntityManager,
+    id: string,
+    expectedVersion: number | undefined,
+    action: SessionChange,
+  ): Promise<{ current: ReviewSessionEntity; challenge: ChallengeEntity }> {
+    const current = await this.sessions.findByIdForUpdate(em, id);
+    if (!current) throw DomainError.notFound('Session');
+    assertVersion(current.version, expectedVersion);
+    assertSessionTransition(current.status, action);
+    const challenge = await this.challenges.findByIdForShare(em, current.challengeId);
+    if (!challenge) throw DomainError.notFound('Session');
+    return { current, challenge };
+  }
+
+  /**
+   * A new time or place while the list and the bid are still in review: the time given (or the
+   * one kept) must lie ahead, and a location or a link must remain.
+   */
+  private async reschedule(
+    em: EntityManager,
+    current: ReviewSessionEntity,
+    challenge: ChallengeEntity,
+    dto: UpdateSessionDto,
+    start: Date | null,
+    now: Date,
+  ): Promise<ChangeExtra> {
+    const bid = await this.requireBid(em, current.applicationId);
+    refuse(checkInReview(challenge, bid));
+    const next = {
+      scheduledAt: start ?? current.scheduledAt,
+      durationMinutes: dto.durationMinutes ?? current.durationMinutes,
+      location: dto.location === undefined ? current.location : (dto.location?.trim() ?? null),
+      meetingLink: dto.meetingLink === undefined ? current.meetingLink : dto.meetingLink,
+    };
+    throwIfAny(checkPlace(next));
+    if (next.scheduledAt <= now) {
+      refuse([
+        {
+          field: 'scheduledAt',
+          message: `the session was due at ${current.scheduledAt.toISOString()}: give a new scheduledAt, record it held, or cancel it`,
+        },
+      ]);
+    }
+    const extra: ChangeExtra = { previousScheduledAt: current.scheduledAt.toISOString() };
+    Object.assign(current, next);
+    current.status = SESSION_MACHINE.target(current.status, 'reschedule');
+    return extra;
+  }
 
   private async requireBid(em: EntityManager, applicationId: string): Promise<SessionBid> {
     const bid = await this.sessions.findBidForShare(em, applicationId);
@@ -247,11 +271,11 @@ export class SessionsService {
   private async record(
     em: EntityManager,
     actor: Principal,
-    type: string,
+    type: SessionEvent,
     session: ReviewSessionEntity,
     before: JsonObject | null,
     challenge: ChallengeEntity,
-    extra: Record<string, JsonValue> = {},
+    extra: ChangeExtra = {},
   ): Promise<void> {
     await this.audit.record(em, {
       actor,
@@ -282,4 +306,27 @@ export class SessionsService {
       },
     });
   }
+}
+
+/** Held, with its minutes and outcome (sessionChangeOf has required both): not before its start. */
+function recordHeld(current: ReviewSessionEntity, dto: UpdateSessionDto, now: Date): ChangeExtra {
+  if (now < current.scheduledAt) {
+    refuse([
+      {
+        field: 'status',
+        message: `the session starts at ${current.scheduledAt.toISOString()}: it cannot be recorded held before`,
+      },
+    ]);
+  }
+  current.status = SESSION_MACHINE.target(current.status, 'hold');
+  current.minutes = (dto.minutes as string).trim();
+  current.outcome = dto.outcome as SessionOutcome;
+  return { outcome: current.outcome };
+}
+
+/** Cancelled, with its reason (sessionChangeOf has required it). */
+function recordCancelled(current: ReviewSessionEntity, dto: UpdateSessionDto): ChangeExtra {
+  current.status = SESSION_MACHINE.target(current.status, 'cancel');
+  current.cancelReason = (dto.reason as string).trim();
+  return { reason: current.cancelReason };
 }

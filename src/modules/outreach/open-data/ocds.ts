@@ -239,28 +239,74 @@ function value(fen: number): OcdsValue {
   return { amount: fenToYuan(fen), currency: OCDS_CURRENCY };
 }
 
+/** The release's parties, each once with every role it plays, in the order they were first met. */
+class Parties {
+  private readonly byId = new Map<string, OcdsParty>();
+
+  add(ref: OcdsOrganizationReference, ...roles: string[]): void {
+    const known = this.byId.get(ref.id) ?? { id: ref.id, name: ref.name, roles: [] };
+    for (const role of roles) if (!known.roles.includes(role)) known.roles.push(role);
+    this.byId.set(ref.id, known);
+  }
+
+  /** The address of a party already added. */
+  locate(id: string, address: NonNullable<OcdsParty['address']>): void {
+    this.byId.get(id)!.address = address;
+  }
+
+  all(): OcdsParty[] {
+    return [...this.byId.values()];
+  }
+}
+
 /** The list's public lifecycle as of its last change, as one OCDS release. */
 export function toRelease(list: ListFacts, options: ReleaseOptions): OcdsRelease {
   const tenderStatus = TENDER_STATUS[list.status];
   if (!tenderStatus) throw new Error(`List ${list.id} is not public (${list.status})`);
   const ocid = ocidOf(options.prefix, list.id);
   const platform: OcdsOrganizationReference = { id: PLATFORM_PARTY_ID, name: options.publisherName };
-  const parties = new Map<string, OcdsParty>();
-  const party = (ref: OcdsOrganizationReference, ...roles: string[]) => {
-    const known = parties.get(ref.id) ?? { id: ref.id, name: ref.name, roles: [] };
-    for (const role of roles) if (!known.roles.includes(role)) known.roles.push(role);
-    parties.set(ref.id, known);
-  };
-  party(platform, 'procuringEntity', 'funder');
-  party(list.issuer, 'buyer');
-  parties.get(list.issuer.id)!.address = { region: list.regionCode, countryName: '中国' };
+  const parties = new Parties();
+  parties.add(platform, 'procuringEntity', 'funder');
+  parties.add(list.issuer, 'buyer');
+  parties.locate(list.issuer.id, { region: list.regionCode, countryName: '中国' });
 
   const closed = CLOSED.includes(list.status);
+  const tender = tenderOf(list, tenderStatus, platform, closed);
+  const awards = awardsOf(list, parties);
+  const contracts = contractsOf(list, platform, parties);
+  const release: OcdsRelease = {
+    ocid,
+    id: releaseIdOf(ocid, list.changedKey),
+    date: list.changedAt.toISOString(),
+    tag: tagsOf(list, awards, contracts),
+    initiationType: 'tender',
+    language: 'zh',
+    parties: parties.all(),
+    buyer: list.issuer,
+    tender,
+  };
+  if (closed) {
+    release.bids = {
+      statistics: [{ id: '1', measure: 'bids', value: list.bidCount, date: list.closesAt.toISOString() }],
+    };
+  }
+  if (awards.length) release.awards = awards;
+  if (contracts.length) release.contracts = contracts;
+  return release;
+}
+
+/** The list as the tender: the platform procures, the issuer buys; the bid count once it closed. */
+function tenderOf(
+  list: ListFacts,
+  status: OcdsTender['status'],
+  platform: OcdsOrganizationReference,
+  closed: boolean,
+): OcdsTender {
   const tender: OcdsTender = {
     id: list.code,
     title: list.title,
     description: list.publicSummary,
-    status: tenderStatus,
+    status,
     procuringEntity: platform,
     items: [
       {
@@ -293,19 +339,24 @@ export function toRelease(list: ListFacts, options: ReleaseOptions): OcdsRelease
       rationale: a.reason,
     }));
   }
+  return tender;
+}
 
+type SelectionFacts = ListFacts['selections'][number];
+type ProjectFacts = ListFacts['projects'][number];
+
+/**
+ * One award per winner of each selection, its supplier a party: active once the selection is
+ * finalized (valued at its project's total), cancelled when reopened or the list cancelled.
+ */
+function awardsOf(list: ListFacts, parties: Parties): OcdsAward[] {
   const projectByApplication = new Map(list.projects.map((p) => [p.applicationId, p]));
   const awards: OcdsAward[] = [];
   for (const selection of list.selections) {
-    const status: OcdsAward['status'] =
-      selection.status === 'finalized'
-        ? 'active'
-        : selection.status === 'reopened' || list.status === 'cancelled'
-          ? 'cancelled'
-          : 'pending';
+    const status = awardStatusOf(selection, list);
     const date = status === 'active' ? (selection.closedAt ?? selection.selectedAt) : selection.selectedAt;
     for (const winner of selection.winners) {
-      party(winner.organization, 'supplier');
+      parties.add(winner.organization, 'supplier');
       const project = status === 'active' ? projectByApplication.get(winner.applicationId) : undefined;
       awards.push({
         id: awardIdOf(selection.id, winner.applicationId),
@@ -316,73 +367,71 @@ export function toRelease(list: ListFacts, options: ReleaseOptions): OcdsRelease
       });
     }
   }
+  return awards;
+}
 
+function awardStatusOf(selection: SelectionFacts, list: ListFacts): OcdsAward['status'] {
+  if (selection.status === 'finalized') return 'active';
+  if (selection.status === 'reopened' || list.status === 'cancelled') return 'cancelled';
+  return 'pending';
+}
+
+/** One contract per project, awarded by the finalized selection. */
+function contractsOf(list: ListFacts, platform: OcdsOrganizationReference, parties: Parties): OcdsContract[] {
   const finalized = list.selections.find((s) => s.status === 'finalized');
-  const contracts: OcdsContract[] = list.projects.map((p) => {
-    party(p.supplier, 'supplier');
-    const transactions = p.paid.map((t): OcdsTransaction => {
-      const payer = t.payer === 'fiscal' ? platform : list.issuer;
-      party(payer, 'payer');
-      party(p.supplier, 'payee');
-      return {
-        id: t.id,
-        date: t.paidAt.toISOString(),
-        value: value(t.amountFen),
-        payer,
-        payee: p.supplier,
-      };
-    });
+  return list.projects.map((p) => {
+    parties.add(p.supplier, 'supplier');
+    const transactions = p.paid.map((t) => transactionOf(t, p, list.issuer, platform, parties));
     const contract: OcdsContract = {
       id: p.id,
       awardID: awardIdOf(finalized?.id ?? '', p.applicationId),
       status: p.status === 'terminated' && !p.activatedAt ? 'cancelled' : CONTRACT_STATUS[p.status],
       value: value(p.fiscalFen + p.issuerFen),
-      implementation: {
-        milestones: p.milestones.map((m) => {
-          const status = MILESTONE_STATUS[m.status];
-          return {
-            id: m.id,
-            code: `M${m.position + 1}`,
-            type: 'delivery',
-            status,
-            ...(m.dueAt ? { dueDate: m.dueAt.toISOString() } : {}),
-            ...(m.metAt && (status === 'met' || status === 'partiallyMet')
-              ? { dateMet: m.metAt.toISOString() }
-              : {}),
-            dateModified: m.updatedAt.toISOString(),
-          };
-        }),
-        transactions,
-      },
+      implementation: { milestones: p.milestones.map(milestoneOf), transactions },
     };
-    if (p.activatedAt) {
-      const dues = p.milestones.flatMap((m) => (m.dueAt ? [m.dueAt.getTime()] : []));
-      const end = Math.max(milestoneDueAt(p.activatedAt, p.durationMonths).getTime(), ...dues);
-      contract.period = { startDate: p.activatedAt.toISOString(), endDate: new Date(end).toISOString() };
-      contract.dateSigned = p.activatedAt.toISOString();
-    }
+    if (p.activatedAt) Object.assign(contract, signedTermsOf(p, p.activatedAt));
     return contract;
   });
+}
 
-  const release: OcdsRelease = {
-    ocid,
-    id: releaseIdOf(ocid, list.changedKey),
-    date: list.changedAt.toISOString(),
-    tag: tagsOf(list, awards, contracts),
-    initiationType: 'tender',
-    language: 'zh',
-    parties: [...parties.values()],
-    buyer: list.issuer,
-    tender,
+/** A paid tranche: the fiscal share paid by the platform, the issuer's by the issuer, to the supplier. */
+function transactionOf(
+  t: ProjectFacts['paid'][number],
+  p: ProjectFacts,
+  issuer: OcdsOrganizationReference,
+  platform: OcdsOrganizationReference,
+  parties: Parties,
+): OcdsTransaction {
+  const payer = t.payer === 'fiscal' ? platform : issuer;
+  parties.add(payer, 'payer');
+  parties.add(p.supplier, 'payee');
+  return { id: t.id, date: t.paidAt.toISOString(), value: value(t.amountFen), payer, payee: p.supplier };
+}
+
+function milestoneOf(m: ProjectFacts['milestones'][number]): OcdsMilestone {
+  const status = MILESTONE_STATUS[m.status];
+  return {
+    id: m.id,
+    code: `M${m.position + 1}`,
+    type: 'delivery',
+    status,
+    ...(m.dueAt ? { dueDate: m.dueAt.toISOString() } : {}),
+    ...(m.metAt && (status === 'met' || status === 'partiallyMet') ? { dateMet: m.metAt.toISOString() } : {}),
+    dateModified: m.updatedAt.toISOString(),
   };
-  if (closed) {
-    release.bids = {
-      statistics: [{ id: '1', measure: 'bids', value: list.bidCount, date: list.closesAt.toISOString() }],
-    };
-  }
-  if (awards.length) release.awards = awards;
-  if (contracts.length) release.contracts = contracts;
-  return release;
+}
+
+/** A signed contract runs from activation to its last due date (the task book's term or a later milestone). */
+function signedTermsOf(
+  p: ProjectFacts,
+  activatedAt: Date,
+): Required<Pick<OcdsContract, 'period' | 'dateSigned'>> {
+  const dues = p.milestones.flatMap((m) => (m.dueAt ? [m.dueAt.getTime()] : []));
+  const end = Math.max(milestoneDueAt(activatedAt, p.durationMonths).getTime(), ...dues);
+  return {
+    period: { startDate: activatedAt.toISOString(), endDate: new Date(end).toISOString() },
+    dateSigned: activatedAt.toISOString(),
+  };
 }
 
 /** One award per winning bid of a selection: `<selection id>-<bid id>` (a bid may win again after a reopening). */

@@ -6,7 +6,7 @@ import type { Payer } from '../../delivery/payments/entities/payment.entity';
 import type { MilestoneStatus } from '../../delivery/projects/entities/project-parts.entity';
 import type { ProjectStatus } from '../../delivery/projects/entities/project.entity';
 import type { SelectionStatus } from '../../delivery/selection/entities/selection.entity';
-import type { ListFacts } from './ocds';
+import type { ListFacts, OcdsOrganizationReference } from './ocds';
 
 export interface ChangedList {
   id: string;
@@ -20,6 +20,92 @@ function int(value: string | number): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n)) throw new Error(`bigint ${value} is outside the safe integer range`);
   return n;
+}
+
+interface ListRow {
+  id: string;
+  code: string;
+  title: string;
+  public_summary: string;
+  category_code: string;
+  category_name: string | null;
+  industry_chain_code: string;
+  industry_chain_name: string | null;
+  region_code: string;
+  issuer_organization_id: string;
+  issuer_name: string;
+  total_fen: string;
+  opens_at: Date;
+  closes_at: Date;
+  selection_mode: 'single' | 'horse_race';
+  team_count: number;
+  status: ChallengeStatus;
+}
+
+interface AmendmentRow {
+  id: string;
+  challenge_id: string;
+  number: number;
+  reason: string;
+  created_at: Date;
+}
+
+interface SelectionRow {
+  id: string;
+  challenge_id: string;
+  application_ids: string[];
+  status: SelectionStatus;
+  selected_at: Date;
+  closed_at: Date | null;
+}
+
+interface WinnerRow {
+  id: string;
+  organization_id: string;
+  organization_name: string;
+}
+
+interface ProjectRow {
+  id: string;
+  challenge_id: string;
+  application_id: string;
+  lead_organization_id: string;
+  lead_name: string;
+  status: ProjectStatus;
+  fiscal_fen: string;
+  issuer_fen: string;
+  activated_at: Date | null;
+  duration_months: number;
+}
+
+interface MilestoneRow {
+  id: string;
+  project_id: string;
+  position: number;
+  due_at: Date | null;
+  status: MilestoneStatus;
+  met_at: Date | null;
+  updated_at: Date;
+}
+
+interface PaidRow {
+  id: string;
+  project_id: string;
+  payer: Payer;
+  amount_fen: string;
+  paid_at: Date;
+}
+
+/** Everything `facts` reads of a page of lists, one query per table, before it is assembled. */
+interface FactRows {
+  lists: ListRow[];
+  bidCounts: Array<{ challenge_id: string; n: number }>;
+  amendments: AmendmentRow[];
+  selections: SelectionRow[];
+  winners: WinnerRow[];
+  projects: ProjectRow[];
+  milestones: MilestoneRow[];
+  paid: PaidRow[];
 }
 
 /**
@@ -72,28 +158,33 @@ export class OpenDataRepository {
   /** The public facts of the lists, in the order of `changed`. */
   async facts(em: EntityManager, changed: ChangedList[]): Promise<ListFacts[]> {
     if (!changed.length) return [];
-    const ids = changed.map((c) => c.id);
-    const lists = await em.query<
-      Array<{
-        id: string;
-        code: string;
-        title: string;
-        public_summary: string;
-        category_code: string;
-        category_name: string | null;
-        industry_chain_code: string;
-        industry_chain_name: string | null;
-        region_code: string;
-        issuer_organization_id: string;
-        issuer_name: string;
-        total_fen: string;
-        opens_at: Date;
-        closes_at: Date;
-        selection_mode: 'single' | 'horse_race';
-        team_count: number;
-        status: ChallengeStatus;
-      }>
-    >(
+    return assembleFacts(
+      changed,
+      await this.factRows(
+        em,
+        changed.map((c) => c.id),
+      ),
+    );
+  }
+
+  // — the reads of `facts`, one after another on the snapshot's one connection —
+
+  private async factRows(em: EntityManager, ids: string[]): Promise<FactRows> {
+    const lists = await this.listRows(em, ids);
+    const bidCounts = await this.bidCounts(em, ids);
+    const amendments = await this.amendmentRows(em, ids);
+    const selections = await this.selectionRows(em, ids);
+    const winners = await this.winnerRows(em, [...new Set(selections.flatMap((s) => s.application_ids))]);
+    const projects = await this.projectRows(em, ids);
+    const projectIds = projects.map((p) => p.id);
+    const milestones = await this.milestoneRows(em, projectIds);
+    const paid = await this.paidRows(em, projectIds);
+    return { lists, bidCounts, amendments, selections, winners, projects, milestones, paid };
+  }
+
+  /** The published lists with their issuer's, category's and industry chain's names. */
+  private listRows(em: EntityManager, ids: string[]): Promise<ListRow[]> {
+    return em.query<ListRow[]>(
       `SELECT c.id, c.code, c.title, c.public_summary, c.category_code, cat.name_zh AS category_name,
          c.industry_chain_code, ic.name_zh AS industry_chain_name, c.region_code, c.issuer_organization_id,
          o.name AS issuer_name, c.total_fen, c.opens_at, c.closes_at, c.selection_mode, c.team_count, c.status
@@ -104,55 +195,47 @@ export class OpenDataRepository {
        WHERE c.id = ANY($1::uuid[]) AND c.published_at IS NOT NULL`,
       [ids],
     );
-    const bidCounts = await em.query<Array<{ challenge_id: string; n: number }>>(
+  }
+
+  /** Bids submitted and not withdrawn, per list. */
+  private bidCounts(em: EntityManager, ids: string[]): Promise<FactRows['bidCounts']> {
+    return em.query<FactRows['bidCounts']>(
       `SELECT challenge_id, count(*)::int AS n FROM applications
        WHERE challenge_id = ANY($1::uuid[]) AND status = ANY($2::application_status[])
        GROUP BY challenge_id`,
       [ids, SUBMITTED_STATUSES],
     );
-    const amendments = await em.query<
-      Array<{ id: string; challenge_id: string; number: number; reason: string; created_at: Date }>
-    >(
+  }
+
+  private amendmentRows(em: EntityManager, ids: string[]): Promise<AmendmentRow[]> {
+    return em.query<AmendmentRow[]>(
       `SELECT id, challenge_id, number, reason, created_at FROM challenge_amendments
        WHERE challenge_id = ANY($1::uuid[]) ORDER BY challenge_id, number`,
       [ids],
     );
-    const selections = await em.query<
-      Array<{
-        id: string;
-        challenge_id: string;
-        application_ids: string[];
-        status: SelectionStatus;
-        selected_at: Date;
-        closed_at: Date | null;
-      }>
-    >(
+  }
+
+  private selectionRows(em: EntityManager, ids: string[]): Promise<SelectionRow[]> {
+    return em.query<SelectionRow[]>(
       `SELECT id, challenge_id, application_ids::text[] AS application_ids, status, selected_at, closed_at FROM selections
        WHERE challenge_id = ANY($1::uuid[]) ORDER BY selected_at, id`,
       [ids],
     );
-    // The winners as the publicity notice shows them: the bid's lead organization (no team, no members).
-    const winnerIds = [...new Set(selections.flatMap((s) => s.application_ids))];
-    const winners = await em.query<Array<{ id: string; organization_id: string; organization_name: string }>>(
+  }
+
+  /** The winners as the publicity notice shows them: the bid's lead organization (no team, no members). */
+  private winnerRows(em: EntityManager, applicationIds: string[]): Promise<WinnerRow[]> {
+    return em.query<WinnerRow[]>(
       `SELECT a.id, a.lead_organization_id AS organization_id, o.name AS organization_name
        FROM applications a JOIN organizations o ON o.id = a.lead_organization_id
        WHERE a.id = ANY($1::uuid[])`,
-      [winnerIds],
+      [applicationIds],
     );
-    const projects = await em.query<
-      Array<{
-        id: string;
-        challenge_id: string;
-        application_id: string;
-        lead_organization_id: string;
-        lead_name: string;
-        status: ProjectStatus;
-        fiscal_fen: string;
-        issuer_fen: string;
-        activated_at: Date | null;
-        duration_months: number;
-      }>
-    >(
+  }
+
+  /** The projects with their supplier's name and term (the task book's, else the list's). */
+  private projectRows(em: EntityManager, ids: string[]): Promise<ProjectRow[]> {
+    return em.query<ProjectRow[]>(
       `SELECT p.id, p.challenge_id, p.application_id, p.lead_organization_id, o.name AS lead_name, p.status,
          p.fiscal_fen, p.issuer_fen, p.activated_at,
          COALESCE((p.task_book->>'durationMonths')::int, c.duration_months) AS duration_months
@@ -161,18 +244,11 @@ export class OpenDataRepository {
        WHERE p.challenge_id = ANY($1::uuid[]) ORDER BY p.created_at, p.id`,
       [ids],
     );
-    const projectIds = projects.map((p) => p.id);
-    const milestones = await em.query<
-      Array<{
-        id: string;
-        project_id: string;
-        position: number;
-        due_at: Date | null;
-        status: MilestoneStatus;
-        met_at: Date | null;
-        updated_at: Date;
-      }>
-    >(
+  }
+
+  /** The milestones, each with when it was last passed (or conditionally passed), if ever. */
+  private milestoneRows(em: EntityManager, projectIds: string[]): Promise<MilestoneRow[]> {
+    return em.query<MilestoneRow[]>(
       `SELECT m.id, m.project_id, m.position, m.due_at, m.status, m.updated_at,
          (SELECT max(ma.assessed_at) FROM milestone_assessments ma
           WHERE ma.milestone_id = m.id AND ma.outcome IN ('passed', 'conditionally_passed')) AS met_at
@@ -180,84 +256,103 @@ export class OpenDataRepository {
        WHERE m.project_id = ANY($1::uuid[]) ORDER BY m.project_id, m.position`,
       [projectIds],
     );
-    const paid = await em.query<
-      Array<{ id: string; project_id: string; payer: Payer; amount_fen: string; paid_at: Date }>
-    >(
+  }
+
+  private paidRows(em: EntityManager, projectIds: string[]): Promise<PaidRow[]> {
+    return em.query<PaidRow[]>(
       `SELECT id, project_id, payer, amount_fen, paid_at FROM payments
        WHERE project_id = ANY($1::uuid[]) AND status = 'paid' ORDER BY paid_at, id`,
       [projectIds],
     );
-
-    const winnerById = new Map(
-      winners.map((w) => [w.id, { id: w.organization_id, name: w.organization_name }]),
-    );
-    const byId = new Map(lists.map((l) => [l.id, l]));
-    return changed.flatMap((change): ListFacts[] => {
-      const l = byId.get(change.id);
-      if (!l) return [];
-      return [
-        {
-          id: l.id,
-          code: l.code,
-          title: l.title,
-          publicSummary: l.public_summary,
-          categoryCode: l.category_code,
-          categoryName: l.category_name ?? l.category_code,
-          industryChainCode: l.industry_chain_code,
-          industryChainName: l.industry_chain_name ?? l.industry_chain_code,
-          regionCode: l.region_code,
-          issuer: { id: l.issuer_organization_id, name: l.issuer_name },
-          totalFen: int(l.total_fen),
-          opensAt: l.opens_at,
-          closesAt: l.closes_at,
-          selectionMode: l.selection_mode,
-          teamCount: l.team_count,
-          status: l.status,
-          changedAt: change.changedAt,
-          changedKey: change.changedKey,
-          bidCount: bidCounts.find((b) => b.challenge_id === l.id)?.n ?? 0,
-          amendments: amendments
-            .filter((a) => a.challenge_id === l.id)
-            .map((a) => ({ id: a.id, number: a.number, reason: a.reason, createdAt: a.created_at })),
-          selections: selections
-            .filter((s) => s.challenge_id === l.id)
-            .map((s) => ({
-              id: s.id,
-              status: s.status,
-              selectedAt: s.selected_at,
-              closedAt: s.closed_at,
-              winners: s.application_ids.flatMap((applicationId) => {
-                const organization = winnerById.get(applicationId);
-                return organization ? [{ applicationId, organization }] : [];
-              }),
-            })),
-          projects: projects
-            .filter((p) => p.challenge_id === l.id)
-            .map((p) => ({
-              id: p.id,
-              applicationId: p.application_id,
-              supplier: { id: p.lead_organization_id, name: p.lead_name },
-              status: p.status,
-              fiscalFen: int(p.fiscal_fen),
-              issuerFen: int(p.issuer_fen),
-              activatedAt: p.activated_at,
-              durationMonths: p.duration_months,
-              milestones: milestones
-                .filter((m) => m.project_id === p.id)
-                .map((m) => ({
-                  id: m.id,
-                  position: m.position,
-                  dueAt: m.due_at,
-                  status: m.status,
-                  metAt: m.met_at,
-                  updatedAt: m.updated_at,
-                })),
-              paid: paid
-                .filter((t) => t.project_id === p.id)
-                .map((t) => ({ id: t.id, payer: t.payer, amountFen: int(t.amount_fen), paidAt: t.paid_at })),
-            })),
-        },
-      ];
-    });
   }
+}
+
+/** The facts of each changed list still published, in the order of `changed`. */
+function assembleFacts(changed: ChangedList[], rows: FactRows): ListFacts[] {
+  const winnerById = new Map(
+    rows.winners.map((w) => [w.id, { id: w.organization_id, name: w.organization_name }]),
+  );
+  const byId = new Map(rows.lists.map((l) => [l.id, l]));
+  return changed.flatMap((change): ListFacts[] => {
+    const l = byId.get(change.id);
+    return l ? [listFactsOf(l, change, rows, winnerById)] : [];
+  });
+}
+
+function listFactsOf(
+  l: ListRow,
+  change: ChangedList,
+  rows: FactRows,
+  winnerById: Map<string, OcdsOrganizationReference>,
+): ListFacts {
+  return {
+    id: l.id,
+    code: l.code,
+    title: l.title,
+    publicSummary: l.public_summary,
+    categoryCode: l.category_code,
+    categoryName: l.category_name ?? l.category_code,
+    industryChainCode: l.industry_chain_code,
+    industryChainName: l.industry_chain_name ?? l.industry_chain_code,
+    regionCode: l.region_code,
+    issuer: { id: l.issuer_organization_id, name: l.issuer_name },
+    totalFen: int(l.total_fen),
+    opensAt: l.opens_at,
+    closesAt: l.closes_at,
+    selectionMode: l.selection_mode,
+    teamCount: l.team_count,
+    status: l.status,
+    changedAt: change.changedAt,
+    changedKey: change.changedKey,
+    bidCount: rows.bidCounts.find((b) => b.challenge_id === l.id)?.n ?? 0,
+    amendments: rows.amendments
+      .filter((a) => a.challenge_id === l.id)
+      .map((a) => ({ id: a.id, number: a.number, reason: a.reason, createdAt: a.created_at })),
+    selections: rows.selections
+      .filter((s) => s.challenge_id === l.id)
+      .map((s) => selectionFactsOf(s, winnerById)),
+    projects: rows.projects.filter((p) => p.challenge_id === l.id).map((p) => projectFactsOf(p, rows)),
+  };
+}
+
+function selectionFactsOf(
+  s: SelectionRow,
+  winnerById: Map<string, OcdsOrganizationReference>,
+): ListFacts['selections'][number] {
+  return {
+    id: s.id,
+    status: s.status,
+    selectedAt: s.selected_at,
+    closedAt: s.closed_at,
+    winners: s.application_ids.flatMap((applicationId) => {
+      const organization = winnerById.get(applicationId);
+      return organization ? [{ applicationId, organization }] : [];
+    }),
+  };
+}
+
+function projectFactsOf(p: ProjectRow, rows: FactRows): ListFacts['projects'][number] {
+  return {
+    id: p.id,
+    applicationId: p.application_id,
+    supplier: { id: p.lead_organization_id, name: p.lead_name },
+    status: p.status,
+    fiscalFen: int(p.fiscal_fen),
+    issuerFen: int(p.issuer_fen),
+    activatedAt: p.activated_at,
+    durationMonths: p.duration_months,
+    milestones: rows.milestones
+      .filter((m) => m.project_id === p.id)
+      .map((m) => ({
+        id: m.id,
+        position: m.position,
+        dueAt: m.due_at,
+        status: m.status,
+        metAt: m.met_at,
+        updatedAt: m.updated_at,
+      })),
+    paid: rows.paid
+      .filter((t) => t.project_id === p.id)
+      .map((t) => ({ id: t.id, payer: t.payer, amountFen: int(t.amount_fen), paidAt: t.paid_at })),
+  };
 }
