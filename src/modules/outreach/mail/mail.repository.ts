@@ -202,12 +202,4 @@ export class MailRepository {
       [userId, emailOptOuts, version, now],
     );
   }
-
-  /** Sets the user's locale, moving the user's version on (its ETag) when it changes. */
-  async setLocale(em: EntityManager, userId: string, locale: string, now: Date): Promise<void> {
-    await em.query(
-      `UPDATE users SET locale = $2, version = version + 1, updated_at = $3 WHERE id = $1 AND locale <> $2`,
-      [userId, locale, now],
-    );
-  }
 }
