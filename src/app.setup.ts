@@ -8,10 +8,11 @@ import { createValidationPipe } from './common/errors/validation';
 import { documentIdempotencyKey } from './common/idempotency/idempotency.openapi';
 import { applyOpenApiConventions, collectOperationFacts } from './common/openapi/openapi-conventions';
 import { AppConfig } from './infra/config/config';
+import { API_PREFIX } from './infra/http/api-prefix';
 import { installClientErrorHandler } from './infra/http/client-error';
 import { installRequestId, installRequestPipeline } from './infra/http/request-pipeline';
 
-export const API_PREFIX = 'api/v1';
+export { API_PREFIX };
 
 /**
  * Everything HTTP-wide, applied once, for main.ts and for the e2e tests alike. Signals are not

@@ -4,8 +4,7 @@ import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import { DomainError } from '../errors/domain-error';
 import { AUTH_OPTIONS, AuthenticatedOptions, IS_PUBLIC, OPTIONAL_AUTH } from './decorators';
 import { hasRole, Principal } from './principal';
-import { API_KEY_STRATEGY } from './strategies/api-key.strategy';
-import { JWT_STRATEGY } from './strategies/jwt.strategy';
+import { API_KEY_STRATEGY, JWT_STRATEGY } from './strategy-names';
 
 /**
  * The global guard, deny by default: `@Public()` routes pass; every other route needs a bearer

@@ -1,3 +1,5 @@
+import { DomainError } from '../errors/domain-error';
+
 export const ROLES = ['admin', 'issuer', 'applicant', 'expert', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -26,4 +28,16 @@ export function hasRole(principal: Principal, ...roles: Role[]): boolean {
 
 export function isAdmin(principal: Principal): boolean {
   return hasRole(principal, 'admin');
+}
+
+/**
+ * The caller as a signed-in person: 403 FORBIDDEN for an integration (API key). `message` keeps the
+ * wording some callers have always answered with.
+ */
+export function requireUser(
+  actor: Principal,
+  message = 'This operation needs a signed-in user',
+): UserPrincipal {
+  if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', message);
+  return actor;
 }

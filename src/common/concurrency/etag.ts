@@ -16,6 +16,12 @@ export function setEtag(response: Response, version: number): void {
   response.setHeader('ETag', etagFor(version));
 }
 
+/** Sets the ETag of a versioned answer and returns the answer (`return withEtag(res, dto)`). */
+export function withEtag<T extends { version: number }>(res: Response, body: T): T {
+  setEtag(res, body.version);
+  return body;
+}
+
 /** Parses If-Match into the expected version; absent or `*` means "any version". */
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === '*' || header.trim() === '') return undefined;

@@ -3,9 +3,11 @@ import type { Response } from 'express';
 import { ERROR_STATUS, ERROR_TITLES, problemType } from './error-codes';
 import type { ErrorCode } from './error-codes';
 import { FieldError } from './domain-error';
-import { EXAMPLE_IDS } from '../openapi/examples';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** An X-Request-Id the platform generated, the example of every problem's requestId (and of EXAMPLE_IDS.request). */
+export const EXAMPLE_REQUEST_ID = '31f8546b-5f05-4b77-aa17-a67f56d9eaaa';
 
 export class FieldErrorDto implements FieldError {
   @ApiProperty({ example: 'email' })
@@ -36,7 +38,7 @@ export class ProblemDto {
   errors?: FieldErrorDto[];
 
   @ApiPropertyOptional({
-    example: EXAMPLE_IDS.request,
+    example: EXAMPLE_REQUEST_ID,
     description: 'The X-Request-Id of the request, to quote to support',
   })
   requestId?: string;

@@ -8,6 +8,8 @@
  * reviewed, selected and publicized; the project is signed, paid by tranches and accepted.
  */
 
+import { EXAMPLE_REQUEST_ID } from '../errors/problem';
+
 /** Ids (UUID v4), one per kind of record. */
 export const EXAMPLE_IDS = {
   program: '5bf42158-7856-4ad5-aa7d-2e03b8e33735',
@@ -72,7 +74,7 @@ export const EXAMPLE_IDS = {
   auditEvent: '8f45edd8-3fbb-4695-b5f6-41cc8ad2ae14',
   integrityRecord: 'a6ed5b61-d55c-424d-a536-f2bbfa2dd1ac',
   /** An X-Request-Id the platform generated. */
-  request: '31f8546b-5f05-4b77-aa17-a67f56d9eaaa',
+  request: EXAMPLE_REQUEST_ID,
 } as const;
 
 /** Instants (UTC, as the API answers them) along the story, in order. */

@@ -14,7 +14,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags }
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
-import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
 import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
 import { APPLICATION_TRANSITIONS, ApplicationAction } from './application-status';
 import { PLEDGE_TEXT } from './application-rules';
@@ -34,11 +34,6 @@ function allowedIn(action: ApplicationAction): string {
   const t = APPLICATION_TRANSITIONS.find((row) => row.action === action);
   if (!t) return '';
   return `Allowed in: ${t.from.join(', ')}${t.to ? `; moves the bid to ${t.to}` : ''}${t.beforeClose ? '; only before the list closes' : ''}.`;
-}
-
-function withEtag(res: Response, application: ApplicationResponseDto): ApplicationResponseDto {
-  setEtag(res, application.version);
-  return application;
 }
 
 @ApiTags('applications')

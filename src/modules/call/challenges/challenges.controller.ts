@@ -23,7 +23,7 @@ import {
 import type { Response } from 'express';
 import { Auth, Authenticated, OptionalAuth } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
-import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
 import { ApiPageResponse, Page, PageQueryDto } from '../../../common/pagination/pagination';
 import { ChallengeAccessService } from './challenge-access.service';
 import { CHALLENGE_TRANSITIONS } from './challenge-status';
@@ -329,9 +329,4 @@ export class ChallengesController {
   unwatch(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<void> {
     return this.access.unwatch(auth, id);
   }
-}
-
-function withEtag(res: Response, challenge: ChallengeResponseDto): ChallengeResponseDto {
-  setEtag(res, challenge.version);
-  return challenge;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../../../common/audit/audit.service';
-import { hasRole, isAdmin, Principal, UserPrincipal } from '../../../common/auth/principal';
+import { hasRole, isAdmin, Principal, requireUser } from '../../../common/auth/principal';
 import { assertVersion, requireIfMatch } from '../../../common/concurrency/etag';
 import { DomainError, FieldError } from '../../../common/errors/domain-error';
 import { JsonValue } from '../../../common/json';
@@ -60,11 +60,6 @@ function eligibilityOf(dto: EligibilityDto | undefined): Eligibility {
   };
 }
 
-function userOf(actor: Principal): UserPrincipal {
-  if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'This operation needs a signed-in user');
-  return actor;
-}
-
 /** The issuer organization's members and admins: they see the list in every state. */
 export function isPrivileged(actor: Principal | undefined, challenge: ChallengeEntity): boolean {
   if (!actor) return false;
@@ -96,7 +91,7 @@ export class ChallengesService {
   ) {}
 
   async create(actor: Principal, dto: CreateChallengeDto): Promise<ChallengeResponseDto> {
-    const user = userOf(actor);
+    const user = requireUser(actor);
     const id = await this.dataSource.transaction(async (em) => {
       const now = this.clock.now();
       const program = await this.programs.requireById(em, dto.programId);
@@ -408,7 +403,7 @@ export class ChallengesService {
     dto: AmendChallengeDto,
     expectedVersion: number | undefined,
   ): Promise<AmendmentResponseDto> {
-    const user = userOf(actor);
+    const user = requireUser(actor);
     const amendment = await this.dataSource.transaction(async (em) => {
       const challenge = await this.challenges.findByIdForUpdate(em, id);
       if (!challenge || !isPrivileged(actor, challenge) || !canSee(actor, challenge)) {

@@ -11,7 +11,7 @@ import {
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
-import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
 import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
 import { ArrayBodyPipe } from './array-body.pipe';
 import {
@@ -141,9 +141,4 @@ export class TeamsController {
   ): Promise<TeamResponseDto> {
     return withEtag(res, await this.teams.replaceConsortium(auth, id, dto, version));
   }
-}
-
-function withEtag(res: Response, team: TeamResponseDto): TeamResponseDto {
-  setEtag(res, team.version);
-  return team;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../../common/audit/audit.service';
-import { hasRole, isAdmin, Principal, UserPrincipal } from '../../../common/auth/principal';
+import { hasRole, isAdmin, Principal, requireUser } from '../../../common/auth/principal';
 import { assertVersion, requireIfMatch } from '../../../common/concurrency/etag';
 import { DomainError, FieldError } from '../../../common/errors/domain-error';
 import { JsonObject } from '../../../common/json';
@@ -34,11 +34,6 @@ export const TEAM_ACTIONS = {
   consortiumReplaced: 'team.consortium_replaced',
 } as const;
 
-function userOf(actor: Principal): UserPrincipal {
-  if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'This operation needs a signed-in user');
-  return actor;
-}
-
 function throwIfAny(errors: FieldError[]): void {
   if (errors.length) throw DomainError.validation(errors);
 }
@@ -64,7 +59,7 @@ export class TeamsService {
 
   /** A new team led by the caller's organization. */
   async create(actor: Principal, dto: CreateTeamDto): Promise<TeamResponseDto> {
-    const user = userOf(actor);
+    const user = requireUser(actor);
     const consortium = dto.consortium ?? [];
     const members = dto.members ?? [];
     const leadSharePercent = dto.leadSharePercent ?? null;
@@ -113,7 +108,7 @@ export class TeamsService {
     if (isAdmin(actor)) {
       scope = query.organizationId ? { organizationId: query.organizationId, membership } : { all: true };
     } else {
-      const user = userOf(actor);
+      const user = requireUser(actor);
       if (query.organizationId && query.organizationId !== user.organizationId) {
         throw new DomainError('FORBIDDEN', "Only admins may list another organization's teams");
       }
@@ -263,7 +258,7 @@ export class TeamsService {
     id: string,
     expectedVersion: number | undefined,
   ): Promise<TeamEntity> {
-    const user = userOf(actor);
+    const user = requireUser(actor);
     const team = await this.teams.findByIdForUpdate(em, id);
     if (!team || !hasRole(user, 'applicant')) throw DomainError.notFound('Team');
     if (team.leadOrganizationId !== user.organizationId) {

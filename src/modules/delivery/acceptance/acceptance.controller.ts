@@ -3,7 +3,7 @@ import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } fro
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
-import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
 import { ApiPageResponse, Page, PageQueryDto } from '../../../common/pagination/pagination';
 import { AcceptanceService } from './acceptance.service';
 import {
@@ -201,9 +201,4 @@ export class AcceptanceAssignmentsController {
   ): Promise<AcceptanceAssignmentResponseDto> {
     return this.acceptance.declare(auth, id, dto);
   }
-}
-
-function withEtag<T extends { version: number }>(res: Response, body: T): T {
-  setEtag(res, body.version);
-  return body;
 }

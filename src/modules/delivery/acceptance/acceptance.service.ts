@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../../../common/audit/audit.service';
-import { hasRole, isAdmin, Principal } from '../../../common/auth/principal';
+import { hasRole, isAdmin, Principal, requireUser } from '../../../common/auth/principal';
 import { assertVersion } from '../../../common/concurrency/etag';
 import { DomainError } from '../../../common/errors/domain-error';
 import { JsonObject, JsonValue } from '../../../common/json';
@@ -1351,7 +1351,4 @@ export class AcceptanceService {
   }
 }
 
-function userOf(actor: Principal): { userId: string; organizationId: string } {
-  if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'Only a signed-in user may do this');
-  return { userId: actor.userId, organizationId: actor.organizationId };
-}
+const userOf = (actor: Principal) => requireUser(actor, 'Only a signed-in user may do this');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditActor, AuditService } from '../../../common/audit/audit.service';
-import { hasRole, isAdmin, Principal } from '../../../common/auth/principal';
+import { hasRole, isAdmin, Principal, requireUser } from '../../../common/auth/principal';
 import { assertVersion } from '../../../common/concurrency/etag';
 import { DomainError } from '../../../common/errors/domain-error';
 import { JsonObject, JsonValue } from '../../../common/json';
@@ -1079,10 +1079,7 @@ export class ProjectsService {
   }
 }
 
-function userOf(actor: Principal): Extract<Principal, { kind: 'user' }> {
-  if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'Only a user may do this');
-  return actor;
-}
+const userOf = (actor: Principal) => requireUser(actor, 'Only a user may do this');
 
 /** Which party the caller signs for; 403 for a party user who signs for none (e.g. a consortium member). */
 function signingParty(actor: Principal, project: ProjectEntity): SigningParty {

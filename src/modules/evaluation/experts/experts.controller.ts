@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
-import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
 import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
 import { CreateExpertDto, ListExpertsQueryDto, UpdateExpertDto } from './dto/expert-input.dto';
 import { ExpertResponseDto, ExpertSummaryDto } from './dto/expert-response.dto';
@@ -89,9 +89,4 @@ export class ExpertsController {
   ): Promise<ExpertResponseDto> {
     return withEtag(res, await this.experts.update(auth, id, dto, version));
   }
-}
-
-function withEtag(res: Response, expert: ExpertResponseDto): ExpertResponseDto {
-  setEtag(res, expert.version);
-  return expert;
 }

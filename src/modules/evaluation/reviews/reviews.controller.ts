@@ -11,7 +11,7 @@ import {
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
-import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
 import { ApiPageResponse, Page, PageQueryDto } from '../../../common/pagination/pagination';
 import { CloseReviewDto, DECLARATION_EXAMPLES, DeclareDto, SaveScoresDto } from './dto/review-input.dto';
 import {
@@ -236,9 +236,4 @@ export class ReviewAssignmentsController {
   ): Promise<ReviewAssignmentResponseDto> {
     return withEtag(res, await this.assignments.submit(auth, id, version));
   }
-}
-
-function withEtag<T extends { version: number }>(res: Response, body: T): T {
-  setEtag(res, body.version);
-  return body;
 }

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
-import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
+import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
 import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
 import { CreateSessionDto, ListSessionsQueryDto, UpdateSessionDto } from './dto/session-input.dto';
 import { SessionResponseDto } from './dto/session-response.dto';
@@ -15,11 +15,6 @@ const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 })
 
 const WHO_SEES =
   "Admins; the list's issuer organization; an organization with a bid on the list sees its bids' sessions. minutes and outcome are for admins only.";
-
-function withEtag(res: Response, session: SessionResponseDto): SessionResponseDto {
-  setEtag(res, session.version);
-  return session;
-}
 
 @ApiTags('sessions')
 @Controller('challenges')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../../common/audit/audit.service';
-import { isAdmin, Principal, UserPrincipal } from '../../../common/auth/principal';
+import { isAdmin, Principal, requireUser } from '../../../common/auth/principal';
 import { assertVersion, requireIfMatch } from '../../../common/concurrency/etag';
 import { DomainError, FieldError } from '../../../common/errors/domain-error';
 import { JsonObject, JsonValue } from '../../../common/json';
@@ -43,11 +43,6 @@ type ChangeExtra = Record<string, JsonValue>;
 /** How the caller stands to a session: admins see all of it, the parties its schedule, others 404. */
 type Standing = 'admin' | 'issuer' | 'bidder' | 'none';
 
-function userOf(actor: Principal): UserPrincipal {
-  if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'This operation needs a signed-in user');
-  return actor;
-}
-
 function throwIfAny(errors: FieldError[]): void {
   if (errors.length) throw DomainError.validation(errors);
 }
@@ -78,7 +73,7 @@ export class SessionsService {
 
   /** A new session for a bid of the list: 400 for a bid not on it, 422 when list or bid is not in review. */
   async schedule(actor: Principal, challengeId: string, dto: CreateSessionDto): Promise<SessionResponseDto> {
-    const user = userOf(actor);
+    const user = requireUser(actor);
     const location = dto.location?.trim() ?? null;
     const meetingLink = dto.meetingLink ?? null;
     const { start, errors } = parseStart(dto.scheduledAt, this.clock.now());

@@ -6,8 +6,11 @@ import { Principal } from '../../../common/auth/principal';
 import { assertVersion } from '../../../common/concurrency/etag';
 import { DomainError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
+import { UsersRepository } from '../../platform/users/users.repository';
 import { MAIL_KINDS, MailLocale, mailLocaleOf } from './mail-templates';
 import { MailRepository, PreferencesRow } from './mail.repository';
+
+export const MAIL_AUDIT = { preferencesChanged: 'user.notification_preferences_changed' } as const;
 
 export interface NotificationPreferences {
   locale: MailLocale;
@@ -39,6 +42,7 @@ export class MailPreferencesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: MailRepository,
+    private readonly users: UsersRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -68,10 +72,10 @@ export class MailPreferencesService {
       if (before.locale === input.locale && before.emailOptOuts.join() === optOuts.join()) return before;
       const now = this.clock.now();
       await this.repository.savePreferences(em, userId, optOuts, before.version + 1, now);
-      await this.repository.setLocale(em, userId, input.locale, now);
+      await this.users.setLocale(em, userId, input.locale, now);
       await this.audit.record(em, {
         actor: principal,
-        action: 'user.notification_preferences_changed',
+        action: MAIL_AUDIT.preferencesChanged,
         objectType: 'user',
         objectId: userId,
         before: { locale: before.locale, emailOptOuts: before.emailOptOuts },

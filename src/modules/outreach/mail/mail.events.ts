@@ -18,6 +18,7 @@ import {
   MailTemplateError,
   renderMail,
 } from './mail-templates';
+import { MAIL_MESSAGE_MACHINE } from './mail-message-status';
 import { MailRepository, NewMail } from './mail.repository';
 import { smtpOptions } from './smtp-options';
 
@@ -88,7 +89,7 @@ export class MailEventsHandler implements OnModuleInit {
         locale,
         subject: content.subject,
         bodyText: content.text,
-        status: this.sending ? 'queued' : 'skipped',
+        status: MAIL_MESSAGE_MACHINE.initial(this.sending ? 'queue' : 'skip'),
         lastError: this.sending ? null : SMTP_NOT_CONFIGURED,
         createdAt: now,
       });
@@ -101,7 +102,9 @@ export class MailEventsHandler implements OnModuleInit {
         );
       return;
     }
-    const queued = inserted.filter((row) => row.status === 'queued').map((row) => row.id);
+    const queued = inserted
+      .filter((row) => row.status === MAIL_MESSAGE_MACHINE.initial('queue'))
+      .map((row) => row.id);
     afterCommit(em, async () => {
       // One failed enqueue does not stop the others; the reconciler re-adds what is missing.
       for (const id of queued) {

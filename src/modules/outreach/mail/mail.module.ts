@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { UsersModule } from '../../platform/users/users.module';
 import { MailJobs } from './mail-jobs';
 import { NotificationPreferencesController } from './mail-preferences.controller';
 import { MailPreferencesService } from './mail-preferences.service';
@@ -9,6 +10,7 @@ import { MailSender } from './mail.sender';
 
 /** E-mail, API side: the caller's notification preferences (language, opt-outs per kind). */
 @Module({
+  imports: [UsersModule],
   controllers: [NotificationPreferencesController],
   providers: [MailPreferencesService, MailRepository],
 })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { MailStatus } from './entities/mail-message.entity';
+import { MAIL_MESSAGE_MACHINE, MailMessageAction } from './mail-message-status';
 
 /** A recipient as the mail handler sees them: address, language, opt-outs, whether enabled. */
 export interface MailAddressee {
@@ -118,10 +119,16 @@ export class MailRepository {
    */
   async claim(id: string, now: Date, staleBefore: Date): Promise<ClaimedMail | null> {
     const [rows] = await this.dataSource.query<[ClaimedMail[], number]>(
-      `UPDATE mail_messages SET status = 'sending', attempts = attempts + 1, claimed_at = $2, updated_at = $2
-       WHERE id = $1 AND (status = 'queued' OR (status = 'sending' AND claimed_at < $3))
+      `UPDATE mail_messages SET status = $4, attempts = attempts + 1, claimed_at = $2, updated_at = $2
+       WHERE id = $1 AND status = ANY($5) AND (status <> $4 OR claimed_at < $3)
        RETURNING id, to_address, subject, body_text, attempts`,
-      [id, now, staleBefore],
+      [
+        id,
+        now,
+        staleBefore,
+        MAIL_MESSAGE_MACHINE.target('queued', 'claim'),
+        MAIL_MESSAGE_MACHINE.sourcesOf('claim'),
+      ],
     );
     return rows[0] ?? null;
   }
@@ -137,22 +144,23 @@ export class MailRepository {
   /**
    * Ends the claim of this run, named by the attempt number its claim set (a later claim of a
    * stale row moves it on, so a late finish of the old run changes nothing): sent, failed, or back
-   * to queued for the job's retry.
+   * to queued for the job's retry, as the mail machine's row for `action` says.
    */
   async finish(
     id: string,
     attempt: number,
-    to: 'sent' | 'failed' | 'queued',
+    action: Extract<MailMessageAction, 'send' | 'fail' | 'requeue'>,
     now: Date,
     error: string | null,
   ): Promise<boolean> {
+    const to = MAIL_MESSAGE_MACHINE.target('sending', action);
     const [, count] = await this.dataSource.query<[unknown[], number]>(
       `UPDATE mail_messages
        SET status = $3, last_error = coalesce($5, last_error), updated_at = $4,
            sent_at = CASE WHEN $3 = 'sent' THEN $4 ELSE sent_at END,
            claimed_at = CASE WHEN $3 = 'queued' THEN NULL ELSE claimed_at END
-       WHERE id = $1 AND status = 'sending' AND attempts = $2`,
-      [id, attempt, to, now, error],
+       WHERE id = $1 AND status = ANY($6) AND attempts = $2`,
+      [id, attempt, to, now, error, MAIL_MESSAGE_MACHINE.sourcesOf(action)],
     );
     return count === 1;
   }
@@ -200,14 +208,6 @@ export class MailRepository {
        ON CONFLICT (user_id) DO UPDATE
          SET email_opt_outs = EXCLUDED.email_opt_outs, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
       [userId, emailOptOuts, version, now],
-    );
-  }
-
-  /** Sets the user's locale, moving the user's version on (its ETag) when it changes. */
-  async setLocale(em: EntityManager, userId: string, locale: string, now: Date): Promise<void> {
-    await em.query(
-      `UPDATE users SET locale = $2, version = version + 1, updated_at = $3 WHERE id = $1 AND locale <> $2`,
-      [userId, locale, now],
     );
   }
 }

@@ -116,16 +116,16 @@ export class MailSender implements BeforeApplicationShutdown {
     } catch (error) {
       const permanent = isPermanentSmtpError(error);
       const message = ((error as SmtpError).message ?? String(error)).slice(0, 1000);
-      const to = permanent || finalAttempt ? 'failed' : 'queued';
-      await this.repository.finish(mailId, claimed.attempts, to, this.clock.now(), message);
+      const action = permanent || finalAttempt ? 'fail' : 'requeue';
+      await this.repository.finish(mailId, claimed.attempts, action, this.clock.now(), message);
       this.logger.warn(
         { err: error, mailId, attempt: claimed.attempts },
-        `Mail ${mailId} attempt ${claimed.attempts} failed${to === 'failed' ? ' for good' : ''}: ${message}`,
+        `Mail ${mailId} attempt ${claimed.attempts} failed${action === 'fail' ? ' for good' : ''}: ${message}`,
       );
       if (permanent) throw new UnrecoverableError(`Mail ${mailId} refused: ${message}`);
       throw error;
     }
-    await this.repository.finish(mailId, claimed.attempts, 'sent', this.clock.now(), null);
+    await this.repository.finish(mailId, claimed.attempts, 'send', this.clock.now(), null);
     return 'sent';
   }
 }

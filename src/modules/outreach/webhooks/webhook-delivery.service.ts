@@ -12,12 +12,13 @@ import { OutboxService } from '../../../infra/events/outbox.service';
 import { JobHandler } from '../../../infra/queue/job-handler';
 import { JobName } from '../../../infra/queue/queue.constants';
 import { afterCommit, installAfterCommitHooks } from '../../../infra/scheduler/transaction-hooks';
-import { WebhookDeliveryStatus } from './entities/webhook-delivery.entity';
 import { WebhookDisabledReason } from './entities/webhook-subscription.entity';
 import { backoffDelay, parseRetryAfter } from './retry-schedule';
 import { isWebhookEventType, webhookBody, webhookEvent } from './webhook-events';
 import { DeliverWebhookPayload, WebhookJobs } from './webhook-jobs';
 import { isSuccess, SendResult, WebhookSender } from './webhook-sender';
+import { WEBHOOK_DELIVERY_MACHINE } from './webhook-delivery-status';
+import { WEBHOOK_AUDIT } from './webhook-audit';
 import { DeliverableSubscription, WebhooksRepository } from './webhooks.repository';
 
 export const WEBHOOK_DISABLED_EVENT = 'webhook.disabled';
@@ -78,33 +79,17 @@ export class WebhookDeliveryService implements OnModuleInit {
     if (!isWebhookEventType(event.type)) return 0;
     const definition = webhookEvent(event.type);
     const now = this.clock.now();
-    const rows = await em.query<Array<{ id: string }>>(
-      `INSERT INTO webhook_deliveries
-         (subscription_id, event_id, event_type, body, status, chain, chain_attempts, next_attempt_at,
-          created_at, updated_at)
-       SELECT s.id, $1, $2, $3, 'pending', 0, 0, $4, $4, $4
-       FROM webhook_subscriptions s
-       LEFT JOIN api_keys k ON k.id = s.owner_api_key_id
-       LEFT JOIN users u ON u.id = s.owner_user_id
-       WHERE s.status = 'enabled' AND $2 = ANY(s.event_types)
-         AND ((u.id IS NOT NULL AND u.enabled AND 'admin' = ANY(u.roles))
-           OR (k.id IS NOT NULL AND k.revoked_at IS NULL
-               AND ($5::boolean OR k.organization_id = ANY($6::uuid[]))))
-       ORDER BY s.id
-       ON CONFLICT (subscription_id, event_id) DO NOTHING
-       RETURNING id`,
-      [
-        event.id,
-        event.type,
-        webhookBody({ ...event, type: event.type }),
-        now,
-        definition.audience === 'public',
-        definition.parties(event.data),
-      ],
-    );
-    if (rows.length) {
+    const ids = await this.repository.insertPendingDeliveries(em, {
+      eventId: event.id,
+      eventType: event.type,
+      body: webhookBody({ ...event, type: event.type }),
+      now,
+      publicAudience: definition.audience === 'public',
+      parties: definition.parties(event.data),
+    });
+    if (ids.length) {
       afterCommit(em, async () => {
-        for (const { id } of rows) {
+        for (const id of ids) {
           await withTimeout(
             this.jobs.enqueue({ deliveryId: id, chain: 0, attempt: 1 }, now),
             ENQUEUE_TIMEOUT_MS,
@@ -113,7 +98,7 @@ export class WebhookDeliveryService implements OnModuleInit {
         }
       });
     }
-    return rows.length;
+    return ids.length;
   }
 
   @JobHandler(JobName.DeliverWebhook)
@@ -156,6 +141,11 @@ export class WebhookDeliveryService implements OnModuleInit {
     return this.record(payload, delivery.subscriptionId, attemptedAt, result, sent);
   }
 
+  /**
+   * Records the attempt's result under row locks (subscription, then delivery), if the delivery still
+   * waits for exactly this attempt: the attempt row, the delivery's new status and, when attempts
+   * remain, the next one enqueued after commit.
+   */
   private record(
     payload: DeliverWebhookPayload,
     subscriptionId: string,
@@ -169,78 +159,84 @@ export class WebhookDeliveryService implements OnModuleInit {
       if (!subscription || !delivery || !waitsFor(delivery, payload)) return 'duplicate';
       const now = this.clock.now();
       const success = isSuccess(result);
-      let status: WebhookDeliveryStatus = 'failed';
-      let next: Date | null = null;
-      if (success) {
-        status = 'succeeded';
-        await em.query(
-          `UPDATE webhook_subscriptions SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`,
-          [subscription.id],
-        );
-      } else if (sent && result.statusCode === 410) {
-        await this.disable(em, subscription, 'gone', now);
-      } else if (sent) {
-        const failingSince = subscription.failingSince ?? attemptedAt;
-        if (!subscription.failingSince) {
-          await em.query(`UPDATE webhook_subscriptions SET failing_since = $2 WHERE id = $1`, [
-            subscription.id,
-            failingSince,
-          ]);
-        }
-        if (now.getTime() - failingSince.getTime() >= this.config.WEBHOOK_DISABLE_AFTER_DAYS * DAY_MS) {
-          await this.disable(em, subscription, 'failing', now);
-        } else if (payload.attempt < this.config.WEBHOOK_MAX_ATTEMPTS) {
-          status = 'pending';
-          next = new Date(now.getTime() + this.retryDelay(payload.attempt, result, now));
-        }
-      }
-      const [{ n }] = await em.query<Array<{ n: number }>>(
-        `SELECT COALESCE(MAX(attempt_number), 0)::int + 1 AS n FROM webhook_delivery_attempts WHERE delivery_id = $1`,
-        [delivery.id],
-      );
-      await em.query(
-        `INSERT INTO webhook_delivery_attempts
-           (delivery_id, attempt_number, chain, chain_attempt, attempted_at, outcome, status_code,
-            latency_ms, response_snippet, error, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [
-          delivery.id,
-          n,
-          payload.chain,
-          payload.attempt,
-          attemptedAt,
-          success ? 'succeeded' : 'failed',
-          result.statusCode,
-          result.latencyMs,
-          result.responseSnippet,
-          result.error ?? (success ? null : `HTTP ${result.statusCode}`),
-          next,
-        ],
-      );
-      await em.query(
-        `UPDATE webhook_deliveries
-         SET status = $2, chain_attempts = $3, next_attempt_at = $4, last_attempt_at = $5, updated_at = $6
-         WHERE id = $1`,
-        [delivery.id, status, payload.attempt, next, attemptedAt, now],
-      );
-      if (next) {
-        const due = next;
-        afterCommit(em, () =>
-          withTimeout(
-            this.jobs.enqueue({ ...payload, attempt: payload.attempt + 1 }, due),
-            ENQUEUE_TIMEOUT_MS,
-            'Enqueueing a webhook retry',
-          ),
-        );
-      }
-      if (!success && result.statusCode !== 410) {
-        this.logger.warn(
-          { deliveryId: delivery.id, attempt: payload.attempt, statusCode: result.statusCode },
-          `Webhook attempt failed: ${result.error ?? `HTTP ${result.statusCode}`}`,
-        );
-      }
-      return success ? 'succeeded' : next ? 'retrying' : 'failed';
+      const verdict = await this.judge(em, subscription, { payload, attemptedAt, result, sent, now });
+      await this.repository.insertAttempt(em, {
+        deliveryId: delivery.id,
+        chain: payload.chain,
+        chainAttempt: payload.attempt,
+        attemptedAt,
+        outcome: success ? 'succeeded' : 'failed',
+        statusCode: result.statusCode,
+        latencyMs: result.latencyMs,
+        responseSnippet: result.responseSnippet,
+        error: result.error ?? (success ? null : `HTTP ${result.statusCode}`),
+        nextAttemptAt: verdict.next,
+      });
+      await this.repository.saveAttemptOutcome(em, delivery.id, {
+        status: WEBHOOK_DELIVERY_MACHINE.target(delivery.status, verdict.action),
+        chainAttempts: payload.attempt,
+        nextAttemptAt: verdict.next,
+        lastAttemptAt: attemptedAt,
+        now,
+      });
+      if (verdict.next) this.enqueueRetry(em, payload, verdict.next);
+      if (!success && result.statusCode !== 410) this.logFailure(delivery.id, payload, result);
+      return success ? 'succeeded' : verdict.next ? 'retrying' : 'failed';
     });
+  }
+
+  /**
+   * What an attempt's result does to the delivery, with its effects on the subscription: a success
+   * clears its failing streak; a failure starts one, and a 410 or a streak past
+   * WEBHOOK_DISABLE_AFTER_DAYS disables it; a failure with attempts left is retried.
+   */
+  private async judge(
+    em: EntityManager,
+    subscription: DeliverableSubscription,
+    attempt: {
+      payload: DeliverWebhookPayload;
+      attemptedAt: Date;
+      result: SendResult;
+      sent: boolean;
+      now: Date;
+    },
+  ): Promise<{ action: 'succeed' | 'retry' | 'fail'; next: Date | null }> {
+    const { payload, attemptedAt, result, sent, now } = attempt;
+    const fail = { action: 'fail', next: null } as const;
+    if (isSuccess(result)) {
+      await this.repository.clearFailingSince(em, subscription.id);
+      return { action: 'succeed', next: null };
+    }
+    if (!sent) return fail;
+    if (result.statusCode === 410) {
+      await this.disable(em, subscription, 'gone', now);
+      return fail;
+    }
+    const failingSince = subscription.failingSince ?? attemptedAt;
+    if (!subscription.failingSince) await this.repository.markFailingSince(em, subscription.id, failingSince);
+    if (now.getTime() - failingSince.getTime() >= this.config.WEBHOOK_DISABLE_AFTER_DAYS * DAY_MS) {
+      await this.disable(em, subscription, 'failing', now);
+      return fail;
+    }
+    if (payload.attempt >= this.config.WEBHOOK_MAX_ATTEMPTS) return fail;
+    return { action: 'retry', next: new Date(now.getTime() + this.retryDelay(payload.attempt, result, now)) };
+  }
+
+  private enqueueRetry(em: EntityManager, payload: DeliverWebhookPayload, due: Date): void {
+    afterCommit(em, () =>
+      withTimeout(
+        this.jobs.enqueue({ ...payload, attempt: payload.attempt + 1 }, due),
+        ENQUEUE_TIMEOUT_MS,
+        'Enqueueing a webhook retry',
+      ),
+    );
+  }
+
+  private logFailure(deliveryId: string, payload: DeliverWebhookPayload, result: SendResult): void {
+    this.logger.warn(
+      { deliveryId, attempt: payload.attempt, statusCode: result.statusCode },
+      `Webhook attempt failed: ${result.error ?? `HTTP ${result.statusCode}`}`,
+    );
   }
 
   /** 429 and 503 say when to come back (Retry-After, clamped); anything else backs off. */
@@ -262,23 +258,13 @@ export class WebhookDeliveryService implements OnModuleInit {
     reason: WebhookDisabledReason,
     now: Date,
   ): Promise<void> {
-    const [rows] = await em.query<[Array<{ failing_since: Date | null }>, number]>(
-      `UPDATE webhook_subscriptions
-       SET status = 'disabled', disabled_at = $2, disabled_reason = $3, updated_at = $2, version = version + 1
-       WHERE id = $1 AND status = 'enabled'
-       RETURNING failing_since`,
-      [subscription.id, now, reason],
-    );
-    if (!rows.length) return;
-    await em.query(
-      `UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, updated_at = $2
-       WHERE subscription_id = $1 AND status = 'pending'`,
-      [subscription.id, now],
-    );
-    const failingSince = rows[0].failing_since?.toISOString() ?? null;
+    const disabled = await this.repository.disableSubscription(em, subscription.id, reason, now);
+    if (!disabled) return;
+    await this.repository.failPendingDeliveries(em, subscription.id, now);
+    const failingSince = disabled.failingSince?.toISOString() ?? null;
     await this.audit.record(em, {
       actor: { kind: 'system' },
-      action: 'webhook.disabled',
+      action: WEBHOOK_AUDIT.disabled,
       objectType: 'webhook_subscription',
       objectId: subscription.id,
       before: { status: 'enabled' },

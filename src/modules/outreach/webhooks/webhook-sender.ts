@@ -80,6 +80,10 @@ export class WebhookSender {
     return this.post(parsed.url, parsed.hostname, target, headers, body, started);
   }
 
+  /**
+   * One POST to the checked addresses: settles once, on the answer (read up to READ_LIMIT_BYTES),
+   * on a connection failure or on the timeout, and always tears the socket and the agent down.
+   */
   private post(
     url: URL,
     hostname: string,
@@ -88,8 +92,33 @@ export class WebhookSender {
     body: string,
     started: number,
   ): Promise<SendResult> {
-    const elapsed = () => Math.round(performance.now() - started);
-    const agent = useAgent(url.href, {
+    const agent = this.agentFor(url, target);
+    const lookup = pinnedLookup(hostname, target);
+    const timeoutMs = this.config.WEBHOOK_TIMEOUT_MS;
+    return new Promise<SendResult>((resolve) => {
+      let request: http.ClientRequest | undefined;
+      const finish = once((answer: Answer) => {
+        clearTimeout(timer);
+        request?.destroy();
+        agent.destroy();
+        resolve({ ...answer, latencyMs: Math.round(performance.now() - started) });
+      });
+      const timer = setTimeout(() => finish(timedOut(timeoutMs)), timeoutMs);
+      try {
+        request = openRequest(url, hostname, agent, lookup, headers, body);
+      } catch (error) {
+        finish(connectionFailure(error as Error));
+        return;
+      }
+      request.on('error', (error) => finish(connectionFailure(error)));
+      request.on('response', (response) => readAnswer(response, finish));
+      request.end(body);
+    });
+  }
+
+  /** An agent that refuses any non-public address the allow-list does not name. */
+  private agentFor(url: URL, target: ResolvedTarget): http.Agent {
+    return useAgent(url.href, {
       keepAlive: false,
       // Addresses the policy let through although not public: only those the allow-list names.
       allowIPAddressList: target.addresses
@@ -97,86 +126,95 @@ export class WebhookSender {
         .filter((a) => this.allowList.allowsAddress(a)),
       allowPrivateIPAddress: target.trustedHost,
     });
-    const pinned = target.addresses;
-    // Connect to the addresses just checked, not to a second DNS answer (rebinding).
-    const lookup: LookupFunction | undefined =
-      target.trustedHost || isIP(hostname)
-        ? undefined
-        : (_host, options, callback) => {
-            if (options.all) callback(null, pinned);
-            else callback(null, pinned[0].address, pinned[0].family);
-          };
-    return new Promise<SendResult>((resolve) => {
-      let settled = false;
-      let request: http.ClientRequest | undefined;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const finish = (result: Omit<SendResult, 'latencyMs'>) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        request?.destroy();
-        agent.destroy();
-        resolve({ ...result, latencyMs: elapsed() });
-      };
-      const failed = (error: Error) => {
-        const code = (error as NodeJS.ErrnoException).code;
-        const refused = /is not allowed/.test(error.message);
-        finish({
-          statusCode: null,
-          responseSnippet: null,
-          error: refused
-            ? `refused: ${error.message}`
-            : `connection failed: ${code ? `${code} ` : ''}${error.message}`.trim(),
-          retryAfter: undefined,
-        });
-      };
-      const timer = setTimeout(() => {
-        finish({
-          statusCode: null,
-          responseSnippet: null,
-          error: `timed out after ${this.config.WEBHOOK_TIMEOUT_MS} ms`,
-          retryAfter: undefined,
-        });
-      }, this.config.WEBHOOK_TIMEOUT_MS);
-      try {
-        const client = url.protocol === 'https:' ? https : http;
-        request = client.request({
-          protocol: url.protocol,
-          hostname,
-          port: url.port || undefined,
-          path: `${url.pathname}${url.search}`,
-          method: 'POST',
-          agent,
-          lookup,
-          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        });
-      } catch (error) {
-        failed(error as Error);
-        return;
-      }
-      request.on('error', failed);
-      request.on('response', (response) => {
-        const statusCode = response.statusCode ?? 0;
-        const done = () => {
-          const redirect = statusCode >= 300 && statusCode < 400;
-          finish({
-            statusCode,
-            responseSnippet: snippetOf(Buffer.concat(chunks)),
-            error: redirect ? `redirect (${statusCode}) not followed: only 2xx counts as delivered` : null,
-            retryAfter: response.headers['retry-after'],
-          });
-        };
-        response.on('data', (chunk: Buffer) => {
-          if (size < READ_LIMIT_BYTES) chunks.push(chunk);
-          size += chunk.length;
-          if (size >= READ_LIMIT_BYTES) done();
-        });
-        response.on('end', done);
-        response.on('error', done);
-        response.on('aborted', done);
-      });
-      request.end(body);
-    });
   }
+}
+
+/** A result before its latency is measured. */
+type Answer = Omit<SendResult, 'latencyMs'>;
+
+/** `fn`, called at most once. */
+function once<T>(fn: (value: T) => void): (value: T) => void {
+  let called = false;
+  return (value) => {
+    if (called) return;
+    called = true;
+    fn(value);
+  };
+}
+
+/** Connect to the addresses just checked, not to a second DNS answer (rebinding). */
+function pinnedLookup(hostname: string, target: ResolvedTarget): LookupFunction | undefined {
+  if (target.trustedHost || isIP(hostname)) return undefined;
+  const pinned = target.addresses;
+  return (_host, options, callback) => {
+    if (options.all) callback(null, pinned);
+    else callback(null, pinned[0].address, pinned[0].family);
+  };
+}
+
+function openRequest(
+  url: URL,
+  hostname: string,
+  agent: http.Agent,
+  lookup: LookupFunction | undefined,
+  headers: Record<string, string>,
+  body: string,
+): http.ClientRequest {
+  const client = url.protocol === 'https:' ? https : http;
+  return client.request({
+    protocol: url.protocol,
+    hostname,
+    port: url.port || undefined,
+    path: `${url.pathname}${url.search}`,
+    method: 'POST',
+    agent,
+    lookup,
+    headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+  });
+}
+
+function timedOut(timeoutMs: number): Answer {
+  return {
+    statusCode: null,
+    responseSnippet: null,
+    error: `timed out after ${timeoutMs} ms`,
+    retryAfter: undefined,
+  };
+}
+
+function connectionFailure(error: Error): Answer {
+  const code = (error as NodeJS.ErrnoException).code;
+  const refused = /is not allowed/.test(error.message);
+  return {
+    statusCode: null,
+    responseSnippet: null,
+    error: refused
+      ? `refused: ${error.message}`
+      : `connection failed: ${code ? `${code} ` : ''}${error.message}`.trim(),
+    retryAfter: undefined,
+  };
+}
+
+/** Reads the answer's body up to READ_LIMIT_BYTES; a redirect is an answer, not followed. */
+function readAnswer(response: http.IncomingMessage, finish: (answer: Answer) => void): void {
+  const statusCode = response.statusCode ?? 0;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const done = () => {
+    const redirect = statusCode >= 300 && statusCode < 400;
+    finish({
+      statusCode,
+      responseSnippet: snippetOf(Buffer.concat(chunks)),
+      error: redirect ? `redirect (${statusCode}) not followed: only 2xx counts as delivered` : null,
+      retryAfter: response.headers['retry-after'],
+    });
+  };
+  response.on('data', (chunk: Buffer) => {
+    if (size < READ_LIMIT_BYTES) chunks.push(chunk);
+    size += chunk.length;
+    if (size >= READ_LIMIT_BYTES) done();
+  });
+  response.on('end', done);
+  response.on('error', done);
+  response.on('aborted', done);
 }

@@ -3,7 +3,10 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { byCreation, Page, PageQueryDto, paginate } from '../../../common/pagination/pagination';
 import { WebhookDeliveryAttemptEntity } from './entities/webhook-delivery-attempt.entity';
 import { WebhookDeliveryEntity } from './entities/webhook-delivery.entity';
-import { WebhookSubscriptionEntity } from './entities/webhook-subscription.entity';
+import { WebhookDisabledReason, WebhookSubscriptionEntity } from './entities/webhook-subscription.entity';
+import type { WebhookDeliveryStatus } from './entities/webhook-delivery.entity';
+import { WEBHOOK_DELIVERY_MACHINE } from './webhook-delivery-status';
+import { WEBHOOK_SUBSCRIPTION_MACHINE } from './webhook-subscription-status';
 
 /** Whose subscriptions a caller sees: an admin every one, an integration key its own. */
 export type OwnerScope = { kind: 'all' } | { kind: 'api_key'; apiKeyId: string };
@@ -19,6 +22,31 @@ export interface DeliverableSubscription {
   ownerActive: boolean;
   ownerApiKeyId: string | null;
   ownerUserId: string | null;
+}
+
+/** The message of one event, to fan out to the subscriptions that may receive it. */
+export interface FanOutMessage {
+  eventId: string;
+  eventType: string;
+  body: string;
+  now: Date;
+  /** A public event goes to every key; a party event only to keys of `parties` (and to admins). */
+  publicAudience: boolean;
+  parties: string[];
+}
+
+/** One attempt, as the delivery's history shows it. */
+export interface AttemptRecord {
+  deliveryId: string;
+  chain: number;
+  chainAttempt: number;
+  attemptedAt: Date;
+  outcome: 'succeeded' | 'failed';
+  statusCode: number | null;
+  latencyMs: number;
+  responseSnippet: string | null;
+  error: string | null;
+  nextAttemptAt: Date | null;
 }
 
 @Injectable()
@@ -126,6 +154,171 @@ export class WebhooksRepository {
   /** Locks a delivery row; call after lockSubscription (the one lock order: subscription, delivery). */
   async lockDelivery(em: EntityManager, id: string): Promise<WebhookDeliveryEntity | null> {
     return em.findOne(WebhookDeliveryEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  countOwnedBy(
+    em: EntityManager,
+    owner: { apiKeyId: string | null; userId: string | null },
+  ): Promise<number> {
+    return em.count(
+      WebhookSubscriptionEntity,
+      owner.apiKeyId
+        ? { where: { ownerApiKeyId: owner.apiKeyId } }
+        : { where: { ownerUserId: owner.userId as string } },
+    );
+  }
+
+  /**
+   * Whether an organization can be the issuer party (a user with the issuer role, or a challenge of
+   * its own) or the lead party (a user with the applicant role, or an application it leads).
+   */
+  async partyRolesOf(organizationId: string): Promise<{ issuer: boolean; lead: boolean }> {
+    const [row] = await this.dataSource.query<Array<{ issuer: boolean; lead: boolean }>>(
+      `SELECT EXISTS (SELECT 1 FROM users WHERE organization_id = $1 AND 'issuer' = ANY(roles))
+           OR EXISTS (SELECT 1 FROM challenges WHERE issuer_organization_id = $1) AS issuer,
+              EXISTS (SELECT 1 FROM users WHERE organization_id = $1 AND 'applicant' = ANY(roles))
+           OR EXISTS (SELECT 1 FROM applications WHERE lead_organization_id = $1) AS lead`,
+      [organizationId],
+    );
+    return { issuer: !!row?.issuer, lead: !!row?.lead };
+  }
+
+  /**
+   * One pending delivery per enabled subscription that asked for the type and whose owner is active
+   * and may see the event (an admin, or a key of the public or of a party); an event already fanned
+   * out to a subscription is left alone. Returns the ids inserted now.
+   */
+  async insertPendingDeliveries(em: EntityManager, message: FanOutMessage): Promise<string[]> {
+    const rows = await em.query<Array<{ id: string }>>(
+      `INSERT INTO webhook_deliveries
+         (subscription_id, event_id, event_type, body, status, chain, chain_attempts, next_attempt_at,
+          created_at, updated_at)
+       SELECT s.id, $1, $2, $3, $7, 0, 0, $4, $4, $4
+       FROM webhook_subscriptions s
+       LEFT JOIN api_keys k ON k.id = s.owner_api_key_id
+       LEFT JOIN users u ON u.id = s.owner_user_id
+       WHERE s.status = 'enabled' AND $2 = ANY(s.event_types)
+         AND ((u.id IS NOT NULL AND u.enabled AND 'admin' = ANY(u.roles))
+           OR (k.id IS NOT NULL AND k.revoked_at IS NULL
+               AND ($5::boolean OR k.organization_id = ANY($6::uuid[]))))
+       ORDER BY s.id
+       ON CONFLICT (subscription_id, event_id) DO NOTHING
+       RETURNING id`,
+      [
+        message.eventId,
+        message.eventType,
+        message.body,
+        message.now,
+        message.publicAudience,
+        message.parties,
+        WEBHOOK_DELIVERY_MACHINE.initial('enqueue'),
+      ],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async clearFailingSince(em: EntityManager, subscriptionId: string): Promise<void> {
+    await em.query(
+      `UPDATE webhook_subscriptions SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`,
+      [subscriptionId],
+    );
+  }
+
+  async markFailingSince(em: EntityManager, subscriptionId: string, since: Date): Promise<void> {
+    await em.query(`UPDATE webhook_subscriptions SET failing_since = $2 WHERE id = $1`, [
+      subscriptionId,
+      since,
+    ]);
+  }
+
+  /**
+   * Disables an enabled subscription (the machine's `disable`). Null when it was not enabled
+   * (disabled already); else when it had been failing since.
+   */
+  async disableSubscription(
+    em: EntityManager,
+    subscriptionId: string,
+    reason: WebhookDisabledReason,
+    now: Date,
+  ): Promise<{ failingSince: Date | null } | null> {
+    const [rows] = await em.query<[Array<{ failing_since: Date | null }>, number]>(
+      `UPDATE webhook_subscriptions
+       SET status = $4, disabled_at = $2, disabled_reason = $3, updated_at = $2, version = version + 1
+       WHERE id = $1 AND status = ANY($5)
+       RETURNING failing_since`,
+      [
+        subscriptionId,
+        now,
+        reason,
+        WEBHOOK_SUBSCRIPTION_MACHINE.target('enabled', 'disable'),
+        WEBHOOK_SUBSCRIPTION_MACHINE.sourcesOf('disable'),
+      ],
+    );
+    return rows.length ? { failingSince: rows[0].failing_since } : null;
+  }
+
+  /** Fails every pending delivery of the subscription (it was disabled). */
+  async failPendingDeliveries(em: EntityManager, subscriptionId: string, now: Date): Promise<void> {
+    await em.query(
+      `UPDATE webhook_deliveries SET status = $3, next_attempt_at = NULL, updated_at = $2
+       WHERE subscription_id = $1 AND status = ANY($4)`,
+      [
+        subscriptionId,
+        now,
+        WEBHOOK_DELIVERY_MACHINE.target('pending', 'fail'),
+        WEBHOOK_DELIVERY_MACHINE.sourcesOf('fail'),
+      ],
+    );
+  }
+
+  /** Appends an attempt to the delivery's history, numbered after the last one. */
+  async insertAttempt(em: EntityManager, attempt: AttemptRecord): Promise<void> {
+    await em.query(
+      `INSERT INTO webhook_delivery_attempts
+         (delivery_id, attempt_number, chain, chain_attempt, attempted_at, outcome, status_code,
+          latency_ms, response_snippet, error, next_attempt_at)
+       SELECT $1, COALESCE(MAX(attempt_number), 0)::int + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+       FROM webhook_delivery_attempts WHERE delivery_id = $1`,
+      [
+        attempt.deliveryId,
+        attempt.chain,
+        attempt.chainAttempt,
+        attempt.attemptedAt,
+        attempt.outcome,
+        attempt.statusCode,
+        attempt.latencyMs,
+        attempt.responseSnippet,
+        attempt.error,
+        attempt.nextAttemptAt,
+      ],
+    );
+  }
+
+  /** The delivery after an attempt: its status (from the machine), chain progress and next due time. */
+  async saveAttemptOutcome(
+    em: EntityManager,
+    deliveryId: string,
+    outcome: {
+      status: WebhookDeliveryStatus;
+      chainAttempts: number;
+      nextAttemptAt: Date | null;
+      lastAttemptAt: Date;
+      now: Date;
+    },
+  ): Promise<void> {
+    await em.query(
+      `UPDATE webhook_deliveries
+       SET status = $2, chain_attempts = $3, next_attempt_at = $4, last_attempt_at = $5, updated_at = $6
+       WHERE id = $1`,
+      [
+        deliveryId,
+        outcome.status,
+        outcome.chainAttempts,
+        outcome.nextAttemptAt,
+        outcome.lastAttemptAt,
+        outcome.now,
+      ],
+    );
   }
 }
 

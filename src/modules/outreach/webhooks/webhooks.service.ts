@@ -22,7 +22,10 @@ import type { Resolver } from './url-policy';
 import { toDeliveryResponse, toWebhookResponse } from './webhook.mappers';
 import { receivableEventTypes } from './webhook-events';
 import type { WebhookPartyRole } from './webhook-events';
+import { WEBHOOK_AUDIT } from './webhook-audit';
+import { WEBHOOK_DELIVERY_MACHINE } from './webhook-delivery-status';
 import { WebhookJobs } from './webhook-jobs';
+import { WEBHOOK_SUBSCRIPTION_MACHINE } from './webhook-subscription-status';
 import { OwnerScope, WebhooksRepository } from './webhooks.repository';
 
 /** How many subscriptions one key or admin may hold. */
@@ -78,12 +81,7 @@ export class WebhooksService {
     await this.refuseUnreceivable(actor, dto.eventTypes);
     const secret = generateWebhookSecret();
     const saved = await this.dataSource.transaction(async (em) => {
-      const owned = await em.count(
-        WebhookSubscriptionEntity,
-        scope.owner.apiKeyId
-          ? { where: { ownerApiKeyId: scope.owner.apiKeyId } }
-          : { where: { ownerUserId: scope.owner.userId as string } },
-      );
+      const owned = await this.repository.countOwnedBy(em, scope.owner);
       if (owned >= MAX_SUBSCRIPTIONS_PER_OWNER) {
         throw new DomainError(
           'BUSINESS_RULE_VIOLATION',
@@ -98,7 +96,7 @@ export class WebhooksService {
         eventTypes: dto.eventTypes,
         description: dto.description?.trim() || null,
         secret,
-        status: 'enabled',
+        status: WEBHOOK_SUBSCRIPTION_MACHINE.initial('create'),
         disabledAt: null,
         disabledReason: null,
         failingSince: null,
@@ -109,7 +107,7 @@ export class WebhooksService {
       await em.save(row);
       await this.audit.record(em, {
         actor,
-        action: 'webhook.created',
+        action: WEBHOOK_AUDIT.created,
         objectType: 'webhook_subscription',
         objectId: row.id,
         after: { ...toWebhookResponse(row) },
@@ -129,15 +127,9 @@ export class WebhooksService {
     if (actor.kind !== 'api_key') return;
     const roles = new Set<WebhookPartyRole>();
     if (actor.organizationId) {
-      const [row] = await this.dataSource.query<Array<{ issuer: boolean; lead: boolean }>>(
-        `SELECT EXISTS (SELECT 1 FROM users WHERE organization_id = $1 AND 'issuer' = ANY(roles))
-             OR EXISTS (SELECT 1 FROM challenges WHERE issuer_organization_id = $1) AS issuer,
-                EXISTS (SELECT 1 FROM users WHERE organization_id = $1 AND 'applicant' = ANY(roles))
-             OR EXISTS (SELECT 1 FROM applications WHERE lead_organization_id = $1) AS lead`,
-        [actor.organizationId],
-      );
-      if (row?.issuer) roles.add('issuer');
-      if (row?.lead) roles.add('lead');
+      const parties = await this.repository.partyRolesOf(actor.organizationId);
+      if (parties.issuer) roles.add('issuer');
+      if (parties.lead) roles.add('lead');
     }
     const receivable = receivableEventTypes({ kind: 'api_key', roles });
     const refused = eventTypes.filter((type) => !(receivable as readonly string[]).includes(type));
@@ -176,7 +168,7 @@ export class WebhooksService {
       await em.delete(WebhookSubscriptionEntity, { id });
       await this.audit.record(em, {
         actor,
-        action: 'webhook.deleted',
+        action: WEBHOOK_AUDIT.deleted,
         objectType: 'webhook_subscription',
         objectId: id,
         before: { ...toWebhookResponse(found) },
@@ -220,10 +212,10 @@ export class WebhooksService {
           { extra: { state: 'disabled', action: 'replay' } },
         );
       }
-      if (row.status === 'pending') throw DomainError.invalidTransition('pending', 'replay');
+      const status = WEBHOOK_DELIVERY_MACHINE.target(row.status, 'replay');
       const before = { status: row.status, chain: row.chain };
       const now = this.clock.now();
-      row.status = 'pending';
+      row.status = status;
       row.chain += 1;
       row.chainAttempts = 0;
       row.nextAttemptAt = now;
@@ -231,7 +223,7 @@ export class WebhooksService {
       await em.save(row);
       await this.audit.record(em, {
         actor,
-        action: 'webhook.delivery_replayed',
+        action: WEBHOOK_AUDIT.deliveryReplayed,
         objectType: 'webhook_delivery',
         objectId: row.id,
         before,

@@ -4,9 +4,10 @@ import { AuditService } from '../../../common/audit/audit.service';
 import { Principal } from '../../../common/auth/principal';
 import { randomSecret, sha256Hex } from '../../../common/auth/secrets';
 import { DomainError } from '../../../common/errors/domain-error';
-import { byCreation, mapPage, Page, PageQueryDto, paginate } from '../../../common/pagination/pagination';
+import { mapPage, Page, PageQueryDto } from '../../../common/pagination/pagination';
 import { Clock } from '../../../infra/clock/clock';
-import { OrganizationEntity } from '../organizations/entities/organization.entity';
+import { OrganizationsRepository } from '../organizations/organizations.repository';
+import { ApiKeysRepository } from './api-keys.repository';
 import {
   ApiKeyResponseDto,
   CreateApiKeyDto,
@@ -18,6 +19,8 @@ import { ApiKeyEntity } from './entities/api-key.entity';
 export const API_KEY_PREFIX = 'jb_live_';
 const DISPLAY_PREFIX_LENGTH = 8;
 
+export const API_KEY_AUDIT = { created: 'api_key.created', revoked: 'api_key.revoked' } as const;
+
 /** A new key: `jb_live_` + 32 random bytes in base64url. */
 export function generateApiKey(): string {
   return `${API_KEY_PREFIX}${randomSecret(32)}`;
@@ -27,14 +30,14 @@ export function generateApiKey(): string {
 export class ApiKeysService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly apiKeys: ApiKeysRepository,
+    private readonly organizations: OrganizationsRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
   async list(query: PageQueryDto): Promise<Page<ApiKeyResponseDto>> {
-    const qb = this.dataSource.getRepository(ApiKeyEntity).createQueryBuilder('k');
-    const page = await paginate(qb, byCreation('k'), query);
-    return mapPage(page, toApiKeyResponse);
+    return mapPage(await this.apiKeys.listNewestFirst(query), toApiKeyResponse);
   }
 
   /** Creates a key; the secret is in this answer only, the database keeps its SHA-256. */
@@ -42,10 +45,7 @@ export class ApiKeysService {
     if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'Only a person can create API keys');
     const secret = generateApiKey();
     const key = await this.dataSource.transaction(async (em) => {
-      if (
-        dto.organizationId &&
-        !(await em.exists(OrganizationEntity, { where: { id: dto.organizationId } }))
-      ) {
+      if (dto.organizationId && !(await this.organizations.existsById(em, dto.organizationId))) {
         throw DomainError.validation([{ field: 'organizationId', message: 'organization not found' }]);
       }
       const row = em.create(ApiKeyEntity, {
@@ -62,7 +62,7 @@ export class ApiKeysService {
       await em.save(row);
       await this.audit.record(em, {
         actor,
-        action: 'api_key.created',
+        action: API_KEY_AUDIT.created,
         objectType: 'api_key',
         objectId: row.id,
         after: { ...toApiKeyResponse(row) },
@@ -75,7 +75,7 @@ export class ApiKeysService {
   /** Revokes a key; the strategy refuses it from the next request on. Revoking twice is a no-op. */
   async revoke(actor: Principal, id: string): Promise<void> {
     await this.dataSource.transaction(async (em) => {
-      const key = await em.findOne(ApiKeyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const key = await this.apiKeys.findByIdForUpdate(em, id);
       if (!key) throw DomainError.notFound('API key');
       if (key.revokedAt) return;
       const before = { ...toApiKeyResponse(key) };
@@ -83,7 +83,7 @@ export class ApiKeysService {
       await em.save(key);
       await this.audit.record(em, {
         actor,
-        action: 'api_key.revoked',
+        action: API_KEY_AUDIT.revoked,
         objectType: 'api_key',
         objectId: id,
         before,

@@ -13,6 +13,8 @@ import { AttachmentResponseDto, toAttachmentResponse } from './dto/attachment.dt
 import { AttachmentEntity } from './entities/attachment.entity';
 import { attachmentDisposition, FILE_FIELD, servedContentType } from './upload-rules';
 
+export const ATTACHMENT_AUDIT = { uploaded: 'attachment.uploaded' } as const;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isPrematureClose(error: unknown): boolean {
@@ -59,7 +61,7 @@ export class AttachmentsService {
         await em.save(row);
         await this.audit.record(em, {
           actor,
-          action: 'attachment.uploaded',
+          action: ATTACHMENT_AUDIT.uploaded,
           objectType: 'attachment',
           objectId: row.id,
           after: { ...toAttachmentResponse(row) },

@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { ApiKeyStrategy } from '../../../common/auth/strategies/api-key.strategy';
-import { JwtStrategy } from '../../../common/auth/strategies/jwt.strategy';
+import { ApiKeyStrategy } from './strategies/api-key.strategy';
+import { JwtStrategy } from './strategies/jwt.strategy';
 import { APP_CONFIG } from '../../../infra/config/config';
 import type { AppConfig } from '../../../infra/config/config';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController, MeController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginLockout } from './login-lockout';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 
 /** Sign-in, tokens and the passport strategies the global AuthGuard (src/common/auth) runs. */
 @Module({
@@ -25,9 +27,10 @@ import { LoginLockout } from './login-lockout';
     }),
     OrganizationsModule,
     UsersModule,
+    ApiKeysModule,
   ],
   controllers: [AuthController, MeController],
-  providers: [AuthService, LoginLockout, JwtStrategy, ApiKeyStrategy],
+  providers: [AuthService, RefreshTokensRepository, LoginLockout, JwtStrategy, ApiKeyStrategy],
   exports: [AuthService],
 })
 export class AuthModule {}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../../common/audit/audit.service';
@@ -19,8 +19,9 @@ import { toOrganizationResponse } from '../organizations/dto/organization.dto';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { toUserResponse } from '../users/dto/user.dto';
-import { UserEntity } from '../users/entities/user.entity';
-import { normalizeEmail, UsersRepository } from '../users/users.repository';
+import { normalizeEmail } from '../users/email';
+import type { UserEntity } from '../users/entities/user.entity';
+import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
 import { MeResponseDto, RegisterDto, RegisterResponseDto, TokenResponseDto } from './dto/auth.dto';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
@@ -28,6 +29,14 @@ import { LoginLockout } from './login-lockout';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 
 const REFRESH_TOKEN_PREFIX = 'jbr_';
+
+export const AUTH_AUDIT = {
+  registered: 'auth.registered',
+  loginFailed: 'auth.login_failed',
+  login: 'auth.login',
+  refreshTokenReused: 'auth.refresh_token_reused',
+  logout: 'auth.logout',
+} as const;
 
 function userPrincipal(user: UserEntity): UserPrincipal {
   return { kind: 'user', userId: user.id, organizationId: user.organizationId, roles: user.roles };
@@ -44,7 +53,7 @@ function invalidRefreshToken(): DomainError {
 type RefreshOutcome = { ok: true; tokens: TokenResponseDto } | { ok: false };
 
 @Injectable()
-export class AuthService {
+export class AuthService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly jwt: JwtService,
@@ -59,6 +68,13 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
+
+  /** Disabling a user (UsersService.update) revokes its refresh tokens in the same transaction. */
+  onModuleInit(): void {
+    this.usersService.onUserDisabled(async (em, userId, at) => {
+      await this.refreshTokens.revokeAllOfUser(em, userId, at);
+    });
+  }
 
   /** Self-registration: a new organization and its first user (issuer or applicant), signed in. */
   async register(dto: RegisterDto): Promise<RegisterResponseDto> {
@@ -87,7 +103,7 @@ export class AuthService {
       );
       await this.audit.record(em, {
         actor: userPrincipal(user),
-        action: 'auth.registered',
+        action: AUTH_AUDIT.registered,
         objectType: 'user',
         objectId: user.id,
         after: { userId: user.id, organizationId: organization.id, role: dto.role },
@@ -117,7 +133,7 @@ export class AuthService {
       await this.dataSource.transaction((em) =>
         this.audit.record(em, {
           actor: { kind: 'anonymous', userId: user?.id },
-          action: 'auth.login_failed',
+          action: AUTH_AUDIT.loginFailed,
           objectType: user ? 'user' : 'login',
           objectId: user?.id ?? normalized,
           after: { email: normalized, reason, locked: lockMs > 0 },
@@ -129,7 +145,7 @@ export class AuthService {
     return this.dataSource.transaction(async (em) => {
       await this.audit.record(em, {
         actor: userPrincipal(user),
-        action: 'auth.login',
+        action: AUTH_AUDIT.login,
         objectType: 'user',
         objectId: user.id,
       });
@@ -152,7 +168,7 @@ export class AuthService {
           await this.refreshTokens.revokeFamily(em, known.familyId, now);
           await this.audit.record(em, {
             actor: { kind: 'anonymous', userId: known.userId },
-            action: 'auth.refresh_token_reused',
+            action: AUTH_AUDIT.refreshTokenReused,
             objectType: 'user',
             objectId: known.userId,
             after: { familyId: known.familyId },
@@ -180,7 +196,7 @@ export class AuthService {
       if (familyId) await this.refreshTokens.revokeFamily(em, familyId, this.clock.now());
       await this.audit.record(em, {
         actor,
-        action: 'auth.logout',
+        action: AUTH_AUDIT.logout,
         objectType: 'user',
         objectId: actor.userId,
         after: { familyId, revoked: familyId !== null },

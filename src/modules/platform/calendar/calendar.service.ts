@@ -58,6 +58,12 @@ function daysSnapshot(days: SpecialDay[]): JsonObject[] {
  * load a whole year from the State Council's notice. Every change locks the year's row, bumps its
  * version (which every process's working-day cache checks) and is audited in the same transaction.
  */
+export const CALENDAR_AUDIT = {
+  daySet: 'calendar.day_set',
+  dayDeleted: 'calendar.day_deleted',
+  yearLoaded: 'calendar.year_loaded',
+} as const;
+
 @Injectable()
 export class CalendarService {
   constructor(
@@ -88,7 +94,7 @@ export class CalendarService {
       const before = await this.calendar.findDay(em, date);
       await this.calendar.upsertDay(em, { date, kind: dto.kind, name }, actorId(actor), now);
       return {
-        action: 'calendar.day_set',
+        action: CALENDAR_AUDIT.daySet,
         objectType: 'calendar_day',
         objectId: date,
         before: before ? { kind: before.kind, name: before.name } : null,
@@ -104,7 +110,7 @@ export class CalendarService {
       if (!before) throw DomainError.notFound(`Special day ${date}`);
       await this.calendar.deleteDay(em, date);
       return {
-        action: 'calendar.day_deleted',
+        action: CALENDAR_AUDIT.dayDeleted,
         objectType: 'calendar_day',
         objectId: date,
         before: { kind: before.kind, name: before.name },
@@ -142,7 +148,7 @@ export class CalendarService {
       row.provisional = dto.provisional ?? false;
       row.source = source;
       return {
-        action: 'calendar.year_loaded',
+        action: CALENDAR_AUDIT.yearLoaded,
         objectType: 'calendar_year',
         objectId: String(year),
         before,
@@ -160,7 +166,7 @@ export class CalendarService {
       now: Date,
       row: CalendarYearEntity,
     ) => Promise<{
-      action: string;
+      action: (typeof CALENDAR_AUDIT)[keyof typeof CALENDAR_AUDIT];
       objectType: string;
       objectId: string;
       before: JsonObject | null;

@@ -16,6 +16,14 @@ export class OrganizationsRepository {
     return em.findOne(OrganizationEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
+  existsById(em: EntityManager, id: string): Promise<boolean> {
+    return em.exists(OrganizationEntity, { where: { id } });
+  }
+
+  findByName(em: EntityManager, name: string): Promise<OrganizationEntity | null> {
+    return em.findOne(OrganizationEntity, { where: { name } });
+  }
+
   async existsWithCreditCode(em: EntityManager, creditCode: string): Promise<boolean> {
     return em.exists(OrganizationEntity, { where: { creditCode } });
   }

@@ -18,6 +18,12 @@ import {
 import { OrganizationEntity, OrganizationType } from './entities/organization.entity';
 import { OrganizationsRepository } from './organizations.repository';
 
+export const ORGANIZATION_AUDIT = {
+  created: 'organization.created',
+  updated: 'organization.updated',
+  verified: 'organization.verified',
+} as const;
+
 export const ORGANIZATION_EVENTS = {
   registered: 'organization.registered',
   verified: 'organization.verified',
@@ -77,7 +83,7 @@ export class OrganizationsService {
     await em.save(org);
     await this.audit.record(em, {
       actor,
-      action: 'organization.created',
+      action: ORGANIZATION_AUDIT.created,
       objectType: 'organization',
       objectId: org.id,
       after: snapshot(org),
@@ -135,7 +141,7 @@ export class OrganizationsService {
       await em.save(current);
       await this.audit.record(em, {
         actor,
-        action: 'organization.updated',
+        action: ORGANIZATION_AUDIT.updated,
         objectType: 'organization',
         objectId: id,
         before,
@@ -165,7 +171,7 @@ export class OrganizationsService {
       await em.save(current);
       await this.audit.record(em, {
         actor,
-        action: 'organization.verified',
+        action: ORGANIZATION_AUDIT.verified,
         objectType: 'organization',
         objectId: id,
         before,

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import passport from 'passport';
 import { isAdmin, Principal } from '../../../common/auth/principal';
-import { JWT_STRATEGY } from '../../../common/auth/strategies/jwt.strategy';
+import { JWT_STRATEGY } from '../../../common/auth/strategy-names';
 import { sendProblem } from '../../../common/errors/problem';
 
 /** The HttpOnly cookie a browser carries to the dashboard, set by POST /queue-dashboard/session. */

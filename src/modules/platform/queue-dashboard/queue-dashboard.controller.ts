@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { Authenticated } from '../../../common/auth/decorators';
 import { InjectConfig } from '../../../infra/config/config';
 import type { AppConfig } from '../../../infra/config/config';
-import { API_PREFIX } from '../../../app.setup';
+import { API_PREFIX } from '../../../infra/http/api-prefix';
 import { DASHBOARD_COOKIE } from './admin-only.middleware';
 import { NoIdempotencyKey } from '../../../common/idempotency/idempotency.decorators';
 

@@ -1,4 +1,3 @@
-import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
 import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConfig } from '../../../infra/config/config';
 import type { AppConfig } from '../../../infra/config/config';
@@ -10,9 +9,9 @@ import { UsersService } from './users.service';
 @Module({
   imports: [OrganizationsModule],
   controllers: [UsersController],
-  // Refresh tokens are the auth module's; provided here so disabling a user can revoke them.
-  providers: [UsersService, UsersRepository, RefreshTokensRepository],
-  exports: [UsersService, UsersRepository, RefreshTokensRepository],
+  // Disabling a user revokes its sessions through the auth module's listener (UsersService.onUserDisabled).
+  providers: [UsersService, UsersRepository],
+  exports: [UsersService, UsersRepository],
 })
 export class UsersModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('Users');

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { byCreation, Page, PageQueryDto, paginate } from '../../../common/pagination/pagination';
+import { normalizeEmail } from './email';
 import { UserEntity } from './entities/user.entity';
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+/** What the access-token check needs of a user, read on every request. */
+export type UserSessionState = Pick<
+  UserEntity,
+  'id' | 'organizationId' | 'roles' | 'enabled' | 'tokenVersion'
+>;
 
 @Injectable()
 export class UsersRepository {
@@ -17,6 +20,13 @@ export class UsersRepository {
 
   findByIdForUpdate(em: EntityManager, id: string): Promise<UserEntity | null> {
     return em.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  findSessionState(id: string): Promise<UserSessionState | null> {
+    return this.dataSource.getRepository(UserEntity).findOne({
+      where: { id },
+      select: { id: true, organizationId: true, roles: true, enabled: true, tokenVersion: true },
+    });
   }
 
   findByEmail(email: string, em: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
@@ -36,5 +46,13 @@ export class UsersRepository {
     const qb = this.dataSource.getRepository(UserEntity).createQueryBuilder('u');
     if (query.organizationId) qb.andWhere('u.organization_id = :org', { org: query.organizationId });
     return paginate(qb, byCreation('u'), query);
+  }
+
+  /** Sets the user's locale, moving the user's version on (its ETag) when it changes. */
+  async setLocale(em: EntityManager, userId: string, locale: string, now: Date): Promise<void> {
+    await em.query(
+      `UPDATE users SET locale = $2, version = version + 1, updated_at = $3 WHERE id = $1 AND locale <> $2`,
+      [userId, locale, now],
+    );
   }
 }

@@ -1,4 +1,3 @@
-import { RefreshTokensRepository } from '../auth/refresh-tokens.repository';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../../../common/audit/audit.service';
@@ -10,7 +9,7 @@ import { JsonObject } from '../../../common/json';
 import { mapPage, Page } from '../../../common/pagination/pagination';
 import { Clock } from '../../../infra/clock/clock';
 import { OutboxService } from '../../../infra/events/outbox.service';
-import { OrganizationEntity } from '../organizations/entities/organization.entity';
+import type { OrganizationEntity } from '../organizations/entities/organization.entity';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { OrganizationsService } from '../organizations/organizations.service';
 import {
@@ -21,9 +20,24 @@ import {
   UserResponseDto,
 } from './dto/user.dto';
 import { UserEntity } from './entities/user.entity';
-import { normalizeEmail, UsersRepository } from './users.repository';
+import { normalizeEmail } from './email';
+import { UsersRepository } from './users.repository';
 
 export const USER_EVENTS = { rolesChanged: 'user.roles_changed' } as const;
+
+export const USER_AUDIT = {
+  created: 'user.created',
+  rolesChanged: 'user.roles_changed',
+  enabled: 'user.enabled',
+  disabled: 'user.disabled',
+  updated: 'user.updated',
+} as const;
+
+/**
+ * Told inside the transaction that disables a user, before it commits: the auth module revokes the
+ * user's refresh tokens here, so users need not know auth's tables.
+ */
+export type UserDisabledListener = (em: EntityManager, userId: string, at: Date) => Promise<void>;
 
 export const PLATFORM_ORGANIZATION_NAME = '揭榜挂帅平台运营方 (platform)';
 /** Serializes concurrent first-admin creation across API processes starting at once. */
@@ -58,7 +72,6 @@ export class UsersService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
-    private readonly refreshTokens: RefreshTokensRepository,
     private readonly organizations: OrganizationsRepository,
     private readonly organizationsService: OrganizationsService,
     private readonly audit: AuditService,
@@ -66,6 +79,13 @@ export class UsersService {
     private readonly clock: Clock,
     private readonly passwords: PasswordHasher,
   ) {}
+
+  private readonly disabledListeners: UserDisabledListener[] = [];
+
+  /** Registers a reaction to a user being disabled, run in the disabling transaction. */
+  onUserDisabled(listener: UserDisabledListener): void {
+    this.disabledListeners.push(listener);
+  }
 
   /** Inserts a user inside the caller's transaction (password hashed with argon2id), audited. */
   async createInTransaction(em: EntityManager, actor: AuditActor, input: NewUser): Promise<UserEntity> {
@@ -91,7 +111,7 @@ export class UsersService {
     await em.save(user);
     await this.audit.record(em, {
       actor,
-      action: 'user.created',
+      action: USER_AUDIT.created,
       objectType: 'user',
       objectId: user.id,
       after: snapshot(user),
@@ -152,13 +172,15 @@ export class UsersService {
       current.version += 1;
       current.updatedAt = now;
       await em.save(current);
-      if (enabledChanged && !current.enabled) await this.refreshTokens.revokeAllOfUser(em, id, now);
+      if (enabledChanged && !current.enabled) {
+        for (const listener of this.disabledListeners) await listener(em, id, now);
+      }
 
       const after = snapshot(current);
-      const record = (action: string) =>
+      const record = (action: (typeof USER_AUDIT)[keyof typeof USER_AUDIT]) =>
         this.audit.record(em, { actor, action, objectType: 'user', objectId: id, before, after });
       if (rolesChanged) {
-        await record('user.roles_changed');
+        await record(USER_AUDIT.rolesChanged);
         await this.outbox.publish(em, {
           type: USER_EVENTS.rolesChanged,
           aggregateType: 'user',
@@ -166,8 +188,8 @@ export class UsersService {
           data: { userId: id, organizationId: current.organizationId, roles: [...current.roles] },
         });
       }
-      if (enabledChanged) await record(current.enabled ? 'user.enabled' : 'user.disabled');
-      if (nameChanged) await record('user.updated');
+      if (enabledChanged) await record(current.enabled ? USER_AUDIT.enabled : USER_AUDIT.disabled);
+      if (nameChanged) await record(USER_AUDIT.updated);
       return current;
     });
     return toUserResponse(user);
@@ -194,7 +216,7 @@ export class UsersService {
         await em.save(existing);
         await this.audit.record(em, {
           actor: system,
-          action: 'user.roles_changed',
+          action: USER_AUDIT.rolesChanged,
           objectType: 'user',
           objectId: existing.id,
           before,
@@ -223,7 +245,7 @@ export class UsersService {
       const org = await this.organizations.findById(admin.organizationId, em);
       if (org) return org;
     }
-    const named = await em.findOne(OrganizationEntity, { where: { name: PLATFORM_ORGANIZATION_NAME } });
+    const named = await this.organizations.findByName(em, PLATFORM_ORGANIZATION_NAME);
     if (named) return named;
     return this.organizationsService.createInTransaction(em, actor, {
       name: PLATFORM_ORGANIZATION_NAME,

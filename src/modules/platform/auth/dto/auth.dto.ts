@@ -9,8 +9,8 @@ import {
   REGION_CODE_SCHEMA,
 } from '../../organizations/dto/organization.dto';
 import { CREDIT_CODE_SCHEMA } from '../../organizations/credit-code';
-import { ORGANIZATION_TYPES } from '../../organizations/entities/organization.entity';
-import type { OrganizationType } from '../../organizations/entities/organization.entity';
+import { ORGANIZATION_TYPES } from '../../organizations/organization-types';
+import type { OrganizationType } from '../../organizations/organization-types';
 import { LOCALES, UserResponseDto } from '../../users/dto/user.dto';
 import { EXAMPLE_IDS } from '../../../../common/openapi/examples';
 

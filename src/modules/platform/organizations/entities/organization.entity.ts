@@ -1,14 +1,10 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 
-export const ORGANIZATION_TYPES = [
-  'government',
-  'enterprise',
-  'university',
-  'research_institute',
-  'service_center',
-  'other',
-] as const;
-export type OrganizationType = (typeof ORGANIZATION_TYPES)[number];
+import { ORGANIZATION_TYPES } from '../organization-types';
+import type { OrganizationType } from '../organization-types';
+
+export { ORGANIZATION_TYPES };
+export type { OrganizationType };
 
 /** An issuing or bidding organization; the platform operator is one too (type government). */
 @Entity('organizations')

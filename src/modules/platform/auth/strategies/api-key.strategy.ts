@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { HeaderAPIKeyStrategy } from 'passport-headerapikey';
-import { DataSource, IsNull } from 'typeorm';
-import { Clock } from '../../../infra/clock/clock';
-import { ApiKeyEntity } from '../../../modules/platform/api-keys/entities/api-key.entity';
-import { ApiKeyPrincipal } from '../principal';
-import { sha256Hex } from '../secrets';
+import { ApiKeyPrincipal } from '../../../../common/auth/principal';
+import { sha256Hex } from '../../../../common/auth/secrets';
+import { API_KEY_HEADER, API_KEY_STRATEGY } from '../../../../common/auth/strategy-names';
+import { Clock } from '../../../../infra/clock/clock';
+import { ApiKeysRepository } from '../../api-keys/api-keys.repository';
 
-export const API_KEY_STRATEGY = 'api-key';
-export const API_KEY_HEADER = 'X-Api-Key';
+export { API_KEY_HEADER, API_KEY_STRATEGY };
 /** last_used_at is written at most this often per key, not on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -16,7 +15,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 @Injectable()
 export class ApiKeyStrategy extends PassportStrategy(HeaderAPIKeyStrategy, API_KEY_STRATEGY) {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly apiKeys: ApiKeysRepository,
     private readonly clock: Clock,
   ) {
     super({ header: API_KEY_HEADER, prefix: '' }, false);
@@ -24,17 +23,11 @@ export class ApiKeyStrategy extends PassportStrategy(HeaderAPIKeyStrategy, API_K
 
   async validate(apiKey: string): Promise<ApiKeyPrincipal | false> {
     if (typeof apiKey !== 'string' || apiKey.length < 16 || apiKey.length > 200) return false;
-    const repository = this.dataSource.getRepository(ApiKeyEntity);
-    const key = await repository.findOne({ where: { keyHash: sha256Hex(apiKey), revokedAt: IsNull() } });
+    const key = await this.apiKeys.findLiveByHash(sha256Hex(apiKey));
     if (!key) return false;
     const now = this.clock.now();
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-      await repository
-        .createQueryBuilder()
-        .update()
-        .set({ lastUsedAt: now })
-        .where('id = :id AND (last_used_at IS NULL OR last_used_at < :now)', { id: key.id, now })
-        .execute();
+      await this.apiKeys.touchLastUsed(key.id, now);
     }
     return {
       kind: 'api_key',

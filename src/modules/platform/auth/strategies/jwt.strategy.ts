@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { DataSource } from 'typeorm';
-import { Clock } from '../../../infra/clock/clock';
-import { InjectConfig } from '../../../infra/config/config';
-import type { AppConfig } from '../../../infra/config/config';
-import { UserEntity } from '../../../modules/platform/users/entities/user.entity';
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, AccessTokenClaims } from '../access-token';
-import { UserPrincipal } from '../principal';
+import {
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_ISSUER,
+  AccessTokenClaims,
+} from '../../../../common/auth/access-token';
+import { UserPrincipal } from '../../../../common/auth/principal';
+import { JWT_STRATEGY } from '../../../../common/auth/strategy-names';
+import { Clock } from '../../../../infra/clock/clock';
+import { InjectConfig } from '../../../../infra/config/config';
+import type { AppConfig } from '../../../../infra/config/config';
+import { UsersRepository } from '../../users/users.repository';
 
-export const JWT_STRATEGY = 'jwt';
+export { JWT_STRATEGY };
 
 /**
  * Bearer access tokens. The signature is checked by passport-jwt; expiry against the injected clock;
@@ -20,7 +24,7 @@ export const JWT_STRATEGY = 'jwt';
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   constructor(
     @InjectConfig() config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
     private readonly clock: Clock,
   ) {
     super({
@@ -37,10 +41,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   async validate(claims: AccessTokenClaims): Promise<UserPrincipal | false> {
     if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.clock.now().getTime()) return false;
     if (typeof claims.sub !== 'string' || typeof claims.ver !== 'number') return false;
-    const user = await this.dataSource.getRepository(UserEntity).findOne({
-      where: { id: claims.sub },
-      select: { id: true, organizationId: true, roles: true, enabled: true, tokenVersion: true },
-    });
+    const user = await this.users.findSessionState(claims.sub);
     if (!user || !user.enabled || user.tokenVersion !== claims.ver) return false;
     return { kind: 'user', userId: user.id, organizationId: user.organizationId, roles: user.roles };
   }
