@@ -48,7 +48,10 @@ export type DeclarationOutcome =
  * is now: no conflict said and none found → the member stays; otherwise it leaves, a declined
  * member as `declined`, any other as `conflicted`, with the expert's reason (and the rules' findings).
  */
-export function declarationOutcome(intent: DeclarationIntent, found: readonly FoundConflict[]): DeclarationOutcome {
+export function declarationOutcome(
+  intent: DeclarationIntent,
+  found: readonly FoundConflict[],
+): DeclarationOutcome {
   if (intent.kind === 'none' && !found.length) return { stays: true };
   const automatic = found.map((c) => c.detail).join('; ');
   const reason =
@@ -73,7 +76,11 @@ export function conflictOfInterest(
       `You have been replaced on the ${subject.panel}.`,
     {
       extra: {
-        conflicts: found.map((c) => ({ kind: c.kind, organizationId: c.organizationId ?? null, detail: c.detail })),
+        conflicts: found.map((c) => ({
+          kind: c.kind,
+          organizationId: c.organizationId ?? null,
+          detail: c.detail,
+        })),
         ...extra,
       },
     },

@@ -73,7 +73,8 @@ export class ExpertPanelService {
     const candidates: DrawableExpert[] = [];
     for (const expert of pool) {
       const conflicts = conflictsOf(expert, input.parties, settings.conflictWindowYears, input.now);
-      if (conflicts.length) excluded.push({ expertId: expert.expertId, conflicts: conflicts.map((c) => c.kind) });
+      if (conflicts.length)
+        excluded.push({ expertId: expert.expertId, conflicts: conflicts.map((c) => c.kind) });
       else candidates.push(expert);
     }
     const seed = randomBytes(32).toString('hex');
@@ -120,7 +121,9 @@ export class ExpertPanelService {
     const needEnterprise = await this.needsEnterprise(em, input);
     const skipped: JsonObject[] = [];
     const usable: Array<{ reserve: PanelSeat<S>; enterprise: boolean }> = [];
-    for (const reserve of input.members.filter((m) => m.role === 'reserve' && spelling.read(m.status) === 'standby')) {
+    for (const reserve of input.members.filter(
+      (m) => m.role === 'reserve' && spelling.read(m.status) === 'standby',
+    )) {
       const expert = await this.experts.findForConflicts(em, reserve.expertId);
       const conflicts = expert
         ? conflictsOf(expert, input.parties, input.settings.conflictWindowYears, now)
@@ -131,9 +134,14 @@ export class ExpertPanelService {
       }
       this.move(reserve, 'skip', spelling, now);
       reserve.statusReason = `conflict found when called: ${conflicts.map((c) => c.detail).join('; ')}`;
-      skipped.push({ panelMemberId: reserve.id, expertId: reserve.expertId, conflicts: conflicts.map((c) => c.kind) });
+      skipped.push({
+        panelMemberId: reserve.id,
+        expertId: reserve.expertId,
+        conflicts: conflicts.map((c) => c.kind),
+      });
     }
-    const chosen = ((needEnterprise ? usable.find((u) => u.enterprise) : undefined) ?? usable[0])?.reserve ?? null;
+    const chosen =
+      ((needEnterprise ? usable.find((u) => u.enterprise) : undefined) ?? usable[0])?.reserve ?? null;
     if (chosen) {
       this.move(chosen, 'call', spelling, now);
       chosen.statusReason = `replaces ${leaving.role} ${leaving.position}`;
@@ -186,7 +194,10 @@ export class ExpertPanelService {
   }
 
   /** Whether the leaving member takes the panel under its enterprise minimum. */
-  private async needsEnterprise<S extends string>(em: EntityManager, input: ReplaceInput<S>): Promise<boolean> {
+  private async needsEnterprise<S extends string>(
+    em: EntityManager,
+    input: ReplaceInput<S>,
+  ): Promise<boolean> {
     const leaving = await this.experts.findForConflicts(em, input.leaving.expertId);
     if (leaving?.affiliationType !== 'enterprise') return false;
     const stillSeated = input.members.filter((m) => m.id !== input.leaving.id && isSeated(m, input.spelling));

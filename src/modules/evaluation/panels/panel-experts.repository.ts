@@ -7,7 +7,10 @@ export class PanelExpertsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Expert id → display name of its user (for an admin's view of a panel only). */
-  async names(expertIds: string[], em: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
+  async names(
+    expertIds: string[],
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, string>> {
     if (!expertIds.length) return new Map();
     const rows = await em.query<Array<{ id: string; display_name: string }>>(
       `SELECT e.id, u.display_name FROM experts e JOIN users u ON u.id = e.user_id WHERE e.id = ANY($1::uuid[])`,
@@ -28,7 +31,9 @@ export class PanelExpertsRepository {
 
   /** The expert profile of a user, or null. */
   async expertIdOfUser(em: EntityManager, userId: string): Promise<string | null> {
-    const [row] = await em.query<Array<{ id: string }>>(`SELECT id FROM experts WHERE user_id = $1`, [userId]);
+    const [row] = await em.query<Array<{ id: string }>>(`SELECT id FROM experts WHERE user_id = $1`, [
+      userId,
+    ]);
     return row?.id ?? null;
   }
 }

@@ -44,8 +44,20 @@ export const PANEL_MEMBER_MACHINE = new StateMachine<PanelMemberStatus, PanelMem
   states: PANEL_MEMBER_STATUSES,
   actions: PANEL_MEMBER_ACTIONS,
   transitions: [
-    { action: 'draw', from: [], to: 'pending', by: 'admin or applicant', description: 'drawn onto the panel' },
-    { action: 'draw_reserve', from: [], to: 'standby', by: 'admin or applicant', description: 'drawn as a reserve' },
+    {
+      action: 'draw',
+      from: [],
+      to: 'pending',
+      by: 'admin or applicant',
+      description: 'drawn onto the panel',
+    },
+    {
+      action: 'draw_reserve',
+      from: [],
+      to: 'standby',
+      by: 'admin or applicant',
+      description: 'drawn as a reserve',
+    },
     {
       action: 'call',
       from: ['standby'],

@@ -49,7 +49,12 @@ export function toReviewApplication(p: ReviewApplicationParts): ReviewApplicatio
       dueMonth: m.dueMonth,
       sharePercent: m.sharePercent,
     })),
-    rubric: p.rubric.criteria.map((c) => ({ key: c.key, name: c.name, weight: c.weight, maxScore: c.maxScore })),
+    rubric: p.rubric.criteria.map((c) => ({
+      key: c.key,
+      name: c.name,
+      weight: c.weight,
+      maxScore: c.maxScore,
+    })),
   };
   const neutral = p.attachments.map((a, i) => ({
     label: `附件${i + 1}`,
@@ -79,7 +84,11 @@ function openTeam(team: TeamWithParts) {
       regionCode: team.leadOrganization.regionCode,
     },
     consortium: team.consortium.map((c) => ({
-      organization: { id: c.organization.id, name: c.organization.name, regionCode: c.organization.regionCode },
+      organization: {
+        id: c.organization.id,
+        name: c.organization.name,
+        regionCode: c.organization.regionCode,
+      },
       role: c.role,
     })),
     members: team.members.map((m) => ({

@@ -1,7 +1,14 @@
 import { StateMachine } from '../../../common/state-machine/state-machine';
 import { ASSIGNMENT_STATUSES, AssignmentStatus } from './entities/review-assignment.entity';
 
-export const REVIEW_ASSIGNMENT_ACTIONS = ['assign', 'declare', 'submit', 'conflict', 'decline', 'cancel'] as const;
+export const REVIEW_ASSIGNMENT_ACTIONS = [
+  'assign',
+  'declare',
+  'submit',
+  'conflict',
+  'decline',
+  'cancel',
+] as const;
 export type ReviewAssignmentAction = (typeof REVIEW_ASSIGNMENT_ACTIONS)[number];
 
 /** One member's review of one bid (docs/adr/0024): the declaration, then the scores. */
@@ -10,7 +17,13 @@ export const REVIEW_ASSIGNMENT_MACHINE = new StateMachine<AssignmentStatus, Revi
   states: ASSIGNMENT_STATUSES,
   actions: REVIEW_ASSIGNMENT_ACTIONS,
   transitions: [
-    { action: 'assign', from: [], to: 'pending', by: 'system', description: 'one per member and bid, at the draw or a call' },
+    {
+      action: 'assign',
+      from: [],
+      to: 'pending',
+      by: 'system',
+      description: 'one per member and bid, at the draw or a call',
+    },
     {
       action: 'declare',
       from: ['pending'],
@@ -32,13 +45,20 @@ export const REVIEW_ASSIGNMENT_MACHINE = new StateMachine<AssignmentStatus, Revi
       by: 'expert or system',
       description: 'the declaration names a conflict, or the rules find one: the member is replaced',
     },
-    { action: 'decline', from: ['pending'], to: 'declined', by: 'expert', description: 'the member is replaced' },
+    {
+      action: 'decline',
+      from: ['pending'],
+      to: 'declined',
+      by: 'expert',
+      description: 'the member is replaced',
+    },
     {
       action: 'cancel',
       from: ['pending', 'declared', 'submitted'],
       to: 'cancelled',
       by: 'system',
-      description: "the member's other assignments when it leaves the panel (a submitted score no longer counts)",
+      description:
+        "the member's other assignments when it leaves the panel (a submitted score no longer counts)",
     },
   ],
 });

@@ -130,7 +130,12 @@ export class ReviewAssignmentsService {
         return { assignment, replacement: undefined, found };
       }
       const leaving = { member, declared: assignment, outcome: outcome.outcome, reason: outcome.reason };
-      const replaced = await this.panels.replaceMember(em, actor, panel, leaving, { challenge, settings, parties, bids });
+      const replaced = await this.panels.replaceMember(em, actor, panel, leaving, {
+        challenge,
+        settings,
+        parties,
+        bids,
+      });
       await this.results.closeIfComplete(em, panel);
       return {
         assignment,
@@ -268,7 +273,12 @@ export class ReviewAssignmentsService {
         objectType: ENTITY,
         objectId: assignment.id,
         before: { status: 'declared' },
-        after: { status: assignment.status, total: assignment.total, scores, comments: assignment.comments ?? {} },
+        after: {
+          status: assignment.status,
+          total: assignment.total,
+          scores,
+          comments: assignment.comments ?? {},
+        },
       });
       await this.results.closeIfComplete(em, panel);
       return assignment;

@@ -25,7 +25,8 @@ export const REVIEW_PANEL_MACHINE = new StateMachine<PanelStatus, ReviewPanelAct
       from: ['open'],
       to: 'closed',
       by: 'system or admin',
-      description: 'every score in (system), or an admin with a reason: results computed and bids shortlisted',
+      description:
+        'every score in (system), or an admin with a reason: results computed and bids shortlisted',
     },
   ],
 });

@@ -82,7 +82,11 @@ export class ReviewPanelsService {
    * gives every member one pending assignment per bid. 422 PANEL_UNDERSTAFFED (nothing written) when
    * too few experts qualify; 422 when no bid is eligible.
    */
-  async start(actor: Principal, challengeId: string, expectedVersion?: number): Promise<ReviewPanelResponseDto> {
+  async start(
+    actor: Principal,
+    challengeId: string,
+    expectedVersion?: number,
+  ): Promise<ReviewPanelResponseDto> {
     const drawnBy = userIdOf(actor);
     await this.dataSource.transaction(async (em) => {
       const challenge = await this.challenges.findByIdForUpdate(em, challengeId);
@@ -188,7 +192,11 @@ export class ReviewPanelsService {
    * The parties an expert of this challenge must not be connected to: the issuer, and every
    * organization (lead, consortium) and member (user id, the leader included) of every bid.
    */
-  async partiesOf(em: EntityManager, challenge: ChallengeEntity, bids: ApplicationEntity[]): Promise<ConflictParties> {
+  async partiesOf(
+    em: EntityManager,
+    challenge: ChallengeEntity,
+    bids: ApplicationEntity[],
+  ): Promise<ConflictParties> {
     const organizations = new Set<string>();
     const users = new Set<string>();
     for (const bid of bids) {
@@ -247,7 +255,11 @@ export class ReviewPanelsService {
       action: REVIEW_ACTIONS.memberReplaced,
       objectType: PANEL_ENTITY,
       objectId: panel.id,
-      before: { panelMemberId: member.id, expertId: member.expertId, status: REVIEW_SEAT_SPELLING.write('pending') },
+      before: {
+        panelMemberId: member.id,
+        expertId: member.expertId,
+        status: REVIEW_SEAT_SPELLING.write('pending'),
+      },
       after: {
         panelMemberId: member.id,
         expertId: member.expertId,
@@ -270,10 +282,14 @@ export class ReviewPanelsService {
   private async endAssignments(em: EntityManager, leaving: Leaving, now: Date): Promise<void> {
     const { declared, outcome, reason } = leaving;
     const assignments = await this.reviews.lockAssignmentsOfMember(em, leaving.member.id);
-    if (!assignments.some((a) => a.id === declared.id)) throw new Error('declared assignment not on the member');
+    if (!assignments.some((a) => a.id === declared.id))
+      throw new Error('declared assignment not on the member');
     for (const a of assignments) {
       if (a.id === declared.id) {
-        a.status = REVIEW_ASSIGNMENT_MACHINE.target(a.status, outcome === 'declined' ? 'decline' : 'conflict');
+        a.status = REVIEW_ASSIGNMENT_MACHINE.target(
+          a.status,
+          outcome === 'declined' ? 'decline' : 'conflict',
+        );
         a.declaredAt = now;
         a.declarationReason = reason;
       } else if (REVIEW_ASSIGNMENT_MACHINE.can(a.status, 'cancel')) {
@@ -413,8 +429,17 @@ export class ReviewPanelsService {
   }
 
   /** The due deadline and the reminders before it, at the program's offsets. */
-  private async scheduleDue(em: EntityManager, panel: ReviewPanelEntity, offsetsHours: readonly number[]): Promise<void> {
-    const due = { entityType: PANEL_ENTITY, entityId: panel.id, kind: REVIEW_DEADLINES.due, dueAt: panel.dueAt };
+  private async scheduleDue(
+    em: EntityManager,
+    panel: ReviewPanelEntity,
+    offsetsHours: readonly number[],
+  ): Promise<void> {
+    const due = {
+      entityType: PANEL_ENTITY,
+      entityId: panel.id,
+      kind: REVIEW_DEADLINES.due,
+      dueAt: panel.dueAt,
+    };
     await this.scheduler.schedule(em, due);
     await this.scheduler.scheduleReminders(em, { ...due, kind: REVIEW_DEADLINES.dueReminder }, offsetsHours);
   }
@@ -451,7 +476,11 @@ export class ReviewPanelsService {
   }
 
   /** `review.assigned` per expert: the notification table tells each expert's user. */
-  private notifyAssigned(em: EntityManager, challenge: ChallengeEntity, members: PanelMemberEntity[]): Promise<void> {
+  private notifyAssigned(
+    em: EntityManager,
+    challenge: ChallengeEntity,
+    members: PanelMemberEntity[],
+  ): Promise<void> {
     return this.expertPanel.notifyAssigned(em, members, (m, expertUserId) => ({
       type: REVIEW_EVENTS.assigned,
       aggregateType: 'challenge',

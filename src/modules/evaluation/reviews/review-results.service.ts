@@ -55,16 +55,22 @@ export class ReviewResultsService {
     const panel = await this.reviews.findPanelOfChallenge(challengeId);
     if (!panel || panel.status !== 'closed' || !panel.closedAt) {
       if (!admin) throw DomainError.notFound('Ranking');
-      throw new DomainError('INVALID_STATE_TRANSITION', 'The review panel has not closed: there is no ranking yet', {
-        extra: { state: panel?.status ?? 'no_panel', action: 'rank' },
-      });
+      throw new DomainError(
+        'INVALID_STATE_TRANSITION',
+        'The review panel has not closed: there is no ranking yet',
+        {
+          extra: { state: panel?.status ?? 'no_panel', action: 'rank' },
+        },
+      );
     }
     const program = await this.programs.findById(challenge.programId);
     if (!program) throw new Error(`challenge ${challenge.id}: program missing`);
     const { settings } = program;
     const showNames = admin || settings.issuerSeesApplicantIdentities;
     const bids = await this.reviews.bidsOfPanel(this.reviews.manager(), panel.id);
-    const teamNames = showNames ? await this.reviews.teamNames(bids.map((b) => b.id)) : new Map<string, string>();
+    const teamNames = showNames
+      ? await this.reviews.teamNames(bids.map((b) => b.id))
+      : new Map<string, string>();
     return {
       challengeId,
       closedAt: panel.closedAt,
@@ -100,7 +106,12 @@ export class ReviewResultsService {
    * settings, rank the bids, write review_results, shortlist the bids that pass, close the panel,
    * audit, and publish `review.completed`.
    */
-  async close(em: EntityManager, actor: AuditActor, panel: ReviewPanelEntity, reason: string | null): Promise<void> {
+  async close(
+    em: EntityManager,
+    actor: AuditActor,
+    panel: ReviewPanelEntity,
+    reason: string | null,
+  ): Promise<void> {
     const now = this.clock.now();
     const challenge = await this.requireChallenge(em, panel);
     const { settings } = await this.programs.requireById(em, challenge.programId);
@@ -108,7 +119,10 @@ export class ReviewResultsService {
       em,
       (await this.reviews.bidsOfPanel(em, panel.id)).map((b) => b.id),
     );
-    bids.sort((a, b) => (a.submittedAt as Date).getTime() - (b.submittedAt as Date).getTime() || (a.id < b.id ? -1 : 1));
+    bids.sort(
+      (a, b) =>
+        (a.submittedAt as Date).getTime() - (b.submittedAt as Date).getTime() || (a.id < b.id ? -1 : 1),
+    );
     const submitted = submittedByBid(await this.reviews.assignmentsOfPanel(panel.id, em));
     const aggregated = new Map(
       bids.map((b) => [b.id, aggregate(totalsOf(submitted, b.id), settings)] as [string, Aggregate]),

@@ -30,7 +30,13 @@ import { ReviewResultsService } from './review-results.service';
     CalendarModule,
   ],
   controllers: [ChallengeReviewController, ReviewAssignmentsController],
-  providers: [ReviewPanelsService, ReviewResultsService, ReviewAssignmentsService, ReviewsRepository, ReviewDeadlines],
+  providers: [
+    ReviewPanelsService,
+    ReviewResultsService,
+    ReviewAssignmentsService,
+    ReviewsRepository,
+    ReviewDeadlines,
+  ],
   exports: [ReviewPanelsService, ReviewsRepository],
 })
 export class ReviewsModule {}
