@@ -13,9 +13,6 @@ import { PanelExpertsRepository } from './panel-experts.repository';
 import { LEAVE_ACTION, LeaveOutcome, PANEL_MEMBER_MACHINE } from './panel-member.machine';
 import { DrawnSeat, isSeated, PanelSeat, Replacement, StatusSpelling } from './panel-seats';
 
-export const DRAW_RULE =
-  'HMAC-SHA256(seed, expertId) ascending; enterprise minimum first, then fill; then reserves';
-
 /** What the draw needs: the chain's experts, the parties they must not be connected to, the rules. */
 export interface DrawInput {
   industryChainCode: string;

@@ -18,8 +18,9 @@ import { ProgramsService } from '../../call/programs/programs.service';
 import { TeamsService } from '../../call/teams/teams.service';
 import { WorkingDaysService } from '../../platform/calendar/working-days.service';
 import type { ConflictParties } from '../experts/conflicts';
-import { DRAW_RULE, DrawnPanel, ExpertPanelService } from '../panels/expert-panel.service';
-import { LeaveOutcome } from '../panels/panel-member.machine';
+import type { DrawnPanel } from '../panels/expert-panel.service';
+import { ExpertPanelService } from '../panels/expert-panel.service';
+import { DRAW_RULE } from '../panels/panel-draw';
 import { drawnPanelSize } from '../panels/panel-seats';
 import { ReviewPanelResponseDto } from './dto/review-response.dto';
 import { PanelMemberEntity } from './entities/panel-member.entity';
@@ -30,28 +31,7 @@ import { REVIEW_PANEL_MACHINE, REVIEW_SEAT_SPELLING } from './review-panel.machi
 import { ReviewResultsService } from './review-results.service';
 import { PANEL_ENTITY, REVIEW_ACTIONS, REVIEW_DEADLINES, REVIEW_EVENTS } from './reviews.constants';
 import { ReviewsRepository } from './reviews.repository';
-
-/** What a replacement did: the member left; a reserve was called, or none was left. */
-export interface ReplacementOutcome {
-  reserveCalled: boolean;
-  replacementMemberId: string | null;
-}
-
-/** What the conflict rules and the assignments of a replacement read of the challenge. */
-export interface ReviewContext {
-  challenge: ChallengeEntity;
-  settings: ProgramSettings;
-  parties: ConflictParties;
-  bids: ApplicationEntity[];
-}
-
-/** A member leaving the panel: from which declared assignment, why, and with what outcome. */
-export interface Leaving {
-  member: PanelMemberEntity;
-  declared: ReviewAssignmentEntity;
-  outcome: LeaveOutcome;
-  reason: string;
-}
+import type { Leaving, ReplacementOutcome, ReviewContext } from './review-replacement';
 
 /**
  * The expert panel of a challenge (docs/adr/0024): the draw (ExpertPanelService, shared with
