@@ -187,7 +187,7 @@ export class AcceptancePanelService {
     const { acceptance, context } = on;
     const now = this.clock.now();
     member.declaredAt = now;
-    const { chosen, skipped } = await this.expertPanel.replace(em, {
+    const { chosen: called, skipped } = await this.expertPanel.replace(em, {
       members: await this.repository.lockMembersOf(em, acceptance.id),
       leaving: member,
       outcome: leaving.outcome,
@@ -197,7 +197,6 @@ export class AcceptancePanelService {
       now,
       spelling: AS_STORED,
     });
-    const called = chosen as AcceptancePanelMemberEntity | null;
     acceptance.version += 1;
     acceptance.updatedAt = now;
     await em.save(acceptance);

@@ -35,9 +35,9 @@ export interface DrawnPanel {
 }
 
 /** What a replacement needs: the panel's rows (locked), the one leaving, and the conflict rules. */
-export interface ReplaceInput<S extends string> {
-  members: PanelSeat<S>[];
-  leaving: PanelSeat<S>;
+export interface ReplaceInput<S extends string, T extends PanelSeat<S>> {
+  members: T[];
+  leaving: T;
   outcome: LeaveOutcome;
   /** Stored on the leaving row as its status reason. */
   statusReason: string;
@@ -111,13 +111,16 @@ export class ExpertPanelService {
    * under its enterprise minimum; a reserve found conflicted is `unused` with the reason. No reserve
    * left: the panel goes on short. Saves the rows (the caller holds them FOR UPDATE).
    */
-  async replace<S extends string>(em: EntityManager, input: ReplaceInput<S>): Promise<Replacement<S>> {
+  async replace<S extends string, T extends PanelSeat<S>>(
+    em: EntityManager,
+    input: ReplaceInput<S, T>,
+  ): Promise<Replacement<T>> {
     const { leaving, spelling, now } = input;
     this.move(leaving, LEAVE_ACTION[input.outcome], spelling, now);
     leaving.statusReason = input.statusReason;
     const needEnterprise = await this.needsEnterprise(em, input);
     const skipped: JsonObject[] = [];
-    const usable: Array<{ reserve: PanelSeat<S>; enterprise: boolean }> = [];
+    const usable: Array<{ reserve: T; enterprise: boolean }> = [];
     for (const reserve of input.members.filter(
       (m) => m.role === 'reserve' && spelling.read(m.status) === 'standby',
     )) {
@@ -191,9 +194,9 @@ export class ExpertPanelService {
   }
 
   /** Whether the leaving member takes the panel under its enterprise minimum. */
-  private async needsEnterprise<S extends string>(
+  private async needsEnterprise<S extends string, T extends PanelSeat<S>>(
     em: EntityManager,
-    input: ReplaceInput<S>,
+    input: ReplaceInput<S, T>,
   ): Promise<boolean> {
     const leaving = await this.experts.findForConflicts(em, input.leaving.expertId);
     if (leaving?.affiliationType !== 'enterprise') return false;

@@ -50,9 +50,9 @@ export function isSeated<S extends string>(member: PanelSeat<S>, spelling: Statu
 }
 
 /** What a replacement did, for the caller's audit event. */
-export interface Replacement<S extends string> {
+export interface Replacement<T> {
   /** The reserve called to the panel, or null when none was left (the panel goes on short). */
-  chosen: PanelSeat<S> | null;
+  chosen: T | null;
   /** The reserves passed over for a conflict found when called. */
   skipped: JsonObject[];
 }

@@ -15,6 +15,7 @@ import { ProgramsService } from '../../call/programs/programs.service';
 import { TeamsService } from '../../call/teams/teams.service';
 import { conflictOfInterest, declarationIntent, declarationOutcome } from '../panels/declaration';
 import { ExpertPanelService } from '../panels/expert-panel.service';
+import { isSeated } from '../panels/panel-seats';
 import { DeclareDto, SaveScoresDto } from './dto/review-input.dto';
 import {
   DeclarationResponseDto,
@@ -117,7 +118,7 @@ export class ReviewAssignmentsService {
       const assignment = await this.lockAssignment(em, id);
       REVIEW_ASSIGNMENT_MACHINE.assert(assignment.status, 'declare');
       const member = await this.reviews.findMember(em, assignment.panelMemberId);
-      if (member.status !== REVIEW_SEAT_SPELLING.write('pending'))
+      if (!isSeated(member, REVIEW_SEAT_SPELLING))
         throw DomainError.invalidTransition(`member_${member.status}`, 'declare');
       const { challenge, settings } = await this.listContext(em, panel.challengeId);
       const bids = await this.reviews.bidsOfPanel(em, panel.id);

@@ -21,7 +21,7 @@ import type { ConflictParties } from '../experts/conflicts';
 import type { DrawnPanel } from '../panels/expert-panel.service';
 import { ExpertPanelService } from '../panels/expert-panel.service';
 import { DRAW_RULE } from '../panels/panel-draw';
-import { drawnPanelSize } from '../panels/panel-seats';
+import { drawnPanelSize, isSeated } from '../panels/panel-seats';
 import { ReviewPanelResponseDto } from './dto/review-response.dto';
 import { PanelMemberEntity } from './entities/panel-member.entity';
 import { ReviewAssignmentEntity } from './entities/review-assignment.entity';
@@ -106,7 +106,7 @@ export class ReviewPanelsService {
     const members = await this.reviews.members(panel.id);
     const assignments = await this.reviews.assignmentsOfPanel(panel.id);
     const names = await this.expertPanel.expertNames(members.map((m) => m.expertId));
-    const active = members.filter((m) => m.status === REVIEW_SEAT_SPELLING.write('pending')).length;
+    const active = members.filter((m) => isSeated(m, REVIEW_SEAT_SPELLING)).length;
     const panelSize = drawnPanelSize(members);
     return {
       id: panel.id,
@@ -213,7 +213,7 @@ export class ReviewPanelsService {
     const now = this.clock.now();
     const { member, declared, outcome, reason } = leaving;
     await this.endAssignments(em, leaving, now);
-    const { chosen, skipped } = await this.expertPanel.replace(em, {
+    const { chosen: called, skipped } = await this.expertPanel.replace(em, {
       members: await this.reviews.lockMembers(em, panel.id),
       leaving: member,
       outcome,
@@ -223,7 +223,6 @@ export class ReviewPanelsService {
       now,
       spelling: REVIEW_SEAT_SPELLING,
     });
-    const called = chosen as PanelMemberEntity | null;
     if (called) {
       await this.assign(em, panel, [called], context.bids, now);
       await this.notifyAssigned(em, context.challenge, [called]);

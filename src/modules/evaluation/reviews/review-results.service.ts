@@ -12,7 +12,7 @@ import { ChallengesRepository } from '../../call/challenges/challenges.repositor
 import type { ChallengeEntity } from '../../call/challenges/entities/challenge.entity';
 import type { ProgramSettings } from '../../call/programs/program-settings';
 import { ProgramsService } from '../../call/programs/programs.service';
-import { drawnPanelSize } from '../panels/panel-seats';
+import { drawnPanelSize, isSeated } from '../panels/panel-seats';
 import { RankingItemDto, RankingResponseDto } from './dto/review-response.dto';
 import { ReviewAssignmentEntity } from './entities/review-assignment.entity';
 import { ReviewPanelEntity } from './entities/review-panel.entity';
@@ -91,8 +91,7 @@ export class ReviewResultsService {
   async closeIfComplete(em: EntityManager, panel: ReviewPanelEntity): Promise<boolean> {
     if (!REVIEW_PANEL_MACHINE.can(panel.status, 'close')) return false;
     const members = await this.reviews.members(panel.id, em);
-    const seated = REVIEW_SEAT_SPELLING.write('pending');
-    const active = new Set(members.filter((m) => m.status === seated).map((m) => m.id));
+    const active = new Set(members.filter((m) => isSeated(m, REVIEW_SEAT_SPELLING)).map((m) => m.id));
     if (!active.size || active.size < drawnPanelSize(members)) return false;
     const assignments = await this.reviews.assignmentsOfPanel(panel.id, em);
     const open = assignments.filter((a) => active.has(a.panelMemberId) && a.status !== 'submitted');

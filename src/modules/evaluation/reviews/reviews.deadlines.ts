@@ -8,6 +8,7 @@ import { hoursBefore } from '../../../infra/scheduler/reminders';
 import { ChallengesRepository } from '../../call/challenges/challenges.repository';
 import type { ChallengeEntity } from '../../call/challenges/entities/challenge.entity';
 import { ExpertPanelService } from '../panels/expert-panel.service';
+import { isSeated } from '../panels/panel-seats';
 import { ReviewPanelEntity } from './entities/review-panel.entity';
 import { REVIEW_PANEL_MACHINE, REVIEW_SEAT_SPELLING } from './review-panel.machine';
 import { REVIEW_DEADLINES, REVIEW_EVENTS } from './reviews.constants';
@@ -86,8 +87,9 @@ export class ReviewDeadlines {
     em: EntityManager,
     panel: ReviewPanelEntity,
   ): Promise<Map<string, { memberId: string; unsubmitted: number }>> {
-    const seated = REVIEW_SEAT_SPELLING.write('pending');
-    const members = (await this.reviews.members(panel.id, em)).filter((m) => m.status === seated);
+    const members = (await this.reviews.members(panel.id, em)).filter((m) =>
+      isSeated(m, REVIEW_SEAT_SPELLING),
+    );
     const byMember = new Map(members.map((m) => [m.id, m]));
     const behind = new Map<string, { memberId: string; unsubmitted: number }>();
     for (const a of await this.reviews.assignmentsOfPanel(panel.id, em)) {
