@@ -20,7 +20,7 @@ function expert(id: string, enterprise: boolean, organizationId = `org-${id}`): 
     userOrganizationId: organizationId,
     collaborations: [],
     affiliationType: enterprise ? 'enterprise' : 'university',
-  } as DrawableExpert;
+  };
 }
 
 function seat(
