@@ -21,6 +21,7 @@ import { Stats1763701700000 } from './1763701700000-Stats';
 import { ReviewDue1763701800000 } from './1763701800000-ReviewDue';
 import { DatabaseClock1763701810000 } from './1763701810000-DatabaseClock';
 import { OfficialCalendar1763701960000 } from './1763701960000-OfficialCalendar';
+import { PanelMemberVersion1763702140000 } from './1763702140000-PanelMemberVersion';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -47,4 +48,5 @@ export const migrations: MixedList<Function> = [
   ReviewDue1763701800000,
   DatabaseClock1763701810000,
   OfficialCalendar1763701960000,
+  PanelMemberVersion1763702140000,
 ];

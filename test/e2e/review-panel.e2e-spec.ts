@@ -1,6 +1,6 @@
 import { addWorkingDays } from '../../src/common/calendar/working-days';
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
-import { ReviewPanelsService } from '../../src/modules/evaluation/reviews/review-panels.service';
+import { ReviewDeadlines } from '../../src/modules/evaluation/reviews/reviews.deadlines';
 import { DeadlineDispatcher } from '../../src/infra/scheduler/deadline.dispatcher';
 import { createTeam, Listed, submittedBid } from '../support/applications';
 import { createProgram, DAY, promoteJob, publishChallenge } from '../support/challenges';
@@ -293,7 +293,7 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
       }),
     ).toBe(false);
     // Run anyway (a stale job), the handlers say nothing of a closed panel.
-    const panels = t.get(ReviewPanelsService);
+    const panels = t.get(ReviewDeadlines);
     await t.dataSource.transaction((em) => panels.remindDue(em, closed.id, 24));
     await t.dataSource.transaction((em) => panels.noticeOverdue(em, closed.id));
     expect(await outboxEvents(t, 'review.due_soon', raceList.id)).toHaveLength(0);

@@ -5,7 +5,11 @@ import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
 import { ApiPageResponse, Page, PageQueryDto } from '../../../common/pagination/pagination';
-import { AcceptanceService } from './acceptance.service';
+import { AcceptanceDecisionsService } from './acceptance-decisions.service';
+import { AcceptancePanelService } from './acceptance-panel.service';
+import { AcceptanceRequestsService } from './acceptance-requests.service';
+import { AcceptanceVerdictsService } from './acceptance-verdicts.service';
+import { AcceptanceViewService } from './acceptance-view.service';
 import {
   AcceptanceDeclareDto,
   ConfirmConditionsDto,
@@ -21,7 +25,10 @@ const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 })
 @ApiTags('acceptance')
 @Controller('projects/:id/acceptance')
 export class ProjectAcceptanceController {
-  constructor(private readonly acceptance: AcceptanceService) {}
+  constructor(
+    private readonly requests: AcceptanceRequestsService,
+    private readonly views: AcceptanceViewService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -52,7 +59,7 @@ export class ProjectAcceptanceController {
     @Body() dto: RequestAcceptanceDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AcceptanceResponseDto> {
-    return withEtag(res, await this.acceptance.request(auth, id, dto));
+    return withEtag(res, await this.requests.request(auth, id, dto));
   }
 
   @Get()
@@ -70,14 +77,18 @@ export class ProjectAcceptanceController {
     @Param('id', uuid) id: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AcceptanceResponseDto> {
-    return withEtag(res, await this.acceptance.getOfProject(auth, id));
+    return withEtag(res, await this.views.getOfProject(auth, id));
   }
 }
 
 @ApiTags('acceptance')
 @Controller('acceptances/:id')
 export class AcceptancesController {
-  constructor(private readonly acceptance: AcceptanceService) {}
+  constructor(
+    private readonly views: AcceptanceViewService,
+    private readonly verdictsOfPanel: AcceptanceVerdictsService,
+    private readonly decisions: AcceptanceDecisionsService,
+  ) {}
 
   @Get()
   @Authenticated()
@@ -89,7 +100,7 @@ export class AcceptancesController {
     @Param('id', uuid) id: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AcceptanceResponseDto> {
-    return withEtag(res, await this.acceptance.get(auth, id));
+    return withEtag(res, await this.views.get(auth, id));
   }
 
   @Post('verdicts')
@@ -106,7 +117,7 @@ export class AcceptancesController {
     @Param('id', uuid) id: string,
     @Body() dto: SubmitVerdictsDto,
   ): Promise<AcceptanceAssignmentResponseDto> {
-    return this.acceptance.submitVerdicts(auth, id, dto);
+    return this.verdictsOfPanel.submitVerdicts(auth, id, dto);
   }
 
   @Post('decide')
@@ -131,7 +142,7 @@ export class AcceptancesController {
     @IfMatch() version: number | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AcceptanceResponseDto> {
-    return withEtag(res, await this.acceptance.decide(auth, id, dto, version));
+    return withEtag(res, await this.decisions.decide(auth, id, dto, version));
   }
 
   @Post('conditions')
@@ -153,14 +164,14 @@ export class AcceptancesController {
     @IfMatch() version: number | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AcceptanceResponseDto> {
-    return withEtag(res, await this.acceptance.confirmConditions(auth, id, dto, version));
+    return withEtag(res, await this.decisions.confirmConditions(auth, id, dto, version));
   }
 }
 
 @ApiTags('acceptance')
 @Controller('acceptance-assignments')
 export class AcceptanceAssignmentsController {
-  constructor(private readonly acceptance: AcceptanceService) {}
+  constructor(private readonly panel: AcceptancePanelService) {}
 
   @Get()
   @Authenticated({ roles: ['expert'] })
@@ -170,7 +181,7 @@ export class AcceptanceAssignmentsController {
     @Auth() auth: Principal,
     @Query() query: PageQueryDto,
   ): Promise<Page<AcceptanceAssignmentResponseDto>> {
-    return this.acceptance.listAssignments(auth, query);
+    return this.panel.listAssignments(auth, query);
   }
 
   @Get(':id')
@@ -179,7 +190,7 @@ export class AcceptanceAssignmentsController {
   @ApiOkResponse({ type: AcceptanceAssignmentResponseDto })
   @ApiErrors('NOT_FOUND')
   get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<AcceptanceAssignmentResponseDto> {
-    return this.acceptance.getAssignment(auth, id);
+    return this.panel.getAssignment(auth, id);
   }
 
   @Post(':id/declare')
@@ -199,6 +210,6 @@ export class AcceptanceAssignmentsController {
     @Param('id', uuid) id: string,
     @Body() dto: AcceptanceDeclareDto,
   ): Promise<AcceptanceAssignmentResponseDto> {
-    return this.acceptance.declare(auth, id, dto);
+    return this.panel.declare(auth, id, dto);
   }
 }

@@ -3,16 +3,13 @@ import type { EntityManager } from 'typeorm';
 import { OnDeadline } from '../../../infra/scheduler/deadline-handler';
 import type { DueDeadline } from '../../../infra/scheduler/deadline-handler';
 import { hoursBefore } from '../../../infra/scheduler/reminders';
-import {
-  ACCEPTANCE_CONDITIONS_DEADLINE,
-  ACCEPTANCE_CONDITIONS_REMINDER,
-  AcceptanceService,
-} from './acceptance.service';
+import { ACCEPTANCE_CONDITIONS_DEADLINE, ACCEPTANCE_CONDITIONS_REMINDER } from './acceptance.constants';
+import { AcceptanceDecisionsService } from './acceptance-decisions.service';
 
 /** The worker's side of acceptance: conditions unconfirmed at their due date fail it (ADR 0029). */
 @Injectable()
 export class AcceptanceDeadlines {
-  constructor(private readonly acceptance: AcceptanceService) {}
+  constructor(private readonly acceptance: AcceptanceDecisionsService) {}
 
   @OnDeadline(ACCEPTANCE_CONDITIONS_DEADLINE)
   async conditionsDue(deadline: DueDeadline, em: EntityManager): Promise<void> {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PanelsModule } from '../../evaluation/panels/panels.module';
 import { AttachmentsModule } from '../../platform/attachments/attachments.module';
 import { ExpertsModule } from '../../evaluation/experts/experts.module';
 import { IntegrityRecordsModule } from '../../platform/integrity-records/integrity-records.module';
@@ -11,12 +12,20 @@ import {
   ProjectAcceptanceController,
 } from './acceptance.controller';
 import { AcceptanceDeadlines } from './acceptance.deadlines';
-import { AcceptanceService } from './acceptance.service';
+import { AcceptanceContextService } from './acceptance-context.service';
+import { AcceptanceDecisionsService } from './acceptance-decisions.service';
+import { AcceptanceOutcomesService } from './acceptance-outcomes.service';
+import { AcceptancePanelService } from './acceptance-panel.service';
+import { AcceptanceRequestsService } from './acceptance-requests.service';
+import { AcceptanceVerdictsService } from './acceptance-verdicts.service';
+import { AcceptanceViewService } from './acceptance-view.service';
+import { AcceptanceRepository } from './acceptance.repository';
 
 /** Acceptance (验收): request, panel, verdicts, decision, integrity records (ADR 0029). */
 @Module({
   imports: [
     ExpertsModule,
+    PanelsModule,
     ProgramsModule,
     TeamsModule,
     AttachmentsModule,
@@ -24,6 +33,16 @@ import { AcceptanceService } from './acceptance.service';
     PaymentsModule,
   ],
   controllers: [ProjectAcceptanceController, AcceptancesController, AcceptanceAssignmentsController],
-  providers: [AcceptanceService, AcceptanceDeadlines],
+  providers: [
+    AcceptanceRepository,
+    AcceptanceContextService,
+    AcceptanceViewService,
+    AcceptancePanelService,
+    AcceptanceVerdictsService,
+    AcceptanceRequestsService,
+    AcceptanceOutcomesService,
+    AcceptanceDecisionsService,
+    AcceptanceDeadlines,
+  ],
 })
 export class AcceptanceModule {}

@@ -8,23 +8,28 @@ import { Page, PageQueryDto } from '../../../common/pagination/pagination';
 import { Clock } from '../../../infra/clock/clock';
 import { ApplicationsRepository } from '../../call/applications/applications.repository';
 import { ChallengesRepository } from '../../call/challenges/challenges.repository';
-import { ChallengeEntity } from '../../call/challenges/entities/challenge.entity';
-import { conflictsOf } from '../experts/conflicts';
+import type { ChallengeEntity } from '../../call/challenges/entities/challenge.entity';
 import { ExpertsRepository } from '../experts/experts.repository';
 import { ProgramSettings, Rubric } from '../../call/programs/program-settings';
 import { ProgramsService } from '../../call/programs/programs.service';
 import { TeamsService } from '../../call/teams/teams.service';
-import { declarationIntent } from './declaration';
+import { conflictOfInterest, declarationIntent, declarationOutcome } from '../panels/declaration';
+import { ExpertPanelService } from '../panels/expert-panel.service';
+import { isSeated } from '../panels/panel-seats';
 import { DeclareDto, SaveScoresDto } from './dto/review-input.dto';
 import {
   DeclarationResponseDto,
   ReviewApplicationDto,
   ReviewAssignmentResponseDto,
 } from './dto/review-response.dto';
-import { PanelMemberEntity } from './entities/panel-member.entity';
 import { ReviewAssignmentEntity } from './entities/review-assignment.entity';
 import { ReviewPanelEntity } from './entities/review-panel.entity';
-import { bidLabel, REVIEW_ACTIONS, ReviewPanelsService } from './review-panels.service';
+import { REVIEW_ASSIGNMENT_MACHINE } from './review-assignment.machine';
+import { toReviewApplication } from './review-application.view';
+import { REVIEW_PANEL_MACHINE, REVIEW_SEAT_SPELLING } from './review-panel.machine';
+import { ReviewPanelsService } from './review-panels.service';
+import { ReviewResultsService } from './review-results.service';
+import { bidLabel, REVIEW_ACTIONS } from './reviews.constants';
 import { ReviewsRepository } from './reviews.repository';
 import { expertTotal, validateComments, validateScores } from './scoring';
 
@@ -50,6 +55,8 @@ export class ReviewAssignmentsService {
     private readonly dataSource: DataSource,
     private readonly reviews: ReviewsRepository,
     private readonly panels: ReviewPanelsService,
+    private readonly results: ReviewResultsService,
+    private readonly expertPanel: ExpertPanelService,
     private readonly challenges: ChallengesRepository,
     private readonly applications: ApplicationsRepository,
     private readonly experts: ExpertsRepository,
@@ -109,54 +116,28 @@ export class ReviewAssignmentsService {
     const result = await this.dataSource.transaction(async (em) => {
       const panel = await this.lockPanel(em, existing.panelId, 'update');
       const assignment = await this.lockAssignment(em, id);
-      if (assignment.status !== 'pending') throw DomainError.invalidTransition(assignment.status, 'declare');
-      const member = await em.findOneOrFail(PanelMemberEntity, { where: { id: assignment.panelMemberId } });
-      if (member.status !== 'active')
+      REVIEW_ASSIGNMENT_MACHINE.assert(assignment.status, 'declare');
+      const member = await this.reviews.findMember(em, assignment.panelMemberId);
+      if (!isSeated(member, REVIEW_SEAT_SPELLING))
         throw DomainError.invalidTransition(`member_${member.status}`, 'declare');
       const { challenge, settings } = await this.listContext(em, panel.challengeId);
       const bids = await this.reviews.bidsOfPanel(em, panel.id);
       const parties = await this.panels.partiesOf(em, challenge, bids);
       const now = this.clock.now();
-      const expert = await this.experts.findForConflicts(em, assignment.expertId);
-      const found = expert ? conflictsOf(expert, parties, settings.conflictWindowYears, now) : [];
-
-      if (intent.kind === 'none' && !found.length) {
-        assignment.status = 'declared';
-        assignment.declaredAt = now;
-        assignment.version += 1;
-        await em.save(assignment);
-        await this.audit.record(em, {
-          actor,
-          action: REVIEW_ACTIONS.declared,
-          objectType: ENTITY,
-          objectId: assignment.id,
-          before: { status: 'pending' },
-          after: { status: 'declared', conflict: false },
-        });
+      const found = await this.expertPanel.conflictsNow(em, assignment.expertId, parties, settings, now);
+      const outcome = declarationOutcome(intent, found);
+      if (outcome.stays) {
+        await this.markDeclared(em, actor, assignment, now);
         return { assignment, replacement: undefined, found };
       }
-      const outcome = intent.kind === 'decline' ? 'declined' : 'conflicted';
-      const automatic = found.map((c) => c.detail).join('; ');
-      const reason =
-        intent.kind === 'none'
-          ? `conflict of interest found at declaration: ${automatic}`
-          : intent.reason + (found.length ? ` (also found by the rules: ${automatic})` : '');
-      const replaced = await this.panels.replaceMember(
-        em,
-        actor,
-        panel,
-        member,
-        assignment,
-        outcome,
-        reason,
-        {
-          challenge,
-          settings,
-          parties,
-          bids,
-        },
-      );
-      await this.panels.closeIfComplete(em, panel);
+      const leaving = { member, declared: assignment, outcome: outcome.outcome, reason: outcome.reason };
+      const replaced = await this.panels.replaceMember(em, actor, panel, leaving, {
+        challenge,
+        settings,
+        parties,
+        bids,
+      });
+      await this.results.closeIfComplete(em, panel);
       return {
         assignment,
         replacement: { memberStatus: 'replaced' as const, reserveCalled: replaced.reserveCalled },
@@ -164,21 +145,13 @@ export class ReviewAssignmentsService {
       };
     });
     if (intent.kind === 'none' && result.found.length) {
-      throw new DomainError(
-        'CONFLICT_OF_INTEREST',
-        `You have a conflict of interest with this list: ${result.found.map((c) => c.detail).join('; ')}. ` +
-          'You have been replaced on the panel.',
+      throw conflictOfInterest(
+        result.found,
+        { what: 'list', panel: 'panel' },
         {
-          extra: {
-            conflicts: result.found.map((c) => ({
-              kind: c.kind,
-              organizationId: c.organizationId ?? null,
-              detail: c.detail,
-            })),
-            assignmentStatus: result.assignment.status,
-            memberStatus: 'replaced',
-            reserveCalled: result.replacement?.reserveCalled ?? false,
-          },
+          assignmentStatus: result.assignment.status,
+          memberStatus: 'replaced',
+          reserveCalled: result.replacement?.reserveCalled ?? false,
         },
       );
     }
@@ -209,80 +182,20 @@ export class ReviewAssignmentsService {
     const application = await this.applications.findById(assignment.applicationId);
     if (!application) throw DomainError.notFound('Review assignment');
     const bids = await this.reviews.bidsOfPanel(em, panel.id);
-    const label = bidLabel(bids.findIndex((b) => b.id === application.id) + 1);
-    const commitments = await this.applications.commitments(application.id);
-    const milestones = await this.applications.milestones(application.id);
-    const attachments = await this.applications.attachments(application.id);
-    const indicators = await this.challenges.indicators(challenge.id);
-    const byIndicator = new Map(indicators.map((i) => [i.id, i]));
-    const content = {
+    const team = settings.blindReview ? null : await this.teams.findTeamWithParts(application.teamId);
+    if (!settings.blindReview && !team) throw new Error(`application ${application.id}: team missing`);
+    return toReviewApplication({
       assignmentId: assignment.id,
-      bidLabel: label,
-      challenge: { id: challenge.id, code: challenge.code, title: challenge.title },
-      technicalPlan: application.technicalPlan,
-      requestedFiscalFen: application.requestedFiscalFen,
-      indicatorCommitments: commitments
-        .map((c) => ({ c, indicator: byIndicator.get(c.indicatorId) }))
-        .sort((a, b) => (a.indicator?.position ?? 0) - (b.indicator?.position ?? 0))
-        .map(({ c, indicator }) => ({
-          indicatorName: indicator?.name ?? '',
-          targetValue: indicator?.targetValue ?? '',
-          unit: indicator?.unit ?? '',
-          committedValue: c.committedValue,
-        })),
-      milestones: milestones.map((m) => ({
-        title: m.title,
-        deliverables: m.deliverables,
-        dueMonth: m.dueMonth,
-        sharePercent: m.sharePercent,
-      })),
-      rubric: rubric.criteria.map((c) => ({
-        key: c.key,
-        name: c.name,
-        weight: c.weight,
-        maxScore: c.maxScore,
-      })),
-    };
-    const neutral = attachments.map((a, i) => ({
-      label: `附件${i + 1}`,
-      contentType: a.contentType,
-      sizeBytes: a.sizeBytes,
-    }));
-    if (settings.blindReview) return { blind: true, ...content, attachments: neutral };
-    const team = await this.teams.findTeamWithParts(application.teamId);
-    if (!team) throw new Error(`application ${application.id}: team missing`);
-    const organizationNames = new Map([
-      [team.leadOrganization.id, team.leadOrganization.name],
-      ...team.consortium.map((c) => [c.organization.id, c.organization.name] as [string, string]),
-    ]);
-    return {
-      blind: false,
-      ...content,
-      attachments: neutral.map((a, i) => ({ ...a, filename: attachments[i].filename })),
-      team: {
-        name: team.team.name,
-        leaderName: team.leader.displayName,
-        leadOrganization: {
-          id: team.leadOrganization.id,
-          name: team.leadOrganization.name,
-          regionCode: team.leadOrganization.regionCode,
-        },
-        consortium: team.consortium.map((c) => ({
-          organization: {
-            id: c.organization.id,
-            name: c.organization.name,
-            regionCode: c.organization.regionCode,
-          },
-          role: c.role,
-        })),
-        members: team.members.map((m) => ({
-          name: m.name,
-          title: m.title,
-          role: m.role,
-          organizationName: organizationNames.get(m.organizationId) ?? '',
-        })),
-      },
-    };
+      bidLabel: bidLabel(bids.findIndex((b) => b.id === application.id) + 1),
+      challenge,
+      application,
+      commitments: await this.applications.commitments(application.id),
+      milestones: await this.applications.milestones(application.id),
+      attachments: await this.applications.attachments(application.id),
+      indicators: await this.challenges.indicators(challenge.id),
+      rubric,
+      team,
+    });
   }
 
   /**
@@ -351,7 +264,7 @@ export class ReviewAssignmentsService {
       }
       const now = this.clock.now();
       assignment.total = expertTotal(rubric, scores);
-      assignment.status = 'submitted';
+      assignment.status = REVIEW_ASSIGNMENT_MACHINE.target(assignment.status, 'submit');
       assignment.submittedAt = now;
       assignment.version += 1;
       await em.save(assignment);
@@ -361,15 +274,40 @@ export class ReviewAssignmentsService {
         objectType: ENTITY,
         objectId: assignment.id,
         before: { status: 'declared' },
-        after: { status: 'submitted', total: assignment.total, scores, comments: assignment.comments ?? {} },
+        after: {
+          status: assignment.status,
+          total: assignment.total,
+          scores,
+          comments: assignment.comments ?? {},
+        },
       });
-      await this.panels.closeIfComplete(em, panel);
+      await this.results.closeIfComplete(em, panel);
       return assignment;
     });
     return this.respond(submitted);
   }
 
   // — helpers —
+
+  private async markDeclared(
+    em: EntityManager,
+    actor: Principal,
+    assignment: ReviewAssignmentEntity,
+    now: Date,
+  ): Promise<void> {
+    assignment.status = REVIEW_ASSIGNMENT_MACHINE.target(assignment.status, 'declare');
+    assignment.declaredAt = now;
+    assignment.version += 1;
+    await em.save(assignment);
+    await this.audit.record(em, {
+      actor,
+      action: REVIEW_ACTIONS.declared,
+      objectType: ENTITY,
+      objectId: assignment.id,
+      before: { status: 'pending' },
+      after: { status: assignment.status, conflict: false },
+    });
+  }
 
   private async expertOf(actor: Principal): Promise<string | null> {
     if (actor.kind !== 'user' || !hasRole(actor, 'expert')) return null;
@@ -445,8 +383,10 @@ export class ReviewAssignmentsService {
 }
 
 function assertScorable(panel: ReviewPanelEntity, assignment: ReviewAssignmentEntity, action: string): void {
-  if (panel.status !== 'open') throw DomainError.invalidTransition(`panel_${panel.status}`, action);
-  if (assignment.status !== 'declared') throw DomainError.invalidTransition(assignment.status, action);
+  if (!REVIEW_PANEL_MACHINE.can(panel.status, 'close'))
+    throw DomainError.invalidTransition(`panel_${panel.status}`, action);
+  if (!REVIEW_ASSIGNMENT_MACHINE.can(assignment.status, 'submit'))
+    throw DomainError.invalidTransition(assignment.status, action);
 }
 
 /** A draft's comments: strings of at most MAX_COMMENT characters, on criteria of the rubric. */

@@ -25,13 +25,17 @@ import {
 } from './dto/review-response.dto';
 import { ReviewAssignmentsService } from './review-assignments.service';
 import { ReviewPanelsService } from './review-panels.service';
+import { ReviewResultsService } from './review-results.service';
 import { ApiErrors } from '../../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 @ApiTags('review')
 @Controller('challenges/:id')
 export class ChallengeReviewController {
-  constructor(private readonly panels: ReviewPanelsService) {}
+  constructor(
+    private readonly panels: ReviewPanelsService,
+    private readonly results: ReviewResultsService,
+  ) {}
 
   @Post('review')
   @HttpCode(201)
@@ -115,7 +119,7 @@ export class ChallengeReviewController {
   @ApiOkResponse({ type: RankingResponseDto })
   @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
   ranking(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<RankingResponseDto> {
-    return this.panels.ranking(auth, id);
+    return this.results.ranking(auth, id);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { byCreation, Page, PageQueryDto, paginate } from '../../../common/pagination/pagination';
-import { ApplicationEntity } from '../../call/applications/entities/application.entity';
+import type { ApplicationEntity } from '../../call/applications/entities/application.entity';
 import { PanelMemberEntity } from './entities/panel-member.entity';
 import { ReviewAssignmentEntity } from './entities/review-assignment.entity';
 import { ReviewPanelEntity } from './entities/review-panel.entity';
@@ -16,6 +16,9 @@ export interface AssignmentListRow {
   dueAt: Date;
 }
 
+/** The bids' table, reached by name: reviews reads it here only (ADR 0041). */
+const APPLICATIONS = 'applications';
+
 /**
  * The review aggregate: a panel with its members, assignments and results. Locks go panel first,
  * then members and assignments, then bids, in every write path (no deadlock between a submission,
@@ -24,6 +27,11 @@ export interface AssignmentListRow {
 @Injectable()
 export class ReviewsRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The manager outside a transaction (reads). */
+  manager(): EntityManager {
+    return this.dataSource.manager;
+  }
 
   findPanelOfChallenge(
     challengeId: string,
@@ -77,7 +85,7 @@ export class ReviewsRepository {
   /** The panel's bids in review (eligible at the draw), in order of submission. */
   bidsOfPanel(em: EntityManager, panelId: string): Promise<ApplicationEntity[]> {
     return em
-      .getRepository(ApplicationEntity)
+      .getRepository<ApplicationEntity>(APPLICATIONS)
       .createQueryBuilder('a')
       .where(
         `a.id IN (SELECT DISTINCT ra.application_id FROM review_assignments ra WHERE ra.panel_id = :panelId)`,
@@ -92,7 +100,7 @@ export class ReviewsRepository {
 
   /** Eligible bids of a list, in order of submission, locked FOR UPDATE (they move to review). */
   eligibleBidsForUpdate(em: EntityManager, challengeId: string): Promise<ApplicationEntity[]> {
-    return em.find(ApplicationEntity, {
+    return em.getRepository<ApplicationEntity>(APPLICATIONS).find({
       where: { challengeId, status: 'eligible' },
       order: { submittedAt: 'ASC', id: 'ASC' },
       lock: { mode: 'pessimistic_write' },
@@ -101,7 +109,7 @@ export class ReviewsRepository {
 
   lockApplications(em: EntityManager, ids: string[]): Promise<ApplicationEntity[]> {
     if (!ids.length) return Promise.resolve([]);
-    return em.find(ApplicationEntity, {
+    return em.getRepository<ApplicationEntity>(APPLICATIONS).find({
       where: { id: In(ids) },
       order: { id: 'ASC' },
       lock: { mode: 'pessimistic_write' },
@@ -140,27 +148,32 @@ export class ReviewsRepository {
     };
   }
 
-  /** Expert id → display name of its user (for the admin's panel view only). */
-  async expertNames(
-    expertIds: string[],
-    em: EntityManager = this.dataSource.manager,
-  ): Promise<Map<string, string>> {
-    if (!expertIds.length) return new Map();
-    const rows = await em.query<Array<{ id: string; display_name: string }>>(
-      `SELECT e.id, u.display_name FROM experts e JOIN users u ON u.id = e.user_id WHERE e.id = ANY($1::uuid[])`,
-      [[...new Set(expertIds)]],
+  /** Bid id → its team's name (the ranking, when the program lets the issuer see applicants). */
+  async teamNames(applicationIds: string[]): Promise<Map<string, string>> {
+    if (!applicationIds.length) return new Map();
+    const rows = await this.dataSource.query<Array<{ id: string; name: string }>>(
+      `SELECT a.id, t.name FROM applications a JOIN teams t ON t.id = a.team_id WHERE a.id = ANY($1::uuid[])`,
+      [applicationIds],
     );
-    return new Map(rows.map((r) => [r.id, r.display_name]));
+    return new Map(rows.map((r) => [r.id, r.name]));
   }
 
-  /** Expert id → user id (notifications go to users). */
-  async expertUserIds(em: EntityManager, expertIds: string[]): Promise<Map<string, string>> {
-    if (!expertIds.length) return new Map();
-    const rows = await em.query<Array<{ id: string; user_id: string }>>(
-      `SELECT id, user_id FROM experts WHERE id = ANY($1::uuid[])`,
-      [[...new Set(expertIds)]],
-    );
-    return new Map(rows.map((r) => [r.id, r.user_id]));
+  /** The panel's members and reserves in draw order, locked FOR UPDATE (a replacement). */
+  lockMembers(em: EntityManager, panelId: string): Promise<PanelMemberEntity[]> {
+    return em.find(PanelMemberEntity, {
+      where: { panelId },
+      order: { role: 'ASC', position: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  findMember(em: EntityManager, id: string): Promise<PanelMemberEntity> {
+    return em.findOneOrFail(PanelMemberEntity, { where: { id } });
+  }
+
+  /** A member's assignments, locked FOR UPDATE (they end when it leaves). */
+  lockAssignmentsOfMember(em: EntityManager, panelMemberId: string): Promise<ReviewAssignmentEntity[]> {
+    return em.find(ReviewAssignmentEntity, { where: { panelMemberId }, lock: { mode: 'pessimistic_write' } });
   }
 
   results(challengeId: string, em: EntityManager = this.dataSource.manager): Promise<ReviewResultEntity[]> {

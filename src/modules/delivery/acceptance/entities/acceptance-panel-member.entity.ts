@@ -1,29 +1,25 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ExpertEntity } from '../../../evaluation/experts/entities/expert.entity';
+import {
+  PANEL_MEMBER_STATUSES,
+  PanelMemberStatus,
+  SEATED_MEMBER_STATUSES,
+} from '../../../evaluation/panels/panel-member.machine';
 import { AcceptanceEntity } from './acceptance.entity';
 
 export const ACCEPTANCE_PANEL_ROLES = ['member', 'reserve'] as const;
 export type AcceptancePanelRole = (typeof ACCEPTANCE_PANEL_ROLES)[number];
 
 /**
- * A drawn expert and its assignment in one row (one acceptance, one assignment per expert):
- * standby: a reserve not called; pending: on the panel, not declared; declared: no conflict,
- * may give verdicts; submitted: verdicts final; conflicted / declined: left the panel (replaced by a
- * reserve); unused: a reserve found conflicted when called.
+ * A drawn expert and its assignment in one row (one acceptance, one assignment per expert). Its
+ * statuses are the shared panel member's (evaluation/panels/panel-member.machine.ts, ADR 0041),
+ * stored as they are.
  */
-export const ACCEPTANCE_MEMBER_STATUSES = [
-  'standby',
-  'pending',
-  'declared',
-  'submitted',
-  'conflicted',
-  'declined',
-  'unused',
-] as const;
-export type AcceptanceMemberStatus = (typeof ACCEPTANCE_MEMBER_STATUSES)[number];
+export const ACCEPTANCE_MEMBER_STATUSES = PANEL_MEMBER_STATUSES;
+export type AcceptanceMemberStatus = PanelMemberStatus;
 
 /** Statuses of a member still on the panel. */
-export const ACTIVE_MEMBER_STATUSES: readonly AcceptanceMemberStatus[] = ['pending', 'declared', 'submitted'];
+export const ACTIVE_MEMBER_STATUSES = SEATED_MEMBER_STATUSES;
 
 @Entity('acceptance_panel_members')
 @Index('uq_acceptance_panel_members_expert', ['acceptanceId', 'expertId'], { unique: true })

@@ -5,7 +5,11 @@ import { ReviewPanelEntity } from './review-panel.entity';
 export const PANEL_ROLES = ['member', 'reserve'] as const;
 export type PanelRole = (typeof PANEL_ROLES)[number];
 
-/** active: scores; standby: a reserve not called; replaced: left the panel; unused: never called. */
+/**
+ * The seat as this table stores it (panels/panel-seats.ts REVIEW spelling of the shared member
+ * statuses): active: on the panel; standby: a reserve not called; replaced: left the panel;
+ * unused: a reserve passed over. The member's work is per bid, in review_assignments.
+ */
 export const PANEL_MEMBER_STATUSES = ['active', 'standby', 'replaced', 'unused'] as const;
 export type PanelMemberStatus = (typeof PANEL_MEMBER_STATUSES)[number];
 
@@ -54,6 +58,9 @@ export class PanelMemberEntity {
   @ManyToOne(() => PanelMemberEntity)
   @JoinColumn({ name: 'replaced_by', foreignKeyConstraintName: 'fk_panel_members_replaced_by' })
   replacement?: PanelMemberEntity;
+
+  @Column({ type: 'integer', default: 1 })
+  version: number;
 
   @Column({ type: 'timestamptz' })
   updatedAt: Date;

@@ -9,6 +9,10 @@ import { createHmac } from 'node:crypto';
  * audit event, so anyone with the candidate list can replay the draw.
  */
 
+/** The rule as the audit events state it, next to the seed and the candidates. */
+export const DRAW_RULE =
+  'HMAC-SHA256(seed, expertId) ascending; enterprise minimum first, then fill; then reserves';
+
 export interface DrawCandidate {
   expertId: string;
   enterprise: boolean;

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ExpertsModule } from '../experts/experts.module';
+import { ExpertPanelService } from './expert-panel.service';
+import { PanelExpertsRepository } from './panel-experts.repository';
+
+/**
+ * The expert panel (专家组), one component for review panels and acceptance panels (ADR 0041): the
+ * seeded draw, conflicts, reserves and replacement, member statuses, assignment notices.
+ */
+@Module({
+  imports: [ExpertsModule],
+  providers: [ExpertPanelService, PanelExpertsRepository],
+  exports: [ExpertPanelService],
+})
+export class PanelsModule {}
