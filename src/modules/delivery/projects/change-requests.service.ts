@@ -17,6 +17,7 @@ import { CHANGE_REQUEST_MACHINE, decidedStatus } from './change-request-status';
 import { MILESTONE_MACHINE } from './milestone-status';
 import { PROJECT_AUDIT, PROJECT_EVENTS } from './project-events';
 import { ProjectAccess } from './project-access.service';
+import { PROJECT_MACHINE } from './project-status';
 import {
   assertExtensible,
   indicatorsOf,
@@ -71,7 +72,7 @@ export class ChangeRequestsService {
     return this.dataSource.transaction(async (em) => {
       const project = await this.access.requireVisible(em, actor, projectId, true);
       const user = requireLeadApplicant(actor, project);
-      if (project.status !== 'active') throw DomainError.invalidTransition(project.status, 'request_change');
+      PROJECT_MACHINE.assert(project.status, 'request_change');
       const now = this.clock.now();
       const { payload, milestoneId } = await this.changeAsked(em, project, dto, now);
       const request = await em.save(
@@ -127,8 +128,7 @@ export class ChangeRequestsService {
       const to = decidedStatus(request.status, dto.decision);
       const now = this.clock.now();
       if (dto.decision === 'approved') {
-        if (project.status !== 'active')
-          throw DomainError.invalidTransition(project.status, 'approve_change');
+        PROJECT_MACHINE.assert(project.status, 'approve_change');
         request.taskBookVersion = await this.applyChange(em, project, request, user, now);
       }
       const before = request.status;

@@ -13,7 +13,7 @@ import type { ProjectEntity } from './entities/project.entity';
 import { assessedStatus, MILESTONE_MACHINE } from './milestone-status';
 import { PROJECT_AUDIT, PROJECT_EVENTS } from './project-events';
 import { ProjectAccess } from './project-access.service';
-import { CLOSED_PROJECT_STATUSES } from './project-status';
+import { CLOSED_PROJECT_STATUSES, PROJECT_MACHINE } from './project-status';
 import {
   assertDistinctAttachmentIds,
   indicatorsOf,
@@ -47,9 +47,7 @@ export class MilestonesService {
     return this.dataSource.transaction(async (em) => {
       const { project, milestone } = await this.access.lockMilestone(em, actor, milestoneId);
       const user = requireLeadApplicant(actor, project);
-      if (project.status !== 'active') {
-        throw DomainError.invalidTransition(project.status, 'submit_milestone_report');
-      }
+      PROJECT_MACHINE.assert(project.status, 'submit_milestone_report');
       await this.assertReportable(em, project, milestone);
       assertIndicatorProgress(project, dto);
       await this.assertEvidence(em, dto.evidenceAttachmentIds, project.leadOrganizationId);
@@ -84,8 +82,7 @@ export class MilestonesService {
     return this.dataSource.transaction(async (em) => {
       const { project, milestone } = await this.access.lockMilestone(em, actor, milestoneId);
       const user = userOf(actor);
-      if (project.status !== 'active')
-        throw DomainError.invalidTransition(project.status, 'assess_milestone');
+      PROJECT_MACHINE.assert(project.status, 'assess_milestone');
       const to = assessedStatus(milestone.status, dto.outcome);
       const report = await this.projects.latestReport(em, milestone.id);
       if (!report) throw DomainError.invalidTransition(milestone.status, 'assess');

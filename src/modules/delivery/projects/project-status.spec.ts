@@ -4,8 +4,21 @@ import { PROJECT_MACHINE, ProjectAction } from './project-status';
 
 /** Every state × action: the target the table gives, or null for 409 INVALID_STATE_TRANSITION. */
 const EXPECTED: Record<ProjectStatus, Partial<Record<ProjectAction, ProjectStatus>>> = {
-  pending_signature: { activate: 'active', suspend: 'suspended', terminate: 'terminated' },
-  active: { request_acceptance: 'acceptance_requested', suspend: 'suspended', terminate: 'terminated' },
+  pending_signature: {
+    sign: 'pending_signature',
+    activate: 'active',
+    suspend: 'suspended',
+    terminate: 'terminated',
+  },
+  active: {
+    submit_milestone_report: 'active',
+    assess_milestone: 'active',
+    request_change: 'active',
+    approve_change: 'active',
+    request_acceptance: 'acceptance_requested',
+    suspend: 'suspended',
+    terminate: 'terminated',
+  },
   acceptance_requested: {
     accept: 'accepted',
     fail: 'failed',

@@ -1,9 +1,19 @@
-import { PREVIOUS, StateMachine, type TransitionRow } from '../../../common/state-machine/state-machine';
+import {
+  PREVIOUS,
+  SAME,
+  StateMachine,
+  type TransitionRow,
+} from '../../../common/state-machine/state-machine';
 import { PROJECT_STATUSES, type ProjectStatus } from './entities/project.entity';
 
 export const PROJECT_ACTIONS = [
   'award',
+  'sign',
   'activate',
+  'submit_milestone_report',
+  'assess_milestone',
+  'request_change',
+  'approve_change',
   'request_acceptance',
   'accept',
   'fail',
@@ -32,11 +42,46 @@ export const PROJECT_MACHINE = new StateMachine<ProjectStatus, ProjectAction>({
       description: 'the award of the challenge creates one project per selected application',
     },
     {
+      action: 'sign',
+      from: ['pending_signature'],
+      to: SAME,
+      by: 'parties',
+      description: 'the issuer, the lead organization and an admin each sign the task book once',
+    },
+    {
       action: 'activate',
       from: ['pending_signature'],
       to: 'active',
       by: 'parties',
       description: 'the third of the three signatures (issuer, applicant lead organization, admin)',
+    },
+    {
+      action: 'submit_milestone_report',
+      from: ['active'],
+      to: SAME,
+      by: 'applicant',
+      description: 'a milestone report (the milestone moves, the project does not)',
+    },
+    {
+      action: 'assess_milestone',
+      from: ['active'],
+      to: SAME,
+      by: 'admin',
+      description: 'a milestone assessment (the milestone moves, the project does not)',
+    },
+    {
+      action: 'request_change',
+      from: ['active'],
+      to: SAME,
+      by: 'applicant',
+      description: 'a change request of the task book',
+    },
+    {
+      action: 'approve_change',
+      from: ['active'],
+      to: SAME,
+      by: 'admin',
+      description: 'an approved change request: the task book gets a new version',
     },
     {
       action: 'request_acceptance',

@@ -3,7 +3,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../../../common/audit/audit.service';
 import { isAdmin, Principal } from '../../../common/auth/principal';
 import { assertVersion } from '../../../common/concurrency/etag';
-import { DomainError } from '../../../common/errors/domain-error';
 import { byCreation, Page, PageQueryDto, paginate } from '../../../common/pagination/pagination';
 import { Clock } from '../../../infra/clock/clock';
 import { OutboxService } from '../../../infra/events/outbox.service';
@@ -93,7 +92,7 @@ export class ProjectsService {
       // Signing twice is harmless: the same answer, nothing written, nothing audited.
       if (await this.projects.findSignature(em, project.id, party)) return this.access.detail(em, project);
       assertVersion(project.version, expectedVersion);
-      if (project.status !== 'pending_signature') throw DomainError.invalidTransition(project.status, 'sign');
+      PROJECT_MACHINE.assert(project.status, 'sign');
       const now = this.clock.now();
       const user = userOf(actor);
       const inserted = await this.projects.insertSignature(em, {
