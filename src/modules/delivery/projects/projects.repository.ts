@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { isAdmin, Principal } from '../../../common/auth/principal';
 import {
-  MilestoneStatus,
   ProjectMilestoneEntity,
   ProjectSignatureEntity,
   SigningParty,
@@ -174,10 +173,6 @@ export class ProjectsRepository {
 
   milestonesAtPosition(em: EntityManager, projectIds: string[], position: number) {
     return em.find(ProjectMilestoneEntity, { where: { projectId: In(projectIds), position } });
-  }
-
-  async statusOfMilestones(em: EntityManager, projectId: string): Promise<MilestoneStatus[]> {
-    return (await this.milestones(em, projectId)).map((m) => m.status);
   }
 
   latestReport(em: EntityManager, milestoneId: string): Promise<MilestoneReportEntity | null> {
