@@ -15,7 +15,7 @@ import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 import { deadlineJobId } from '../../src/infra/scheduler/deadline-job';
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
 import { JobName } from '../../src/infra/queue/queue.constants';
-import { ProjectsService } from '../../src/modules/delivery/projects/projects.service';
+import { MilestonesService } from '../../src/modules/delivery/projects/milestones.service';
 
 const OVERDUE = 'project_milestone.overdue';
 /** The program's default reminder offsets (7 days, 1 day before). */
@@ -370,7 +370,7 @@ describe('projects (立项): task book, milestones, change requests, stage gates
           .overdue_at,
       { what: 'the milestone marked overdue' },
     );
-    const again = await t.dataSource.transaction((em) => t.get(ProjectsService).markOverdue(em, m0.id));
+    const again = await t.dataSource.transaction((em) => t.get(MilestonesService).markOverdue(em, m0.id));
     expect(again).toBe(false);
     expect(await outboxEvents(t, 'milestone.overdue', line.projectId)).toHaveLength(1);
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { isAdmin, Principal } from '../../../common/auth/principal';
-import { DomainError } from '../../../common/errors/domain-error';
 import { JsonObject } from '../../../common/json';
 import type { ChallengeEntity } from '../../call/challenges/entities/challenge.entity';
 import type { ProgramSettings } from '../../call/programs/program-settings';

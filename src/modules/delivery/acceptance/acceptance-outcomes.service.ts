@@ -6,14 +6,12 @@ import { OutboxService } from '../../../infra/events/outbox.service';
 import type { ChallengeEntity } from '../../call/challenges/entities/challenge.entity';
 import { IntegrityRecordsRepository } from '../../platform/integrity-records/integrity-records.repository';
 import { LedgerService } from '../payments/ledger.service';
-import type { ProjectEntity, ProjectStatus } from '../projects/entities/project.entity';
-import { projectTransitionOf } from '../projects/project-status';
+import type { ProjectEntity } from '../projects/entities/project.entity';
+import { ProjectLifecycleService } from '../projects/project-lifecycle.service';
 import { eventData, ProjectContext } from './acceptance-context.service';
 import { ACCEPTANCE_ACTIONS, ACCEPTANCE_ENTITY, ACCEPTANCE_EVENTS } from './acceptance.constants';
 import { ACCEPTANCE_MACHINE, AcceptanceAction } from './acceptance.machine';
 import type { AcceptanceEntity } from './entities/acceptance.entity';
-
-const PROJECTS = 'projects';
 
 /** A final outcome, applied to the project: by the decision, the conditions' confirmation or the job. */
 export interface Finalization {
@@ -38,6 +36,7 @@ export class AcceptanceOutcomesService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    private readonly projectLifecycle: ProjectLifecycleService,
   ) {}
 
   /** Applies a final outcome to the acceptance and the project, under both locks. */
@@ -51,7 +50,7 @@ export class AcceptanceOutcomesService {
     const now = this.clock.now();
     await this.closeAcceptance(em, acceptance, f, now);
     const projectBefore = project.status;
-    await this.moveProject(em, project, f.final === 'passed' ? 'accept' : 'fail', now, f.reason);
+    await this.projectLifecycle.closeByAcceptance(em, project, f.final, now, f.reason);
     await this.audit.record(em, {
       actor,
       action: f.final === 'passed' ? ACCEPTANCE_ACTIONS.projectAccepted : ACCEPTANCE_ACTIONS.projectFailed,
@@ -116,34 +115,6 @@ export class AcceptanceOutcomesService {
     acceptance.version += 1;
     acceptance.updatedAt = now;
     await em.save(acceptance);
-  }
-
-  /**
-   * The project closes, accepted or failed (the foreign write of this service; the projects
-   * module's owner method replaces it in wave 2). The caller holds the project row FOR UPDATE.
-   */
-  private async moveProject(
-    em: EntityManager,
-    project: ProjectEntity,
-    action: 'accept' | 'fail',
-    now: Date,
-    reason: string,
-  ): Promise<void> {
-    project.status = projectTransitionOf(action).to as ProjectStatus;
-    project.version += 1;
-    project.updatedAt = now;
-    project.closedAt = now;
-    project.statusReason = reason;
-    await em.getRepository<ProjectEntity>(PROJECTS).update(
-      { id: project.id },
-      {
-        status: project.status,
-        version: project.version,
-        updatedAt: now,
-        closedAt: project.closedAt,
-        statusReason: project.statusReason,
-      },
-    );
   }
 
   /** Two integrity records (the leader, the lead organization), each audited. */

@@ -11,7 +11,8 @@ import type { DrawnPanel } from '../../evaluation/panels/expert-panel.service';
 import { ExpertPanelService } from '../../evaluation/panels/expert-panel.service';
 import { DRAW_RULE } from '../../evaluation/panels/panel-draw';
 import type { ProjectEntity, ProjectStatus } from '../projects/entities/project.entity';
-import { assertProjectTransition, projectTransitionOf } from '../projects/project-status';
+import { assertProjectTransition } from '../projects/project-status';
+import { ProjectLifecycleService } from '../projects/project-lifecycle.service';
 import { AcceptanceContextService, eventData, ProjectContext } from './acceptance-context.service';
 import {
   coverageMessage,
@@ -32,8 +33,6 @@ import { AcceptanceResponseDto } from './dto/acceptance-response.dto';
 import { AcceptanceEntity } from './entities/acceptance.entity';
 import { AcceptancePanelMemberEntity } from './entities/acceptance-panel-member.entity';
 
-const PROJECTS = 'projects';
-
 /**
  * The applicant's request for acceptance (docs/adr/0029): milestones passed, every indicator
  * measured, evidence of the lead organization; the panel is drawn at once by the shared expert panel
@@ -53,6 +52,7 @@ export class AcceptanceRequestsService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    private readonly projectLifecycle: ProjectLifecycleService,
   ) {}
 
   /**
@@ -101,7 +101,7 @@ export class AcceptanceRequestsService {
       });
       const members = await this.seat(em, acceptance, drawn, now);
       const before = project.status;
-      await this.moveProject(em, project, now);
+      await this.projectLifecycle.requestAcceptance(em, project, now);
       await this.recordRequest(em, actor, { project, before, acceptance, context, drawn, now });
       await this.panel.notifyAssigned(em, project, context.challenge, acceptance, members);
       return acceptance.id;
@@ -210,19 +210,6 @@ export class AcceptanceRequestsService {
     );
     await em.save(rows);
     return rows.filter((r) => r.role === 'member');
-  }
-
-  /**
-   * The project moves to acceptance_requested (the foreign write of this service; the projects
-   * module's owner method replaces it in wave 2). The caller holds the project row FOR UPDATE.
-   */
-  private async moveProject(em: EntityManager, project: ProjectEntity, now: Date): Promise<void> {
-    project.status = projectTransitionOf('request_acceptance').to as ProjectStatus;
-    project.version += 1;
-    project.updatedAt = now;
-    await em
-      .getRepository<ProjectEntity>(PROJECTS)
-      .update({ id: project.id }, { status: project.status, version: project.version, updatedAt: now });
   }
 
   private async recordRequest(

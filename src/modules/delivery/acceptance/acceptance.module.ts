@@ -3,6 +3,7 @@ import { PanelsModule } from '../../evaluation/panels/panels.module';
 import { AttachmentsModule } from '../../platform/attachments/attachments.module';
 import { ExpertsModule } from '../../evaluation/experts/experts.module';
 import { IntegrityRecordsModule } from '../../platform/integrity-records/integrity-records.module';
+import { ProjectsModule } from '../projects/projects.module';
 import { PaymentsModule } from '../payments/payments.module';
 import { ProgramsModule } from '../../call/programs/programs.module';
 import { TeamsModule } from '../../call/teams/teams.module';
@@ -31,6 +32,7 @@ import { AcceptanceRepository } from './acceptance.repository';
     AttachmentsModule,
     IntegrityRecordsModule,
     PaymentsModule,
+    ProjectsModule,
   ],
   controllers: [ProjectAcceptanceController, AcceptancesController, AcceptanceAssignmentsController],
   providers: [

@@ -1,23 +1,51 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../../../common/audit/audit.service';
 import { DomainError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
 import { OutboxService } from '../../../infra/events/outbox.service';
+import { ChallengesRepository } from '../../call/challenges/challenges.repository';
 import { ProgramsService } from '../../call/programs/programs.service';
-import { ProjectMilestoneEntity } from '../projects/entities/project-parts.entity';
 import type { ProjectEntity } from '../projects/entities/project.entity';
-import { LedgerEntryEntity, LedgerEntryKind } from './entities/ledger-entry.entity';
-import { Payer, PAYERS, PaymentEntity, PaymentStatus } from './entities/payment.entity';
+import { ProjectLedger, ProjectLedgerHooks } from '../projects/project-ledger';
+import { ProjectsRepository } from '../projects/projects.repository';
+import type { LedgerEntryKind } from './entities/ledger-entry.entity';
+import { Payer, PAYERS, PaymentEntity } from './entities/payment.entity';
+import { PAYMENT_MACHINE, PaymentAction } from './payment-status';
+import { PaymentsRepository, PaymentStatusColumns } from './payments.repository';
 import { planTranches } from './tranche-plan';
 
-/** The columns a status transition writes (no relations: QueryBuilder's set() stays shallow). */
-type StatusColumns = Pick<PaymentEntity, 'status' | 'version' | 'updatedAt'> &
-  Partial<
-    Pick<PaymentEntity, 'approvedAt' | 'approvedBy' | 'paidAt' | 'paidBy' | 'cancelledAt' | 'cancelReason'>
-  >;
-
 export const PAYMENT_EVENTS = { paid: 'payment.paid' } as const;
+
+/** The audit actions of the ledger. */
+export const PAYMENT_AUDIT = {
+  planned: 'payments.planned',
+  released: 'payments.released',
+  approved: 'payment.approved',
+  paid: 'payment.paid',
+  cancelled: 'payment.cancelled',
+} as const;
+
+type MovingAction = Exclude<PaymentAction, 'plan'>;
+
+/** What each move writes besides the status, and its audit action. */
+const MOVES: Record<
+  MovingAction,
+  {
+    audit: string;
+    stamp: (now: Date, userId: string | null, reason: string | null) => Partial<PaymentStatusColumns>;
+  }
+> = {
+  approve: {
+    audit: PAYMENT_AUDIT.approved,
+    stamp: (now, userId) => ({ approvedAt: now, approvedBy: userId }),
+  },
+  confirm: { audit: PAYMENT_AUDIT.paid, stamp: (now, userId) => ({ paidAt: now, paidBy: userId }) },
+  cancel: {
+    audit: PAYMENT_AUDIT.cancelled,
+    stamp: (now, _userId, reason) => ({ cancelledAt: now, cancelReason: reason }),
+  },
+};
 
 /** The ledger's columns for an actor: who approved, paid or cancelled. */
 function actorOf(actor: AuditActor): { actorType: string; actorId: string | null; userId: string | null } {
@@ -37,15 +65,25 @@ function actorOf(actor: AuditActor): { actorType: string; actorId: string | null
  * The money ledger's side of a project's life (ADR 0028). Every method runs inside the caller's
  * transaction with the project row locked FOR UPDATE (lock order: project, then its payments), and
  * every status change of a tranche writes its ledger entry and audit event in that transaction.
+ * It registers itself with the projects module's ProjectLedger, which calls it at activation and
+ * termination (payments depends on projects, not the reverse).
  */
 @Injectable()
-export class LedgerService {
+export class LedgerService implements ProjectLedgerHooks, OnModuleInit {
   constructor(
+    private readonly payments: PaymentsRepository,
+    private readonly projects: ProjectsRepository,
+    private readonly challenges: ChallengesRepository,
+    private readonly projectLedger: ProjectLedger,
     private readonly programs: ProgramsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
   ) {}
+
+  onModuleInit(): void {
+    this.projectLedger.register(this);
+  }
 
   /**
    * At activation: plans every tranche of both payers (first, one per milestone, final) as
@@ -54,45 +92,19 @@ export class LedgerService {
    */
   async planOnActivation(em: EntityManager, actor: AuditActor, project: ProjectEntity): Promise<void> {
     if (project.status !== 'active') throw DomainError.invalidTransition(project.status, 'plan_payments');
-    if (await em.exists(PaymentEntity, { where: { projectId: project.id } })) return;
+    if (await this.payments.hasPayments(em, project.id)) return;
     const { settings } = await this.programs.requireById(em, project.programId);
-    const milestones = await em.find(ProjectMilestoneEntity, {
-      where: { projectId: project.id },
-      order: { position: 'ASC' },
-    });
-    const now = this.clock.now();
+    const milestones = await this.projects.milestones(em, project.id);
     const planned: Array<{ payer: Payer; sequence: number; kind: string; amountFen: number }> = [];
     for (const payer of PAYERS) {
-      const plan = planTranches(budgetOf(project, payer), settings, milestones);
-      for (const tranche of plan) {
-        const payment = await em.save(
-          em.create(PaymentEntity, {
-            projectId: project.id,
-            challengeId: project.challengeId,
-            payer,
-            kind: tranche.kind,
-            milestoneId: tranche.milestoneId,
-            sequence: tranche.sequence,
-            amountFen: tranche.amountFen,
-            status: 'scheduled',
-            approvedAt: null,
-            approvedBy: null,
-            paidAt: null,
-            paidBy: null,
-            cancelledAt: null,
-            cancelReason: null,
-            version: 1,
-            createdAt: now,
-            updatedAt: now,
-          }),
-        );
-        await this.entry(em, actor, payment, 'scheduled', 'planned at activation');
+      for (const tranche of planTranches(budgetOf(project, payer), settings, milestones)) {
+        await this.plan(em, actor, project, payer, tranche);
         planned.push({ payer, sequence: tranche.sequence, kind: tranche.kind, amountFen: tranche.amountFen });
       }
     }
     await this.audit.record(em, {
       actor,
-      action: 'payments.planned',
+      action: PAYMENT_AUDIT.planned,
       objectType: 'project',
       objectId: project.id,
       before: null,
@@ -104,11 +116,9 @@ export class LedgerService {
         tranches: planned,
       },
     });
-    const firsts = await em.find(PaymentEntity, {
-      where: { projectId: project.id, kind: 'first', status: 'scheduled' },
-      order: { payer: 'ASC' },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const firsts = (
+      await this.payments.lockOfProject(em, project.id, PAYMENT_MACHINE.sourcesOf('approve'))
+    ).filter((p) => p.kind === 'first');
     for (const payment of firsts) await this.approveLocked(em, actor, payment, 'first tranche at activation');
   }
 
@@ -123,35 +133,21 @@ export class LedgerService {
     project: ProjectEntity,
     reason: string,
   ): Promise<{ fiscalFen: number; issuerFen: number }> {
-    const unpaid = await this.lockPayments(em, project.id, ['scheduled', 'approved']);
-    for (const payment of unpaid) await this.transition(em, actor, payment, 'cancelled', reason);
+    const unpaid = await this.payments.lockOfProject(em, project.id, PAYMENT_MACHINE.sourcesOf('cancel'));
+    for (const payment of unpaid) await this.move(em, actor, payment, 'cancel', reason);
     const released = { fiscalFen: 0, issuerFen: 0 };
-    const now = this.clock.now();
-    const who = actorOf(actor);
     for (const payer of PAYERS) {
-      const already = await em.exists(LedgerEntryEntity, {
-        where: { projectId: project.id, payer, kind: 'released' },
-      });
-      if (already) continue;
-      const amount = budgetOf(project, payer) - (await this.paidSum(em, project.id, payer));
-      if (amount <= 0) continue;
-      await em.insert(LedgerEntryEntity, {
-        paymentId: null,
-        projectId: project.id,
-        challengeId: project.challengeId,
+      released[payer === 'fiscal' ? 'fiscalFen' : 'issuerFen'] = await this.release(
+        em,
+        actor,
+        project,
         payer,
-        kind: 'released',
-        amountFen: amount,
-        actorType: who.actorType,
-        actorId: who.actorId,
         reason,
-        occurredAt: now,
-      });
-      released[payer === 'fiscal' ? 'fiscalFen' : 'issuerFen'] = amount;
+      );
     }
     await this.audit.record(em, {
       actor,
-      action: 'payments.released',
+      action: PAYMENT_AUDIT.released,
       objectType: 'project',
       objectId: project.id,
       before: null,
@@ -163,7 +159,9 @@ export class LedgerService {
   /** Acceptance passed: approves the final tranche of each payer. */
   async approveFinal(em: EntityManager, actor: AuditActor, project: ProjectEntity): Promise<void> {
     if (project.status !== 'accepted') throw DomainError.invalidTransition(project.status, 'approve_final');
-    const finals = (await this.lockPayments(em, project.id, ['scheduled'])).filter((p) => p.kind === 'final');
+    const finals = (await this.payments.lockOfProject(em, project.id, ['scheduled'])).filter(
+      (p) => p.kind === 'final',
+    );
     for (const payment of finals) await this.approveLocked(em, actor, payment, 'acceptance passed');
   }
 
@@ -174,7 +172,7 @@ export class LedgerService {
     payment: PaymentEntity,
     reason: string | null = null,
   ): Promise<PaymentEntity> {
-    return this.transition(em, actor, payment, 'approved', reason);
+    return this.move(em, actor, payment, 'approve', reason);
   }
 
   /** approved → paid, exactly once (guarded update), with its entry, audit and payment.paid event. */
@@ -184,14 +182,9 @@ export class LedgerService {
     project: ProjectEntity,
     payment: PaymentEntity,
   ): Promise<PaymentEntity> {
-    const paid = await this.transition(em, actor, payment, 'paid', null);
-    const milestone = paid.milestoneId
-      ? await em.findOne(ProjectMilestoneEntity, { where: { id: paid.milestoneId } })
-      : null;
-    const [list] = await em.query<Array<{ title: string; code: string | null }>>(
-      `SELECT title, code FROM challenges WHERE id = $1`,
-      [project.challengeId],
-    );
+    const paid = await this.move(em, actor, payment, 'confirm', null);
+    const milestone = paid.milestoneId ? await this.projects.findMilestone(em, paid.milestoneId) : null;
+    const challenge = await this.challenges.findById(project.challengeId, em);
     await this.outbox.publish(em, {
       type: PAYMENT_EVENTS.paid,
       aggregateType: 'project',
@@ -200,8 +193,8 @@ export class LedgerService {
         paymentId: paid.id,
         projectId: project.id,
         challengeId: project.challengeId,
-        code: list?.code ?? null,
-        title: list?.title ?? '',
+        code: challenge?.code ?? null,
+        title: challenge?.title ?? '',
         issuerOrganizationId: project.issuerOrganizationId,
         leadOrganizationId: project.leadOrganizationId,
         payer: paid.payer,
@@ -215,40 +208,93 @@ export class LedgerService {
     return paid;
   }
 
+  /** One planned tranche, `scheduled`, with its entry. */
+  private async plan(
+    em: EntityManager,
+    actor: AuditActor,
+    project: ProjectEntity,
+    payer: Payer,
+    tranche: ReturnType<typeof planTranches>[number],
+  ): Promise<void> {
+    const now = this.clock.now();
+    const payment = await em.save(
+      em.create(PaymentEntity, {
+        projectId: project.id,
+        challengeId: project.challengeId,
+        payer,
+        kind: tranche.kind,
+        milestoneId: tranche.milestoneId,
+        sequence: tranche.sequence,
+        amountFen: tranche.amountFen,
+        status: PAYMENT_MACHINE.initial('plan'),
+        approvedAt: null,
+        approvedBy: null,
+        paidAt: null,
+        paidBy: null,
+        cancelledAt: null,
+        cancelReason: null,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+    await this.entry(em, actor, payment, payment.status, 'planned at activation');
+  }
+
+  /** The payer's amount not paid, released once against the list; 0 when nothing is left. */
+  private async release(
+    em: EntityManager,
+    actor: AuditActor,
+    project: ProjectEntity,
+    payer: Payer,
+    reason: string,
+  ): Promise<number> {
+    if (await this.payments.hasReleased(em, project.id, payer)) return 0;
+    const amount = budgetOf(project, payer) - (await this.payments.paidSum(em, project.id, payer));
+    if (amount <= 0) return 0;
+    const who = actorOf(actor);
+    await this.payments.insertEntry(em, {
+      paymentId: null,
+      projectId: project.id,
+      challengeId: project.challengeId,
+      payer,
+      kind: 'released',
+      amountFen: amount,
+      actorType: who.actorType,
+      actorId: who.actorId,
+      reason,
+      occurredAt: this.clock.now(),
+    });
+    return amount;
+  }
+
   /**
    * The one place a tranche's status changes: a conditional UPDATE guarded by the expected current
    * status (0 rows: someone else moved it first → 409), then its ledger entry and audit event.
    */
-  private async transition(
+  private async move(
     em: EntityManager,
     actor: AuditActor,
     payment: PaymentEntity,
-    to: Exclude<PaymentStatus, 'scheduled'>,
+    action: MovingAction,
     reason: string | null,
   ): Promise<PaymentEntity> {
-    const from: PaymentStatus = payment.status;
+    const from = payment.status;
+    const to = PAYMENT_MACHINE.target(from, action);
     const now = this.clock.now();
-    const who = actorOf(actor);
-    const set: StatusColumns = { status: to, version: payment.version + 1, updatedAt: now };
-    if (to === 'approved') Object.assign(set, { approvedAt: now, approvedBy: who.userId });
-    if (to === 'paid') Object.assign(set, { paidAt: now, paidBy: who.userId });
-    if (to === 'cancelled') Object.assign(set, { cancelledAt: now, cancelReason: reason });
-    const result = await em
-      .createQueryBuilder()
-      .update(PaymentEntity)
-      .set(set)
-      .where('id = :id AND status = :from AND version = :version', {
-        id: payment.id,
-        from,
-        version: payment.version,
-      })
-      .execute();
-    if (!result.affected) throw DomainError.invalidTransition(from, to === 'paid' ? 'confirm' : to);
+    const set: PaymentStatusColumns = {
+      status: to,
+      version: payment.version + 1,
+      updatedAt: now,
+      ...MOVES[action].stamp(now, actorOf(actor).userId, reason),
+    };
+    if (!(await this.payments.moveIfUnchanged(em, payment, from, set)))
+      throw DomainError.invalidTransition(from, action);
     Object.assign(payment, set);
     await this.entry(em, actor, payment, to, reason);
     await this.audit.record(em, {
       actor,
-      action: `payment.${to}`,
+      action: MOVES[action].audit,
       objectType: 'payment',
       objectId: payment.id,
       before: { status: from },
@@ -273,7 +319,7 @@ export class LedgerService {
     reason: string | null,
   ): Promise<void> {
     const who = actorOf(actor);
-    await em.insert(LedgerEntryEntity, {
+    await this.payments.insertEntry(em, {
       paymentId: payment.id,
       projectId: payment.projectId,
       challengeId: payment.challengeId,
@@ -285,29 +331,6 @@ export class LedgerService {
       reason,
       occurredAt: this.clock.now(),
     });
-  }
-
-  private lockPayments(
-    em: EntityManager,
-    projectId: string,
-    statuses: PaymentStatus[],
-  ): Promise<PaymentEntity[]> {
-    return em
-      .createQueryBuilder(PaymentEntity, 'p')
-      .where('p.project_id = :projectId AND p.status IN (:...statuses)', { projectId, statuses })
-      .orderBy('p.payer', 'ASC')
-      .addOrderBy('p.sequence', 'ASC')
-      .setLock('pessimistic_write')
-      .getMany();
-  }
-
-  private async paidSum(em: EntityManager, projectId: string, payer: Payer): Promise<number> {
-    const [row] = await em.query<Array<{ sum: string }>>(
-      `SELECT COALESCE(SUM(amount_fen), 0)::text AS sum FROM payments
-       WHERE project_id = $1 AND payer = $2 AND status = 'paid'`,
-      [projectId, payer],
-    );
-    return Number(row.sum);
   }
 }
 

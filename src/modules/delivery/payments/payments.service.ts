@@ -4,9 +4,10 @@ import { isAdmin, Principal } from '../../../common/auth/principal';
 import { assertVersion } from '../../../common/concurrency/etag';
 import { DomainError } from '../../../common/errors/domain-error';
 import { paginate, PageQueryDto } from '../../../common/pagination/pagination';
+import { ChallengesRepository } from '../../call/challenges/challenges.repository';
 import { ProgramsService } from '../../call/programs/programs.service';
-import { ProjectMilestoneEntity } from '../projects/entities/project-parts.entity';
-import { ProjectEntity, ProjectStatus } from '../projects/entities/project.entity';
+import type { ProjectEntity, ProjectStatus } from '../projects/entities/project.entity';
+import { ProjectsRepository } from '../projects/projects.repository';
 import {
   ChallengeLedgerDto,
   LedgerEntryDto,
@@ -16,9 +17,11 @@ import {
   PaymentDto,
   ProjectPaymentsDto,
 } from './dto/payment.dto';
-import { LedgerEntryEntity } from './entities/ledger-entry.entity';
+import type { LedgerEntryEntity } from './entities/ledger-entry.entity';
 import { PAYERS, PaymentEntity } from './entities/payment.entity';
 import { budgetOf, LedgerService } from './ledger.service';
+import { PAYMENT_MACHINE } from './payment-status';
+import { PaymentsRepository } from './payments.repository';
 
 /** Projects whose tranches cannot move at all (409). */
 const FROZEN: readonly ProjectStatus[] = ['pending_signature', 'suspended', 'terminated', 'failed'];
@@ -31,6 +34,9 @@ const FROZEN: readonly ProjectStatus[] = ['pending_signature', 'suspended', 'ter
 export class PaymentsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly payments: PaymentsRepository,
+    private readonly projects: ProjectsRepository,
+    private readonly challenges: ChallengesRepository,
     private readonly ledger: LedgerService,
     private readonly programs: ProgramsService,
   ) {}
@@ -38,12 +44,9 @@ export class PaymentsService {
   async projectPayments(actor: Principal, projectId: string): Promise<ProjectPaymentsDto> {
     const em = this.dataSource.manager;
     const project = await this.visibleProject(em, actor, projectId);
-    const payments = await em.find(PaymentEntity, {
-      where: { projectId },
-      order: { payer: 'ASC', sequence: 'ASC' },
-    });
-    const positions = await this.milestonePositions(em, projectId);
-    const released = await em.find(LedgerEntryEntity, { where: { projectId, kind: 'released' } });
+    const payments = await this.payments.ofProject(em, projectId);
+    const positions = await this.projects.milestonePositions(em, projectId);
+    const released = await this.payments.releasedOfProject(em, projectId);
     const totals: PayerTotalsDto[] = PAYERS.map((payer) => {
       const mine = payments.filter((p) => p.payer === payer);
       const sum = (status: string) =>
@@ -71,7 +74,7 @@ export class PaymentsService {
 
   async getPayment(actor: Principal, id: string): Promise<PaymentDetailDto> {
     const em = this.dataSource.manager;
-    const payment = await em.findOne(PaymentEntity, { where: { id } });
+    const payment = await this.payments.findById(em, id);
     if (!payment) throw DomainError.notFound('Payment');
     await this.visibleProject(em, actor, payment.projectId, 'Payment');
     return this.detail(em, payment);
@@ -82,19 +85,11 @@ export class PaymentsService {
     challengeId: string,
     query: PageQueryDto,
   ): Promise<ChallengeLedgerDto> {
-    const em = this.dataSource.manager;
-    const [list] = await em.query<Array<{ issuer_organization_id: string }>>(
-      `SELECT issuer_organization_id FROM challenges WHERE id = $1`,
-      [challengeId],
-    );
-    if (!list || (!isAdmin(actor) && actor.organizationId !== list.issuer_organization_id)) {
+    const challenge = await this.challenges.findById(challengeId);
+    if (!challenge || (!isAdmin(actor) && actor.organizationId !== challenge.issuerOrganizationId)) {
       throw DomainError.notFound('Challenge');
     }
-    const sums = await em.query<Array<{ payer: string; kind: string; sum: string }>>(
-      `SELECT payer, kind, SUM(amount_fen)::text AS sum FROM ledger_entries
-       WHERE challenge_id = $1 GROUP BY payer, kind`,
-      [challengeId],
-    );
+    const sums = await this.payments.challengeSums(challengeId);
     const totals: LedgerTotalsDto[] = PAYERS.map((payer) => {
       const of = (kind: string) => Number(sums.find((s) => s.payer === payer && s.kind === kind)?.sum ?? 0);
       return {
@@ -108,9 +103,7 @@ export class PaymentsService {
         releasedFen: of('released'),
       };
     });
-    const qb = em
-      .createQueryBuilder(LedgerEntryEntity, 'e')
-      .where('e.challenge_id = :challengeId', { challengeId });
+    const qb = this.payments.challengeEntriesQuery(challengeId);
     const page = await paginate(
       qb,
       [{ expression: 'e.id', value: (e) => e.id, cast: 'bigint' }],
@@ -129,13 +122,13 @@ export class PaymentsService {
     return this.dataSource.transaction(async (em) => {
       const { project, payment } = await this.lock(em, id);
       assertVersion(payment.version, expectedVersion);
-      if (payment.status !== 'scheduled') throw DomainError.invalidTransition(payment.status, 'approve');
+      PAYMENT_MACHINE.assert(payment.status, 'approve');
       if (FROZEN.includes(project.status)) {
         throw DomainError.invalidTransition(`project ${project.status}`, 'approve a tranche');
       }
       await this.requireReleasable(em, project, payment);
       await this.ledger.approveLocked(em, actor, payment);
-      return paymentView(payment, await this.milestonePositions(em, project.id));
+      return paymentView(payment, await this.projects.milestonePositions(em, project.id));
     });
   }
 
@@ -150,12 +143,12 @@ export class PaymentsService {
       const { project, payment } = await this.lock(em, id);
       assertVersion(payment.version, expectedVersion);
       if (payment.status === 'scheduled') await this.requireReleasable(em, project, payment);
-      if (payment.status !== 'approved') throw DomainError.invalidTransition(payment.status, 'confirm');
+      PAYMENT_MACHINE.assert(payment.status, 'confirm');
       if (FROZEN.includes(project.status)) {
         throw DomainError.invalidTransition(`project ${project.status}`, 'confirm a payment');
       }
       await this.ledger.payLocked(em, actor, project, payment);
-      return paymentView(payment, await this.milestonePositions(em, project.id));
+      return paymentView(payment, await this.projects.milestonePositions(em, project.id));
     });
   }
 
@@ -176,10 +169,7 @@ export class PaymentsService {
     project: ProjectEntity,
     payment: PaymentEntity,
   ): Promise<void> {
-    const milestones = await em.find(ProjectMilestoneEntity, {
-      where: { projectId: project.id },
-      order: { position: 'ASC' },
-    });
+    const milestones = await this.projects.milestones(em, project.id);
     const milestone = milestones.find((m) => m.id === payment.milestoneId);
     if (!milestone) throw new Error(`Milestone ${payment.milestoneId} of payment ${payment.id} is missing`);
     const failed = milestones.find((m) => m.position < milestone.position && m.status === 'failed');
@@ -209,13 +199,10 @@ export class PaymentsService {
     em: EntityManager,
     id: string,
   ): Promise<{ project: ProjectEntity; payment: PaymentEntity }> {
-    const found = await em.findOne(PaymentEntity, { where: { id } });
+    const found = await this.payments.findById(em, id);
     if (!found) throw DomainError.notFound('Payment');
-    const project = await em.findOne(ProjectEntity, {
-      where: { id: found.projectId },
-      lock: { mode: 'pessimistic_write' },
-    });
-    const payment = await em.findOne(PaymentEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    const project = await this.projects.lockById(em, found.projectId);
+    const payment = await this.payments.lockById(em, id);
     if (!project || !payment) throw DomainError.notFound('Payment');
     return { project, payment };
   }
@@ -230,38 +217,17 @@ export class PaymentsService {
     projectId: string,
     what = 'Project',
   ): Promise<ProjectEntity> {
-    const project = await em.findOne(ProjectEntity, { where: { id: projectId } });
-    if (!project) throw DomainError.notFound(what);
-    if (isAdmin(actor)) return project;
-    const org = actor.organizationId;
-    if (!org) throw DomainError.notFound(what);
-    const rows = await em.query<unknown[]>(
-      `SELECT 1 FROM projects p JOIN applications a ON a.id = p.application_id
-       WHERE p.id = $1 AND (p.issuer_organization_id = $2 OR p.lead_organization_id = $2
-         OR EXISTS (SELECT 1 FROM team_consortium_members m WHERE m.team_id = a.team_id AND m.organization_id = $2))`,
-      [projectId, org],
-    );
-    if (!rows.length) throw DomainError.notFound(what);
+    const project = await this.projects.findById(em, projectId);
+    if (!project || !(await this.projects.isVisibleTo(em, actor, project))) throw DomainError.notFound(what);
     return project;
   }
 
   private async detail(em: EntityManager, payment: PaymentEntity): Promise<PaymentDetailDto> {
-    const entries = await em.find(LedgerEntryEntity, {
-      where: { paymentId: payment.id },
-      order: { id: 'ASC' },
-    });
+    const entries = await this.payments.entriesOfPayment(em, payment.id);
     return {
-      ...paymentView(payment, await this.milestonePositions(em, payment.projectId)),
+      ...paymentView(payment, await this.projects.milestonePositions(em, payment.projectId)),
       entries: entries.map(entryView),
     };
-  }
-
-  private async milestonePositions(em: EntityManager, projectId: string): Promise<Map<string, number>> {
-    const milestones = await em.find(ProjectMilestoneEntity, {
-      where: { projectId },
-      select: { id: true, position: true },
-    });
-    return new Map(milestones.map((m) => [m.id, m.position]));
   }
 }
 

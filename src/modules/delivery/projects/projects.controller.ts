@@ -23,7 +23,10 @@ import {
   StageGateResponseDto,
   TaskBookVersionDto,
 } from './dto/projects.response';
+import { ChangeRequestsService } from './change-requests.service';
+import { MilestonesService } from './milestones.service';
 import { ProjectsService } from './projects.service';
+import { StageGatesService } from './stage-gates.service';
 import type {
   ChangeRequestView,
   MilestoneView,
@@ -38,7 +41,10 @@ const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 })
 @ApiTags('projects')
 @Controller('projects')
 export class ProjectsController {
-  constructor(private readonly projects: ProjectsService) {}
+  constructor(
+    private readonly projects: ProjectsService,
+    private readonly changes: ChangeRequestsService,
+  ) {}
 
   @Get()
   @Authenticated()
@@ -178,7 +184,7 @@ export class ProjectsController {
     @Param('id', uuid) id: string,
     @Body() dto: CreateChangeRequestDto,
   ): Promise<ChangeRequestView> {
-    return this.projects.lodgeChange(auth, id, dto);
+    return this.changes.lodge(auth, id, dto);
   }
 
   @Get(':id/change-requests')
@@ -191,14 +197,14 @@ export class ProjectsController {
     @Param('id', uuid) id: string,
     @Query() query: PageQueryDto,
   ): Promise<Page<ChangeRequestView>> {
-    return this.projects.changeRequests(auth, id, query);
+    return this.changes.list(auth, id, query);
   }
 }
 
 @ApiTags('projects')
 @Controller('milestones')
 export class MilestonesController {
-  constructor(private readonly projects: ProjectsService) {}
+  constructor(private readonly milestones: MilestonesService) {}
 
   @Post(':id/reports')
   @Authenticated({ roles: ['applicant'] })
@@ -215,7 +221,7 @@ export class MilestonesController {
     @Param('id', uuid) id: string,
     @Body() dto: MilestoneReportDto,
   ): Promise<MilestoneView> {
-    return this.projects.submitReport(auth, id, dto);
+    return this.milestones.submitReport(auth, id, dto);
   }
 
   @Post(':id/assessment')
@@ -231,14 +237,14 @@ export class MilestonesController {
     @Param('id', uuid) id: string,
     @Body() dto: MilestoneAssessmentDto,
   ): Promise<MilestoneView> {
-    return this.projects.assess(auth, id, dto);
+    return this.milestones.assess(auth, id, dto);
   }
 }
 
 @ApiTags('projects')
 @Controller('change-requests')
 export class ChangeRequestsController {
-  constructor(private readonly projects: ProjectsService) {}
+  constructor(private readonly changeRequests: ChangeRequestsService) {}
 
   @Get(':id')
   @Authenticated()
@@ -246,7 +252,7 @@ export class ChangeRequestsController {
   @ApiErrors('NOT_FOUND')
   @ApiOkResponse({ type: ChangeRequestResponseDto })
   get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ChangeRequestView> {
-    return this.projects.getChangeRequest(auth, id);
+    return this.changeRequests.get(auth, id);
   }
 
   @Post(':id/decide')
@@ -267,14 +273,14 @@ export class ChangeRequestsController {
     @Body() dto: DecideChangeRequestDto,
     @IfMatch() version: number | undefined,
   ): Promise<ChangeRequestView> {
-    return this.projects.decideChange(auth, id, dto, version);
+    return this.changeRequests.decide(auth, id, dto, version);
   }
 }
 
 @ApiTags('projects')
 @Controller('challenges')
 export class StageGatesController {
-  constructor(private readonly projects: ProjectsService) {}
+  constructor(private readonly stageGates: StageGatesService) {}
 
   @Post(':id/stage-gate')
   @Authenticated({ roles: ['admin'] })
@@ -291,6 +297,6 @@ export class StageGatesController {
     @Param('id', uuid) id: string,
     @Body() dto: StageGateDto,
   ): Promise<StageGateView> {
-    return this.projects.stageGate(auth, id, dto);
+    return this.stageGates.decide(auth, id, dto);
   }
 }

@@ -3,7 +3,8 @@ import type { EntityManager } from 'typeorm';
 import { OnDeadline } from '../../../infra/scheduler/deadline-handler';
 import type { DueDeadline } from '../../../infra/scheduler/deadline-handler';
 import { hoursBefore } from '../../../infra/scheduler/reminders';
-import { MILESTONE_DUE_REMINDER, MILESTONE_OVERDUE_DEADLINE, ProjectsService } from './projects.service';
+import { MilestonesService } from './milestones.service';
+import { MILESTONE_DUE_REMINDER, MILESTONE_OVERDUE_DEADLINE } from './project-events';
 
 /**
  * The worker's side of milestones: reminders before the due time, and at the due time a milestone
@@ -11,15 +12,15 @@ import { MILESTONE_DUE_REMINDER, MILESTONE_OVERDUE_DEADLINE, ProjectsService } f
  */
 @Injectable()
 export class ProjectsDeadlines {
-  constructor(private readonly projects: ProjectsService) {}
+  constructor(private readonly milestones: MilestonesService) {}
 
   @OnDeadline(MILESTONE_OVERDUE_DEADLINE)
   async milestoneOverdue(deadline: DueDeadline, em: EntityManager): Promise<void> {
-    await this.projects.markOverdue(em, deadline.entityId);
+    await this.milestones.markOverdue(em, deadline.entityId);
   }
 
   @OnDeadline(MILESTONE_DUE_REMINDER)
   async milestoneDueReminder(deadline: DueDeadline, em: EntityManager): Promise<void> {
-    await this.projects.remindDue(em, deadline.entityId, hoursBefore(deadline));
+    await this.milestones.remindDue(em, deadline.entityId, hoursBefore(deadline));
   }
 }

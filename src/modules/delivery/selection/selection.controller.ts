@@ -6,7 +6,9 @@ import { ApiIfMatch, IfMatch } from '../../../common/concurrency/etag';
 import { ReasonDto } from '../../call/challenges/dto/challenge-input.dto';
 import { DecideObjectionDto, LodgeObjectionDto, SelectDto } from './dto/selection.dto';
 import { ChallengeStateDto, ObjectionResponseDto, PublicityNoticeDto } from './dto/selection.response';
-import { ChallengeStateView, ObjectionView, PublicityNotice, SelectionService } from './selection.service';
+import { ObjectionsService } from './objections.service';
+import { SelectionService } from './selection.service';
+import type { ChallengeStateView, ObjectionView, PublicityNotice } from './selection.views';
 import { ApiErrors } from '../../../common/errors/api-errors';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
@@ -14,7 +16,10 @@ const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 })
 @ApiTags('selection')
 @Controller('challenges')
 export class ChallengeSelectionController {
-  constructor(private readonly selection: SelectionService) {}
+  constructor(
+    private readonly selection: SelectionService,
+    private readonly objections: ObjectionsService,
+  ) {}
 
   @Post(':id/selection')
   @HttpCode(200)
@@ -91,7 +96,7 @@ export class ChallengeSelectionController {
     @Param('id', uuid) id: string,
     @Body() dto: LodgeObjectionDto,
   ): Promise<ObjectionView> {
-    return this.selection.lodgeObjection(auth, id, dto.grounds);
+    return this.objections.lodge(auth, id, dto.grounds);
   }
 
   @Post(':id/award')
@@ -116,7 +121,7 @@ export class ChallengeSelectionController {
 @ApiTags('selection')
 @Controller('objections')
 export class ObjectionsController {
-  constructor(private readonly selection: SelectionService) {}
+  constructor(private readonly objections: ObjectionsService) {}
 
   @Get(':id')
   @Authenticated()
@@ -124,7 +129,7 @@ export class ObjectionsController {
   @ApiErrors('NOT_FOUND')
   @ApiOkResponse({ type: ObjectionResponseDto })
   get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ObjectionView> {
-    return this.selection.getObjection(auth, id);
+    return this.objections.get(auth, id);
   }
 
   @Post(':id/decide')
@@ -144,6 +149,6 @@ export class ObjectionsController {
     @Body() dto: DecideObjectionDto,
     @IfMatch() version: number | undefined,
   ): Promise<ObjectionView> {
-    return this.selection.decideObjection(auth, id, dto, version);
+    return this.objections.decide(auth, id, dto, version);
   }
 }

@@ -3,7 +3,8 @@ import type { EntityManager } from 'typeorm';
 import { OnDeadline } from '../../../infra/scheduler/deadline-handler';
 import type { DueDeadline } from '../../../infra/scheduler/deadline-handler';
 import { hoursBefore } from '../../../infra/scheduler/reminders';
-import { PUBLICITY_END_DEADLINE, PUBLICITY_END_REMINDER, SelectionService } from './selection.service';
+import { SelectionService } from './selection.service';
+import { PUBLICITY_END_DEADLINE, PUBLICITY_END_REMINDER } from './selection.views';
 
 /** The worker's side of publicity: reminders before its end; at its end the award is finalized, once (ADR 0026). */
 @Injectable()

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PROJECT_STATUSES } from '../../projects/entities/project.entity';
+import { PROJECT_STATUSES } from '../../projects/project-status';
 import type { ProjectStatus } from '../../projects/entities/project.entity';
 import { LEDGER_ENTRY_KINDS } from '../entities/ledger-entry.entity';
 import type { LedgerEntryKind } from '../entities/ledger-entry.entity';
