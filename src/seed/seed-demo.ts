@@ -14,7 +14,9 @@ import { ApplicationResponseDto } from '../modules/call/applications/dto/applica
 import { ApplicationEntity } from '../modules/call/applications/entities/application.entity';
 import { effectiveStatus } from '../modules/call/challenges/challenge-status';
 import { ChallengesRepository } from '../modules/call/challenges/challenges.repository';
-import { ChallengesService } from '../modules/call/challenges/challenges.service';
+import { ChallengeAmendmentsService } from '../modules/call/challenges/challenge-amendments.service';
+import { ChallengeAuthoringService } from '../modules/call/challenges/challenge-authoring.service';
+import { ChallengeVettingService } from '../modules/call/challenges/challenge-vetting.service';
 import { AmendChallengeDto, CreateChallengeDto } from '../modules/call/challenges/dto/challenge-input.dto';
 import { ChallengeEntity } from '../modules/call/challenges/entities/challenge.entity';
 import { OrganizationEntity } from '../modules/platform/organizations/entities/organization.entity';
@@ -87,7 +89,9 @@ interface Services {
   usersRepository: UsersRepository;
   organizations: OrganizationsService;
   programs: ProgramsService;
-  challenges: ChallengesService;
+  challenges: ChallengeAuthoringService;
+  challengeVetting: ChallengeVettingService;
+  challengeAmendments: ChallengeAmendmentsService;
   challengesRepository: ChallengesRepository;
   teams: TeamsService;
   applications: ApplicationsService;
@@ -120,7 +124,9 @@ export async function seedDemo(
     usersRepository: get(UsersRepository),
     organizations: get(OrganizationsService),
     programs: get(ProgramsService),
-    challenges: get(ChallengesService),
+    challenges: get(ChallengeAuthoringService),
+    challengeVetting: get(ChallengeVettingService),
+    challengeAmendments: get(ChallengeAmendmentsService),
     challengesRepository: get(ChallengesRepository),
     teams: get(TeamsService),
     applications: get(ApplicationsService),
@@ -452,7 +458,7 @@ async function approveAndAmend(
   let state = list.state;
   if (demo.stage !== 'published') return;
   if (state.status === 'pending_review') {
-    state = stateOf(await s.challenges.approve(admin, state.id, state.version));
+    state = stateOf(await s.challengeVetting.approve(admin, state.id, state.version));
   }
   if (!demo.amendment || (await s.challengesRepository.amendmentCount(state.id)) > 0) return;
   const amendment = await checked(AmendChallengeDto, {
@@ -461,7 +467,7 @@ async function approveAndAmend(
       closesAt: new Date(state.closesAt.getTime() + demo.amendment.extendDays * DAY_MS).toISOString(),
     },
   });
-  await s.challenges.amend(issuer, state.id, amendment, state.version);
+  await s.challengeAmendments.amend(issuer, state.id, amendment, state.version);
 }
 
 // — teams and bids —

@@ -7,7 +7,9 @@ import {
   APPLICATION_TRANSITIONS,
   assertApplicationTransition,
   FORMAL_CHECK_ACTIONS,
+  SUBMITTED_STATUSES,
 } from './application-status';
+import { UNSUBMITTED_APPLICATION_STATUSES } from '../challenges/challenges.repository';
 
 describe('APPLICATION_MACHINE', () => {
   for (const state of APPLICATION_STATUSES) {
@@ -45,5 +47,15 @@ describe('the formal check as the API names it', () => {
     }
     expect(() => assertApplicationTransition('eligible', 'formal_check')).toThrow(DomainError);
     expect(() => assertApplicationTransition('submitted', 'formal_check')).not.toThrow();
+  });
+});
+
+describe('submitted statuses', () => {
+  it('are every status but the ones the challenges repository leaves out of its count', () => {
+    expect([...SUBMITTED_STATUSES].sort()).toEqual(
+      APPLICATION_STATUSES.filter(
+        (s) => !(UNSUBMITTED_APPLICATION_STATUSES as readonly string[]).includes(s),
+      ).sort(),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { byCreation, Page, paginate } from '../../../common/pagination/pagination';
+import type { CommitmentInput, MilestoneInput } from './application-rules';
 import { ApplicationStatus, LEADER_LOAD_STATUSES } from './application-status';
 import { ListApplicationsQueryDto } from './dto/application-response.dto';
 import {
@@ -10,17 +11,6 @@ import {
 } from './entities/application-parts.entity';
 import { ApplicationEntity } from './entities/application.entity';
 
-export interface CommitmentInput {
-  indicatorId: string;
-  committedValue: string;
-}
-
-export interface MilestoneInput {
-  title: string;
-  deliverables: string;
-  dueMonth: number;
-  sharePercent: number;
-}
 
 export interface AttachmentRow {
   attachmentId: string;
