@@ -8,7 +8,9 @@ import { Clock } from '../infra/clock/clock';
 import { APP_CONFIG } from '../infra/config/config';
 import type { AppConfig } from '../infra/config/config';
 import { APPLICATION_STATUSES, ApplicationStatus } from '../modules/call/applications/application-status';
+import { ApplicationSubmissionService } from '../modules/call/applications/application-submission.service';
 import { ApplicationsService } from '../modules/call/applications/applications.service';
+import { FormalCheckService } from '../modules/call/applications/formal-check.service';
 import { CreateApplicationDto, FormalCheckDto } from '../modules/call/applications/dto/application-input.dto';
 import { ApplicationResponseDto } from '../modules/call/applications/dto/application-response.dto';
 import { ApplicationEntity } from '../modules/call/applications/entities/application.entity';
@@ -95,6 +97,8 @@ interface Services {
   challengesRepository: ChallengesRepository;
   teams: TeamsService;
   applications: ApplicationsService;
+  applicationSubmission: ApplicationSubmissionService;
+  formalChecks: FormalCheckService;
   clock: Clock;
 }
 
@@ -130,6 +134,8 @@ export async function seedDemo(
     challengesRepository: get(ChallengesRepository),
     teams: get(TeamsService),
     applications: get(ApplicationsService),
+    applicationSubmission: get(ApplicationSubmissionService),
+    formalChecks: get(FormalCheckService),
     clock: options.clock ?? get(Clock),
   };
 
@@ -685,11 +691,11 @@ async function seedBids(
             await s.applications.pledge(leaderOf(demoTeam.leader), current.id, current.version),
           );
         } else if (step === 'submit') {
-          current = progressOf(await s.applications.submit(owner, current.id, current.version));
+          current = progressOf(await s.applicationSubmission.submit(owner, current.id, current.version));
         } else {
           const dto = await checked(FormalCheckDto, { outcome: bid.stage, reason: bid.checkReason });
           current = progressOf(
-            await s.applications.formalCheck(input.admin, current.id, dto, current.version),
+            await s.formalChecks.formalCheck(input.admin, current.id, dto, current.version),
           );
         }
       }

@@ -55,7 +55,13 @@ export const APPLICATION_MACHINE = new StateMachine<ApplicationStatus, Applicati
   states: APPLICATION_STATUSES,
   actions: APPLICATION_ACTIONS,
   transitions: [
-    { action: 'create', from: [], to: 'draft', by: 'applicant', description: 'a new draft bid on an open list' },
+    {
+      action: 'create',
+      from: [],
+      to: 'draft',
+      by: 'applicant',
+      description: 'a new draft bid on an open list',
+    },
     {
       action: 'edit',
       from: ['draft', 'returned'],
@@ -160,7 +166,9 @@ const BEFORE_CLOSE: ReadonlySet<ApplicationAction> = new Set(['edit', 'pledge', 
 function legacyRow(action: ApplicationAction): ApplicationTransition {
   const rows =
     action === 'formal_check'
-      ? Object.values(FORMAL_CHECK_ACTIONS).map((a) => APPLICATION_MACHINE.transitions.find((r) => r.action === a)!)
+      ? Object.values(FORMAL_CHECK_ACTIONS).map((a) =>
+          APPLICATION_MACHINE.transitions.find((r) => r.action === a)!,
+        )
       : APPLICATION_MACHINE.transitions.filter((r) => r.action === action);
   const [row] = rows;
   return {

@@ -18,7 +18,10 @@ import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
 import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
 import { APPLICATION_TRANSITIONS, ApplicationAction } from './application-status';
 import { PLEDGE_TEXT } from './application-rules';
+import { ApplicationQueriesService } from './application-queries.service';
+import { ApplicationSubmissionService } from './application-submission.service';
 import { ApplicationsService } from './applications.service';
+import { FormalCheckService } from './formal-check.service';
 import {
   CreateApplicationDto,
   FormalCheckDto,
@@ -44,7 +47,10 @@ function withEtag(res: Response, application: ApplicationResponseDto): Applicati
 @ApiTags('applications')
 @Controller('challenges')
 export class ChallengeApplicationsController {
-  constructor(private readonly applications: ApplicationsService) {}
+  constructor(
+    private readonly applications: ApplicationsService,
+    private readonly queries: ApplicationQueriesService,
+  ) {}
 
   @Post(':id/applications')
   @Authenticated({ roles: ['applicant'] })
@@ -85,14 +91,19 @@ export class ChallengeApplicationsController {
     @Param('id', uuid) challengeId: string,
     @Query() query: ListApplicationsQueryDto,
   ): Promise<Page<ApplicationResponseDto>> {
-    return this.applications.listOfChallenge(auth, challengeId, query);
+    return this.queries.listOfChallenge(auth, challengeId, query);
   }
 }
 
 @ApiTags('applications')
 @Controller('applications')
 export class ApplicationsController {
-  constructor(private readonly applications: ApplicationsService) {}
+  constructor(
+    private readonly applications: ApplicationsService,
+    private readonly submission: ApplicationSubmissionService,
+    private readonly formalChecks: FormalCheckService,
+    private readonly queries: ApplicationQueriesService,
+  ) {}
 
   @Get('mine')
   @Authenticated({ roles: ['applicant'] })
@@ -103,7 +114,7 @@ export class ApplicationsController {
     @Auth() auth: Principal,
     @Query() query: ListApplicationsQueryDto,
   ): Promise<Page<ApplicationResponseDto>> {
-    return this.applications.listMine(auth, query);
+    return this.queries.listMine(auth, query);
   }
 
   @Get(':id')
@@ -116,7 +127,7 @@ export class ApplicationsController {
     @Param('id', uuid) id: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ApplicationResponseDto> {
-    return withEtag(res, await this.applications.get(auth, id));
+    return withEtag(res, await this.queries.get(auth, id));
   }
 
   @Get(':id/attachments/:attachmentId')
@@ -137,7 +148,7 @@ export class ApplicationsController {
     @Param('attachmentId', uuid) attachmentId: string,
     @Res() res: Response,
   ): Promise<void> {
-    await this.applications.sendAttachment(auth, id, attachmentId, res);
+    await this.queries.sendAttachment(auth, id, attachmentId, res);
   }
 
   @Patch(':id')
@@ -210,7 +221,7 @@ export class ApplicationsController {
     @IfMatch() version: number | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ApplicationResponseDto> {
-    return withEtag(res, await this.applications.submit(auth, id, version));
+    return withEtag(res, await this.submission.submit(auth, id, version));
   }
 
   @Post(':id/withdraw')
@@ -247,6 +258,6 @@ export class ApplicationsController {
     @IfMatch() version: number | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ApplicationResponseDto> {
-    return withEtag(res, await this.applications.formalCheck(auth, id, dto, version));
+    return withEtag(res, await this.formalChecks.formalCheck(auth, id, dto, version));
   }
 }

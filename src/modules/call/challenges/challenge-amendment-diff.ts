@@ -45,7 +45,8 @@ export function amendmentDiff(
   if (changes.indicators !== undefined) {
     add('indicators', indicatorShape(old.indicators), indicatorShape(changes.indicators));
   }
-  if (changes.attachments !== undefined) diff.push(...attachmentChanges(old.attachments, changes.attachments));
+  if (changes.attachments !== undefined)
+    diff.push(...attachmentChanges(old.attachments, changes.attachments));
   if (changes.confidentialDetails !== undefined && changes.confidentialDetails !== old.confidentialDetails) {
     diff.push({ field: 'confidentialDetails', confidential: true });
   }
@@ -66,7 +67,10 @@ function attachmentChanges(before: AttachmentLink[], after: AttachmentLink[]): A
   const ofVisibility = (list: AttachmentLink[], v: string) =>
     list.filter((a) => a.visibility === v).map((a) => a.attachmentId);
   const changes: AmendmentChange[] = [];
-  const [publicBefore, publicAfter] = [json(ofVisibility(before, 'public')), json(ofVisibility(after, 'public'))];
+  const [publicBefore, publicAfter] = [
+    json(ofVisibility(before, 'public')),
+    json(ofVisibility(after, 'public')),
+  ];
   if (!isDeepStrictEqual(publicBefore, publicAfter)) {
     changes.push({ field: 'attachments', before: publicBefore, after: publicAfter });
   }

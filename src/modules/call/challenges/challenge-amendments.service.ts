@@ -150,10 +150,7 @@ export class ChallengeAmendmentsService {
     return { challenge, diff, before, saved };
   }
 
-  private async partsOf(
-    em: EntityManager,
-    id: string,
-  ): Promise<StoredParts> {
+  private async partsOf(em: EntityManager, id: string): Promise<StoredParts> {
     const indicators = await this.challenges.indicators(id, em);
     const attachments = await this.challenges.attachments(id, em);
     const confidential = await this.challenges.confidential(id, em);
@@ -184,7 +181,11 @@ export class ChallengeAmendmentsService {
   }
 }
 
-function amendedDraft(challenge: ChallengeEntity, changes: AmendableFieldsDto, old: AmendedParts): ChallengeDraft {
+function amendedDraft(
+  challenge: ChallengeEntity,
+  changes: AmendableFieldsDto,
+  old: AmendedParts,
+): ChallengeDraft {
   return {
     totalFen: challenge.totalFen,
     fiscalFen: challenge.fiscalFen,

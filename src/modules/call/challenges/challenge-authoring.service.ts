@@ -198,7 +198,11 @@ export class ChallengeAuthoringService {
       eligibility: eligibilityOf(dto.eligibility),
       status: CHALLENGE_MACHINE.initial('create'),
       statusReason: null,
-      searchText: searchTextOf({ title: dto.title, publicSummary: dto.publicSummary, indicators: draft.indicators }),
+      searchText: searchTextOf({
+        title: dto.title,
+        publicSummary: dto.publicSummary,
+        indicators: draft.indicators,
+      }),
       submittedAt: null,
       publishedAt: null,
       createdBy: user.userId,

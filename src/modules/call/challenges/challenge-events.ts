@@ -42,4 +42,7 @@ export const CHALLENGE_AUDIT = {
 } as const;
 
 /** The actions whose status change the challenges module audits itself (as `challenge.<action>`). */
-export type AuditedChallengeAction = Exclude<keyof typeof CHALLENGE_AUDIT, 'created' | 'updated' | 'amended' | 'ndaAccepted'>;
+export type AuditedChallengeAction = Exclude<
+  keyof typeof CHALLENGE_AUDIT,
+  'created' | 'updated' | 'amended' | 'ndaAccepted'
+>;

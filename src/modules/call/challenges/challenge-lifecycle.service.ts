@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../../../common/audit/audit.service';
 import { Clock } from '../../../infra/clock/clock';
-import { AuditedChallengeAction, CHALLENGE_AUDIT, CHALLENGE_ENTITY, CHALLENGE_EVENTS } from './challenge-events';
+import {
+  AuditedChallengeAction,
+  CHALLENGE_AUDIT,
+  CHALLENGE_ENTITY,
+  CHALLENGE_EVENTS,
+} from './challenge-events';
 import { challengeSnapshot } from './challenge.mappers';
 import { ChallengeOutbox } from './challenge-outbox';
 import { ChallengeAction, CHALLENGE_MACHINE, nextStatus } from './challenge-status';
@@ -75,7 +80,13 @@ export class ChallengeLifecycle {
     const now = this.clock.now();
     if (CHALLENGE_MACHINE.can(challenge.status, 'open')) await this.openNow(em, challenge, now);
     await this.move(em, SYSTEM, challenge, 'close', now);
-    await this.events.publish(em, CHALLENGE_EVENTS.closed, challenge, {}, happenedAt(challenge.closesAt, now));
+    await this.events.publish(
+      em,
+      CHALLENGE_EVENTS.closed,
+      challenge,
+      {},
+      happenedAt(challenge.closesAt, now),
+    );
   }
 
   /**

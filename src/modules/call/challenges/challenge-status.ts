@@ -80,7 +80,13 @@ export const CHALLENGE_MACHINE = new StateMachine<ChallengeStatus, ChallengeActi
       by: 'admin',
       description: 'cancel before the award, with a reason',
     },
-    { action: 'open', from: ['published'], to: 'open', by: 'system', description: 'at opensAt (deadline job)' },
+    {
+      action: 'open',
+      from: ['published'],
+      to: 'open',
+      by: 'system',
+      description: 'at opensAt (deadline job)',
+    },
     {
       action: 'close',
       from: ['published', 'open'],
