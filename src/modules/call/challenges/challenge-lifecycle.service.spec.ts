@@ -27,7 +27,7 @@ describe('ChallengeLifecycle (the phases other modules drive)', () => {
     repository,
     {} as ChallengeOutbox,
     {} as AuditService,
-    { now: () => now } as Clock,
+    { now: () => now },
   );
   const em = {} as EntityManager;
 
