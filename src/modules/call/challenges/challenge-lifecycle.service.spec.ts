@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import type { AuditService } from '../../../common/audit/audit.service';
-import type { Clock } from '../../../infra/clock/clock';
 import { ChallengeLifecycle } from './challenge-lifecycle.service';
 import type { ChallengeOutbox } from './challenge-outbox';
 import type { ChallengesRepository } from './challenges.repository';
