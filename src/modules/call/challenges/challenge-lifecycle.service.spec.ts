@@ -22,12 +22,9 @@ describe('ChallengeLifecycle (the phases other modules drive)', () => {
   const repository = {
     saveStatus: (_em: EntityManager, c: ChallengeEntity) => (written.push({ ...c }), Promise.resolve()),
   } as unknown as ChallengesRepository;
-  const lifecycle = new ChallengeLifecycle(
-    repository,
-    {} as ChallengeOutbox,
-    {} as AuditService,
-    { now: () => now },
-  );
+  const lifecycle = new ChallengeLifecycle(repository, {} as ChallengeOutbox, {} as AuditService, {
+    now: () => now,
+  });
   const em = {} as EntityManager;
 
   it('walks review, selection, reopening and award through the table, one version each', async () => {
