@@ -8,13 +8,17 @@ import { Clock } from '../infra/clock/clock';
 import { APP_CONFIG } from '../infra/config/config';
 import type { AppConfig } from '../infra/config/config';
 import { APPLICATION_STATUSES, ApplicationStatus } from '../modules/call/applications/application-status';
+import { ApplicationSubmissionService } from '../modules/call/applications/application-submission.service';
 import { ApplicationsService } from '../modules/call/applications/applications.service';
+import { FormalCheckService } from '../modules/call/applications/formal-check.service';
 import { CreateApplicationDto, FormalCheckDto } from '../modules/call/applications/dto/application-input.dto';
 import { ApplicationResponseDto } from '../modules/call/applications/dto/application-response.dto';
 import { ApplicationEntity } from '../modules/call/applications/entities/application.entity';
 import { effectiveStatus } from '../modules/call/challenges/challenge-status';
 import { ChallengesRepository } from '../modules/call/challenges/challenges.repository';
-import { ChallengesService } from '../modules/call/challenges/challenges.service';
+import { ChallengeAmendmentsService } from '../modules/call/challenges/challenge-amendments.service';
+import { ChallengeAuthoringService } from '../modules/call/challenges/challenge-authoring.service';
+import { ChallengeVettingService } from '../modules/call/challenges/challenge-vetting.service';
 import { AmendChallengeDto, CreateChallengeDto } from '../modules/call/challenges/dto/challenge-input.dto';
 import { ChallengeEntity } from '../modules/call/challenges/entities/challenge.entity';
 import { OrganizationEntity } from '../modules/platform/organizations/entities/organization.entity';
@@ -87,10 +91,14 @@ interface Services {
   usersRepository: UsersRepository;
   organizations: OrganizationsService;
   programs: ProgramsService;
-  challenges: ChallengesService;
+  challenges: ChallengeAuthoringService;
+  challengeVetting: ChallengeVettingService;
+  challengeAmendments: ChallengeAmendmentsService;
   challengesRepository: ChallengesRepository;
   teams: TeamsService;
   applications: ApplicationsService;
+  applicationSubmission: ApplicationSubmissionService;
+  formalChecks: FormalCheckService;
   clock: Clock;
 }
 
@@ -120,10 +128,14 @@ export async function seedDemo(
     usersRepository: get(UsersRepository),
     organizations: get(OrganizationsService),
     programs: get(ProgramsService),
-    challenges: get(ChallengesService),
+    challenges: get(ChallengeAuthoringService),
+    challengeVetting: get(ChallengeVettingService),
+    challengeAmendments: get(ChallengeAmendmentsService),
     challengesRepository: get(ChallengesRepository),
     teams: get(TeamsService),
     applications: get(ApplicationsService),
+    applicationSubmission: get(ApplicationSubmissionService),
+    formalChecks: get(FormalCheckService),
     clock: options.clock ?? get(Clock),
   };
 
@@ -452,7 +464,7 @@ async function approveAndAmend(
   let state = list.state;
   if (demo.stage !== 'published') return;
   if (state.status === 'pending_review') {
-    state = stateOf(await s.challenges.approve(admin, state.id, state.version));
+    state = stateOf(await s.challengeVetting.approve(admin, state.id, state.version));
   }
   if (!demo.amendment || (await s.challengesRepository.amendmentCount(state.id)) > 0) return;
   const amendment = await checked(AmendChallengeDto, {
@@ -461,7 +473,7 @@ async function approveAndAmend(
       closesAt: new Date(state.closesAt.getTime() + demo.amendment.extendDays * DAY_MS).toISOString(),
     },
   });
-  await s.challenges.amend(issuer, state.id, amendment, state.version);
+  await s.challengeAmendments.amend(issuer, state.id, amendment, state.version);
 }
 
 // — teams and bids —
@@ -679,11 +691,11 @@ async function seedBids(
             await s.applications.pledge(leaderOf(demoTeam.leader), current.id, current.version),
           );
         } else if (step === 'submit') {
-          current = progressOf(await s.applications.submit(owner, current.id, current.version));
+          current = progressOf(await s.applicationSubmission.submit(owner, current.id, current.version));
         } else {
           const dto = await checked(FormalCheckDto, { outcome: bid.stage, reason: bid.checkReason });
           current = progressOf(
-            await s.applications.formalCheck(input.admin, current.id, dto, current.version),
+            await s.formalChecks.formalCheck(input.admin, current.id, dto, current.version),
           );
         }
       }

@@ -1,4 +1,4 @@
-import { ApplicationsService } from '../../src/modules/call/applications/applications.service';
+import { ApplicationSubmissionService } from '../../src/modules/call/applications/application-submission.service';
 import { AuthService } from '../../src/modules/platform/auth/auth.service';
 import { TeamsService } from '../../src/modules/call/teams/teams.service';
 import {
@@ -385,7 +385,9 @@ describe('demo seed after an interrupted run', () => {
     expect(afterFirst).toEqual({ teams: 4, bids: 0 });
 
     // Second run: one submission fails, leaving a pledged draft.
-    jest.spyOn(t.get(ApplicationsService), 'submit').mockRejectedValueOnce(new Error('interrupted: submit'));
+    jest
+      .spyOn(t.get(ApplicationSubmissionService), 'submit')
+      .mockRejectedValueOnce(new Error('interrupted: submit'));
     await expect(seedDemo(t.app, { password: PASSWORD, log: quiet })).rejects.toThrow('interrupted: submit');
 
     const third = await seedDemo(t.app, { password: PASSWORD, log: quiet });

@@ -1,10 +1,22 @@
 import { FieldError } from '../../../common/errors/domain-error';
-import { CommitmentInput, MilestoneInput } from './applications.repository';
 
 /** The text of the responsibility pledge (军令状) the leader accepts; kept in the response. */
 export const PLEDGE_TEXT =
   '本人作为项目负责人（挂帅者）郑重承诺：按揭榜方案完成全部技术指标；如未达到承诺指标，' +
   '愿接受终止项目、收回未拨付资金及记入科研诚信记录等处理（因技术路线本身不确定性导致且已尽职的除外）。';
+
+/** A committed value for one of the list's indicators. */
+export interface CommitmentInput {
+  indicatorId: string;
+  committedValue: string;
+}
+
+export interface MilestoneInput {
+  title: string;
+  deliverables: string;
+  dueMonth: number;
+  sharePercent: number;
+}
 
 export interface BidContent {
   requestedFiscalFen: number;

@@ -18,7 +18,10 @@ import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag'
 import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
 import { APPLICATION_TRANSITIONS, ApplicationAction } from './application-status';
 import { PLEDGE_TEXT } from './application-rules';
+import { ApplicationQueriesService } from './application-queries.service';
+import { ApplicationSubmissionService } from './application-submission.service';
 import { ApplicationsService } from './applications.service';
+import { FormalCheckService } from './formal-check.service';
 import {
   CreateApplicationDto,
   FormalCheckDto,
@@ -39,7 +42,10 @@ function allowedIn(action: ApplicationAction): string {
 @ApiTags('applications')
 @Controller('challenges')
 export class ChallengeApplicationsController {
-  constructor(private readonly applications: ApplicationsService) {}
+  constructor(
+    private readonly applications: ApplicationsService,
+    private readonly queries: ApplicationQueriesService,
+  ) {}
 
   @Post(':id/applications')
   @Authenticated({ roles: ['applicant'] })
@@ -80,14 +86,19 @@ export class ChallengeApplicationsController {
     @Param('id', uuid) challengeId: string,
     @Query() query: ListApplicationsQueryDto,
   ): Promise<Page<ApplicationResponseDto>> {
-    return this.applications.listOfChallenge(auth, challengeId, query);
+    return this.queries.listOfChallenge(auth, challengeId, query);
   }
 }
 
 @ApiTags('applications')
 @Controller('applications')
 export class ApplicationsController {
-  constructor(private readonly applications: ApplicationsService) {}
+  constructor(
+    private readonly applications: ApplicationsService,
+    private readonly submission: ApplicationSubmissionService,
+    private readonly formalChecks: FormalCheckService,
+    private readonly queries: ApplicationQueriesService,
+  ) {}
 
   @Get('mine')
   @Authenticated({ roles: ['applicant'] })
@@ -98,7 +109,7 @@ export class ApplicationsController {
     @Auth() auth: Principal,
     @Query() query: ListApplicationsQueryDto,
   ): Promise<Page<ApplicationResponseDto>> {
-    return this.applications.listMine(auth, query);
+    return this.queries.listMine(auth, query);
   }
 
   @Get(':id')
@@ -111,7 +122,7 @@ export class ApplicationsController {
     @Param('id', uuid) id: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ApplicationResponseDto> {
-    return withEtag(res, await this.applications.get(auth, id));
+    return withEtag(res, await this.queries.get(auth, id));
   }
 
   @Get(':id/attachments/:attachmentId')
@@ -132,7 +143,7 @@ export class ApplicationsController {
     @Param('attachmentId', uuid) attachmentId: string,
     @Res() res: Response,
   ): Promise<void> {
-    await this.applications.sendAttachment(auth, id, attachmentId, res);
+    await this.queries.sendAttachment(auth, id, attachmentId, res);
   }
 
   @Patch(':id')
@@ -205,7 +216,7 @@ export class ApplicationsController {
     @IfMatch() version: number | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ApplicationResponseDto> {
-    return withEtag(res, await this.applications.submit(auth, id, version));
+    return withEtag(res, await this.submission.submit(auth, id, version));
   }
 
   @Post(':id/withdraw')
@@ -242,6 +253,6 @@ export class ApplicationsController {
     @IfMatch() version: number | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ApplicationResponseDto> {
-    return withEtag(res, await this.applications.formalCheck(auth, id, dto, version));
+    return withEtag(res, await this.formalChecks.formalCheck(auth, id, dto, version));
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { byCreation, Page, paginate } from '../../../common/pagination/pagination';
+import type { CommitmentInput, MilestoneInput } from './application-rules';
 import { ApplicationStatus, LEADER_LOAD_STATUSES } from './application-status';
 import { ListApplicationsQueryDto } from './dto/application-response.dto';
 import {
@@ -9,18 +10,6 @@ import {
   ApplicationMilestoneEntity,
 } from './entities/application-parts.entity';
 import { ApplicationEntity } from './entities/application.entity';
-
-export interface CommitmentInput {
-  indicatorId: string;
-  committedValue: string;
-}
-
-export interface MilestoneInput {
-  title: string;
-  deliverables: string;
-  dueMonth: number;
-  sharePercent: number;
-}
 
 export interface AttachmentRow {
   attachmentId: string;
@@ -40,6 +29,30 @@ export class ApplicationsRepository {
 
   findByIdForUpdate(em: EntityManager, id: string): Promise<ApplicationEntity | null> {
     return em.findOne(ApplicationEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Bids locked FOR UPDATE in id order (a fixed order: two transactions cannot deadlock). */
+  lockByIds(em: EntityManager, ids: string[]): Promise<ApplicationEntity[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return em.find(ApplicationEntity, {
+      where: { id: In(ids) },
+      order: { id: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  /** A list's bids in the given statuses, locked FOR UPDATE, in id order or in order of submission. */
+  lockOfChallengeIn(
+    em: EntityManager,
+    challengeId: string,
+    statuses: readonly ApplicationStatus[],
+    order: 'id' | 'submission',
+  ): Promise<ApplicationEntity[]> {
+    return em.find(ApplicationEntity, {
+      where: { challengeId, status: In([...statuses]) },
+      order: order === 'id' ? { id: 'ASC' } : { submittedAt: 'ASC', id: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
   }
 
   commitments(applicationId: string, em: EntityManager = this.dataSource.manager) {

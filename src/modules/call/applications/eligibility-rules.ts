@@ -48,103 +48,103 @@ export function inRegion(regionCode: string, allowed: string): boolean {
   return regionCode.startsWith(prefix);
 }
 
-export function evaluateEligibility(input: EligibilityInput): RuleResult[] {
-  const { eligibility } = input;
-  const results: RuleResult[] = [];
+type Rule = (input: EligibilityInput) => RuleResult;
+
+const verdict = (
+  rule: EligibilityRule,
+  ok: boolean,
+  pass: string,
+  otherwise: string,
+  failing: 'fail' | 'warn' = 'fail',
+): RuleResult =>
+  ok ? { rule, outcome: 'pass', detail: pass } : { rule, outcome: failing, detail: otherwise };
+
+/** The lead organization's type is among the list's allowed types (none listed: any). */
+export const organizationTypeRule: Rule = ({ eligibility, lead }) => {
   const types = eligibility.allowedOrganizationTypes;
-  results.push(
-    !types.length || types.includes(input.lead.type)
-      ? {
-          rule: 'organization_type',
-          outcome: 'pass',
-          detail: `lead organization type ${input.lead.type} is allowed`,
-        }
-      : {
-          rule: 'organization_type',
-          outcome: 'fail',
-          detail: `lead organization type ${input.lead.type} is not among ${types.join(', ')}`,
-        },
+  return verdict(
+    'organization_type',
+    !types.length || types.includes(lead.type),
+    `lead organization type ${lead.type} is allowed`,
+    `lead organization type ${lead.type} is not among ${types.join(', ')}`,
   );
+};
+
+/** The lead organization lies in one of the list's regions (none listed: anywhere). */
+export const regionRule: Rule = ({ eligibility, lead }) => {
   const regions = eligibility.regionCodes;
-  results.push(
-    !regions.length || regions.some((r) => inRegion(input.lead.regionCode, r))
-      ? {
-          rule: 'region',
-          outcome: 'pass',
-          detail: `lead organization region ${input.lead.regionCode} is allowed`,
-        }
-      : {
-          rule: 'region',
-          outcome: 'fail',
-          detail: `lead organization region ${input.lead.regionCode} is outside ${regions.join(', ')}`,
-        },
+  return verdict(
+    'region',
+    !regions.length || regions.some((r) => inRegion(lead.regionCode, r)),
+    `lead organization region ${lead.regionCode} is allowed`,
+    `lead organization region ${lead.regionCode} is outside ${regions.join(', ')}`,
   );
-  results.push(
-    eligibility.consortiumAllowed || input.consortiumSize === 0
-      ? { rule: 'consortium', outcome: 'pass', detail: `${input.consortiumSize} consortium member(s)` }
-      : {
-          rule: 'consortium',
-          outcome: 'fail',
-          detail: `the list admits no consortium; the team has ${input.consortiumSize} member organization(s)`,
-        },
+};
+
+/** A consortium only where the list admits one. */
+export const consortiumRule: Rule = ({ eligibility, consortiumSize }) =>
+  verdict(
+    'consortium',
+    eligibility.consortiumAllowed || consortiumSize === 0,
+    `${consortiumSize} consortium member(s)`,
+    `the list admits no consortium; the team has ${consortiumSize} member organization(s)`,
   );
-  results.push(
-    input.leaderLoad < input.leaderLimit
-      ? {
-          rule: 'leader_concurrency',
-          outcome: 'pass',
-          detail: `the leader holds ${input.leaderLoad} other bid(s) in play or won; the limit is ${input.leaderLimit}`,
-        }
-      : {
-          rule: 'leader_concurrency',
-          outcome: 'fail',
-          detail: `the leader already holds ${input.leaderLoad} bid(s) in play or won; the limit is ${input.leaderLimit}`,
-        },
+
+/** The leader's other bids in play or won stay below the limit. */
+export const leaderConcurrencyRule: Rule = ({ leaderLoad, leaderLimit }) =>
+  verdict(
+    'leader_concurrency',
+    leaderLoad < leaderLimit,
+    `the leader holds ${leaderLoad} other bid(s) in play or won; the limit is ${leaderLimit}`,
+    `the leader already holds ${leaderLoad} bid(s) in play or won; the limit is ${leaderLimit}`,
   );
-  const committed = new Set(input.committedIndicatorIds);
-  const missing = input.indicatorIds.filter((id) => !committed.has(id));
-  results.push(
-    missing.length
-      ? {
-          rule: 'indicators_covered',
-          outcome: 'fail',
-          detail: `no commitment for indicator(s) ${missing.join(', ')}`,
-        }
-      : {
-          rule: 'indicators_covered',
-          outcome: 'pass',
-          detail: `all ${input.indicatorIds.length} indicators committed`,
-        },
+
+/** Every indicator of the list has a committed value. */
+export const indicatorsCoveredRule: Rule = ({ indicatorIds, committedIndicatorIds }) => {
+  const committed = new Set(committedIndicatorIds);
+  const missing = indicatorIds.filter((id) => !committed.has(id));
+  return verdict(
+    'indicators_covered',
+    !missing.length,
+    `all ${indicatorIds.length} indicators committed`,
+    `no commitment for indicator(s) ${missing.join(', ')}`,
   );
-  results.push(
-    input.requestedFiscalFen <= input.fiscalFen
-      ? {
-          rule: 'amount_cap',
-          outcome: 'pass',
-          detail: `requested ${input.requestedFiscalFen} fen of ${input.fiscalFen} fen fiscal funding`,
-        }
-      : {
-          rule: 'amount_cap',
-          outcome: 'fail',
-          detail: `requested ${input.requestedFiscalFen} fen exceeds the ${input.fiscalFen} fen fiscal funding`,
-        },
+};
+
+/** The requested fiscal money stays within the list's fiscal funding. */
+export const amountCapRule: Rule = ({ requestedFiscalFen, fiscalFen }) =>
+  verdict(
+    'amount_cap',
+    requestedFiscalFen <= fiscalFen,
+    `requested ${requestedFiscalFen} fen of ${fiscalFen} fen fiscal funding`,
+    `requested ${requestedFiscalFen} fen exceeds the ${fiscalFen} fen fiscal funding`,
   );
-  results.push(
-    input.integrityRecords.length
-      ? {
-          rule: 'integrity_record',
-          outcome: 'warn',
-          detail: input.integrityRecords
-            .map((r) => `${r.subjectType === 'user' ? 'leader' : 'lead organization'}: ${r.reason}`)
-            .join('; '),
-        }
-      : {
-          rule: 'integrity_record',
-          outcome: 'pass',
-          detail: 'no integrity record of the leader or the lead organization',
-        },
+
+/** An integrity record of the leader or the lead organization: a warning a person decides on. */
+export const integrityRecordRule: Rule = ({ integrityRecords }) =>
+  verdict(
+    'integrity_record',
+    !integrityRecords.length,
+    'no integrity record of the leader or the lead organization',
+    integrityRecords
+      .map((r) => `${r.subjectType === 'user' ? 'leader' : 'lead organization'}: ${r.reason}`)
+      .join('; '),
+    'warn',
   );
-  return results;
+
+/** The rules in the order of ELIGIBILITY_RULES. */
+const RULES: Record<EligibilityRule, Rule> = {
+  organization_type: organizationTypeRule,
+  region: regionRule,
+  consortium: consortiumRule,
+  leader_concurrency: leaderConcurrencyRule,
+  indicators_covered: indicatorsCoveredRule,
+  amount_cap: amountCapRule,
+  integrity_record: integrityRecordRule,
+};
+
+export function evaluateEligibility(input: EligibilityInput): RuleResult[] {
+  return ELIGIBILITY_RULES.map((rule) => RULES[rule](input));
 }
 
 export function failedRules(results: RuleResult[]): RuleResult[] {

@@ -6,11 +6,11 @@ import { hasRole, Principal } from '../../../common/auth/principal';
 import { DomainError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
 import { AttachmentsService } from '../../platform/attachments/attachments.service';
-import { CHALLENGE_ENTITY } from './challenge-events';
+import { CHALLENGE_AUDIT, CHALLENGE_ENTITY } from './challenge-events';
 import { toAttachmentResponse } from './challenge.mappers';
 import { assertTransition } from './challenge-status';
 import { ChallengesRepository } from './challenges.repository';
-import { canSee, isPrivileged } from './challenges.service';
+import { canSee, isPrivileged } from './challenge-visibility';
 import { ConfidentialDetailsResponseDto, NdaResponseDto } from './dto/challenge-response.dto';
 import { ChallengeEntity } from './entities/challenge.entity';
 
@@ -47,7 +47,7 @@ export class ChallengeAccessService {
       if (await this.challenges.insertNda(em, nda)) {
         await this.audit.record(em, {
           actor,
-          action: 'challenge.nda_accepted',
+          action: CHALLENGE_AUDIT.ndaAccepted,
           objectType: CHALLENGE_ENTITY,
           objectId: id,
           after: { userId: nda.userId, organizationId: nda.organizationId, acceptedAt: now.toISOString() },

@@ -22,3 +22,27 @@ export const CHALLENGE_DEADLINES = {
 } as const;
 
 export const CHALLENGE_ENTITY = 'challenge';
+
+/**
+ * The audit actions of a challenge. A status change is audited as `challenge.<action>` of the
+ * machine's row; the rest have their own names.
+ */
+export const CHALLENGE_AUDIT = {
+  created: 'challenge.created',
+  updated: 'challenge.updated',
+  amended: 'challenge.amended',
+  ndaAccepted: 'challenge.nda_accepted',
+  submit: 'challenge.submit',
+  withdraw: 'challenge.withdraw',
+  approve: 'challenge.approve',
+  reject: 'challenge.reject',
+  cancel: 'challenge.cancel',
+  open: 'challenge.open',
+  close: 'challenge.close',
+} as const;
+
+/** The actions whose status change the challenges module audits itself (as `challenge.<action>`). */
+export type AuditedChallengeAction = Exclude<
+  keyof typeof CHALLENGE_AUDIT,
+  'created' | 'updated' | 'amended' | 'ndaAccepted'
+>;

@@ -1,4 +1,5 @@
 import { DomainError } from '../../../common/errors/domain-error';
+import { PREVIOUS, SAME, StateMachine } from '../../../common/state-machine/state-machine';
 
 export const CHALLENGE_STATUSES = [
   'draft',
@@ -15,24 +16,135 @@ export const CHALLENGE_STATUSES = [
 ] as const;
 export type ChallengeStatus = (typeof CHALLENGE_STATUSES)[number];
 
-export type ChallengeAction =
-  | 'edit'
-  | 'submit'
-  | 'withdraw'
-  | 'approve'
-  | 'reject'
-  | 'cancel'
-  | 'open'
-  | 'close'
-  | 'amend'
-  | 'accept_nda'
-  | 'start_review'
-  | 'select'
-  | 'reopen_selection'
-  | 'finalize'
-  | 'mark_unsuccessful';
+export const CHALLENGE_ACTIONS = [
+  'create',
+  'edit',
+  'submit',
+  'withdraw',
+  'approve',
+  'reject',
+  'cancel',
+  'open',
+  'close',
+  'amend',
+  'accept_nda',
+  'start_review',
+  'select',
+  'reopen_selection',
+  'finalize',
+  'mark_unsuccessful',
+] as const;
+export type ChallengeAction = (typeof CHALLENGE_ACTIONS)[number];
 
 export type ChallengeActor = 'issuer' | 'admin' | 'issuer_or_admin' | 'applicant' | 'system';
+
+/**
+ * The challenge's state machine (DOMAIN.md), as data: the services check every action against it
+ * and take the status to write from its row; the OpenAPI descriptions quote it. `from` is the
+ * effective status (see effectiveStatus): a challenge whose `closesAt` has passed is `closed` for
+ * every rule, whether or not the job has run.
+ */
+export const CHALLENGE_MACHINE = new StateMachine<ChallengeStatus, ChallengeAction>({
+  aggregate: 'challenge',
+  states: CHALLENGE_STATUSES,
+  actions: CHALLENGE_ACTIONS,
+  transitions: [
+    { action: 'create', from: [], to: 'draft', by: 'issuer', description: 'a new draft' },
+    { action: 'edit', from: ['draft'], to: SAME, by: 'issuer', description: 'edit the draft' },
+    { action: 'submit', from: ['draft'], to: 'pending_review', by: 'issuer', description: 'send to vetting' },
+    {
+      action: 'withdraw',
+      from: ['draft', 'pending_review', 'published'],
+      to: 'withdrawn',
+      by: 'issuer',
+      description: 'withdraw before the list opens',
+    },
+    {
+      action: 'approve',
+      from: ['pending_review'],
+      to: 'published',
+      by: 'admin',
+      description: 'publish; assigns the code JB-<year>-<seq>',
+    },
+    {
+      action: 'reject',
+      from: ['pending_review'],
+      to: 'draft',
+      by: 'admin',
+      description: 'send back to the issuer with a reason',
+    },
+    {
+      action: 'cancel',
+      from: ['pending_review', 'published', 'open', 'closed', 'under_review', 'publicity'],
+      to: 'cancelled',
+      by: 'admin',
+      description: 'cancel before the award, with a reason',
+    },
+    {
+      action: 'open',
+      from: ['published'],
+      to: 'open',
+      by: 'system',
+      description: 'at opensAt (deadline job)',
+    },
+    {
+      action: 'close',
+      from: ['published', 'open'],
+      to: 'closed',
+      by: 'system',
+      description: 'at closesAt (deadline job)',
+    },
+    {
+      action: 'amend',
+      from: ['published', 'open'],
+      to: SAME,
+      by: 'issuer_or_admin',
+      description: 'change after publication, with a reason; a new version',
+    },
+    {
+      action: 'start_review',
+      from: ['closed'],
+      to: 'under_review',
+      by: 'admin',
+      description: 'draw the expert panel (at least one eligible bid)',
+    },
+    {
+      action: 'select',
+      from: ['under_review'],
+      to: 'publicity',
+      by: 'admin',
+      description: 'select the winning bid(s) after the panel closed; opens the publicity period (公示)',
+    },
+    {
+      action: 'reopen_selection',
+      from: ['publicity'],
+      to: 'under_review',
+      by: 'admin',
+      description: 'an objection is upheld: the selection is reopened',
+    },
+    {
+      action: 'finalize',
+      from: ['publicity'],
+      to: 'awarded',
+      by: 'system',
+      description: 'the publicity period ended with no objection pending (deadline job, or an admin)',
+    },
+    {
+      action: 'mark_unsuccessful',
+      from: ['under_review'],
+      to: 'unsuccessful',
+      by: 'admin',
+      description: 'no bid reached the pass line (流榜)',
+    },
+    {
+      action: 'accept_nda',
+      from: ['published', 'open', 'closed', 'under_review', 'publicity', 'awarded'],
+      to: SAME,
+      by: 'applicant',
+      description: 'record the non-disclosure undertaking',
+    },
+  ],
+});
 
 export interface ChallengeTransition {
   action: ChallengeAction;
@@ -43,100 +155,16 @@ export interface ChallengeTransition {
   description: string;
 }
 
-/**
- * The challenge list's state machine (DOMAIN.md), as data: the service checks every action against
- * it and the OpenAPI descriptions quote it. `from` is the effective status (see effectiveStatus):
- * a list whose `closesAt` has passed is `closed` for every rule, whether or not the job has run.
- */
-export const CHALLENGE_TRANSITIONS: readonly ChallengeTransition[] = [
-  { action: 'edit', from: ['draft'], to: null, by: 'issuer', description: 'edit the draft' },
-  { action: 'submit', from: ['draft'], to: 'pending_review', by: 'issuer', description: 'send to vetting' },
-  {
-    action: 'withdraw',
-    from: ['draft', 'pending_review', 'published'],
-    to: 'withdrawn',
-    by: 'issuer',
-    description: 'withdraw before the list opens',
-  },
-  {
-    action: 'approve',
-    from: ['pending_review'],
-    to: 'published',
-    by: 'admin',
-    description: 'publish; assigns the code JB-<year>-<seq>',
-  },
-  {
-    action: 'reject',
-    from: ['pending_review'],
-    to: 'draft',
-    by: 'admin',
-    description: 'send back to the issuer with a reason',
-  },
-  {
-    action: 'cancel',
-    from: ['pending_review', 'published', 'open', 'closed', 'under_review', 'publicity'],
-    to: 'cancelled',
-    by: 'admin',
-    description: 'cancel before the award, with a reason',
-  },
-  { action: 'open', from: ['published'], to: 'open', by: 'system', description: 'at opensAt (deadline job)' },
-  {
-    action: 'close',
-    from: ['published', 'open'],
-    to: 'closed',
-    by: 'system',
-    description: 'at closesAt (deadline job)',
-  },
-  {
-    action: 'amend',
-    from: ['published', 'open'],
-    to: null,
-    by: 'issuer_or_admin',
-    description: 'change after publication, with a reason; a new version',
-  },
-  {
-    action: 'start_review',
-    from: ['closed'],
-    to: 'under_review',
-    by: 'admin',
-    description: 'draw the expert panel (at least one eligible bid)',
-  },
-  {
-    action: 'select',
-    from: ['under_review'],
-    to: 'publicity',
-    by: 'admin',
-    description: 'select the winning bid(s) after the panel closed; opens the publicity period (公示)',
-  },
-  {
-    action: 'reopen_selection',
-    from: ['publicity'],
-    to: 'under_review',
-    by: 'admin',
-    description: 'an objection is upheld: the selection is reopened',
-  },
-  {
-    action: 'finalize',
-    from: ['publicity'],
-    to: 'awarded',
-    by: 'system',
-    description: 'the publicity period ended with no objection pending (deadline job, or an admin)',
-  },
-  {
-    action: 'mark_unsuccessful',
-    from: ['under_review'],
-    to: 'unsuccessful',
-    by: 'admin',
-    description: 'no bid reached the pass line (流榜)',
-  },
-  {
-    action: 'accept_nda',
-    from: ['published', 'open', 'closed', 'under_review', 'publicity', 'awarded'],
-    to: null,
-    by: 'applicant',
-    description: 'record the non-disclosure undertaking',
-  },
-];
+/** The machine's rows in the older shape (`to: null` for an unchanged status), for existing readers. */
+export const CHALLENGE_TRANSITIONS: readonly ChallengeTransition[] = CHALLENGE_MACHINE.transitions
+  .filter((row) => row.from.length > 0)
+  .map((row) => ({
+    action: row.action,
+    from: row.from,
+    to: row.to === SAME || row.to === PREVIOUS ? null : row.to,
+    by: row.by as ChallengeActor,
+    description: row.description,
+  }));
 
 export function transitionFor(action: ChallengeAction): ChallengeTransition {
   const transition = CHALLENGE_TRANSITIONS.find((t) => t.action === action);
@@ -168,10 +196,9 @@ export function effectiveStatus(challenge: Timed, now: Date): ChallengeStatus {
  * it (the stored status would allow it, but a deadline has passed).
  */
 export function assertTransition(challenge: Timed, action: ChallengeAction, now: Date): ChallengeStatus {
-  const transition = transitionFor(action);
   const current = effectiveStatus(challenge, now);
-  if (transition.from.includes(current)) return current;
-  if (transition.from.includes(challenge.status)) {
+  if (CHALLENGE_MACHINE.can(current, action)) return current;
+  if (CHALLENGE_MACHINE.can(challenge.status, action)) {
     const deadline = current === 'closed' ? 'closesAt' : 'opensAt';
     throw new DomainError(
       'DEADLINE_PASSED',
@@ -180,6 +207,14 @@ export function assertTransition(challenge: Timed, action: ChallengeAction, now:
     );
   }
   throw DomainError.invalidTransition(current, action);
+}
+
+/**
+ * The status `action` leads to, checked against the effective status as assertTransition does
+ * (409, or 422 DEADLINE_PASSED when only the clock refuses): what a service writes.
+ */
+export function nextStatus(challenge: Timed, action: ChallengeAction, now: Date): ChallengeStatus {
+  return CHALLENGE_MACHINE.target(assertTransition(challenge, action, now), action);
 }
 
 /** The states everyone may see: once published, a list stays public whatever happens to it. */

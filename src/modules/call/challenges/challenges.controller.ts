@@ -27,7 +27,10 @@ import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag'
 import { ApiPageResponse, Page, PageQueryDto } from '../../../common/pagination/pagination';
 import { ChallengeAccessService } from './challenge-access.service';
 import { CHALLENGE_TRANSITIONS } from './challenge-status';
-import { ChallengesService } from './challenges.service';
+import { ChallengeAmendmentsService } from './challenge-amendments.service';
+import { ChallengeAuthoringService } from './challenge-authoring.service';
+import { ChallengeQueriesService } from './challenge-queries.service';
+import { ChallengeVettingService } from './challenge-vetting.service';
 import {
   AcceptNdaDto,
   AmendChallengeDto,
@@ -57,7 +60,10 @@ function allowedFrom(action: (typeof CHALLENGE_TRANSITIONS)[number]['action']): 
 @Controller('challenges')
 export class ChallengesController {
   constructor(
-    private readonly challenges: ChallengesService,
+    private readonly queries: ChallengeQueriesService,
+    private readonly authoring: ChallengeAuthoringService,
+    private readonly vetting: ChallengeVettingService,
+    private readonly amendments: ChallengeAmendmentsService,
     private readonly access: ChallengeAccessService,
   ) {}
 
@@ -72,7 +78,7 @@ export class ChallengesController {
     @Auth() auth: Principal | undefined,
     @Query() query: ListChallengesQueryDto,
   ): Promise<Page<ChallengeSummaryDto>> {
-    return this.challenges.list(auth, query);
+    return this.queries.list(auth, query);
   }
 
   @Post()
@@ -85,7 +91,7 @@ export class ChallengesController {
     @Body() dto: CreateChallengeDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ChallengeResponseDto> {
-    return withEtag(res, await this.challenges.create(auth, dto));
+    return withEtag(res, await this.authoring.create(auth, dto));
   }
 
   @Get(':id')
@@ -101,7 +107,7 @@ export class ChallengesController {
     @Param('id', uuid) id: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ChallengeResponseDto> {
-    return withEtag(res, await this.challenges.get(auth, id));
+    return withEtag(res, await this.queries.get(auth, id));
   }
 
   @Patch(':id')
@@ -123,7 +129,7 @@ export class ChallengesController {
     @IfMatch() version: number | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ChallengeResponseDto> {
-    return withEtag(res, await this.challenges.update(auth, id, dto, version));
+    return withEtag(res, await this.authoring.update(auth, id, dto, version));
   }
 
   @Post(':id/submit')
@@ -139,7 +145,7 @@ export class ChallengesController {
     @IfMatch() version: number | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ChallengeResponseDto> {
-    return withEtag(res, await this.challenges.submit(auth, id, version));
+    return withEtag(res, await this.authoring.submit(auth, id, version));
   }
 
   @Post(':id/withdraw')
@@ -155,7 +161,7 @@ export class ChallengesController {
     @IfMatch() version: number | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ChallengeResponseDto> {
-    return withEtag(res, await this.challenges.withdraw(auth, id, version));
+    return withEtag(res, await this.authoring.withdraw(auth, id, version));
   }
 
   @Post(':id/approve')
@@ -174,7 +180,7 @@ export class ChallengesController {
     @IfMatch() version: number | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ChallengeResponseDto> {
-    return withEtag(res, await this.challenges.approve(auth, id, version));
+    return withEtag(res, await this.vetting.approve(auth, id, version));
   }
 
   @Post(':id/reject')
@@ -194,7 +200,7 @@ export class ChallengesController {
     @IfMatch() version: number | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ChallengeResponseDto> {
-    return withEtag(res, await this.challenges.reject(auth, id, dto.reason, version));
+    return withEtag(res, await this.vetting.reject(auth, id, dto.reason, version));
   }
 
   @Post(':id/cancel')
@@ -214,7 +220,7 @@ export class ChallengesController {
     @IfMatch() version: number | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ChallengeResponseDto> {
-    return withEtag(res, await this.challenges.cancel(auth, id, dto.reason, version));
+    return withEtag(res, await this.vetting.cancel(auth, id, dto.reason, version));
   }
 
   @Post(':id/amendments')
@@ -238,7 +244,7 @@ export class ChallengesController {
     @Body() dto: AmendChallengeDto,
     @IfMatch() version: number | undefined,
   ): Promise<AmendmentResponseDto> {
-    return this.challenges.amend(auth, id, dto, version);
+    return this.amendments.amend(auth, id, dto, version);
   }
 
   @Get(':id/amendments')
@@ -253,7 +259,7 @@ export class ChallengesController {
     @Param('id', uuid) id: string,
     @Query() query: PageQueryDto,
   ): Promise<Page<AmendmentResponseDto>> {
-    return this.challenges.listAmendments(auth, id, query);
+    return this.amendments.listAmendments(auth, id, query);
   }
 
   @Post(':id/nda')

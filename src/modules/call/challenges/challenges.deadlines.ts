@@ -4,12 +4,12 @@ import { OnDeadline } from '../../../infra/scheduler/deadline-handler';
 import type { DueDeadline } from '../../../infra/scheduler/deadline-handler';
 import { hoursBefore } from '../../../infra/scheduler/reminders';
 import { CHALLENGE_DEADLINES } from './challenge-events';
-import { ChallengesService } from './challenges.service';
+import { ChallengeLifecycle } from './challenge-lifecycle.service';
 
 /** The worker's side of a list: it opens at opensAt and closes at closesAt, once each, reminding before. */
 @Injectable()
 export class ChallengeDeadlines {
-  constructor(private readonly challenges: ChallengesService) {}
+  constructor(private readonly challenges: ChallengeLifecycle) {}
 
   @OnDeadline(CHALLENGE_DEADLINES.open)
   open(deadline: DueDeadline, em: EntityManager): Promise<void> {

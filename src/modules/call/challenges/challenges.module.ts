@@ -1,21 +1,42 @@
 import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../../platform/attachments/attachments.module';
+import { OrganizationsModule } from '../../platform/organizations/organizations.module';
 import { ProgramsModule } from '../programs/programs.module';
 import { TaxonomyModule } from '../../platform/taxonomy/taxonomy.module';
 import { ChallengeAccessService } from './challenge-access.service';
 import { ChallengeDeadlines } from './challenges.deadlines';
 import { ChallengesController } from './challenges.controller';
 import { ChallengesRepository } from './challenges.repository';
-import { ChallengesService } from './challenges.service';
+import { ChallengeAmendmentsService } from './challenge-amendments.service';
+import { ChallengeAuthoringService } from './challenge-authoring.service';
+import { ChallengeContent } from './challenge-content';
+import { ChallengeLifecycle } from './challenge-lifecycle.service';
+import { ChallengeOutbox } from './challenge-outbox';
+import { ChallengeQueriesService } from './challenge-queries.service';
+import { ChallengeSchedule } from './challenge-schedule';
+import { ChallengeVettingService } from './challenge-vetting.service';
 
 /**
- * Challenge lists (榜单): drafting, vetting, publishing, amendments, the confidential part. The API
+ * Challenges (榜单): drafting, vetting, publishing, amendments, the confidential part. The API
  * serves the controller; the worker runs ChallengeDeadlines (opening and closing on time).
+ * ChallengeLifecycle is how other modules (review, selection) move a challenge's status.
  */
 @Module({
-  imports: [ProgramsModule, TaxonomyModule, AttachmentsModule],
+  imports: [ProgramsModule, TaxonomyModule, AttachmentsModule, OrganizationsModule],
   controllers: [ChallengesController],
-  providers: [ChallengesService, ChallengeAccessService, ChallengesRepository, ChallengeDeadlines],
-  exports: [ChallengesService, ChallengesRepository],
+  providers: [
+    ChallengeQueriesService,
+    ChallengeAuthoringService,
+    ChallengeVettingService,
+    ChallengeAmendmentsService,
+    ChallengeAccessService,
+    ChallengeLifecycle,
+    ChallengeContent,
+    ChallengeSchedule,
+    ChallengeOutbox,
+    ChallengesRepository,
+    ChallengeDeadlines,
+  ],
+  exports: [ChallengesRepository, ChallengeLifecycle, ChallengeQueriesService],
 })
 export class ChallengesModule {}

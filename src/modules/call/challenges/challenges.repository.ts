@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error';
 import { KeysetColumn, Page, paginate } from '../../../common/pagination/pagination';
-import { SUBMITTED_STATUSES } from '../applications/application-status';
 import { ChallengeStatus } from './challenge-status';
 import { ListChallengesQueryDto } from './dto/list-challenges.query';
 import { ChallengeAmendmentEntity } from './entities/challenge-amendment.entity';
@@ -11,6 +10,14 @@ import { ChallengeConfidentialEntity } from './entities/challenge-confidential.e
 import { ChallengeIndicatorEntity } from './entities/challenge-indicator.entity';
 import { ChallengeNdaEntity } from './entities/challenge-nda.entity';
 import { ChallengeEntity } from './entities/challenge.entity';
+
+/**
+ * The application statuses that do not count as submitted (a draft, or a withdrawn bid); every
+ * other status does: the applications module's SUBMITTED_STATUSES, pinned to this list by
+ * application-status.spec.ts. Named here rather than imported because applications depend on
+ * challenges and never the other way round.
+ */
+export const UNSUBMITTED_APPLICATION_STATUSES = ['draft', 'withdrawn'] as const;
 
 /** Which lists a listing may return. */
 export type ChallengeVisibility =
@@ -98,8 +105,9 @@ export class ChallengesRepository {
   /** Bids submitted and not withdrawn: the public count once the list has closed. */
   async submittedBidCount(challengeId: string): Promise<number> {
     const [row] = await this.dataSource.query<Array<{ n: number }>>(
-      `SELECT count(*)::int AS n FROM applications WHERE challenge_id = $1 AND status = ANY($2::application_status[])`,
-      [challengeId, SUBMITTED_STATUSES],
+      `SELECT count(*)::int AS n FROM applications
+       WHERE challenge_id = $1 AND status <> ALL($2::application_status[])`,
+      [challengeId, UNSUBMITTED_APPLICATION_STATUSES],
     );
     return row.n;
   }
@@ -244,6 +252,20 @@ export class ChallengesRepository {
       [[...new Set(ids)]],
     );
     return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  /** Writes a status change made on the locked row: status, reason, version and time. */
+  async saveStatus(em: EntityManager, challenge: ChallengeEntity): Promise<void> {
+    await em.update(
+      ChallengeEntity,
+      { id: challenge.id },
+      {
+        status: challenge.status,
+        statusReason: challenge.statusReason,
+        version: challenge.version,
+        updatedAt: challenge.updatedAt,
+      },
+    );
   }
 
   async setSearchText(em: EntityManager, challengeId: string, searchText: string): Promise<void> {

@@ -27,6 +27,12 @@ import {
 } from './program-settings';
 import { ProgramsRepository } from './programs.repository';
 
+/** The audit actions of a program. */
+export const PROGRAM_AUDIT = {
+  created: 'program.created',
+  updated: 'program.updated',
+} as const;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function snapshot(program: ProgramEntity): JsonObject {
@@ -90,7 +96,7 @@ export class ProgramsService {
       await em.save(created);
       await this.audit.record(em, {
         actor,
-        action: 'program.created',
+        action: PROGRAM_AUDIT.created,
         objectType: 'program',
         objectId: created.id,
         after: snapshot(created),
@@ -125,7 +131,7 @@ export class ProgramsService {
       await em.save(current);
       await this.audit.record(em, {
         actor,
-        action: 'program.updated',
+        action: PROGRAM_AUDIT.updated,
         objectType: 'program',
         objectId: id,
         before,

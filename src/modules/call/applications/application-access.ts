@@ -1,0 +1,101 @@
+import { QueryFailedError } from 'typeorm';
+import { hasRole, isAdmin, Principal, UserPrincipal } from '../../../common/auth/principal';
+import { DomainError, FieldError } from '../../../common/errors/domain-error';
+import { JsonObject } from '../../../common/json';
+import { effectiveStatus } from '../challenges/challenge-status';
+import type { ChallengeEntity } from '../challenges/entities/challenge.entity';
+import type { TeamWithParts } from '../teams/teams.repository';
+import { SUBMITTED_STATUSES } from './application-status';
+import type { ApplicationEntity } from './entities/application.entity';
+
+/** How the caller stands to a bid: decides what it may see and do (404 for strangers). */
+export type Standing = 'owner' | 'admin' | 'issuer' | 'none';
+
+/** What a bid needs of its team: the leader the limit counts, and whether it is a consortium. */
+export interface BidTeam {
+  id: string;
+  leaderUserId: string;
+  consortiumSize: number;
+}
+
+export function bidTeam(parts: TeamWithParts): BidTeam {
+  return {
+    id: parts.team.id,
+    leaderUserId: parts.team.leaderUserId,
+    consortiumSize: parts.consortium.length,
+  };
+}
+
+export function applicantOf(actor: Principal): UserPrincipal {
+  if (actor.kind !== 'user' || !hasRole(actor, 'applicant')) {
+    throw new DomainError('FORBIDDEN', 'Bids are made by applicants');
+  }
+  return actor;
+}
+
+export function standingOf(
+  actor: Principal,
+  application: ApplicationEntity,
+  challenge: ChallengeEntity,
+): Standing {
+  if (isAdmin(actor)) return application.status === 'draft' ? 'none' : 'admin';
+  if (actor.kind !== 'user') return 'none';
+  if (actor.organizationId === application.leadOrganizationId) return 'owner';
+  if (
+    actor.organizationId === challenge.issuerOrganizationId &&
+    SUBMITTED_STATUSES.includes(application.status)
+  ) {
+    return 'issuer';
+  }
+  return 'none';
+}
+
+/** Bids need the list open by the clock (between opensAt and closesAt). */
+export function assertListOpen(challenge: ChallengeEntity, now: Date, action: string): void {
+  const status = effectiveStatus(challenge, now);
+  if (status === 'open') return;
+  if (status === 'closed' || (now >= challenge.closesAt && challenge.publishedAt !== null)) {
+    throw deadlinePassed(challenge, action);
+  }
+  throw DomainError.invalidTransition(status, action);
+}
+
+export function deadlinePassed(challenge: ChallengeEntity, action = 'submit'): DomainError {
+  return new DomainError('DEADLINE_PASSED', `The list closed at ${challenge.closesAt.toISOString()}`, {
+    extra: { state: 'closed', action, deadline: 'closesAt' },
+  });
+}
+
+/** 422 BUSINESS_RULE_VIOLATION naming each refused field, if any. */
+export function refuse(errors: FieldError[]): void {
+  if (errors.length) {
+    throw new DomainError('BUSINESS_RULE_VIOLATION', errors.map((e) => e.message).join('; '), { errors });
+  }
+}
+
+export function constraintOf(error: unknown): string | undefined {
+  if (!(error instanceof QueryFailedError)) return undefined;
+  return (error.driverError as { constraint?: string } | undefined)?.constraint;
+}
+
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: string }).code === '23505' &&
+    constraintOf(error) === constraint
+  );
+}
+
+/** A bid as its audit events record it. */
+export function snapshot(a: ApplicationEntity): JsonObject {
+  return {
+    challengeId: a.challengeId,
+    teamId: a.teamId,
+    status: a.status,
+    statusReason: a.statusReason,
+    requestedFiscalFen: a.requestedFiscalFen,
+    pledgeAcceptedAt: a.pledgeAcceptedAt?.toISOString() ?? null,
+    submittedAt: a.submittedAt?.toISOString() ?? null,
+    version: a.version,
+  };
+}

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { APPLICATION_MACHINE, ApplicationMachineAction } from './application-status';
+import { ApplicationsRepository } from './applications.repository';
+import type { ApplicationEntity } from './entities/application.entity';
+
+/**
+ * Every status change of a bid takes its target from APPLICATION_MACHINE here: the applicant's and
+ * the admin's actions in this module, and the phases review and selection drive inside their own
+ * transaction (they lock the bids first, and audit and publish their own events).
+ */
+@Injectable()
+export class ApplicationLifecycle {
+  constructor(private readonly applications: ApplicationsRepository) {}
+
+  /**
+   * Moves a bid by `action` (409 INVALID_STATE_TRANSITION when its status does not allow it),
+   * bumping the version; the caller saves it.
+   */
+  move(application: ApplicationEntity, action: ApplicationMachineAction, now: Date): void {
+    application.status = APPLICATION_MACHINE.target(application.status, action);
+    application.version += 1;
+    application.updatedAt = now;
+  }
+
+  // — phases driven by review and selection (the caller holds the bids FOR UPDATE) —
+
+  /** The panel is drawn: eligible bids go to review (`eligible` → `under_review`). */
+  startReview(em: EntityManager, bids: ApplicationEntity[], now: Date): Promise<void> {
+    return this.moveAll(em, bids, 'start_review', now);
+  }
+
+  /** The panel closed and these bids reached the pass line (`under_review` → `shortlisted`). */
+  shortlist(em: EntityManager, bids: ApplicationEntity[], now: Date): Promise<void> {
+    return this.moveAll(em, bids, 'shortlist', now);
+  }
+
+  /** Selected for the award, publicity follows (`shortlisted` → `selected`). */
+  select(em: EntityManager, bids: ApplicationEntity[], now: Date): Promise<void> {
+    return this.moveAll(em, bids, 'select', now);
+  }
+
+  /** An objection was upheld: the selection is reopened (`selected` → `shortlisted`). */
+  deselect(em: EntityManager, bids: ApplicationEntity[], now: Date): Promise<void> {
+    return this.moveAll(em, bids, 'deselect', now);
+  }
+
+  /** The award went to other bids, or no bid passed (`under_review`/`shortlisted` → `not_selected`). */
+  markNotSelected(em: EntityManager, bids: ApplicationEntity[], now: Date): Promise<void> {
+    return this.moveAll(em, bids, 'not_select', now);
+  }
+
+  /** The bids locked FOR UPDATE in id order (a fixed order: two transactions cannot deadlock). */
+  lockByIds(em: EntityManager, ids: string[]): Promise<ApplicationEntity[]> {
+    return this.applications.lockByIds(em, ids);
+  }
+
+  /**
+   * A list's bids still in review (`under_review`, `shortlisted`, and `selected` too when
+   * `withSelected`), locked FOR UPDATE in id order.
+   */
+  lockInReviewOfChallenge(
+    em: EntityManager,
+    challengeId: string,
+    withSelected = false,
+  ): Promise<ApplicationEntity[]> {
+    const inReview = APPLICATION_MACHINE.sourcesOf('not_select');
+    const statuses = withSelected ? [...inReview, ...APPLICATION_MACHINE.sourcesOf('deselect')] : inReview;
+    return this.applications.lockOfChallengeIn(em, challengeId, statuses, 'id');
+  }
+
+  /** A list's eligible bids (the ones a panel reviews), locked FOR UPDATE in id order. */
+  lockEligibleOfChallenge(em: EntityManager, challengeId: string): Promise<ApplicationEntity[]> {
+    const eligible = APPLICATION_MACHINE.sourcesOf('start_review');
+    return this.applications.lockOfChallengeIn(em, challengeId, eligible, 'submission');
+  }
+
+  private async moveAll(
+    em: EntityManager,
+    bids: ApplicationEntity[],
+    action: ApplicationMachineAction,
+    now: Date,
+  ): Promise<void> {
+    for (const bid of bids) this.move(bid, action, now);
+    await em.save(bids);
+  }
+}
