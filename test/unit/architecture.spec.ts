@@ -63,6 +63,33 @@ function exportsOfModule(moduleDir: string): Set<string> {
   return names;
 }
 
+/** EntityManager / DataSource methods that take an entity target first. */
+const TYPEORM_CALLS = new Set([
+  'getRepository',
+  'createQueryBuilder',
+  'find',
+  'findBy',
+  'findOne',
+  'findOneBy',
+  'findOneOrFail',
+  'count',
+  'countBy',
+  'exists',
+  'existsBy',
+  'save',
+  'insert',
+  'update',
+  'upsert',
+  'delete',
+  'remove',
+  'increment',
+  'decrement',
+  'create',
+  'merge',
+  'from',
+  'into',
+]);
+
 /** Table name → owning module, from each entity's `@Entity('…')`. */
 function tableOwners(): Map<string, string> {
   const owners = new Map<string, string>();
@@ -156,8 +183,9 @@ describe('architecture', () => {
       const owner = moduleOf(file.path);
       if (!owner) continue;
       for (const text of literals(file)) {
+        // SQL keywords are written in capitals here; prose ("from challenges") is not SQL.
         for (const match of text.matchAll(
-          /\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM|FROM|JOIN)\s+"?([a-z_]+)"?/gi,
+          /\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM|FROM|JOIN)\s+"?([a-z_]+)"?/g,
         )) {
           const table = match[2];
           const tableOwner = owners.get(table);
@@ -168,6 +196,38 @@ describe('architecture', () => {
             bad.push(`${file.path} reads ${table} (${tableOwner})`);
         }
       }
+    }
+    expect([...new Set(bad)]).toEqual([]);
+  });
+
+  it("never names another module's table in a TypeORM call (em.getRepository('table'), em.update('table', …))", () => {
+    const owners = tableOwners();
+    const bad: string[] = [];
+    for (const file of files) {
+      const owner = moduleOf(file.path);
+      if (!owner) continue;
+      const constants = new Map<string, string>();
+      const visit = (node: ts.Node): void => {
+        if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
+          if (ts.isStringLiteral(node.initializer)) constants.set(node.name.text, node.initializer.text);
+        }
+        const callee = ts.isCallExpression(node) ? node.expression : undefined;
+        const method = callee && ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+        const first = ts.isCallExpression(node) ? node.arguments[0] : undefined;
+        const table =
+          first && ts.isStringLiteral(first)
+            ? first.text
+            : first && ts.isIdentifier(first)
+              ? constants.get(first.text)
+              : undefined;
+        if (table && TYPEORM_CALLS.has(method)) {
+          const tableOwner = owners.get(table);
+          if (tableOwner && tableOwner !== owner)
+            bad.push(`${file.path} reaches ${table} (${tableOwner}) by name`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(file.ast);
     }
     expect([...new Set(bad)]).toEqual([]);
   });

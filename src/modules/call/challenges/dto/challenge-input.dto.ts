@@ -18,8 +18,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { ORGANIZATION_TYPES } from '../../../platform/organizations/entities/organization.entity';
-import type { OrganizationType } from '../../../platform/organizations/entities/organization.entity';
+import { ORGANIZATION_TYPES, type OrganizationType } from '../../../platform/organizations/organization-types';
 import { ATTACHMENT_VISIBILITIES } from '../entities/challenge-attachment.entity';
 import type { AttachmentVisibility } from '../entities/challenge-attachment.entity';
 import { OUTCOME_KINDS, SELECTION_MODES } from '../entities/challenge.entity';

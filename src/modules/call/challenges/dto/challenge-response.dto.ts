@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ORGANIZATION_TYPES } from '../../../platform/organizations/entities/organization.entity';
-import type { OrganizationType } from '../../../platform/organizations/entities/organization.entity';
+import { ORGANIZATION_TYPES, type OrganizationType } from '../../../platform/organizations/organization-types';
 import { CHALLENGE_STATUSES } from '../challenge-status';
 import type { ChallengeStatus } from '../challenge-status';
 import { ATTACHMENT_VISIBILITIES } from '../entities/challenge-attachment.entity';

@@ -1,6 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ORGANIZATION_TYPES } from '../../../platform/organizations/entities/organization.entity';
-import type { OrganizationType } from '../../../platform/organizations/entities/organization.entity';
+import { ORGANIZATION_TYPES, type OrganizationType } from '../../../platform/organizations/organization-types';
 import { EXAMPLE_IDS, EXAMPLE_TEXT } from '../../../../common/openapi/examples';
 
 export class TeamOrganizationDto {
