@@ -10,7 +10,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
@@ -29,7 +29,7 @@ import {
   UpdateApplicationDto,
 } from './dto/application-input.dto';
 import { ApplicationResponseDto, ListApplicationsQueryDto } from './dto/application-response.dto';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -49,19 +49,19 @@ export class ChallengeApplicationsController {
 
   @Post(':id/applications')
   @Authenticated({ roles: ['applicant'] })
-  @ApiOperation({
+  @Endpoint({
     summary: "Start a bid (draft) on an open list for one of your organization's teams",
     description: 'One bid per team per list. Commitments and milestones may be completed before submitting.',
+    errors: [
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'ALREADY_EXISTS',
+      'INVALID_STATE_TRANSITION',
+      'BUSINESS_RULE_VIOLATION',
+      'DEADLINE_PASSED',
+    ],
   })
   @ApiCreatedResponse({ type: ApplicationResponseDto })
-  @ApiErrors(
-    'FORBIDDEN',
-    'NOT_FOUND',
-    'ALREADY_EXISTS',
-    'INVALID_STATE_TRANSITION',
-    'BUSINESS_RULE_VIOLATION',
-    'DEADLINE_PASSED',
-  )
   async create(
     @Auth() auth: Principal,
     @Param('id', uuid) challengeId: string,
@@ -73,14 +73,14 @@ export class ChallengeApplicationsController {
 
   @Get(':id/applications')
   @Authenticated({ roles: ['issuer', 'admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       'The submitted bids on a list, in order of submission (its issuer organization and admins; never drafts)',
     description:
       "Identities are hidden from the issuer when the program's issuerSeesApplicantIdentities is false.",
+    errors: ['NOT_FOUND'],
   })
   @ApiPageResponse(ApplicationResponseDto)
-  @ApiErrors('NOT_FOUND')
   listOfChallenge(
     @Auth() auth: Principal,
     @Param('id', uuid) challengeId: string,
@@ -102,9 +102,8 @@ export class ApplicationsController {
 
   @Get('mine')
   @Authenticated({ roles: ['applicant'] })
-  @ApiOperation({ summary: "Your organization's bids, newest first" })
+  @Endpoint({ summary: "Your organization's bids, newest first", errors: ['FORBIDDEN'] })
   @ApiPageResponse(ApplicationResponseDto)
-  @ApiErrors('FORBIDDEN')
   listMine(
     @Auth() auth: Principal,
     @Query() query: ListApplicationsQueryDto,
@@ -114,9 +113,11 @@ export class ApplicationsController {
 
   @Get(':id')
   @Authenticated({ roles: ['applicant', 'issuer', 'admin'] })
-  @ApiOperation({ summary: "Read a bid (its organization; the list's issuer once submitted; admins)" })
+  @Endpoint({
+    summary: "Read a bid (its organization; the list's issuer once submitted; admins)",
+    errors: ['NOT_FOUND'],
+  })
   @ApiOkResponse({ type: ApplicationResponseDto })
-  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -127,16 +128,16 @@ export class ApplicationsController {
 
   @Get(':id/attachments/:attachmentId')
   @Authenticated({ roles: ['applicant', 'issuer', 'admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       'Download an attachment of a bid (whoever may read the bid, except an issuer from whom identities are hidden)',
+    errors: ['NOT_FOUND'],
   })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({
     description: 'The file, with its content type and a Content-Disposition file name',
     schema: { type: 'string', format: 'binary' },
   })
-  @ApiErrors('NOT_FOUND')
   async download(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -148,20 +149,20 @@ export class ApplicationsController {
 
   @Patch(':id')
   @Authenticated({ roles: ['applicant'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Edit a draft or correct a returned bid (If-Match required); clears the pledge',
     description: allowedIn('edit'),
+    errors: [
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'INVALID_STATE_TRANSITION',
+      'BUSINESS_RULE_VIOLATION',
+      'DEADLINE_PASSED',
+      'PRECONDITION_REQUIRED',
+    ],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationResponseDto })
-  @ApiErrors(
-    'FORBIDDEN',
-    'NOT_FOUND',
-    'INVALID_STATE_TRANSITION',
-    'BUSINESS_RULE_VIOLATION',
-    'DEADLINE_PASSED',
-    'PRECONDITION_REQUIRED',
-  )
   async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -175,13 +176,13 @@ export class ApplicationsController {
   @Post(':id/pledge')
   @HttpCode(200)
   @Authenticated({ roles: ['applicant'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'The team leader accepts the responsibility pledge (军令状) for the bid as it stands',
     description: `${allowedIn('pledge')} The text: ${PLEDGE_TEXT}`,
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationResponseDto })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async pledge(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -195,21 +196,21 @@ export class ApplicationsController {
   @Post(':id/submit')
   @HttpCode(200)
   @Authenticated({ roles: ['applicant'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Submit the bid; accepted only if it commits before closesAt',
     description: `${allowedIn('submit')} Needs the pledge, a committed value for every indicator and at least one milestone; the leader may hold at most the list's (or program's) limit of bids in play or won (LEADER_LIMIT_REACHED).`,
+    errors: [
+      'VALIDATION_FAILED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'INVALID_STATE_TRANSITION',
+      'BUSINESS_RULE_VIOLATION',
+      'DEADLINE_PASSED',
+      'LEADER_LIMIT_REACHED',
+    ],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationResponseDto })
-  @ApiErrors(
-    'VALIDATION_FAILED',
-    'FORBIDDEN',
-    'NOT_FOUND',
-    'INVALID_STATE_TRANSITION',
-    'BUSINESS_RULE_VIOLATION',
-    'DEADLINE_PASSED',
-    'LEADER_LIMIT_REACHED',
-  )
   async submit(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -222,10 +223,13 @@ export class ApplicationsController {
   @Post(':id/withdraw')
   @HttpCode(200)
   @Authenticated({ roles: ['applicant'] })
-  @ApiOperation({ summary: 'Withdraw the bid before the list closes', description: allowedIn('withdraw') })
+  @Endpoint({
+    summary: 'Withdraw the bid before the list closes',
+    description: allowedIn('withdraw'),
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
+  })
   @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationResponseDto })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async withdraw(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -238,14 +242,14 @@ export class ApplicationsController {
   @Post(':id/formal-check')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       'Formal check (形式审查): eligible, ineligible or returned with a reason; the answer carries the rule results',
     description: `${allowedIn('formal_check')} eligible is refused while a rule fails; returned only before closesAt.`,
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION', 'DEADLINE_PASSED'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationResponseDto })
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION', 'DEADLINE_PASSED')
   async formalCheck(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

@@ -16,7 +16,6 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
-  ApiOperation,
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
@@ -46,7 +45,7 @@ import {
   NdaResponseDto,
 } from './dto/challenge-response.dto';
 import { ListChallengesQueryDto } from './dto/list-challenges.query';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -69,11 +68,11 @@ export class ChallengesController {
 
   @Get()
   @OptionalAuth()
-  @ApiOperation({
+  @Endpoint({
     summary: 'List and search challenge lists (published ones for everyone; scope=mine/all with credentials)',
+    errors: ['UNAUTHENTICATED', 'FORBIDDEN'],
   })
   @ApiPageResponse(ChallengeSummaryDto)
-  @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN')
   list(
     @Auth() auth: Principal | undefined,
     @Query() query: ListChallengesQueryDto,
@@ -83,9 +82,11 @@ export class ChallengesController {
 
   @Post()
   @Authenticated({ roles: ['issuer'] })
-  @ApiOperation({ summary: "Draft a new list for the caller's organization" })
+  @Endpoint({
+    summary: "Draft a new list for the caller's organization",
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'BUSINESS_RULE_VIOLATION'],
+  })
   @ApiCreatedResponse({ type: ChallengeResponseDto })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'BUSINESS_RULE_VIOLATION')
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateChallengeDto,
@@ -96,12 +97,12 @@ export class ChallengesController {
 
   @Get(':id')
   @OptionalAuth()
-  @ApiOperation({
+  @Endpoint({
     summary:
       'Read a list (public once published; the issuer organization and admins always). Never the confidential part.',
+    errors: ['NOT_FOUND'],
   })
   @ApiOkResponse({ type: ChallengeResponseDto })
-  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal | undefined,
     @Param('id', uuid) id: string,
@@ -112,16 +113,19 @@ export class ChallengesController {
 
   @Patch(':id')
   @Authenticated({ roles: ['issuer'] })
-  @ApiOperation({ summary: 'Edit a draft (If-Match required)', description: allowedFrom('edit') })
+  @Endpoint({
+    summary: 'Edit a draft (If-Match required)',
+    description: allowedFrom('edit'),
+    errors: [
+      'NOT_FOUND',
+      'INVALID_STATE_TRANSITION',
+      'BUSINESS_RULE_VIOLATION',
+      'DEADLINE_PASSED',
+      'PRECONDITION_REQUIRED',
+    ],
+  })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
-  @ApiErrors(
-    'NOT_FOUND',
-    'INVALID_STATE_TRANSITION',
-    'BUSINESS_RULE_VIOLATION',
-    'DEADLINE_PASSED',
-    'PRECONDITION_REQUIRED',
-  )
   async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -135,10 +139,13 @@ export class ChallengesController {
   @Post(':id/submit')
   @HttpCode(200)
   @Authenticated({ roles: ['issuer'] })
-  @ApiOperation({ summary: 'Send a draft to vetting', description: allowedFrom('submit') })
+  @Endpoint({
+    summary: 'Send a draft to vetting',
+    description: allowedFrom('submit'),
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
+  })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async submit(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -151,10 +158,13 @@ export class ChallengesController {
   @Post(':id/withdraw')
   @HttpCode(200)
   @Authenticated({ roles: ['issuer'] })
-  @ApiOperation({ summary: 'Withdraw a list before it opens', description: allowedFrom('withdraw') })
+  @Endpoint({
+    summary: 'Withdraw a list before it opens',
+    description: allowedFrom('withdraw'),
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
+  })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async withdraw(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -167,13 +177,13 @@ export class ChallengesController {
   @Post(':id/approve')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Approve and publish: assigns the code JB-<year>-<seq> and schedules opening and closing',
     description: allowedFrom('approve'),
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
-  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async approve(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -186,13 +196,13 @@ export class ChallengesController {
   @Post(':id/reject')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Send a list back to its issuer with a reason',
     description: allowedFrom('reject'),
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async reject(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -206,13 +216,13 @@ export class ChallengesController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Cancel a list before its award, with a reason',
     description: allowedFrom('cancel'),
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async cancel(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -225,19 +235,19 @@ export class ChallengesController {
 
   @Post(':id/amendments')
   @Authenticated({ roles: ['issuer', 'admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Amend a published list: reason, changed fields, new version; deadline changes move the jobs',
     description: `${allowedFrom('amend')} Money, program, category, industry chain and selection mode are fixed once published.`,
+    errors: [
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'INVALID_STATE_TRANSITION',
+      'BUSINESS_RULE_VIOLATION',
+      'DEADLINE_PASSED',
+    ],
   })
   @ApiIfMatch()
   @ApiCreatedResponse({ type: AmendmentResponseDto })
-  @ApiErrors(
-    'FORBIDDEN',
-    'NOT_FOUND',
-    'INVALID_STATE_TRANSITION',
-    'BUSINESS_RULE_VIOLATION',
-    'DEADLINE_PASSED',
-  )
   amend(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -249,11 +259,11 @@ export class ChallengesController {
 
   @Get(':id/amendments')
   @OptionalAuth()
-  @ApiOperation({
+  @Endpoint({
     summary: 'The amendment history of a list, oldest first (confidential changes show no values)',
+    errors: ['NOT_FOUND'],
   })
   @ApiPageResponse(AmendmentResponseDto)
-  @ApiErrors('NOT_FOUND')
   listAmendments(
     @Auth() auth: Principal | undefined,
     @Param('id', uuid) id: string,
@@ -265,13 +275,13 @@ export class ChallengesController {
   @Post(':id/nda')
   @HttpCode(200)
   @Authenticated({ roles: ['applicant'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       'Record your non-disclosure undertaking for this list (audited); repeating it returns the first record',
     description: allowedFrom('accept_nda'),
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
   })
   @ApiOkResponse({ type: NdaResponseDto })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   acceptNda(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -282,12 +292,12 @@ export class ChallengesController {
 
   @Get(':id/confidential')
   @Authenticated({ roles: ['applicant', 'issuer', 'admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       'The confidential details: the issuer organization, admins, and applicants who made the undertaking',
+    errors: ['FORBIDDEN', 'NDA_REQUIRED', 'NOT_FOUND'],
   })
   @ApiOkResponse({ type: ConfidentialDetailsResponseDto })
-  @ApiErrors('FORBIDDEN', 'NDA_REQUIRED', 'NOT_FOUND')
   getConfidential(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -297,16 +307,16 @@ export class ChallengesController {
 
   @Get(':id/attachments/:attachmentId')
   @OptionalAuth()
-  @ApiOperation({
+  @Endpoint({
     summary:
       'Download an attachment of a list (confidential ones under the same rule as the confidential details)',
+    errors: ['UNAUTHENTICATED', 'FORBIDDEN', 'NDA_REQUIRED', 'NOT_FOUND'],
   })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({
     description: 'The file, with its content type and a Content-Disposition file name',
     schema: { type: 'string', format: 'binary' },
   })
-  @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'NDA_REQUIRED', 'NOT_FOUND')
   async download(
     @Auth() auth: Principal | undefined,
     @Param('id', uuid) id: string,
@@ -319,9 +329,11 @@ export class ChallengesController {
   @Put(':id/watch')
   @HttpCode(204)
   @Authenticated()
-  @ApiOperation({ summary: 'Follow a list: be notified of its amendments, cancellation and closing' })
+  @Endpoint({
+    summary: 'Follow a list: be notified of its amendments, cancellation and closing',
+    errors: ['FORBIDDEN', 'NOT_FOUND'],
+  })
   @ApiNoContentResponse({ description: 'Following (also when you already were)' })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   watch(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<void> {
     return this.access.watch(auth, id);
   }
@@ -329,9 +341,8 @@ export class ChallengesController {
   @Delete(':id/watch')
   @HttpCode(204)
   @Authenticated()
-  @ApiOperation({ summary: 'Stop following a list' })
+  @Endpoint({ summary: 'Stop following a list', errors: ['FORBIDDEN', 'NOT_FOUND'] })
   @ApiNoContentResponse({ description: 'Not following (also when you were not)' })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   unwatch(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<void> {
     return this.access.unwatch(auth, id);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated, Public } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
@@ -12,7 +12,7 @@ import {
   UpdateProgramDto,
 } from './dto/program.dto';
 import { ProgramsService } from './programs.service';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -23,7 +23,7 @@ export class ProgramsController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'List programs, newest first (keyset paginated)' })
+  @Endpoint({ summary: 'List programs, newest first (keyset paginated)' })
   @ApiPageResponse(ProgramResponseDto)
   list(@Query() query: ListProgramsQueryDto): Promise<Page<ProgramResponseDto>> {
     return this.programs.list(query);
@@ -31,7 +31,7 @@ export class ProgramsController {
 
   @Post()
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Create a program; settings left out take their defaults, rubric too' })
+  @Endpoint({ summary: 'Create a program; settings left out take their defaults, rubric too' })
   @ApiCreatedResponse({ type: ProgramResponseDto })
   async create(
     @Auth() auth: Principal,
@@ -45,9 +45,8 @@ export class ProgramsController {
 
   @Get(':id')
   @Public()
-  @ApiOperation({ summary: 'Read a program with its complete settings and rubric' })
+  @Endpoint({ summary: 'Read a program with its complete settings and rubric', errors: ['NOT_FOUND'] })
   @ApiOkResponse({ type: ProgramResponseDto })
-  @ApiErrors('NOT_FOUND')
   async get(
     @Param('id', uuid) id: string,
     @Res({ passthrough: true }) res: Response,
@@ -59,10 +58,12 @@ export class ProgramsController {
 
   @Patch(':id')
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Change a program: settings are merged, a rubric replaces the current one' })
+  @Endpoint({
+    summary: 'Change a program: settings are merged, a rubric replaces the current one',
+    errors: ['NOT_FOUND'],
+  })
   @ApiIfMatch()
   @ApiOkResponse({ type: ProgramResponseDto })
-  @ApiErrors('NOT_FOUND')
   async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

@@ -4,7 +4,6 @@ import {
   ApiExtraModels,
   ApiCreatedResponse,
   ApiOkResponse,
-  ApiOperation,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -24,7 +23,7 @@ import {
 import { TeamResponseDto, TeamSummaryDto } from './dto/team-response.dto';
 import { MAX_TEAM_MEMBERS } from './team-rules';
 import { TeamsService } from './teams.service';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -38,23 +37,23 @@ export class TeamsController {
 
   @Get()
   @Authenticated({ roles: ['applicant', 'admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       "Your organization's teams, newest first (keyset paginated); membership=consortium: teams it is a consortium member of. Admins: all, or organizationId's",
+    errors: ['FORBIDDEN'],
   })
   @ApiPageResponse(TeamSummaryDto)
-  @ApiErrors('FORBIDDEN')
   list(@Auth() auth: Principal, @Query() query: ListTeamsQueryDto): Promise<Page<TeamSummaryDto>> {
     return this.teams.list(auth, query);
   }
 
   @Post()
   @Authenticated({ roles: ['applicant'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Create a team led by your organization: leader (挂帅者), consortium with shares, members',
+    errors: ['FORBIDDEN'],
   })
   @ApiCreatedResponse({ type: TeamResponseDto })
-  @ApiErrors('FORBIDDEN')
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateTeamDto,
@@ -65,11 +64,11 @@ export class TeamsController {
 
   @Get(':id')
   @Authenticated({ roles: ['applicant', 'admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Read a team with its consortium and members (lead organization, consortium members, admins)',
+    errors: ['NOT_FOUND'],
   })
   @ApiOkResponse({ type: TeamResponseDto })
-  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -80,10 +79,13 @@ export class TeamsController {
 
   @Patch(':id')
   @Authenticated({ roles: ['applicant'] })
-  @ApiOperation({ summary: 'Change the name, leader or lead share', description: EDIT })
+  @Endpoint({
+    summary: 'Change the name, leader or lead share',
+    description: EDIT,
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'TEAM_IN_USE', 'PRECONDITION_REQUIRED'],
+  })
   @ApiIfMatch()
   @ApiOkResponse({ type: TeamResponseDto })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'TEAM_IN_USE', 'PRECONDITION_REQUIRED')
   async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -96,9 +98,10 @@ export class TeamsController {
 
   @Put(':id/members')
   @Authenticated({ roles: ['applicant'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Replace the members, in order; each of the lead organization or a consortium member',
     description: EDIT,
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'TEAM_IN_USE', 'PRECONDITION_REQUIRED'],
   })
   @ApiIfMatch()
   @ApiExtraModels(TeamMemberInputDto)
@@ -111,7 +114,6 @@ export class TeamsController {
     },
   })
   @ApiOkResponse({ type: TeamResponseDto })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'TEAM_IN_USE', 'PRECONDITION_REQUIRED')
   async replaceMembers(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -124,14 +126,14 @@ export class TeamsController {
 
   @Put(':id/consortium')
   @Authenticated({ roles: ['applicant'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       'Replace the consortium and the lead share together; an organization with team members cannot leave',
     description: EDIT,
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'TEAM_IN_USE', 'PRECONDITION_REQUIRED'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: TeamResponseDto })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'TEAM_IN_USE', 'PRECONDITION_REQUIRED')
   async replaceConsortium(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

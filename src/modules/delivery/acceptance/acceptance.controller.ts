@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
@@ -19,7 +19,7 @@ import {
 } from './dto/acceptance-input.dto';
 import { DECLARATION_EXAMPLES } from '../../evaluation/reviews/dto/review-input.dto';
 import { AcceptanceAssignmentResponseDto, AcceptanceResponseDto } from './dto/acceptance-response.dto';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 @ApiTags('acceptance')
@@ -33,7 +33,7 @@ export class ProjectAcceptanceController {
   @Post()
   @HttpCode(201)
   @Authenticated({ roles: ['applicant'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       'Request acceptance (验收) of an active project: measured values, evidence, summary; draws the panel',
     description:
@@ -44,15 +44,15 @@ export class ProjectAcceptanceController {
       'consortium organizations or the team members, ordered by HMAC-SHA256(seed, expertId), the program’s panelSize ' +
       'members (enterprise minimum first) and reserveExperts reserves; the seed is in the audit event. Issuer ' +
       'representatives are not drawn: the issuer’s opinion is recorded with the decision.',
+    errors: [
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'INVALID_STATE_TRANSITION',
+      'BUSINESS_RULE_VIOLATION',
+      'PANEL_UNDERSTAFFED',
+    ],
   })
   @ApiCreatedResponse({ type: AcceptanceResponseDto })
-  @ApiErrors(
-    'FORBIDDEN',
-    'NOT_FOUND',
-    'INVALID_STATE_TRANSITION',
-    'BUSINESS_RULE_VIOLATION',
-    'PANEL_UNDERSTAFFED',
-  )
   async request(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -64,14 +64,14 @@ export class ProjectAcceptanceController {
 
   @Get()
   @Authenticated()
-  @ApiOperation({
+  @Endpoint({
     summary: 'The project’s latest acceptance',
     description:
       'Admins; the issuer, lead and consortium organizations (read-only). The parties never see the experts’ names; ' +
       'they see the verdicts, without expert identities, only after the decision.',
+    errors: ['NOT_FOUND'],
   })
   @ApiOkResponse({ type: AcceptanceResponseDto })
-  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -92,9 +92,11 @@ export class AcceptancesController {
 
   @Get()
   @Authenticated()
-  @ApiOperation({ summary: 'An acceptance: request, panel progress, decision (parties and admins)' })
+  @Endpoint({
+    summary: 'An acceptance: request, panel progress, decision (parties and admins)',
+    errors: ['NOT_FOUND'],
+  })
   @ApiOkResponse({ type: AcceptanceResponseDto })
-  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -106,12 +108,12 @@ export class AcceptancesController {
   @Post('verdicts')
   @HttpCode(200)
   @Authenticated({ roles: ['expert'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       'A panel member’s verdicts: met / partially_met / not_met with a comment, every indicator once; final',
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
   })
   @ApiOkResponse({ type: AcceptanceAssignmentResponseDto })
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   verdicts(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -123,7 +125,7 @@ export class AcceptancesController {
   @Post('decide')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Decide: passed | passed_with_conditions | failed, with the reason and the issuer’s opinion',
     description:
       'Once every active panel member submitted its verdicts, or with a closeReason. passed → project accepted, final ' +
@@ -131,10 +133,10 @@ export class AcceptancesController {
       'POST /acceptances/{id}/conditions before the due date, or it fails at the due date (deadline job, integrity ' +
       'records written); failed → project failed, integrity records against the leader and the lead organization ' +
       'unless dueDiligenceExemption (尽职免责). Emits acceptance.decided. If-Match optional.',
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: AcceptanceResponseDto })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   async decide(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -148,15 +150,15 @@ export class AcceptancesController {
   @Post('conditions')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Confirm, before the due date, whether the conditions of a conditional pass were met',
     description:
       'met → project accepted (final tranches approved); not met → project failed (integrity records unless ' +
       'dueDiligenceExemption). After the due date: 422 DEADLINE_PASSED (the deadline job fails it). If-Match optional.',
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: AcceptanceResponseDto })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   async conditions(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -175,7 +177,7 @@ export class AcceptanceAssignmentsController {
 
   @Get()
   @Authenticated({ roles: ['expert'] })
-  @ApiOperation({ summary: 'Your acceptance-panel assignments, newest first' })
+  @Endpoint({ summary: 'Your acceptance-panel assignments, newest first' })
   @ApiPageResponse(AcceptanceAssignmentResponseDto)
   list(
     @Auth() auth: Principal,
@@ -186,9 +188,11 @@ export class AcceptanceAssignmentsController {
 
   @Get(':id')
   @Authenticated({ roles: ['expert'] })
-  @ApiOperation({ summary: 'One of your assignments (the measured values once you declared no conflict)' })
+  @Endpoint({
+    summary: 'One of your assignments (the measured values once you declared no conflict)',
+    errors: ['NOT_FOUND'],
+  })
   @ApiOkResponse({ type: AcceptanceAssignmentResponseDto })
-  @ApiErrors('NOT_FOUND')
   get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<AcceptanceAssignmentResponseDto> {
     return this.panel.getAssignment(auth, id);
   }
@@ -196,15 +200,15 @@ export class AcceptanceAssignmentsController {
   @Post(':id/declare')
   @HttpCode(200)
   @Authenticated({ roles: ['expert'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Declare: {conflict:false} | {conflict:true, reason} | {decline:true, reason}',
     description:
       'The conflict rules run again on your profile as it is now. A conflict (declared or found) or a decline takes ' +
       'you off the panel; the next reserve without a conflict is called, audited.',
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'CONFLICT_OF_INTEREST'],
   })
   @ApiBody({ type: AcceptanceDeclareDto, examples: DECLARATION_EXAMPLES })
   @ApiOkResponse({ type: AcceptanceAssignmentResponseDto })
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'CONFLICT_OF_INTEREST')
   declare(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
@@ -7,7 +7,7 @@ import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
 import { PageQueryDto } from '../../../common/pagination/pagination';
 import { ChallengeLedgerDto, PaymentDetailDto, PaymentDto, ProjectPaymentsDto } from './dto/payment.dto';
 import { PaymentsService } from './payments.service';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -18,13 +18,13 @@ export class ProjectPaymentsController {
 
   @Get(':id/payments')
   @Authenticated()
-  @ApiOperation({
+  @Endpoint({
     summary: "A project's tranches (拨付) with their status and the sums per payer",
     description:
       "The project's parties (issuer organization, lead organization, consortium organizations read-only) and admins.",
+    errors: ['NOT_FOUND'],
   })
   @ApiOkResponse({ type: ProjectPaymentsDto })
-  @ApiErrors('NOT_FOUND')
   listProjectPayments(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ProjectPaymentsDto> {
     return this.payments.projectPayments(auth, id);
   }
@@ -37,12 +37,12 @@ export class ChallengeLedgerController {
 
   @Get(':id/ledger')
   @Authenticated()
-  @ApiOperation({
+  @Endpoint({
     summary: "Every ledger entry of the list's projects, oldest first, with sums per payer and kind",
     description: "Admins and the list's issuer organization. Includes the amounts released at termination.",
+    errors: ['NOT_FOUND'],
   })
   @ApiOkResponse({ type: ChallengeLedgerDto })
-  @ApiErrors('NOT_FOUND')
   getChallengeLedger(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -59,9 +59,11 @@ export class PaymentsController {
 
   @Get(':id')
   @Authenticated()
-  @ApiOperation({ summary: 'A tranche with its ledger entries (the parties of its project, admins)' })
+  @Endpoint({
+    summary: 'A tranche with its ledger entries (the parties of its project, admins)',
+    errors: ['NOT_FOUND'],
+  })
   @ApiOkResponse({ type: PaymentDetailDto })
-  @ApiErrors('NOT_FOUND')
   async getPayment(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -75,16 +77,16 @@ export class PaymentsController {
   @Post(':id/approve')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Approve a tranche: scheduled → approved',
     description:
       'A milestone tranche once its milestone passed (or passed with conditions when the program setting ' +
       'conditionalPassReleasesTranche is on) and no earlier milestone failed; the final tranche once the ' +
       'project is accepted. If-Match optional.',
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: PaymentDto })
-  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   async approvePayment(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -99,16 +101,16 @@ export class PaymentsController {
   @Post(':id/confirm')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Confirm a tranche was paid: approved → paid, exactly once',
     description:
       'Publishes payment.paid. The same Idempotency-Key replays the first answer; any other second ' +
       'confirmation answers 409 INVALID_STATE_TRANSITION. The paid sum per payer never exceeds the task book. ' +
       'If-Match optional.',
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: PaymentDto })
-  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   async confirmPayment(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
@@ -35,7 +35,7 @@ import type {
   StageGateView,
   TaskBookVersionView,
 } from './projects.views';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 @ApiTags('projects')
@@ -48,7 +48,7 @@ export class ProjectsController {
 
   @Get()
   @Authenticated()
-  @ApiOperation({
+  @Endpoint({
     summary: "Projects (立项): admins see all; others their organizations' projects",
     description:
       'Parties: the issuer organization, the lead organization, the team’s consortium organizations.',
@@ -60,8 +60,10 @@ export class ProjectsController {
 
   @Get(':id')
   @Authenticated()
-  @ApiOperation({ summary: 'A project: task book, signatures, amounts per payer, milestones (ETag)' })
-  @ApiErrors('NOT_FOUND')
+  @Endpoint({
+    summary: 'A project: task book, signatures, amounts per payer, milestones (ETag)',
+    errors: ['NOT_FOUND'],
+  })
   @ApiOkResponse({ type: ProjectDto })
   async get(
     @Auth() auth: Principal,
@@ -76,15 +78,15 @@ export class ProjectsController {
   @Post(':id/sign')
   @HttpCode(200)
   @Authenticated()
-  @ApiOperation({
+  @Endpoint({
     summary: 'Sign the task book for the caller’s party (issuer, applicant lead organization, admin)',
     description:
       'Signing twice is harmless (200, nothing changes). The third signature activates the project: ' +
       'milestone due dates (end of the Asia/Shanghai day, activation + dueMonth months), their overdue ' +
       'deadlines and the ledger’s tranches. 403 for a party that signs for none (consortium). If-Match optional.',
+    errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION'],
   })
   @ApiIfMatch()
-  @ApiErrors('VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION')
   @ApiOkResponse({ type: ProjectDto })
   sign(
     @Auth() auth: Principal,
@@ -97,11 +99,11 @@ export class ProjectsController {
   @Post(':id/suspend')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Suspend the project with a reason (pending_signature, active, acceptance_requested)',
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION'],
   })
   @ApiIfMatch()
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
   @ApiOkResponse({ type: ProjectDto })
   suspend(
     @Auth() auth: Principal,
@@ -115,9 +117,11 @@ export class ProjectsController {
   @Post(':id/resume')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Resume a suspended project: back to the status it was suspended from' })
+  @Endpoint({
+    summary: 'Resume a suspended project: back to the status it was suspended from',
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION'],
+  })
   @ApiIfMatch()
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
   @ApiOkResponse({ type: ProjectDto })
   resume(
     @Auth() auth: Principal,
@@ -130,11 +134,11 @@ export class ProjectsController {
   @Post(':id/terminate')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Terminate the project with a reason: unpaid tranches cancelled, milestone deadlines cancelled',
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION'],
   })
   @ApiIfMatch()
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
   @ApiOkResponse({ type: ProjectDto })
   terminate(
     @Auth() auth: Principal,
@@ -147,8 +151,10 @@ export class ProjectsController {
 
   @Get(':id/milestones')
   @Authenticated()
-  @ApiOperation({ summary: 'The milestones with their reports and assessments, by position' })
-  @ApiErrors('NOT_FOUND')
+  @Endpoint({
+    summary: 'The milestones with their reports and assessments, by position',
+    errors: ['NOT_FOUND'],
+  })
   @ApiPageResponse(MilestoneDto)
   milestones(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<Page<MilestoneView>> {
     return this.projects.milestones(auth, id);
@@ -156,10 +162,10 @@ export class ProjectsController {
 
   @Get(':id/task-book/versions')
   @Authenticated()
-  @ApiOperation({
+  @Endpoint({
     summary: 'Every version of the task book, oldest first (v1 at award, one per approved change)',
+    errors: ['NOT_FOUND'],
   })
-  @ApiErrors('NOT_FOUND')
   @ApiPageResponse(TaskBookVersionDto)
   taskBookVersions(
     @Auth() auth: Principal,
@@ -171,12 +177,12 @@ export class ProjectsController {
 
   @Post(':id/change-requests')
   @Authenticated({ roles: ['applicant'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       'Lodge a change request (lead organization’s applicant): extension, member_change, indicator_change',
     description: 'Only while the project is active (409 otherwise).',
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
   })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   @ApiBody({ type: CreateChangeRequestDto, examples: CHANGE_REQUEST_EXAMPLES })
   @ApiCreatedResponse({ type: ChangeRequestResponseDto })
   lodgeChange(
@@ -189,8 +195,7 @@ export class ProjectsController {
 
   @Get(':id/change-requests')
   @Authenticated()
-  @ApiOperation({ summary: 'The project’s change requests, newest first' })
-  @ApiErrors('NOT_FOUND')
+  @Endpoint({ summary: 'The project’s change requests, newest first', errors: ['NOT_FOUND'] })
   @ApiPageResponse(ChangeRequestResponseDto)
   changeRequests(
     @Auth() auth: Principal,
@@ -208,13 +213,13 @@ export class MilestonesController {
 
   @Post(':id/reports')
   @Authenticated({ roles: ['applicant'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Submit a progress report (lead organization’s applicant): pending | failed → submitted',
     description:
       "Only while the project is active. A failed milestone may be reported again the program's " +
       'milestoneResubmissions times; then 422. Evidence: attachments of the lead organization.',
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
   })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   @ApiCreatedResponse({ type: MilestoneDto })
   report(
     @Auth() auth: Principal,
@@ -227,10 +232,10 @@ export class MilestonesController {
   @Post(':id/assessment')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Assess the submitted report with the issuer’s opinion: passed | conditionally_passed | failed',
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION'],
   })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION')
   @ApiOkResponse({ type: MilestoneDto })
   assess(
     @Auth() auth: Principal,
@@ -248,8 +253,7 @@ export class ChangeRequestsController {
 
   @Get(':id')
   @Authenticated()
-  @ApiOperation({ summary: 'A change request (parties of its project, admins)' })
-  @ApiErrors('NOT_FOUND')
+  @Endpoint({ summary: 'A change request (parties of its project, admins)', errors: ['NOT_FOUND'] })
   @ApiOkResponse({ type: ChangeRequestResponseDto })
   get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ChangeRequestView> {
     return this.changeRequests.get(auth, id);
@@ -258,14 +262,14 @@ export class ChangeRequestsController {
   @Post(':id/decide')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Approve or reject a change request with the issuer’s opinion',
     description:
       'Approval writes a new task book version; an approved extension moves the milestone’s due time and ' +
       'its overdue deadline. If-Match optional.',
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
   })
   @ApiIfMatch()
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   @ApiOkResponse({ type: ChangeRequestResponseDto })
   decide(
     @Auth() auth: Principal,
@@ -284,13 +288,13 @@ export class StageGatesController {
 
   @Post(':id/stage-gate')
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Horse-race stage gate (赛马阶段评估): continue or terminate each active line',
     description:
       'Every active line of the list decided exactly once; only when its milestone at milestonePosition ' +
       'is assessed on every active line (422 otherwise). One gate per position (409 for a second).',
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
   })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   @ApiCreatedResponse({ type: StageGateResponseDto })
   stageGate(
     @Auth() auth: Principal,

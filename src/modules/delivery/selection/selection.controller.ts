@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated, Public } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch } from '../../../common/concurrency/etag';
@@ -9,7 +9,7 @@ import { ChallengeStateDto, ObjectionResponseDto, PublicityNoticeDto } from './d
 import { ObjectionsService } from './objections.service';
 import { SelectionService } from './selection.service';
 import type { ChallengeStateView, ObjectionView, PublicityNotice } from './selection.views';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -24,22 +24,22 @@ export class ChallengeSelectionController {
   @Post(':id/selection')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Select the winning bid(s) and open the publicity period (公示)',
     description:
       'select: under_review → publicity, after the panel closed. single: exactly one id; horse_race: 1..teamCount. ' +
       'Every id a shortlisted bid of the list that passed (422 naming it otherwise). The period ends after the ' +
       "program's publicityWorkingDays working days (Asia/Shanghai, by the official calendar of GET /calendar/{year}: " +
       'weekends and public holidays skipped, make-up working days counted). If-Match optional.',
+    errors: [
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'INVALID_STATE_TRANSITION',
+      'BUSINESS_RULE_VIOLATION',
+      'DEADLINE_PASSED',
+    ],
   })
   @ApiIfMatch()
-  @ApiErrors(
-    'FORBIDDEN',
-    'NOT_FOUND',
-    'INVALID_STATE_TRANSITION',
-    'BUSINESS_RULE_VIOLATION',
-    'DEADLINE_PASSED',
-  )
   @ApiOkResponse({ type: ChallengeStateDto })
   select(
     @Auth() auth: Principal,
@@ -53,14 +53,16 @@ export class ChallengeSelectionController {
   @Post(':id/unsuccessful')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Declare the list unsuccessful (流榜): no bid reached the pass line' })
-  @ApiErrors(
-    'FORBIDDEN',
-    'NOT_FOUND',
-    'INVALID_STATE_TRANSITION',
-    'BUSINESS_RULE_VIOLATION',
-    'DEADLINE_PASSED',
-  )
+  @Endpoint({
+    summary: 'Declare the list unsuccessful (流榜): no bid reached the pass line',
+    errors: [
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'INVALID_STATE_TRANSITION',
+      'BUSINESS_RULE_VIOLATION',
+      'DEADLINE_PASSED',
+    ],
+  })
   @ApiOkResponse({ type: ChallengeStateDto })
   unsuccessful(
     @Auth() auth: Principal,
@@ -72,12 +74,12 @@ export class ChallengeSelectionController {
 
   @Get(':id/publicity')
   @Public()
-  @ApiOperation({
+  @Endpoint({
     summary:
       'The publicity notice (公示): selected teams, lead organizations, scores, period, objection count',
     description: 'Public. No grounds and no names of objectors.',
+    errors: ['NOT_FOUND'],
   })
-  @ApiErrors('NOT_FOUND')
   @ApiOkResponse({ type: PublicityNoticeDto })
   publicity(@Param('id', uuid) id: string): Promise<PublicityNotice> {
     return this.selection.publicity(id);
@@ -85,11 +87,11 @@ export class ChallengeSelectionController {
 
   @Post(':id/objections')
   @Authenticated()
-  @ApiOperation({
+  @Endpoint({
     summary: 'Lodge an objection (异议) during the publicity period',
     description: '409 when the list is not in publicity; 422 DEADLINE_PASSED once the period has ended.',
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
   })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   @ApiCreatedResponse({ type: ObjectionResponseDto })
   lodge(
     @Auth() auth: Principal,
@@ -102,16 +104,16 @@ export class ChallengeSelectionController {
   @Post(':id/award')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Finalize the award after the publicity period (the deadline job does it too; exactly once)',
+    errors: [
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'INVALID_STATE_TRANSITION',
+      'BUSINESS_RULE_VIOLATION',
+      'DEADLINE_PASSED',
+    ],
   })
-  @ApiErrors(
-    'FORBIDDEN',
-    'NOT_FOUND',
-    'INVALID_STATE_TRANSITION',
-    'BUSINESS_RULE_VIOLATION',
-    'DEADLINE_PASSED',
-  )
   @ApiOkResponse({ type: ChallengeStateDto })
   award(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ChallengeStateView> {
     return this.selection.award(auth, id);
@@ -125,8 +127,7 @@ export class ObjectionsController {
 
   @Get(':id')
   @Authenticated()
-  @ApiOperation({ summary: 'An objection: admins and its objector (404 for others)' })
-  @ApiErrors('NOT_FOUND')
+  @Endpoint({ summary: 'An objection: admins and its objector (404 for others)', errors: ['NOT_FOUND'] })
   @ApiOkResponse({ type: ObjectionResponseDto })
   get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ObjectionView> {
     return this.objections.get(auth, id);
@@ -135,12 +136,12 @@ export class ObjectionsController {
   @Post(':id/decide')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       'Decide an objection: lodged → under_investigation → upheld | dismissed (lodged → upheld | dismissed allowed)',
     description: 'Upheld reopens the selection (list back to under_review). If-Match optional.',
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
   })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED')
   @ApiIfMatch()
   @ApiOkResponse({ type: ObjectionResponseDto })
   decide(

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
@@ -8,7 +8,7 @@ import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
 import { CreateExpertDto, ListExpertsQueryDto, UpdateExpertDto } from './dto/expert-input.dto';
 import { ExpertResponseDto, ExpertSummaryDto } from './dto/expert-response.dto';
 import { ExpertsService } from './experts.service';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -19,7 +19,7 @@ export class ExpertsController {
 
   @Get()
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       'The expert pool, newest first (keyset paginated); filters industryChain, active, affiliationOrganizationId, q',
   })
@@ -30,12 +30,12 @@ export class ExpertsController {
 
   @Post()
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       'Create the profile of a user with the expert role: fields of expertise, title, affiliation, declared collaborations',
+    errors: ['ALREADY_EXISTS'],
   })
   @ApiCreatedResponse({ type: ExpertResponseDto })
-  @ApiErrors('ALREADY_EXISTS')
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateExpertDto,
@@ -46,9 +46,8 @@ export class ExpertsController {
 
   @Get('me')
   @Authenticated({ roles: ['expert'] })
-  @ApiOperation({ summary: 'Your own expert profile' })
+  @Endpoint({ summary: 'Your own expert profile', errors: ['NOT_FOUND'] })
   @ApiOkResponse({ type: ExpertResponseDto })
-  @ApiErrors('NOT_FOUND')
   async getMine(
     @Auth() auth: Principal,
     @Res({ passthrough: true }) res: Response,
@@ -58,9 +57,11 @@ export class ExpertsController {
 
   @Get(':id')
   @Authenticated({ roles: ['admin', 'expert'] })
-  @ApiOperation({ summary: 'Read an expert profile with its collaborations (admins; an expert its own)' })
+  @Endpoint({
+    summary: 'Read an expert profile with its collaborations (admins; an expert its own)',
+    errors: ['NOT_FOUND'],
+  })
   @ApiOkResponse({ type: ExpertResponseDto })
-  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -71,15 +72,15 @@ export class ExpertsController {
 
   @Patch(':id')
   @Authenticated({ roles: ['admin', 'expert'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Change a profile; collaborations are replaced whole',
     description:
       'If-Match required. Admins change every field; the expert itself every field but active (403), affiliation included: ' +
       'the conflict check runs again when the expert declares on an assignment, on the profile as it is then.',
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'PRECONDITION_REQUIRED'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ExpertResponseDto })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'PRECONDITION_REQUIRED')
   async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

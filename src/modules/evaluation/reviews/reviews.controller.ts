@@ -1,13 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
@@ -26,7 +18,7 @@ import {
 import { ReviewAssignmentsService } from './review-assignments.service';
 import { ReviewPanelsService } from './review-panels.service';
 import { ReviewResultsService } from './review-results.service';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 @ApiTags('review')
@@ -40,7 +32,7 @@ export class ChallengeReviewController {
   @Post('review')
   @HttpCode(201)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Start the review of a closed list: draw the expert panel and its reserves',
     description:
       'The list must be closed (start_review: closed → under_review) with at least one eligible bid. Candidates are the active ' +
@@ -48,18 +40,18 @@ export class ChallengeReviewController {
       'and members; the draw orders them by HMAC-SHA256(seed, expertId) with a 32-byte random seed recorded on the panel and in ' +
       'the audit event, takes the enterprise minimum first, fills the panel, then the reserves. Eligible bids go under_review; ' +
       'every member gets one pending assignment per bid and a notification. If-Match (the list’s ETag) optional.',
+    errors: [
+      'VALIDATION_FAILED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'INVALID_STATE_TRANSITION',
+      'BUSINESS_RULE_VIOLATION',
+      'DEADLINE_PASSED',
+      'PANEL_UNDERSTAFFED',
+    ],
   })
   @ApiIfMatch()
   @ApiResponse({ status: 201, type: ReviewPanelResponseDto })
-  @ApiErrors(
-    'VALIDATION_FAILED',
-    'FORBIDDEN',
-    'NOT_FOUND',
-    'INVALID_STATE_TRANSITION',
-    'BUSINESS_RULE_VIOLATION',
-    'DEADLINE_PASSED',
-    'PANEL_UNDERSTAFFED',
-  )
   async start(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -71,12 +63,12 @@ export class ChallengeReviewController {
 
   @Get('review')
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       'The panel: members (with names), reserves, replacements and each assignment’s progress — never scores',
+    errors: ['NOT_FOUND'],
   })
   @ApiOkResponse({ type: ReviewPanelResponseDto })
-  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -88,15 +80,15 @@ export class ChallengeReviewController {
   @Post('review/close')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Close the panel before every score is in, with a reason',
     description:
       'The submitted scores are aggregated and ranked; assignments not submitted are left out. Bids at or above the pass line ' +
       'are shortlisted. The panel also closes by itself with the last submission. If-Match (the panel’s ETag) optional.',
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ReviewPanelResponseDto })
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
   async close(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -109,15 +101,15 @@ export class ChallengeReviewController {
 
   @Get('ranking')
   @Authenticated({ roles: ['admin', 'issuer'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'The ranking of a closed panel: score, mean, trimmed mean, median, spread, outliers, pass line',
     description:
       'Admins after the panel closed (409 before); the list’s issuer organization after the panel closed (404 before, and for ' +
       'any other organization). Team names unless the program hides applicants from the issuer. Never the experts’ names; ' +
       'admins also see which assignments are outliers.',
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION'],
   })
   @ApiOkResponse({ type: RankingResponseDto })
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
   ranking(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<RankingResponseDto> {
     return this.results.ranking(auth, id);
   }
@@ -131,7 +123,7 @@ export class ReviewAssignmentsController {
 
   @Get()
   @Authenticated({ roles: ['expert'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Your assignments, newest first (keyset paginated)',
     description:
       'Each names its list and the bid by a neutral label (申请 n, by order of submission); the team name only after you ' +
@@ -144,9 +136,11 @@ export class ReviewAssignmentsController {
 
   @Get(':id')
   @Authenticated({ roles: ['expert'] })
-  @ApiOperation({ summary: 'One of your assignments with your own saved scores (ETag for If-Match)' })
+  @Endpoint({
+    summary: 'One of your assignments with your own saved scores (ETag for If-Match)',
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
+  })
   @ApiOkResponse({ type: ReviewAssignmentResponseDto })
-  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -158,17 +152,17 @@ export class ReviewAssignmentsController {
   @Post(':id/declare')
   @HttpCode(200)
   @Authenticated({ roles: ['expert'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Declare no conflict of interest, or a conflict, or decline',
     description:
       '{"conflict": false} → declared, after the conflict rules run again on your profile as it is now. {"conflict": true, ' +
       '"reason"} or {"decline": true, "reason"} → you leave the panel (all your assignments on it end) and the next reserve ' +
       'without a conflict takes your place. If the rules find a conflict when you declared none, you are replaced the same ' +
       'way and the answer is 422 CONFLICT_OF_INTEREST naming it.',
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'CONFLICT_OF_INTEREST'],
   })
   @ApiBody({ type: DeclareDto, examples: DECLARATION_EXAMPLES })
   @ApiOkResponse({ type: DeclarationResponseDto })
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'CONFLICT_OF_INTEREST')
   async declare(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -180,12 +174,13 @@ export class ReviewAssignmentsController {
 
   @Get(':id/application')
   @Authenticated({ roles: ['expert'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'The bid to review, after declaring no conflict; blinded when the program says so',
     description:
       'Blind programs answer BlindReviewApplicationDto (blind: true): the plan, commitments with the list’s indicators, ' +
       'milestones, amount and attachments labelled 附件1…, with no team, organization or member names or ids, no leader, ' +
       'no region, no file names. Otherwise OpenReviewApplicationDto (blind: false) adds the team.',
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION'],
   })
   @ApiOkResponse({
     schema: {
@@ -196,20 +191,19 @@ export class ReviewAssignmentsController {
       discriminator: { propertyName: 'blind' },
     },
   })
-  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION')
   application(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ReviewApplicationDto> {
     return this.assignments.application(auth, id);
   }
 
   @Put(':id/scores')
   @Authenticated({ roles: ['expert'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       'Save a draft of your scores and comments (replaces the saved ones); as often as you want until you submit',
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'PRECONDITION_REQUIRED'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ReviewAssignmentResponseDto })
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'PRECONDITION_REQUIRED')
   async save(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -223,15 +217,15 @@ export class ReviewAssignmentsController {
   @Post(':id/submit')
   @HttpCode(200)
   @Authenticated({ roles: ['expert'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Submit your saved scores: final',
     description:
       'Every criterion scored, and a comment on each score under 60% of its maximum (422 with field errors). The last ' +
       'submission of the panel closes it and computes the ranking. If-Match optional.',
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ReviewAssignmentResponseDto })
-  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION')
   async submit(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
@@ -9,7 +9,7 @@ import { CreateSessionDto, ListSessionsQueryDto, UpdateSessionDto } from './dto/
 import { SessionResponseDto } from './dto/session-response.dto';
 import { describeSessionTransitions } from './session-status';
 import { SessionsService } from './sessions.service';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -23,13 +23,13 @@ export class ChallengeSessionsController {
 
   @Post(':id/sessions')
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Schedule a defence (答辩) or site visit (现场考察) for a bid in review',
     description:
       "The list must be under_review and the bid on it under_review or shortlisted; scheduledAt in the future; a location, a meetingLink (https) or both. The bid's and the issuer's organizations are notified.",
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'BUSINESS_RULE_VIOLATION'],
   })
   @ApiCreatedResponse({ type: SessionResponseDto })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'BUSINESS_RULE_VIOLATION')
   async schedule(
     @Auth() auth: Principal,
     @Param('id', uuid) challengeId: string,
@@ -41,12 +41,12 @@ export class ChallengeSessionsController {
 
   @Get(':id/sessions')
   @Authenticated({ roles: ['admin', 'issuer', 'applicant'] })
-  @ApiOperation({
+  @Endpoint({
     summary: "A list's defence and site-visit sessions, earliest first",
     description: WHO_SEES,
+    errors: ['NOT_FOUND'],
   })
   @ApiPageResponse(SessionResponseDto)
-  @ApiErrors('NOT_FOUND')
   list(
     @Auth() auth: Principal,
     @Param('id', uuid) challengeId: string,
@@ -63,9 +63,8 @@ export class SessionsController {
 
   @Get(':id')
   @Authenticated({ roles: ['admin', 'issuer', 'applicant'] })
-  @ApiOperation({ summary: 'Read a defence or site-visit session', description: WHO_SEES })
+  @Endpoint({ summary: 'Read a defence or site-visit session', description: WHO_SEES, errors: ['NOT_FOUND'] })
   @ApiOkResponse({ type: SessionResponseDto })
-  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -76,14 +75,14 @@ export class SessionsController {
 
   @Patch(':id')
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary:
       'Reschedule a session, record it held (minutes and outcome) or cancel it (a reason); If-Match required',
     description: `Transitions — ${describeSessionTransitions()}. Held and cancelled are final. Reschedules and cancellations notify the bid's and the issuer's organizations.`,
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION', 'PRECONDITION_REQUIRED'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: SessionResponseDto })
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION', 'PRECONDITION_REQUIRED')
   async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Put, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
@@ -9,7 +9,7 @@ import {
   ReplaceNotificationPreferencesDto,
 } from './dto/notification-preferences.dto';
 import { NotificationPreferences, MailPreferencesService } from './mail-preferences.service';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 function toResponse(res: Response, p: NotificationPreferences): NotificationPreferencesResponse {
   setEtag(res, p.version);
@@ -30,11 +30,11 @@ export class NotificationPreferencesController {
   constructor(private readonly preferences: MailPreferencesService) {}
 
   @Get()
-  @ApiOperation({
+  @Endpoint({
     summary: 'Your e-mail language and the event kinds you opted out of by e-mail (ETag = version)',
+    errors: ['FORBIDDEN', 'NOT_FOUND'],
   })
   @ApiOkResponse({ type: NotificationPreferencesResponse })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Res({ passthrough: true }) res: Response,
@@ -43,13 +43,13 @@ export class NotificationPreferencesController {
   }
 
   @Put()
-  @ApiOperation({
+  @Endpoint({
     summary:
       'Replace your e-mail language and e-mail opt-outs (in-app notifications are not affected); If-Match optional',
+    errors: ['FORBIDDEN', 'NOT_FOUND'],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: NotificationPreferencesResponse })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   async replace(
     @Auth() auth: Principal,
     @Body() dto: ReplaceNotificationPreferencesDto,

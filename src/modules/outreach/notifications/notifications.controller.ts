@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
@@ -9,7 +9,7 @@ import {
   toNotificationResponse,
 } from './dto/notification.response';
 import { NotificationsService } from './notifications.service';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 @ApiTags('notifications')
 @Controller('notifications')
@@ -18,9 +18,11 @@ export class NotificationsController {
 
   @Get()
   @Authenticated()
-  @ApiOperation({ summary: "List the caller's notifications, newest first (keyset pagination)" })
+  @Endpoint({
+    summary: "List the caller's notifications, newest first (keyset pagination)",
+    errors: ['FORBIDDEN'],
+  })
   @ApiOkResponse({ type: NotificationPageResponse })
-  @ApiErrors('FORBIDDEN')
   async list(
     @Auth() principal: Principal,
     @Query() query: ListNotificationsQuery,
@@ -32,9 +34,8 @@ export class NotificationsController {
   @Post(':id/read')
   @HttpCode(200)
   @Authenticated()
-  @ApiOperation({ summary: 'Mark one of your notifications as read' })
+  @Endpoint({ summary: 'Mark one of your notifications as read', errors: ['FORBIDDEN', 'NOT_FOUND'] })
   @ApiOkResponse({ type: NotificationResponse })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   async markRead(
     @Auth() principal: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -1,9 +1,10 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../../common/auth/decorators';
 import { OcdsQueryDto, OcdsReleasePackageDto } from './dto/ocds.dto';
 import { OpenDataService } from './open-data.service';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 /** Seconds a portal or a shared cache may reuse a page. */
 export const OCDS_MAX_AGE_SECONDS = 60;
@@ -15,7 +16,7 @@ export class OpenDataController {
 
   @Get('ocds')
   @Public()
-  @ApiOperation({
+  @Endpoint({
     summary: 'Open data: an OCDS 1.1 release package of the public lifecycle of the published lists',
     description:
       'One release per list (ocid = OCDS_PREFIX + list id) with its public part as of its last change: list → tender, ' +

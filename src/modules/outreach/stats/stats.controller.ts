@@ -1,10 +1,10 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../../common/auth/decorators';
 import { StatsOverviewDto, StatsQueryDto } from './dto/stats.dto';
 import { StatsService } from './stats.service';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 /** Seconds a portal or a shared cache may reuse an answer: the figures move with state changes, not by the second. */
 export const STATS_MAX_AGE_SECONDS = 60;
@@ -16,13 +16,14 @@ export class StatsController {
 
   @Get('overview')
   @Public()
-  @ApiOperation({
+  @Endpoint({
     summary:
       'Public statistics: lists and amounts by category, industry chain, region and status; bids per list; award and acceptance rates',
     description:
       'Published lists only (never drafts or lists under vetting), live from one database snapshot; statuses by the clock. ' +
       'Amounts are integers in fen. Bid counts cover only lists whose application window has closed. ' +
       `Cached for ${STATS_MAX_AGE_SECONDS} s (Cache-Control: public). See docs/adr/0032 for the definitions.`,
+    errors: ['NOT_FOUND'],
   })
   @ApiOkResponse({
     type: StatsOverviewDto,
@@ -33,7 +34,6 @@ export class StatsController {
       },
     },
   })
-  @ApiErrors('NOT_FOUND')
   async overview(
     @Query() query: StatsQueryDto,
     @Res({ passthrough: true }) res: Response,

@@ -4,7 +4,6 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
-  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
@@ -19,7 +18,7 @@ import {
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from './webhook-events';
 import { WebhooksService } from './webhooks.service';
 import { IdempotencyWithholds } from '../../../common/idempotency/idempotency.decorators';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -55,50 +54,53 @@ export class WebhooksController {
 
   @Post()
   @IdempotencyWithholds('secret')
-  @ApiOperation({
+  @Endpoint({
     summary: 'Subscribe a URL to event types; the signing secret is in this answer only',
     description: DELIVERY_DESCRIPTION,
+    errors: ['FORBIDDEN', 'BUSINESS_RULE_VIOLATION', 'WEBHOOK_URL_FORBIDDEN', 'WEBHOOK_EVENT_NOT_AVAILABLE'],
   })
   @ApiCreatedResponse({ type: CreatedWebhookResponseDto })
-  @ApiErrors('FORBIDDEN', 'BUSINESS_RULE_VIOLATION', 'WEBHOOK_URL_FORBIDDEN', 'WEBHOOK_EVENT_NOT_AVAILABLE')
   createWebhook(@Auth() auth: Principal, @Body() dto: CreateWebhookDto): Promise<CreatedWebhookResponseDto> {
     return this.webhooks.create(auth, dto);
   }
 
   @Get()
-  @ApiOperation({ summary: "Webhook subscriptions: an integration key's own, every one for an admin" })
+  @Endpoint({
+    summary: "Webhook subscriptions: an integration key's own, every one for an admin",
+    errors: ['FORBIDDEN'],
+  })
   @ApiPageResponse(WebhookResponseDto)
-  @ApiErrors('FORBIDDEN')
   listWebhooks(@Auth() auth: Principal, @Query() query: PageQueryDto): Promise<Page<WebhookResponseDto>> {
     return this.webhooks.list(auth, query);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A webhook subscription (never its secret)' })
+  @Endpoint({ summary: 'A webhook subscription (never its secret)', errors: ['FORBIDDEN', 'NOT_FOUND'] })
   @ApiOkResponse({ type: WebhookResponseDto })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   getWebhook(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<WebhookResponseDto> {
     return this.webhooks.get(auth, id);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a webhook subscription and its delivery log; nothing more is sent' })
+  @Endpoint({
+    summary: 'Delete a webhook subscription and its delivery log; nothing more is sent',
+    errors: ['FORBIDDEN', 'NOT_FOUND'],
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   async deleteWebhook(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<void> {
     await this.webhooks.remove(auth, id);
   }
 
   @Get(':id/deliveries')
-  @ApiOperation({
+  @Endpoint({
     summary: 'Deliveries of a subscription, newest first, each with its attempts',
     description:
       'Each attempt has its status code, latency, the first 1 KB of the answer, the error (refused by the ' +
       'address policy, timeout, connection error, redirect not followed) and the retry it scheduled.',
+    errors: ['FORBIDDEN', 'NOT_FOUND'],
   })
   @ApiPageResponse(WebhookDeliveryDto)
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND')
   listWebhookDeliveries(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -116,12 +118,12 @@ export class WebhookDeliveriesController {
 
   @Post(':id/replay')
   @HttpCode(202)
-  @ApiOperation({
+  @Endpoint({
     summary: 'Send a delivered or failed message again: a new chain of attempts, same webhook-id',
     description: 'The answer is the delivery, pending; the attempt runs in the worker at once.',
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION'],
   })
   @ApiAcceptedResponse({ type: WebhookDeliveryDto })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION')
   replayWebhookDelivery(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<WebhookDeliveryDto> {
     return this.webhooks.replay(auth, id);
   }

@@ -14,7 +14,6 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiOkResponse,
-  ApiOperation,
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
@@ -26,7 +25,7 @@ import { AttachmentsService } from './attachments.service';
 import { AttachmentResponseDto, UploadAttachmentDto } from './dto/attachment.dto';
 import { FILE_FIELD } from './upload-rules';
 import { NoIdempotencyKey } from '../../../common/idempotency/idempotency.decorators';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -42,23 +41,25 @@ export class AttachmentsController {
   @Authenticated({ roles: ['issuer', 'applicant', 'admin'] })
   // Multer's options (storage engine, limits) come from MulterModule in AttachmentsModule.
   @UseInterceptors(FileInterceptor(FILE_FIELD))
-  @ApiOperation({
+  @Endpoint({
     summary: 'Upload a file for your organization (multipart/form-data, field `file`)',
     // Prose, not SQL: split so that the architecture test's table scan does not read "from challenges".
     description:
       'Streamed to content-addressed storage. Refer to it by id from ' +
       'challenges and bids; only your organization and admins can read it.',
+    errors: [
+      { VALIDATION_FAILED: 'no file, or a field other than `file`' },
+      { BAD_REQUEST: 'the multipart body is malformed, or carries more than one file' },
+      'FORBIDDEN',
+      { PAYLOAD_TOO_LARGE: 'larger than ATTACHMENT_MAX_BYTES' },
+      {
+        UNSUPPORTED_MEDIA_TYPE: 'a type not on the allow-list, or content that contradicts the declared type',
+      },
+    ],
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadAttachmentDto })
   @ApiCreatedResponse({ type: AttachmentResponseDto })
-  @ApiErrors(
-    { VALIDATION_FAILED: 'no file, or a field other than `file`' },
-    { BAD_REQUEST: 'the multipart body is malformed, or carries more than one file' },
-    'FORBIDDEN',
-    { PAYLOAD_TOO_LARGE: 'larger than ATTACHMENT_MAX_BYTES' },
-    { UNSUPPORTED_MEDIA_TYPE: 'a type not on the allow-list, or content that contradicts the declared type' },
-  )
   upload(
     @Auth() auth: Principal,
     @UploadedFile() file: UploadedAttachmentFile | undefined,
@@ -68,16 +69,18 @@ export class AttachmentsController {
 
   @Get(':id')
   @Authenticated()
-  @ApiOperation({ summary: "Read an attachment's metadata (its organization, or an admin)" })
+  @Endpoint({
+    summary: "Read an attachment's metadata (its organization, or an admin)",
+    errors: ['NOT_FOUND'],
+  })
   @ApiOkResponse({ type: AttachmentResponseDto })
-  @ApiErrors('NOT_FOUND')
   get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<AttachmentResponseDto> {
     return this.attachments.get(auth, id);
   }
 
   @Get(':id/content')
   @Authenticated()
-  @ApiOperation({ summary: 'Download an attachment (its organization, or an admin)' })
+  @Endpoint({ summary: 'Download an attachment (its organization, or an admin)', errors: ['NOT_FOUND'] })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({
     description:
@@ -85,7 +88,6 @@ export class AttachmentsController {
       "filename*=UTF-8''…` (RFC 6266)",
     schema: { type: 'string', format: 'binary' },
   })
-  @ApiErrors('NOT_FOUND')
   download(@Auth() auth: Principal, @Param('id', uuid) id: string, @Res() res: Response): Promise<void> {
     return this.attachments.download(auth, id, res);
   }

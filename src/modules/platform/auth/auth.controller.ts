@@ -1,11 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated, Public } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { StrictRateLimit } from '../../../common/rate-limit/rate-limit.decorators';
@@ -20,7 +14,7 @@ import {
   TokenResponseDto,
 } from './dto/auth.dto';
 import { NoIdempotencyKey } from '../../../common/idempotency/idempotency.decorators';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -33,9 +27,11 @@ export class AuthController {
   )
   @Public()
   @StrictRateLimit()
-  @ApiOperation({ summary: 'Register an organization and its first user (issuer or applicant)' })
+  @Endpoint({
+    summary: 'Register an organization and its first user (issuer or applicant)',
+    errors: ['ALREADY_EXISTS'],
+  })
   @ApiCreatedResponse({ type: RegisterResponseDto })
-  @ApiErrors('ALREADY_EXISTS')
   register(@Body() dto: RegisterDto): Promise<RegisterResponseDto> {
     return this.auth.register(dto);
   }
@@ -45,9 +41,8 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @StrictRateLimit()
-  @ApiOperation({ summary: 'Sign in with email and password' })
+  @Endpoint({ summary: 'Sign in with email and password', errors: ['INVALID_CREDENTIALS', 'LOGIN_LOCKED'] })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiErrors('INVALID_CREDENTIALS', 'LOGIN_LOCKED')
   login(@Body() dto: LoginDto): Promise<TokenResponseDto> {
     return this.auth.login(dto.email, dto.password);
   }
@@ -57,9 +52,11 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @StrictRateLimit()
-  @ApiOperation({ summary: 'Exchange a refresh token (once) for a new token pair' })
+  @Endpoint({
+    summary: 'Exchange a refresh token (once) for a new token pair',
+    errors: ['REFRESH_TOKEN_INVALID'],
+  })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiErrors('REFRESH_TOKEN_INVALID')
   refresh(@Body() dto: RefreshDto): Promise<TokenResponseDto> {
     return this.auth.refresh(dto.refreshToken);
   }
@@ -68,9 +65,8 @@ export class AuthController {
   @NoIdempotencyKey('The body is a refresh token; logging out twice is harmless (204 both times)')
   @HttpCode(204)
   @Authenticated()
-  @ApiOperation({ summary: 'Sign out: revoke the refresh token family' })
+  @Endpoint({ summary: 'Sign out: revoke the refresh token family', errors: ['FORBIDDEN'] })
   @ApiNoContentResponse({ description: 'Signed out' })
-  @ApiErrors('FORBIDDEN')
   async logout(@Auth() auth: Principal, @Body() dto: LogoutDto): Promise<void> {
     await this.auth.logout(auth, dto.refreshToken);
   }
@@ -83,8 +79,10 @@ export class MeController {
 
   @Get()
   @Authenticated({ apiKey: true })
-  @ApiOperation({ summary: 'The caller: profile, roles and organization (or the API key)' })
-  @ApiErrors('NOT_FOUND')
+  @Endpoint({
+    summary: 'The caller: profile, roles and organization (or the API key)',
+    errors: ['NOT_FOUND'],
+  })
   @ApiOkResponse({ type: MeResponseDto })
   me(@Auth() auth: Principal): Promise<MeResponseDto> {
     return this.auth.me(auth);

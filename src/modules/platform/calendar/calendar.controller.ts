@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated, Public } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
-import { ApiErrors } from '../../../common/errors/api-errors';
 import { CalendarService } from './calendar.service';
 import {
   CALENDAR_YEARS,
@@ -10,6 +9,7 @@ import {
   LoadCalendarYearDto,
   SetCalendarDayDto,
 } from './dto/calendar.dto';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const YEAR_PARAM = {
   name: 'year',
@@ -35,7 +35,7 @@ export class CalendarController {
   @Get(':year')
   @Public()
   @ApiParam(YEAR_PARAM)
-  @ApiOperation({
+  @Endpoint({
     summary:
       "A year's official calendar: its public holidays and make-up working days, and whether it is loaded",
     description:
@@ -43,9 +43,9 @@ export class CalendarController {
       'is a make-up working day (`workday`), or a Monday to Friday that is not a `holiday`. A year that is not ' +
       '`loaded` answers with what it has (often nothing); deadlines that need it count Monday to Friday only ' +
       'and the admins are warned. `provisional`: an expected arrangement still to be confirmed by the notice.',
+    errors: [{ VALIDATION_FAILED: 'not a year between 2000 and 2100' }],
   })
   @ApiOkResponse({ type: CalendarYearResponseDto })
-  @ApiErrors({ VALIDATION_FAILED: 'not a year between 2000 and 2100' })
   getYear(@Param('year') year: string): Promise<CalendarYearResponseDto> {
     return this.calendar.getYear(year);
   }
@@ -53,7 +53,7 @@ export class CalendarController {
   @Put(':year')
   @Authenticated({ roles: ['admin'] })
   @ApiParam(YEAR_PARAM)
-  @ApiOperation({
+  @Endpoint({
     summary: "Load a whole year from the State Council's notice (replaces its special days; marks it loaded)",
     description:
       'In one transaction: every special day of the year is replaced by the list, the year is marked loaded ' +
@@ -61,12 +61,14 @@ export class CalendarController {
       '(`calendar.year_loaded`, with the days before and after). Deadlines already scheduled keep their time; ' +
       'deadlines computed from now on follow the new days. Each date must be in the year and listed once; a ' +
       '`workday` must be a Saturday or Sunday.',
+    errors: [
+      {
+        VALIDATION_FAILED:
+          'not a year, or a day that is not a date of the year, listed twice, or a weekday workday',
+      },
+    ],
   })
   @ApiOkResponse({ type: CalendarYearResponseDto })
-  @ApiErrors({
-    VALIDATION_FAILED:
-      'not a year, or a day that is not a date of the year, listed twice, or a weekday workday',
-  })
   loadYear(
     @Auth() auth: Principal,
     @Param('year') year: string,
@@ -78,14 +80,14 @@ export class CalendarController {
   @Put('days/:date')
   @Authenticated({ roles: ['admin'] })
   @ApiParam(DATE_PARAM)
-  @ApiOperation({
+  @Endpoint({
     summary: 'Set one special day: a public holiday or a make-up working day (调休), with its name',
     description:
       'Creates or replaces the day; audited (`calendar.day_set`). Does not change whether the year is loaded. ' +
       'A `workday` must be a Saturday or Sunday. Answers the whole year.',
+    errors: [{ VALIDATION_FAILED: 'not a date, a year out of range, or a weekday workday' }],
   })
   @ApiOkResponse({ type: CalendarYearResponseDto })
-  @ApiErrors({ VALIDATION_FAILED: 'not a date, a year out of range, or a weekday workday' })
   setDay(
     @Auth() auth: Principal,
     @Param('date') date: string,
@@ -97,15 +99,17 @@ export class CalendarController {
   @Delete('days/:date')
   @Authenticated({ roles: ['admin'] })
   @ApiParam(DATE_PARAM)
-  @ApiOperation({
+  @Endpoint({
     summary: 'Remove one special day: the date becomes an ordinary day (Monday to Friday work, weekends off)',
     description: 'Audited (`calendar.day_deleted`). Answers the whole year.',
+    errors: [
+      {
+        VALIDATION_FAILED: 'not a date, or a year out of range',
+        NOT_FOUND: 'the date is not a special day',
+      },
+    ],
   })
   @ApiOkResponse({ type: CalendarYearResponseDto })
-  @ApiErrors({
-    VALIDATION_FAILED: 'not a date, or a year out of range',
-    NOT_FOUND: 'the date is not a special day',
-  })
   deleteDay(@Auth() auth: Principal, @Param('date') date: string): Promise<CalendarYearResponseDto> {
     return this.calendar.deleteDay(auth, date);
   }

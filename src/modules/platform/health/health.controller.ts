@@ -1,13 +1,13 @@
 import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../../common/auth/decorators';
 import { DomainError } from '../../../common/errors/domain-error';
 import { ShutdownState } from '../../../infra/lifecycle/shutdown';
 import { HealthStatusResponse } from './dto/health-status.response';
 import { RedisHealthIndicator } from './redis.health';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 /** Probes for orchestrators and load balancers; outside the /api/v1 prefix and public. */
 @ApiTags('health')
@@ -23,7 +23,7 @@ export class HealthController {
     private readonly shutdown: ShutdownState,
   ) {}
 
-  @ApiOperation({
+  @Endpoint({
     summary: 'Liveness: the process is up',
     description: 'Answers 200 while the process runs, whatever the state of its dependencies.',
   })
@@ -33,14 +33,14 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  @ApiOperation({
+  @Endpoint({
     summary: 'Readiness: PostgreSQL and Redis answer',
     description:
       'Answers 200 when the database and Redis both answer a ping, else 503 problem+json. ' +
       'From the moment the process begins to shut down (SIGTERM) it answers 503, so a load balancer stops sending.',
+    errors: [{ SERVICE_UNAVAILABLE: 'a dependency is down, or the process is shutting down' }],
   })
   @ApiOkResponse({ type: HealthStatusResponse })
-  @ApiErrors({ SERVICE_UNAVAILABLE: 'a dependency is down, or the process is shutting down' })
   @HealthCheck({ swaggerDocumentation: false })
   @Get('ready')
   async ready(): Promise<HealthCheckResult> {

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../../../common/auth/decorators';
 import { ApiPageResponse, mapPage, Page } from '../../../common/pagination/pagination';
 import {
@@ -8,6 +8,7 @@ import {
   toIntegrityRecordResponse,
 } from './dto/integrity-record.dto';
 import { IntegrityRecordsRepository } from './integrity-records.repository';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 @ApiTags('integrity-records')
 @Controller('integrity-records')
@@ -16,7 +17,7 @@ export class IntegrityRecordsController {
 
   @Get()
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Research-integrity records (科研诚信), newest first',
     description:
       'Written when a project fails acceptance without the due-diligence exemption (尽职免责): one against the team leader ' +

@@ -10,7 +10,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
@@ -23,7 +23,7 @@ import {
   UpdateOrganizationDto,
 } from './dto/organization.dto';
 import { OrganizationsService } from './organizations.service';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -34,7 +34,7 @@ export class OrganizationsController {
 
   @Get()
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'List organizations, newest first (keyset paginated)' })
+  @Endpoint({ summary: 'List organizations, newest first (keyset paginated)' })
   @ApiPageResponse(OrganizationResponseDto)
   list(@Query() query: ListOrganizationsQueryDto): Promise<Page<OrganizationResponseDto>> {
     return this.organizations.list(query);
@@ -42,9 +42,8 @@ export class OrganizationsController {
 
   @Post()
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Create an organization' })
+  @Endpoint({ summary: 'Create an organization', errors: ['ALREADY_EXISTS'] })
   @ApiCreatedResponse({ type: OrganizationResponseDto })
-  @ApiErrors('ALREADY_EXISTS')
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateOrganizationDto,
@@ -57,9 +56,8 @@ export class OrganizationsController {
 
   @Get(':id')
   @Authenticated()
-  @ApiOperation({ summary: 'Read an organization (admin, or a member of it)' })
+  @Endpoint({ summary: 'Read an organization (admin, or a member of it)', errors: ['NOT_FOUND'] })
   @ApiOkResponse({ type: OrganizationResponseDto })
-  @ApiErrors('NOT_FOUND')
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -72,10 +70,12 @@ export class OrganizationsController {
 
   @Patch(':id')
   @Authenticated({ roles: ['admin', 'issuer', 'applicant'] })
-  @ApiOperation({ summary: 'Change an organization (admin; members: name and region of their own)' })
+  @Endpoint({
+    summary: 'Change an organization (admin; members: name and region of their own)',
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'BUSINESS_RULE_VIOLATION'],
+  })
   @ApiIfMatch()
   @ApiOkResponse({ type: OrganizationResponseDto })
-  @ApiErrors('FORBIDDEN', 'NOT_FOUND', 'BUSINESS_RULE_VIOLATION')
   async update(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
@@ -91,10 +91,12 @@ export class OrganizationsController {
   @Post(':id/verify')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Mark an organization as verified' })
+  @Endpoint({
+    summary: 'Mark an organization as verified',
+    errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION'],
+  })
   @ApiIfMatch()
   @ApiOkResponse({ type: OrganizationResponseDto })
-  @ApiErrors('NOT_FOUND', 'INVALID_STATE_TRANSITION')
   async verify(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Authenticated } from '../../../common/auth/decorators';
 import { InjectConfig } from '../../../infra/config/config';
@@ -7,6 +7,7 @@ import type { AppConfig } from '../../../infra/config/config';
 import { API_PREFIX } from '../../../infra/http/api-prefix';
 import { DASHBOARD_COOKIE } from './admin-only.middleware';
 import { NoIdempotencyKey } from '../../../common/idempotency/idempotency.decorators';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 export const DASHBOARD_ROUTE = 'admin/queues';
 
@@ -21,7 +22,7 @@ export class QueueDashboardController {
   )
   @HttpCode(204)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({
+  @Endpoint({
     summary: 'Open the queue dashboard in a browser',
     description: `Sets an HttpOnly cookie, scoped to /${API_PREFIX}/${DASHBOARD_ROUTE}, that carries this admin access token until it expires; then open /${API_PREFIX}/${DASHBOARD_ROUTE}.`,
   })

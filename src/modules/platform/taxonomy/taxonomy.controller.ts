@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated, Public } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
@@ -13,7 +13,7 @@ import {
   UpdateTaxonomyTermDto,
 } from './dto/taxonomy.dto';
 import { TaxonomyService } from './taxonomy.service';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 /** A term's code in the path: anything that is not a code is not a term (404). */
 const CODE_PARAM = {
@@ -30,7 +30,7 @@ export class TaxonomyController {
 
   @Get('industry-chains')
   @Public()
-  @ApiOperation({ summary: 'List industry chains in display order (active ones unless includeInactive)' })
+  @Endpoint({ summary: 'List industry chains in display order (active ones unless includeInactive)' })
   @ApiPageResponse(TaxonomyTermResponseDto)
   listIndustryChains(@Query() query: ListTaxonomyQueryDto): Promise<Page<TaxonomyTermResponseDto>> {
     return this.taxonomy.list('industryChain', query);
@@ -38,9 +38,8 @@ export class TaxonomyController {
 
   @Post('industry-chains')
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Add an industry chain' })
+  @Endpoint({ summary: 'Add an industry chain', errors: ['ALREADY_EXISTS'] })
   @ApiCreatedResponse({ type: TaxonomyTermResponseDto })
-  @ApiErrors('ALREADY_EXISTS')
   async createIndustryChain(
     @Auth() auth: Principal,
     @Body() dto: CreateTaxonomyTermDto,
@@ -54,10 +53,12 @@ export class TaxonomyController {
   @Patch('industry-chains/:code')
   @Authenticated({ roles: ['admin'] })
   @ApiParam(CODE_PARAM)
-  @ApiOperation({ summary: 'Rename, reorder, retire (active: false) or restore an industry chain' })
+  @Endpoint({
+    summary: 'Rename, reorder, retire (active: false) or restore an industry chain',
+    errors: ['NOT_FOUND'],
+  })
   @ApiIfMatch()
   @ApiOkResponse({ type: TaxonomyTermResponseDto })
-  @ApiErrors('NOT_FOUND')
   async updateIndustryChain(
     @Auth() auth: Principal,
     @Param('code') code: string,
@@ -72,7 +73,7 @@ export class TaxonomyController {
 
   @Get('categories')
   @Public()
-  @ApiOperation({
+  @Endpoint({
     summary: 'List challenge-list categories in display order (active ones unless includeInactive)',
   })
   @ApiPageResponse(TaxonomyTermResponseDto)
@@ -82,9 +83,8 @@ export class TaxonomyController {
 
   @Post('categories')
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Add a category' })
+  @Endpoint({ summary: 'Add a category', errors: ['ALREADY_EXISTS'] })
   @ApiCreatedResponse({ type: TaxonomyTermResponseDto })
-  @ApiErrors('ALREADY_EXISTS')
   async createCategory(
     @Auth() auth: Principal,
     @Body() dto: CreateTaxonomyTermDto,
@@ -98,10 +98,12 @@ export class TaxonomyController {
   @Patch('categories/:code')
   @Authenticated({ roles: ['admin'] })
   @ApiParam(CODE_PARAM)
-  @ApiOperation({ summary: 'Rename, reorder, retire (active: false) or restore a category' })
+  @Endpoint({
+    summary: 'Rename, reorder, retire (active: false) or restore a category',
+    errors: ['NOT_FOUND'],
+  })
   @ApiIfMatch()
   @ApiOkResponse({ type: TaxonomyTermResponseDto })
-  @ApiErrors('NOT_FOUND')
   async updateCategory(
     @Auth() auth: Principal,
     @Param('code') code: string,

@@ -1,14 +1,14 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserResponseDto } from './dto/user.dto';
 import { UsersService } from './users.service';
 import { NoIdempotencyKey } from '../../../common/idempotency/idempotency.decorators';
-import { ApiErrors } from '../../../common/errors/api-errors';
+import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
@@ -19,7 +19,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List users, newest first; filter by organization' })
+  @Endpoint({ summary: 'List users, newest first; filter by organization' })
   @ApiPageResponse(UserResponseDto)
   list(@Query() query: ListUsersQueryDto): Promise<Page<UserResponseDto>> {
     return this.users.list(query);
@@ -29,9 +29,8 @@ export class UsersController {
   @NoIdempotencyKey(
     'The body carries the initial password (its fingerprint would be a fast hash of it); email is unique, so a retry is a 409, never a second user',
   )
-  @ApiOperation({ summary: 'Create a user in an organization, with roles' })
+  @Endpoint({ summary: 'Create a user in an organization, with roles', errors: ['ALREADY_EXISTS'] })
   @ApiCreatedResponse({ type: UserResponseDto })
-  @ApiErrors('ALREADY_EXISTS')
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateUserDto,
@@ -43,9 +42,11 @@ export class UsersController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change roles, enable or disable, rename a user' })
+  @Endpoint({
+    summary: 'Change roles, enable or disable, rename a user',
+    errors: ['NOT_FOUND', 'BUSINESS_RULE_VIOLATION'],
+  })
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiErrors('NOT_FOUND', 'BUSINESS_RULE_VIOLATION')
   @ApiIfMatch()
   async update(
     @Auth() auth: Principal,
