@@ -170,7 +170,10 @@ export class ObjectionsService {
     });
   }
 
-  /** An upheld objection: the selection reopened, its applications back to shortlisted, the challenge in review. */
+  /**
+   * An upheld objection: the selection reopened, its applications back to shortlisted, the challenge
+   * in review.
+   */
   private async reopen(
     em: EntityManager,
     actor: AuditActor,

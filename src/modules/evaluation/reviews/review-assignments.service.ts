@@ -147,7 +147,7 @@ export class ReviewAssignmentsService {
     if (intent.kind === 'none' && result.found.length) {
       throw conflictOfInterest(
         result.found,
-        { what: 'list', panel: 'panel' },
+        { what: 'challenge', panel: 'panel' },
         {
           assignmentStatus: result.assignment.status,
           memberStatus: 'replaced',

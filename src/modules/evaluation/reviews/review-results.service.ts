@@ -31,9 +31,10 @@ import { aggregate, AggregateResult as Aggregate, rank } from './scoring';
 const SYSTEM: AuditActor = { kind: 'system' };
 
 /**
- * The close of a review panel and its ranking (docs/adr/0023, 0024): per application, the submitted totals
- * aggregated under the program's settings, the applications ranked, review_results written, the applications that
- * pass shortlisted; the ranking read by admins and the challenge's issuer once closed.
+ * The close of a review panel and its ranking (docs/adr/0023, 0024): per application, the submitted
+ * totals aggregated under the program's settings, the applications ranked, review_results written,
+ * the applications that pass shortlisted; the ranking read by admins and the challenge's issuer once
+ * closed.
  */
 @Injectable()
 export class ReviewResultsService {
@@ -108,9 +109,9 @@ export class ReviewResultsService {
   }
 
   /**
-   * The close: per application, aggregate the totals of its submitted assignments under the program's
-   * settings, rank the applications, write review_results, shortlist the applications that pass, close the panel,
-   * audit, and publish `review.completed`.
+   * The close: per application, aggregate the totals of its submitted assignments under the
+   * program's settings, rank the applications, write review_results, shortlist the applications that
+   * pass, close the panel, audit, and publish `review.completed`.
    */
   async close(
     em: EntityManager,
@@ -300,7 +301,10 @@ function totalsOf(submitted: Map<string, ReviewAssignmentEntity[]>, applicationI
   return (submitted.get(applicationId) ?? []).map((a) => a.total as number);
 }
 
-/** Submitted assignments per application, in order of submission (then id): the order outlier indices refer to. */
+/**
+ * Submitted assignments per application, in order of submission (then id): the order outlier
+ * indices refer to.
+ */
 function submittedByApplication(
   assignments: ReviewAssignmentEntity[],
 ): Map<string, ReviewAssignmentEntity[]> {
