@@ -41,6 +41,18 @@ export class ApplicationsRepository {
     });
   }
 
+  /** Applications by id, in order of submission (then id); ids not found are left out. */
+  findByIdsInSubmissionOrder(
+    ids: readonly string[],
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<ApplicationEntity[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return em.find(ApplicationEntity, {
+      where: { id: In([...ids]) },
+      order: { submittedAt: 'ASC', id: 'ASC' },
+    });
+  }
+
   /** A list's bids in the given statuses, locked FOR UPDATE, in id order or in order of submission. */
   lockOfChallengeIn(
     em: EntityManager,

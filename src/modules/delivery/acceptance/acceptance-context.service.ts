@@ -2,12 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { isAdmin, Principal } from '../../../common/auth/principal';
 import { JsonObject } from '../../../common/json';
+import { ApplicationsRepository } from '../../call/applications/applications.repository';
+import { ChallengesRepository } from '../../call/challenges/challenges.repository';
 import type { ChallengeEntity } from '../../call/challenges/entities/challenge.entity';
 import type { ProgramSettings } from '../../call/programs/program-settings';
 import { ProgramsService } from '../../call/programs/programs.service';
 import { TeamsService } from '../../call/teams/teams.service';
 import type { ConflictParties } from '../../evaluation/experts/conflicts';
 import type { ProjectEntity } from '../projects/entities/project.entity';
+import { ProjectsRepository } from '../projects/projects.repository';
 import { AcceptanceRepository } from './acceptance.repository';
 import { AcceptanceEntity } from './entities/acceptance.entity';
 
@@ -30,22 +33,26 @@ export class AcceptanceContextService {
     private readonly repository: AcceptanceRepository,
     private readonly programs: ProgramsService,
     private readonly teams: TeamsService,
+    private readonly projects: ProjectsRepository,
+    private readonly challenges: ChallengesRepository,
+    private readonly applications: ApplicationsRepository,
   ) {}
 
   /**
    * The project's parties for the conflict rules: the issuer; the lead organization and the
-   * consortium organizations of the winning bid's team; the leader and every team member with an
+   * consortium organizations of the winning application's team; the leader and every team member with an
    * account. Plus the challenge (industry chain) and the program's settings.
    */
   async contextOf(em: EntityManager, project: ProjectEntity): Promise<ProjectContext> {
-    const challenge = await this.repository.challengeOf(em, project);
-    const bid = await this.repository.winningBidOf(em, project);
-    if (!bid) throw new Error(`project ${project.id}: bid missing`);
+    const challenge = await this.challenges.findById(project.challengeId, em);
+    if (!challenge) throw new Error(`project ${project.id}: challenge missing`);
+    const application = await this.applications.findById(project.applicationId, em);
+    if (!application) throw new Error(`project ${project.id}: application missing`);
     const { settings } = await this.programs.requireById(em, project.programId);
-    const organizations = new Set<string>([project.leadOrganizationId, bid.leadOrganizationId]);
+    const organizations = new Set<string>([project.leadOrganizationId, application.leadOrganizationId]);
     const consortium = new Set<string>();
-    const users = new Set<string>([bid.leaderUserId]);
-    const team = await this.teams.findTeamWithParts(bid.teamId, em);
+    const users = new Set<string>([application.leaderUserId]);
+    const team = await this.teams.findTeamWithParts(application.teamId, em);
     if (team) {
       organizations.add(team.leadOrganization.id);
       users.add(team.team.leaderUserId);
@@ -56,7 +63,9 @@ export class AcceptanceContextService {
       for (const m of team.members) if (m.userId) users.add(m.userId);
     }
     const leader =
-      typeof project.taskBook.leaderUserId === 'string' ? project.taskBook.leaderUserId : bid.leaderUserId;
+      typeof project.taskBook.leaderUserId === 'string'
+        ? project.taskBook.leaderUserId
+        : application.leaderUserId;
     users.add(leader);
     return {
       challenge,
@@ -83,9 +92,8 @@ export class AcceptanceContextService {
     }
     const latest = await this.repository.findLatestOfProject(project.id, em);
     if (latest) return latest.consortiumOrganizationIds.includes(actor.organizationId);
-    const bid = await this.repository.winningBidOf(em, project);
-    const team = bid ? await this.teams.findTeamWithParts(bid.teamId, em) : null;
-    return Boolean(team?.consortium.some((c) => c.organization.id === actor.organizationId));
+    const consortium = await this.projects.consortiumOrganizationIds(em, project.applicationId);
+    return consortium.includes(actor.organizationId);
   }
 }
 

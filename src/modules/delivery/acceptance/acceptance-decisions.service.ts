@@ -9,6 +9,7 @@ import { OutboxService } from '../../../infra/events/outbox.service';
 import { DeadlineScheduler } from '../../../infra/scheduler/deadline.scheduler';
 import { ProgramsService } from '../../call/programs/programs.service';
 import type { ProjectEntity } from '../projects/entities/project.entity';
+import { ProjectsRepository } from '../projects/projects.repository';
 import { assertProjectTransition } from '../projects/project-status';
 import { AcceptanceContextService, ProjectContext } from './acceptance-context.service';
 import {
@@ -53,6 +54,7 @@ export class AcceptanceDecisionsService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    private readonly projects: ProjectsRepository,
   ) {}
 
   /**
@@ -167,7 +169,7 @@ export class AcceptanceDecisionsService {
   async expireConditions(em: EntityManager, acceptanceId: string): Promise<boolean> {
     const found = await this.repository.findById(acceptanceId, em);
     if (!found) return false;
-    const project = await this.repository.lockProject(em, found.projectId);
+    const project = await this.projects.lockById(em, found.projectId);
     if (!project) return false;
     const acceptance = await this.repository.lockById(em, acceptanceId);
     if (!ACCEPTANCE_MACHINE.can(acceptance.status, 'miss_conditions') || !acceptance.conditionsDueAt)
@@ -199,7 +201,7 @@ export class AcceptanceDecisionsService {
     ) {
       return false;
     }
-    const project = await this.repository.findProject(acceptance.projectId, em);
+    const project = await this.projects.findById(em, acceptance.projectId);
     if (!project) throw new Error(`acceptance ${acceptance.id}: project missing`);
     await this.outbox.publish(em, {
       type: ACCEPTANCE_EVENTS.conditionsDueSoon,
@@ -224,7 +226,7 @@ export class AcceptanceDecisionsService {
   private async lock(em: EntityManager, id: string, expectedVersion?: number): Promise<Locked> {
     const found = await this.repository.findById(id, em);
     if (!found) throw DomainError.notFound('Acceptance');
-    const project = await this.repository.lockProject(em, found.projectId);
+    const project = await this.projects.lockById(em, found.projectId);
     if (!project) throw DomainError.notFound('Acceptance');
     const acceptance = await this.repository.lockById(em, id);
     assertVersion(acceptance.version, expectedVersion);

@@ -15,6 +15,7 @@ import { ExpertPanelService } from '../../evaluation/panels/expert-panel.service
 import { LeaveOutcome, PANEL_MEMBER_MACHINE } from '../../evaluation/panels/panel-member.machine';
 import { AS_STORED } from '../../evaluation/panels/panel-seats';
 import type { ProjectEntity } from '../projects/entities/project.entity';
+import { ProjectsRepository } from '../projects/projects.repository';
 import { AcceptanceContextService, ProjectContext } from './acceptance-context.service';
 import {
   ACCEPTANCE_ACTIONS,
@@ -46,6 +47,7 @@ export class AcceptancePanelService {
     private readonly expertPanel: ExpertPanelService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly projects: ProjectsRepository,
   ) {}
 
   /** The caller's acceptance assignments (members called to the panel; reserves once called), newest first. */
@@ -87,7 +89,7 @@ export class AcceptancePanelService {
       }
       const member = await this.repository.lockMember(em, id);
       PANEL_MEMBER_MACHINE.assert(member.status, 'declare');
-      const project = await this.repository.findProject(acceptance.projectId, em);
+      const project = await this.projects.findById(em, acceptance.projectId);
       if (!project) throw new Error(`acceptance ${acceptance.id}: project missing`);
       const context = await this.context.contextOf(em, project);
       const now = this.clock.now();

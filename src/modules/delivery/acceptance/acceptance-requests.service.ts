@@ -11,8 +11,10 @@ import type { DrawnPanel } from '../../evaluation/panels/expert-panel.service';
 import { ExpertPanelService } from '../../evaluation/panels/expert-panel.service';
 import { DRAW_RULE } from '../../evaluation/panels/panel-draw';
 import type { ProjectEntity, ProjectStatus } from '../projects/entities/project.entity';
+import { ProjectsRepository } from '../projects/projects.repository';
 import { assertProjectTransition } from '../projects/project-status';
 import { ProjectLifecycleService } from '../projects/project-lifecycle.service';
+import { assertDistinctAttachmentIds } from '../projects/projects.rules';
 import { AcceptanceContextService, eventData, ProjectContext } from './acceptance-context.service';
 import {
   coverageMessage,
@@ -53,6 +55,7 @@ export class AcceptanceRequestsService {
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
     private readonly projectLifecycle: ProjectLifecycleService,
+    private readonly projects: ProjectsRepository,
   ) {}
 
   /**
@@ -67,7 +70,7 @@ export class AcceptanceRequestsService {
   ): Promise<AcceptanceResponseDto> {
     const user = requireUser(actor);
     const id = await this.dataSource.transaction(async (em) => {
-      const project = await this.repository.lockProject(em, projectId);
+      const project = await this.projects.lockById(em, projectId);
       if (!project || !(await this.context.isParty(em, actor, project)))
         throw DomainError.notFound('Project');
       if (project.leadOrganizationId !== user.organizationId || !hasRole(actor, 'applicant')) {
@@ -112,7 +115,7 @@ export class AcceptanceRequestsService {
   // — helpers —
 
   private async assertMilestonesPassed(em: EntityManager, project: ProjectEntity): Promise<void> {
-    const milestones = await this.repository.milestonesOfProject(em, project.id);
+    const milestones = await this.projects.milestones(em, project.id);
     const open = milestones.filter(
       (m) => !(PASSED_MILESTONE_STATUSES as readonly string[]).includes(m.status),
     );
@@ -136,11 +139,7 @@ export class AcceptanceRequestsService {
     organizationId: string,
   ): Promise<string[]> {
     const evidence = dto.evidenceAttachmentIds ?? [];
-    if (new Set(evidence.map((e) => e.toLowerCase())).size !== evidence.length) {
-      throw DomainError.validation([
-        { field: 'evidenceAttachmentIds', message: 'an attachment is listed twice' },
-      ]);
-    }
+    assertDistinctAttachmentIds(evidence, 'evidenceAttachmentIds');
     if (evidence.length) await this.attachments.findOwnedByOrganization(em, evidence, organizationId);
     return evidence;
   }

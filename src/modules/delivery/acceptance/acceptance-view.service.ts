@@ -5,6 +5,7 @@ import { DomainError } from '../../../common/errors/domain-error';
 import { ExpertPanelService } from '../../evaluation/panels/expert-panel.service';
 import { drawnPanelSize } from '../../evaluation/panels/panel-seats';
 import type { ProjectEntity } from '../projects/entities/project.entity';
+import { ProjectsRepository } from '../projects/projects.repository';
 import { AcceptanceContextService, canRead } from './acceptance-context.service';
 import { AcceptanceRepository } from './acceptance.repository';
 import {
@@ -30,12 +31,15 @@ export class AcceptanceViewService {
     private readonly repository: AcceptanceRepository,
     private readonly context: AcceptanceContextService,
     private readonly expertPanel: ExpertPanelService,
+    private readonly projects: ProjectsRepository,
   ) {}
 
   /** Admins and the project's parties (issuer, lead, consortium organizations); anyone else 404. */
   async get(actor: Principal, id: string): Promise<AcceptanceResponseDto> {
     const acceptance = await this.repository.findById(id);
-    const project = acceptance ? await this.repository.findProject(acceptance.projectId) : null;
+    const project = acceptance
+      ? await this.projects.findById(this.projects.manager, acceptance.projectId)
+      : null;
     if (!acceptance || !project || !canRead(actor, project, acceptance)) {
       throw DomainError.notFound('Acceptance');
     }
@@ -45,7 +49,7 @@ export class AcceptanceViewService {
   /** The project's latest acceptance, for the same readers. */
   async getOfProject(actor: Principal, projectId: string): Promise<AcceptanceResponseDto> {
     const em = this.repository.manager();
-    const project = await this.repository.findProject(projectId);
+    const project = await this.projects.findById(em, projectId);
     if (!project || !(await this.context.isParty(em, actor, project))) throw DomainError.notFound('Project');
     const acceptance = await this.repository.findLatestOfProject(projectId);
     if (!acceptance || !canRead(actor, project, acceptance)) throw DomainError.notFound('Acceptance');

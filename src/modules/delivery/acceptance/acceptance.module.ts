@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ApplicationsModule } from '../../call/applications/applications.module';
+import { ChallengesModule } from '../../call/challenges/challenges.module';
 import { PanelsModule } from '../../evaluation/panels/panels.module';
 import { AttachmentsModule } from '../../platform/attachments/attachments.module';
 import { ExpertsModule } from '../../evaluation/experts/experts.module';
@@ -28,6 +30,8 @@ import { AcceptanceRepository } from './acceptance.repository';
     ExpertsModule,
     PanelsModule,
     ProgramsModule,
+    ChallengesModule,
+    ApplicationsModule,
     TeamsModule,
     AttachmentsModule,
     IntegrityRecordsModule,

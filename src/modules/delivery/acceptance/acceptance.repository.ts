@@ -1,19 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { byCreation, Page, PageQueryDto, paginate } from '../../../common/pagination/pagination';
-import type { ApplicationEntity } from '../../call/applications/entities/application.entity';
-import type { ChallengeEntity } from '../../call/challenges/entities/challenge.entity';
-import type { ProjectMilestoneEntity } from '../projects/entities/project-parts.entity';
-import type { ProjectEntity } from '../projects/entities/project.entity';
 import { AcceptanceEntity } from './entities/acceptance.entity';
 import { AcceptancePanelMemberEntity } from './entities/acceptance-panel-member.entity';
 import { AcceptanceVerdictEntity } from './entities/acceptance-verdict.entity';
-
-/** Other modules' tables acceptance reads, reached by name here only (ADR 0041). */
-const PROJECTS = 'projects';
-const PROJECT_MILESTONES = 'project_milestones';
-const CHALLENGES = 'challenges';
-const APPLICATIONS = 'applications';
 
 /** Where an acceptance assignment's expert reads which project and challenge it is about. */
 export interface ProjectHeading {
@@ -23,9 +13,10 @@ export interface ProjectHeading {
 }
 
 /**
- * The acceptance aggregate: an acceptance with its panel members and verdicts, and what it reads of
- * the project, its milestones, its challenge and its winning bid. Locks go project first, then the
- * acceptance, then its members, in every path that takes more than one.
+ * The acceptance aggregate: an acceptance with its panel members and verdicts. The project, its
+ * milestones, its challenge and its winning application are read through their owners' repositories.
+ * Locks go project first (ProjectsRepository.lockById), then the acceptance, then its members, in
+ * every path that takes more than one.
  */
 @Injectable()
 export class AcceptanceRepository {
@@ -127,36 +118,7 @@ export class AcceptanceRepository {
     return em.find(AcceptanceVerdictEntity, { where: { panelMemberId }, order: { createdAt: 'ASC' } });
   }
 
-  // — what it reads of the project, its challenge and its bid —
-
-  findProject(id: string, em: EntityManager = this.dataSource.manager): Promise<ProjectEntity | null> {
-    return em.getRepository<ProjectEntity>(PROJECTS).findOne({ where: { id } });
-  }
-
-  /** The project row FOR UPDATE: taken first, before the acceptance. */
-  lockProject(em: EntityManager, id: string): Promise<ProjectEntity | null> {
-    return em
-      .getRepository<ProjectEntity>(PROJECTS)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  milestonesOfProject(em: EntityManager, projectId: string): Promise<ProjectMilestoneEntity[]> {
-    return em
-      .getRepository<ProjectMilestoneEntity>(PROJECT_MILESTONES)
-      .find({ where: { projectId }, order: { position: 'ASC' } });
-  }
-
-  challengeOf(em: EntityManager, project: ProjectEntity): Promise<ChallengeEntity> {
-    return em
-      .getRepository<ChallengeEntity>(CHALLENGES)
-      .findOneOrFail({ where: { id: project.challengeId } });
-  }
-
-  winningBidOf(em: EntityManager, project: ProjectEntity): Promise<ApplicationEntity | null> {
-    return em
-      .getRepository<ApplicationEntity>(APPLICATIONS)
-      .findOne({ where: { id: project.applicationId } });
-  }
+  // — what it reads of the project and its challenge (plain data, for an assignment's heading) —
 
   async headingOf(em: EntityManager, projectId: string): Promise<ProjectHeading | null> {
     const [p] = await em.query<Array<{ challenge_id: string; code: string; title: string }>>(

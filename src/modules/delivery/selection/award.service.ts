@@ -4,7 +4,9 @@ import { AuditActor, AuditService } from '../../../common/audit/audit.service';
 import type { JsonObject } from '../../../common/json';
 import { Clock } from '../../../infra/clock/clock';
 import { OutboxService } from '../../../infra/events/outbox.service';
+import { ApplicationLifecycle } from '../../call/applications/application-lifecycle.service';
 import type { ApplicationEntity } from '../../call/applications/entities/application.entity';
+import { ChallengeLifecycle } from '../../call/challenges/challenge-lifecycle.service';
 import { ChallengesRepository } from '../../call/challenges/challenges.repository';
 import type { ChallengeEntity } from '../../call/challenges/entities/challenge.entity';
 import { allocateBudget, LineBudget } from '../projects/budget';
@@ -12,7 +14,6 @@ import type { ProjectEntity } from '../projects/entities/project.entity';
 import { ProjectLifecycleService } from '../projects/project-lifecycle.service';
 import type { AwardedLine } from '../projects/project-lifecycle.service';
 import type { SelectionEntity } from './entities/selection.entity';
-import { SelectionCallWrites } from './selection-call-writes';
 import { SELECTION_MACHINE } from './selection-status';
 import { ApplicationPlan, SelectionRepository } from './selection.repository';
 import { SELECTION_AUDIT, SELECTION_EVENTS, selectionData } from './selection.views';
@@ -33,7 +34,8 @@ export class AwardService {
   constructor(
     private readonly selections: SelectionRepository,
     private readonly challenges: ChallengesRepository,
-    private readonly calls: SelectionCallWrites,
+    private readonly applicationLifecycle: ApplicationLifecycle,
+    private readonly challengeLifecycle: ChallengeLifecycle,
     private readonly projects: ProjectLifecycleService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -41,7 +43,7 @@ export class AwardService {
   ) {}
 
   /**
-   * Finalizes the award if, under the list's lock, the list is still in publicity with an active
+   * Finalizes the award if, under the challenge's lock, the challenge is still in publicity with an active
    * selection whose period has ended by the clock and no objection is pending; otherwise nothing.
    */
   async finalizeLocked(em: EntityManager, actor: AuditActor, challenge: ChallengeEntity): Promise<boolean> {
@@ -49,10 +51,10 @@ export class AwardService {
     if (!selection) return false;
     const now = this.clock.now();
     const ids = await this.selections.applicationIdsInStatus(em, challenge.id, IN_PLAY_AT_AWARD);
-    const all = await this.calls.lockApplications(em, ids);
+    const all = await this.applicationLifecycle.lockByIds(em, ids);
     const selected = all.filter((b) => selection.applicationIds.includes(b.id));
     const others = all.filter((b) => !selection.applicationIds.includes(b.id) && b.status !== 'selected');
-    await this.calls.moveApplications(em, others, 'not_select', now);
+    await this.applicationLifecycle.markNotSelected(em, others, now);
     const projects = await this.createProjects(em, challenge, selected, now);
     selection.status = SELECTION_MACHINE.target(selection.status, 'finalize');
     selection.closedAt = now;
@@ -60,7 +62,7 @@ export class AwardService {
     selection.updatedAt = now;
     await em.save(selection);
     const before = challenge.status;
-    await this.calls.moveChallenge(em, challenge, 'finalize', now);
+    await this.challengeLifecycle.finalizeAward(em, challenge, now);
     await this.audit.record(em, {
       actor,
       action: SELECTION_AUDIT.awarded,

@@ -7,13 +7,14 @@ import { DomainError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
 import { OutboxService } from '../../../infra/events/outbox.service';
 import { DeadlineScheduler } from '../../../infra/scheduler/deadline.scheduler';
+import { ApplicationLifecycle } from '../../call/applications/application-lifecycle.service';
+import { ChallengeLifecycle } from '../../call/challenges/challenge-lifecycle.service';
 import { ChallengesRepository } from '../../call/challenges/challenges.repository';
 import type { ChallengeEntity } from '../../call/challenges/entities/challenge.entity';
 import { DecideObjectionDto } from './dto/selection.dto';
 import { ObjectionEntity } from './entities/objection.entity';
 import type { SelectionEntity } from './entities/selection.entity';
 import { AwardService } from './award.service';
-import { SelectionCallWrites } from './selection-call-writes';
 import { decidedObjectionStatus, OBJECTION_MACHINE, SELECTION_MACHINE } from './selection-status';
 import { SelectionRepository } from './selection.repository';
 import {
@@ -40,7 +41,8 @@ export class ObjectionsService {
     private readonly dataSource: DataSource,
     private readonly selections: SelectionRepository,
     private readonly challenges: ChallengesRepository,
-    private readonly calls: SelectionCallWrites,
+    private readonly applicationLifecycle: ApplicationLifecycle,
+    private readonly challengeLifecycle: ChallengeLifecycle,
     private readonly award: AwardService,
     private readonly scheduler: DeadlineScheduler,
     private readonly audit: AuditService,
@@ -112,7 +114,7 @@ export class ObjectionsService {
     return this.dataSource.transaction(async (em) => {
       const found = await this.selections.findObjection(em, id);
       if (!found) throw DomainError.notFound('Objection');
-      // The list first, then the objection: the same order as the finalization.
+      // The challenge first, then the objection: the same order as the finalization.
       const challenge = await this.lockChallenge(em, found.challengeId);
       const objection = await this.selections.lockObjection(em, id);
       if (!objection) throw DomainError.notFound('Objection');
@@ -168,7 +170,10 @@ export class ObjectionsService {
     });
   }
 
-  /** An upheld objection: the selection reopened, its applications back to shortlisted, the list in review. */
+  /**
+   * An upheld objection: the selection reopened, its applications back to shortlisted, the challenge
+   * in review.
+   */
   private async reopen(
     em: EntityManager,
     actor: AuditActor,
@@ -181,15 +186,14 @@ export class ObjectionsService {
     selection.version += 1;
     selection.updatedAt = now;
     await em.save(selection);
-    const applications = await this.calls.lockApplications(em, selection.applicationIds);
-    await this.calls.moveApplications(
+    const applications = await this.applicationLifecycle.lockByIds(em, selection.applicationIds);
+    await this.applicationLifecycle.deselect(
       em,
-      applications.filter((b) => b.status === 'selected'),
-      'deselect',
+      applications.filter((a) => a.status === 'selected'),
       now,
     );
     const before = challenge.status;
-    await this.calls.moveChallenge(em, challenge, 'reopen_selection', now);
+    await this.challengeLifecycle.reopenSelection(em, challenge, now);
     await this.scheduler.cancel(em, 'challenge', challenge.id, PUBLICITY_END_DEADLINE);
     await this.scheduler.cancelReminders(em, 'challenge', challenge.id, PUBLICITY_END_REMINDER);
     await this.audit.record(em, {

@@ -6,7 +6,6 @@ import { ProgramsModule } from '../../call/programs/programs.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { AwardService } from './award.service';
 import { ObjectionsService } from './objections.service';
-import { SelectionCallWrites } from './selection-call-writes';
 import { ChallengeSelectionController, ObjectionsController } from './selection.controller';
 import { SelectionDeadlines } from './selection.deadlines';
 import { SelectionRepository } from './selection.repository';
@@ -19,14 +18,7 @@ import { SelectionService } from './selection.service';
 @Module({
   imports: [ChallengesModule, ApplicationsModule, ProgramsModule, CalendarModule, ProjectsModule],
   controllers: [ChallengeSelectionController, ObjectionsController],
-  providers: [
-    SelectionRepository,
-    SelectionCallWrites,
-    AwardService,
-    SelectionService,
-    ObjectionsService,
-    SelectionDeadlines,
-  ],
+  providers: [SelectionRepository, AwardService, SelectionService, ObjectionsService, SelectionDeadlines],
   exports: [SelectionService],
 })
 export class SelectionModule {}

@@ -7,7 +7,9 @@ import { DomainError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
 import { OutboxService } from '../../../infra/events/outbox.service';
 import { DeadlineScheduler } from '../../../infra/scheduler/deadline.scheduler';
+import { ApplicationLifecycle } from '../../call/applications/application-lifecycle.service';
 import type { ApplicationEntity } from '../../call/applications/entities/application.entity';
+import { ChallengeLifecycle } from '../../call/challenges/challenge-lifecycle.service';
 import { assertTransition } from '../../call/challenges/challenge-status';
 import { ChallengesRepository } from '../../call/challenges/challenges.repository';
 import type { ChallengeEntity } from '../../call/challenges/entities/challenge.entity';
@@ -16,7 +18,6 @@ import { WorkingDaysService } from '../../platform/calendar/working-days.service
 import { SelectDto } from './dto/selection.dto';
 import { SelectionEntity } from './entities/selection.entity';
 import { AwardService, IN_PLAY } from './award.service';
-import { SelectionCallWrites } from './selection-call-writes';
 import { SELECTION_MACHINE } from './selection-status';
 import { ResultRow, SelectionRepository } from './selection.repository';
 import {
@@ -45,8 +46,8 @@ const SYSTEM: AuditActor = { kind: 'system' };
 
 /**
  * Selection and publicity (公示) of a challenge, and the award's triggers (ADR 0026). Every write
- * holds the list row FOR UPDATE, so a selection, an objection's decision and the finalization are
- * serialized per list; the finalization re-checks the state under that lock and is a no-op when it
+ * holds the challenge row FOR UPDATE, so a selection, an objection's decision and the finalization are
+ * serialized per challenge; the finalization re-checks the state under that lock and is a no-op when it
  * already ran. Objections have their own service, the award's work is AwardService's.
  */
 @Injectable()
@@ -55,7 +56,8 @@ export class SelectionService {
     private readonly dataSource: DataSource,
     private readonly selections: SelectionRepository,
     private readonly challenges: ChallengesRepository,
-    private readonly calls: SelectionCallWrites,
+    private readonly applicationLifecycle: ApplicationLifecycle,
+    private readonly challengeLifecycle: ChallengeLifecycle,
     private readonly awards: AwardService,
     private readonly programs: ProgramsService,
     private readonly workingDays: WorkingDaysService,
@@ -82,19 +84,19 @@ export class SelectionService {
       if (!results.some((r) => r.passes)) {
         throw new DomainError(
           'BUSINESS_RULE_VIOLATION',
-          `No bid of the list reached the pass line: declare it unsuccessful (流榜) with POST /challenges/${challenge.id}/unsuccessful`,
+          `No application to the challenge reached the pass line: declare it unsuccessful (流榜) with POST /challenges/${challenge.id}/unsuccessful`,
           { extra: { passingBids: 0 } },
         );
       }
       const ids = selectedIds(challenge, dto);
-      const applications = await this.calls.lockApplications(em, ids);
+      const applications = await this.applicationLifecycle.lockByIds(em, ids);
       assertSelectable(challenge, ids, applications, results);
       const { settings } = await this.programs.requireById(em, challenge.programId);
       const endsAt = await this.workingDays.addWorkingDays(
         em,
         now,
         settings.publicityWorkingDays,
-        `the publicity of list ${challenge.id}`,
+        `the publicity of challenge ${challenge.id}`,
       );
       const selection = await em.save(
         em.create(SelectionEntity, {
@@ -112,16 +114,16 @@ export class SelectionService {
           updatedAt: now,
         }),
       );
-      await this.calls.moveApplications(em, applications, 'select', now);
+      await this.applicationLifecycle.select(em, applications, now);
       const before = challenge.status;
-      await this.calls.moveChallenge(em, challenge, 'select', now);
+      await this.challengeLifecycle.select(em, challenge, now);
       await this.schedulePublicityEnd(em, challenge.id, endsAt, settings.reminderOffsetsHours);
       await this.recordPublicized(em, actor, challenge, selection, before);
       return challengeStateView(challenge, selection);
     });
   }
 
-  /** 流榜: no bid passed; bids still in review become not_selected. */
+  /** 流榜: no application passed; applications still in review become not_selected. */
   async markUnsuccessful(actor: Principal, id: string, reason: string): Promise<ChallengeStateView> {
     userIdOf(actor);
     return this.dataSource.transaction(async (em) => {
@@ -133,15 +135,18 @@ export class SelectionService {
       if (passing.length) {
         throw new DomainError(
           'BUSINESS_RULE_VIOLATION',
-          `${passing.length} bid(s) reached the pass line: select among them instead`,
+          `${passing.length} application(s) reached the pass line: select among them instead`,
           { extra: { passingBids: passing.length } },
         );
       }
       const ids = await this.selections.applicationIdsInStatus(em, challenge.id, IN_PLAY);
-      await this.calls.moveApplications(em, await this.calls.lockApplications(em, ids), 'not_select', now);
+      await this.applicationLifecycle.markNotSelected(
+        em,
+        await this.applicationLifecycle.lockByIds(em, ids),
+        now,
+      );
       const before = challenge.status;
-      challenge.statusReason = reason.trim();
-      await this.calls.moveChallenge(em, challenge, 'mark_unsuccessful', now);
+      await this.challengeLifecycle.markUnsuccessful(em, challenge, reason, now);
       await this.audit.record(em, {
         actor,
         action: SELECTION_AUDIT.unsuccessful,
@@ -209,8 +214,8 @@ export class SelectionService {
   }
 
   /**
-   * A reminder before publicity ends (worker, in the deadline's transaction): the list's followers
-   * may still object, and the admins see how many objections are pending; nothing once the list has
+   * A reminder before publicity ends (worker, in the deadline's transaction): the challenge's followers
+   * may still object, and the admins see how many objections are pending; nothing once the challenge has
    * left publicity (awarded, or reopened by an upheld objection).
    */
   async remindPublicityEnd(em: EntityManager, challengeId: string, hoursBefore: number): Promise<void> {
@@ -317,8 +322,8 @@ function selectedIds(challenge: ChallengeEntity, dto: SelectDto): string[] {
     throw new DomainError(
       'BUSINESS_RULE_VIOLATION',
       challenge.selectionMode === 'horse_race'
-        ? `A horse race selects at most ${max} bid(s); ${ids.length} given`
-        : `A single-winner list selects exactly one bid; ${ids.length} given`,
+        ? `A horse race selects at most ${max} application(s); ${ids.length} given`
+        : `A single-winner challenge selects exactly one application; ${ids.length} given`,
       { extra: { maxSelected: max, given: ids.length } },
     );
   }
@@ -335,17 +340,21 @@ function assertSelectable(
   const byId = new Map(applications.map((b) => [b.id, b]));
   const resultOf = new Map(results.map((r) => [r.application_id, r]));
   for (const appId of ids) {
-    const bid = byId.get(appId);
-    if (!bid || bid.challengeId !== challenge.id) {
-      throw new DomainError('BUSINESS_RULE_VIOLATION', `Bid ${appId} is not a bid of this list`, {
-        extra: { applicationId: appId },
-      });
-    }
-    if (!resultOf.get(appId)?.passes || bid.status !== 'shortlisted') {
+    const application = byId.get(appId);
+    if (!application || application.challengeId !== challenge.id) {
       throw new DomainError(
         'BUSINESS_RULE_VIOLATION',
-        `Bid ${appId} did not reach the pass line (it is ${bid.status}): only shortlisted bids can be selected`,
-        { extra: { applicationId: appId, bidStatus: bid.status } },
+        `Application ${appId} is not an application to this challenge`,
+        {
+          extra: { applicationId: appId },
+        },
+      );
+    }
+    if (!resultOf.get(appId)?.passes || application.status !== 'shortlisted') {
+      throw new DomainError(
+        'BUSINESS_RULE_VIOLATION',
+        `Application ${appId} did not reach the pass line (it is ${application.status}): only shortlisted applications can be selected`,
+        { extra: { applicationId: appId, bidStatus: application.status } },
       );
     }
   }

@@ -6,7 +6,7 @@ import type { Rubric } from '../../call/programs/program-settings';
 import type { TeamWithParts } from '../../call/teams/teams.repository';
 import type { ReviewApplicationDto } from './dto/review-response.dto';
 
-/** What the expert's view of a bid is made of, read by ReviewAssignmentsService. */
+/** What the expert's view of an application is made of, read by ReviewAssignmentsService. */
 export interface ReviewApplicationParts {
   assignmentId: string;
   bidLabel: string;
@@ -22,7 +22,7 @@ export interface ReviewApplicationParts {
 }
 
 /**
- * The bid as the expert reads it (docs/adr/0024). Blind programs: BlindReviewApplicationDto, with
+ * The application as the expert reads it (docs/adr/0024). Blind programs: BlindReviewApplicationDto, with
  * nothing that names the team and attachments by neutral labels; otherwise
  * OpenReviewApplicationDto with the team, its organizations and members.
  */

@@ -29,14 +29,14 @@ import { toReviewApplication } from './review-application.view';
 import { REVIEW_PANEL_MACHINE, REVIEW_SEAT_SPELLING } from './review-panel.machine';
 import { ReviewPanelsService } from './review-panels.service';
 import { ReviewResultsService } from './review-results.service';
-import { bidLabel, REVIEW_ACTIONS } from './reviews.constants';
+import { applicationLabel, REVIEW_ACTIONS } from './reviews.constants';
 import { ReviewsRepository } from './reviews.repository';
 import { expertTotal, validateComments, validateScores } from './scoring';
 
 const ENTITY = 'review_assignment';
 const MAX_COMMENT = 2000;
 
-/** What an assignment's reader needs of its list: the list, its program's settings and rubric. */
+/** What an assignment's reader needs of its challenge: the challenge, its program's settings and rubric. */
 interface ListContext {
   challenge: ChallengeEntity;
   settings: ProgramSettings;
@@ -44,8 +44,8 @@ interface ListContext {
 }
 
 /**
- * An expert's work on its assignments (docs/adr/0024): the list, the declaration (the conflict
- * rules run again on the profile as it is now), the bid as the expert may read it (blind or not),
+ * An expert's work on its assignments (docs/adr/0024): the listing, the declaration (the conflict
+ * rules run again on the profile as it is now), the application as the expert may read it (blind or not),
  * score drafts and the final submission, which may close the panel. Only the assignment's own
  * expert sees it: anyone else gets 404, so no expert can read another's scores.
  */
@@ -103,8 +103,8 @@ export class ReviewAssignmentsService {
   }
 
   /**
-   * The declaration before the expert first sees the bid. `{conflict:false}`: the conflict rules
-   * run again against the issuer and every bid's organizations and members, on the expert's
+   * The declaration before the expert first sees the application. `{conflict:false}`: the conflict rules
+   * run again against the issuer and every application's organizations and members, on the expert's
    * profile as it is now; none → `declared`. A conflict found there → the expert is replaced as if
    * it had declared it, and the answer is 422 CONFLICT_OF_INTEREST naming it (the replacement is
    * committed: it is the rule's consequence, not part of the refused request). `{conflict:true,
@@ -121,8 +121,8 @@ export class ReviewAssignmentsService {
       if (!isSeated(member, REVIEW_SEAT_SPELLING))
         throw DomainError.invalidTransition(`member_${member.status}`, 'declare');
       const { challenge, settings } = await this.listContext(em, panel.challengeId);
-      const bids = await this.reviews.bidsOfPanel(em, panel.id);
-      const parties = await this.panels.partiesOf(em, challenge, bids);
+      const applications = await this.reviews.applicationsOfPanel(em, panel.id);
+      const parties = await this.panels.partiesOf(em, challenge, applications);
       const now = this.clock.now();
       const found = await this.expertPanel.conflictsNow(em, assignment.expertId, parties, settings, now);
       const outcome = declarationOutcome(intent, found);
@@ -135,7 +135,7 @@ export class ReviewAssignmentsService {
         challenge,
         settings,
         parties,
-        bids,
+        applications,
       });
       await this.results.closeIfComplete(em, panel);
       return {
@@ -147,7 +147,7 @@ export class ReviewAssignmentsService {
     if (intent.kind === 'none' && result.found.length) {
       throw conflictOfInterest(
         result.found,
-        { what: 'list', panel: 'panel' },
+        { what: 'challenge', panel: 'panel' },
         {
           assignmentStatus: result.assignment.status,
           memberStatus: 'replaced',
@@ -161,7 +161,7 @@ export class ReviewAssignmentsService {
   }
 
   /**
-   * The bid as the expert reads it, only after declaring no conflict (409 before, and once the
+   * The application as the expert reads it, only after declaring no conflict (409 before, and once the
    * expert left the panel). Blind programs: BlindReviewApplicationDto, with nothing that names the
    * team; otherwise OpenReviewApplicationDto with the team, its organizations and members.
    */
@@ -171,8 +171,8 @@ export class ReviewAssignmentsService {
       throw new DomainError(
         'INVALID_STATE_TRANSITION',
         assignment.status === 'pending'
-          ? 'Declare first that you have no conflict of interest: the bid is shown only after that'
-          : `The assignment is ${assignment.status}: you no longer review this bid`,
+          ? 'Declare first that you have no conflict of interest: the application is shown only after that'
+          : `The assignment is ${assignment.status}: you no longer review this application`,
         { extra: { state: assignment.status, action: 'read_application' } },
       );
     }
@@ -181,12 +181,12 @@ export class ReviewAssignmentsService {
     const { challenge, settings, rubric } = await this.listContext(em, panel.challengeId);
     const application = await this.applications.findById(assignment.applicationId);
     if (!application) throw DomainError.notFound('Review assignment');
-    const bids = await this.reviews.bidsOfPanel(em, panel.id);
+    const applications = await this.reviews.applicationsOfPanel(em, panel.id);
     const team = settings.blindReview ? null : await this.teams.findTeamWithParts(application.teamId);
     if (!settings.blindReview && !team) throw new Error(`application ${application.id}: team missing`);
     return toReviewApplication({
       assignmentId: assignment.id,
-      bidLabel: bidLabel(bids.findIndex((b) => b.id === application.id) + 1),
+      bidLabel: applicationLabel(applications.findIndex((b) => b.id === application.id) + 1),
       challenge,
       application,
       commitments: await this.applications.commitments(application.id),
@@ -354,13 +354,13 @@ export class ReviewAssignmentsService {
     challengeId: string,
   ): Promise<{ labels: Map<string, string>; teams: Map<string, string>; blind: boolean }> {
     const em = this.dataSource.manager;
-    const bids = await this.reviews.bidsOfPanel(em, panelId);
+    const applications = await this.reviews.applicationsOfPanel(em, panelId);
     const { settings } = await this.listContext(em, challengeId);
     const names = settings.blindReview
       ? new Map()
-      : await this.applications.bidderNames(bids.map((b) => b.id));
+      : await this.applications.bidderNames(applications.map((b) => b.id));
     return {
-      labels: new Map(bids.map((b, i) => [b.id, bidLabel(i + 1)])),
+      labels: new Map(applications.map((b, i) => [b.id, applicationLabel(i + 1)])),
       teams: new Map([...names].map(([id, n]: [string, { teamName: string }]) => [id, n.teamName])),
       blind: settings.blindReview,
     };

@@ -7,9 +7,10 @@ import { DomainError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
 import { OutboxService } from '../../../infra/events/outbox.service';
 import { DeadlineScheduler } from '../../../infra/scheduler/deadline.scheduler';
-import { assertApplicationTransition, transitionOf } from '../../call/applications/application-status';
+import { ApplicationLifecycle } from '../../call/applications/application-lifecycle.service';
 import type { ApplicationEntity } from '../../call/applications/entities/application.entity';
-import { assertTransition, transitionFor } from '../../call/challenges/challenge-status';
+import { ChallengeLifecycle } from '../../call/challenges/challenge-lifecycle.service';
+import { assertTransition } from '../../call/challenges/challenge-status';
 import { ChallengesRepository } from '../../call/challenges/challenges.repository';
 import type { ChallengeEntity } from '../../call/challenges/entities/challenge.entity';
 import type { ChallengeStatus } from '../../call/challenges/challenge-status';
@@ -35,7 +36,7 @@ import type { Leaving, ReplacementOutcome, ReviewContext } from './review-replac
 
 /**
  * The expert panel of a challenge (docs/adr/0024): the draw (ExpertPanelService, shared with
- * acceptance), the assignments per member and bid, the replacement of a member by the next reserve,
+ * acceptance), the assignments per member and application, the replacement of a member by the next reserve,
  * and the admin's view. The close and the ranking are ReviewResultsService; the experts' own work is
  * ReviewAssignmentsService, which calls `replaceMember` here.
  */
@@ -47,6 +48,8 @@ export class ReviewPanelsService {
     private readonly results: ReviewResultsService,
     private readonly expertPanel: ExpertPanelService,
     private readonly challenges: ChallengesRepository,
+    private readonly challengeLifecycle: ChallengeLifecycle,
+    private readonly applicationLifecycle: ApplicationLifecycle,
     private readonly programs: ProgramsService,
     private readonly workingDays: WorkingDaysService,
     private readonly teams: TeamsService,
@@ -58,9 +61,9 @@ export class ReviewPanelsService {
 
   /**
    * Starts the review of a closed challenge: draws the panel and its reserves in one transaction
-   * that holds the challenge row, moves the challenge and its eligible bids to `under_review`, and
-   * gives every member one pending assignment per bid. 422 PANEL_UNDERSTAFFED (nothing written) when
-   * too few experts qualify; 422 when no bid is eligible.
+   * that holds the challenge row, moves the challenge and its eligible applications to `under_review`, and
+   * gives every member one pending assignment per application. 422 PANEL_UNDERSTAFFED (nothing written) when
+   * too few experts qualify; 422 when no application is eligible.
    */
   async start(
     actor: Principal,
@@ -74,14 +77,18 @@ export class ReviewPanelsService {
       assertVersion(challenge.version, expectedVersion);
       const now = this.clock.now();
       assertTransition(challenge, 'start_review', now);
-      const bids = await this.reviews.eligibleBidsForUpdate(em, challenge.id);
-      if (!bids.length) {
-        throw new DomainError('BUSINESS_RULE_VIOLATION', 'The list has no eligible bid to review', {
-          extra: { eligibleBids: 0 },
-        });
+      const applications = await this.applicationLifecycle.lockEligibleOfChallenge(em, challenge.id);
+      if (!applications.length) {
+        throw new DomainError(
+          'BUSINESS_RULE_VIOLATION',
+          'The challenge has no eligible application to review',
+          {
+            extra: { eligibleBids: 0 },
+          },
+        );
       }
       const { settings } = await this.programs.requireById(em, challenge.programId);
-      const parties = await this.partiesOf(em, challenge, bids);
+      const parties = await this.partiesOf(em, challenge, applications);
       const drawn = await this.expertPanel.draw(em, {
         industryChainCode: challenge.industryChainCode,
         parties,
@@ -90,10 +97,11 @@ export class ReviewPanelsService {
         panelName: null,
       });
       const panel = await this.createPanel(em, challenge, drawn, settings, drawnBy, now);
-      const members = await this.seat(em, panel, drawn, bids, now);
+      const members = await this.seat(em, panel, drawn, applications, now);
       const before = challenge.status;
-      await this.startReviewOfChallenge(em, challenge, bids, now);
-      await this.recordStart(em, actor, { challenge, before, panel, drawn, bids });
+      await this.challengeLifecycle.startReview(em, challenge, now);
+      await this.applicationLifecycle.startReview(em, applications, now);
+      await this.recordStart(em, actor, { challenge, before, panel, drawn, applications });
       await this.notifyAssigned(em, challenge, members);
     });
     return this.getPanel(actor, challengeId);
@@ -170,19 +178,19 @@ export class ReviewPanelsService {
 
   /**
    * The parties an expert of this challenge must not be connected to: the issuer, and every
-   * organization (lead, consortium) and member (user id, the leader included) of every bid.
+   * organization (lead, consortium) and member (user id, the leader included) of every application.
    */
   async partiesOf(
     em: EntityManager,
     challenge: ChallengeEntity,
-    bids: ApplicationEntity[],
+    applications: ApplicationEntity[],
   ): Promise<ConflictParties> {
     const organizations = new Set<string>();
     const users = new Set<string>();
-    for (const bid of bids) {
-      organizations.add(bid.leadOrganizationId);
-      users.add(bid.leaderUserId);
-      const team = await this.teams.findTeamWithParts(bid.teamId, em);
+    for (const application of applications) {
+      organizations.add(application.leadOrganizationId);
+      users.add(application.leaderUserId);
+      const team = await this.teams.findTeamWithParts(application.teamId, em);
       if (!team) continue;
       organizations.add(team.leadOrganization.id);
       users.add(team.team.leaderUserId);
@@ -200,7 +208,7 @@ export class ReviewPanelsService {
    * Takes a member off the panel (a declared conflict, a decline, or a conflict the rules found at
    * declaration): the member becomes `replaced`; the assignment it declared on becomes `conflicted`
    * or `declined`, its others `cancelled` (a score it already submitted no longer counts). The next
-   * reserve (ExpertPanelService.replace) gets a pending assignment per bid. With no reserve left the
+   * reserve (ExpertPanelService.replace) gets a pending assignment per application. With no reserve left the
    * panel goes on short, which the admin sees (missingMembers). Audited.
    */
   async replaceMember(
@@ -224,7 +232,7 @@ export class ReviewPanelsService {
       spelling: REVIEW_SEAT_SPELLING,
     });
     if (called) {
-      await this.assign(em, panel, [called], context.bids, now);
+      await this.assign(em, panel, [called], context.applications, now);
       await this.notifyAssigned(em, context.challenge, [called]);
     }
     panel.version += 1;
@@ -295,7 +303,7 @@ export class ReviewPanelsService {
       em,
       now,
       settings.reviewWorkingDays,
-      `the review due date of list ${challenge.id}`,
+      `the review due date of challenge ${challenge.id}`,
     );
     const panel = em.create(ReviewPanelEntity, {
       challengeId: challenge.id,
@@ -313,12 +321,12 @@ export class ReviewPanelsService {
     return panel;
   }
 
-  /** Stores the drawn members and reserves and gives each member a pending assignment per bid. */
+  /** Stores the drawn members and reserves and gives each member a pending assignment per application. */
   private async seat(
     em: EntityManager,
     panel: ReviewPanelEntity,
     drawn: DrawnPanel,
-    bids: ApplicationEntity[],
+    applications: ApplicationEntity[],
     now: Date,
   ): Promise<PanelMemberEntity[]> {
     const rows = drawn.seats.map((s) =>
@@ -334,31 +342,8 @@ export class ReviewPanelsService {
     );
     await em.save(rows);
     const members = rows.filter((m) => m.role === 'member');
-    await this.assign(em, panel, members, bids, now);
+    await this.assign(em, panel, members, applications, now);
     return members;
-  }
-
-  /**
-   * The challenge and its eligible bids move to `under_review` (the foreign write of this service;
-   * the call module's owner methods replace it in wave 2).
-   */
-  private async startReviewOfChallenge(
-    em: EntityManager,
-    challenge: ChallengeEntity,
-    bids: ApplicationEntity[],
-    now: Date,
-  ): Promise<void> {
-    challenge.status = transitionFor('start_review').to as ChallengeStatus;
-    challenge.version += 1;
-    challenge.updatedAt = now;
-    await em.save(challenge);
-    for (const bid of bids) {
-      assertApplicationTransition(bid.status, 'start_review');
-      bid.status = transitionOf('start_review').to ?? bid.status;
-      bid.version += 1;
-      bid.updatedAt = now;
-    }
-    await em.save(bids);
   }
 
   private async recordStart(
@@ -369,7 +354,7 @@ export class ReviewPanelsService {
       before: ChallengeStatus;
       panel: ReviewPanelEntity;
       drawn: DrawnPanel;
-      bids: ApplicationEntity[];
+      applications: ApplicationEntity[];
     },
   ): Promise<void> {
     const { challenge, panel, drawn } = s;
@@ -389,7 +374,7 @@ export class ReviewPanelsService {
         members: drawn.members,
         reserves: drawn.reserves,
         minEnterpriseExperts: drawn.minEnterprise,
-        applicationIds: s.bids.map((b) => b.id),
+        applicationIds: s.applications.map((b) => b.id),
       },
     });
     await this.outbox.publish(em, {
@@ -402,7 +387,7 @@ export class ReviewPanelsService {
         title: challenge.title,
         issuerOrganizationId: challenge.issuerOrganizationId,
         panelId: panel.id,
-        applicationIds: s.bids.map((b) => b.id),
+        applicationIds: s.applications.map((b) => b.id),
       },
     });
   }
@@ -423,16 +408,16 @@ export class ReviewPanelsService {
     await this.scheduler.scheduleReminders(em, { ...due, kind: REVIEW_DEADLINES.dueReminder }, offsetsHours);
   }
 
-  /** One pending assignment per member and bid. */
+  /** One pending assignment per member and application. */
   private async assign(
     em: EntityManager,
     panel: ReviewPanelEntity,
     members: PanelMemberEntity[],
-    bids: ApplicationEntity[],
+    applications: ApplicationEntity[],
     now: Date,
   ): Promise<void> {
     const rows = members.flatMap((m) =>
-      bids.map((b) =>
+      applications.map((b) =>
         em.create(ReviewAssignmentEntity, {
           panelId: panel.id,
           panelMemberId: m.id,

@@ -17,7 +17,7 @@ export interface ReviewContext {
   challenge: ChallengeEntity;
   settings: ProgramSettings;
   parties: ConflictParties;
-  bids: ApplicationEntity[];
+  applications: ApplicationEntity[];
 }
 
 /** A member leaving the panel: from which declared assignment, why, and with what outcome. */

@@ -6,7 +6,7 @@ import { DomainError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
 import { OutboxService } from '../../../infra/events/outbox.service';
 import { DeadlineScheduler } from '../../../infra/scheduler/deadline.scheduler';
-import { assertApplicationTransition, transitionOf } from '../../call/applications/application-status';
+import { ApplicationLifecycle } from '../../call/applications/application-lifecycle.service';
 import type { ApplicationEntity } from '../../call/applications/entities/application.entity';
 import { ChallengesRepository } from '../../call/challenges/challenges.repository';
 import type { ChallengeEntity } from '../../call/challenges/entities/challenge.entity';
@@ -18,22 +18,30 @@ import { ReviewAssignmentEntity } from './entities/review-assignment.entity';
 import { ReviewPanelEntity } from './entities/review-panel.entity';
 import { ReviewResultEntity } from './entities/review-result.entity';
 import { REVIEW_PANEL_MACHINE, REVIEW_SEAT_SPELLING } from './review-panel.machine';
-import { bidLabel, PANEL_ENTITY, REVIEW_ACTIONS, REVIEW_DEADLINES, REVIEW_EVENTS } from './reviews.constants';
+import {
+  applicationLabel,
+  PANEL_ENTITY,
+  REVIEW_ACTIONS,
+  REVIEW_DEADLINES,
+  REVIEW_EVENTS,
+} from './reviews.constants';
 import { ReviewsRepository } from './reviews.repository';
 import { aggregate, AggregateResult as Aggregate, rank } from './scoring';
 
 const SYSTEM: AuditActor = { kind: 'system' };
 
 /**
- * The close of a review panel and its ranking (docs/adr/0023, 0024): per bid, the submitted totals
- * aggregated under the program's settings, the bids ranked, review_results written, the bids that
- * pass shortlisted; the ranking read by admins and the challenge's issuer once closed.
+ * The close of a review panel and its ranking (docs/adr/0023, 0024): per application, the submitted
+ * totals aggregated under the program's settings, the applications ranked, review_results written,
+ * the applications that pass shortlisted; the ranking read by admins and the challenge's issuer once
+ * closed.
  */
 @Injectable()
 export class ReviewResultsService {
   constructor(
     private readonly reviews: ReviewsRepository,
     private readonly challenges: ChallengesRepository,
+    private readonly applicationLifecycle: ApplicationLifecycle,
     private readonly programs: ProgramsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -67,9 +75,9 @@ export class ReviewResultsService {
     if (!program) throw new Error(`challenge ${challenge.id}: program missing`);
     const { settings } = program;
     const showNames = admin || settings.issuerSeesApplicantIdentities;
-    const bids = await this.reviews.bidsOfPanel(this.reviews.manager(), panel.id);
+    const applications = await this.reviews.applicationsOfPanel(this.reviews.manager(), panel.id);
     const teamNames = showNames
-      ? await this.reviews.teamNames(bids.map((b) => b.id))
+      ? await this.reviews.teamNames(applications.map((b) => b.id))
       : new Map<string, string>();
     return {
       challengeId,
@@ -78,7 +86,7 @@ export class ReviewResultsService {
       aggregation: settings.aggregation,
       passLine: settings.passLine,
       outlierThresholdPoints: settings.outlierThresholdPoints,
-      items: await this.rankingItems(panel, bids, settings, { admin, showNames, teamNames }),
+      items: await this.rankingItems(panel, applications, settings, { admin, showNames, teamNames }),
     };
   }
 
@@ -101,9 +109,9 @@ export class ReviewResultsService {
   }
 
   /**
-   * The close: per bid, aggregate the totals of its submitted assignments under the program's
-   * settings, rank the bids, write review_results, shortlist the bids that pass, close the panel,
-   * audit, and publish `review.completed`.
+   * The close: per application, aggregate the totals of its submitted assignments under the
+   * program's settings, rank the applications, write review_results, shortlist the applications that
+   * pass, close the panel, audit, and publish `review.completed`.
    */
   async close(
     em: EntityManager,
@@ -114,20 +122,20 @@ export class ReviewResultsService {
     const now = this.clock.now();
     const challenge = await this.requireChallenge(em, panel);
     const { settings } = await this.programs.requireById(em, challenge.programId);
-    const bids = await this.reviews.lockApplications(
+    const applications = await this.applicationLifecycle.lockByIds(
       em,
-      (await this.reviews.bidsOfPanel(em, panel.id)).map((b) => b.id),
+      (await this.reviews.applicationsOfPanel(em, panel.id)).map((a) => a.id),
     );
-    bids.sort(
+    applications.sort(
       (a, b) =>
         (a.submittedAt as Date).getTime() - (b.submittedAt as Date).getTime() || (a.id < b.id ? -1 : 1),
     );
-    const submitted = submittedByBid(await this.reviews.assignmentsOfPanel(panel.id, em));
+    const submitted = submittedByApplication(await this.reviews.assignmentsOfPanel(panel.id, em));
     const aggregated = new Map(
-      bids.map((b) => [b.id, aggregate(totalsOf(submitted, b.id), settings)] as [string, Aggregate]),
+      applications.map((b) => [b.id, aggregate(totalsOf(submitted, b.id), settings)] as [string, Aggregate]),
     );
-    const results = await this.writeResults(em, challenge, bids, submitted, aggregated, now);
-    await this.shortlist(em, bids, aggregated, now);
+    const results = await this.writeResults(em, challenge, applications, submitted, aggregated, now);
+    await this.shortlist(em, applications, aggregated, now);
     panel.status = REVIEW_PANEL_MACHINE.target(panel.status, 'close');
     panel.closedAt = now;
     panel.closeReason = reason;
@@ -142,16 +150,16 @@ export class ReviewResultsService {
 
   private async rankingItems(
     panel: ReviewPanelEntity,
-    bids: ApplicationEntity[],
+    applications: ApplicationEntity[],
     settings: ProgramSettings,
     view: { admin: boolean; showNames: boolean; teamNames: Map<string, string> },
   ): Promise<RankingItemDto[]> {
     const results = await this.reviews.results(panel.challengeId);
-    const labels = new Map(bids.map((b, i) => [b.id, bidLabel(i + 1)]));
-    const submitted = submittedByBid(await this.reviews.assignmentsOfPanel(panel.id));
+    const labels = new Map(applications.map((b, i) => [b.id, applicationLabel(i + 1)]));
+    const submitted = submittedByApplication(await this.reviews.assignmentsOfPanel(panel.id));
     // The tie-breaks are not stored: ranking again the stored scores with the same totals gives them.
     const ranked = rank(
-      bids.map((b) => ({
+      applications.map((b) => ({
         applicationId: b.id,
         score: results.find((r) => r.applicationId === b.id)?.score ?? null,
         totals: totalsOf(submitted, b.id),
@@ -185,13 +193,13 @@ export class ReviewResultsService {
   private async writeResults(
     em: EntityManager,
     challenge: ChallengeEntity,
-    bids: ApplicationEntity[],
+    applications: ApplicationEntity[],
     submitted: Map<string, ReviewAssignmentEntity[]>,
     aggregated: Map<string, Aggregate>,
     now: Date,
   ): Promise<ReviewResultEntity[]> {
     const ranked = rank(
-      bids.map((b) => ({
+      applications.map((b) => ({
         applicationId: b.id,
         score: aggregated.get(b.id)?.score ?? null,
         totals: totalsOf(submitted, b.id),
@@ -220,24 +228,15 @@ export class ReviewResultsService {
     return results;
   }
 
-  /**
-   * The bids that pass move to `shortlisted` (the foreign write of this service; the applications
-   * module's owner method replaces it in wave 2).
-   */
-  private async shortlist(
+  /** The applications that pass and are still in review move to `shortlisted`. */
+  private shortlist(
     em: EntityManager,
-    bids: ApplicationEntity[],
+    applications: ApplicationEntity[],
     aggregated: Map<string, Aggregate>,
     now: Date,
   ): Promise<void> {
-    for (const bid of bids) {
-      if (!aggregated.get(bid.id)?.passes || bid.status !== 'under_review') continue;
-      assertApplicationTransition(bid.status, 'shortlist');
-      bid.status = transitionOf('shortlist').to ?? bid.status;
-      bid.version += 1;
-      bid.updatedAt = now;
-    }
-    await em.save(bids);
+    const passing = applications.filter((a) => aggregated.get(a.id)?.passes && a.status === 'under_review');
+    return this.applicationLifecycle.shortlist(em, passing, now);
   }
 
   private async recordClose(
@@ -302,9 +301,14 @@ function totalsOf(submitted: Map<string, ReviewAssignmentEntity[]>, applicationI
   return (submitted.get(applicationId) ?? []).map((a) => a.total as number);
 }
 
-/** Submitted assignments per bid, in order of submission (then id): the order outlier indices refer to. */
-function submittedByBid(assignments: ReviewAssignmentEntity[]): Map<string, ReviewAssignmentEntity[]> {
-  const byBid = new Map<string, ReviewAssignmentEntity[]>();
+/**
+ * Submitted assignments per application, in order of submission (then id): the order outlier
+ * indices refer to.
+ */
+function submittedByApplication(
+  assignments: ReviewAssignmentEntity[],
+): Map<string, ReviewAssignmentEntity[]> {
+  const byApplication = new Map<string, ReviewAssignmentEntity[]>();
   const submitted = assignments
     .filter((a) => a.status === 'submitted')
     .sort(
@@ -313,9 +317,9 @@ function submittedByBid(assignments: ReviewAssignmentEntity[]): Map<string, Revi
         (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     );
   for (const a of submitted) {
-    const list = byBid.get(a.applicationId) ?? [];
+    const list = byApplication.get(a.applicationId) ?? [];
     list.push(a);
-    byBid.set(a.applicationId, list);
+    byApplication.set(a.applicationId, list);
   }
-  return byBid;
+  return byApplication;
 }

@@ -25,7 +25,10 @@ export const REVIEW_ACTIONS = {
 /** The audit's and the scheduler's name for a review panel. */
 export const PANEL_ENTITY = 'review_panel';
 
-/** `申请 n`: a bid named by its order of submission among the panel's bids, never by its team. */
-export function bidLabel(position: number): string {
+/**
+ * `申请 n`: an application named by its order of submission among the panel's applications, never
+ * by its team.
+ */
+export function applicationLabel(position: number): string {
   return `申请 ${position}`;
 }

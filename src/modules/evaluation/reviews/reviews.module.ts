@@ -15,7 +15,7 @@ import { ReviewResultsService } from './review-results.service';
 
 /**
  * Expert review (评审): the panel (drawn, declared and replaced through the shared expert panel,
- * ADR 0041), the blind view of a bid, scores, and the close with the ranking (docs/adr/0024); the
+ * ADR 0041), the blind view of an application, scores, and the close with the ranking (docs/adr/0024); the
  * arithmetic is scoring.ts (docs/adr/0023). The worker runs ReviewDeadlines (reminders before the
  * panel's due time, a notice to admins when it passes).
  */

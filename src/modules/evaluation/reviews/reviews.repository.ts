@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { byCreation, Page, PageQueryDto, paginate } from '../../../common/pagination/pagination';
+import { ApplicationsRepository } from '../../call/applications/applications.repository';
 import type { ApplicationEntity } from '../../call/applications/entities/application.entity';
 import { PanelMemberEntity } from './entities/panel-member.entity';
 import { ReviewAssignmentEntity } from './entities/review-assignment.entity';
 import { ReviewPanelEntity } from './entities/review-panel.entity';
 import { ReviewResultEntity } from './entities/review-result.entity';
 
-/** An assignment as the expert's list shows it, with its list. */
+/** An assignment as the expert's listing shows it, with its challenge. */
 export interface AssignmentListRow {
   assignment: ReviewAssignmentEntity;
   challengeId: string;
@@ -16,17 +17,17 @@ export interface AssignmentListRow {
   dueAt: Date;
 }
 
-/** The bids' table, reached by name: reviews reads it here only (ADR 0041). */
-const APPLICATIONS = 'applications';
-
 /**
  * The review aggregate: a panel with its members, assignments and results. Locks go panel first,
- * then members and assignments, then bids, in every write path (no deadlock between a submission,
+ * then members and assignments, then applications, in every write path (no deadlock between a submission,
  * a declaration and a close).
  */
 @Injectable()
 export class ReviewsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly applications: ApplicationsRepository,
+  ) {}
 
   /** The manager outside a transaction (reads). */
   manager(): EntityManager {
@@ -82,41 +83,22 @@ export class ReviewsRepository {
     return em.findOne(ReviewAssignmentEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** The panel's bids in review (eligible at the draw), in order of submission. */
-  bidsOfPanel(em: EntityManager, panelId: string): Promise<ApplicationEntity[]> {
-    return em
-      .getRepository<ApplicationEntity>(APPLICATIONS)
-      .createQueryBuilder('a')
-      .where(
-        `a.id IN (SELECT DISTINCT ra.application_id FROM review_assignments ra WHERE ra.panel_id = :panelId)`,
-        {
-          panelId,
-        },
-      )
-      .orderBy('a.submitted_at', 'ASC')
-      .addOrderBy('a.id', 'ASC')
-      .getMany();
+  /**
+   * The panel's applications in review (eligible at the draw), in order of submission: the ids
+   * from its assignments, the rows from the applications module.
+   */
+  async applicationsOfPanel(em: EntityManager, panelId: string): Promise<ApplicationEntity[]> {
+    const rows = await em.query<Array<{ application_id: string }>>(
+      `SELECT DISTINCT application_id FROM review_assignments WHERE panel_id = $1`,
+      [panelId],
+    );
+    return this.applications.findByIdsInSubmissionOrder(
+      rows.map((r) => r.application_id),
+      em,
+    );
   }
 
-  /** Eligible bids of a list, in order of submission, locked FOR UPDATE (they move to review). */
-  eligibleBidsForUpdate(em: EntityManager, challengeId: string): Promise<ApplicationEntity[]> {
-    return em.getRepository<ApplicationEntity>(APPLICATIONS).find({
-      where: { challengeId, status: 'eligible' },
-      order: { submittedAt: 'ASC', id: 'ASC' },
-      lock: { mode: 'pessimistic_write' },
-    });
-  }
-
-  lockApplications(em: EntityManager, ids: string[]): Promise<ApplicationEntity[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return em.getRepository<ApplicationEntity>(APPLICATIONS).find({
-      where: { id: In(ids) },
-      order: { id: 'ASC' },
-      lock: { mode: 'pessimistic_write' },
-    });
-  }
-
-  /** The expert's assignments, newest first (keyset paginated), with their lists. */
+  /** The expert's assignments, newest first (keyset paginated), with their challenges. */
   async listOfExpert(expertId: string, query: PageQueryDto): Promise<Page<AssignmentListRow>> {
     const qb = this.dataSource
       .getRepository(ReviewAssignmentEntity)
@@ -124,31 +106,31 @@ export class ReviewsRepository {
       .where('ra.expert_id = :expertId', { expertId });
     const page = await paginate(qb, byCreation('ra'), query);
     if (!page.items.length) return { items: [], nextCursor: page.nextCursor };
-    const lists = await this.dataSource.query<
+    const challenges = await this.dataSource.query<
       Array<{ panel_id: string; challenge_id: string; code: string | null; title: string; due_at: Date }>
     >(
       `SELECT p.id AS panel_id, c.id AS challenge_id, c.code, c.title, p.due_at
        FROM review_panels p JOIN challenges c ON c.id = p.challenge_id WHERE p.id = ANY($1::uuid[])`,
       [[...new Set(page.items.map((a) => a.panelId))]],
     );
-    const byPanel = new Map(lists.map((r) => [r.panel_id, r]));
+    const byPanel = new Map(challenges.map((r) => [r.panel_id, r]));
     return {
       items: page.items.map((assignment) => {
-        const list = byPanel.get(assignment.panelId);
-        if (!list) throw new Error(`assignment ${assignment.id}: panel missing`);
+        const challenge = byPanel.get(assignment.panelId);
+        if (!challenge) throw new Error(`assignment ${assignment.id}: panel missing`);
         return {
           assignment,
-          challengeId: list.challenge_id,
-          challengeCode: list.code,
-          challengeTitle: list.title,
-          dueAt: list.due_at,
+          challengeId: challenge.challenge_id,
+          challengeCode: challenge.code,
+          challengeTitle: challenge.title,
+          dueAt: challenge.due_at,
         };
       }),
       nextCursor: page.nextCursor,
     };
   }
 
-  /** Bid id → its team's name (the ranking, when the program lets the issuer see applicants). */
+  /** Application id → its team's name (the ranking, when the program lets the issuer see applicants). */
   async teamNames(applicationIds: string[]): Promise<Map<string, string>> {
     if (!applicationIds.length) return new Map();
     const rows = await this.dataSource.query<Array<{ id: string; name: string }>>(

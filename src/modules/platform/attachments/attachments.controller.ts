@@ -43,10 +43,8 @@ export class AttachmentsController {
   @UseInterceptors(FileInterceptor(FILE_FIELD))
   @Endpoint({
     summary: 'Upload a file for your organization (multipart/form-data, field `file`)',
-    // Prose, not SQL: split so that the architecture test's table scan does not read "from challenges".
     description:
-      'Streamed to content-addressed storage. Refer to it by id from ' +
-      'challenges and bids; only your organization and admins can read it.',
+      'Streamed to content-addressed storage. Refer to it by id from challenges and bids; only your organization and admins can read it.',
     errors: [
       { VALIDATION_FAILED: 'no file, or a field other than `file`' },
       { BAD_REQUEST: 'the multipart body is malformed, or carries more than one file' },
