@@ -100,6 +100,7 @@ export async function createUser(
   organizationId: string,
   roles: Role[],
   email = uniqueEmail(roles[0] ?? 'user'),
+  displayName = `Test ${roles.join('+')}`,
 ): Promise<Actor> {
   const admin = { kind: 'system' } as const;
   const users = t.get(UsersService);
@@ -107,7 +108,7 @@ export async function createUser(
     users.createInTransaction(em, admin, {
       organizationId,
       email,
-      displayName: `Test ${roles.join('+')}`,
+      displayName,
       password: TEST_PASSWORD,
       roles,
     }),

@@ -42,6 +42,37 @@ export interface AwardOptions {
   /** Reuse actors across several lists in one suite. */
   admin?: Actor;
   issuer?: Actor;
+  /**
+   * Retire (PATCH active: false, by the admin) every active expert of the pool that is not this
+   * list's own before the draw, so that the panel of three is the three experts that score here
+   * (default true; a no-op in a suite's first list).
+   */
+  exclusivePanel?: boolean;
+}
+
+/** Every active expert not in `keep` is made inactive through PATCH /experts/{id} by the admin. */
+export async function retireOtherExperts(t: TestApp, admin: Actor, keep: string[]): Promise<void> {
+  let cursor: string | null = null;
+  const others: Array<{ id: string; version: number }> = [];
+  do {
+    const page = await t.http
+      .get('/api/v1/experts')
+      .query({ active: true, limit: 100, ...(cursor ? { cursor } : {}) })
+      .set(admin.headers);
+    if (page.status !== 200) throw new Error(`experts: ${page.status} ${JSON.stringify(page.body)}`);
+    others.push(
+      ...(page.body.items as Array<{ id: string; version: number }>).filter((e) => !keep.includes(e.id)),
+    );
+    cursor = page.body.nextCursor as string | null;
+  } while (cursor);
+  for (const expert of others) {
+    const res = await t.http
+      .patch(`/api/v1/experts/${expert.id}`)
+      .set(admin.headers)
+      .set('If-Match', `"${expert.version}"`)
+      .send({ active: false });
+    if (res.status !== 200) throw new Error(`retire expert: ${res.status} ${JSON.stringify(res.body)}`);
+  }
 }
 
 /**
@@ -108,6 +139,13 @@ export async function awardedList(t: TestApp, options: AwardOptions = {}): Promi
   }
 
   await travel(new Date(now + 11 * DAY));
+  if (options.exclusivePanel ?? true) {
+    await retireOtherExperts(
+      t,
+      admin,
+      experts.map((e) => e.expertId),
+    );
+  }
   ok('draw', await t.http.post(`/api/v1/challenges/${list.id}/review`).set(admin.headers), 201);
   for (const expert of experts) {
     const mine = await t.http
