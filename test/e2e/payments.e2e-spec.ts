@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ActiveProject, TestContext } from '../support/context';
+import { ActiveProject, TestContext, WORLDS_ENV } from '../support/context';
 import { Actor, auditRows, outboxEvents, registerOrg } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -53,7 +53,7 @@ describe('money ledger (拨付)', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: WORLDS_ENV });
     ctx = new TestContext(t);
   });
 

@@ -1,7 +1,7 @@
 import { createTeam, Listed, submittedBid, TestTeam } from './applications';
 import { createProgram, DAY, publishChallenge } from './challenges';
 import { Actor, createAdmin, registerOrg } from './factories';
-import { AwardedList, awardedList, AwardOptions } from './projects';
+import { AwardedList, awardedList, AwardOptions, ListUnderReview, listUnderReview } from './projects';
 import { TestApp } from './test-app';
 
 /**
@@ -10,11 +10,14 @@ import { TestApp } from './test-app';
  * starts from a world nobody else touched. `ctx.newActiveProject()` rather than `UPDATE projects`.
  */
 
-export interface Expect {
-  (what: string, res: { status: number; body: unknown }, status?: number): void;
-}
+/**
+ * The environment of a test app whose tests build a world each: that is hundreds of requests a
+ * minute from one address, over the default per-IP limit (RATE_LIMIT_PER_MINUTE, 600). Pass it to
+ * createTestApp({ env: WORLDS_ENV }).
+ */
+export const WORLDS_ENV: Record<string, string> = { RATE_LIMIT_PER_MINUTE: '100000' };
 
-const ok: Expect = (what, res, status = 200) => {
+const ok = (what: string, res: { status: number; body: unknown }, status = 200) => {
   if (res.status !== status) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
 };
 
@@ -127,6 +130,14 @@ export class TestContext {
     const team = await createTeam(this.t, applicant);
     const application = await submittedBid(this.t, applicant, world.challenge, team, options.application);
     return { ...world, applicant, team, application };
+  }
+
+  /**
+   * A challenge closed with its bids found eligible and a panel of three experts drawn: the
+   * challenge and its bids are `under_review`; the clock is eleven days on.
+   */
+  newChallengeUnderReview(options: AwardOptions = {}): Promise<ListUnderReview> {
+    return listUnderReview(this.t, options);
   }
 
   /** A challenge taken through review, selection, publicity and award: its projects await signatures. */

@@ -12,20 +12,34 @@ export interface AwardedLine {
   team: TestTeam;
 }
 
-export interface AwardedList {
+export interface ReviewedBid {
+  id: string;
+  bidder: Actor;
+  team: TestTeam;
+  /** The total the panel is to give it (winners 90, 85, …; losers 70, 65, …). */
+  total: number;
+}
+
+export interface ListUnderReview {
   list: Listed & { code: string };
   programId: string;
   admin: Actor;
   issuer: Actor;
+  /** The panel: the three experts drawn. */
   experts: TestExpert[];
-  /** The projects in rank order (the first line scored highest). */
-  lines: AwardedLine[];
-  /** Bidders whose bids lost (their organizations are parties of no project). */
-  losers: Actor[];
+  /** The bids, eligible and under review, winners first. */
+  bids: ReviewedBid[];
   /** Moves the clock and signs every known actor in again (access tokens expire by the clock). */
   travel(to: Date | string): Promise<void>;
   /** Registers an actor so that `travel` keeps its token fresh. */
   track(actor: Actor): Actor;
+}
+
+export interface AwardedList extends Omit<ListUnderReview, 'bids'> {
+  /** The projects in rank order (the first line scored highest). */
+  lines: AwardedLine[];
+  /** Bidders whose bids lost (their organizations are parties of no project). */
+  losers: Actor[];
 }
 
 export interface AwardOptions {
@@ -42,12 +56,18 @@ export interface AwardOptions {
   /** Reuse actors across several lists in one suite. */
   admin?: Actor;
   issuer?: Actor;
+  /** Applicant organizations that bid (in order, winners first); new ones make up the rest. */
+  bidders?: Actor[];
   /**
    * Retire (PATCH active: false, by the admin) every active expert of the pool that is not this
    * list's own before the draw, so that the panel of three is the three experts that score here
    * (default true; a no-op in a suite's first list).
    */
   exclusivePanel?: boolean;
+}
+
+function ok(what: string, res: { status: number; body: unknown }, status = 200): void {
+  if (res.status !== status) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 /** Every active expert not in `keep` is made inactive through PATCH /experts/{id} by the admin. */
@@ -76,12 +96,10 @@ export async function retireOtherExperts(t: TestApp, admin: Actor, keep: string[
 }
 
 /**
- * A list taken through the whole of issue 5 over HTTP, the fast way: published, bids submitted and
- * found eligible, the clock past closing, a panel of three drawn and scoring (winners 90, 85, …;
- * losers 70, 65, …), the selection, the clock past publicity and the admin's award. The projects
- * are `pending_signature`. The clock ends just after the publicity period.
+ * A list taken into review over HTTP: published, bids submitted and found eligible, the clock past
+ * closing (eleven days on), a panel of three drawn (the list and its bids `under_review`).
  */
-export async function awardedList(t: TestApp, options: AwardOptions = {}): Promise<AwardedList> {
+export async function listUnderReview(t: TestApp, options: AwardOptions = {}): Promise<ListUnderReview> {
   const tracked: Actor[] = [];
   const track = (actor: Actor) => {
     if (!tracked.includes(actor)) tracked.push(actor);
@@ -95,9 +113,6 @@ export async function awardedList(t: TestApp, options: AwardOptions = {}): Promi
       actor.refreshToken = tokens.refreshToken;
       actor.headers = bearer(tokens.accessToken);
     }
-  };
-  const ok = (what: string, res: { status: number; body: unknown }, status = 200) => {
-    if (res.status !== status) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
   };
 
   const winners = options.winners ?? 1;
@@ -123,9 +138,11 @@ export async function awardedList(t: TestApp, options: AwardOptions = {}): Promi
     ...options.list,
   })) as unknown as AwardedList['list'];
 
-  const bids: Array<{ id: string; bidder: Actor; team: TestTeam; total: number }> = [];
+  const bids: ReviewedBid[] = [];
   for (let i = 0; i < winners + loserCount; i++) {
-    const bidder = track(await registerOrg(t, { role: 'applicant', type: 'university' }));
+    const bidder = track(
+      options.bidders?.[i] ?? (await registerOrg(t, { role: 'applicant', type: 'university' })),
+    );
     const team = await createTeam(t, bidder, { name: `立项团队${i + 1}` });
     track(team.leader);
     const bid = await submittedBid(t, bidder, list, team, options.bid ?? {});
@@ -147,6 +164,19 @@ export async function awardedList(t: TestApp, options: AwardOptions = {}): Promi
     );
   }
   ok('draw', await t.http.post(`/api/v1/challenges/${list.id}/review`).set(admin.headers), 201);
+  return { list, programId, admin, issuer, experts, bids, travel, track };
+}
+
+/**
+ * A list taken through the whole of issue 5 over HTTP, the fast way: under review (listUnderReview),
+ * the panel of three scoring (winners 90, 85, …; losers 70, 65, …), the selection, the clock past
+ * publicity and the admin's award. The projects are `pending_signature`. The clock ends just after
+ * the publicity period.
+ */
+export async function awardedList(t: TestApp, options: AwardOptions = {}): Promise<AwardedList> {
+  const review = await listUnderReview(t, options);
+  const { list, admin, experts, bids, travel } = review;
+  const winners = options.winners ?? 1;
   for (const expert of experts) {
     const mine = await t.http
       .get('/api/v1/review-assignments')
@@ -196,13 +226,13 @@ export async function awardedList(t: TestApp, options: AwardOptions = {}): Promi
   }));
   return {
     list,
-    programId,
+    programId: review.programId,
     admin,
-    issuer,
+    issuer: review.issuer,
     experts,
     lines,
     losers: bids.slice(winners).map((b) => b.bidder),
     travel,
-    track,
+    track: review.track,
   };
 }
