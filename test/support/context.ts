@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createTeam, Listed, submittedBid, TestTeam } from './applications';
 import { createProgram, DAY, publishChallenge } from './challenges';
 import { Actor, createAdmin, registerOrg } from './factories';
@@ -189,6 +190,49 @@ export class TestContext {
       .set('Idempotency-Key', `paid-tranche-${first.id}`);
     ok('confirm', paid);
     return { ...world, payment: { id: first.id, amountFen: first.amountFen, version: paid.body.version } };
+  }
+
+  /**
+   * Changes a user as an admin's PATCH /users/{id} does (roles, enabled, displayName), with the
+   * version read from GET /users of its organization.
+   */
+  async changeUser(
+    admin: Actor,
+    user: Pick<Actor, 'userId' | 'organizationId'>,
+    change: { roles?: string[]; enabled?: boolean; displayName?: string },
+  ): Promise<void> {
+    const listed = await this.t.http
+      .get('/api/v1/users')
+      .query({ organizationId: user.organizationId, limit: 100 })
+      .set(admin.headers);
+    ok('users', listed);
+    const current = (listed.body.items as Array<{ id: string; version: number }>).find(
+      (u) => u.id === user.userId,
+    );
+    if (!current) throw new Error(`user ${user.userId} not listed in its organization`);
+    const changed = await this.t.http
+      .patch(`/api/v1/users/${user.userId}`)
+      .set(admin.headers)
+      .set('If-Match', `"${current.version}"`)
+      .send(change);
+    ok('user change', changed);
+  }
+
+  /** A new industry chain (POST /industry-chains), retired at once (PATCH active: false): its code. */
+  async newRetiredIndustryChain(admin: Actor): Promise<string> {
+    const code = `retired_${randomBytes(4).toString('hex')}`;
+    const made = await this.t.http
+      .post('/api/v1/industry-chains')
+      .set(admin.headers)
+      .send({ code, nameZh: '已停用产业链', nameEn: 'Retired chain' });
+    ok('industry chain', made, 201);
+    const retired = await this.t.http
+      .patch(`/api/v1/industry-chains/${code}`)
+      .set(admin.headers)
+      .set('If-Match', `"${made.body.version}"`)
+      .send({ active: false });
+    ok('retire industry chain', retired);
+    return code;
   }
 
   /** Changes a program's settings (merged) through PATCH /programs/{id} by the admin. */

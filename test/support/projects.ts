@@ -58,6 +58,8 @@ export interface AwardOptions {
   issuer?: Actor;
   /** Applicant organizations that bid (in order, winners first); new ones make up the rest. */
   bidders?: Actor[];
+  /** Called once the bids are in, while the list is still open (e.g. to leave a further draft). */
+  beforeClose?: (list: ListUnderReview['list']) => Promise<void>;
   /**
    * Retire (PATCH active: false, by the admin) every active expert of the pool that is not this
    * list's own before the draw, so that the panel of three is the three experts that score here
@@ -155,6 +157,7 @@ export async function listUnderReview(t: TestApp, options: AwardOptions = {}): P
     bids.push({ id: bid.id, bidder, team, total: i < winners ? 90 - 5 * i : 70 - 5 * (i - winners) });
   }
 
+  await options.beforeClose?.(list);
   await travel(new Date(now + 11 * DAY));
   if (options.exclusivePanel ?? true) {
     await retireOtherExperts(
