@@ -389,7 +389,8 @@ describe('e-mail (SMTP)', () => {
       expect(await reconciler.sweep()).toBeGreaterThanOrEqual(1);
       await waitFor(async () => received.some((m) => m.mailId === lost), { what: 'the lost mail to arrive' });
 
-      // A run that claimed a row and died: another run may not send it before the lease lapses.
+      // A run that claimed a row and died: another run may not send it before the lease lapses
+      // (raw SQL on purpose: the crash is simulated).
       const stuck = await queuedCopy(template);
       await t.dataSource.query(
         `UPDATE mail_messages SET status = 'sending', attempts = 1, claimed_at = $2 WHERE id = $1`,
@@ -408,6 +409,7 @@ describe('e-mail (SMTP)', () => {
     it('skips a disabled user and one without an address, even when a rule names them', async () => {
       const disabled = await insertUser(t.dataSource, applicant.organizationId, { enabled: false });
       const blank = await insertUser(t.dataSource, applicant.organizationId);
+      // Raw SQL on purpose: a blank address is a corrupted row, which no API accepts.
       await t.dataSource.query(`UPDATE users SET email = ' ' WHERE id = $1`, [blank]);
       const handler = worker.get(MailEventsHandler);
       const event = (objectorUserId: string) => ({

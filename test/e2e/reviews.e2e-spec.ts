@@ -154,14 +154,11 @@ describe('expert review (评审)', () => {
     for (const [i, home] of homes.entries()) {
       good.push(await createExpert(t, admin, home.organizationId, `良好专家${i + 1}`));
     }
-    teamMemberUser = await createUser(t, bidderB.organizationId, ['expert']);
+    teamMemberUser = await createUser(t, bidderB.organizationId, ['expert'], undefined, '团队成员专家');
     conflicted = {
       issuer: await createExpert(t, admin, issuer.organizationId, '发榜单位专家'),
       bidder: await createExpert(t, admin, bidderA.organizationId, '揭榜单位专家'),
       member: await (async () => {
-        await t.dataSource.query(`UPDATE users SET display_name = '团队成员专家' WHERE id = $1`, [
-          teamMemberUser.userId,
-        ]);
         const res = await t.http
           .post('/api/v1/experts')
           .set(admin.headers)
