@@ -68,10 +68,12 @@ describe('GET /stats/overview (public statistics)', () => {
     await acceptance(award.lines[1].projectId, 'failed');
     await acceptance(award.lines[2].projectId, 'conditional');
 
-    issuerB = await registerOrg(t, { role: 'issuer', type: 'enterprise', name: '赣州发榜企业' });
-    await t.dataSource.query(`UPDATE organizations SET region_code = '360200' WHERE id = $1`, [
-      issuerB.organizationId,
-    ]);
+    issuerB = await registerOrg(t, {
+      role: 'issuer',
+      type: 'enterprise',
+      name: '赣州发榜企业',
+      regionCode: '360200',
+    });
     p2 = await createProgram(t, admin, { name: '2028 年揭榜挂帅', year: 2028 });
     p3 = await createProgram(t, admin, { name: '2027 年企业需求', year: 2027 });
 
@@ -272,6 +274,8 @@ describe('GET /stats/overview (public statistics)', () => {
 
   it('reuses an answer per filter for 60 s by the clock, then computes it again', async () => {
     const first = (await overview({ year: 2028 })).body;
+    // Raw SQL on purpose: the amounts of a cancelled list never change through the API; a silent
+    // change of the data is what shows whether the answer was reused.
     await t.dataSource.query(
       `UPDATE challenges SET fiscal_fen = fiscal_fen + 1, total_fen = total_fen + 1 WHERE program_id = $1 AND status = 'cancelled'`,
       [p2],

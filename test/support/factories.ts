@@ -52,7 +52,14 @@ export async function login(t: TestApp, email: string, password = TEST_PASSWORD)
 /** Registers an organization with its first user (as POST /auth/register does) and signs in. */
 export async function registerOrg(
   t: TestApp,
-  options: { role?: 'issuer' | 'applicant'; type?: OrganizationType; name?: string; email?: string } = {},
+  options: {
+    role?: 'issuer' | 'applicant';
+    type?: OrganizationType;
+    name?: string;
+    email?: string;
+    /** The administrative division (default 360100, 南昌). */
+    regionCode?: string;
+  } = {},
 ): Promise<Actor> {
   const role = options.role ?? 'applicant';
   const email = options.email ?? uniqueEmail(role);
@@ -60,7 +67,7 @@ export async function registerOrg(
     organizationName: options.name ?? `${role} org ${randomBytes(3).toString('hex')}`,
     organizationType: options.type ?? (role === 'issuer' ? 'enterprise' : 'university'),
     creditCode: validCreditCode(),
-    regionCode: '360100',
+    regionCode: options.regionCode ?? '360100',
     role,
     email,
     password: TEST_PASSWORD,
