@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTeam, Listed, submittedBid, TestTeam } from './applications';
 import { createProgram, DAY, publishChallenge } from './challenges';
-import { Actor, createAdmin, registerOrg } from './factories';
+import { Actor, changeUser, createAdmin, registerOrg } from './factories';
 import { AwardedList, awardedList, AwardOptions, ListUnderReview, listUnderReview } from './projects';
 import { TestApp } from './test-app';
 
@@ -192,30 +192,13 @@ export class TestContext {
     return { ...world, payment: { id: first.id, amountFen: first.amountFen, version: paid.body.version } };
   }
 
-  /**
-   * Changes a user as an admin's PATCH /users/{id} does (roles, enabled, displayName), with the
-   * version read from GET /users of its organization.
-   */
-  async changeUser(
+  /** Changes a user as an admin's PATCH /users/{id} does (see changeUser). */
+  changeUser(
     admin: Actor,
     user: Pick<Actor, 'userId' | 'organizationId'>,
     change: { roles?: string[]; enabled?: boolean; displayName?: string },
   ): Promise<void> {
-    const listed = await this.t.http
-      .get('/api/v1/users')
-      .query({ organizationId: user.organizationId, limit: 100 })
-      .set(admin.headers);
-    ok('users', listed);
-    const current = (listed.body.items as Array<{ id: string; version: number }>).find(
-      (u) => u.id === user.userId,
-    );
-    if (!current) throw new Error(`user ${user.userId} not listed in its organization`);
-    const changed = await this.t.http
-      .patch(`/api/v1/users/${user.userId}`)
-      .set(admin.headers)
-      .set('If-Match', `"${current.version}"`)
-      .send(change);
-    ok('user change', changed);
+    return changeUser(this.t, admin, user, change);
   }
 
   /** A new industry chain (POST /industry-chains), retired at once (PATCH active: false): its code. */

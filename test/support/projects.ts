@@ -1,6 +1,6 @@
 import { createTeam, Listed, submittedBid, TestTeam } from './applications';
 import { createProgram, DAY, publishChallenge } from './challenges';
-import { Actor, bearer, createAdmin, login, registerOrg } from './factories';
+import { Actor, bearer, changeUser, createAdmin, createUser, login, registerOrg } from './factories';
 import { commentsFor, createExpert, scoresFor, TestExpert } from './reviews';
 import { TestApp } from './test-app';
 
@@ -33,9 +33,11 @@ export interface ListUnderReview {
   travel(to: Date | string): Promise<void>;
   /** Registers an actor so that `travel` keeps its token fresh. */
   track(actor: Actor): Actor;
+  /** ` <marker>` appended to the confidential texts (AwardOptions.confidential), or ''. */
+  confidential: string;
 }
 
-export interface AwardedList extends Omit<ListUnderReview, 'bids'> {
+export interface AwardedList extends Omit<ListUnderReview, 'bids' | 'confidential'> {
   /** The projects in rank order (the first line scored highest). */
   lines: AwardedLine[];
   /** Bidders whose bids lost (their organizations are parties of no project). */
@@ -58,6 +60,12 @@ export interface AwardOptions {
   issuer?: Actor;
   /** Applicant organizations that bid (in order, winners first); new ones make up the rest. */
   bidders?: Actor[];
+  /**
+   * A marker put into every confidential free text the flow writes (people's and members' names,
+   * expert titles, committed values, review comments, the issuer's agreement), so that a test can
+   * prove none of it is published.
+   */
+  confidential?: string;
   /** Called once the bids are in, while the list is still open (e.g. to leave a further draft). */
   beforeClose?: (list: ListUnderReview['list']) => Promise<void>;
   /**
@@ -119,15 +127,26 @@ export async function listUnderReview(t: TestApp, options: AwardOptions = {}): P
 
   const winners = options.winners ?? 1;
   const loserCount = options.losers ?? 1;
+  const mark = options.confidential ? ` ${options.confidential}` : '';
+  const named = (name: string) => (mark ? { displayName: `${name}${mark}` } : {});
   const admin = track(options.admin ?? (await createAdmin(t)));
-  const issuer = track(options.issuer ?? (await registerOrg(t, { role: 'issuer', type: 'enterprise' })));
+  if (mark && !options.admin) await changeUser(t, admin, admin, { displayName: `管理员${mark}` });
+  const issuer = track(
+    options.issuer ?? (await registerOrg(t, { role: 'issuer', type: 'enterprise', ...named('发榜人') })),
+  );
   const programId = await createProgram(t, admin, {
     settings: { panelSize: 3, reserveExperts: 0, minEnterpriseExpertPercent: 0, ...options.settings },
   });
-  const home = await registerOrg(t, { role: 'applicant', type: 'university' });
+  const home = await registerOrg(t, { role: 'applicant', type: 'university', ...named('专家单位联系人') });
   const experts: TestExpert[] = [];
   for (let i = 0; i < 3; i++) {
-    const expert = await createExpert(t, admin, home.organizationId, `验收前专家${i + 1}`);
+    const expert = await createExpert(
+      t,
+      admin,
+      home.organizationId,
+      `验收前专家${i + 1}${mark}`,
+      mark ? { title: `研究员${mark}` } : {},
+    );
     track(expert.actor);
     experts.push(expert);
   }
@@ -143,11 +162,42 @@ export async function listUnderReview(t: TestApp, options: AwardOptions = {}): P
   const bids: ReviewedBid[] = [];
   for (let i = 0; i < winners + loserCount; i++) {
     const bidder = track(
-      options.bidders?.[i] ?? (await registerOrg(t, { role: 'applicant', type: 'university' })),
+      options.bidders?.[i] ??
+        (await registerOrg(t, { role: 'applicant', type: 'university', ...named('揭榜人') })),
     );
-    const team = await createTeam(t, bidder, { name: `立项团队${i + 1}` });
+    const leader = mark
+      ? await createUser(t, bidder.organizationId, ['applicant'], undefined, `挂帅者${mark}`)
+      : undefined;
+    const team = await createTeam(
+      t,
+      bidder,
+      {
+        name: `立项团队${i + 1}`,
+        ...(mark
+          ? {
+              members: [
+                {
+                  name: `李工${mark}`,
+                  title: '工程师',
+                  role: '技术骨干',
+                  organizationId: bidder.organizationId,
+                },
+              ],
+            }
+          : {}),
+      },
+      leader,
+    );
     track(team.leader);
-    const bid = await submittedBid(t, bidder, list, team, options.bid ?? {});
+    const commitments = mark
+      ? {
+          indicatorCommitments: list.indicators.map((x) => ({
+            indicatorId: x.id,
+            committedValue: `优于指标：${x.name}${mark}`,
+          })),
+        }
+      : {};
+    const bid = await submittedBid(t, bidder, list, team, { ...commitments, ...options.bid });
     t.clock.advance(1000);
     const checked = await t.http
       .post(`/api/v1/applications/${bid.id}/formal-check`)
@@ -167,7 +217,7 @@ export async function listUnderReview(t: TestApp, options: AwardOptions = {}): P
     );
   }
   ok('draw', await t.http.post(`/api/v1/challenges/${list.id}/review`).set(admin.headers), 201);
-  return { list, programId, admin, issuer, experts, bids, travel, track };
+  return { list, programId, admin, issuer, experts, bids, travel, track, confidential: mark };
 }
 
 /**
@@ -200,7 +250,10 @@ export async function awardedList(t: TestApp, options: AwardOptions = {}): Promi
           .put(`/api/v1/review-assignments/${a.id}/scores`)
           .set(expert.actor.headers)
           .set('If-Match', `"${declared.body.version}"`)
-          .send({ scores: scoresFor(bids[n].total), comments: commentsFor() }),
+          .send({
+            scores: scoresFor(bids[n].total),
+            comments: commentsFor(`评审意见${review.confidential}`),
+          }),
       );
       ok('submit', await t.http.post(`/api/v1/review-assignments/${a.id}/submit`).set(expert.actor.headers));
     }
@@ -211,7 +264,7 @@ export async function awardedList(t: TestApp, options: AwardOptions = {}): Promi
     .set(admin.headers)
     .send({
       applicationIds: bids.slice(0, winners).map((b) => b.id),
-      issuerAgreement: '经对接洽谈，发榜方同意',
+      issuerAgreement: `经对接洽谈，发榜方同意${review.confidential}`,
     });
   ok('selection', selected);
   await travel(new Date(new Date(selected.body.publicityEndsAt).getTime() + 1000));
