@@ -1,6 +1,7 @@
 import { createTeam, Listed, submittedBid } from '../support/applications';
 import { createProgram, DAY, draftChallenge, publishChallenge } from '../support/challenges';
-import { Actor, createAdmin, registerOrg } from '../support/factories';
+import { TestContext } from '../support/context';
+import { Actor, bearer, createAdmin, login, registerOrg } from '../support/factories';
 import { awardedList } from '../support/projects';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -142,11 +143,35 @@ describe('GET /stats/overview (public statistics)', () => {
       .post(`/api/v1/applications/${withdrawn.bid.id}/withdraw`)
       .set(withdrawn.bidder.headers);
     expect(res.status).toBe(200);
-    await bid(failed);
+    const failedBid = await bid(failed);
+    const eligible = await t.http
+      .post(`/api/v1/applications/${failedBid.bid.id}/formal-check`)
+      .set(admin.headers)
+      .send({ outcome: 'eligible' });
+    expect(eligible.status).toBe(200);
 
-    // Past both lists' closesAt: `closed` by the clock (no worker wrote it), then declared unsuccessful.
+    // Past both lists' closesAt: `closed` by the clock (no worker wrote it); then the failed list is
+    // declared unsuccessful through the API: a panel of the award's three experts drawn and closed
+    // unscored (流榜).
     t.clock.set(at(3 * DAY));
-    await t.dataSource.query(`UPDATE challenges SET status = 'unsuccessful' WHERE id = $1`, [failed.id]);
+    const fresh = await login(t, admin.email);
+    Object.assign(admin, { accessToken: fresh.accessToken, headers: bearer(fresh.accessToken) });
+    await new TestContext(t).changeProgramSettings(admin, p3, {
+      panelSize: 3,
+      reserveExperts: 0,
+      minEnterpriseExpertPercent: 0,
+    });
+    expect((await t.http.post(`/api/v1/challenges/${failed.id}/review`).set(admin.headers)).status).toBe(201);
+    const closedPanel = await t.http
+      .post(`/api/v1/challenges/${failed.id}/review/close`)
+      .set(admin.headers)
+      .send({ reason: '无人评分' });
+    expect(closedPanel.status).toBe(200);
+    const unsuccessful = await t.http
+      .post(`/api/v1/challenges/${failed.id}/unsuccessful`)
+      .set(admin.headers)
+      .send({ reason: '无申请达到合格线' });
+    expect(unsuccessful.status).toBe(200);
   });
 
   afterAll(async () => {
