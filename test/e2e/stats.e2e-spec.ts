@@ -49,7 +49,9 @@ describe('GET /stats/overview (public statistics)', () => {
   const overview = (query: Record<string, string | number> = {}) =>
     t.http.get('/api/v1/stats/overview').query(query);
 
-  beforeAll(async () => {
+  // The statistics cover the whole database, and a test changes data or moves the clock: each test
+  // has a database and a world of its own.
+  beforeEach(async () => {
     t = await createTestApp();
     admin = await createAdmin(t);
     issuerA = await registerOrg(t, { role: 'issuer', type: 'enterprise', name: '南昌发榜企业' });
@@ -58,16 +60,14 @@ describe('GET /stats/overview (public statistics)', () => {
     const award = await awardedList(t, { admin, issuer: issuerA, winners: 3, losers: 1 });
     p1 = award.programId;
     const now = t.clock.now();
-    const acceptance = (projectId: string, status: string) =>
-      t.dataSource.query(
-        `INSERT INTO acceptances (project_id, status, measurements, evidence_attachment_ids, summary,
-           consortium_organization_ids, requested_by, requested_at, seed, drawn_at, created_at, updated_at)
-         VALUES ($1, $2, '[]', '[]', '验收申请', '[]', $3, $4, 'seed', $4, $4, $4)`,
-        [projectId, status, award.lines[0].bidder.userId, now],
-      );
-    await acceptance(award.lines[0].projectId, 'passed');
-    await acceptance(award.lines[1].projectId, 'failed');
-    await acceptance(award.lines[2].projectId, 'conditional');
+    const ctx = new TestContext(t);
+    await ctx.decidedAcceptance(award, 0, { outcome: 'passed' });
+    await ctx.decidedAcceptance(award, 1, { outcome: 'failed' });
+    await ctx.decidedAcceptance(award, 2, {
+      outcome: 'passed_with_conditions',
+      conditions: '补充可靠性试验报告',
+      conditionsDueAt: new Date(now.getTime() + 30 * DAY).toISOString(),
+    });
 
     issuerB = await registerOrg(t, {
       role: 'issuer',
@@ -156,7 +156,7 @@ describe('GET /stats/overview (public statistics)', () => {
     t.clock.set(at(3 * DAY));
     const fresh = await login(t, admin.email);
     Object.assign(admin, { accessToken: fresh.accessToken, headers: bearer(fresh.accessToken) });
-    await new TestContext(t).changeProgramSettings(admin, p3, {
+    await ctx.changeProgramSettings(admin, p3, {
       panelSize: 3,
       reserveExperts: 0,
       minEnterpriseExpertPercent: 0,
@@ -174,7 +174,7 @@ describe('GET /stats/overview (public statistics)', () => {
     expect(unsuccessful.status).toBe(200);
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await t?.close();
   });
 

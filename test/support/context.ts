@@ -149,12 +149,7 @@ export class TestContext {
   /** An awarded challenge whose first line's project the three parties signed: active, tranches planned. */
   async newActiveProject(options: AwardOptions = {}): Promise<ActiveProject> {
     const award = await this.newAwardedChallenge(options);
-    const activate = async (line: number) => {
-      const projectId = award.lines[line].projectId;
-      for (const signer of [award.issuer, award.lines[line].bidder, award.admin]) {
-        ok('sign', await this.t.http.post(`/api/v1/projects/${projectId}/sign`).set(signer.headers));
-      }
-    };
+    const activate = (line: number) => this.signLine(award, line);
     await activate(0);
     const project = await this.t.http
       .get(`/api/v1/projects/${award.lines[0].projectId}`)
@@ -218,6 +213,76 @@ export class TestContext {
     return code;
   }
 
+  /**
+   * A line's project of an awarded challenge taken to a decided acceptance over HTTP: signed, every
+   * milestone reported and passed, the acceptance requested with every indicator measured, each
+   * member of the drawn panel (the award's experts) declaring no conflict and finding every
+   * indicator met, and the admin's decision `decision` (outcome and what it needs, e.g. conditions).
+   * Returns the acceptance's id.
+   */
+  async decidedAcceptance(
+    award: AwardedList,
+    line: number,
+    decision: Record<string, unknown>,
+  ): Promise<string> {
+    await this.signLine(award, line);
+    const { bidder, projectId } = award.lines[line];
+    const project = await this.t.http.get(`/api/v1/projects/${projectId}`).set(award.admin.headers);
+    ok('project', project);
+    for (const m of project.body.milestones as ProjectMilestone[]) {
+      await this.assessMilestone(award, m.position, 'passed', line);
+    }
+    const indicators = project.body.taskBook.indicators as ActiveProject['indicators'];
+    const requested = await this.t.http
+      .post(`/api/v1/projects/${projectId}/acceptance`)
+      .set(bidder.headers)
+      .send({
+        summary: '任务书全部指标完成，申请验收',
+        measurements: indicators.map((i) => ({ indicatorId: i.indicatorId, measuredValue: '实测达标' })),
+      });
+    ok('acceptance request', requested, 201);
+    const id = requested.body.id as string;
+    const panel = await this.t.http.get(`/api/v1/acceptances/${id}`).set(award.admin.headers);
+    ok('acceptance', panel);
+    for (const member of panel.body.panel.members as Array<{
+      id: string;
+      expertId: string;
+      status: string;
+    }>) {
+      if (member.status !== 'pending') continue;
+      const expert = award.experts.find((e) => e.expertId === member.expertId);
+      if (!expert) throw new Error(`expert ${member.expertId} is not one of the award's experts`);
+      ok(
+        'declare',
+        await this.t.http
+          .post(`/api/v1/acceptance-assignments/${member.id}/declare`)
+          .set(expert.actor.headers)
+          .send({ conflict: false }),
+      );
+      ok(
+        'verdicts',
+        await this.t.http
+          .post(`/api/v1/acceptances/${id}/verdicts`)
+          .set(expert.actor.headers)
+          .send({
+            verdicts: indicators.map((i) => ({
+              indicatorId: i.indicatorId,
+              verdict: 'met',
+              comment: '达标',
+            })),
+          }),
+      );
+    }
+    ok(
+      'decide',
+      await this.t.http
+        .post(`/api/v1/acceptances/${id}/decide`)
+        .set(award.admin.headers)
+        .send({ reason: '专家组意见', issuerOpinion: '发榜方意见', ...decision }),
+    );
+    return id;
+  }
+
   /** Changes a program's settings (merged) through PATCH /programs/{id} by the admin. */
   async changeProgramSettings(
     admin: Actor,
@@ -232,6 +297,14 @@ export class TestContext {
       .set('If-Match', `"${current.body.version}"`)
       .send({ settings });
     ok('program settings', changed);
+  }
+
+  /** The three signatures (issuer, the line's bidder, admin) on a line's project: it is active. */
+  private async signLine(award: AwardedList, line: number): Promise<void> {
+    const projectId = award.lines[line].projectId;
+    for (const signer of [award.issuer, award.lines[line].bidder, award.admin]) {
+      ok('sign', await this.t.http.post(`/api/v1/projects/${projectId}/sign`).set(signer.headers));
+    }
   }
 
   private async milestoneOf(award: AwardedList, position: number, line: number) {
