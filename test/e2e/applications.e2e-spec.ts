@@ -148,7 +148,8 @@ describe('bids (揭榜)', () => {
     let list: Listed;
     let team: TestTeam;
     let teamId: string;
-    beforeAll(async () => {
+    // A list and a team per test: a test that drafts a bid would otherwise hold the pair for the next.
+    beforeEach(async () => {
       list = await openList({ eligibility: { allowedOrganizationTypes: ['enterprise'] } });
       team = await createTeam(t, applicant, { name: `拒绝测试 ${randomUUID().slice(0, 6)}` });
       teamId = team.id;
