@@ -1,15 +1,14 @@
 import { createTeam, Listed, submittedBid } from '../support/applications';
 import { DAY, publishChallenge } from '../support/challenges';
-import { Actor, outboxEvents, registerOrg } from '../support/factories';
-import { AwardedList, awardedList } from '../support/projects';
+import { ActiveProject, TestContext, WORLDS_ENV } from '../support/context';
+import { Actor, outboxEvents } from '../support/factories';
+import { retireOtherExperts } from '../support/projects';
 import { createExpert, jsonStrings, TestExpert } from '../support/reviews';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
 import { JobName } from '../../src/infra/queue/queue.constants';
 import { deadlineJobId } from '../../src/infra/scheduler/deadline-job';
-import { LedgerService } from '../../src/modules/delivery/payments/ledger.service';
-import { ProjectEntity } from '../../src/modules/delivery/projects/entities/project.entity';
 
 interface Member {
   id: string;
@@ -22,14 +21,15 @@ interface Member {
 
 describe('acceptance (验收) and integrity records (科研诚信)', () => {
   let t: TestApp;
+  let ctx: TestContext;
   let worker: TestWorker;
-  let award: AwardedList;
+  // The world of the running test, built afresh for each by beforeEach.
+  let award: ActiveProject;
   let admin: Actor;
   let stranger: Actor;
-  const experts: TestExpert[] = [];
+  let experts: TestExpert[];
   let conflicted: { lead: TestExpert; collaboration: TestExpert };
   let indicators: Array<{ indicatorId: string; name: string }>;
-  const acceptanceOf: Record<number, string> = {};
 
   const api = (path: string) => `/api/v1${path}`;
   const projectStatus = async (id: string) =>
@@ -80,20 +80,50 @@ describe('acceptance (验收) and integrity records (科研诚信)', () => {
       [acceptanceId],
     );
 
+  /** Two more experts of the panel's home organization: with them, 5 qualify (3 members, 2 reserves). */
+  const twoMoreExperts = async () => {
+    const home = award.experts[0].actor.organizationId;
+    for (const name of ['验收专家四', '验收专家五']) {
+      const expert = await createExpert(t, admin, home, name);
+      award.track(expert.actor);
+      experts.push(expert);
+    }
+  };
+  /** Line 0 ready for its acceptance: its last milestone passed too, and a full panel in the pool. */
+  const readyForAcceptance = async () => {
+    expect((await award.assessMilestone(1, 'passed')).status).toBe('passed');
+    await twoMoreExperts();
+  };
+  /** Line 0's acceptance requested (201), its panel drawn. */
+  const requestedAcceptance = async (): Promise<string> => {
+    await readyForAcceptance();
+    const res = await requestFor(0);
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: WORLDS_ENV });
+    ctx = new TestContext(t);
     worker = await startTestWorker(t.environment, t.clock);
-    award = await awardedList(t, { winners: 4, losers: 1, settings: { maxHorseRaceTeams: 4 } });
+  });
+
+  /**
+   * A world of its own for each test: a challenge awarded to two lines, line 0's project signed
+   * (active, tranches planned) with its first milestone passed and its last reported (submitted,
+   * not assessed); the program's acceptance panel of 3 members and 2 reserves; the three experts
+   * who reviewed the bids, and two more conflicted with line 0's lead organization; nobody else
+   * active in the pool.
+   */
+  beforeEach(async () => {
+    award = await ctx.newActiveProject({ winners: 2, losers: 1 });
     admin = award.admin;
-    stranger = award.track(await registerOrg(t, { role: 'applicant', type: 'enterprise' }));
-    experts.push(...award.experts);
+    stranger = award.track(await ctx.newApplicantOrg({ type: 'enterprise' }));
+    experts = [...award.experts];
     // The acceptance panel: 3 members (the program's panelSize) and 2 reserves.
-    await t.dataSource.query(
-      `UPDATE programs SET settings = settings || '{"reserveExperts": 2}'::jsonb WHERE id = $1`,
-      [award.programId],
-    );
+    await ctx.changeProgramSettings(admin, award.programId, { reserveExperts: 2 });
     const lead0 = award.lines[0].bidder.organizationId;
-    const elsewhere = await registerOrg(t, { role: 'applicant', type: 'university' });
+    const elsewhere = await ctx.newApplicantOrg();
     conflicted = {
       lead: await createExpert(t, admin, lead0, '揭榜单位验收专家'),
       collaboration: await createExpert(t, admin, elsewhere.organizationId, '合作验收专家', {
@@ -102,31 +132,14 @@ describe('acceptance (验收) and integrity records (科研诚信)', () => {
     };
     award.track(conflicted.lead.actor);
     award.track(conflicted.collaboration.actor);
-
-    // The projects engineer's activation is not used here: the projects are made active directly,
-    // every milestone passed except line 0's first; line 0's tranches are planned by the ledger.
-    const now = t.clock.now();
-    for (const line of award.lines) {
-      await t.dataSource.query(
-        `UPDATE projects SET status = 'active', activated_at = $2, version = version + 1 WHERE id = $1`,
-        [line.projectId, now],
-      );
-      await t.dataSource.query(`UPDATE project_milestones SET status = 'passed' WHERE project_id = $1`, [
-        line.projectId,
-      ]);
-    }
-    await t.dataSource.query(
-      `UPDATE project_milestones SET status = 'submitted' WHERE project_id = $1 AND position = 1`,
-      [award.lines[0].projectId],
+    await retireOtherExperts(
+      t,
+      admin,
+      [...experts, conflicted.lead, conflicted.collaboration].map((e) => e.expertId),
     );
-    await t.dataSource.transaction(async (em) => {
-      const project = await em.findOneByOrFail(ProjectEntity, { id: award.lines[0].projectId });
-      await t.get(LedgerService).planOnActivation(em, { kind: 'system' }, project);
-    });
-    const [row] = await t.dataSource.query(`SELECT task_book FROM projects WHERE id = $1`, [
-      award.lines[0].projectId,
-    ]);
-    indicators = row.task_book.indicators;
+    expect((await award.assessMilestone(0, 'passed')).status).toBe('passed');
+    expect((await award.reportMilestone(1)).status).toBe('submitted');
+    indicators = award.indicators;
     expect(indicators.length).toBeGreaterThan(0);
   }, 300_000);
 
@@ -141,9 +154,7 @@ describe('acceptance (验收) and integrity records (科研诚信)', () => {
     expect(early.body.code).toBe('BUSINESS_RULE_VIOLATION');
     expect(early.body.detail).toContain('完成样机与挂网');
     expect(early.body.milestones).toEqual([expect.objectContaining({ position: 1, status: 'submitted' })]);
-    await t.dataSource.query(`UPDATE project_milestones SET status = 'passed' WHERE project_id = $1`, [
-      award.lines[0].projectId,
-    ]);
+    expect((await award.assessMilestone(1, 'passed')).status).toBe('passed');
 
     const missing = await requestFor(0, { measurements: measurements().slice(1) });
     expect(missing.status).toBe(422);
@@ -174,25 +185,24 @@ describe('acceptance (验收) and integrity records (科研诚信)', () => {
 
   it('refuses with PANEL_UNDERSTAFFED when too few experts qualify, and writes nothing', async () => {
     // 3 experts qualify (the two others are conflicted); 3 members + 2 reserves are needed.
+    expect((await award.assessMilestone(1, 'passed')).status).toBe('passed');
     const res = await requestFor(0);
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('PANEL_UNDERSTAFFED');
     expect(res.body).toMatchObject({ qualifiedExperts: 3, missingExperts: 2, excludedForConflicts: 2 });
     expect((await projectStatus(award.lines[0].projectId)).status).toBe('active');
-    expect(await t.dataSource.query(`SELECT id FROM acceptances`)).toEqual([]);
+    expect(
+      await t.dataSource.query(`SELECT id FROM acceptances WHERE project_id = $1`, [
+        award.lines[0].projectId,
+      ]),
+    ).toEqual([]);
   });
 
   it('draws the panel at the request, never an expert of the lead organization or one who collaborated with it', async () => {
-    const home = award.experts[0].actor.organizationId;
-    for (const name of ['验收专家四', '验收专家五']) {
-      const expert = await createExpert(t, admin, home, name);
-      award.track(expert.actor);
-      experts.push(expert);
-    }
+    await readyForAcceptance();
     const res = await requestFor(0);
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('requested');
-    acceptanceOf[0] = res.body.id;
     expect((await projectStatus(award.lines[0].projectId)).status).toBe('acceptance_requested');
 
     const members = await panelOf(res.body.id);
@@ -227,7 +237,7 @@ describe('acceptance (验收) and integrity records (科研诚信)', () => {
   });
 
   it('replaces a declared conflict by a reserve; nobody else sees or writes that assignment (404)', async () => {
-    const id = acceptanceOf[0];
+    const id = await requestedAcceptance();
     const before = await panelOf(id);
     const first = before.find((m) => m.role === 'member' && m.position === 1)!;
     const reserve1 = before.find((m) => m.role === 'reserve' && m.position === 1)!;
@@ -296,7 +306,7 @@ describe('acceptance (验收) and integrity records (科研诚信)', () => {
   });
 
   it('takes verdicts from each member once, then the admin’s pass accepts the project and approves the final tranches', async () => {
-    const id = acceptanceOf[0];
+    const id = await requestedAcceptance();
     const pending = (await panelOf(id)).filter((m) => m.status === 'pending');
     expect(pending).toHaveLength(3);
     const one = expertById(pending[0].expertId);
@@ -407,10 +417,10 @@ describe('acceptance (验收) and integrity records (科研诚信)', () => {
   });
 
   it('a failure without the exemption writes integrity records, which a later bid by the same leader shows', async () => {
-    const line = award.lines[1];
-    const res = await requestFor(1);
+    const line = award.lines[0];
+    await readyForAcceptance();
+    const res = await requestFor(0);
     expect(res.status).toBe(201);
-    acceptanceOf[1] = res.body.id;
     const decided = await t.http
       .post(api(`/acceptances/${res.body.id}/decide`))
       .set(admin.headers)
@@ -465,7 +475,8 @@ describe('acceptance (验收) and integrity records (科研诚信)', () => {
   });
 
   it('a failure with the due-diligence exemption (尽职免责) writes no record', async () => {
-    const res = await requestFor(2);
+    await readyForAcceptance();
+    const res = await requestFor(0);
     expect(res.status).toBe(201);
     const withExemption = await t.http
       .post(api(`/acceptances/${res.body.id}/decide`))
@@ -490,15 +501,16 @@ describe('acceptance (验收) and integrity records (科研诚信)', () => {
       });
     expect(decided.status).toBe(200);
     expect(decided.body).toMatchObject({ status: 'failed', dueDiligenceExemption: true });
-    expect((await projectStatus(award.lines[2].projectId)).status).toBe('failed');
+    expect((await projectStatus(award.lines[0].projectId)).status).toBe('failed');
     expect(await integrityRows(res.body.id)).toEqual([]);
-    const [event] = await outboxEvents(t, 'acceptance.decided', award.lines[2].projectId);
+    const [event] = await outboxEvents(t, 'acceptance.decided', award.lines[0].projectId);
     expect(event.data).toMatchObject({ outcome: 'failed', exemption: true });
   });
 
   it('passed with conditions: unconfirmed at the due date, the worker’s job fails it and writes the records', async () => {
-    const line = award.lines[3];
-    const res = await requestFor(3);
+    const line = award.lines[0];
+    await readyForAcceptance();
+    const res = await requestFor(0);
     expect(res.status).toBe(201);
     const dueAt = new Date(t.clock.now().getTime() + 30 * DAY).toISOString();
     const missingDue = await t.http
@@ -603,7 +615,7 @@ describe('acceptance (验收) and integrity records (科研诚信)', () => {
   });
 
   it('hides the acceptance from an unrelated organization and a losing bidder (404)', async () => {
-    const id = acceptanceOf[0];
+    const id = await requestedAcceptance();
     const projectId = award.lines[0].projectId;
     for (const outsider of [stranger, award.losers[0], award.lines[1].bidder]) {
       expect((await t.http.get(api(`/acceptances/${id}`)).set(outsider.headers)).status).toBe(404);

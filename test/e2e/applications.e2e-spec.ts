@@ -19,6 +19,7 @@ import {
   outboxEvents,
   registerOrg,
 } from '../support/factories';
+import { TestContext } from '../support/context';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 
@@ -147,7 +148,8 @@ describe('bids (揭榜)', () => {
     let list: Listed;
     let team: TestTeam;
     let teamId: string;
-    beforeAll(async () => {
+    // A list and a team per test: a test that drafts a bid would otherwise hold the pair for the next.
+    beforeEach(async () => {
       list = await openList({ eligibility: { allowedOrganizationTypes: ['enterprise'] } });
       team = await createTeam(t, applicant, { name: `拒绝测试 ${randomUUID().slice(0, 6)}` });
       teamId = team.id;
@@ -313,13 +315,14 @@ describe('bids (揭榜)', () => {
   });
 
   it("shows the leader's integrity record as a warning the admin weighs, not a refusal", async () => {
+    // The leader's record comes from an earlier project of the applicant's that failed its
+    // acceptance without the due-diligence exemption (awarded and decided through the API).
+    const earlier = await new TestContext(t).newAwardedChallenge({ bidders: [applicant], losers: 0 });
+    const leader = earlier.lines[0].team.leader;
+    await new TestContext(t).decidedAcceptance(earlier, 0, { outcome: 'failed' });
+    await travel(t.clock.now()); // the file's actors signed in again: the award moved the clock
     const list = await openList();
-    const team = await createTeam(t, applicant, { name: '诚信记录团队' });
-    await t.dataSource.query(
-      `INSERT INTO integrity_records (subject_type, subject_id, reason, source_type, recorded_at)
-       VALUES ('user', $1, '2025 年项目验收不通过且未予尽职免责', 'project', $2)`,
-      [team.leader.userId, t.clock.now()],
-    );
+    const team = await createTeam(t, applicant, { name: '诚信记录团队' }, leader);
     const bid = await submittedBid(t, applicant, list, team);
     const rule = (bid.ruleResults as Array<{ rule: string; outcome: string; detail: string }>).find(
       (r) => r.rule === 'integrity_record',

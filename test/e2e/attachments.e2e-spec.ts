@@ -90,7 +90,12 @@ describe('attachments', () => {
   describe('upload and download', () => {
     const filename = '项目申报书（2025年度）.pdf';
     const content = pdf();
-    let id: string;
+    /** The PDF uploaded by the issuer for the test at hand: its id. */
+    const uploaded = async (): Promise<string> => {
+      const res = await upload(issuer, content, filename, 'application/pdf');
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
 
     it('stores a PDF with a Chinese name: 201 with its size and SHA-256, audited, content-addressed on disk', async () => {
       const res = await upload(issuer, content, filename, 'application/pdf');
@@ -103,7 +108,7 @@ describe('attachments', () => {
         sha256: sha256(content),
         createdAt: t.clock.now().toISOString(),
       });
-      id = res.body.id;
+      const id = res.body.id as string;
 
       const [row] = await t.dataSource.query('SELECT * FROM attachments WHERE id = $1', [id]);
       expect(row).toMatchObject({
@@ -119,6 +124,7 @@ describe('attachments', () => {
     });
 
     it('lets the uploader download identical bytes, with download headers and the UTF-8 name', async () => {
+      const id = await uploaded();
       const res = await t.http
         .get(`/api/v1/attachments/${id}/content`)
         .set(issuer.headers)
@@ -137,6 +143,7 @@ describe('attachments', () => {
     });
 
     it('shows metadata to the uploader, a colleague in the same organization and an admin', async () => {
+      const id = await uploaded();
       for (const actor of [issuer, colleague, admin]) {
         const res = await t.http.get(`/api/v1/attachments/${id}`).set(actor.headers);
         expect(res.status).toBe(200);
@@ -152,6 +159,7 @@ describe('attachments', () => {
     });
 
     it("answers 404 to another organization's user, for metadata and content alike", async () => {
+      const id = await uploaded();
       for (const path of [`/api/v1/attachments/${id}`, `/api/v1/attachments/${id}/content`]) {
         const res = await t.http.get(path).set(stranger.headers);
         expect(res.status).toBe(404);

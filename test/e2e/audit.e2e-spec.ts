@@ -24,6 +24,7 @@ describe('audit_events is append-only in the database', () => {
     expect(rows).toEqual([{ action: 'test.recorded', after: { value: 1 } }]);
   });
 
+  // Raw SQL on purpose: no API edits the audit trail; the database's trigger is what is tested.
   it.each([
     ['UPDATE', `UPDATE audit_events SET action = 'forged'`],
     ['DELETE', `DELETE FROM audit_events`],

@@ -388,6 +388,7 @@ describe('challenge lists', () => {
   });
 
   describe('confidential details', () => {
+    /** Read only: no test changes it. */
     let listId: string;
 
     beforeAll(async () => {
@@ -408,6 +409,8 @@ describe('challenge lists', () => {
     });
 
     it('are readable by an applicant only after its undertaking, which is audited', async () => {
+      // A list of this test's own: the undertaking changes it (the describe's list stays read-only).
+      const listId = (await publishChallenge(t, issuer, admin, programId, { title: '保密承诺测试榜单' })).id;
       const url = `/api/v1/challenges/${listId}/confidential`;
       expect((await t.http.get(url)).status).toBe(401);
       const before = await t.http.get(url).set(applicant.headers);

@@ -251,7 +251,8 @@ describe('the deadline: each clock has a word', () => {
     // Everything made in the recent real past by the test clock, so that the list's dates are sane.
     await travel(new Date(Date.now() - 2 * HOUR), [admin, issuer, applicant]);
     const { list, id, version } = await pledgedDraft();
-    // Closed a minute ago by the database clock; the test clock an hour before that.
+    // Closed a minute ago by the database clock; the test clock an hour before that. Raw SQL on
+    // purpose: the database's now() is what decides here, and no test clock moves it.
     await t.dataSource.query(`UPDATE challenges SET closes_at = now() - interval '1 minute' WHERE id = $1`, [
       list.id,
     ]);

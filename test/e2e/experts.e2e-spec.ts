@@ -1,5 +1,6 @@
 import { conflictsOf } from '../../src/modules/evaluation/experts/conflicts';
 import { ExpertsRepository } from '../../src/modules/evaluation/experts/experts.repository';
+import { TestContext } from '../support/context';
 import { Actor, auditRows, createAdmin, createUser, registerOrg } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -18,6 +19,7 @@ interface ExpertBody {
 
 describe('experts', () => {
   let t: TestApp;
+  let ctx: TestContext;
   let admin: Actor;
   let university: Actor;
   let enterprise: Actor;
@@ -26,6 +28,7 @@ describe('experts', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
+    ctx = new TestContext(t);
     admin = await createAdmin(t);
     university = await registerOrg(t, { role: 'applicant', type: 'university', name: '南昌大学' });
     enterprise = await registerOrg(t, { role: 'issuer', type: 'enterprise', name: '江西某稀土集团' });
@@ -143,7 +146,7 @@ describe('experts', () => {
 
     it('refuses a user without the expert role, a disabled one and an unknown one (400 userId)', async () => {
       const disabled = await expertUser();
-      await t.dataSource.query(`UPDATE users SET enabled = false WHERE id = $1`, [disabled.userId]);
+      await ctx.changeUser(admin, disabled, { enabled: false });
       for (const userId of [applicant.userId, disabled.userId, '00000000-0000-4000-8000-000000000000']) {
         const res = await t.http
           .post('/api/v1/experts')
@@ -161,15 +164,18 @@ describe('experts', () => {
 
     it('allows one profile per user: a second answers 409 ALREADY_EXISTS', async () => {
       const user = await expertUser();
-      await createProfile(user);
+      const profile = await createProfile(user);
+      const audited = (await auditRows(t, 'expert.created')).length;
       const res = await t.http.post('/api/v1/experts').set(admin.headers).send(profileBody(user));
       expect(res.status).toBe(409);
       expect(res.body.code).toBe('ALREADY_EXISTS');
-      expect(await auditRows(t, 'expert.created')).toHaveLength(3);
+      // The first profile was audited once; the refused second one adds no row.
+      expect(await auditRows(t, 'expert.created', profile.id)).toHaveLength(1);
+      expect(await auditRows(t, 'expert.created')).toHaveLength(audited);
     });
 
     it('refuses unknown or inactive industry chains, unknown organizations and backwards periods, each by field', async () => {
-      await t.dataSource.query(`UPDATE industry_chains SET active = false WHERE code = 'virtual_reality'`);
+      const retired = await ctx.newRetiredIndustryChain(admin);
       const user = await expertUser();
       const res = await t.http
         .post('/api/v1/experts')
@@ -177,7 +183,7 @@ describe('experts', () => {
         .send(
           profileBody(user, {
             affiliationOrganizationId: '00000000-0000-4000-8000-000000000001',
-            industryChains: ['new_materials', 'no_such_chain', 'virtual_reality'],
+            industryChains: ['new_materials', 'no_such_chain', retired],
             collaborations: [
               { organizationId: enterprise.organizationId, description: '', fromYear: 2020, toYear: 2021 },
               { organizationId: '00000000-0000-4000-8000-000000000002', description: '', fromYear: 2020 },
@@ -199,7 +205,6 @@ describe('experts', () => {
         field: 'industryChains[2]',
         message: expect.stringContaining('no longer in use'),
       });
-      await t.dataSource.query(`UPDATE industry_chains SET active = true WHERE code = 'virtual_reality'`);
     });
 
     it('refuses bad shapes: no industry chain, a repeated one, unknown fields, out-of-range years', async () => {
@@ -509,10 +514,10 @@ describe('experts', () => {
       await createProfile(await expertUser(), { industryChains: ['new_materials'] });
       const disabled = await expertUser();
       await createProfile(disabled, { industryChains: [chain] });
-      await t.dataSource.query(`UPDATE users SET enabled = false WHERE id = $1`, [disabled.userId]);
+      await ctx.changeUser(admin, disabled, { enabled: false });
       const demoted = await expertUser();
       await createProfile(demoted, { industryChains: [chain] });
-      await t.dataSource.query(`UPDATE users SET roles = ARRAY['applicant'] WHERE id = $1`, [demoted.userId]);
+      await ctx.changeUser(admin, demoted, { roles: ['applicant'] });
 
       const repository = t.get(ExpertsRepository);
       const found = await repository.findActiveForChain(t.dataSource.manager, chain);

@@ -107,8 +107,12 @@ describe('e-mail (SMTP)', () => {
     })) as unknown as Listed;
   };
   /** A bid through the formal check (as in applications.e2e-spec.ts); returns its event id. */
-  const formallyChecked = async (team: TestTeam, outcome = 'eligible'): Promise<string> => {
-    const bid = await submittedBid(t, applicant, await openList(), team);
+  const formallyChecked = async (
+    team: TestTeam,
+    outcome = 'eligible',
+    bidder = applicant,
+  ): Promise<string> => {
+    const bid = await submittedBid(t, bidder, await openList(), team);
     await t.http
       .post(`/api/v1/applications/${bid.id}/formal-check`)
       .set(admin.headers)
@@ -245,14 +249,19 @@ describe('e-mail (SMTP)', () => {
   });
 
   describe('mail for a formal check outcome', () => {
-    let firstEvent: string;
-    let firstRows: MailRow[];
+    /** An applicant organization of the test's own (every user of it gets the mail). */
+    const newBidder = () => registerOrg(t, { role: 'applicant', type: 'university', name: '南昌大学' });
+    /** A bid of a new team of `bidder` returned at its formal check, and the two mails delivered for it. */
+    const returnedAndMailed = async (bidder: Actor, teamName: string) => {
+      const team = await createTeam(t, bidder, { name: teamName });
+      const firstEvent = await formallyChecked(team, 'returned', bidder);
+      return { team, firstEvent, firstRows: await delivered(firstEvent, 2) };
+    };
 
     it('reaches every user of the bidding organization, in Chinese, through SMTP', async () => {
-      const team = await createTeam(t, applicant, { name: '邮件团队甲' });
-      firstEvent = await formallyChecked(team, 'returned');
-      firstRows = await delivered(firstEvent, 2);
-      expect(firstRows.map((r) => r.to_address).sort()).toEqual([applicant.email, team.leader.email].sort());
+      const bidder = await newBidder();
+      const { team, firstRows } = await returnedAndMailed(bidder, '邮件团队甲');
+      expect(firstRows.map((r) => r.to_address).sort()).toEqual([bidder.email, team.leader.email].sort());
       const mails = arrivedFor(firstRows);
       for (const mail of mails) {
         expect(mail.rcptTo).toHaveLength(1);
@@ -263,13 +272,14 @@ describe('e-mail (SMTP)', () => {
         expect(mail.text).toContain('审查意见：请补充预算说明');
         expect(mail.messageId).toBe(`<${mail.mailId}@jiebang.test>`);
       }
-      expect(mails.map((m) => m.rcptTo[0]).sort()).toEqual([applicant.email, team.leader.email].sort());
+      expect(mails.map((m) => m.rcptTo[0]).sort()).toEqual([bidder.email, team.leader.email].sort());
       expect(firstRows.every((r) => r.locale === 'zh-CN' && r.attempts === 1 && r.last_error === null)).toBe(
         true,
       );
     });
 
     it('is sent once when the event is delivered again or its send job runs again', async () => {
+      const { firstEvent, firstRows } = await returnedAndMailed(await newBidder(), '邮件团队甲');
       const count = () => received.filter((m) => firstRows.some((r) => r.id === m.mailId)).length;
       expect(count()).toBe(2);
       const dispatcher = worker.get(EventDispatcher);
@@ -315,15 +325,18 @@ describe('e-mail (SMTP)', () => {
     });
 
     it('is not sent to a user who opted out of the kind, and is sent in English to one who chose it', async () => {
-      const team = await createTeam(t, applicant, { name: '邮件团队乙' });
-      await setPreferences(applicant, { locale: 'zh-CN', emailOptOuts: ['application.formal_checked'] });
+      // The organization's first bid was returned (mailed to it and that team's leader), as in the first test.
+      const bidder = await newBidder();
+      await returnedAndMailed(bidder, '邮件团队甲');
+      const team = await createTeam(t, bidder, { name: '邮件团队乙' });
+      await setPreferences(bidder, { locale: 'zh-CN', emailOptOuts: ['application.formal_checked'] });
       await setPreferences(team.leader, { locale: 'en', emailOptOuts: [] });
-      const before = received.filter((m) => m.rcptTo.includes(applicant.email)).length;
+      const before = received.filter((m) => m.rcptTo.includes(bidder.email)).length;
 
-      const eventId = await formallyChecked(team);
-      // The first leader (from the test before) still gets it in Chinese; this team's leader in English.
+      const eventId = await formallyChecked(team, 'eligible', bidder);
+      // The first leader (of the returned bid) still gets it in Chinese; this team's leader in English.
       const rows = await delivered(eventId, 2);
-      expect(rows.map((r) => r.user_id)).not.toContain(applicant.userId);
+      expect(rows.map((r) => r.user_id)).not.toContain(bidder.userId);
       const english = arrivedFor(rows).find((m) => m.rcptTo[0] === team.leader.email);
       expect(english?.subject).toBe(
         '[Jiebang] Formal check of your bid: eligible (基于高温超导材料的低损耗电缆关键技术)',
@@ -332,27 +345,27 @@ describe('e-mail (SMTP)', () => {
       expect(rows.find((r) => r.user_id === team.leader.userId)?.locale).toBe('en');
       const chinese = arrivedFor(rows).find((m) => m.rcptTo[0] !== team.leader.email);
       expect(chinese?.subject).toMatch(/^【揭榜挂帅】揭榜申请形式审查结果：通过/);
-      expect(received.filter((m) => m.rcptTo.includes(applicant.email))).toHaveLength(before);
+      expect(received.filter((m) => m.rcptTo.includes(bidder.email))).toHaveLength(before);
       // In-app notifications are not affected by the e-mail opt-out.
       await waitFor(async () => {
-        const res = await t.http.get('/api/v1/notifications').query({ limit: 100 }).set(applicant.headers);
+        const res = await t.http.get('/api/v1/notifications').query({ limit: 100 }).set(bidder.headers);
         return (
           (res.body.items as Array<{ kind: string; data: { applicationId?: string } }>).filter(
             (n) => n.kind === 'application.formal_checked',
           ).length === 2
         );
       });
-      await setPreferences(applicant, { locale: 'zh-CN', emailOptOuts: [] });
+      await setPreferences(bidder, { locale: 'zh-CN', emailOptOuts: [] });
     });
   });
 
   describe('reliability of the send', () => {
     let template: MailRow;
 
+    // A sent mail of its own, read only: the tests send copies of it.
     beforeAll(async () => {
-      [template] = await t.dataSource.query<MailRow[]>(
-        `SELECT * FROM mail_messages WHERE status = 'sent' ORDER BY created_at LIMIT 1`,
-      );
+      const team = await createTeam(t, applicant, { name: '邮件模板团队' });
+      [template] = await delivered(await formallyChecked(team, 'returned'), 2);
     });
 
     it('marks a mail the server refuses for good as failed, without retrying', async () => {
@@ -389,7 +402,8 @@ describe('e-mail (SMTP)', () => {
       expect(await reconciler.sweep()).toBeGreaterThanOrEqual(1);
       await waitFor(async () => received.some((m) => m.mailId === lost), { what: 'the lost mail to arrive' });
 
-      // A run that claimed a row and died: another run may not send it before the lease lapses.
+      // A run that claimed a row and died: another run may not send it before the lease lapses
+      // (raw SQL on purpose: the crash is simulated).
       const stuck = await queuedCopy(template);
       await t.dataSource.query(
         `UPDATE mail_messages SET status = 'sending', attempts = 1, claimed_at = $2 WHERE id = $1`,
@@ -408,6 +422,7 @@ describe('e-mail (SMTP)', () => {
     it('skips a disabled user and one without an address, even when a rule names them', async () => {
       const disabled = await insertUser(t.dataSource, applicant.organizationId, { enabled: false });
       const blank = await insertUser(t.dataSource, applicant.organizationId);
+      // Raw SQL on purpose: a blank address is a corrupted row, which no API accepts.
       await t.dataSource.query(`UPDATE users SET email = ' ' WHERE id = $1`, [blank]);
       const handler = worker.get(MailEventsHandler);
       const event = (objectorUserId: string) => ({

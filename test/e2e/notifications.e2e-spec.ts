@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DeliveredEvent } from '../../src/infra/events/domain-event-handler';
 import { NotificationEventsHandler } from '../../src/modules/outreach/notifications/notifications.events';
-import { Actor, createUser, registerOrg } from '../support/factories';
+import { TestContext } from '../support/context';
+import { Actor, createAdmin, createUser, registerOrg } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
 interface Item {
@@ -34,7 +35,8 @@ describe('notifications', () => {
   const list = (actor: Actor, query: Record<string, string | number | boolean> = {}) =>
     t.http.get('/api/v1/notifications').query(query).set(actor.headers);
   const insertMany = async (userId: string, n: number) => {
-    // Pairs share a created_at, so the order must break ties by id.
+    // Pairs share a created_at, so the order must break ties by id. Rows written directly on
+    // purpose: the paging of stored rows is tested, not how events make them.
     for (let i = 0; i < n; i++) {
       await t.dataSource.query(
         `INSERT INTO notifications (user_id, kind, title, body, data, created_at)
@@ -61,7 +63,7 @@ describe('notifications', () => {
     alice = await registerOrg(t, { role: 'applicant' });
     bob = await createUser(t, alice.organizationId, ['applicant']);
     carol = await createUser(t, alice.organizationId, ['applicant']);
-    await t.dataSource.query(`UPDATE users SET enabled = false WHERE id = $1`, [carol.userId]);
+    await new TestContext(t).changeUser(await createAdmin(t), carol, { enabled: false });
     outsider = await registerOrg(t, { role: 'issuer' });
   });
   afterAll(async () => t?.close());

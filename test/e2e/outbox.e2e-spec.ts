@@ -184,7 +184,8 @@ describe('outbox relay and event dispatch', () => {
     const organizationId = await insertOrganization(db);
     const userId = await insertUser(db, organizationId);
     const eventId = await publish(userId, organizationId);
-    // Relayed ten minutes ago, then Redis lost its data: stamped published, never delivered, no job.
+    // Relayed ten minutes ago, then Redis lost its data: stamped published, never delivered, no job
+    // (raw SQL on purpose: a crash no API can cause).
     await db.query(`UPDATE outbox_events SET published_at = $2 WHERE id = $1`, [
       eventId,
       new Date(clock.now().getTime() - 10 * 60_000),

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ProjectEntity } from '../../src/modules/delivery/projects/entities/project.entity';
-import { LedgerService } from '../../src/modules/delivery/payments/ledger.service';
+import { ActiveProject, TestContext, WORLDS_ENV } from '../support/context';
 import { Actor, auditRows, outboxEvents, registerOrg } from '../support/factories';
-import { AwardedList, awardedList } from '../support/projects';
 import { createTestApp, TestApp } from '../support/test-app';
 
 interface PaymentRow {
@@ -19,13 +17,12 @@ const FISCAL = 123_456_789;
 
 describe('money ledger (拨付)', () => {
   let t: TestApp;
-  let award: AwardedList;
-  let admin: Actor;
-  let projectId: string;
-  let otherProjectId: string;
+  let ctx: TestContext;
+  /** The world of the running test (each `it` builds its own through ctx). */
+  let world: ActiveProject;
 
   const api = (path: string) => `/api/v1${path}`;
-  const payments = async (id: string, actor: Actor = admin) => {
+  const payments = async (id: string, actor: Actor = world.admin) => {
     const res = await t.http.get(api(`/projects/${id}/payments`)).set(actor.headers);
     expect(res.status).toBe(200);
     return res.body as { totals: Array<Record<string, number | string>>; items: PaymentRow[] };
@@ -39,34 +36,25 @@ describe('money ledger (拨付)', () => {
       `SELECT kind, amount_fen FROM ledger_entries WHERE payment_id = $1 ORDER BY id`,
       [paymentId],
     );
-  const setMilestone = (id: string, position: number, status: string) =>
-    t.dataSource.query(`UPDATE project_milestones SET status = $3 WHERE project_id = $1 AND position = $2`, [
-      id,
-      position,
-      status,
-    ]);
-  /** What POST /projects/{id}/sign does at the third signature (the projects module's), done directly. */
-  const activate = (id: string) =>
-    t.dataSource.transaction(async (em) => {
-      const project = await em.findOneOrFail(ProjectEntity, {
-        where: { id },
-        lock: { mode: 'pessimistic_write' },
-      });
-      await em.query(`UPDATE projects SET status = 'active', activated_at = $2 WHERE id = $1`, [
-        id,
-        t.clock.now(),
-      ]);
-      project.status = 'active';
-      await t.get(LedgerService).planOnActivation(em, { kind: 'system' }, project);
-    });
+  /** An active project of a challenge awarded to `winners` lines, every bid asking for FISCAL. */
+  const activeProject = (winners = 1) =>
+    ctx.newActiveProject({ winners, losers: 1, bid: { requestedFiscalFen: FISCAL } });
+  /**
+   * The world of a test: an active project whose fiscal first tranche was paid and whose first
+   * milestone's tranche is approved.
+   */
+  const paidAndApproved = async () => {
+    const paid = await ctx.newPaidTranche({ losers: 1, bid: { requestedFiscalFen: FISCAL } });
+    world = paid;
+    await paid.assessMilestone(0, 'passed');
+    const m1 = await tranche(paid.projectId, 'fiscal', 'milestone', 0);
+    expect((await t.http.post(api(`/payments/${m1.id}/approve`)).set(paid.admin.headers)).status).toBe(200);
+    return paid;
+  };
 
   beforeAll(async () => {
-    t = await createTestApp();
-    award = await awardedList(t, { winners: 2, losers: 1, bid: { requestedFiscalFen: FISCAL } });
-    admin = award.admin;
-    projectId = award.lines[0].projectId;
-    otherProjectId = award.lines[1].projectId;
-    await activate(projectId);
+    t = await createTestApp({ env: WORLDS_ENV });
+    ctx = new TestContext(t);
   });
 
   afterAll(async () => {
@@ -74,13 +62,15 @@ describe('money ledger (拨付)', () => {
   });
 
   it('activation plans tranches whose sums per payer equal the project amounts exactly and approves the first within its cap', async () => {
+    world = await activeProject();
+    const { projectId } = world;
     const [project] = await t.dataSource.query(`SELECT fiscal_fen, issuer_fen FROM projects WHERE id = $1`, [
       projectId,
     ]);
     const fiscal = Number(project.fiscal_fen);
     const issuer = Number(project.issuer_fen);
     expect(fiscal).toBe(FISCAL);
-    const body = await payments(projectId, award.lines[0].bidder);
+    const body = await payments(projectId, world.lines[0].bidder);
     for (const [payer, budget] of [
       ['fiscal', fiscal],
       ['issuer', issuer],
@@ -114,11 +104,16 @@ describe('money ledger (拨付)', () => {
     expect(body.items.filter((p) => p.payer === 'fiscal').map((p) => p.amountFen)).toEqual([
       37_037_036, 24_691_358, 37_037_038, 24_691_357,
     ]);
-    expect(await auditRows(t, 'payment.approved')).toHaveLength(2);
+    // This world's approvals: the first tranche of each payer.
+    const ids = body.items.map((p) => p.id);
+    expect((await auditRows(t, 'payment.approved')).filter((r) => ids.includes(r.object_id))).toHaveLength(2);
     expect(await auditRows(t, 'payments.planned', projectId)).toHaveLength(1);
   });
 
   it('approving a milestone tranche whose milestone has not passed answers 422 and changes nothing', async () => {
+    // Two lines: the second's project has its first milestone passed with conditions.
+    world = await activeProject(2);
+    const { projectId, admin } = world;
     const m1 = await tranche(projectId, 'fiscal', 'milestone', 0);
     const res = await t.http.post(api(`/payments/${m1.id}/approve`)).set(admin.headers);
     expect(res.status).toBe(422);
@@ -136,8 +131,12 @@ describe('money ledger (拨付)', () => {
     expect((await entries(m1.id)).map((e) => e.kind)).toEqual(['scheduled']);
 
     // Passed with conditions does not release it while the program setting is off.
-    await setMilestone(projectId, 0, 'conditionally_passed');
-    expect((await t.http.post(api(`/payments/${m1.id}/approve`)).set(admin.headers)).status).toBe(422);
+    await world.activate(1);
+    expect((await world.assessMilestone(0, 'conditionally_passed', 1)).status).toBe('conditionally_passed');
+    const conditional = await tranche(world.lines[1].projectId, 'fiscal', 'milestone', 0);
+    const refused = await t.http.post(api(`/payments/${conditional.id}/approve`)).set(admin.headers);
+    expect(refused.status).toBe(422);
+    expect(refused.body.detail).toContain('position 0 is conditionally_passed');
     // The final tranche waits for acceptance; non-admins may not approve.
     const final = await tranche(projectId, 'fiscal', 'final');
     const early = await t.http.post(api(`/payments/${final.id}/approve`)).set(admin.headers);
@@ -150,10 +149,10 @@ describe('money ledger (拨付)', () => {
     expect(earlyPaid.status).toBe(422);
     expect(earlyPaid.body.detail).toContain('after acceptance');
     expect(
-      (await t.http.post(api(`/payments/${m1.id}/approve`)).set(award.lines[0].bidder.headers)).status,
+      (await t.http.post(api(`/payments/${m1.id}/approve`)).set(world.lines[0].bidder.headers)).status,
     ).toBe(403);
 
-    await setMilestone(projectId, 0, 'passed');
+    expect((await world.assessMilestone(0, 'passed')).status).toBe('passed');
     const ok = await t.http.post(api(`/payments/${m1.id}/approve`)).set(admin.headers);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ status: 'approved', version: m1.version + 1, milestonePosition: 0 });
@@ -164,6 +163,8 @@ describe('money ledger (拨付)', () => {
   });
 
   it('20 concurrent confirmations of one approved payment pay it exactly once', async () => {
+    world = await activeProject();
+    const { projectId, admin } = world;
     const first = await tranche(projectId, 'fiscal', 'first');
     const shared = randomUUID();
     const keys = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? shared : randomUUID()));
@@ -192,7 +193,7 @@ describe('money ledger (拨付)', () => {
     expect(events).toHaveLength(1);
     expect(events[0].data).toMatchObject({
       projectId,
-      challengeId: award.list.id,
+      challengeId: world.list.id,
       payer: 'fiscal',
       amountFen: first.amountFen,
       milestonePosition: null,
@@ -219,14 +220,18 @@ describe('money ledger (拨付)', () => {
   });
 
   it('the paid sum can never exceed the task book: the database refuses', async () => {
+    world = await paidAndApproved();
+    const { projectId } = world;
     const m1 = await tranche(projectId, 'fiscal', 'milestone', 0);
     expect(m1.status).toBe('approved');
+    // Raw SQL on purpose in this test: no API writes such rows; it proves the database's own
+    // triggers refuse them (every write below is rolled back).
     // An extra tranche, approved or even scheduled, does not fit the fiscal amount.
     const insert = (status: string, amount: number) =>
       t.dataSource.query(
         `INSERT INTO payments (project_id, challenge_id, payer, kind, sequence, amount_fen, status, created_at, updated_at)
          VALUES ($1, $2, 'fiscal', 'first', 99, $3, $4, now(), now())`,
-        [projectId, award.list.id, amount, status],
+        [projectId, world.list.id, amount, status],
       );
     await expect(insert('approved', 1)).rejects.toThrow(/inserted scheduled/);
     await expect(insert('paid', 1)).rejects.toThrow(/inserted scheduled/);
@@ -250,7 +255,10 @@ describe('money ledger (拨付)', () => {
   });
 
   it('ledger entries and tranches cannot be edited or deleted, and no status changes without its entry', async () => {
+    world = await paidAndApproved();
+    const { projectId } = world;
     const m1 = await tranche(projectId, 'fiscal', 'milestone', 0);
+    // Raw SQL on purpose in this test: edits no API makes, refused by the database's triggers.
     await expect(t.dataSource.query(`UPDATE ledger_entries SET amount_fen = amount_fen + 1`)).rejects.toThrow(
       /append-only/,
     );
@@ -282,36 +290,40 @@ describe('money ledger (拨付)', () => {
   });
 
   it('a failed earlier milestone blocks the tranche of a later one (422)', async () => {
-    await setMilestone(projectId, 1, 'passed');
-    await setMilestone(projectId, 0, 'failed');
+    world = await activeProject();
+    const { projectId, admin } = world;
+    expect((await world.assessMilestone(0, 'failed')).status).toBe('failed');
+    expect((await world.assessMilestone(1, 'passed')).status).toBe('passed');
     const m2 = await tranche(projectId, 'issuer', 'milestone', 1);
     const res = await t.http.post(api(`/payments/${m2.id}/approve`)).set(admin.headers);
     expect(res.status).toBe(422);
     expect(res.body.detail).toContain('position 0 failed');
     expect((await tranche(projectId, 'issuer', 'milestone', 1)).status).toBe('scheduled');
-    await setMilestone(projectId, 0, 'passed');
+    // Reported again (the program's one resubmission) and passed this time.
+    expect((await world.assessMilestone(0, 'passed')).status).toBe('passed');
     expect((await t.http.post(api(`/payments/${m2.id}/approve`)).set(admin.headers)).status).toBe(200);
   });
 
   it("termination cancels the unpaid tranches and the released amounts show in the list's ledger", async () => {
-    await activate(otherProjectId);
+    world = await ctx.newPaidTranche({ bid: { requestedFiscalFen: FISCAL } });
+    const { admin, projectId: otherProjectId } = world;
     const first = await tranche(otherProjectId, 'fiscal', 'first');
-    expect((await t.http.post(api(`/payments/${first.id}/confirm`)).set(admin.headers)).status).toBe(200);
+    expect(first.status).toBe('paid');
     const [project] = await t.dataSource.query(`SELECT fiscal_fen, issuer_fen FROM projects WHERE id = $1`, [
       otherProjectId,
     ]);
-    const released = await t.dataSource.transaction(async (em) => {
-      const p = await em.findOneOrFail(ProjectEntity, {
-        where: { id: otherProjectId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      await em.query(
-        `UPDATE projects SET status = 'terminated', status_reason = '阶段评估未通过' WHERE id = $1`,
-        [otherProjectId],
-      );
-      p.status = 'terminated';
-      return t.get(LedgerService).cancelUnpaid(em, { kind: 'system' }, p, '阶段评估未通过');
-    });
+    const terminated = await t.http
+      .post(api(`/projects/${otherProjectId}/terminate`))
+      .set(admin.headers)
+      .send({ reason: '阶段评估未通过' });
+    expect(terminated.status).toBe(200);
+    expect(terminated.body.status).toBe('terminated');
+    // What the ledger released, as the termination's audit row recorded it.
+    const [audit] = await t.dataSource.query<Array<{ after: Record<string, number> }>>(
+      `SELECT after FROM audit_events WHERE action = 'project.terminated' AND object_id = $1`,
+      [otherProjectId],
+    );
+    const released = { fiscalFen: audit.after.releasedFiscalFen, issuerFen: audit.after.releasedIssuerFen };
     expect(released).toEqual({
       fiscalFen: Number(project.fiscal_fen) - first.amountFen,
       issuerFen: Number(project.issuer_fen),
@@ -329,9 +341,9 @@ describe('money ledger (拨付)', () => {
     });
 
     const ledger = await t.http
-      .get(api(`/challenges/${award.list.id}/ledger`))
+      .get(api(`/challenges/${world.list.id}/ledger`))
       .query({ limit: 100 })
-      .set(award.issuer.headers);
+      .set(world.issuer.headers);
     expect(ledger.status).toBe(200);
     const releasedEntries = ledger.body.items.filter((e: { kind: string }) => e.kind === 'released');
     expect(
@@ -362,12 +374,12 @@ describe('money ledger (拨付)', () => {
     expect(fiscalLedger.cumulativeApprovedFen).toBeGreaterThanOrEqual(first.amountFen);
     // Paging by keyset gives the same entries.
     const page1 = await t.http
-      .get(api(`/challenges/${award.list.id}/ledger`))
+      .get(api(`/challenges/${world.list.id}/ledger`))
       .query({ limit: 5 })
       .set(admin.headers);
     expect(page1.body.items).toEqual(ledger.body.items.slice(0, 5));
     const page2 = await t.http
-      .get(api(`/challenges/${award.list.id}/ledger`))
+      .get(api(`/challenges/${world.list.id}/ledger`))
       .query({ limit: 5, cursor: page1.body.nextCursor })
       .set(admin.headers);
     expect(page2.body.items).toEqual(ledger.body.items.slice(5, 10));
@@ -378,26 +390,28 @@ describe('money ledger (拨付)', () => {
   });
 
   it('only the parties and admins see the payments; a losing bidder and an unrelated organization get 404', async () => {
+    world = await ctx.newPaidTranche({ winners: 2, losers: 1, bid: { requestedFiscalFen: FISCAL } });
+    const { projectId } = world;
     const stranger = await registerOrg(t, { role: 'applicant', type: 'enterprise' });
-    for (const actor of [award.losers[0], stranger]) {
+    for (const actor of [world.losers[0], stranger]) {
       const res = await t.http.get(api(`/projects/${projectId}/payments`)).set(actor.headers);
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('NOT_FOUND');
       const first = await tranche(projectId, 'fiscal', 'first');
       expect((await t.http.get(api(`/payments/${first.id}`)).set(actor.headers)).status).toBe(404);
-      expect((await t.http.get(api(`/challenges/${award.list.id}/ledger`)).set(actor.headers)).status).toBe(
+      expect((await t.http.get(api(`/challenges/${world.list.id}/ledger`)).set(actor.headers)).status).toBe(
         404,
       );
     }
     // The other line's bidder is no party of this project either.
     expect(
-      (await t.http.get(api(`/projects/${projectId}/payments`)).set(award.lines[1].bidder.headers)).status,
+      (await t.http.get(api(`/projects/${projectId}/payments`)).set(world.lines[1].bidder.headers)).status,
     ).toBe(404);
-    expect((await t.http.get(api(`/projects/${projectId}/payments`)).set(award.issuer.headers)).status).toBe(
+    expect((await t.http.get(api(`/projects/${projectId}/payments`)).set(world.issuer.headers)).status).toBe(
       200,
     );
     const first = await tranche(projectId, 'fiscal', 'first');
-    const detail = await t.http.get(api(`/payments/${first.id}`)).set(award.lines[0].bidder.headers);
+    const detail = await t.http.get(api(`/payments/${first.id}`)).set(world.lines[0].bidder.headers);
     expect(detail.status).toBe(200);
     expect(detail.body.entries.map((e: { kind: string }) => e.kind)).toEqual([
       'scheduled',
@@ -405,7 +419,7 @@ describe('money ledger (拨付)', () => {
       'paid',
     ]);
     expect(
-      (await t.http.get(api(`/challenges/${award.list.id}/ledger`)).set(award.lines[0].bidder.headers))
+      (await t.http.get(api(`/challenges/${world.list.id}/ledger`)).set(world.lines[0].bidder.headers))
         .status,
     ).toBe(404);
   });

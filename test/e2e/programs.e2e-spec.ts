@@ -304,6 +304,7 @@ describe('programs', () => {
 
     it('reads a stored document that lacks a newer setting with that setting at its default', async () => {
       const { id } = await createProgram({ settings: { panelSize: 6 } });
+      // Raw SQL on purpose: a document stored before the setting existed, which no API writes.
       await t.dataSource.query(
         `UPDATE programs SET settings = settings - 'milestoneResubmissions' WHERE id = $1`,
         [id],

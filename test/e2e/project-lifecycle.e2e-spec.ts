@@ -1,5 +1,6 @@
+import { TestContext, WORLDS_ENV } from '../support/context';
 import { Actor, outboxEvents } from '../support/factories';
-import { AwardedList, awardedList } from '../support/projects';
+import { AwardedList, retireOtherExperts } from '../support/projects';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /** Odd amounts, so that no share divides evenly and every rounding rule is exercised. */
@@ -31,10 +32,13 @@ interface Totals {
  * The whole path of one project over HTTP, from the award to `accepted`: the task book's three
  * signatures, the first tranche within its cap, two milestones reported, passed and paid, the
  * acceptance panel's verdicts, the pass and the final tranche — and the ledger adds up to the task
- * book exactly, per payer.
+ * book exactly, per payer. Each test takes a project of its own from the award (ctx) through the
+ * stages before its own, as the earlier tests do, then through its stage.
  */
 describe('a project from award to acceptance (立项 → 拨付 → 验收)', () => {
   let t: TestApp;
+  let ctx: TestContext;
+  // The world of the running test (newProject).
   let award: AwardedList;
   let admin: Actor;
   let bidder: Actor;
@@ -86,19 +90,8 @@ describe('a project from award to acceptance (立项 → 拨付 → 验收)', ()
     }
   };
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    award = await awardedList(t, { winners: 1, losers: 1, bid: { requestedFiscalFen: FISCAL } });
-    admin = award.admin;
-    bidder = award.lines[0].bidder;
-    projectId = award.lines[0].projectId;
-  }, 300_000);
-
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  it('three signatures activate it; the first tranche of each payer is approved within its cap and paid', async () => {
+  /** Stage 1: the three signatures activate the project; the first tranche of each payer is paid. */
+  const signedAndFirstPaid = async () => {
     const signers = [award.issuer, bidder, admin];
     for (const [i, signer] of signers.entries()) {
       const signed = await t.http.post(api(`/projects/${projectId}/sign`)).set(signer.headers);
@@ -133,9 +126,9 @@ describe('a project from award to acceptance (立项 → 拨付 → 验收)', ()
       expect(mine.slice(1).map((p) => p.status)).toEqual(['scheduled', 'scheduled', 'scheduled']);
     }
     await pay('first');
-  });
-
-  it('two milestones are reported with evidence, passed, and their tranches paid', async () => {
+  };
+  /** Stage 2: two milestones reported with evidence, passed, and their tranches paid. */
+  const milestonesPaid = async () => {
     const { milestones, taskBook } = await project();
     expect(milestones.map((m) => m.position)).toEqual([0, 1]);
     for (const milestone of milestones) {
@@ -168,10 +161,16 @@ describe('a project from award to acceptance (立项 → 拨付 → 验收)', ()
       await pay('milestone', milestone.position);
     }
     expect(await outboxEvents(t, 'milestone.assessed', projectId)).toHaveLength(2);
-  });
-
-  it('acceptance: requested with measured values, verdicts of the drawn panel, passed; the final tranche is paid', async () => {
+  };
+  /** Stage 3: the acceptance requested, judged by the drawn panel and passed; the final tranche paid. */
+  const acceptedAndFinalPaid = async () => {
     const { taskBook } = await project();
+    // The acceptance panel is drawn from the pool: this world's three experts, nobody else's.
+    await retireOtherExperts(
+      t,
+      admin,
+      award.experts.map((e) => e.expertId),
+    );
     const requested = await t.http
       .post(api(`/projects/${projectId}/acceptance`))
       .set(bidder.headers)
@@ -220,9 +219,48 @@ describe('a project from award to acceptance (立项 → 拨付 → 验收)', ()
     expect((await project()).status).toBe('accepted');
 
     await pay('final');
+  };
+
+  /** A project just awarded (pending signatures), of a list of its own. */
+  const newProject = async () => {
+    award = await ctx.newAwardedChallenge({ winners: 1, losers: 1, bid: { requestedFiscalFen: FISCAL } });
+    admin = award.admin;
+    bidder = award.lines[0].bidder;
+    projectId = award.lines[0].projectId;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: WORLDS_ENV });
+    ctx = new TestContext(t);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('three signatures activate it; the first tranche of each payer is approved within its cap and paid', async () => {
+    await newProject();
+    await signedAndFirstPaid();
+  });
+
+  it('two milestones are reported with evidence, passed, and their tranches paid', async () => {
+    await newProject();
+    await signedAndFirstPaid();
+    await milestonesPaid();
+  });
+
+  it('acceptance: requested with measured values, verdicts of the drawn panel, passed; the final tranche is paid', async () => {
+    await newProject();
+    await signedAndFirstPaid();
+    await milestonesPaid();
+    await acceptedAndFinalPaid();
   });
 
   it('the ledger adds up to the task book exactly, per payer, and nothing is left to pay', async () => {
+    await newProject();
+    await signedAndFirstPaid();
+    await milestonesPaid();
+    await acceptedAndFinalPaid();
     const { fiscal, issuer } = await budgets();
     const body = await payments();
     expect(body.projectStatus).toBe('accepted');

@@ -65,11 +65,10 @@ describe('projects (立项): task book, milestones, change requests, stage gates
   });
 
   /**
-   * awardedList draws its panel of three from the whole pool and scores with its own three experts:
-   * the experts of earlier lists in this suite are retired first.
+   * A list awarded for this test alone (awardedList retires the experts of earlier lists through
+   * the API before its panel draw), with the suite's admin and issuer.
    */
   const award = async (options: Parameters<typeof awardedList>[1] = {}) => {
-    await t.dataSource.query(`UPDATE experts SET active = false`);
     // Tokens expire by the clock, which earlier tests moved: sign the shared actors in again.
     for (const actor of [admin, issuer, ...(options.issuer ? [options.issuer] : [])]) {
       const tokens = await login(t, actor.email);

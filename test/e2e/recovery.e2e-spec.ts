@@ -214,7 +214,8 @@ describe('recovery after Redis is replaced by an empty one (docs/adr/0037)', () 
       { ...revived, dueAt: revived.dueAt.toISOString() },
       deadlineJobId(revived),
     );
-    // Likewise an event relayed (stamped published) whose job failed for good.
+    // Likewise an event relayed (stamped published) whose job failed for good (stamped by raw SQL on
+    // purpose: the relay's run is simulated, so that the job's failure is the test's own).
     const revivedEvent = await t.dataSource.transaction(async (em) => {
       const id = await t.get(OutboxService).publish(em, {
         type: EVENT,

@@ -6,6 +6,8 @@ import { createTeam, Listed, submittedBid } from '../support/applications';
 import { createProgram, DAY, promoteJob, publishChallenge } from '../support/challenges';
 import { Actor, bearer, createAdmin, login, outboxEvents, registerOrg } from '../support/factories';
 import { commentsFor, createExpert, scoresFor, TestExpert } from '../support/reviews';
+import { WORLDS_ENV } from '../support/context';
+import { retireOtherExperts } from '../support/projects';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 
@@ -37,18 +39,18 @@ const before = (at: Date | string, hours: number) => new Date(new Date(at).getTi
 /**
  * The edges of a panel's life: an expert who declines, a replacement with no reserve left (the
  * panel goes on short and waits for the admin), last submissions that race, and the due date with
- * its reminders.
+ * its reminders. Each test has a world of its own (newWorld): a list closed with one eligible bid,
+ * a program with a panel of 3 and 1 reserve, and four experts, the only active ones.
  */
 describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () => {
   let t: TestApp;
   let worker: TestWorker;
+  // The world of the running test (newWorld).
   let admin: Actor;
   let issuer: Actor;
   let bidder: Actor;
-  const experts: TestExpert[] = [];
-  let shortList: Listed;
-  let raceList: Listed;
-  let dueList: Listed;
+  let experts: TestExpert[];
+  let list: Listed;
 
   const travel = async (to: Date) => {
     t.clock.set(to);
@@ -93,9 +95,12 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
   };
   const submit = (expert: TestExpert, assignmentId: string) =>
     t.http.post(`/api/v1/review-assignments/${assignmentId}/submit`).set(expert.actor.headers);
+  /** The replacements of this world's experts, oldest first. */
   const replacements = (): Promise<Array<{ after: Record<string, unknown> }>> =>
     t.dataSource.query(
-      `SELECT after FROM audit_events WHERE action = 'review.member_replaced' ORDER BY occurred_at, id`,
+      `SELECT after FROM audit_events WHERE action = 'review.member_replaced' AND after->>'expertId' = ANY($1)
+       ORDER BY occurred_at, id`,
+      [experts.map((e) => e.expertId)],
     );
   const panelDeadlines = (panelId: string): Promise<Array<{ kind: string; due_at: Date; status: string }>> =>
     t.dataSource.query(
@@ -108,8 +113,13 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
     ]);
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: WORLDS_ENV });
     worker = await startTestWorker(t.environment, t.clock);
+  });
+
+  /** A world from `start` on: its list closed (the clock eleven days on) with one eligible bid. */
+  const newWorld = async (start = '2027-03-01T02:00:00.000Z') => {
+    t.clock.set(start);
     admin = await createAdmin(t);
     issuer = await registerOrg(t, { role: 'issuer', type: 'enterprise', name: '边界发榜集团' });
     bidder = await registerOrg(t, { role: 'applicant', type: 'university', name: '边界揭榜大学' });
@@ -117,27 +127,28 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
     const programId = await createProgram(t, admin, {
       settings: { panelSize: 3, reserveExperts: 1, minEnterpriseExpertPercent: 0 },
     });
+    experts = [];
     for (let i = 0; i < 4; i++)
       experts.push(await createExpert(t, admin, home.organizationId, `边界专家${i + 1}`));
     const now = t.clock.now().getTime();
-    const window = {
+    list = (await publishChallenge(t, issuer, admin, programId, {
       opensAt: new Date(now - 60 * 60 * 1000).toISOString(),
       closesAt: new Date(now + 10 * DAY).toISOString(),
-    };
-    shortList = (await publishChallenge(t, issuer, admin, programId, window)) as unknown as Listed;
-    raceList = (await publishChallenge(t, issuer, admin, programId, window)) as unknown as Listed;
-    dueList = (await publishChallenge(t, issuer, admin, programId, window)) as unknown as Listed;
-    for (const [i, list] of [shortList, raceList, dueList].entries()) {
-      const team = await createTeam(t, bidder, { name: `边界团队${i + 1}` });
-      const bid = await submittedBid(t, bidder, list, team);
-      const checked = await t.http
-        .post(`/api/v1/applications/${bid.id}/formal-check`)
-        .set(admin.headers)
-        .send({ outcome: 'eligible' });
-      expect(checked.status).toBe(200);
-    }
+    })) as unknown as Listed;
+    const team = await createTeam(t, bidder, { name: '边界团队' });
+    const bid = await submittedBid(t, bidder, list, team);
+    const checked = await t.http
+      .post(`/api/v1/applications/${bid.id}/formal-check`)
+      .set(admin.headers)
+      .send({ outcome: 'eligible' });
+    expect(checked.status).toBe(200);
     await travel(new Date(now + 11 * DAY));
-  }, 60_000);
+    await retireOtherExperts(
+      t,
+      admin,
+      experts.map((e) => e.expertId),
+    );
+  };
 
   afterAll(async () => {
     await worker?.close();
@@ -145,22 +156,24 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
   });
 
   describe('a panel that runs out of reserves', () => {
+    /** The panel's members as the last stage left them. */
     let members: PanelMember[];
 
-    it('draws 3 members and 1 reserve', async () => {
-      const res = await t.http.post(`/api/v1/challenges/${shortList.id}/review`).set(admin.headers);
+    /** Stage: 3 members and 1 reserve drawn. */
+    const drawn = async () => {
+      const res = await t.http.post(`/api/v1/challenges/${list.id}/review`).set(admin.headers);
       expect(res.status).toBe(201);
       members = res.body.members;
       expect(members.filter((m) => m.role === 'member')).toHaveLength(3);
       expect(members.filter((m) => m.role === 'reserve')).toHaveLength(1);
-    });
-
-    it('an expert who declines needs a reason, is replaced by the reserve, and the decline is audited', async () => {
+    };
+    /** Stage: a member declines with a reason and the reserve replaces it. */
+    const declinedAndReplaced = async () => {
       const leaving = byExpertId(members.find((m) => m.role === 'member' && m.position === 1)!.expertId);
-      const assignment = await assignmentOf(leaving, shortList);
+      const assignment = await assignmentOf(leaving, list);
       const noReason = await declare(leaving, assignment.id, { decline: true });
       expect(noReason.status).toBe(400);
-      expect((await assignmentOf(leaving, shortList)).status).toBe('pending');
+      expect((await assignmentOf(leaving, list)).status).toBe('pending');
 
       const res = await declare(leaving, assignment.id, { decline: true, reason: '出差无法参加评审' });
       expect(res.status).toBe(200);
@@ -168,7 +181,7 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
         status: 'declined',
         replacement: { memberStatus: 'replaced', reserveCalled: true },
       });
-      const panel = await panelOf(shortList);
+      const panel = await panelOf(list);
       const reserve = panel.members.find((m) => m.role === 'reserve')!;
       expect(reserve.status).toBe('active');
       expect(panel.members.find((m) => m.expertId === leaving.expertId)).toMatchObject({
@@ -177,7 +190,7 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
         statusReason: expect.stringContaining('出差'),
       });
       expect(panel).toMatchObject({ panelSize: 3, activeMembers: 3, reservesLeft: 0, missingMembers: 0 });
-      expect((await assignmentOf(byExpertId(reserve.expertId), shortList)).status).toBe('pending');
+      expect((await assignmentOf(byExpertId(reserve.expertId), list)).status).toBe('pending');
       const [audit] = await replacements();
       expect(audit.after).toMatchObject({
         expertId: leaving.expertId,
@@ -186,18 +199,18 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
         reserveLeft: true,
       });
       members = panel.members;
-    });
-
-    it('with no reserve left the member is still released; the panel goes on short and says so', async () => {
+    };
+    /** Stage: a second member leaves (conflict) with no reserve left: the panel goes on short. */
+    const shortAfterConflict = async () => {
       const leaving = byExpertId(members.find((m) => m.role === 'member' && m.status === 'active')!.expertId);
-      const assignment = await assignmentOf(leaving, shortList);
+      const assignment = await assignmentOf(leaving, list);
       const res = await declare(leaving, assignment.id, { conflict: true, reason: '与申请团队负责人为同门' });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         status: 'conflicted',
         replacement: { memberStatus: 'replaced', reserveCalled: false },
       });
-      const panel = await panelOf(shortList);
+      const panel = await panelOf(list);
       expect(panel).toMatchObject({ activeMembers: 2, reservesLeft: 0, missingMembers: 1, status: 'open' });
       const audits = await replacements();
       expect(audits).toHaveLength(2);
@@ -208,20 +221,42 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
         reserveLeft: false,
       });
       members = panel.members;
+    };
+
+    it('draws 3 members and 1 reserve', async () => {
+      await newWorld();
+      await drawn();
+    });
+
+    it('an expert who declines needs a reason, is replaced by the reserve, and the decline is audited', async () => {
+      await newWorld();
+      await drawn();
+      await declinedAndReplaced();
+    });
+
+    it('with no reserve left the member is still released; the panel goes on short and says so', async () => {
+      await newWorld();
+      await drawn();
+      await declinedAndReplaced();
+      await shortAfterConflict();
     });
 
     it('a short panel does not close by itself when its scores are in; the admin closes it with a reason', async () => {
+      await newWorld();
+      await drawn();
+      await declinedAndReplaced();
+      await shortAfterConflict();
       const scoring = members.filter((m) => m.status === 'active').map((m) => byExpertId(m.expertId));
       expect(scoring).toHaveLength(2);
-      const ids = [await ready(scoring[0], shortList, 80), await ready(scoring[1], shortList, 70)];
+      const ids = [await ready(scoring[0], list, 80), await ready(scoring[1], list, 70)];
       const submitted = await Promise.all(scoring.map((expert, i) => submit(expert, ids[i])));
       expect(submitted.map((r) => r.status)).toEqual([200, 200]);
-      expect((await panelOf(shortList)).status).toBe('open');
-      expect(await results(shortList)).toHaveLength(0);
-      expect(await outboxEvents(t, 'review.completed', shortList.id)).toHaveLength(0);
+      expect((await panelOf(list)).status).toBe('open');
+      expect(await results(list)).toHaveLength(0);
+      expect(await outboxEvents(t, 'review.completed', list.id)).toHaveLength(0);
 
       // Its due time passes with every active member done: the admins are told it waits for them.
-      const waiting = await panelOf(shortList);
+      const waiting = await panelOf(list);
       await travel(new Date(waiting.dueAt));
       expect(
         await promoteJob(t.get(JobQueue), {
@@ -231,10 +266,10 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
           dueAt: new Date(waiting.dueAt),
         }),
       ).toBe(true);
-      await waitFor(async () => (await outboxEvents(t, 'review.overdue', shortList.id)).length === 1, {
+      await waitFor(async () => (await outboxEvents(t, 'review.overdue', list.id)).length === 1, {
         what: 'the overdue notice of a short panel',
       });
-      expect((await outboxEvents(t, 'review.overdue', shortList.id))[0].data).toMatchObject({
+      expect((await outboxEvents(t, 'review.overdue', list.id))[0].data).toMatchObject({
         expertsBehind: 0,
         unsubmittedAssignments: 0,
       });
@@ -248,35 +283,35 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
       );
 
       expect(
-        (await t.http.post(`/api/v1/challenges/${shortList.id}/review/close`).set(admin.headers).send({}))
-          .status,
+        (await t.http.post(`/api/v1/challenges/${list.id}/review/close`).set(admin.headers).send({})).status,
       ).toBe(400);
       const closed = await t.http
-        .post(`/api/v1/challenges/${shortList.id}/review/close`)
+        .post(`/api/v1/challenges/${list.id}/review/close`)
         .set(admin.headers)
         .send({ reason: '备选专家用尽，两位专家评分有效' });
       expect(closed.status).toBe(200);
       expect(closed.body.status).toBe('closed');
-      expect(await results(shortList)).toEqual([{ score: '75.0', score_count: 2, rank: 1 }]);
-      const completed = await outboxEvents(t, 'review.completed', shortList.id);
+      expect(await results(list)).toEqual([{ score: '75.0', score_count: 2, rank: 1 }]);
+      const completed = await outboxEvents(t, 'review.completed', list.id);
       expect(completed).toHaveLength(1);
       expect(completed[0].data.closeReason).toBe('备选专家用尽，两位专家评分有效');
     });
   });
 
   it('three last submissions at once close the panel exactly once', async () => {
-    const drawn = await t.http.post(`/api/v1/challenges/${raceList.id}/review`).set(admin.headers);
+    await newWorld();
+    const drawn = await t.http.post(`/api/v1/challenges/${list.id}/review`).set(admin.headers);
     expect(drawn.status).toBe(201);
     const scoring = (drawn.body.members as PanelMember[])
       .filter((m) => m.role === 'member')
       .map((m) => byExpertId(m.expertId));
     const ids: string[] = [];
-    for (const [i, expert] of scoring.entries()) ids.push(await ready(expert, raceList, 90 - 10 * i));
-    expect((await panelOf(raceList)).status).toBe('open');
+    for (const [i, expert] of scoring.entries()) ids.push(await ready(expert, list, 90 - 10 * i));
+    expect((await panelOf(list)).status).toBe('open');
 
     const submitted = await Promise.all(scoring.map((expert, i) => submit(expert, ids[i])));
     expect(submitted.map((r) => r.status)).toEqual([200, 200, 200]);
-    const closed = await panelOf(raceList);
+    const closed = await panelOf(list);
     expect(closed.status).toBe('closed');
     // The close makes the due date moot: its deadline and reminders are cancelled, never sent.
     expect((await panelDeadlines(closed.id)).map((d) => [d.kind, d.status])).toEqual([
@@ -296,24 +331,26 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
     const panels = t.get(ReviewDeadlines);
     await t.dataSource.transaction((em) => panels.remindDue(em, closed.id, 24));
     await t.dataSource.transaction((em) => panels.noticeOverdue(em, closed.id));
-    expect(await outboxEvents(t, 'review.due_soon', raceList.id)).toHaveLength(0);
-    expect(await outboxEvents(t, 'review.overdue', raceList.id)).toHaveLength(0);
-    expect(await results(raceList)).toEqual([{ score: '80.0', score_count: 3, rank: 1 }]);
-    expect(await outboxEvents(t, 'review.completed', raceList.id)).toHaveLength(1);
+    expect(await outboxEvents(t, 'review.due_soon', list.id)).toHaveLength(0);
+    expect(await outboxEvents(t, 'review.overdue', list.id)).toHaveLength(0);
+    expect(await results(list)).toEqual([{ score: '80.0', score_count: 3, rank: 1 }]);
+    expect(await outboxEvents(t, 'review.completed', list.id)).toHaveLength(1);
     const completed = await t.dataSource.query(
       `SELECT count(*)::int AS n FROM audit_events WHERE action = 'review.completed' AND object_id IN
          (SELECT id::text FROM review_panels WHERE challenge_id = $1)`,
-      [raceList.id],
+      [list.id],
     );
     expect(completed[0].n).toBe(1);
     const [bid] = await t.dataSource.query(`SELECT status FROM applications WHERE challenge_id = $1`, [
-      raceList.id,
+      list.id,
     ]);
     expect(bid.status).toBe('shortlisted');
   });
 
   it('a panel is due reviewWorkingDays after the draw; experts behind are reminded once per offset, admins told when it passes', async () => {
-    const drawn = await t.http.post(`/api/v1/challenges/${dueList.id}/review`).set(admin.headers);
+    // Drawn in late March, so that the review period crosses 清明 (Mon 5 April).
+    await newWorld('2027-03-15T02:00:00.000Z');
+    const drawn = await t.http.post(`/api/v1/challenges/${list.id}/review`).set(admin.headers);
     expect(drawn.status).toBe(201);
     const panel = drawn.body as Panel;
     // The default review period: 10 working days (Asia/Shanghai) by the official calendar, as the
@@ -337,7 +374,7 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
     const scoring = panel.members.filter((m) => m.role === 'member').map((m) => byExpertId(m.expertId));
     expect(scoring).toHaveLength(3);
     const [early, mid, late] = scoring;
-    const assignment = await assignmentOf(late, dueList);
+    const assignment = await assignmentOf(late, list);
     const own = await t.http.get(`/api/v1/review-assignments/${assignment.id}`).set(late.actor.headers);
     expect(own.body.dueAt).toBe(dueAt);
 
@@ -348,17 +385,17 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
       kind: `review_panel.due_reminder@${hours}h`,
       dueAt: before(dueAt, hours),
     });
-    const dueSoon = async () => (await outboxEvents(t, 'review.due_soon', dueList.id)).map((e) => e.data);
+    const dueSoon = async () => (await outboxEvents(t, 'review.due_soon', list.id)).map((e) => e.data);
     const notices = async (actor: Actor, kind: string) => {
       const res = await t.http.get('/api/v1/notifications').query({ limit: 100 }).set(actor.headers);
       expect(res.status).toBe(200);
       return (res.body.items as Array<{ kind: string; data: { challengeId?: string } }>).filter(
-        (n) => n.kind === kind && n.data.challengeId === dueList.id,
+        (n) => n.kind === kind && n.data.challengeId === list.id,
       );
     };
 
     // One expert submits at once; a week before, the other two are reminded, each of its one bid.
-    expect((await submit(early, await ready(early, dueList, 80))).status).toBe(200);
+    expect((await submit(early, await ready(early, list, 80))).status).toBe(200);
     await travel(before(dueAt, 168));
     expect(await promoteJob(jobs, reminder(168))).toBe(true);
     await waitFor(async () => (await dueSoon()).length === 2, { what: 'two reminders a week before' });
@@ -376,7 +413,7 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
     expect(await notices(early.actor, 'review.due_soon')).toHaveLength(0);
 
     // The second submits; a day before, only the last is reminded. A second run of a reminder does nothing.
-    expect((await submit(mid, await ready(mid, dueList, 70))).status).toBe(200);
+    expect((await submit(mid, await ready(mid, list, 70))).status).toBe(200);
     await travel(before(dueAt, 24));
     expect(await promoteJob(jobs, reminder(24))).toBe(true);
     await waitFor(async () => (await dueSoon()).length === 3, { what: 'the reminder a day before' });
@@ -396,10 +433,10 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
       dueAt: new Date(dueAt),
     };
     expect(await promoteJob(jobs, due)).toBe(true);
-    await waitFor(async () => (await outboxEvents(t, 'review.overdue', dueList.id)).length === 1, {
+    await waitFor(async () => (await outboxEvents(t, 'review.overdue', list.id)).length === 1, {
       what: 'the overdue notice',
     });
-    expect((await outboxEvents(t, 'review.overdue', dueList.id))[0].data).toMatchObject({
+    expect((await outboxEvents(t, 'review.overdue', list.id))[0].data).toMatchObject({
       panelId: panel.id,
       dueAt,
       expertsBehind: 1,
@@ -408,12 +445,12 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
     await waitFor(async () => (await notices(admin, 'review.overdue')).length === 1, {
       what: "the admin's notification",
     });
-    expect((await panelOf(dueList)).status).toBe('open');
+    expect((await panelOf(list)).status).toBe('open');
     expect((await panelDeadlines(panel.id)).every((d) => d.status === 'done')).toBe(true);
 
     // A late score is still taken; it completes the panel.
-    expect((await submit(late, await ready(late, dueList, 60))).status).toBe(200);
-    expect((await panelOf(dueList)).status).toBe('closed');
-    expect(await outboxEvents(t, 'review.due_soon', dueList.id)).toHaveLength(3);
+    expect((await submit(late, await ready(late, list, 60))).status).toBe(200);
+    expect((await panelOf(list)).status).toBe('closed');
+    expect(await outboxEvents(t, 'review.due_soon', list.id)).toHaveLength(3);
   });
 });

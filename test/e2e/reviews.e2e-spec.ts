@@ -11,6 +11,8 @@ import {
   registerOrg,
 } from '../support/factories';
 import { commentsFor, createExpert, jsonStrings, scoresFor, TestExpert } from '../support/reviews';
+import { WORLDS_ENV } from '../support/context';
+import { retireOtherExperts } from '../support/projects';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
@@ -35,6 +37,12 @@ interface PanelMember {
   replacedBy: string | null;
 }
 
+/**
+ * Each test has a world of its own (newWorld, from the same start): three lists (a plain one with
+ * three eligible bids, a blind one, one needing a panel of 20), nine good experts and four
+ * conflicted ones, the only active experts. The tests of a full review go through the earlier
+ * stages first (stage functions, as their own tests do).
+ */
 describe('expert review (评审)', () => {
   let t: TestApp;
   let worker: TestWorker;
@@ -50,9 +58,9 @@ describe('expert review (评审)', () => {
   let list: Listed;
   let blindList: Listed;
   let bigList: Listed;
-  const bids: Array<{ id: string; team: TestTeam; label: string }> = [];
+  let bids: Array<{ id: string; team: TestTeam; label: string }>;
   let blindBid: { id: string; team: TestTeam };
-  const good: TestExpert[] = [];
+  let good: TestExpert[];
   let conflicted: Record<'issuer' | 'bidder' | 'member' | 'collaboration', TestExpert>;
   let teamMemberUser: Actor;
   const blindFilename = '南昌超导研究院_张三_技术方案.txt';
@@ -121,8 +129,14 @@ describe('expert review (评审)', () => {
     t.http.post(`/api/v1/review-assignments/${id}/declare`).set(expert.actor.headers).send(body);
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: WORLDS_ENV });
     worker = await startTestWorker(t.environment, t.clock);
+  });
+
+  const newWorld = async () => {
+    t.clock.set('2027-03-01T02:00:00.000Z');
+    bids = [];
+    good = [];
     admin = await createAdmin(t);
     issuer = await registerOrg(t, { role: 'issuer', type: 'enterprise', name: '江西电网发榜集团' });
     bidderA = await registerOrg(t, { role: 'applicant', type: 'university', name: '甲大学' });
@@ -154,14 +168,11 @@ describe('expert review (评审)', () => {
     for (const [i, home] of homes.entries()) {
       good.push(await createExpert(t, admin, home.organizationId, `良好专家${i + 1}`));
     }
-    teamMemberUser = await createUser(t, bidderB.organizationId, ['expert']);
+    teamMemberUser = await createUser(t, bidderB.organizationId, ['expert'], undefined, '团队成员专家');
     conflicted = {
       issuer: await createExpert(t, admin, issuer.organizationId, '发榜单位专家'),
       bidder: await createExpert(t, admin, bidderA.organizationId, '揭榜单位专家'),
       member: await (async () => {
-        await t.dataSource.query(`UPDATE users SET display_name = '团队成员专家' WHERE id = $1`, [
-          teamMemberUser.userId,
-        ]);
         const res = await t.http
           .post('/api/v1/experts')
           .set(admin.headers)
@@ -251,7 +262,12 @@ describe('expert review (评审)', () => {
     await eligible(big.id);
 
     await travel(new Date(t.clock.now().getTime() + 11 * DAY));
-  }, 60_000);
+    await retireOtherExperts(
+      t,
+      admin,
+      experts().map((e) => e.expertId),
+    );
+  };
 
   afterAll(async () => {
     await worker?.close();
@@ -259,6 +275,7 @@ describe('expert review (评审)', () => {
   });
 
   it('refuses too small a pool with the missing counts, and writes nothing', async () => {
+    await newWorld();
     const res = await t.http.post(`/api/v1/challenges/${bigList.id}/review`).set(admin.headers);
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('PANEL_UNDERSTAFFED');
@@ -278,6 +295,7 @@ describe('expert review (评审)', () => {
   });
 
   it('only admins draw', async () => {
+    await newWorld();
     expect((await t.http.post(`/api/v1/challenges/${list.id}/review`).set(issuer.headers)).status).toBe(403);
     expect(
       (await t.http.post(`/api/v1/challenges/${list.id}/review`).set(good[0].actor.headers)).status,
@@ -285,9 +303,18 @@ describe('expert review (评审)', () => {
   });
 
   describe('a full review', () => {
+    /** The panel's members as the last stage left them. */
     let members: PanelMember[];
+    /** The replacements of this world's experts, oldest first. */
+    const memberReplacedAudits = () =>
+      t.dataSource.query<Array<{ actor_id: string; after: Record<string, unknown> }>>(
+        `SELECT actor_id, after FROM audit_events WHERE action = 'review.member_replaced'
+           AND after->>'expertId' = ANY($1) ORDER BY occurred_at`,
+        [experts().map((e) => e.expertId)],
+      );
 
-    it('draws 5 members and 2 reserves without any conflicted expert, seeded and audited', async () => {
+    /** Stage: the draw: 5 members and 2 reserves, no conflicted expert. */
+    const drawn = async () => {
       const res = await t.http.post(`/api/v1/challenges/${list.id}/review`).set(admin.headers);
       expect(res.status).toBe(201);
       expect(res.body.seed).toMatch(/^[0-9a-f]{64}$/);
@@ -341,9 +368,9 @@ describe('expert review (评审)', () => {
 
       // A second draw is refused: the list is under review now.
       expect((await t.http.post(`/api/v1/challenges/${list.id}/review`).set(admin.headers)).status).toBe(409);
-    });
-
-    it('shows nothing of a bid before the declaration, and no team name in the list', async () => {
+    };
+    /** Stage: nothing of a bid shows before the declaration. */
+    const nothingBeforeDeclaration = async () => {
       const first = byExpertId(members[0].expertId);
       const mine = await assignmentsOf(first, list.id);
       expect(mine.map((a) => a.bidLabel)).toEqual(['申请 1', '申请 2', '申请 3']);
@@ -352,9 +379,9 @@ describe('expert review (评审)', () => {
         .get(`/api/v1/review-assignments/${mine[0].id}/application`)
         .set(first.actor.headers);
       expect(read.status).toBe(409);
-    });
-
-    it('replaces an expert who declares a conflict by a reserve, audited', async () => {
+    };
+    /** Stage: a member declares a conflict and a reserve replaces it. */
+    const conflictReplaced = async () => {
       const leaving = byExpertId(members.find((m) => m.role === 'member' && m.position === 1)!.expertId);
       const [assignment] = await assignmentsOf(leaving, list.id);
       expect((await declare(leaving, assignment.id, { conflict: true })).status).toBe(400);
@@ -376,9 +403,7 @@ describe('expert review (评审)', () => {
       const left = await assignmentsOf(leaving, list.id);
       expect(left.map((a) => a.status).sort()).toEqual(['cancelled', 'cancelled', 'conflicted']);
       expect(await assignmentsOf(byExpertId(reserve.expertId), list.id)).toHaveLength(3);
-      const audit = await t.dataSource.query(
-        `SELECT actor_id, after FROM audit_events WHERE action = 'review.member_replaced' ORDER BY occurred_at`,
-      );
+      const audit = await memberReplacedAudits();
       expect(audit).toHaveLength(1);
       expect(audit[0].actor_id).toBe(leaving.actor.userId);
       expect(audit[0].after).toMatchObject({
@@ -389,9 +414,9 @@ describe('expert review (评审)', () => {
       // It can no longer declare or read.
       expect((await declare(leaving, left[1].id, { conflict: false })).status).toBe(409);
       members = panel.members;
-    });
-
-    it('catches an affiliation changed to a bidder after the draw, at the declaration', async () => {
+    };
+    /** Stage: a member's affiliation moved to a bidder is caught at its declaration. */
+    const affiliationCaught = async () => {
       const moving = byExpertId(members.find((m) => m.role === 'member' && m.status === 'active')!.expertId);
       const patched = await t.http
         .patch(`/api/v1/experts/${moving.expertId}`)
@@ -411,11 +436,11 @@ describe('expert review (评审)', () => {
       expect(panel.members.find((m) => m.expertId === moving.expertId)!.status).toBe('replaced');
       expect(panel.members.filter((m) => m.status === 'active')).toHaveLength(5);
       expect(panel.members.filter((m) => m.status === 'standby')).toHaveLength(0);
-      expect(await auditRows(t, 'review.member_replaced')).toHaveLength(2);
+      expect(await memberReplacedAudits()).toHaveLength(2);
       members = panel.members;
-    });
-
-    it('lets each expert declare, read, save and submit only its own; the last submission closes the panel', async () => {
+    };
+    /** Stage: every active member scores; the last submission closes the panel. */
+    const scoredAndClosed = async () => {
       // Totals per active expert (in panel order) for 申请 1, 2, 3.
       const totals: Record<string, number[]> = {
         '申请 1': [90, 80, 70, 60, 20],
@@ -630,9 +655,50 @@ describe('expert review (评审)', () => {
         .set(admin.headers)
         .send({ reason: '再次关闭' });
       expect(late.status).toBe(409);
+    };
+
+    it('draws 5 members and 2 reserves without any conflicted expert, seeded and audited', async () => {
+      await newWorld();
+      await drawn();
+    });
+
+    it('shows nothing of a bid before the declaration, and no team name in the list', async () => {
+      await newWorld();
+      await drawn();
+      await nothingBeforeDeclaration();
+    });
+
+    it('replaces an expert who declares a conflict by a reserve, audited', async () => {
+      await newWorld();
+      await drawn();
+      await nothingBeforeDeclaration();
+      await conflictReplaced();
+    });
+
+    it('catches an affiliation changed to a bidder after the draw, at the declaration', async () => {
+      await newWorld();
+      await drawn();
+      await nothingBeforeDeclaration();
+      await conflictReplaced();
+      await affiliationCaught();
+    });
+
+    it('lets each expert declare, read, save and submit only its own; the last submission closes the panel', async () => {
+      await newWorld();
+      await drawn();
+      await nothingBeforeDeclaration();
+      await conflictReplaced();
+      await affiliationCaught();
+      await scoredAndClosed();
     });
 
     it('selects the first, publishes the notice, and the worker’s publicity-end job awards: one project', async () => {
+      await newWorld();
+      await drawn();
+      await nothingBeforeDeclaration();
+      await conflictReplaced();
+      await affiliationCaught();
+      await scoredAndClosed();
       const winner = bids[1];
       const selected = await t.http
         .post(`/api/v1/challenges/${list.id}/selection`)
@@ -740,6 +806,7 @@ describe('expert review (评审)', () => {
   });
 
   it('blind program: nothing in the expert’s view of the bid names the team, its organizations or members', async () => {
+    await newWorld();
     const drawn = await t.http.post(`/api/v1/challenges/${blindList.id}/review`).set(admin.headers);
     expect(drawn.status).toBe(201);
     const member = byExpertId(

@@ -9,6 +9,8 @@ import {
   outboxEvents,
   registerOrg,
 } from '../support/factories';
+import { WORLDS_ENV } from '../support/context';
+import { retireOtherExperts } from '../support/projects';
 import { commentsFor, createExpert, scoresFor, TestExpert } from '../support/reviews';
 import { createTestApp, TestApp } from '../support/test-app';
 import { SelectionService } from '../../src/modules/delivery/selection/selection.service';
@@ -18,17 +20,26 @@ import { deadlineJobId } from '../../src/infra/scheduler/deadline-job';
 import { DeliveredEvent } from '../../src/infra/events/domain-event-handler';
 import { NotificationEventsHandler } from '../../src/modules/outreach/notifications/notifications.events';
 
+/**
+ * Each test has a world of its own (beforeEach): a horse race of four eligible bids reviewed
+ * (80, 75, 70, 40) and a list of one bid whose panel closed unscored. A test that starts later in
+ * the story goes through the earlier stages first (stage functions, as their own tests do).
+ */
+const START = '2027-03-01T02:00:00.000Z';
+
 describe('selection, publicity, objections and award (遴选, 公示, 异议)', () => {
   let t: TestApp;
+  // The world of the running test.
   let admin: Actor;
   let issuer: Actor;
-  const bidders: Actor[] = [];
+  let bidders: Actor[];
   let someone: Actor;
   let programId: string;
-  const experts: TestExpert[] = [];
+  let experts: TestExpert[];
   let race: Listed;
   let flop: Listed;
-  const raceBids: string[] = [];
+  let raceBids: string[];
+  /** Set by the selection stage: when the first publicity ends. */
   let firstPublicityEnd: string;
 
   const actors = () => [admin, issuer, someone, ...bidders, ...experts.map((e) => e.actor)];
@@ -89,7 +100,15 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: WORLDS_ENV });
+  });
+
+  beforeEach(async () => {
+    // Every world starts at the same moment, so that its calendar (weekends, holidays) is the same.
+    t.clock.set(START);
+    bidders = [];
+    experts = [];
+    raceBids = [];
     admin = await createAdmin(t);
     issuer = await registerOrg(t, { role: 'issuer', type: 'enterprise', name: '发榜电网集团' });
     for (const [i, type] of (
@@ -132,6 +151,12 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
       expect(res.status).toBe(200);
     }
     await travel(new Date(now + 11 * DAY));
+    // The panels are drawn from this world's three experts only.
+    await retireOtherExperts(
+      t,
+      admin,
+      experts.map((e) => e.expertId),
+    );
     // 申请 1..3 pass (80, 75, 70); 申请 4 is under the pass line (40).
     await review(race, [80, 75, 70, 40]);
     await review(flop, null);
@@ -181,19 +206,8 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
       .set(who.headers)
       .send({ applicationIds, issuerAgreement: '发榜方同意，经对接洽谈确定合作方案' });
 
-  it('horse race: three ids → 422, a bid under the pass line → 422, issuers cannot select', async () => {
-    expect(await listStatus(race.id)).toBe('under_review');
-    const three = await select(race, raceBids.slice(0, 3));
-    expect(three.status).toBe(422);
-    expect(three.body.detail).toContain('at most 2');
-    const under = await select(race, [raceBids[0], raceBids[3]]);
-    expect(under.status).toBe(422);
-    expect(under.body.detail).toContain(raceBids[3]);
-    expect((await select(race, [raceBids[0]], issuer)).status).toBe(403);
-    expect(await listStatus(race.id)).toBe('under_review');
-  });
-
-  it('selects two and opens publicity ending 5 working days later, skipping the weekend', async () => {
+  /** Stage: two selected, publicity open until 5 working days later, skipping the weekend. */
+  const selectedForPublicity = async () => {
     // Friday 2027-xx: the next Friday 11:00 Shanghai (03:00Z) after the clock.
     const base = t.clock.now();
     const friday = new Date(Date.UTC(base.getUTCFullYear(), base.getUTCMonth(), base.getUTCDate(), 3));
@@ -252,9 +266,9 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
       ],
       ['challenge.publicity_end_reminder@24h', new Date(expected.getTime() - DAY).toISOString(), 'pending'],
     ]);
-  });
-
-  it('an upheld objection reopens the selection and stops the award', async () => {
+  };
+  /** Stage: an objection lodged, investigated and upheld: the selection reopens, the award stops. */
+  const objectionUpheld = async () => {
     const lodged = await t.http
       .post(`/api/v1/challenges/${race.id}/objections`)
       .set(someone.headers)
@@ -334,9 +348,32 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
       [raceBids.slice(0, 2)],
     );
     expect(bids.map((b: { status: string }) => b.status)).toEqual(['shortlisted', 'shortlisted']);
+  };
+
+  it('horse race: three ids → 422, a bid under the pass line → 422, issuers cannot select', async () => {
+    expect(await listStatus(race.id)).toBe('under_review');
+    const three = await select(race, raceBids.slice(0, 3));
+    expect(three.status).toBe(422);
+    expect(three.body.detail).toContain('at most 2');
+    const under = await select(race, [raceBids[0], raceBids[3]]);
+    expect(under.status).toBe(422);
+    expect(under.body.detail).toContain(raceBids[3]);
+    expect((await select(race, [raceBids[0]], issuer)).status).toBe(403);
+    expect(await listStatus(race.id)).toBe('under_review');
+  });
+
+  it('selects two and opens publicity ending 5 working days later, skipping the weekend', async () => {
+    await selectedForPublicity();
+  });
+
+  it('an upheld objection reopens the selection and stops the award', async () => {
+    await selectedForPublicity();
+    await objectionUpheld();
   });
 
   it('a new selection: objection after the period → 422; finalization run concurrently awards once', async () => {
+    await selectedForPublicity();
+    await objectionUpheld();
     const res = await select(race, [raceBids[0], raceBids[2]]);
     expect(res.status).toBe(200);
     const early = await t.http.post(`/api/v1/challenges/${race.id}/award`).set(admin.headers);

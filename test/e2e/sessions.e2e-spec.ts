@@ -1,14 +1,7 @@
 import { createTeam, draftBid, Listed, submittedBid } from '../support/applications';
-import { createProgram, DAY, publishChallenge } from '../support/challenges';
-import {
-  Actor,
-  auditRows,
-  bearer,
-  createAdmin,
-  login,
-  outboxEvents,
-  registerOrg,
-} from '../support/factories';
+import { DAY, publishChallenge } from '../support/challenges';
+import { TestContext, WORLDS_ENV } from '../support/context';
+import { Actor, auditRows, bearer, login, outboxEvents } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 
@@ -17,13 +10,14 @@ const fields = (body: { errors?: Array<{ field: string }> }) => (body.errors ?? 
 const ifMatch = (actor: Actor, version: number) => ({ ...actor.headers, 'If-Match': `"${version}"` });
 
 /**
- * Defence and site-visit sessions (答辩, 现场考察; ADR 0025). The review module moves lists and
- * bids into review (panel draw); this file does not depend on it: it creates the lists and bids
- * through the API helpers (published, open, bids submitted), then puts the list and the bids in
- * `under_review` with SQL, as the panel draw would.
+ * Defence and site-visit sessions (答辩, 现场考察; ADR 0025). Each test has a world of its own
+ * (beforeEach): a list taken into review through the API (ctx.newChallengeUnderReview: bids of the
+ * applicant and the rival eligible, panel drawn), closing just at START, so that the clock stands at
+ * START when the test begins; a draft of the applicant on it; another list, still open.
  */
 describe('review sessions (答辩, 现场考察)', () => {
   let t: TestApp;
+  let ctx: TestContext;
   let worker: TestWorker;
   let admin: Actor;
   let issuer: Actor;
@@ -93,26 +87,40 @@ describe('review sessions (答辩, 现场考察)', () => {
   let programId: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: WORLDS_ENV });
+    ctx = new TestContext(t);
     worker = await startTestWorker(t.environment, t.clock);
-    admin = await createAdmin(t);
-    issuer = await registerOrg(t, { role: 'issuer' });
-    applicant = await registerOrg(t, { role: 'applicant', type: 'university', name: '南昌大学' });
-    rival = await registerOrg(t, { role: 'applicant', type: 'research_institute', name: '江西省科学院' });
-    stranger = await registerOrg(t, { role: 'applicant', type: 'enterprise', name: '江西某材料公司' });
-    programId = await createProgram(t, admin);
+  });
 
-    list = await openList();
+  beforeEach(async () => {
+    // The world is built from eleven days before START: the list closes and goes to review at START.
+    t.clock.set(new Date(new Date(START).getTime() - 11 * DAY));
+    admin = await ctx.newAdmin();
+    issuer = await ctx.newIssuerOrg();
+    applicant = await ctx.newApplicantOrg({ type: 'university', name: '南昌大学' });
+    rival = await ctx.newApplicantOrg({ type: 'research_institute', name: '江西省科学院' });
+    stranger = await ctx.newApplicantOrg({ type: 'enterprise', name: '江西某材料公司' });
+    const review = await ctx.newChallengeUnderReview({
+      admin,
+      issuer,
+      bidders: [applicant, rival],
+      winners: 1,
+      losers: 1,
+      beforeClose: async (open) => {
+        draft = (await draftBid(t, applicant, open, (await createTeam(t, applicant)).id)).id;
+      },
+    });
+    expect(t.clock.now().toISOString()).toBe(START);
+    await travel(START);
+    programId = review.programId;
+    list = review.list;
+    [bid, rivalBid] = review.bids.map((b) => b.id);
+
     otherList = await openList();
-    bid = (await submittedBid(t, applicant, list, await createTeam(t, applicant))).id;
-    rivalBid = (await submittedBid(t, rival, list, await createTeam(t, rival))).id;
-    draft = (await draftBid(t, applicant, list, (await createTeam(t, applicant)).id)).id;
     otherBid = (await submittedBid(t, applicant, otherList, await createTeam(t, applicant))).id;
-    // What the panel draw does (review module): the list and its bids go to review.
-    await t.dataSource.query(`UPDATE challenges SET status = 'under_review' WHERE id = $1`, [list.id]);
-    await t.dataSource.query(`UPDATE applications SET status = 'under_review' WHERE id = ANY($1::uuid[])`, [
-      [bid, rivalBid, otherBid],
-    ]);
+    // Raw SQL on purpose: a bid under review on a list that is still open is a state no API
+    // reaches; it lets the list's own refusal (challengeId) show alone.
+    await t.dataSource.query(`UPDATE applications SET status = 'under_review' WHERE id = $1`, [otherBid]);
   });
   afterAll(async () => {
     await worker?.close();

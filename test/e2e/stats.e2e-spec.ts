@@ -1,6 +1,7 @@
 import { createTeam, Listed, submittedBid } from '../support/applications';
 import { createProgram, DAY, draftChallenge, publishChallenge } from '../support/challenges';
-import { Actor, createAdmin, registerOrg } from '../support/factories';
+import { TestContext } from '../support/context';
+import { Actor, bearer, createAdmin, login, registerOrg } from '../support/factories';
 import { awardedList } from '../support/projects';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -48,7 +49,9 @@ describe('GET /stats/overview (public statistics)', () => {
   const overview = (query: Record<string, string | number> = {}) =>
     t.http.get('/api/v1/stats/overview').query(query);
 
-  beforeAll(async () => {
+  // The statistics cover the whole database, and a test changes data or moves the clock: each test
+  // has a database and a world of its own.
+  beforeEach(async () => {
     t = await createTestApp();
     admin = await createAdmin(t);
     issuerA = await registerOrg(t, { role: 'issuer', type: 'enterprise', name: '南昌发榜企业' });
@@ -57,21 +60,21 @@ describe('GET /stats/overview (public statistics)', () => {
     const award = await awardedList(t, { admin, issuer: issuerA, winners: 3, losers: 1 });
     p1 = award.programId;
     const now = t.clock.now();
-    const acceptance = (projectId: string, status: string) =>
-      t.dataSource.query(
-        `INSERT INTO acceptances (project_id, status, measurements, evidence_attachment_ids, summary,
-           consortium_organization_ids, requested_by, requested_at, seed, drawn_at, created_at, updated_at)
-         VALUES ($1, $2, '[]', '[]', '验收申请', '[]', $3, $4, 'seed', $4, $4, $4)`,
-        [projectId, status, award.lines[0].bidder.userId, now],
-      );
-    await acceptance(award.lines[0].projectId, 'passed');
-    await acceptance(award.lines[1].projectId, 'failed');
-    await acceptance(award.lines[2].projectId, 'conditional');
+    const ctx = new TestContext(t);
+    await ctx.decidedAcceptance(award, 0, { outcome: 'passed' });
+    await ctx.decidedAcceptance(award, 1, { outcome: 'failed' });
+    await ctx.decidedAcceptance(award, 2, {
+      outcome: 'passed_with_conditions',
+      conditions: '补充可靠性试验报告',
+      conditionsDueAt: new Date(now.getTime() + 30 * DAY).toISOString(),
+    });
 
-    issuerB = await registerOrg(t, { role: 'issuer', type: 'enterprise', name: '赣州发榜企业' });
-    await t.dataSource.query(`UPDATE organizations SET region_code = '360200' WHERE id = $1`, [
-      issuerB.organizationId,
-    ]);
+    issuerB = await registerOrg(t, {
+      role: 'issuer',
+      type: 'enterprise',
+      name: '赣州发榜企业',
+      regionCode: '360200',
+    });
     p2 = await createProgram(t, admin, { name: '2028 年揭榜挂帅', year: 2028 });
     p3 = await createProgram(t, admin, { name: '2027 年企业需求', year: 2027 });
 
@@ -140,14 +143,38 @@ describe('GET /stats/overview (public statistics)', () => {
       .post(`/api/v1/applications/${withdrawn.bid.id}/withdraw`)
       .set(withdrawn.bidder.headers);
     expect(res.status).toBe(200);
-    await bid(failed);
+    const failedBid = await bid(failed);
+    const eligible = await t.http
+      .post(`/api/v1/applications/${failedBid.bid.id}/formal-check`)
+      .set(admin.headers)
+      .send({ outcome: 'eligible' });
+    expect(eligible.status).toBe(200);
 
-    // Past both lists' closesAt: `closed` by the clock (no worker wrote it), then declared unsuccessful.
+    // Past both lists' closesAt: `closed` by the clock (no worker wrote it); then the failed list is
+    // declared unsuccessful through the API: a panel of the award's three experts drawn and closed
+    // unscored (流榜).
     t.clock.set(at(3 * DAY));
-    await t.dataSource.query(`UPDATE challenges SET status = 'unsuccessful' WHERE id = $1`, [failed.id]);
+    const fresh = await login(t, admin.email);
+    Object.assign(admin, { accessToken: fresh.accessToken, headers: bearer(fresh.accessToken) });
+    await ctx.changeProgramSettings(admin, p3, {
+      panelSize: 3,
+      reserveExperts: 0,
+      minEnterpriseExpertPercent: 0,
+    });
+    expect((await t.http.post(`/api/v1/challenges/${failed.id}/review`).set(admin.headers)).status).toBe(201);
+    const closedPanel = await t.http
+      .post(`/api/v1/challenges/${failed.id}/review/close`)
+      .set(admin.headers)
+      .send({ reason: '无人评分' });
+    expect(closedPanel.status).toBe(200);
+    const unsuccessful = await t.http
+      .post(`/api/v1/challenges/${failed.id}/unsuccessful`)
+      .set(admin.headers)
+      .send({ reason: '无申请达到合格线' });
+    expect(unsuccessful.status).toBe(200);
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await t?.close();
   });
 
@@ -272,6 +299,8 @@ describe('GET /stats/overview (public statistics)', () => {
 
   it('reuses an answer per filter for 60 s by the clock, then computes it again', async () => {
     const first = (await overview({ year: 2028 })).body;
+    // Raw SQL on purpose: the amounts of a cancelled list never change through the API; a silent
+    // change of the data is what shows whether the answer was reused.
     await t.dataSource.query(
       `UPDATE challenges SET fiscal_fen = fiscal_fen + 1, total_fen = total_fen + 1 WHERE program_id = $1 AND status = 'cancelled'`,
       [p2],

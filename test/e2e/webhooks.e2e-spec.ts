@@ -635,7 +635,8 @@ describe('webhooks', () => {
 
   it('checks the address again at delivery: a URL now pointing to a forbidden address is refused', async () => {
     const sub = await subscribe(asKey(keyA), '/rebound', ['challenge.closed']);
-    // As if the name had been rebound, or the policy tightened, after the subscription was made.
+    // As if the name had been rebound, or the policy tightened, after the subscription was made:
+    // raw SQL on purpose, no API stores a forbidden address (that is what is being tested).
     await t.dataSource.query(`UPDATE webhook_subscriptions SET url = $2 WHERE id = $1`, [
       sub.id,
       `http://127.0.0.2:${receiver.port}/rebound`,

@@ -52,7 +52,16 @@ export async function login(t: TestApp, email: string, password = TEST_PASSWORD)
 /** Registers an organization with its first user (as POST /auth/register does) and signs in. */
 export async function registerOrg(
   t: TestApp,
-  options: { role?: 'issuer' | 'applicant'; type?: OrganizationType; name?: string; email?: string } = {},
+  options: {
+    role?: 'issuer' | 'applicant';
+    type?: OrganizationType;
+    name?: string;
+    email?: string;
+    /** The administrative division (default 360100, 南昌). */
+    regionCode?: string;
+    /** The first user's display name (default `Test <role>`). */
+    displayName?: string;
+  } = {},
 ): Promise<Actor> {
   const role = options.role ?? 'applicant';
   const email = options.email ?? uniqueEmail(role);
@@ -60,11 +69,11 @@ export async function registerOrg(
     organizationName: options.name ?? `${role} org ${randomBytes(3).toString('hex')}`,
     organizationType: options.type ?? (role === 'issuer' ? 'enterprise' : 'university'),
     creditCode: validCreditCode(),
-    regionCode: '360100',
+    regionCode: options.regionCode ?? '360100',
     role,
     email,
     password: TEST_PASSWORD,
-    displayName: `Test ${role}`,
+    displayName: options.displayName ?? `Test ${role}`,
   });
   return {
     userId: result.user.id,
@@ -100,6 +109,7 @@ export async function createUser(
   organizationId: string,
   roles: Role[],
   email = uniqueEmail(roles[0] ?? 'user'),
+  displayName = `Test ${roles.join('+')}`,
 ): Promise<Actor> {
   const admin = { kind: 'system' } as const;
   const users = t.get(UsersService);
@@ -107,7 +117,7 @@ export async function createUser(
     users.createInTransaction(em, admin, {
       organizationId,
       email,
-      displayName: `Test ${roles.join('+')}`,
+      displayName,
       password: TEST_PASSWORD,
       roles,
     }),
@@ -123,6 +133,34 @@ export async function createUser(
     refreshToken: tokens.refreshToken,
     headers: bearer(tokens.accessToken),
   };
+}
+
+/**
+ * Changes a user as an admin's PATCH /users/{id} does (roles, enabled, displayName), with the
+ * version read from GET /users of its organization.
+ */
+export async function changeUser(
+  t: TestApp,
+  admin: Actor,
+  user: Pick<Actor, 'userId' | 'organizationId'>,
+  change: { roles?: string[]; enabled?: boolean; displayName?: string },
+): Promise<void> {
+  const listed = await t.http
+    .get('/api/v1/users')
+    .query({ organizationId: user.organizationId, limit: 100 })
+    .set(admin.headers);
+  if (listed.status !== 200) throw new Error(`users: ${listed.status} ${JSON.stringify(listed.body)}`);
+  const current = (listed.body.items as Array<{ id: string; version: number }>).find(
+    (u) => u.id === user.userId,
+  );
+  if (!current) throw new Error(`user ${user.userId} not listed in its organization`);
+  const changed = await t.http
+    .patch(`/api/v1/users/${user.userId}`)
+    .set(admin.headers)
+    .set('If-Match', `"${current.version}"`)
+    .send(change);
+  if (changed.status !== 200)
+    throw new Error(`user change: ${changed.status} ${JSON.stringify(changed.body)}`);
 }
 
 /** Audit rows of an action (optionally for one object), oldest first. */

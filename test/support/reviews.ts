@@ -44,8 +44,7 @@ export async function createExpert(
   displayName: string,
   profile: Record<string, unknown> = {},
 ): Promise<TestExpert> {
-  const actor = await createUser(t, organizationId, ['expert']);
-  await t.dataSource.query(`UPDATE users SET display_name = $2 WHERE id = $1`, [actor.userId, displayName]);
+  const actor = await createUser(t, organizationId, ['expert'], undefined, displayName);
   const res = await t.http
     .post('/api/v1/experts')
     .set(admin.headers)
