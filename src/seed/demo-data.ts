@@ -974,13 +974,13 @@ export const DEMO_TEAMS: readonly DemoTeam[] = [
  * How far a bid gets: a draft; pledged by its leader and submitted; then formally checked by the
  * admin, found eligible or returned for correction.
  */
-export type DemoBidStage = 'draft' | 'submitted' | 'eligible' | 'returned';
+export type DemoApplicationStage = 'draft' | 'submitted' | 'eligible' | 'returned';
 
-export interface DemoBid {
+export interface DemoApplication {
   team: DemoTeam['key'];
   /** An open list (DemoChallenge.key). */
   challenge: DemoChallenge['key'];
-  stage: DemoBidStage;
+  stage: DemoApplicationStage;
   /** The admin's reason at the formal check (required when returned). */
   checkReason?: string;
   technicalPlan: string;
@@ -992,7 +992,7 @@ export interface DemoBid {
 }
 
 /** Five bids on five of the six open lists: two submitted, one eligible, one returned, one draft. */
-export const DEMO_BIDS: readonly DemoBid[] = [
+export const DEMO_APPLICATIONS: readonly DemoApplication[] = [
   {
     team: 'ncu-titanium',
     challenge: 'titanium-am',

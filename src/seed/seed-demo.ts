@@ -34,13 +34,13 @@ import { UsersRepository } from '../modules/platform/users/users.repository';
 import { UsersService } from '../modules/platform/users/users.service';
 import {
   DEMO_ADMIN_EMAIL,
-  DEMO_BIDS,
+  DEMO_APPLICATIONS,
   DEMO_CHALLENGES,
   DEMO_LEADERS,
   DEMO_ORGANIZATIONS,
   DEMO_PROGRAM,
   DEMO_TEAMS,
-  DemoBid,
+  DemoApplication,
   DemoChallenge,
   DemoLeader,
   DemoOrganization,
@@ -143,8 +143,8 @@ export async function seedDemo(
   if (existingProgram) {
     const titles = await demoTitles(s.dataSource, existingProgram.id);
     if (DEMO_CHALLENGES.every((c) => titles.has(c.body.title))) {
-      const state = await loadBidState(s.dataSource, existingProgram.id);
-      if (!pendingBidWork(state, s.clock.now())) {
+      const state = await loadApplicationState(s.dataSource, existingProgram.id);
+      if (!pendingApplicationWork(state, s.clock.now())) {
         log(`Demo data already present (program "${existingProgram.name}"): nothing to do.`);
         return {
           status: 'skipped',
@@ -169,10 +169,10 @@ export async function seedDemo(
   // The leaders' password hashes keep the CPU busy while the lists wait on the database.
   const [leaders, { program, created }] = await settleBoth(
     settleAll(DEMO_LEADERS.map((leader) => ensureLeader(s, admin, leader, members, password))),
-    seedLists(s, { admin, existingProgram, members }),
+    seedChallenges(s, { admin, existingProgram, members }),
   );
 
-  const bids = await seedBids(s, { admin, programId: program.id, members, leaders, log });
+  const bids = await seedApplications(s, { admin, programId: program.id, members, leaders, log });
 
   const durationMs = Date.now() - started;
   const accounts = [adminAccount, ...members.map((m) => m.account), ...leaders.map((l) => l.account)];
@@ -216,7 +216,7 @@ async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
 }
 
 /** The program (unless it exists) and its lists: drafted, submitted, approved, amended. */
-async function seedLists(
+async function seedChallenges(
   s: Services,
   input: { admin: UserPrincipal; existingProgram: ProgramEntity | null; members: DemoMember[] },
 ): Promise<{ program: { id: string; name: string }; created: number }> {
@@ -416,14 +416,14 @@ function windowOf(demo: DemoChallenge, now: Date): { opensAt: string; closesAt: 
   };
 }
 
-interface ListState {
+interface ChallengeState {
   id: string;
   status: string;
   version: number;
   closesAt: Date;
 }
 
-function stateOf(list: { id: string; status: string; version: number; closesAt: Date | string }): ListState {
+function stateOf(list: { id: string; status: string; version: number; closesAt: Date | string }): ChallengeState {
   return { id: list.id, status: list.status, version: list.version, closesAt: new Date(list.closesAt) };
 }
 
@@ -437,9 +437,9 @@ async function draftAndSubmit(
     now: Date;
     had: ChallengeEntity | undefined;
   },
-): Promise<ListState> {
+): Promise<ChallengeState> {
   const { issuer, demo } = input;
-  let state: ListState;
+  let state: ChallengeState;
   if (input.had) {
     state = stateOf(input.had);
   } else {
@@ -458,7 +458,7 @@ async function draftAndSubmit(
 async function approveAndAmend(
   s: Services,
   admin: UserPrincipal,
-  list: { demo: DemoChallenge; issuer: UserPrincipal; state: ListState },
+  list: { demo: DemoChallenge; issuer: UserPrincipal; state: ChallengeState },
 ): Promise<void> {
   const { demo, issuer } = list;
   let state = list.state;
@@ -479,18 +479,18 @@ async function approveAndAmend(
 // — teams and bids —
 
 /** The demo teams and bids as they stand in the database. */
-interface BidState {
+interface ApplicationState {
   /** The program's demo lists, by DemoChallenge.key. */
   lists: Map<string, ChallengeEntity>;
   /** The demo teams found (lead organization and name), by DemoTeam.key. */
   teams: Map<string, TeamEntity>;
-  /** The demo bids found (list and team), by bidKey. */
+  /** The demo bids found (list and team), by applicationKey. */
   bids: Map<string, ApplicationEntity>;
 }
 
-const bidKey = (bid: DemoBid): string => `${bid.team}@${bid.challenge}`;
+const applicationKey = (bid: DemoApplication): string => `${bid.team}@${bid.challenge}`;
 
-async function loadBidState(dataSource: DataSource, programId: string): Promise<BidState> {
+async function loadApplicationState(dataSource: DataSource, programId: string): Promise<ApplicationState> {
   const byTitle = await existingChallenges(dataSource, programId);
   const lists = new Map<string, ChallengeEntity>();
   for (const demo of DEMO_CHALLENGES) {
@@ -519,17 +519,17 @@ async function loadBidState(dataSource: DataSource, programId: string): Promise<
         .find({ where: { teamId: In([...teams.values()].map((t) => t.id)) } })
     : [];
   const bids = new Map<string, ApplicationEntity>();
-  for (const bid of DEMO_BIDS) {
+  for (const bid of DEMO_APPLICATIONS) {
     const team = teams.get(bid.team);
     const list = lists.get(bid.challenge);
     const row = applications.find((a) => a.teamId === team?.id && a.challengeId === list?.id);
-    if (row) bids.set(bidKey(bid), row);
+    if (row) bids.set(applicationKey(bid), row);
   }
   return { lists, teams, bids };
 }
 
 /** Where a bid stands, from its row or from a service's answer. */
-interface BidProgress {
+interface ApplicationProgress {
   id: string;
   version: number;
   status: ApplicationStatus;
@@ -538,7 +538,7 @@ interface BidProgress {
   checked: boolean;
 }
 
-function progressOfRow(row: ApplicationEntity | undefined): BidProgress | null {
+function progressOfRow(row: ApplicationEntity | undefined): ApplicationProgress | null {
   if (!row) return null;
   return {
     id: row.id,
@@ -550,7 +550,7 @@ function progressOfRow(row: ApplicationEntity | undefined): BidProgress | null {
   };
 }
 
-function progressOf(bid: ApplicationResponseDto): BidProgress {
+function progressOf(bid: ApplicationResponseDto): ApplicationProgress {
   return {
     id: bid.id,
     version: bid.version,
@@ -561,19 +561,19 @@ function progressOf(bid: ApplicationResponseDto): BidProgress {
   };
 }
 
-type BidStep = 'create' | 'pledge' | 'submit' | 'check';
+type ApplicationStep = 'create' | 'pledge' | 'submit' | 'check';
 
 /**
  * The next step that takes a demo bid towards its stage, or null when it is there (or beyond:
  * whatever happened to it since, e.g. a withdrawal or a resubmission, is left alone). Steps that
  * need the list open (all but the `eligible` check) wait while it is not.
  */
-function nextBidStep(
-  bid: DemoBid,
-  current: BidProgress | null,
+function nextApplicationStep(
+  bid: DemoApplication,
+  current: ApplicationProgress | null,
   leaderUserId: string,
   open: boolean,
-): BidStep | null {
+): ApplicationStep | null {
   if (!current) return open ? 'create' : null;
   if (bid.stage === 'draft') return null;
   if (current.status === 'draft' && !current.submitted) {
@@ -592,14 +592,14 @@ function isOpen(list: ChallengeEntity, now: Date): boolean {
 }
 
 /** Whether a run would add anything: a missing team, or a bid with a step to take. */
-function pendingBidWork(state: BidState, now: Date): boolean {
+function pendingApplicationWork(state: ApplicationState, now: Date): boolean {
   if (DEMO_TEAMS.some((t) => !state.teams.has(t.key))) return true;
-  return DEMO_BIDS.some((bid) => {
+  return DEMO_APPLICATIONS.some((bid) => {
     const team = state.teams.get(bid.team);
     const list = state.lists.get(bid.challenge);
     if (!team || !list) return true;
-    const current = progressOfRow(state.bids.get(bidKey(bid)));
-    return nextBidStep(bid, current, team.leaderUserId, isOpen(list, now)) !== null;
+    const current = progressOfRow(state.bids.get(applicationKey(bid)));
+    return nextApplicationStep(bid, current, team.leaderUserId, isOpen(list, now)) !== null;
   });
 }
 
@@ -609,7 +609,7 @@ interface SeededTeam {
   created: boolean;
 }
 
-interface BidsOutcome {
+interface ApplicationsOutcome {
   teams: { created: number; total: number };
   applications: { created: number; total: number };
   /** Demo bids by status, as this run leaves them. */
@@ -621,7 +621,7 @@ interface BidsOutcome {
  * contact drafts and submits, the team's leader takes the pledge, the admin does the formal check.
  * Teams side by side, then bids side by side, each bid's steps in order.
  */
-async function seedBids(
+async function seedApplications(
   s: Services,
   input: {
     admin: UserPrincipal;
@@ -630,8 +630,8 @@ async function seedBids(
     leaders: DemoLeaderAccount[];
     log: (line: string) => void;
   },
-): Promise<BidsOutcome> {
-  const state = await loadBidState(s.dataSource, input.programId);
+): Promise<ApplicationsOutcome> {
+  const state = await loadApplicationState(s.dataSource, input.programId);
   const memberOf = (key: string): DemoMember => {
     const member = input.members.find((m) => m.key === key);
     if (!member) throw new Error(`Unknown demo organization ${key}`);
@@ -668,24 +668,24 @@ async function seedBids(
   );
 
   const results = await settleAll(
-    DEMO_BIDS.map(async (bid) => {
+    DEMO_APPLICATIONS.map(async (bid) => {
       const list = state.lists.get(bid.challenge);
       const team = teams.get(bid.team);
-      if (!list || !team) throw new Error(`Demo bid ${bidKey(bid)}: unknown list or team`);
+      if (!list || !team) throw new Error(`Demo bid ${applicationKey(bid)}: unknown list or team`);
       const demoTeam = teamOf(bid.team);
       const owner = memberOf(demoTeam.organization).principal;
-      let current = progressOfRow(state.bids.get(bidKey(bid)));
+      let current = progressOfRow(state.bids.get(applicationKey(bid)));
       let created = false;
       for (let steps = 0; ; steps++) {
-        const step = nextBidStep(bid, current, team.leaderUserId, isOpen(list, s.clock.now()));
+        const step = nextApplicationStep(bid, current, team.leaderUserId, isOpen(list, s.clock.now()));
         if (!step) break;
-        if (steps >= 4) throw new Error(`Demo bid ${bidKey(bid)} does not progress (${current?.status})`);
+        if (steps >= 4) throw new Error(`Demo bid ${applicationKey(bid)} does not progress (${current?.status})`);
         if (step === 'create') {
-          const dto = await checked(CreateApplicationDto, await bidBody(s, bid, list.id, team.id));
+          const dto = await checked(CreateApplicationDto, await applicationBody(s, bid, list.id, team.id));
           current = progressOf(await s.applications.create(owner, list.id, dto));
           created = true;
         } else if (!current) {
-          throw new Error(`Demo bid ${bidKey(bid)}: ${step} before create`);
+          throw new Error(`Demo bid ${applicationKey(bid)}: ${step} before create`);
         } else if (step === 'pledge') {
           current = progressOf(
             await s.applications.pledge(leaderOf(demoTeam.leader), current.id, current.version),
@@ -699,7 +699,7 @@ async function seedBids(
           );
         }
       }
-      if (nextBidStep(bid, current, team.leaderUserId, true)) {
+      if (nextApplicationStep(bid, current, team.leaderUserId, true)) {
         input.log(
           `Demo bid of "${demoTeam.name}" left ${current ? `as ${current.status}` : 'out'}: ` +
             `list "${list.title}" is not open.`,
@@ -750,14 +750,14 @@ function teamBody(
 }
 
 /** The body of POST /challenges/{id}/applications: a committed value for each of the list's indicators. */
-async function bidBody(s: Services, bid: DemoBid, challengeId: string, teamId: string): Promise<object> {
+async function applicationBody(s: Services, bid: DemoApplication, challengeId: string, teamId: string): Promise<object> {
   const indicators = await s.challengesRepository.indicators(challengeId);
   const names = new Set(indicators.map((i) => i.name));
   const unknown = Object.keys(bid.commitments).filter((name) => !names.has(name));
   const missing = indicators.filter((i) => !bid.commitments[i.name]).map((i) => i.name);
   if (unknown.length || missing.length) {
     throw new Error(
-      `Demo bid ${bidKey(bid)}: commitments must name each indicator of the list once ` +
+      `Demo bid ${applicationKey(bid)}: commitments must name each indicator of the list once ` +
         `(unknown: ${unknown.join(', ') || '-'}; missing: ${missing.join(', ') || '-'})`,
     );
   }
@@ -778,7 +778,7 @@ function printSummary(
   input: {
     programName: string;
     created: number;
-    bids: BidsOutcome;
+    bids: ApplicationsOutcome;
     accounts: DemoAccount[];
     password: string;
     options: SeedDemoOptions;

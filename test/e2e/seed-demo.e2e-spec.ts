@@ -3,7 +3,7 @@ import { AuthService } from '../../src/modules/platform/auth/auth.service';
 import { TeamsService } from '../../src/modules/call/teams/teams.service';
 import {
   DEMO_ADMIN_EMAIL,
-  DEMO_BIDS,
+  DEMO_APPLICATIONS,
   DEMO_CHALLENGES,
   DEMO_LEADERS,
   DEMO_ORGANIZATIONS,
@@ -283,7 +283,7 @@ describe('demo seed (src/seed)', () => {
          FROM applications a JOIN challenges c ON c.id = a.challenge_id
          LEFT JOIN users cu ON cu.id = a.formal_checked_by`,
     );
-    expect(bids).toHaveLength(DEMO_BIDS.length);
+    expect(bids).toHaveLength(DEMO_APPLICATIONS.length);
     for (const bid of bids) {
       expect(bid.commitments).toBe(bid.indicators);
       expect(bid.milestones).toBeGreaterThanOrEqual(2);
@@ -312,7 +312,7 @@ describe('demo seed (src/seed)', () => {
   it('hides the bid count of open lists; the issuer of a list sees its submitted bids, never drafts', async () => {
     const lists = await t.dataSource.query<Array<{ id: string; title: string }>>(
       `SELECT id, title FROM challenges WHERE title = ANY($1)`,
-      [DEMO_BIDS.map((b) => listTitle(b.challenge))],
+      [DEMO_APPLICATIONS.map((b) => listTitle(b.challenge))],
     );
     expect(lists).toHaveLength(5);
     const idOf = (key: string) => lists.find((l) => l.title === listTitle(key))?.id;

@@ -1,5 +1,5 @@
 import { TeamsService } from '../../src/modules/call/teams/teams.service';
-import { ACTIVE_BID_STATUSES } from '../../src/modules/call/teams/team-rules';
+import { ACTIVE_APPLICATION_STATUSES } from '../../src/modules/call/teams/team-rules';
 import { createProgram, publishChallenge } from '../support/challenges';
 import { Actor, auditRows, createAdmin, createUser, registerOrg } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -632,17 +632,17 @@ describe('teams', () => {
           .set(lead.headers)
           .set('If-Match', `"${version}"`)
           .send({ name: `试 ${status}` });
-        const locked = (ACTIVE_BID_STATUSES as readonly string[]).includes(status);
+        const locked = (ACTIVE_APPLICATION_STATUSES as readonly string[]).includes(status);
         expect({ status, answer: res.status }).toEqual({ status, answer: locked ? 409 : 200 });
         if (!locked) version = res.body.version;
       }
     });
 
-    it('lockForBid: the team with organization types and regions, 404 for another organization', async () => {
+    it('lockForApplication: the team with organization types and regions, 404 for another organization', async () => {
       const team = await createTeam();
       const teams = t.get(TeamsService);
       const parts = await t.dataSource.transaction((em) =>
-        teams.lockForBid(em, team.id, lead.organizationId),
+        teams.lockForApplication(em, team.id, lead.organizationId),
       );
       expect(parts.leadOrganization).toEqual({
         id: lead.organizationId,
@@ -663,7 +663,7 @@ describe('teams', () => {
       ]);
       expect(parts.members.map((m) => m.name)).toEqual(['李明', '王芳']);
       await expect(
-        t.dataSource.transaction((em) => teams.lockForBid(em, team.id, partner.organizationId)),
+        t.dataSource.transaction((em) => teams.lockForApplication(em, team.id, partner.organizationId)),
       ).rejects.toMatchObject({ code: 'NOT_FOUND' });
       expect(await teams.findTeamWithParts('00000000-0000-4000-8000-000000000000')).toBeNull();
     });
@@ -674,7 +674,7 @@ describe('teams', () => {
       await runner.connect();
       await runner.startTransaction();
       try {
-        await t.get(TeamsService).lockForBid(runner.manager, team.id, lead.organizationId);
+        await t.get(TeamsService).lockForApplication(runner.manager, team.id, lead.organizationId);
         const edit = t.http
           .patch(`/api/v1/teams/${team.id}`)
           .set(lead.headers)

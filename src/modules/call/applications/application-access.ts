@@ -12,13 +12,13 @@ import type { ApplicationEntity } from './entities/application.entity';
 export type Standing = 'owner' | 'admin' | 'issuer' | 'none';
 
 /** What a bid needs of its team: the leader the limit counts, and whether it is a consortium. */
-export interface BidTeam {
+export interface ApplicationTeam {
   id: string;
   leaderUserId: string;
   consortiumSize: number;
 }
 
-export function bidTeam(parts: TeamWithParts): BidTeam {
+export function applicationTeam(parts: TeamWithParts): ApplicationTeam {
   return {
     id: parts.team.id,
     leaderUserId: parts.team.leaderUserId,
@@ -51,7 +51,7 @@ export function standingOf(
 }
 
 /** Bids need the list open by the clock (between opensAt and closesAt). */
-export function assertListOpen(challenge: ChallengeEntity, now: Date, action: string): void {
+export function assertChallengeOpen(challenge: ChallengeEntity, now: Date, action: string): void {
   const status = effectiveStatus(challenge, now);
   if (status === 'open') return;
   if (status === 'closed' || (now >= challenge.closesAt && challenge.publishedAt !== null)) {

@@ -10,8 +10,8 @@ import { OrganizationsRepository } from '../../platform/organizations/organizati
 import { ChallengesRepository } from '../challenges/challenges.repository';
 import type { ChallengeEntity } from '../challenges/entities/challenge.entity';
 import { ProgramsService } from '../programs/programs.service';
-import { applicantOf, assertListOpen, BidTeam, refuse } from './application-access';
-import { BidContent, checkBidAgainstList, checkBidShape, ListTerms } from './application-rules';
+import { applicantOf, assertChallengeOpen, ApplicationTeam, refuse } from './application-access';
+import { ApplicationContent, checkApplicationAgainstChallenge, checkApplicationShape, ChallengeTerms } from './application-rules';
 import { ApplicationAction, assertApplicationTransition, transitionOf } from './application-status';
 import { ApplicationsRepository } from './applications.repository';
 import type { ApplicationEntity } from './entities/application.entity';
@@ -64,11 +64,11 @@ export class ApplicationChecks {
       ? await this.challenges.findByIdForShare(em, application.challengeId)
       : await this.challenges.findById(application.challengeId, em);
     if (!challenge) throw DomainError.notFound('Application');
-    if (transitionOf(action).beforeClose) assertListOpen(challenge, this.clock.now(), action);
+    if (transitionOf(action).beforeClose) assertChallengeOpen(challenge, this.clock.now(), action);
     return { application, challenge };
   }
 
-  async listTerms(em: EntityManager, challenge: ChallengeEntity): Promise<ListTerms> {
+  async challengeTerms(em: EntityManager, challenge: ChallengeEntity): Promise<ChallengeTerms> {
     const indicators = await this.challenges.indicators(challenge.id, em);
     return {
       fiscalFen: challenge.fiscalFen,
@@ -77,7 +77,7 @@ export class ApplicationChecks {
     };
   }
 
-  async contentOf(em: EntityManager, application: ApplicationEntity): Promise<BidContent> {
+  async contentOf(em: EntityManager, application: ApplicationEntity): Promise<ApplicationContent> {
     const [commitments, milestones] = await Promise.all([
       this.applications.commitments(application.id, em),
       this.applications.milestones(application.id, em),
@@ -98,13 +98,13 @@ export class ApplicationChecks {
   async assertContent(
     em: EntityManager,
     challenge: ChallengeEntity,
-    content: BidContent,
+    content: ApplicationContent,
     attachmentIds: string[],
     organizationId: string,
   ): Promise<void> {
-    const shape = checkBidShape(content);
+    const shape = checkApplicationShape(content);
     if (shape.length) throw DomainError.validation(shape);
-    refuse(checkBidAgainstList(content, await this.listTerms(em, challenge)));
+    refuse(checkApplicationAgainstChallenge(content, await this.challengeTerms(em, challenge)));
     if (attachmentIds.length) {
       if (new Set(attachmentIds).size !== attachmentIds.length) {
         throw DomainError.validation([{ field: 'attachmentIds', message: 'an attachment is listed twice' }]);
@@ -131,10 +131,10 @@ export class ApplicationChecks {
     em: EntityManager,
     challenge: ChallengeEntity,
     application: ApplicationEntity,
-    content: BidContent,
-    list: ListTerms,
+    content: ApplicationContent,
+    list: ChallengeTerms,
     leader: LeaderStanding,
-    team: BidTeam,
+    team: ApplicationTeam,
   ): Promise<RuleResult[]> {
     const lead = await this.organizations.findById(application.leadOrganizationId, em);
     if (!lead) throw new Error(`The bid's lead organization ${application.leadOrganizationId} is missing`);

@@ -86,7 +86,7 @@ export class ApplicationQueriesService {
       () => this.applications.milestones(application.id, em),
       () => this.applications.attachments(application.id, em),
       () => this.challenges.indicators(application.challengeId, em),
-      () => this.applications.bidderNames([application.id], em),
+      () => this.applications.applicantNames([application.id], em),
     ] as const;
     const [commitments, milestones, attachments, indicators, names] = em
       ? [await reads[0](), await reads[1](), await reads[2](), await reads[3](), await reads[4]()]

@@ -1,4 +1,4 @@
-import { checkBidAgainstList, checkBidComplete, checkBidShape } from './application-rules';
+import { checkApplicationAgainstChallenge, checkApplicationComplete, checkApplicationShape } from './application-rules';
 import {
   assertApplicationTransition,
   APPLICATION_STATUSES,
@@ -32,23 +32,23 @@ const fieldsOf = (errors: Array<{ field: string }>) => errors.map((e) => e.field
 describe('bid rules', () => {
   it('accepts a complete bid within the list', () => {
     expect([
-      ...checkBidShape(bid),
-      ...checkBidAgainstList(bid, list),
-      ...checkBidComplete(bid, list),
+      ...checkApplicationShape(bid),
+      ...checkApplicationAgainstChallenge(bid, list),
+      ...checkApplicationComplete(bid, list),
     ]).toEqual([]);
   });
 
   it('wants milestone shares to sum to exactly 100 and no indicator committed twice', () => {
-    expect(fieldsOf(checkBidShape({ ...bid, milestones: [milestone(12, 40), milestone(24, 59)] }))).toEqual([
+    expect(fieldsOf(checkApplicationShape({ ...bid, milestones: [milestone(12, 40), milestone(24, 59)] }))).toEqual([
       'milestones',
     ]);
     expect(
-      fieldsOf(checkBidShape({ ...bid, commitments: [...bid.commitments, bid.commitments[0]] })),
+      fieldsOf(checkApplicationShape({ ...bid, commitments: [...bid.commitments, bid.commitments[0]] })),
     ).toEqual(['indicatorCommitments[2].indicatorId']);
   });
 
   it('refuses what the list does not allow: unknown indicators, money over fiscalFen, milestones after the duration', () => {
-    const errors = checkBidAgainstList(
+    const errors = checkApplicationAgainstChallenge(
       {
         requestedFiscalFen: 1001,
         commitments: [{ indicatorId: 'x', committedValue: '1' }],
@@ -64,7 +64,7 @@ describe('bid rules', () => {
   });
 
   it('needs every indicator and a milestone to submit, naming each missing indicator', () => {
-    const errors = checkBidComplete({ ...bid, commitments: [bid.commitments[0]], milestones: [] }, list);
+    const errors = checkApplicationComplete({ ...bid, commitments: [bid.commitments[0]], milestones: [] }, list);
     expect(errors).toEqual([
       { field: 'indicatorCommitments', message: expect.stringContaining('i2') },
       { field: 'milestones', message: 'at least one milestone is needed' },

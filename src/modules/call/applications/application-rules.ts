@@ -18,20 +18,20 @@ export interface MilestoneInput {
   sharePercent: number;
 }
 
-export interface BidContent {
+export interface ApplicationContent {
   requestedFiscalFen: number;
   commitments: CommitmentInput[];
   milestones: MilestoneInput[];
 }
 
-export interface ListTerms {
+export interface ChallengeTerms {
   fiscalFen: number;
   durationMonths: number;
   indicators: Array<{ id: string; name: string }>;
 }
 
 /** Structural mistakes of a bid, whatever the list: 400 VALIDATION_FAILED. */
-export function checkBidShape(bid: BidContent): FieldError[] {
+export function checkApplicationShape(bid: ApplicationContent): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   bid.commitments.forEach((c, i) => {
@@ -56,7 +56,7 @@ export function checkBidShape(bid: BidContent): FieldError[] {
  * What the list refuses in a bid being saved: an indicator the list does not have, more money than
  * its fiscal funding, a milestone after its duration. 422 BUSINESS_RULE_VIOLATION naming each.
  */
-export function checkBidAgainstList(bid: BidContent, list: ListTerms): FieldError[] {
+export function checkApplicationAgainstChallenge(bid: ApplicationContent, list: ChallengeTerms): FieldError[] {
   const errors: FieldError[] = [];
   const known = new Set(list.indicators.map((i) => i.id));
   bid.commitments.forEach((c, i) => {
@@ -85,7 +85,7 @@ export function checkBidAgainstList(bid: BidContent, list: ListTerms): FieldErro
 }
 
 /** What a submission needs on top: every indicator committed, at least one milestone. */
-export function checkBidComplete(bid: BidContent, list: ListTerms): FieldError[] {
+export function checkApplicationComplete(bid: ApplicationContent, list: ChallengeTerms): FieldError[] {
   const errors: FieldError[] = [];
   const committed = new Set(bid.commitments.map((c) => c.indicatorId));
   for (const indicator of list.indicators) {

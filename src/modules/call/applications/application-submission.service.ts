@@ -6,13 +6,13 @@ import { DomainError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
 import type { ChallengeEntity } from '../challenges/entities/challenge.entity';
 import { TeamsService } from '../teams/teams.service';
-import { BidTeam, bidTeam, constraintOf, deadlinePassed, refuse, snapshot } from './application-access';
+import { ApplicationTeam, applicationTeam, constraintOf, deadlinePassed, refuse, snapshot } from './application-access';
 import { ApplicationChecks } from './application-checks';
 import { APPLICATION_AUDIT, APPLICATION_ENTITY, APPLICATION_EVENTS } from './application-events';
 import { ApplicationLifecycle } from './application-lifecycle.service';
 import { ApplicationOutbox } from './application-outbox';
 import { ApplicationQueriesService } from './application-queries.service';
-import { checkBidAgainstList, checkBidComplete } from './application-rules';
+import { checkApplicationAgainstChallenge, checkApplicationComplete } from './application-rules';
 import { ApplicationsRepository } from './applications.repository';
 import { ApplicationResponseDto } from './dto/application-response.dto';
 import type { ApplicationEntity } from './entities/application.entity';
@@ -47,8 +47,8 @@ export class ApplicationSubmissionService {
       return await this.dataSource.transaction(async (em) => {
         const locked = await this.checks.lockOwn(em, actor, id, 'submit', expectedVersion, true);
         const { application, challenge } = locked;
-        const team = bidTeam(
-          await this.teams.lockForBid(em, application.teamId, application.leadOrganizationId),
+        const team = applicationTeam(
+          await this.teams.lockForApplication(em, application.teamId, application.leadOrganizationId),
         );
         assertPledged(application, team);
         const results = await this.checkSubmission(em, application, challenge, team);
@@ -88,11 +88,11 @@ export class ApplicationSubmissionService {
     em: EntityManager,
     application: ApplicationEntity,
     challenge: ChallengeEntity,
-    team: BidTeam,
+    team: ApplicationTeam,
   ): Promise<RuleResult[]> {
-    const list = await this.checks.listTerms(em, challenge);
+    const list = await this.checks.challengeTerms(em, challenge);
     const content = await this.checks.contentOf(em, application);
-    refuse([...checkBidAgainstList(content, list), ...checkBidComplete(content, list)]);
+    refuse([...checkApplicationAgainstChallenge(content, list), ...checkApplicationComplete(content, list)]);
     await this.applications.lockLeader(em, team.leaderUserId);
     const leader = await this.checks.leaderStanding(em, challenge, team.leaderUserId, application.id);
     if (leader.load >= leader.limit) {
@@ -107,7 +107,7 @@ export class ApplicationSubmissionService {
 }
 
 /** The leader took the pledge, and is still the team's leader. */
-function assertPledged(application: ApplicationEntity, team: BidTeam): void {
+function assertPledged(application: ApplicationEntity, team: ApplicationTeam): void {
   if (!application.pledgeAcceptedAt) {
     throw new DomainError(
       'BUSINESS_RULE_VIOLATION',

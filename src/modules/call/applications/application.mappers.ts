@@ -33,7 +33,7 @@ export function toApplicationResponse(
   return {
     id: application.id,
     challengeId: application.challengeId,
-    bidder: hidden ? null : bidderOf(application, parts.bidder),
+    bidder: hidden ? null : applicantRefOf(application, parts.bidder),
     status: application.status,
     statusReason: application.statusReason,
     technicalPlan: application.technicalPlan,
@@ -68,7 +68,7 @@ export function toApplicationResponse(
   };
 }
 
-function bidderOf(application: ApplicationEntity, names: ApplicationParts['bidder']) {
+function applicantRefOf(application: ApplicationEntity, names: ApplicationParts['bidder']) {
   return {
     teamId: application.teamId,
     teamName: names?.teamName ?? '',

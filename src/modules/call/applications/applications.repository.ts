@@ -176,8 +176,16 @@ export class ApplicationsRepository {
     );
   }
 
-  /** Team, lead organization and leader names of bids, in one query. */
-  async bidderNames(
+  /** @deprecated Old name of {@link applicantNames}, still called from reviews. */
+  bidderNames(
+    applicationIds: string[],
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, { teamName: string; organizationName: string; leaderName: string }>> {
+    return this.applicantNames(applicationIds, em);
+  }
+
+  /** Team, lead organization and leader names of applications, in one query. */
+  async applicantNames(
     applicationIds: string[],
     em: EntityManager = this.dataSource.manager,
   ): Promise<Map<string, { teamName: string; organizationName: string; leaderName: string }>> {

@@ -9,7 +9,7 @@ import { Clock } from '../../../infra/clock/clock';
 import { ChallengesRepository } from '../challenges/challenges.repository';
 import type { ChallengeEntity } from '../challenges/entities/challenge.entity';
 import { TeamsService } from '../teams/teams.service';
-import { bidTeam, snapshot } from './application-access';
+import { applicationTeam, snapshot } from './application-access';
 import { ApplicationChecks } from './application-checks';
 import { APPLICATION_AUDIT, APPLICATION_ENTITY, APPLICATION_EVENTS } from './application-events';
 import { ApplicationLifecycle } from './application-lifecycle.service';
@@ -112,8 +112,8 @@ export class FormalCheckService {
     application: ApplicationEntity,
     challenge: ChallengeEntity,
   ): Promise<RuleResult[]> {
-    const team = bidTeam(await this.teams.lockForBid(em, application.teamId, application.leadOrganizationId));
-    const list = await this.checks.listTerms(em, challenge);
+    const team = applicationTeam(await this.teams.lockForApplication(em, application.teamId, application.leadOrganizationId));
+    const list = await this.checks.challengeTerms(em, challenge);
     const content = await this.checks.contentOf(em, application);
     const leader = await this.checks.leaderStanding(em, challenge, application.leaderUserId, application.id);
     return this.checks.evaluate(em, challenge, application, content, list, leader, team);

@@ -48,7 +48,7 @@ export interface ChallengeDetailParts {
   attachments: LinkedAttachment[];
   amendmentCount: number;
   /** Known once the list has closed; null before (nobody learns the count while bidding is open). */
-  submittedBidCount: number | null;
+  submittedApplicationCount: number | null;
   /** The issuer organization and admins see the reject reason and confidential attachments' metadata. */
   privileged: boolean;
 }
@@ -76,7 +76,7 @@ export function toChallengeResponse(
       .map((a) => toAttachmentResponse(c.id, a)),
     statusReason: parts.privileged || c.status === 'cancelled' ? c.statusReason : null,
     amendmentCount: parts.amendmentCount,
-    submittedBidCount: parts.submittedBidCount,
+    submittedBidCount: parts.submittedApplicationCount,
     submittedAt: c.submittedAt,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,

@@ -103,7 +103,7 @@ export class ChallengesRepository {
   }
 
   /** Bids submitted and not withdrawn: the public count once the list has closed. */
-  async submittedBidCount(challengeId: string): Promise<number> {
+  async submittedApplicationCount(challengeId: string): Promise<number> {
     const [row] = await this.dataSource.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM applications
        WHERE challenge_id = $1 AND status <> ALL($2::application_status[])`,

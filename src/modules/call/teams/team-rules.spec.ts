@@ -1,5 +1,5 @@
 import {
-  ACTIVE_BID_STATUSES,
+  ACTIVE_APPLICATION_STATUSES,
   checkConsortium,
   checkMembers,
   checkShares,
@@ -143,11 +143,11 @@ describe('team rules', () => {
   });
 
   it('locks a team for the bids handed in and not yet ended', () => {
-    expect([...ACTIVE_BID_STATUSES].sort()).toEqual(
+    expect([...ACTIVE_APPLICATION_STATUSES].sort()).toEqual(
       ['eligible', 'selected', 'shortlisted', 'submitted', 'under_review'].sort(),
     );
     for (const status of ['draft', 'returned', 'ineligible', 'not_selected', 'withdrawn']) {
-      expect(ACTIVE_BID_STATUSES).not.toContain(status);
+      expect(ACTIVE_APPLICATION_STATUSES).not.toContain(status);
     }
   });
 });

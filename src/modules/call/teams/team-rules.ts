@@ -5,14 +5,14 @@ import { FieldError } from '../../../common/errors/domain-error';
  * or has been, judged on this team. A draft, a bid returned for correction, and a bid that ended
  * (ineligible, not_selected, withdrawn) do not lock.
  */
-export const ACTIVE_BID_STATUSES = [
+export const ACTIVE_APPLICATION_STATUSES = [
   'submitted',
   'eligible',
   'under_review',
   'shortlisted',
   'selected',
 ] as const;
-export type ActiveBidStatus = (typeof ACTIVE_BID_STATUSES)[number];
+export type ActiveApplicationStatus = (typeof ACTIVE_APPLICATION_STATUSES)[number];
 
 export const MAX_CONSORTIUM_MEMBERS = 20;
 export const MAX_TEAM_MEMBERS = 100;

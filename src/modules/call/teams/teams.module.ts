@@ -5,7 +5,7 @@ import { TeamsService } from './teams.service';
 
 /**
  * Teams (揭榜团队): lead organization, leader, consortium and members. The bids module imports it
- * for `TeamsService.lockForBid`; a team used by an active bid is refused edits (ADR 0020).
+ * for `TeamsService.lockForApplication`; a team used by an active bid is refused edits (ADR 0020).
  */
 @Module({
   controllers: [TeamsController],

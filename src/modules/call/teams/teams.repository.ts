@@ -6,7 +6,7 @@ import type { TeamMembership } from './dto/team-input.dto';
 import { TeamConsortiumMemberEntity } from './entities/team-consortium-member.entity';
 import { TeamMemberEntity } from './entities/team-member.entity';
 import { TeamEntity } from './entities/team.entity';
-import { ACTIVE_BID_STATUSES } from './team-rules';
+import { ACTIVE_APPLICATION_STATUSES } from './team-rules';
 
 /** An organization as a team shows it, and as the bid's eligibility rules read it. */
 export interface TeamOrganization {
@@ -98,12 +98,12 @@ export class TeamsRepository {
     return em.findOne(TeamEntity, { where: { id }, lock: { mode: 'pessimistic_read' } });
   }
 
-  /** Whether a bid in an active status (ACTIVE_BID_STATUSES) refers to the team: then it is locked. */
-  async hasActiveBid(em: EntityManager, teamId: string): Promise<boolean> {
-    const placeholders = ACTIVE_BID_STATUSES.map((_, i) => `$${i + 2}`).join(', ');
+  /** Whether a bid in an active status (ACTIVE_APPLICATION_STATUSES) refers to the team: then it is locked. */
+  async hasActiveApplication(em: EntityManager, teamId: string): Promise<boolean> {
+    const placeholders = ACTIVE_APPLICATION_STATUSES.map((_, i) => `$${i + 2}`).join(', ');
     const [row] = await em.query<Array<{ active: boolean }>>(
       `SELECT EXISTS(SELECT 1 FROM applications WHERE team_id = $1 AND status IN (${placeholders})) AS active`,
-      [teamId, ...ACTIVE_BID_STATUSES],
+      [teamId, ...ACTIVE_APPLICATION_STATUSES],
     );
     return row.active;
   }

@@ -19,7 +19,7 @@ import { TeamResponseDto, TeamSummaryDto } from './dto/team-response.dto';
 import { TeamEntity } from './entities/team.entity';
 import { TEAM_ENTITY, teamSnapshot, TeamSnapshotPart, toTeamResponse, toTeamSummary } from './team.mappers';
 import {
-  ACTIVE_BID_STATUSES,
+  ACTIVE_APPLICATION_STATUSES,
   checkConsortium,
   checkMembers,
   checkShares,
@@ -46,7 +46,7 @@ const LEADER_ERROR: FieldError = {
 /**
  * Teams (揭榜团队) of a lead organization: its leader, consortium and members. Every change locks
  * the team row, checks If-Match and that no active bid uses the team (ADR 0020), and is audited
- * in the same transaction. The bids module reads teams through `lockForBid`.
+ * in the same transaction. The bids module reads teams through `lockForApplication`.
  */
 @Injectable()
 export class TeamsService {
@@ -230,7 +230,7 @@ export class TeamsService {
    * FOR SHARE until that transaction ends, so that an edit waits for the bid and then sees it
    * (ADR 0020). 404 when there is no such team or another organization leads it.
    */
-  async lockForBid(em: EntityManager, teamId: string, organizationId: string): Promise<TeamWithParts> {
+  async lockForApplication(em: EntityManager, teamId: string, organizationId: string): Promise<TeamWithParts> {
     const team = await this.teams.findByIdForShare(em, teamId);
     if (!team || team.leadOrganizationId !== organizationId) throw DomainError.notFound('Team');
     return this.teams.withParts(em, team);
@@ -268,10 +268,10 @@ export class TeamsService {
       throw DomainError.notFound('Team');
     }
     assertVersion(team.version, expectedVersion);
-    if (await this.teams.hasActiveBid(em, id)) {
+    if (await this.teams.hasActiveApplication(em, id)) {
       throw new DomainError(
         'TEAM_IN_USE',
-        `The team is used by a bid in review or selected (${ACTIVE_BID_STATUSES.join(', ')}): ` +
+        `The team is used by a bid in review or selected (${ACTIVE_APPLICATION_STATUSES.join(', ')}): ` +
           'it cannot change while that bid is active. Create a new team for other work.',
         { extra: { teamId: id } },
       );

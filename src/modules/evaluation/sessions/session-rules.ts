@@ -1,5 +1,5 @@
 import { FieldError } from '../../../common/errors/domain-error';
-import { SESSION_BID_STATUSES, SessionAction, SessionStatus } from './session-status';
+import { SESSION_APPLICATION_STATUSES, SessionAction, SessionStatus } from './session-status';
 
 /** The body of PATCH /sessions/{id}, as the rules read it (null: the caller sent null). */
 export interface SessionChangeInput {
@@ -109,10 +109,10 @@ export function checkInReview(list: { status: string }, bid: { status: string })
       message: `the list is ${list.status}: sessions are held while it is under_review`,
     });
   }
-  if (!(SESSION_BID_STATUSES as readonly string[]).includes(bid.status)) {
+  if (!(SESSION_APPLICATION_STATUSES as readonly string[]).includes(bid.status)) {
     errors.push({
       field: 'applicationId',
-      message: `the bid is ${bid.status}: sessions are for bids ${SESSION_BID_STATUSES.join(' or ')}`,
+      message: `the bid is ${bid.status}: sessions are for bids ${SESSION_APPLICATION_STATUSES.join(' or ')}`,
     });
   }
   return errors;

@@ -5,7 +5,7 @@ import { ListSessionsQueryDto } from './dto/session-input.dto';
 import { ReviewSessionEntity } from './entities/review-session.entity';
 
 /** What a session needs to know of its bid: which list, whose, and where it stands. */
-export interface SessionBid {
+export interface SessionApplication {
   id: string;
   challengeId: string;
   leadOrganizationId: string;
@@ -15,14 +15,14 @@ export interface SessionBid {
 /** Whose sessions of a list a caller sees: all of them, or those of one organization's bids. */
 export type SessionListScope = { all: true } | { leadOrganizationId: string };
 
-interface BidRow {
+interface ApplicationRow {
   id: string;
   challenge_id: string;
   lead_organization_id: string;
   status: string;
 }
 
-const toBid = (row: BidRow | undefined): SessionBid | null =>
+const toApplication = (row: ApplicationRow | undefined): SessionApplication | null =>
   row
     ? {
         id: row.id,
@@ -46,31 +46,31 @@ export class SessionsRepository {
   }
 
   /** The bid, without a lock: for deciding who sees a session. */
-  async findBid(
+  async findApplication(
     applicationId: string,
     em: EntityManager = this.dataSource.manager,
-  ): Promise<SessionBid | null> {
-    const rows = await em.query<BidRow[]>(
+  ): Promise<SessionApplication | null> {
+    const rows = await em.query<ApplicationRow[]>(
       `SELECT id, challenge_id, lead_organization_id, status FROM applications WHERE id = $1`,
       [applicationId],
     );
-    return toBid(rows[0]);
+    return toApplication(rows[0]);
   }
 
   /**
    * The bid locked FOR SHARE until the transaction ends: a review or selection moving it out of
    * review waits for the session being scheduled, and the session sees the bid as it commits.
    */
-  async findBidForShare(em: EntityManager, applicationId: string): Promise<SessionBid | null> {
-    const rows = await em.query<BidRow[]>(
+  async findApplicationForShare(em: EntityManager, applicationId: string): Promise<SessionApplication | null> {
+    const rows = await em.query<ApplicationRow[]>(
       `SELECT id, challenge_id, lead_organization_id, status FROM applications WHERE id = $1 FOR SHARE`,
       [applicationId],
     );
-    return toBid(rows[0]);
+    return toApplication(rows[0]);
   }
 
   /** Whether the organization leads a bid on the list: then it sees that bid's sessions. */
-  async organizationBidsOn(challengeId: string, organizationId: string): Promise<boolean> {
+  async organizationAppliesTo(challengeId: string, organizationId: string): Promise<boolean> {
     const [row] = await this.dataSource.query<Array<{ bids: boolean }>>(
       `SELECT EXISTS(SELECT 1 FROM applications WHERE challenge_id = $1 AND lead_organization_id = $2) AS bids`,
       [challengeId, organizationId],

@@ -16,7 +16,7 @@ import { ReviewSessionEntity } from './entities/review-session.entity';
 import { SESSION_ENTITY, sessionSnapshot, toSessionResponse } from './session.mappers';
 import { checkInReview, checkPlace, parseStart, sessionChangeOf } from './session-rules';
 import { assertSessionTransition, SESSION_MACHINE, SessionAction, SessionOutcome } from './session-status';
-import { SessionBid, SessionListScope, SessionsRepository } from './sessions.repository';
+import { SessionApplication, SessionListScope, SessionsRepository } from './sessions.repository';
 
 /** The outbox events of sessions; the audit actions have the same names. */
 export const SESSION_EVENTS = {
@@ -81,7 +81,7 @@ export class SessionsService {
     const session = await this.dataSource.transaction(async (em) => {
       const challenge = await this.challenges.findByIdForShare(em, challengeId);
       if (!challenge) throw DomainError.notFound('Challenge');
-      const bid = await this.sessions.findBidForShare(em, dto.applicationId);
+      const bid = await this.sessions.findApplicationForShare(em, dto.applicationId);
       if (!bid || bid.challengeId !== challengeId) {
         throw DomainError.validation([{ field: 'applicationId', message: 'not a bid on this list' }]);
       }
@@ -130,7 +130,7 @@ export class SessionsService {
       scope = { all: true };
     } else if (
       actor.kind === 'user' &&
-      (await this.sessions.organizationBidsOn(challengeId, actor.organizationId))
+      (await this.sessions.organizationAppliesTo(challengeId, actor.organizationId))
     ) {
       scope = { leadOrganizationId: actor.organizationId };
     } else {
@@ -216,7 +216,7 @@ export class SessionsService {
     start: Date | null,
     now: Date,
   ): Promise<ChangeExtra> {
-    const bid = await this.requireBid(em, current.applicationId);
+    const bid = await this.requireApplication(em, current.applicationId);
     refuse(checkInReview(challenge, bid));
     const next = {
       scheduledAt: start ?? current.scheduledAt,
@@ -239,8 +239,8 @@ export class SessionsService {
     return extra;
   }
 
-  private async requireBid(em: EntityManager, applicationId: string): Promise<SessionBid> {
-    const bid = await this.sessions.findBidForShare(em, applicationId);
+  private async requireApplication(em: EntityManager, applicationId: string): Promise<SessionApplication> {
+    const bid = await this.sessions.findApplicationForShare(em, applicationId);
     // The foreign key guarantees it; a miss is a fault, not the caller's.
     if (!bid) throw new Error(`session bid ${applicationId} missing`);
     return bid;
@@ -251,7 +251,7 @@ export class SessionsService {
     if (actor.kind !== 'user') return 'none';
     const [challenge, bid] = await Promise.all([
       this.challenges.findById(session.challengeId),
-      this.sessions.findBid(session.applicationId),
+      this.sessions.findApplication(session.applicationId),
     ]);
     if (challenge?.issuerOrganizationId === actor.organizationId) return 'issuer';
     if (bid?.leadOrganizationId === actor.organizationId) return 'bidder';

@@ -105,10 +105,10 @@ export function yuan(fen: number): string {
 }
 
 /** 「标题」（编号 JB-2027-0042）, or without the code before the list has one. */
-export function zhList(title: string, code: string | null): string {
+export function zhChallenge(title: string, code: string | null): string {
   return code ? `「${title}」（编号 ${code}）` : `「${title}」`;
 }
-export function enList(title: string, code: string | null): string {
+export function enChallenge(title: string, code: string | null): string {
   return code ? `“${title}” (${code})` : `“${title}”`;
 }
 

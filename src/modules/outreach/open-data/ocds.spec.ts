@@ -1,9 +1,9 @@
-import { fenToYuan, ListFacts, releaseIdOf, toRelease } from './ocds';
+import { fenToYuan, ChallengeFacts, releaseIdOf, toRelease } from './ocds';
 
 const options = { prefix: 'ocds-test', publisherName: '测试平台' };
 const at = (iso: string) => new Date(iso);
 
-function list(overrides: Partial<ListFacts> = {}): ListFacts {
+function list(overrides: Partial<ChallengeFacts> = {}): ChallengeFacts {
   return {
     id: '11111111-1111-4111-8111-111111111111',
     code: 'JB-2027-0001',
@@ -23,7 +23,7 @@ function list(overrides: Partial<ListFacts> = {}): ListFacts {
     status: 'open',
     changedAt: at('2027-01-02T00:00:00.123Z'),
     changedKey: '2027-01-02T00:00:00.123456Z',
-    bidCount: 4,
+    applicationCount: 4,
     amendments: [],
     selections: [],
     projects: [],

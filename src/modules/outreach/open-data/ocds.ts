@@ -134,7 +134,7 @@ export interface OcdsRelease {
 }
 
 /** What the repository reads of one published list (amounts in fen). */
-export interface ListFacts {
+export interface ChallengeFacts {
   id: string;
   code: string;
   title: string;
@@ -156,7 +156,7 @@ export interface ListFacts {
   changedAt: Date;
   changedKey: string;
   /** Bids submitted and not withdrawn; shown only once the list is closed. */
-  bidCount: number;
+  applicationCount: number;
   amendments: Array<{ id: string; number: number; reason: string; createdAt: Date }>;
   selections: Array<{
     id: string;
@@ -260,7 +260,7 @@ class Parties {
 }
 
 /** The list's public lifecycle as of its last change, as one OCDS release. */
-export function toRelease(list: ListFacts, options: ReleaseOptions): OcdsRelease {
+export function toRelease(list: ChallengeFacts, options: ReleaseOptions): OcdsRelease {
   const tenderStatus = TENDER_STATUS[list.status];
   if (!tenderStatus) throw new Error(`List ${list.id} is not public (${list.status})`);
   const ocid = ocidOf(options.prefix, list.id);
@@ -287,7 +287,7 @@ export function toRelease(list: ListFacts, options: ReleaseOptions): OcdsRelease
   };
   if (closed) {
     release.bids = {
-      statistics: [{ id: '1', measure: 'bids', value: list.bidCount, date: list.closesAt.toISOString() }],
+      statistics: [{ id: '1', measure: 'bids', value: list.applicationCount, date: list.closesAt.toISOString() }],
     };
   }
   if (awards.length) release.awards = awards;
@@ -297,7 +297,7 @@ export function toRelease(list: ListFacts, options: ReleaseOptions): OcdsRelease
 
 /** The list as the tender: the platform procures, the issuer buys; the bid count once it closed. */
 function tenderOf(
-  list: ListFacts,
+  list: ChallengeFacts,
   status: OcdsTender['status'],
   platform: OcdsOrganizationReference,
   closed: boolean,
@@ -331,7 +331,7 @@ function tenderOf(
     mainProcurementCategory: 'services',
     tenderPeriod: { startDate: list.opensAt.toISOString(), endDate: list.closesAt.toISOString() },
   };
-  if (closed) tender.numberOfTenderers = list.bidCount;
+  if (closed) tender.numberOfTenderers = list.applicationCount;
   if (list.amendments.length) {
     tender.amendments = list.amendments.map((a) => ({
       id: String(a.number),
@@ -342,14 +342,14 @@ function tenderOf(
   return tender;
 }
 
-type SelectionFacts = ListFacts['selections'][number];
-type ProjectFacts = ListFacts['projects'][number];
+type SelectionFacts = ChallengeFacts['selections'][number];
+type ProjectFacts = ChallengeFacts['projects'][number];
 
 /**
  * One award per winner of each selection, its supplier a party: active once the selection is
  * finalized (valued at its project's total), cancelled when reopened or the list cancelled.
  */
-function awardsOf(list: ListFacts, parties: Parties): OcdsAward[] {
+function awardsOf(list: ChallengeFacts, parties: Parties): OcdsAward[] {
   const projectByApplication = new Map(list.projects.map((p) => [p.applicationId, p]));
   const awards: OcdsAward[] = [];
   for (const selection of list.selections) {
@@ -370,14 +370,14 @@ function awardsOf(list: ListFacts, parties: Parties): OcdsAward[] {
   return awards;
 }
 
-function awardStatusOf(selection: SelectionFacts, list: ListFacts): OcdsAward['status'] {
+function awardStatusOf(selection: SelectionFacts, list: ChallengeFacts): OcdsAward['status'] {
   if (selection.status === 'finalized') return 'active';
   if (selection.status === 'reopened' || list.status === 'cancelled') return 'cancelled';
   return 'pending';
 }
 
 /** One contract per project, awarded by the finalized selection. */
-function contractsOf(list: ListFacts, platform: OcdsOrganizationReference, parties: Parties): OcdsContract[] {
+function contractsOf(list: ChallengeFacts, platform: OcdsOrganizationReference, parties: Parties): OcdsContract[] {
   const finalized = list.selections.find((s) => s.status === 'finalized');
   return list.projects.map((p) => {
     parties.add(p.supplier, 'supplier');
@@ -440,7 +440,7 @@ export function awardIdOf(selectionId: string, applicationId: string): string {
 }
 
 /** The stages the release carries, in lifecycle order (releaseTag codelist). */
-function tagsOf(list: ListFacts, awards: OcdsAward[], contracts: OcdsContract[]): string[] {
+function tagsOf(list: ChallengeFacts, awards: OcdsAward[], contracts: OcdsContract[]): string[] {
   const tags: string[] = [];
   tags.push(list.status === 'cancelled' || list.status === 'withdrawn' ? 'tenderCancellation' : 'tender');
   if (list.amendments.length) tags.push('tenderAmendment');

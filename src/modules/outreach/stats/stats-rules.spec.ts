@@ -1,4 +1,4 @@
-import { average, BID_BUCKETS, fenFromSum, rate } from './stats-rules';
+import { average, APPLICATION_BUCKETS, fenFromSum, rate } from './stats-rules';
 
 describe('stats rules', () => {
   it('rate: 4 decimals, null when nothing is decided', () => {
@@ -17,10 +17,10 @@ describe('stats rules', () => {
 
   it('the bid buckets cover every count exactly once, without gaps', () => {
     for (let n = 0; n <= 50; n++) {
-      const hits = BID_BUCKETS.filter((b) => n >= b.min && (b.max === null || n <= b.max));
+      const hits = APPLICATION_BUCKETS.filter((b) => n >= b.min && (b.max === null || n <= b.max));
       expect(hits).toHaveLength(1);
     }
-    expect(BID_BUCKETS.map((b) => b.bucket)).toEqual(['0', '1', '2', '3-5', '6-10', '11+']);
+    expect(APPLICATION_BUCKETS.map((b) => b.bucket)).toEqual(['0', '1', '2', '3-5', '6-10', '11+']);
   });
 
   it('fenFromSum: numeric text to an integer, refused beyond 2^53 instead of rounded', () => {

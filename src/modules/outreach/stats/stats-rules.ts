@@ -6,7 +6,7 @@ import type { ChallengeStatus } from '../../call/challenges/challenge-status';
  */
 
 /** Lists whose application window ran to its end (the bids-per-list figures count these only). */
-export const BIDDING_CLOSED_STATUSES: readonly ChallengeStatus[] = [
+export const APPLICATIONS_CLOSED_STATUSES: readonly ChallengeStatus[] = [
   'closed',
   'under_review',
   'publicity',
@@ -25,7 +25,7 @@ export const ACCEPTANCE_RATE_DEFINITION =
   'acceptance passed with conditions counts once its conditions were confirmed met (passed) or not (failed), not before. ' +
   'null when no acceptance is decided.';
 
-export interface BidBucket {
+export interface ApplicationBucket {
   /** The label: `0`, `1`, `2`, `3-5`, `6-10`, `11+`. */
   bucket: string;
   min: number;
@@ -34,7 +34,7 @@ export interface BidBucket {
 }
 
 /** The bids-per-list histogram: a fixed, bounded set of buckets whatever the number of lists. */
-export const BID_BUCKETS: readonly BidBucket[] = [
+export const APPLICATION_BUCKETS: readonly ApplicationBucket[] = [
   { bucket: '0', min: 0, max: 0 },
   { bucket: '1', min: 1, max: 1 },
   { bucket: '2', min: 2, max: 2 },

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { SUBMITTED_STATUSES } from '../../call/applications/application-status';
-import { BIDDING_CLOSED_STATUSES } from './stats-rules';
+import { APPLICATIONS_CLOSED_STATUSES } from './stats-rules';
 
 export interface StatsScope {
   programId?: string;
@@ -18,10 +18,10 @@ export interface GroupRow {
   cofunding_fen: string | null;
 }
 
-export interface BidRow {
+export interface ApplicationRow {
   lists: number;
   bids: string;
-  /** Lists per bucket, in BID_BUCKETS order. */
+  /** Lists per bucket, in APPLICATION_BUCKETS order. */
   buckets: number[];
 }
 
@@ -93,8 +93,8 @@ export class StatsRepository {
    * counted once per list on ix_applications_challenge (a LATERAL join: a scalar subquery would be
    * run again for every FILTER that reads it — 7× the work, measured).
    */
-  async bids(em: EntityManager, scope: StatsScope, now: Date): Promise<BidRow> {
-    const { where, params } = scopeOf(scope, [now, BIDDING_CLOSED_STATUSES, SUBMITTED_STATUSES]);
+  async bids(em: EntityManager, scope: StatsScope, now: Date): Promise<ApplicationRow> {
+    const { where, params } = scopeOf(scope, [now, APPLICATIONS_CLOSED_STATUSES, SUBMITTED_STATUSES]);
     const [row] = await em.query<
       Array<{
         lists: number;

@@ -4,7 +4,7 @@ import { Clock } from '../../../infra/clock/clock';
 import { CHALLENGE_STATUSES } from '../../call/challenges/challenge-status';
 import type { ChallengeStatus } from '../../call/challenges/challenge-status';
 import { AmountsDto, StatsOverviewDto, StatsQueryDto, TermAmountsDto } from './dto/stats.dto';
-import { average, BID_BUCKETS, fenFromSum, rate } from './stats-rules';
+import { average, APPLICATION_BUCKETS, fenFromSum, rate } from './stats-rules';
 import { GroupRow, StatsRepository, TermRow } from './stats.repository';
 
 /** How long one computed answer is reused per filter (the Cache-Control max-age of the endpoint). */
@@ -63,7 +63,7 @@ export class StatsService {
       const count = (status: ChallengeStatus) => byStatus.find((s) => s.status === status)?.count ?? 0;
       const awarded = count('awarded');
       const unsuccessful = count('unsuccessful');
-      const totalBids = fenFromSum(bids.bids);
+      const totalApplications = fenFromSum(bids.bids);
       const all = of('all')[0];
 
       return {
@@ -79,9 +79,9 @@ export class StatsService {
         byStatus,
         bids: {
           lists: bids.lists,
-          bids: totalBids,
-          averagePerList: average(totalBids, bids.lists),
-          distribution: BID_BUCKETS.map((b, i) => ({ ...b, lists: bids.buckets[i] })),
+          bids: totalApplications,
+          averagePerList: average(totalApplications, bids.lists),
+          distribution: APPLICATION_BUCKETS.map((b, i) => ({ ...b, lists: bids.buckets[i] })),
         },
         awardRate: {
           awarded,

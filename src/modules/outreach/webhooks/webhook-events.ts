@@ -28,7 +28,7 @@ export interface WebhookEventDefinition {
 }
 
 const LIST = ['challengeId', 'code', 'title'] as const;
-const LIST_PUBLIC = [
+const CHALLENGE_PUBLIC = [
   ...LIST,
   'issuerOrganizationId',
   'programId',
@@ -62,21 +62,21 @@ export const WEBHOOK_EVENTS = {
     audience: 'public',
     parties: none,
     partyRoles: [],
-    fields: LIST_PUBLIC,
+    fields: CHALLENGE_PUBLIC,
     description: 'A list passed vetting and is published (its public part)',
   },
   'challenge.amended': {
     audience: 'public',
     parties: none,
     partyRoles: [],
-    fields: [...LIST_PUBLIC, 'amendmentId', 'amendmentNumber', 'reason', 'changedFields'],
+    fields: [...CHALLENGE_PUBLIC, 'amendmentId', 'amendmentNumber', 'reason', 'changedFields'],
     description: 'A published list was amended (the amendment is public)',
   },
   'challenge.closed': {
     audience: 'public',
     parties: none,
     partyRoles: [],
-    fields: LIST_PUBLIC,
+    fields: CHALLENGE_PUBLIC,
     description: 'The application window of a list closed',
   },
   'challenge.awarded': {

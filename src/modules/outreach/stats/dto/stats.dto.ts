@@ -4,7 +4,7 @@ import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { CHALLENGE_STATUSES } from '../../../call/challenges/challenge-status';
 import type { ChallengeStatus } from '../../../call/challenges/challenge-status';
 import { PROGRAM_YEAR } from '../../../call/programs/dto/program.dto';
-import { ACCEPTANCE_RATE_DEFINITION, AWARD_RATE_DEFINITION, BIDDING_CLOSED_STATUSES } from '../stats-rules';
+import { ACCEPTANCE_RATE_DEFINITION, AWARD_RATE_DEFINITION, APPLICATIONS_CLOSED_STATUSES } from '../stats-rules';
 import { EXAMPLE_IDS } from '../../../../common/openapi/examples';
 
 export class StatsQueryDto {
@@ -98,7 +98,7 @@ export class BidStatsDto {
   @ApiProperty({
     type: 'integer',
     example: 9,
-    description: `Lists whose application window has closed (status ${BIDDING_CLOSED_STATUSES.join(', ')}): bid counts are public only once a list has closed`,
+    description: `Lists whose application window has closed (status ${APPLICATIONS_CLOSED_STATUSES.join(', ')}): bid counts are public only once a list has closed`,
   })
   lists: number;
 
