@@ -5,7 +5,7 @@ import type { OrganizationType } from '../modules/platform/organizations/entitie
 
 /**
  * The demo data of `npm run seed:demo` (and of `npm start` on an empty database): Jiangxi issuers
- * and applicants, one program, twelve challenge lists, and the applicants' teams with five bids on
+ * and applicants, one program, twelve challenge lists, and the applicants' teams with five applications on
  * the lists that are open. The organizations, people and names are invented for the demo (apart
  * from the two applicants' names); the credit codes are made up but carry valid check characters.
  */
@@ -143,7 +143,7 @@ export type DemoChallengeBody = Omit<
 >;
 
 export interface DemoChallenge {
-  /** How the demo bids name the list. */
+  /** How the demo applications name the list. */
   key: string;
   issuer: DemoOrganization['key'];
   stage: DemoStage;
@@ -971,7 +971,7 @@ export const DEMO_TEAMS: readonly DemoTeam[] = [
 ];
 
 /**
- * How far a bid gets: a draft; pledged by its leader and submitted; then formally checked by the
+ * How far an application gets: a draft; pledged by its leader and submitted; then formally checked by the
  * admin, found eligible or returned for correction.
  */
 export type DemoApplicationStage = 'draft' | 'submitted' | 'eligible' | 'returned';
@@ -991,7 +991,7 @@ export interface DemoApplication {
   milestones: Array<{ title: string; deliverables: string; dueMonth: number; sharePercent: number }>;
 }
 
-/** Five bids on five of the six open lists: two submitted, one eligible, one returned, one draft. */
+/** Five applications on five of the six open lists: two submitted, one eligible, one returned, one draft. */
 export const DEMO_APPLICATIONS: readonly DemoApplication[] = [
   {
     team: 'ncu-titanium',

@@ -78,7 +78,7 @@ export interface SeedDemoResult {
   challenges: { created: number; total: number };
   /** Demo teams created by this run, and present now. */
   teams: { created: number; total: number };
-  /** Demo bids created by this run, and on the demo lists now. */
+  /** Demo applications created by this run, and on the demo lists now. */
   applications: { created: number; total: number };
   accounts: DemoAccount[];
   durationMs: number;
@@ -106,13 +106,13 @@ interface Services {
  * Loads the demo data (src/seed/demo-data.ts) through the real services, as the API would: codes,
  * audit events, outbox events and deadline rows are all created the production way. An admin
  * approves; each issuer drafts and submits its own lists; each applicant's contact account creates
- * its teams and bids, the team leaders take the pledges, and the admin formally checks two bids.
+ * its teams and applications, the team leaders take the pledges, and the admin formally checks two applications.
  *
- * Idempotent: when the demo program already holds every demo list and every demo bid has got as far
+ * Idempotent: when the demo program already holds every demo list and every demo application has got as far
  * as the demo takes it, it does nothing; after an interrupted run it completes what is missing
  * (organizations by credit code, users by email, lists by title, teams by lead organization and
- * name, bids by list and team, then each bid's next step), so running it twice never duplicates
- * anything. A bid whose list is no longer open is left as it is.
+ * name, applications by list and team, then each application's next step), so running it twice never duplicates
+ * anything. An application whose list is no longer open is left as it is.
  */
 export async function seedDemo(
   app: INestApplicationContext,
@@ -151,7 +151,7 @@ export async function seedDemo(
           programId: existingProgram.id,
           challenges: { created: 0, total: titles.size },
           teams: { created: 0, total: state.teams.size },
-          applications: { created: 0, total: state.bids.size },
+          applications: { created: 0, total: state.applications.size },
           accounts: [],
           durationMs: Date.now() - started,
         };
@@ -172,14 +172,14 @@ export async function seedDemo(
     seedChallenges(s, { admin, existingProgram, members }),
   );
 
-  const bids = await seedApplications(s, { admin, programId: program.id, members, leaders, log });
+  const outcome = await seedApplications(s, { admin, programId: program.id, members, leaders, log });
 
   const durationMs = Date.now() - started;
   const accounts = [adminAccount, ...members.map((m) => m.account), ...leaders.map((l) => l.account)];
   printSummary(log, {
     programName: program.name,
     created,
-    bids,
+    applications: outcome,
     accounts,
     password,
     options,
@@ -189,8 +189,8 @@ export async function seedDemo(
     status: 'created',
     programId: program.id,
     challenges: { created, total: (await demoTitles(s.dataSource, program.id)).size },
-    teams: bids.teams,
-    applications: bids.applications,
+    teams: outcome.teams,
+    applications: outcome.applications,
     accounts,
     durationMs,
   };
@@ -314,7 +314,7 @@ async function resolveAdmin(
 interface DemoMember {
   key: string;
   organizationId: string;
-  /** The organization's contact account: issuers' lists, applicants' teams and bids. */
+  /** The organization's contact account: issuers' lists, applicants' teams and applications. */
   principal: UserPrincipal;
   account: DemoAccount;
 }
@@ -476,19 +476,19 @@ async function approveAndAmend(
   await s.challengeAmendments.amend(issuer, state.id, amendment, state.version);
 }
 
-// — teams and bids —
+// — teams and applications —
 
-/** The demo teams and bids as they stand in the database. */
+/** The demo teams and applications as they stand in the database. */
 interface ApplicationState {
   /** The program's demo lists, by DemoChallenge.key. */
   lists: Map<string, ChallengeEntity>;
   /** The demo teams found (lead organization and name), by DemoTeam.key. */
   teams: Map<string, TeamEntity>;
-  /** The demo bids found (list and team), by applicationKey. */
-  bids: Map<string, ApplicationEntity>;
+  /** The demo applications found (list and team), by applicationKey. */
+  applications: Map<string, ApplicationEntity>;
 }
 
-const applicationKey = (bid: DemoApplication): string => `${bid.team}@${bid.challenge}`;
+const applicationKey = (demo: DemoApplication): string => `${demo.team}@${demo.challenge}`;
 
 async function loadApplicationState(dataSource: DataSource, programId: string): Promise<ApplicationState> {
   const byTitle = await existingChallenges(dataSource, programId);
@@ -513,22 +513,22 @@ async function loadApplicationState(dataSource: DataSource, programId: string): 
     const row = teamRows.find((r) => r.name === demo.name && r.leadOrganizationId === leadId);
     if (row) teams.set(demo.key, row);
   }
-  const applications = teams.size
+  const rows = teams.size
     ? await dataSource
         .getRepository(ApplicationEntity)
         .find({ where: { teamId: In([...teams.values()].map((t) => t.id)) } })
     : [];
-  const bids = new Map<string, ApplicationEntity>();
-  for (const bid of DEMO_APPLICATIONS) {
-    const team = teams.get(bid.team);
-    const list = lists.get(bid.challenge);
-    const row = applications.find((a) => a.teamId === team?.id && a.challengeId === list?.id);
-    if (row) bids.set(applicationKey(bid), row);
+  const applications = new Map<string, ApplicationEntity>();
+  for (const demo of DEMO_APPLICATIONS) {
+    const team = teams.get(demo.team);
+    const challenge = lists.get(demo.challenge);
+    const row = rows.find((a) => a.teamId === team?.id && a.challengeId === challenge?.id);
+    if (row) applications.set(applicationKey(demo), row);
   }
-  return { lists, teams, bids };
+  return { lists, teams, applications };
 }
 
-/** Where a bid stands, from its row or from a service's answer. */
+/** Where an application stands, from its row or from a service's answer. */
 interface ApplicationProgress {
   id: string;
   version: number;
@@ -550,38 +550,38 @@ function progressOfRow(row: ApplicationEntity | undefined): ApplicationProgress 
   };
 }
 
-function progressOf(bid: ApplicationResponseDto): ApplicationProgress {
+function progressOf(application: ApplicationResponseDto): ApplicationProgress {
   return {
-    id: bid.id,
-    version: bid.version,
-    status: bid.status,
-    pledgedBy: bid.pledge?.acceptedBy ?? null,
-    submitted: bid.submittedAt !== null,
-    checked: bid.formalCheckedAt !== null,
+    id: application.id,
+    version: application.version,
+    status: application.status,
+    pledgedBy: application.pledge?.acceptedBy ?? null,
+    submitted: application.submittedAt !== null,
+    checked: application.formalCheckedAt !== null,
   };
 }
 
 type ApplicationStep = 'create' | 'pledge' | 'submit' | 'check';
 
 /**
- * The next step that takes a demo bid towards its stage, or null when it is there (or beyond:
+ * The next step that takes a demo application towards its stage, or null when it is there (or beyond:
  * whatever happened to it since, e.g. a withdrawal or a resubmission, is left alone). Steps that
  * need the list open (all but the `eligible` check) wait while it is not.
  */
 function nextApplicationStep(
-  bid: DemoApplication,
+  demo: DemoApplication,
   current: ApplicationProgress | null,
   leaderUserId: string,
   open: boolean,
 ): ApplicationStep | null {
   if (!current) return open ? 'create' : null;
-  if (bid.stage === 'draft') return null;
+  if (demo.stage === 'draft') return null;
   if (current.status === 'draft' && !current.submitted) {
     if (!open) return null;
     return current.pledgedBy === leaderUserId ? 'submit' : 'pledge';
   }
-  if ((bid.stage === 'eligible' || bid.stage === 'returned') && current.status === 'submitted') {
-    if (current.checked || (bid.stage === 'returned' && !open)) return null;
+  if ((demo.stage === 'eligible' || demo.stage === 'returned') && current.status === 'submitted') {
+    if (current.checked || (demo.stage === 'returned' && !open)) return null;
     return 'check';
   }
   return null;
@@ -591,15 +591,15 @@ function isOpen(list: ChallengeEntity, now: Date): boolean {
   return list.publishedAt !== null && effectiveStatus(list, now) === 'open';
 }
 
-/** Whether a run would add anything: a missing team, or a bid with a step to take. */
+/** Whether a run would add anything: a missing team, or an application with a step to take. */
 function pendingApplicationWork(state: ApplicationState, now: Date): boolean {
   if (DEMO_TEAMS.some((t) => !state.teams.has(t.key))) return true;
-  return DEMO_APPLICATIONS.some((bid) => {
-    const team = state.teams.get(bid.team);
-    const list = state.lists.get(bid.challenge);
+  return DEMO_APPLICATIONS.some((demo) => {
+    const team = state.teams.get(demo.team);
+    const list = state.lists.get(demo.challenge);
     if (!team || !list) return true;
-    const current = progressOfRow(state.bids.get(applicationKey(bid)));
-    return nextApplicationStep(bid, current, team.leaderUserId, isOpen(list, now)) !== null;
+    const current = progressOfRow(state.applications.get(applicationKey(demo)));
+    return nextApplicationStep(demo, current, team.leaderUserId, isOpen(list, now)) !== null;
   });
 }
 
@@ -612,14 +612,14 @@ interface SeededTeam {
 interface ApplicationsOutcome {
   teams: { created: number; total: number };
   applications: { created: number; total: number };
-  /** Demo bids by status, as this run leaves them. */
+  /** Demo applications by status, as this run leaves them. */
   byStatus: Record<string, number>;
 }
 
 /**
- * The applicants' demo teams (created by the organization's contact account) and their bids: the
+ * The applicants' demo teams (created by the organization's contact account) and their applications: the
  * contact drafts and submits, the team's leader takes the pledge, the admin does the formal check.
- * Teams side by side, then bids side by side, each bid's steps in order.
+ * Teams side by side, then applications side by side, each application's steps in order.
  */
 async function seedApplications(
   s: Services,
@@ -668,24 +668,24 @@ async function seedApplications(
   );
 
   const results = await settleAll(
-    DEMO_APPLICATIONS.map(async (bid) => {
-      const list = state.lists.get(bid.challenge);
-      const team = teams.get(bid.team);
-      if (!list || !team) throw new Error(`Demo bid ${applicationKey(bid)}: unknown list or team`);
-      const demoTeam = teamOf(bid.team);
+    DEMO_APPLICATIONS.map(async (demo) => {
+      const list = state.lists.get(demo.challenge);
+      const team = teams.get(demo.team);
+      if (!list || !team) throw new Error(`Demo application ${applicationKey(demo)}: unknown list or team`);
+      const demoTeam = teamOf(demo.team);
       const owner = memberOf(demoTeam.organization).principal;
-      let current = progressOfRow(state.bids.get(applicationKey(bid)));
+      let current = progressOfRow(state.applications.get(applicationKey(demo)));
       let created = false;
       for (let steps = 0; ; steps++) {
-        const step = nextApplicationStep(bid, current, team.leaderUserId, isOpen(list, s.clock.now()));
+        const step = nextApplicationStep(demo, current, team.leaderUserId, isOpen(list, s.clock.now()));
         if (!step) break;
-        if (steps >= 4) throw new Error(`Demo bid ${applicationKey(bid)} does not progress (${current?.status})`);
+        if (steps >= 4) throw new Error(`Demo application ${applicationKey(demo)} does not progress (${current?.status})`);
         if (step === 'create') {
-          const dto = await checked(CreateApplicationDto, await applicationBody(s, bid, list.id, team.id));
+          const dto = await checked(CreateApplicationDto, await applicationBody(s, demo, list.id, team.id));
           current = progressOf(await s.applications.create(owner, list.id, dto));
           created = true;
         } else if (!current) {
-          throw new Error(`Demo bid ${applicationKey(bid)}: ${step} before create`);
+          throw new Error(`Demo application ${applicationKey(demo)}: ${step} before create`);
         } else if (step === 'pledge') {
           current = progressOf(
             await s.applications.pledge(leaderOf(demoTeam.leader), current.id, current.version),
@@ -693,15 +693,15 @@ async function seedApplications(
         } else if (step === 'submit') {
           current = progressOf(await s.applicationSubmission.submit(owner, current.id, current.version));
         } else {
-          const dto = await checked(FormalCheckDto, { outcome: bid.stage, reason: bid.checkReason });
+          const dto = await checked(FormalCheckDto, { outcome: demo.stage, reason: demo.checkReason });
           current = progressOf(
             await s.formalChecks.formalCheck(input.admin, current.id, dto, current.version),
           );
         }
       }
-      if (nextApplicationStep(bid, current, team.leaderUserId, true)) {
+      if (nextApplicationStep(demo, current, team.leaderUserId, true)) {
         input.log(
-          `Demo bid of "${demoTeam.name}" left ${current ? `as ${current.status}` : 'out'}: ` +
+          `Demo application of "${demoTeam.name}" left ${current ? `as ${current.status}` : 'out'}: ` +
             `list "${list.title}" is not open.`,
         );
       }
@@ -750,26 +750,26 @@ function teamBody(
 }
 
 /** The body of POST /challenges/{id}/applications: a committed value for each of the list's indicators. */
-async function applicationBody(s: Services, bid: DemoApplication, challengeId: string, teamId: string): Promise<object> {
+async function applicationBody(s: Services, demo: DemoApplication, challengeId: string, teamId: string): Promise<object> {
   const indicators = await s.challengesRepository.indicators(challengeId);
   const names = new Set(indicators.map((i) => i.name));
-  const unknown = Object.keys(bid.commitments).filter((name) => !names.has(name));
-  const missing = indicators.filter((i) => !bid.commitments[i.name]).map((i) => i.name);
+  const unknown = Object.keys(demo.commitments).filter((name) => !names.has(name));
+  const missing = indicators.filter((i) => !demo.commitments[i.name]).map((i) => i.name);
   if (unknown.length || missing.length) {
     throw new Error(
-      `Demo bid ${applicationKey(bid)}: commitments must name each indicator of the list once ` +
+      `Demo application ${applicationKey(demo)}: commitments must name each indicator of the list once ` +
         `(unknown: ${unknown.join(', ') || '-'}; missing: ${missing.join(', ') || '-'})`,
     );
   }
   return {
     teamId,
-    technicalPlan: bid.technicalPlan,
-    requestedFiscalFen: bid.requestedFiscalFen,
+    technicalPlan: demo.technicalPlan,
+    requestedFiscalFen: demo.requestedFiscalFen,
     indicatorCommitments: indicators.map((i) => ({
       indicatorId: i.id,
-      committedValue: bid.commitments[i.name],
+      committedValue: demo.commitments[i.name],
     })),
-    milestones: bid.milestones.map((m) => ({ ...m })),
+    milestones: demo.milestones.map((m) => ({ ...m })),
   };
 }
 
@@ -778,7 +778,7 @@ function printSummary(
   input: {
     programName: string;
     created: number;
-    bids: ApplicationsOutcome;
+    applications: ApplicationsOutcome;
     accounts: DemoAccount[];
     password: string;
     options: SeedDemoOptions;
@@ -791,15 +791,15 @@ function printSummary(
   );
   log(
     `Demo data loaded in ${(input.durationMs / 1000).toFixed(1)} s: program "${input.programName}", ` +
-      `${input.created} new challenge lists (of ${DEMO_CHALLENGES.length}: ${counts.published ?? 0} published, ` +
+      `${input.created} new challenges (of ${DEMO_CHALLENGES.length}: ${counts.published ?? 0} published, ` +
       `${counts.pending_review ?? 0} pending review, ${counts.draft ?? 0} draft).`,
   );
-  const { teams, applications, byStatus } = input.bids;
+  const { teams, applications, byStatus } = input.applications;
   const statuses = Object.entries(byStatus)
     .map(([status, n]) => `${n} ${status}`)
     .join(', ');
   log(
-    `Teams: ${teams.total} (${teams.created} new); bids on the open lists: ${applications.total} ` +
+    `Teams: ${teams.total} (${teams.created} new); applications to the open challenges: ${applications.total} ` +
       `(${applications.created} new${statuses ? `; ${statuses}` : ''}).`,
   );
   const newAccounts = input.accounts.filter((a) => a.created);

@@ -1,10 +1,10 @@
 /**
  * Example values for the OpenAPI document (`example:` of @ApiProperty), shared so that one story
- * reads through every schema: the id of the list in a bid is the id of the list itself, a project
+ * reads through every schema: the id of the list in an application is the id of the list itself, a project
  * pays the milestone it has, and so on. Documentation only: nothing at run time reads them.
  *
  * The story: an issuer publishes the list JB-2027-0001 (高温超导带材低成本制备关键技术) in the
- * Nanchang 2027 program; a team led by 江西某新材料有限公司 with a university partner bids, is
+ * Nanchang 2027 program; a team led by 江西某新材料有限公司 with a university partner applications, is
  * reviewed, selected and publicized; the project is signed, paid by tranches and accepted.
  */
 
@@ -18,7 +18,7 @@ export const EXAMPLE_IDS = {
   amendment: '1dfcb34d-559f-40e7-8f63-975169951174',
   /** An attachment of the list (its requirements document). */
   listAttachment: 'ff9d93c5-f516-4c35-b435-98cfd2c5eb85',
-  /** An attachment of the bid (项目申报书.pdf). */
+  /** An attachment of the application (项目申报书.pdf). */
   attachment: '7293b715-f797-4ea9-becf-34aa9164949d',
   /** Evidence attached to a milestone report or an acceptance request. */
   evidenceAttachment: 'a51f706c-8eed-46f4-a02e-c3ccb64d268b',
@@ -86,7 +86,7 @@ export const EXAMPLE_TIMES = {
   published: '2027-02-28T02:00:00.000Z',
   /** Bidding opens: 09:00 in Asia/Shanghai. */
   opens: '2027-03-01T01:00:00.000Z',
-  /** The bid is submitted. */
+  /** The application is submitted. */
   submitted: '2027-04-20T06:30:00.000Z',
   /** Bidding closes: 17:00 in Asia/Shanghai. */
   closes: '2027-04-30T09:00:00.000Z',

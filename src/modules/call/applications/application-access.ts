@@ -8,10 +8,10 @@ import type { TeamWithParts } from '../teams/teams.repository';
 import { SUBMITTED_STATUSES } from './application-status';
 import type { ApplicationEntity } from './entities/application.entity';
 
-/** How the caller stands to a bid: decides what it may see and do (404 for strangers). */
+/** How the caller stands to an application: decides what it may see and do (404 for strangers). */
 export type Standing = 'owner' | 'admin' | 'issuer' | 'none';
 
-/** What a bid needs of its team: the leader the limit counts, and whether it is a consortium. */
+/** What an application needs of its team: the leader the limit counts, and whether it is a consortium. */
 export interface ApplicationTeam {
   id: string;
   leaderUserId: string;
@@ -28,7 +28,7 @@ export function applicationTeam(parts: TeamWithParts): ApplicationTeam {
 
 export function applicantOf(actor: Principal): UserPrincipal {
   if (actor.kind !== 'user' || !hasRole(actor, 'applicant')) {
-    throw new DomainError('FORBIDDEN', 'Bids are made by applicants');
+    throw new DomainError('FORBIDDEN', 'Applications are made by applicants');
   }
   return actor;
 }
@@ -50,7 +50,7 @@ export function standingOf(
   return 'none';
 }
 
-/** Bids need the list open by the clock (between opensAt and closesAt). */
+/** Applications need the list open by the clock (between opensAt and closesAt). */
 export function assertChallengeOpen(challenge: ChallengeEntity, now: Date, action: string): void {
   const status = effectiveStatus(challenge, now);
   if (status === 'open') return;
@@ -86,7 +86,7 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
   );
 }
 
-/** A bid as its audit events record it. */
+/** An application as its audit events record it. */
 export function snapshot(a: ApplicationEntity): JsonObject {
   return {
     challengeId: a.challengeId,

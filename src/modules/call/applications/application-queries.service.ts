@@ -34,7 +34,7 @@ export class ApplicationQueriesService {
     return this.toResponse(application, standing, await this.hidesIdentities(standing, challenge));
   }
 
-  /** Streams a bid's attachment to whoever may read the bid with its identities. */
+  /** Streams an application's attachment to whoever may read the application with its identities. */
   async sendAttachment(actor: Principal, id: string, attachmentId: string, res: Response): Promise<void> {
     const application = await this.applications.findById(id);
     const challenge = application ? await this.challenges.findById(application.challengeId) : null;
@@ -54,7 +54,7 @@ export class ApplicationQueriesService {
     return { items: await this.toResponses(page.items, 'owner', false), nextCursor: page.nextCursor };
   }
 
-  /** The issuer organization of the list (submitted bids, never drafts) and admins. */
+  /** The issuer organization of the list (submitted applications, never drafts) and admins. */
   async listOfChallenge(
     actor: Principal,
     challengeId: string,
@@ -71,7 +71,7 @@ export class ApplicationQueriesService {
   }
 
   /**
-   * The answer for a bid. Inside a transaction (`em` given) the reads run one after another on its
+   * The answer for an application. Inside a transaction (`em` given) the reads run one after another on its
    * connection; a submission answers this way, so a burst does not queue again for the pool after
    * COMMIT. Outside, they run in parallel.
    */

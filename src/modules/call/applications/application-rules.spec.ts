@@ -19,7 +19,7 @@ const milestone = (dueMonth: number, sharePercent: number) => ({
   dueMonth,
   sharePercent,
 });
-const bid = {
+const application = {
   requestedFiscalFen: 1000,
   commitments: [
     { indicatorId: 'i1', committedValue: '600 A' },
@@ -29,21 +29,21 @@ const bid = {
 };
 const fieldsOf = (errors: Array<{ field: string }>) => errors.map((e) => e.field);
 
-describe('bid rules', () => {
-  it('accepts a complete bid within the list', () => {
+describe('application rules', () => {
+  it('accepts a complete application within the list', () => {
     expect([
-      ...checkApplicationShape(bid),
-      ...checkApplicationAgainstChallenge(bid, list),
-      ...checkApplicationComplete(bid, list),
+      ...checkApplicationShape(application),
+      ...checkApplicationAgainstChallenge(application, list),
+      ...checkApplicationComplete(application, list),
     ]).toEqual([]);
   });
 
   it('wants milestone shares to sum to exactly 100 and no indicator committed twice', () => {
-    expect(fieldsOf(checkApplicationShape({ ...bid, milestones: [milestone(12, 40), milestone(24, 59)] }))).toEqual([
+    expect(fieldsOf(checkApplicationShape({ ...application, milestones: [milestone(12, 40), milestone(24, 59)] }))).toEqual([
       'milestones',
     ]);
     expect(
-      fieldsOf(checkApplicationShape({ ...bid, commitments: [...bid.commitments, bid.commitments[0]] })),
+      fieldsOf(checkApplicationShape({ ...application, commitments: [...application.commitments, application.commitments[0]] })),
     ).toEqual(['indicatorCommitments[2].indicatorId']);
   });
 
@@ -64,7 +64,7 @@ describe('bid rules', () => {
   });
 
   it('needs every indicator and a milestone to submit, naming each missing indicator', () => {
-    const errors = checkApplicationComplete({ ...bid, commitments: [bid.commitments[0]], milestones: [] }, list);
+    const errors = checkApplicationComplete({ ...application, commitments: [application.commitments[0]], milestones: [] }, list);
     expect(errors).toEqual([
       { field: 'indicatorCommitments', message: expect.stringContaining('i2') },
       { field: 'milestones', message: 'at least one milestone is needed' },

@@ -30,11 +30,11 @@ export interface ChallengeTerms {
   indicators: Array<{ id: string; name: string }>;
 }
 
-/** Structural mistakes of a bid, whatever the list: 400 VALIDATION_FAILED. */
-export function checkApplicationShape(bid: ApplicationContent): FieldError[] {
+/** Structural mistakes of an application, whatever the list: 400 VALIDATION_FAILED. */
+export function checkApplicationShape(application: ApplicationContent): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
-  bid.commitments.forEach((c, i) => {
+  application.commitments.forEach((c, i) => {
     if (seen.has(c.indicatorId)) {
       errors.push({
         field: `indicatorCommitments[${i}].indicatorId`,
@@ -43,8 +43,8 @@ export function checkApplicationShape(bid: ApplicationContent): FieldError[] {
     }
     seen.add(c.indicatorId);
   });
-  if (bid.milestones.length) {
-    const sum = bid.milestones.reduce((total, m) => total + m.sharePercent, 0);
+  if (application.milestones.length) {
+    const sum = application.milestones.reduce((total, m) => total + m.sharePercent, 0);
     if (sum !== 100) {
       errors.push({ field: 'milestones', message: `milestone shares must sum to 100 (they sum to ${sum})` });
     }
@@ -53,13 +53,13 @@ export function checkApplicationShape(bid: ApplicationContent): FieldError[] {
 }
 
 /**
- * What the list refuses in a bid being saved: an indicator the list does not have, more money than
+ * What the list refuses in an application being saved: an indicator the list does not have, more money than
  * its fiscal funding, a milestone after its duration. 422 BUSINESS_RULE_VIOLATION naming each.
  */
-export function checkApplicationAgainstChallenge(bid: ApplicationContent, list: ChallengeTerms): FieldError[] {
+export function checkApplicationAgainstChallenge(application: ApplicationContent, list: ChallengeTerms): FieldError[] {
   const errors: FieldError[] = [];
   const known = new Set(list.indicators.map((i) => i.id));
-  bid.commitments.forEach((c, i) => {
+  application.commitments.forEach((c, i) => {
     if (!known.has(c.indicatorId)) {
       errors.push({
         field: `indicatorCommitments[${i}].indicatorId`,
@@ -67,13 +67,13 @@ export function checkApplicationAgainstChallenge(bid: ApplicationContent, list: 
       });
     }
   });
-  if (bid.requestedFiscalFen > list.fiscalFen) {
+  if (application.requestedFiscalFen > list.fiscalFen) {
     errors.push({
       field: 'requestedFiscalFen',
       message: `requestedFiscalFen must not exceed the list's fiscalFen (${list.fiscalFen})`,
     });
   }
-  bid.milestones.forEach((m, i) => {
+  application.milestones.forEach((m, i) => {
     if (m.dueMonth > list.durationMonths) {
       errors.push({
         field: `milestones[${i}].dueMonth`,
@@ -85,9 +85,9 @@ export function checkApplicationAgainstChallenge(bid: ApplicationContent, list: 
 }
 
 /** What a submission needs on top: every indicator committed, at least one milestone. */
-export function checkApplicationComplete(bid: ApplicationContent, list: ChallengeTerms): FieldError[] {
+export function checkApplicationComplete(application: ApplicationContent, list: ChallengeTerms): FieldError[] {
   const errors: FieldError[] = [];
-  const committed = new Set(bid.commitments.map((c) => c.indicatorId));
+  const committed = new Set(application.commitments.map((c) => c.indicatorId));
   for (const indicator of list.indicators) {
     if (!committed.has(indicator.id)) {
       errors.push({
@@ -96,7 +96,7 @@ export function checkApplicationComplete(bid: ApplicationContent, list: Challeng
       });
     }
   }
-  if (!bid.milestones.length)
+  if (!application.milestones.length)
     errors.push({ field: 'milestones', message: 'at least one milestone is needed' });
   return errors;
 }

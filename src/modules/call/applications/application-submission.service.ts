@@ -19,8 +19,8 @@ import type { ApplicationEntity } from './entities/application.entity';
 import type { RuleResult } from './eligibility-rules';
 
 /**
- * Submitting a bid before closesAt (the deadline race). The list row is held FOR SHARE (an
- * amendment or the close job waits), the leader's other bids are counted under a per-leader lock,
+ * Submitting an application before closesAt (the deadline race). The list row is held FOR SHARE (an
+ * amendment or the close job waits), the leader's other applications are counted under a per-leader lock,
  * the clock is read again just before commit, and a deferred trigger checks the database clock at
  * COMMIT: a submission is stored only if it commits before closesAt by both clocks.
  */
@@ -98,7 +98,7 @@ export class ApplicationSubmissionService {
     if (leader.load >= leader.limit) {
       throw new DomainError(
         'LEADER_LIMIT_REACHED',
-        `The leader already holds ${leader.load} bid(s) in play or won; the limit is ${leader.limit}`,
+        `The leader already holds ${leader.load} application(s) in play or won; the limit is ${leader.limit}`,
         { extra: { leaderUserId: team.leaderUserId, limit: leader.limit, held: leader.load } },
       );
     }
@@ -111,7 +111,7 @@ function assertPledged(application: ApplicationEntity, team: ApplicationTeam): v
   if (!application.pledgeAcceptedAt) {
     throw new DomainError(
       'BUSINESS_RULE_VIOLATION',
-      'The leader has not taken the pledge (军令状) for this bid',
+      'The leader has not taken the pledge (军令状) for this application',
       {
         errors: [{ field: 'pledge', message: 'POST /applications/{id}/pledge as the team leader first' }],
       },

@@ -9,7 +9,7 @@ import type {
 } from './entities/application-parts.entity';
 import type { ApplicationEntity } from './entities/application.entity';
 
-/** What a bid's answer reads besides the bid itself. */
+/** What an application's answer reads besides the application itself. */
 export interface ApplicationParts {
   commitments: ApplicationCommitmentEntity[];
   milestones: ApplicationMilestoneEntity[];
@@ -19,8 +19,8 @@ export interface ApplicationParts {
 }
 
 /**
- * The answer for a bid. `hidden`: the issuer must not learn who bids (the program's setting), so
- * the bidder, the attachments and the pledge's signer are left out; the rule results are for the
+ * The answer for an application. `hidden`: the issuer must not learn who applications (the program's setting), so
+ * the applicant, the attachments and the pledge's signer are left out; the rule results are for the
  * owner and the admins only.
  */
 export function toApplicationResponse(

@@ -28,8 +28,8 @@ import { ApplicationResponseDto } from './dto/application-response.dto';
 import { ApplicationEntity } from './entities/application.entity';
 
 /**
- * Drafting bids (揭榜): the draft, its edits, the leader's pledge, and withdrawal before closesAt.
- * Submission and the formal check have their own services. Every change locks the bid row and
+ * Drafting applications (揭榜): the draft, its edits, the leader's pledge, and withdrawal before closesAt.
+ * Submission and the formal check have their own services. Every change locks the application row and
  * writes its audit (and outbox) events in its transaction.
  */
 @Injectable()
@@ -84,7 +84,7 @@ export class ApplicationsService {
     dto: UpdateApplicationDto,
     expectedVersion: number | undefined,
   ): Promise<ApplicationResponseDto> {
-    requireIfMatch(expectedVersion, 'edits of a bid');
+    requireIfMatch(expectedVersion, 'edits of an application');
     await this.dataSource.transaction(async (em) => {
       const { application, challenge } = await this.checks.lockOwn(em, actor, id, 'edit', expectedVersion);
       const before = snapshot(application);
@@ -119,7 +119,7 @@ export class ApplicationsService {
     return this.queries.get(actor, id);
   }
 
-  /** The leader (挂帅者) takes the responsibility pledge (军令状) for the bid as it stands. */
+  /** The leader (挂帅者) takes the responsibility pledge (军令状) for the application as it stands. */
   async pledge(
     actor: Principal,
     id: string,
@@ -212,8 +212,8 @@ export class ApplicationsService {
       return await em.save(application);
     } catch (error) {
       if (isUniqueViolation(error, 'uq_applications_challenge_team')) {
-        throw new DomainError('ALREADY_EXISTS', 'This team already has a bid on this list', {
-          errors: [{ field: 'teamId', message: 'one bid per team per list' }],
+        throw new DomainError('ALREADY_EXISTS', 'This team already has an application on this list', {
+          errors: [{ field: 'teamId', message: 'one application per team per list' }],
         });
       }
       throw error;

@@ -22,7 +22,7 @@ const outcomes = (i: EligibilityInput) =>
   Object.fromEntries(evaluateEligibility(i).map((r) => [r.rule, r.outcome]));
 
 describe('eligibility rules', () => {
-  it('passes a bid that meets every rule', () => {
+  it('passes an application that meets every rule', () => {
     expect(failedRules(evaluateEligibility(input()))).toEqual([]);
     expect(Object.values(outcomes(input()))).toEqual(Array(7).fill('pass'));
   });

@@ -31,7 +31,7 @@ export interface EligibilityInput {
   indicatorIds: string[];
   lead: { type: OrganizationType; regionCode: string };
   consortiumSize: number;
-  /** The leader's other bids in play or won. */
+  /** The leader's other applications in play or won. */
   leaderLoad: number;
   committedIndicatorIds: string[];
   requestedFiscalFen: number;
@@ -90,13 +90,13 @@ export const consortiumRule: Rule = ({ eligibility, consortiumSize }) =>
     `the list admits no consortium; the team has ${consortiumSize} member organization(s)`,
   );
 
-/** The leader's other bids in play or won stay below the limit. */
+/** The leader's other applications in play or won stay below the limit. */
 export const leaderConcurrencyRule: Rule = ({ leaderLoad, leaderLimit }) =>
   verdict(
     'leader_concurrency',
     leaderLoad < leaderLimit,
-    `the leader holds ${leaderLoad} other bid(s) in play or won; the limit is ${leaderLimit}`,
-    `the leader already holds ${leaderLoad} bid(s) in play or won; the limit is ${leaderLimit}`,
+    `the leader holds ${leaderLoad} other application(s) in play or won; the limit is ${leaderLimit}`,
+    `the leader already holds ${leaderLoad} application(s) in play or won; the limit is ${leaderLimit}`,
   );
 
 /** Every indicator of the list has a committed value. */

@@ -80,7 +80,7 @@ export class FormalCheckService {
     return this.queries.get(actor, id);
   }
 
-  /** The bid locked and checkable; its list held FOR SHARE; `returned` only while the list is open. */
+  /** The application locked and checkable; its list held FOR SHARE; `returned` only while the list is open. */
   private async lockForCheck(
     em: EntityManager,
     id: string,
@@ -97,7 +97,7 @@ export class FormalCheckService {
     if (dto.outcome === 'returned' && now >= challenge.closesAt) {
       throw new DomainError(
         'DEADLINE_PASSED',
-        'The list has closed: a returned bid could not be resubmitted',
+        'The list has closed: a returned application could not be resubmitted',
         {
           extra: { deadline: 'closesAt' },
         },
@@ -106,7 +106,7 @@ export class FormalCheckService {
     return { application, challenge, now };
   }
 
-  /** The rules as they stand now; as at submission, the leader's other bids must stay below the limit. */
+  /** The rules as they stand now; as at submission, the leader's other applications must stay below the limit. */
   private async rulesNow(
     em: EntityManager,
     application: ApplicationEntity,

@@ -91,7 +91,7 @@ export class ChallengeLifecycle {
 
   /**
    * A reminder before closing (worker, in the deadline's transaction): tells the watchers and the
-   * holders of draft bids, unless the list no longer takes bids.
+   * holders of draft applications, unless the list no longer takes applications.
    */
   async remindClosing(em: EntityManager, id: string, hoursBefore: number): Promise<void> {
     const challenge = await this.challenges.findByIdForUpdate(em, id);
@@ -106,7 +106,7 @@ export class ChallengeLifecycle {
     return this.moveLocked(em, challenge, 'start_review', now);
   }
 
-  /** The winning bid(s) are chosen: `under_review` → `publicity` (公示). */
+  /** The winning application(s) are chosen: `under_review` → `publicity` (公示). */
   select(em: EntityManager, challenge: ChallengeEntity, now: Date): Promise<void> {
     return this.moveLocked(em, challenge, 'select', now);
   }
@@ -121,7 +121,7 @@ export class ChallengeLifecycle {
     return this.moveLocked(em, challenge, 'finalize', now);
   }
 
-  /** No bid reached the pass line (流榜): `under_review` → `unsuccessful`, with the reason. */
+  /** No application reached the pass line (流榜): `under_review` → `unsuccessful`, with the reason. */
   markUnsuccessful(em: EntityManager, challenge: ChallengeEntity, reason: string, now: Date): Promise<void> {
     challenge.statusReason = reason.trim();
     return this.moveLocked(em, challenge, 'mark_unsuccessful', now);

@@ -106,14 +106,14 @@ export const CHALLENGE_MACHINE = new StateMachine<ChallengeStatus, ChallengeActi
       from: ['closed'],
       to: 'under_review',
       by: 'admin',
-      description: 'draw the expert panel (at least one eligible bid)',
+      description: 'draw the expert panel (at least one eligible application)',
     },
     {
       action: 'select',
       from: ['under_review'],
       to: 'publicity',
       by: 'admin',
-      description: 'select the winning bid(s) after the panel closed; opens the publicity period (公示)',
+      description: 'select the winning application(s) after the panel closed; opens the publicity period (公示)',
     },
     {
       action: 'reopen_selection',
@@ -134,7 +134,7 @@ export const CHALLENGE_MACHINE = new StateMachine<ChallengeStatus, ChallengeActi
       from: ['under_review'],
       to: 'unsuccessful',
       by: 'admin',
-      description: 'no bid reached the pass line (流榜)',
+      description: 'no application reached the pass line (流榜)',
     },
     {
       action: 'accept_nda',

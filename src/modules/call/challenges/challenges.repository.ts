@@ -12,7 +12,7 @@ import { ChallengeNdaEntity } from './entities/challenge-nda.entity';
 import { ChallengeEntity } from './entities/challenge.entity';
 
 /**
- * The application statuses that do not count as submitted (a draft, or a withdrawn bid); every
+ * The application statuses that do not count as submitted (a draft, or a withdrawn application); every
  * other status does: the applications module's SUBMITTED_STATUSES, pinned to this list by
  * application-status.spec.ts. Named here rather than imported because applications depend on
  * challenges and never the other way round.
@@ -95,14 +95,14 @@ export class ChallengesRepository {
   }
 
   /**
-   * The row locked FOR SHARE: bids take it while they submit, so an amendment or the close job
+   * The row locked FOR SHARE: applications take it while they submit, so an amendment or the close job
    * (FOR UPDATE) waits for submissions in flight, and they for it.
    */
   findByIdForShare(em: EntityManager, id: string): Promise<ChallengeEntity | null> {
     return em.findOne(ChallengeEntity, { where: { id }, lock: { mode: 'pessimistic_read' } });
   }
 
-  /** Bids submitted and not withdrawn: the public count once the list has closed. */
+  /** Applications submitted and not withdrawn: the public count once the list has closed. */
   async submittedApplicationCount(challengeId: string): Promise<number> {
     const [row] = await this.dataSource.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM applications
@@ -120,7 +120,7 @@ export class ChallengesRepository {
   }
 
   /**
-   * Replaces the indicators: an input with the id of an existing indicator keeps that id (bids
+   * Replaces the indicators: an input with the id of an existing indicator keeps that id (applications
    * refer to it); the rest are new. Unknown ids are the caller's error, checked before.
    */
   async replaceIndicators(

@@ -22,7 +22,7 @@ export interface ProgramSettings {
   trimMinScores: number;
   /** An expert's total more than this many points from the median (strictly) is flagged. */
   outlierThresholdPoints: number;
-  /** Bids whose aggregated total (0..100) is under this line cannot be selected. */
+  /** Applications whose aggregated total (0..100) is under this line cannot be selected. */
   passLine: number;
   /** Cap of the first tranche, in percent of each payer's amount (ADR 0028). */
   firstTranchePercent: number;

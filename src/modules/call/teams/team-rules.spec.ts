@@ -142,7 +142,7 @@ describe('team rules', () => {
     expect(organizationsLeavingWithMembers(members, new Set([LEAD, A, B]))).toEqual(new Map());
   });
 
-  it('locks a team for the bids handed in and not yet ended', () => {
+  it('locks a team for the applications handed in and not yet ended', () => {
     expect([...ACTIVE_APPLICATION_STATUSES].sort()).toEqual(
       ['eligible', 'selected', 'shortlisted', 'submitted', 'under_review'].sort(),
     );

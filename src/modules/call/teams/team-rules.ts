@@ -1,8 +1,8 @@
 import { FieldError } from '../../../common/errors/domain-error';
 
 /**
- * Bid statuses that lock a team against edits (ADR 0020): the bid has been handed in and is being,
- * or has been, judged on this team. A draft, a bid returned for correction, and a bid that ended
+ * Application statuses that lock a team against edits (ADR 0020): the application has been handed in and is being,
+ * or has been, judged on this team. A draft, an application returned for correction, and an application that ended
  * (ineligible, not_selected, withdrawn) do not lock.
  */
 export const ACTIVE_APPLICATION_STATUSES = [

@@ -8,7 +8,7 @@ import { TeamMemberEntity } from './entities/team-member.entity';
 import { TeamEntity } from './entities/team.entity';
 import { ACTIVE_APPLICATION_STATUSES } from './team-rules';
 
-/** An organization as a team shows it, and as the bid's eligibility rules read it. */
+/** An organization as a team shows it, and as the application's eligibility rules read it. */
 export interface TeamOrganization {
   id: string;
   name: string;
@@ -43,7 +43,7 @@ export interface TeamHead {
   leader: TeamLeader;
 }
 
-/** A team with everything a reader or a bid needs: lead organization, leader, consortium, members. */
+/** A team with everything a reader or an application needs: lead organization, leader, consortium, members. */
 export interface TeamWithParts extends TeamHead {
   consortium: ConsortiumPart[];
   members: MemberPart[];
@@ -93,12 +93,12 @@ export class TeamsRepository {
     return em.findOne(TeamEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** The row locked FOR SHARE: a bid being submitted holds it, so a concurrent edit waits (ADR 0020). */
+  /** The row locked FOR SHARE: an application being submitted holds it, so a concurrent edit waits (ADR 0020). */
   findByIdForShare(em: EntityManager, id: string): Promise<TeamEntity | null> {
     return em.findOne(TeamEntity, { where: { id }, lock: { mode: 'pessimistic_read' } });
   }
 
-  /** Whether a bid in an active status (ACTIVE_APPLICATION_STATUSES) refers to the team: then it is locked. */
+  /** Whether an application in an active status (ACTIVE_APPLICATION_STATUSES) refers to the team: then it is locked. */
   async hasActiveApplication(em: EntityManager, teamId: string): Promise<boolean> {
     const placeholders = ACTIVE_APPLICATION_STATUSES.map((_, i) => `$${i + 2}`).join(', ');
     const [row] = await em.query<Array<{ active: boolean }>>(

@@ -10,7 +10,7 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
 export const SESSION_OUTCOMES = ['satisfactory', 'concerns', 'unsatisfactory'] as const;
 export type SessionOutcome = (typeof SESSION_OUTCOMES)[number];
 
-/** Bids a session may be scheduled for: in review, or shortlisted by the panel. */
+/** Applications a session may be scheduled for: in review, or shortlisted by the panel. */
 export const SESSION_APPLICATION_STATUSES = ['under_review', 'shortlisted'] as const;
 
 export const SESSION_ACTIONS = ['schedule', 'reschedule', 'hold', 'cancel'] as const;
@@ -33,7 +33,7 @@ export const SESSION_MACHINE = new StateMachine<SessionStatus, SessionAction>({
       from: [],
       to: 'scheduled',
       by: 'admin',
-      description: `the list is under_review and the bid is ${SESSION_APPLICATION_STATUSES.join(' or ')}; scheduledAt is in the future`,
+      description: `the list is under_review and the application is ${SESSION_APPLICATION_STATUSES.join(' or ')}; scheduledAt is in the future`,
     },
     {
       action: 'reschedule',

@@ -4,7 +4,7 @@ import { Page, paginate } from '../../../common/pagination/pagination';
 import { ListSessionsQueryDto } from './dto/session-input.dto';
 import { ReviewSessionEntity } from './entities/review-session.entity';
 
-/** What a session needs to know of its bid: which list, whose, and where it stands. */
+/** What a session needs to know of its application: which list, whose, and where it stands. */
 export interface SessionApplication {
   id: string;
   challengeId: string;
@@ -12,7 +12,7 @@ export interface SessionApplication {
   status: string;
 }
 
-/** Whose sessions of a list a caller sees: all of them, or those of one organization's bids. */
+/** Whose sessions of a list a caller sees: all of them, or those of one organization's applications. */
 export type SessionListScope = { all: true } | { leadOrganizationId: string };
 
 interface ApplicationRow {
@@ -45,7 +45,7 @@ export class SessionsRepository {
     return em.findOne(ReviewSessionEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** The bid, without a lock: for deciding who sees a session. */
+  /** The application, without a lock: for deciding who sees a session. */
   async findApplication(
     applicationId: string,
     em: EntityManager = this.dataSource.manager,
@@ -58,8 +58,8 @@ export class SessionsRepository {
   }
 
   /**
-   * The bid locked FOR SHARE until the transaction ends: a review or selection moving it out of
-   * review waits for the session being scheduled, and the session sees the bid as it commits.
+   * The application locked FOR SHARE until the transaction ends: a review or selection moving it out of
+   * review waits for the session being scheduled, and the session sees the application as it commits.
    */
   async findApplicationForShare(em: EntityManager, applicationId: string): Promise<SessionApplication | null> {
     const rows = await em.query<ApplicationRow[]>(
@@ -69,7 +69,7 @@ export class SessionsRepository {
     return toApplication(rows[0]);
   }
 
-  /** Whether the organization leads a bid on the list: then it sees that bid's sessions. */
+  /** Whether the organization leads an application on the list: then it sees that application's sessions. */
   async organizationAppliesTo(challengeId: string, organizationId: string): Promise<boolean> {
     const [row] = await this.dataSource.query<Array<{ bids: boolean }>>(
       `SELECT EXISTS(SELECT 1 FROM applications WHERE challenge_id = $1 AND lead_organization_id = $2) AS bids`,

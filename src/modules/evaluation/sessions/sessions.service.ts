@@ -41,7 +41,7 @@ const CHANGE_EVENTS: Record<SessionChange, SessionEvent> = {
 type ChangeExtra = Record<string, JsonValue>;
 
 /** How the caller stands to a session: admins see all of it, the parties its schedule, others 404. */
-type Standing = 'admin' | 'issuer' | 'bidder' | 'none';
+type Standing = 'admin' | 'issuer' | 'applicant' | 'none';
 
 function throwIfAny(errors: FieldError[]): void {
   if (errors.length) throw DomainError.validation(errors);
@@ -54,10 +54,10 @@ function refuse(errors: FieldError[]): void {
 }
 
 /**
- * Defence (答辩) and site-visit (现场考察) sessions of bids in review (ADR 0025): admins schedule,
+ * Defence (答辩) and site-visit (现场考察) sessions of applications in review (ADR 0025): admins schedule,
  * reschedule, record (minutes and outcome) or cancel them by the table in session-status.ts. Every
  * change locks the session row, checks If-Match (required), and writes its audit event and outbox
- * event in the same transaction; the notification rules tell the bid's and the issuer's
+ * event in the same transaction; the notification rules tell the application's and the issuer's
  * organizations.
  */
 @Injectable()
@@ -71,7 +71,7 @@ export class SessionsService {
     private readonly clock: Clock,
   ) {}
 
-  /** A new session for a bid of the list: 400 for a bid not on it, 422 when list or bid is not in review. */
+  /** A new session for an application of the list: 400 for an application not on it, 422 when list or application is not in review. */
   async schedule(actor: Principal, challengeId: string, dto: CreateSessionDto): Promise<SessionResponseDto> {
     const user = requireUser(actor);
     const location = dto.location?.trim() ?? null;
@@ -81,15 +81,15 @@ export class SessionsService {
     const session = await this.dataSource.transaction(async (em) => {
       const challenge = await this.challenges.findByIdForShare(em, challengeId);
       if (!challenge) throw DomainError.notFound('Challenge');
-      const bid = await this.sessions.findApplicationForShare(em, dto.applicationId);
-      if (!bid || bid.challengeId !== challengeId) {
-        throw DomainError.validation([{ field: 'applicationId', message: 'not a bid on this list' }]);
+      const application = await this.sessions.findApplicationForShare(em, dto.applicationId);
+      if (!application || application.challengeId !== challengeId) {
+        throw DomainError.validation([{ field: 'applicationId', message: 'not an application on this list' }]);
       }
-      refuse(checkInReview(challenge, bid));
+      refuse(checkInReview(challenge, application));
       const now = this.clock.now();
       const created = em.create(ReviewSessionEntity, {
         challengeId,
-        applicationId: bid.id,
+        applicationId: application.id,
         kind: dto.kind,
         scheduledAt: start as Date,
         durationMinutes: dto.durationMinutes,
@@ -113,7 +113,7 @@ export class SessionsService {
 
   /**
    * A list's sessions, earliest first: admins and the list's issuer organization see all of them,
-   * an organization with a bid on the list those of its bids; anyone else 404.
+   * an organization with an application on the list those of its applications; anyone else 404.
    */
   async list(
     actor: Principal,
@@ -141,7 +141,7 @@ export class SessionsService {
     return { items: page.items.map((s) => toSessionResponse(s, withRecord)), nextCursor: page.nextCursor };
   }
 
-  /** Admins, the list's issuer organization and the bid's lead organization; anyone else 404. */
+  /** Admins, the list's issuer organization and the application's lead organization; anyone else 404. */
   async get(actor: Principal, id: string): Promise<SessionResponseDto> {
     const session = await this.sessions.findById(id);
     const standing = session ? await this.standingOf(actor, session) : 'none';
@@ -205,7 +205,7 @@ export class SessionsService {
   }
 
   /**
-   * A new time or place while the list and the bid are still in review: the time given (or the
+   * A new time or place while the list and the application are still in review: the time given (or the
    * one kept) must lie ahead, and a location or a link must remain.
    */
   private async reschedule(
@@ -216,8 +216,8 @@ export class SessionsService {
     start: Date | null,
     now: Date,
   ): Promise<ChangeExtra> {
-    const bid = await this.requireApplication(em, current.applicationId);
-    refuse(checkInReview(challenge, bid));
+    const application = await this.requireApplication(em, current.applicationId);
+    refuse(checkInReview(challenge, application));
     const next = {
       scheduledAt: start ?? current.scheduledAt,
       durationMinutes: dto.durationMinutes ?? current.durationMinutes,
@@ -240,28 +240,28 @@ export class SessionsService {
   }
 
   private async requireApplication(em: EntityManager, applicationId: string): Promise<SessionApplication> {
-    const bid = await this.sessions.findApplicationForShare(em, applicationId);
+    const application = await this.sessions.findApplicationForShare(em, applicationId);
     // The foreign key guarantees it; a miss is a fault, not the caller's.
-    if (!bid) throw new Error(`session bid ${applicationId} missing`);
-    return bid;
+    if (!application) throw new Error(`session application ${applicationId} missing`);
+    return application;
   }
 
   private async standingOf(actor: Principal, session: ReviewSessionEntity): Promise<Standing> {
     if (isAdmin(actor)) return 'admin';
     if (actor.kind !== 'user') return 'none';
-    const [challenge, bid] = await Promise.all([
+    const [challenge, application] = await Promise.all([
       this.challenges.findById(session.challengeId),
       this.sessions.findApplication(session.applicationId),
     ]);
     if (challenge?.issuerOrganizationId === actor.organizationId) return 'issuer';
-    if (bid?.leadOrganizationId === actor.organizationId) return 'bidder';
+    if (application?.leadOrganizationId === actor.organizationId) return 'applicant';
     return 'none';
   }
 
   /**
    * The audit event (before and after) and the outbox event of a change, in its transaction. The
-   * event names the bid by id only: the notification rule finds its organization, so the data
-   * the issuer's users receive carries no bidder identity (a blind program hides it from them).
+   * event names the application by id only: the notification rule finds its organization, so the data
+   * the issuer's users receive carries no applicant identity (a blind program hides it from them).
    */
   private async record(
     em: EntityManager,

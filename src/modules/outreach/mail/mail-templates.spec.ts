@@ -224,7 +224,7 @@ describe('mail templates', () => {
     });
   });
 
-  it('names the bid check outcome, the list code and the reason (formal check)', () => {
+  it('names the application check outcome, the list code and the reason (formal check)', () => {
     const returned = renderMail(
       'application.formal_checked',
       SAMPLES['application.formal_checked'],
@@ -236,7 +236,7 @@ describe('mail templates', () => {
     expect(returned.text).toContain('审查意见：请补充预算说明');
     const eligible = { ...SAMPLES['application.formal_checked'], outcome: 'eligible', reason: null };
     expect(renderMail('application.formal_checked', eligible, 'en', RECIPIENT).subject).toBe(
-      '[Jiebang] Formal check of your bid: eligible (高温超导电缆关键技术)',
+      '[Jiebang] Formal check of your application: eligible (高温超导电缆关键技术)',
     );
     expect(() =>
       renderMail('application.formal_checked', { ...eligible, outcome: 'maybe' }, 'zh-CN', RECIPIENT),

@@ -64,7 +64,7 @@ describe('fenToYuan', () => {
 });
 
 describe('toRelease', () => {
-  it('an open list: a tender, no bid count yet, the issuer as buyer', () => {
+  it('an open list: a tender, no application count yet, the issuer as buyer', () => {
     const release = toRelease(list(), options);
     expect(release).toMatchObject({
       ocid: 'ocds-test-11111111-1111-4111-8111-111111111111',
@@ -83,7 +83,7 @@ describe('toRelease', () => {
     ]);
   });
 
-  it('maps the statuses: published is planned, closed shows the bid count, cancelled and withdrawn cancel the tender', () => {
+  it('maps the statuses: published is planned, closed shows the application count, cancelled and withdrawn cancel the tender', () => {
     expect(toRelease(list({ status: 'published' }), options).tender.status).toBe('planned');
     const closed = toRelease(list({ status: 'under_review' }), options);
     expect(closed.tender.numberOfTenderers).toBe(4);

@@ -6,10 +6,10 @@ import type { Payer } from '../../delivery/payments/entities/payment.entity';
 import type { SelectionStatus } from '../../delivery/selection/entities/selection.entity';
 
 /**
- * The OCDS 1.1 mapping of a list's public lifecycle (ADR 0032), pure: list → tender, bids →
+ * The OCDS 1.1 mapping of a list's public lifecycle (ADR 0032), pure: list → tender, applications →
  * bids.statistics (counts only), selection → awards, projects → contracts, milestones and paid
  * tranches → contracts[].implementation. Only what the list, its amendments and the publicity
- * notice already show publicly; never a bid's content, its team members, experts or contacts.
+ * notice already show publicly; never an application's content, its team members, experts or contacts.
  */
 
 export const OCDS_VERSION = '1.1';
@@ -155,7 +155,7 @@ export interface ChallengeFacts {
   /** When its public part last changed (open_data_changes), and that time exactly, as text. */
   changedAt: Date;
   changedKey: string;
-  /** Bids submitted and not withdrawn; shown only once the list is closed. */
+  /** Applications submitted and not withdrawn; shown only once the list is closed. */
   applicationCount: number;
   amendments: Array<{ id: string; number: number; reason: string; createdAt: Date }>;
   selections: Array<{
@@ -205,7 +205,7 @@ const TENDER_STATUS: Record<ChallengeStatus, OcdsTender['status'] | null> = {
   cancelled: 'cancelled',
 };
 
-/** Stored statuses after the application window closed: the bid count is public from then on. */
+/** Stored statuses after the application window closed: the application count is public from then on. */
 const CLOSED: readonly ChallengeStatus[] = ['closed', 'under_review', 'publicity', 'awarded', 'unsuccessful'];
 
 const CONTRACT_STATUS: Record<ProjectStatus, OcdsContract['status']> = {
@@ -295,7 +295,7 @@ export function toRelease(list: ChallengeFacts, options: ReleaseOptions): OcdsRe
   return release;
 }
 
-/** The list as the tender: the platform procures, the issuer buys; the bid count once it closed. */
+/** The list as the tender: the platform procures, the issuer buys; the application count once it closed. */
 function tenderOf(
   list: ChallengeFacts,
   status: OcdsTender['status'],
@@ -434,7 +434,7 @@ function signedTermsOf(
   };
 }
 
-/** One award per winning bid of a selection: `<selection id>-<bid id>` (a bid may win again after a reopening). */
+/** One award per winning application of a selection: `<selection id>-<application id>` (an application may win again after a reopening). */
 export function awardIdOf(selectionId: string, applicationId: string): string {
   return `${selectionId}-${applicationId}`;
 }

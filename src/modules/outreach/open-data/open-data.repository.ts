@@ -111,7 +111,7 @@ interface FactRows {
 /**
  * Reads of the open-data export (ADR 0032): the page of changed lists from open_data_changes
  * (keyset on ix_open_data_changes_changed), then the public facts of those lists only — never a
- * bid's text, a team's members, an expert or a contact.
+ * application's text, a team's members, an expert or a contact.
  */
 @Injectable()
 export class OpenDataRepository {
@@ -197,7 +197,7 @@ export class OpenDataRepository {
     );
   }
 
-  /** Bids submitted and not withdrawn, per list. */
+  /** Applications submitted and not withdrawn, per list. */
   private applicationCounts(em: EntityManager, ids: string[]): Promise<FactRows['applicationCounts']> {
     return em.query<FactRows['applicationCounts']>(
       `SELECT challenge_id, count(*)::int AS n FROM applications
@@ -223,7 +223,7 @@ export class OpenDataRepository {
     );
   }
 
-  /** The winners as the publicity notice shows them: the bid's lead organization (no team, no members). */
+  /** The winners as the publicity notice shows them: the application's lead organization (no team, no members). */
   private winnerRows(em: EntityManager, applicationIds: string[]): Promise<WinnerRow[]> {
     return em.query<WinnerRow[]>(
       `SELECT a.id, a.lead_organization_id AS organization_id, o.name AS organization_name

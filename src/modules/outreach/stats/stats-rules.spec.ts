@@ -15,7 +15,7 @@ describe('stats rules', () => {
     expect(average(0, 0)).toBeNull();
   });
 
-  it('the bid buckets cover every count exactly once, without gaps', () => {
+  it('the application buckets cover every count exactly once, without gaps', () => {
     for (let n = 0; n <= 50; n++) {
       const hits = APPLICATION_BUCKETS.filter((b) => n >= b.min && (b.max === null || n <= b.max));
       expect(hits).toHaveLength(1);

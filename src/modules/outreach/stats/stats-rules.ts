@@ -5,7 +5,7 @@ import type { ChallengeStatus } from '../../call/challenges/challenge-status';
  * OpenAPI descriptions and the tests quote the same thing.
  */
 
-/** Lists whose application window ran to its end (the bids-per-list figures count these only). */
+/** Lists whose application window ran to its end (the applications-per-list figures count these only). */
 export const APPLICATIONS_CLOSED_STATUSES: readonly ChallengeStatus[] = [
   'closed',
   'under_review',
@@ -33,7 +33,7 @@ export interface ApplicationBucket {
   max: number | null;
 }
 
-/** The bids-per-list histogram: a fixed, bounded set of buckets whatever the number of lists. */
+/** The applications-per-list histogram: a fixed, bounded set of buckets whatever the number of lists. */
 export const APPLICATION_BUCKETS: readonly ApplicationBucket[] = [
   { bucket: '0', min: 0, max: 0 },
   { bucket: '1', min: 1, max: 1 },

@@ -18,7 +18,7 @@ export interface GroupRow {
   cofunding_fen: string | null;
 }
 
-export interface ApplicationRow {
+export interface ApplicationCountsRow {
   lists: number;
   bids: string;
   /** Lists per bucket, in APPLICATION_BUCKETS order. */
@@ -88,12 +88,12 @@ export class StatsRepository {
   }
 
   /**
-   * Bids per list over the lists whose application window has closed (by the clock): bid counts
-   * are public only then (as GET /challenges/{id} shows them). Bids: submitted, not withdrawn,
+   * Applications per list over the lists whose application window has closed (by the clock): application counts
+   * are public only then (as GET /challenges/{id} shows them). Applications: submitted, not withdrawn,
    * counted once per list on ix_applications_challenge (a LATERAL join: a scalar subquery would be
    * run again for every FILTER that reads it — 7× the work, measured).
    */
-  async bids(em: EntityManager, scope: StatsScope, now: Date): Promise<ApplicationRow> {
+  async applicationCounts(em: EntityManager, scope: StatsScope, now: Date): Promise<ApplicationCountsRow> {
     const { where, params } = scopeOf(scope, [now, APPLICATIONS_CLOSED_STATUSES, SUBMITTED_STATUSES]);
     const [row] = await em.query<
       Array<{

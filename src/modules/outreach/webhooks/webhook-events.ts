@@ -17,7 +17,7 @@ export interface WebhookEventDefinition {
   /** The organizations the event concerns (for `parties` events). */
   parties: (data: JsonObject) => string[];
   /**
-   * What those organizations are to the list: its issuer, the lead organization of a bid on it.
+   * What those organizations are to the list: its issuer, the lead organization of an application on it.
    * An integration key whose organization can be neither never receives the event.
    */
   partyRoles: readonly WebhookPartyRole[];
@@ -54,7 +54,7 @@ const lead = orgs('leadOrganizationId');
 
 /**
  * The event types of API.md "Webhook events", each with its audience and its data. Fields left out
- * on purpose: confidential details of a list, bidders' identities where the issuer reads them (blind
+ * on purpose: confidential details of a list, applicants' identities where the issuer reads them (blind
  * review), expert scores and panels, objectors, the reasons the public detail of a list hides.
  */
 export const WEBHOOK_EVENTS = {
@@ -91,28 +91,28 @@ export const WEBHOOK_EVENTS = {
     parties: none,
     partyRoles: [],
     fields: [...LIST, 'issuerOrganizationId'],
-    description: 'No bid passed (流榜); the reason is not public and not sent',
+    description: 'No application passed (流榜); the reason is not public and not sent',
   },
   'selection.publicized': {
     audience: 'public',
     parties: none,
     partyRoles: [],
     fields: [...LIST, 'issuerOrganizationId', 'selectionId', 'applicationIds', 'publicityEndsAt'],
-    description: 'The selected bids are in publicity (公示) until publicityEndsAt',
+    description: 'The selected applications are in publicity (公示) until publicityEndsAt',
   },
   'application.submitted': {
     audience: 'parties',
     parties: issuerAndLead,
     partyRoles: ['issuer', 'lead'],
     fields: ['applicationId', 'challengeId', 'challengeCode', 'status'],
-    description: 'A bid was submitted (to the issuer and the bidding organization; no bidder identity)',
+    description: 'An application was submitted (to the issuer and the bidding organization; no applicant identity)',
   },
   'application.formal_checked': {
     audience: 'parties',
     parties: lead,
     partyRoles: ['lead'],
     fields: ['applicationId', 'challengeId', 'challengeCode', 'status', 'outcome', 'reason'],
-    description: 'The formal check of a bid decided (to the bidding organization only)',
+    description: 'The formal check of an application decided (to the bidding organization only)',
   },
   'review.completed': {
     audience: 'parties',

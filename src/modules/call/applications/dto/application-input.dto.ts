@@ -140,7 +140,7 @@ export class UpdateApplicationDto extends PartialType(OmitType(CreateApplication
 export class PledgeDto {
   @ApiProperty({
     enum: [true],
-    description: 'true: I, the leader (挂帅者), accept the responsibility pledge (军令状) for this bid',
+    description: 'true: I, the leader (挂帅者), accept the responsibility pledge (军令状) for this application',
   })
   @IsIn([true], { message: 'accepted must be true' })
   accepted: true;

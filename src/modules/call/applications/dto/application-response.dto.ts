@@ -114,7 +114,7 @@ export class ApplicationResponseDto {
   @ApiProperty({
     type: BidderRefDto,
     nullable: true,
-    description: "Who bids; null for the issuer when the program hides applicants' identities",
+    description: "Who applications; null for the issuer when the program hides applicants' identities",
   })
   bidder: BidderRefDto | null;
 

@@ -38,7 +38,7 @@ export class IndicatorInputDto {
   @ApiPropertyOptional({
     example: EXAMPLE_IDS.indicator,
     format: 'uuid',
-    description: 'The id of an indicator of this list to keep (bids refer to it); omit for a new one',
+    description: 'The id of an indicator of this list to keep (applications refer to it); omit for a new one',
   })
   @IsOptional()
   @IsUUID()
@@ -86,7 +86,7 @@ export class EligibilityDto {
     enum: ORGANIZATION_TYPES,
     isArray: true,
     maxItems: ORGANIZATION_TYPES.length,
-    description: 'Lead organization types allowed to bid, each once; empty or omitted: all',
+    description: 'Lead organization types allowed to application, each once; empty or omitted: all',
   })
   @IsOptional()
   @IsArray()
@@ -109,7 +109,7 @@ export class EligibilityDto {
   @Matches(/^\d{6}$/, { each: true, message: 'regionCodes must be 6-digit administrative division codes' })
   regionCodes?: string[];
 
-  @ApiPropertyOptional({ example: true, default: true, description: 'Whether consortia (联合体) may bid' })
+  @ApiPropertyOptional({ example: true, default: true, description: 'Whether consortia (联合体) may application' })
   @IsOptional()
   @IsBoolean()
   consortiumAllowed?: boolean;

@@ -124,7 +124,7 @@ export class ProgramSettingsDto implements ProgramSettings {
   )
   outlierThresholdPoints: number;
 
-  @SettingNumber('passLine', 'Bids whose aggregated total (0..100) is below this cannot be selected')
+  @SettingNumber('passLine', 'Applications whose aggregated total (0..100) is below this cannot be selected')
   passLine: number;
 
   @SettingNumber('firstTranchePercent', "Cap of the first tranche, percent of each payer's amount")
@@ -160,7 +160,7 @@ export class ProgramSettingsDto implements ProgramSettings {
   @SettingBoolean('blindReview', 'Experts do not see team or organization identities')
   blindReview: boolean;
 
-  @SettingBoolean('issuerSeesApplicantIdentities', 'The issuer sees who bid on its lists')
+  @SettingBoolean('issuerSeesApplicantIdentities', 'The issuer sees who application on its lists')
   issuerSeesApplicantIdentities: boolean;
 
   @SettingBoolean(

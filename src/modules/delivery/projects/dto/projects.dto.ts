@@ -267,7 +267,7 @@ export class StageGateDto {
     maximum: 19,
     example: 0,
     description:
-      'The milestone position (0-based, as in the task book; a bid has at most 20) the gate follows',
+      'The milestone position (0-based, as in the task book; an application has at most 20) the gate follows',
   })
   @IsInt()
   @Min(0)

@@ -20,7 +20,7 @@ export const CHALLENGE_MAILS: Readonly<Record<string, MailTemplate>> = {
         subject: `Challenge list approved and published: ${title}`,
         lines: [
           `Your challenge list ${enChallenge(title, code)} has been approved and published.`,
-          `Bids are accepted from ${enTime(d.instant('opensAt'))} until ${enTime(d.instant('closesAt'))}.`,
+          `Applications are accepted from ${enTime(d.instant('opensAt'))} until ${enTime(d.instant('closesAt'))}.`,
         ],
       };
     },
@@ -49,7 +49,7 @@ export const CHALLENGE_MAILS: Readonly<Record<string, MailTemplate>> = {
       };
     },
   },
-  // — bids —
+  // — applications —
   'application.formal_checked': {
     'zh-CN': (d) => {
       const challengeName = zhChallenge(d.text('challengeTitle'), d.optionalText('challengeCode'));
@@ -71,12 +71,12 @@ export const CHALLENGE_MAILS: Readonly<Record<string, MailTemplate>> = {
         ineligible: 'not eligible',
         returned: 'returned for correction',
       }[outcome];
-      const lines = [`The formal check of your bid for ${challengeName} is complete: ${verdict}.`];
+      const lines = [`The formal check of your application for ${challengeName} is complete: ${verdict}.`];
       if (reason) lines.push(`Comments: ${reason}`);
-      if (outcome === 'eligible') lines.push('The bid goes on to expert review; watch for further notices.');
+      if (outcome === 'eligible') lines.push('The application goes on to expert review; watch for further notices.');
       if (outcome === 'returned')
         lines.push('Please correct it and submit it again before the closing time.');
-      return { subject: `Formal check of your bid: ${verdict} (${d.text('challengeTitle')})`, lines };
+      return { subject: `Formal check of your application: ${verdict} (${d.text('challengeTitle')})`, lines };
     },
   },
 };

@@ -20,7 +20,7 @@ export const PANEL_MAILS: Readonly<Record<string, MailTemplate>> = {
         subject: `You have been drawn as a reviewer: ${title}`,
         lines: [
           `You have been drawn as an expert reviewer of the challenge list ${enChallenge(title, code)}.`,
-          'Please sign in, declare whether you have a conflict of interest, then read and score the bids.',
+          'Please sign in, declare whether you have a conflict of interest, then read and score the applications.',
         ],
       };
     },
@@ -43,7 +43,7 @@ export const PANEL_MAILS: Readonly<Record<string, MailTemplate>> = {
         subject: `Review due soon: ${title}`,
         lines: [
           `The expert review of ${enChallenge(title, code)} is due at ${enTime(d.instant('dueAt'))}.`,
-          `You have ${n} bid${n === 1 ? '' : 's'} still to score and submit; please sign in and complete ${n === 1 ? 'it' : 'them'} in time.`,
+          `You have ${n} application${n === 1 ? '' : 's'} still to score and submit; please sign in and complete ${n === 1 ? 'it' : 'them'} in time.`,
         ],
       };
     },

@@ -72,7 +72,7 @@ export const EVALUATION_RULES: readonly NotificationRule[] = [
       `榜单${quotedChallengeTitle(e)}的拟揭榜单位已确定并进入公示期，公示截止 ${beijing(e, 'publicityEndsAt')}`,
   },
   {
-    // The bidders passed over hear it from the platform, not from the public notice.
+    // The applicants passed over hear it from the platform, not from the public notice.
     event: 'selection.publicized',
     recipients: usersOfOtherApplications('challengeId', 'applicationIds'),
     title: fixed('揭榜申请未入选'),

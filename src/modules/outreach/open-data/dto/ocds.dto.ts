@@ -138,7 +138,7 @@ export class OcdsReleaseDto {
     description:
       'Bid extension: { statistics: [{ id, measure: "bids", value, date }] }, once the list has closed — counts only',
   })
-  bids?: object;
+  applications?: object;
 
   @ApiPropertyOptional({
     example: [
@@ -152,7 +152,7 @@ export class OcdsReleaseDto {
     ],
     type: 'array',
     items: { type: 'object', additionalProperties: true },
-    description: `Award (${OCDS}#award) per selected bid: pending in publicity, active once awarded (with value), cancelled when the selection was reopened or the list cancelled; suppliers: the lead organization`,
+    description: `Award (${OCDS}#award) per selected application: pending in publicity, active once awarded (with value), cancelled when the selection was reopened or the list cancelled; suppliers: the lead organization`,
   })
   awards?: object[];
 
@@ -222,7 +222,7 @@ export class OcdsReleasePackageDto {
     example: OCDS_EXTENSIONS,
     type: [String],
     format: 'uri',
-    description: 'The OCDS extensions used (bids)',
+    description: 'The OCDS extensions used (applications)',
   })
   extensions: string[];
 

@@ -90,7 +90,7 @@ export class BidBucketDto {
   @ApiProperty({ example: 5, nullable: true, type: 'integer', description: 'null: no upper bound' })
   max: number | null;
 
-  @ApiProperty({ type: 'integer', example: 4, description: 'Lists with that many bids' })
+  @ApiProperty({ type: 'integer', example: 4, description: 'Lists with that many applications' })
   lists: number;
 }
 
@@ -98,14 +98,14 @@ export class BidStatsDto {
   @ApiProperty({
     type: 'integer',
     example: 9,
-    description: `Lists whose application window has closed (status ${APPLICATIONS_CLOSED_STATUSES.join(', ')}): bid counts are public only once a list has closed`,
+    description: `Lists whose application window has closed (status ${APPLICATIONS_CLOSED_STATUSES.join(', ')}): application counts are public only once a list has closed`,
   })
   lists: number;
 
   @ApiProperty({
     type: 'integer',
     example: 31,
-    description: 'Bids submitted and not withdrawn on those lists',
+    description: 'Applications submitted and not withdrawn on those lists',
   })
   bids: number;
 
@@ -113,13 +113,13 @@ export class BidStatsDto {
     example: 3.44,
     nullable: true,
     type: Number,
-    description: 'bids / lists, 2 decimals; null without lists',
+    description: 'applications / lists, 2 decimals; null without lists',
   })
   averagePerList: number | null;
 
   @ApiProperty({
     type: [BidBucketDto],
-    description: 'How many lists had 0, 1, 2, 3-5, 6-10 and 11+ bids (always these six)',
+    description: 'How many lists had 0, 1, 2, 3-5, 6-10 and 11+ applications (always these six)',
   })
   distribution: BidBucketDto[];
 }
