@@ -134,7 +134,7 @@ export const DEMO_ORGANIZATIONS: readonly DemoOrganization[] = [
 /** How far a list gets: left as a draft, sent to vetting, or approved and published. */
 export type DemoStage = 'draft' | 'pending_review' | 'published';
 
-/** `open`: opened two days ago, so bidding is open at once; `next_week`: opens in seven days. */
+/** `open`: opened two days ago, so applications are open at once; `next_week`: opens in seven days. */
 export type DemoWindow = 'open' | 'next_week';
 
 export type DemoChallengeBody = Omit<

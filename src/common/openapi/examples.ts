@@ -24,7 +24,7 @@ export const EXAMPLE_IDS = {
   evidenceAttachment: 'a51f706c-8eed-46f4-a02e-c3ccb64d268b',
   /** The issuer (发榜方) of the list. */
   issuerOrganization: '4ae922f9-34c1-4df8-bc7d-debe1c8cf89e',
-  /** The lead organization of the bidding team (揭榜方). */
+  /** The lead organization of the applicant team (揭榜方). */
   leadOrganization: '034001e5-61a8-4938-a27a-f7e6e0aa8989',
   /** A consortium member (联合体成员) of the team. */
   partnerOrganization: '9cd6f77d-eb53-4d51-9b36-50be388d3a26',
@@ -84,11 +84,11 @@ export const EXAMPLE_TIMES = {
   /** A record's last change. */
   updated: '2027-02-26T08:30:00.000Z',
   published: '2027-02-28T02:00:00.000Z',
-  /** Bidding opens: 09:00 in Asia/Shanghai. */
+  /** Applications open: 09:00 in Asia/Shanghai. */
   opens: '2027-03-01T01:00:00.000Z',
   /** The application is submitted. */
   submitted: '2027-04-20T06:30:00.000Z',
-  /** Bidding closes: 17:00 in Asia/Shanghai. */
+  /** Applications close: 17:00 in Asia/Shanghai. */
   closes: '2027-04-30T09:00:00.000Z',
   formalChecked: '2027-05-06T02:00:00.000Z',
   /** The review panel is drawn. */

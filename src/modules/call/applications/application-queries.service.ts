@@ -15,7 +15,7 @@ import { ApplicationsRepository } from './applications.repository';
 import { ApplicationResponseDto, ListApplicationsQueryDto } from './dto/application-response.dto';
 import type { ApplicationEntity } from './entities/application.entity';
 
-/** Reading bids: one, its attachments, the caller's own, and a list's (for its issuer and admins). */
+/** Reading applications: one, its attachments, the caller's own, and a challenge's (for its issuer and admins). */
 @Injectable()
 export class ApplicationQueriesService {
   constructor(

@@ -19,7 +19,7 @@ export interface ApplicationParts {
 }
 
 /**
- * The answer for an application. `hidden`: the issuer must not learn who applications (the program's setting), so
+ * The answer for an application. `hidden`: the issuer must not learn who applies (the program's setting), so
  * the applicant, the attachments and the pledge's signer are left out; the rule results are for the
  * owner and the admins only.
  */
@@ -54,7 +54,7 @@ export function toApplicationResponse(
       application.pledgeAcceptedAt && application.pledgeAcceptedBy
         ? {
             acceptedAt: application.pledgeAcceptedAt,
-            // The leader's user id names the bidder: hidden with the rest of its identity.
+            // The leader's user id names the applicant: hidden with the rest of its identity.
             acceptedBy: hidden ? null : application.pledgeAcceptedBy,
             text: PLEDGE_TEXT,
           }

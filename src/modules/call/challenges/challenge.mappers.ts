@@ -47,7 +47,7 @@ export interface ChallengeDetailParts {
   indicators: ChallengeIndicatorEntity[];
   attachments: LinkedAttachment[];
   amendmentCount: number;
-  /** Known once the list has closed; null before (nobody learns the count while bidding is open). */
+  /** Known once the list has closed; null before (nobody learns the count while applications are open). */
   submittedApplicationCount: number | null;
   /** The issuer organization and admins see the reject reason and confidential attachments' metadata. */
   privileged: boolean;

@@ -104,12 +104,12 @@ export function conflictsOf(
       conflicts.push({
         kind: 'bidder_affiliation',
         organizationId,
-        detail: `the expert's ${whose(organizationId)} is an organization of a bidding team`,
+        detail: `the expert's ${whose(organizationId)} is an organization of an applicant team`,
       });
     }
   }
   if (parties.memberUserIds.includes(expert.userId)) {
-    conflicts.push({ kind: 'team_member', detail: 'the expert is a member of a bidding team' });
+    conflicts.push({ kind: 'team_member', detail: 'the expert is a member of an applicant team' });
   }
 
   const seen = new Set<string>();
@@ -117,7 +117,7 @@ export function conflictsOf(
     const party = c.organizationId === parties.issuerOrganizationId || applicants.has(c.organizationId);
     if (!party || seen.has(c.organizationId) || !isRecentCollaboration(c, windowStart)) continue;
     seen.add(c.organizationId);
-    const role = c.organizationId === parties.issuerOrganizationId ? 'the issuer' : 'a bidding organization';
+    const role = c.organizationId === parties.issuerOrganizationId ? 'the issuer' : 'an applicant organization';
     const period = `${c.fromYear}–${c.toYear ?? 'ongoing'}`;
     conflicts.push({
       kind: 'recent_collaboration',

@@ -69,13 +69,13 @@ export class SessionsRepository {
     return toApplication(rows[0]);
   }
 
-  /** Whether the organization leads an application on the list: then it sees that application's sessions. */
+  /** Whether the organization leads an application to the challenge: then it sees that application's sessions. */
   async organizationAppliesTo(challengeId: string, organizationId: string): Promise<boolean> {
-    const [row] = await this.dataSource.query<Array<{ bids: boolean }>>(
-      `SELECT EXISTS(SELECT 1 FROM applications WHERE challenge_id = $1 AND lead_organization_id = $2) AS bids`,
+    const [row] = await this.dataSource.query<Array<{ applies: boolean }>>(
+      `SELECT EXISTS(SELECT 1 FROM applications WHERE challenge_id = $1 AND lead_organization_id = $2) AS applies`,
       [challengeId, organizationId],
     );
-    return row.bids;
+    return row.applies;
   }
 
   /** A list's sessions in time order, earliest first, keyset paginated (ix_review_sessions_challenge). */

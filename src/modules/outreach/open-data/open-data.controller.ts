@@ -20,7 +20,7 @@ export class OpenDataController {
     summary: 'Open data: an OCDS 1.1 release package of the public lifecycle of the published lists',
     description:
       'One release per list (ocid = OCDS_PREFIX + list id) with its public part as of its last change: list → tender, ' +
-      'bid counts → bids.statistics (once closed), selection → awards, task book → contracts, milestones and paid tranches ' +
+      'application counts → bids.statistics (once closed), selection → awards, task book → contracts, milestones and paid tranches ' +
       '→ contracts[].implementation. Amounts in yuan (CNY), converted exactly from fen. Oldest change first, keyset-paged ' +
       `(limit, cursor; links.next), filtered by since (the time of the last change, inclusive). Cached for ${OCDS_MAX_AGE_SECONDS} s.`,
   })

@@ -6,7 +6,7 @@ import { DeliveredEvent } from '../../../infra/events/domain-event-handler';
  * - `public`: the public lifecycle of a list (what GET /challenges and the OCDS export show anyway):
  *   every integration key's subscription gets it;
  * - `parties`: an integration key's subscription gets it only when the key's organization is one of
- *   the organizations `parties(data)` names (the issuer, the bidding lead organization).
+ *   the organizations `parties(data)` names (the issuer, the applicant lead organization).
  * Subscriptions of admins get every event type they subscribed to.
  */
 export type WebhookAudience = 'public' | 'parties';
@@ -105,14 +105,14 @@ export const WEBHOOK_EVENTS = {
     parties: issuerAndLead,
     partyRoles: ['issuer', 'lead'],
     fields: ['applicationId', 'challengeId', 'challengeCode', 'status'],
-    description: 'An application was submitted (to the issuer and the bidding organization; no applicant identity)',
+    description: 'An application was submitted (to the issuer and the applicant organization; no applicant identity)',
   },
   'application.formal_checked': {
     audience: 'parties',
     parties: lead,
     partyRoles: ['lead'],
     fields: ['applicationId', 'challengeId', 'challengeCode', 'status', 'outcome', 'reason'],
-    description: 'The formal check of an application decided (to the bidding organization only)',
+    description: 'The formal check of an application decided (to the applicant organization only)',
   },
   'review.completed': {
     audience: 'parties',

@@ -120,7 +120,7 @@ export class WebhooksService {
   /**
    * 422 WEBHOOK_EVENT_NOT_AVAILABLE naming the types this subscriber would never receive: an
    * integration key gets the public types, and a party type only when its organization can be that
-   * party (issues lists: a user with the issuer role or a list of its own; bids: a user with the
+   * party (issues challenges: a user with the issuer role or a challenge of its own; applies: a user with the
    * applicant role or an application it leads). Admins receive every type.
    */
   private async refuseUnreceivable(actor: Principal, eventTypes: readonly string[]): Promise<void> {

@@ -86,7 +86,7 @@ export class EligibilityDto {
     enum: ORGANIZATION_TYPES,
     isArray: true,
     maxItems: ORGANIZATION_TYPES.length,
-    description: 'Lead organization types allowed to application, each once; empty or omitted: all',
+    description: 'Lead organization types allowed to apply, each once; empty or omitted: all',
   })
   @IsOptional()
   @IsArray()
@@ -109,7 +109,7 @@ export class EligibilityDto {
   @Matches(/^\d{6}$/, { each: true, message: 'regionCodes must be 6-digit administrative division codes' })
   regionCodes?: string[];
 
-  @ApiPropertyOptional({ example: true, default: true, description: 'Whether consortia (联合体) may application' })
+  @ApiPropertyOptional({ example: true, default: true, description: 'Whether consortia (联合体) may apply' })
   @IsOptional()
   @IsBoolean()
   consortiumAllowed?: boolean;
@@ -243,7 +243,7 @@ export class CreateChallengeDto {
 
   @ApiProperty({
     example: '2027-03-01T09:00:00+08:00',
-    description: 'When bidding opens',
+    description: 'When applications open',
     ...ISO_INSTANT_SCHEMA,
   })
   @IsString()
@@ -252,7 +252,7 @@ export class CreateChallengeDto {
 
   @ApiProperty({
     example: '2027-04-30T17:00:00+08:00',
-    description: 'When bidding closes',
+    description: 'When applications close',
     ...ISO_INSTANT_SCHEMA,
   })
   @IsString()

@@ -205,7 +205,7 @@ export class ChallengeResponseDto extends ChallengeSummaryDto {
     nullable: true,
     type: 'integer',
     description:
-      'How many applications were submitted (and not withdrawn): null until closesAt has passed, so nobody learns it while bidding is open',
+      'How many applications were submitted (and not withdrawn): null until closesAt has passed, so nobody learns it while applications are open',
   })
   submittedBidCount: number | null;
 

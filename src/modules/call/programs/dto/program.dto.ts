@@ -160,7 +160,7 @@ export class ProgramSettingsDto implements ProgramSettings {
   @SettingBoolean('blindReview', 'Experts do not see team or organization identities')
   blindReview: boolean;
 
-  @SettingBoolean('issuerSeesApplicantIdentities', 'The issuer sees who application on its lists')
+  @SettingBoolean('issuerSeesApplicantIdentities', 'The issuer sees who applies to its challenges')
   issuerSeesApplicantIdentities: boolean;
 
   @SettingBoolean(
