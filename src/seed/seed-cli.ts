@@ -15,7 +15,7 @@ import { UsersModule } from '../modules/platform/users/users.module';
 import { seedDemo } from './seed-demo';
 
 /**
- * What the seed needs of the API: the services that create organizations, users, programs, lists,
+ * What the seed needs of the API: the services that create organizations, users, programs, challenges,
  * teams and applications, with the queue and the deadline scheduler they enqueue into. No HTTP, no workers.
  */
 @Module({})

@@ -74,11 +74,11 @@ export interface DemoAccount {
 export interface SeedDemoResult {
   status: 'created' | 'skipped';
   programId: string;
-  /** Demo lists created by this run, and in the program now. */
+  /** Demo challenges created by this run, and in the program now. */
   challenges: { created: number; total: number };
   /** Demo teams created by this run, and present now. */
   teams: { created: number; total: number };
-  /** Demo applications created by this run, and on the demo lists now. */
+  /** Demo applications created by this run, and on the demo challenges now. */
   applications: { created: number; total: number };
   accounts: DemoAccount[];
   durationMs: number;
@@ -105,14 +105,14 @@ interface Services {
 /**
  * Loads the demo data (src/seed/demo-data.ts) through the real services, as the API would: codes,
  * audit events, outbox events and deadline rows are all created the production way. An admin
- * approves; each issuer drafts and submits its own lists; each applicant's contact account creates
+ * approves; each issuer drafts and submits its own challenges; each applicant's contact account creates
  * its teams and applications, the team leaders take the pledges, and the admin formally checks two applications.
  *
- * Idempotent: when the demo program already holds every demo list and every demo application has got as far
+ * Idempotent: when the demo program already holds every demo challenge and every demo application has got as far
  * as the demo takes it, it does nothing; after an interrupted run it completes what is missing
- * (organizations by credit code, users by email, lists by title, teams by lead organization and
- * name, applications by list and team, then each application's next step), so running it twice never duplicates
- * anything. An application whose list is no longer open is left as it is.
+ * (organizations by credit code, users by email, challenges by title, teams by lead organization and
+ * name, applications by challenge and team, then each application's next step), so running it twice never duplicates
+ * anything. An application whose challenge is no longer open is left as it is.
  */
 export async function seedDemo(
   app: INestApplicationContext,
@@ -166,7 +166,7 @@ export async function seedDemo(
   const members = await settleAll(
     DEMO_ORGANIZATIONS.map((org) => ensureOrganization(s, admin, org, password)),
   );
-  // The leaders' password hashes keep the CPU busy while the lists wait on the database.
+  // The leaders' password hashes keep the CPU busy while the challenges wait on the database.
   const [leaders, { program, created }] = await settleBoth(
     settleAll(DEMO_LEADERS.map((leader) => ensureLeader(s, admin, leader, members, password))),
     seedChallenges(s, { admin, existingProgram, members }),
@@ -215,7 +215,7 @@ async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
   return [ra.value, rb.value];
 }
 
-/** The program (unless it exists) and its lists: drafted, submitted, approved, amended. */
+/** The program (unless it exists) and its challenges: drafted, submitted, approved, amended. */
 async function seedChallenges(
   s: Services,
   input: { admin: UserPrincipal; existingProgram: ProgramEntity | null; members: DemoMember[] },
@@ -314,7 +314,7 @@ async function resolveAdmin(
 interface DemoMember {
   key: string;
   organizationId: string;
-  /** The organization's contact account: issuers' lists, applicants' teams and applications. */
+  /** The organization's contact account: issuers' challenges, applicants' teams and applications. */
   principal: UserPrincipal;
   account: DemoAccount;
 }
@@ -427,7 +427,7 @@ function stateOf(list: { id: string; status: string; version: number; closesAt: 
   return { id: list.id, status: list.status, version: list.version, closesAt: new Date(list.closesAt) };
 }
 
-/** Creates the list if missing (as its issuer) and submits it unless it is to stay a draft. */
+/** Creates the challenge if missing (as its issuer) and submits it unless it is to stay a draft. */
 async function draftAndSubmit(
   s: Services,
   input: {
@@ -454,7 +454,7 @@ async function draftAndSubmit(
   return stateOf(await s.challenges.submit(issuer, state.id, state.version));
 }
 
-/** The admin approves (publishes) a submitted list; the issuer then amends it if the demo says so. */
+/** The admin approves (publishes) a submitted challenge; the issuer then amends it if the demo says so. */
 async function approveAndAmend(
   s: Services,
   admin: UserPrincipal,
@@ -480,11 +480,11 @@ async function approveAndAmend(
 
 /** The demo teams and applications as they stand in the database. */
 interface ApplicationState {
-  /** The program's demo lists, by DemoChallenge.key. */
+  /** The program's demo challenges, by DemoChallenge.key. */
   lists: Map<string, ChallengeEntity>;
   /** The demo teams found (lead organization and name), by DemoTeam.key. */
   teams: Map<string, TeamEntity>;
-  /** The demo applications found (list and team), by applicationKey. */
+  /** The demo applications found (challenge and team), by applicationKey. */
   applications: Map<string, ApplicationEntity>;
 }
 
@@ -566,7 +566,7 @@ type ApplicationStep = 'create' | 'pledge' | 'submit' | 'check';
 /**
  * The next step that takes a demo application towards its stage, or null when it is there (or beyond:
  * whatever happened to it since, e.g. a withdrawal or a resubmission, is left alone). Steps that
- * need the list open (all but the `eligible` check) wait while it is not.
+ * need the challenge open (all but the `eligible` check) wait while it is not.
  */
 function nextApplicationStep(
   demo: DemoApplication,
@@ -671,7 +671,7 @@ async function seedApplications(
     DEMO_APPLICATIONS.map(async (demo) => {
       const list = state.lists.get(demo.challenge);
       const team = teams.get(demo.team);
-      if (!list || !team) throw new Error(`Demo application ${applicationKey(demo)}: unknown list or team`);
+      if (!list || !team) throw new Error(`Demo application ${applicationKey(demo)}: unknown challenge or team`);
       const demoTeam = teamOf(demo.team);
       const owner = memberOf(demoTeam.organization).principal;
       let current = progressOfRow(state.applications.get(applicationKey(demo)));
@@ -749,7 +749,7 @@ function teamBody(
   };
 }
 
-/** The body of POST /challenges/{id}/applications: a committed value for each of the list's indicators. */
+/** The body of POST /challenges/{id}/applications: a committed value for each of the challenge's indicators. */
 async function applicationBody(s: Services, demo: DemoApplication, challengeId: string, teamId: string): Promise<object> {
   const indicators = await s.challengesRepository.indicators(challengeId);
   const names = new Set(indicators.map((i) => i.name));
@@ -757,7 +757,7 @@ async function applicationBody(s: Services, demo: DemoApplication, challengeId: 
   const missing = indicators.filter((i) => !demo.commitments[i.name]).map((i) => i.name);
   if (unknown.length || missing.length) {
     throw new Error(
-      `Demo application ${applicationKey(demo)}: commitments must name each indicator of the list once ` +
+      `Demo application ${applicationKey(demo)}: commitments must name each indicator of the challenge once ` +
         `(unknown: ${unknown.join(', ') || '-'}; missing: ${missing.join(', ') || '-'})`,
     );
   }

@@ -49,7 +49,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   INVALID_CREDENTIALS: 'The credentials are not valid',
   REFRESH_TOKEN_INVALID: 'The refresh token is not valid',
   FORBIDDEN: 'Not allowed for your role',
-  NDA_REQUIRED: 'The non-disclosure undertaking for this list is required first',
+  NDA_REQUIRED: 'The non-disclosure undertaking for this challenge is required first',
   NOT_FOUND: 'Not found',
   METHOD_NOT_ALLOWED: 'Method not allowed',
   CONFLICT: 'Conflict with the current state',

@@ -50,7 +50,7 @@ export function standingOf(
   return 'none';
 }
 
-/** Applications need the list open by the clock (between opensAt and closesAt). */
+/** Applications need the challenge open by the clock (between opensAt and closesAt). */
 export function assertChallengeOpen(challenge: ChallengeEntity, now: Date, action: string): void {
   const status = effectiveStatus(challenge, now);
   if (status === 'open') return;
@@ -61,7 +61,7 @@ export function assertChallengeOpen(challenge: ChallengeEntity, now: Date, actio
 }
 
 export function deadlinePassed(challenge: ChallengeEntity, action = 'submit'): DomainError {
-  return new DomainError('DEADLINE_PASSED', `The list closed at ${challenge.closesAt.toISOString()}`, {
+  return new DomainError('DEADLINE_PASSED', `The challenge closed at ${challenge.closesAt.toISOString()}`, {
     extra: { state: 'closed', action, deadline: 'closesAt' },
   });
 }

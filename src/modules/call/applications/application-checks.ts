@@ -17,7 +17,7 @@ import { ApplicationsRepository } from './applications.repository';
 import type { ApplicationEntity } from './entities/application.entity';
 import { evaluateEligibility, RuleResult } from './eligibility-rules';
 
-/** The limit that applies to a list and the leader's other applications in play or won. */
+/** The limit that applies to a challenge and the leader's other applications in play or won. */
 export interface LeaderStanding {
   limit: number;
   load: number;
@@ -25,7 +25,7 @@ export interface LeaderStanding {
 
 /**
  * What drafting, submission and the formal check all ask of an application: the caller's own application locked
- * and allowed the action, the list's terms, the application's content checked against them, the leader's
+ * and allowed the action, the challenge's terms, the application's content checked against them, the leader's
  * standing, and the eligibility rules evaluated.
  */
 @Injectable()
@@ -42,8 +42,8 @@ export class ApplicationChecks {
 
   /**
    * Locks the caller's organization's application (404 for anyone else's), checks the version and the
-   * action, and reads its list (FOR SHARE when `share`: a submission holds the list against an
-   * amendment or the close job); actions before closesAt need the list open by the clock.
+   * action, and reads its challenge (FOR SHARE when `share`: a submission holds the challenge against an
+   * amendment or the close job); actions before closesAt need the challenge open by the clock.
    */
   async lockOwn(
     em: EntityManager,
@@ -94,7 +94,7 @@ export class ApplicationChecks {
     };
   }
 
-  /** 400 for a malformed application, 422 for what the list refuses; the attachments must be the organization's. */
+  /** 400 for a malformed application, 422 for what the challenge refuses; the attachments must be the organization's. */
   async assertContent(
     em: EntityManager,
     challenge: ChallengeEntity,
@@ -113,7 +113,7 @@ export class ApplicationChecks {
     }
   }
 
-  /** The limit that applies to this list (its own, else the program's) and the leader's other applications in play or won. */
+  /** The limit that applies to this challenge (its own, else the program's) and the leader's other applications in play or won. */
   async leaderStanding(
     em: EntityManager,
     challenge: ChallengeEntity,

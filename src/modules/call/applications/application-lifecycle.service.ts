@@ -56,7 +56,7 @@ export class ApplicationLifecycle {
   }
 
   /**
-   * A list's applications still in review (`under_review`, `shortlisted`, and `selected` too when
+   * A challenge's applications still in review (`under_review`, `shortlisted`, and `selected` too when
    * `withSelected`), locked FOR UPDATE in id order.
    */
   lockInReviewOfChallenge(
@@ -69,7 +69,7 @@ export class ApplicationLifecycle {
     return this.applications.lockOfChallengeIn(em, challengeId, statuses, 'id');
   }
 
-  /** A list's eligible applications (the ones a panel reviews), locked FOR UPDATE in id order. */
+  /** A challenge's eligible applications (the ones a panel reviews), locked FOR UPDATE in id order. */
   lockEligibleOfChallenge(em: EntityManager, challengeId: string): Promise<ApplicationEntity[]> {
     const eligible = APPLICATION_MACHINE.sourcesOf('start_review');
     return this.applications.lockOfChallengeIn(em, challengeId, eligible, 'submission');

@@ -54,7 +54,7 @@ export class ApplicationQueriesService {
     return { items: await this.toResponses(page.items, 'owner', false), nextCursor: page.nextCursor };
   }
 
-  /** The issuer organization of the list (submitted applications, never drafts) and admins. */
+  /** The issuer organization of the challenge (submitted applications, never drafts) and admins. */
   async listOfChallenge(
     actor: Principal,
     challengeId: string,

@@ -30,7 +30,7 @@ const application = {
 const fieldsOf = (errors: Array<{ field: string }>) => errors.map((e) => e.field);
 
 describe('application rules', () => {
-  it('accepts a complete application within the list', () => {
+  it('accepts a complete application within the challenge', () => {
     expect([
       ...checkApplicationShape(application),
       ...checkApplicationAgainstChallenge(application, list),
@@ -47,7 +47,7 @@ describe('application rules', () => {
     ).toEqual(['indicatorCommitments[2].indicatorId']);
   });
 
-  it('refuses what the list does not allow: unknown indicators, money over fiscalFen, milestones after the duration', () => {
+  it('refuses what the challenge does not allow: unknown indicators, money over fiscalFen, milestones after the duration', () => {
     const errors = checkApplicationAgainstChallenge(
       {
         requestedFiscalFen: 1001,

@@ -5,7 +5,7 @@ export const PLEDGE_TEXT =
   '本人作为项目负责人（挂帅者）郑重承诺：按揭榜方案完成全部技术指标；如未达到承诺指标，' +
   '愿接受终止项目、收回未拨付资金及记入科研诚信记录等处理（因技术路线本身不确定性导致且已尽职的除外）。';
 
-/** A committed value for one of the list's indicators. */
+/** A committed value for one of the challenge's indicators. */
 export interface CommitmentInput {
   indicatorId: string;
   committedValue: string;
@@ -30,7 +30,7 @@ export interface ChallengeTerms {
   indicators: Array<{ id: string; name: string }>;
 }
 
-/** Structural mistakes of an application, whatever the list: 400 VALIDATION_FAILED. */
+/** Structural mistakes of an application, whatever the challenge: 400 VALIDATION_FAILED. */
 export function checkApplicationShape(application: ApplicationContent): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
@@ -53,7 +53,7 @@ export function checkApplicationShape(application: ApplicationContent): FieldErr
 }
 
 /**
- * What the list refuses in an application being saved: an indicator the list does not have, more money than
+ * What the challenge refuses in an application being saved: an indicator the challenge does not have, more money than
  * its fiscal funding, a milestone after its duration. 422 BUSINESS_RULE_VIOLATION naming each.
  */
 export function checkApplicationAgainstChallenge(application: ApplicationContent, list: ChallengeTerms): FieldError[] {
@@ -63,21 +63,21 @@ export function checkApplicationAgainstChallenge(application: ApplicationContent
     if (!known.has(c.indicatorId)) {
       errors.push({
         field: `indicatorCommitments[${i}].indicatorId`,
-        message: `${c.indicatorId} is not an indicator of this list`,
+        message: `${c.indicatorId} is not an indicator of this challenge`,
       });
     }
   });
   if (application.requestedFiscalFen > list.fiscalFen) {
     errors.push({
       field: 'requestedFiscalFen',
-      message: `requestedFiscalFen must not exceed the list's fiscalFen (${list.fiscalFen})`,
+      message: `requestedFiscalFen must not exceed the challenge's fiscalFen (${list.fiscalFen})`,
     });
   }
   application.milestones.forEach((m, i) => {
     if (m.dueMonth > list.durationMonths) {
       errors.push({
         field: `milestones[${i}].dueMonth`,
-        message: `due month ${m.dueMonth} is after the list's duration of ${list.durationMonths} months`,
+        message: `due month ${m.dueMonth} is after the challenge's duration of ${list.durationMonths} months`,
       });
     }
   });

@@ -60,7 +60,7 @@ export const APPLICATION_MACHINE = new StateMachine<ApplicationStatus, Applicati
       from: [],
       to: 'draft',
       by: 'applicant',
-      description: 'a new draft application on an open list',
+      description: 'a new draft application on an open challenge',
     },
     {
       action: 'edit',
@@ -144,7 +144,7 @@ export const APPLICATION_MACHINE = new StateMachine<ApplicationStatus, Applicati
       from: ['under_review', 'shortlisted'],
       to: 'not_selected',
       by: 'admin',
-      description: 'the award went to other applications, or the list was unsuccessful (流榜)',
+      description: 'the award went to other applications, or the challenge was unsuccessful (流榜)',
     },
   ],
 });
@@ -155,12 +155,12 @@ export interface ApplicationTransition {
   /** null: the state does not change, or the action decides it (the formal check). */
   to: ApplicationStatus | null;
   by: 'applicant' | 'leader' | 'admin';
-  /** Also needs the list open by the clock (before closesAt). */
+  /** Also needs the challenge open by the clock (before closesAt). */
   beforeClose: boolean;
   description: string;
 }
 
-/** Actions that also need the list open by the clock (before closesAt). */
+/** Actions that also need the challenge open by the clock (before closesAt). */
 const BEFORE_CLOSE: ReadonlySet<ApplicationAction> = new Set(['edit', 'pledge', 'submit', 'withdraw']);
 
 function legacyRow(action: ApplicationAction): ApplicationTransition {

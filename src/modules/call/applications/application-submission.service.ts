@@ -19,7 +19,7 @@ import type { ApplicationEntity } from './entities/application.entity';
 import type { RuleResult } from './eligibility-rules';
 
 /**
- * Submitting an application before closesAt (the deadline race). The list row is held FOR SHARE (an
+ * Submitting an application before closesAt (the deadline race). The challenge row is held FOR SHARE (an
  * amendment or the close job waits), the leader's other applications are counted under a per-leader lock,
  * the clock is read again just before commit, and a deferred trigger checks the database clock at
  * COMMIT: a submission is stored only if it commits before closesAt by both clocks.
@@ -81,7 +81,7 @@ export class ApplicationSubmissionService {
   }
 
   /**
-   * The list's terms complete and met, and the leader below the limit (counted under the leader's
+   * The challenge's terms complete and met, and the leader below the limit (counted under the leader's
    * lock); answers the eligibility rules' results to store with the submission.
    */
   private async checkSubmission(
@@ -124,11 +124,11 @@ function assertPledged(application: ApplicationEntity, team: ApplicationTeam): v
   }
 }
 
-/** The deferred trigger refused the COMMIT: the list closed by the database's clock. */
+/** The deferred trigger refused the COMMIT: the challenge closed by the database's clock. */
 function closedAtCommit(error: unknown): DomainError | undefined {
   if (!(error instanceof QueryFailedError)) return undefined;
   if (constraintOf(error) !== 'applications_submitted_before_close') return undefined;
-  return new DomainError('DEADLINE_PASSED', 'The list closed before the submission could be committed', {
+  return new DomainError('DEADLINE_PASSED', 'The challenge closed before the submission could be committed', {
     extra: { deadline: 'closesAt' },
   });
 }

@@ -36,7 +36,7 @@ const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 })
 function allowedIn(action: ApplicationAction): string {
   const t = APPLICATION_TRANSITIONS.find((row) => row.action === action);
   if (!t) return '';
-  return `Allowed in: ${t.from.join(', ')}${t.to ? `; moves the application to ${t.to}` : ''}${t.beforeClose ? '; only before the list closes' : ''}.`;
+  return `Allowed in: ${t.from.join(', ')}${t.to ? `; moves the application to ${t.to}` : ''}${t.beforeClose ? '; only before the challenge closes' : ''}.`;
 }
 
 @ApiTags('applications')
@@ -50,8 +50,8 @@ export class ChallengeApplicationsController {
   @Post(':id/applications')
   @Authenticated({ roles: ['applicant'] })
   @Endpoint({
-    summary: "Start an application (draft) on an open list for one of your organization's teams",
-    description: 'One application per team per list. Commitments and milestones may be completed before submitting.',
+    summary: "Start an application (draft) on an open challenge for one of your organization's teams",
+    description: 'One application per team per challenge. Commitments and milestones may be completed before submitting.',
     errors: [
       'FORBIDDEN',
       'NOT_FOUND',
@@ -75,7 +75,7 @@ export class ChallengeApplicationsController {
   @Authenticated({ roles: ['issuer', 'admin'] })
   @Endpoint({
     summary:
-      'The submitted applications on a list, in order of submission (its issuer organization and admins; never drafts)',
+      'The submitted applications on a challenge, in order of submission (its issuer organization and admins; never drafts)',
     description:
       "Identities are hidden from the issuer when the program's issuerSeesApplicantIdentities is false.",
     errors: ['NOT_FOUND'],
@@ -114,7 +114,7 @@ export class ApplicationsController {
   @Get(':id')
   @Authenticated({ roles: ['applicant', 'issuer', 'admin'] })
   @Endpoint({
-    summary: "Read an application (its organization; the list's issuer once submitted; admins)",
+    summary: "Read an application (its organization; the challenge's issuer once submitted; admins)",
     errors: ['NOT_FOUND'],
   })
   @ApiOkResponse({ type: ApplicationResponseDto })
@@ -198,7 +198,7 @@ export class ApplicationsController {
   @Authenticated({ roles: ['applicant'] })
   @Endpoint({
     summary: 'Submit the application; accepted only if it commits before closesAt',
-    description: `${allowedIn('submit')} Needs the pledge, a committed value for every indicator and at least one milestone; the leader may hold at most the list's (or program's) limit of applications in play or won (LEADER_LIMIT_REACHED).`,
+    description: `${allowedIn('submit')} Needs the pledge, a committed value for every indicator and at least one milestone; the leader may hold at most the challenge's (or program's) limit of applications in play or won (LEADER_LIMIT_REACHED).`,
     errors: [
       'VALIDATION_FAILED',
       'FORBIDDEN',
@@ -224,7 +224,7 @@ export class ApplicationsController {
   @HttpCode(200)
   @Authenticated({ roles: ['applicant'] })
   @Endpoint({
-    summary: 'Withdraw the application before the list closes',
+    summary: 'Withdraw the application before the challenge closes',
     description: allowedIn('withdraw'),
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
   })

@@ -41,7 +41,7 @@ export class ApplicationsRepository {
     });
   }
 
-  /** A list's applications in the given statuses, locked FOR UPDATE, in id order or in order of submission. */
+  /** A challenge's applications in the given statuses, locked FOR UPDATE, in id order or in order of submission. */
   lockOfChallengeIn(
     em: EntityManager,
     challengeId: string,
@@ -153,7 +153,7 @@ export class ApplicationsRepository {
     return paginate(qb, byCreation('a'), query);
   }
 
-  /** Applications on a list in the given statuses, in order of submission. */
+  /** Applications on a challenge in the given statuses, in order of submission. */
   listOfChallenge(
     challengeId: string,
     statuses: readonly ApplicationStatus[],

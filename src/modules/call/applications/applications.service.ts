@@ -212,8 +212,8 @@ export class ApplicationsService {
       return await em.save(application);
     } catch (error) {
       if (isUniqueViolation(error, 'uq_applications_challenge_team')) {
-        throw new DomainError('ALREADY_EXISTS', 'This team already has an application on this list', {
-          errors: [{ field: 'teamId', message: 'one application per team per list' }],
+        throw new DomainError('ALREADY_EXISTS', 'This team already has an application on this challenge', {
+          errors: [{ field: 'teamId', message: 'one application per team per challenge' }],
         });
       }
       throw error;

@@ -80,7 +80,7 @@ export class FormalCheckService {
     return this.queries.get(actor, id);
   }
 
-  /** The application locked and checkable; its list held FOR SHARE; `returned` only while the list is open. */
+  /** The application locked and checkable; its challenge held FOR SHARE; `returned` only while the challenge is open. */
   private async lockForCheck(
     em: EntityManager,
     id: string,
@@ -97,7 +97,7 @@ export class FormalCheckService {
     if (dto.outcome === 'returned' && now >= challenge.closesAt) {
       throw new DomainError(
         'DEADLINE_PASSED',
-        'The list has closed: a returned application could not be resubmitted',
+        'The challenge has closed: a returned application could not be resubmitted',
         {
           extra: { deadline: 'closesAt' },
         },

@@ -47,7 +47,7 @@ describe('ChallengeLifecycle (the phases other modules drive)', () => {
     ]);
   });
 
-  it('marks a list unsuccessful with its reason', async () => {
+  it('marks a challenge unsuccessful with its reason', async () => {
     const c = challenge('under_review');
     await lifecycle.markUnsuccessful(em, c, '  no application passed ', now);
     expect(c).toMatchObject({ status: 'unsuccessful', statusReason: 'no application passed' });

@@ -60,13 +60,13 @@ describe('challenge state machine', () => {
     const amend = errorOf(() => assertTransition(list('open'), 'amend', closesAt));
     expect(amend.code).toBe('DEADLINE_PASSED');
     expect(amend.options.extra).toMatchObject({ state: 'closed', action: 'amend', deadline: 'closesAt' });
-    // An approval of a closed list is a plain state error: approve was never allowed there.
+    // An approval of a closed challenge is a plain state error: approve was never allowed there.
     expect(errorOf(() => assertTransition(list('closed'), 'approve', during)).code).toBe(
       'INVALID_STATE_TRANSITION',
     );
   });
 
-  it('publishes only from vetting, and lets nothing but cancel leave an open list', () => {
+  it('publishes only from vetting, and lets nothing but cancel leave an open challenge', () => {
     expect(CHALLENGE_TRANSITIONS.filter((t) => t.to === 'published').map((t) => t.from)).toEqual([
       ['pending_review'],
     ]);

@@ -57,7 +57,7 @@ export const CHALLENGE_MACHINE = new StateMachine<ChallengeStatus, ChallengeActi
       from: ['draft', 'pending_review', 'published'],
       to: 'withdrawn',
       by: 'issuer',
-      description: 'withdraw before the list opens',
+      description: 'withdraw before the challenge opens',
     },
     {
       action: 'approve',
@@ -202,7 +202,7 @@ export function assertTransition(challenge: Timed, action: ChallengeAction, now:
     const deadline = current === 'closed' ? 'closesAt' : 'opensAt';
     throw new DomainError(
       'DEADLINE_PASSED',
-      `Cannot ${action}: the list's ${deadline} has passed (it is ${current})`,
+      `Cannot ${action}: the challenge's ${deadline} has passed (it is ${current})`,
       { extra: { state: current, action, deadline } },
     );
   }
@@ -217,7 +217,7 @@ export function nextStatus(challenge: Timed, action: ChallengeAction, now: Date)
   return CHALLENGE_MACHINE.target(assertTransition(challenge, action, now), action);
 }
 
-/** The states everyone may see: once published, a list stays public whatever happens to it. */
+/** The states everyone may see: once published, a challenge stays public whatever happens to it. */
 export function isPublic(challenge: { publishedAt: Date | null }): boolean {
   return challenge.publishedAt !== null;
 }

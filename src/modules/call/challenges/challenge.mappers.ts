@@ -47,7 +47,7 @@ export interface ChallengeDetailParts {
   indicators: ChallengeIndicatorEntity[];
   attachments: LinkedAttachment[];
   amendmentCount: number;
-  /** Known once the list has closed; null before (nobody learns the count while applications are open). */
+  /** Known once the challenge has closed; null before (nobody learns the count while applications are open). */
   submittedApplicationCount: number | null;
   /** The issuer organization and admins see the reject reason and confidential attachments' metadata. */
   privileged: boolean;
@@ -95,7 +95,7 @@ export function toAmendmentResponse(a: ChallengeAmendmentEntity): AmendmentRespo
   };
 }
 
-/** What the audit trail keeps of a list: everything public plus state; the confidential text never. */
+/** What the audit trail keeps of a challenge: everything public plus state; the confidential text never. */
 export function challengeSnapshot(c: ChallengeEntity, indicators?: ChallengeIndicatorEntity[]): JsonObject {
   const snapshot: JsonObject = {
     code: c.code,

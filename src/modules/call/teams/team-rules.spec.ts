@@ -24,7 +24,7 @@ describe('team rules', () => {
       expect(checkShares(shares(null, null, null), POST)).toEqual([]);
     });
 
-    it('refuses a sum other than 100 on the list field, naming the sum', () => {
+    it('refuses a sum other than 100 on the challenge field, naming the sum', () => {
       const under = checkShares(shares(60, 39), POST);
       expect(under).toEqual([{ field: 'consortium', message: expect.stringContaining('= 99') }]);
       expect(checkShares(shares(60, 30, 20), POST)[0].message).toContain('60 + members 30 + 20 = 110');

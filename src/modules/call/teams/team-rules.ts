@@ -26,7 +26,7 @@ export interface ShareInput {
 export interface ShareFields {
   lead: string;
   list: string;
-  /** The field that names a wrong sum; the list by default. */
+  /** The field that names a wrong sum; the challenge by default. */
   sum?: string;
 }
 

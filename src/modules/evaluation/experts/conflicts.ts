@@ -1,7 +1,7 @@
 import { shanghaiYear } from '../../call/challenges/challenge-rules';
 
 /**
- * The parties of a review an expert must not be connected to: the list's issuer, every
+ * The parties of a review an expert must not be connected to: the challenge's issuer, every
  * organization of every eligible application's team (lead and consortium members), and every team member
  * with an account.
  */
@@ -95,7 +95,7 @@ export function conflictsOf(
       conflicts.push({
         kind: 'issuer_affiliation',
         organizationId,
-        detail: `the expert's ${whose(organizationId)} is the issuer of the list`,
+        detail: `the expert's ${whose(organizationId)} is the issuer of the challenge`,
       });
     }
   }

@@ -33,7 +33,7 @@ export const SESSION_MACHINE = new StateMachine<SessionStatus, SessionAction>({
       from: [],
       to: 'scheduled',
       by: 'admin',
-      description: `the list is under_review and the application is ${SESSION_APPLICATION_STATUSES.join(' or ')}; scheduledAt is in the future`,
+      description: `the challenge is under_review and the application is ${SESSION_APPLICATION_STATUSES.join(' or ')}; scheduledAt is in the future`,
     },
     {
       action: 'reschedule',
@@ -41,7 +41,7 @@ export const SESSION_MACHINE = new StateMachine<SessionStatus, SessionAction>({
       to: 'scheduled',
       by: 'admin',
       description:
-        'the list is still under_review; scheduledAt (new or kept) is in the future; a location or a link remains',
+        'the challenge is still under_review; scheduledAt (new or kept) is in the future; a location or a link remains',
     },
     {
       action: 'hold',

@@ -6,7 +6,7 @@ import { SessionsService } from './sessions.service';
 
 /**
  * Defence (答辩) and site-visit (现场考察) sessions of applications in review: scheduled, rescheduled, held
- * with minutes and outcome, or cancelled, by admins; read by the list's and the application's
+ * with minutes and outcome, or cancelled, by admins; read by the challenge's and the application's
  * organizations (ADR 0025).
  */
 @Module({

@@ -4,7 +4,7 @@ import { Page, paginate } from '../../../common/pagination/pagination';
 import { ListSessionsQueryDto } from './dto/session-input.dto';
 import { ReviewSessionEntity } from './entities/review-session.entity';
 
-/** What a session needs to know of its application: which list, whose, and where it stands. */
+/** What a session needs to know of its application: which challenge, whose, and where it stands. */
 export interface SessionApplication {
   id: string;
   challengeId: string;
@@ -12,7 +12,7 @@ export interface SessionApplication {
   status: string;
 }
 
-/** Whose sessions of a list a caller sees: all of them, or those of one organization's applications. */
+/** Whose sessions of a challenge a caller sees: all of them, or those of one organization's applications. */
 export type SessionListScope = { all: true } | { leadOrganizationId: string };
 
 interface ApplicationRow {
@@ -78,7 +78,7 @@ export class SessionsRepository {
     return row.applies;
   }
 
-  /** A list's sessions in time order, earliest first, keyset paginated (ix_review_sessions_challenge). */
+  /** A challenge's sessions in time order, earliest first, keyset paginated (ix_review_sessions_challenge). */
   listOfChallenge(
     challengeId: string,
     scope: SessionListScope,

@@ -71,7 +71,7 @@ export class SessionsService {
     private readonly clock: Clock,
   ) {}
 
-  /** A new session for an application of the list: 400 for an application not on it, 422 when list or application is not in review. */
+  /** A new session for an application of the challenge: 400 for an application not on it, 422 when challenge or application is not in review. */
   async schedule(actor: Principal, challengeId: string, dto: CreateSessionDto): Promise<SessionResponseDto> {
     const user = requireUser(actor);
     const location = dto.location?.trim() ?? null;
@@ -83,7 +83,7 @@ export class SessionsService {
       if (!challenge) throw DomainError.notFound('Challenge');
       const application = await this.sessions.findApplicationForShare(em, dto.applicationId);
       if (!application || application.challengeId !== challengeId) {
-        throw DomainError.validation([{ field: 'applicationId', message: 'not an application on this list' }]);
+        throw DomainError.validation([{ field: 'applicationId', message: 'not an application on this challenge' }]);
       }
       refuse(checkInReview(challenge, application));
       const now = this.clock.now();
@@ -112,8 +112,8 @@ export class SessionsService {
   }
 
   /**
-   * A list's sessions, earliest first: admins and the list's issuer organization see all of them,
-   * an organization with an application on the list those of its applications; anyone else 404.
+   * A challenge's sessions, earliest first: admins and the challenge's issuer organization see all of them,
+   * an organization with an application on the challenge those of its applications; anyone else 404.
    */
   async list(
     actor: Principal,
@@ -141,7 +141,7 @@ export class SessionsService {
     return { items: page.items.map((s) => toSessionResponse(s, withRecord)), nextCursor: page.nextCursor };
   }
 
-  /** Admins, the list's issuer organization and the application's lead organization; anyone else 404. */
+  /** Admins, the challenge's issuer organization and the application's lead organization; anyone else 404. */
   async get(actor: Principal, id: string): Promise<SessionResponseDto> {
     const session = await this.sessions.findById(id);
     const standing = session ? await this.standingOf(actor, session) : 'none';
@@ -150,7 +150,7 @@ export class SessionsService {
   }
 
   /**
-   * One change, by the transition table: reschedule (while scheduled, the list still in review,
+   * One change, by the transition table: reschedule (while scheduled, the challenge still in review,
    * to a time in the future), hold (minutes and outcome, not before the start) or cancel (a
    * reason). If-Match required; 409 on a stale version or a final session.
    */
@@ -186,7 +186,7 @@ export class SessionsService {
   // — helpers —
 
   /**
-   * The session locked FOR UPDATE and its list FOR SHARE: 404 when either is missing, 409 on a
+   * The session locked FOR UPDATE and its challenge FOR SHARE: 404 when either is missing, 409 on a
    * stale version or when the table has no row for the change from the session's status.
    */
   private async lockForChange(
@@ -205,7 +205,7 @@ export class SessionsService {
   }
 
   /**
-   * A new time or place while the list and the application are still in review: the time given (or the
+   * A new time or place while the challenge and the application are still in review: the time given (or the
    * one kept) must lie ahead, and a location or a link must remain.
    */
   private async reschedule(

@@ -64,7 +64,7 @@ describe('fenToYuan', () => {
 });
 
 describe('toRelease', () => {
-  it('an open list: a tender, no application count yet, the issuer as buyer', () => {
+  it('an open challenge: a tender, no application count yet, the issuer as buyer', () => {
     const release = toRelease(list(), options);
     expect(release).toMatchObject({
       ocid: 'ocds-test-11111111-1111-4111-8111-111111111111',

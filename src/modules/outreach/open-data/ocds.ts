@@ -6,9 +6,9 @@ import type { Payer } from '../../delivery/payments/entities/payment.entity';
 import type { SelectionStatus } from '../../delivery/selection/entities/selection.entity';
 
 /**
- * The OCDS 1.1 mapping of a list's public lifecycle (ADR 0032), pure: list → tender, applications →
+ * The OCDS 1.1 mapping of a challenge's public lifecycle (ADR 0032), pure: challenge → tender, applications →
  * bids.statistics (counts only), selection → awards, projects → contracts, milestones and paid
- * tranches → contracts[].implementation. Only what the list, its amendments and the publicity
+ * tranches → contracts[].implementation. Only what the challenge, its amendments and the publicity
  * notice already show publicly; never an application's content, its team members, experts or contacts.
  */
 
@@ -133,7 +133,7 @@ export interface OcdsRelease {
   contracts?: OcdsContract[];
 }
 
-/** What the repository reads of one published list (amounts in fen). */
+/** What the repository reads of one published challenge (amounts in fen). */
 export interface ChallengeFacts {
   id: string;
   code: string;
@@ -155,7 +155,7 @@ export interface ChallengeFacts {
   /** When its public part last changed (open_data_changes), and that time exactly, as text. */
   changedAt: Date;
   changedKey: string;
-  /** Applications submitted and not withdrawn; shown only once the list is closed. */
+  /** Applications submitted and not withdrawn; shown only once the challenge is closed. */
   applicationCount: number;
   amendments: Array<{ id: string; number: number; reason: string; createdAt: Date }>;
   selections: Array<{
@@ -259,7 +259,7 @@ class Parties {
   }
 }
 
-/** The list's public lifecycle as of its last change, as one OCDS release. */
+/** The challenge's public lifecycle as of its last change, as one OCDS release. */
 export function toRelease(list: ChallengeFacts, options: ReleaseOptions): OcdsRelease {
   const tenderStatus = TENDER_STATUS[list.status];
   if (!tenderStatus) throw new Error(`List ${list.id} is not public (${list.status})`);
@@ -295,7 +295,7 @@ export function toRelease(list: ChallengeFacts, options: ReleaseOptions): OcdsRe
   return release;
 }
 
-/** The list as the tender: the platform procures, the issuer buys; the application count once it closed. */
+/** The challenge as the tender: the platform procures, the issuer buys; the application count once it closed. */
 function tenderOf(
   list: ChallengeFacts,
   status: OcdsTender['status'],
@@ -347,7 +347,7 @@ type ProjectFacts = ChallengeFacts['projects'][number];
 
 /**
  * One award per winner of each selection, its supplier a party: active once the selection is
- * finalized (valued at its project's total), cancelled when reopened or the list cancelled.
+ * finalized (valued at its project's total), cancelled when reopened or the challenge cancelled.
  */
 function awardsOf(list: ChallengeFacts, parties: Parties): OcdsAward[] {
   const projectByApplication = new Map(list.projects.map((p) => [p.applicationId, p]));

@@ -96,7 +96,7 @@ interface PaidRow {
   paid_at: Date;
 }
 
-/** Everything `facts` reads of a page of lists, one query per table, before it is assembled. */
+/** Everything `facts` reads of a page of challenges, one query per table, before it is assembled. */
 interface FactRows {
   lists: ChallengeRow[];
   applicationCounts: Array<{ challenge_id: string; n: number }>;
@@ -109,8 +109,8 @@ interface FactRows {
 }
 
 /**
- * Reads of the open-data export (ADR 0032): the page of changed lists from open_data_changes
- * (keyset on ix_open_data_changes_changed), then the public facts of those lists only — never a
+ * Reads of the open-data export (ADR 0032): the page of changed challenges from open_data_changes
+ * (keyset on ix_open_data_changes_changed), then the public facts of those challenges only — never a
  * application's text, a team's members, an expert or a contact.
  */
 @Injectable()
@@ -125,7 +125,7 @@ export class OpenDataRepository {
     });
   }
 
-  /** Up to `limit` published lists changed at or after `since`, after the cursor, oldest change first. */
+  /** Up to `limit` published challenges changed at or after `since`, after the cursor, oldest change first. */
   async changed(
     em: EntityManager,
     options: { since?: Date; after?: { changedKey: string; id: string }; limit: number },
@@ -155,7 +155,7 @@ export class OpenDataRepository {
     return rows.map((r) => ({ id: r.id, changedAt: r.changed_at, changedKey: r.changed_key }));
   }
 
-  /** The public facts of the lists, in the order of `changed`. */
+  /** The public facts of the challenges, in the order of `changed`. */
   async facts(em: EntityManager, changed: ChangedChallenge[]): Promise<ChallengeFacts[]> {
     if (!changed.length) return [];
     return assembleFacts(
@@ -182,7 +182,7 @@ export class OpenDataRepository {
     return { lists, applicationCounts, amendments, selections, winners, projects, milestones, paid };
   }
 
-  /** The published lists with their issuer's, category's and industry chain's names. */
+  /** The published challenges with their issuer's, category's and industry chain's names. */
   private challengeRows(em: EntityManager, ids: string[]): Promise<ChallengeRow[]> {
     return em.query<ChallengeRow[]>(
       `SELECT c.id, c.code, c.title, c.public_summary, c.category_code, cat.name_zh AS category_name,
@@ -197,7 +197,7 @@ export class OpenDataRepository {
     );
   }
 
-  /** Applications submitted and not withdrawn, per list. */
+  /** Applications submitted and not withdrawn, per challenge. */
   private applicationCounts(em: EntityManager, ids: string[]): Promise<FactRows['applicationCounts']> {
     return em.query<FactRows['applicationCounts']>(
       `SELECT challenge_id, count(*)::int AS n FROM applications
@@ -233,7 +233,7 @@ export class OpenDataRepository {
     );
   }
 
-  /** The projects with their supplier's name and term (the task book's, else the list's). */
+  /** The projects with their supplier's name and term (the task book's, else the challenge's). */
   private projectRows(em: EntityManager, ids: string[]): Promise<ProjectRow[]> {
     return em.query<ProjectRow[]>(
       `SELECT p.id, p.challenge_id, p.application_id, p.lead_organization_id, o.name AS lead_name, p.status,
@@ -267,7 +267,7 @@ export class OpenDataRepository {
   }
 }
 
-/** The facts of each changed list still published, in the order of `changed`. */
+/** The facts of each changed challenge still published, in the order of `changed`. */
 function assembleFacts(changed: ChangedChallenge[], rows: FactRows): ChallengeFacts[] {
   const winnerById = new Map(
     rows.winners.map((w) => [w.id, { id: w.organization_id, name: w.organization_name }]),

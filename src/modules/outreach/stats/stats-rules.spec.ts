@@ -9,7 +9,7 @@ describe('stats rules', () => {
     expect(rate(0, 0)).toBeNull();
   });
 
-  it('average: 2 decimals, null without lists', () => {
+  it('average: 2 decimals, null without challenges', () => {
     expect(average(7, 3)).toBe(2.33);
     expect(average(5, 2)).toBe(2.5);
     expect(average(0, 0)).toBeNull();

@@ -3,7 +3,7 @@ import { DeliveredEvent } from '../../../infra/events/domain-event-handler';
 
 /**
  * Who may receive an event (docs/adr/0030):
- * - `public`: the public lifecycle of a list (what GET /challenges and the OCDS export show anyway):
+ * - `public`: the public lifecycle of a challenge (what GET /challenges and the OCDS export show anyway):
  *   every integration key's subscription gets it;
  * - `parties`: an integration key's subscription gets it only when the key's organization is one of
  *   the organizations `parties(data)` names (the issuer, the applicant lead organization).
@@ -17,7 +17,7 @@ export interface WebhookEventDefinition {
   /** The organizations the event concerns (for `parties` events). */
   parties: (data: JsonObject) => string[];
   /**
-   * What those organizations are to the list: its issuer, the lead organization of an application on it.
+   * What those organizations are to the challenge: its issuer, the lead organization of an application on it.
    * An integration key whose organization can be neither never receives the event.
    */
   partyRoles: readonly WebhookPartyRole[];
@@ -54,8 +54,8 @@ const lead = orgs('leadOrganizationId');
 
 /**
  * The event types of API.md "Webhook events", each with its audience and its data. Fields left out
- * on purpose: confidential details of a list, applicants' identities where the issuer reads them (blind
- * review), expert scores and panels, objectors, the reasons the public detail of a list hides.
+ * on purpose: confidential details of a challenge, applicants' identities where the issuer reads them (blind
+ * review), expert scores and panels, objectors, the reasons the public detail of a challenge hides.
  */
 export const WEBHOOK_EVENTS = {
   'challenge.published': {
@@ -63,21 +63,21 @@ export const WEBHOOK_EVENTS = {
     parties: none,
     partyRoles: [],
     fields: CHALLENGE_PUBLIC,
-    description: 'A list passed vetting and is published (its public part)',
+    description: 'A challenge passed vetting and is published (its public part)',
   },
   'challenge.amended': {
     audience: 'public',
     parties: none,
     partyRoles: [],
     fields: [...CHALLENGE_PUBLIC, 'amendmentId', 'amendmentNumber', 'reason', 'changedFields'],
-    description: 'A published list was amended (the amendment is public)',
+    description: 'A published challenge was amended (the amendment is public)',
   },
   'challenge.closed': {
     audience: 'public',
     parties: none,
     partyRoles: [],
     fields: CHALLENGE_PUBLIC,
-    description: 'The application window of a list closed',
+    description: 'The application window of a challenge closed',
   },
   'challenge.awarded': {
     audience: 'public',
@@ -119,7 +119,7 @@ export const WEBHOOK_EVENTS = {
     parties: issuer,
     partyRoles: ['issuer'],
     fields: [...LIST, 'panelId', 'closedAt', 'passLine'],
-    description: 'The expert review of a list closed (to the issuer; no scores)',
+    description: 'The expert review of a challenge closed (to the issuer; no scores)',
   },
   'objection.lodged': {
     audience: 'parties',

@@ -138,7 +138,7 @@ export class WebhooksService {
       'WEBHOOK_EVENT_NOT_AVAILABLE',
       `This key would never receive ${refused.join(', ')}: ${
         actor.organizationId
-          ? 'its organization neither issues lists nor applications on them in the role these events concern'
+          ? 'its organization neither issues challenges nor applications on them in the role these events concern'
           : 'it acts for no organization, so it receives only the public events'
       }. It can subscribe to: ${receivable.join(', ')}`,
       {

@@ -22,7 +22,7 @@ const CODE_PARAM = {
   example: 'new_materials',
 };
 
-/** Industry chains (产业链) and list categories: public to read, admin to maintain; no DELETE (retire with `active: false`). */
+/** Industry chains (产业链) and challenge categories: public to read, admin to maintain; no DELETE (retire with `active: false`). */
 @ApiTags('taxonomy')
 @Controller()
 export class TaxonomyController {

@@ -8,7 +8,7 @@ import { APPLICATION_STATUSES } from '../application-status';
 import type { ApplicationStatus } from '../application-status';
 import type { RuleResult } from '../eligibility-rules';
 
-/** An application (揭榜申请) of one team on one list. */
+/** An application (揭榜申请) of one team on one challenge. */
 @Entity('applications')
 @Index('uq_applications_challenge_team', ['challengeId', 'teamId'], { unique: true })
 @Index('ix_applications_challenge', ['challengeId', 'status', 'submittedAt', 'id'])

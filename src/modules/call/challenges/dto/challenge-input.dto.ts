@@ -31,14 +31,14 @@ export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(
 export const ISO_INSTANT_SCHEMA = { pattern: ISO_INSTANT.source, maxLength: 32 } as const;
 const instantMessage = (field: string) =>
   `${field} must be an ISO-8601 time with an offset, like 2027-03-01T09:00:00+08:00`;
-/** 1,000,000,000,000 yuan: far above any list, far below Number.MAX_SAFE_INTEGER. */
+/** 1,000,000,000,000 yuan: far above any challenge, far below Number.MAX_SAFE_INTEGER. */
 export const MAX_FEN = 100_000_000_000_000;
 
 export class IndicatorInputDto {
   @ApiPropertyOptional({
     example: EXAMPLE_IDS.indicator,
     format: 'uuid',
-    description: 'The id of an indicator of this list to keep (applications refer to it); omit for a new one',
+    description: 'The id of an indicator of this challenge to keep (applications refer to it); omit for a new one',
   })
   @IsOptional()
   @IsUUID()
@@ -119,7 +119,7 @@ export class EligibilityDto {
     nullable: true,
     minimum: 1,
     maximum: 20,
-    description: "How many active lists one leader may hold; omitted or null: the program's setting",
+    description: "How many active challenges one leader may hold; omitted or null: the program's setting",
   })
   @IsOptional()
   @IsInt()
@@ -293,7 +293,7 @@ export class CreateChallengeDto {
   attachments?: ChallengeAttachmentInputDto[];
 }
 
-/** A draft's edit: any field of the draft; lists (indicators, attachments, outcomes) are replaced whole. */
+/** A draft's edit: any field of the draft; challenges (indicators, attachments, outcomes) are replaced whole. */
 export class UpdateChallengeDto extends PartialType(CreateChallengeDto) {}
 
 /** The fields an amendment may change after publication (money, program and taxonomy are fixed then). */
@@ -341,7 +341,7 @@ export class ReasonDto {
 export class AcceptNdaDto {
   @ApiProperty({
     enum: [true],
-    description: 'true: I accept the non-disclosure undertaking for this list (recorded and audited)',
+    description: 'true: I accept the non-disclosure undertaking for this challenge (recorded and audited)',
   })
   @IsIn([true], { message: 'accepted must be true' })
   accepted: true;

@@ -95,7 +95,7 @@ export class ChallengeAttachmentResponseDto {
 }
 
 const STATUS_DESCRIPTION =
-  'The status by the clock: a published list is `open` from opensAt and `closed` from closesAt to the ' +
+  'The status by the clock: a published challenge is `open` from opensAt and `closed` from closesAt to the ' +
   'millisecond, whether or not the deadline job has run yet.';
 
 /** One row of `GET /challenges`: the public summary, no background, indicators or confidential part. */
@@ -253,7 +253,7 @@ export class NdaResponseDto {
 export class AmendmentChangeDto {
   @ApiProperty({
     example: 'eligibility',
-    description: 'The amended field of the list (closesAt, eligibility, …)',
+    description: 'The amended field of the challenge (closesAt, eligibility, …)',
   })
   field: string;
 
@@ -294,7 +294,7 @@ export class AmendmentResponseDto {
   @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
-  @ApiProperty({ type: 'integer', example: 1, description: '1, 2, … per list' })
+  @ApiProperty({ type: 'integer', example: 1, description: '1, 2, … per challenge' })
   number: number;
 
   @ApiProperty({ example: '延长揭榜截止时间两周' })
@@ -303,7 +303,7 @@ export class AmendmentResponseDto {
   @ApiProperty({ type: [AmendmentChangeDto] })
   changes: AmendmentChangeDto[];
 
-  @ApiProperty({ type: 'integer', example: 4, description: "The list's version after the amendment" })
+  @ApiProperty({ type: 'integer', example: 4, description: "The challenge's version after the amendment" })
   versionAfter: number;
 
   @ApiProperty({ example: '2027-03-15T02:00:00.000Z', format: 'date-time' })

@@ -136,7 +136,7 @@ export class ProgramSettingsDto implements ProgramSettings {
   )
   finalTranchePercent: number;
 
-  @SettingNumber('maxHorseRaceTeams', 'Teams that may run in parallel on one list (赛马)')
+  @SettingNumber('maxHorseRaceTeams', 'Teams that may run in parallel on one challenge (赛马)')
   maxHorseRaceTeams: number;
 
   @SettingNumber('maxActiveListsPerLeader', 'Lists one team leader may hold at the same time')

@@ -274,7 +274,7 @@ export class StageGateDto {
   @Max(19)
   milestonePosition: number;
 
-  @ApiProperty({ type: [StageGateDecisionDto], description: 'One decision per active line of the list' })
+  @ApiProperty({ type: [StageGateDecisionDto], description: 'One decision per active line of the challenge' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)

@@ -33,7 +33,7 @@ export class CreateSessionDto {
   @ApiProperty({
     example: EXAMPLE_IDS.application,
     format: 'uuid',
-    description: 'An application on this list, under_review or shortlisted',
+    description: 'An application on this challenge, under_review or shortlisted',
   })
   @IsUUID()
   applicationId: string;

@@ -2,7 +2,7 @@ import { enChallenge, enTime, FORMAL_CHECK_OUTCOMES, list, MailTemplate, zhChall
 
 /** Mails of challenges and their applications. */
 export const CHALLENGE_MAILS: Readonly<Record<string, MailTemplate>> = {
-  // — lists —
+  // — challenges —
   'challenge.published': {
     'zh-CN': (d) => {
       const { title, code } = list(d);
@@ -17,9 +17,9 @@ export const CHALLENGE_MAILS: Readonly<Record<string, MailTemplate>> = {
     en: (d) => {
       const { title, code } = list(d);
       return {
-        subject: `Challenge list approved and published: ${title}`,
+        subject: `Challenge approved and published: ${title}`,
         lines: [
-          `Your challenge list ${enChallenge(title, code)} has been approved and published.`,
+          `Your challenge ${enChallenge(title, code)} has been approved and published.`,
           `Applications are accepted from ${enTime(d.instant('opensAt'))} until ${enTime(d.instant('closesAt'))}.`,
         ],
       };
@@ -40,9 +40,9 @@ export const CHALLENGE_MAILS: Readonly<Record<string, MailTemplate>> = {
     en: (d) => {
       const { title, code } = list(d);
       return {
-        subject: `Challenge list not approved: ${title}`,
+        subject: `Challenge not approved: ${title}`,
         lines: [
-          `Your challenge list ${enChallenge(title, code)} was not approved and has been returned to you.`,
+          `Your challenge ${enChallenge(title, code)} was not approved and has been returned to you.`,
           `Reason: ${d.text('reason')}`,
           'Please revise it and submit it again.',
         ],

@@ -19,7 +19,7 @@ export const PANEL_MAILS: Readonly<Record<string, MailTemplate>> = {
       return {
         subject: `You have been drawn as a reviewer: ${title}`,
         lines: [
-          `You have been drawn as an expert reviewer of the challenge list ${enChallenge(title, code)}.`,
+          `You have been drawn as an expert reviewer of the challenge ${enChallenge(title, code)}.`,
           'Please sign in, declare whether you have a conflict of interest, then read and score the applications.',
         ],
       };

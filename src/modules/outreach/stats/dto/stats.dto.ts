@@ -32,9 +32,9 @@ export class StatsQueryDto {
   year?: number;
 }
 
-/** How many lists and how much money; amounts in fen, integers (fiscal + co-funding = total). */
+/** How many challenges and how much money; amounts in fen, integers (fiscal + co-funding = total). */
 export class AmountsDto {
-  @ApiProperty({ type: 'integer', example: 12, description: 'Published lists' })
+  @ApiProperty({ type: 'integer', example: 12, description: 'Published challenges' })
   count: number;
 
   @ApiProperty({ type: 'integer', example: 1_250_000_000, description: 'Sum of totalFen' })
@@ -98,14 +98,14 @@ export class BidStatsDto {
   @ApiProperty({
     type: 'integer',
     example: 9,
-    description: `Lists whose application window has closed (status ${APPLICATIONS_CLOSED_STATUSES.join(', ')}): application counts are public only once a list has closed`,
+    description: `Challenges whose application window has closed (status ${APPLICATIONS_CLOSED_STATUSES.join(', ')}): application counts are public only once a challenge has closed`,
   })
   lists: number;
 
   @ApiProperty({
     type: 'integer',
     example: 31,
-    description: 'Applications submitted and not withdrawn on those lists',
+    description: 'Applications submitted and not withdrawn on those challenges',
   })
   bids: number;
 
@@ -113,13 +113,13 @@ export class BidStatsDto {
     example: 3.44,
     nullable: true,
     type: Number,
-    description: 'applications / lists, 2 decimals; null without lists',
+    description: 'applications / challenges, 2 decimals; null without challenges',
   })
   averagePerList: number | null;
 
   @ApiProperty({
     type: [BidBucketDto],
-    description: 'How many lists had 0, 1, 2, 3-5, 6-10 and 11+ applications (always these six)',
+    description: 'How many challenges had 0, 1, 2, 3-5, 6-10 and 11+ applications (always these six)',
   })
   distribution: BidBucketDto[];
 }
@@ -152,7 +152,7 @@ export class AcceptanceRateDto {
   rate: number | null;
 }
 
-/** `GET /stats/overview`: published lists only (never drafts, lists under vetting or never published). */
+/** `GET /stats/overview`: published challenges only (never drafts, challenges under vetting or never published). */
 export class StatsOverviewDto {
   @ApiProperty({
     example: EXAMPLE_IDS.program,
@@ -174,30 +174,30 @@ export class StatsOverviewDto {
   })
   generatedAt: string;
 
-  @ApiProperty({ type: AmountsDto, description: 'Every published list in scope' })
+  @ApiProperty({ type: AmountsDto, description: 'Every published challenge in scope' })
   lists: AmountsDto;
 
   @ApiProperty({
     type: [TermAmountsDto],
-    description: 'Per category, in taxonomy order; only categories with lists',
+    description: 'Per category, in taxonomy order; only categories with challenges',
   })
   byCategory: TermAmountsDto[];
 
   @ApiProperty({
     type: [TermAmountsDto],
-    description: 'Per industry chain, in taxonomy order; only chains with lists',
+    description: 'Per industry chain, in taxonomy order; only chains with challenges',
   })
   byIndustryChain: TermAmountsDto[];
 
   @ApiProperty({
     type: [RegionAmountsDto],
-    description: 'Per region code, ascending; only regions with lists',
+    description: 'Per region code, ascending; only regions with challenges',
   })
   byRegion: RegionAmountsDto[];
 
   @ApiProperty({
     type: [StatusAmountsDto],
-    description: 'Per status, in lifecycle order; only statuses with lists',
+    description: 'Per status, in lifecycle order; only statuses with challenges',
   })
   byStatus: StatusAmountsDto[];
 
