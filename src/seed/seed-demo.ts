@@ -236,7 +236,7 @@ async function seedChallenges(
   const existing = await existingChallenges(s.dataSource, program.id);
   const now = s.clock.now();
   // Drafted and submitted side by side; approved one after the other, so codes follow the demo order.
-  const lists = await settleAll(
+  const challenges = await settleAll(
     DEMO_CHALLENGES.map(async (demo) => {
       const issuer = issuers.get(demo.issuer);
       if (!issuer) throw new Error(`Unknown demo issuer ${demo.issuer}`);
@@ -245,7 +245,7 @@ async function seedChallenges(
       return { demo, issuer, state };
     }),
   );
-  for (const list of lists) await approveAndAmend(s, admin, list);
+  for (const challenge of challenges) await approveAndAmend(s, admin, challenge);
   return { program, created: DEMO_CHALLENGES.filter((c) => !existing.has(c.body.title)).length };
 }
 
@@ -423,8 +423,8 @@ interface ChallengeState {
   closesAt: Date;
 }
 
-function stateOf(list: { id: string; status: string; version: number; closesAt: Date | string }): ChallengeState {
-  return { id: list.id, status: list.status, version: list.version, closesAt: new Date(list.closesAt) };
+function stateOf(challenge: { id: string; status: string; version: number; closesAt: Date | string }): ChallengeState {
+  return { id: challenge.id, status: challenge.status, version: challenge.version, closesAt: new Date(challenge.closesAt) };
 }
 
 /** Creates the challenge if missing (as its issuer) and submits it unless it is to stay a draft. */
@@ -458,10 +458,10 @@ async function draftAndSubmit(
 async function approveAndAmend(
   s: Services,
   admin: UserPrincipal,
-  list: { demo: DemoChallenge; issuer: UserPrincipal; state: ChallengeState },
+  challenge: { demo: DemoChallenge; issuer: UserPrincipal; state: ChallengeState },
 ): Promise<void> {
-  const { demo, issuer } = list;
-  let state = list.state;
+  const { demo, issuer } = challenge;
+  let state = challenge.state;
   if (demo.stage !== 'published') return;
   if (state.status === 'pending_review') {
     state = stateOf(await s.challengeVetting.approve(admin, state.id, state.version));
@@ -481,7 +481,7 @@ async function approveAndAmend(
 /** The demo teams and applications as they stand in the database. */
 interface ApplicationState {
   /** The program's demo challenges, by DemoChallenge.key. */
-  lists: Map<string, ChallengeEntity>;
+  challenges: Map<string, ChallengeEntity>;
   /** The demo teams found (lead organization and name), by DemoTeam.key. */
   teams: Map<string, TeamEntity>;
   /** The demo applications found (challenge and team), by applicationKey. */
@@ -492,10 +492,10 @@ const applicationKey = (demo: DemoApplication): string => `${demo.team}@${demo.c
 
 async function loadApplicationState(dataSource: DataSource, programId: string): Promise<ApplicationState> {
   const byTitle = await existingChallenges(dataSource, programId);
-  const lists = new Map<string, ChallengeEntity>();
+  const challenges = new Map<string, ChallengeEntity>();
   for (const demo of DEMO_CHALLENGES) {
     const row = byTitle.get(demo.body.title);
-    if (row) lists.set(demo.key, row);
+    if (row) challenges.set(demo.key, row);
   }
   const organizations = await dataSource.getRepository(OrganizationEntity).find({
     where: { creditCode: In(DEMO_ORGANIZATIONS.map((o) => o.creditCode)) },
@@ -521,11 +521,11 @@ async function loadApplicationState(dataSource: DataSource, programId: string): 
   const applications = new Map<string, ApplicationEntity>();
   for (const demo of DEMO_APPLICATIONS) {
     const team = teams.get(demo.team);
-    const challenge = lists.get(demo.challenge);
+    const challenge = challenges.get(demo.challenge);
     const row = rows.find((a) => a.teamId === team?.id && a.challengeId === challenge?.id);
     if (row) applications.set(applicationKey(demo), row);
   }
-  return { lists, teams, applications };
+  return { challenges, teams, applications };
 }
 
 /** Where an application stands, from its row or from a service's answer. */
@@ -587,8 +587,8 @@ function nextApplicationStep(
   return null;
 }
 
-function isOpen(list: ChallengeEntity, now: Date): boolean {
-  return list.publishedAt !== null && effectiveStatus(list, now) === 'open';
+function isOpen(challenge: ChallengeEntity, now: Date): boolean {
+  return challenge.publishedAt !== null && effectiveStatus(challenge, now) === 'open';
 }
 
 /** Whether a run would add anything: a missing team, or an application with a step to take. */
@@ -596,10 +596,10 @@ function pendingApplicationWork(state: ApplicationState, now: Date): boolean {
   if (DEMO_TEAMS.some((t) => !state.teams.has(t.key))) return true;
   return DEMO_APPLICATIONS.some((demo) => {
     const team = state.teams.get(demo.team);
-    const list = state.lists.get(demo.challenge);
-    if (!team || !list) return true;
+    const challenge = state.challenges.get(demo.challenge);
+    if (!team || !challenge) return true;
     const current = progressOfRow(state.applications.get(applicationKey(demo)));
-    return nextApplicationStep(demo, current, team.leaderUserId, isOpen(list, now)) !== null;
+    return nextApplicationStep(demo, current, team.leaderUserId, isOpen(challenge, now)) !== null;
   });
 }
 
@@ -669,20 +669,20 @@ async function seedApplications(
 
   const results = await settleAll(
     DEMO_APPLICATIONS.map(async (demo) => {
-      const list = state.lists.get(demo.challenge);
+      const challenge = state.challenges.get(demo.challenge);
       const team = teams.get(demo.team);
-      if (!list || !team) throw new Error(`Demo application ${applicationKey(demo)}: unknown challenge or team`);
+      if (!challenge || !team) throw new Error(`Demo application ${applicationKey(demo)}: unknown challenge or team`);
       const demoTeam = teamOf(demo.team);
       const owner = memberOf(demoTeam.organization).principal;
       let current = progressOfRow(state.applications.get(applicationKey(demo)));
       let created = false;
       for (let steps = 0; ; steps++) {
-        const step = nextApplicationStep(demo, current, team.leaderUserId, isOpen(list, s.clock.now()));
+        const step = nextApplicationStep(demo, current, team.leaderUserId, isOpen(challenge, s.clock.now()));
         if (!step) break;
         if (steps >= 4) throw new Error(`Demo application ${applicationKey(demo)} does not progress (${current?.status})`);
         if (step === 'create') {
-          const dto = await checked(CreateApplicationDto, await applicationBody(s, demo, list.id, team.id));
-          current = progressOf(await s.applications.create(owner, list.id, dto));
+          const dto = await checked(CreateApplicationDto, await applicationBody(s, demo, challenge.id, team.id));
+          current = progressOf(await s.applications.create(owner, challenge.id, dto));
           created = true;
         } else if (!current) {
           throw new Error(`Demo application ${applicationKey(demo)}: ${step} before create`);
@@ -702,7 +702,7 @@ async function seedApplications(
       if (nextApplicationStep(demo, current, team.leaderUserId, true)) {
         input.log(
           `Demo application of "${demoTeam.name}" left ${current ? `as ${current.status}` : 'out'}: ` +
-            `list "${list.title}" is not open.`,
+            `challenge "${challenge.title}" is not open.`,
         );
       }
       return { created, status: current?.status ?? null };

@@ -132,7 +132,7 @@ export class ApplicationChecks {
     challenge: ChallengeEntity,
     application: ApplicationEntity,
     content: ApplicationContent,
-    list: ChallengeTerms,
+    terms: ChallengeTerms,
     leader: LeaderStanding,
     team: ApplicationTeam,
   ): Promise<RuleResult[]> {
@@ -145,8 +145,8 @@ export class ApplicationChecks {
     return evaluateEligibility({
       eligibility: challenge.eligibility,
       leaderLimit: leader.limit,
-      fiscalFen: list.fiscalFen,
-      indicatorIds: list.indicators.map((i) => i.id),
+      fiscalFen: terms.fiscalFen,
+      indicatorIds: terms.indicators.map((i) => i.id),
       lead: { type: lead.type, regionCode: lead.regionCode },
       consortiumSize: team.consortiumSize,
       leaderLoad: leader.load,

@@ -5,7 +5,7 @@ import {
   APPLICATION_TRANSITIONS,
 } from './application-status';
 
-const list = {
+const terms = {
   fiscalFen: 1000,
   durationMonths: 24,
   indicators: [
@@ -33,8 +33,8 @@ describe('application rules', () => {
   it('accepts a complete application within the challenge', () => {
     expect([
       ...checkApplicationShape(application),
-      ...checkApplicationAgainstChallenge(application, list),
-      ...checkApplicationComplete(application, list),
+      ...checkApplicationAgainstChallenge(application, terms),
+      ...checkApplicationComplete(application, terms),
     ]).toEqual([]);
   });
 
@@ -54,7 +54,7 @@ describe('application rules', () => {
         commitments: [{ indicatorId: 'x', committedValue: '1' }],
         milestones: [milestone(25, 100)],
       },
-      list,
+      terms,
     );
     expect(fieldsOf(errors)).toEqual([
       'indicatorCommitments[0].indicatorId',
@@ -64,7 +64,7 @@ describe('application rules', () => {
   });
 
   it('needs every indicator and a milestone to submit, naming each missing indicator', () => {
-    const errors = checkApplicationComplete({ ...application, commitments: [application.commitments[0]], milestones: [] }, list);
+    const errors = checkApplicationComplete({ ...application, commitments: [application.commitments[0]], milestones: [] }, terms);
     expect(errors).toEqual([
       { field: 'indicatorCommitments', message: expect.stringContaining('i2') },
       { field: 'milestones', message: 'at least one milestone is needed' },

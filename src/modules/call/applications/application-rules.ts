@@ -56,9 +56,9 @@ export function checkApplicationShape(application: ApplicationContent): FieldErr
  * What the challenge refuses in an application being saved: an indicator the challenge does not have, more money than
  * its fiscal funding, a milestone after its duration. 422 BUSINESS_RULE_VIOLATION naming each.
  */
-export function checkApplicationAgainstChallenge(application: ApplicationContent, list: ChallengeTerms): FieldError[] {
+export function checkApplicationAgainstChallenge(application: ApplicationContent, terms: ChallengeTerms): FieldError[] {
   const errors: FieldError[] = [];
-  const known = new Set(list.indicators.map((i) => i.id));
+  const known = new Set(terms.indicators.map((i) => i.id));
   application.commitments.forEach((c, i) => {
     if (!known.has(c.indicatorId)) {
       errors.push({
@@ -67,17 +67,17 @@ export function checkApplicationAgainstChallenge(application: ApplicationContent
       });
     }
   });
-  if (application.requestedFiscalFen > list.fiscalFen) {
+  if (application.requestedFiscalFen > terms.fiscalFen) {
     errors.push({
       field: 'requestedFiscalFen',
-      message: `requestedFiscalFen must not exceed the challenge's fiscalFen (${list.fiscalFen})`,
+      message: `requestedFiscalFen must not exceed the challenge's fiscalFen (${terms.fiscalFen})`,
     });
   }
   application.milestones.forEach((m, i) => {
-    if (m.dueMonth > list.durationMonths) {
+    if (m.dueMonth > terms.durationMonths) {
       errors.push({
         field: `milestones[${i}].dueMonth`,
-        message: `due month ${m.dueMonth} is after the challenge's duration of ${list.durationMonths} months`,
+        message: `due month ${m.dueMonth} is after the challenge's duration of ${terms.durationMonths} months`,
       });
     }
   });
@@ -85,10 +85,10 @@ export function checkApplicationAgainstChallenge(application: ApplicationContent
 }
 
 /** What a submission needs on top: every indicator committed, at least one milestone. */
-export function checkApplicationComplete(application: ApplicationContent, list: ChallengeTerms): FieldError[] {
+export function checkApplicationComplete(application: ApplicationContent, terms: ChallengeTerms): FieldError[] {
   const errors: FieldError[] = [];
   const committed = new Set(application.commitments.map((c) => c.indicatorId));
-  for (const indicator of list.indicators) {
+  for (const indicator of terms.indicators) {
     if (!committed.has(indicator.id)) {
       errors.push({
         field: 'indicatorCommitments',

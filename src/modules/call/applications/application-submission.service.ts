@@ -90,9 +90,9 @@ export class ApplicationSubmissionService {
     challenge: ChallengeEntity,
     team: ApplicationTeam,
   ): Promise<RuleResult[]> {
-    const list = await this.checks.challengeTerms(em, challenge);
+    const terms = await this.checks.challengeTerms(em, challenge);
     const content = await this.checks.contentOf(em, application);
-    refuse([...checkApplicationAgainstChallenge(content, list), ...checkApplicationComplete(content, list)]);
+    refuse([...checkApplicationAgainstChallenge(content, terms), ...checkApplicationComplete(content, terms)]);
     await this.applications.lockLeader(em, team.leaderUserId);
     const leader = await this.checks.leaderStanding(em, challenge, team.leaderUserId, application.id);
     if (leader.load >= leader.limit) {
@@ -102,7 +102,7 @@ export class ApplicationSubmissionService {
         { extra: { leaderUserId: team.leaderUserId, limit: leader.limit, held: leader.load } },
       );
     }
-    return this.checks.evaluate(em, challenge, application, content, list, leader, team);
+    return this.checks.evaluate(em, challenge, application, content, terms, leader, team);
   }
 }
 

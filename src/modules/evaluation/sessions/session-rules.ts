@@ -101,12 +101,12 @@ export function parseStart(value: string, now: Date): { start: Date | null; erro
  * A session is for an application in review: the challenge `under_review`, the application on that challenge and
  * `under_review` or `shortlisted`. The refusals, each on the field that names it.
  */
-export function checkInReview(list: { status: string }, application: { status: string }): FieldError[] {
+export function checkInReview(challenge: { status: string }, application: { status: string }): FieldError[] {
   const errors: FieldError[] = [];
-  if (list.status !== 'under_review') {
+  if (challenge.status !== 'under_review') {
     errors.push({
       field: 'challengeId',
-      message: `the challenge is ${list.status}: sessions are held while it is under_review`,
+      message: `the challenge is ${challenge.status}: sessions are held while it is under_review`,
     });
   }
   if (!(SESSION_APPLICATION_STATUSES as readonly string[]).includes(application.status)) {

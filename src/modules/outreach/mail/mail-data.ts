@@ -130,7 +130,7 @@ export const ASSESSMENT_OUTCOMES = ['passed', 'passed_with_conditions', 'failed'
 export const PAYERS = ['fiscal', 'issuer'] as const;
 
 /** The list of a challenge event (`title`, `code`). */
-export const list = (d: MailData) => ({ title: d.text('title'), code: d.optionalText('code') });
+export const challengeOf = (d: MailData) => ({ title: d.text('title'), code: d.optionalText('code') });
 
 /** 项目（榜单编号 JB-…）: milestone events name the project by its challenge code when there is one. */
 export function zhProject(d: MailData): string {

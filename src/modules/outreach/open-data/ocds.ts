@@ -260,34 +260,34 @@ class Parties {
 }
 
 /** The challenge's public lifecycle as of its last change, as one OCDS release. */
-export function toRelease(list: ChallengeFacts, options: ReleaseOptions): OcdsRelease {
-  const tenderStatus = TENDER_STATUS[list.status];
-  if (!tenderStatus) throw new Error(`List ${list.id} is not public (${list.status})`);
-  const ocid = ocidOf(options.prefix, list.id);
+export function toRelease(challenge: ChallengeFacts, options: ReleaseOptions): OcdsRelease {
+  const tenderStatus = TENDER_STATUS[challenge.status];
+  if (!tenderStatus) throw new Error(`Challenge ${challenge.id} is not public (${challenge.status})`);
+  const ocid = ocidOf(options.prefix, challenge.id);
   const platform: OcdsOrganizationReference = { id: PLATFORM_PARTY_ID, name: options.publisherName };
   const parties = new Parties();
   parties.add(platform, 'procuringEntity', 'funder');
-  parties.add(list.issuer, 'buyer');
-  parties.locate(list.issuer.id, { region: list.regionCode, countryName: '中国' });
+  parties.add(challenge.issuer, 'buyer');
+  parties.locate(challenge.issuer.id, { region: challenge.regionCode, countryName: '中国' });
 
-  const closed = CLOSED.includes(list.status);
-  const tender = tenderOf(list, tenderStatus, platform, closed);
-  const awards = awardsOf(list, parties);
-  const contracts = contractsOf(list, platform, parties);
+  const closed = CLOSED.includes(challenge.status);
+  const tender = tenderOf(challenge, tenderStatus, platform, closed);
+  const awards = awardsOf(challenge, parties);
+  const contracts = contractsOf(challenge, platform, parties);
   const release: OcdsRelease = {
     ocid,
-    id: releaseIdOf(ocid, list.changedKey),
-    date: list.changedAt.toISOString(),
-    tag: tagsOf(list, awards, contracts),
+    id: releaseIdOf(ocid, challenge.changedKey),
+    date: challenge.changedAt.toISOString(),
+    tag: tagsOf(challenge, awards, contracts),
     initiationType: 'tender',
     language: 'zh',
     parties: parties.all(),
-    buyer: list.issuer,
+    buyer: challenge.issuer,
     tender,
   };
   if (closed) {
     release.bids = {
-      statistics: [{ id: '1', measure: 'bids', value: list.applicationCount, date: list.closesAt.toISOString() }],
+      statistics: [{ id: '1', measure: 'bids', value: challenge.applicationCount, date: challenge.closesAt.toISOString() }],
     };
   }
   if (awards.length) release.awards = awards;
@@ -297,43 +297,43 @@ export function toRelease(list: ChallengeFacts, options: ReleaseOptions): OcdsRe
 
 /** The challenge as the tender: the platform procures, the issuer buys; the application count once it closed. */
 function tenderOf(
-  list: ChallengeFacts,
+  challenge: ChallengeFacts,
   status: OcdsTender['status'],
   platform: OcdsOrganizationReference,
   closed: boolean,
 ): OcdsTender {
   const tender: OcdsTender = {
-    id: list.code,
-    title: list.title,
-    description: list.publicSummary,
+    id: challenge.code,
+    title: challenge.title,
+    description: challenge.publicSummary,
     status,
     procuringEntity: platform,
     items: [
       {
         id: '1',
-        description: list.title,
+        description: challenge.title,
         classification: {
           scheme: 'x_jiebang_industry_chain',
-          id: list.industryChainCode,
-          description: list.industryChainName,
+          id: challenge.industryChainCode,
+          description: challenge.industryChainName,
         },
         additionalClassifications: [
-          { scheme: 'x_jiebang_category', id: list.categoryCode, description: list.categoryName },
+          { scheme: 'x_jiebang_category', id: challenge.categoryCode, description: challenge.categoryName },
         ],
       },
     ],
-    value: value(list.totalFen),
+    value: value(challenge.totalFen),
     procurementMethod: 'open',
     procurementMethodDetails:
-      list.selectionMode === 'horse_race'
-        ? `揭榜挂帅（赛马制，至多 ${list.teamCount} 个团队）`
+      challenge.selectionMode === 'horse_race'
+        ? `揭榜挂帅（赛马制，至多 ${challenge.teamCount} 个团队）`
         : '揭榜挂帅（单一团队）',
     mainProcurementCategory: 'services',
-    tenderPeriod: { startDate: list.opensAt.toISOString(), endDate: list.closesAt.toISOString() },
+    tenderPeriod: { startDate: challenge.opensAt.toISOString(), endDate: challenge.closesAt.toISOString() },
   };
-  if (closed) tender.numberOfTenderers = list.applicationCount;
-  if (list.amendments.length) {
-    tender.amendments = list.amendments.map((a) => ({
+  if (closed) tender.numberOfTenderers = challenge.applicationCount;
+  if (challenge.amendments.length) {
+    tender.amendments = challenge.amendments.map((a) => ({
       id: String(a.number),
       date: a.createdAt.toISOString(),
       rationale: a.reason,
@@ -349,11 +349,11 @@ type ProjectFacts = ChallengeFacts['projects'][number];
  * One award per winner of each selection, its supplier a party: active once the selection is
  * finalized (valued at its project's total), cancelled when reopened or the challenge cancelled.
  */
-function awardsOf(list: ChallengeFacts, parties: Parties): OcdsAward[] {
-  const projectByApplication = new Map(list.projects.map((p) => [p.applicationId, p]));
+function awardsOf(challenge: ChallengeFacts, parties: Parties): OcdsAward[] {
+  const projectByApplication = new Map(challenge.projects.map((p) => [p.applicationId, p]));
   const awards: OcdsAward[] = [];
-  for (const selection of list.selections) {
-    const status = awardStatusOf(selection, list);
+  for (const selection of challenge.selections) {
+    const status = awardStatusOf(selection, challenge);
     const date = status === 'active' ? (selection.closedAt ?? selection.selectedAt) : selection.selectedAt;
     for (const winner of selection.winners) {
       parties.add(winner.organization, 'supplier');
@@ -370,18 +370,18 @@ function awardsOf(list: ChallengeFacts, parties: Parties): OcdsAward[] {
   return awards;
 }
 
-function awardStatusOf(selection: SelectionFacts, list: ChallengeFacts): OcdsAward['status'] {
+function awardStatusOf(selection: SelectionFacts, challenge: ChallengeFacts): OcdsAward['status'] {
   if (selection.status === 'finalized') return 'active';
-  if (selection.status === 'reopened' || list.status === 'cancelled') return 'cancelled';
+  if (selection.status === 'reopened' || challenge.status === 'cancelled') return 'cancelled';
   return 'pending';
 }
 
 /** One contract per project, awarded by the finalized selection. */
-function contractsOf(list: ChallengeFacts, platform: OcdsOrganizationReference, parties: Parties): OcdsContract[] {
-  const finalized = list.selections.find((s) => s.status === 'finalized');
-  return list.projects.map((p) => {
+function contractsOf(challenge: ChallengeFacts, platform: OcdsOrganizationReference, parties: Parties): OcdsContract[] {
+  const finalized = challenge.selections.find((s) => s.status === 'finalized');
+  return challenge.projects.map((p) => {
     parties.add(p.supplier, 'supplier');
-    const transactions = p.paid.map((t) => transactionOf(t, p, list.issuer, platform, parties));
+    const transactions = p.paid.map((t) => transactionOf(t, p, challenge.issuer, platform, parties));
     const contract: OcdsContract = {
       id: p.id,
       awardID: awardIdOf(finalized?.id ?? '', p.applicationId),
@@ -440,10 +440,10 @@ export function awardIdOf(selectionId: string, applicationId: string): string {
 }
 
 /** The stages the release carries, in lifecycle order (releaseTag codelist). */
-function tagsOf(list: ChallengeFacts, awards: OcdsAward[], contracts: OcdsContract[]): string[] {
+function tagsOf(challenge: ChallengeFacts, awards: OcdsAward[], contracts: OcdsContract[]): string[] {
   const tags: string[] = [];
-  tags.push(list.status === 'cancelled' || list.status === 'withdrawn' ? 'tenderCancellation' : 'tender');
-  if (list.amendments.length) tags.push('tenderAmendment');
+  tags.push(challenge.status === 'cancelled' || challenge.status === 'withdrawn' ? 'tenderCancellation' : 'tender');
+  if (challenge.amendments.length) tags.push('tenderAmendment');
   if (awards.length) tags.push(awards.every((a) => a.status === 'cancelled') ? 'awardCancellation' : 'award');
   if (contracts.length) tags.push('contract');
   if (

@@ -98,7 +98,7 @@ interface PaidRow {
 
 /** Everything `facts` reads of a page of challenges, one query per table, before it is assembled. */
 interface FactRows {
-  lists: ChallengeRow[];
+  challenges: ChallengeRow[];
   applicationCounts: Array<{ challenge_id: string; n: number }>;
   amendments: AmendmentRow[];
   selections: SelectionRow[];
@@ -170,7 +170,7 @@ export class OpenDataRepository {
   // — the reads of `facts`, one after another on the snapshot's one connection —
 
   private async factRows(em: EntityManager, ids: string[]): Promise<FactRows> {
-    const lists = await this.challengeRows(em, ids);
+    const challenges = await this.challengeRows(em, ids);
     const applicationCounts = await this.applicationCounts(em, ids);
     const amendments = await this.amendmentRows(em, ids);
     const selections = await this.selectionRows(em, ids);
@@ -179,7 +179,7 @@ export class OpenDataRepository {
     const projectIds = projects.map((p) => p.id);
     const milestones = await this.milestoneRows(em, projectIds);
     const paid = await this.paidRows(em, projectIds);
-    return { lists, applicationCounts, amendments, selections, winners, projects, milestones, paid };
+    return { challenges, applicationCounts, amendments, selections, winners, projects, milestones, paid };
   }
 
   /** The published challenges with their issuer's, category's and industry chain's names. */
@@ -272,7 +272,7 @@ function assembleFacts(changed: ChangedChallenge[], rows: FactRows): ChallengeFa
   const winnerById = new Map(
     rows.winners.map((w) => [w.id, { id: w.organization_id, name: w.organization_name }]),
   );
-  const byId = new Map(rows.lists.map((l) => [l.id, l]));
+  const byId = new Map(rows.challenges.map((l) => [l.id, l]));
   return changed.flatMap((change): ChallengeFacts[] => {
     const l = byId.get(change.id);
     return l ? [challengeFactsOf(l, change, rows, winnerById)] : [];

@@ -74,7 +74,7 @@ export class TaxonomyController {
   @Get('categories')
   @Public()
   @Endpoint({
-    summary: 'List challenge-list categories in display order (active ones unless includeInactive)',
+    summary: 'List challenge categories in display order (active ones unless includeInactive)',
   })
   @ApiPageResponse(TaxonomyTermResponseDto)
   listCategories(@Query() query: ListTaxonomyQueryDto): Promise<Page<TaxonomyTermResponseDto>> {

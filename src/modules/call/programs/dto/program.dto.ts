@@ -139,7 +139,7 @@ export class ProgramSettingsDto implements ProgramSettings {
   @SettingNumber('maxHorseRaceTeams', 'Teams that may run in parallel on one challenge (赛马)')
   maxHorseRaceTeams: number;
 
-  @SettingNumber('maxActiveListsPerLeader', 'Lists one team leader may hold at the same time')
+  @SettingNumber('maxActiveListsPerLeader', 'Challenges one team leader may hold at the same time')
   maxActiveListsPerLeader: number;
 
   @ApiProperty({

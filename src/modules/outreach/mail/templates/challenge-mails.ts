@@ -1,11 +1,11 @@
-import { enChallenge, enTime, FORMAL_CHECK_OUTCOMES, list, MailTemplate, zhChallenge, zhTime } from '../mail-data';
+import { enChallenge, enTime, FORMAL_CHECK_OUTCOMES, challengeOf, MailTemplate, zhChallenge, zhTime } from '../mail-data';
 
 /** Mails of challenges and their applications. */
 export const CHALLENGE_MAILS: Readonly<Record<string, MailTemplate>> = {
   // — challenges —
   'challenge.published': {
     'zh-CN': (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       return {
         subject: `榜单审核通过并已发布：${title}`,
         lines: [
@@ -15,7 +15,7 @@ export const CHALLENGE_MAILS: Readonly<Record<string, MailTemplate>> = {
       };
     },
     en: (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       return {
         subject: `Challenge approved and published: ${title}`,
         lines: [
@@ -27,7 +27,7 @@ export const CHALLENGE_MAILS: Readonly<Record<string, MailTemplate>> = {
   },
   'challenge.rejected': {
     'zh-CN': (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       return {
         subject: `榜单审核未通过：${title}`,
         lines: [
@@ -38,7 +38,7 @@ export const CHALLENGE_MAILS: Readonly<Record<string, MailTemplate>> = {
       };
     },
     en: (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       return {
         subject: `Challenge not approved: ${title}`,
         lines: [

@@ -1,11 +1,11 @@
-import { enChallenge, enTime, list, MailTemplate, zhChallenge, zhTime } from '../mail-data';
+import { enChallenge, enTime, challengeOf, MailTemplate, zhChallenge, zhTime } from '../mail-data';
 
 /** Mails of review and acceptance panels. */
 export const PANEL_MAILS: Readonly<Record<string, MailTemplate>> = {
   // — review and acceptance panels —
   'review.assigned': {
     'zh-CN': (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       return {
         subject: `评审邀请：${title}`,
         lines: [
@@ -15,7 +15,7 @@ export const PANEL_MAILS: Readonly<Record<string, MailTemplate>> = {
       };
     },
     en: (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       return {
         subject: `You have been drawn as a reviewer: ${title}`,
         lines: [
@@ -27,7 +27,7 @@ export const PANEL_MAILS: Readonly<Record<string, MailTemplate>> = {
   },
   'review.due_soon': {
     'zh-CN': (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       return {
         subject: `评审即将截止：${title}`,
         lines: [
@@ -37,7 +37,7 @@ export const PANEL_MAILS: Readonly<Record<string, MailTemplate>> = {
       };
     },
     en: (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       const n = d.count('unsubmittedAssignments');
       return {
         subject: `Review due soon: ${title}`,
@@ -50,7 +50,7 @@ export const PANEL_MAILS: Readonly<Record<string, MailTemplate>> = {
   },
   'acceptance.assigned': {
     'zh-CN': (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       return {
         subject: `验收邀请：${title}`,
         lines: [
@@ -60,7 +60,7 @@ export const PANEL_MAILS: Readonly<Record<string, MailTemplate>> = {
       };
     },
     en: (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       return {
         subject: `You have been drawn for an acceptance panel: ${title}`,
         lines: [

@@ -3,7 +3,7 @@ import {
   enChallenge,
   enProject,
   enTime,
-  list,
+  challengeOf,
   MailTemplate,
   PAYERS,
   yuan,
@@ -49,7 +49,7 @@ export const PROJECT_MAILS: Readonly<Record<string, MailTemplate>> = {
   },
   'payment.paid': {
     'zh-CN': (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       const payer = { fiscal: '财政经费', issuer: '发榜方配套经费' }[d.oneOf('payer', PAYERS)];
       const amount = yuan(d.fen('amountFen'));
       return {
@@ -61,7 +61,7 @@ export const PROJECT_MAILS: Readonly<Record<string, MailTemplate>> = {
       };
     },
     en: (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       const payer = { fiscal: 'fiscal funding', issuer: "the issuer's co-funding" }[d.oneOf('payer', PAYERS)];
       const amount = yuan(d.fen('amountFen'));
       return {
@@ -75,7 +75,7 @@ export const PROJECT_MAILS: Readonly<Record<string, MailTemplate>> = {
   },
   'acceptance.decided': {
     'zh-CN': (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       const outcome = d.oneOf('outcome', ASSESSMENT_OUTCOMES);
       const verdict = { passed: '通过', passed_with_conditions: '有条件通过', failed: '不通过' }[outcome];
       const lines = [`榜单${zhChallenge(title, code)}揭榜项目的验收结论：${verdict}。`];
@@ -86,7 +86,7 @@ export const PROJECT_MAILS: Readonly<Record<string, MailTemplate>> = {
       return { subject: `项目验收结论：${verdict}（${title}）`, lines };
     },
     en: (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       const outcome = d.oneOf('outcome', ASSESSMENT_OUTCOMES);
       const verdict = {
         passed: 'passed',

@@ -1,11 +1,11 @@
-import { enChallenge, enTime, list, MailTemplate, OBJECTION_STATUSES, zhChallenge, zhTime } from '../mail-data';
+import { enChallenge, enTime, challengeOf, MailTemplate, OBJECTION_STATUSES, zhChallenge, zhTime } from '../mail-data';
 
 /** Mails of selection, publicity and objections. */
 export const SELECTION_MAILS: Readonly<Record<string, MailTemplate>> = {
   // — selection, publicity, objections —
   'selection.publicized': {
     'zh-CN': (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       return {
         subject: `揭榜结果公示：${title}`,
         lines: [
@@ -15,7 +15,7 @@ export const SELECTION_MAILS: Readonly<Record<string, MailTemplate>> = {
       };
     },
     en: (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       return {
         subject: `Selection result under publicity: ${title}`,
         lines: [
@@ -27,7 +27,7 @@ export const SELECTION_MAILS: Readonly<Record<string, MailTemplate>> = {
   },
   'selection.publicity_ending': {
     'zh-CN': (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       const pending = d.count('pendingObjections');
       const lines = [
         `榜单${zhChallenge(title, code)}的揭榜结果公示将于 ${zhTime(d.instant('publicityEndsAt'))}结束。`,
@@ -37,7 +37,7 @@ export const SELECTION_MAILS: Readonly<Record<string, MailTemplate>> = {
       return { subject: `公示期即将结束：${title}`, lines };
     },
     en: (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       const pending = d.count('pendingObjections');
       const lines = [
         `The publicity period of the selection for ${enChallenge(title, code)} ends at ${enTime(d.instant('publicityEndsAt'))}.`,
@@ -49,14 +49,14 @@ export const SELECTION_MAILS: Readonly<Record<string, MailTemplate>> = {
   },
   'challenge.awarded': {
     'zh-CN': (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       return {
         subject: `揭榜结果已确定：${title}`,
         lines: [`榜单${zhChallenge(title, code)}公示期满，揭榜结果已确定。`, '中选项目将进入任务书签订。'],
       };
     },
     en: (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       return {
         subject: `Award final: ${title}`,
         lines: [
@@ -68,7 +68,7 @@ export const SELECTION_MAILS: Readonly<Record<string, MailTemplate>> = {
   },
   'objection.lodged': {
     'zh-CN': (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       return {
         subject: `收到公示异议：${title}`,
         lines: [
@@ -78,7 +78,7 @@ export const SELECTION_MAILS: Readonly<Record<string, MailTemplate>> = {
       };
     },
     en: (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       return {
         subject: `Objection lodged: ${title}`,
         lines: [
@@ -90,7 +90,7 @@ export const SELECTION_MAILS: Readonly<Record<string, MailTemplate>> = {
   },
   'objection.decided': {
     'zh-CN': (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       const status = d.oneOf('status', OBJECTION_STATUSES);
       const verdict = { under_investigation: '正在核查', upheld: '异议成立', dismissed: '异议不成立' }[
         status
@@ -102,7 +102,7 @@ export const SELECTION_MAILS: Readonly<Record<string, MailTemplate>> = {
       return { subject: `公示异议处理结果：${verdict}（${title}）`, lines };
     },
     en: (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       const status = d.oneOf('status', OBJECTION_STATUSES);
       const verdict = {
         under_investigation: 'under investigation',

@@ -41,13 +41,13 @@ export const CALL_RULES: readonly NotificationRule[] = [
     recipients: enabledUsersOfOrganization('leadOrganizationId'),
     title: fixed('揭榜申请形式审查结果'),
     body: (e) => {
-      const list = `「${text(e.data, 'challengeTitle')}」`;
+      const challenge = `「${text(e.data, 'challengeTitle')}」`;
       const outcome = text(e.data, 'outcome');
-      if (outcome === 'eligible') return `您对榜单${list}的揭榜申请已通过形式审查`;
+      if (outcome === 'eligible') return `您对榜单${challenge}的揭榜申请已通过形式审查`;
       const reason = typeof e.data.reason === 'string' ? e.data.reason : '';
       return outcome === 'returned'
-        ? `您对榜单${list}的揭榜申请被退回修改（请在截止前重新提交），原因：${reason}`
-        : `您对榜单${list}的揭榜申请未通过形式审查，原因：${reason}`;
+        ? `您对榜单${challenge}的揭榜申请被退回修改（请在截止前重新提交），原因：${reason}`
+        : `您对榜单${challenge}的揭榜申请未通过形式审查，原因：${reason}`;
     },
   },
   {

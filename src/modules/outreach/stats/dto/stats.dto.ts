@@ -11,7 +11,7 @@ export class StatsQueryDto {
   @ApiPropertyOptional({
     example: EXAMPLE_IDS.program,
     format: 'uuid',
-    description: 'Only the lists of this program (404 if there is none)',
+    description: 'Only the challenges of this program (404 if there is none)',
   })
   @IsOptional()
   @IsUUID()
@@ -22,7 +22,7 @@ export class StatsQueryDto {
     minimum: PROGRAM_YEAR.min,
     maximum: PROGRAM_YEAR.max,
     example: 2027,
-    description: "Only the lists of programs of this year (the program's `year`, the year of the call)",
+    description: "Only the challenges of programs of this year (the program's `year`, the year of the call)",
   })
   @IsOptional()
   @Type(() => Number)
@@ -90,7 +90,7 @@ export class BidBucketDto {
   @ApiProperty({ example: 5, nullable: true, type: 'integer', description: 'null: no upper bound' })
   max: number | null;
 
-  @ApiProperty({ type: 'integer', example: 4, description: 'Lists with that many applications' })
+  @ApiProperty({ type: 'integer', example: 4, description: 'Challenges with that many applications' })
   lists: number;
 }
 
