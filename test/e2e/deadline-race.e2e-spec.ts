@@ -152,14 +152,14 @@ describe('the deadline race (揭榜截止)', () => {
 
     // The in-flight ones passed the app and were refused by the database clock at COMMIT…
     expect(caught.map((s) => [s.status, s.body.code, s.body.detail])).toEqual(
-      caught.map(() => [422, 'DEADLINE_PASSED', 'The list closed before the submission could be committed']),
+      caught.map(() => [422, 'DEADLINE_PASSED', 'The challenge closed before the submission could be committed']),
     );
     // …the later ones by the app's clock.
     expect(refusedByApp.map((s) => [s.status, s.body.code, s.body.detail])).toEqual(
       refusedByApp.map(() => [
         422,
         'DEADLINE_PASSED',
-        `The list closed at ${new Date(closes).toISOString()}`,
+        `The challenge closed at ${new Date(closes).toISOString()}`,
       ]),
     );
 
@@ -269,7 +269,7 @@ describe('the deadline: each clock has a word', () => {
     // …and the deferred trigger, by the database clock, refuses at COMMIT.
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'DEADLINE_PASSED', deadline: 'closesAt' });
-    expect(res.body.detail).toBe('The list closed before the submission could be committed');
+    expect(res.body.detail).toBe('The challenge closed before the submission could be committed');
     await expectNothingStored(id, version);
   });
 
@@ -282,7 +282,7 @@ describe('the deadline: each clock has a word', () => {
     const res = await t.http.post(submitUrl(id)).set(applicant.headers);
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'DEADLINE_PASSED', deadline: 'closesAt' });
-    expect(res.body.detail).toBe(`The list closed at ${new Date(list.closesAt).toISOString()}`);
+    expect(res.body.detail).toBe(`The challenge closed at ${new Date(list.closesAt).toISOString()}`);
     await expectNothingStored(id, version);
   });
 });
