@@ -152,7 +152,7 @@ CROSS JOIN LATERAL (
 ) AS t`;
 
 /**
- * CHALLENGES lists in one statement. The secondary indexes are dropped first and rebuilt from
+ * CHALLENGES challenges in one statement. The secondary indexes are dropped first and rebuilt from
  * their own definitions after (faster than as many GIN insertions), then VACUUM ANALYZE, so the
  * GIN indexes have no pending list and the planner has statistics.
  */
@@ -229,7 +229,7 @@ async function withoutIndex<T>(runner: QueryRunner, index: string, fn: () => Pro
   }
 }
 
-/** Chinese search and the listing on CHALLENGES lists (ADR 0018). */
+/** Chinese search and the listing on CHALLENGES challenges (ADR 0018). */
 async function challengeCases(dataSource: DataSource): Promise<void> {
   await seedChallenges(dataSource);
   const repo = new ChallengesRepository(dataSource);
@@ -283,7 +283,7 @@ async function challengeCases(dataSource: DataSource): Promise<void> {
     );
     console.log(`plan: ${await scans(runner, common)}; rows: ${await same(common, commonIlike)}`);
 
-    // "Still open for bids, closing soonest": the status OR alone skips every closed list on the
+    // "Still open for applications, closing soonest": the status OR alone skips every closed challenge on the
     // closes_at index; the closes_at > now the repository adds bounds it.
     const soonest = await listingSql(repo, { status: ['open', 'published'], sort: 'closesAt' });
     const orOnly = await listingSql(repo, { sort: 'closesAt' }, (qb) =>
@@ -336,7 +336,7 @@ function creditCode(): string {
   return body + creditCodeCheckChar(body);
 }
 
-/** What the setup reads of an answer: the resource's id, and a list's indicators. */
+/** What the setup reads of an answer: the resource's id, and a challenge's indicators. */
 interface Resource {
   id: string;
   indicators?: Array<{ id: string; name: string }>;
@@ -402,11 +402,11 @@ function spread(name: string, times: number[], wallMs: number): Spread & { p50: 
 
 /**
  * POST /applications/{id}/submit under a burst, the load of the deadline race (well before
- * closesAt here, so every one is accepted): BURST submissions of distinct pledged bids, each by its
+ * closesAt here, so every one is accepted): BURST submissions of distinct pledged applications, each by its
  * own team and leader, sent at once over HTTP to the API in this process (production settings,
  * its default pool of 10 connections), against the same number sent one at a time. Each request's
  * latency is from its own sending to its answer; the third row is what the deadline sees, from
- * sending to the bid's submittedAt (stamped just before its COMMIT).
+ * sending to the application's submittedAt (stamped just before its COMMIT).
  */
 async function submissionCases(databaseUrl: string): Promise<void> {
   const suffix = randomBytes(4).toString('hex');
@@ -560,7 +560,7 @@ async function submissionCases(databaseUrl: string): Promise<void> {
       [list.id],
     );
     if (n !== count) throw new Error(`${n} submitted bids, expected ${count}`);
-    // What the deadline sees: from sending to the time the bid was stamped, just before its COMMIT.
+    // What the deadline sees: from sending to the time the application was stamped, just before its COMMIT.
     const stamped = await dataSource.query<Array<{ ms: number }>>(
       `SELECT (extract(epoch FROM submitted_at) * 1000)::float8 - $2 AS ms
        FROM applications WHERE id = ANY($1::uuid[])`,

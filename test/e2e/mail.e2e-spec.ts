@@ -106,7 +106,7 @@ describe('e-mail (SMTP)', () => {
       closesAt: new Date(now + 10 * DAY).toISOString(),
     })) as unknown as Listed;
   };
-  /** A bid through the formal check (as in applications.e2e-spec.ts); returns its event id. */
+  /** An application through the formal check (as in applications.e2e-spec.ts); returns its event id. */
   const formallyChecked = async (team: TestTeam, outcome = 'eligible'): Promise<string> => {
     const bid = await submittedBid(t, applicant, await openList(), team);
     await t.http
@@ -248,7 +248,7 @@ describe('e-mail (SMTP)', () => {
     let firstEvent: string;
     let firstRows: MailRow[];
 
-    it('reaches every user of the bidding organization, in Chinese, through SMTP', async () => {
+    it('reaches every user of the applicant organization, in Chinese, through SMTP', async () => {
       const team = await createTeam(t, applicant, { name: '邮件团队甲' });
       firstEvent = await formallyChecked(team, 'returned');
       firstRows = await delivered(firstEvent, 2);

@@ -186,7 +186,7 @@ describe('GET /open-data/ocds (OCDS 1.1 release packages)', () => {
     );
     const projectFen = Number(amounts.fiscal_fen) + Number(amounts.issuer_fen);
 
-    // Confidential text everywhere a bid, a team, an expert or a decision keeps it.
+    // Confidential text everywhere an application, a team, an expert or a decision keeps it.
     await t.dataSource.query(`UPDATE users SET display_name = display_name || ' ' || $1`, [SECRET]);
     await t.dataSource.query(`UPDATE team_members SET name = name || $1`, [SECRET]);
     await t.dataSource.query(`UPDATE experts SET title = title || $1`, [SECRET]);
@@ -307,7 +307,7 @@ describe('GET /open-data/ocds (OCDS 1.1 release packages)', () => {
       ]),
     );
 
-    // Nothing confidential: no marker, no e-mail, no credit code, no losing bidder, no team or member name.
+    // Nothing confidential: no marker, no e-mail, no credit code, no losing applicant, no team or member name.
     expect(text).not.toContain(SECRET);
     const people = await t.dataSource.query<Array<{ email: string }>>(`SELECT email FROM users`);
     for (const { email } of people) expect(text).not.toContain(email);
@@ -324,7 +324,7 @@ describe('GET /open-data/ocds (OCDS 1.1 release packages)', () => {
     expect(text).not.toContain('保密');
   });
 
-  it('pages by last change with since and cursor; a change moves a list to the end with a new release id; drafts never appear', async () => {
+  it('pages by last change with since and cursor; a change moves a challenge to the end with a new release id; drafts never appear', async () => {
     const admin = award.admin;
     const issuer = award.issuer;
     await award.travel(t.clock.advance(60_000));
@@ -368,7 +368,7 @@ describe('GET /open-data/ocds (OCDS 1.1 release packages)', () => {
       published.map((id) => `${PREFIX}-${id}`),
     );
 
-    // An amendment of the first new list: it comes back after the others, as a new release.
+    // An amendment of the first new challenge: it comes back after the others, as a new release.
     const before = releases[1];
     t.clock.advance(60_000);
     const amendedAt = t.clock.now().toISOString();

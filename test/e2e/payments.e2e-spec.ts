@@ -293,7 +293,7 @@ describe('money ledger (拨付)', () => {
     expect((await t.http.post(api(`/payments/${m2.id}/approve`)).set(admin.headers)).status).toBe(200);
   });
 
-  it("termination cancels the unpaid tranches and the released amounts show in the list's ledger", async () => {
+  it("termination cancels the unpaid tranches and the released amounts show in the challenge's ledger", async () => {
     await activate(otherProjectId);
     const first = await tranche(otherProjectId, 'fiscal', 'first');
     expect((await t.http.post(api(`/payments/${first.id}/confirm`)).set(admin.headers)).status).toBe(200);
@@ -377,7 +377,7 @@ describe('money ledger (拨付)', () => {
     expect((await t.http.post(api(`/payments/${m1.id}/approve`)).set(admin.headers)).status).toBe(409);
   });
 
-  it('only the parties and admins see the payments; a losing bidder and an unrelated organization get 404', async () => {
+  it('only the parties and admins see the payments; a losing applicant and an unrelated organization get 404', async () => {
     const stranger = await registerOrg(t, { role: 'applicant', type: 'enterprise' });
     for (const actor of [award.losers[0], stranger]) {
       const res = await t.http.get(api(`/projects/${projectId}/payments`)).set(actor.headers);
@@ -389,7 +389,7 @@ describe('money ledger (拨付)', () => {
         404,
       );
     }
-    // The other line's bidder is no party of this project either.
+    // The other line's applicant is no party of this project either.
     expect(
       (await t.http.get(api(`/projects/${projectId}/payments`)).set(award.lines[1].bidder.headers)).status,
     ).toBe(404);

@@ -357,7 +357,7 @@ describe('review panel edges (回避, 递补, 并发提交, 评审期限)', () =
       );
     };
 
-    // One expert submits at once; a week before, the other two are reminded, each of its one bid.
+    // One expert submits at once; a week before, the other two are reminded, each of its one application.
     expect((await submit(early, await ready(early, dueList, 80))).status).toBe(200);
     await travel(before(dueAt, 168));
     expect(await promoteJob(jobs, reminder(168))).toBe(true);

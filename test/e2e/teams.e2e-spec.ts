@@ -62,7 +62,7 @@ describe('teams', () => {
     return res.body as { id: string; version: number } & Record<string, unknown>;
   };
 
-  /** A bid row in `status`, written by SQL: the bids module is not needed to lock a team. */
+  /** An application row in `status`, written by SQL: the applications module is not needed to lock a team. */
   const insertBid = async (teamId: string, status: string, em = t.dataSource.manager): Promise<string> => {
     const now = t.clock.now();
     const [row] = await em.query<Array<{ id: string }>>(
@@ -591,8 +591,8 @@ describe('teams', () => {
     });
   });
 
-  describe('locked by an active bid (TEAM_IN_USE)', () => {
-    it('refuses every edit while a submitted bid uses the team; a returned bid does not lock', async () => {
+  describe('locked by an active application (TEAM_IN_USE)', () => {
+    it('refuses every edit while a submitted application uses the team; a returned application does not lock', async () => {
       const team = await createTeam();
       const bidId = await insertBid(team.id, 'submitted');
       const edits = [
@@ -668,7 +668,7 @@ describe('teams', () => {
       expect(await teams.findTeamWithParts('00000000-0000-4000-8000-000000000000')).toBeNull();
     });
 
-    it('an edit racing a bid submission waits for it, then sees the bid and answers TEAM_IN_USE', async () => {
+    it('an edit racing an application submission waits for it, then sees the application and answers TEAM_IN_USE', async () => {
       const team = await createTeam();
       const runner = t.dataSource.createQueryRunner();
       await runner.connect();

@@ -20,7 +20,7 @@ export interface AwardedList {
   experts: TestExpert[];
   /** The projects in rank order (the first line scored highest). */
   lines: AwardedLine[];
-  /** Bidders whose bids lost (their organizations are parties of no project). */
+  /** Applicants whose applications lost (their organizations are parties of no project). */
   losers: Actor[];
   /** Moves the clock and signs every known actor in again (access tokens expire by the clock). */
   travel(to: Date | string): Promise<void>;
@@ -31,21 +31,21 @@ export interface AwardedList {
 export interface AwardOptions {
   /** Program settings over the defaults (panel of 3, no reserves, no enterprise minimum). */
   settings?: Record<string, unknown>;
-  /** Overrides of the list (e.g. fiscalFen, cofundingFen, totalFen). */
+  /** Overrides of the challenge (e.g. fiscalFen, cofundingFen, totalFen). */
   list?: Record<string, unknown>;
   /** How many lines win (horse race when > 1). */
   winners?: number;
-  /** Losing bids besides the winners. */
+  /** Losing applications besides the winners. */
   losers?: number;
-  /** Overrides of every bid (e.g. requestedFiscalFen, milestones). */
+  /** Overrides of every application (e.g. requestedFiscalFen, milestones). */
   bid?: Record<string, unknown>;
-  /** Reuse actors across several lists in one suite. */
+  /** Reuse actors across several challenges in one suite. */
   admin?: Actor;
   issuer?: Actor;
 }
 
 /**
- * A list taken through the whole of issue 5 over HTTP, the fast way: published, bids submitted and
+ * A challenge taken through the whole of issue 5 over HTTP, the fast way: published, applications submitted and
  * found eligible, the clock past closing, a panel of three drawn and scoring (winners 90, 85, …;
  * losers 70, 65, …), the selection, the clock past publicity and the admin's award. The projects
  * are `pending_signature`. The clock ends just after the publicity period.
