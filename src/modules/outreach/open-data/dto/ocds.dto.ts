@@ -138,7 +138,7 @@ export class OcdsReleaseDto {
     description:
       'Bid extension: { statistics: [{ id, measure: "bids", value, date }] }, once the challenge has closed — counts only',
   })
-  applications?: object;
+  bids?: object;
 
   @ApiPropertyOptional({
     example: [
@@ -222,7 +222,7 @@ export class OcdsReleasePackageDto {
     example: OCDS_EXTENSIONS,
     type: [String],
     format: 'uri',
-    description: 'The OCDS extensions used (applications)',
+    description: 'The OCDS extensions used (bids)',
   })
   extensions: string[];
 
