@@ -423,8 +423,18 @@ interface ChallengeState {
   closesAt: Date;
 }
 
-function stateOf(challenge: { id: string; status: string; version: number; closesAt: Date | string }): ChallengeState {
-  return { id: challenge.id, status: challenge.status, version: challenge.version, closesAt: new Date(challenge.closesAt) };
+function stateOf(challenge: {
+  id: string;
+  status: string;
+  version: number;
+  closesAt: Date | string;
+}): ChallengeState {
+  return {
+    id: challenge.id,
+    status: challenge.status,
+    version: challenge.version,
+    closesAt: new Date(challenge.closesAt),
+  };
 }
 
 /** Creates the challenge if missing (as its issuer) and submits it unless it is to stay a draft. */
@@ -671,7 +681,8 @@ async function seedApplications(
     DEMO_APPLICATIONS.map(async (demo) => {
       const challenge = state.challenges.get(demo.challenge);
       const team = teams.get(demo.team);
-      if (!challenge || !team) throw new Error(`Demo application ${applicationKey(demo)}: unknown challenge or team`);
+      if (!challenge || !team)
+        throw new Error(`Demo application ${applicationKey(demo)}: unknown challenge or team`);
       const demoTeam = teamOf(demo.team);
       const owner = memberOf(demoTeam.organization).principal;
       let current = progressOfRow(state.applications.get(applicationKey(demo)));
@@ -679,9 +690,13 @@ async function seedApplications(
       for (let steps = 0; ; steps++) {
         const step = nextApplicationStep(demo, current, team.leaderUserId, isOpen(challenge, s.clock.now()));
         if (!step) break;
-        if (steps >= 4) throw new Error(`Demo application ${applicationKey(demo)} does not progress (${current?.status})`);
+        if (steps >= 4)
+          throw new Error(`Demo application ${applicationKey(demo)} does not progress (${current?.status})`);
         if (step === 'create') {
-          const dto = await checked(CreateApplicationDto, await applicationBody(s, demo, challenge.id, team.id));
+          const dto = await checked(
+            CreateApplicationDto,
+            await applicationBody(s, demo, challenge.id, team.id),
+          );
           current = progressOf(await s.applications.create(owner, challenge.id, dto));
           created = true;
         } else if (!current) {
@@ -750,7 +765,12 @@ function teamBody(
 }
 
 /** The body of POST /challenges/{id}/applications: a committed value for each of the challenge's indicators. */
-async function applicationBody(s: Services, demo: DemoApplication, challengeId: string, teamId: string): Promise<object> {
+async function applicationBody(
+  s: Services,
+  demo: DemoApplication,
+  challengeId: string,
+  teamId: string,
+): Promise<object> {
   const indicators = await s.challengesRepository.indicators(challengeId);
   const names = new Set(indicators.map((i) => i.name));
   const unknown = Object.keys(demo.commitments).filter((name) => !names.has(name));

@@ -152,7 +152,11 @@ describe('the deadline race (揭榜截止)', () => {
 
     // The in-flight ones passed the app and were refused by the database clock at COMMIT…
     expect(caught.map((s) => [s.status, s.body.code, s.body.detail])).toEqual(
-      caught.map(() => [422, 'DEADLINE_PASSED', 'The challenge closed before the submission could be committed']),
+      caught.map(() => [
+        422,
+        'DEADLINE_PASSED',
+        'The challenge closed before the submission could be committed',
+      ]),
     );
     // …the later ones by the app's clock.
     expect(refusedByApp.map((s) => [s.status, s.body.code, s.body.detail])).toEqual(

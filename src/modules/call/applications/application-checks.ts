@@ -11,7 +11,12 @@ import { ChallengesRepository } from '../challenges/challenges.repository';
 import type { ChallengeEntity } from '../challenges/entities/challenge.entity';
 import { ProgramsService } from '../programs/programs.service';
 import { applicantOf, assertChallengeOpen, ApplicationTeam, refuse } from './application-access';
-import { ApplicationContent, checkApplicationAgainstChallenge, checkApplicationShape, ChallengeTerms } from './application-rules';
+import {
+  ApplicationContent,
+  checkApplicationAgainstChallenge,
+  checkApplicationShape,
+  ChallengeTerms,
+} from './application-rules';
 import { ApplicationAction, assertApplicationTransition, transitionOf } from './application-status';
 import { ApplicationsRepository } from './applications.repository';
 import type { ApplicationEntity } from './entities/application.entity';
@@ -137,7 +142,8 @@ export class ApplicationChecks {
     team: ApplicationTeam,
   ): Promise<RuleResult[]> {
     const lead = await this.organizations.findById(application.leadOrganizationId, em);
-    if (!lead) throw new Error(`The application's lead organization ${application.leadOrganizationId} is missing`);
+    if (!lead)
+      throw new Error(`The application's lead organization ${application.leadOrganizationId} is missing`);
     const records = await this.integrity.findForSubjects(em, {
       userIds: [team.leaderUserId],
       organizationIds: [application.leadOrganizationId],

@@ -1,4 +1,8 @@
-import { checkApplicationAgainstChallenge, checkApplicationComplete, checkApplicationShape } from './application-rules';
+import {
+  checkApplicationAgainstChallenge,
+  checkApplicationComplete,
+  checkApplicationShape,
+} from './application-rules';
 import {
   assertApplicationTransition,
   APPLICATION_STATUSES,
@@ -39,11 +43,16 @@ describe('application rules', () => {
   });
 
   it('wants milestone shares to sum to exactly 100 and no indicator committed twice', () => {
-    expect(fieldsOf(checkApplicationShape({ ...application, milestones: [milestone(12, 40), milestone(24, 59)] }))).toEqual([
-      'milestones',
-    ]);
     expect(
-      fieldsOf(checkApplicationShape({ ...application, commitments: [...application.commitments, application.commitments[0]] })),
+      fieldsOf(checkApplicationShape({ ...application, milestones: [milestone(12, 40), milestone(24, 59)] })),
+    ).toEqual(['milestones']);
+    expect(
+      fieldsOf(
+        checkApplicationShape({
+          ...application,
+          commitments: [...application.commitments, application.commitments[0]],
+        }),
+      ),
     ).toEqual(['indicatorCommitments[2].indicatorId']);
   });
 
@@ -64,7 +73,10 @@ describe('application rules', () => {
   });
 
   it('needs every indicator and a milestone to submit, naming each missing indicator', () => {
-    const errors = checkApplicationComplete({ ...application, commitments: [application.commitments[0]], milestones: [] }, terms);
+    const errors = checkApplicationComplete(
+      { ...application, commitments: [application.commitments[0]], milestones: [] },
+      terms,
+    );
     expect(errors).toEqual([
       { field: 'indicatorCommitments', message: expect.stringContaining('i2') },
       { field: 'milestones', message: 'at least one milestone is needed' },

@@ -56,7 +56,10 @@ export function checkApplicationShape(application: ApplicationContent): FieldErr
  * What the challenge refuses in an application being saved: an indicator the challenge does not have, more money than
  * its fiscal funding, a milestone after its duration. 422 BUSINESS_RULE_VIOLATION naming each.
  */
-export function checkApplicationAgainstChallenge(application: ApplicationContent, terms: ChallengeTerms): FieldError[] {
+export function checkApplicationAgainstChallenge(
+  application: ApplicationContent,
+  terms: ChallengeTerms,
+): FieldError[] {
   const errors: FieldError[] = [];
   const known = new Set(terms.indicators.map((i) => i.id));
   application.commitments.forEach((c, i) => {
@@ -85,7 +88,10 @@ export function checkApplicationAgainstChallenge(application: ApplicationContent
 }
 
 /** What a submission needs on top: every indicator committed, at least one milestone. */
-export function checkApplicationComplete(application: ApplicationContent, terms: ChallengeTerms): FieldError[] {
+export function checkApplicationComplete(
+  application: ApplicationContent,
+  terms: ChallengeTerms,
+): FieldError[] {
   const errors: FieldError[] = [];
   const committed = new Set(application.commitments.map((c) => c.indicatorId));
   for (const indicator of terms.indicators) {

@@ -6,7 +6,14 @@ import { DomainError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
 import type { ChallengeEntity } from '../challenges/entities/challenge.entity';
 import { TeamsService } from '../teams/teams.service';
-import { ApplicationTeam, applicationTeam, constraintOf, deadlinePassed, refuse, snapshot } from './application-access';
+import {
+  ApplicationTeam,
+  applicationTeam,
+  constraintOf,
+  deadlinePassed,
+  refuse,
+  snapshot,
+} from './application-access';
 import { ApplicationChecks } from './application-checks';
 import { APPLICATION_AUDIT, APPLICATION_ENTITY, APPLICATION_EVENTS } from './application-events';
 import { ApplicationLifecycle } from './application-lifecycle.service';
@@ -92,7 +99,10 @@ export class ApplicationSubmissionService {
   ): Promise<RuleResult[]> {
     const terms = await this.checks.challengeTerms(em, challenge);
     const content = await this.checks.contentOf(em, application);
-    refuse([...checkApplicationAgainstChallenge(content, terms), ...checkApplicationComplete(content, terms)]);
+    refuse([
+      ...checkApplicationAgainstChallenge(content, terms),
+      ...checkApplicationComplete(content, terms),
+    ]);
     await this.applications.lockLeader(em, team.leaderUserId);
     const leader = await this.checks.leaderStanding(em, challenge, team.leaderUserId, application.id);
     if (leader.load >= leader.limit) {

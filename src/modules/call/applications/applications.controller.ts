@@ -51,7 +51,8 @@ export class ChallengeApplicationsController {
   @Authenticated({ roles: ['applicant'] })
   @Endpoint({
     summary: "Start an application (draft) on an open challenge for one of your organization's teams",
-    description: 'One application per team per challenge. Commitments and milestones may be completed before submitting.',
+    description:
+      'One application per team per challenge. Commitments and milestones may be completed before submitting.',
     errors: [
       'FORBIDDEN',
       'NOT_FOUND',

@@ -112,7 +112,9 @@ export class FormalCheckService {
     application: ApplicationEntity,
     challenge: ChallengeEntity,
   ): Promise<RuleResult[]> {
-    const team = applicationTeam(await this.teams.lockForApplication(em, application.teamId, application.leadOrganizationId));
+    const team = applicationTeam(
+      await this.teams.lockForApplication(em, application.teamId, application.leadOrganizationId),
+    );
     const list = await this.checks.challengeTerms(em, challenge);
     const content = await this.checks.contentOf(em, application);
     const leader = await this.checks.leaderStanding(em, challenge, application.leaderUserId, application.id);

@@ -113,7 +113,8 @@ export const CHALLENGE_MACHINE = new StateMachine<ChallengeStatus, ChallengeActi
       from: ['under_review'],
       to: 'publicity',
       by: 'admin',
-      description: 'select the winning application(s) after the panel closed; opens the publicity period (公示)',
+      description:
+        'select the winning application(s) after the panel closed; opens the publicity period (公示)',
     },
     {
       action: 'reopen_selection',

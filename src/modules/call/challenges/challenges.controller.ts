@@ -236,7 +236,8 @@ export class ChallengesController {
   @Post(':id/amendments')
   @Authenticated({ roles: ['issuer', 'admin'] })
   @Endpoint({
-    summary: 'Amend a published challenge: reason, changed fields, new version; deadline changes move the jobs',
+    summary:
+      'Amend a published challenge: reason, changed fields, new version; deadline changes move the jobs',
     description: `${allowedFrom('amend')} Money, program, category, industry chain and selection mode are fixed once published.`,
     errors: [
       'FORBIDDEN',

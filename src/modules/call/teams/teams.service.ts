@@ -230,7 +230,11 @@ export class TeamsService {
    * FOR SHARE until that transaction ends, so that an edit waits for the application and then sees it
    * (ADR 0020). 404 when there is no such team or another organization leads it.
    */
-  async lockForApplication(em: EntityManager, teamId: string, organizationId: string): Promise<TeamWithParts> {
+  async lockForApplication(
+    em: EntityManager,
+    teamId: string,
+    organizationId: string,
+  ): Promise<TeamWithParts> {
     const team = await this.teams.findByIdForShare(em, teamId);
     if (!team || team.leadOrganizationId !== organizationId) throw DomainError.notFound('Team');
     return this.teams.withParts(em, team);

@@ -39,7 +39,8 @@ export class ChallengeLedgerController {
   @Authenticated()
   @Endpoint({
     summary: "Every ledger entry of the challenge's projects, oldest first, with sums per payer and kind",
-    description: "Admins and the challenge's issuer organization. Includes the amounts released at termination.",
+    description:
+      "Admins and the challenge's issuer organization. Includes the amounts released at termination.",
     errors: ['NOT_FOUND'],
   })
   @ApiOkResponse({ type: ChallengeLedgerDto })

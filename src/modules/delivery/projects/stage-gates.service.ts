@@ -63,7 +63,10 @@ export class StageGatesService {
     const challenge = await this.challenges.findByIdForUpdate(em, challengeId);
     if (!challenge) throw DomainError.notFound('Challenge');
     if (challenge.selectionMode !== 'horse_race') {
-      throw new DomainError('BUSINESS_RULE_VIOLATION', 'Stage gates are for horse-race (赛马) challenges only');
+      throw new DomainError(
+        'BUSINESS_RULE_VIOLATION',
+        'Stage gates are for horse-race (赛马) challenges only',
+      );
     }
     return challenge;
   }

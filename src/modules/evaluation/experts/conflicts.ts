@@ -117,7 +117,8 @@ export function conflictsOf(
     const party = c.organizationId === parties.issuerOrganizationId || applicants.has(c.organizationId);
     if (!party || seen.has(c.organizationId) || !isRecentCollaboration(c, windowStart)) continue;
     seen.add(c.organizationId);
-    const role = c.organizationId === parties.issuerOrganizationId ? 'the issuer' : 'an applicant organization';
+    const role =
+      c.organizationId === parties.issuerOrganizationId ? 'the issuer' : 'an applicant organization';
     const period = `${c.fromYear}–${c.toYear ?? 'ongoing'}`;
     conflicts.push({
       kind: 'recent_collaboration',

@@ -61,7 +61,10 @@ export class SessionsRepository {
    * The application locked FOR SHARE until the transaction ends: a review or selection moving it out of
    * review waits for the session being scheduled, and the session sees the application as it commits.
    */
-  async findApplicationForShare(em: EntityManager, applicationId: string): Promise<SessionApplication | null> {
+  async findApplicationForShare(
+    em: EntityManager,
+    applicationId: string,
+  ): Promise<SessionApplication | null> {
     const rows = await em.query<ApplicationRow[]>(
       `SELECT id, challenge_id, lead_organization_id, status FROM applications WHERE id = $1 FOR SHARE`,
       [applicationId],

@@ -83,7 +83,9 @@ export class SessionsService {
       if (!challenge) throw DomainError.notFound('Challenge');
       const application = await this.sessions.findApplicationForShare(em, dto.applicationId);
       if (!application || application.challengeId !== challengeId) {
-        throw DomainError.validation([{ field: 'applicationId', message: 'not an application on this challenge' }]);
+        throw DomainError.validation([
+          { field: 'applicationId', message: 'not an application on this challenge' },
+        ]);
       }
       refuse(checkInReview(challenge, application));
       const now = this.clock.now();

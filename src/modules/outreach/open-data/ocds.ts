@@ -287,7 +287,14 @@ export function toRelease(challenge: ChallengeFacts, options: ReleaseOptions): O
   };
   if (closed) {
     release.bids = {
-      statistics: [{ id: '1', measure: 'bids', value: challenge.applicationCount, date: challenge.closesAt.toISOString() }],
+      statistics: [
+        {
+          id: '1',
+          measure: 'bids',
+          value: challenge.applicationCount,
+          date: challenge.closesAt.toISOString(),
+        },
+      ],
     };
   }
   if (awards.length) release.awards = awards;
@@ -377,7 +384,11 @@ function awardStatusOf(selection: SelectionFacts, challenge: ChallengeFacts): Oc
 }
 
 /** One contract per project, awarded by the finalized selection. */
-function contractsOf(challenge: ChallengeFacts, platform: OcdsOrganizationReference, parties: Parties): OcdsContract[] {
+function contractsOf(
+  challenge: ChallengeFacts,
+  platform: OcdsOrganizationReference,
+  parties: Parties,
+): OcdsContract[] {
   const finalized = challenge.selections.find((s) => s.status === 'finalized');
   return challenge.projects.map((p) => {
     parties.add(p.supplier, 'supplier');
@@ -442,7 +453,9 @@ export function awardIdOf(selectionId: string, applicationId: string): string {
 /** The stages the release carries, in lifecycle order (releaseTag codelist). */
 function tagsOf(challenge: ChallengeFacts, awards: OcdsAward[], contracts: OcdsContract[]): string[] {
   const tags: string[] = [];
-  tags.push(challenge.status === 'cancelled' || challenge.status === 'withdrawn' ? 'tenderCancellation' : 'tender');
+  tags.push(
+    challenge.status === 'cancelled' || challenge.status === 'withdrawn' ? 'tenderCancellation' : 'tender',
+  );
   if (challenge.amendments.length) tags.push('tenderAmendment');
   if (awards.length) tags.push(awards.every((a) => a.status === 'cancelled') ? 'awardCancellation' : 'award');
   if (contracts.length) tags.push('contract');

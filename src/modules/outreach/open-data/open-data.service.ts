@@ -34,7 +34,10 @@ export class OpenDataService {
       return { changed: page, facts: await this.openData.facts(em, rows) };
     });
     const releases = facts.map((challenge) =>
-      toRelease(challenge, { prefix: this.config.OCDS_PREFIX, publisherName: this.config.OCDS_PUBLISHER_NAME }),
+      toRelease(challenge, {
+        prefix: this.config.OCDS_PREFIX,
+        publisherName: this.config.OCDS_PUBLISHER_NAME,
+      }),
     );
     const last = changed.length > limit ? changed[limit - 1] : undefined;
     const nextCursor = last ? encodeCursor([last.changedKey, last.id]) : null;

@@ -105,7 +105,8 @@ export const WEBHOOK_EVENTS = {
     parties: issuerAndLead,
     partyRoles: ['issuer', 'lead'],
     fields: ['applicationId', 'challengeId', 'challengeCode', 'status'],
-    description: 'An application was submitted (to the issuer and the applicant organization; no applicant identity)',
+    description:
+      'An application was submitted (to the issuer and the applicant organization; no applicant identity)',
   },
   'application.formal_checked': {
     audience: 'parties',

@@ -101,7 +101,8 @@ export class CreateApplicationDto {
 
   @ApiPropertyOptional({
     type: [CommitmentInputDto],
-    description: 'A committed value per indicator of the challenge; every indicator must be covered to submit',
+    description:
+      'A committed value per indicator of the challenge; every indicator must be covered to submit',
   })
   @IsOptional()
   @IsArray()
@@ -140,7 +141,8 @@ export class UpdateApplicationDto extends PartialType(OmitType(CreateApplication
 export class PledgeDto {
   @ApiProperty({
     enum: [true],
-    description: 'true: I, the leader (挂帅者), accept the responsibility pledge (军令状) for this application',
+    description:
+      'true: I, the leader (挂帅者), accept the responsibility pledge (军令状) for this application',
   })
   @IsIn([true], { message: 'accepted must be true' })
   accepted: true;

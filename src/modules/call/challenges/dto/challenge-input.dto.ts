@@ -18,7 +18,10 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { ORGANIZATION_TYPES, type OrganizationType } from '../../../platform/organizations/organization-types';
+import {
+  ORGANIZATION_TYPES,
+  type OrganizationType,
+} from '../../../platform/organizations/organization-types';
 import { ATTACHMENT_VISIBILITIES } from '../entities/challenge-attachment.entity';
 import type { AttachmentVisibility } from '../entities/challenge-attachment.entity';
 import { OUTCOME_KINDS, SELECTION_MODES } from '../entities/challenge.entity';
@@ -38,7 +41,8 @@ export class IndicatorInputDto {
   @ApiPropertyOptional({
     example: EXAMPLE_IDS.indicator,
     format: 'uuid',
-    description: 'The id of an indicator of this challenge to keep (applications refer to it); omit for a new one',
+    description:
+      'The id of an indicator of this challenge to keep (applications refer to it); omit for a new one',
   })
   @IsOptional()
   @IsUUID()

@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ORGANIZATION_TYPES, type OrganizationType } from '../../../platform/organizations/organization-types';
+import {
+  ORGANIZATION_TYPES,
+  type OrganizationType,
+} from '../../../platform/organizations/organization-types';
 import { CHALLENGE_STATUSES } from '../challenge-status';
 import type { ChallengeStatus } from '../challenge-status';
 import { ATTACHMENT_VISIBILITIES } from '../entities/challenge-attachment.entity';

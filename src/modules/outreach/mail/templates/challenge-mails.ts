@@ -1,4 +1,12 @@
-import { enChallenge, enTime, FORMAL_CHECK_OUTCOMES, challengeOf, MailTemplate, zhChallenge, zhTime } from '../mail-data';
+import {
+  enChallenge,
+  enTime,
+  FORMAL_CHECK_OUTCOMES,
+  challengeOf,
+  MailTemplate,
+  zhChallenge,
+  zhTime,
+} from '../mail-data';
 
 /** Mails of challenges and their applications. */
 export const CHALLENGE_MAILS: Readonly<Record<string, MailTemplate>> = {
@@ -73,7 +81,8 @@ export const CHALLENGE_MAILS: Readonly<Record<string, MailTemplate>> = {
       }[outcome];
       const lines = [`The formal check of your application for ${challengeName} is complete: ${verdict}.`];
       if (reason) lines.push(`Comments: ${reason}`);
-      if (outcome === 'eligible') lines.push('The application goes on to expert review; watch for further notices.');
+      if (outcome === 'eligible')
+        lines.push('The application goes on to expert review; watch for further notices.');
       if (outcome === 'returned')
         lines.push('Please correct it and submit it again before the closing time.');
       return { subject: `Formal check of your application: ${verdict} (${d.text('challengeTitle')})`, lines };

@@ -1,4 +1,12 @@
-import { enChallenge, enTime, challengeOf, MailTemplate, OBJECTION_STATUSES, zhChallenge, zhTime } from '../mail-data';
+import {
+  enChallenge,
+  enTime,
+  challengeOf,
+  MailTemplate,
+  OBJECTION_STATUSES,
+  zhChallenge,
+  zhTime,
+} from '../mail-data';
 
 /** Mails of selection, publicity and objections. */
 export const SELECTION_MAILS: Readonly<Record<string, MailTemplate>> = {

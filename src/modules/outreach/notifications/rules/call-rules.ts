@@ -78,7 +78,8 @@ export const CALL_RULES: readonly NotificationRule[] = [
     event: 'challenge.closing_soon',
     recipients: watchersAndDraftHolders('challengeId'),
     title: fixed('榜单揭榜即将截止'),
-    body: (e) => `榜单${quotedChallengeTitle(e)}的揭榜申报将于${beijing(e, 'closesAt')}截止，尚未提交的申请请及时提交`,
+    body: (e) =>
+      `榜单${quotedChallengeTitle(e)}的揭榜申报将于${beijing(e, 'closesAt')}截止，尚未提交的申请请及时提交`,
   },
   {
     event: 'challenge.closed',

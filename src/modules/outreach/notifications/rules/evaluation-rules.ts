@@ -19,7 +19,8 @@ export const EVALUATION_RULES: readonly NotificationRule[] = [
     event: 'review.assigned',
     recipients: userIn('expertUserId'),
     title: fixed('您已被抽选为评审专家'),
-    body: (e) => `您已被抽选为榜单${quotedChallengeTitle(e)}的评审专家，请先声明有无利益冲突，再查看申请并评分`,
+    body: (e) =>
+      `您已被抽选为榜单${quotedChallengeTitle(e)}的评审专家，请先声明有无利益冲突，再查看申请并评分`,
   },
   {
     event: 'review.due_soon',
@@ -99,7 +100,8 @@ export const EVALUATION_RULES: readonly NotificationRule[] = [
     event: 'challenge.unsuccessful',
     recipients: anyOf(issuerOrg, followers, enabledUsersWithRole('admin')),
     title: fixed('榜单流榜'),
-    body: (e) => `榜单${quotedChallengeTitle(e)}无申请达到评审合格线，已流榜。原因：${text(e.data, 'reason')}`,
+    body: (e) =>
+      `榜单${quotedChallengeTitle(e)}无申请达到评审合格线，已流榜。原因：${text(e.data, 'reason')}`,
   },
   {
     event: 'challenge.awarded',

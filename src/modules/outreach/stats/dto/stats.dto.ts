@@ -4,7 +4,11 @@ import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { CHALLENGE_STATUSES } from '../../../call/challenges/challenge-status';
 import type { ChallengeStatus } from '../../../call/challenges/challenge-status';
 import { PROGRAM_YEAR } from '../../../call/programs/dto/program.dto';
-import { ACCEPTANCE_RATE_DEFINITION, AWARD_RATE_DEFINITION, APPLICATIONS_CLOSED_STATUSES } from '../stats-rules';
+import {
+  ACCEPTANCE_RATE_DEFINITION,
+  AWARD_RATE_DEFINITION,
+  APPLICATIONS_CLOSED_STATUSES,
+} from '../stats-rules';
 import { EXAMPLE_IDS } from '../../../../common/openapi/examples';
 
 export class StatsQueryDto {
