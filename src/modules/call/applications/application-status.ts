@@ -49,7 +49,7 @@ export type ApplicationAction =
   | Exclude<ApplicationMachineAction, 'create' | 'declare_eligible' | 'declare_ineligible' | 'return'>
   | 'formal_check';
 
-/** The application's state machine (DOMAIN.md "Teams and applications") as data; review and selection add rows. */
+/** The application's state machine (DOMAIN.md "Teams and bids") as data; review and selection add rows. */
 export const APPLICATION_MACHINE = new StateMachine<ApplicationStatus, ApplicationMachineAction>({
   aggregate: 'application',
   states: APPLICATION_STATUSES,

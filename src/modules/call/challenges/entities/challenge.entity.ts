@@ -29,7 +29,7 @@ export interface ExpectedOutcome {
   description: string;
 }
 
-/** Who may apply: checked by the application's formal check (issue "teams and applications"). */
+/** Who may apply: checked by the application's formal check (issue "teams and bids"). */
 export interface Eligibility {
   /** Empty: every organization type. */
   allowedOrganizationTypes: OrganizationType[];
