@@ -254,7 +254,7 @@ async function challengeCases(dataSource: DataSource): Promise<void> {
       plan: await scans(runner, trgm),
       rows: await run(trgm)(),
     }));
-    report(`Search of ${CHALLENGES} lists, 4 characters (ILIKE '%高温超导%')`, without.result, indexed);
+    report(`Search of ${CHALLENGES} challenges, 4 characters (ILIKE '%高温超导%')`, without.result, indexed);
     console.log(
       `plans: trigram: ${trgmPlan}; no index: ${without.plan}; rows: ${await same(without.rows, trgm)}`,
     );
@@ -266,7 +266,7 @@ async function challengeCases(dataSource: DataSource): Promise<void> {
     );
     const bigrams = await measure('q=超导, bigram GIN', 300, run(bigram));
     const ilikeOnly = await measure('q=超导, ILIKE only', 20, run(ilike));
-    report(`Search of ${CHALLENGES} lists, 2 characters (超导)`, ilikeOnly, bigrams);
+    report(`Search of ${CHALLENGES} challenges, 2 characters (超导)`, ilikeOnly, bigrams);
     console.log(
       `plans: bigram: ${await scans(runner, bigram)}; ILIKE: ${await scans(runner, ilike)}; rows: ${await same(bigram, ilike)}`,
     );
@@ -277,7 +277,7 @@ async function challengeCases(dataSource: DataSource): Promise<void> {
       qb.andWhere('c.search_text ILIKE :bare', { bare: likeContains('芯片') }),
     );
     report(
-      `Search of ${CHALLENGES} lists, a common 2-character word (芯片, ≈ 10%)`,
+      `Search of ${CHALLENGES} challenges, a common 2-character word (芯片, ≈ 10%)`,
       await measure('q=芯片, ILIKE only', 100, run(commonIlike)),
       await measure('q=芯片, as listed', 100, run(common)),
     );
@@ -294,7 +294,7 @@ async function challengeCases(dataSource: DataSource): Promise<void> {
       ),
     );
     report(
-      `status=open,published sort=closesAt on ${CHALLENGES} lists`,
+      `status=open,published sort=closesAt on ${CHALLENGES} challenges`,
       await measure('status OR only', 100, run(orOnly)),
       await measure('status OR + closes_at > now', 100, run(soonest)),
     );
@@ -559,7 +559,7 @@ async function submissionCases(databaseUrl: string): Promise<void> {
       `SELECT count(*)::int AS n FROM applications WHERE challenge_id = $1 AND status = 'submitted'`,
       [list.id],
     );
-    if (n !== count) throw new Error(`${n} submitted bids, expected ${count}`);
+    if (n !== count) throw new Error(`${n} submitted applications, expected ${count}`);
     // What the deadline sees: from sending to the time the application was stamped, just before its COMMIT.
     const stamped = await dataSource.query<Array<{ ms: number }>>(
       `SELECT (extract(epoch FROM submitted_at) * 1000)::float8 - $2 AS ms
@@ -575,7 +575,7 @@ async function submissionCases(databaseUrl: string): Promise<void> {
       burstWall,
     );
     console.log(
-      `\n## Submission latency under a burst: ${BURST} distinct bids, POST /applications/{id}/submit`,
+      `\n## Submission latency under a burst: ${BURST} distinct applications, POST /applications/{id}/submit`,
     );
     console.table([one, all, commit].map(({ p50: _p50, p95: _p95, ...row }) => row));
     console.log(

@@ -302,11 +302,11 @@ export async function statsCases(adminUrl: string): Promise<void> {
       throw new Error(`live and materialized bids differ: ${JSON.stringify([live.bids, viewed.bids])}`);
     }
     console.log(
-      `lists ${live.lists.count}, bids ${live.bids.bids} on ${live.bids.lists} closed lists, award rate ${live.awardRate.rate}, acceptance rate ${live.acceptancePassRate.rate}`,
+      `challenges ${live.lists.count}, applications ${live.bids.bids} on ${live.bids.lists} closed challenges, award rate ${live.awardRate.rate}, acceptance rate ${live.acceptancePassRate.rate}`,
     );
 
     report(
-      `GET /stats/overview, all ${live.lists.count} published lists`,
+      `GET /stats/overview, all ${live.lists.count} published challenges`,
       await measure('materialized views', 50, () => fromViews(ds, null)),
       await measure('live queries (chosen)', 50, () => service.overview({})),
     );
@@ -349,13 +349,13 @@ export async function statsCases(adminUrl: string): Promise<void> {
     const b = (await onTheFly()).map((r) => r.id).join();
     if (a !== b) throw new Error('the OCDS pages differ');
     report(
-      'GET /open-data/ocds: which 100 lists changed after a cursor in the middle',
+      'GET /open-data/ocds: which 100 challenges changed after a cursor in the middle',
       await measure('last change computed on the fly', 10, onTheFly),
       await measure('open_data_changes keyset (chosen)', 100, keyset),
     );
     const page = await keyset();
     report(
-      'GET /open-data/ocds: the page of 100 lists with their facts',
+      'GET /open-data/ocds: the page of 100 challenges with their facts',
       await measure('ids only (keyset)', 100, keyset),
       await measure('ids and facts', 50, () => repo.facts(ds.manager, page)),
     );
@@ -375,7 +375,7 @@ export async function statsCases(adminUrl: string): Promise<void> {
     const without = await measure('UPDATE + COMMIT, no trigger', 400, touch);
     await ds.query(`ALTER TABLE challenges ENABLE TRIGGER open_data_challenges`);
     report(
-      'A write to a published list, with the open_data_changes trigger',
+      'A write to a published challenge, with the open_data_changes trigger',
       without,
       await measure('UPDATE + COMMIT, trigger', 400, touch),
     );

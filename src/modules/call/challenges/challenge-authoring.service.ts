@@ -70,7 +70,7 @@ export class ChallengeAuthoringService {
     return this.queries.get(actor, id);
   }
 
-  /** Edits a draft (issuer organization, If-Match required). Challenges in the body replace the old ones. */
+  /** Edits a draft (issuer organization, If-Match required). Lists in the body replace the old ones. */
   async update(
     actor: Principal,
     id: string,

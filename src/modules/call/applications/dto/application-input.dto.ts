@@ -135,7 +135,7 @@ export class CreateApplicationDto {
   attachmentIds?: string[];
 }
 
-/** Challenges given replace the old ones; any edit clears the leader's pledge, which must be taken again. */
+/** Lists given replace the old ones; any edit clears the leader's pledge, which must be taken again. */
 export class UpdateApplicationDto extends PartialType(OmitType(CreateApplicationDto, ['teamId'] as const)) {}
 
 export class PledgeDto {

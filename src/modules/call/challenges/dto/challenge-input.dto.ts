@@ -297,7 +297,7 @@ export class CreateChallengeDto {
   attachments?: ChallengeAttachmentInputDto[];
 }
 
-/** A draft's edit: any field of the draft; challenges (indicators, attachments, outcomes) are replaced whole. */
+/** A draft's edit: any field of the draft; lists (indicators, attachments, outcomes) are replaced whole. */
 export class UpdateChallengeDto extends PartialType(CreateChallengeDto) {}
 
 /** The fields an amendment may change after publication (money, program and taxonomy are fixed then). */
