@@ -92,7 +92,7 @@ describe('conflicts of interest (回避)', () => {
       ]);
     });
 
-    it('names both when one of its organizations is the issuer and the other a applicant', () => {
+    it('names both when one of its organizations is the issuer and the other an applicant', () => {
       expect(kinds(expert({ affiliationOrganizationId: ISSUER, userOrganizationId: LEAD }))).toEqual([
         ['issuer_affiliation', ISSUER],
         ['bidder_affiliation', LEAD],
@@ -109,7 +109,7 @@ describe('conflicts of interest (回避)', () => {
     const collaborating = (organizationId: string, fromYear: number, toYear: number | null) =>
       expert({ collaborations: [{ organizationId, fromYear, toYear }] });
 
-    it('counts one with a applicant or with the issuer', () => {
+    it('counts one with an applicant or with the issuer', () => {
       expect(kinds(collaborating(PARTNER, 2024, 2025))).toEqual([['recent_collaboration', PARTNER]]);
       expect(kinds(collaborating(ISSUER, 2024, 2025))).toEqual([['recent_collaboration', ISSUER]]);
     });
