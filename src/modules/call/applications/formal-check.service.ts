@@ -115,10 +115,10 @@ export class FormalCheckService {
     const team = applicationTeam(
       await this.teams.lockForApplication(em, application.teamId, application.leadOrganizationId),
     );
-    const list = await this.checks.challengeTerms(em, challenge);
+    const terms = await this.checks.challengeTerms(em, challenge);
     const content = await this.checks.contentOf(em, application);
     const leader = await this.checks.leaderStanding(em, challenge, application.leaderUserId, application.id);
-    return this.checks.evaluate(em, challenge, application, content, list, leader, team);
+    return this.checks.evaluate(em, challenge, application, content, terms, leader, team);
   }
 }
 
