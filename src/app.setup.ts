@@ -94,9 +94,9 @@ const OPENAPI_TAGS: Array<[name: string, description: string]> = [
   ['programs', 'Programs, their policy settings and scoring rubric'],
   ['calendar', 'The official working-day calendar: public holidays and make-up working days (调休) per year'],
   ['attachments', 'File uploads and downloads'],
-  ['challenges', 'Challenge lists (榜单): drafts, vetting, publication, amendments, NDA'],
+  ['challenges', 'Challenges (榜单): drafts, vetting, publication, amendments, NDA'],
   ['teams', 'Applicant teams and consortia'],
-  ['applications', 'Bids (揭榜申请) and their formal check'],
+  ['applications', 'Applications (揭榜申请) and their formal check'],
   ['experts', 'The expert pool'],
   ['review', 'Expert review: panel draw, declarations, scores, ranking'],
   ['sessions', 'Defence and site-visit sessions'],
@@ -122,7 +122,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('Jiebang Guashuai (揭榜挂帅) API')
     .setDescription(
-      'Challenge lists, bids, expert review, projects and payments. Errors are RFC 9457 problem+json ' +
+      'Challenges, applications, expert review, projects and payments. Errors are RFC 9457 problem+json ' +
         'with a stable `code`; collections use keyset pagination (`limit`, `cursor`); money is integer fen.',
     )
     .setVersion('1')

@@ -102,7 +102,7 @@ async function main(): Promise<number> {
     try {
       const applied = await migrateWithLock(dataSource);
       log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Schema is up to date');
-      seed = launcher.SEED_DEMO && (await hasNoProgramsOrLists(dataSource));
+      seed = launcher.SEED_DEMO && (await hasNoProgramsOrChallenges(dataSource));
     } finally {
       await dataSource.destroy();
     }
@@ -155,7 +155,7 @@ async function main(): Promise<number> {
   }
 }
 
-async function hasNoProgramsOrLists(dataSource: DataSource): Promise<boolean> {
+async function hasNoProgramsOrChallenges(dataSource: DataSource): Promise<boolean> {
   const [row] = await dataSource.query<Array<{ used: boolean }>>(
     'SELECT EXISTS (SELECT 1 FROM programs) OR EXISTS (SELECT 1 FROM challenges) AS used',
   );
@@ -221,7 +221,7 @@ function printBanner(port: number, host: string, adminEmail: string | undefined,
       `  API        ${base}/api/v1`,
       `  API docs   ${base}/docs   (OpenAPI JSON: ${base}/docs-json)`,
       `  Readiness  ${base}/health/ready`,
-      ...(seeded ? [`  Demo lists ${base}/api/v1/challenges`] : []),
+      ...(seeded ? [`  Demo challenges ${base}/api/v1/challenges`] : []),
       `  ${login}`,
       '  Stop with Ctrl-C.',
     ].join('\n'),

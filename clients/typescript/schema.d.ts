@@ -365,7 +365,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List challenge-list categories in display order (active ones unless includeInactive) */
+        /** List challenge categories in display order (active ones unless includeInactive) */
         get: operations["Taxonomy_listCategories"];
         put?: never;
         /** Add a category */
@@ -538,10 +538,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List and search challenge lists (published ones for everyone; scope=mine/all with credentials) */
+        /** List and search challenges (published ones for everyone; scope=mine/all with credentials) */
         get: operations["Challenges_list"];
         put?: never;
-        /** Draft a new list for the caller's organization */
+        /** Draft a new challenge for the caller's organization */
         post: operations["Challenges_create"];
         delete?: never;
         options?: never;
@@ -556,7 +556,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a list (public once published; the issuer organization and admins always). Never the confidential part. */
+        /** Read a challenge (public once published; the issuer organization and admins always). Never the confidential part. */
         get: operations["Challenges_get"];
         put?: never;
         post?: never;
@@ -581,7 +581,7 @@ export interface paths {
         put?: never;
         /**
          * Send a draft to vetting
-         * @description Allowed in: draft; moves the list to pending_review.
+         * @description Allowed in: draft; moves the challenge to pending_review.
          */
         post: operations["Challenges_submit"];
         delete?: never;
@@ -600,8 +600,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Withdraw a list before it opens
-         * @description Allowed in: draft, pending_review, published; moves the list to withdrawn.
+         * Withdraw a challenge before it opens
+         * @description Allowed in: draft, pending_review, published; moves the challenge to withdrawn.
          */
         post: operations["Challenges_withdraw"];
         delete?: never;
@@ -621,7 +621,7 @@ export interface paths {
         put?: never;
         /**
          * Approve and publish: assigns the code JB-<year>-<seq> and schedules opening and closing
-         * @description Allowed in: pending_review; moves the list to published.
+         * @description Allowed in: pending_review; moves the challenge to published.
          */
         post: operations["Challenges_approve"];
         delete?: never;
@@ -640,8 +640,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send a list back to its issuer with a reason
-         * @description Allowed in: pending_review; moves the list to draft.
+         * Send a challenge back to its issuer with a reason
+         * @description Allowed in: pending_review; moves the challenge to draft.
          */
         post: operations["Challenges_reject"];
         delete?: never;
@@ -660,8 +660,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Cancel a list before its award, with a reason
-         * @description Allowed in: pending_review, published, open, closed, under_review, publicity; moves the list to cancelled.
+         * Cancel a challenge before its award, with a reason
+         * @description Allowed in: pending_review, published, open, closed, under_review, publicity; moves the challenge to cancelled.
          */
         post: operations["Challenges_cancel"];
         delete?: never;
@@ -677,11 +677,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The amendment history of a list, oldest first (confidential changes show no values) */
+        /** The amendment history of a challenge, oldest first (confidential changes show no values) */
         get: operations["Challenges_listAmendments"];
         put?: never;
         /**
-         * Amend a published list: reason, changed fields, new version; deadline changes move the jobs
+         * Amend a published challenge: reason, changed fields, new version; deadline changes move the jobs
          * @description Allowed in: published, open. Money, program, category, industry chain and selection mode are fixed once published.
          */
         post: operations["Challenges_amend"];
@@ -701,7 +701,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Record your non-disclosure undertaking for this list (audited); repeating it returns the first record
+         * Record your non-disclosure undertaking for this challenge (audited); repeating it returns the first record
          * @description Allowed in: published, open, closed, under_review, publicity, awarded.
          */
         post: operations["Challenges_acceptNda"];
@@ -735,7 +735,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download an attachment of a list (confidential ones under the same rule as the confidential details) */
+        /** Download an attachment of a challenge (confidential ones under the same rule as the confidential details) */
         get: operations["Challenges_download"];
         put?: never;
         post?: never;
@@ -753,10 +753,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Follow a list: be notified of its amendments, cancellation and closing */
+        /** Follow a challenge: be notified of its amendments, cancellation and closing */
         put: operations["Challenges_watch"];
         post?: never;
-        /** Stop following a list */
+        /** Stop following a challenge */
         delete: operations["Challenges_unwatch"];
         options?: never;
         head?: never;
@@ -797,7 +797,7 @@ export interface paths {
         head?: never;
         /**
          * Change the name, leader or lead share
-         * @description If-Match required. Only the lead organization edits (a consortium member gets 403); a team used by an active bid cannot change (409 TEAM_IN_USE).
+         * @description If-Match required. Only the lead organization edits (a consortium member gets 403); a team used by an active application cannot change (409 TEAM_IN_USE).
          */
         patch: operations["Teams_update"];
         trace?: never;
@@ -812,7 +812,7 @@ export interface paths {
         get?: never;
         /**
          * Replace the members, in order; each of the lead organization or a consortium member
-         * @description If-Match required. Only the lead organization edits (a consortium member gets 403); a team used by an active bid cannot change (409 TEAM_IN_USE).
+         * @description If-Match required. Only the lead organization edits (a consortium member gets 403); a team used by an active application cannot change (409 TEAM_IN_USE).
          */
         put: operations["Teams_replaceMembers"];
         post?: never;
@@ -832,7 +832,7 @@ export interface paths {
         get?: never;
         /**
          * Replace the consortium and the lead share together; an organization with team members cannot leave
-         * @description If-Match required. Only the lead organization edits (a consortium member gets 403); a team used by an active bid cannot change (409 TEAM_IN_USE).
+         * @description If-Match required. Only the lead organization edits (a consortium member gets 403); a team used by an active application cannot change (409 TEAM_IN_USE).
          */
         put: operations["Teams_replaceConsortium"];
         post?: never;
@@ -850,14 +850,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The submitted bids on a list, in order of submission (its issuer organization and admins; never drafts)
+         * The submitted applications on a challenge, in order of submission (its issuer organization and admins; never drafts)
          * @description Identities are hidden from the issuer when the program's issuerSeesApplicantIdentities is false.
          */
         get: operations["ChallengeApplications_listOfChallenge"];
         put?: never;
         /**
-         * Start a bid (draft) on an open list for one of your organization's teams
-         * @description One bid per team per list. Commitments and milestones may be completed before submitting.
+         * Start an application (draft) on an open challenge for one of your organization's teams
+         * @description One application per team per challenge. Commitments and milestones may be completed before submitting.
          */
         post: operations["ChallengeApplications_create"];
         delete?: never;
@@ -873,7 +873,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your organization's bids, newest first */
+        /** Your organization's applications, newest first */
         get: operations["Applications_listMine"];
         put?: never;
         post?: never;
@@ -890,7 +890,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a bid (its organization; the list's issuer once submitted; admins) */
+        /** Read an application (its organization; the challenge's issuer once submitted; admins) */
         get: operations["Applications_get"];
         put?: never;
         post?: never;
@@ -898,8 +898,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Edit a draft or correct a returned bid (If-Match required); clears the pledge
-         * @description Allowed in: draft, returned; only before the list closes.
+         * Edit a draft or correct a returned application (If-Match required); clears the pledge
+         * @description Allowed in: draft, returned; only before the challenge closes.
          */
         patch: operations["Applications_update"];
         trace?: never;
@@ -911,7 +911,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download an attachment of a bid (whoever may read the bid, except an issuer from whom identities are hidden) */
+        /** Download an attachment of an application (whoever may read the application, except an issuer from whom identities are hidden) */
         get: operations["Applications_download"];
         put?: never;
         post?: never;
@@ -931,8 +931,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The team leader accepts the responsibility pledge (军令状) for the bid as it stands
-         * @description Allowed in: draft, returned; only before the list closes. The text: 本人作为项目负责人（挂帅者）郑重承诺：按揭榜方案完成全部技术指标；如未达到承诺指标，愿接受终止项目、收回未拨付资金及记入科研诚信记录等处理（因技术路线本身不确定性导致且已尽职的除外）。
+         * The team leader accepts the responsibility pledge (军令状) for the application as it stands
+         * @description Allowed in: draft, returned; only before the challenge closes. The text: 本人作为项目负责人（挂帅者）郑重承诺：按揭榜方案完成全部技术指标；如未达到承诺指标，愿接受终止项目、收回未拨付资金及记入科研诚信记录等处理（因技术路线本身不确定性导致且已尽职的除外）。
          */
         post: operations["Applications_pledge"];
         delete?: never;
@@ -951,8 +951,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Submit the bid; accepted only if it commits before closesAt
-         * @description Allowed in: draft, returned; moves the bid to submitted; only before the list closes. Needs the pledge, a committed value for every indicator and at least one milestone; the leader may hold at most the list's (or program's) limit of bids in play or won (LEADER_LIMIT_REACHED).
+         * Submit the application; accepted only if it commits before closesAt
+         * @description Allowed in: draft, returned; moves the application to submitted; only before the challenge closes. Needs the pledge, a committed value for every indicator and at least one milestone; the leader may hold at most the challenge's (or program's) limit of applications in play or won (LEADER_LIMIT_REACHED).
          */
         post: operations["Applications_submit"];
         delete?: never;
@@ -971,8 +971,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Withdraw the bid before the list closes
-         * @description Allowed in: draft, submitted, eligible, ineligible, returned; moves the bid to withdrawn; only before the list closes.
+         * Withdraw the application before the challenge closes
+         * @description Allowed in: draft, submitted, eligible, ineligible, returned; moves the application to withdrawn; only before the challenge closes.
          */
         post: operations["Applications_withdraw"];
         delete?: never;
@@ -1240,14 +1240,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A list's defence and site-visit sessions, earliest first
-         * @description Admins; the list's issuer organization; an organization with a bid on the list sees its bids' sessions. minutes and outcome are for admins only.
+         * A challenge's defence and site-visit sessions, earliest first
+         * @description Admins; the challenge's issuer organization; an organization with an application on the challenge sees its applications' sessions. minutes and outcome are for admins only.
          */
         get: operations["ChallengeSessions_list"];
         put?: never;
         /**
-         * Schedule a defence (答辩) or site visit (现场考察) for a bid in review
-         * @description The list must be under_review and the bid on it under_review or shortlisted; scheduledAt in the future; a location, a meetingLink (https) or both. The bid's and the issuer's organizations are notified.
+         * Schedule a defence (答辩) or site visit (现场考察) for an application in review
+         * @description The challenge must be under_review and the application on it under_review or shortlisted; scheduledAt in the future; a location, a meetingLink (https) or both. The application's and the issuer's organizations are notified.
          */
         post: operations["ChallengeSessions_schedule"];
         delete?: never;
@@ -1265,7 +1265,7 @@ export interface paths {
         };
         /**
          * Read a defence or site-visit session
-         * @description Admins; the list's issuer organization; an organization with a bid on the list sees its bids' sessions. minutes and outcome are for admins only.
+         * @description Admins; the challenge's issuer organization; an organization with an application on the challenge sees its applications' sessions. minutes and outcome are for admins only.
          */
         get: operations["Sessions_get"];
         put?: never;
@@ -1275,7 +1275,7 @@ export interface paths {
         head?: never;
         /**
          * Reschedule a session, record it held (minutes and outcome) or cancel it (a reason); If-Match required
-         * @description Transitions — schedule: (new) → scheduled (the list is under_review and the bid is under_review or shortlisted; scheduledAt is in the future); reschedule: scheduled → scheduled (the list is still under_review; scheduledAt (new or kept) is in the future; a location or a link remains); hold: scheduled → held (minutes and outcome given; not before scheduledAt); cancel: scheduled → cancelled (a reason given). Held and cancelled are final. Reschedules and cancellations notify the bid's and the issuer's organizations.
+         * @description Transitions — schedule: (new) → scheduled (the challenge is under_review and the application is under_review or shortlisted; scheduledAt is in the future); reschedule: scheduled → scheduled (the challenge is still under_review; scheduledAt (new or kept) is in the future; a location or a link remains); hold: scheduled → held (minutes and outcome given; not before scheduledAt); cancel: scheduled → cancelled (a reason given). Held and cancelled are final. Reschedules and cancellations notify the application's and the issuer's organizations.
          */
         patch: operations["Sessions_update"];
         trace?: never;
@@ -1659,7 +1659,7 @@ export interface paths {
         put?: never;
         /**
          * Horse-race stage gate (赛马阶段评估): continue or terminate each active line
-         * @description Every active line of the list decided exactly once; only when its milestone at milestonePosition is assessed on every active line (422 otherwise). One gate per position (409 for a second).
+         * @description Every active line of the challenge decided exactly once; only when its milestone at milestonePosition is assessed on every active line (422 otherwise). One gate per position (409 for a second).
          */
         post: operations["StageGates_stageGate"];
         delete?: never;
@@ -1753,8 +1753,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every ledger entry of the list's projects, oldest first, with sums per payer and kind
-         * @description Admins and the list's issuer organization. Includes the amounts released at termination.
+         * Every ledger entry of the challenge's projects, oldest first, with sums per payer and kind
+         * @description Admins and the challenge's issuer organization. Includes the amounts released at termination.
          */
         get: operations["ChallengeLedger_getChallengeLedger"];
         put?: never;
@@ -1925,8 +1925,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Public statistics: lists and amounts by category, industry chain, region and status; bids per list; award and acceptance rates
-         * @description Published lists only (never drafts or lists under vetting), live from one database snapshot; statuses by the clock. Amounts are integers in fen. Bid counts cover only lists whose application window has closed. Cached for 60 s (Cache-Control: public). See docs/adr/0032 for the definitions.
+         * Public statistics: challenges and amounts by category, industry chain, region and status; applications per challenge; award and acceptance rates
+         * @description Published challenges only (never drafts or challenges under vetting), live from one database snapshot; statuses by the clock. Amounts are integers in fen. Application counts cover only challenges whose application window has closed. Cached for 60 s (Cache-Control: public). See docs/adr/0032 for the definitions.
          */
         get: operations["Stats_overview"];
         put?: never;
@@ -1945,8 +1945,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Open data: an OCDS 1.1 release package of the public lifecycle of the published lists
-         * @description One release per list (ocid = OCDS_PREFIX + list id) with its public part as of its last change: list → tender, bid counts → bids.statistics (once closed), selection → awards, task book → contracts, milestones and paid tranches → contracts[].implementation. Amounts in yuan (CNY), converted exactly from fen. Oldest change first, keyset-paged (limit, cursor; links.next), filtered by since (the time of the last change, inclusive). Cached for 60 s.
+         * Open data: an OCDS 1.1 release package of the public lifecycle of the published challenges
+         * @description One release per challenge (ocid = OCDS_PREFIX + challenge id) with its public part as of its last change: challenge → tender, application counts → bids.statistics (once closed), selection → awards, task book → contracts, milestones and paid tranches → contracts[].implementation. Amounts in yuan (CNY), converted exactly from fen. Oldest change first, keyset-paged (limit, cursor; links.next), filtered by since (the time of the last change, inclusive). Cached for 60 s.
          */
         get: operations["OpenData_releasePackage"];
         put?: never;
@@ -1989,16 +1989,16 @@ export interface paths {
          * Subscribe a URL to event types; the signing secret is in this answer only
          * @description Each event is POSTed as `{ "id", "type", "createdAt", "data" }` with the Standard Webhooks headers `webhook-id` (the delivery id: the same on every retry and replay), `webhook-timestamp` (Unix seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed with the secret (base64 after `whsec_`). Only a 2xx answer within 15 s is a delivery; redirects are not followed; 410 disables the subscription; 429/503 honour Retry-After; anything else is retried with growing, jittered waits for about three days, and a subscription that keeps failing for days is disabled and its owner notified.
          *
-         *     Who receives what: an admin every event type; an integration key the public types, and a party type only when its organization is that party of the event (the issuer of the list, the lead organization of the bid or project). A key without an organization, or whose organization neither issues lists nor bids (no user with that role, no list or bid of its own), would never receive a party type: subscribing to one is refused with 422 WEBHOOK_EVENT_NOT_AVAILABLE naming the types, and the types it can have.
-         *     - `challenge.published` (every subscriber): A list passed vetting and is published (its public part); data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version
-         *     - `challenge.amended` (every subscriber): A published list was amended (the amendment is public); data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version, amendmentId, amendmentNumber, reason, changedFields
-         *     - `challenge.closed` (every subscriber): The application window of a list closed; data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version
+         *     Who receives what: an admin every event type; an integration key the public types, and a party type only when its organization is that party of the event (the issuer of the challenge, the lead organization of the application or project). A key without an organization, or whose organization neither issues challenges nor applications (no user with that role, no challenge or application of its own), would never receive a party type: subscribing to one is refused with 422 WEBHOOK_EVENT_NOT_AVAILABLE naming the types, and the types it can have.
+         *     - `challenge.published` (every subscriber): A challenge passed vetting and is published (its public part); data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version
+         *     - `challenge.amended` (every subscriber): A published challenge was amended (the amendment is public); data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version, amendmentId, amendmentNumber, reason, changedFields
+         *     - `challenge.closed` (every subscriber): The application window of a challenge closed; data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version
          *     - `challenge.awarded` (every subscriber): The publicity period ended: the award is final and the projects exist; data: challengeId, code, title, issuerOrganizationId, selectionId, applicationIds, projectIds
-         *     - `challenge.unsuccessful` (every subscriber): No bid passed (流榜); the reason is not public and not sent; data: challengeId, code, title, issuerOrganizationId
-         *     - `selection.publicized` (every subscriber): The selected bids are in publicity (公示) until publicityEndsAt; data: challengeId, code, title, issuerOrganizationId, selectionId, applicationIds, publicityEndsAt
-         *     - `application.submitted` (admins, and the keys of its issuer and lead organization): A bid was submitted (to the issuer and the bidding organization; no bidder identity); data: applicationId, challengeId, challengeCode, status
-         *     - `application.formal_checked` (admins, and the keys of its lead organization): The formal check of a bid decided (to the bidding organization only); data: applicationId, challengeId, challengeCode, status, outcome, reason
-         *     - `review.completed` (admins, and the keys of its issuer): The expert review of a list closed (to the issuer; no scores); data: challengeId, code, title, panelId, closedAt, passLine
+         *     - `challenge.unsuccessful` (every subscriber): No application passed (流榜); the reason is not public and not sent; data: challengeId, code, title, issuerOrganizationId
+         *     - `selection.publicized` (every subscriber): The selected applications are in publicity (公示) until publicityEndsAt; data: challengeId, code, title, issuerOrganizationId, selectionId, applicationIds, publicityEndsAt
+         *     - `application.submitted` (admins, and the keys of its issuer and lead organization): An application was submitted (to the issuer and the applicant organization; no applicant identity); data: applicationId, challengeId, challengeCode, status
+         *     - `application.formal_checked` (admins, and the keys of its lead organization): The formal check of an application decided (to the applicant organization only); data: applicationId, challengeId, challengeCode, status, outcome, reason
+         *     - `review.completed` (admins, and the keys of its issuer): The expert review of a challenge closed (to the issuer; no scores); data: challengeId, code, title, panelId, closedAt, passLine
          *     - `objection.lodged` (admins, and the keys of its issuer): An objection to the publicity was lodged (to the issuer; no objector); data: challengeId, code, title, objectionId, selectionId
          *     - `project.activated` (admins, and the keys of its issuer and lead organization): The task book was signed by all three parties: the project is active; data: projectId, challengeId, challengeCode, applicationId, status, activatedAt, fiscalFen, issuerFen
          *     - `milestone.submitted` (admins, and the keys of its issuer and lead organization): A progress report of a milestone was submitted; data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, reportId, attempt
@@ -2081,7 +2081,7 @@ export interface paths {
         };
         /**
          * Research-integrity records (科研诚信), newest first
-         * @description Written when a project fails acceptance without the due-diligence exemption (尽职免责): one against the team leader (subjectType user) and one against the lead organization (organization), sourceType acceptance. The formal check of later bids shows them as a warning. Filters subjectType and subjectId; keyset pagination.
+         * @description Written when a project fails acceptance without the due-diligence exemption (尽职免责): one against the team leader (subjectType user) and one against the lead organization (organization), sourceType acceptance. The formal check of later applications shows them as a warning. Filters subjectType and subjectId; keyset pagination.
          */
         get: operations["IntegrityRecords_list"];
         put?: never;
@@ -2132,7 +2132,7 @@ export interface components {
             /** @example 360100 */
             regionCode: string;
             /**
-             * @description issuer: the organization publishes challenge lists; applicant: it bids for them
+             * @description issuer: the organization publishes challenges; applicant: it applies for them
              * @enum {string}
              */
             role: "issuer" | "applicant";
@@ -2838,7 +2838,7 @@ export interface components {
              */
             outlierThresholdPoints: number;
             /**
-             * @description Bids whose aggregated total (0..100) is below this cannot be selected
+             * @description Applications whose aggregated total (0..100) is below this cannot be selected
              * @default 60
              * @example 60
              */
@@ -2859,14 +2859,14 @@ export interface components {
             finalTranchePercent: number;
             /**
              * Format: int32
-             * @description Teams that may run in parallel on one list (赛马)
+             * @description Teams that may run in parallel on one challenge (赛马)
              * @default 3
              * @example 3
              */
             maxHorseRaceTeams: number;
             /**
              * Format: int32
-             * @description Lists one team leader may hold at the same time
+             * @description Challenges one team leader may hold at the same time
              * @default 2
              * @example 2
              */
@@ -2890,7 +2890,7 @@ export interface components {
              */
             blindReview: boolean;
             /**
-             * @description The issuer sees who bid on its lists
+             * @description The issuer sees who applies to its challenges
              * @default true
              * @example true
              */
@@ -3024,7 +3024,7 @@ export interface components {
              */
             outlierThresholdPoints?: number;
             /**
-             * @description Bids whose aggregated total (0..100) is below this cannot be selected
+             * @description Applications whose aggregated total (0..100) is below this cannot be selected
              * @default 60
              * @example 60
              */
@@ -3045,14 +3045,14 @@ export interface components {
             finalTranchePercent?: number;
             /**
              * Format: int32
-             * @description Teams that may run in parallel on one list (赛马)
+             * @description Teams that may run in parallel on one challenge (赛马)
              * @default 3
              * @example 3
              */
             maxHorseRaceTeams?: number;
             /**
              * Format: int32
-             * @description Lists one team leader may hold at the same time
+             * @description Challenges one team leader may hold at the same time
              * @default 2
              * @example 2
              */
@@ -3076,7 +3076,7 @@ export interface components {
              */
             blindReview?: boolean;
             /**
-             * @description The issuer sees who bid on its lists
+             * @description The issuer sees who applies to its challenges
              * @default true
              * @example true
              */
@@ -3250,7 +3250,7 @@ export interface components {
              */
             teamCount: number;
             /**
-             * @description The status by the clock: a published list is `open` from opensAt and `closed` from closesAt to the millisecond, whether or not the deadline job has run yet.
+             * @description The status by the clock: a published challenge is `open` from opensAt and `closed` from closesAt to the millisecond, whether or not the deadline job has run yet.
              * @enum {string}
              */
             status: "draft" | "pending_review" | "published" | "open" | "closed" | "under_review" | "publicity" | "awarded" | "unsuccessful" | "withdrawn" | "cancelled";
@@ -3268,7 +3268,7 @@ export interface components {
         IndicatorInputDto: {
             /**
              * Format: uuid
-             * @description The id of an indicator of this list to keep (bids refer to it); omit for a new one
+             * @description The id of an indicator of this challenge to keep (applications refer to it); omit for a new one
              * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
              */
             id?: string;
@@ -3292,7 +3292,7 @@ export interface components {
         };
         EligibilityDto: {
             /**
-             * @description Lead organization types allowed to bid, each once; empty or omitted: all
+             * @description Lead organization types allowed to apply, each once; empty or omitted: all
              * @example [
              *       "enterprise",
              *       "university",
@@ -3308,13 +3308,13 @@ export interface components {
              */
             regionCodes?: string[];
             /**
-             * @description Whether consortia (联合体) may bid
+             * @description Whether consortia (联合体) may apply
              * @default true
              * @example true
              */
             consortiumAllowed?: boolean;
             /**
-             * @description How many active lists one leader may hold; omitted or null: the program's setting
+             * @description How many active challenges one leader may hold; omitted or null: the program's setting
              * @example 2
              */
             leaderConcurrencyLimit?: number | null;
@@ -3392,12 +3392,12 @@ export interface components {
              */
             durationMonths: number;
             /**
-             * @description When bidding opens
+             * @description When applications open
              * @example 2027-03-01T09:00:00+08:00
              */
             opensAt: string;
             /**
-             * @description When bidding closes
+             * @description When applications close
              * @example 2027-04-30T17:00:00+08:00
              */
             closesAt: string;
@@ -3550,7 +3550,7 @@ export interface components {
              */
             teamCount: number;
             /**
-             * @description The status by the clock: a published list is `open` from opensAt and `closed` from closesAt to the millisecond, whether or not the deadline job has run yet.
+             * @description The status by the clock: a published challenge is `open` from opensAt and `closed` from closesAt to the millisecond, whether or not the deadline job has run yet.
              * @enum {string}
              */
             status: "draft" | "pending_review" | "published" | "open" | "closed" | "under_review" | "publicity" | "awarded" | "unsuccessful" | "withdrawn" | "cancelled";
@@ -3589,7 +3589,7 @@ export interface components {
             amendmentCount: number;
             /**
              * Format: int64
-             * @description How many bids were submitted (and not withdrawn): null until closesAt has passed, so nobody learns it while bidding is open
+             * @description How many applications were submitted (and not withdrawn): null until closesAt has passed, so nobody learns it while applications are open
              * @example 3
              */
             submittedBidCount: number | null;
@@ -3669,12 +3669,12 @@ export interface components {
              */
             durationMonths?: number;
             /**
-             * @description When bidding opens
+             * @description When applications open
              * @example 2027-03-01T09:00:00+08:00
              */
             opensAt?: string;
             /**
-             * @description When bidding closes
+             * @description When applications close
              * @example 2027-04-30T17:00:00+08:00
              */
             closesAt?: string;
@@ -3723,12 +3723,12 @@ export interface components {
              */
             durationMonths?: number;
             /**
-             * @description When bidding opens
+             * @description When applications open
              * @example 2027-03-01T09:00:00+08:00
              */
             opensAt?: string;
             /**
-             * @description When bidding closes
+             * @description When applications close
              * @example 2027-04-30T17:00:00+08:00
              */
             closesAt?: string;
@@ -3745,7 +3745,7 @@ export interface components {
         };
         AmendmentChangeDto: {
             /**
-             * @description The amended field of the list (closesAt, eligibility, …)
+             * @description The amended field of the challenge (closesAt, eligibility, …)
              * @example eligibility
              */
             field: string;
@@ -3792,7 +3792,7 @@ export interface components {
             challengeId: string;
             /**
              * Format: int64
-             * @description 1, 2, … per list
+             * @description 1, 2, … per challenge
              * @example 1
              */
             number: number;
@@ -3801,7 +3801,7 @@ export interface components {
             changes: components["schemas"]["AmendmentChangeDto"][];
             /**
              * Format: int64
-             * @description The list's version after the amendment
+             * @description The challenge's version after the amendment
              * @example 4
              */
             versionAfter: number;
@@ -3813,7 +3813,7 @@ export interface components {
         };
         AcceptNdaDto: {
             /**
-             * @description true: I accept the non-disclosure undertaking for this list (recorded and audited)
+             * @description true: I accept the non-disclosure undertaking for this challenge (recorded and audited)
              * @enum {boolean}
              */
             accepted: true;
@@ -4073,7 +4073,7 @@ export interface components {
         CommitmentInputDto: {
             /**
              * Format: uuid
-             * @description An indicator of the list (GET /challenges/{id} → indicators[].id)
+             * @description An indicator of the challenge (GET /challenges/{id} → indicators[].id)
              * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
              */
             indicatorId: string;
@@ -4087,7 +4087,7 @@ export interface components {
             deliverables: string;
             /**
              * Format: int32
-             * @description Due so many months after the project starts; within the list duration
+             * @description Due so many months after the project starts; within the challenge duration
              * @example 6
              */
             dueMonth: number;
@@ -4111,11 +4111,11 @@ export interface components {
             technicalPlan: string;
             /**
              * Format: int64
-             * @description Fiscal funding asked for, in fen; at most the list's fiscalFen
+             * @description Fiscal funding asked for, in fen; at most the challenge's fiscalFen
              * @example 250000000
              */
             requestedFiscalFen: number;
-            /** @description A committed value per indicator of the list; every indicator must be covered to submit */
+            /** @description A committed value per indicator of the challenge; every indicator must be covered to submit */
             indicatorCommitments?: components["schemas"]["CommitmentInputDto"][];
             /** @description At least one to submit; shares sum to 100 */
             milestones?: components["schemas"]["MilestoneInputDto"][];
@@ -4157,7 +4157,7 @@ export interface components {
              */
             indicatorId: string;
             /**
-             * @description The indicator's name on the list
+             * @description The indicator's name on the challenge
              * @example 超导带材临界电流
              */
             indicatorName: string;
@@ -4235,7 +4235,7 @@ export interface components {
              * @example 70071921-8393-4e3d-b71b-e959e32946c4
              */
             challengeId: string;
-            /** @description Who bids; null for the issuer when the program hides applicants' identities */
+            /** @description Who applications; null for the issuer when the program hides applicants' identities */
             bidder: components["schemas"]["BidderRefDto"] | null;
             /** @enum {string} */
             status: "draft" | "submitted" | "eligible" | "ineligible" | "returned" | "under_review" | "shortlisted" | "selected" | "not_selected" | "withdrawn";
@@ -4293,11 +4293,11 @@ export interface components {
             technicalPlan?: string;
             /**
              * Format: int64
-             * @description Fiscal funding asked for, in fen; at most the list's fiscalFen
+             * @description Fiscal funding asked for, in fen; at most the challenge's fiscalFen
              * @example 250000000
              */
             requestedFiscalFen?: number;
-            /** @description A committed value per indicator of the list; every indicator must be covered to submit */
+            /** @description A committed value per indicator of the challenge; every indicator must be covered to submit */
             indicatorCommitments?: components["schemas"]["CommitmentInputDto"][];
             /** @description At least one to submit; shares sum to 100 */
             milestones?: components["schemas"]["MilestoneInputDto"][];
@@ -4311,7 +4311,7 @@ export interface components {
         };
         PledgeDto: {
             /**
-             * @description true: I, the leader (挂帅者), accept the responsibility pledge (军令状) for this bid
+             * @description true: I, the leader (挂帅者), accept the responsibility pledge (军令状) for this application
              * @enum {boolean}
              */
             accepted: true;
@@ -5166,7 +5166,7 @@ export interface components {
         CreateSessionDto: {
             /**
              * Format: uuid
-             * @description A bid on this list, under_review or shortlisted
+             * @description An application on this challenge, under_review or shortlisted
              * @example 8bc5fbdb-9847-4a21-8bc8-afd9b0136012
              */
             applicationId: string;
@@ -5209,7 +5209,7 @@ export interface components {
             challengeId: string;
             /**
              * Format: uuid
-             * @description The bid; no team or organization names are given
+             * @description The application; no team or organization names are given
              * @example 8bc5fbdb-9847-4a21-8bc8-afd9b0136012
              */
             applicationId: string;
@@ -5493,7 +5493,7 @@ export interface components {
             challengeId: string;
             /**
              * Format: uuid
-             * @description The selected bid
+             * @description The selected application
              * @example 8bc5fbdb-9847-4a21-8bc8-afd9b0136012
              */
             applicationId: string;
@@ -5845,7 +5845,7 @@ export interface components {
             challengeId: string;
             /**
              * Format: uuid
-             * @description The selected bid
+             * @description The selected application
              * @example 8bc5fbdb-9847-4a21-8bc8-afd9b0136012
              */
             applicationId: string;
@@ -6153,11 +6153,11 @@ export interface components {
         StageGateDto: {
             /**
              * Format: int32
-             * @description The milestone position (0-based, as in the task book; a bid has at most 20) the gate follows
+             * @description The milestone position (0-based, as in the task book; an application has at most 20) the gate follows
              * @example 0
              */
             milestonePosition: number;
-            /** @description One decision per active line of the list */
+            /** @description One decision per active line of the challenge */
             decisions: components["schemas"]["StageGateDecisionDto"][];
         };
         StageGateDecisionViewDto: {
@@ -6259,7 +6259,7 @@ export interface components {
             cancelledFen: number;
             /**
              * Format: int64
-             * @description Unspent amount released back to the list at termination
+             * @description Unspent amount released back to the challenge at termination
              * @example 0
              */
             releasedFen: number;
@@ -6548,7 +6548,7 @@ export interface components {
              * @example 70071921-8393-4e3d-b71b-e959e32946c4
              */
             challengeId: string;
-            /** @description Over every entry of the list's projects */
+            /** @description Over every entry of the challenge's projects */
             totals: components["schemas"]["LedgerTotalsDto"][];
             /** @description Oldest first */
             items: components["schemas"]["LedgerEntryDto"][];
@@ -6962,7 +6962,7 @@ export interface components {
         AmountsDto: {
             /**
              * Format: int64
-             * @description Published lists
+             * @description Published challenges
              * @example 12
              */
             count: number;
@@ -6988,7 +6988,7 @@ export interface components {
         TermAmountsDto: {
             /**
              * Format: int64
-             * @description Published lists
+             * @description Published challenges
              * @example 12
              */
             count: number;
@@ -7023,7 +7023,7 @@ export interface components {
         RegionAmountsDto: {
             /**
              * Format: int64
-             * @description Published lists
+             * @description Published challenges
              * @example 12
              */
             count: number;
@@ -7054,7 +7054,7 @@ export interface components {
         StatusAmountsDto: {
             /**
              * Format: int64
-             * @description Published lists
+             * @description Published challenges
              * @example 12
              */
             count: number;
@@ -7102,7 +7102,7 @@ export interface components {
             max: number | null;
             /**
              * Format: int64
-             * @description Lists with that many bids
+             * @description Challenges with that many applications
              * @example 4
              */
             lists: number;
@@ -7110,22 +7110,22 @@ export interface components {
         BidStatsDto: {
             /**
              * Format: int64
-             * @description Lists whose application window has closed (status closed, under_review, publicity, awarded, unsuccessful): bid counts are public only once a list has closed
+             * @description Challenges whose application window has closed (status closed, under_review, publicity, awarded, unsuccessful): application counts are public only once a challenge has closed
              * @example 9
              */
             lists: number;
             /**
              * Format: int64
-             * @description Bids submitted and not withdrawn on those lists
+             * @description Applications submitted and not withdrawn on those challenges
              * @example 31
              */
             bids: number;
             /**
-             * @description bids / lists, 2 decimals; null without lists
+             * @description applications / challenges, 2 decimals; null without challenges
              * @example 3.44
              */
             averagePerList: number | null;
-            /** @description How many lists had 0, 1, 2, 3-5, 6-10 and 11+ bids (always these six) */
+            /** @description How many challenges had 0, 1, 2, 3-5, 6-10 and 11+ applications (always these six) */
             distribution: components["schemas"]["BidBucketDto"][];
         };
         AwardRateDto: {
@@ -7147,7 +7147,7 @@ export interface components {
              */
             decided: number;
             /**
-             * @description awarded / (awarded + unsuccessful) over the published lists in scope: a list is decided when it was awarded or declared unsuccessful (流榜); lists still open, in review or in publicity, and cancelled or withdrawn lists, are left out. null when no list is decided.
+             * @description awarded / (awarded + unsuccessful) over the published challenges in scope: a challenge is decided when it was awarded or declared unsuccessful (流榜); challenges still open, in review or in publicity, and cancelled or withdrawn challenges, are left out. null when no challenge is decided.
              * @example 0.8333
              */
             rate: number | null;
@@ -7170,7 +7170,7 @@ export interface components {
              */
             decided: number;
             /**
-             * @description passed / (passed + failed) over the final acceptance (验收) decisions of the projects of the lists in scope; an acceptance passed with conditions counts once its conditions were confirmed met (passed) or not (failed), not before. null when no acceptance is decided.
+             * @description passed / (passed + failed) over the final acceptance (验收) decisions of the projects of the challenges in scope; an acceptance passed with conditions counts once its conditions were confirmed met (passed) or not (failed), not before. null when no acceptance is decided.
              * @example 0.75
              */
             rate: number | null;
@@ -7194,15 +7194,15 @@ export interface components {
              * @example 2027-07-01T00:00:00.000Z
              */
             generatedAt: string;
-            /** @description Every published list in scope */
+            /** @description Every published challenge in scope */
             lists: components["schemas"]["AmountsDto"];
-            /** @description Per category, in taxonomy order; only categories with lists */
+            /** @description Per category, in taxonomy order; only categories with challenges */
             byCategory: components["schemas"]["TermAmountsDto"][];
-            /** @description Per industry chain, in taxonomy order; only chains with lists */
+            /** @description Per industry chain, in taxonomy order; only chains with challenges */
             byIndustryChain: components["schemas"]["TermAmountsDto"][];
-            /** @description Per region code, ascending; only regions with lists */
+            /** @description Per region code, ascending; only regions with challenges */
             byRegion: components["schemas"]["RegionAmountsDto"][];
-            /** @description Per status, in lifecycle order; only statuses with lists */
+            /** @description Per status, in lifecycle order; only statuses with challenges */
             byStatus: components["schemas"]["StatusAmountsDto"][];
             bids: components["schemas"]["BidStatsDto"];
             awardRate: components["schemas"]["AwardRateDto"];
@@ -7217,7 +7217,7 @@ export interface components {
         };
         OcdsReleaseDto: {
             /**
-             * @description OCDS_PREFIX + the list id: stable for the life of the list
+             * @description OCDS_PREFIX + the challenge id: stable for the life of the challenge
              * @example ocds-jiebang-1b4e28ba-2fa1-11d2-883f-0016d3cca427
              */
             ocid: string;
@@ -7347,7 +7347,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
-             * @description Bid extension: { statistics: [{ id, measure: "bids", value, date }] }, once the list has closed — counts only
+             * @description Bid extension: { statistics: [{ id, measure: "bids", value, date }] }, once the challenge has closed — counts only
              * @example {
              *       "statistics": [
              *         {
@@ -7363,7 +7363,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
-             * @description Award (https://standard.open-contracting.org/1.1/en/schema/reference/#award) per selected bid: pending in publicity, active once awarded (with value), cancelled when the selection was reopened or the list cancelled; suppliers: the lead organization
+             * @description Award (https://standard.open-contracting.org/1.1/en/schema/reference/#award) per selected application: pending in publicity, active once awarded (with value), cancelled when the selection was reopened or the challenge cancelled; suppliers: the lead organization
              * @example [
              *       {
              *         "id": "c2215099-e715-4728-bf7f-761c9f30dd1d-8bc5fbdb-9847-4a21-8bc8-afd9b0136012",
@@ -8010,7 +8010,7 @@ export interface components {
                 };
             };
         };
-        /** @description `FORBIDDEN`: not allowed for your role; `NDA_REQUIRED`: the non-disclosure undertaking for this list is required first */
+        /** @description `FORBIDDEN`: not allowed for your role; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first */
         Problem_403_FORBIDDEN_NDA_REQUIRED: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8252,7 +8252,7 @@ export interface components {
                 };
             };
         };
-        /** @description `VERSION_MISMATCH`: the resource has changed since you read it; `TEAM_IN_USE`: the team is used by an active bid and cannot change */
+        /** @description `VERSION_MISMATCH`: the resource has changed since you read it; `TEAM_IN_USE`: the team is used by an active application and cannot change */
         Problem_409_VERSION_MISMATCH_TEAM_IN_USE: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8428,7 +8428,7 @@ export interface components {
                 };
             };
         };
-        /** @description `IDEMPOTENCY_KEY_REUSED`: the Idempotency-Key was used with a different request; `BUSINESS_RULE_VIOLATION`: a business rule refused the request; `DEADLINE_PASSED`: the deadline has passed; `LEADER_LIMIT_REACHED`: the team leader already holds as many bids as allowed */
+        /** @description `IDEMPOTENCY_KEY_REUSED`: the Idempotency-Key was used with a different request; `BUSINESS_RULE_VIOLATION`: a business rule refused the request; `DEADLINE_PASSED`: the deadline has passed; `LEADER_LIMIT_REACHED`: the team leader already holds as many applications as allowed */
         Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED_LEADER_LIMIT_REACHED: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10478,9 +10478,9 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor: the `nextCursor` of the previous page */
                 cursor?: string;
-                /** @description public (default): published lists, no credentials needed; mine: every list of your organization, drafts included; all: every list (admin) */
+                /** @description public (default): published challenges, no credentials needed; mine: every challenge of your organization, drafts included; all: every challenge (admin) */
                 scope?: "public" | "mine" | "all";
-                /** @description One status or several, comma-separated (open,published), of: draft, pending_review, published, open, closed, under_review, publicity, awarded, unsuccessful, withdrawn, cancelled. Statuses are by the clock: published lists are open from opensAt and closed from closesAt. */
+                /** @description One status or several, comma-separated (open,published), of: draft, pending_review, published, open, closed, under_review, publicity, awarded, unsuccessful, withdrawn, cancelled. Statuses are by the clock: published challenges are open from opensAt and closed from closesAt. */
                 status?: string;
                 category?: string;
                 industryChain?: string;
@@ -12523,7 +12523,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor: the `nextCursor` of the previous page */
                 cursor?: string;
-                /** @description Only this bid's sessions */
+                /** @description Only this application's sessions */
                 applicationId?: string;
                 /** @description One status or several, comma-separated */
                 status?: string;
@@ -14284,9 +14284,9 @@ export interface operations {
     Stats_overview: {
         parameters: {
             query?: {
-                /** @description Only the lists of this program (404 if there is none) */
+                /** @description Only the challenges of this program (404 if there is none) */
                 programId?: string;
-                /** @description Only the lists of programs of this year (the program's `year`, the year of the call) */
+                /** @description Only the challenges of programs of this year (the program's `year`, the year of the call) */
                 year?: number;
             };
             header?: never;
@@ -14324,7 +14324,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor: the `nextCursor` of the previous page */
                 cursor?: string;
-                /** @description Only lists whose public part changed at or after this time (an ISO-8601 time with an offset). Poll with the last page's publishedDate minus a few minutes and keep the newest release per ocid: a change committed late may carry a slightly earlier time. */
+                /** @description Only challenges whose public part changed at or after this time (an ISO-8601 time with an offset). Poll with the last page's publishedDate minus a few minutes and keep the newest release per ocid: a change committed late may carry a slightly earlier time. */
                 since?: string;
             };
             header?: never;

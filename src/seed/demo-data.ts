@@ -5,8 +5,8 @@ import type { OrganizationType } from '../modules/platform/organizations/entitie
 
 /**
  * The demo data of `npm run seed:demo` (and of `npm start` on an empty database): Jiangxi issuers
- * and applicants, one program, twelve challenge lists, and the applicants' teams with five bids on
- * the lists that are open. The organizations, people and names are invented for the demo (apart
+ * and applicants, one program, twelve challenges, and the applicants' teams with five applications on
+ * the challenges that are open. The organizations, people and names are invented for the demo (apart
  * from the two applicants' names); the credit codes are made up but carry valid check characters.
  */
 
@@ -131,10 +131,10 @@ export const DEMO_ORGANIZATIONS: readonly DemoOrganization[] = [
   },
 ];
 
-/** How far a list gets: left as a draft, sent to vetting, or approved and published. */
+/** How far a challenge gets: left as a draft, sent to vetting, or approved and published. */
 export type DemoStage = 'draft' | 'pending_review' | 'published';
 
-/** `open`: opened two days ago, so bidding is open at once; `next_week`: opens in seven days. */
+/** `open`: opened two days ago, so applications are open at once; `next_week`: opens in seven days. */
 export type DemoWindow = 'open' | 'next_week';
 
 export type DemoChallengeBody = Omit<
@@ -143,14 +143,14 @@ export type DemoChallengeBody = Omit<
 >;
 
 export interface DemoChallenge {
-  /** How the demo bids name the list. */
+  /** How the demo applications name the challenge. */
   key: string;
   issuer: DemoOrganization['key'];
   stage: DemoStage;
   window: DemoWindow;
   /** Days from opening to closing. */
   windowDays: number;
-  /** A published list the issuer then amends, moving its closing time by `extendDays`. */
+  /** A published challenge the issuer then amends, moving its closing time by `extendDays`. */
   amendment?: { reason: string; extendDays: number };
   body: DemoChallengeBody;
 }
@@ -158,7 +158,7 @@ export interface DemoChallenge {
 const WAN = 1_000_000; // 万元 in fen: 10,000 yuan × 100
 const RESEARCH_TYPES: OrganizationType[] = ['university', 'research_institute', 'enterprise'];
 
-/** Twelve lists across seven industry chains; published ones get their codes in this order. */
+/** Twelve challenges across seven industry chains; published ones get their codes in this order. */
 export const DEMO_CHALLENGES: readonly DemoChallenge[] = [
   {
     key: 'titanium-am',
@@ -971,28 +971,28 @@ export const DEMO_TEAMS: readonly DemoTeam[] = [
 ];
 
 /**
- * How far a bid gets: a draft; pledged by its leader and submitted; then formally checked by the
+ * How far an application gets: a draft; pledged by its leader and submitted; then formally checked by the
  * admin, found eligible or returned for correction.
  */
-export type DemoBidStage = 'draft' | 'submitted' | 'eligible' | 'returned';
+export type DemoApplicationStage = 'draft' | 'submitted' | 'eligible' | 'returned';
 
-export interface DemoBid {
+export interface DemoApplication {
   team: DemoTeam['key'];
-  /** An open list (DemoChallenge.key). */
+  /** An open challenge (DemoChallenge.key). */
   challenge: DemoChallenge['key'];
-  stage: DemoBidStage;
+  stage: DemoApplicationStage;
   /** The admin's reason at the formal check (required when returned). */
   checkReason?: string;
   technicalPlan: string;
   requestedFiscalFen: number;
-  /** A committed value for every indicator of the list, by the indicator's name. */
+  /** A committed value for every indicator of the challenge, by the indicator's name. */
   commitments: Record<string, string>;
-  /** Due within the list's duration; shares sum to 100. */
+  /** Due within the challenge's duration; shares sum to 100. */
   milestones: Array<{ title: string; deliverables: string; dueMonth: number; sharePercent: number }>;
 }
 
-/** Five bids on five of the six open lists: two submitted, one eligible, one returned, one draft. */
-export const DEMO_BIDS: readonly DemoBid[] = [
+/** Five applications on five of the six open challenges: two submitted, one eligible, one returned, one draft. */
+export const DEMO_APPLICATIONS: readonly DemoApplication[] = [
   {
     team: 'ncu-titanium',
     challenge: 'titanium-am',

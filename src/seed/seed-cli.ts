@@ -15,8 +15,8 @@ import { UsersModule } from '../modules/platform/users/users.module';
 import { seedDemo } from './seed-demo';
 
 /**
- * What the seed needs of the API: the services that create organizations, users, programs, lists,
- * teams and bids, with the queue and the deadline scheduler they enqueue into. No HTTP, no workers.
+ * What the seed needs of the API: the services that create organizations, users, programs, challenges,
+ * teams and applications, with the queue and the deadline scheduler they enqueue into. No HTTP, no workers.
  */
 @Module({})
 class SeedModule {
@@ -25,7 +25,7 @@ class SeedModule {
       module: SeedModule,
       imports: [
         CoreModule.forRoot(config),
-        // The bids module's controllers are registered (never served): their interceptor needs it.
+        // The applications module's controllers are registered (never served): their interceptor needs it.
         IdempotencyModule,
         QueueModule,
         SchedulerModule,

@@ -34,13 +34,13 @@ import { UsersRepository } from '../modules/platform/users/users.repository';
 import { UsersService } from '../modules/platform/users/users.service';
 import {
   DEMO_ADMIN_EMAIL,
-  DEMO_BIDS,
+  DEMO_APPLICATIONS,
   DEMO_CHALLENGES,
   DEMO_LEADERS,
   DEMO_ORGANIZATIONS,
   DEMO_PROGRAM,
   DEMO_TEAMS,
-  DemoBid,
+  DemoApplication,
   DemoChallenge,
   DemoLeader,
   DemoOrganization,
@@ -74,11 +74,11 @@ export interface DemoAccount {
 export interface SeedDemoResult {
   status: 'created' | 'skipped';
   programId: string;
-  /** Demo lists created by this run, and in the program now. */
+  /** Demo challenges created by this run, and in the program now. */
   challenges: { created: number; total: number };
   /** Demo teams created by this run, and present now. */
   teams: { created: number; total: number };
-  /** Demo bids created by this run, and on the demo lists now. */
+  /** Demo applications created by this run, and on the demo challenges now. */
   applications: { created: number; total: number };
   accounts: DemoAccount[];
   durationMs: number;
@@ -105,14 +105,14 @@ interface Services {
 /**
  * Loads the demo data (src/seed/demo-data.ts) through the real services, as the API would: codes,
  * audit events, outbox events and deadline rows are all created the production way. An admin
- * approves; each issuer drafts and submits its own lists; each applicant's contact account creates
- * its teams and bids, the team leaders take the pledges, and the admin formally checks two bids.
+ * approves; each issuer drafts and submits its own challenges; each applicant's contact account creates
+ * its teams and applications, the team leaders take the pledges, and the admin formally checks two applications.
  *
- * Idempotent: when the demo program already holds every demo list and every demo bid has got as far
+ * Idempotent: when the demo program already holds every demo challenge and every demo application has got as far
  * as the demo takes it, it does nothing; after an interrupted run it completes what is missing
- * (organizations by credit code, users by email, lists by title, teams by lead organization and
- * name, bids by list and team, then each bid's next step), so running it twice never duplicates
- * anything. A bid whose list is no longer open is left as it is.
+ * (organizations by credit code, users by email, challenges by title, teams by lead organization and
+ * name, applications by challenge and team, then each application's next step), so running it twice never duplicates
+ * anything. An application whose challenge is no longer open is left as it is.
  */
 export async function seedDemo(
   app: INestApplicationContext,
@@ -143,15 +143,15 @@ export async function seedDemo(
   if (existingProgram) {
     const titles = await demoTitles(s.dataSource, existingProgram.id);
     if (DEMO_CHALLENGES.every((c) => titles.has(c.body.title))) {
-      const state = await loadBidState(s.dataSource, existingProgram.id);
-      if (!pendingBidWork(state, s.clock.now())) {
+      const state = await loadApplicationState(s.dataSource, existingProgram.id);
+      if (!pendingApplicationWork(state, s.clock.now())) {
         log(`Demo data already present (program "${existingProgram.name}"): nothing to do.`);
         return {
           status: 'skipped',
           programId: existingProgram.id,
           challenges: { created: 0, total: titles.size },
           teams: { created: 0, total: state.teams.size },
-          applications: { created: 0, total: state.bids.size },
+          applications: { created: 0, total: state.applications.size },
           accounts: [],
           durationMs: Date.now() - started,
         };
@@ -166,20 +166,20 @@ export async function seedDemo(
   const members = await settleAll(
     DEMO_ORGANIZATIONS.map((org) => ensureOrganization(s, admin, org, password)),
   );
-  // The leaders' password hashes keep the CPU busy while the lists wait on the database.
+  // The leaders' password hashes keep the CPU busy while the challenges wait on the database.
   const [leaders, { program, created }] = await settleBoth(
     settleAll(DEMO_LEADERS.map((leader) => ensureLeader(s, admin, leader, members, password))),
-    seedLists(s, { admin, existingProgram, members }),
+    seedChallenges(s, { admin, existingProgram, members }),
   );
 
-  const bids = await seedBids(s, { admin, programId: program.id, members, leaders, log });
+  const outcome = await seedApplications(s, { admin, programId: program.id, members, leaders, log });
 
   const durationMs = Date.now() - started;
   const accounts = [adminAccount, ...members.map((m) => m.account), ...leaders.map((l) => l.account)];
   printSummary(log, {
     programName: program.name,
     created,
-    bids,
+    applications: outcome,
     accounts,
     password,
     options,
@@ -189,8 +189,8 @@ export async function seedDemo(
     status: 'created',
     programId: program.id,
     challenges: { created, total: (await demoTitles(s.dataSource, program.id)).size },
-    teams: bids.teams,
-    applications: bids.applications,
+    teams: outcome.teams,
+    applications: outcome.applications,
     accounts,
     durationMs,
   };
@@ -215,8 +215,8 @@ async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
   return [ra.value, rb.value];
 }
 
-/** The program (unless it exists) and its lists: drafted, submitted, approved, amended. */
-async function seedLists(
+/** The program (unless it exists) and its challenges: drafted, submitted, approved, amended. */
+async function seedChallenges(
   s: Services,
   input: { admin: UserPrincipal; existingProgram: ProgramEntity | null; members: DemoMember[] },
 ): Promise<{ program: { id: string; name: string }; created: number }> {
@@ -236,7 +236,7 @@ async function seedLists(
   const existing = await existingChallenges(s.dataSource, program.id);
   const now = s.clock.now();
   // Drafted and submitted side by side; approved one after the other, so codes follow the demo order.
-  const lists = await settleAll(
+  const challenges = await settleAll(
     DEMO_CHALLENGES.map(async (demo) => {
       const issuer = issuers.get(demo.issuer);
       if (!issuer) throw new Error(`Unknown demo issuer ${demo.issuer}`);
@@ -245,7 +245,7 @@ async function seedLists(
       return { demo, issuer, state };
     }),
   );
-  for (const list of lists) await approveAndAmend(s, admin, list);
+  for (const challenge of challenges) await approveAndAmend(s, admin, challenge);
   return { program, created: DEMO_CHALLENGES.filter((c) => !existing.has(c.body.title)).length };
 }
 
@@ -314,7 +314,7 @@ async function resolveAdmin(
 interface DemoMember {
   key: string;
   organizationId: string;
-  /** The organization's contact account: issuers' lists, applicants' teams and bids. */
+  /** The organization's contact account: issuers' challenges, applicants' teams and applications. */
   principal: UserPrincipal;
   account: DemoAccount;
 }
@@ -416,18 +416,28 @@ function windowOf(demo: DemoChallenge, now: Date): { opensAt: string; closesAt: 
   };
 }
 
-interface ListState {
+interface ChallengeState {
   id: string;
   status: string;
   version: number;
   closesAt: Date;
 }
 
-function stateOf(list: { id: string; status: string; version: number; closesAt: Date | string }): ListState {
-  return { id: list.id, status: list.status, version: list.version, closesAt: new Date(list.closesAt) };
+function stateOf(challenge: {
+  id: string;
+  status: string;
+  version: number;
+  closesAt: Date | string;
+}): ChallengeState {
+  return {
+    id: challenge.id,
+    status: challenge.status,
+    version: challenge.version,
+    closesAt: new Date(challenge.closesAt),
+  };
 }
 
-/** Creates the list if missing (as its issuer) and submits it unless it is to stay a draft. */
+/** Creates the challenge if missing (as its issuer) and submits it unless it is to stay a draft. */
 async function draftAndSubmit(
   s: Services,
   input: {
@@ -437,9 +447,9 @@ async function draftAndSubmit(
     now: Date;
     had: ChallengeEntity | undefined;
   },
-): Promise<ListState> {
+): Promise<ChallengeState> {
   const { issuer, demo } = input;
-  let state: ListState;
+  let state: ChallengeState;
   if (input.had) {
     state = stateOf(input.had);
   } else {
@@ -454,14 +464,14 @@ async function draftAndSubmit(
   return stateOf(await s.challenges.submit(issuer, state.id, state.version));
 }
 
-/** The admin approves (publishes) a submitted list; the issuer then amends it if the demo says so. */
+/** The admin approves (publishes) a submitted challenge; the issuer then amends it if the demo says so. */
 async function approveAndAmend(
   s: Services,
   admin: UserPrincipal,
-  list: { demo: DemoChallenge; issuer: UserPrincipal; state: ListState },
+  challenge: { demo: DemoChallenge; issuer: UserPrincipal; state: ChallengeState },
 ): Promise<void> {
-  const { demo, issuer } = list;
-  let state = list.state;
+  const { demo, issuer } = challenge;
+  let state = challenge.state;
   if (demo.stage !== 'published') return;
   if (state.status === 'pending_review') {
     state = stateOf(await s.challengeVetting.approve(admin, state.id, state.version));
@@ -476,26 +486,26 @@ async function approveAndAmend(
   await s.challengeAmendments.amend(issuer, state.id, amendment, state.version);
 }
 
-// — teams and bids —
+// — teams and applications —
 
-/** The demo teams and bids as they stand in the database. */
-interface BidState {
-  /** The program's demo lists, by DemoChallenge.key. */
-  lists: Map<string, ChallengeEntity>;
+/** The demo teams and applications as they stand in the database. */
+interface ApplicationState {
+  /** The program's demo challenges, by DemoChallenge.key. */
+  challenges: Map<string, ChallengeEntity>;
   /** The demo teams found (lead organization and name), by DemoTeam.key. */
   teams: Map<string, TeamEntity>;
-  /** The demo bids found (list and team), by bidKey. */
-  bids: Map<string, ApplicationEntity>;
+  /** The demo applications found (challenge and team), by applicationKey. */
+  applications: Map<string, ApplicationEntity>;
 }
 
-const bidKey = (bid: DemoBid): string => `${bid.team}@${bid.challenge}`;
+const applicationKey = (demo: DemoApplication): string => `${demo.team}@${demo.challenge}`;
 
-async function loadBidState(dataSource: DataSource, programId: string): Promise<BidState> {
+async function loadApplicationState(dataSource: DataSource, programId: string): Promise<ApplicationState> {
   const byTitle = await existingChallenges(dataSource, programId);
-  const lists = new Map<string, ChallengeEntity>();
+  const challenges = new Map<string, ChallengeEntity>();
   for (const demo of DEMO_CHALLENGES) {
     const row = byTitle.get(demo.body.title);
-    if (row) lists.set(demo.key, row);
+    if (row) challenges.set(demo.key, row);
   }
   const organizations = await dataSource.getRepository(OrganizationEntity).find({
     where: { creditCode: In(DEMO_ORGANIZATIONS.map((o) => o.creditCode)) },
@@ -513,23 +523,23 @@ async function loadBidState(dataSource: DataSource, programId: string): Promise<
     const row = teamRows.find((r) => r.name === demo.name && r.leadOrganizationId === leadId);
     if (row) teams.set(demo.key, row);
   }
-  const applications = teams.size
+  const rows = teams.size
     ? await dataSource
         .getRepository(ApplicationEntity)
         .find({ where: { teamId: In([...teams.values()].map((t) => t.id)) } })
     : [];
-  const bids = new Map<string, ApplicationEntity>();
-  for (const bid of DEMO_BIDS) {
-    const team = teams.get(bid.team);
-    const list = lists.get(bid.challenge);
-    const row = applications.find((a) => a.teamId === team?.id && a.challengeId === list?.id);
-    if (row) bids.set(bidKey(bid), row);
+  const applications = new Map<string, ApplicationEntity>();
+  for (const demo of DEMO_APPLICATIONS) {
+    const team = teams.get(demo.team);
+    const challenge = challenges.get(demo.challenge);
+    const row = rows.find((a) => a.teamId === team?.id && a.challengeId === challenge?.id);
+    if (row) applications.set(applicationKey(demo), row);
   }
-  return { lists, teams, bids };
+  return { challenges, teams, applications };
 }
 
-/** Where a bid stands, from its row or from a service's answer. */
-interface BidProgress {
+/** Where an application stands, from its row or from a service's answer. */
+interface ApplicationProgress {
   id: string;
   version: number;
   status: ApplicationStatus;
@@ -538,7 +548,7 @@ interface BidProgress {
   checked: boolean;
 }
 
-function progressOfRow(row: ApplicationEntity | undefined): BidProgress | null {
+function progressOfRow(row: ApplicationEntity | undefined): ApplicationProgress | null {
   if (!row) return null;
   return {
     id: row.id,
@@ -550,56 +560,56 @@ function progressOfRow(row: ApplicationEntity | undefined): BidProgress | null {
   };
 }
 
-function progressOf(bid: ApplicationResponseDto): BidProgress {
+function progressOf(application: ApplicationResponseDto): ApplicationProgress {
   return {
-    id: bid.id,
-    version: bid.version,
-    status: bid.status,
-    pledgedBy: bid.pledge?.acceptedBy ?? null,
-    submitted: bid.submittedAt !== null,
-    checked: bid.formalCheckedAt !== null,
+    id: application.id,
+    version: application.version,
+    status: application.status,
+    pledgedBy: application.pledge?.acceptedBy ?? null,
+    submitted: application.submittedAt !== null,
+    checked: application.formalCheckedAt !== null,
   };
 }
 
-type BidStep = 'create' | 'pledge' | 'submit' | 'check';
+type ApplicationStep = 'create' | 'pledge' | 'submit' | 'check';
 
 /**
- * The next step that takes a demo bid towards its stage, or null when it is there (or beyond:
+ * The next step that takes a demo application towards its stage, or null when it is there (or beyond:
  * whatever happened to it since, e.g. a withdrawal or a resubmission, is left alone). Steps that
- * need the list open (all but the `eligible` check) wait while it is not.
+ * need the challenge open (all but the `eligible` check) wait while it is not.
  */
-function nextBidStep(
-  bid: DemoBid,
-  current: BidProgress | null,
+function nextApplicationStep(
+  demo: DemoApplication,
+  current: ApplicationProgress | null,
   leaderUserId: string,
   open: boolean,
-): BidStep | null {
+): ApplicationStep | null {
   if (!current) return open ? 'create' : null;
-  if (bid.stage === 'draft') return null;
+  if (demo.stage === 'draft') return null;
   if (current.status === 'draft' && !current.submitted) {
     if (!open) return null;
     return current.pledgedBy === leaderUserId ? 'submit' : 'pledge';
   }
-  if ((bid.stage === 'eligible' || bid.stage === 'returned') && current.status === 'submitted') {
-    if (current.checked || (bid.stage === 'returned' && !open)) return null;
+  if ((demo.stage === 'eligible' || demo.stage === 'returned') && current.status === 'submitted') {
+    if (current.checked || (demo.stage === 'returned' && !open)) return null;
     return 'check';
   }
   return null;
 }
 
-function isOpen(list: ChallengeEntity, now: Date): boolean {
-  return list.publishedAt !== null && effectiveStatus(list, now) === 'open';
+function isOpen(challenge: ChallengeEntity, now: Date): boolean {
+  return challenge.publishedAt !== null && effectiveStatus(challenge, now) === 'open';
 }
 
-/** Whether a run would add anything: a missing team, or a bid with a step to take. */
-function pendingBidWork(state: BidState, now: Date): boolean {
+/** Whether a run would add anything: a missing team, or an application with a step to take. */
+function pendingApplicationWork(state: ApplicationState, now: Date): boolean {
   if (DEMO_TEAMS.some((t) => !state.teams.has(t.key))) return true;
-  return DEMO_BIDS.some((bid) => {
-    const team = state.teams.get(bid.team);
-    const list = state.lists.get(bid.challenge);
-    if (!team || !list) return true;
-    const current = progressOfRow(state.bids.get(bidKey(bid)));
-    return nextBidStep(bid, current, team.leaderUserId, isOpen(list, now)) !== null;
+  return DEMO_APPLICATIONS.some((demo) => {
+    const team = state.teams.get(demo.team);
+    const challenge = state.challenges.get(demo.challenge);
+    if (!team || !challenge) return true;
+    const current = progressOfRow(state.applications.get(applicationKey(demo)));
+    return nextApplicationStep(demo, current, team.leaderUserId, isOpen(challenge, now)) !== null;
   });
 }
 
@@ -609,19 +619,19 @@ interface SeededTeam {
   created: boolean;
 }
 
-interface BidsOutcome {
+interface ApplicationsOutcome {
   teams: { created: number; total: number };
   applications: { created: number; total: number };
-  /** Demo bids by status, as this run leaves them. */
+  /** Demo applications by status, as this run leaves them. */
   byStatus: Record<string, number>;
 }
 
 /**
- * The applicants' demo teams (created by the organization's contact account) and their bids: the
+ * The applicants' demo teams (created by the organization's contact account) and their applications: the
  * contact drafts and submits, the team's leader takes the pledge, the admin does the formal check.
- * Teams side by side, then bids side by side, each bid's steps in order.
+ * Teams side by side, then applications side by side, each application's steps in order.
  */
-async function seedBids(
+async function seedApplications(
   s: Services,
   input: {
     admin: UserPrincipal;
@@ -630,8 +640,8 @@ async function seedBids(
     leaders: DemoLeaderAccount[];
     log: (line: string) => void;
   },
-): Promise<BidsOutcome> {
-  const state = await loadBidState(s.dataSource, input.programId);
+): Promise<ApplicationsOutcome> {
+  const state = await loadApplicationState(s.dataSource, input.programId);
   const memberOf = (key: string): DemoMember => {
     const member = input.members.find((m) => m.key === key);
     if (!member) throw new Error(`Unknown demo organization ${key}`);
@@ -668,24 +678,29 @@ async function seedBids(
   );
 
   const results = await settleAll(
-    DEMO_BIDS.map(async (bid) => {
-      const list = state.lists.get(bid.challenge);
-      const team = teams.get(bid.team);
-      if (!list || !team) throw new Error(`Demo bid ${bidKey(bid)}: unknown list or team`);
-      const demoTeam = teamOf(bid.team);
+    DEMO_APPLICATIONS.map(async (demo) => {
+      const challenge = state.challenges.get(demo.challenge);
+      const team = teams.get(demo.team);
+      if (!challenge || !team)
+        throw new Error(`Demo application ${applicationKey(demo)}: unknown challenge or team`);
+      const demoTeam = teamOf(demo.team);
       const owner = memberOf(demoTeam.organization).principal;
-      let current = progressOfRow(state.bids.get(bidKey(bid)));
+      let current = progressOfRow(state.applications.get(applicationKey(demo)));
       let created = false;
       for (let steps = 0; ; steps++) {
-        const step = nextBidStep(bid, current, team.leaderUserId, isOpen(list, s.clock.now()));
+        const step = nextApplicationStep(demo, current, team.leaderUserId, isOpen(challenge, s.clock.now()));
         if (!step) break;
-        if (steps >= 4) throw new Error(`Demo bid ${bidKey(bid)} does not progress (${current?.status})`);
+        if (steps >= 4)
+          throw new Error(`Demo application ${applicationKey(demo)} does not progress (${current?.status})`);
         if (step === 'create') {
-          const dto = await checked(CreateApplicationDto, await bidBody(s, bid, list.id, team.id));
-          current = progressOf(await s.applications.create(owner, list.id, dto));
+          const dto = await checked(
+            CreateApplicationDto,
+            await applicationBody(s, demo, challenge.id, team.id),
+          );
+          current = progressOf(await s.applications.create(owner, challenge.id, dto));
           created = true;
         } else if (!current) {
-          throw new Error(`Demo bid ${bidKey(bid)}: ${step} before create`);
+          throw new Error(`Demo application ${applicationKey(demo)}: ${step} before create`);
         } else if (step === 'pledge') {
           current = progressOf(
             await s.applications.pledge(leaderOf(demoTeam.leader), current.id, current.version),
@@ -693,16 +708,16 @@ async function seedBids(
         } else if (step === 'submit') {
           current = progressOf(await s.applicationSubmission.submit(owner, current.id, current.version));
         } else {
-          const dto = await checked(FormalCheckDto, { outcome: bid.stage, reason: bid.checkReason });
+          const dto = await checked(FormalCheckDto, { outcome: demo.stage, reason: demo.checkReason });
           current = progressOf(
             await s.formalChecks.formalCheck(input.admin, current.id, dto, current.version),
           );
         }
       }
-      if (nextBidStep(bid, current, team.leaderUserId, true)) {
+      if (nextApplicationStep(demo, current, team.leaderUserId, true)) {
         input.log(
-          `Demo bid of "${demoTeam.name}" left ${current ? `as ${current.status}` : 'out'}: ` +
-            `list "${list.title}" is not open.`,
+          `Demo application of "${demoTeam.name}" left ${current ? `as ${current.status}` : 'out'}: ` +
+            `challenge "${challenge.title}" is not open.`,
         );
       }
       return { created, status: current?.status ?? null };
@@ -749,27 +764,32 @@ function teamBody(
   };
 }
 
-/** The body of POST /challenges/{id}/applications: a committed value for each of the list's indicators. */
-async function bidBody(s: Services, bid: DemoBid, challengeId: string, teamId: string): Promise<object> {
+/** The body of POST /challenges/{id}/applications: a committed value for each of the challenge's indicators. */
+async function applicationBody(
+  s: Services,
+  demo: DemoApplication,
+  challengeId: string,
+  teamId: string,
+): Promise<object> {
   const indicators = await s.challengesRepository.indicators(challengeId);
   const names = new Set(indicators.map((i) => i.name));
-  const unknown = Object.keys(bid.commitments).filter((name) => !names.has(name));
-  const missing = indicators.filter((i) => !bid.commitments[i.name]).map((i) => i.name);
+  const unknown = Object.keys(demo.commitments).filter((name) => !names.has(name));
+  const missing = indicators.filter((i) => !demo.commitments[i.name]).map((i) => i.name);
   if (unknown.length || missing.length) {
     throw new Error(
-      `Demo bid ${bidKey(bid)}: commitments must name each indicator of the list once ` +
+      `Demo application ${applicationKey(demo)}: commitments must name each indicator of the challenge once ` +
         `(unknown: ${unknown.join(', ') || '-'}; missing: ${missing.join(', ') || '-'})`,
     );
   }
   return {
     teamId,
-    technicalPlan: bid.technicalPlan,
-    requestedFiscalFen: bid.requestedFiscalFen,
+    technicalPlan: demo.technicalPlan,
+    requestedFiscalFen: demo.requestedFiscalFen,
     indicatorCommitments: indicators.map((i) => ({
       indicatorId: i.id,
-      committedValue: bid.commitments[i.name],
+      committedValue: demo.commitments[i.name],
     })),
-    milestones: bid.milestones.map((m) => ({ ...m })),
+    milestones: demo.milestones.map((m) => ({ ...m })),
   };
 }
 
@@ -778,7 +798,7 @@ function printSummary(
   input: {
     programName: string;
     created: number;
-    bids: BidsOutcome;
+    applications: ApplicationsOutcome;
     accounts: DemoAccount[];
     password: string;
     options: SeedDemoOptions;
@@ -791,15 +811,15 @@ function printSummary(
   );
   log(
     `Demo data loaded in ${(input.durationMs / 1000).toFixed(1)} s: program "${input.programName}", ` +
-      `${input.created} new challenge lists (of ${DEMO_CHALLENGES.length}: ${counts.published ?? 0} published, ` +
+      `${input.created} new challenges (of ${DEMO_CHALLENGES.length}: ${counts.published ?? 0} published, ` +
       `${counts.pending_review ?? 0} pending review, ${counts.draft ?? 0} draft).`,
   );
-  const { teams, applications, byStatus } = input.bids;
+  const { teams, applications, byStatus } = input.applications;
   const statuses = Object.entries(byStatus)
     .map(([status, n]) => `${n} ${status}`)
     .join(', ');
   log(
-    `Teams: ${teams.total} (${teams.created} new); bids on the open lists: ${applications.total} ` +
+    `Teams: ${teams.total} (${teams.created} new); applications to the open challenges: ${applications.total} ` +
       `(${applications.created} new${statuses ? `; ${statuses}` : ''}).`,
   );
   const newAccounts = input.accounts.filter((a) => a.created);

@@ -152,7 +152,7 @@ CROSS JOIN LATERAL (
 ) AS t`;
 
 /**
- * CHALLENGES lists in one statement. The secondary indexes are dropped first and rebuilt from
+ * CHALLENGES challenges in one statement. The secondary indexes are dropped first and rebuilt from
  * their own definitions after (faster than as many GIN insertions), then VACUUM ANALYZE, so the
  * GIN indexes have no pending list and the planner has statistics.
  */
@@ -229,7 +229,7 @@ async function withoutIndex<T>(runner: QueryRunner, index: string, fn: () => Pro
   }
 }
 
-/** Chinese search and the listing on CHALLENGES lists (ADR 0018). */
+/** Chinese search and the listing on CHALLENGES challenges (ADR 0018). */
 async function challengeCases(dataSource: DataSource): Promise<void> {
   await seedChallenges(dataSource);
   const repo = new ChallengesRepository(dataSource);
@@ -254,7 +254,7 @@ async function challengeCases(dataSource: DataSource): Promise<void> {
       plan: await scans(runner, trgm),
       rows: await run(trgm)(),
     }));
-    report(`Search of ${CHALLENGES} lists, 4 characters (ILIKE '%高温超导%')`, without.result, indexed);
+    report(`Search of ${CHALLENGES} challenges, 4 characters (ILIKE '%高温超导%')`, without.result, indexed);
     console.log(
       `plans: trigram: ${trgmPlan}; no index: ${without.plan}; rows: ${await same(without.rows, trgm)}`,
     );
@@ -266,7 +266,7 @@ async function challengeCases(dataSource: DataSource): Promise<void> {
     );
     const bigrams = await measure('q=超导, bigram GIN', 300, run(bigram));
     const ilikeOnly = await measure('q=超导, ILIKE only', 20, run(ilike));
-    report(`Search of ${CHALLENGES} lists, 2 characters (超导)`, ilikeOnly, bigrams);
+    report(`Search of ${CHALLENGES} challenges, 2 characters (超导)`, ilikeOnly, bigrams);
     console.log(
       `plans: bigram: ${await scans(runner, bigram)}; ILIKE: ${await scans(runner, ilike)}; rows: ${await same(bigram, ilike)}`,
     );
@@ -277,13 +277,13 @@ async function challengeCases(dataSource: DataSource): Promise<void> {
       qb.andWhere('c.search_text ILIKE :bare', { bare: likeContains('芯片') }),
     );
     report(
-      `Search of ${CHALLENGES} lists, a common 2-character word (芯片, ≈ 10%)`,
+      `Search of ${CHALLENGES} challenges, a common 2-character word (芯片, ≈ 10%)`,
       await measure('q=芯片, ILIKE only', 100, run(commonIlike)),
       await measure('q=芯片, as listed', 100, run(common)),
     );
     console.log(`plan: ${await scans(runner, common)}; rows: ${await same(common, commonIlike)}`);
 
-    // "Still open for bids, closing soonest": the status OR alone skips every closed list on the
+    // "Still open for applications, closing soonest": the status OR alone skips every closed challenge on the
     // closes_at index; the closes_at > now the repository adds bounds it.
     const soonest = await listingSql(repo, { status: ['open', 'published'], sort: 'closesAt' });
     const orOnly = await listingSql(repo, { sort: 'closesAt' }, (qb) =>
@@ -294,7 +294,7 @@ async function challengeCases(dataSource: DataSource): Promise<void> {
       ),
     );
     report(
-      `status=open,published sort=closesAt on ${CHALLENGES} lists`,
+      `status=open,published sort=closesAt on ${CHALLENGES} challenges`,
       await measure('status OR only', 100, run(orOnly)),
       await measure('status OR + closes_at > now', 100, run(soonest)),
     );
@@ -336,7 +336,7 @@ function creditCode(): string {
   return body + creditCodeCheckChar(body);
 }
 
-/** What the setup reads of an answer: the resource's id, and a list's indicators. */
+/** What the setup reads of an answer: the resource's id, and a challenge's indicators. */
 interface Resource {
   id: string;
   indicators?: Array<{ id: string; name: string }>;
@@ -402,11 +402,11 @@ function spread(name: string, times: number[], wallMs: number): Spread & { p50: 
 
 /**
  * POST /applications/{id}/submit under a burst, the load of the deadline race (well before
- * closesAt here, so every one is accepted): BURST submissions of distinct pledged bids, each by its
+ * closesAt here, so every one is accepted): BURST submissions of distinct pledged applications, each by its
  * own team and leader, sent at once over HTTP to the API in this process (production settings,
  * its default pool of 10 connections), against the same number sent one at a time. Each request's
  * latency is from its own sending to its answer; the third row is what the deadline sees, from
- * sending to the bid's submittedAt (stamped just before its COMMIT).
+ * sending to the application's submittedAt (stamped just before its COMMIT).
  */
 async function submissionCases(databaseUrl: string): Promise<void> {
   const suffix = randomBytes(4).toString('hex');
@@ -559,8 +559,8 @@ async function submissionCases(databaseUrl: string): Promise<void> {
       `SELECT count(*)::int AS n FROM applications WHERE challenge_id = $1 AND status = 'submitted'`,
       [list.id],
     );
-    if (n !== count) throw new Error(`${n} submitted bids, expected ${count}`);
-    // What the deadline sees: from sending to the time the bid was stamped, just before its COMMIT.
+    if (n !== count) throw new Error(`${n} submitted applications, expected ${count}`);
+    // What the deadline sees: from sending to the time the application was stamped, just before its COMMIT.
     const stamped = await dataSource.query<Array<{ ms: number }>>(
       `SELECT (extract(epoch FROM submitted_at) * 1000)::float8 - $2 AS ms
        FROM applications WHERE id = ANY($1::uuid[])`,
@@ -575,7 +575,7 @@ async function submissionCases(databaseUrl: string): Promise<void> {
       burstWall,
     );
     console.log(
-      `\n## Submission latency under a burst: ${BURST} distinct bids, POST /applications/{id}/submit`,
+      `\n## Submission latency under a burst: ${BURST} distinct applications, POST /applications/{id}/submit`,
     );
     console.table([one, all, commit].map(({ p50: _p50, p95: _p95, ...row }) => row));
     console.log(

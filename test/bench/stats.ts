@@ -9,9 +9,9 @@ import { StatsService } from '../../src/modules/outreach/stats/stats.service';
 import { OpenDataRepository } from '../../src/modules/outreach/open-data/open-data.repository';
 
 /**
- * Statistics and open data on a national volume (ADR 0032): BENCH_STATS_LISTS lists (default
+ * Statistics and open data on a national volume (ADR 0032): BENCH_STATS_LISTS challenges (default
  * 50,000 — Jiangxi has published 183 in all; every province together for a decade is of this
- * order) in 12 programs over 6 years, ≈ 4 bids per closed list, a project per awarded list and its
+ * order) in 12 programs over 6 years, ≈ 4 applications per closed challenge, a project per awarded challenge and its
  * acceptance. Each candidate beside its baseline, same data, same run:
  * - GET /stats/overview: the live queries (what the service runs) against a materialized view of
  *   the same aggregates (what a refresh job would keep), unfiltered and filtered, plus what a
@@ -96,10 +96,10 @@ async function seedActors(
 }
 
 /**
- * LISTS lists by seven issuers in seven regions: 5% never published (draft, pending_review), then
+ * LISTS challenges by seven issuers in seven regions: 5% never published (draft, pending_review), then
  * published 5%, open 10%, closed 15%, under_review 8%, publicity 4%, awarded 35%, unsuccessful 10%,
- * cancelled 5%, withdrawn 3%; bids (0–11 per closed list, every seventh withdrawn), a project per
- * awarded list (accepted, failed, acceptance requested or active) and its acceptance.
+ * cancelled 5%, withdrawn 3%; applications (0–11 per closed challenge, every seventh withdrawn), a project per
+ * awarded challenge (accepted, failed, acceptance requested or active) and its acceptance.
  */
 async function seed(ds: DataSource): Promise<{ programs: string[] }> {
   const { teams, programs, user, applicant } = await seedActors(ds);
@@ -189,8 +189,8 @@ async function seed(ds: DataSource): Promise<{ programs: string[] }> {
 
 /**
  * The alternative: the same aggregates precomputed by a refresh job. Statuses are those of the
- * refresh time (here NOW), amounts summed per program × category × chain × region × status, bids
- * per list reduced to (program, status, bid count) → lists.
+ * refresh time (here NOW), amounts summed per program × category × chain × region × status, applications
+ * per challenge reduced to (program, status, application count) → challenges.
  */
 const MATERIALIZED = [
   `CREATE MATERIALIZED VIEW bench_stats_cube AS
@@ -238,7 +238,7 @@ async function fromViews(ds: DataSource, programIds: string[] | null): Promise<u
   return { groups, bids, acceptances };
 }
 
-/** The OCDS page of `limit` lists changed after a cursor, the last change computed from the four tables. */
+/** The OCDS page of `limit` challenges changed after a cursor, the last change computed from the four tables. */
 const ON_THE_FLY_PAGE = `
   WITH changes AS (
     SELECT c.id, GREATEST(c.updated_at,
@@ -302,11 +302,11 @@ export async function statsCases(adminUrl: string): Promise<void> {
       throw new Error(`live and materialized bids differ: ${JSON.stringify([live.bids, viewed.bids])}`);
     }
     console.log(
-      `lists ${live.lists.count}, bids ${live.bids.bids} on ${live.bids.lists} closed lists, award rate ${live.awardRate.rate}, acceptance rate ${live.acceptancePassRate.rate}`,
+      `challenges ${live.lists.count}, applications ${live.bids.bids} on ${live.bids.lists} closed challenges, award rate ${live.awardRate.rate}, acceptance rate ${live.acceptancePassRate.rate}`,
     );
 
     report(
-      `GET /stats/overview, all ${live.lists.count} published lists`,
+      `GET /stats/overview, all ${live.lists.count} published challenges`,
       await measure('materialized views', 50, () => fromViews(ds, null)),
       await measure('live queries (chosen)', 50, () => service.overview({})),
     );
@@ -349,18 +349,18 @@ export async function statsCases(adminUrl: string): Promise<void> {
     const b = (await onTheFly()).map((r) => r.id).join();
     if (a !== b) throw new Error('the OCDS pages differ');
     report(
-      'GET /open-data/ocds: which 100 lists changed after a cursor in the middle',
+      'GET /open-data/ocds: which 100 challenges changed after a cursor in the middle',
       await measure('last change computed on the fly', 10, onTheFly),
       await measure('open_data_changes keyset (chosen)', 100, keyset),
     );
     const page = await keyset();
     report(
-      'GET /open-data/ocds: the page of 100 lists with their facts',
+      'GET /open-data/ocds: the page of 100 challenges with their facts',
       await measure('ids only (keyset)', 100, keyset),
       await measure('ids and facts', 50, () => repo.facts(ds.manager, page)),
     );
 
-    // The price of the triggers: one list's update committed on its own, with and without them.
+    // The price of the triggers: one challenge's update committed on its own, with and without them.
     const ids = (
       await ds.query<Array<{ id: string }>>(
         `SELECT id FROM challenges WHERE published_at IS NOT NULL ORDER BY id LIMIT 400`,
@@ -375,7 +375,7 @@ export async function statsCases(adminUrl: string): Promise<void> {
     const without = await measure('UPDATE + COMMIT, no trigger', 400, touch);
     await ds.query(`ALTER TABLE challenges ENABLE TRIGGER open_data_challenges`);
     report(
-      'A write to a published list, with the open_data_changes trigger',
+      'A write to a published challenge, with the open_data_changes trigger',
       without,
       await measure('UPDATE + COMMIT, trigger', 400, touch),
     );

@@ -25,7 +25,7 @@ import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 
 const fields = (body: { errors?: Array<{ field: string }> }) => (body.errors ?? []).map((e) => e.field);
 
-describe('bids (揭榜)', () => {
+describe('applications (揭榜)', () => {
   let t: TestApp;
   let worker: TestWorker;
   let admin: Actor;
@@ -46,7 +46,7 @@ describe('bids (揭榜)', () => {
       actor.headers = bearer(tokens.accessToken);
     }
   };
-  /** A published list that is open now (opensAt an hour ago by the test clock). */
+  /** A published challenge that is open now (opensAt an hour ago by the test clock). */
   const openList = async (overrides: Record<string, unknown> = {}): Promise<Listed> => {
     const now = t.clock.now().getTime();
     return (await publishChallenge(t, issuer, admin, programId, {
@@ -198,7 +198,7 @@ describe('bids (揭榜)', () => {
       ]);
     });
 
-    it('flags an organization type the list excludes: submitted, but eligible is refused at the formal check', async () => {
+    it('flags an organization type the challenge excludes: submitted, but eligible is refused at the formal check', async () => {
       const otherTeam = await createTeam(t, applicant, { name: '大学团队' });
       const bid = await submittedBid(t, applicant, list, otherTeam);
       const rule = (bid.ruleResults as Array<{ rule: string; outcome: string }>).find(
@@ -222,7 +222,7 @@ describe('bids (揭榜)', () => {
       });
     });
 
-    it('keeps one bid per team per list', async () => {
+    it('keeps one application per team per challenge', async () => {
       const fresh = await openList();
       await draftBid(t, applicant, fresh, teamId);
       const again = await t.http
@@ -234,7 +234,7 @@ describe('bids (揭榜)', () => {
     });
   });
 
-  it('lets a leader with a limit of 2 hold two bids: the third of three racing submissions is refused', async () => {
+  it('lets a leader with a limit of 2 hold two applications: the third of three racing submissions is refused', async () => {
     const team = await createTeam(t, applicant, { name: '限额团队' });
     const leader = team.leader;
     const lists = [await openList(), await openList(), await openList()];
@@ -365,7 +365,7 @@ describe('bids (揭榜)', () => {
   });
 
   describe('visibility', () => {
-    it('keeps another organization out of a bid (404 on read, edit and withdraw), and drafts from the issuer', async () => {
+    it('keeps another organization out of an application (404 on read, edit and withdraw), and drafts from the issuer', async () => {
       const list = await openList();
       const team = await createTeam(t, applicant, { name: '可见性团队' });
       const draft = await draftBid(t, applicant, list, team.id);
@@ -393,7 +393,7 @@ describe('bids (揭榜)', () => {
       expect(seen.body.items[0]).not.toHaveProperty('ruleResults');
     });
 
-    it('hides every identifier of the bidder from the issuer when the program says so', async () => {
+    it('hides every identifier of the applicant from the issuer when the program says so', async () => {
       const blindProgram = await createProgram(t, admin, {
         settings: { issuerSeesApplicantIdentities: false },
       });
@@ -436,7 +436,7 @@ describe('bids (揭榜)', () => {
       expect(upload.status).toBe(201);
       const bid = await submittedBid(t, applicant, list, team, { attachmentIds: [upload.body.id] });
 
-      // Every identifier of the bidder, as an admin (who may see them) reads them.
+      // Every identifier of the applicant, as an admin (who may see them) reads them.
       const full = await t.http.get(`/api/v1/applications/${bid.id}`).set(admin.headers);
       const teamView = await t.http.get(`/api/v1/teams/${team.id}`).set(applicant.headers);
       const orgRows = await t.dataSource.query<Array<{ id: string; name: string; credit_code: string }>>(
@@ -465,7 +465,7 @@ describe('bids (揭榜)', () => {
         expect.arrayContaining([leader.userId, partner.organizationId, `赵工${suffix}`]),
       );
 
-      // Everything the issuer reads of this bid and this list.
+      // Everything the issuer reads of this application and this challenge.
       const views = {
         bid: await t.http.get(`/api/v1/applications/${bid.id}`).set(issuer.headers),
         bids: await t.http.get(`/api/v1/challenges/${list.id}/applications`).set(issuer.headers),
@@ -487,7 +487,7 @@ describe('bids (揭榜)', () => {
       expect(full.body.pledge.acceptedBy).toBe(leader.userId);
     });
 
-    it('tells nobody the number of bids before closing, and everyone after', async () => {
+    it('tells nobody the number of applications before closing, and everyone after', async () => {
       const list = await openList();
       const team = await createTeam(t, applicant, { name: '计数团队' });
       await submittedBid(t, applicant, list, team);
@@ -502,7 +502,7 @@ describe('bids (揭榜)', () => {
     });
   });
 
-  it('lets a returned bid be corrected and resubmitted before closesAt, not after', async () => {
+  it('lets a returned application be corrected and resubmitted before closesAt, not after', async () => {
     const list = await openList();
     const team = await createTeam(t, applicant, { name: '退回团队' });
     const bid = await submittedBid(t, applicant, list, team);

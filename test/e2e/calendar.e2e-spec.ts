@@ -61,7 +61,7 @@ describe('official working-day calendar (法定节假日与调休)', () => {
     dataSource.transaction((em) => service.addWorkingDays(em, start, days, 'a test count'));
 
   /**
-   * A list with one eligible bid whose panel of three is drawn at `drawAt` (the list was published
+   * A challenge with one eligible application whose panel of three is drawn at `drawAt` (the challenge was published
    * eleven days before and closed the day before), with the program's `settings`.
    */
   const drawnList = async (drawAt: Date, settings: Record<string, unknown>) => {
@@ -93,7 +93,7 @@ describe('official working-day calendar (法定节假日与调休)', () => {
     return { list, bidId: bid.id, dueAt: panel.body.dueAt as string };
   };
 
-  /** Every expert scores the bid 90 and submits: the panel closes. */
+  /** Every expert scores the application 90 and submits: the panel closes. */
   const scoreAll = async (list: Listed) => {
     for (const expert of experts) {
       const mine = await t.http

@@ -17,9 +17,9 @@ import { Actor, createAdmin, registerOrg } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /**
- * Search and listing on 100,000 lists (ADR 0018): the Chinese search finds exactly what it should
+ * Search and listing on 100,000 challenges (ADR 0018): the Chinese search finds exactly what it should
  * through its indexes, every filter and sort is index-backed, and keyset pages stay exact while
- * lists are being inserted.
+ * challenges are being inserted.
  */
 
 const ROWS = 100_000;
@@ -134,7 +134,7 @@ function beijing(date: Date): string {
 
 const sorted = (ids: Iterable<string>) => [...ids].sort();
 
-describe('challenge search and listing on 100,000 lists', () => {
+describe('challenge search and listing on 100,000 challenges', () => {
   let t: TestApp;
   let issuer: Actor;
   const programs = { main: '', paging: '', filters: '' };
@@ -142,7 +142,7 @@ describe('challenge search and listing on 100,000 lists', () => {
   const planted: Record<string, string> = {};
   let codeSeq = 0;
 
-  /** A valid published list; `indicatorNames` go into search_text like the service's searchTextOf. */
+  /** A valid published challenge; `indicatorNames` go into search_text like the service's searchTextOf. */
   function row(
     overrides: QueryDeepPartialEntity<ChallengeEntity> & { indicatorNames?: string[] } = {},
   ): QueryDeepPartialEntity<ChallengeEntity> {
@@ -222,7 +222,7 @@ describe('challenge search and listing on 100,000 lists', () => {
   const idsOf = async (query: Record<string, string | number>) =>
     sorted((await collect(query)).map((i) => i.id));
 
-  /** Public lists whose search_text contains every term, found without LIKE or an index. */
+  /** Public challenges whose search_text contains every term, found without LIKE or an index. */
   async function containing(...terms: string[]): Promise<string[]> {
     const conditions = terms.map((_, i) => `strpos(lower(search_text), lower($${i + 1})) > 0`).join(' AND ');
     const rows: Array<{ id: string }> = await t.dataSource.query(
@@ -389,7 +389,7 @@ describe('challenge search and listing on 100,000 lists', () => {
       }
     });
 
-    it('finds 高温超导 in titles, summaries and indicator names of published lists, page by page', async () => {
+    it('finds 高温超导 in titles, summaries and indicator names of published challenges, page by page', async () => {
       const expected = sorted([
         planted.titleOpen,
         planted.titleClosed,
@@ -401,7 +401,7 @@ describe('challenge search and listing on 100,000 lists', () => {
       expect(await containing('高温超导')).toEqual(expected);
       const found = await collect({ q: '高温超导', limit: 2 });
       expect(sorted(found.map((i) => i.id))).toEqual(expected);
-      // Not a draft, nor a list pending review, nor one that says it only in its confidential part.
+      // Not a draft, nor a challenge pending review, nor one that says it only in its confidential part.
       expect(found.map((i) => i.id)).not.toContain(planted.draft);
       expect(found.map((i) => i.id)).not.toContain(planted.pending);
       expect(found.map((i) => i.id)).not.toContain(planted.confidentialOnly);
@@ -480,9 +480,9 @@ describe('challenge search and listing on 100,000 lists', () => {
       expect(explained).not.toMatch(/Seq Scan on challenges/);
     });
 
-    it('bounds the closes_at index for open and published lists, closing soonest first', async () => {
+    it('bounds the closes_at index for open and published challenges, closing soonest first', async () => {
       // Both close in the future; said outside the OR of the two statuses, the planner starts the
-      // index at now instead of skipping every closed list.
+      // index at now instead of skipping every closed challenge.
       const explained = await plan({ status: ['open', 'published'], sort: 'closesAt', limit: 20 });
       expect(explained).toMatch(/Index Cond: \(closes_at > /);
     });
@@ -691,7 +691,7 @@ describe('challenge search and listing on 100,000 lists', () => {
       );
     });
 
-    it('status is by the clock: a published list past closesAt is closed, one past opensAt is open', async () => {
+    it('status is by the clock: a published challenge past closesAt is closed, one past opensAt is open', async () => {
       for (const moment of [START, new Date(START.getTime() + 45 * DAY)]) {
         t.clock.set(moment);
         for (const status of ['open', 'closed', 'published', 'awarded'] as const) {

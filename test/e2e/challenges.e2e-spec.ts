@@ -26,7 +26,7 @@ function fields(body: { errors?: Array<{ field: string }> }): string[] {
   return (body.errors ?? []).map((e) => e.field);
 }
 
-describe('challenge lists', () => {
+describe('challenges', () => {
   let t: TestApp;
   let worker: TestWorker;
   let admin: Actor;
@@ -236,7 +236,7 @@ describe('challenge lists', () => {
         .send({ reason: '需求已由其他渠道解决' });
       expect(cancelled.status).toBe(200);
       expect(cancelled.body.status).toBe('cancelled');
-      // Cancelled lists stay public with their reason; their deadline jobs are gone.
+      // Cancelled challenges stay public with their reason; their deadline jobs are gone.
       expect((await t.http.get(`/api/v1/challenges/${published.id}`)).body.statusReason).toBe(
         '需求已由其他渠道解决',
       );
@@ -522,7 +522,7 @@ describe('challenge lists', () => {
   });
 
   describe('the clock, not the job, decides', () => {
-    it('shows a list closed and refuses amendments once closesAt passed, before the close job ran', async () => {
+    it('shows a challenge closed and refuses amendments once closesAt passed, before the close job ran', async () => {
       const list = await publishChallenge(t, issuer, admin, programId);
       await travel(new Date(new Date(list.closesAt as string).getTime() + 1), issuer);
       {
@@ -545,14 +545,14 @@ describe('challenge lists', () => {
 
   describe('amendments', () => {
     it('moves the close job and the reminders before it with closesAt: they fire at the new times only, once', async () => {
-      // Open already (opensAt an hour ago), so that a bid can be drafted.
+      // Open already (opensAt an hour ago), so that an application can be drafted.
       const list = await publishChallenge(t, issuer, admin, programId, {
         opensAt: new Date(t.clock.now().getTime() - 3_600_000).toISOString(),
       });
       const jobs = worker.get(JobQueue);
       const watcher = await createUser(t, applicant.organizationId, ['applicant']);
       await t.http.put(`/api/v1/challenges/${list.id}/watch`).set(watcher.headers).expect(204);
-      // A holder of a draft bid is reminded too.
+      // A holder of a draft application is reminded too.
       const team = await createTeam(t, applicant);
       await draftBid(t, applicant, list as unknown as Listed, team.id);
       const oldClose = new Date(list.closesAt as string);

@@ -18,11 +18,11 @@ interface Caller {
 }
 
 /**
- * One list's whole lifecycle driven only through the typed client (clients/typescript) against a
+ * One challenge's whole lifecycle driven only through the typed client (clients/typescript) against a
  * listening server: what compiles here is what the OpenAPI document promises. Only the first admin
  * comes from a factory (no API creates one); the clock and the deadline job are the test's.
  */
-describe('the typed client drives a list from publication to a paid tranche', () => {
+describe('the typed client drives a challenge from publication to a paid tranche', () => {
   let t: TestApp;
   let worker: TestWorker;
   let baseUrl: string;
@@ -112,14 +112,14 @@ describe('the typed client drives a list from publication to a paid tranche', ()
     await t?.close();
   });
 
-  it('publishes, bids, checks, reviews, selects, awards, signs and pays', async () => {
+  it('publishes, applies, checks, reviews, selects, awards, signs and pays', async () => {
     const factoryAdmin = await createAdmin(t);
     const admin = caller(factoryAdmin.email, factoryAdmin.accessToken);
     const issuer = await register('issuer', '南昌电网科技有限公司');
     const applicant = await register('applicant', '南昌大学');
     const expertHome = await register('applicant', '江西省材料研究院');
 
-    // The program and its list: draft → submit → approve (published, open from an hour ago).
+    // The program and its challenge: draft → submit → approve (published, open from an hour ago).
     const program = ok(
       'program',
       await admin.api.POST('/api/v1/programs', {
@@ -175,7 +175,7 @@ describe('the typed client drives a list from publication to a paid tranche', ()
     expect(listing.items.map((c) => c.id)).toEqual([draft.id]);
     expect(listing.nextCursor).toBeNull();
 
-    // The applicant's team bids: draft, the leader's pledge, submission.
+    // The applicant's team applies: draft, the leader's pledge, submission.
     const team = ok(
       'team',
       await applicant.api.POST('/api/v1/teams', {
@@ -262,7 +262,7 @@ describe('the typed client drives a list from publication to a paid tranche', ()
       experts.push(await login(email));
     }
 
-    // Bidding closed: the panel is drawn; each expert declares no conflict, scores and submits.
+    // Applications closed: the panel is drawn; each expert declares no conflict, scores and submits.
     await travel(new Date(now + 11 * DAY));
     const panel = ok('draw', await admin.api.POST('/api/v1/challenges/{id}/review', path));
     expect(panel.members).toHaveLength(3);

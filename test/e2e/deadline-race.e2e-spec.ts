@@ -48,7 +48,7 @@ const GATE_KEY = 4242;
  * the test's (the app's injected TestClock; the database's `jiebang_clock()`, replaced in this
  * file's own database by a one-row table), and a test-only deferred trigger — named to fire before
  * the deadline trigger — holds every submission at COMMIT while the test holds the gate lock. So the
- * test knows which submissions are in flight when the list closes: those waiting at the gate.
+ * test knows which submissions are in flight when the challenge closes: those waiting at the gate.
  *
  * 1. before closesAt: 50 submissions at once (the pool serves 10 at a time) — all accepted;
  * 2. the gate shut, 10 more (the pool's size) pass every check of the app and wait at COMMIT;
@@ -152,18 +152,22 @@ describe('the deadline race (揭榜截止)', () => {
 
     // The in-flight ones passed the app and were refused by the database clock at COMMIT…
     expect(caught.map((s) => [s.status, s.body.code, s.body.detail])).toEqual(
-      caught.map(() => [422, 'DEADLINE_PASSED', 'The list closed before the submission could be committed']),
+      caught.map(() => [
+        422,
+        'DEADLINE_PASSED',
+        'The challenge closed before the submission could be committed',
+      ]),
     );
     // …the later ones by the app's clock.
     expect(refusedByApp.map((s) => [s.status, s.body.code, s.body.detail])).toEqual(
       refusedByApp.map(() => [
         422,
         'DEADLINE_PASSED',
-        `The list closed at ${new Date(closes).toISOString()}`,
+        `The challenge closed at ${new Date(closes).toISOString()}`,
       ]),
     );
 
-    // Each accepted bid is stored as submitted, before closesAt, as answered; each refused one is
+    // Each accepted application is stored as submitted, before closesAt, as answered; each refused one is
     // still the pledged draft it was.
     const rows = new Map(
       (
@@ -218,7 +222,7 @@ describe('the deadline: each clock has a word', () => {
       actor.headers = bearer(tokens.accessToken);
     }
   };
-  /** A list open by the test clock (opened an hour ago, closing in ten days), with a pledged draft. */
+  /** A challenge open by the test clock (opened an hour ago, closing in ten days), with a pledged draft. */
   const pledgedDraft = async () => {
     const now = t.clock.now().getTime();
     const list = (await publishChallenge(t, issuer, admin, programId, {
@@ -248,7 +252,7 @@ describe('the deadline: each clock has a word', () => {
   });
 
   it('the database clock has the last word: the app thinks it is an hour early, the trigger refuses at COMMIT', async () => {
-    // Everything made in the recent real past by the test clock, so that the list's dates are sane.
+    // Everything made in the recent real past by the test clock, so that the challenge's dates are sane.
     await travel(new Date(Date.now() - 2 * HOUR), [admin, issuer, applicant]);
     const { list, id, version } = await pledgedDraft();
     // Closed a minute ago by the database clock; the test clock an hour before that. Raw SQL on
@@ -263,14 +267,14 @@ describe('the deadline: each clock has a word', () => {
     await travel(new Date(closesAt.getTime() - HOUR), [applicant]);
     expect(t.clock.now().getTime()).toBeLessThan(closesAt.getTime());
 
-    // The app sees the list open (it lets the bid be read as open and passes every check of its own)…
+    // The app sees the challenge open (it lets the application be read as open and passes every check of its own)…
     const read = await t.http.get(`/api/v1/challenges/${list.id}`).set(applicant.headers);
     expect(read.body.status).toBe('open');
     const res = await t.http.post(submitUrl(id)).set(applicant.headers);
     // …and the deferred trigger, by the database clock, refuses at COMMIT.
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'DEADLINE_PASSED', deadline: 'closesAt' });
-    expect(res.body.detail).toBe('The list closed before the submission could be committed');
+    expect(res.body.detail).toBe('The challenge closed before the submission could be committed');
     await expectNothingStored(id, version);
   });
 
@@ -283,7 +287,7 @@ describe('the deadline: each clock has a word', () => {
     const res = await t.http.post(submitUrl(id)).set(applicant.headers);
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'DEADLINE_PASSED', deadline: 'closesAt' });
-    expect(res.body.detail).toBe(`The list closed at ${new Date(list.closesAt).toISOString()}`);
+    expect(res.body.detail).toBe(`The challenge closed at ${new Date(list.closesAt).toISOString()}`);
     await expectNothingStored(id, version);
   });
 });

@@ -30,7 +30,7 @@ describe('Idempotency-Key on every POST', () => {
   const count = async (sql: string, params: unknown[]): Promise<number> =>
     Number((await t.dataSource.query<Array<{ n: string }>>(sql, params))[0].n);
 
-  it('POST /challenges retried with the same key creates one list and replays the first answer', async () => {
+  it('POST /challenges retried with the same key creates one challenge and replays the first answer', async () => {
     const key = randomUUID();
     const body = challengeBody(t, programId, { title: `幂等榜单 ${key}` });
     const send = () => t.http.post('/api/v1/challenges').set(issuer.headers).set('Idempotency-Key', key);
@@ -50,13 +50,13 @@ describe('Idempotency-Key on every POST', () => {
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await count(`SELECT count(*) AS n FROM challenges WHERE title LIKE $1`, [`%${key}`])).toBe(1);
 
-    // Without a key, a retry is a new list, as before.
+    // Without a key, a retry is a new challenge, as before.
     const plain = () => t.http.post('/api/v1/challenges').set(issuer.headers).send(body);
     expect((await plain()).status).toBe(201);
     expect(await count(`SELECT count(*) AS n FROM challenges WHERE title = $1`, [body.title])).toBe(2);
   });
 
-  it('the key is the caller’s own: another issuer with the same key and body creates its own list', async () => {
+  it('the key is the caller’s own: another issuer with the same key and body creates its own challenge', async () => {
     const key = randomUUID();
     const other = await registerOrg(t, { role: 'issuer' });
     const body = challengeBody(t, programId, { title: `两个发榜方 ${key}` });
@@ -75,7 +75,7 @@ describe('Idempotency-Key on every POST', () => {
     expect(b.body.id).not.toBe(a.body.id);
   });
 
-  it('teams, bid drafts and state actions (submit) replay likewise', async () => {
+  it('teams, application drafts and state actions (submit) replay likewise', async () => {
     const now = t.clock.now().getTime();
     const list = (await publishChallenge(t, issuer, admin, programId, {
       opensAt: new Date(now - 60 * 60 * 1000).toISOString(),

@@ -66,7 +66,7 @@ const redisAvailable = (() => {
     await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
   }, 150_000);
 
-  it('serves the demo lists loaded on the first start, and does not load them again on a restart', async () => {
+  it('serves the demo challenges loaded on the first start, and does not load them again on a restart', async () => {
     const port = await freePort();
     launcher = startDist('launcher', { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
     await waitFor200(`http://127.0.0.1:${port}/health/ready`, launcher, 90_000);

@@ -339,7 +339,7 @@ describe('e-mail (SMTP)', () => {
       expect(rows.map((r) => r.user_id)).not.toContain(bidder.userId);
       const english = arrivedFor(rows).find((m) => m.rcptTo[0] === team.leader.email);
       expect(english?.subject).toBe(
-        '[Jiebang] Formal check of your bid: eligible (基于高温超导材料的低损耗电缆关键技术)',
+        '[Jiebang] Formal check of your application: eligible (基于高温超导材料的低损耗电缆关键技术)',
       );
       expect(english?.text).toMatch(/^Dear /);
       expect(rows.find((r) => r.user_id === team.leader.userId)?.locale).toBe('en');

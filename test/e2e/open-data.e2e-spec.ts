@@ -318,7 +318,7 @@ describe('GET /open-data/ocds (OCDS 1.1 release packages)', () => {
       ]),
     );
 
-    // Nothing confidential: no marker, no e-mail, no credit code, no losing bidder, no team or member name.
+    // Nothing confidential: no marker, no e-mail, no credit code, no losing applicant, no team or member name.
     expect(text).not.toContain(SECRET);
     const people = await t.dataSource.query<Array<{ email: string }>>(`SELECT email FROM users`);
     for (const { email } of people) expect(text).not.toContain(email);
@@ -380,7 +380,7 @@ describe('GET /open-data/ocds (OCDS 1.1 release packages)', () => {
       published.map((id) => `${PREFIX}-${id}`),
     );
 
-    // An amendment of the first new list: it comes back after the others, as a new release.
+    // An amendment of the first new challenge: it comes back after the others, as a new release.
     const before = releases[1];
     t.clock.advance(60_000);
     const amendedAt = t.clock.now().toISOString();

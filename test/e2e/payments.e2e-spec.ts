@@ -403,7 +403,7 @@ describe('money ledger (拨付)', () => {
         404,
       );
     }
-    // The other line's bidder is no party of this project either.
+    // The other line's applicant is no party of this project either.
     expect(
       (await t.http.get(api(`/projects/${projectId}/payments`)).set(world.lines[1].bidder.headers)).status,
     ).toBe(404);

@@ -292,7 +292,7 @@ describe('a project from award to acceptance (立项 → 拨付 → 验收)', ()
       ]),
     );
 
-    // The same from the append-only entries themselves, and from the list's ledger.
+    // The same from the append-only entries themselves, and from the challenge's ledger.
     const sums = await t.dataSource.query<Array<{ payer: string; paid: string }>>(
       `SELECT payer, SUM(amount_fen)::text AS paid FROM ledger_entries
        WHERE project_id = $1 AND kind = 'paid' GROUP BY payer ORDER BY payer`,

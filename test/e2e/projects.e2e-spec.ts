@@ -386,7 +386,7 @@ describe('projects (立项): task book, milestones, change requests, stage gates
     expect(list.body.items).toEqual([expect.objectContaining({ id: lodged.body.id, status: 'approved' })]);
   });
 
-  it('a party of another project and a losing bidder get 404 on every project URL', async () => {
+  it('a party of another project and a losing applicant get 404 on every project URL', async () => {
     const a = await award();
     const other = await award({ issuer: await registerOrg(t, { role: 'issuer', type: 'enterprise' }) });
     await a.travel(t.clock.now());
@@ -466,7 +466,7 @@ describe('projects (立项): task book, milestones, change requests, stage gates
       ).toBe(201);
     }
     expect((await assess(p1.milestones[0].id, 'passed')).status).toBe(200);
-    // A position no task book can have (a bid has at most 20 milestones) is refused by validation.
+    // A position no task book can have (an application has at most 20 milestones) is refused by validation.
     const beyond = await gate({ milestonePosition: 20, decisions });
     expect(beyond.status).toBe(400);
     expect(beyond.body.errors.map((e: { field: string }) => e.field)).toEqual(['milestonePosition']);
@@ -521,7 +521,7 @@ describe('projects (立项): task book, milestones, change requests, stage gates
     const after = await tranches(l2.projectId);
     expect(after.length).toBeGreaterThan(1);
     for (const p of after) expect(p.status).toBe(p.id === firstFiscal.id ? 'paid' : 'cancelled');
-    // The list's ledger records the release of each payer.
+    // The challenge's ledger records the release of each payer.
     const ledger = await t.http.get(`/api/v1/challenges/${a.list.id}/ledger?limit=100`).set(a.issuer.headers);
     expect(ledger.status).toBe(200);
     expect(

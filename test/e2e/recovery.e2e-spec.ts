@@ -121,7 +121,7 @@ describe('recovery after Redis is replaced by an empty one (docs/adr/0037)', () 
     t.dataSource.transaction(async (em) => {
       for (const d of deadlines) await worker.get(DeadlineScheduler).schedule(em, d);
     });
-  /** The opened and closed events of a list, with when they were recorded. */
+  /** The opened and closed events of a challenge, with when they were recorded. */
   const listEvents = (challengeId: string) =>
     t.dataSource.query<Array<{ type: string; occurred_at: Date }>>(
       `SELECT type, occurred_at FROM outbox_events WHERE aggregate_id = $1 AND type = ANY($2)
@@ -169,7 +169,7 @@ describe('recovery after Redis is replaced by an empty one (docs/adr/0037)', () 
     const issuer = await registerOrg(t, { role: 'issuer' });
     const programId = await createProgram(t, admin);
     const start = t.clock.now().getTime();
-    // Lists opening in a day and closing in thirty: one opens before Redis is lost, the others do not.
+    // Challenges opening in a day and closing in thirty: one opens before Redis is lost, the others do not.
     const lists = [];
     for (let i = 0; i < 4; i++) lists.push((await publishChallenge(t, issuer, admin, programId)).id);
     const [openedBefore, closedFirst, ...bothLate] = lists;
@@ -178,7 +178,7 @@ describe('recovery after Redis is replaced by an empty one (docs/adr/0037)', () 
     const notYetDue = spec(new Date(start + 90 * DAY));
     await schedule([...deadlines, notYetDue]);
 
-    // One list opens on time, with Redis still there.
+    // One challenge opens on time, with Redis still there.
     t.clock.set(new Date(start + DAY + 1000));
     const open = await t.dataSource.query<Array<{ opens_at: Date }>>(
       `SELECT opens_at FROM challenges WHERE id = $1`,
@@ -228,9 +228,9 @@ describe('recovery after Redis is replaced by an empty one (docs/adr/0037)', () 
     });
     await failForGood(JobName.DeliverDomainEvent, { eventId: revivedEvent, type: EVENT }, revivedEvent);
 
-    // Everything is overdue now: both deadlines of every list that did not open, the test deadlines.
+    // Everything is overdue now: both deadlines of every challenge that did not open, the test deadlines.
     t.clock.set(new Date(start + 31 * DAY));
-    // The late close of one list runs before its late open (the bug: challenge.opened was lost).
+    // The late close of one challenge runs before its late open (the bug: challenge.opened was lost).
     const closeOf = async (id: string): Promise<DeadlineSpec> => {
       const [row] = await t.dataSource.query<Array<{ due_at: Date }>>(
         `SELECT due_at FROM deadlines WHERE entity_id = $1 AND kind = $2`,
@@ -242,8 +242,8 @@ describe('recovery after Redis is replaced by an empty one (docs/adr/0037)', () 
 
     const reconciler = worker.get(DeadlineReconciler);
     const relay = worker.get(OutboxRelay);
-    // 8 test deadlines, the revived one, the open of the list closed first, both deadlines of the
-    // two others and the close of the one opened on time (and the lists' closing reminders).
+    // 8 test deadlines, the revived one, the open of the challenge closed first, both deadlines of the
+    // two others and the close of the one opened on time (and the challenges' closing reminders).
     expect(await reconciler.sweepOverdue()).toBeGreaterThanOrEqual(8 + 1 + 1 + 4 + 1);
     // The three events that were retrying, and the one failed for good.
     expect(await relay.sweepUndelivered()).toBeGreaterThanOrEqual(retrying.length + 1);
@@ -270,7 +270,7 @@ describe('recovery after Redis is replaced by an empty one (docs/adr/0037)', () 
     expect(await deadlineStatus(notYetDue)).toBe('pending');
     expect(await runs(notYetDue.entityId)).toBe(0);
 
-    // Every list opened before it closed (the events record opensAt and closesAt, not when a late job
+    // Every challenge opened before it closed (the events record opensAt and closesAt, not when a late job
     // ran), once each: the one opened on time, the one whose close ran first, and those whose open and
     // close were both overdue.
     for (const id of [openedBefore, closedFirst, ...bothLate]) {

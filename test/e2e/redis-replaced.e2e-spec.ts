@@ -125,7 +125,7 @@ describe('Redis killed and replaced by an empty one under the real worker proces
   });
 
   it('fires each lost deadline and dispatches each lost event once, within the bounds, opened before closed', async () => {
-    // A list delivered normally, Redis intact: the baseline of which handlers a published list has.
+    // A challenge delivered normally, Redis intact: the baseline of which handlers a published challenge has.
     const before = Date.now();
     const control = await publishList(Date.now() + 90 * DAY, Date.now() + 120 * DAY);
     const perList = Date.now() - before;
@@ -145,10 +145,10 @@ describe('Redis killed and replaced by an empty one under the real worker proces
       await eventsQueue.close();
     }
 
-    // The lists below are due from `base`, by which time they are created (eight lists, with room
+    // The challenges below are due from `base`, by which time they are created (eight challenges, with room
     // to spare: twice the time the first one took, plus 3 s) and Redis is killed.
     const lead = 3_000 + 2 * 8 * perList;
-    // One list opens on time while Redis is still there; its close is lost with Redis.
+    // One challenge opens on time while Redis is still there; its close is lost with Redis.
     const openedFirstAt = Date.now() + 1_000;
     const base = Date.now() + lead;
     const openedFirst = await publishList(openedFirstAt, base + 1_000);
@@ -190,17 +190,17 @@ describe('Redis killed and replaced by an empty one under the real worker proces
 
     const lostDeadlines = (await deadlinesOf(lists)).filter((d) => d.status === 'pending');
     const lostEvents = (await events()).filter((e) => e.delivered_at === null);
-    // Enough time for the setup: every deadline but the first list's open was still ahead.
+    // Enough time for the setup: every deadline but the first challenge's open was still ahead.
     expect({ killedBeforeBase: killedAt < base, pending: lostDeadlines.length }).toEqual({
       killedBeforeBase: true,
       pending: 2 * lists.length - 1,
     });
-    // The published events of every list (and the opened one) were relayed, their jobs waiting.
+    // The published events of every challenge (and the opened one) were relayed, their jobs waiting.
     const published = lostEvents.filter((e) => e.type === CHALLENGE_EVENTS.published);
     expect(published.map((e) => e.aggregate_id).sort()).toEqual([...lists].sort());
     expect(lostEvents.filter((e) => e.published_at === null)).toEqual([]);
 
-    // Redis stays away until both deadlines of the overdue lists have passed.
+    // Redis stays away until both deadlines of the overdue challenges have passed.
     const lastOverdueClose = Math.max(
       ...lostDeadlines.filter((d) => bothOverdue.includes(d.entity_id)).map((d) => d.due_at.getTime()),
     );
@@ -254,7 +254,7 @@ describe('Redis killed and replaced by an empty one under the real worker proces
     );
     const handlersOf = new Map(handlers.map((h) => [h.event_id, h.handlers.join(',')]));
     // Every event of a type ran the same handlers (once each: processed_events is keyed by both),
-    // whether its job was lost and revived or it went through normally (the control list, the
+    // whether its job was lost and revived or it went through normally (the control challenge, the
     // events the late deadlines wrote after Redis came back).
     const setsByType = new Map<string, Set<string>>();
     for (const e of all) {
@@ -265,7 +265,7 @@ describe('Redis killed and replaced by an empty one under the real worker proces
     ).toEqual([]);
     expect(handlersOf.get(all.find((e) => e.aggregate_id === control)!.id)).not.toBe('');
 
-    // Every list opened, then closed, once each: by status, events and audit trail.
+    // Every challenge opened, then closed, once each: by status, events and audit trail.
     for (const id of lists) {
       const mine = all.filter((e) => e.aggregate_id === id);
       const of = (type: string) => mine.filter((e) => e.type === type);
@@ -292,7 +292,7 @@ describe('Redis killed and replaced by an empty one under the real worker proces
         ],
       });
     }
-    // The control list's deadlines are months away: still pending, never fired.
+    // The control challenge's deadlines are months away: still pending, never fired.
     const controlDeadlines = await deadlinesOf([control]);
     expect(controlDeadlines.map((d) => d.kind)).toEqual(
       expect.arrayContaining([CHALLENGE_DEADLINES.open, CHALLENGE_DEADLINES.close]),

@@ -3,7 +3,7 @@ import { AuthService } from '../../src/modules/platform/auth/auth.service';
 import { TeamsService } from '../../src/modules/call/teams/teams.service';
 import {
   DEMO_ADMIN_EMAIL,
-  DEMO_BIDS,
+  DEMO_APPLICATIONS,
   DEMO_CHALLENGES,
   DEMO_LEADERS,
   DEMO_ORGANIZATIONS,
@@ -24,7 +24,7 @@ interface Summary {
   industryChain: string;
 }
 
-/** Rows per table the seed writes to: organizations, users, lists, teams, bids, audit, outbox… */
+/** Rows per table the seed writes to: organizations, users, challenges, teams, applications, audit, outbox… */
 async function counts(t: TestApp): Promise<Record<string, number>> {
   const tables = [
     'organizations',
@@ -51,14 +51,14 @@ async function counts(t: TestApp): Promise<Record<string, number>> {
   return result;
 }
 
-/** The demo bids' statuses, counted. */
+/** The demo applications' statuses, counted. */
 async function bidStatuses(t: TestApp): Promise<Array<{ status: string; n: number }>> {
   return t.dataSource.query(
     `SELECT status::text, count(*)::int AS n FROM applications GROUP BY status ORDER BY status`,
   );
 }
 
-/** Rows of the bids' audit and outbox actions, counted by action or type. */
+/** Rows of the applications' audit and outbox actions, counted by action or type. */
 async function bidEvents(t: TestApp): Promise<Record<string, number>> {
   const rows = await t.dataSource.query<Array<{ what: string; n: number }>>(
     `SELECT action AS what, count(*)::int AS n FROM audit_events
@@ -100,7 +100,7 @@ describe('demo seed (src/seed)', () => {
     await t?.close();
   });
 
-  it('creates the organizations, accounts, program and 12 lists through the services', async () => {
+  it('creates the organizations, accounts, program and 12 challenges through the services', async () => {
     expect(first.status).toBe('created');
     expect(first.challenges).toEqual({ created: 12, total: 12 });
     expect(first.teams).toEqual({ created: 5, total: 5 });
@@ -130,7 +130,7 @@ describe('demo seed (src/seed)', () => {
       `SELECT count(*)::int AS n FROM outbox_events WHERE type = 'challenge.published'`,
     );
     expect(outbox.n).toBe(10);
-    // Each published list: its open and close deadlines, and the reminders before closing.
+    // Each published challenge: its open and close deadlines, and the reminders before closing.
     const deadlines = await t.dataSource.query<Array<{ kind: string; n: number }>>(
       `SELECT kind, count(*)::int AS n FROM deadlines WHERE entity_type = 'challenge' AND status = 'pending'
        GROUP BY kind ORDER BY kind`,
@@ -152,7 +152,7 @@ describe('demo seed (src/seed)', () => {
     await expect(t.get(AuthService).login(DEMO_ADMIN_EMAIL, PASSWORD)).resolves.toBeDefined();
   });
 
-  it('publishes ten lists with codes JB-<year>-NNNN; six open at once, four next week', async () => {
+  it('publishes ten challenges with codes JB-<year>-NNNN; six open at once, four next week', async () => {
     const res = await t.http.get('/api/v1/challenges').query({ limit: 50 });
     expect(res.status).toBe(200);
     const items = res.body.items as Summary[];
@@ -174,7 +174,7 @@ describe('demo seed (src/seed)', () => {
     ]);
   });
 
-  it('keeps the draft and the list pending review out of public view', async () => {
+  it('keeps the draft and the challenge pending review out of public view', async () => {
     const hidden = DEMO_CHALLENGES.filter((c) => c.stage !== 'published').map((c) => c.body.title);
     const rows = await t.dataSource.query<Array<{ id: string; title: string }>>(
       `SELECT id, title FROM challenges WHERE title = ANY($1)`,
@@ -187,7 +187,7 @@ describe('demo seed (src/seed)', () => {
     }
   });
 
-  it('finds the published rare-earth list with a Chinese keyword, not the draft one', async () => {
+  it('finds the published rare-earth challenge with a Chinese keyword, not the draft one', async () => {
     const res = await t.http.get('/api/v1/challenges').query({ q: '稀土' });
     expect(res.status).toBe(200);
     const items = res.body.items as Summary[];
@@ -251,7 +251,7 @@ describe('demo seed (src/seed)', () => {
     });
   });
 
-  it('creates five bids on the open lists through the services: 2 submitted, 1 eligible, 1 returned, 1 draft', async () => {
+  it('creates five applications on the open challenges through the services: 2 submitted, 1 eligible, 1 returned, 1 draft', async () => {
     expect(await bidStatuses(t)).toEqual(EXPECTED_STATUSES);
     expect(await bidEvents(t)).toEqual(EXPECTED_EVENTS);
 
@@ -283,7 +283,7 @@ describe('demo seed (src/seed)', () => {
          FROM applications a JOIN challenges c ON c.id = a.challenge_id
          LEFT JOIN users cu ON cu.id = a.formal_checked_by`,
     );
-    expect(bids).toHaveLength(DEMO_BIDS.length);
+    expect(bids).toHaveLength(DEMO_APPLICATIONS.length);
     for (const bid of bids) {
       expect(bid.commitments).toBe(bid.indicators);
       expect(bid.milestones).toBeGreaterThanOrEqual(2);
@@ -301,7 +301,7 @@ describe('demo seed (src/seed)', () => {
     expect(returned).toMatchObject({ title: listTitle('tcm-granules'), checked_by: DEMO_ADMIN_EMAIL });
     expect(returned?.status_reason).toContain('重新提交');
 
-    // No leader holds more bids in play than the limit (2 by default, 1 on the rare-earth list).
+    // No leader holds more applications in play than the limit (2 by default, 1 on the rare-earth challenge).
     const loads = await t.dataSource.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM applications
         WHERE status IN ('submitted', 'eligible', 'returned') GROUP BY leader_user_id`,
@@ -309,10 +309,10 @@ describe('demo seed (src/seed)', () => {
     for (const load of loads) expect(load.n).toBeLessThanOrEqual(2);
   });
 
-  it('hides the bid count of open lists; the issuer of a list sees its submitted bids, never drafts', async () => {
+  it('hides the application count of open challenges; the issuer of a challenge sees its submitted applications, never drafts', async () => {
     const lists = await t.dataSource.query<Array<{ id: string; title: string }>>(
       `SELECT id, title FROM challenges WHERE title = ANY($1)`,
-      [DEMO_BIDS.map((b) => listTitle(b.challenge))],
+      [DEMO_APPLICATIONS.map((b) => listTitle(b.challenge))],
     );
     expect(lists).toHaveLength(5);
     const idOf = (key: string) => lists.find((l) => l.title === listTitle(key))?.id;
@@ -344,7 +344,7 @@ describe('demo seed (src/seed)', () => {
     const tcm = await issuerSees('tcm', 'tcm-granules');
     expect(tcm.map((b) => b.status)).toEqual(['returned']);
     expect(tcm[0].statusReason).toEqual(expect.any(String));
-    // The draft on the optics list stays with its applicant.
+    // The draft on the optics challenge stays with its applicant.
     expect(await issuerSees('optics', 'auto-lens-aa')).toEqual([]);
   });
 
@@ -375,8 +375,8 @@ describe('demo seed after an interrupted run', () => {
     await t?.close();
   });
 
-  it('completes the teams and bids an interrupted run left out, without duplicating anything', async () => {
-    // First run: one team fails, so no bid is made.
+  it('completes the teams and applications an interrupted run left out, without duplicating anything', async () => {
+    // First run: one team fails, so no application is made.
     jest.spyOn(t.get(TeamsService), 'create').mockRejectedValueOnce(new Error('interrupted: team'));
     await expect(seedDemo(t.app, { password: PASSWORD, log: quiet })).rejects.toThrow('interrupted: team');
     const [afterFirst] = await t.dataSource.query<Array<{ teams: number; bids: number }>>(

@@ -26,12 +26,12 @@ describe('review sessions (答辩, 现场考察)', () => {
   let stranger: Actor;
   let list: Listed;
   let otherList: Listed;
-  /** The applicant's bid and the rival's, both under_review on `list`. */
+  /** The applicant's application and the rival's, both under_review on `list`. */
   let bid: string;
   let rivalBid: string;
   /** A draft of the applicant on `list` (another team). */
   let draft: string;
-  /** A bid under_review of the applicant on `otherList` (still open). */
+  /** An application under_review of the applicant on `otherList` (still open). */
   let otherBid: string;
 
   const START = '2027-03-01T02:00:00.000Z';
@@ -159,7 +159,7 @@ describe('review sessions (答辩, 现场考察)', () => {
       challengeId: list.id,
       kind: 'defence',
     });
-    // The issuer's users receive the data too: it names the bid, never its organization.
+    // The issuer's users receive the data too: it names the application, never its organization.
     expect(JSON.stringify(event.data)).not.toContain(applicant.organizationId);
 
     const toBidder = await notified(applicant, 'session.scheduled', id);
@@ -253,7 +253,7 @@ describe('review sessions (答辩, 现场考察)', () => {
       expect(refused.body).toMatchObject({ code: 'INVALID_STATE_TRANSITION', state: 'held' });
     }
 
-    // Minutes and outcome are for admins: the bid's organization sees the schedule only.
+    // Minutes and outcome are for admins: the application's organization sees the schedule only.
     const own = await t.http.get(`/api/v1/sessions/${session.id}`).set(applicant.headers);
     expect(own.status).toBe(200);
     expect(own.body.status).toBe('held');
@@ -296,7 +296,7 @@ describe('review sessions (答辩, 现场考察)', () => {
     expect(await auditRows(t, 'session.rescheduled', session.id)).toHaveLength(1);
   });
 
-  it('refuses a bid of another list (400), a draft bid (422), a list not in review (422) and bad bodies (400)', async () => {
+  it('refuses an application of another challenge (400), a draft application (422), a challenge not in review (422) and bad bodies (400)', async () => {
     const foreign = await schedule({ applicationId: otherBid });
     expect(foreign.status).toBe(400);
     expect(fields(foreign.body)).toEqual(['applicationId']);
@@ -340,7 +340,7 @@ describe('review sessions (答辩, 现场考察)', () => {
     expect((await patch(session.id, { status: 'cancelled', reason: 'x' }, 1, applicant)).status).toBe(403);
   });
 
-  it("shows a bid's sessions to its organization and the issuer; other applicants get 404", async () => {
+  it("shows an application's sessions to its organization and the issuer; other applicants get 404", async () => {
     const own = await scheduled({ scheduledAt: inHours(100) });
     const rivals = await scheduled({ applicationId: rivalBid, scheduledAt: inHours(101) });
 
@@ -377,7 +377,7 @@ describe('review sessions (答辩, 现场考察)', () => {
     );
   });
 
-  it('lists a list’s sessions earliest first, keyset paginated', async () => {
+  it('lists a challenge’s sessions earliest first, keyset paginated', async () => {
     const later = await scheduled({ scheduledAt: inHours(300) });
     const earlier = await scheduled({ scheduledAt: inHours(200) });
     const seen: Array<{ id: string; scheduledAt: string }> = [];

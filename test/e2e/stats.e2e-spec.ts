@@ -22,10 +22,10 @@ const amounts = (count: number, fiscalFen: number, cofundingFen: number): Amount
 });
 
 /**
- * Six published lists in three programs, in every kind of state, plus a draft and a list under
+ * Six published challenges in three programs, in every kind of state, plus a draft and a challenge under
  * vetting that must never count:
  *
- * | list     | program (year) | category          | chain                  | region | status (clock) | bids | fiscal + co-funding |
+ * | challenge     | program (year) | category          | chain                  | region | status (clock) | applications | fiscal + co-funding |
  * | awarded  | P1 (2027)      | key_technology    | new_materials          | 360100 | awarded        | 4    | 300M + 200M |
  * | upcoming | P2 (2028)      | key_technology    | new_materials          | 360100 | published      | –    | 60M + 40M   |
  * | open     | P2 (2028)      | enterprise_demand | electronic_information | 360200 | open           | 1 (hidden) | 200M + 0 |
@@ -33,7 +33,7 @@ const amounts = (count: number, fiscalFen: number, cofundingFen: number): Amount
  * | failed   | P3 (2027)      | enterprise_demand | new_materials          | 360100 | unsuccessful   | 1    | 50M + 30M   |
  * | cancelled| P2 (2028)      | key_technology    | new_materials          | 360100 | cancelled      | –    | 10M + 0     |
  *
- * The awarded list is a horse race of three projects whose acceptances are passed, failed and
+ * The awarded challenge is a horse race of three projects whose acceptances are passed, failed and
  * (still) conditional.
  */
 describe('GET /stats/overview (public statistics)', () => {
@@ -56,7 +56,7 @@ describe('GET /stats/overview (public statistics)', () => {
     admin = await createAdmin(t);
     issuerA = await registerOrg(t, { role: 'issuer', type: 'enterprise', name: '南昌发榜企业' });
 
-    // The awarded list (its own program, 2027) with three projects: acceptance passed, failed, conditional.
+    // The awarded challenge (its own program, 2027) with three projects: acceptance passed, failed, conditional.
     const award = await awardedList(t, { admin, issuer: issuerA, winners: 3, losers: 1 });
     p1 = award.programId;
     const now = t.clock.now();
@@ -123,14 +123,14 @@ describe('GET /stats/overview (public statistics)', () => {
       .send({ reason: '需求变更' });
     expect(cancel.status).toBe(200);
 
-    // Never public: a draft and a list under vetting (same program as the others).
+    // Never public: a draft and a challenge under vetting (same program as the others).
     await draftChallenge(t, issuerA, p2, { ...money(999 * M, 0) });
     const vetting = await draftChallenge(t, issuerA, p3, { ...money(888 * M, 0) });
     expect((await t.http.post(`/api/v1/challenges/${vetting.id}/submit`).set(issuerA.headers)).status).toBe(
       200,
     );
 
-    // Bids: 1 on the open list (not counted: bidding is still open), 2 + 1 withdrawn on the closed one, 1 on the failed one.
+    // Applications: 1 on the open challenge (not counted: applications are still open), 2 + 1 withdrawn on the closed one, 1 on the failed one.
     const bid = async (list: Listed) => {
       const bidder = await registerOrg(t, { role: 'applicant', type: 'university' });
       return { bidder, bid: await submittedBid(t, bidder, list, await createTeam(t, bidder)) };
@@ -178,7 +178,7 @@ describe('GET /stats/overview (public statistics)', () => {
     await t?.close();
   });
 
-  it('counts every published list once, by category, chain, region and status (by the clock), with exact amounts', async () => {
+  it('counts every published challenge once, by category, chain, region and status (by the clock), with exact amounts', async () => {
     const res = await overview();
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('public, max-age=60');
@@ -221,7 +221,7 @@ describe('GET /stats/overview (public statistics)', () => {
       { status: 'unsuccessful', ...amounts(1, 50 * M, 30 * M) },
       { status: 'cancelled', ...amounts(1, 10 * M, 0) },
     ]);
-    // The closed list's stored status is still `published` (no worker ran the jobs): only the clock closed it.
+    // The closed challenge's stored status is still `published` (no worker ran the jobs): only the clock closed it.
     const [stored] = await t.dataSource.query(
       `SELECT count(*)::int AS n FROM challenges WHERE status IN ('published', 'open') AND closes_at <= $1`,
       [t.clock.now()],
@@ -229,7 +229,7 @@ describe('GET /stats/overview (public statistics)', () => {
     expect(stored.n).toBe(1);
   });
 
-  it('bids per list over closed lists only; award and acceptance rates as defined', async () => {
+  it('applications per challenge over closed challenges only; award and acceptance rates as defined', async () => {
     const { body } = await overview();
     expect(body.bids).toEqual({
       lists: 3,
@@ -321,7 +321,7 @@ describe('GET /stats/overview (public statistics)', () => {
     });
   });
 
-  it('the open list’s bid is counted once the list closes (and not before)', async () => {
+  it('the open challenge’s application is counted once the challenge closes (and not before)', async () => {
     const before = (await overview({ programId: p2 })).body.bids;
     expect(before.lists).toBe(0);
     const [{ closes_at: closesAt }] = await t.dataSource.query(

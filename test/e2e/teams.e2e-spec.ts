@@ -1,5 +1,5 @@
 import { TeamsService } from '../../src/modules/call/teams/teams.service';
-import { ACTIVE_BID_STATUSES } from '../../src/modules/call/teams/team-rules';
+import { ACTIVE_APPLICATION_STATUSES } from '../../src/modules/call/teams/team-rules';
 import { submittedBid } from '../support/applications';
 import { createProgram, publishChallenge } from '../support/challenges';
 import { TestContext } from '../support/context';
@@ -598,8 +598,8 @@ describe('teams', () => {
     });
   });
 
-  describe('locked by an active bid (TEAM_IN_USE)', () => {
-    it('refuses every edit while a submitted bid uses the team; a returned bid does not lock', async () => {
+  describe('locked by an active application (TEAM_IN_USE)', () => {
+    it('refuses every edit while a submitted application uses the team; a returned application does not lock', async () => {
       const team = await createTeam();
       // A bid submitted through the API on an open challenge of its own, led and pledged by `lead`.
       const { challenge } = await ctx.newOpenChallenge({ admin, issuer });
@@ -650,17 +650,17 @@ describe('teams', () => {
           .set(lead.headers)
           .set('If-Match', `"${version}"`)
           .send({ name: `试 ${status}` });
-        const locked = (ACTIVE_BID_STATUSES as readonly string[]).includes(status);
+        const locked = (ACTIVE_APPLICATION_STATUSES as readonly string[]).includes(status);
         expect({ status, answer: res.status }).toEqual({ status, answer: locked ? 409 : 200 });
         if (!locked) version = res.body.version;
       }
     });
 
-    it('lockForBid: the team with organization types and regions, 404 for another organization', async () => {
+    it('lockForApplication: the team with organization types and regions, 404 for another organization', async () => {
       const team = await createTeam();
       const teams = t.get(TeamsService);
       const parts = await t.dataSource.transaction((em) =>
-        teams.lockForBid(em, team.id, lead.organizationId),
+        teams.lockForApplication(em, team.id, lead.organizationId),
       );
       expect(parts.leadOrganization).toEqual({
         id: lead.organizationId,
@@ -681,18 +681,18 @@ describe('teams', () => {
       ]);
       expect(parts.members.map((m) => m.name)).toEqual(['李明', '王芳']);
       await expect(
-        t.dataSource.transaction((em) => teams.lockForBid(em, team.id, partner.organizationId)),
+        t.dataSource.transaction((em) => teams.lockForApplication(em, team.id, partner.organizationId)),
       ).rejects.toMatchObject({ code: 'NOT_FOUND' });
       expect(await teams.findTeamWithParts('00000000-0000-4000-8000-000000000000')).toBeNull();
     });
 
-    it('an edit racing a bid submission waits for it, then sees the bid and answers TEAM_IN_USE', async () => {
+    it('an edit racing an application submission waits for it, then sees the application and answers TEAM_IN_USE', async () => {
       const team = await createTeam();
       const runner = t.dataSource.createQueryRunner();
       await runner.connect();
       await runner.startTransaction();
       try {
-        await t.get(TeamsService).lockForBid(runner.manager, team.id, lead.organizationId);
+        await t.get(TeamsService).lockForApplication(runner.manager, team.id, lead.organizationId);
         const edit = t.http
           .patch(`/api/v1/teams/${team.id}`)
           .set(lead.headers)

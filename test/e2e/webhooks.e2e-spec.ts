@@ -382,7 +382,7 @@ describe('webhooks', () => {
     expect((await t.http.get('/api/v1/webhooks')).status).toBe(401);
   });
 
-  it('delivers challenge.published when a list is published, signed so that standardwebhooks verifies it', async () => {
+  it('delivers challenge.published when a challenge is published, signed so that standardwebhooks verifies it', async () => {
     const sub = await subscribe(asKey(keyA), '/published', ['challenge.published']);
     const list = await publishChallenge(t, issuer, admin, programId);
     const [request] = await waitFor(
@@ -406,7 +406,7 @@ describe('webhooks', () => {
       createdAt: expect.any(String),
       data: expect.objectContaining({ challengeId: list.id, code: list.code, status: 'published' }),
     });
-    // The public part only: the confidential details of the list are never sent.
+    // The public part only: the confidential details of the challenge are never sent.
     expect(request.body).not.toContain('保密');
     expect(payload.data).not.toHaveProperty('confidentialDetails');
     expect(() =>

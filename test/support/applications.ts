@@ -45,7 +45,7 @@ export async function createTeam(
   return { id: res.body.id as string, version: res.body.version as number, leader: chief };
 }
 
-/** A complete bid body for a list: every indicator committed, two milestones of 40 + 60. */
+/** A complete application body for a challenge: every indicator committed, two milestones of 40 + 60. */
 export function bidBody(list: Listed, teamId: string, overrides: Record<string, unknown> = {}) {
   return {
     teamId,
@@ -88,7 +88,7 @@ export async function draftBid(
   return res.body;
 }
 
-/** The leader's pledge; returns the bid's new version. */
+/** The leader's pledge; returns the application's new version. */
 export async function pledge(t: TestApp, leader: Actor, bidId: string): Promise<number> {
   const res = await t.http
     .post(`/api/v1/applications/${bidId}/pledge`)
@@ -117,15 +117,15 @@ export interface PledgedDraft {
   id: string;
   teamId: string;
   leaderUserId: string;
-  /** The bid's version after the pledge. */
+  /** The application's version after the pledge. */
   version: number;
 }
 
 /**
- * `count` complete draft bids on `list`, each by its own team with its own leader (so the leader
- * limit never bites) and pledged by that leader: for tests that need many bids at once. Fast:
+ * `count` complete draft applications on `list`, each by its own team with its own leader (so the leader
+ * limit never bites) and pledged by that leader: for tests that need many applications at once. Fast:
  * the leaders are inserted by SQL with a copy of the applicant's password hash (no hashing, no
- * sign-in; they act only through the services here), then the teams, bids and pledges go through
+ * sign-in; they act only through the services here), then the teams, applications and pledges go through
  * TeamsService.create, ApplicationsService.create and ApplicationsService.pledge, `concurrency`
  * at a time, as the controllers would call them.
  */

@@ -21,7 +21,7 @@ export async function createProgram(
   return res.body.id as string;
 }
 
-/** A valid new list, opening in a day and closing in thirty (by the test clock). */
+/** A valid new challenge, opening in a day and closing in thirty (by the test clock). */
 export function challengeBody(t: TestApp, programId: string, overrides: Record<string, unknown> = {}) {
   const now = t.clock.now().getTime();
   return {
@@ -94,7 +94,7 @@ export async function promoteJob(jobs: JobQueue, deadline: DeadlineSpec): Promis
 }
 
 /**
- * promoteJob for a deadline of a list. `kind` is `open`, `close` or a deadline kind in full (e.g.
+ * promoteJob for a deadline of a challenge. `kind` is `open`, `close` or a deadline kind in full (e.g.
  * `challenge.publicity_end`).
  */
 export function promoteDeadline(

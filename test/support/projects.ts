@@ -47,15 +47,15 @@ export interface AwardedList extends Omit<ListUnderReview, 'bids' | 'confidentia
 export interface AwardOptions {
   /** Program settings over the defaults (panel of 3, no reserves, no enterprise minimum). */
   settings?: Record<string, unknown>;
-  /** Overrides of the list (e.g. fiscalFen, cofundingFen, totalFen). */
+  /** Overrides of the challenge (e.g. fiscalFen, cofundingFen, totalFen). */
   list?: Record<string, unknown>;
   /** How many lines win (horse race when > 1). */
   winners?: number;
-  /** Losing bids besides the winners. */
+  /** Losing applications besides the winners. */
   losers?: number;
-  /** Overrides of every bid (e.g. requestedFiscalFen, milestones). */
+  /** Overrides of every application (e.g. requestedFiscalFen, milestones). */
   bid?: Record<string, unknown>;
-  /** Reuse actors across several lists in one suite. */
+  /** Reuse actors across several challenges in one suite. */
   admin?: Actor;
   issuer?: Actor;
   /** Applicant organizations that bid (in order, winners first); new ones make up the rest. */

@@ -187,7 +187,7 @@ describe('the worked example of docs/integration.md (clients/typescript/examples
     expect(await request.json()).toMatchObject({ url: 'https://portal.test/hooks/jiebang' });
   });
 
-  it('pages through the open lists with nextCursor until it is null', async () => {
+  it('pages through the open challenges with nextCursor until it is null', async () => {
     const pages = [
       { items: [{ id: 'a' }, { id: 'b' }], nextCursor: 'CUR1' },
       { items: [{ id: 'c' }], nextCursor: null },

@@ -19,7 +19,7 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUB
 /**
  * A public route that also accepts credentials: anonymous callers pass; a bearer token or API key,
  * when sent, must be valid (401 otherwise) and is available as `@Auth() auth: Principal | undefined`.
- * For reads that show more to the owner or an admin (a draft list, a reject reason).
+ * For reads that show more to the owner or an admin (a draft challenge, a reject reason).
  */
 export function OptionalAuth(): MethodDecorator & ClassDecorator {
   return applyDecorators(

@@ -1,10 +1,10 @@
 /**
  * Example values for the OpenAPI document (`example:` of @ApiProperty), shared so that one story
- * reads through every schema: the id of the list in a bid is the id of the list itself, a project
+ * reads through every schema: the id of the challenge in an application is the id of the challenge itself, a project
  * pays the milestone it has, and so on. Documentation only: nothing at run time reads them.
  *
- * The story: an issuer publishes the list JB-2027-0001 (高温超导带材低成本制备关键技术) in the
- * Nanchang 2027 program; a team led by 江西某新材料有限公司 with a university partner bids, is
+ * The story: an issuer publishes the challenge JB-2027-0001 (高温超导带材低成本制备关键技术) in the
+ * Nanchang 2027 program; a team led by 江西某新材料有限公司 with a university partner applications, is
  * reviewed, selected and publicized; the project is signed, paid by tranches and accepted.
  */
 
@@ -16,15 +16,15 @@ export const EXAMPLE_IDS = {
   challenge: '70071921-8393-4e3d-b71b-e959e32946c4',
   indicator: '7eb8d87a-19de-420b-9a6a-cd9de8cbba5b',
   amendment: '1dfcb34d-559f-40e7-8f63-975169951174',
-  /** An attachment of the list (its requirements document). */
+  /** An attachment of the challenge (its requirements document). */
   listAttachment: 'ff9d93c5-f516-4c35-b435-98cfd2c5eb85',
-  /** An attachment of the bid (项目申报书.pdf). */
+  /** An attachment of the application (项目申报书.pdf). */
   attachment: '7293b715-f797-4ea9-becf-34aa9164949d',
   /** Evidence attached to a milestone report or an acceptance request. */
   evidenceAttachment: 'a51f706c-8eed-46f4-a02e-c3ccb64d268b',
-  /** The issuer (发榜方) of the list. */
+  /** The issuer (发榜方) of the challenge. */
   issuerOrganization: '4ae922f9-34c1-4df8-bc7d-debe1c8cf89e',
-  /** The lead organization of the bidding team (揭榜方). */
+  /** The lead organization of the applicant team (揭榜方). */
   leadOrganization: '034001e5-61a8-4938-a27a-f7e6e0aa8989',
   /** A consortium member (联合体成员) of the team. */
   partnerOrganization: '9cd6f77d-eb53-4d51-9b36-50be388d3a26',
@@ -79,16 +79,16 @@ export const EXAMPLE_IDS = {
 
 /** Instants (UTC, as the API answers them) along the story, in order. */
 export const EXAMPLE_TIMES = {
-  /** A record's creation (the program, the list's draft, an account). */
+  /** A record's creation (the program, the challenge's draft, an account). */
   created: '2027-01-05T02:00:00.000Z',
   /** A record's last change. */
   updated: '2027-02-26T08:30:00.000Z',
   published: '2027-02-28T02:00:00.000Z',
-  /** Bidding opens: 09:00 in Asia/Shanghai. */
+  /** Applications open: 09:00 in Asia/Shanghai. */
   opens: '2027-03-01T01:00:00.000Z',
-  /** The bid is submitted. */
+  /** The application is submitted. */
   submitted: '2027-04-20T06:30:00.000Z',
-  /** Bidding closes: 17:00 in Asia/Shanghai. */
+  /** Applications close: 17:00 in Asia/Shanghai. */
   closes: '2027-04-30T09:00:00.000Z',
   formalChecked: '2027-05-06T02:00:00.000Z',
   /** The review panel is drawn. */
@@ -128,7 +128,7 @@ export const EXAMPLE_TEXT = {
   sha256: '3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b',
 } as const;
 
-/** Amounts in fen (1/100 yuan) of the list and its project: ¥30,000,000.00 fiscal + ¥10,000,000.00 issuer. */
+/** Amounts in fen (1/100 yuan) of the challenge and its project: ¥30,000,000.00 fiscal + ¥10,000,000.00 issuer. */
 export const EXAMPLE_FEN = {
   fiscal: 3_000_000_000,
   cofunding: 1_000_000_000,

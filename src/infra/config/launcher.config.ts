@@ -22,7 +22,7 @@ export const launcherEnvSchema = z.object({
   EMBEDDED_REDIS_PORT: port.optional(),
   REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
   LAUNCHER_START_WORKER: bool.default(true),
-  // Loads the demo data (src/seed) once, when the database has no program and no list yet.
+  // Loads the demo data (src/seed) once, when the database has no program and no challenge yet.
   SEED_DEMO: bool.default(true),
 });
 

@@ -8,17 +8,17 @@ import type { TeamWithParts } from '../teams/teams.repository';
 import { SUBMITTED_STATUSES } from './application-status';
 import type { ApplicationEntity } from './entities/application.entity';
 
-/** How the caller stands to a bid: decides what it may see and do (404 for strangers). */
+/** How the caller stands to an application: decides what it may see and do (404 for strangers). */
 export type Standing = 'owner' | 'admin' | 'issuer' | 'none';
 
-/** What a bid needs of its team: the leader the limit counts, and whether it is a consortium. */
-export interface BidTeam {
+/** What an application needs of its team: the leader the limit counts, and whether it is a consortium. */
+export interface ApplicationTeam {
   id: string;
   leaderUserId: string;
   consortiumSize: number;
 }
 
-export function bidTeam(parts: TeamWithParts): BidTeam {
+export function applicationTeam(parts: TeamWithParts): ApplicationTeam {
   return {
     id: parts.team.id,
     leaderUserId: parts.team.leaderUserId,
@@ -28,7 +28,7 @@ export function bidTeam(parts: TeamWithParts): BidTeam {
 
 export function applicantOf(actor: Principal): UserPrincipal {
   if (actor.kind !== 'user' || !hasRole(actor, 'applicant')) {
-    throw new DomainError('FORBIDDEN', 'Bids are made by applicants');
+    throw new DomainError('FORBIDDEN', 'Applications are made by applicants');
   }
   return actor;
 }
@@ -50,8 +50,8 @@ export function standingOf(
   return 'none';
 }
 
-/** Bids need the list open by the clock (between opensAt and closesAt). */
-export function assertListOpen(challenge: ChallengeEntity, now: Date, action: string): void {
+/** Applications need the challenge open by the clock (between opensAt and closesAt). */
+export function assertChallengeOpen(challenge: ChallengeEntity, now: Date, action: string): void {
   const status = effectiveStatus(challenge, now);
   if (status === 'open') return;
   if (status === 'closed' || (now >= challenge.closesAt && challenge.publishedAt !== null)) {
@@ -61,7 +61,7 @@ export function assertListOpen(challenge: ChallengeEntity, now: Date, action: st
 }
 
 export function deadlinePassed(challenge: ChallengeEntity, action = 'submit'): DomainError {
-  return new DomainError('DEADLINE_PASSED', `The list closed at ${challenge.closesAt.toISOString()}`, {
+  return new DomainError('DEADLINE_PASSED', `The challenge closed at ${challenge.closesAt.toISOString()}`, {
     extra: { state: 'closed', action, deadline: 'closesAt' },
   });
 }
@@ -86,7 +86,7 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
   );
 }
 
-/** A bid as its audit events record it. */
+/** An application as its audit events record it. */
 export function snapshot(a: ApplicationEntity): JsonObject {
   return {
     challengeId: a.challengeId,

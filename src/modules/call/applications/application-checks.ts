@@ -10,22 +10,27 @@ import { OrganizationsRepository } from '../../platform/organizations/organizati
 import { ChallengesRepository } from '../challenges/challenges.repository';
 import type { ChallengeEntity } from '../challenges/entities/challenge.entity';
 import { ProgramsService } from '../programs/programs.service';
-import { applicantOf, assertListOpen, BidTeam, refuse } from './application-access';
-import { BidContent, checkBidAgainstList, checkBidShape, ListTerms } from './application-rules';
+import { applicantOf, assertChallengeOpen, ApplicationTeam, refuse } from './application-access';
+import {
+  ApplicationContent,
+  checkApplicationAgainstChallenge,
+  checkApplicationShape,
+  ChallengeTerms,
+} from './application-rules';
 import { ApplicationAction, assertApplicationTransition, transitionOf } from './application-status';
 import { ApplicationsRepository } from './applications.repository';
 import type { ApplicationEntity } from './entities/application.entity';
 import { evaluateEligibility, RuleResult } from './eligibility-rules';
 
-/** The limit that applies to a list and the leader's other bids in play or won. */
+/** The limit that applies to a challenge and the leader's other applications in play or won. */
 export interface LeaderStanding {
   limit: number;
   load: number;
 }
 
 /**
- * What drafting, submission and the formal check all ask of a bid: the caller's own bid locked
- * and allowed the action, the list's terms, the bid's content checked against them, the leader's
+ * What drafting, submission and the formal check all ask of an application: the caller's own application locked
+ * and allowed the action, the challenge's terms, the application's content checked against them, the leader's
  * standing, and the eligibility rules evaluated.
  */
 @Injectable()
@@ -41,9 +46,9 @@ export class ApplicationChecks {
   ) {}
 
   /**
-   * Locks the caller's organization's bid (404 for anyone else's), checks the version and the
-   * action, and reads its list (FOR SHARE when `share`: a submission holds the list against an
-   * amendment or the close job); actions before closesAt need the list open by the clock.
+   * Locks the caller's organization's application (404 for anyone else's), checks the version and the
+   * action, and reads its challenge (FOR SHARE when `share`: a submission holds the challenge against an
+   * amendment or the close job); actions before closesAt need the challenge open by the clock.
    */
   async lockOwn(
     em: EntityManager,
@@ -64,11 +69,11 @@ export class ApplicationChecks {
       ? await this.challenges.findByIdForShare(em, application.challengeId)
       : await this.challenges.findById(application.challengeId, em);
     if (!challenge) throw DomainError.notFound('Application');
-    if (transitionOf(action).beforeClose) assertListOpen(challenge, this.clock.now(), action);
+    if (transitionOf(action).beforeClose) assertChallengeOpen(challenge, this.clock.now(), action);
     return { application, challenge };
   }
 
-  async listTerms(em: EntityManager, challenge: ChallengeEntity): Promise<ListTerms> {
+  async challengeTerms(em: EntityManager, challenge: ChallengeEntity): Promise<ChallengeTerms> {
     const indicators = await this.challenges.indicators(challenge.id, em);
     return {
       fiscalFen: challenge.fiscalFen,
@@ -77,7 +82,7 @@ export class ApplicationChecks {
     };
   }
 
-  async contentOf(em: EntityManager, application: ApplicationEntity): Promise<BidContent> {
+  async contentOf(em: EntityManager, application: ApplicationEntity): Promise<ApplicationContent> {
     const [commitments, milestones] = await Promise.all([
       this.applications.commitments(application.id, em),
       this.applications.milestones(application.id, em),
@@ -94,17 +99,17 @@ export class ApplicationChecks {
     };
   }
 
-  /** 400 for a malformed bid, 422 for what the list refuses; the attachments must be the organization's. */
+  /** 400 for a malformed application, 422 for what the challenge refuses; the attachments must be the organization's. */
   async assertContent(
     em: EntityManager,
     challenge: ChallengeEntity,
-    content: BidContent,
+    content: ApplicationContent,
     attachmentIds: string[],
     organizationId: string,
   ): Promise<void> {
-    const shape = checkBidShape(content);
+    const shape = checkApplicationShape(content);
     if (shape.length) throw DomainError.validation(shape);
-    refuse(checkBidAgainstList(content, await this.listTerms(em, challenge)));
+    refuse(checkApplicationAgainstChallenge(content, await this.challengeTerms(em, challenge)));
     if (attachmentIds.length) {
       if (new Set(attachmentIds).size !== attachmentIds.length) {
         throw DomainError.validation([{ field: 'attachmentIds', message: 'an attachment is listed twice' }]);
@@ -113,7 +118,7 @@ export class ApplicationChecks {
     }
   }
 
-  /** The limit that applies to this list (its own, else the program's) and the leader's other bids in play or won. */
+  /** The limit that applies to this challenge (its own, else the program's) and the leader's other applications in play or won. */
   async leaderStanding(
     em: EntityManager,
     challenge: ChallengeEntity,
@@ -131,13 +136,14 @@ export class ApplicationChecks {
     em: EntityManager,
     challenge: ChallengeEntity,
     application: ApplicationEntity,
-    content: BidContent,
-    list: ListTerms,
+    content: ApplicationContent,
+    terms: ChallengeTerms,
     leader: LeaderStanding,
-    team: BidTeam,
+    team: ApplicationTeam,
   ): Promise<RuleResult[]> {
     const lead = await this.organizations.findById(application.leadOrganizationId, em);
-    if (!lead) throw new Error(`The bid's lead organization ${application.leadOrganizationId} is missing`);
+    if (!lead)
+      throw new Error(`The application's lead organization ${application.leadOrganizationId} is missing`);
     const records = await this.integrity.findForSubjects(em, {
       userIds: [team.leaderUserId],
       organizationIds: [application.leadOrganizationId],
@@ -145,8 +151,8 @@ export class ApplicationChecks {
     return evaluateEligibility({
       eligibility: challenge.eligibility,
       leaderLimit: leader.limit,
-      fiscalFen: list.fiscalFen,
-      indicatorIds: list.indicators.map((i) => i.id),
+      fiscalFen: terms.fiscalFen,
+      indicatorIds: terms.indicators.map((i) => i.id),
       lead: { type: lead.type, regionCode: lead.regionCode },
       consortiumSize: team.consortiumSize,
       leaderLoad: leader.load,

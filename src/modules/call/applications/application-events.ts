@@ -1,11 +1,11 @@
-/** The outbox event types of a bid. */
+/** The outbox event types of an application. */
 export const APPLICATION_EVENTS = {
   submitted: 'application.submitted',
   formalChecked: 'application.formal_checked',
   withdrawn: 'application.withdrawn',
 } as const;
 
-/** The audit actions of a bid. */
+/** The audit actions of an application. */
 export const APPLICATION_AUDIT = {
   created: 'application.created',
   updated: 'application.updated',

@@ -5,7 +5,7 @@ import type { ApplicationsRepository } from './applications.repository';
 import type { ApplicationEntity } from './entities/application.entity';
 
 const now = new Date('2027-05-01T00:00:00Z');
-const bid = (status: ApplicationEntity['status']) =>
+const application = (status: ApplicationEntity['status']) =>
   ({ id: status, status, version: 3, updatedAt: new Date(0) }) as ApplicationEntity;
 
 describe('ApplicationLifecycle', () => {
@@ -15,15 +15,15 @@ describe('ApplicationLifecycle', () => {
   } as unknown as EntityManager;
   const lifecycle = new ApplicationLifecycle({} as ApplicationsRepository);
 
-  it('moves bids by the machine, bumping the version, and saves them', async () => {
-    const bids = [bid('eligible'), bid('eligible')];
-    await lifecycle.startReview(em, bids, now);
-    expect(bids.map((b) => [b.status, b.version, b.updatedAt])).toEqual([
+  it('moves applications by the machine, bumping the version, and saves them', async () => {
+    const applications = [application('eligible'), application('eligible')];
+    await lifecycle.startReview(em, applications, now);
+    expect(applications.map((b) => [b.status, b.version, b.updatedAt])).toEqual([
       ['under_review', 4, now],
       ['under_review', 4, now],
     ]);
-    expect(saved.pop()).toBe(bids);
-    const shortlisted = [bid('under_review')];
+    expect(saved.pop()).toBe(applications);
+    const shortlisted = [application('under_review')];
     await lifecycle.shortlist(em, shortlisted, now);
     expect(shortlisted[0].status).toBe('shortlisted');
     await lifecycle.select(em, shortlisted, now);
@@ -35,11 +35,11 @@ describe('ApplicationLifecycle', () => {
   });
 
   it('refuses a move the table does not allow (409), writing nothing', async () => {
-    const bids = [bid('submitted')];
-    await expect(lifecycle.select(em, bids, now)).rejects.toMatchObject({
+    const applications = [application('submitted')];
+    await expect(lifecycle.select(em, applications, now)).rejects.toMatchObject({
       code: 'INVALID_STATE_TRANSITION',
     });
-    expect(bids[0]).toMatchObject({ status: 'submitted', version: 3 });
-    expect(() => lifecycle.move(bid('withdrawn'), 'withdraw', now)).toThrow(DomainError);
+    expect(applications[0]).toMatchObject({ status: 'submitted', version: 3 });
+    expect(() => lifecycle.move(application('withdrawn'), 'withdraw', now)).toThrow(DomainError);
   });
 });

@@ -5,16 +5,16 @@ import { ApplicationsRepository } from './applications.repository';
 import type { ApplicationEntity } from './entities/application.entity';
 
 /**
- * Every status change of a bid takes its target from APPLICATION_MACHINE here: the applicant's and
+ * Every status change of an application takes its target from APPLICATION_MACHINE here: the applicant's and
  * the admin's actions in this module, and the phases review and selection drive inside their own
- * transaction (they lock the bids first, and audit and publish their own events).
+ * transaction (they lock the applications first, and audit and publish their own events).
  */
 @Injectable()
 export class ApplicationLifecycle {
   constructor(private readonly applications: ApplicationsRepository) {}
 
   /**
-   * Moves a bid by `action` (409 INVALID_STATE_TRANSITION when its status does not allow it),
+   * Moves an application by `action` (409 INVALID_STATE_TRANSITION when its status does not allow it),
    * bumping the version; the caller saves it.
    */
   move(application: ApplicationEntity, action: ApplicationMachineAction, now: Date): void {
@@ -23,40 +23,40 @@ export class ApplicationLifecycle {
     application.updatedAt = now;
   }
 
-  // — phases driven by review and selection (the caller holds the bids FOR UPDATE) —
+  // — phases driven by review and selection (the caller holds the applications FOR UPDATE) —
 
-  /** The panel is drawn: eligible bids go to review (`eligible` → `under_review`). */
-  startReview(em: EntityManager, bids: ApplicationEntity[], now: Date): Promise<void> {
-    return this.moveAll(em, bids, 'start_review', now);
+  /** The panel is drawn: eligible applications go to review (`eligible` → `under_review`). */
+  startReview(em: EntityManager, applications: ApplicationEntity[], now: Date): Promise<void> {
+    return this.moveAll(em, applications, 'start_review', now);
   }
 
-  /** The panel closed and these bids reached the pass line (`under_review` → `shortlisted`). */
-  shortlist(em: EntityManager, bids: ApplicationEntity[], now: Date): Promise<void> {
-    return this.moveAll(em, bids, 'shortlist', now);
+  /** The panel closed and these applications reached the pass line (`under_review` → `shortlisted`). */
+  shortlist(em: EntityManager, applications: ApplicationEntity[], now: Date): Promise<void> {
+    return this.moveAll(em, applications, 'shortlist', now);
   }
 
   /** Selected for the award, publicity follows (`shortlisted` → `selected`). */
-  select(em: EntityManager, bids: ApplicationEntity[], now: Date): Promise<void> {
-    return this.moveAll(em, bids, 'select', now);
+  select(em: EntityManager, applications: ApplicationEntity[], now: Date): Promise<void> {
+    return this.moveAll(em, applications, 'select', now);
   }
 
   /** An objection was upheld: the selection is reopened (`selected` → `shortlisted`). */
-  deselect(em: EntityManager, bids: ApplicationEntity[], now: Date): Promise<void> {
-    return this.moveAll(em, bids, 'deselect', now);
+  deselect(em: EntityManager, applications: ApplicationEntity[], now: Date): Promise<void> {
+    return this.moveAll(em, applications, 'deselect', now);
   }
 
-  /** The award went to other bids, or no bid passed (`under_review`/`shortlisted` → `not_selected`). */
-  markNotSelected(em: EntityManager, bids: ApplicationEntity[], now: Date): Promise<void> {
-    return this.moveAll(em, bids, 'not_select', now);
+  /** The award went to other applications, or no application passed (`under_review`/`shortlisted` → `not_selected`). */
+  markNotSelected(em: EntityManager, applications: ApplicationEntity[], now: Date): Promise<void> {
+    return this.moveAll(em, applications, 'not_select', now);
   }
 
-  /** The bids locked FOR UPDATE in id order (a fixed order: two transactions cannot deadlock). */
+  /** The applications locked FOR UPDATE in id order (a fixed order: two transactions cannot deadlock). */
   lockByIds(em: EntityManager, ids: string[]): Promise<ApplicationEntity[]> {
     return this.applications.lockByIds(em, ids);
   }
 
   /**
-   * A list's bids still in review (`under_review`, `shortlisted`, and `selected` too when
+   * A challenge's applications still in review (`under_review`, `shortlisted`, and `selected` too when
    * `withSelected`), locked FOR UPDATE in id order.
    */
   lockInReviewOfChallenge(
@@ -69,7 +69,7 @@ export class ApplicationLifecycle {
     return this.applications.lockOfChallengeIn(em, challengeId, statuses, 'id');
   }
 
-  /** A list's eligible bids (the ones a panel reviews), locked FOR UPDATE in id order. */
+  /** A challenge's eligible applications (the ones a panel reviews), locked FOR UPDATE in id order. */
   lockEligibleOfChallenge(em: EntityManager, challengeId: string): Promise<ApplicationEntity[]> {
     const eligible = APPLICATION_MACHINE.sourcesOf('start_review');
     return this.applications.lockOfChallengeIn(em, challengeId, eligible, 'submission');
@@ -77,11 +77,11 @@ export class ApplicationLifecycle {
 
   private async moveAll(
     em: EntityManager,
-    bids: ApplicationEntity[],
+    applications: ApplicationEntity[],
     action: ApplicationMachineAction,
     now: Date,
   ): Promise<void> {
-    for (const bid of bids) this.move(bid, action, now);
-    await em.save(bids);
+    for (const application of applications) this.move(application, action, now);
+    await em.save(applications);
   }
 }

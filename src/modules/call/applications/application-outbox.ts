@@ -6,7 +6,7 @@ import type { ChallengeEntity } from '../challenges/entities/challenge.entity';
 import { APPLICATION_ENTITY } from './application-events';
 import type { ApplicationEntity } from './entities/application.entity';
 
-/** A bid's outbox events: the bid, its list, and what the event adds. */
+/** An application's outbox events: the application, its challenge, and what the event adds. */
 @Injectable()
 export class ApplicationOutbox {
   constructor(private readonly outbox: OutboxService) {}

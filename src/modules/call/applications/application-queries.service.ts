@@ -15,7 +15,7 @@ import { ApplicationsRepository } from './applications.repository';
 import { ApplicationResponseDto, ListApplicationsQueryDto } from './dto/application-response.dto';
 import type { ApplicationEntity } from './entities/application.entity';
 
-/** Reading bids: one, its attachments, the caller's own, and a list's (for its issuer and admins). */
+/** Reading applications: one, its attachments, the caller's own, and a challenge's (for its issuer and admins). */
 @Injectable()
 export class ApplicationQueriesService {
   constructor(
@@ -34,7 +34,7 @@ export class ApplicationQueriesService {
     return this.toResponse(application, standing, await this.hidesIdentities(standing, challenge));
   }
 
-  /** Streams a bid's attachment to whoever may read the bid with its identities. */
+  /** Streams an application's attachment to whoever may read the application with its identities. */
   async sendAttachment(actor: Principal, id: string, attachmentId: string, res: Response): Promise<void> {
     const application = await this.applications.findById(id);
     const challenge = application ? await this.challenges.findById(application.challengeId) : null;
@@ -54,7 +54,7 @@ export class ApplicationQueriesService {
     return { items: await this.toResponses(page.items, 'owner', false), nextCursor: page.nextCursor };
   }
 
-  /** The issuer organization of the list (submitted bids, never drafts) and admins. */
+  /** The issuer organization of the challenge (submitted applications, never drafts) and admins. */
   async listOfChallenge(
     actor: Principal,
     challengeId: string,
@@ -71,7 +71,7 @@ export class ApplicationQueriesService {
   }
 
   /**
-   * The answer for a bid. Inside a transaction (`em` given) the reads run one after another on its
+   * The answer for an application. Inside a transaction (`em` given) the reads run one after another on its
    * connection; a submission answers this way, so a burst does not queue again for the pool after
    * COMMIT. Outside, they run in parallel.
    */
@@ -86,7 +86,7 @@ export class ApplicationQueriesService {
       () => this.applications.milestones(application.id, em),
       () => this.applications.attachments(application.id, em),
       () => this.challenges.indicators(application.challengeId, em),
-      () => this.applications.bidderNames([application.id], em),
+      () => this.applications.applicantNames([application.id], em),
     ] as const;
     const [commitments, milestones, attachments, indicators, names] = em
       ? [await reads[0](), await reads[1](), await reads[2](), await reads[3](), await reads[4]()]

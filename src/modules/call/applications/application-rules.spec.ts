@@ -1,11 +1,15 @@
-import { checkBidAgainstList, checkBidComplete, checkBidShape } from './application-rules';
+import {
+  checkApplicationAgainstChallenge,
+  checkApplicationComplete,
+  checkApplicationShape,
+} from './application-rules';
 import {
   assertApplicationTransition,
   APPLICATION_STATUSES,
   APPLICATION_TRANSITIONS,
 } from './application-status';
 
-const list = {
+const terms = {
   fiscalFen: 1000,
   durationMonths: 24,
   indicators: [
@@ -19,7 +23,7 @@ const milestone = (dueMonth: number, sharePercent: number) => ({
   dueMonth,
   sharePercent,
 });
-const bid = {
+const application = {
   requestedFiscalFen: 1000,
   commitments: [
     { indicatorId: 'i1', committedValue: '600 A' },
@@ -29,32 +33,37 @@ const bid = {
 };
 const fieldsOf = (errors: Array<{ field: string }>) => errors.map((e) => e.field);
 
-describe('bid rules', () => {
-  it('accepts a complete bid within the list', () => {
+describe('application rules', () => {
+  it('accepts a complete application within the challenge', () => {
     expect([
-      ...checkBidShape(bid),
-      ...checkBidAgainstList(bid, list),
-      ...checkBidComplete(bid, list),
+      ...checkApplicationShape(application),
+      ...checkApplicationAgainstChallenge(application, terms),
+      ...checkApplicationComplete(application, terms),
     ]).toEqual([]);
   });
 
   it('wants milestone shares to sum to exactly 100 and no indicator committed twice', () => {
-    expect(fieldsOf(checkBidShape({ ...bid, milestones: [milestone(12, 40), milestone(24, 59)] }))).toEqual([
-      'milestones',
-    ]);
     expect(
-      fieldsOf(checkBidShape({ ...bid, commitments: [...bid.commitments, bid.commitments[0]] })),
+      fieldsOf(checkApplicationShape({ ...application, milestones: [milestone(12, 40), milestone(24, 59)] })),
+    ).toEqual(['milestones']);
+    expect(
+      fieldsOf(
+        checkApplicationShape({
+          ...application,
+          commitments: [...application.commitments, application.commitments[0]],
+        }),
+      ),
     ).toEqual(['indicatorCommitments[2].indicatorId']);
   });
 
-  it('refuses what the list does not allow: unknown indicators, money over fiscalFen, milestones after the duration', () => {
-    const errors = checkBidAgainstList(
+  it('refuses what the challenge does not allow: unknown indicators, money over fiscalFen, milestones after the duration', () => {
+    const errors = checkApplicationAgainstChallenge(
       {
         requestedFiscalFen: 1001,
         commitments: [{ indicatorId: 'x', committedValue: '1' }],
         milestones: [milestone(25, 100)],
       },
-      list,
+      terms,
     );
     expect(fieldsOf(errors)).toEqual([
       'indicatorCommitments[0].indicatorId',
@@ -64,7 +73,10 @@ describe('bid rules', () => {
   });
 
   it('needs every indicator and a milestone to submit, naming each missing indicator', () => {
-    const errors = checkBidComplete({ ...bid, commitments: [bid.commitments[0]], milestones: [] }, list);
+    const errors = checkApplicationComplete(
+      { ...application, commitments: [application.commitments[0]], milestones: [] },
+      terms,
+    );
     expect(errors).toEqual([
       { field: 'indicatorCommitments', message: expect.stringContaining('i2') },
       { field: 'milestones', message: 'at least one milestone is needed' },

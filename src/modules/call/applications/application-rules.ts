@@ -5,7 +5,7 @@ export const PLEDGE_TEXT =
   '本人作为项目负责人（挂帅者）郑重承诺：按揭榜方案完成全部技术指标；如未达到承诺指标，' +
   '愿接受终止项目、收回未拨付资金及记入科研诚信记录等处理（因技术路线本身不确定性导致且已尽职的除外）。';
 
-/** A committed value for one of the list's indicators. */
+/** A committed value for one of the challenge's indicators. */
 export interface CommitmentInput {
   indicatorId: string;
   committedValue: string;
@@ -18,23 +18,23 @@ export interface MilestoneInput {
   sharePercent: number;
 }
 
-export interface BidContent {
+export interface ApplicationContent {
   requestedFiscalFen: number;
   commitments: CommitmentInput[];
   milestones: MilestoneInput[];
 }
 
-export interface ListTerms {
+export interface ChallengeTerms {
   fiscalFen: number;
   durationMonths: number;
   indicators: Array<{ id: string; name: string }>;
 }
 
-/** Structural mistakes of a bid, whatever the list: 400 VALIDATION_FAILED. */
-export function checkBidShape(bid: BidContent): FieldError[] {
+/** Structural mistakes of an application, whatever the challenge: 400 VALIDATION_FAILED. */
+export function checkApplicationShape(application: ApplicationContent): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
-  bid.commitments.forEach((c, i) => {
+  application.commitments.forEach((c, i) => {
     if (seen.has(c.indicatorId)) {
       errors.push({
         field: `indicatorCommitments[${i}].indicatorId`,
@@ -43,8 +43,8 @@ export function checkBidShape(bid: BidContent): FieldError[] {
     }
     seen.add(c.indicatorId);
   });
-  if (bid.milestones.length) {
-    const sum = bid.milestones.reduce((total, m) => total + m.sharePercent, 0);
+  if (application.milestones.length) {
+    const sum = application.milestones.reduce((total, m) => total + m.sharePercent, 0);
     if (sum !== 100) {
       errors.push({ field: 'milestones', message: `milestone shares must sum to 100 (they sum to ${sum})` });
     }
@@ -53,31 +53,34 @@ export function checkBidShape(bid: BidContent): FieldError[] {
 }
 
 /**
- * What the list refuses in a bid being saved: an indicator the list does not have, more money than
+ * What the challenge refuses in an application being saved: an indicator the challenge does not have, more money than
  * its fiscal funding, a milestone after its duration. 422 BUSINESS_RULE_VIOLATION naming each.
  */
-export function checkBidAgainstList(bid: BidContent, list: ListTerms): FieldError[] {
+export function checkApplicationAgainstChallenge(
+  application: ApplicationContent,
+  terms: ChallengeTerms,
+): FieldError[] {
   const errors: FieldError[] = [];
-  const known = new Set(list.indicators.map((i) => i.id));
-  bid.commitments.forEach((c, i) => {
+  const known = new Set(terms.indicators.map((i) => i.id));
+  application.commitments.forEach((c, i) => {
     if (!known.has(c.indicatorId)) {
       errors.push({
         field: `indicatorCommitments[${i}].indicatorId`,
-        message: `${c.indicatorId} is not an indicator of this list`,
+        message: `${c.indicatorId} is not an indicator of this challenge`,
       });
     }
   });
-  if (bid.requestedFiscalFen > list.fiscalFen) {
+  if (application.requestedFiscalFen > terms.fiscalFen) {
     errors.push({
       field: 'requestedFiscalFen',
-      message: `requestedFiscalFen must not exceed the list's fiscalFen (${list.fiscalFen})`,
+      message: `requestedFiscalFen must not exceed the challenge's fiscalFen (${terms.fiscalFen})`,
     });
   }
-  bid.milestones.forEach((m, i) => {
-    if (m.dueMonth > list.durationMonths) {
+  application.milestones.forEach((m, i) => {
+    if (m.dueMonth > terms.durationMonths) {
       errors.push({
         field: `milestones[${i}].dueMonth`,
-        message: `due month ${m.dueMonth} is after the list's duration of ${list.durationMonths} months`,
+        message: `due month ${m.dueMonth} is after the challenge's duration of ${terms.durationMonths} months`,
       });
     }
   });
@@ -85,10 +88,13 @@ export function checkBidAgainstList(bid: BidContent, list: ListTerms): FieldErro
 }
 
 /** What a submission needs on top: every indicator committed, at least one milestone. */
-export function checkBidComplete(bid: BidContent, list: ListTerms): FieldError[] {
+export function checkApplicationComplete(
+  application: ApplicationContent,
+  terms: ChallengeTerms,
+): FieldError[] {
   const errors: FieldError[] = [];
-  const committed = new Set(bid.commitments.map((c) => c.indicatorId));
-  for (const indicator of list.indicators) {
+  const committed = new Set(application.commitments.map((c) => c.indicatorId));
+  for (const indicator of terms.indicators) {
     if (!committed.has(indicator.id)) {
       errors.push({
         field: 'indicatorCommitments',
@@ -96,7 +102,7 @@ export function checkBidComplete(bid: BidContent, list: ListTerms): FieldError[]
       });
     }
   }
-  if (!bid.milestones.length)
+  if (!application.milestones.length)
     errors.push({ field: 'milestones', message: 'at least one milestone is needed' });
   return errors;
 }

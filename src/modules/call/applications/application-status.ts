@@ -49,7 +49,7 @@ export type ApplicationAction =
   | Exclude<ApplicationMachineAction, 'create' | 'declare_eligible' | 'declare_ineligible' | 'return'>
   | 'formal_check';
 
-/** The bid's state machine (DOMAIN.md "Teams and bids") as data; review and selection add rows. */
+/** The application's state machine (DOMAIN.md "Teams and bids") as data; review and selection add rows. */
 export const APPLICATION_MACHINE = new StateMachine<ApplicationStatus, ApplicationMachineAction>({
   aggregate: 'application',
   states: APPLICATION_STATUSES,
@@ -60,14 +60,14 @@ export const APPLICATION_MACHINE = new StateMachine<ApplicationStatus, Applicati
       from: [],
       to: 'draft',
       by: 'applicant',
-      description: 'a new draft bid on an open list',
+      description: 'a new draft application on an open challenge',
     },
     {
       action: 'edit',
       from: ['draft', 'returned'],
       to: SAME,
       by: 'applicant',
-      description: 'change the draft, or correct a returned bid (before closesAt)',
+      description: 'change the draft, or correct a returned application (before closesAt)',
     },
     {
       action: 'pledge',
@@ -81,7 +81,7 @@ export const APPLICATION_MACHINE = new StateMachine<ApplicationStatus, Applicati
       from: ['draft', 'returned'],
       to: 'submitted',
       by: 'applicant',
-      description: 'submit (or resubmit a returned bid) before closesAt',
+      description: 'submit (or resubmit a returned application) before closesAt',
     },
     {
       action: 'withdraw',
@@ -116,14 +116,14 @@ export const APPLICATION_MACHINE = new StateMachine<ApplicationStatus, Applicati
       from: ['eligible'],
       to: 'under_review',
       by: 'admin',
-      description: 'the panel is drawn: eligible bids go to review',
+      description: 'the panel is drawn: eligible applications go to review',
     },
     {
       action: 'shortlist',
       from: ['under_review'],
       to: 'shortlisted',
       by: 'admin',
-      description: 'the panel closed and the bid reached the pass line',
+      description: 'the panel closed and the application reached the pass line',
     },
     {
       action: 'select',
@@ -144,7 +144,7 @@ export const APPLICATION_MACHINE = new StateMachine<ApplicationStatus, Applicati
       from: ['under_review', 'shortlisted'],
       to: 'not_selected',
       by: 'admin',
-      description: 'the award went to other bids, or the list was unsuccessful (流榜)',
+      description: 'the award went to other applications, or the challenge was unsuccessful (流榜)',
     },
   ],
 });
@@ -155,12 +155,12 @@ export interface ApplicationTransition {
   /** null: the state does not change, or the action decides it (the formal check). */
   to: ApplicationStatus | null;
   by: 'applicant' | 'leader' | 'admin';
-  /** Also needs the list open by the clock (before closesAt). */
+  /** Also needs the challenge open by the clock (before closesAt). */
   beforeClose: boolean;
   description: string;
 }
 
-/** Actions that also need the list open by the clock (before closesAt). */
+/** Actions that also need the challenge open by the clock (before closesAt). */
 const BEFORE_CLOSE: ReadonlySet<ApplicationAction> = new Set(['edit', 'pledge', 'submit', 'withdraw']);
 
 function legacyRow(action: ApplicationAction): ApplicationTransition {
@@ -200,7 +200,7 @@ export const APPLICATION_TRANSITIONS: readonly ApplicationTransition[] = (
   ] as const
 ).map(legacyRow);
 
-/** Bids that count against a leader's limit: in play, or won. */
+/** Applications that count against a leader's limit: in play, or won. */
 export const LEADER_LOAD_STATUSES: readonly ApplicationStatus[] = [
   'submitted',
   'eligible',
@@ -210,7 +210,7 @@ export const LEADER_LOAD_STATUSES: readonly ApplicationStatus[] = [
   'selected',
 ];
 
-/** Bids the issuer organization and the count after closing see: everything ever submitted, not withdrawn. */
+/** Applications the issuer organization and the count after closing see: everything ever submitted, not withdrawn. */
 export const SUBMITTED_STATUSES: readonly ApplicationStatus[] = [
   'submitted',
   'eligible',
@@ -228,7 +228,7 @@ export function transitionOf(action: ApplicationAction): ApplicationTransition {
   return transition;
 }
 
-/** 409 INVALID_STATE_TRANSITION naming the bid's state and the action. */
+/** 409 INVALID_STATE_TRANSITION naming the application's state and the action. */
 export function assertApplicationTransition(status: ApplicationStatus, action: ApplicationAction): void {
   if (action === 'formal_check') {
     if (!APPLICATION_MACHINE.sourcesOf('declare_eligible').includes(status)) {

@@ -6,21 +6,28 @@ import { DomainError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
 import type { ChallengeEntity } from '../challenges/entities/challenge.entity';
 import { TeamsService } from '../teams/teams.service';
-import { BidTeam, bidTeam, constraintOf, deadlinePassed, refuse, snapshot } from './application-access';
+import {
+  ApplicationTeam,
+  applicationTeam,
+  constraintOf,
+  deadlinePassed,
+  refuse,
+  snapshot,
+} from './application-access';
 import { ApplicationChecks } from './application-checks';
 import { APPLICATION_AUDIT, APPLICATION_ENTITY, APPLICATION_EVENTS } from './application-events';
 import { ApplicationLifecycle } from './application-lifecycle.service';
 import { ApplicationOutbox } from './application-outbox';
 import { ApplicationQueriesService } from './application-queries.service';
-import { checkBidAgainstList, checkBidComplete } from './application-rules';
+import { checkApplicationAgainstChallenge, checkApplicationComplete } from './application-rules';
 import { ApplicationsRepository } from './applications.repository';
 import { ApplicationResponseDto } from './dto/application-response.dto';
 import type { ApplicationEntity } from './entities/application.entity';
 import type { RuleResult } from './eligibility-rules';
 
 /**
- * Submitting a bid before closesAt (the deadline race). The list row is held FOR SHARE (an
- * amendment or the close job waits), the leader's other bids are counted under a per-leader lock,
+ * Submitting an application before closesAt (the deadline race). The challenge row is held FOR SHARE (an
+ * amendment or the close job waits), the leader's other applications are counted under a per-leader lock,
  * the clock is read again just before commit, and a deferred trigger checks the database clock at
  * COMMIT: a submission is stored only if it commits before closesAt by both clocks.
  */
@@ -47,8 +54,8 @@ export class ApplicationSubmissionService {
       return await this.dataSource.transaction(async (em) => {
         const locked = await this.checks.lockOwn(em, actor, id, 'submit', expectedVersion, true);
         const { application, challenge } = locked;
-        const team = bidTeam(
-          await this.teams.lockForBid(em, application.teamId, application.leadOrganizationId),
+        const team = applicationTeam(
+          await this.teams.lockForApplication(em, application.teamId, application.leadOrganizationId),
         );
         assertPledged(application, team);
         const results = await this.checkSubmission(em, application, challenge, team);
@@ -81,37 +88,40 @@ export class ApplicationSubmissionService {
   }
 
   /**
-   * The list's terms complete and met, and the leader below the limit (counted under the leader's
+   * The challenge's terms complete and met, and the leader below the limit (counted under the leader's
    * lock); answers the eligibility rules' results to store with the submission.
    */
   private async checkSubmission(
     em: EntityManager,
     application: ApplicationEntity,
     challenge: ChallengeEntity,
-    team: BidTeam,
+    team: ApplicationTeam,
   ): Promise<RuleResult[]> {
-    const list = await this.checks.listTerms(em, challenge);
+    const terms = await this.checks.challengeTerms(em, challenge);
     const content = await this.checks.contentOf(em, application);
-    refuse([...checkBidAgainstList(content, list), ...checkBidComplete(content, list)]);
+    refuse([
+      ...checkApplicationAgainstChallenge(content, terms),
+      ...checkApplicationComplete(content, terms),
+    ]);
     await this.applications.lockLeader(em, team.leaderUserId);
     const leader = await this.checks.leaderStanding(em, challenge, team.leaderUserId, application.id);
     if (leader.load >= leader.limit) {
       throw new DomainError(
         'LEADER_LIMIT_REACHED',
-        `The leader already holds ${leader.load} bid(s) in play or won; the limit is ${leader.limit}`,
+        `The leader already holds ${leader.load} application(s) in play or won; the limit is ${leader.limit}`,
         { extra: { leaderUserId: team.leaderUserId, limit: leader.limit, held: leader.load } },
       );
     }
-    return this.checks.evaluate(em, challenge, application, content, list, leader, team);
+    return this.checks.evaluate(em, challenge, application, content, terms, leader, team);
   }
 }
 
 /** The leader took the pledge, and is still the team's leader. */
-function assertPledged(application: ApplicationEntity, team: BidTeam): void {
+function assertPledged(application: ApplicationEntity, team: ApplicationTeam): void {
   if (!application.pledgeAcceptedAt) {
     throw new DomainError(
       'BUSINESS_RULE_VIOLATION',
-      'The leader has not taken the pledge (军令状) for this bid',
+      'The leader has not taken the pledge (军令状) for this application',
       {
         errors: [{ field: 'pledge', message: 'POST /applications/{id}/pledge as the team leader first' }],
       },
@@ -124,11 +134,11 @@ function assertPledged(application: ApplicationEntity, team: BidTeam): void {
   }
 }
 
-/** The deferred trigger refused the COMMIT: the list closed by the database's clock. */
+/** The deferred trigger refused the COMMIT: the challenge closed by the database's clock. */
 function closedAtCommit(error: unknown): DomainError | undefined {
   if (!(error instanceof QueryFailedError)) return undefined;
   if (constraintOf(error) !== 'applications_submitted_before_close') return undefined;
-  return new DomainError('DEADLINE_PASSED', 'The list closed before the submission could be committed', {
+  return new DomainError('DEADLINE_PASSED', 'The challenge closed before the submission could be committed', {
     extra: { deadline: 'closesAt' },
   });
 }

@@ -33,7 +33,7 @@ describe('APPLICATION_MACHINE', () => {
     }
   }
 
-  it('creates a bid as a draft', () => {
+  it('creates an application as a draft', () => {
     expect(APPLICATION_MACHINE.initial('create')).toBe('draft');
   });
 });

@@ -9,7 +9,7 @@ import type {
 } from './entities/application-parts.entity';
 import type { ApplicationEntity } from './entities/application.entity';
 
-/** What a bid's answer reads besides the bid itself. */
+/** What an application's answer reads besides the application itself. */
 export interface ApplicationParts {
   commitments: ApplicationCommitmentEntity[];
   milestones: ApplicationMilestoneEntity[];
@@ -19,8 +19,8 @@ export interface ApplicationParts {
 }
 
 /**
- * The answer for a bid. `hidden`: the issuer must not learn who bids (the program's setting), so
- * the bidder, the attachments and the pledge's signer are left out; the rule results are for the
+ * The answer for an application. `hidden`: the issuer must not learn who applies (the program's setting), so
+ * the applicant, the attachments and the pledge's signer are left out; the rule results are for the
  * owner and the admins only.
  */
 export function toApplicationResponse(
@@ -33,7 +33,7 @@ export function toApplicationResponse(
   return {
     id: application.id,
     challengeId: application.challengeId,
-    bidder: hidden ? null : bidderOf(application, parts.bidder),
+    bidder: hidden ? null : applicantRefOf(application, parts.bidder),
     status: application.status,
     statusReason: application.statusReason,
     technicalPlan: application.technicalPlan,
@@ -54,7 +54,7 @@ export function toApplicationResponse(
       application.pledgeAcceptedAt && application.pledgeAcceptedBy
         ? {
             acceptedAt: application.pledgeAcceptedAt,
-            // The leader's user id names the bidder: hidden with the rest of its identity.
+            // The leader's user id names the applicant: hidden with the rest of its identity.
             acceptedBy: hidden ? null : application.pledgeAcceptedBy,
             text: PLEDGE_TEXT,
           }
@@ -68,7 +68,7 @@ export function toApplicationResponse(
   };
 }
 
-function bidderOf(application: ApplicationEntity, names: ApplicationParts['bidder']) {
+function applicantRefOf(application: ApplicationEntity, names: ApplicationParts['bidder']) {
   return {
     teamId: application.teamId,
     teamName: names?.teamName ?? '',

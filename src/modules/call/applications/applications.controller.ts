@@ -36,7 +36,7 @@ const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 })
 function allowedIn(action: ApplicationAction): string {
   const t = APPLICATION_TRANSITIONS.find((row) => row.action === action);
   if (!t) return '';
-  return `Allowed in: ${t.from.join(', ')}${t.to ? `; moves the bid to ${t.to}` : ''}${t.beforeClose ? '; only before the list closes' : ''}.`;
+  return `Allowed in: ${t.from.join(', ')}${t.to ? `; moves the application to ${t.to}` : ''}${t.beforeClose ? '; only before the challenge closes' : ''}.`;
 }
 
 @ApiTags('applications')
@@ -50,8 +50,9 @@ export class ChallengeApplicationsController {
   @Post(':id/applications')
   @Authenticated({ roles: ['applicant'] })
   @Endpoint({
-    summary: "Start a bid (draft) on an open list for one of your organization's teams",
-    description: 'One bid per team per list. Commitments and milestones may be completed before submitting.',
+    summary: "Start an application (draft) on an open challenge for one of your organization's teams",
+    description:
+      'One application per team per challenge. Commitments and milestones may be completed before submitting.',
     errors: [
       'FORBIDDEN',
       'NOT_FOUND',
@@ -75,7 +76,7 @@ export class ChallengeApplicationsController {
   @Authenticated({ roles: ['issuer', 'admin'] })
   @Endpoint({
     summary:
-      'The submitted bids on a list, in order of submission (its issuer organization and admins; never drafts)',
+      'The submitted applications on a challenge, in order of submission (its issuer organization and admins; never drafts)',
     description:
       "Identities are hidden from the issuer when the program's issuerSeesApplicantIdentities is false.",
     errors: ['NOT_FOUND'],
@@ -102,7 +103,7 @@ export class ApplicationsController {
 
   @Get('mine')
   @Authenticated({ roles: ['applicant'] })
-  @Endpoint({ summary: "Your organization's bids, newest first", errors: ['FORBIDDEN'] })
+  @Endpoint({ summary: "Your organization's applications, newest first", errors: ['FORBIDDEN'] })
   @ApiPageResponse(ApplicationResponseDto)
   listMine(
     @Auth() auth: Principal,
@@ -114,7 +115,7 @@ export class ApplicationsController {
   @Get(':id')
   @Authenticated({ roles: ['applicant', 'issuer', 'admin'] })
   @Endpoint({
-    summary: "Read a bid (its organization; the list's issuer once submitted; admins)",
+    summary: "Read an application (its organization; the challenge's issuer once submitted; admins)",
     errors: ['NOT_FOUND'],
   })
   @ApiOkResponse({ type: ApplicationResponseDto })
@@ -130,7 +131,7 @@ export class ApplicationsController {
   @Authenticated({ roles: ['applicant', 'issuer', 'admin'] })
   @Endpoint({
     summary:
-      'Download an attachment of a bid (whoever may read the bid, except an issuer from whom identities are hidden)',
+      'Download an attachment of an application (whoever may read the application, except an issuer from whom identities are hidden)',
     errors: ['NOT_FOUND'],
   })
   @ApiProduces('application/octet-stream')
@@ -150,7 +151,7 @@ export class ApplicationsController {
   @Patch(':id')
   @Authenticated({ roles: ['applicant'] })
   @Endpoint({
-    summary: 'Edit a draft or correct a returned bid (If-Match required); clears the pledge',
+    summary: 'Edit a draft or correct a returned application (If-Match required); clears the pledge',
     description: allowedIn('edit'),
     errors: [
       'FORBIDDEN',
@@ -177,7 +178,7 @@ export class ApplicationsController {
   @HttpCode(200)
   @Authenticated({ roles: ['applicant'] })
   @Endpoint({
-    summary: 'The team leader accepts the responsibility pledge (军令状) for the bid as it stands',
+    summary: 'The team leader accepts the responsibility pledge (军令状) for the application as it stands',
     description: `${allowedIn('pledge')} The text: ${PLEDGE_TEXT}`,
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
   })
@@ -197,8 +198,8 @@ export class ApplicationsController {
   @HttpCode(200)
   @Authenticated({ roles: ['applicant'] })
   @Endpoint({
-    summary: 'Submit the bid; accepted only if it commits before closesAt',
-    description: `${allowedIn('submit')} Needs the pledge, a committed value for every indicator and at least one milestone; the leader may hold at most the list's (or program's) limit of bids in play or won (LEADER_LIMIT_REACHED).`,
+    summary: 'Submit the application; accepted only if it commits before closesAt',
+    description: `${allowedIn('submit')} Needs the pledge, a committed value for every indicator and at least one milestone; the leader may hold at most the challenge's (or program's) limit of applications in play or won (LEADER_LIMIT_REACHED).`,
     errors: [
       'VALIDATION_FAILED',
       'FORBIDDEN',
@@ -224,7 +225,7 @@ export class ApplicationsController {
   @HttpCode(200)
   @Authenticated({ roles: ['applicant'] })
   @Endpoint({
-    summary: 'Withdraw the bid before the list closes',
+    summary: 'Withdraw the application before the challenge closes',
     description: allowedIn('withdraw'),
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
   })

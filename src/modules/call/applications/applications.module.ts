@@ -16,8 +16,8 @@ import { ApplicationsService } from './applications.service';
 import { FormalCheckService } from './formal-check.service';
 
 /**
- * Bids (揭榜): drafting, the pledge, submission before closesAt, withdrawal, the formal check.
- * ApplicationLifecycle is how other modules (review, selection) move a bid's status.
+ * Applications (揭榜): drafting, the pledge, submission before closesAt, withdrawal, the formal check.
+ * ApplicationLifecycle is how other modules (review, selection) move an application's status.
  */
 @Module({
   imports: [

@@ -31,7 +31,7 @@ export class ApplicationsRepository {
     return em.findOne(ApplicationEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** Bids locked FOR UPDATE in id order (a fixed order: two transactions cannot deadlock). */
+  /** Applications locked FOR UPDATE in id order (a fixed order: two transactions cannot deadlock). */
   lockByIds(em: EntityManager, ids: string[]): Promise<ApplicationEntity[]> {
     if (!ids.length) return Promise.resolve([]);
     return em.find(ApplicationEntity, {
@@ -53,7 +53,7 @@ export class ApplicationsRepository {
     });
   }
 
-  /** A list's bids in the given statuses, locked FOR UPDATE, in id order or in order of submission. */
+  /** A challenge's applications in the given statuses, locked FOR UPDATE, in id order or in order of submission. */
   lockOfChallengeIn(
     em: EntityManager,
     challengeId: string,
@@ -136,13 +136,13 @@ export class ApplicationsRepository {
 
   /**
    * Serialises the submissions of one leader until the transaction ends (an advisory lock on the
-   * leader's id), so that N racing submissions cannot all see N−1 bids and all pass the limit.
+   * leader's id), so that N racing submissions cannot all see N−1 applications and all pass the limit.
    */
   async lockLeader(em: EntityManager, leaderUserId: string): Promise<void> {
     await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('leader:' || $1, 0))`, [leaderUserId]);
   }
 
-  /** The leader's other bids that are in play or won. */
+  /** The leader's other applications that are in play or won. */
   async leaderLoad(em: EntityManager, leaderUserId: string, exceptId: string): Promise<number> {
     const [row] = await em.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM applications
@@ -152,7 +152,7 @@ export class ApplicationsRepository {
     return row.n;
   }
 
-  /** Bids of an organization's teams, newest first. */
+  /** Applications of an organization's teams, newest first. */
   listOfOrganization(
     organizationId: string,
     query: ListApplicationsQueryDto,
@@ -165,7 +165,7 @@ export class ApplicationsRepository {
     return paginate(qb, byCreation('a'), query);
   }
 
-  /** Bids on a list in the given statuses, in order of submission. */
+  /** Applications on a challenge in the given statuses, in order of submission. */
   listOfChallenge(
     challengeId: string,
     statuses: readonly ApplicationStatus[],
@@ -188,8 +188,16 @@ export class ApplicationsRepository {
     );
   }
 
-  /** Team, lead organization and leader names of bids, in one query. */
-  async bidderNames(
+  /** @deprecated Old name of {@link applicantNames}, still called from reviews. */
+  bidderNames(
+    applicationIds: string[],
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, { teamName: string; organizationName: string; leaderName: string }>> {
+    return this.applicantNames(applicationIds, em);
+  }
+
+  /** Team, lead organization and leader names of applications, in one query. */
+  async applicantNames(
     applicationIds: string[],
     em: EntityManager = this.dataSource.manager,
   ): Promise<Map<string, { teamName: string; organizationName: string; leaderName: string }>> {

@@ -9,9 +9,9 @@ import { ChallengesRepository } from '../challenges/challenges.repository';
 import { TeamsService } from '../teams/teams.service';
 import {
   applicantOf,
-  assertListOpen,
-  BidTeam,
-  bidTeam,
+  assertChallengeOpen,
+  ApplicationTeam,
+  applicationTeam,
   isUniqueViolation,
   snapshot,
 } from './application-access';
@@ -20,7 +20,7 @@ import { APPLICATION_AUDIT, APPLICATION_ENTITY, APPLICATION_EVENTS } from './app
 import { ApplicationLifecycle } from './application-lifecycle.service';
 import { ApplicationOutbox } from './application-outbox';
 import { ApplicationQueriesService } from './application-queries.service';
-import { BidContent, PLEDGE_TEXT } from './application-rules';
+import { ApplicationContent, PLEDGE_TEXT } from './application-rules';
 import { APPLICATION_MACHINE } from './application-status';
 import { ApplicationsRepository } from './applications.repository';
 import { CreateApplicationDto, UpdateApplicationDto } from './dto/application-input.dto';
@@ -28,8 +28,8 @@ import { ApplicationResponseDto } from './dto/application-response.dto';
 import { ApplicationEntity } from './entities/application.entity';
 
 /**
- * Drafting bids (揭榜): the draft, its edits, the leader's pledge, and withdrawal before closesAt.
- * Submission and the formal check have their own services. Every change locks the bid row and
+ * Drafting applications (揭榜): the draft, its edits, the leader's pledge, and withdrawal before closesAt.
+ * Submission and the formal check have their own services. Every change locks the application row and
  * writes its audit (and outbox) events in its transaction.
  */
 @Injectable()
@@ -57,8 +57,8 @@ export class ApplicationsService {
       const challenge = await this.challenges.findById(challengeId, em);
       if (!challenge || challenge.publishedAt === null) throw DomainError.notFound('Challenge');
       const now = this.clock.now();
-      assertListOpen(challenge, now, 'apply');
-      const team = bidTeam(await this.teams.lockForBid(em, dto.teamId, user.organizationId));
+      assertChallengeOpen(challenge, now, 'apply');
+      const team = applicationTeam(await this.teams.lockForApplication(em, dto.teamId, user.organizationId));
       const content = contentOf(dto);
       const attachmentIds = dto.attachmentIds ?? [];
       await this.checks.assertContent(em, challenge, content, attachmentIds, user.organizationId);
@@ -84,12 +84,12 @@ export class ApplicationsService {
     dto: UpdateApplicationDto,
     expectedVersion: number | undefined,
   ): Promise<ApplicationResponseDto> {
-    requireIfMatch(expectedVersion, 'edits of a bid');
+    requireIfMatch(expectedVersion, 'edits of an application');
     await this.dataSource.transaction(async (em) => {
       const { application, challenge } = await this.checks.lockOwn(em, actor, id, 'edit', expectedVersion);
       const before = snapshot(application);
       const current = await this.checks.contentOf(em, application);
-      const content: BidContent = {
+      const content: ApplicationContent = {
         requestedFiscalFen: dto.requestedFiscalFen ?? current.requestedFiscalFen,
         commitments: dto.indicatorCommitments ?? current.commitments,
         milestones: dto.milestones ?? current.milestones,
@@ -119,7 +119,7 @@ export class ApplicationsService {
     return this.queries.get(actor, id);
   }
 
-  /** The leader (挂帅者) takes the responsibility pledge (军令状) for the bid as it stands. */
+  /** The leader (挂帅者) takes the responsibility pledge (军令状) for the application as it stands. */
   async pledge(
     actor: Principal,
     id: string,
@@ -127,8 +127,8 @@ export class ApplicationsService {
   ): Promise<ApplicationResponseDto> {
     await this.dataSource.transaction(async (em) => {
       const { application } = await this.checks.lockOwn(em, actor, id, 'pledge', expectedVersion);
-      const team = bidTeam(
-        await this.teams.lockForBid(em, application.teamId, application.leadOrganizationId),
+      const team = applicationTeam(
+        await this.teams.lockForApplication(em, application.teamId, application.leadOrganizationId),
       );
       if (actor.kind !== 'user' || actor.userId !== team.leaderUserId) {
         throw new DomainError('FORBIDDEN', 'Only the team leader (挂帅者) may take the pledge');
@@ -184,7 +184,7 @@ export class ApplicationsService {
     em: EntityManager,
     user: UserPrincipal,
     challengeId: string,
-    team: BidTeam,
+    team: ApplicationTeam,
     dto: CreateApplicationDto,
     now: Date,
   ): Promise<ApplicationEntity> {
@@ -212,8 +212,8 @@ export class ApplicationsService {
       return await em.save(application);
     } catch (error) {
       if (isUniqueViolation(error, 'uq_applications_challenge_team')) {
-        throw new DomainError('ALREADY_EXISTS', 'This team already has a bid on this list', {
-          errors: [{ field: 'teamId', message: 'one bid per team per list' }],
+        throw new DomainError('ALREADY_EXISTS', 'This team already has an application on this challenge', {
+          errors: [{ field: 'teamId', message: 'one application per team per challenge' }],
         });
       }
       throw error;
@@ -221,7 +221,7 @@ export class ApplicationsService {
   }
 }
 
-function contentOf(dto: CreateApplicationDto): BidContent {
+function contentOf(dto: CreateApplicationDto): ApplicationContent {
   return {
     requestedFiscalFen: dto.requestedFiscalFen,
     commitments: dto.indicatorCommitments ?? [],

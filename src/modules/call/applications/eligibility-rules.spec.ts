@@ -22,12 +22,12 @@ const outcomes = (i: EligibilityInput) =>
   Object.fromEntries(evaluateEligibility(i).map((r) => [r.rule, r.outcome]));
 
 describe('eligibility rules', () => {
-  it('passes a bid that meets every rule', () => {
+  it('passes an application that meets every rule', () => {
     expect(failedRules(evaluateEligibility(input()))).toEqual([]);
     expect(Object.values(outcomes(input()))).toEqual(Array(7).fill('pass'));
   });
 
-  it('checks the lead organization type only when the list restricts it', () => {
+  it('checks the lead organization type only when the challenge restricts it', () => {
     const restricted = { ...input().eligibility, allowedOrganizationTypes: ['enterprise' as const] };
     expect(outcomes(input({ eligibility: restricted })).organization_type).toBe('fail');
     expect(
@@ -48,7 +48,7 @@ describe('eligibility rules', () => {
     ).toBe('fail');
   });
 
-  it('fails a consortium where the list admits none, and a leader at the limit', () => {
+  it('fails a consortium where the challenge admits none, and a leader at the limit', () => {
     const single = { ...input().eligibility, consortiumAllowed: false };
     expect(outcomes(input({ eligibility: single })).consortium).toBe('fail');
     expect(outcomes(input({ eligibility: single, consortiumSize: 0 })).consortium).toBe('pass');

@@ -25,13 +25,13 @@ export interface RuleResult {
 
 export interface EligibilityInput {
   eligibility: Eligibility;
-  /** The list's settings in force: its own leader limit, else the program's. */
+  /** The challenge's settings in force: its own leader limit, else the program's. */
   leaderLimit: number;
   fiscalFen: number;
   indicatorIds: string[];
   lead: { type: OrganizationType; regionCode: string };
   consortiumSize: number;
-  /** The leader's other bids in play or won. */
+  /** The leader's other applications in play or won. */
   leaderLoad: number;
   committedIndicatorIds: string[];
   requestedFiscalFen: number;
@@ -59,7 +59,7 @@ const verdict = (
 ): RuleResult =>
   ok ? { rule, outcome: 'pass', detail: pass } : { rule, outcome: failing, detail: otherwise };
 
-/** The lead organization's type is among the list's allowed types (none listed: any). */
+/** The lead organization's type is among the challenge's allowed types (none listed: any). */
 export const organizationTypeRule: Rule = ({ eligibility, lead }) => {
   const types = eligibility.allowedOrganizationTypes;
   return verdict(
@@ -70,7 +70,7 @@ export const organizationTypeRule: Rule = ({ eligibility, lead }) => {
   );
 };
 
-/** The lead organization lies in one of the list's regions (none listed: anywhere). */
+/** The lead organization lies in one of the challenge's regions (none listed: anywhere). */
 export const regionRule: Rule = ({ eligibility, lead }) => {
   const regions = eligibility.regionCodes;
   return verdict(
@@ -81,25 +81,25 @@ export const regionRule: Rule = ({ eligibility, lead }) => {
   );
 };
 
-/** A consortium only where the list admits one. */
+/** A consortium only where the challenge admits one. */
 export const consortiumRule: Rule = ({ eligibility, consortiumSize }) =>
   verdict(
     'consortium',
     eligibility.consortiumAllowed || consortiumSize === 0,
     `${consortiumSize} consortium member(s)`,
-    `the list admits no consortium; the team has ${consortiumSize} member organization(s)`,
+    `the challenge admits no consortium; the team has ${consortiumSize} member organization(s)`,
   );
 
-/** The leader's other bids in play or won stay below the limit. */
+/** The leader's other applications in play or won stay below the limit. */
 export const leaderConcurrencyRule: Rule = ({ leaderLoad, leaderLimit }) =>
   verdict(
     'leader_concurrency',
     leaderLoad < leaderLimit,
-    `the leader holds ${leaderLoad} other bid(s) in play or won; the limit is ${leaderLimit}`,
-    `the leader already holds ${leaderLoad} bid(s) in play or won; the limit is ${leaderLimit}`,
+    `the leader holds ${leaderLoad} other application(s) in play or won; the limit is ${leaderLimit}`,
+    `the leader already holds ${leaderLoad} application(s) in play or won; the limit is ${leaderLimit}`,
   );
 
-/** Every indicator of the list has a committed value. */
+/** Every indicator of the challenge has a committed value. */
 export const indicatorsCoveredRule: Rule = ({ indicatorIds, committedIndicatorIds }) => {
   const committed = new Set(committedIndicatorIds);
   const missing = indicatorIds.filter((id) => !committed.has(id));
@@ -111,7 +111,7 @@ export const indicatorsCoveredRule: Rule = ({ indicatorIds, committedIndicatorId
   );
 };
 
-/** The requested fiscal money stays within the list's fiscal funding. */
+/** The requested fiscal money stays within the challenge's fiscal funding. */
 export const amountCapRule: Rule = ({ requestedFiscalFen, fiscalFen }) =>
   verdict(
     'amount_cap',

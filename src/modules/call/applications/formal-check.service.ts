@@ -9,7 +9,7 @@ import { Clock } from '../../../infra/clock/clock';
 import { ChallengesRepository } from '../challenges/challenges.repository';
 import type { ChallengeEntity } from '../challenges/entities/challenge.entity';
 import { TeamsService } from '../teams/teams.service';
-import { bidTeam, snapshot } from './application-access';
+import { applicationTeam, snapshot } from './application-access';
 import { ApplicationChecks } from './application-checks';
 import { APPLICATION_AUDIT, APPLICATION_ENTITY, APPLICATION_EVENTS } from './application-events';
 import { ApplicationLifecycle } from './application-lifecycle.service';
@@ -80,7 +80,7 @@ export class FormalCheckService {
     return this.queries.get(actor, id);
   }
 
-  /** The bid locked and checkable; its list held FOR SHARE; `returned` only while the list is open. */
+  /** The application locked and checkable; its challenge held FOR SHARE; `returned` only while the challenge is open. */
   private async lockForCheck(
     em: EntityManager,
     id: string,
@@ -97,7 +97,7 @@ export class FormalCheckService {
     if (dto.outcome === 'returned' && now >= challenge.closesAt) {
       throw new DomainError(
         'DEADLINE_PASSED',
-        'The list has closed: a returned bid could not be resubmitted',
+        'The challenge has closed: a returned application could not be resubmitted',
         {
           extra: { deadline: 'closesAt' },
         },
@@ -106,17 +106,19 @@ export class FormalCheckService {
     return { application, challenge, now };
   }
 
-  /** The rules as they stand now; as at submission, the leader's other bids must stay below the limit. */
+  /** The rules as they stand now; as at submission, the leader's other applications must stay below the limit. */
   private async rulesNow(
     em: EntityManager,
     application: ApplicationEntity,
     challenge: ChallengeEntity,
   ): Promise<RuleResult[]> {
-    const team = bidTeam(await this.teams.lockForBid(em, application.teamId, application.leadOrganizationId));
-    const list = await this.checks.listTerms(em, challenge);
+    const team = applicationTeam(
+      await this.teams.lockForApplication(em, application.teamId, application.leadOrganizationId),
+    );
+    const terms = await this.checks.challengeTerms(em, challenge);
     const content = await this.checks.contentOf(em, application);
     const leader = await this.checks.leaderStanding(em, challenge, application.leaderUserId, application.id);
-    return this.checks.evaluate(em, challenge, application, content, list, leader, team);
+    return this.checks.evaluate(em, challenge, application, content, terms, leader, team);
   }
 }
 

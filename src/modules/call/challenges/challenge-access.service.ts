@@ -15,9 +15,9 @@ import { ConfidentialDetailsResponseDto, NdaResponseDto } from './dto/challenge-
 import { ChallengeEntity } from './entities/challenge.entity';
 
 /**
- * The confidential part of a list and who may read it: the issuer organization and admins always;
- * an applicant only after recording its non-disclosure undertaking (保密承诺) for that list;
- * nobody else. Also following a list (watchers) and downloading its attachments.
+ * The confidential part of a challenge and who may read it: the issuer organization and admins always;
+ * an applicant only after recording its non-disclosure undertaking (保密承诺) for that challenge;
+ * nobody else. Also following a challenge (watchers) and downloading its attachments.
  */
 @Injectable()
 export class ChallengeAccessService {
@@ -81,7 +81,7 @@ export class ChallengeAccessService {
     };
   }
 
-  /** Streams an attachment of a list: public ones to anyone who can see the list, confidential ones as above. */
+  /** Streams an attachment of a challenge: public ones to anyone who can see the challenge, confidential ones as above. */
   async sendAttachment(
     actor: Principal | undefined,
     id: string,
@@ -106,14 +106,14 @@ export class ChallengeAccessService {
   }
 
   async watch(actor: Principal, id: string): Promise<void> {
-    if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'Only people follow lists');
+    if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'Only people follow challenges');
     const challenge = await this.challenges.findById(id);
     if (!challenge || !canSee(actor, challenge)) throw DomainError.notFound('Challenge');
     await this.challenges.addWatcher(this.dataSource.manager, id, actor.userId, this.clock.now());
   }
 
   async unwatch(actor: Principal, id: string): Promise<void> {
-    if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'Only people follow lists');
+    if (actor.kind !== 'user') throw new DomainError('FORBIDDEN', 'Only people follow challenges');
     const challenge = await this.challenges.findById(id);
     if (!challenge || !canSee(actor, challenge)) throw DomainError.notFound('Challenge');
     await this.challenges.removeWatcher(this.dataSource.manager, id, actor.userId);
@@ -132,7 +132,7 @@ export class ChallengeAccessService {
     if (!(await this.challenges.findNda(id, actor.userId))) {
       throw new DomainError(
         'NDA_REQUIRED',
-        'Record the non-disclosure undertaking for this list first: POST /challenges/{id}/nda',
+        'Record the non-disclosure undertaking for this challenge first: POST /challenges/{id}/nda',
       );
     }
     return challenge;

@@ -15,7 +15,7 @@ const PUBLIC_FIELDS = [
   'eligibility',
 ] as const;
 
-/** What an amendment compares against: the list's parts before it. */
+/** What an amendment compares against: the challenge's parts before it. */
 export interface AmendedParts {
   indicators: IndicatorInput[];
   attachments: AttachmentLink[];

@@ -23,7 +23,7 @@ import { AmendmentChange, ChallengeAmendmentEntity } from './entities/challenge-
 import { ChallengeIndicatorEntity } from './entities/challenge-indicator.entity';
 import { ChallengeEntity } from './entities/challenge.entity';
 
-/** The list's parts before an amendment, as stored. */
+/** The challenge's parts before an amendment, as stored. */
 interface StoredParts extends AmendedParts {
   indicators: ChallengeIndicatorEntity[];
 }
@@ -71,7 +71,7 @@ export class ChallengeAmendmentsService {
       const status = assertTransition(challenge, 'amend', now);
       if (dto.changes.opensAt !== undefined && status !== 'published') {
         throw DomainError.validation([
-          { field: 'changes.opensAt', message: 'the list is already open: opensAt cannot change' },
+          { field: 'changes.opensAt', message: 'the challenge is already open: opensAt cannot change' },
         ]);
       }
       const amended = await this.apply(em, challenge, dto.changes, now);

@@ -151,7 +151,7 @@ export class ChallengeAuthoringService {
     return this.queries.get(actor, id);
   }
 
-  /** Locks a list of the caller's own organization (issuer role), 404 for anyone else's. */
+  /** Locks a challenge of the caller's own organization (issuer role), 404 for anyone else's. */
   private async lockOwn(
     em: EntityManager,
     actor: Principal,

@@ -74,7 +74,7 @@ export class ChallengeContent {
     }
   }
 
-  /** Saves a changed list with its indicators, attachments and confidential text; bumps the version. */
+  /** Saves a changed challenge with its indicators, attachments and confidential text; bumps the version. */
   async save(
     em: EntityManager,
     challenge: ChallengeEntity,

@@ -1,4 +1,4 @@
-/** The outbox event types of a list; `challenge.published`, `.amended`, `.closed` are webhook events (API.md). */
+/** The outbox event types of a challenge; `challenge.published`, `.amended`, `.closed` are webhook events (API.md). */
 export const CHALLENGE_EVENTS = {
   submitted: 'challenge.submitted',
   rejected: 'challenge.rejected',
@@ -12,7 +12,7 @@ export const CHALLENGE_EVENTS = {
 } as const;
 
 /**
- * Deadline kinds: the list opens at opensAt and closes at closesAt; reminders before closing at the
+ * Deadline kinds: the challenge opens at opensAt and closes at closesAt; reminders before closing at the
  * program's offsets (`challenge.closing_reminder@<h>h`, ADR 0008).
  */
 export const CHALLENGE_DEADLINES = {

@@ -47,10 +47,10 @@ describe('ChallengeLifecycle (the phases other modules drive)', () => {
     ]);
   });
 
-  it('marks a list unsuccessful with its reason', async () => {
+  it('marks a challenge unsuccessful with its reason', async () => {
     const c = challenge('under_review');
-    await lifecycle.markUnsuccessful(em, c, '  no bid passed ', now);
-    expect(c).toMatchObject({ status: 'unsuccessful', statusReason: 'no bid passed' });
+    await lifecycle.markUnsuccessful(em, c, '  no application passed ', now);
+    expect(c).toMatchObject({ status: 'unsuccessful', statusReason: 'no application passed' });
   });
 
   it('refuses what the table does not allow', async () => {

@@ -65,12 +65,12 @@ export class ChallengeLifecycle {
   }
 
   /**
-   * Deadline job: `published`/`open` → `closed` (a no-op in any other state). A list still
+   * Deadline job: `published`/`open` → `closed` (a no-op in any other state). A challenge still
    * `published` never had its open job run (it was late, e.g. Redis lost it): it is opened first,
    * with its `challenge.opened`, so integrators always see opened before closed, once each; the open
-   * job, should it run later, finds the list closed and does nothing (docs/adr/0037).
+   * job, should it run later, finds the challenge closed and does nothing (docs/adr/0037).
    *
-   * Both events record when the list opened and closed — opensAt and closesAt, or now if a job ran
+   * Both events record when the challenge opened and closed — opensAt and closesAt, or now if a job ran
    * early — not when a late job ran: so opened always sorts before closed (opensAt < closesAt), for
    * the relay (which takes events in occurredAt order) and for a receiver ordering by createdAt.
    */
@@ -91,7 +91,7 @@ export class ChallengeLifecycle {
 
   /**
    * A reminder before closing (worker, in the deadline's transaction): tells the watchers and the
-   * holders of draft bids, unless the list no longer takes bids.
+   * holders of draft applications, unless the challenge no longer takes applications.
    */
   async remindClosing(em: EntityManager, id: string, hoursBefore: number): Promise<void> {
     const challenge = await this.challenges.findByIdForUpdate(em, id);
@@ -106,7 +106,7 @@ export class ChallengeLifecycle {
     return this.moveLocked(em, challenge, 'start_review', now);
   }
 
-  /** The winning bid(s) are chosen: `under_review` → `publicity` (公示). */
+  /** The winning application(s) are chosen: `under_review` → `publicity` (公示). */
   select(em: EntityManager, challenge: ChallengeEntity, now: Date): Promise<void> {
     return this.moveLocked(em, challenge, 'select', now);
   }
@@ -121,7 +121,7 @@ export class ChallengeLifecycle {
     return this.moveLocked(em, challenge, 'finalize', now);
   }
 
-  /** No bid reached the pass line (流榜): `under_review` → `unsuccessful`, with the reason. */
+  /** No application reached the pass line (流榜): `under_review` → `unsuccessful`, with the reason. */
   markUnsuccessful(em: EntityManager, challenge: ChallengeEntity, reason: string, now: Date): Promise<void> {
     challenge.statusReason = reason.trim();
     return this.moveLocked(em, challenge, 'mark_unsuccessful', now);

@@ -5,7 +5,7 @@ import { OutboxService } from '../../../infra/events/outbox.service';
 import { CHALLENGE_ENTITY } from './challenge-events';
 import type { ChallengeEntity } from './entities/challenge.entity';
 
-/** A challenge's outbox events: the list's public facts, and what the event adds. */
+/** A challenge's outbox events: the challenge's public facts, and what the event adds. */
 @Injectable()
 export class ChallengeOutbox {
   constructor(private readonly outbox: OutboxService) {}

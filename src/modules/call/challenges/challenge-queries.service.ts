@@ -22,12 +22,12 @@ export class ChallengeQueriesService {
     if (!challenge || !canSee(actor, challenge)) throw DomainError.notFound('Challenge');
     const now = this.clock.now();
     const closed = challenge.publishedAt !== null && now >= challenge.closesAt;
-    const [indicators, attachments, amendmentCount, names, submittedBidCount] = await Promise.all([
+    const [indicators, attachments, amendmentCount, names, submittedApplicationCount] = await Promise.all([
       this.challenges.indicators(id),
       this.challenges.attachments(id),
       this.challenges.amendmentCount(id),
       this.challenges.organizationNames([challenge.issuerOrganizationId]),
-      closed ? this.challenges.submittedBidCount(id) : null,
+      closed ? this.challenges.submittedApplicationCount(id) : null,
     ]);
     return toChallengeResponse(
       challenge,
@@ -36,7 +36,7 @@ export class ChallengeQueriesService {
         indicators,
         attachments,
         amendmentCount,
-        submittedBidCount,
+        submittedApplicationCount,
         privileged: isPrivileged(actor, challenge),
       },
       now,

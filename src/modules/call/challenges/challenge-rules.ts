@@ -3,7 +3,7 @@ import { ProgramSettings } from '../programs/program-settings';
 import { SelectionMode } from './entities/challenge.entity';
 import { AttachmentLink, IndicatorInput } from './challenges.repository';
 
-/** The parts of a list the cross-field rules look at (after an edit or amendment is merged in). */
+/** The parts of a challenge the cross-field rules look at (after an edit or amendment is merged in). */
 export interface ChallengeDraft {
   totalFen: number;
   fiscalFen: number;
@@ -24,9 +24,9 @@ export interface RuleResult {
 }
 
 /**
- * The cross-field rules of a list (field-level ones are in the DTOs): money adds up, the window
+ * The cross-field rules of a challenge (field-level ones are in the DTOs): money adds up, the window
  * is in order and still ahead, team count fits the selection mode and the program, indicator
- * names and attachments are not repeated, kept indicator ids belong to the list.
+ * names and attachments are not repeated, kept indicator ids belong to the challenge.
  */
 export function checkChallengeDraft(
   draft: ChallengeDraft,
@@ -47,7 +47,7 @@ export function checkChallengeDraft(
     invalid.push({ field: 'closesAt', message: 'closesAt must be in the future' });
   }
   if (draft.selectionMode === 'single' && draft.teamCount !== 1) {
-    invalid.push({ field: 'teamCount', message: 'teamCount must be 1 for a single-winner list' });
+    invalid.push({ field: 'teamCount', message: 'teamCount must be 1 for a single-winner challenge' });
   }
   if (draft.selectionMode === 'horse_race') {
     if (draft.teamCount < 2) {
@@ -67,7 +67,7 @@ export function checkChallengeDraft(
     }
     names.set(name, i);
     if (indicator.id && !context.existingIndicatorIds.has(indicator.id)) {
-      invalid.push({ field: `indicators[${i}].id`, message: 'id is not an indicator of this list' });
+      invalid.push({ field: `indicators[${i}].id`, message: 'id is not an indicator of this challenge' });
     }
   });
   const ids = draft.indicators.flatMap((indicator) => (indicator.id ? [indicator.id] : []));
@@ -89,7 +89,7 @@ export function shanghaiYear(at: Date): number {
   return Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(at));
 }
 
-/** JB-2027-0042: four digits at least, more when a year has over 9,999 lists. */
+/** JB-2027-0042: four digits at least, more when a year has over 9,999 challenges. */
 export function challengeCode(year: number, n: number): string {
   return `JB-${year}-${String(n).padStart(4, '0')}`;
 }

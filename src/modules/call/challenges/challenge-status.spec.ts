@@ -8,7 +8,7 @@ import {
 
 const opensAt = new Date('2027-03-10T01:00:00Z');
 const closesAt = new Date('2027-04-10T09:00:00Z');
-const list = (status: (typeof CHALLENGE_STATUSES)[number]) => ({ status, opensAt, closesAt });
+const challengeIn = (status: (typeof CHALLENGE_STATUSES)[number]) => ({ status, opensAt, closesAt });
 const before = new Date('2027-03-01T00:00:00Z');
 const during = new Date('2027-03-20T00:00:00Z');
 
@@ -24,21 +24,21 @@ function errorOf(fn: () => unknown): DomainError {
 
 describe('challenge state machine', () => {
   it('reads the status by the clock, to the millisecond', () => {
-    expect(effectiveStatus(list('published'), before)).toBe('published');
-    expect(effectiveStatus(list('published'), new Date(opensAt.getTime() - 1))).toBe('published');
-    expect(effectiveStatus(list('published'), opensAt)).toBe('open');
-    expect(effectiveStatus(list('open'), new Date(closesAt.getTime() - 1))).toBe('open');
-    expect(effectiveStatus(list('open'), closesAt)).toBe('closed');
-    expect(effectiveStatus(list('published'), closesAt)).toBe('closed');
+    expect(effectiveStatus(challengeIn('published'), before)).toBe('published');
+    expect(effectiveStatus(challengeIn('published'), new Date(opensAt.getTime() - 1))).toBe('published');
+    expect(effectiveStatus(challengeIn('published'), opensAt)).toBe('open');
+    expect(effectiveStatus(challengeIn('open'), new Date(closesAt.getTime() - 1))).toBe('open');
+    expect(effectiveStatus(challengeIn('open'), closesAt)).toBe('closed');
+    expect(effectiveStatus(challengeIn('published'), closesAt)).toBe('closed');
     for (const status of ['draft', 'pending_review', 'cancelled', 'closed', 'awarded'] as const) {
-      expect(effectiveStatus(list(status), closesAt)).toBe(status);
+      expect(effectiveStatus(challengeIn(status), closesAt)).toBe(status);
     }
   });
 
   it('allows exactly the transitions of the table', () => {
     for (const transition of CHALLENGE_TRANSITIONS) {
       for (const status of CHALLENGE_STATUSES) {
-        const challenge = list(status);
+        const challenge = challengeIn(status);
         const allowed = transition.from.includes(status);
         // Times at which the stored status is also the effective one.
         const now = status === 'open' ? during : before;
@@ -54,19 +54,19 @@ describe('challenge state machine', () => {
   });
 
   it('names the deadline when only the clock refuses: withdraw after opensAt, amend after closesAt', () => {
-    const withdraw = errorOf(() => assertTransition(list('published'), 'withdraw', during));
+    const withdraw = errorOf(() => assertTransition(challengeIn('published'), 'withdraw', during));
     expect(withdraw.code).toBe('DEADLINE_PASSED');
     expect(withdraw.options.extra).toMatchObject({ state: 'open', action: 'withdraw', deadline: 'opensAt' });
-    const amend = errorOf(() => assertTransition(list('open'), 'amend', closesAt));
+    const amend = errorOf(() => assertTransition(challengeIn('open'), 'amend', closesAt));
     expect(amend.code).toBe('DEADLINE_PASSED');
     expect(amend.options.extra).toMatchObject({ state: 'closed', action: 'amend', deadline: 'closesAt' });
-    // An approval of a closed list is a plain state error: approve was never allowed there.
-    expect(errorOf(() => assertTransition(list('closed'), 'approve', during)).code).toBe(
+    // An approval of a closed challenge is a plain state error: approve was never allowed there.
+    expect(errorOf(() => assertTransition(challengeIn('closed'), 'approve', during)).code).toBe(
       'INVALID_STATE_TRANSITION',
     );
   });
 
-  it('publishes only from vetting, and lets nothing but cancel leave an open list', () => {
+  it('publishes only from vetting, and lets nothing but cancel leave an open challenge', () => {
     expect(CHALLENGE_TRANSITIONS.filter((t) => t.to === 'published').map((t) => t.from)).toEqual([
       ['pending_review'],
     ]);
@@ -75,17 +75,17 @@ describe('challenge state machine', () => {
   });
   it('selection, publicity and award: select, reopen, finalize, unsuccessful', () => {
     const now = during;
-    expect(assertTransition(list('under_review'), 'select', now)).toBe('under_review');
-    expect(assertTransition(list('publicity'), 'reopen_selection', now)).toBe('publicity');
-    expect(assertTransition(list('publicity'), 'finalize', now)).toBe('publicity');
-    expect(assertTransition(list('under_review'), 'mark_unsuccessful', now)).toBe('under_review');
-    expect(errorOf(() => assertTransition(list('publicity'), 'select', now)).code).toBe(
+    expect(assertTransition(challengeIn('under_review'), 'select', now)).toBe('under_review');
+    expect(assertTransition(challengeIn('publicity'), 'reopen_selection', now)).toBe('publicity');
+    expect(assertTransition(challengeIn('publicity'), 'finalize', now)).toBe('publicity');
+    expect(assertTransition(challengeIn('under_review'), 'mark_unsuccessful', now)).toBe('under_review');
+    expect(errorOf(() => assertTransition(challengeIn('publicity'), 'select', now)).code).toBe(
       'INVALID_STATE_TRANSITION',
     );
-    expect(errorOf(() => assertTransition(list('awarded'), 'finalize', now)).code).toBe(
+    expect(errorOf(() => assertTransition(challengeIn('awarded'), 'finalize', now)).code).toBe(
       'INVALID_STATE_TRANSITION',
     );
-    expect(errorOf(() => assertTransition(list('closed'), 'mark_unsuccessful', now)).code).toBe(
+    expect(errorOf(() => assertTransition(challengeIn('closed'), 'mark_unsuccessful', now)).code).toBe(
       'INVALID_STATE_TRANSITION',
     );
   });

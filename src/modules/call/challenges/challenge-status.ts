@@ -57,7 +57,7 @@ export const CHALLENGE_MACHINE = new StateMachine<ChallengeStatus, ChallengeActi
       from: ['draft', 'pending_review', 'published'],
       to: 'withdrawn',
       by: 'issuer',
-      description: 'withdraw before the list opens',
+      description: 'withdraw before the challenge opens',
     },
     {
       action: 'approve',
@@ -106,14 +106,15 @@ export const CHALLENGE_MACHINE = new StateMachine<ChallengeStatus, ChallengeActi
       from: ['closed'],
       to: 'under_review',
       by: 'admin',
-      description: 'draw the expert panel (at least one eligible bid)',
+      description: 'draw the expert panel (at least one eligible application)',
     },
     {
       action: 'select',
       from: ['under_review'],
       to: 'publicity',
       by: 'admin',
-      description: 'select the winning bid(s) after the panel closed; opens the publicity period (公示)',
+      description:
+        'select the winning application(s) after the panel closed; opens the publicity period (公示)',
     },
     {
       action: 'reopen_selection',
@@ -134,7 +135,7 @@ export const CHALLENGE_MACHINE = new StateMachine<ChallengeStatus, ChallengeActi
       from: ['under_review'],
       to: 'unsuccessful',
       by: 'admin',
-      description: 'no bid reached the pass line (流榜)',
+      description: 'no application reached the pass line (流榜)',
     },
     {
       action: 'accept_nda',
@@ -202,7 +203,7 @@ export function assertTransition(challenge: Timed, action: ChallengeAction, now:
     const deadline = current === 'closed' ? 'closesAt' : 'opensAt';
     throw new DomainError(
       'DEADLINE_PASSED',
-      `Cannot ${action}: the list's ${deadline} has passed (it is ${current})`,
+      `Cannot ${action}: the challenge's ${deadline} has passed (it is ${current})`,
       { extra: { state: current, action, deadline } },
     );
   }
@@ -217,7 +218,7 @@ export function nextStatus(challenge: Timed, action: ChallengeAction, now: Date)
   return CHALLENGE_MACHINE.target(assertTransition(challenge, action, now), action);
 }
 
-/** The states everyone may see: once published, a list stays public whatever happens to it. */
+/** The states everyone may see: once published, a challenge stays public whatever happens to it. */
 export function isPublic(challenge: { publishedAt: Date | null }): boolean {
   return challenge.publishedAt !== null;
 }

@@ -31,7 +31,7 @@ export class ChallengeVettingService {
     private readonly clock: Clock,
   ) {}
 
-  /** Admin: publishes the list with the next code of the year and schedules its opening and closing. */
+  /** Admin: publishes the challenge with the next code of the year and schedules its opening and closing. */
   async approve(
     actor: Principal,
     id: string,
@@ -42,7 +42,7 @@ export class ChallengeVettingService {
       if (challenge.closesAt <= now) {
         throw new DomainError(
           'DEADLINE_PASSED',
-          'closesAt has passed: reject the list so that the issuer can move the application window',
+          'closesAt has passed: reject the challenge so that the issuer can move the application window',
         );
       }
       const year = shanghaiYear(now);
@@ -84,7 +84,7 @@ export class ChallengeVettingService {
     return this.queries.get(actor, id);
   }
 
-  /** Locks any list (admin actions). */
+  /** Locks any challenge (admin actions). */
   private async lockAny(
     em: EntityManager,
     id: string,

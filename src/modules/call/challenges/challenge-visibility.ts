@@ -1,13 +1,13 @@
 import { isAdmin, Principal } from '../../../common/auth/principal';
 import type { ChallengeEntity } from './entities/challenge.entity';
 
-/** The issuer organization's members and admins: they see the list in every state. */
+/** The issuer organization's members and admins: they see the challenge in every state. */
 export function isPrivileged(actor: Principal | undefined, challenge: ChallengeEntity): boolean {
   if (!actor) return false;
   return isAdmin(actor) || (actor.kind === 'user' && actor.organizationId === challenge.issuerOrganizationId);
 }
 
-/** Whether the caller may see the list at all: published ones are public. */
+/** Whether the caller may see the challenge at all: published ones are public. */
 export function canSee(actor: Principal | undefined, challenge: ChallengeEntity): boolean {
   return challenge.publishedAt !== null || isPrivileged(actor, challenge);
 }

@@ -47,8 +47,8 @@ export interface ChallengeDetailParts {
   indicators: ChallengeIndicatorEntity[];
   attachments: LinkedAttachment[];
   amendmentCount: number;
-  /** Known once the list has closed; null before (nobody learns the count while bidding is open). */
-  submittedBidCount: number | null;
+  /** Known once the challenge has closed; null before (nobody learns the count while applications are open). */
+  submittedApplicationCount: number | null;
   /** The issuer organization and admins see the reject reason and confidential attachments' metadata. */
   privileged: boolean;
 }
@@ -76,7 +76,7 @@ export function toChallengeResponse(
       .map((a) => toAttachmentResponse(c.id, a)),
     statusReason: parts.privileged || c.status === 'cancelled' ? c.statusReason : null,
     amendmentCount: parts.amendmentCount,
-    submittedBidCount: parts.submittedBidCount,
+    submittedBidCount: parts.submittedApplicationCount,
     submittedAt: c.submittedAt,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
@@ -95,7 +95,7 @@ export function toAmendmentResponse(a: ChallengeAmendmentEntity): AmendmentRespo
   };
 }
 
-/** What the audit trail keeps of a list: everything public plus state; the confidential text never. */
+/** What the audit trail keeps of a challenge: everything public plus state; the confidential text never. */
 export function challengeSnapshot(c: ChallengeEntity, indicators?: ChallengeIndicatorEntity[]): JsonObject {
   const snapshot: JsonObject = {
     code: c.code,

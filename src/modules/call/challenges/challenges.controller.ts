@@ -52,7 +52,7 @@ const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 })
 /** "Allowed from: draft, pending_review." — the transition table, quoted in each action's OpenAPI description. */
 function allowedFrom(action: (typeof CHALLENGE_TRANSITIONS)[number]['action']): string {
   const t = CHALLENGE_TRANSITIONS.find((row) => row.action === action);
-  return t ? `Allowed in: ${t.from.join(', ')}${t.to ? `; moves the list to ${t.to}` : ''}.` : '';
+  return t ? `Allowed in: ${t.from.join(', ')}${t.to ? `; moves the challenge to ${t.to}` : ''}.` : '';
 }
 
 @ApiTags('challenges')
@@ -69,7 +69,7 @@ export class ChallengesController {
   @Get()
   @OptionalAuth()
   @Endpoint({
-    summary: 'List and search challenge lists (published ones for everyone; scope=mine/all with credentials)',
+    summary: 'List and search challenges (published ones for everyone; scope=mine/all with credentials)',
     errors: ['UNAUTHENTICATED', 'FORBIDDEN'],
   })
   @ApiPageResponse(ChallengeSummaryDto)
@@ -83,7 +83,7 @@ export class ChallengesController {
   @Post()
   @Authenticated({ roles: ['issuer'] })
   @Endpoint({
-    summary: "Draft a new list for the caller's organization",
+    summary: "Draft a new challenge for the caller's organization",
     errors: ['FORBIDDEN', 'NOT_FOUND', 'BUSINESS_RULE_VIOLATION'],
   })
   @ApiCreatedResponse({ type: ChallengeResponseDto })
@@ -99,7 +99,7 @@ export class ChallengesController {
   @OptionalAuth()
   @Endpoint({
     summary:
-      'Read a list (public once published; the issuer organization and admins always). Never the confidential part.',
+      'Read a challenge (public once published; the issuer organization and admins always). Never the confidential part.',
     errors: ['NOT_FOUND'],
   })
   @ApiOkResponse({ type: ChallengeResponseDto })
@@ -159,7 +159,7 @@ export class ChallengesController {
   @HttpCode(200)
   @Authenticated({ roles: ['issuer'] })
   @Endpoint({
-    summary: 'Withdraw a list before it opens',
+    summary: 'Withdraw a challenge before it opens',
     description: allowedFrom('withdraw'),
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
   })
@@ -197,7 +197,7 @@ export class ChallengesController {
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
   @Endpoint({
-    summary: 'Send a list back to its issuer with a reason',
+    summary: 'Send a challenge back to its issuer with a reason',
     description: allowedFrom('reject'),
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
   })
@@ -217,7 +217,7 @@ export class ChallengesController {
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
   @Endpoint({
-    summary: 'Cancel a list before its award, with a reason',
+    summary: 'Cancel a challenge before its award, with a reason',
     description: allowedFrom('cancel'),
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
   })
@@ -236,7 +236,8 @@ export class ChallengesController {
   @Post(':id/amendments')
   @Authenticated({ roles: ['issuer', 'admin'] })
   @Endpoint({
-    summary: 'Amend a published list: reason, changed fields, new version; deadline changes move the jobs',
+    summary:
+      'Amend a published challenge: reason, changed fields, new version; deadline changes move the jobs',
     description: `${allowedFrom('amend')} Money, program, category, industry chain and selection mode are fixed once published.`,
     errors: [
       'FORBIDDEN',
@@ -260,7 +261,7 @@ export class ChallengesController {
   @Get(':id/amendments')
   @OptionalAuth()
   @Endpoint({
-    summary: 'The amendment history of a list, oldest first (confidential changes show no values)',
+    summary: 'The amendment history of a challenge, oldest first (confidential changes show no values)',
     errors: ['NOT_FOUND'],
   })
   @ApiPageResponse(AmendmentResponseDto)
@@ -277,7 +278,7 @@ export class ChallengesController {
   @Authenticated({ roles: ['applicant'] })
   @Endpoint({
     summary:
-      'Record your non-disclosure undertaking for this list (audited); repeating it returns the first record',
+      'Record your non-disclosure undertaking for this challenge (audited); repeating it returns the first record',
     description: allowedFrom('accept_nda'),
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
   })
@@ -309,7 +310,7 @@ export class ChallengesController {
   @OptionalAuth()
   @Endpoint({
     summary:
-      'Download an attachment of a list (confidential ones under the same rule as the confidential details)',
+      'Download an attachment of a challenge (confidential ones under the same rule as the confidential details)',
     errors: ['UNAUTHENTICATED', 'FORBIDDEN', 'NDA_REQUIRED', 'NOT_FOUND'],
   })
   @ApiProduces('application/octet-stream')
@@ -330,7 +331,7 @@ export class ChallengesController {
   @HttpCode(204)
   @Authenticated()
   @Endpoint({
-    summary: 'Follow a list: be notified of its amendments, cancellation and closing',
+    summary: 'Follow a challenge: be notified of its amendments, cancellation and closing',
     errors: ['FORBIDDEN', 'NOT_FOUND'],
   })
   @ApiNoContentResponse({ description: 'Following (also when you already were)' })
@@ -341,7 +342,7 @@ export class ChallengesController {
   @Delete(':id/watch')
   @HttpCode(204)
   @Authenticated()
-  @Endpoint({ summary: 'Stop following a list', errors: ['FORBIDDEN', 'NOT_FOUND'] })
+  @Endpoint({ summary: 'Stop following a challenge', errors: ['FORBIDDEN', 'NOT_FOUND'] })
   @ApiNoContentResponse({ description: 'Not following (also when you were not)' })
   unwatch(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<void> {
     return this.access.unwatch(auth, id);

@@ -6,7 +6,7 @@ import { hoursBefore } from '../../../infra/scheduler/reminders';
 import { CHALLENGE_DEADLINES } from './challenge-events';
 import { ChallengeLifecycle } from './challenge-lifecycle.service';
 
-/** The worker's side of a list: it opens at opensAt and closes at closesAt, once each, reminding before. */
+/** The worker's side of a challenge: it opens at opensAt and closes at closesAt, once each, reminding before. */
 @Injectable()
 export class ChallengeDeadlines {
   constructor(private readonly challenges: ChallengeLifecycle) {}

@@ -12,14 +12,14 @@ import { ChallengeNdaEntity } from './entities/challenge-nda.entity';
 import { ChallengeEntity } from './entities/challenge.entity';
 
 /**
- * The application statuses that do not count as submitted (a draft, or a withdrawn bid); every
- * other status does: the applications module's SUBMITTED_STATUSES, pinned to this list by
+ * The application statuses that do not count as submitted (a draft, or a withdrawn application); every
+ * other status does: the applications module's SUBMITTED_STATUSES, pinned to this challenge by
  * application-status.spec.ts. Named here rather than imported because applications depend on
  * challenges and never the other way round.
  */
 export const UNSUBMITTED_APPLICATION_STATUSES = ['draft', 'withdrawn'] as const;
 
-/** Which lists a listing may return. */
+/** Which challenges a listing may return. */
 export type ChallengeVisibility =
   { scope: 'public' } | { scope: 'organization'; organizationId: string } | { scope: 'all' };
 
@@ -36,7 +36,7 @@ export interface AttachmentLink {
   visibility: AttachmentVisibility;
 }
 
-/** A list's attachment with the file's metadata. */
+/** A challenge's attachment with the file's metadata. */
 export interface LinkedAttachment extends AttachmentLink {
   filename: string;
   contentType: string;
@@ -65,7 +65,7 @@ export function regionPrefix(region: string): string {
 
 /**
  * How each effective status (challenge-status.ts) reads in SQL at the time :now. Published and
- * open lists whose deadline passed count as open or closed by the clock, not by the stored status.
+ * open challenges whose deadline passed count as open or closed by the clock, not by the stored status.
  */
 const STATUS_SQL: Partial<Record<ChallengeStatus, string>> = {
   published: `(c.status = 'published' AND c.opens_at > :now)`,
@@ -95,15 +95,15 @@ export class ChallengesRepository {
   }
 
   /**
-   * The row locked FOR SHARE: bids take it while they submit, so an amendment or the close job
+   * The row locked FOR SHARE: applications take it while they submit, so an amendment or the close job
    * (FOR UPDATE) waits for submissions in flight, and they for it.
    */
   findByIdForShare(em: EntityManager, id: string): Promise<ChallengeEntity | null> {
     return em.findOne(ChallengeEntity, { where: { id }, lock: { mode: 'pessimistic_read' } });
   }
 
-  /** Bids submitted and not withdrawn: the public count once the list has closed. */
-  async submittedBidCount(challengeId: string): Promise<number> {
+  /** Applications submitted and not withdrawn: the public count once the challenge has closed. */
+  async submittedApplicationCount(challengeId: string): Promise<number> {
     const [row] = await this.dataSource.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM applications
        WHERE challenge_id = $1 AND status <> ALL($2::application_status[])`,
@@ -120,7 +120,7 @@ export class ChallengesRepository {
   }
 
   /**
-   * Replaces the indicators: an input with the id of an existing indicator keeps that id (bids
+   * Replaces the indicators: an input with the id of an existing indicator keeps that id (applications
    * refer to it); the rest are new. Unknown ids are the caller's error, checked before.
    */
   async replaceIndicators(
@@ -318,9 +318,9 @@ export class ChallengesRepository {
       const parts = query.status.flatMap((s) => (STATUS_SQL[s] ? [STATUS_SQL[s]] : []));
       if (stored.length) parts.push(`c.status IN (:...storedStatuses)`);
       qb.andWhere(`(${parts.join(' OR ')})`, { now, storedStatuses: stored });
-      // Published and open lists close in the future (closes_at > opens_at). Said on its own, it
-      // bounds the closes_at index: "open,published, closing soonest" then skips no closed list
-      // (inside the OR it could not: 34 ms at 100,000 lists, growing with every closed one).
+      // Published and open challenges close in the future (closes_at > opens_at). Said on its own, it
+      // bounds the closes_at index: "open,published, closing soonest" then skips no closed challenge
+      // (inside the OR it could not: 34 ms at 100,000 challenges, growing with every closed one).
       if (query.status.every((s) => s === 'published' || s === 'open')) {
         qb.andWhere('c.closes_at > :now', { now });
       }

@@ -87,7 +87,7 @@ describe('validateProgramSettings', () => {
     expect(effectiveProgramSettings({ ...old, firstTranchePercent: 10 }).finalTranchePercent).toBe(20);
   });
 
-  it('refuses repeated reminder offsets, naming the list', () => {
+  it('refuses repeated reminder offsets, naming the challenge', () => {
     const errors = validateProgramSettings(settings({ reminderOffsetsHours: [168, 24, 168] }));
     expect(errors).toEqual([
       { field: 'settings.reminderOffsetsHours', message: 'reminderOffsetsHours must not repeat an offset' },

@@ -22,7 +22,7 @@ export interface ProgramSettings {
   trimMinScores: number;
   /** An expert's total more than this many points from the median (strictly) is flagged. */
   outlierThresholdPoints: number;
-  /** Bids whose aggregated total (0..100) is under this line cannot be selected. */
+  /** Applications whose aggregated total (0..100) is under this line cannot be selected. */
   passLine: number;
   /** Cap of the first tranche, in percent of each payer's amount (ADR 0028). */
   firstTranchePercent: number;
@@ -31,9 +31,9 @@ export interface ProgramSettings {
    * firstTranchePercent + finalTranchePercent ≤ 100; the rest is shared over the milestones.
    */
   finalTranchePercent: number;
-  /** Teams that may run in parallel on one list (赛马). */
+  /** Teams that may run in parallel on one challenge (赛马). */
   maxHorseRaceTeams: number;
-  /** Lists one team leader may hold at the same time. */
+  /** Challenges one team leader may hold at the same time. */
   maxActiveListsPerLeader: number;
   /** Reminders before each deadline, in hours; distinct, kept sorted descending. */
   reminderOffsetsHours: number[];

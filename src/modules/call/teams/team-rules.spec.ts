@@ -1,5 +1,5 @@
 import {
-  ACTIVE_BID_STATUSES,
+  ACTIVE_APPLICATION_STATUSES,
   checkConsortium,
   checkMembers,
   checkShares,
@@ -24,7 +24,7 @@ describe('team rules', () => {
       expect(checkShares(shares(null, null, null), POST)).toEqual([]);
     });
 
-    it('refuses a sum other than 100 on the list field, naming the sum', () => {
+    it('refuses a sum other than 100 on the challenge field, naming the sum', () => {
       const under = checkShares(shares(60, 39), POST);
       expect(under).toEqual([{ field: 'consortium', message: expect.stringContaining('= 99') }]);
       expect(checkShares(shares(60, 30, 20), POST)[0].message).toContain('60 + members 30 + 20 = 110');
@@ -142,12 +142,12 @@ describe('team rules', () => {
     expect(organizationsLeavingWithMembers(members, new Set([LEAD, A, B]))).toEqual(new Map());
   });
 
-  it('locks a team for the bids handed in and not yet ended', () => {
-    expect([...ACTIVE_BID_STATUSES].sort()).toEqual(
+  it('locks a team for the applications handed in and not yet ended', () => {
+    expect([...ACTIVE_APPLICATION_STATUSES].sort()).toEqual(
       ['eligible', 'selected', 'shortlisted', 'submitted', 'under_review'].sort(),
     );
     for (const status of ['draft', 'returned', 'ineligible', 'not_selected', 'withdrawn']) {
-      expect(ACTIVE_BID_STATUSES).not.toContain(status);
+      expect(ACTIVE_APPLICATION_STATUSES).not.toContain(status);
     }
   });
 });

@@ -1,18 +1,18 @@
 import { FieldError } from '../../../common/errors/domain-error';
 
 /**
- * Bid statuses that lock a team against edits (ADR 0020): the bid has been handed in and is being,
- * or has been, judged on this team. A draft, a bid returned for correction, and a bid that ended
+ * Application statuses that lock a team against edits (ADR 0020): the application has been handed in and is being,
+ * or has been, judged on this team. A draft, an application returned for correction, and an application that ended
  * (ineligible, not_selected, withdrawn) do not lock.
  */
-export const ACTIVE_BID_STATUSES = [
+export const ACTIVE_APPLICATION_STATUSES = [
   'submitted',
   'eligible',
   'under_review',
   'shortlisted',
   'selected',
 ] as const;
-export type ActiveBidStatus = (typeof ACTIVE_BID_STATUSES)[number];
+export type ActiveApplicationStatus = (typeof ACTIVE_APPLICATION_STATUSES)[number];
 
 export const MAX_CONSORTIUM_MEMBERS = 20;
 export const MAX_TEAM_MEMBERS = 100;
@@ -26,7 +26,7 @@ export interface ShareInput {
 export interface ShareFields {
   lead: string;
   list: string;
-  /** The field that names a wrong sum; the list by default. */
+  /** The field that names a wrong sum; the challenge by default. */
   sum?: string;
 }
 

@@ -28,7 +28,7 @@ import { Endpoint } from '../../../common/openapi/endpoint';
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
 const EDIT =
-  'If-Match required. Only the lead organization edits (a consortium member gets 403); a team used by an active bid cannot change (409 TEAM_IN_USE).';
+  'If-Match required. Only the lead organization edits (a consortium member gets 403); a team used by an active application cannot change (409 TEAM_IN_USE).';
 
 @ApiTags('teams')
 @Controller('teams')

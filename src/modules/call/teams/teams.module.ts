@@ -4,8 +4,8 @@ import { TeamsRepository } from './teams.repository';
 import { TeamsService } from './teams.service';
 
 /**
- * Teams (揭榜团队): lead organization, leader, consortium and members. The bids module imports it
- * for `TeamsService.lockForBid`; a team used by an active bid is refused edits (ADR 0020).
+ * Teams (揭榜团队): lead organization, leader, consortium and members. The applications module imports it
+ * for `TeamsService.lockForApplication`; a team used by an active application is refused edits (ADR 0020).
  */
 @Module({
   controllers: [TeamsController],

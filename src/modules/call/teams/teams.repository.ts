@@ -6,9 +6,9 @@ import type { TeamMembership } from './dto/team-input.dto';
 import { TeamConsortiumMemberEntity } from './entities/team-consortium-member.entity';
 import { TeamMemberEntity } from './entities/team-member.entity';
 import { TeamEntity } from './entities/team.entity';
-import { ACTIVE_BID_STATUSES } from './team-rules';
+import { ACTIVE_APPLICATION_STATUSES } from './team-rules';
 
-/** An organization as a team shows it, and as the bid's eligibility rules read it. */
+/** An organization as a team shows it, and as the application's eligibility rules read it. */
 export interface TeamOrganization {
   id: string;
   name: string;
@@ -43,7 +43,7 @@ export interface TeamHead {
   leader: TeamLeader;
 }
 
-/** A team with everything a reader or a bid needs: lead organization, leader, consortium, members. */
+/** A team with everything a reader or an application needs: lead organization, leader, consortium, members. */
 export interface TeamWithParts extends TeamHead {
   consortium: ConsortiumPart[];
   members: MemberPart[];
@@ -93,17 +93,17 @@ export class TeamsRepository {
     return em.findOne(TeamEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** The row locked FOR SHARE: a bid being submitted holds it, so a concurrent edit waits (ADR 0020). */
+  /** The row locked FOR SHARE: an application being submitted holds it, so a concurrent edit waits (ADR 0020). */
   findByIdForShare(em: EntityManager, id: string): Promise<TeamEntity | null> {
     return em.findOne(TeamEntity, { where: { id }, lock: { mode: 'pessimistic_read' } });
   }
 
-  /** Whether a bid in an active status (ACTIVE_BID_STATUSES) refers to the team: then it is locked. */
-  async hasActiveBid(em: EntityManager, teamId: string): Promise<boolean> {
-    const placeholders = ACTIVE_BID_STATUSES.map((_, i) => `$${i + 2}`).join(', ');
+  /** Whether an application in an active status (ACTIVE_APPLICATION_STATUSES) refers to the team: then it is locked. */
+  async hasActiveApplication(em: EntityManager, teamId: string): Promise<boolean> {
+    const placeholders = ACTIVE_APPLICATION_STATUSES.map((_, i) => `$${i + 2}`).join(', ');
     const [row] = await em.query<Array<{ active: boolean }>>(
       `SELECT EXISTS(SELECT 1 FROM applications WHERE team_id = $1 AND status IN (${placeholders})) AS active`,
-      [teamId, ...ACTIVE_BID_STATUSES],
+      [teamId, ...ACTIVE_APPLICATION_STATUSES],
     );
     return row.active;
   }

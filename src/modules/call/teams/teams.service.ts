@@ -19,7 +19,7 @@ import { TeamResponseDto, TeamSummaryDto } from './dto/team-response.dto';
 import { TeamEntity } from './entities/team.entity';
 import { TEAM_ENTITY, teamSnapshot, TeamSnapshotPart, toTeamResponse, toTeamSummary } from './team.mappers';
 import {
-  ACTIVE_BID_STATUSES,
+  ACTIVE_APPLICATION_STATUSES,
   checkConsortium,
   checkMembers,
   checkShares,
@@ -45,8 +45,8 @@ const LEADER_ERROR: FieldError = {
 
 /**
  * Teams (揭榜团队) of a lead organization: its leader, consortium and members. Every change locks
- * the team row, checks If-Match and that no active bid uses the team (ADR 0020), and is audited
- * in the same transaction. The bids module reads teams through `lockForBid`.
+ * the team row, checks If-Match and that no active application uses the team (ADR 0020), and is audited
+ * in the same transaction. The applications module reads teams through `lockForApplication`.
  */
 @Injectable()
 export class TeamsService {
@@ -226,11 +226,15 @@ export class TeamsService {
   }
 
   /**
-   * For the bids module, inside its transaction: the team of `organizationId` (the lead), locked
-   * FOR SHARE until that transaction ends, so that an edit waits for the bid and then sees it
+   * For the applications module, inside its transaction: the team of `organizationId` (the lead), locked
+   * FOR SHARE until that transaction ends, so that an edit waits for the application and then sees it
    * (ADR 0020). 404 when there is no such team or another organization leads it.
    */
-  async lockForBid(em: EntityManager, teamId: string, organizationId: string): Promise<TeamWithParts> {
+  async lockForApplication(
+    em: EntityManager,
+    teamId: string,
+    organizationId: string,
+  ): Promise<TeamWithParts> {
     const team = await this.teams.findByIdForShare(em, teamId);
     if (!team || team.leadOrganizationId !== organizationId) throw DomainError.notFound('Team');
     return this.teams.withParts(em, team);
@@ -250,7 +254,7 @@ export class TeamsService {
   /**
    * Locks a team for an edit by an applicant of its lead organization: 404 for a team the caller
    * may not see, 403 for a consortium member's (it sees the team, only the lead changes it), 409
-   * VERSION_MISMATCH when stale, 409 TEAM_IN_USE when an active bid uses it.
+   * VERSION_MISMATCH when stale, 409 TEAM_IN_USE when an active application uses it.
    */
   private async lockForEdit(
     em: EntityManager,
@@ -268,11 +272,11 @@ export class TeamsService {
       throw DomainError.notFound('Team');
     }
     assertVersion(team.version, expectedVersion);
-    if (await this.teams.hasActiveBid(em, id)) {
+    if (await this.teams.hasActiveApplication(em, id)) {
       throw new DomainError(
         'TEAM_IN_USE',
-        `The team is used by a bid in review or selected (${ACTIVE_BID_STATUSES.join(', ')}): ` +
-          'it cannot change while that bid is active. Create a new team for other work.',
+        `The team is used by an application in review or selected (${ACTIVE_APPLICATION_STATUSES.join(', ')}): ` +
+          'it cannot change while that application is active. Create a new team for other work.',
         { extra: { teamId: id } },
       );
     }

@@ -124,7 +124,7 @@ export class LedgerService implements ProjectLedgerHooks, OnModuleInit {
 
   /**
    * At termination (by admin or a stage gate): cancels every unpaid tranche and records the
-   * released amount (the payer's amount minus what was paid) against the list. Returns the amounts
+   * released amount (the payer's amount minus what was paid) against the challenge. Returns the amounts
    * released by this call per payer in fen (0 for a payer already released).
    */
   async cancelUnpaid(
@@ -241,7 +241,7 @@ export class LedgerService implements ProjectLedgerHooks, OnModuleInit {
     await this.entry(em, actor, payment, payment.status, 'planned at activation');
   }
 
-  /** The payer's amount not paid, released once against the list; 0 when nothing is left. */
+  /** The payer's amount not paid, released once against the challenge; 0 when nothing is left. */
   private async release(
     em: EntityManager,
     actor: AuditActor,

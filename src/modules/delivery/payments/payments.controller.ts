@@ -38,8 +38,9 @@ export class ChallengeLedgerController {
   @Get(':id/ledger')
   @Authenticated()
   @Endpoint({
-    summary: "Every ledger entry of the list's projects, oldest first, with sums per payer and kind",
-    description: "Admins and the list's issuer organization. Includes the amounts released at termination.",
+    summary: "Every ledger entry of the challenge's projects, oldest first, with sums per payer and kind",
+    description:
+      "Admins and the challenge's issuer organization. Includes the amounts released at termination.",
     errors: ['NOT_FOUND'],
   })
   @ApiOkResponse({ type: ChallengeLedgerDto })

@@ -1,9 +1,9 @@
 /**
- * How a list's money is shared among the projects of its award (ADR 0027), in integer fen:
+ * How a challenge's money is shared among the projects of its award (ADR 0027), in integer fen:
  *
- * - fiscal (财政): each line gets what its bid requested when the requests fit in the list's fiscal
- *   amount; otherwise the list's fiscal amount is shared in proportion to the requests;
- * - issuer (发榜方配套): the list's co-funding is shared in proportion to the lines' fiscal amounts
+ * - fiscal (财政): each line gets what its application requested when the requests fit in the challenge's fiscal
+ *   amount; otherwise the challenge's fiscal amount is shared in proportion to the requests;
+ * - issuer (发榜方配套): the challenge's co-funding is shared in proportion to the lines' fiscal amounts
  *   (equally when those are all zero).
  *
  * Shares are rounded down and the remainder of a split goes to the first line (the best ranked),

@@ -291,7 +291,7 @@ export class StageGatesController {
   @Endpoint({
     summary: 'Horse-race stage gate (赛马阶段评估): continue or terminate each active line',
     description:
-      'Every active line of the list decided exactly once; only when its milestone at milestonePosition ' +
+      'Every active line of the challenge decided exactly once; only when its milestone at milestonePosition ' +
       'is assessed on every active line (422 otherwise). One gate per position (409 for a second).',
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
   })

@@ -63,7 +63,10 @@ export class StageGatesService {
     const challenge = await this.challenges.findByIdForUpdate(em, challengeId);
     if (!challenge) throw DomainError.notFound('Challenge');
     if (challenge.selectionMode !== 'horse_race') {
-      throw new DomainError('BUSINESS_RULE_VIOLATION', 'Stage gates are for horse-race (赛马) lists only');
+      throw new DomainError(
+        'BUSINESS_RULE_VIOLATION',
+        'Stage gates are for horse-race (赛马) challenges only',
+      );
     }
     return challenge;
   }
@@ -73,7 +76,7 @@ export class StageGatesService {
     if (!held) return;
     throw new DomainError(
       'INVALID_STATE_TRANSITION',
-      `The stage gate after milestone ${position} of this list was already held`,
+      `The stage gate after milestone ${position} of this challenge was already held`,
       { extra: { state: 'held', action: 'stage_gate', stageGateId: held.id } },
     );
   }
@@ -166,7 +169,7 @@ export class StageGatesService {
 /** 422 unless every active line is decided exactly once, and nothing else. */
 function assertEveryActiveLineDecided(active: ProjectEntity[], dto: StageGateDto): void {
   if (!active.length) {
-    throw new DomainError('BUSINESS_RULE_VIOLATION', 'No line of this list is active: nothing to gate');
+    throw new DomainError('BUSINESS_RULE_VIOLATION', 'No line of this challenge is active: nothing to gate');
   }
   const decided = dto.decisions.map((d) => d.projectId);
   const missing = active.filter((p) => !decided.includes(p.id)).map((p) => p.id);
@@ -174,7 +177,7 @@ function assertEveryActiveLineDecided(active: ProjectEntity[], dto: StageGateDto
   if (missing.length || foreign.length || new Set(decided).size !== decided.length) {
     throw new DomainError(
       'BUSINESS_RULE_VIOLATION',
-      'Decide every active line of the list exactly once (continue or terminate), and nothing else',
+      'Decide every active line of the challenge exactly once (continue or terminate), and nothing else',
       { extra: { activeProjectIds: active.map((p) => p.id), missing, notActiveLines: foreign } },
     );
   }

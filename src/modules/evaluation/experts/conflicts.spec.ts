@@ -83,7 +83,7 @@ describe('conflicts of interest (回避)', () => {
       expect(conflicts[0].detail).toContain("affiliation and user account's organization");
     });
 
-    it('is the lead or a consortium member of a bid’s team, by affiliation or account', () => {
+    it('is the lead or a consortium member of an application’s team, by affiliation or account', () => {
       expect(kinds(expert({ affiliationOrganizationId: LEAD }))).toEqual([['bidder_affiliation', LEAD]]);
       expect(kinds(expert({ userOrganizationId: PARTNER }))).toEqual([['bidder_affiliation', PARTNER]]);
       expect(kinds(expert({ affiliationOrganizationId: LEAD, userOrganizationId: PARTNER }))).toEqual([
@@ -92,7 +92,7 @@ describe('conflicts of interest (回避)', () => {
       ]);
     });
 
-    it('names both when one of its organizations is the issuer and the other a bidder', () => {
+    it('names both when one of its organizations is the issuer and the other an applicant', () => {
       expect(kinds(expert({ affiliationOrganizationId: ISSUER, userOrganizationId: LEAD }))).toEqual([
         ['issuer_affiliation', ISSUER],
         ['bidder_affiliation', LEAD],
@@ -109,7 +109,7 @@ describe('conflicts of interest (回避)', () => {
     const collaborating = (organizationId: string, fromYear: number, toYear: number | null) =>
       expert({ collaborations: [{ organizationId, fromYear, toYear }] });
 
-    it('counts one with a bidder or with the issuer', () => {
+    it('counts one with an applicant or with the issuer', () => {
       expect(kinds(collaborating(PARTNER, 2024, 2025))).toEqual([['recent_collaboration', PARTNER]]);
       expect(kinds(collaborating(ISSUER, 2024, 2025))).toEqual([['recent_collaboration', ISSUER]]);
     });
@@ -178,7 +178,7 @@ describe('conflicts of interest (回避)', () => {
     ]);
   });
 
-  it('finds nothing against a review with no bidders and no members but an unrelated issuer', () => {
+  it('finds nothing against a review with no applicants and no members but an unrelated issuer', () => {
     const empty: ConflictParties = {
       issuerOrganizationId: ISSUER,
       bidderOrganizationIds: [],

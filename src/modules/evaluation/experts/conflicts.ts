@@ -1,13 +1,13 @@
 import { shanghaiYear } from '../../call/challenges/challenge-rules';
 
 /**
- * The parties of a review an expert must not be connected to: the list's issuer, every
- * organization of every eligible bid's team (lead and consortium members), and every team member
+ * The parties of a review an expert must not be connected to: the challenge's issuer, every
+ * organization of every eligible application's team (lead and consortium members), and every team member
  * with an account.
  */
 export interface ConflictParties {
   issuerOrganizationId: string;
-  /** Lead and consortium organizations of every bid's team. */
+  /** Lead and consortium organizations of every application's team. */
   bidderOrganizationIds: string[];
   /** User ids of the team members who have accounts (the leaders included). */
   memberUserIds: string[];
@@ -61,13 +61,13 @@ export function isRecentCollaboration(
 
 /**
  * The automatic conflicts of interest (回避, DOMAIN.md "Expert review") of one expert against the
- * parties of a review, in a stable order (issuer, bidders, membership, collaborations); empty when
+ * parties of a review, in a stable order (issuer, applicants, membership, collaborations); empty when
  * there is none. Pure: the panel draw excludes an expert with any conflict, and the declaration
- * runs it again before the expert first sees a bid, on the profile as it is then.
+ * runs it again before the expert first sees an application, on the profile as it is then.
  *
  * - `issuer_affiliation` / `bidder_affiliation`: the expert's organization — its affiliation or
- *   its user account's organization, both count — is the issuer or an organization of a bid's team.
- * - `team_member`: the expert's user is a member of a bid's team.
+ *   its user account's organization, both count — is the issuer or an organization of an application's team.
+ * - `team_member`: the expert's user is a member of an application's team.
  * - `recent_collaboration`: a declared collaboration with the issuer or a team's organization
  *   that is ongoing or ended within `windowYears` years of `now`'s year in Asia/Shanghai
  *   (toYear ≥ year − windowYears); one conflict per organization however many collaborations.
@@ -79,7 +79,7 @@ export function conflictsOf(
   now: Date,
 ): Conflict[] {
   const windowStart = collaborationWindowStart(windowYears, now);
-  const bidders = new Set(parties.bidderOrganizationIds);
+  const applicants = new Set(parties.bidderOrganizationIds);
   const own = [...new Set([expert.affiliationOrganizationId, expert.userOrganizationId])];
   const whose = (organizationId: string) =>
     [
@@ -95,29 +95,30 @@ export function conflictsOf(
       conflicts.push({
         kind: 'issuer_affiliation',
         organizationId,
-        detail: `the expert's ${whose(organizationId)} is the issuer of the list`,
+        detail: `the expert's ${whose(organizationId)} is the issuer of the challenge`,
       });
     }
   }
   for (const organizationId of own) {
-    if (bidders.has(organizationId)) {
+    if (applicants.has(organizationId)) {
       conflicts.push({
         kind: 'bidder_affiliation',
         organizationId,
-        detail: `the expert's ${whose(organizationId)} is an organization of a bidding team`,
+        detail: `the expert's ${whose(organizationId)} is an organization of an applicant team`,
       });
     }
   }
   if (parties.memberUserIds.includes(expert.userId)) {
-    conflicts.push({ kind: 'team_member', detail: 'the expert is a member of a bidding team' });
+    conflicts.push({ kind: 'team_member', detail: 'the expert is a member of an applicant team' });
   }
 
   const seen = new Set<string>();
   for (const c of expert.collaborations) {
-    const party = c.organizationId === parties.issuerOrganizationId || bidders.has(c.organizationId);
+    const party = c.organizationId === parties.issuerOrganizationId || applicants.has(c.organizationId);
     if (!party || seen.has(c.organizationId) || !isRecentCollaboration(c, windowStart)) continue;
     seen.add(c.organizationId);
-    const role = c.organizationId === parties.issuerOrganizationId ? 'the issuer' : 'a bidding organization';
+    const role =
+      c.organizationId === parties.issuerOrganizationId ? 'the issuer' : 'an applicant organization';
     const period = `${c.fromYear}–${c.toYear ?? 'ongoing'}`;
     conflicts.push({
       kind: 'recent_collaboration',

@@ -1,7 +1,7 @@
 import { DomainError } from '../../../common/errors/domain-error';
 import { conflictOfInterest, declarationIntent, declarationOutcome } from './declaration';
 
-const found = [{ kind: 'team_member', detail: 'the expert is a member of a bidding team' }];
+const found = [{ kind: 'team_member', detail: 'the expert is a member of an applicant team' }];
 
 describe('declarationOutcome', () => {
   it('keeps a member that declares no conflict when the rules find none', () => {
@@ -12,7 +12,7 @@ describe('declarationOutcome', () => {
     expect(declarationOutcome({ kind: 'none' }, found)).toEqual({
       stays: false,
       outcome: 'conflicted',
-      reason: 'conflict of interest found at declaration: the expert is a member of a bidding team',
+      reason: 'conflict of interest found at declaration: the expert is a member of an applicant team',
     });
   });
 
@@ -25,7 +25,7 @@ describe('declarationOutcome', () => {
     expect(declarationOutcome({ kind: 'conflict', reason: 'former student' }, found)).toEqual({
       stays: false,
       outcome: 'conflicted',
-      reason: 'former student (also found by the rules: the expert is a member of a bidding team)',
+      reason: 'former student (also found by the rules: the expert is a member of an applicant team)',
     });
   });
 });
@@ -40,7 +40,7 @@ describe('conflictOfInterest', () => {
     expect(error).toBeInstanceOf(DomainError);
     expect(error.code).toBe('CONFLICT_OF_INTEREST');
     expect(error.message).toBe(
-      'You have a conflict of interest with this project: the expert is a member of a bidding team. ' +
+      'You have a conflict of interest with this project: the expert is a member of an applicant team. ' +
         'You have been replaced on the acceptance panel.',
     );
     expect(error.options.extra).toEqual({

@@ -9,7 +9,7 @@ import type { PanelMemberStatus } from './panel-member.machine';
 
 const NOW = new Date('2026-03-02T02:00:00Z');
 const ISSUER = 'org-issuer';
-const BIDDER = 'org-bidder';
+const BIDDER = 'org-applicant';
 const parties = { issuerOrganizationId: ISSUER, bidderOrganizationIds: [BIDDER], memberUserIds: [] };
 
 function expert(id: string, enterprise: boolean, organizationId = `org-${id}`): DrawableExpert {

@@ -52,7 +52,7 @@ export interface ReplaceInput<S extends string, T extends PanelSeat<S>> {
  * replayable draw without conflicts and with the enterprise share (PANEL_UNDERSTAFFED when too few
  * qualify), the conflict rules at declaration, the replacement of a member by the next reserve,
  * the member statuses (panel-member.machine.ts), assignment notices and the experts' names. What a
- * panel is about (a challenge's bids, a project) and what its members do stay with the caller.
+ * panel is about (a challenge's applications, a project) and what its members do stay with the caller.
  */
 @Injectable()
 export class ExpertPanelService {

@@ -21,7 +21,7 @@ export interface PanelSeat<S extends string = string> {
 
 /**
  * How a table spells the member statuses of panel-member.machine.ts. An acceptance panel keeps each
- * member's work on its row and stores them as they are; a review panel keeps the work per bid in
+ * member's work on its row and stores them as they are; a review panel keeps the work per application in
  * assignments and stores only the seat: `active` for a member on the panel, `replaced` for one that
  * left (ADR 0041).
  */

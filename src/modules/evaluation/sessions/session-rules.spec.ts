@@ -82,7 +82,7 @@ describe('checkPlace, parseStart, checkInReview', () => {
     expect(parseStart('2027-13-45T10:00:00+08:00', now).start).toBeNull();
   });
 
-  it('wants the list under review and the bid in review or shortlisted', () => {
+  it('wants the challenge under review and the application in review or shortlisted', () => {
     expect(checkInReview({ status: 'under_review' }, { status: 'under_review' })).toEqual([]);
     expect(checkInReview({ status: 'under_review' }, { status: 'shortlisted' })).toEqual([]);
     expect(fields(checkInReview({ status: 'under_review' }, { status: 'draft' }))).toEqual(['applicationId']);

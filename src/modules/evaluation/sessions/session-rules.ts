@@ -1,5 +1,5 @@
 import { FieldError } from '../../../common/errors/domain-error';
-import { SESSION_BID_STATUSES, SessionAction, SessionStatus } from './session-status';
+import { SESSION_APPLICATION_STATUSES, SessionAction, SessionStatus } from './session-status';
 
 /** The body of PATCH /sessions/{id}, as the rules read it (null: the caller sent null). */
 export interface SessionChangeInput {
@@ -98,21 +98,21 @@ export function parseStart(value: string, now: Date): { start: Date | null; erro
 }
 
 /**
- * A session is for a bid in review: the list `under_review`, the bid on that list and
+ * A session is for an application in review: the challenge `under_review`, the application on that challenge and
  * `under_review` or `shortlisted`. The refusals, each on the field that names it.
  */
-export function checkInReview(list: { status: string }, bid: { status: string }): FieldError[] {
+export function checkInReview(challenge: { status: string }, application: { status: string }): FieldError[] {
   const errors: FieldError[] = [];
-  if (list.status !== 'under_review') {
+  if (challenge.status !== 'under_review') {
     errors.push({
       field: 'challengeId',
-      message: `the list is ${list.status}: sessions are held while it is under_review`,
+      message: `the challenge is ${challenge.status}: sessions are held while it is under_review`,
     });
   }
-  if (!(SESSION_BID_STATUSES as readonly string[]).includes(bid.status)) {
+  if (!(SESSION_APPLICATION_STATUSES as readonly string[]).includes(application.status)) {
     errors.push({
       field: 'applicationId',
-      message: `the bid is ${bid.status}: sessions are for bids ${SESSION_BID_STATUSES.join(' or ')}`,
+      message: `the application is ${application.status}: sessions are for applications ${SESSION_APPLICATION_STATUSES.join(' or ')}`,
     });
   }
   return errors;

@@ -51,8 +51,8 @@ describe('SESSION_MACHINE', () => {
 
   it('describes PATCH /sessions/{id} as before', () => {
     expect(describeSessionTransitions()).toBe(
-      'schedule: (new) → scheduled (the list is under_review and the bid is under_review or shortlisted; scheduledAt is in the future); ' +
-        'reschedule: scheduled → scheduled (the list is still under_review; scheduledAt (new or kept) is in the future; a location or a link remains); ' +
+      'schedule: (new) → scheduled (the challenge is under_review and the application is under_review or shortlisted; scheduledAt is in the future); ' +
+        'reschedule: scheduled → scheduled (the challenge is still under_review; scheduledAt (new or kept) is in the future; a location or a link remains); ' +
         'hold: scheduled → held (minutes and outcome given; not before scheduledAt); ' +
         'cancel: scheduled → cancelled (a reason given)',
     );

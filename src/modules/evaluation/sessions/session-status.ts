@@ -10,8 +10,8 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
 export const SESSION_OUTCOMES = ['satisfactory', 'concerns', 'unsatisfactory'] as const;
 export type SessionOutcome = (typeof SESSION_OUTCOMES)[number];
 
-/** Bids a session may be scheduled for: in review, or shortlisted by the panel. */
-export const SESSION_BID_STATUSES = ['under_review', 'shortlisted'] as const;
+/** Applications a session may be scheduled for: in review, or shortlisted by the panel. */
+export const SESSION_APPLICATION_STATUSES = ['under_review', 'shortlisted'] as const;
 
 export const SESSION_ACTIONS = ['schedule', 'reschedule', 'hold', 'cancel'] as const;
 export type SessionAction = (typeof SESSION_ACTIONS)[number];
@@ -33,7 +33,7 @@ export const SESSION_MACHINE = new StateMachine<SessionStatus, SessionAction>({
       from: [],
       to: 'scheduled',
       by: 'admin',
-      description: `the list is under_review and the bid is ${SESSION_BID_STATUSES.join(' or ')}; scheduledAt is in the future`,
+      description: `the challenge is under_review and the application is ${SESSION_APPLICATION_STATUSES.join(' or ')}; scheduledAt is in the future`,
     },
     {
       action: 'reschedule',
@@ -41,7 +41,7 @@ export const SESSION_MACHINE = new StateMachine<SessionStatus, SessionAction>({
       to: 'scheduled',
       by: 'admin',
       description:
-        'the list is still under_review; scheduledAt (new or kept) is in the future; a location or a link remains',
+        'the challenge is still under_review; scheduledAt (new or kept) is in the future; a location or a link remains',
     },
     {
       action: 'hold',

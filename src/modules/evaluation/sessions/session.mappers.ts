@@ -6,7 +6,7 @@ export const SESSION_ENTITY = 'review_session';
 
 /**
  * The answer for a session. `minutes` and `outcome` are review material, for admins only
- * (`withRecord`); the list's issuer and the bid's organization get when, where, and the status.
+ * (`withRecord`); the challenge's issuer and the application's organization get when, where, and the status.
  */
 export function toSessionResponse(session: ReviewSessionEntity, withRecord: boolean): SessionResponseDto {
   return {

@@ -14,7 +14,7 @@ import { Endpoint } from '../../../common/openapi/endpoint';
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
 const WHO_SEES =
-  "Admins; the list's issuer organization; an organization with a bid on the list sees its bids' sessions. minutes and outcome are for admins only.";
+  "Admins; the challenge's issuer organization; an organization with an application on the challenge sees its applications' sessions. minutes and outcome are for admins only.";
 
 @ApiTags('sessions')
 @Controller('challenges')
@@ -24,9 +24,9 @@ export class ChallengeSessionsController {
   @Post(':id/sessions')
   @Authenticated({ roles: ['admin'] })
   @Endpoint({
-    summary: 'Schedule a defence (答辩) or site visit (现场考察) for a bid in review',
+    summary: 'Schedule a defence (答辩) or site visit (现场考察) for an application in review',
     description:
-      "The list must be under_review and the bid on it under_review or shortlisted; scheduledAt in the future; a location, a meetingLink (https) or both. The bid's and the issuer's organizations are notified.",
+      "The challenge must be under_review and the application on it under_review or shortlisted; scheduledAt in the future; a location, a meetingLink (https) or both. The application's and the issuer's organizations are notified.",
     errors: ['FORBIDDEN', 'NOT_FOUND', 'BUSINESS_RULE_VIOLATION'],
   })
   @ApiCreatedResponse({ type: SessionResponseDto })
@@ -42,7 +42,7 @@ export class ChallengeSessionsController {
   @Get(':id/sessions')
   @Authenticated({ roles: ['admin', 'issuer', 'applicant'] })
   @Endpoint({
-    summary: "A list's defence and site-visit sessions, earliest first",
+    summary: "A challenge's defence and site-visit sessions, earliest first",
     description: WHO_SEES,
     errors: ['NOT_FOUND'],
   })
@@ -78,7 +78,7 @@ export class SessionsController {
   @Endpoint({
     summary:
       'Reschedule a session, record it held (minutes and outcome) or cancel it (a reason); If-Match required',
-    description: `Transitions — ${describeSessionTransitions()}. Held and cancelled are final. Reschedules and cancellations notify the bid's and the issuer's organizations.`,
+    description: `Transitions — ${describeSessionTransitions()}. Held and cancelled are final. Reschedules and cancellations notify the application's and the issuer's organizations.`,
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION', 'PRECONDITION_REQUIRED'],
   })
   @ApiIfMatch()

@@ -5,8 +5,8 @@ import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 
 /**
- * Defence (答辩) and site-visit (现场考察) sessions of bids in review: scheduled, rescheduled, held
- * with minutes and outcome, or cancelled, by admins; read by the list's and the bid's
+ * Defence (答辩) and site-visit (现场考察) sessions of applications in review: scheduled, rescheduled, held
+ * with minutes and outcome, or cancelled, by admins; read by the challenge's and the application's
  * organizations (ADR 0025).
  */
 @Module({

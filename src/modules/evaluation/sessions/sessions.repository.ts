@@ -4,25 +4,25 @@ import { Page, paginate } from '../../../common/pagination/pagination';
 import { ListSessionsQueryDto } from './dto/session-input.dto';
 import { ReviewSessionEntity } from './entities/review-session.entity';
 
-/** What a session needs to know of its bid: which list, whose, and where it stands. */
-export interface SessionBid {
+/** What a session needs to know of its application: which challenge, whose, and where it stands. */
+export interface SessionApplication {
   id: string;
   challengeId: string;
   leadOrganizationId: string;
   status: string;
 }
 
-/** Whose sessions of a list a caller sees: all of them, or those of one organization's bids. */
+/** Whose sessions of a challenge a caller sees: all of them, or those of one organization's applications. */
 export type SessionListScope = { all: true } | { leadOrganizationId: string };
 
-interface BidRow {
+interface ApplicationRow {
   id: string;
   challenge_id: string;
   lead_organization_id: string;
   status: string;
 }
 
-const toBid = (row: BidRow | undefined): SessionBid | null =>
+const toApplication = (row: ApplicationRow | undefined): SessionApplication | null =>
   row
     ? {
         id: row.id,
@@ -45,40 +45,43 @@ export class SessionsRepository {
     return em.findOne(ReviewSessionEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** The bid, without a lock: for deciding who sees a session. */
-  async findBid(
+  /** The application, without a lock: for deciding who sees a session. */
+  async findApplication(
     applicationId: string,
     em: EntityManager = this.dataSource.manager,
-  ): Promise<SessionBid | null> {
-    const rows = await em.query<BidRow[]>(
+  ): Promise<SessionApplication | null> {
+    const rows = await em.query<ApplicationRow[]>(
       `SELECT id, challenge_id, lead_organization_id, status FROM applications WHERE id = $1`,
       [applicationId],
     );
-    return toBid(rows[0]);
+    return toApplication(rows[0]);
   }
 
   /**
-   * The bid locked FOR SHARE until the transaction ends: a review or selection moving it out of
-   * review waits for the session being scheduled, and the session sees the bid as it commits.
+   * The application locked FOR SHARE until the transaction ends: a review or selection moving it out of
+   * review waits for the session being scheduled, and the session sees the application as it commits.
    */
-  async findBidForShare(em: EntityManager, applicationId: string): Promise<SessionBid | null> {
-    const rows = await em.query<BidRow[]>(
+  async findApplicationForShare(
+    em: EntityManager,
+    applicationId: string,
+  ): Promise<SessionApplication | null> {
+    const rows = await em.query<ApplicationRow[]>(
       `SELECT id, challenge_id, lead_organization_id, status FROM applications WHERE id = $1 FOR SHARE`,
       [applicationId],
     );
-    return toBid(rows[0]);
+    return toApplication(rows[0]);
   }
 
-  /** Whether the organization leads a bid on the list: then it sees that bid's sessions. */
-  async organizationBidsOn(challengeId: string, organizationId: string): Promise<boolean> {
-    const [row] = await this.dataSource.query<Array<{ bids: boolean }>>(
-      `SELECT EXISTS(SELECT 1 FROM applications WHERE challenge_id = $1 AND lead_organization_id = $2) AS bids`,
+  /** Whether the organization leads an application to the challenge: then it sees that application's sessions. */
+  async organizationAppliesTo(challengeId: string, organizationId: string): Promise<boolean> {
+    const [row] = await this.dataSource.query<Array<{ applies: boolean }>>(
+      `SELECT EXISTS(SELECT 1 FROM applications WHERE challenge_id = $1 AND lead_organization_id = $2) AS applies`,
       [challengeId, organizationId],
     );
-    return row.bids;
+    return row.applies;
   }
 
-  /** A list's sessions in time order, earliest first, keyset paginated (ix_review_sessions_challenge). */
+  /** A challenge's sessions in time order, earliest first, keyset paginated (ix_review_sessions_challenge). */
   listOfChallenge(
     challengeId: string,
     scope: SessionListScope,

@@ -16,7 +16,7 @@ import { ReviewSessionEntity } from './entities/review-session.entity';
 import { SESSION_ENTITY, sessionSnapshot, toSessionResponse } from './session.mappers';
 import { checkInReview, checkPlace, parseStart, sessionChangeOf } from './session-rules';
 import { assertSessionTransition, SESSION_MACHINE, SessionAction, SessionOutcome } from './session-status';
-import { SessionBid, SessionListScope, SessionsRepository } from './sessions.repository';
+import { SessionApplication, SessionListScope, SessionsRepository } from './sessions.repository';
 
 /** The outbox events of sessions; the audit actions have the same names. */
 export const SESSION_EVENTS = {
@@ -41,7 +41,7 @@ const CHANGE_EVENTS: Record<SessionChange, SessionEvent> = {
 type ChangeExtra = Record<string, JsonValue>;
 
 /** How the caller stands to a session: admins see all of it, the parties its schedule, others 404. */
-type Standing = 'admin' | 'issuer' | 'bidder' | 'none';
+type Standing = 'admin' | 'issuer' | 'applicant' | 'none';
 
 function throwIfAny(errors: FieldError[]): void {
   if (errors.length) throw DomainError.validation(errors);
@@ -54,10 +54,10 @@ function refuse(errors: FieldError[]): void {
 }
 
 /**
- * Defence (答辩) and site-visit (现场考察) sessions of bids in review (ADR 0025): admins schedule,
+ * Defence (答辩) and site-visit (现场考察) sessions of applications in review (ADR 0025): admins schedule,
  * reschedule, record (minutes and outcome) or cancel them by the table in session-status.ts. Every
  * change locks the session row, checks If-Match (required), and writes its audit event and outbox
- * event in the same transaction; the notification rules tell the bid's and the issuer's
+ * event in the same transaction; the notification rules tell the application's and the issuer's
  * organizations.
  */
 @Injectable()
@@ -71,7 +71,7 @@ export class SessionsService {
     private readonly clock: Clock,
   ) {}
 
-  /** A new session for a bid of the list: 400 for a bid not on it, 422 when list or bid is not in review. */
+  /** A new session for an application of the challenge: 400 for an application not on it, 422 when challenge or application is not in review. */
   async schedule(actor: Principal, challengeId: string, dto: CreateSessionDto): Promise<SessionResponseDto> {
     const user = requireUser(actor);
     const location = dto.location?.trim() ?? null;
@@ -81,15 +81,17 @@ export class SessionsService {
     const session = await this.dataSource.transaction(async (em) => {
       const challenge = await this.challenges.findByIdForShare(em, challengeId);
       if (!challenge) throw DomainError.notFound('Challenge');
-      const bid = await this.sessions.findBidForShare(em, dto.applicationId);
-      if (!bid || bid.challengeId !== challengeId) {
-        throw DomainError.validation([{ field: 'applicationId', message: 'not a bid on this list' }]);
+      const application = await this.sessions.findApplicationForShare(em, dto.applicationId);
+      if (!application || application.challengeId !== challengeId) {
+        throw DomainError.validation([
+          { field: 'applicationId', message: 'not an application on this challenge' },
+        ]);
       }
-      refuse(checkInReview(challenge, bid));
+      refuse(checkInReview(challenge, application));
       const now = this.clock.now();
       const created = em.create(ReviewSessionEntity, {
         challengeId,
-        applicationId: bid.id,
+        applicationId: application.id,
         kind: dto.kind,
         scheduledAt: start as Date,
         durationMinutes: dto.durationMinutes,
@@ -112,8 +114,8 @@ export class SessionsService {
   }
 
   /**
-   * A list's sessions, earliest first: admins and the list's issuer organization see all of them,
-   * an organization with a bid on the list those of its bids; anyone else 404.
+   * A challenge's sessions, earliest first: admins and the challenge's issuer organization see all of them,
+   * an organization with an application on the challenge those of its applications; anyone else 404.
    */
   async list(
     actor: Principal,
@@ -130,7 +132,7 @@ export class SessionsService {
       scope = { all: true };
     } else if (
       actor.kind === 'user' &&
-      (await this.sessions.organizationBidsOn(challengeId, actor.organizationId))
+      (await this.sessions.organizationAppliesTo(challengeId, actor.organizationId))
     ) {
       scope = { leadOrganizationId: actor.organizationId };
     } else {
@@ -141,7 +143,7 @@ export class SessionsService {
     return { items: page.items.map((s) => toSessionResponse(s, withRecord)), nextCursor: page.nextCursor };
   }
 
-  /** Admins, the list's issuer organization and the bid's lead organization; anyone else 404. */
+  /** Admins, the challenge's issuer organization and the application's lead organization; anyone else 404. */
   async get(actor: Principal, id: string): Promise<SessionResponseDto> {
     const session = await this.sessions.findById(id);
     const standing = session ? await this.standingOf(actor, session) : 'none';
@@ -150,7 +152,7 @@ export class SessionsService {
   }
 
   /**
-   * One change, by the transition table: reschedule (while scheduled, the list still in review,
+   * One change, by the transition table: reschedule (while scheduled, the challenge still in review,
    * to a time in the future), hold (minutes and outcome, not before the start) or cancel (a
    * reason). If-Match required; 409 on a stale version or a final session.
    */
@@ -186,7 +188,7 @@ export class SessionsService {
   // — helpers —
 
   /**
-   * The session locked FOR UPDATE and its list FOR SHARE: 404 when either is missing, 409 on a
+   * The session locked FOR UPDATE and its challenge FOR SHARE: 404 when either is missing, 409 on a
    * stale version or when the table has no row for the change from the session's status.
    */
   private async lockForChange(
@@ -205,7 +207,7 @@ export class SessionsService {
   }
 
   /**
-   * A new time or place while the list and the bid are still in review: the time given (or the
+   * A new time or place while the challenge and the application are still in review: the time given (or the
    * one kept) must lie ahead, and a location or a link must remain.
    */
   private async reschedule(
@@ -216,8 +218,8 @@ export class SessionsService {
     start: Date | null,
     now: Date,
   ): Promise<ChangeExtra> {
-    const bid = await this.requireBid(em, current.applicationId);
-    refuse(checkInReview(challenge, bid));
+    const application = await this.requireApplication(em, current.applicationId);
+    refuse(checkInReview(challenge, application));
     const next = {
       scheduledAt: start ?? current.scheduledAt,
       durationMinutes: dto.durationMinutes ?? current.durationMinutes,
@@ -239,29 +241,29 @@ export class SessionsService {
     return extra;
   }
 
-  private async requireBid(em: EntityManager, applicationId: string): Promise<SessionBid> {
-    const bid = await this.sessions.findBidForShare(em, applicationId);
+  private async requireApplication(em: EntityManager, applicationId: string): Promise<SessionApplication> {
+    const application = await this.sessions.findApplicationForShare(em, applicationId);
     // The foreign key guarantees it; a miss is a fault, not the caller's.
-    if (!bid) throw new Error(`session bid ${applicationId} missing`);
-    return bid;
+    if (!application) throw new Error(`session application ${applicationId} missing`);
+    return application;
   }
 
   private async standingOf(actor: Principal, session: ReviewSessionEntity): Promise<Standing> {
     if (isAdmin(actor)) return 'admin';
     if (actor.kind !== 'user') return 'none';
-    const [challenge, bid] = await Promise.all([
+    const [challenge, application] = await Promise.all([
       this.challenges.findById(session.challengeId),
-      this.sessions.findBid(session.applicationId),
+      this.sessions.findApplication(session.applicationId),
     ]);
     if (challenge?.issuerOrganizationId === actor.organizationId) return 'issuer';
-    if (bid?.leadOrganizationId === actor.organizationId) return 'bidder';
+    if (application?.leadOrganizationId === actor.organizationId) return 'applicant';
     return 'none';
   }
 
   /**
    * The audit event (before and after) and the outbox event of a change, in its transaction. The
-   * event names the bid by id only: the notification rule finds its organization, so the data
-   * the issuer's users receive carries no bidder identity (a blind program hides it from them).
+   * event names the application by id only: the notification rule finds its organization, so the data
+   * the issuer's users receive carries no applicant identity (a blind program hides it from them).
    */
   private async record(
     em: EntityManager,

@@ -40,7 +40,7 @@ export class MailData {
     return value.trim();
   }
 
-  /** A string that may be absent, null or empty (e.g. the list code before publication). */
+  /** A string that may be absent, null or empty (e.g. the challenge code before publication). */
   optionalText(key: string): string | null {
     const value = this.data[key];
     if (value === undefined || value === null || value === '') return null;
@@ -104,11 +104,11 @@ export function yuan(fen: number): string {
   return `¥${whole}.${String(fen % 100).padStart(2, '0')}`;
 }
 
-/** 「标题」（编号 JB-2027-0042）, or without the code before the list has one. */
-export function zhList(title: string, code: string | null): string {
+/** 「标题」（编号 JB-2027-0042）, or without the code before the challenge has one. */
+export function zhChallenge(title: string, code: string | null): string {
   return code ? `「${title}」（编号 ${code}）` : `「${title}」`;
 }
-export function enList(title: string, code: string | null): string {
+export function enChallenge(title: string, code: string | null): string {
   return code ? `“${title}” (${code})` : `“${title}”`;
 }
 
@@ -130,14 +130,14 @@ export const ASSESSMENT_OUTCOMES = ['passed', 'passed_with_conditions', 'failed'
 export const PAYERS = ['fiscal', 'issuer'] as const;
 
 /** The list of a challenge event (`title`, `code`). */
-export const list = (d: MailData) => ({ title: d.text('title'), code: d.optionalText('code') });
+export const challengeOf = (d: MailData) => ({ title: d.text('title'), code: d.optionalText('code') });
 
-/** 项目（榜单编号 JB-…）: milestone events name the project by its list code when there is one. */
+/** 项目（榜单编号 JB-…）: milestone events name the project by its challenge code when there is one. */
 export function zhProject(d: MailData): string {
   const code = d.optionalText('challengeCode');
   return code ? `揭榜项目（榜单编号 ${code}）` : '揭榜项目';
 }
 export function enProject(d: MailData): string {
   const code = d.optionalText('challengeCode');
-  return code ? `the project of list ${code}` : 'your project';
+  return code ? `the project of challenge ${code}` : 'your project';
 }

@@ -224,7 +224,7 @@ describe('mail templates', () => {
     });
   });
 
-  it('names the bid check outcome, the list code and the reason (formal check)', () => {
+  it('names the application check outcome, the challenge code and the reason (formal check)', () => {
     const returned = renderMail(
       'application.formal_checked',
       SAMPLES['application.formal_checked'],
@@ -236,7 +236,7 @@ describe('mail templates', () => {
     expect(returned.text).toContain('审查意见：请补充预算说明');
     const eligible = { ...SAMPLES['application.formal_checked'], outcome: 'eligible', reason: null };
     expect(renderMail('application.formal_checked', eligible, 'en', RECIPIENT).subject).toBe(
-      '[Jiebang] Formal check of your bid: eligible (高温超导电缆关键技术)',
+      '[Jiebang] Formal check of your application: eligible (高温超导电缆关键技术)',
     );
     expect(() =>
       renderMail('application.formal_checked', { ...eligible, outcome: 'maybe' }, 'zh-CN', RECIPIENT),
@@ -258,7 +258,7 @@ describe('mail templates', () => {
     ).toThrow(/whole number of fen/);
   });
 
-  it('leaves the code out of a list that has none yet, and refuses an unknown kind', () => {
+  it('leaves the code out of a challenge that has none yet, and refuses an unknown kind', () => {
     const rejected = renderMail('challenge.rejected', SAMPLES['challenge.rejected'], 'zh-CN', RECIPIENT);
     expect(rejected.text).toContain('贵单位的榜单「高温超导电缆关键技术」未通过审核');
     expect(rejected.text).not.toContain('编号');

@@ -24,7 +24,7 @@ export function roleList(value: JsonValue | undefined): string {
 export const fixed = (s: string) => () => s;
 
 /** 「title」 of a challenge event. */
-export const listTitle = (e: DeliveredEvent) => `「${text(e.data, 'title')}」`;
+export const quotedChallengeTitle = (e: DeliveredEvent) => `「${text(e.data, 'title')}」`;
 
 const SESSION_KIND_NAMES: Record<string, string> = { defence: '答辩', site_visit: '现场考察' };
 const beijingTime = new Intl.DateTimeFormat('zh-CN', {

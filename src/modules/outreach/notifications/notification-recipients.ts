@@ -65,13 +65,13 @@ export const watchersAndDraftHolders =
  * Every enabled user of the lead organization of the application whose id is `data[key]`: events
  * that reach the issuer's users too name the application by id, never by its organization (blind programs).
  */
-export const enabledUsersOfBidOrganization =
+export const enabledUsersOfApplicantOrganization =
   (key: string): Recipients =>
   (event, em) =>
     recipients.enabledUsersOfApplicationOrganization(em, text(event.data, key));
 
 /** Every enabled user of the lead organizations of the applications in `data[key]` (an array of ids). */
-export const usersOfBidsIn =
+export const usersOfApplicationsIn =
   (key: string): Recipients =>
   (event, em) =>
     recipients.enabledUsersOfApplicationsIn(em, idsIn(event, key));
@@ -81,7 +81,7 @@ export const usersOfBidsIn =
  * that were in the running (submitted, not withdrawn) and are not among those in
  * `data[selectedKey]`: the applicants a selection passed over.
  */
-export const usersOfOtherBids =
+export const usersOfOtherApplications =
   (challengeKey: string, selectedKey: string): Recipients =>
   (event, em) =>
     recipients.enabledUsersOfOtherApplications(em, text(event.data, challengeKey), idsIn(event, selectedKey));

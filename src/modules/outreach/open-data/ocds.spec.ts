@@ -1,9 +1,9 @@
-import { fenToYuan, ListFacts, releaseIdOf, toRelease } from './ocds';
+import { fenToYuan, ChallengeFacts, releaseIdOf, toRelease } from './ocds';
 
 const options = { prefix: 'ocds-test', publisherName: '测试平台' };
 const at = (iso: string) => new Date(iso);
 
-function list(overrides: Partial<ListFacts> = {}): ListFacts {
+function challenge(overrides: Partial<ChallengeFacts> = {}): ChallengeFacts {
   return {
     id: '11111111-1111-4111-8111-111111111111',
     code: 'JB-2027-0001',
@@ -23,7 +23,7 @@ function list(overrides: Partial<ListFacts> = {}): ListFacts {
     status: 'open',
     changedAt: at('2027-01-02T00:00:00.123Z'),
     changedKey: '2027-01-02T00:00:00.123456Z',
-    bidCount: 4,
+    applicationCount: 4,
     amendments: [],
     selections: [],
     projects: [],
@@ -64,8 +64,8 @@ describe('fenToYuan', () => {
 });
 
 describe('toRelease', () => {
-  it('an open list: a tender, no bid count yet, the issuer as buyer', () => {
-    const release = toRelease(list(), options);
+  it('an open challenge: a tender, no application count yet, the issuer as buyer', () => {
+    const release = toRelease(challenge(), options);
     expect(release).toMatchObject({
       ocid: 'ocds-test-11111111-1111-4111-8111-111111111111',
       id: 'ocds-test-11111111-1111-4111-8111-111111111111-20270102T000000.123456Z',
@@ -83,25 +83,25 @@ describe('toRelease', () => {
     ]);
   });
 
-  it('maps the statuses: published is planned, closed shows the bid count, cancelled and withdrawn cancel the tender', () => {
-    expect(toRelease(list({ status: 'published' }), options).tender.status).toBe('planned');
-    const closed = toRelease(list({ status: 'under_review' }), options);
+  it('maps the statuses: published is planned, closed shows the application count, cancelled and withdrawn cancel the tender', () => {
+    expect(toRelease(challenge({ status: 'published' }), options).tender.status).toBe('planned');
+    const closed = toRelease(challenge({ status: 'under_review' }), options);
     expect(closed.tender.numberOfTenderers).toBe(4);
     expect(closed.bids).toEqual({
       statistics: [{ id: '1', measure: 'bids', value: 4, date: '2027-02-01T00:00:00.000Z' }],
     });
-    expect(toRelease(list({ status: 'cancelled' }), options)).toMatchObject({
+    expect(toRelease(challenge({ status: 'cancelled' }), options)).toMatchObject({
       tag: ['tenderCancellation'],
       tender: { status: 'cancelled' },
     });
-    expect(toRelease(list({ status: 'withdrawn' }), options).tender.status).toBe('withdrawn');
-    expect(() => toRelease(list({ status: 'draft' }), options)).toThrow('not public');
+    expect(toRelease(challenge({ status: 'withdrawn' }), options).tender.status).toBe('withdrawn');
+    expect(() => toRelease(challenge({ status: 'draft' }), options)).toThrow('not public');
   });
 
   it('a reopened selection is a cancelled award; the final one is active with the project value; contracts carry milestones and payments', () => {
     const winner = { id: 'org-winner', name: '揭榜大学' };
     const release = toRelease(
-      list({
+      challenge({
         status: 'awarded',
         selections: [
           {
@@ -220,9 +220,9 @@ describe('toRelease', () => {
 
   it('the release id changes with the change time and only with it', () => {
     expect(releaseIdOf('ocds-x-1', '2027-01-02T00:00:00.000001Z')).toBe('ocds-x-1-20270102T000000.000001Z');
-    expect(toRelease(list(), options).id).toBe(toRelease(list(), options).id);
-    expect(toRelease(list({ changedKey: '2027-01-02T00:00:00.123457Z' }), options).id).not.toBe(
-      toRelease(list(), options).id,
+    expect(toRelease(challenge(), options).id).toBe(toRelease(challenge(), options).id);
+    expect(toRelease(challenge({ changedKey: '2027-01-02T00:00:00.123457Z' }), options).id).not.toBe(
+      toRelease(challenge(), options).id,
     );
   });
 });

@@ -6,10 +6,10 @@ import type { Payer } from '../../delivery/payments/entities/payment.entity';
 import type { SelectionStatus } from '../../delivery/selection/entities/selection.entity';
 
 /**
- * The OCDS 1.1 mapping of a list's public lifecycle (ADR 0032), pure: list → tender, bids →
+ * The OCDS 1.1 mapping of a challenge's public lifecycle (ADR 0032), pure: challenge → tender, applications →
  * bids.statistics (counts only), selection → awards, projects → contracts, milestones and paid
- * tranches → contracts[].implementation. Only what the list, its amendments and the publicity
- * notice already show publicly; never a bid's content, its team members, experts or contacts.
+ * tranches → contracts[].implementation. Only what the challenge, its amendments and the publicity
+ * notice already show publicly; never an application's content, its team members, experts or contacts.
  */
 
 export const OCDS_VERSION = '1.1';
@@ -133,8 +133,8 @@ export interface OcdsRelease {
   contracts?: OcdsContract[];
 }
 
-/** What the repository reads of one published list (amounts in fen). */
-export interface ListFacts {
+/** What the repository reads of one published challenge (amounts in fen). */
+export interface ChallengeFacts {
   id: string;
   code: string;
   title: string;
@@ -155,8 +155,8 @@ export interface ListFacts {
   /** When its public part last changed (open_data_changes), and that time exactly, as text. */
   changedAt: Date;
   changedKey: string;
-  /** Bids submitted and not withdrawn; shown only once the list is closed. */
-  bidCount: number;
+  /** Applications submitted and not withdrawn; shown only once the challenge is closed. */
+  applicationCount: number;
   amendments: Array<{ id: string; number: number; reason: string; createdAt: Date }>;
   selections: Array<{
     id: string;
@@ -205,7 +205,7 @@ const TENDER_STATUS: Record<ChallengeStatus, OcdsTender['status'] | null> = {
   cancelled: 'cancelled',
 };
 
-/** Stored statuses after the application window closed: the bid count is public from then on. */
+/** Stored statuses after the application window closed: the application count is public from then on. */
 const CLOSED: readonly ChallengeStatus[] = ['closed', 'under_review', 'publicity', 'awarded', 'unsuccessful'];
 
 const CONTRACT_STATUS: Record<ProjectStatus, OcdsContract['status']> = {
@@ -259,35 +259,42 @@ class Parties {
   }
 }
 
-/** The list's public lifecycle as of its last change, as one OCDS release. */
-export function toRelease(list: ListFacts, options: ReleaseOptions): OcdsRelease {
-  const tenderStatus = TENDER_STATUS[list.status];
-  if (!tenderStatus) throw new Error(`List ${list.id} is not public (${list.status})`);
-  const ocid = ocidOf(options.prefix, list.id);
+/** The challenge's public lifecycle as of its last change, as one OCDS release. */
+export function toRelease(challenge: ChallengeFacts, options: ReleaseOptions): OcdsRelease {
+  const tenderStatus = TENDER_STATUS[challenge.status];
+  if (!tenderStatus) throw new Error(`Challenge ${challenge.id} is not public (${challenge.status})`);
+  const ocid = ocidOf(options.prefix, challenge.id);
   const platform: OcdsOrganizationReference = { id: PLATFORM_PARTY_ID, name: options.publisherName };
   const parties = new Parties();
   parties.add(platform, 'procuringEntity', 'funder');
-  parties.add(list.issuer, 'buyer');
-  parties.locate(list.issuer.id, { region: list.regionCode, countryName: '中国' });
+  parties.add(challenge.issuer, 'buyer');
+  parties.locate(challenge.issuer.id, { region: challenge.regionCode, countryName: '中国' });
 
-  const closed = CLOSED.includes(list.status);
-  const tender = tenderOf(list, tenderStatus, platform, closed);
-  const awards = awardsOf(list, parties);
-  const contracts = contractsOf(list, platform, parties);
+  const closed = CLOSED.includes(challenge.status);
+  const tender = tenderOf(challenge, tenderStatus, platform, closed);
+  const awards = awardsOf(challenge, parties);
+  const contracts = contractsOf(challenge, platform, parties);
   const release: OcdsRelease = {
     ocid,
-    id: releaseIdOf(ocid, list.changedKey),
-    date: list.changedAt.toISOString(),
-    tag: tagsOf(list, awards, contracts),
+    id: releaseIdOf(ocid, challenge.changedKey),
+    date: challenge.changedAt.toISOString(),
+    tag: tagsOf(challenge, awards, contracts),
     initiationType: 'tender',
     language: 'zh',
     parties: parties.all(),
-    buyer: list.issuer,
+    buyer: challenge.issuer,
     tender,
   };
   if (closed) {
     release.bids = {
-      statistics: [{ id: '1', measure: 'bids', value: list.bidCount, date: list.closesAt.toISOString() }],
+      statistics: [
+        {
+          id: '1',
+          measure: 'bids',
+          value: challenge.applicationCount,
+          date: challenge.closesAt.toISOString(),
+        },
+      ],
     };
   }
   if (awards.length) release.awards = awards;
@@ -295,45 +302,45 @@ export function toRelease(list: ListFacts, options: ReleaseOptions): OcdsRelease
   return release;
 }
 
-/** The list as the tender: the platform procures, the issuer buys; the bid count once it closed. */
+/** The challenge as the tender: the platform procures, the issuer buys; the application count once it closed. */
 function tenderOf(
-  list: ListFacts,
+  challenge: ChallengeFacts,
   status: OcdsTender['status'],
   platform: OcdsOrganizationReference,
   closed: boolean,
 ): OcdsTender {
   const tender: OcdsTender = {
-    id: list.code,
-    title: list.title,
-    description: list.publicSummary,
+    id: challenge.code,
+    title: challenge.title,
+    description: challenge.publicSummary,
     status,
     procuringEntity: platform,
     items: [
       {
         id: '1',
-        description: list.title,
+        description: challenge.title,
         classification: {
           scheme: 'x_jiebang_industry_chain',
-          id: list.industryChainCode,
-          description: list.industryChainName,
+          id: challenge.industryChainCode,
+          description: challenge.industryChainName,
         },
         additionalClassifications: [
-          { scheme: 'x_jiebang_category', id: list.categoryCode, description: list.categoryName },
+          { scheme: 'x_jiebang_category', id: challenge.categoryCode, description: challenge.categoryName },
         ],
       },
     ],
-    value: value(list.totalFen),
+    value: value(challenge.totalFen),
     procurementMethod: 'open',
     procurementMethodDetails:
-      list.selectionMode === 'horse_race'
-        ? `揭榜挂帅（赛马制，至多 ${list.teamCount} 个团队）`
+      challenge.selectionMode === 'horse_race'
+        ? `揭榜挂帅（赛马制，至多 ${challenge.teamCount} 个团队）`
         : '揭榜挂帅（单一团队）',
     mainProcurementCategory: 'services',
-    tenderPeriod: { startDate: list.opensAt.toISOString(), endDate: list.closesAt.toISOString() },
+    tenderPeriod: { startDate: challenge.opensAt.toISOString(), endDate: challenge.closesAt.toISOString() },
   };
-  if (closed) tender.numberOfTenderers = list.bidCount;
-  if (list.amendments.length) {
-    tender.amendments = list.amendments.map((a) => ({
+  if (closed) tender.numberOfTenderers = challenge.applicationCount;
+  if (challenge.amendments.length) {
+    tender.amendments = challenge.amendments.map((a) => ({
       id: String(a.number),
       date: a.createdAt.toISOString(),
       rationale: a.reason,
@@ -342,18 +349,18 @@ function tenderOf(
   return tender;
 }
 
-type SelectionFacts = ListFacts['selections'][number];
-type ProjectFacts = ListFacts['projects'][number];
+type SelectionFacts = ChallengeFacts['selections'][number];
+type ProjectFacts = ChallengeFacts['projects'][number];
 
 /**
  * One award per winner of each selection, its supplier a party: active once the selection is
- * finalized (valued at its project's total), cancelled when reopened or the list cancelled.
+ * finalized (valued at its project's total), cancelled when reopened or the challenge cancelled.
  */
-function awardsOf(list: ListFacts, parties: Parties): OcdsAward[] {
-  const projectByApplication = new Map(list.projects.map((p) => [p.applicationId, p]));
+function awardsOf(challenge: ChallengeFacts, parties: Parties): OcdsAward[] {
+  const projectByApplication = new Map(challenge.projects.map((p) => [p.applicationId, p]));
   const awards: OcdsAward[] = [];
-  for (const selection of list.selections) {
-    const status = awardStatusOf(selection, list);
+  for (const selection of challenge.selections) {
+    const status = awardStatusOf(selection, challenge);
     const date = status === 'active' ? (selection.closedAt ?? selection.selectedAt) : selection.selectedAt;
     for (const winner of selection.winners) {
       parties.add(winner.organization, 'supplier');
@@ -370,18 +377,22 @@ function awardsOf(list: ListFacts, parties: Parties): OcdsAward[] {
   return awards;
 }
 
-function awardStatusOf(selection: SelectionFacts, list: ListFacts): OcdsAward['status'] {
+function awardStatusOf(selection: SelectionFacts, challenge: ChallengeFacts): OcdsAward['status'] {
   if (selection.status === 'finalized') return 'active';
-  if (selection.status === 'reopened' || list.status === 'cancelled') return 'cancelled';
+  if (selection.status === 'reopened' || challenge.status === 'cancelled') return 'cancelled';
   return 'pending';
 }
 
 /** One contract per project, awarded by the finalized selection. */
-function contractsOf(list: ListFacts, platform: OcdsOrganizationReference, parties: Parties): OcdsContract[] {
-  const finalized = list.selections.find((s) => s.status === 'finalized');
-  return list.projects.map((p) => {
+function contractsOf(
+  challenge: ChallengeFacts,
+  platform: OcdsOrganizationReference,
+  parties: Parties,
+): OcdsContract[] {
+  const finalized = challenge.selections.find((s) => s.status === 'finalized');
+  return challenge.projects.map((p) => {
     parties.add(p.supplier, 'supplier');
-    const transactions = p.paid.map((t) => transactionOf(t, p, list.issuer, platform, parties));
+    const transactions = p.paid.map((t) => transactionOf(t, p, challenge.issuer, platform, parties));
     const contract: OcdsContract = {
       id: p.id,
       awardID: awardIdOf(finalized?.id ?? '', p.applicationId),
@@ -434,16 +445,18 @@ function signedTermsOf(
   };
 }
 
-/** One award per winning bid of a selection: `<selection id>-<bid id>` (a bid may win again after a reopening). */
+/** One award per winning application of a selection: `<selection id>-<application id>` (an application may win again after a reopening). */
 export function awardIdOf(selectionId: string, applicationId: string): string {
   return `${selectionId}-${applicationId}`;
 }
 
 /** The stages the release carries, in lifecycle order (releaseTag codelist). */
-function tagsOf(list: ListFacts, awards: OcdsAward[], contracts: OcdsContract[]): string[] {
+function tagsOf(challenge: ChallengeFacts, awards: OcdsAward[], contracts: OcdsContract[]): string[] {
   const tags: string[] = [];
-  tags.push(list.status === 'cancelled' || list.status === 'withdrawn' ? 'tenderCancellation' : 'tender');
-  if (list.amendments.length) tags.push('tenderAmendment');
+  tags.push(
+    challenge.status === 'cancelled' || challenge.status === 'withdrawn' ? 'tenderCancellation' : 'tender',
+  );
+  if (challenge.amendments.length) tags.push('tenderAmendment');
   if (awards.length) tags.push(awards.every((a) => a.status === 'cancelled') ? 'awardCancellation' : 'award');
   if (contracts.length) tags.push('contract');
   if (

@@ -17,10 +17,10 @@ export class OpenDataController {
   @Get('ocds')
   @Public()
   @Endpoint({
-    summary: 'Open data: an OCDS 1.1 release package of the public lifecycle of the published lists',
+    summary: 'Open data: an OCDS 1.1 release package of the public lifecycle of the published challenges',
     description:
-      'One release per list (ocid = OCDS_PREFIX + list id) with its public part as of its last change: list → tender, ' +
-      'bid counts → bids.statistics (once closed), selection → awards, task book → contracts, milestones and paid tranches ' +
+      'One release per challenge (ocid = OCDS_PREFIX + challenge id) with its public part as of its last change: challenge → tender, ' +
+      'application counts → bids.statistics (once closed), selection → awards, task book → contracts, milestones and paid tranches ' +
       '→ contracts[].implementation. Amounts in yuan (CNY), converted exactly from fen. Oldest change first, keyset-paged ' +
       `(limit, cursor; links.next), filtered by since (the time of the last change, inclusive). Cached for ${OCDS_MAX_AGE_SECONDS} s.`,
   })

@@ -6,9 +6,9 @@ import type { Payer } from '../../delivery/payments/entities/payment.entity';
 import type { MilestoneStatus } from '../../delivery/projects/entities/project-parts.entity';
 import type { ProjectStatus } from '../../delivery/projects/entities/project.entity';
 import type { SelectionStatus } from '../../delivery/selection/entities/selection.entity';
-import type { ListFacts, OcdsOrganizationReference } from './ocds';
+import type { ChallengeFacts, OcdsOrganizationReference } from './ocds';
 
-export interface ChangedList {
+export interface ChangedChallenge {
   id: string;
   changedAt: Date;
   /** changed_at to the microsecond, UTC (`2027-03-01T02:00:00.123456Z`): the cursor and the release id. */
@@ -22,7 +22,7 @@ function int(value: string | number): number {
   return n;
 }
 
-interface ListRow {
+interface ChallengeRow {
   id: string;
   code: string;
   title: string;
@@ -96,10 +96,10 @@ interface PaidRow {
   paid_at: Date;
 }
 
-/** Everything `facts` reads of a page of lists, one query per table, before it is assembled. */
+/** Everything `facts` reads of a page of challenges, one query per table, before it is assembled. */
 interface FactRows {
-  lists: ListRow[];
-  bidCounts: Array<{ challenge_id: string; n: number }>;
+  challenges: ChallengeRow[];
+  applicationCounts: Array<{ challenge_id: string; n: number }>;
   amendments: AmendmentRow[];
   selections: SelectionRow[];
   winners: WinnerRow[];
@@ -109,9 +109,9 @@ interface FactRows {
 }
 
 /**
- * Reads of the open-data export (ADR 0032): the page of changed lists from open_data_changes
- * (keyset on ix_open_data_changes_changed), then the public facts of those lists only — never a
- * bid's text, a team's members, an expert or a contact.
+ * Reads of the open-data export (ADR 0032): the page of changed challenges from open_data_changes
+ * (keyset on ix_open_data_changes_changed), then the public facts of those challenges only — never a
+ * application's text, a team's members, an expert or a contact.
  */
 @Injectable()
 export class OpenDataRepository {
@@ -125,11 +125,11 @@ export class OpenDataRepository {
     });
   }
 
-  /** Up to `limit` published lists changed at or after `since`, after the cursor, oldest change first. */
+  /** Up to `limit` published challenges changed at or after `since`, after the cursor, oldest change first. */
   async changed(
     em: EntityManager,
     options: { since?: Date; after?: { changedKey: string; id: string }; limit: number },
-  ): Promise<ChangedList[]> {
+  ): Promise<ChangedChallenge[]> {
     const params: unknown[] = [options.limit];
     const conditions = ['c.published_at IS NOT NULL'];
     if (options.since) {
@@ -155,8 +155,8 @@ export class OpenDataRepository {
     return rows.map((r) => ({ id: r.id, changedAt: r.changed_at, changedKey: r.changed_key }));
   }
 
-  /** The public facts of the lists, in the order of `changed`. */
-  async facts(em: EntityManager, changed: ChangedList[]): Promise<ListFacts[]> {
+  /** The public facts of the challenges, in the order of `changed`. */
+  async facts(em: EntityManager, changed: ChangedChallenge[]): Promise<ChallengeFacts[]> {
     if (!changed.length) return [];
     return assembleFacts(
       changed,
@@ -170,8 +170,8 @@ export class OpenDataRepository {
   // — the reads of `facts`, one after another on the snapshot's one connection —
 
   private async factRows(em: EntityManager, ids: string[]): Promise<FactRows> {
-    const lists = await this.listRows(em, ids);
-    const bidCounts = await this.bidCounts(em, ids);
+    const challenges = await this.challengeRows(em, ids);
+    const applicationCounts = await this.applicationCounts(em, ids);
     const amendments = await this.amendmentRows(em, ids);
     const selections = await this.selectionRows(em, ids);
     const winners = await this.winnerRows(em, [...new Set(selections.flatMap((s) => s.application_ids))]);
@@ -179,12 +179,12 @@ export class OpenDataRepository {
     const projectIds = projects.map((p) => p.id);
     const milestones = await this.milestoneRows(em, projectIds);
     const paid = await this.paidRows(em, projectIds);
-    return { lists, bidCounts, amendments, selections, winners, projects, milestones, paid };
+    return { challenges, applicationCounts, amendments, selections, winners, projects, milestones, paid };
   }
 
-  /** The published lists with their issuer's, category's and industry chain's names. */
-  private listRows(em: EntityManager, ids: string[]): Promise<ListRow[]> {
-    return em.query<ListRow[]>(
+  /** The published challenges with their issuer's, category's and industry chain's names. */
+  private challengeRows(em: EntityManager, ids: string[]): Promise<ChallengeRow[]> {
+    return em.query<ChallengeRow[]>(
       `SELECT c.id, c.code, c.title, c.public_summary, c.category_code, cat.name_zh AS category_name,
          c.industry_chain_code, ic.name_zh AS industry_chain_name, c.region_code, c.issuer_organization_id,
          o.name AS issuer_name, c.total_fen, c.opens_at, c.closes_at, c.selection_mode, c.team_count, c.status
@@ -197,9 +197,9 @@ export class OpenDataRepository {
     );
   }
 
-  /** Bids submitted and not withdrawn, per list. */
-  private bidCounts(em: EntityManager, ids: string[]): Promise<FactRows['bidCounts']> {
-    return em.query<FactRows['bidCounts']>(
+  /** Applications submitted and not withdrawn, per challenge. */
+  private applicationCounts(em: EntityManager, ids: string[]): Promise<FactRows['applicationCounts']> {
+    return em.query<FactRows['applicationCounts']>(
       `SELECT challenge_id, count(*)::int AS n FROM applications
        WHERE challenge_id = ANY($1::uuid[]) AND status = ANY($2::application_status[])
        GROUP BY challenge_id`,
@@ -223,7 +223,7 @@ export class OpenDataRepository {
     );
   }
 
-  /** The winners as the publicity notice shows them: the bid's lead organization (no team, no members). */
+  /** The winners as the publicity notice shows them: the application's lead organization (no team, no members). */
   private winnerRows(em: EntityManager, applicationIds: string[]): Promise<WinnerRow[]> {
     return em.query<WinnerRow[]>(
       `SELECT a.id, a.lead_organization_id AS organization_id, o.name AS organization_name
@@ -233,7 +233,7 @@ export class OpenDataRepository {
     );
   }
 
-  /** The projects with their supplier's name and term (the task book's, else the list's). */
+  /** The projects with their supplier's name and term (the task book's, else the challenge's). */
   private projectRows(em: EntityManager, ids: string[]): Promise<ProjectRow[]> {
     return em.query<ProjectRow[]>(
       `SELECT p.id, p.challenge_id, p.application_id, p.lead_organization_id, o.name AS lead_name, p.status,
@@ -267,24 +267,24 @@ export class OpenDataRepository {
   }
 }
 
-/** The facts of each changed list still published, in the order of `changed`. */
-function assembleFacts(changed: ChangedList[], rows: FactRows): ListFacts[] {
+/** The facts of each changed challenge still published, in the order of `changed`. */
+function assembleFacts(changed: ChangedChallenge[], rows: FactRows): ChallengeFacts[] {
   const winnerById = new Map(
     rows.winners.map((w) => [w.id, { id: w.organization_id, name: w.organization_name }]),
   );
-  const byId = new Map(rows.lists.map((l) => [l.id, l]));
-  return changed.flatMap((change): ListFacts[] => {
+  const byId = new Map(rows.challenges.map((l) => [l.id, l]));
+  return changed.flatMap((change): ChallengeFacts[] => {
     const l = byId.get(change.id);
-    return l ? [listFactsOf(l, change, rows, winnerById)] : [];
+    return l ? [challengeFactsOf(l, change, rows, winnerById)] : [];
   });
 }
 
-function listFactsOf(
-  l: ListRow,
-  change: ChangedList,
+function challengeFactsOf(
+  l: ChallengeRow,
+  change: ChangedChallenge,
   rows: FactRows,
   winnerById: Map<string, OcdsOrganizationReference>,
-): ListFacts {
+): ChallengeFacts {
   return {
     id: l.id,
     code: l.code,
@@ -304,7 +304,7 @@ function listFactsOf(
     status: l.status,
     changedAt: change.changedAt,
     changedKey: change.changedKey,
-    bidCount: rows.bidCounts.find((b) => b.challenge_id === l.id)?.n ?? 0,
+    applicationCount: rows.applicationCounts.find((b) => b.challenge_id === l.id)?.n ?? 0,
     amendments: rows.amendments
       .filter((a) => a.challenge_id === l.id)
       .map((a) => ({ id: a.id, number: a.number, reason: a.reason, createdAt: a.created_at })),
@@ -318,7 +318,7 @@ function listFactsOf(
 function selectionFactsOf(
   s: SelectionRow,
   winnerById: Map<string, OcdsOrganizationReference>,
-): ListFacts['selections'][number] {
+): ChallengeFacts['selections'][number] {
   return {
     id: s.id,
     status: s.status,
@@ -331,7 +331,7 @@ function selectionFactsOf(
   };
 }
 
-function projectFactsOf(p: ProjectRow, rows: FactRows): ListFacts['projects'][number] {
+function projectFactsOf(p: ProjectRow, rows: FactRows): ChallengeFacts['projects'][number] {
   return {
     id: p.id,
     applicationId: p.application_id,

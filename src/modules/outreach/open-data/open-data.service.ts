@@ -33,8 +33,11 @@ export class OpenDataService {
       const rows = page.slice(0, limit);
       return { changed: page, facts: await this.openData.facts(em, rows) };
     });
-    const releases = facts.map((list) =>
-      toRelease(list, { prefix: this.config.OCDS_PREFIX, publisherName: this.config.OCDS_PUBLISHER_NAME }),
+    const releases = facts.map((challenge) =>
+      toRelease(challenge, {
+        prefix: this.config.OCDS_PREFIX,
+        publisherName: this.config.OCDS_PUBLISHER_NAME,
+      }),
     );
     const last = changed.length > limit ? changed[limit - 1] : undefined;
     const nextCursor = last ? encodeCursor([last.changedKey, last.id]) : null;

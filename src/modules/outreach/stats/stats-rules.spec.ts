@@ -1,4 +1,4 @@
-import { average, BID_BUCKETS, fenFromSum, rate } from './stats-rules';
+import { average, APPLICATION_BUCKETS, fenFromSum, rate } from './stats-rules';
 
 describe('stats rules', () => {
   it('rate: 4 decimals, null when nothing is decided', () => {
@@ -9,18 +9,18 @@ describe('stats rules', () => {
     expect(rate(0, 0)).toBeNull();
   });
 
-  it('average: 2 decimals, null without lists', () => {
+  it('average: 2 decimals, null without challenges', () => {
     expect(average(7, 3)).toBe(2.33);
     expect(average(5, 2)).toBe(2.5);
     expect(average(0, 0)).toBeNull();
   });
 
-  it('the bid buckets cover every count exactly once, without gaps', () => {
+  it('the application buckets cover every count exactly once, without gaps', () => {
     for (let n = 0; n <= 50; n++) {
-      const hits = BID_BUCKETS.filter((b) => n >= b.min && (b.max === null || n <= b.max));
+      const hits = APPLICATION_BUCKETS.filter((b) => n >= b.min && (b.max === null || n <= b.max));
       expect(hits).toHaveLength(1);
     }
-    expect(BID_BUCKETS.map((b) => b.bucket)).toEqual(['0', '1', '2', '3-5', '6-10', '11+']);
+    expect(APPLICATION_BUCKETS.map((b) => b.bucket)).toEqual(['0', '1', '2', '3-5', '6-10', '11+']);
   });
 
   it('fenFromSum: numeric text to an integer, refused beyond 2^53 instead of rounded', () => {

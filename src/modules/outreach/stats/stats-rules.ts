@@ -5,8 +5,8 @@ import type { ChallengeStatus } from '../../call/challenges/challenge-status';
  * OpenAPI descriptions and the tests quote the same thing.
  */
 
-/** Lists whose application window ran to its end (the bids-per-list figures count these only). */
-export const BIDDING_CLOSED_STATUSES: readonly ChallengeStatus[] = [
+/** Challenges whose application window ran to its end (the applications-per-challenge figures count these only). */
+export const APPLICATIONS_CLOSED_STATUSES: readonly ChallengeStatus[] = [
   'closed',
   'under_review',
   'publicity',
@@ -14,18 +14,18 @@ export const BIDDING_CLOSED_STATUSES: readonly ChallengeStatus[] = [
   'unsuccessful',
 ];
 
-/** Award rate: awarded / (awarded + unsuccessful). Lists still in review or publicity, and cancelled or withdrawn ones, are not decided. */
+/** Award rate: awarded / (awarded + unsuccessful). Challenges still in review or publicity, and cancelled or withdrawn ones, are not decided. */
 export const AWARD_RATE_DEFINITION =
-  'awarded / (awarded + unsuccessful) over the published lists in scope: a list is decided when it was awarded or ' +
-  'declared unsuccessful (流榜); lists still open, in review or in publicity, and cancelled or withdrawn lists, are left out. ' +
-  'null when no list is decided.';
+  'awarded / (awarded + unsuccessful) over the published challenges in scope: a challenge is decided when it was awarded or ' +
+  'declared unsuccessful (流榜); challenges still open, in review or in publicity, and cancelled or withdrawn challenges, are left out. ' +
+  'null when no challenge is decided.';
 
 export const ACCEPTANCE_RATE_DEFINITION =
-  'passed / (passed + failed) over the final acceptance (验收) decisions of the projects of the lists in scope; an ' +
+  'passed / (passed + failed) over the final acceptance (验收) decisions of the projects of the challenges in scope; an ' +
   'acceptance passed with conditions counts once its conditions were confirmed met (passed) or not (failed), not before. ' +
   'null when no acceptance is decided.';
 
-export interface BidBucket {
+export interface ApplicationBucket {
   /** The label: `0`, `1`, `2`, `3-5`, `6-10`, `11+`. */
   bucket: string;
   min: number;
@@ -33,8 +33,8 @@ export interface BidBucket {
   max: number | null;
 }
 
-/** The bids-per-list histogram: a fixed, bounded set of buckets whatever the number of lists. */
-export const BID_BUCKETS: readonly BidBucket[] = [
+/** The applications-per-challenge histogram: a fixed, bounded set of buckets whatever the number of challenges. */
+export const APPLICATION_BUCKETS: readonly ApplicationBucket[] = [
   { bucket: '0', min: 0, max: 0 },
   { bucket: '1', min: 1, max: 1 },
   { bucket: '2', min: 2, max: 2 },
@@ -49,7 +49,7 @@ export function rate(numerator: number, denominator: number): number | null {
   return Math.round((numerator / denominator) * 10_000) / 10_000;
 }
 
-/** Average rounded to 2 decimals, or null without lists. */
+/** Average rounded to 2 decimals, or null without challenges. */
 export function average(total: number, count: number): number | null {
   if (count === 0) return null;
   return Math.round((total / count) * 100) / 100;

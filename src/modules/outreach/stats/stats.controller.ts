@@ -18,10 +18,10 @@ export class StatsController {
   @Public()
   @Endpoint({
     summary:
-      'Public statistics: lists and amounts by category, industry chain, region and status; bids per list; award and acceptance rates',
+      'Public statistics: challenges and amounts by category, industry chain, region and status; applications per challenge; award and acceptance rates',
     description:
-      'Published lists only (never drafts or lists under vetting), live from one database snapshot; statuses by the clock. ' +
-      'Amounts are integers in fen. Bid counts cover only lists whose application window has closed. ' +
+      'Published challenges only (never drafts or challenges under vetting), live from one database snapshot; statuses by the clock. ' +
+      'Amounts are integers in fen. Application counts cover only challenges whose application window has closed. ' +
       `Cached for ${STATS_MAX_AGE_SECONDS} s (Cache-Control: public). See docs/adr/0032 for the definitions.`,
     errors: ['NOT_FOUND'],
   })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { SUBMITTED_STATUSES } from '../../call/applications/application-status';
-import { BIDDING_CLOSED_STATUSES } from './stats-rules';
+import { APPLICATIONS_CLOSED_STATUSES } from './stats-rules';
 
 export interface StatsScope {
   programId?: string;
@@ -18,10 +18,10 @@ export interface GroupRow {
   cofunding_fen: string | null;
 }
 
-export interface BidRow {
+export interface ApplicationCountsRow {
   lists: number;
   bids: string;
-  /** Lists per bucket, in BID_BUCKETS order. */
+  /** Challenges per bucket, in APPLICATION_BUCKETS order. */
   buckets: number[];
 }
 
@@ -33,8 +33,8 @@ export interface TermRow {
 }
 
 /**
- * The aggregate queries of the statistics (ADR 0032), each one pass over the published lists in
- * scope: `c.published_at IS NOT NULL` (drafts, lists under vetting and lists withdrawn or cancelled
+ * The aggregate queries of the statistics (ADR 0032), each one pass over the published challenges in
+ * scope: `c.published_at IS NOT NULL` (drafts, challenges under vetting and challenges withdrawn or cancelled
  * before publication never count), plus the program or year filter on ix_challenges_program.
  */
 @Injectable()
@@ -88,13 +88,13 @@ export class StatsRepository {
   }
 
   /**
-   * Bids per list over the lists whose application window has closed (by the clock): bid counts
-   * are public only then (as GET /challenges/{id} shows them). Bids: submitted, not withdrawn,
-   * counted once per list on ix_applications_challenge (a LATERAL join: a scalar subquery would be
+   * Applications per challenge over the challenges whose application window has closed (by the clock): application counts
+   * are public only then (as GET /challenges/{id} shows them). Applications: submitted, not withdrawn,
+   * counted once per challenge on ix_applications_challenge (a LATERAL join: a scalar subquery would be
    * run again for every FILTER that reads it — 7× the work, measured).
    */
-  async bids(em: EntityManager, scope: StatsScope, now: Date): Promise<BidRow> {
-    const { where, params } = scopeOf(scope, [now, BIDDING_CLOSED_STATUSES, SUBMITTED_STATUSES]);
+  async applicationCounts(em: EntityManager, scope: StatsScope, now: Date): Promise<ApplicationCountsRow> {
+    const { where, params } = scopeOf(scope, [now, APPLICATIONS_CLOSED_STATUSES, SUBMITTED_STATUSES]);
     const [row] = await em.query<
       Array<{
         lists: number;
@@ -131,7 +131,7 @@ export class StatsRepository {
     };
   }
 
-  /** Final acceptance decisions of the projects of the lists in scope. */
+  /** Final acceptance decisions of the projects of the challenges in scope. */
   async acceptances(em: EntityManager, scope: StatsScope): Promise<{ passed: number; failed: number }> {
     const { where, params } = scopeOf(scope, []);
     const [row] = await em.query<Array<{ passed: number; failed: number }>>(
@@ -151,7 +151,7 @@ export class StatsRepository {
   }
 }
 
-/** The WHERE of the lists in scope, its parameters numbered after `leading`. */
+/** The WHERE of the challenges in scope, its parameters numbered after `leading`. */
 function scopeOf(scope: StatsScope, leading: unknown[]): { where: string; params: unknown[] } {
   const params = [...leading];
   const conditions = ['c.published_at IS NOT NULL'];

@@ -4,7 +4,7 @@ import { Clock } from '../../../infra/clock/clock';
 import { CHALLENGE_STATUSES } from '../../call/challenges/challenge-status';
 import type { ChallengeStatus } from '../../call/challenges/challenge-status';
 import { AmountsDto, StatsOverviewDto, StatsQueryDto, TermAmountsDto } from './dto/stats.dto';
-import { average, BID_BUCKETS, fenFromSum, rate } from './stats-rules';
+import { average, APPLICATION_BUCKETS, fenFromSum, rate } from './stats-rules';
 import { GroupRow, StatsRepository, TermRow } from './stats.repository';
 
 /** How long one computed answer is reused per filter (the Cache-Control max-age of the endpoint). */
@@ -51,7 +51,7 @@ export class StatsService {
         throw DomainError.notFound('Program');
       }
       const groups = await this.stats.groups(em, scope, now);
-      const bids = await this.stats.bids(em, scope, now);
+      const applications = await this.stats.applicationCounts(em, scope, now);
       const acceptances = await this.stats.acceptances(em, scope);
       const categories = await this.stats.terms(em, 'categories');
       const chains = await this.stats.terms(em, 'industry_chains');
@@ -63,7 +63,7 @@ export class StatsService {
       const count = (status: ChallengeStatus) => byStatus.find((s) => s.status === status)?.count ?? 0;
       const awarded = count('awarded');
       const unsuccessful = count('unsuccessful');
-      const totalBids = fenFromSum(bids.bids);
+      const totalApplications = fenFromSum(applications.bids);
       const all = of('all')[0];
 
       return {
@@ -78,10 +78,10 @@ export class StatsService {
           .sort((a, b) => a.regionCode.localeCompare(b.regionCode)),
         byStatus,
         bids: {
-          lists: bids.lists,
-          bids: totalBids,
-          averagePerList: average(totalBids, bids.lists),
-          distribution: BID_BUCKETS.map((b, i) => ({ ...b, lists: bids.buckets[i] })),
+          lists: applications.lists,
+          bids: totalApplications,
+          averagePerList: average(totalApplications, applications.lists),
+          distribution: APPLICATION_BUCKETS.map((b, i) => ({ ...b, lists: applications.buckets[i] })),
         },
         awardRate: {
           awarded,

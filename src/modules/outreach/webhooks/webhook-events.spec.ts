@@ -55,14 +55,14 @@ describe('webhook event catalogue', () => {
     });
   });
 
-  it('keeps bidder identities, scores and objectors out of what issuers receive', () => {
+  it('keeps applicant identities, scores and objectors out of what issuers receive', () => {
     const submitted = webhookData('application.submitted', {
       applicationId: 'a1',
       challengeId: 'c1',
-      leadOrganizationId: 'bidder-org',
+      leadOrganizationId: 'applicant-org',
       issuerOrganizationId: 'issuer-org',
     });
-    expect(JSON.stringify(submitted)).not.toContain('bidder-org');
+    expect(JSON.stringify(submitted)).not.toContain('applicant-org');
     const review = webhookData('review.completed', { challengeId: 'c1', results: [{ score: 80 }] });
     expect(review).not.toHaveProperty('results');
     for (const type of WEBHOOK_EVENT_TYPES) {

@@ -3,10 +3,10 @@ import { DeliveredEvent } from '../../../infra/events/domain-event-handler';
 
 /**
  * Who may receive an event (docs/adr/0030):
- * - `public`: the public lifecycle of a list (what GET /challenges and the OCDS export show anyway):
+ * - `public`: the public lifecycle of a challenge (what GET /challenges and the OCDS export show anyway):
  *   every integration key's subscription gets it;
  * - `parties`: an integration key's subscription gets it only when the key's organization is one of
- *   the organizations `parties(data)` names (the issuer, the bidding lead organization).
+ *   the organizations `parties(data)` names (the issuer, the applicant lead organization).
  * Subscriptions of admins get every event type they subscribed to.
  */
 export type WebhookAudience = 'public' | 'parties';
@@ -17,7 +17,7 @@ export interface WebhookEventDefinition {
   /** The organizations the event concerns (for `parties` events). */
   parties: (data: JsonObject) => string[];
   /**
-   * What those organizations are to the list: its issuer, the lead organization of a bid on it.
+   * What those organizations are to the challenge: its issuer, the lead organization of an application on it.
    * An integration key whose organization can be neither never receives the event.
    */
   partyRoles: readonly WebhookPartyRole[];
@@ -28,7 +28,7 @@ export interface WebhookEventDefinition {
 }
 
 const LIST = ['challengeId', 'code', 'title'] as const;
-const LIST_PUBLIC = [
+const CHALLENGE_PUBLIC = [
   ...LIST,
   'issuerOrganizationId',
   'programId',
@@ -54,30 +54,30 @@ const lead = orgs('leadOrganizationId');
 
 /**
  * The event types of API.md "Webhook events", each with its audience and its data. Fields left out
- * on purpose: confidential details of a list, bidders' identities where the issuer reads them (blind
- * review), expert scores and panels, objectors, the reasons the public detail of a list hides.
+ * on purpose: confidential details of a challenge, applicants' identities where the issuer reads them (blind
+ * review), expert scores and panels, objectors, the reasons the public detail of a challenge hides.
  */
 export const WEBHOOK_EVENTS = {
   'challenge.published': {
     audience: 'public',
     parties: none,
     partyRoles: [],
-    fields: LIST_PUBLIC,
-    description: 'A list passed vetting and is published (its public part)',
+    fields: CHALLENGE_PUBLIC,
+    description: 'A challenge passed vetting and is published (its public part)',
   },
   'challenge.amended': {
     audience: 'public',
     parties: none,
     partyRoles: [],
-    fields: [...LIST_PUBLIC, 'amendmentId', 'amendmentNumber', 'reason', 'changedFields'],
-    description: 'A published list was amended (the amendment is public)',
+    fields: [...CHALLENGE_PUBLIC, 'amendmentId', 'amendmentNumber', 'reason', 'changedFields'],
+    description: 'A published challenge was amended (the amendment is public)',
   },
   'challenge.closed': {
     audience: 'public',
     parties: none,
     partyRoles: [],
-    fields: LIST_PUBLIC,
-    description: 'The application window of a list closed',
+    fields: CHALLENGE_PUBLIC,
+    description: 'The application window of a challenge closed',
   },
   'challenge.awarded': {
     audience: 'public',
@@ -91,35 +91,36 @@ export const WEBHOOK_EVENTS = {
     parties: none,
     partyRoles: [],
     fields: [...LIST, 'issuerOrganizationId'],
-    description: 'No bid passed (流榜); the reason is not public and not sent',
+    description: 'No application passed (流榜); the reason is not public and not sent',
   },
   'selection.publicized': {
     audience: 'public',
     parties: none,
     partyRoles: [],
     fields: [...LIST, 'issuerOrganizationId', 'selectionId', 'applicationIds', 'publicityEndsAt'],
-    description: 'The selected bids are in publicity (公示) until publicityEndsAt',
+    description: 'The selected applications are in publicity (公示) until publicityEndsAt',
   },
   'application.submitted': {
     audience: 'parties',
     parties: issuerAndLead,
     partyRoles: ['issuer', 'lead'],
     fields: ['applicationId', 'challengeId', 'challengeCode', 'status'],
-    description: 'A bid was submitted (to the issuer and the bidding organization; no bidder identity)',
+    description:
+      'An application was submitted (to the issuer and the applicant organization; no applicant identity)',
   },
   'application.formal_checked': {
     audience: 'parties',
     parties: lead,
     partyRoles: ['lead'],
     fields: ['applicationId', 'challengeId', 'challengeCode', 'status', 'outcome', 'reason'],
-    description: 'The formal check of a bid decided (to the bidding organization only)',
+    description: 'The formal check of an application decided (to the applicant organization only)',
   },
   'review.completed': {
     audience: 'parties',
     parties: issuer,
     partyRoles: ['issuer'],
     fields: [...LIST, 'panelId', 'closedAt', 'passLine'],
-    description: 'The expert review of a list closed (to the issuer; no scores)',
+    description: 'The expert review of a challenge closed (to the issuer; no scores)',
   },
   'objection.lodged': {
     audience: 'parties',

@@ -40,8 +40,8 @@ const DELIVERY_DESCRIPTION =
   'growing, jittered waits for about three days, and a subscription that keeps failing for days is ' +
   'disabled and its owner notified.\n\nWho receives what: an admin every event type; an integration key ' +
   'the public types, and a party type only when its organization is that party of the event (the ' +
-  'issuer of the list, the lead organization of the bid or project). A key without an organization, ' +
-  'or whose organization neither issues lists nor bids (no user with that role, no list or bid of its ' +
+  'issuer of the challenge, the lead organization of the application or project). A key without an organization, ' +
+  'or whose organization neither issues challenges nor applications (no user with that role, no challenge or application of its ' +
   'own), would never receive a party type: subscribing to one is refused with 422 ' +
   'WEBHOOK_EVENT_NOT_AVAILABLE naming the types, and the types it can have.\n' +
   EVENT_CATALOGUE;

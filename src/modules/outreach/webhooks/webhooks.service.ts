@@ -120,8 +120,8 @@ export class WebhooksService {
   /**
    * 422 WEBHOOK_EVENT_NOT_AVAILABLE naming the types this subscriber would never receive: an
    * integration key gets the public types, and a party type only when its organization can be that
-   * party (issues lists: a user with the issuer role or a list of its own; bids: a user with the
-   * applicant role or a bid it leads). Admins receive every type.
+   * party (issues challenges: a user with the issuer role or a challenge of its own; applies: a user with the
+   * applicant role or an application it leads). Admins receive every type.
    */
   private async refuseUnreceivable(actor: Principal, eventTypes: readonly string[]): Promise<void> {
     if (actor.kind !== 'api_key') return;
@@ -138,7 +138,7 @@ export class WebhooksService {
       'WEBHOOK_EVENT_NOT_AVAILABLE',
       `This key would never receive ${refused.join(', ')}: ${
         actor.organizationId
-          ? 'its organization neither issues lists nor bids on them in the role these events concern'
+          ? 'its organization neither issues challenges nor applications on them in the role these events concern'
           : 'it acts for no organization, so it receives only the public events'
       }. It can subscribe to: ${receivable.join(', ')}`,
       {

@@ -22,7 +22,7 @@ export class IntegrityRecordsController {
     description:
       'Written when a project fails acceptance without the due-diligence exemption (尽职免责): one against the team leader ' +
       '(subjectType user) and one against the lead organization (organization), sourceType acceptance. The formal check of ' +
-      'later bids shows them as a warning. Filters subjectType and subjectId; keyset pagination.',
+      'later applications shows them as a warning. Filters subjectType and subjectId; keyset pagination.',
   })
   @ApiPageResponse(IntegrityRecordResponseDto)
   async list(@Query() query: ListIntegrityRecordsQueryDto): Promise<Page<IntegrityRecordResponseDto>> {

@@ -4,7 +4,7 @@ import { IntegrityRecordsRepository } from './integrity-records.repository';
 
 /**
  * 科研诚信 records: written by acceptance (a failure without the due-diligence exemption, ADR 0029),
- * read by the formal check of bids and listed to admins (GET /integrity-records).
+ * read by the formal check of applications and listed to admins (GET /integrity-records).
  */
 @Module({
   controllers: [IntegrityRecordsController],

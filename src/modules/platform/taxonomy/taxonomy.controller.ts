@@ -22,7 +22,7 @@ const CODE_PARAM = {
   example: 'new_materials',
 };
 
-/** Industry chains (产业链) and list categories: public to read, admin to maintain; no DELETE (retire with `active: false`). */
+/** Industry chains (产业链) and challenge categories: public to read, admin to maintain; no DELETE (retire with `active: false`). */
 @ApiTags('taxonomy')
 @Controller()
 export class TaxonomyController {
@@ -74,7 +74,7 @@ export class TaxonomyController {
   @Get('categories')
   @Public()
   @Endpoint({
-    summary: 'List challenge-list categories in display order (active ones unless includeInactive)',
+    summary: 'List challenge categories in display order (active ones unless includeInactive)',
   })
   @ApiPageResponse(TaxonomyTermResponseDto)
   listCategories(@Query() query: ListTaxonomyQueryDto): Promise<Page<TaxonomyTermResponseDto>> {

@@ -21,7 +21,7 @@ export class CommitmentInputDto {
   @ApiProperty({
     example: EXAMPLE_IDS.indicator,
     format: 'uuid',
-    description: 'An indicator of the list (GET /challenges/{id} → indicators[].id)',
+    description: 'An indicator of the challenge (GET /challenges/{id} → indicators[].id)',
   })
   @IsUUID()
   indicatorId: string;
@@ -51,7 +51,7 @@ export class MilestoneInputDto {
     example: 6,
     minimum: 1,
     maximum: 120,
-    description: 'Due so many months after the project starts; within the list duration',
+    description: 'Due so many months after the project starts; within the challenge duration',
   })
   @IsInt()
   @Min(1)
@@ -92,7 +92,7 @@ export class CreateApplicationDto {
   @ApiProperty({
     type: 'integer',
     example: 250_000_000,
-    description: "Fiscal funding asked for, in fen; at most the list's fiscalFen",
+    description: "Fiscal funding asked for, in fen; at most the challenge's fiscalFen",
   })
   @IsInt()
   @Min(0)
@@ -101,7 +101,8 @@ export class CreateApplicationDto {
 
   @ApiPropertyOptional({
     type: [CommitmentInputDto],
-    description: 'A committed value per indicator of the list; every indicator must be covered to submit',
+    description:
+      'A committed value per indicator of the challenge; every indicator must be covered to submit',
   })
   @IsOptional()
   @IsArray()
@@ -140,7 +141,8 @@ export class UpdateApplicationDto extends PartialType(OmitType(CreateApplication
 export class PledgeDto {
   @ApiProperty({
     enum: [true],
-    description: 'true: I, the leader (挂帅者), accept the responsibility pledge (军令状) for this bid',
+    description:
+      'true: I, the leader (挂帅者), accept the responsibility pledge (军令状) for this application',
   })
   @IsIn([true], { message: 'accepted must be true' })
   accepted: true;

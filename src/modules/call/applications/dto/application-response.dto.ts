@@ -28,7 +28,7 @@ export class CommitmentResponseDto {
   @ApiProperty({ example: EXAMPLE_IDS.indicator, format: 'uuid' })
   indicatorId: string;
 
-  @ApiProperty({ example: EXAMPLE_TEXT.indicatorName, description: "The indicator's name on the list" })
+  @ApiProperty({ example: EXAMPLE_TEXT.indicatorName, description: "The indicator's name on the challenge" })
   indicatorName: string;
 
   @ApiProperty({ example: '≥ 650 A' })
@@ -114,7 +114,7 @@ export class ApplicationResponseDto {
   @ApiProperty({
     type: BidderRefDto,
     nullable: true,
-    description: "Who bids; null for the issuer when the program hides applicants' identities",
+    description: "Who applications; null for the issuer when the program hides applicants' identities",
   })
   bidder: BidderRefDto | null;
 

@@ -3,7 +3,7 @@ import { AttachmentEntity } from '../../../platform/attachments/entities/attachm
 import { ChallengeIndicatorEntity } from '../../challenges/entities/challenge-indicator.entity';
 import { ApplicationEntity } from './application.entity';
 
-/** The value a bid commits to for one indicator of the list. */
+/** The value an application commits to for one indicator of the challenge. */
 @Entity('application_commitments')
 export class ApplicationCommitmentEntity {
   @PrimaryColumn({ type: 'uuid' })

@@ -8,7 +8,7 @@ import { APPLICATION_STATUSES } from '../application-status';
 import type { ApplicationStatus } from '../application-status';
 import type { RuleResult } from '../eligibility-rules';
 
-/** A bid (揭榜申请) of one team on one list. */
+/** An application (揭榜申请) of one team on one challenge. */
 @Entity('applications')
 @Index('uq_applications_challenge_team', ['challengeId', 'teamId'], { unique: true })
 @Index('ix_applications_challenge', ['challengeId', 'status', 'submittedAt', 'id'])
@@ -35,7 +35,7 @@ export class ApplicationEntity {
   @JoinColumn({ name: 'team_id', foreignKeyConstraintName: 'fk_applications_team' })
   team?: TeamEntity;
 
-  /** The team's lead organization: it owns the bid. */
+  /** The team's lead organization: it owns the application. */
   @Column({ type: 'uuid' })
   leadOrganizationId: string;
 
@@ -43,7 +43,7 @@ export class ApplicationEntity {
   @JoinColumn({ name: 'lead_organization_id', foreignKeyConstraintName: 'fk_applications_lead_organization' })
   leadOrganization?: OrganizationEntity;
 
-  /** The team's leader when the bid was last saved or submitted (the leader limit counts it). */
+  /** The team's leader when the application was last saved or submitted (the leader limit counts it). */
   @Column({ type: 'uuid' })
   leaderUserId: string;
 

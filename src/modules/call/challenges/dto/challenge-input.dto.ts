@@ -18,7 +18,10 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { ORGANIZATION_TYPES, type OrganizationType } from '../../../platform/organizations/organization-types';
+import {
+  ORGANIZATION_TYPES,
+  type OrganizationType,
+} from '../../../platform/organizations/organization-types';
 import { ATTACHMENT_VISIBILITIES } from '../entities/challenge-attachment.entity';
 import type { AttachmentVisibility } from '../entities/challenge-attachment.entity';
 import { OUTCOME_KINDS, SELECTION_MODES } from '../entities/challenge.entity';
@@ -31,14 +34,15 @@ export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(
 export const ISO_INSTANT_SCHEMA = { pattern: ISO_INSTANT.source, maxLength: 32 } as const;
 const instantMessage = (field: string) =>
   `${field} must be an ISO-8601 time with an offset, like 2027-03-01T09:00:00+08:00`;
-/** 1,000,000,000,000 yuan: far above any list, far below Number.MAX_SAFE_INTEGER. */
+/** 1,000,000,000,000 yuan: far above any challenge, far below Number.MAX_SAFE_INTEGER. */
 export const MAX_FEN = 100_000_000_000_000;
 
 export class IndicatorInputDto {
   @ApiPropertyOptional({
     example: EXAMPLE_IDS.indicator,
     format: 'uuid',
-    description: 'The id of an indicator of this list to keep (bids refer to it); omit for a new one',
+    description:
+      'The id of an indicator of this challenge to keep (applications refer to it); omit for a new one',
   })
   @IsOptional()
   @IsUUID()
@@ -86,7 +90,7 @@ export class EligibilityDto {
     enum: ORGANIZATION_TYPES,
     isArray: true,
     maxItems: ORGANIZATION_TYPES.length,
-    description: 'Lead organization types allowed to bid, each once; empty or omitted: all',
+    description: 'Lead organization types allowed to apply, each once; empty or omitted: all',
   })
   @IsOptional()
   @IsArray()
@@ -109,7 +113,7 @@ export class EligibilityDto {
   @Matches(/^\d{6}$/, { each: true, message: 'regionCodes must be 6-digit administrative division codes' })
   regionCodes?: string[];
 
-  @ApiPropertyOptional({ example: true, default: true, description: 'Whether consortia (联合体) may bid' })
+  @ApiPropertyOptional({ example: true, default: true, description: 'Whether consortia (联合体) may apply' })
   @IsOptional()
   @IsBoolean()
   consortiumAllowed?: boolean;
@@ -119,7 +123,7 @@ export class EligibilityDto {
     nullable: true,
     minimum: 1,
     maximum: 20,
-    description: "How many active lists one leader may hold; omitted or null: the program's setting",
+    description: "How many active challenges one leader may hold; omitted or null: the program's setting",
   })
   @IsOptional()
   @IsInt()
@@ -243,7 +247,7 @@ export class CreateChallengeDto {
 
   @ApiProperty({
     example: '2027-03-01T09:00:00+08:00',
-    description: 'When bidding opens',
+    description: 'When applications open',
     ...ISO_INSTANT_SCHEMA,
   })
   @IsString()
@@ -252,7 +256,7 @@ export class CreateChallengeDto {
 
   @ApiProperty({
     example: '2027-04-30T17:00:00+08:00',
-    description: 'When bidding closes',
+    description: 'When applications close',
     ...ISO_INSTANT_SCHEMA,
   })
   @IsString()
@@ -341,7 +345,7 @@ export class ReasonDto {
 export class AcceptNdaDto {
   @ApiProperty({
     enum: [true],
-    description: 'true: I accept the non-disclosure undertaking for this list (recorded and audited)',
+    description: 'true: I accept the non-disclosure undertaking for this challenge (recorded and audited)',
   })
   @IsIn([true], { message: 'accepted must be true' })
   accepted: true;

@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ORGANIZATION_TYPES, type OrganizationType } from '../../../platform/organizations/organization-types';
+import {
+  ORGANIZATION_TYPES,
+  type OrganizationType,
+} from '../../../platform/organizations/organization-types';
 import { CHALLENGE_STATUSES } from '../challenge-status';
 import type { ChallengeStatus } from '../challenge-status';
 import { ATTACHMENT_VISIBILITIES } from '../entities/challenge-attachment.entity';
@@ -95,7 +98,7 @@ export class ChallengeAttachmentResponseDto {
 }
 
 const STATUS_DESCRIPTION =
-  'The status by the clock: a published list is `open` from opensAt and `closed` from closesAt to the ' +
+  'The status by the clock: a published challenge is `open` from opensAt and `closed` from closesAt to the ' +
   'millisecond, whether or not the deadline job has run yet.';
 
 /** One row of `GET /challenges`: the public summary, no background, indicators or confidential part. */
@@ -205,7 +208,7 @@ export class ChallengeResponseDto extends ChallengeSummaryDto {
     nullable: true,
     type: 'integer',
     description:
-      'How many bids were submitted (and not withdrawn): null until closesAt has passed, so nobody learns it while bidding is open',
+      'How many applications were submitted (and not withdrawn): null until closesAt has passed, so nobody learns it while applications are open',
   })
   submittedBidCount: number | null;
 
@@ -253,7 +256,7 @@ export class NdaResponseDto {
 export class AmendmentChangeDto {
   @ApiProperty({
     example: 'eligibility',
-    description: 'The amended field of the list (closesAt, eligibility, …)',
+    description: 'The amended field of the challenge (closesAt, eligibility, …)',
   })
   field: string;
 
@@ -294,7 +297,7 @@ export class AmendmentResponseDto {
   @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
-  @ApiProperty({ type: 'integer', example: 1, description: '1, 2, … per list' })
+  @ApiProperty({ type: 'integer', example: 1, description: '1, 2, … per challenge' })
   number: number;
 
   @ApiProperty({ example: '延长揭榜截止时间两周' })
@@ -303,7 +306,7 @@ export class AmendmentResponseDto {
   @ApiProperty({ type: [AmendmentChangeDto] })
   changes: AmendmentChangeDto[];
 
-  @ApiProperty({ type: 'integer', example: 4, description: "The list's version after the amendment" })
+  @ApiProperty({ type: 'integer', example: 4, description: "The challenge's version after the amendment" })
   versionAfter: number;
 
   @ApiProperty({ example: '2027-03-15T02:00:00.000Z', format: 'date-time' })

@@ -41,7 +41,7 @@ const csv = ({ value }: { value: unknown }) =>
 export class ListChallengesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     description:
-      'public (default): published lists, no credentials needed; mine: every list of your organization, drafts included; all: every list (admin)',
+      'public (default): published challenges, no credentials needed; mine: every challenge of your organization, drafts included; all: every challenge (admin)',
     enum: CHALLENGE_SCOPES,
   })
   @IsOptional()
@@ -49,7 +49,7 @@ export class ListChallengesQueryDto extends PageQueryDto {
   scope?: ChallengeScope;
 
   @ApiPropertyOptional({
-    description: `One status or several, comma-separated (open,published), of: ${CHALLENGE_STATUSES.join(', ')}. Statuses are by the clock: published lists are open from opensAt and closed from closesAt.`,
+    description: `One status or several, comma-separated (open,published), of: ${CHALLENGE_STATUSES.join(', ')}. Statuses are by the clock: published challenges are open from opensAt and closed from closesAt.`,
     ...csvEnumProperty(CHALLENGE_STATUSES),
     example: 'open',
   })

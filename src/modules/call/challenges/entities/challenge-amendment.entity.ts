@@ -11,7 +11,7 @@ export interface AmendmentChange {
   confidential?: boolean;
 }
 
-/** A change to a list after publication (变更公告): numbered, with a reason and the diff. */
+/** A change to a challenge after publication (变更公告): numbered, with a reason and the diff. */
 @Entity('challenge_amendments')
 @Index('uq_challenge_amendments_number', ['challengeId', 'number'], { unique: true })
 export class ChallengeAmendmentEntity {
@@ -25,7 +25,7 @@ export class ChallengeAmendmentEntity {
   @JoinColumn({ name: 'challenge_id', foreignKeyConstraintName: 'fk_challenge_amendments_challenge' })
   challenge?: ChallengeEntity;
 
-  /** 1, 2, … per list. */
+  /** 1, 2, … per challenge. */
   @Column({ type: 'integer' })
   number: number;
 
@@ -35,7 +35,7 @@ export class ChallengeAmendmentEntity {
   @Column({ type: 'jsonb' })
   changes: AmendmentChange[];
 
-  /** The list's version once amended. */
+  /** The challenge's version once amended. */
   @Column({ type: 'integer' })
   versionAfter: number;
 

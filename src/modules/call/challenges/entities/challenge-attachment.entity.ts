@@ -5,7 +5,7 @@ import { ChallengeEntity } from './challenge.entity';
 export const ATTACHMENT_VISIBILITIES = ['public', 'confidential'] as const;
 export type AttachmentVisibility = (typeof ATTACHMENT_VISIBILITIES)[number];
 
-/** An uploaded file attached to a list: public, or confidential (behind the undertaking). */
+/** An uploaded file attached to a challenge: public, or confidential (behind the undertaking). */
 @Entity('challenge_attachments')
 @Index('ix_challenge_attachments_attachment', ['attachmentId'])
 @Check('ck_challenge_attachments_visibility', `"visibility" IN ('public', 'confidential')`)

@@ -1,7 +1,7 @@
 import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
 import { ChallengeEntity } from './challenge.entity';
 
-/** The confidential details (the real specifications) of a list, readable only after the undertaking. */
+/** The confidential details (the real specifications) of a challenge, readable only after the undertaking. */
 @Entity('challenge_confidential')
 export class ChallengeConfidentialEntity {
   @PrimaryColumn({ type: 'uuid' })

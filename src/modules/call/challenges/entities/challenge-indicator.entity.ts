@@ -1,11 +1,11 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ChallengeEntity } from './challenge.entity';
 
-/** A technical indicator (技术指标) of a list: what a bid commits to and acceptance verifies. */
+/** A technical indicator (技术指标) of a challenge: what an application commits to and acceptance verifies. */
 @Entity('challenge_indicators')
 @Index('uq_challenge_indicators_position', ['challengeId', 'position'], { unique: true })
 export class ChallengeIndicatorEntity {
-  /** Stable across edits and amendments that keep the indicator: bids refer to it. */
+  /** Stable across edits and amendments that keep the indicator: applications refer to it. */
   @PrimaryGeneratedColumn('uuid')
   id: string;
 

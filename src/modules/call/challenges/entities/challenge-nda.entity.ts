@@ -3,7 +3,7 @@ import { OrganizationEntity } from '../../../platform/organizations/entities/org
 import { UserEntity } from '../../../platform/users/entities/user.entity';
 import { ChallengeEntity } from './challenge.entity';
 
-/** A person's non-disclosure undertaking (保密承诺) for one list; it opens the confidential details to them. */
+/** A person's non-disclosure undertaking (保密承诺) for one challenge; it opens the confidential details to them. */
 @Entity('challenge_ndas')
 export class ChallengeNdaEntity {
   @PrimaryColumn({ type: 'uuid' })

@@ -2,7 +2,7 @@ import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { UserEntity } from '../../../platform/users/entities/user.entity';
 import { ChallengeEntity } from './challenge.entity';
 
-/** A user following a list: told of its amendments, cancellation and closing. */
+/** A user following a challenge: told of its amendments, cancellation and closing. */
 @Entity('challenge_watchers')
 export class ChallengeWatcherEntity {
   @PrimaryColumn({ type: 'uuid' })

@@ -29,19 +29,19 @@ export interface ExpectedOutcome {
   description: string;
 }
 
-/** Who may bid: checked by the bid's formal check (issue "teams and bids"). */
+/** Who may apply: checked by the application's formal check (issue "teams and bids"). */
 export interface Eligibility {
   /** Empty: every organization type. */
   allowedOrganizationTypes: OrganizationType[];
   /** Administrative-division prefixes of the lead organization: 360000 (province), 360100 (city); empty: anywhere. */
   regionCodes: string[];
   consortiumAllowed: boolean;
-  /** Overrides the program's maxActiveListsPerLeader for this list; null: the program's. */
+  /** Overrides the program's maxActiveListsPerLeader for this challenge; null: the program's. */
   leaderConcurrencyLimit: number | null;
 }
 
 /**
- * A challenge list (榜单). The confidential details live in `challenge_confidential`, never here, so
+ * A challenge (榜单). The confidential details live in `challenge_confidential`, never here, so
  * that no query of this table can put them in a public answer.
  */
 @Entity('challenges')
@@ -109,7 +109,7 @@ export class ChallengeEntity {
   @JoinColumn({ name: 'issuer_organization_id', foreignKeyConstraintName: 'fk_challenges_issuer' })
   issuerOrganization?: OrganizationEntity;
 
-  /** The issuing organization's region when the list was drafted (filterable by prefix). */
+  /** The issuing organization's region when the challenge was drafted (filterable by prefix). */
   @Column({ type: 'varchar', length: 6 })
   regionCode: string;
 

@@ -124,7 +124,7 @@ export class ProgramSettingsDto implements ProgramSettings {
   )
   outlierThresholdPoints: number;
 
-  @SettingNumber('passLine', 'Bids whose aggregated total (0..100) is below this cannot be selected')
+  @SettingNumber('passLine', 'Applications whose aggregated total (0..100) is below this cannot be selected')
   passLine: number;
 
   @SettingNumber('firstTranchePercent', "Cap of the first tranche, percent of each payer's amount")
@@ -136,10 +136,10 @@ export class ProgramSettingsDto implements ProgramSettings {
   )
   finalTranchePercent: number;
 
-  @SettingNumber('maxHorseRaceTeams', 'Teams that may run in parallel on one list (赛马)')
+  @SettingNumber('maxHorseRaceTeams', 'Teams that may run in parallel on one challenge (赛马)')
   maxHorseRaceTeams: number;
 
-  @SettingNumber('maxActiveListsPerLeader', 'Lists one team leader may hold at the same time')
+  @SettingNumber('maxActiveListsPerLeader', 'Challenges one team leader may hold at the same time')
   maxActiveListsPerLeader: number;
 
   @ApiProperty({
@@ -160,7 +160,7 @@ export class ProgramSettingsDto implements ProgramSettings {
   @SettingBoolean('blindReview', 'Experts do not see team or organization identities')
   blindReview: boolean;
 
-  @SettingBoolean('issuerSeesApplicantIdentities', 'The issuer sees who bid on its lists')
+  @SettingBoolean('issuerSeesApplicantIdentities', 'The issuer sees who applies to its challenges')
   issuerSeesApplicantIdentities: boolean;
 
   @SettingBoolean(

@@ -3,7 +3,7 @@ import { effectiveProgramSettings } from '../program-settings';
 import type { ProgramSettings, Rubric } from '../program-settings';
 
 /**
- * A program groups the lists of one call (e.g. "Nanchang 2027 key technologies") and carries the
+ * A program groups the challenges of one call (e.g. "Nanchang 2027 key technologies") and carries the
  * policy settings and the scoring rubric they follow, each a validated JSON document (docs/adr/0016).
  */
 @Entity('programs')

@@ -1,5 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ORGANIZATION_TYPES, type OrganizationType } from '../../../platform/organizations/organization-types';
+import {
+  ORGANIZATION_TYPES,
+  type OrganizationType,
+} from '../../../platform/organizations/organization-types';
 import { EXAMPLE_IDS, EXAMPLE_TEXT } from '../../../../common/openapi/examples';
 
 export class TeamOrganizationDto {

@@ -3,8 +3,8 @@ import { OrganizationEntity } from '../../../platform/organizations/entities/org
 import { UserEntity } from '../../../platform/users/entities/user.entity';
 
 /**
- * A bidding team (揭榜团队): a lead organization (the creator's), a leader (挂帅者) who takes
- * command, optional consortium member organizations and the people who do the work. Bids refer to
+ * An applicant team (揭榜团队): a lead organization (the creator's), a leader (挂帅者) who takes
+ * command, optional consortium member organizations and the people who do the work. Applications refer to
  * it; while one of them is active the team is refused edits (ADR 0020).
  */
 @Entity('teams')

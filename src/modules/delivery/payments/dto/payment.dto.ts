@@ -179,7 +179,7 @@ export class PayerTotalsDto {
   @ApiProperty({
     type: 'integer',
     example: 0,
-    description: 'Unspent amount released back to the list at termination',
+    description: 'Unspent amount released back to the challenge at termination',
   })
   releasedFen: number;
 }
@@ -201,7 +201,7 @@ export class ProjectPaymentsDto {
   items: PaymentDto[];
 }
 
-/** Sums of a list's ledger entries for one payer, by entry kind, in fen. */
+/** Sums of a challenge's ledger entries for one payer, by entry kind, in fen. */
 export class LedgerTotalsDto {
   @ApiProperty({ enum: PAYERS })
   payer: Payer;
@@ -250,7 +250,7 @@ export class ChallengeLedgerDto {
   @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
-  @ApiProperty({ type: [LedgerTotalsDto], description: "Over every entry of the list's projects" })
+  @ApiProperty({ type: [LedgerTotalsDto], description: "Over every entry of the challenge's projects" })
   totals: LedgerTotalsDto[];
 
   @ApiProperty({ type: [LedgerEntryDto], description: 'Oldest first' })

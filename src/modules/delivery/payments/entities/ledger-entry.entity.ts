@@ -11,7 +11,7 @@ export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 /**
  * One line of the append-only ledger (ADR 0028): a tranche reaching a status (`scheduled`,
  * `approved`, `paid`, `cancelled`: one entry per tranche and status, uq_ledger_entries_payment_kind),
- * or the unspent amount of a payer `released` back to the list at termination (no tranche). The
+ * or the unspent amount of a payer `released` back to the challenge at termination (no tranche). The
  * `ledger_entries_append_only` trigger refuses every UPDATE and DELETE.
  */
 @Entity('ledger_entries')

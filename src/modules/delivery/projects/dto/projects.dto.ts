@@ -267,14 +267,14 @@ export class StageGateDto {
     maximum: 19,
     example: 0,
     description:
-      'The milestone position (0-based, as in the task book; a bid has at most 20) the gate follows',
+      'The milestone position (0-based, as in the task book; an application has at most 20) the gate follows',
   })
   @IsInt()
   @Min(0)
   @Max(19)
   milestonePosition: number;
 
-  @ApiProperty({ type: [StageGateDecisionDto], description: 'One decision per active line of the list' })
+  @ApiProperty({ type: [StageGateDecisionDto], description: 'One decision per active line of the challenge' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)

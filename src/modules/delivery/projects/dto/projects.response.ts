@@ -44,7 +44,7 @@ export class ProjectSummaryDto {
   @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;
 
-  @ApiProperty({ example: EXAMPLE_IDS.application, format: 'uuid', description: 'The selected bid' })
+  @ApiProperty({ example: EXAMPLE_IDS.application, format: 'uuid', description: 'The selected application' })
   applicationId: string;
 
   @ApiProperty({ example: EXAMPLE_IDS.program, format: 'uuid' })
@@ -278,7 +278,7 @@ export class TaskBookAmountsDto {
   issuerFen: number;
 }
 
-/** The task book (任务书): the bid's commitments as awarded, changed only by approved change requests. */
+/** The task book (任务书): the application's commitments as awarded, changed only by approved change requests. */
 export class TaskBookDto {
   @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid' })
   challengeId: string;

@@ -178,7 +178,7 @@ export class ProjectChangeRequestEntity {
   updatedAt: Date;
 }
 
-/** A horse-race stage gate: one per list and milestone position, with its decisions. */
+/** A horse-race stage gate: one per challenge and milestone position, with its decisions. */
 @Entity('stage_gates')
 @Index('uq_stage_gates_position', ['challengeId', 'milestonePosition'], { unique: true })
 @Check('ck_stage_gates_milestone_position', `"milestone_position" >= 0`)

@@ -18,8 +18,8 @@ export const PROJECT_STATUSES = [
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
 /**
- * A project (立项) per selected bid, created by the award in `pending_signature` with the task book
- * (v1) built from the bid; `active` once its three parties signed (ADR 0027). One per bid
+ * A project (立项) per selected application, created by the award in `pending_signature` with the task book
+ * (v1) built from the application; `active` once its three parties signed (ADR 0027). One per application
  * (uq_projects_application). Amounts per payer: `fiscalFen` (财政) and `issuerFen` (发榜方配套).
  */
 @Entity('projects')

@@ -33,7 +33,7 @@ export class CreateSessionDto {
   @ApiProperty({
     example: EXAMPLE_IDS.application,
     format: 'uuid',
-    description: 'A bid on this list, under_review or shortlisted',
+    description: 'An application on this challenge, under_review or shortlisted',
   })
   @IsUUID()
   applicationId: string;
@@ -170,7 +170,7 @@ export class ListSessionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     example: EXAMPLE_IDS.application,
     format: 'uuid',
-    description: "Only this bid's sessions",
+    description: "Only this application's sessions",
   })
   @IsOptional()
   @IsUUID()

@@ -5,7 +5,7 @@ import { EXAMPLE_IDS } from '../../../../common/openapi/examples';
 
 /**
  * A defence or site-visit session. `minutes` and `outcome` are review material: only admins get
- * them (the list's issuer and the bid's organization see when, where and the status).
+ * them (the challenge's issuer and the application's organization see when, where and the status).
  */
 export class SessionResponseDto {
   @ApiProperty({ example: EXAMPLE_IDS.session, format: 'uuid' })
@@ -17,7 +17,7 @@ export class SessionResponseDto {
   @ApiProperty({
     example: EXAMPLE_IDS.application,
     format: 'uuid',
-    description: 'The bid; no team or organization names are given',
+    description: 'The application; no team or organization names are given',
   })
   applicationId: string;
 

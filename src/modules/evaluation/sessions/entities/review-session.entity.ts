@@ -5,7 +5,7 @@ import { UserEntity } from '../../../platform/users/entities/user.entity';
 import type { SessionKind, SessionOutcome, SessionStatus } from '../session-status';
 
 /**
- * A defence (答辩) or site visit (现场考察) of one bid in review (ADR 0025): scheduled, then held
+ * A defence (答辩) or site visit (现场考察) of one application in review (ADR 0025): scheduled, then held
  * (with minutes and outcome) or cancelled (with a reason). Both ends are final.
  */
 @Entity('review_sessions')

@@ -1,13 +1,13 @@
 import {
   ASSESSMENT_OUTCOMES,
-  enList,
+  enChallenge,
   enProject,
   enTime,
-  list,
+  challengeOf,
   MailTemplate,
   PAYERS,
   yuan,
-  zhList,
+  zhChallenge,
   zhProject,
   zhTime,
 } from '../mail-data';
@@ -49,25 +49,25 @@ export const PROJECT_MAILS: Readonly<Record<string, MailTemplate>> = {
   },
   'payment.paid': {
     'zh-CN': (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       const payer = { fiscal: '财政经费', issuer: '发榜方配套经费' }[d.oneOf('payer', PAYERS)];
       const amount = yuan(d.fen('amountFen'));
       return {
         subject: `项目经费已拨付：${amount}（${title}）`,
         lines: [
-          `榜单${zhList(title, code)}揭榜项目的一笔${payer}已拨付。`,
+          `榜单${zhChallenge(title, code)}揭榜项目的一笔${payer}已拨付。`,
           `金额：${amount}；拨付时间：${zhTime(d.instant('paidAt'))}。`,
         ],
       };
     },
     en: (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       const payer = { fiscal: 'fiscal funding', issuer: "the issuer's co-funding" }[d.oneOf('payer', PAYERS)];
       const amount = yuan(d.fen('amountFen'));
       return {
         subject: `Payment made: ${amount} (${title})`,
         lines: [
-          `A tranche of ${payer} has been paid to the project of ${enList(title, code)}.`,
+          `A tranche of ${payer} has been paid to the project of ${enChallenge(title, code)}.`,
           `Amount: ${amount}; paid at ${enTime(d.instant('paidAt'))}.`,
         ],
       };
@@ -75,10 +75,10 @@ export const PROJECT_MAILS: Readonly<Record<string, MailTemplate>> = {
   },
   'acceptance.decided': {
     'zh-CN': (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       const outcome = d.oneOf('outcome', ASSESSMENT_OUTCOMES);
       const verdict = { passed: '通过', passed_with_conditions: '有条件通过', failed: '不通过' }[outcome];
-      const lines = [`榜单${zhList(title, code)}揭榜项目的验收结论：${verdict}。`];
+      const lines = [`榜单${zhChallenge(title, code)}揭榜项目的验收结论：${verdict}。`];
       if (outcome === 'passed_with_conditions') {
         lines.push(`请在 ${zhTime(d.instant('conditionsDueAt'))}前落实验收条件。`);
       }
@@ -86,14 +86,14 @@ export const PROJECT_MAILS: Readonly<Record<string, MailTemplate>> = {
       return { subject: `项目验收结论：${verdict}（${title}）`, lines };
     },
     en: (d) => {
-      const { title, code } = list(d);
+      const { title, code } = challengeOf(d);
       const outcome = d.oneOf('outcome', ASSESSMENT_OUTCOMES);
       const verdict = {
         passed: 'passed',
         passed_with_conditions: 'passed with conditions',
         failed: 'failed',
       }[outcome];
-      const lines = [`The acceptance of the project of ${enList(title, code)} is decided: ${verdict}.`];
+      const lines = [`The acceptance of the project of ${enChallenge(title, code)} is decided: ${verdict}.`];
       if (outcome === 'passed_with_conditions') {
         lines.push(`Please meet the conditions before ${enTime(d.instant('conditionsDueAt'))}.`);
       }

@@ -1,4 +1,4 @@
-import { beijing, fixed, listTitle, text } from '../notification-format';
+import { beijing, fixed, quotedChallengeTitle, text } from '../notification-format';
 import {
   anyOf,
   enabledUsersOfOrganization,
@@ -93,7 +93,7 @@ export const DELIVERY_RULES: readonly NotificationRule[] = [
       enabledUsersOfOrganizationsIn('leadOrganizationIds'),
     ),
     title: fixed('赛马阶段评估结果'),
-    body: (e) => `榜单${listTitle(e)}的赛马阶段评估已完成，各揭榜团队的继续或终止决定已作出`,
+    body: (e) => `榜单${quotedChallengeTitle(e)}的赛马阶段评估已完成，各揭榜团队的继续或终止决定已作出`,
   },
   // — payments —
   {
@@ -101,21 +101,21 @@ export const DELIVERY_RULES: readonly NotificationRule[] = [
     recipients: anyOf(enabledUsersOfOrganization('leadOrganizationId'), issuerOrg),
     title: fixed('项目经费已拨付'),
     body: (e) =>
-      `榜单${listTitle(e)}项目的一笔${e.data.payer === 'fiscal' ? '财政' : '发榜方配套'}经费已拨付，金额 ${(Number(e.data.amountFen) / 100).toFixed(2)} 元`,
+      `榜单${quotedChallengeTitle(e)}项目的一笔${e.data.payer === 'fiscal' ? '财政' : '发榜方配套'}经费已拨付，金额 ${(Number(e.data.amountFen) / 100).toFixed(2)} 元`,
   },
   // — acceptance —
   {
     event: 'acceptance.requested',
     recipients: anyOf(issuerOrg, enabledUsersWithRole('admin')),
     title: fixed('项目已申请验收'),
-    body: (e) => `榜单${listTitle(e)}的揭榜项目已提交验收申请，验收专家组已抽取`,
+    body: (e) => `榜单${quotedChallengeTitle(e)}的揭榜项目已提交验收申请，验收专家组已抽取`,
   },
   {
     event: 'acceptance.assigned',
     recipients: userIn('expertUserId'),
     title: fixed('您已被抽选为验收专家'),
     body: (e) =>
-      `您已被抽选为榜单${listTitle(e)}揭榜项目的验收专家，请先声明有无利益冲突，再逐项给出验收意见`,
+      `您已被抽选为榜单${quotedChallengeTitle(e)}揭榜项目的验收专家，请先声明有无利益冲突，再逐项给出验收意见`,
   },
   {
     event: 'acceptance.conditions_due_soon',
@@ -132,7 +132,7 @@ export const DELIVERY_RULES: readonly NotificationRule[] = [
     ),
     title: fixed('项目验收结论'),
     body: (e) =>
-      `榜单${listTitle(e)}的揭榜项目验收结论：${
+      `榜单${quotedChallengeTitle(e)}的揭榜项目验收结论：${
         { passed: '通过', passed_with_conditions: '有条件通过', failed: '不通过' }[text(e.data, 'outcome')] ??
         text(e.data, 'outcome')
       }${e.data.exemption === true ? '（予以尽职免责）' : ''}`,

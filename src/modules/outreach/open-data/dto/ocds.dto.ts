@@ -11,7 +11,7 @@ export class OcdsQueryDto extends PageQueryDto {
     pattern: ISO_INSTANT.source,
     maxLength: 32,
     description:
-      "Only lists whose public part changed at or after this time (an ISO-8601 time with an offset). Poll with the last page's " +
+      "Only challenges whose public part changed at or after this time (an ISO-8601 time with an offset). Poll with the last page's " +
       'publishedDate minus a few minutes and keep the newest release per ocid: a change committed late may carry a slightly earlier time.',
   })
   @IsOptional()
@@ -39,11 +39,11 @@ export class OcdsLinksDto {
   next: string | null;
 }
 
-/** One OCDS 1.1 release: the list's public lifecycle as of its last change. */
+/** One OCDS 1.1 release: the challenge's public lifecycle as of its last change. */
 export class OcdsReleaseDto {
   @ApiProperty({
     example: 'ocds-jiebang-1b4e28ba-2fa1-11d2-883f-0016d3cca427',
-    description: 'OCDS_PREFIX + the list id: stable for the life of the list',
+    description: 'OCDS_PREFIX + the challenge id: stable for the life of the challenge',
   })
   ocid: string;
 
@@ -136,7 +136,7 @@ export class OcdsReleaseDto {
     type: 'object',
     additionalProperties: true,
     description:
-      'Bid extension: { statistics: [{ id, measure: "bids", value, date }] }, once the list has closed — counts only',
+      'Bid extension: { statistics: [{ id, measure: "bids", value, date }] }, once the challenge has closed — counts only',
   })
   bids?: object;
 
@@ -152,7 +152,7 @@ export class OcdsReleaseDto {
     ],
     type: 'array',
     items: { type: 'object', additionalProperties: true },
-    description: `Award (${OCDS}#award) per selected bid: pending in publicity, active once awarded (with value), cancelled when the selection was reopened or the list cancelled; suppliers: the lead organization`,
+    description: `Award (${OCDS}#award) per selected application: pending in publicity, active once awarded (with value), cancelled when the selection was reopened or the challenge cancelled; suppliers: the lead organization`,
   })
   awards?: object[];
 
@@ -196,7 +196,7 @@ export class OcdsReleaseDto {
   contracts?: object[];
 }
 
-/** `GET /open-data/ocds`: an OCDS 1.1 release package, one release per changed list, keyset-paged. */
+/** `GET /open-data/ocds`: an OCDS 1.1 release package, one release per changed challenge, keyset-paged. */
 export class OcdsReleasePackageDto {
   @ApiProperty({
     example: 'https://jiebang.example.cn/api/v1/open-data/ocds?limit=20',

@@ -2,7 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { ChallengeEntity } from '../../../call/challenges/entities/challenge.entity';
 
 /**
- * When the public part of a published list last changed: the latest `updated_at` of the list, its
+ * When the public part of a published challenge last changed: the latest `updated_at` of the challenge, its
  * projects, their milestones and their payments. Written only by the deferred triggers of migration
  * 1763701700000-Stats (never by the application); `GET /open-data/ocds` pages by
  * (changed_at, challenge_id) (ADR 0032).

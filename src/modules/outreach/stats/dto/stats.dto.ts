@@ -4,14 +4,18 @@ import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { CHALLENGE_STATUSES } from '../../../call/challenges/challenge-status';
 import type { ChallengeStatus } from '../../../call/challenges/challenge-status';
 import { PROGRAM_YEAR } from '../../../call/programs/dto/program.dto';
-import { ACCEPTANCE_RATE_DEFINITION, AWARD_RATE_DEFINITION, BIDDING_CLOSED_STATUSES } from '../stats-rules';
+import {
+  ACCEPTANCE_RATE_DEFINITION,
+  AWARD_RATE_DEFINITION,
+  APPLICATIONS_CLOSED_STATUSES,
+} from '../stats-rules';
 import { EXAMPLE_IDS } from '../../../../common/openapi/examples';
 
 export class StatsQueryDto {
   @ApiPropertyOptional({
     example: EXAMPLE_IDS.program,
     format: 'uuid',
-    description: 'Only the lists of this program (404 if there is none)',
+    description: 'Only the challenges of this program (404 if there is none)',
   })
   @IsOptional()
   @IsUUID()
@@ -22,7 +26,7 @@ export class StatsQueryDto {
     minimum: PROGRAM_YEAR.min,
     maximum: PROGRAM_YEAR.max,
     example: 2027,
-    description: "Only the lists of programs of this year (the program's `year`, the year of the call)",
+    description: "Only the challenges of programs of this year (the program's `year`, the year of the call)",
   })
   @IsOptional()
   @Type(() => Number)
@@ -32,9 +36,9 @@ export class StatsQueryDto {
   year?: number;
 }
 
-/** How many lists and how much money; amounts in fen, integers (fiscal + co-funding = total). */
+/** How many challenges and how much money; amounts in fen, integers (fiscal + co-funding = total). */
 export class AmountsDto {
-  @ApiProperty({ type: 'integer', example: 12, description: 'Published lists' })
+  @ApiProperty({ type: 'integer', example: 12, description: 'Published challenges' })
   count: number;
 
   @ApiProperty({ type: 'integer', example: 1_250_000_000, description: 'Sum of totalFen' })
@@ -90,7 +94,7 @@ export class BidBucketDto {
   @ApiProperty({ example: 5, nullable: true, type: 'integer', description: 'null: no upper bound' })
   max: number | null;
 
-  @ApiProperty({ type: 'integer', example: 4, description: 'Lists with that many bids' })
+  @ApiProperty({ type: 'integer', example: 4, description: 'Challenges with that many applications' })
   lists: number;
 }
 
@@ -98,14 +102,14 @@ export class BidStatsDto {
   @ApiProperty({
     type: 'integer',
     example: 9,
-    description: `Lists whose application window has closed (status ${BIDDING_CLOSED_STATUSES.join(', ')}): bid counts are public only once a list has closed`,
+    description: `Challenges whose application window has closed (status ${APPLICATIONS_CLOSED_STATUSES.join(', ')}): application counts are public only once a challenge has closed`,
   })
   lists: number;
 
   @ApiProperty({
     type: 'integer',
     example: 31,
-    description: 'Bids submitted and not withdrawn on those lists',
+    description: 'Applications submitted and not withdrawn on those challenges',
   })
   bids: number;
 
@@ -113,13 +117,13 @@ export class BidStatsDto {
     example: 3.44,
     nullable: true,
     type: Number,
-    description: 'bids / lists, 2 decimals; null without lists',
+    description: 'applications / challenges, 2 decimals; null without challenges',
   })
   averagePerList: number | null;
 
   @ApiProperty({
     type: [BidBucketDto],
-    description: 'How many lists had 0, 1, 2, 3-5, 6-10 and 11+ bids (always these six)',
+    description: 'How many challenges had 0, 1, 2, 3-5, 6-10 and 11+ applications (always these six)',
   })
   distribution: BidBucketDto[];
 }
@@ -152,7 +156,7 @@ export class AcceptanceRateDto {
   rate: number | null;
 }
 
-/** `GET /stats/overview`: published lists only (never drafts, lists under vetting or never published). */
+/** `GET /stats/overview`: published challenges only (never drafts, challenges under vetting or never published). */
 export class StatsOverviewDto {
   @ApiProperty({
     example: EXAMPLE_IDS.program,
@@ -174,30 +178,30 @@ export class StatsOverviewDto {
   })
   generatedAt: string;
 
-  @ApiProperty({ type: AmountsDto, description: 'Every published list in scope' })
+  @ApiProperty({ type: AmountsDto, description: 'Every published challenge in scope' })
   lists: AmountsDto;
 
   @ApiProperty({
     type: [TermAmountsDto],
-    description: 'Per category, in taxonomy order; only categories with lists',
+    description: 'Per category, in taxonomy order; only categories with challenges',
   })
   byCategory: TermAmountsDto[];
 
   @ApiProperty({
     type: [TermAmountsDto],
-    description: 'Per industry chain, in taxonomy order; only chains with lists',
+    description: 'Per industry chain, in taxonomy order; only chains with challenges',
   })
   byIndustryChain: TermAmountsDto[];
 
   @ApiProperty({
     type: [RegionAmountsDto],
-    description: 'Per region code, ascending; only regions with lists',
+    description: 'Per region code, ascending; only regions with challenges',
   })
   byRegion: RegionAmountsDto[];
 
   @ApiProperty({
     type: [StatusAmountsDto],
-    description: 'Per status, in lifecycle order; only statuses with lists',
+    description: 'Per status, in lifecycle order; only statuses with challenges',
   })
   byStatus: StatusAmountsDto[];
 

@@ -43,7 +43,7 @@ export class RegisterDto {
 
   @ApiProperty({
     enum: REGISTRATION_ROLES,
-    description: 'issuer: the organization publishes challenge lists; applicant: it bids for them',
+    description: 'issuer: the organization publishes challenges; applicant: it applies for them',
   })
   @IsIn(REGISTRATION_ROLES)
   role: (typeof REGISTRATION_ROLES)[number];

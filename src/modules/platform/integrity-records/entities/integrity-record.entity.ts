@@ -5,7 +5,7 @@ export type IntegritySubject = (typeof INTEGRITY_SUBJECTS)[number];
 
 /**
  * A research-integrity record (科研诚信): written when a project fails acceptance without the
- * due-diligence exemption; shown (never silently applied) by the formal check of later bids.
+ * due-diligence exemption; shown (never silently applied) by the formal check of later applications.
  */
 @Entity('integrity_records')
 @Index('ix_integrity_records_subject', ['subjectType', 'subjectId'])

@@ -6,7 +6,7 @@ import type { OrganizationType } from '../organization-types';
 export { ORGANIZATION_TYPES };
 export type { OrganizationType };
 
-/** An issuing or bidding organization; the platform operator is one too (type government). */
+/** An issuing or applying organization; the platform operator is one too (type government). */
 @Entity('organizations')
 @Index('uq_organizations_credit_code', ['creditCode'], { unique: true })
 @Index('ix_organizations_parent', ['parentOrganizationId'])

@@ -5,7 +5,7 @@ import { Column, PrimaryColumn } from 'typeorm';
  * records reference, bilingual names, an order, and an active flag instead of deletion.
  */
 export abstract class TaxonomyTerm {
-  /** Lowercase slug, immutable: lists and expert profiles store it. */
+  /** Lowercase slug, immutable: challenges and expert profiles store it. */
   @PrimaryColumn({ type: 'text' })
   code: string;
 
@@ -18,7 +18,7 @@ export abstract class TaxonomyTerm {
   @Column({ type: 'integer' })
   sortOrder: number;
 
-  /** Inactive terms stay readable (old lists reference them) but new records may not use them. */
+  /** Inactive terms stay readable (old challenges reference them) but new records may not use them. */
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
