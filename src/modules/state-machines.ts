@@ -39,7 +39,7 @@ export const STATE_MACHINES: ReadonlyArray<{ phase: string; module: string; mach
   { phase: 'outreach', module: 'outreach/webhooks', machine: WEBHOOK_SUBSCRIPTION_MACHINE },
   { phase: 'outreach', module: 'outreach/webhooks', machine: WEBHOOK_DELIVERY_MACHINE },
   { phase: 'outreach', module: 'outreach/mail', machine: MAIL_MESSAGE_MACHINE },
-] as unknown as ReadonlyArray<{ phase: string; module: string; machine: AnyStateMachine }>;
+];
 
 export const STATE_TABLES_BEGIN = '<!-- state-tables:begin (npm run docs:state-tables writes this part) -->';
 export const STATE_TABLES_END = '<!-- state-tables:end -->';

@@ -547,7 +547,7 @@ describe('experts', () => {
       const now = t.clock.now();
       const parties = (bidders: string[]) => ({
         issuerOrganizationId: '00000000-0000-4000-8000-000000000009',
-        bidderOrganizationIds: bidders,
+        applicantOrganizationIds: bidders,
         memberUserIds: [],
       });
       expect(

@@ -188,14 +188,6 @@ export class ApplicationsRepository {
     );
   }
 
-  /** @deprecated Old name of {@link applicantNames}, still called from reviews. */
-  bidderNames(
-    applicationIds: string[],
-    em: EntityManager = this.dataSource.manager,
-  ): Promise<Map<string, { teamName: string; organizationName: string; leaderName: string }>> {
-    return this.applicantNames(applicationIds, em);
-  }
-
   /** Team, lead organization and leader names of applications, in one query. */
   async applicantNames(
     applicationIds: string[],

@@ -72,7 +72,7 @@ export class AcceptanceContextService {
       settings,
       parties: {
         issuerOrganizationId: project.issuerOrganizationId,
-        bidderOrganizationIds: [...organizations],
+        applicantOrganizationIds: [...organizations],
         memberUserIds: [...users],
       },
       consortiumOrganizationIds: [...consortium],

@@ -16,7 +16,7 @@ const EXPERT = 'user-expert';
 
 const parties: ConflictParties = {
   issuerOrganizationId: ISSUER,
-  bidderOrganizationIds: [LEAD, PARTNER],
+  applicantOrganizationIds: [LEAD, PARTNER],
   memberUserIds: [MEMBER, 'user-leader'],
 };
 
@@ -181,7 +181,7 @@ describe('conflicts of interest (回避)', () => {
   it('finds nothing against a review with no applicants and no members but an unrelated issuer', () => {
     const empty: ConflictParties = {
       issuerOrganizationId: ISSUER,
-      bidderOrganizationIds: [],
+      applicantOrganizationIds: [],
       memberUserIds: [],
     };
     expect(

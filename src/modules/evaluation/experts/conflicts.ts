@@ -8,7 +8,7 @@ import { shanghaiYear } from '../../call/challenges/challenge-rules';
 export interface ConflictParties {
   issuerOrganizationId: string;
   /** Lead and consortium organizations of every application's team. */
-  bidderOrganizationIds: string[];
+  applicantOrganizationIds: string[];
   /** User ids of the team members who have accounts (the leaders included). */
   memberUserIds: string[];
 }
@@ -79,7 +79,7 @@ export function conflictsOf(
   now: Date,
 ): Conflict[] {
   const windowStart = collaborationWindowStart(windowYears, now);
-  const applicants = new Set(parties.bidderOrganizationIds);
+  const applicants = new Set(parties.applicantOrganizationIds);
   const own = [...new Set([expert.affiliationOrganizationId, expert.userOrganizationId])];
   const whose = (organizationId: string) =>
     [

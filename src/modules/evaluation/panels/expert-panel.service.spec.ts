@@ -10,7 +10,7 @@ import type { PanelMemberStatus } from './panel-member.machine';
 const NOW = new Date('2026-03-02T02:00:00Z');
 const ISSUER = 'org-issuer';
 const BIDDER = 'org-applicant';
-const parties = { issuerOrganizationId: ISSUER, bidderOrganizationIds: [BIDDER], memberUserIds: [] };
+const parties = { issuerOrganizationId: ISSUER, applicantOrganizationIds: [BIDDER], memberUserIds: [] };
 
 function expert(id: string, enterprise: boolean, organizationId = `org-${id}`): DrawableExpert {
   return {

@@ -11,7 +11,7 @@ export const REVIEW_ASSIGNMENT_ACTIONS = [
 ] as const;
 export type ReviewAssignmentAction = (typeof REVIEW_ASSIGNMENT_ACTIONS)[number];
 
-/** One member's review of one bid (docs/adr/0024): the declaration, then the scores. */
+/** One member's review of one application (docs/adr/0024): the declaration, then the scores. */
 export const REVIEW_ASSIGNMENT_MACHINE = new StateMachine<AssignmentStatus, ReviewAssignmentAction>({
   aggregate: 'review assignment',
   states: ASSIGNMENT_STATUSES,
@@ -22,14 +22,14 @@ export const REVIEW_ASSIGNMENT_MACHINE = new StateMachine<AssignmentStatus, Revi
       from: [],
       to: 'pending',
       by: 'system',
-      description: 'one per member and bid, at the draw or a call',
+      description: 'one per member and application, at the draw or a call',
     },
     {
       action: 'declare',
       from: ['pending'],
       to: 'declared',
       by: 'expert',
-      description: 'no conflict declared and none found by the rules now: the bid is shown',
+      description: 'no conflict declared and none found by the rules now: the application is shown',
     },
     {
       action: 'submit',

@@ -358,7 +358,7 @@ export class ReviewAssignmentsService {
     const { settings } = await this.listContext(em, challengeId);
     const names = settings.blindReview
       ? new Map()
-      : await this.applications.bidderNames(applications.map((b) => b.id));
+      : await this.applications.applicantNames(applications.map((b) => b.id));
     return {
       labels: new Map(applications.map((b, i) => [b.id, applicationLabel(i + 1)])),
       teams: new Map([...names].map(([id, n]: [string, { teamName: string }]) => [id, n.teamName])),

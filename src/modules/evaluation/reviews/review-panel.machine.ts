@@ -26,14 +26,14 @@ export const REVIEW_PANEL_MACHINE = new StateMachine<PanelStatus, ReviewPanelAct
       to: 'closed',
       by: 'system or admin',
       description:
-        'every score in (system), or an admin with a reason: results computed and bids shortlisted',
+        'every score in (system), or an admin with a reason: results computed and applications shortlisted',
     },
   ],
 });
 
 /**
  * How `panel_members` spells the shared member statuses (panels/panel-member.machine.ts): the row
- * is the seat only (the work is per bid, in review_assignments), so a member on the panel is
+ * is the seat only (the work is per application, in review_assignments), so a member on the panel is
  * `active` whatever its work, and one that left is `replaced`.
  */
 export const REVIEW_SEAT_SPELLING: StatusSpelling<StoredSeat> = {

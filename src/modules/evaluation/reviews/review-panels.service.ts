@@ -199,7 +199,7 @@ export class ReviewPanelsService {
     }
     return {
       issuerOrganizationId: challenge.issuerOrganizationId,
-      bidderOrganizationIds: [...organizations],
+      applicantOrganizationIds: [...organizations],
       memberUserIds: [...users],
     };
   }

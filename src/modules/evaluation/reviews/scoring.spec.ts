@@ -463,7 +463,7 @@ describe('aggregate', () => {
 
 describe('rank', () => {
   const at = (iso: string): Date => new Date(iso);
-  const bid = (
+  const application = (
     applicationId: string,
     score: number | null,
     totals: number[],
@@ -480,7 +480,11 @@ describe('rank', () => {
   }
 
   it('orders by higher score, ranks 1..n', () => {
-    const ranked = rank([bid('a', 61.2, [61.2]), bid('b', 80, [80]), bid('c', 70.5, [70.5])]);
+    const ranked = rank([
+      application('a', 61.2, [61.2]),
+      application('b', 80, [80]),
+      application('c', 70.5, [70.5]),
+    ]);
     expect(order(ranked)).toEqual(['b', 'c', 'a']);
     expect(ranked.map((r) => r.rank)).toEqual([1, 2, 3]);
     expect(ranked.map((r) => r.tieBrokenBy)).toEqual([null, null, null]);
@@ -488,19 +492,28 @@ describe('rank', () => {
 
   it('equal scores: higher median first', () => {
     // both score 70 (trimmed means); medians 71 and 70
-    const ranked = rank([bid('a', 70, [90, 70, 70, 60, 20]), bid('b', 70, [90, 73, 71, 66, 20])]);
+    const ranked = rank([
+      application('a', 70, [90, 70, 70, 60, 20]),
+      application('b', 70, [90, 73, 71, 66, 20]),
+    ]);
     expect(order(ranked)).toEqual(['b', 'a']);
     expect(ranked[1].tieBrokenBy).toBe('median');
   });
 
   it('equal scores and medians: higher lowest total first', () => {
-    const ranked = rank([bid('a', 70, [90, 80, 70, 60, 20]), bid('b', 70, [85, 80, 70, 60, 30])]);
+    const ranked = rank([
+      application('a', 70, [90, 80, 70, 60, 20]),
+      application('b', 70, [85, 80, 70, 60, 30]),
+    ]);
     expect(order(ranked)).toEqual(['b', 'a']);
     expect(ranked.map((r) => r.tieBrokenBy)).toEqual([null, 'minTotal']);
   });
 
   it('compares even-count medians exactly: 70.1 beats 70.05, though both are published as 70.1', () => {
-    const ranked = rank([bid('a', 70, [60, 70, 70.1, 80]), bid('b', 70, [60, 70.1, 70.1, 80])]);
+    const ranked = rank([
+      application('a', 70, [60, 70, 70.1, 80]),
+      application('b', 70, [60, 70.1, 70.1, 80]),
+    ]);
     expect(aggregate([60, 70, 70.1, 80], SETTINGS).median).toBe(70.1);
     expect(order(ranked)).toEqual(['b', 'a']);
     expect(ranked[1].tieBrokenBy).toBe('median');
@@ -508,8 +521,8 @@ describe('rank', () => {
 
   it('equal scores, medians and minimums: earlier submission first', () => {
     const ranked = rank([
-      bid('a', 70, [80, 70, 60], '2027-03-01T08:00:01Z'),
-      bid('b', 70, [80, 70, 60], '2027-03-01T08:00:00Z'),
+      application('a', 70, [80, 70, 60], '2027-03-01T08:00:01Z'),
+      application('b', 70, [80, 70, 60], '2027-03-01T08:00:00Z'),
     ]);
     expect(order(ranked)).toEqual(['b', 'a']);
     expect(ranked[1].tieBrokenBy).toBe('submittedAt');
@@ -517,9 +530,9 @@ describe('rank', () => {
 
   it('all else equal: applicationId in code-unit order', () => {
     const ranked = rank([
-      bid('b0000000-0000-4000-8000-000000000000', 70, [70]),
-      bid('B0000000-0000-4000-8000-000000000000', 70, [70]),
-      bid('a0000000-0000-4000-8000-000000000000', 70, [70]),
+      application('b0000000-0000-4000-8000-000000000000', 70, [70]),
+      application('B0000000-0000-4000-8000-000000000000', 70, [70]),
+      application('a0000000-0000-4000-8000-000000000000', 70, [70]),
     ]);
     expect(order(ranked)).toEqual([
       'B0000000-0000-4000-8000-000000000000',
@@ -531,17 +544,17 @@ describe('rank', () => {
   });
 
   it('resolves each key in turn in one ranking, the same whatever the input order', () => {
-    const bids = [
-      bid('f', 65, [65]),
-      bid('e', 70, [70, 70, 70]),
-      bid('a', 70, [80, 72, 60]), // median 72: first of the 70s
-      bid('d', 70, [70, 70, 70]), // median 70, min 70; same as e but for the id
-      bid('b', 70, [90, 70, 55]), // median 70, min 55
-      bid('h', 70, [80, 70, 60], '2027-03-01T09:00:00Z'), // median 70, min 60, later than c
-      bid('c', 70, [80, 70, 60], '2027-03-01T07:00:00Z'),
-      bid('g', 88, [88]),
+    const applications = [
+      application('f', 65, [65]),
+      application('e', 70, [70, 70, 70]),
+      application('a', 70, [80, 72, 60]), // median 72: first of the 70s
+      application('d', 70, [70, 70, 70]), // median 70, min 70; same as e but for the id
+      application('b', 70, [90, 70, 55]), // median 70, min 55
+      application('h', 70, [80, 70, 60], '2027-03-01T09:00:00Z'), // median 70, min 60, later than c
+      application('c', 70, [80, 70, 60], '2027-03-01T07:00:00Z'),
+      application('g', 88, [88]),
     ];
-    const ranked = rank(bids);
+    const ranked = rank(applications);
     expect(order(ranked)).toEqual(['g', 'a', 'd', 'e', 'c', 'h', 'b', 'f']);
     expect(ranked.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(ranked.map((r) => r.tieBrokenBy)).toEqual([
@@ -554,24 +567,31 @@ describe('rank', () => {
       'minTotal',
       null,
     ]);
-    for (const permutation of [[...bids].reverse(), [...bids.slice(3), ...bids.slice(0, 3)]]) {
+    for (const permutation of [
+      [...applications].reverse(),
+      [...applications.slice(3), ...applications.slice(0, 3)],
+    ]) {
       expect(order(rank(permutation))).toEqual(order(ranked));
     }
   });
 
   it('keeps extra fields and does not change its input', () => {
-    const bids = [
-      { ...bid('a', 60, [60]), title: 'A' },
-      { ...bid('b', 90, [90]), title: 'B' },
+    const applications = [
+      { ...application('a', 60, [60]), title: 'A' },
+      { ...application('b', 90, [90]), title: 'B' },
     ];
-    const ranked = rank(bids);
+    const ranked = rank(applications);
     expect(ranked[0]).toMatchObject({ applicationId: 'b', title: 'B', rank: 1 });
-    expect(order(bids)).toEqual(['a', 'b']);
-    expect(bids[0]).not.toHaveProperty('rank');
+    expect(order(applications)).toEqual(['a', 'b']);
+    expect(applications[0]).not.toHaveProperty('rank');
   });
 
-  it('ranks a bid without scores last', () => {
-    const ranked = rank([bid('a', null, []), bid('b', 10, [10]), bid('c', null, [], '2027-01-01T00:00:00Z')]);
+  it('ranks an application without scores last', () => {
+    const ranked = rank([
+      application('a', null, []),
+      application('b', 10, [10]),
+      application('c', null, [], '2027-01-01T00:00:00Z'),
+    ]);
     expect(order(ranked)).toEqual(['b', 'c', 'a']);
     expect(ranked[2].tieBrokenBy).toBe('submittedAt');
   });
@@ -581,9 +601,9 @@ describe('rank', () => {
   });
 
   it('refuses duplicate ids, malformed scores and invalid dates', () => {
-    expect(() => rank([bid('a', 1, [1]), bid('a', 2, [2])])).toThrow(/appears twice/);
-    expect(() => rank([bid('a', 70.05, [70])])).toThrow(RangeError);
-    expect(() => rank([bid('a', 70, [70.05])])).toThrow(RangeError);
+    expect(() => rank([application('a', 1, [1]), application('a', 2, [2])])).toThrow(/appears twice/);
+    expect(() => rank([application('a', 70.05, [70])])).toThrow(RangeError);
+    expect(() => rank([application('a', 70, [70.05])])).toThrow(RangeError);
     const invalid: RankInput = { applicationId: 'a', score: 1, totals: [1], submittedAt: new Date('nope') };
     expect(() => rank([invalid])).toThrow(/submittedAt/);
   });

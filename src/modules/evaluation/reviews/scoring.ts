@@ -14,7 +14,7 @@ import type { ProgramSettings, Rubric, RubricCriterion } from '../../call/progra
 /** A criterion's score below this percentage of its maxScore needs a comment. */
 export const COMMENT_REQUIRED_BELOW_PERCENT = 60;
 
-/** One expert's scores on one bid: criterion key → score (0..maxScore, integer or one decimal). */
+/** One expert's scores on one application: criterion key → score (0..maxScore, integer or one decimal). */
 export type CriterionScores = Record<string, number>;
 
 export type Aggregation = ProgramSettings['aggregation'];
@@ -49,18 +49,18 @@ export interface RankInput {
   applicationId: string;
   /** The aggregated score (AggregateResult.score); null (no scores) ranks after every number. */
   score: number | null;
-  /** The experts' totals of the bid, for the median and minimum tie-breaks. */
+  /** The experts' totals of the application, for the median and minimum tie-breaks. */
   totals: readonly number[];
   submittedAt: Date;
 }
 
-/** The key that separated a bid from the one ranked just above it, when their scores are equal. */
+/** The key that separated an application from the one ranked just above it, when their scores are equal. */
 export type TieBreak = 'median' | 'minTotal' | 'submittedAt' | 'applicationId';
 
 export type Ranked<T extends RankInput> = T & {
-  /** 1..n in the tie-broken order: no two bids share a rank. */
+  /** 1..n in the tie-broken order: no two applications share a rank. */
   rank: number;
-  /** null when the bid's score differs from the one above it (or it is first). */
+  /** null when the application's score differs from the one above it (or it is first). */
   tieBrokenBy: TieBreak | null;
 };
 
@@ -222,10 +222,10 @@ export function validateComments(
   return errors;
 }
 
-// ───────────────────────────────────────────── one bid's totals
+// ───────────────────────────────────────────── one application's totals
 
 /**
- * The aggregation of one bid's expert totals under the program settings. All arithmetic is on
+ * The aggregation of one application's expert totals under the program settings. All arithmetic is on
  * integer tenths; each reported number is rounded once, half up, to one decimal:
  * - mean = Σ / count; trimmedMean = (Σ − one highest − one lowest) / (count − 2), only when
  *   aggregation is 'trimmed_mean' and count ≥ trimMinScores (≥ 3 by the settings' range);
@@ -313,13 +313,19 @@ function compareDescending(a: number | null, b: number | null): number {
   return b - a;
 }
 
-function keysOf(bid: RankInput): RankKeys {
-  const totals = bid.totals.map((t, i) => requireTenths(t, `${bid.applicationId}.totals[${i}]`));
+function keysOf(application: RankInput): RankKeys {
+  const totals = application.totals.map((t, i) =>
+    requireTenths(t, `${application.applicationId}.totals[${i}]`),
+  );
   const sorted = [...totals].sort((a, b) => a - b);
-  const submittedAt = bid.submittedAt.getTime();
-  if (Number.isNaN(submittedAt)) throw new RangeError(`${bid.applicationId}.submittedAt is not a valid date`);
+  const submittedAt = application.submittedAt.getTime();
+  if (Number.isNaN(submittedAt))
+    throw new RangeError(`${application.applicationId}.submittedAt is not a valid date`);
   return {
-    score: bid.score === null ? null : requireTenths(bid.score, `${bid.applicationId}.score`),
+    score:
+      application.score === null
+        ? null
+        : requireTenths(application.score, `${application.applicationId}.score`),
     doubleMedian: sorted.length === 0 ? null : medianTimesTwo(sorted),
     min: sorted.length === 0 ? null : sorted[0],
     submittedAt,
@@ -346,26 +352,30 @@ function tieBreak(
 }
 
 /**
- * The ranking of a list's bids: a total, stable order, ranks 1..n with no shared ranks. Order:
+ * The ranking of a challenge's applications: a total, stable order, ranks 1..n with no shared ranks. Order:
  * 1. higher score (null — no scores — last);
  * 2. then higher median of the experts' totals (exact);
  * 3. then higher lowest total (fewer weak marks);
  * 4. then earlier submittedAt;
  * 5. then applicationId ascending (code-unit order) — unique, so the order never depends on input order.
- * `tieBrokenBy` names the key that put a bid below the previous one when their scores are equal.
+ * `tieBrokenBy` names the key that put an application below the previous one when their scores are equal.
  * Throws a RangeError for a duplicate applicationId or a malformed number.
  */
-export function rank<T extends RankInput>(bids: readonly T[]): Array<Ranked<T>> {
+export function rank<T extends RankInput>(applications: readonly T[]): Array<Ranked<T>> {
   const ids = new Set<string>();
-  const entries = bids.map((bid) => {
-    if (ids.has(bid.applicationId)) throw new RangeError(`${bid.applicationId} appears twice`);
-    ids.add(bid.applicationId);
-    return { bid, keys: keysOf(bid) };
+  const entries = applications.map((application) => {
+    if (ids.has(application.applicationId))
+      throw new RangeError(`${application.applicationId} appears twice`);
+    ids.add(application.applicationId);
+    return { application, keys: keysOf(application) };
   });
-  entries.sort((x, y) => tieBreak(x.bid, x.keys, y.bid, y.keys).order);
+  entries.sort((x, y) => tieBreak(x.application, x.keys, y.application, y.keys).order);
   return entries.map((entry, i) => {
     const previous = i === 0 ? null : entries[i - 1];
-    const by = previous === null ? null : tieBreak(previous.bid, previous.keys, entry.bid, entry.keys).by;
-    return { ...entry.bid, rank: i + 1, tieBrokenBy: by };
+    const by =
+      previous === null
+        ? null
+        : tieBreak(previous.application, previous.keys, entry.application, entry.keys).by;
+    return { ...entry.application, rank: i + 1, tieBrokenBy: by };
   });
 }

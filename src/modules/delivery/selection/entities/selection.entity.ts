@@ -4,7 +4,7 @@ import { UserEntity } from '../../../platform/users/entities/user.entity';
 
 export type SelectionStatus = 'active' | 'reopened' | 'finalized';
 
-/** The admin's selection of a list's winning bid(s) and its publicity period (公示), ADR 0026. */
+/** The admin's selection of a challenge's winning application(s) and its publicity period (公示), ADR 0026. */
 @Entity('selections')
 @Index('ix_selections_challenge', ['challengeId', 'selectedAt', 'id'])
 @Check('ck_selections_status', `"status" IN ('active', 'reopened', 'finalized')`)

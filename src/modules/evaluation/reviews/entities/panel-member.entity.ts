@@ -8,7 +8,7 @@ export type PanelRole = (typeof PANEL_ROLES)[number];
 /**
  * The seat as this table stores it (panels/panel-seats.ts REVIEW spelling of the shared member
  * statuses): active: on the panel; standby: a reserve not called; replaced: left the panel;
- * unused: a reserve passed over. The member's work is per bid, in review_assignments.
+ * unused: a reserve passed over. The member's work is per application, in review_assignments.
  */
 export const PANEL_MEMBER_STATUSES = ['active', 'standby', 'replaced', 'unused'] as const;
 export type PanelMemberStatus = (typeof PANEL_MEMBER_STATUSES)[number];

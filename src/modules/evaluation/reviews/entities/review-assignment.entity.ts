@@ -20,7 +20,7 @@ export const tenthNumber = {
   from: (value: string | null) => (value === null || value === undefined ? value : Number(value)),
 };
 
-/** One panel member's review of one eligible bid: the declaration, then the scores. */
+/** One panel member's review of one eligible application: the declaration, then the scores. */
 @Entity('review_assignments')
 @Index('uq_review_assignments_member_application', ['panelMemberId', 'applicationId'], { unique: true })
 @Index('ix_review_assignments_expert', ['expertId', 'createdAt', 'id'])

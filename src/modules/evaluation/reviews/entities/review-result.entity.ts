@@ -3,7 +3,7 @@ import { ApplicationEntity } from '../../../call/applications/entities/applicati
 import { ChallengeEntity } from '../../../call/challenges/entities/challenge.entity';
 import { tenthNumber } from './review-assignment.entity';
 
-/** One bid's aggregated result, written when the panel closes (scoring.ts aggregate and rank). */
+/** One application's aggregated result, written when the panel closes (scoring.ts aggregate and rank). */
 @Entity('review_results')
 @Index('uq_review_results_rank', ['challengeId', 'rank'], { unique: true })
 export class ReviewResultEntity {
@@ -21,7 +21,7 @@ export class ReviewResultEntity {
   @JoinColumn({ name: 'application_id', foreignKeyConstraintName: 'fk_review_results_application' })
   application?: ApplicationEntity;
 
-  /** The number that ranks and meets the pass line; null when nobody scored the bid. */
+  /** The number that ranks and meets the pass line; null when nobody scored the application. */
   @Column({ type: 'numeric', precision: 4, scale: 1, nullable: true, transformer: tenthNumber })
   score: number | null;
 
