@@ -1465,7 +1465,7 @@ export interface paths {
         put?: never;
         /**
          * Sign the task book for the caller’s party (issuer, applicant lead organization, admin)
-         * @description Signing twice is harmless (200, nothing changes). The third signature activates the project: milestone due dates (end of the Asia/Shanghai day, activation + dueMonth months), their overdue deadlines and the ledger’s tranches. 403 for a party that signs for none (consortium). If-Match optional. Transitions of the project — sign: pending_signature → (unchanged) (parties; the issuer, the lead organization and an admin each sign the task book once); activate: pending_signature → active (parties; the third of the three signatures (issuer, applicant lead organization, admin)). Transitions of the payment — plan: (new) → scheduled (system; planned at activation: first, one per milestone, final, per payer); approve: scheduled → approved (admin; its milestone passed (or the project accepted for the final one); the first at activation).
+         * @description Signing twice is harmless (200, nothing changes). The third signature activates the project: milestone due dates (end of the Asia/Shanghai day, activation + dueMonth months), their overdue deadlines and the ledger’s tranches. 403 for a party that signs for none (consortium). If-Match optional. Transitions of the project — sign: pending_signature → (unchanged) (parties; the issuer, the lead organization and an admin each sign the task book once); activate: pending_signature → active (parties; the third of the three signatures (issuer, applicant lead organization, admin)).
          */
         post: operations["Projects_sign"];
         delete?: never;
@@ -1525,7 +1525,7 @@ export interface paths {
         put?: never;
         /**
          * Terminate the project with a reason: unpaid tranches cancelled, milestone deadlines cancelled
-         * @description Transitions of the project — terminate: pending_signature, active, acceptance_requested, suspended → terminated (admin; terminated with a reason (or by a horse-race stage gate); unpaid tranches are cancelled). Transitions of the payment — cancel: scheduled, approved → cancelled (admin; the project was terminated: the unpaid amount is released).
+         * @description Transitions of the project — terminate: pending_signature, active, acceptance_requested, suspended → terminated (admin; terminated with a reason (or by a horse-race stage gate); unpaid tranches are cancelled).
          */
         post: operations["Projects_terminate"];
         delete?: never;
@@ -1677,7 +1677,7 @@ export interface paths {
         put?: never;
         /**
          * Horse-race stage gate (赛马阶段评估): continue or terminate each active line
-         * @description Every active line of the list decided exactly once; only when its milestone at milestonePosition is assessed on every active line (422 otherwise). One gate per position (409 for a second). Transitions of the project — terminate: pending_signature, active, acceptance_requested, suspended → terminated (admin; terminated with a reason (or by a horse-race stage gate); unpaid tranches are cancelled). Transitions of the payment — cancel: scheduled, approved → cancelled (admin; the project was terminated: the unpaid amount is released).
+         * @description Every active line of the list decided exactly once; only when its milestone at milestonePosition is assessed on every active line (422 otherwise). One gate per position (409 for a second). Transitions of the project — terminate: pending_signature, active, acceptance_requested, suspended → terminated (admin; terminated with a reason (or by a horse-race stage gate); unpaid tranches are cancelled).
          */
         post: operations["StageGates_stageGate"];
         delete?: never;

@@ -36,7 +36,6 @@ import type {
   TaskBookVersionView,
 } from './projects.views';
 import { Endpoint } from '../../../common/openapi/endpoint';
-import { PAYMENT_MACHINE } from '../payments/payment-status';
 import { CHANGE_REQUEST_MACHINE } from './change-request-status';
 import { MILESTONE_MACHINE } from './milestone-status';
 import { PROJECT_MACHINE } from './project-status';
@@ -89,10 +88,7 @@ export class ProjectsController {
       'milestone due dates (end of the Asia/Shanghai day, activation + dueMonth months), their overdue ' +
       'deadlines and the ledger’s tranches. 403 for a party that signs for none (consortium). If-Match optional.',
     errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION'],
-    transitions: [
-      { machine: PROJECT_MACHINE, actions: ['sign', 'activate'] },
-      { machine: PAYMENT_MACHINE, actions: ['plan', 'approve'] },
-    ],
+    transitions: { machine: PROJECT_MACHINE, actions: ['sign', 'activate'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ProjectDto })
@@ -147,10 +143,7 @@ export class ProjectsController {
   @Endpoint({
     summary: 'Terminate the project with a reason: unpaid tranches cancelled, milestone deadlines cancelled',
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION'],
-    transitions: [
-      { machine: PROJECT_MACHINE, actions: ['terminate'] },
-      { machine: PAYMENT_MACHINE, actions: ['cancel'] },
-    ],
+    transitions: { machine: PROJECT_MACHINE, actions: ['terminate'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ProjectDto })
@@ -325,10 +318,7 @@ export class StageGatesController {
       'Every active line of the list decided exactly once; only when its milestone at milestonePosition ' +
       'is assessed on every active line (422 otherwise). One gate per position (409 for a second).',
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
-    transitions: [
-      { machine: PROJECT_MACHINE, actions: ['terminate'] },
-      { machine: PAYMENT_MACHINE, actions: ['cancel'] },
-    ],
+    transitions: { machine: PROJECT_MACHINE, actions: ['terminate'] },
   })
   @ApiCreatedResponse({ type: StageGateResponseDto })
   stageGate(
