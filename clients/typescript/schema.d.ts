@@ -488,7 +488,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a file for your organization (multipart/form-data, field `file`)
-         * @description Streamed to content-addressed storage. Refer to it by id from challenges and bids; only your organization and admins can read it.
+         * @description Streamed to content-addressed storage. Refer to it by id from challenges and applications; only your organization and admins can read it.
          */
         post: operations["Attachments_upload"];
         delete?: never;
@@ -565,7 +565,7 @@ export interface paths {
         head?: never;
         /**
          * Edit a draft (If-Match required)
-         * @description Allowed in: draft.
+         * @description Transitions of the challenge — edit: draft → (unchanged) (issuer; edit the draft).
          */
         patch: operations["Challenges_update"];
         trace?: never;
@@ -581,7 +581,7 @@ export interface paths {
         put?: never;
         /**
          * Send a draft to vetting
-         * @description Allowed in: draft; moves the challenge to pending_review.
+         * @description Transitions of the challenge — submit: draft → pending_review (issuer; send to vetting).
          */
         post: operations["Challenges_submit"];
         delete?: never;
@@ -601,7 +601,7 @@ export interface paths {
         put?: never;
         /**
          * Withdraw a challenge before it opens
-         * @description Allowed in: draft, pending_review, published; moves the challenge to withdrawn.
+         * @description Transitions of the challenge — withdraw: draft, pending_review, published → withdrawn (issuer; withdraw before the challenge opens).
          */
         post: operations["Challenges_withdraw"];
         delete?: never;
@@ -621,7 +621,7 @@ export interface paths {
         put?: never;
         /**
          * Approve and publish: assigns the code JB-<year>-<seq> and schedules opening and closing
-         * @description Allowed in: pending_review; moves the challenge to published.
+         * @description Transitions of the challenge — approve: pending_review → published (admin; publish; assigns the code JB-<year>-<seq>).
          */
         post: operations["Challenges_approve"];
         delete?: never;
@@ -641,7 +641,7 @@ export interface paths {
         put?: never;
         /**
          * Send a challenge back to its issuer with a reason
-         * @description Allowed in: pending_review; moves the challenge to draft.
+         * @description Transitions of the challenge — reject: pending_review → draft (admin; send back to the issuer with a reason).
          */
         post: operations["Challenges_reject"];
         delete?: never;
@@ -661,7 +661,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a challenge before its award, with a reason
-         * @description Allowed in: pending_review, published, open, closed, under_review, publicity; moves the challenge to cancelled.
+         * @description Transitions of the challenge — cancel: pending_review, published, open, closed, under_review, publicity → cancelled (admin; cancel before the award, with a reason).
          */
         post: operations["Challenges_cancel"];
         delete?: never;
@@ -682,7 +682,7 @@ export interface paths {
         put?: never;
         /**
          * Amend a published challenge: reason, changed fields, new version; deadline changes move the jobs
-         * @description Allowed in: published, open. Money, program, category, industry chain and selection mode are fixed once published.
+         * @description Money, program, category, industry chain and selection mode are fixed once published. Transitions of the challenge — amend: published, open → (unchanged) (issuer_or_admin; change after publication, with a reason; a new version).
          */
         post: operations["Challenges_amend"];
         delete?: never;
@@ -702,7 +702,7 @@ export interface paths {
         put?: never;
         /**
          * Record your non-disclosure undertaking for this challenge (audited); repeating it returns the first record
-         * @description Allowed in: published, open, closed, under_review, publicity, awarded.
+         * @description Transitions of the challenge — accept_nda: published, open, closed, under_review, publicity, awarded → (unchanged) (applicant; record the non-disclosure undertaking).
          */
         post: operations["Challenges_acceptNda"];
         delete?: never;
@@ -857,7 +857,7 @@ export interface paths {
         put?: never;
         /**
          * Start an application (draft) on an open challenge for one of your organization's teams
-         * @description One application per team per challenge. Commitments and milestones may be completed before submitting.
+         * @description One application per team per challenge. Commitments and milestones may be completed before submitting. Transitions of the application — create: (new) → draft (applicant; a new draft application on an open challenge).
          */
         post: operations["ChallengeApplications_create"];
         delete?: never;
@@ -899,7 +899,7 @@ export interface paths {
         head?: never;
         /**
          * Edit a draft or correct a returned application (If-Match required); clears the pledge
-         * @description Allowed in: draft, returned; only before the challenge closes.
+         * @description Transitions of the application — edit: draft, returned → (unchanged) (applicant; change the draft, or correct a returned application (before closesAt)).
          */
         patch: operations["Applications_update"];
         trace?: never;
@@ -932,7 +932,7 @@ export interface paths {
         put?: never;
         /**
          * The team leader accepts the responsibility pledge (军令状) for the application as it stands
-         * @description Allowed in: draft, returned; only before the challenge closes. The text: 本人作为项目负责人（挂帅者）郑重承诺：按揭榜方案完成全部技术指标；如未达到承诺指标，愿接受终止项目、收回未拨付资金及记入科研诚信记录等处理（因技术路线本身不确定性导致且已尽职的除外）。
+         * @description The text: 本人作为项目负责人（挂帅者）郑重承诺：按揭榜方案完成全部技术指标；如未达到承诺指标，愿接受终止项目、收回未拨付资金及记入科研诚信记录等处理（因技术路线本身不确定性导致且已尽职的除外）。 Transitions of the application — pledge: draft, returned → (unchanged) (leader; the leader accepts the responsibility pledge (军令状) (before closesAt)).
          */
         post: operations["Applications_pledge"];
         delete?: never;
@@ -952,7 +952,7 @@ export interface paths {
         put?: never;
         /**
          * Submit the application; accepted only if it commits before closesAt
-         * @description Allowed in: draft, returned; moves the application to submitted; only before the challenge closes. Needs the pledge, a committed value for every indicator and at least one milestone; the leader may hold at most the challenge's (or program's) limit of applications in play or won (LEADER_LIMIT_REACHED).
+         * @description Needs the pledge, a committed value for every indicator and at least one milestone; the leader may hold at most the challenge's (or program's) limit of applications in play or won (LEADER_LIMIT_REACHED). Transitions of the application — submit: draft, returned → submitted (applicant; submit (or resubmit a returned application) before closesAt).
          */
         post: operations["Applications_submit"];
         delete?: never;
@@ -972,7 +972,7 @@ export interface paths {
         put?: never;
         /**
          * Withdraw the application before the challenge closes
-         * @description Allowed in: draft, submitted, eligible, ineligible, returned; moves the application to withdrawn; only before the challenge closes.
+         * @description Transitions of the application — withdraw: draft, submitted, eligible, ineligible, returned → withdrawn (applicant; withdraw before closesAt).
          */
         post: operations["Applications_withdraw"];
         delete?: never;
@@ -992,7 +992,7 @@ export interface paths {
         put?: never;
         /**
          * Formal check (形式审查): eligible, ineligible or returned with a reason; the answer carries the rule results
-         * @description Allowed in: submitted. eligible is refused while a rule fails; returned only before closesAt.
+         * @description eligible is refused while a rule fails; returned only before closesAt. Transitions of the application — declare_eligible: submitted → eligible (admin; formal check (形式审查): every rule passes); declare_ineligible: submitted → ineligible (admin; formal check (形式审查): refused, with a reason); return: submitted → returned (admin; formal check (形式审查): sent back for correction, with a reason, before closesAt).
          */
         post: operations["Applications_formalCheck"];
         delete?: never;
@@ -1068,8 +1068,8 @@ export interface paths {
         get: operations["ChallengeReview_get"];
         put?: never;
         /**
-         * Start the review of a closed list: draw the expert panel and its reserves
-         * @description The list must be closed (start_review: closed → under_review) with at least one eligible bid. Candidates are the active experts of the list's industry chain without any conflict of interest with the issuer or any eligible bid's organizations and members; the draw orders them by HMAC-SHA256(seed, expertId) with a 32-byte random seed recorded on the panel and in the audit event, takes the enterprise minimum first, fills the panel, then the reserves. Eligible bids go under_review; every member gets one pending assignment per bid and a notification. If-Match (the list’s ETag) optional.
+         * Start the review of a closed challenge: draw the expert panel and its reserves
+         * @description The challenge must be closed with at least one eligible application. Candidates are the active experts of the challenge's industry chain without any conflict of interest with the issuer or any eligible application's organizations and members; the draw orders them by HMAC-SHA256(seed, expertId) with a 32-byte random seed recorded on the panel and in the audit event, takes the enterprise minimum first, fills the panel, then the reserves. Eligible applications go under_review; every member gets one pending assignment per application and a notification. If-Match (the challenge’s ETag) optional. Transitions of the challenge — start_review: closed → under_review (admin; draw the expert panel (at least one eligible application)). Transitions of the review panel — draw: (new) → open (admin; the review of a closed challenge starts with the seeded draw). Transitions of the panel member — draw: (new) → pending (admin or applicant; drawn onto the panel); draw_reserve: (new) → standby (admin or applicant; drawn as a reserve). Transitions of the review assignment — assign: (new) → pending (system; one per member and application, at the draw or a call). Transitions of the application — start_review: eligible → under_review (admin; the panel is drawn: eligible applications go to review).
          */
         post: operations["ChallengeReview_start"];
         delete?: never;
@@ -1089,7 +1089,7 @@ export interface paths {
         put?: never;
         /**
          * Close the panel before every score is in, with a reason
-         * @description The submitted scores are aggregated and ranked; assignments not submitted are left out. Bids at or above the pass line are shortlisted. The panel also closes by itself with the last submission. If-Match (the panel’s ETag) optional.
+         * @description The submitted scores are aggregated and ranked; assignments not submitted are left out. Applications at or above the pass line are shortlisted. The panel also closes by itself with the last submission. If-Match (the panel’s ETag) optional. Transitions of the review panel — close: open → closed (system or admin; every score in (system), or an admin with a reason: results computed and applications shortlisted). Transitions of the application — shortlist: under_review → shortlisted (admin; the panel closed and the application reached the pass line).
          */
         post: operations["ChallengeReview_close"];
         delete?: never;
@@ -1107,7 +1107,7 @@ export interface paths {
         };
         /**
          * The ranking of a closed panel: score, mean, trimmed mean, median, spread, outliers, pass line
-         * @description Admins after the panel closed (409 before); the list’s issuer organization after the panel closed (404 before, and for any other organization). Team names unless the program hides applicants from the issuer. Never the experts’ names; admins also see which assignments are outliers.
+         * @description Admins after the panel closed (409 before); the challenge’s issuer organization after the panel closed (404 before, and for any other organization). Team names unless the program hides applicants from the issuer. Never the experts’ names; admins also see which assignments are outliers.
          */
         get: operations["ChallengeReview_ranking"];
         put?: never;
@@ -1127,7 +1127,7 @@ export interface paths {
         };
         /**
          * Your assignments, newest first (keyset paginated)
-         * @description Each names its list and the bid by a neutral label (申请 n, by order of submission); the team name only after you declared no conflict, and never in a blind program. Your own scores only.
+         * @description Each names its challenge and the application by a neutral label (申请 n, by order of submission); the team name only after you declared no conflict, and never in a blind program. Your own scores only.
          */
         get: operations["ReviewAssignments_list"];
         put?: never;
@@ -1166,7 +1166,7 @@ export interface paths {
         put?: never;
         /**
          * Declare no conflict of interest, or a conflict, or decline
-         * @description {"conflict": false} → declared, after the conflict rules run again on your profile as it is now. {"conflict": true, "reason"} or {"decline": true, "reason"} → you leave the panel (all your assignments on it end) and the next reserve without a conflict takes your place. If the rules find a conflict when you declared none, you are replaced the same way and the answer is 422 CONFLICT_OF_INTEREST naming it.
+         * @description {"conflict": false} → declared, after the conflict rules run again on your profile as it is now. {"conflict": true, "reason"} or {"decline": true, "reason"} → you leave the panel (all your assignments on it end) and the next reserve without a conflict takes your place. If the rules find a conflict when you declared none, you are replaced the same way and the answer is 422 CONFLICT_OF_INTEREST naming it. Transitions of the review assignment — assign: (new) → pending (system; one per member and application, at the draw or a call); declare: pending → declared (expert; no conflict declared and none found by the rules now: the application is shown); conflict: pending → conflicted (expert or system; the declaration names a conflict, or the rules find one: the member is replaced); decline: pending → declined (expert; the member is replaced); cancel: pending, declared, submitted → cancelled (system; the member's other assignments when it leaves the panel (a submitted score no longer counts)). Transitions of the panel member — call: standby → pending (system; the next reserve without a conflict takes the place of a member who left); skip: standby → unused (system; a reserve found conflicted when called is passed over); conflict: pending, declared, submitted → conflicted (expert or system; a conflict declared or found: the member leaves and a reserve is called); decline: pending, declared, submitted → declined (expert; the member declines: it leaves and a reserve is called).
          */
         post: operations["ReviewAssignments_declare"];
         delete?: never;
@@ -1183,8 +1183,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The bid to review, after declaring no conflict; blinded when the program says so
-         * @description Blind programs answer BlindReviewApplicationDto (blind: true): the plan, commitments with the list’s indicators, milestones, amount and attachments labelled 附件1…, with no team, organization or member names or ids, no leader, no region, no file names. Otherwise OpenReviewApplicationDto (blind: false) adds the team.
+         * The application to review, after declaring no conflict; blinded when the program says so
+         * @description Blind programs answer BlindReviewApplicationDto (blind: true): the plan, commitments with the challenge’s indicators, milestones, amount and attachments labelled 附件1…, with no team, organization or member names or ids, no leader, no region, no file names. Otherwise OpenReviewApplicationDto (blind: false) adds the team.
          */
         get: operations["ReviewAssignments_application"];
         put?: never;
@@ -1223,7 +1223,7 @@ export interface paths {
         put?: never;
         /**
          * Submit your saved scores: final
-         * @description Every criterion scored, and a comment on each score under 60% of its maximum (422 with field errors). The last submission of the panel closes it and computes the ranking. If-Match optional.
+         * @description Every criterion scored, and a comment on each score under 60% of its maximum (422 with field errors). The last submission of the panel closes it and computes the ranking. If-Match optional. Transitions of the review assignment — submit: declared → submitted (expert; the scores, complete and final, while the panel is open). Transitions of the review panel — close: open → closed (system or admin; every score in (system), or an admin with a reason: results computed and applications shortlisted). Transitions of the application — shortlist: under_review → shortlisted (admin; the panel closed and the application reached the pass line).
          */
         post: operations["ReviewAssignments_submit"];
         delete?: never;
@@ -1275,7 +1275,7 @@ export interface paths {
         head?: never;
         /**
          * Reschedule a session, record it held (minutes and outcome) or cancel it (a reason); If-Match required
-         * @description Transitions — schedule: (new) → scheduled (the challenge is under_review and the application is under_review or shortlisted; scheduledAt is in the future); reschedule: scheduled → scheduled (the challenge is still under_review; scheduledAt (new or kept) is in the future; a location or a link remains); hold: scheduled → held (minutes and outcome given; not before scheduledAt); cancel: scheduled → cancelled (a reason given). Held and cancelled are final. Reschedules and cancellations notify the application's and the issuer's organizations.
+         * @description Held and cancelled are final. Reschedules and cancellations notify the application's and the issuer's organizations. Transitions of the session — reschedule: scheduled → scheduled (admin; the challenge is still under_review; scheduledAt (new or kept) is in the future; a location or a link remains); hold: scheduled → held (admin; minutes and outcome given; not before scheduledAt); cancel: scheduled → cancelled (admin; a reason given).
          */
         patch: operations["Sessions_update"];
         trace?: never;
@@ -1290,8 +1290,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Select the winning bid(s) and open the publicity period (公示)
-         * @description select: under_review → publicity, after the panel closed. single: exactly one id; horse_race: 1..teamCount. Every id a shortlisted bid of the list that passed (422 naming it otherwise). The period ends after the program's publicityWorkingDays working days (Asia/Shanghai, by the official calendar of GET /calendar/{year}: weekends and public holidays skipped, make-up working days counted). If-Match optional.
+         * Select the winning application(s) and open the publicity period (公示)
+         * @description single: exactly one id; horse_race: 1..teamCount. Every id a shortlisted application of the challenge that passed (422 naming it otherwise). The period ends after the program's publicityWorkingDays working days (Asia/Shanghai, by the official calendar of GET /calendar/{year}: weekends and public holidays skipped, make-up working days counted). If-Match optional. Transitions of the challenge — select: under_review → publicity (admin; select the winning application(s) after the panel closed; opens the publicity period (公示)). Transitions of the selection — select: (new) → active (admin; shortlisted applications selected with the issuer's agreement; publicity starts). Transitions of the application — select: shortlisted → selected (admin; selected by the admin with the issuer’s agreement (publicity follows)).
          */
         post: operations["ChallengeSelection_select"];
         delete?: never;
@@ -1309,7 +1309,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Declare the list unsuccessful (流榜): no bid reached the pass line */
+        /**
+         * Declare the challenge unsuccessful (流榜): no application reached the pass line
+         * @description Transitions of the challenge — mark_unsuccessful: under_review → unsuccessful (admin; no application reached the pass line (流榜)). Transitions of the application — not_select: under_review, shortlisted → not_selected (admin; the award went to other applications, or the challenge was unsuccessful (流榜)).
+         */
         post: operations["ChallengeSelection_unsuccessful"];
         delete?: never;
         options?: never;
@@ -1348,7 +1351,7 @@ export interface paths {
         put?: never;
         /**
          * Lodge an objection (异议) during the publicity period
-         * @description 409 when the list is not in publicity; 422 DEADLINE_PASSED once the period has ended.
+         * @description 409 when the challenge is not in publicity; 422 DEADLINE_PASSED once the period has ended. Transitions of the objection — lodge: (new) → lodged (user; during publicity, with grounds).
          */
         post: operations["ChallengeSelection_lodge"];
         delete?: never;
@@ -1366,7 +1369,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Finalize the award after the publicity period (the deadline job does it too; exactly once) */
+        /**
+         * Finalize the award after the publicity period (the deadline job does it too; exactly once)
+         * @description Transitions of the challenge — finalize: publicity → awarded (system; the publicity period ended with no objection pending (deadline job, or an admin)). Transitions of the selection — finalize: active → finalized (system; publicity ended with no objection pending: the award and its projects). Transitions of the application — not_select: under_review, shortlisted → not_selected (admin; the award went to other applications, or the challenge was unsuccessful (流榜)). Transitions of the project — award: (new) → pending_signature (system; the award of the challenge creates one project per selected application).
+         */
         post: operations["ChallengeSelection_award"];
         delete?: never;
         options?: never;
@@ -1402,7 +1408,7 @@ export interface paths {
         put?: never;
         /**
          * Decide an objection: lodged → under_investigation → upheld | dismissed (lodged → upheld | dismissed allowed)
-         * @description Upheld reopens the selection (list back to under_review). If-Match optional.
+         * @description Upheld reopens the selection (the challenge back to under_review). If-Match optional. Transitions of the objection — investigate: lodged → under_investigation (admin; the admin investigates before deciding); uphold: lodged, under_investigation → upheld (admin; the selection is reopened); dismiss: lodged, under_investigation → dismissed (admin; the award follows when the period has ended and nothing else is pending). Transitions of the selection — reopen: active → reopened (admin; an objection was upheld: the challenge returns to review); finalize: active → finalized (system; publicity ended with no objection pending: the award and its projects). Transitions of the challenge — reopen_selection: publicity → under_review (admin; an objection is upheld: the selection is reopened); finalize: publicity → awarded (system; the publicity period ended with no objection pending (deadline job, or an admin)). Transitions of the application — deselect: selected → shortlisted (admin; an objection was upheld: the selection is reopened); not_select: under_review, shortlisted → not_selected (admin; the award went to other applications, or the challenge was unsuccessful (流榜)). Transitions of the project — award: (new) → pending_signature (system; the award of the challenge creates one project per selected application).
          */
         post: operations["Objections_decide"];
         delete?: never;
@@ -1459,7 +1465,7 @@ export interface paths {
         put?: never;
         /**
          * Sign the task book for the caller’s party (issuer, applicant lead organization, admin)
-         * @description Signing twice is harmless (200, nothing changes). The third signature activates the project: milestone due dates (end of the Asia/Shanghai day, activation + dueMonth months), their overdue deadlines and the ledger’s tranches. 403 for a party that signs for none (consortium). If-Match optional.
+         * @description Signing twice is harmless (200, nothing changes). The third signature activates the project: milestone due dates (end of the Asia/Shanghai day, activation + dueMonth months), their overdue deadlines and the ledger’s tranches. 403 for a party that signs for none (consortium). If-Match optional. Transitions of the project — sign: pending_signature → (unchanged) (parties; the issuer, the lead organization and an admin each sign the task book once); activate: pending_signature → active (parties; the third of the three signatures (issuer, applicant lead organization, admin)).
          */
         post: operations["Projects_sign"];
         delete?: never;
@@ -1477,7 +1483,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Suspend the project with a reason (pending_signature, active, acceptance_requested) */
+        /**
+         * Suspend the project with a reason (pending_signature, active, acceptance_requested)
+         * @description Transitions of the project — suspend: pending_signature, active, acceptance_requested → suspended (admin; suspended with a reason; nothing moves until it is resumed).
+         */
         post: operations["Projects_suspend"];
         delete?: never;
         options?: never;
@@ -1494,7 +1503,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resume a suspended project: back to the status it was suspended from */
+        /**
+         * Resume a suspended project: back to the status it was suspended from
+         * @description Transitions of the project — resume: suspended → (the status before) (admin; back to the status it was suspended from).
+         */
         post: operations["Projects_resume"];
         delete?: never;
         options?: never;
@@ -1511,7 +1523,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Terminate the project with a reason: unpaid tranches cancelled, milestone deadlines cancelled */
+        /**
+         * Terminate the project with a reason: unpaid tranches cancelled, milestone deadlines cancelled
+         * @description Transitions of the project — terminate: pending_signature, active, acceptance_requested, suspended → terminated (admin; terminated with a reason (or by a horse-race stage gate); unpaid tranches are cancelled).
+         */
         post: operations["Projects_terminate"];
         delete?: never;
         options?: never;
@@ -1565,7 +1580,7 @@ export interface paths {
         put?: never;
         /**
          * Lodge a change request (lead organization’s applicant): extension, member_change, indicator_change
-         * @description Only while the project is active (409 otherwise).
+         * @description Only while the project is active (409 otherwise). Transitions of the change request — lodge: (new) → pending (applicant; an extension, an indicator change or a member change, with a reason). Transitions of the project — request_change: active → (unchanged) (applicant; a change request of the task book).
          */
         post: operations["Projects_lodgeChange"];
         delete?: never;
@@ -1585,7 +1600,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a progress report (lead organization’s applicant): pending | failed → submitted
-         * @description Only while the project is active. A failed milestone may be reported again the program's milestoneResubmissions times; then 422. Evidence: attachments of the lead organization.
+         * @description Only while the project is active. A failed milestone may be reported again the program's milestoneResubmissions times; then 422. Evidence: attachments of the lead organization. Transitions of the milestone — submit_report: pending, failed → submitted (applicant; a report with indicator progress and evidence; a failed one only within the resubmissions allowed). Transitions of the project — submit_milestone_report: active → (unchanged) (applicant; a milestone report (the milestone moves, the project does not)).
          */
         post: operations["Milestones_report"];
         delete?: never;
@@ -1603,7 +1618,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Assess the submitted report with the issuer’s opinion: passed | conditionally_passed | failed */
+        /**
+         * Assess the submitted report with the issuer’s opinion: passed | conditionally_passed | failed
+         * @description Transitions of the milestone — pass: submitted → passed (admin; assessed: passed); pass_with_conditions: submitted → conditionally_passed (admin; assessed: passed with conditions); fail: submitted → failed (admin; assessed: failed). Transitions of the project — assess_milestone: active → (unchanged) (admin; a milestone assessment (the milestone moves, the project does not)).
+         */
         post: operations["Milestones_assess"];
         delete?: never;
         options?: never;
@@ -1639,7 +1657,7 @@ export interface paths {
         put?: never;
         /**
          * Approve or reject a change request with the issuer’s opinion
-         * @description Approval writes a new task book version; an approved extension moves the milestone’s due time and its overdue deadline. If-Match optional.
+         * @description Approval writes a new task book version; an approved extension moves the milestone’s due time and its overdue deadline. If-Match optional. Transitions of the change request — approve: pending → approved (admin; applied to the task book, which gets a new version); reject: pending → rejected (admin; nothing changes). Transitions of the project — approve_change: active → (unchanged) (admin; an approved change request: the task book gets a new version). Transitions of the milestone — extend: pending, submitted, failed → (unchanged) (admin; an approved extension moves the due time later).
          */
         post: operations["ChangeRequests_decide"];
         delete?: never;
@@ -1659,7 +1677,7 @@ export interface paths {
         put?: never;
         /**
          * Horse-race stage gate (赛马阶段评估): continue or terminate each active line
-         * @description Every active line of the challenge decided exactly once; only when its milestone at milestonePosition is assessed on every active line (422 otherwise). One gate per position (409 for a second).
+         * @description Every active line of the challenge decided exactly once; only when its milestone at milestonePosition is assessed on every active line (422 otherwise). One gate per position (409 for a second). Transitions of the project — terminate: pending_signature, active, acceptance_requested, suspended → terminated (admin; terminated with a reason (or by a horse-race stage gate); unpaid tranches are cancelled).
          */
         post: operations["StageGates_stageGate"];
         delete?: never;
@@ -1716,7 +1734,7 @@ export interface paths {
         put?: never;
         /**
          * Approve a tranche: scheduled → approved
-         * @description A milestone tranche once its milestone passed (or passed with conditions when the program setting conditionalPassReleasesTranche is on) and no earlier milestone failed; the final tranche once the project is accepted. If-Match optional.
+         * @description A milestone tranche once its milestone passed (or passed with conditions when the program setting conditionalPassReleasesTranche is on) and no earlier milestone failed; the final tranche once the project is accepted. If-Match optional. Transitions of the payment — approve: scheduled → approved (admin; its milestone passed (or the project accepted for the final one); the first at activation).
          */
         post: operations["Payments_approvePayment"];
         delete?: never;
@@ -1736,7 +1754,7 @@ export interface paths {
         put?: never;
         /**
          * Confirm a tranche was paid: approved → paid, exactly once
-         * @description Publishes payment.paid. The same Idempotency-Key replays the first answer; any other second confirmation answers 409 INVALID_STATE_TRANSITION. The paid sum per payer never exceeds the task book. If-Match optional.
+         * @description Publishes payment.paid. The same Idempotency-Key replays the first answer; any other second confirmation answers 409 INVALID_STATE_TRANSITION. The paid sum per payer never exceeds the task book. If-Match optional. Transitions of the payment — confirm: approved → paid (admin; the money was paid, exactly once).
          */
         post: operations["Payments_confirmPayment"];
         delete?: never;
@@ -1780,7 +1798,7 @@ export interface paths {
         put?: never;
         /**
          * Request acceptance (验收) of an active project: measured values, evidence, summary; draws the panel
-         * @description An applicant of the project's lead organization; the project active (request_acceptance: active → acceptance_requested) and every milestone passed (422 naming the others). One measured value per task-book indicator (422 naming the missing ones); evidence: attachments of your organization. The panel is drawn at once as for review: active experts of the list's industry chain without any conflict with the issuer, the lead and consortium organizations or the team members, ordered by HMAC-SHA256(seed, expertId), the program’s panelSize members (enterprise minimum first) and reserveExperts reserves; the seed is in the audit event. Issuer representatives are not drawn: the issuer’s opinion is recorded with the decision.
+         * @description An applicant of the project's lead organization; the project active and every milestone passed (422 naming the others). One measured value per task-book indicator (422 naming the missing ones); evidence: attachments of your organization. The panel is drawn at once as for review: active experts of the challenge's industry chain without any conflict with the issuer, the lead and consortium organizations or the team members, ordered by HMAC-SHA256(seed, expertId), the program’s panelSize members (enterprise minimum first) and reserveExperts reserves; the seed is in the audit event. Issuer representatives are not drawn: the issuer’s opinion is recorded with the decision. Transitions of the project — request_acceptance: active → acceptance_requested (applicant; every milestone passed: the applicant asks for acceptance (验收)). Transitions of the acceptance — request: (new) → requested (applicant; every milestone passed, every indicator measured; the panel is drawn at once). Transitions of the panel member — draw: (new) → pending (admin or applicant; drawn onto the panel); draw_reserve: (new) → standby (admin or applicant; drawn as a reserve).
          */
         post: operations["ProjectAcceptance_request"];
         delete?: never;
@@ -1815,7 +1833,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A panel member’s verdicts: met / partially_met / not_met with a comment, every indicator once; final */
+        /**
+         * A panel member’s verdicts: met / partially_met / not_met with a comment, every indicator once; final
+         * @description Transitions of the panel member — submit: declared → submitted (expert; the work is final).
+         */
         post: operations["Acceptances_verdicts"];
         delete?: never;
         options?: never;
@@ -1834,7 +1855,7 @@ export interface paths {
         put?: never;
         /**
          * Decide: passed | passed_with_conditions | failed, with the reason and the issuer’s opinion
-         * @description Once every active panel member submitted its verdicts, or with a closeReason. passed → project accepted, final tranches approved; passed_with_conditions (conditions + conditionsDueAt) → the acceptance waits: confirm with POST /acceptances/{id}/conditions before the due date, or it fails at the due date (deadline job, integrity records written); failed → project failed, integrity records against the leader and the lead organization unless dueDiligenceExemption (尽职免责). Emits acceptance.decided. If-Match optional.
+         * @description Once every active panel member submitted its verdicts, or with a closeReason. passed → project accepted, final tranches approved; passed_with_conditions (conditions + conditionsDueAt) → the acceptance waits: confirm with POST /acceptances/{id}/conditions before the due date, or it fails at the due date (deadline job, integrity records written); failed → project failed, integrity records against the leader and the lead organization unless dueDiligenceExemption (尽职免责). Emits acceptance.decided. If-Match optional. Transitions of the acceptance — pass: requested → passed (admin; every active member submitted (or a closeReason): the project accepted, final tranches approved); pass_with_conditions: requested → conditional (admin; conditions and a future due date; a deadline is scheduled); fail: requested → failed (admin; the project failed; integrity records unless the due-diligence exemption). Transitions of the project — accept: acceptance_requested → accepted (admin; acceptance passed (or its conditions were met)); fail: acceptance_requested → failed (admin; acceptance failed (or its conditions were not met by their due date)). Transitions of the payment — approve: scheduled → approved (admin; its milestone passed (or the project accepted for the final one); the first at activation).
          */
         post: operations["Acceptances_decide"];
         delete?: never;
@@ -1854,7 +1875,7 @@ export interface paths {
         put?: never;
         /**
          * Confirm, before the due date, whether the conditions of a conditional pass were met
-         * @description met → project accepted (final tranches approved); not met → project failed (integrity records unless dueDiligenceExemption). After the due date: 422 DEADLINE_PASSED (the deadline job fails it). If-Match optional.
+         * @description met → project accepted (final tranches approved); not met → project failed (integrity records unless dueDiligenceExemption). After the due date: 422 DEADLINE_PASSED (the deadline job fails it). If-Match optional. Transitions of the acceptance — meet_conditions: conditional → passed (admin; the conditions confirmed met before their due date); miss_conditions: conditional → failed (admin or system; confirmed not met, or unconfirmed at the due date (then without the exemption)). Transitions of the project — accept: acceptance_requested → accepted (admin; acceptance passed (or its conditions were met)); fail: acceptance_requested → failed (admin; acceptance failed (or its conditions were not met by their due date)). Transitions of the payment — approve: scheduled → approved (admin; its milestone passed (or the project accepted for the final one); the first at activation).
          */
         post: operations["Acceptances_conditions"];
         delete?: never;
@@ -1908,7 +1929,7 @@ export interface paths {
         put?: never;
         /**
          * Declare: {conflict:false} | {conflict:true, reason} | {decline:true, reason}
-         * @description The conflict rules run again on your profile as it is now. A conflict (declared or found) or a decline takes you off the panel; the next reserve without a conflict is called, audited.
+         * @description The conflict rules run again on your profile as it is now. A conflict (declared or found) or a decline takes you off the panel; the next reserve without a conflict is called, audited. Transitions of the panel member — call: standby → pending (system; the next reserve without a conflict takes the place of a member who left); skip: standby → unused (system; a reserve found conflicted when called is passed over); declare: pending → declared (expert; no conflict declared and none found by the rules now); conflict: pending, declared, submitted → conflicted (expert or system; a conflict declared or found: the member leaves and a reserve is called); decline: pending, declared, submitted → declined (expert; the member declines: it leaves and a reserve is called).
          */
         post: operations["AcceptanceAssignments_declare"];
         delete?: never;
@@ -2063,7 +2084,7 @@ export interface paths {
         put?: never;
         /**
          * Send a delivered or failed message again: a new chain of attempts, same webhook-id
-         * @description The answer is the delivery, pending; the attempt runs in the worker at once.
+         * @description The answer is the delivery, pending; the attempt runs in the worker at once. Transitions of the webhook delivery — replay: succeeded, failed → pending (integration key or admin; a new chain of attempts of the same message, while the subscription is enabled).
          */
         post: operations["WebhookDeliveries_replayWebhookDelivery"];
         delete?: never;
@@ -4781,7 +4802,7 @@ export interface components {
             /** @example true */
             passes: boolean;
             /**
-             * @description The key that placed it below the bid above it when their scores are equal
+             * @description The key that placed it below the application above it when their scores are equal
              * @enum {string|null}
              */
             tieBrokenBy: "median" | "minTotal" | "submittedAt" | "applicationId" | null;
@@ -4969,7 +4990,7 @@ export interface components {
             id: string;
             challenge: components["schemas"]["AssignmentChallengeDto"];
             /**
-             * @description The bid, named neutrally by its order of submission on the list: never its team
+             * @description The application, named neutrally by its order of submission on the challenge: never its team
              * @example 申请 2
              */
             bidLabel: string;
@@ -5038,12 +5059,12 @@ export interface components {
         };
         DeclareDto: {
             /**
-             * @description false: no conflict of interest with this list and its bids
+             * @description false: no conflict of interest with this challenge and its applications
              * @example false
              */
             conflict?: boolean;
             /**
-             * @description true: the expert declines to review this list
+             * @description true: the expert declines to review this challenge
              * @example true
              */
             decline?: boolean;
@@ -5073,7 +5094,7 @@ export interface components {
             id: string;
             challenge: components["schemas"]["AssignmentChallengeDto"];
             /**
-             * @description The bid, named neutrally by its order of submission on the list: never its team
+             * @description The application, named neutrally by its order of submission on the challenge: never its team
              * @example 申请 2
              */
             bidLabel: string;
@@ -5308,7 +5329,7 @@ export interface components {
         };
         SelectDto: {
             /**
-             * @description The selected bids: 1 (single), 1..teamCount (horse race)
+             * @description The selected applications: 1 (single), 1..teamCount (horse race)
              * @example [
              *       "8bc5fbdb-9847-4a21-8bc8-afd9b0136012"
              *     ]
@@ -5323,7 +5344,7 @@ export interface components {
         ChallengeStateDto: {
             /**
              * Format: uuid
-             * @description The list
+             * @description The challenge
              * @example 70071921-8393-4e3d-b71b-e959e32946c4
              */
             id: string;
@@ -5335,7 +5356,7 @@ export interface components {
             status: "draft" | "pending_review" | "published" | "open" | "closed" | "under_review" | "publicity" | "awarded" | "unsuccessful" | "withdrawn" | "cancelled";
             /**
              * Format: int64
-             * @description The list's version, for If-Match
+             * @description The challenge's version, for If-Match
              * @example 7
              */
             version: number;

@@ -3,6 +3,7 @@ import { ApiOperation } from '@nestjs/swagger';
 import { ApiErrors, type ErrorDeclaration } from '../errors/api-errors';
 import type { StateMachine } from '../state-machine/state-machine';
 
+/** Metadata key of the `EndpointTransitions[]` an operation quotes (empty when none). */
 export const ENDPOINT_TRANSITIONS = 'openapi:transitions';
 
 /** The rows of a transition table an operation takes, quoted in its description. */
@@ -23,8 +24,11 @@ export interface EndpointOptions {
    * document builder.
    */
   errors?: ErrorDeclaration[];
-  /** The state rows the operation takes: the description quotes them from the table itself. */
-  transitions?: EndpointTransitions;
+  /**
+   * The state rows the operation takes: the description quotes them from the table itself. A list
+   * when the operation moves more than one aggregate (a project and its acceptance).
+   */
+  transitions?: EndpointTransitions | readonly EndpointTransitions[];
   deprecated?: boolean;
 }
 
@@ -36,6 +40,12 @@ export function describeTransitions({ machine, actions }: EndpointTransitions): 
   return `Transitions of the ${machine.aggregate} — ${machine.describe(actions)}.`;
 }
 
+/** The tables an operation quotes, as a list (empty when it moves no status). */
+export function transitionsOf({ transitions }: Pick<EndpointOptions, 'transitions'>): EndpointTransitions[] {
+  if (!transitions) return [];
+  return 'machine' in transitions ? [transitions] : [...transitions];
+}
+
 /**
  * One decorator for what an operation says about itself in the OpenAPI document — summary,
  * description, the state rows it takes and its declared error codes — in the style of immich's
@@ -43,12 +53,13 @@ export function describeTransitions({ machine, actions }: EndpointTransitions): 
  * own decorators.
  */
 export function Endpoint(options: EndpointOptions): MethodDecorator {
-  const { summary, errors = [], transitions, deprecated } = options;
-  const quoted = transitions ? describeTransitions(transitions) : undefined;
-  const description = [options.description, quoted].filter(Boolean).join(' ') || undefined;
+  const { summary, errors = [], deprecated } = options;
+  const transitions = transitionsOf(options);
+  const quoted = transitions.map(describeTransitions);
+  const description = [options.description, ...quoted].filter(Boolean).join(' ') || undefined;
   return applyDecorators(
     ApiOperation({ summary, description, deprecated }),
     ApiErrors(...errors),
-    SetMetadata(ENDPOINT_TRANSITIONS, transitions ?? null),
+    SetMetadata(ENDPOINT_TRANSITIONS, transitions),
   );
 }

@@ -16,7 +16,6 @@ import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
 import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
-import { APPLICATION_TRANSITIONS, ApplicationAction } from './application-status';
 import { PLEDGE_TEXT } from './application-rules';
 import { ApplicationQueriesService } from './application-queries.service';
 import { ApplicationSubmissionService } from './application-submission.service';
@@ -30,14 +29,9 @@ import {
 } from './dto/application-input.dto';
 import { ApplicationResponseDto, ListApplicationsQueryDto } from './dto/application-response.dto';
 import { Endpoint } from '../../../common/openapi/endpoint';
+import { APPLICATION_MACHINE } from './application-status';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
-
-function allowedIn(action: ApplicationAction): string {
-  const t = APPLICATION_TRANSITIONS.find((row) => row.action === action);
-  if (!t) return '';
-  return `Allowed in: ${t.from.join(', ')}${t.to ? `; moves the application to ${t.to}` : ''}${t.beforeClose ? '; only before the challenge closes' : ''}.`;
-}
 
 @ApiTags('applications')
 @Controller('challenges')
@@ -61,6 +55,7 @@ export class ChallengeApplicationsController {
       'BUSINESS_RULE_VIOLATION',
       'DEADLINE_PASSED',
     ],
+    transitions: { machine: APPLICATION_MACHINE, actions: ['create'] },
   })
   @ApiCreatedResponse({ type: ApplicationResponseDto })
   async create(
@@ -152,7 +147,6 @@ export class ApplicationsController {
   @Authenticated({ roles: ['applicant'] })
   @Endpoint({
     summary: 'Edit a draft or correct a returned application (If-Match required); clears the pledge',
-    description: allowedIn('edit'),
     errors: [
       'FORBIDDEN',
       'NOT_FOUND',
@@ -161,6 +155,7 @@ export class ApplicationsController {
       'DEADLINE_PASSED',
       'PRECONDITION_REQUIRED',
     ],
+    transitions: { machine: APPLICATION_MACHINE, actions: ['edit'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationResponseDto })
@@ -179,8 +174,9 @@ export class ApplicationsController {
   @Authenticated({ roles: ['applicant'] })
   @Endpoint({
     summary: 'The team leader accepts the responsibility pledge (军令状) for the application as it stands',
-    description: `${allowedIn('pledge')} The text: ${PLEDGE_TEXT}`,
+    description: `The text: ${PLEDGE_TEXT}`,
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
+    transitions: { machine: APPLICATION_MACHINE, actions: ['pledge'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationResponseDto })
@@ -199,7 +195,7 @@ export class ApplicationsController {
   @Authenticated({ roles: ['applicant'] })
   @Endpoint({
     summary: 'Submit the application; accepted only if it commits before closesAt',
-    description: `${allowedIn('submit')} Needs the pledge, a committed value for every indicator and at least one milestone; the leader may hold at most the challenge's (or program's) limit of applications in play or won (LEADER_LIMIT_REACHED).`,
+    description: `Needs the pledge, a committed value for every indicator and at least one milestone; the leader may hold at most the challenge's (or program's) limit of applications in play or won (LEADER_LIMIT_REACHED).`,
     errors: [
       'VALIDATION_FAILED',
       'FORBIDDEN',
@@ -209,6 +205,7 @@ export class ApplicationsController {
       'DEADLINE_PASSED',
       'LEADER_LIMIT_REACHED',
     ],
+    transitions: { machine: APPLICATION_MACHINE, actions: ['submit'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationResponseDto })
@@ -226,8 +223,8 @@ export class ApplicationsController {
   @Authenticated({ roles: ['applicant'] })
   @Endpoint({
     summary: 'Withdraw the application before the challenge closes',
-    description: allowedIn('withdraw'),
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
+    transitions: { machine: APPLICATION_MACHINE, actions: ['withdraw'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationResponseDto })
@@ -246,8 +243,12 @@ export class ApplicationsController {
   @Endpoint({
     summary:
       'Formal check (形式审查): eligible, ineligible or returned with a reason; the answer carries the rule results',
-    description: `${allowedIn('formal_check')} eligible is refused while a rule fails; returned only before closesAt.`,
+    description: 'eligible is refused while a rule fails; returned only before closesAt.',
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION', 'DEADLINE_PASSED'],
+    transitions: {
+      machine: APPLICATION_MACHINE,
+      actions: ['declare_eligible', 'declare_ineligible', 'return'],
+    },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationResponseDto })

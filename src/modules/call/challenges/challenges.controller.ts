@@ -25,7 +25,6 @@ import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
 import { ApiPageResponse, Page, PageQueryDto } from '../../../common/pagination/pagination';
 import { ChallengeAccessService } from './challenge-access.service';
-import { CHALLENGE_TRANSITIONS } from './challenge-status';
 import { ChallengeAmendmentsService } from './challenge-amendments.service';
 import { ChallengeAuthoringService } from './challenge-authoring.service';
 import { ChallengeQueriesService } from './challenge-queries.service';
@@ -46,14 +45,9 @@ import {
 } from './dto/challenge-response.dto';
 import { ListChallengesQueryDto } from './dto/list-challenges.query';
 import { Endpoint } from '../../../common/openapi/endpoint';
+import { CHALLENGE_MACHINE } from './challenge-status';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
-
-/** "Allowed from: draft, pending_review." — the transition table, quoted in each action's OpenAPI description. */
-function allowedFrom(action: (typeof CHALLENGE_TRANSITIONS)[number]['action']): string {
-  const t = CHALLENGE_TRANSITIONS.find((row) => row.action === action);
-  return t ? `Allowed in: ${t.from.join(', ')}${t.to ? `; moves the challenge to ${t.to}` : ''}.` : '';
-}
 
 @ApiTags('challenges')
 @Controller('challenges')
@@ -115,7 +109,6 @@ export class ChallengesController {
   @Authenticated({ roles: ['issuer'] })
   @Endpoint({
     summary: 'Edit a draft (If-Match required)',
-    description: allowedFrom('edit'),
     errors: [
       'NOT_FOUND',
       'INVALID_STATE_TRANSITION',
@@ -123,6 +116,7 @@ export class ChallengesController {
       'DEADLINE_PASSED',
       'PRECONDITION_REQUIRED',
     ],
+    transitions: { machine: CHALLENGE_MACHINE, actions: ['edit'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
@@ -141,8 +135,8 @@ export class ChallengesController {
   @Authenticated({ roles: ['issuer'] })
   @Endpoint({
     summary: 'Send a draft to vetting',
-    description: allowedFrom('submit'),
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
+    transitions: { machine: CHALLENGE_MACHINE, actions: ['submit'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
@@ -160,8 +154,8 @@ export class ChallengesController {
   @Authenticated({ roles: ['issuer'] })
   @Endpoint({
     summary: 'Withdraw a challenge before it opens',
-    description: allowedFrom('withdraw'),
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
+    transitions: { machine: CHALLENGE_MACHINE, actions: ['withdraw'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
@@ -179,8 +173,8 @@ export class ChallengesController {
   @Authenticated({ roles: ['admin'] })
   @Endpoint({
     summary: 'Approve and publish: assigns the code JB-<year>-<seq> and schedules opening and closing',
-    description: allowedFrom('approve'),
     errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
+    transitions: { machine: CHALLENGE_MACHINE, actions: ['approve'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
@@ -198,8 +192,8 @@ export class ChallengesController {
   @Authenticated({ roles: ['admin'] })
   @Endpoint({
     summary: 'Send a challenge back to its issuer with a reason',
-    description: allowedFrom('reject'),
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
+    transitions: { machine: CHALLENGE_MACHINE, actions: ['reject'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
@@ -218,8 +212,8 @@ export class ChallengesController {
   @Authenticated({ roles: ['admin'] })
   @Endpoint({
     summary: 'Cancel a challenge before its award, with a reason',
-    description: allowedFrom('cancel'),
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
+    transitions: { machine: CHALLENGE_MACHINE, actions: ['cancel'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChallengeResponseDto })
@@ -238,7 +232,7 @@ export class ChallengesController {
   @Endpoint({
     summary:
       'Amend a published challenge: reason, changed fields, new version; deadline changes move the jobs',
-    description: `${allowedFrom('amend')} Money, program, category, industry chain and selection mode are fixed once published.`,
+    description: 'Money, program, category, industry chain and selection mode are fixed once published.',
     errors: [
       'FORBIDDEN',
       'NOT_FOUND',
@@ -246,6 +240,7 @@ export class ChallengesController {
       'BUSINESS_RULE_VIOLATION',
       'DEADLINE_PASSED',
     ],
+    transitions: { machine: CHALLENGE_MACHINE, actions: ['amend'] },
   })
   @ApiIfMatch()
   @ApiCreatedResponse({ type: AmendmentResponseDto })
@@ -279,8 +274,8 @@ export class ChallengesController {
   @Endpoint({
     summary:
       'Record your non-disclosure undertaking for this challenge (audited); repeating it returns the first record',
-    description: allowedFrom('accept_nda'),
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
+    transitions: { machine: CHALLENGE_MACHINE, actions: ['accept_nda'] },
   })
   @ApiOkResponse({ type: NdaResponseDto })
   acceptNda(

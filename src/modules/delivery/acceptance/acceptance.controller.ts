@@ -20,6 +20,10 @@ import {
 import { DECLARATION_EXAMPLES } from '../../evaluation/reviews/dto/review-input.dto';
 import { AcceptanceAssignmentResponseDto, AcceptanceResponseDto } from './dto/acceptance-response.dto';
 import { Endpoint } from '../../../common/openapi/endpoint';
+import { ACCEPTANCE_MACHINE } from './acceptance.machine';
+import { PAYMENT_MACHINE } from '../payments/payment-status';
+import { PROJECT_MACHINE } from '../projects/project-status';
+import { PANEL_MEMBER_MACHINE } from '../../evaluation/panels/panel-member.machine';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 @ApiTags('acceptance')
@@ -37,10 +41,10 @@ export class ProjectAcceptanceController {
     summary:
       'Request acceptance (验收) of an active project: measured values, evidence, summary; draws the panel',
     description:
-      "An applicant of the project's lead organization; the project active (request_acceptance: active → " +
-      'acceptance_requested) and every milestone passed (422 naming the others). One measured value per task-book ' +
+      "An applicant of the project's lead organization; the project active and every milestone passed " +
+      '(422 naming the others). One measured value per task-book ' +
       'indicator (422 naming the missing ones); evidence: attachments of your organization. The panel is drawn at once ' +
-      "as for review: active experts of the list's industry chain without any conflict with the issuer, the lead and " +
+      "as for review: active experts of the challenge's industry chain without any conflict with the issuer, the lead and " +
       'consortium organizations or the team members, ordered by HMAC-SHA256(seed, expertId), the program’s panelSize ' +
       'members (enterprise minimum first) and reserveExperts reserves; the seed is in the audit event. Issuer ' +
       'representatives are not drawn: the issuer’s opinion is recorded with the decision.',
@@ -50,6 +54,11 @@ export class ProjectAcceptanceController {
       'INVALID_STATE_TRANSITION',
       'BUSINESS_RULE_VIOLATION',
       'PANEL_UNDERSTAFFED',
+    ],
+    transitions: [
+      { machine: PROJECT_MACHINE, actions: ['request_acceptance'] },
+      { machine: ACCEPTANCE_MACHINE, actions: ['request'] },
+      { machine: PANEL_MEMBER_MACHINE, actions: ['draw', 'draw_reserve'] },
     ],
   })
   @ApiCreatedResponse({ type: AcceptanceResponseDto })
@@ -112,6 +121,7 @@ export class AcceptancesController {
     summary:
       'A panel member’s verdicts: met / partially_met / not_met with a comment, every indicator once; final',
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
+    transitions: { machine: PANEL_MEMBER_MACHINE, actions: ['submit'] },
   })
   @ApiOkResponse({ type: AcceptanceAssignmentResponseDto })
   verdicts(
@@ -134,6 +144,11 @@ export class AcceptancesController {
       'records written); failed → project failed, integrity records against the leader and the lead organization ' +
       'unless dueDiligenceExemption (尽职免责). Emits acceptance.decided. If-Match optional.',
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
+    transitions: [
+      { machine: ACCEPTANCE_MACHINE, actions: ['pass', 'pass_with_conditions', 'fail'] },
+      { machine: PROJECT_MACHINE, actions: ['accept', 'fail'] },
+      { machine: PAYMENT_MACHINE, actions: ['approve'] },
+    ],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: AcceptanceResponseDto })
@@ -156,6 +171,11 @@ export class AcceptancesController {
       'met → project accepted (final tranches approved); not met → project failed (integrity records unless ' +
       'dueDiligenceExemption). After the due date: 422 DEADLINE_PASSED (the deadline job fails it). If-Match optional.',
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
+    transitions: [
+      { machine: ACCEPTANCE_MACHINE, actions: ['meet_conditions', 'miss_conditions'] },
+      { machine: PROJECT_MACHINE, actions: ['accept', 'fail'] },
+      { machine: PAYMENT_MACHINE, actions: ['approve'] },
+    ],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: AcceptanceResponseDto })
@@ -206,6 +226,10 @@ export class AcceptanceAssignmentsController {
       'The conflict rules run again on your profile as it is now. A conflict (declared or found) or a decline takes ' +
       'you off the panel; the next reserve without a conflict is called, audited.',
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'CONFLICT_OF_INTEREST'],
+    transitions: {
+      machine: PANEL_MEMBER_MACHINE,
+      actions: ['declare', 'conflict', 'decline', 'skip', 'call'],
+    },
   })
   @ApiBody({ type: AcceptanceDeclareDto, examples: DECLARATION_EXAMPLES })
   @ApiOkResponse({ type: AcceptanceAssignmentResponseDto })

@@ -8,6 +8,7 @@ import { PageQueryDto } from '../../../common/pagination/pagination';
 import { ChallengeLedgerDto, PaymentDetailDto, PaymentDto, ProjectPaymentsDto } from './dto/payment.dto';
 import { PaymentsService } from './payments.service';
 import { Endpoint } from '../../../common/openapi/endpoint';
+import { PAYMENT_MACHINE } from './payment-status';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -85,6 +86,7 @@ export class PaymentsController {
       'conditionalPassReleasesTranche is on) and no earlier milestone failed; the final tranche once the ' +
       'project is accepted. If-Match optional.',
     errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
+    transitions: { machine: PAYMENT_MACHINE, actions: ['approve'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: PaymentDto })
@@ -109,6 +111,7 @@ export class PaymentsController {
       'confirmation answers 409 INVALID_STATE_TRANSITION. The paid sum per payer never exceeds the task book. ' +
       'If-Match optional.',
     errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
+    transitions: { machine: PAYMENT_MACHINE, actions: ['confirm'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: PaymentDto })

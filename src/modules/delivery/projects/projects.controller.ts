@@ -36,6 +36,9 @@ import type {
   TaskBookVersionView,
 } from './projects.views';
 import { Endpoint } from '../../../common/openapi/endpoint';
+import { CHANGE_REQUEST_MACHINE } from './change-request-status';
+import { MILESTONE_MACHINE } from './milestone-status';
+import { PROJECT_MACHINE } from './project-status';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 @ApiTags('projects')
@@ -85,6 +88,7 @@ export class ProjectsController {
       'milestone due dates (end of the Asia/Shanghai day, activation + dueMonth months), their overdue ' +
       'deadlines and the ledger’s tranches. 403 for a party that signs for none (consortium). If-Match optional.',
     errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION'],
+    transitions: { machine: PROJECT_MACHINE, actions: ['sign', 'activate'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ProjectDto })
@@ -102,6 +106,7 @@ export class ProjectsController {
   @Endpoint({
     summary: 'Suspend the project with a reason (pending_signature, active, acceptance_requested)',
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION'],
+    transitions: { machine: PROJECT_MACHINE, actions: ['suspend'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ProjectDto })
@@ -120,6 +125,7 @@ export class ProjectsController {
   @Endpoint({
     summary: 'Resume a suspended project: back to the status it was suspended from',
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION'],
+    transitions: { machine: PROJECT_MACHINE, actions: ['resume'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ProjectDto })
@@ -137,6 +143,7 @@ export class ProjectsController {
   @Endpoint({
     summary: 'Terminate the project with a reason: unpaid tranches cancelled, milestone deadlines cancelled',
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION'],
+    transitions: { machine: PROJECT_MACHINE, actions: ['terminate'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ProjectDto })
@@ -182,6 +189,10 @@ export class ProjectsController {
       'Lodge a change request (lead organization’s applicant): extension, member_change, indicator_change',
     description: 'Only while the project is active (409 otherwise).',
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
+    transitions: [
+      { machine: CHANGE_REQUEST_MACHINE, actions: ['lodge'] },
+      { machine: PROJECT_MACHINE, actions: ['request_change'] },
+    ],
   })
   @ApiBody({ type: CreateChangeRequestDto, examples: CHANGE_REQUEST_EXAMPLES })
   @ApiCreatedResponse({ type: ChangeRequestResponseDto })
@@ -219,6 +230,10 @@ export class MilestonesController {
       "Only while the project is active. A failed milestone may be reported again the program's " +
       'milestoneResubmissions times; then 422. Evidence: attachments of the lead organization.',
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
+    transitions: [
+      { machine: MILESTONE_MACHINE, actions: ['submit_report'] },
+      { machine: PROJECT_MACHINE, actions: ['submit_milestone_report'] },
+    ],
   })
   @ApiCreatedResponse({ type: MilestoneDto })
   report(
@@ -235,6 +250,10 @@ export class MilestonesController {
   @Endpoint({
     summary: 'Assess the submitted report with the issuer’s opinion: passed | conditionally_passed | failed',
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION'],
+    transitions: [
+      { machine: MILESTONE_MACHINE, actions: ['pass', 'pass_with_conditions', 'fail'] },
+      { machine: PROJECT_MACHINE, actions: ['assess_milestone'] },
+    ],
   })
   @ApiOkResponse({ type: MilestoneDto })
   assess(
@@ -268,6 +287,11 @@ export class ChangeRequestsController {
       'Approval writes a new task book version; an approved extension moves the milestone’s due time and ' +
       'its overdue deadline. If-Match optional.',
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
+    transitions: [
+      { machine: CHANGE_REQUEST_MACHINE, actions: ['approve', 'reject'] },
+      { machine: PROJECT_MACHINE, actions: ['approve_change'] },
+      { machine: MILESTONE_MACHINE, actions: ['extend'] },
+    ],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ChangeRequestResponseDto })
@@ -294,6 +318,7 @@ export class StageGatesController {
       'Every active line of the challenge decided exactly once; only when its milestone at milestonePosition ' +
       'is assessed on every active line (422 otherwise). One gate per position (409 for a second).',
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
+    transitions: { machine: PROJECT_MACHINE, actions: ['terminate'] },
   })
   @ApiCreatedResponse({ type: StageGateResponseDto })
   stageGate(

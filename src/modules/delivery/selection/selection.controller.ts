@@ -10,6 +10,10 @@ import { ObjectionsService } from './objections.service';
 import { SelectionService } from './selection.service';
 import type { ChallengeStateView, ObjectionView, PublicityNotice } from './selection.views';
 import { Endpoint } from '../../../common/openapi/endpoint';
+import { APPLICATION_MACHINE } from '../../call/applications/application-status';
+import { CHALLENGE_MACHINE } from '../../call/challenges/challenge-status';
+import { PROJECT_MACHINE } from '../projects/project-status';
+import { OBJECTION_MACHINE, SELECTION_MACHINE } from './selection-status';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -25,10 +29,10 @@ export class ChallengeSelectionController {
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
   @Endpoint({
-    summary: 'Select the winning bid(s) and open the publicity period (公示)',
+    summary: 'Select the winning application(s) and open the publicity period (公示)',
     description:
-      'select: under_review → publicity, after the panel closed. single: exactly one id; horse_race: 1..teamCount. ' +
-      'Every id a shortlisted bid of the list that passed (422 naming it otherwise). The period ends after the ' +
+      'single: exactly one id; horse_race: 1..teamCount. ' +
+      'Every id a shortlisted application of the challenge that passed (422 naming it otherwise). The period ends after the ' +
       "program's publicityWorkingDays working days (Asia/Shanghai, by the official calendar of GET /calendar/{year}: " +
       'weekends and public holidays skipped, make-up working days counted). If-Match optional.',
     errors: [
@@ -37,6 +41,11 @@ export class ChallengeSelectionController {
       'INVALID_STATE_TRANSITION',
       'BUSINESS_RULE_VIOLATION',
       'DEADLINE_PASSED',
+    ],
+    transitions: [
+      { machine: CHALLENGE_MACHINE, actions: ['select'] },
+      { machine: SELECTION_MACHINE, actions: ['select'] },
+      { machine: APPLICATION_MACHINE, actions: ['select'] },
     ],
   })
   @ApiIfMatch()
@@ -54,13 +63,17 @@ export class ChallengeSelectionController {
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
   @Endpoint({
-    summary: 'Declare the list unsuccessful (流榜): no bid reached the pass line',
+    summary: 'Declare the challenge unsuccessful (流榜): no application reached the pass line',
     errors: [
       'FORBIDDEN',
       'NOT_FOUND',
       'INVALID_STATE_TRANSITION',
       'BUSINESS_RULE_VIOLATION',
       'DEADLINE_PASSED',
+    ],
+    transitions: [
+      { machine: CHALLENGE_MACHINE, actions: ['mark_unsuccessful'] },
+      { machine: APPLICATION_MACHINE, actions: ['not_select'] },
     ],
   })
   @ApiOkResponse({ type: ChallengeStateDto })
@@ -89,8 +102,9 @@ export class ChallengeSelectionController {
   @Authenticated()
   @Endpoint({
     summary: 'Lodge an objection (异议) during the publicity period',
-    description: '409 when the list is not in publicity; 422 DEADLINE_PASSED once the period has ended.',
+    description: '409 when the challenge is not in publicity; 422 DEADLINE_PASSED once the period has ended.',
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
+    transitions: { machine: OBJECTION_MACHINE, actions: ['lodge'] },
   })
   @ApiCreatedResponse({ type: ObjectionResponseDto })
   lodge(
@@ -112,6 +126,12 @@ export class ChallengeSelectionController {
       'INVALID_STATE_TRANSITION',
       'BUSINESS_RULE_VIOLATION',
       'DEADLINE_PASSED',
+    ],
+    transitions: [
+      { machine: CHALLENGE_MACHINE, actions: ['finalize'] },
+      { machine: SELECTION_MACHINE, actions: ['finalize'] },
+      { machine: APPLICATION_MACHINE, actions: ['not_select'] },
+      { machine: PROJECT_MACHINE, actions: ['award'] },
     ],
   })
   @ApiOkResponse({ type: ChallengeStateDto })
@@ -139,8 +159,15 @@ export class ObjectionsController {
   @Endpoint({
     summary:
       'Decide an objection: lodged → under_investigation → upheld | dismissed (lodged → upheld | dismissed allowed)',
-    description: 'Upheld reopens the selection (list back to under_review). If-Match optional.',
+    description: 'Upheld reopens the selection (the challenge back to under_review). If-Match optional.',
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'DEADLINE_PASSED'],
+    transitions: [
+      { machine: OBJECTION_MACHINE, actions: ['investigate', 'uphold', 'dismiss'] },
+      { machine: SELECTION_MACHINE, actions: ['reopen', 'finalize'] },
+      { machine: CHALLENGE_MACHINE, actions: ['reopen_selection', 'finalize'] },
+      { machine: APPLICATION_MACHINE, actions: ['deselect', 'not_select'] },
+      { machine: PROJECT_MACHINE, actions: ['award'] },
+    ],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ObjectionResponseDto })

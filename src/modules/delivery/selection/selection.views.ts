@@ -108,7 +108,7 @@ export function listData(challenge: ChallengeEntity): JsonObject {
   };
 }
 
-/** What the events of a selection say: the list, the selection and the applications it selected. */
+/** What the events of a selection say: the challenge, the selection and the applications it selected. */
 export function selectionData(challenge: ChallengeEntity, selection: SelectionEntity): JsonObject {
   return { ...listData(challenge), selectionId: selection.id, applicationIds: selection.applicationIds };
 }

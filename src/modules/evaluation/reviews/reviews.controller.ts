@@ -19,6 +19,11 @@ import { ReviewAssignmentsService } from './review-assignments.service';
 import { ReviewPanelsService } from './review-panels.service';
 import { ReviewResultsService } from './review-results.service';
 import { Endpoint } from '../../../common/openapi/endpoint';
+import { APPLICATION_MACHINE } from '../../call/applications/application-status';
+import { CHALLENGE_MACHINE } from '../../call/challenges/challenge-status';
+import { PANEL_MEMBER_MACHINE } from '../panels/panel-member.machine';
+import { REVIEW_ASSIGNMENT_MACHINE } from './review-assignment.machine';
+import { REVIEW_PANEL_MACHINE } from './review-panel.machine';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 @ApiTags('review')
@@ -33,13 +38,13 @@ export class ChallengeReviewController {
   @HttpCode(201)
   @Authenticated({ roles: ['admin'] })
   @Endpoint({
-    summary: 'Start the review of a closed list: draw the expert panel and its reserves',
+    summary: 'Start the review of a closed challenge: draw the expert panel and its reserves',
     description:
-      'The list must be closed (start_review: closed → under_review) with at least one eligible bid. Candidates are the active ' +
-      "experts of the list's industry chain without any conflict of interest with the issuer or any eligible bid's organizations " +
+      'The challenge must be closed with at least one eligible application. Candidates are the active ' +
+      "experts of the challenge's industry chain without any conflict of interest with the issuer or any eligible application's organizations " +
       'and members; the draw orders them by HMAC-SHA256(seed, expertId) with a 32-byte random seed recorded on the panel and in ' +
-      'the audit event, takes the enterprise minimum first, fills the panel, then the reserves. Eligible bids go under_review; ' +
-      'every member gets one pending assignment per bid and a notification. If-Match (the list’s ETag) optional.',
+      'the audit event, takes the enterprise minimum first, fills the panel, then the reserves. Eligible applications go under_review; ' +
+      'every member gets one pending assignment per application and a notification. If-Match (the challenge’s ETag) optional.',
     errors: [
       'VALIDATION_FAILED',
       'FORBIDDEN',
@@ -48,6 +53,13 @@ export class ChallengeReviewController {
       'BUSINESS_RULE_VIOLATION',
       'DEADLINE_PASSED',
       'PANEL_UNDERSTAFFED',
+    ],
+    transitions: [
+      { machine: CHALLENGE_MACHINE, actions: ['start_review'] },
+      { machine: REVIEW_PANEL_MACHINE, actions: ['draw'] },
+      { machine: PANEL_MEMBER_MACHINE, actions: ['draw', 'draw_reserve'] },
+      { machine: REVIEW_ASSIGNMENT_MACHINE, actions: ['assign'] },
+      { machine: APPLICATION_MACHINE, actions: ['start_review'] },
     ],
   })
   @ApiIfMatch()
@@ -83,9 +95,13 @@ export class ChallengeReviewController {
   @Endpoint({
     summary: 'Close the panel before every score is in, with a reason',
     description:
-      'The submitted scores are aggregated and ranked; assignments not submitted are left out. Bids at or above the pass line ' +
+      'The submitted scores are aggregated and ranked; assignments not submitted are left out. Applications at or above the pass line ' +
       'are shortlisted. The panel also closes by itself with the last submission. If-Match (the panel’s ETag) optional.',
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION'],
+    transitions: [
+      { machine: REVIEW_PANEL_MACHINE, actions: ['close'] },
+      { machine: APPLICATION_MACHINE, actions: ['shortlist'] },
+    ],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ReviewPanelResponseDto })
@@ -104,7 +120,7 @@ export class ChallengeReviewController {
   @Endpoint({
     summary: 'The ranking of a closed panel: score, mean, trimmed mean, median, spread, outliers, pass line',
     description:
-      'Admins after the panel closed (409 before); the list’s issuer organization after the panel closed (404 before, and for ' +
+      'Admins after the panel closed (409 before); the challenge’s issuer organization after the panel closed (404 before, and for ' +
       'any other organization). Team names unless the program hides applicants from the issuer. Never the experts’ names; ' +
       'admins also see which assignments are outliers.',
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION'],
@@ -126,7 +142,7 @@ export class ReviewAssignmentsController {
   @Endpoint({
     summary: 'Your assignments, newest first (keyset paginated)',
     description:
-      'Each names its list and the bid by a neutral label (申请 n, by order of submission); the team name only after you ' +
+      'Each names its challenge and the application by a neutral label (申请 n, by order of submission); the team name only after you ' +
       'declared no conflict, and never in a blind program. Your own scores only.',
   })
   @ApiPageResponse(ReviewAssignmentResponseDto)
@@ -160,6 +176,10 @@ export class ReviewAssignmentsController {
       'without a conflict takes your place. If the rules find a conflict when you declared none, you are replaced the same ' +
       'way and the answer is 422 CONFLICT_OF_INTEREST naming it.',
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'CONFLICT_OF_INTEREST'],
+    transitions: [
+      { machine: REVIEW_ASSIGNMENT_MACHINE, actions: ['declare', 'conflict', 'decline', 'cancel', 'assign'] },
+      { machine: PANEL_MEMBER_MACHINE, actions: ['conflict', 'decline', 'skip', 'call'] },
+    ],
   })
   @ApiBody({ type: DeclareDto, examples: DECLARATION_EXAMPLES })
   @ApiOkResponse({ type: DeclarationResponseDto })
@@ -175,9 +195,9 @@ export class ReviewAssignmentsController {
   @Get(':id/application')
   @Authenticated({ roles: ['expert'] })
   @Endpoint({
-    summary: 'The bid to review, after declaring no conflict; blinded when the program says so',
+    summary: 'The application to review, after declaring no conflict; blinded when the program says so',
     description:
-      'Blind programs answer BlindReviewApplicationDto (blind: true): the plan, commitments with the list’s indicators, ' +
+      'Blind programs answer BlindReviewApplicationDto (blind: true): the plan, commitments with the challenge’s indicators, ' +
       'milestones, amount and attachments labelled 附件1…, with no team, organization or member names or ids, no leader, ' +
       'no region, no file names. Otherwise OpenReviewApplicationDto (blind: false) adds the team.',
     errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION'],
@@ -223,6 +243,11 @@ export class ReviewAssignmentsController {
       'Every criterion scored, and a comment on each score under 60% of its maximum (422 with field errors). The last ' +
       'submission of the panel closes it and computes the ranking. If-Match optional.',
     errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION'],
+    transitions: [
+      { machine: REVIEW_ASSIGNMENT_MACHINE, actions: ['submit'] },
+      { machine: REVIEW_PANEL_MACHINE, actions: ['close'] },
+      { machine: APPLICATION_MACHINE, actions: ['shortlist'] },
+    ],
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: ReviewAssignmentResponseDto })

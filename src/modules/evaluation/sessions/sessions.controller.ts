@@ -7,9 +7,9 @@ import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag'
 import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
 import { CreateSessionDto, ListSessionsQueryDto, UpdateSessionDto } from './dto/session-input.dto';
 import { SessionResponseDto } from './dto/session-response.dto';
-import { describeSessionTransitions } from './session-status';
 import { SessionsService } from './sessions.service';
 import { Endpoint } from '../../../common/openapi/endpoint';
+import { SESSION_MACHINE } from './session-status';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -78,8 +78,10 @@ export class SessionsController {
   @Endpoint({
     summary:
       'Reschedule a session, record it held (minutes and outcome) or cancel it (a reason); If-Match required',
-    description: `Transitions — ${describeSessionTransitions()}. Held and cancelled are final. Reschedules and cancellations notify the application's and the issuer's organizations.`,
+    description:
+      "Held and cancelled are final. Reschedules and cancellations notify the application's and the issuer's organizations.",
     errors: ['NOT_FOUND', 'INVALID_STATE_TRANSITION', 'BUSINESS_RULE_VIOLATION', 'PRECONDITION_REQUIRED'],
+    transitions: { machine: SESSION_MACHINE, actions: ['reschedule', 'hold', 'cancel'] },
   })
   @ApiIfMatch()
   @ApiOkResponse({ type: SessionResponseDto })

@@ -19,6 +19,7 @@ import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from './webhook-events';
 import { WebhooksService } from './webhooks.service';
 import { IdempotencyWithholds } from '../../../common/idempotency/idempotency.decorators';
 import { Endpoint } from '../../../common/openapi/endpoint';
+import { WEBHOOK_DELIVERY_MACHINE } from './webhook-delivery-status';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
@@ -122,6 +123,7 @@ export class WebhookDeliveriesController {
     summary: 'Send a delivered or failed message again: a new chain of attempts, same webhook-id',
     description: 'The answer is the delivery, pending; the attempt runs in the worker at once.',
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION'],
+    transitions: { machine: WEBHOOK_DELIVERY_MACHINE, actions: ['replay'] },
   })
   @ApiAcceptedResponse({ type: WebhookDeliveryDto })
   replayWebhookDelivery(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<WebhookDeliveryDto> {

@@ -44,7 +44,7 @@ export class AttachmentsController {
   @Endpoint({
     summary: 'Upload a file for your organization (multipart/form-data, field `file`)',
     description:
-      'Streamed to content-addressed storage. Refer to it by id from challenges and bids; only your organization and admins can read it.',
+      'Streamed to content-addressed storage. Refer to it by id from challenges and applications; only your organization and admins can read it.',
     errors: [
       { VALIDATION_FAILED: 'no file, or a field other than `file`' },
       { BAD_REQUEST: 'the multipart body is malformed, or carries more than one file' },

@@ -16,7 +16,7 @@ export class SelectDto {
     example: [EXAMPLE_IDS.application],
     type: [String],
     format: 'uuid',
-    description: 'The selected bids: 1 (single), 1..teamCount (horse race)',
+    description: 'The selected applications: 1 (single), 1..teamCount (horse race)',
   })
   @IsArray()
   @ArrayMinSize(1)

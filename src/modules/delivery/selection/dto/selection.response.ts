@@ -8,13 +8,13 @@ const SELECTION_STATUSES = ['active', 'reopened', 'finalized'] as const;
 
 /** The OpenAPI shapes of the views selection.service.ts answers (ChallengeStateView and the others). */
 export class ChallengeStateDto {
-  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid', description: 'The list' })
+  @ApiProperty({ example: EXAMPLE_IDS.challenge, format: 'uuid', description: 'The challenge' })
   id: string;
 
   @ApiProperty({ enum: CHALLENGE_STATUSES, example: 'publicity', description: 'The stored status' })
   status: string;
 
-  @ApiProperty({ type: 'integer', example: 7, description: "The list's version, for If-Match" })
+  @ApiProperty({ type: 'integer', example: 7, description: "The challenge's version, for If-Match" })
   version: number;
 
   @ApiProperty({

@@ -69,7 +69,7 @@ export class RankingItemDto {
   @ApiProperty({
     nullable: true,
     enum: ['median', 'minTotal', 'submittedAt', 'applicationId'],
-    description: 'The key that placed it below the bid above it when their scores are equal',
+    description: 'The key that placed it below the application above it when their scores are equal',
   })
   tieBrokenBy: string | null;
 }

@@ -20,13 +20,13 @@ export class CloseReviewDto {
 export class DeclareDto {
   @ApiPropertyOptional({
     example: false,
-    description: 'false: no conflict of interest with this list and its bids',
+    description: 'false: no conflict of interest with this challenge and its applications',
   })
   @IsOptional()
   @IsBoolean()
   conflict?: boolean;
 
-  @ApiPropertyOptional({ example: true, description: 'true: the expert declines to review this list' })
+  @ApiPropertyOptional({ example: true, description: 'true: the expert declines to review this challenge' })
   @IsOptional()
   @IsBoolean()
   decline?: boolean;
@@ -44,7 +44,7 @@ export class DeclareDto {
 
 /** The three valid bodies of a declaration (review and acceptance panels), as OpenAPI examples. */
 export const DECLARATION_EXAMPLES = {
-  noConflict: { summary: 'No conflict of interest: go on to the bid', value: { conflict: false } },
+  noConflict: { summary: 'No conflict of interest: go on to the application', value: { conflict: false } },
   conflict: {
     summary: 'Declare a conflict of interest: a reserve takes your place',
     value: { conflict: true, reason: '近三年与申报单位合作承担过相关课题' },

@@ -156,7 +156,8 @@ export class ReviewAssignmentResponseDto {
 
   @ApiProperty({
     example: '申请 2',
-    description: 'The bid, named neutrally by its order of submission on the list: never its team',
+    description:
+      'The application, named neutrally by its order of submission on the challenge: never its team',
   })
   bidLabel: string;
 
@@ -247,7 +248,7 @@ export class DeclarationResponseDto extends ReviewAssignmentResponseDto {
   replacement?: ReplacementOutcomeDto;
 }
 
-// ───────────────────────────────────────────── the bid as an expert reads it
+// ───────────────────────────────────────────── the application as an expert reads it
 
 export class ReviewCommitmentDto {
   @ApiProperty({ example: '临界电流' })
@@ -289,7 +290,7 @@ export class BlindAttachmentDto {
 }
 
 /**
- * The bid as an expert of a BLIND program reads it: the content to score and nothing that names
+ * The application as an expert of a BLIND program reads it: the content to score and nothing that names
  * the team — no team, organization or member names or ids, no leader, no region, no file names.
  */
 export class BlindReviewApplicationDto {
@@ -383,7 +384,7 @@ export class ReviewAttachmentDto extends BlindAttachmentDto {
   filename: string;
 }
 
-/** The bid as an expert of an open (not blind) program reads it: the content and the team. */
+/** The application as an expert of an open (not blind) program reads it: the content and the team. */
 export class OpenReviewApplicationDto {
   @ApiProperty({ enum: [false] })
   blind: false;

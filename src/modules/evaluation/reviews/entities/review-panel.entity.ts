@@ -6,7 +6,7 @@ export const PANEL_STATUSES = ['open', 'closed'] as const;
 export type PanelStatus = (typeof PANEL_STATUSES)[number];
 
 /**
- * The expert panel (评审专家组) of one list: drawn once, with the seed that makes the draw
+ * The expert panel (评审专家组) of one challenge: drawn once, with the seed that makes the draw
  * replayable (docs/adr/0024); open while experts score, closed with the results.
  */
 @Entity('review_panels')
