@@ -416,7 +416,7 @@ describe('acceptance (验收) and integrity records (科研诚信)', () => {
     }
   });
 
-  it('a failure without the exemption writes integrity records, which a later bid by the same leader shows', async () => {
+  it('a failure without the exemption writes integrity records, which a later application by the same leader shows', async () => {
     const line = award.lines[0];
     await readyForAcceptance();
     const res = await requestFor(0);
@@ -614,7 +614,7 @@ describe('acceptance (验收) and integrity records (科研诚信)', () => {
     ]);
   });
 
-  it('hides the acceptance from an unrelated organization and a losing bidder (404)', async () => {
+  it('hides the acceptance from an unrelated organization and a losing applicant (404)', async () => {
     const id = await requestedAcceptance();
     const projectId = award.lines[0].projectId;
     for (const outsider of [stranger, award.losers[0], award.lines[1].bidder]) {

@@ -258,7 +258,7 @@ describe('e-mail (SMTP)', () => {
       return { team, firstEvent, firstRows: await delivered(firstEvent, 2) };
     };
 
-    it('reaches every user of the bidding organization, in Chinese, through SMTP', async () => {
+    it('reaches every user of the applicant organization, in Chinese, through SMTP', async () => {
       const bidder = await newBidder();
       const { team, firstRows } = await returnedAndMailed(bidder, '邮件团队甲');
       expect(firstRows.map((r) => r.to_address).sort()).toEqual([bidder.email, team.leader.email].sort());

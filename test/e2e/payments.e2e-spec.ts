@@ -389,7 +389,7 @@ describe('money ledger (拨付)', () => {
     expect((await t.http.post(api(`/payments/${m1.id}/approve`)).set(admin.headers)).status).toBe(409);
   });
 
-  it('only the parties and admins see the payments; a losing bidder and an unrelated organization get 404', async () => {
+  it('only the parties and admins see the payments; a losing applicant and an unrelated organization get 404', async () => {
     world = await ctx.newPaidTranche({ winners: 2, losers: 1, bid: { requestedFiscalFen: FISCAL } });
     const { projectId } = world;
     const stranger = await registerOrg(t, { role: 'applicant', type: 'enterprise' });

@@ -662,7 +662,7 @@ describe('expert review (评审)', () => {
       await drawn();
     });
 
-    it('shows nothing of a bid before the declaration, and no team name in the list', async () => {
+    it('shows nothing of an application before the declaration, and no team name in the list', async () => {
       await newWorld();
       await drawn();
       await nothingBeforeDeclaration();
@@ -675,7 +675,7 @@ describe('expert review (评审)', () => {
       await conflictReplaced();
     });
 
-    it('catches an affiliation changed to a bidder after the draw, at the declaration', async () => {
+    it('catches an affiliation changed to a applicant after the draw, at the declaration', async () => {
       await newWorld();
       await drawn();
       await nothingBeforeDeclaration();
@@ -805,7 +805,7 @@ describe('expert review (评审)', () => {
     });
   });
 
-  it('blind program: nothing in the expert’s view of the bid names the team, its organizations or members', async () => {
+  it('blind program: nothing in the expert’s view of the application names the team, its organizations or members', async () => {
     await newWorld();
     const drawn = await t.http.post(`/api/v1/challenges/${blindList.id}/review`).set(admin.headers);
     expect(drawn.status).toBe(201);

@@ -350,7 +350,7 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
     expect(bids.map((b: { status: string }) => b.status)).toEqual(['shortlisted', 'shortlisted']);
   };
 
-  it('horse race: three ids → 422, a bid under the pass line → 422, issuers cannot select', async () => {
+  it('horse race: three ids → 422, an application under the pass line → 422, issuers cannot select', async () => {
     expect(await listStatus(race.id)).toBe('under_review');
     const three = await select(race, raceBids.slice(0, 3));
     expect(three.status).toBe(422);
@@ -417,7 +417,7 @@ describe('selection, publicity, objections and award (遴选, 公示, 异议)', 
     expect(notice.body.status).toBe('finalized');
   });
 
-  it('no bid passes: selection → 422 pointing to unsuccessful; 流榜', async () => {
+  it('no application passes: selection → 422 pointing to unsuccessful; 流榜', async () => {
     const bid = (
       await t.dataSource.query(`SELECT id FROM applications WHERE challenge_id = $1`, [flop.id])
     )[0].id;
