@@ -12,7 +12,7 @@
  */
 import createClient from 'openapi-fetch';
 import type { Client, ClientOptions } from 'openapi-fetch';
-import type { components, operations, paths } from './schema';
+import type { components, operations, paths } from './schema.js';
 
 export type { components, operations, paths };
 
@@ -31,9 +31,9 @@ export interface JiebangClientOptions extends Omit<ClientOptions, 'baseUrl'> {
    * A user's access token, sent as `Authorization: Bearer`; a function is asked before every
    * request (to hand out a refreshed token).
    */
-  token?: string | (() => string | undefined | Promise<string | undefined>);
+  token?: string | (() => string | undefined | Promise<string | undefined>) | undefined;
   /** An integration key (POST /api/v1/api-keys), sent as `X-Api-Key`. */
-  apiKey?: string;
+  apiKey?: string | undefined;
 }
 
 /** A client for one caller: anonymous, a user (`token`) or an integration (`apiKey`). */

@@ -100,13 +100,15 @@ export function webhookRoute(
 export async function* openChallenges(
   api: JiebangClient,
 ): AsyncGenerator<Schemas['ChallengeSummaryDto'], void, undefined> {
-  let cursor: string | undefined;
+  let cursor: string | null = null;
   do {
+    // The first page has no cursor: leave it out (`cursor: undefined` fails exactOptionalPropertyTypes).
+    const after: { cursor?: string } = cursor === null ? {} : { cursor };
     const { data, error } = await api.GET('/api/v1/challenges', {
-      params: { query: { status: 'open', sort: 'closesAt', limit: 100, cursor } },
+      params: { query: { status: 'open', sort: 'closesAt', limit: 100, ...after } },
     });
     if (error) throw new JiebangError(error);
     yield* data.items;
-    cursor = data.nextCursor ?? undefined;
-  } while (cursor);
+    cursor = data.nextCursor;
+  } while (cursor !== null);
 }
