@@ -1,12 +1,22 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import express from 'express';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
-import { createJiebangClient, etagOf } from '../../clients/typescript';
+import ts from 'typescript';
+import { createJiebangClient, etagOf } from '../../clients/typescript/index';
+import { signIn } from '../../clients/typescript/examples/person';
 import {
   openChallenges,
   subscribe,
@@ -15,12 +25,23 @@ import {
 } from '../../clients/typescript/examples/portal';
 
 const ROOT = join(__dirname, '..', '..');
-const COMMITTED = join(ROOT, 'clients', 'typescript', 'schema.d.ts');
+const CLIENT = join(ROOT, 'clients', 'typescript');
+const COMMITTED = join(CLIENT, 'schema.d.ts');
 const CLI = join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js');
+const GUIDE = join(ROOT, 'docs', 'integration.md');
 
 interface PackageJson {
+  name: string;
+  version: string;
   scripts: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
 }
+
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as PackageJson;
+
+/** The ```ts blocks of docs/integration.md, in order. */
+const guideBlocks = () => [...readFileSync(GUIDE, 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
 
 /** A fetch that records the request and answers `answer`. */
 function recordingFetch(answer: () => Response): { fetch: typeof fetch; requests: Request[] } {
@@ -202,14 +223,21 @@ describe('the worked example of docs/integration.md (clients/typescript/examples
     expect(new URL(recorder.requests[0].url).searchParams.get('status')).toBe('open');
   });
 
-  it('is what docs/integration.md shows: every ts block of the guide is in the example, verbatim', () => {
+  it('is what docs/integration.md shows: every ts block of the guide is in an example, verbatim', () => {
     const lines = (text: string) => text.split('\n').map((line) => line.trim());
-    const example = lines(readFileSync(join(ROOT, 'clients', 'typescript', 'examples', 'portal.ts'), 'utf8'));
-    const guide = readFileSync(join(ROOT, 'docs', 'integration.md'), 'utf8');
-    const blocks = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => lines(m[1].trimEnd()));
-    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    const examples = ['portal.ts', 'person.ts'].map((file) =>
+      lines(readFileSync(join(CLIENT, 'examples', file), 'utf8')),
+    );
+    // The examples import the client by its path in the repository; the guide by its package name.
+    const blocks = guideBlocks().map((block) =>
+      lines(block.trimEnd().replaceAll("from '@jiebang/client'", "from '../index'")),
+    );
+    expect(blocks.length).toBeGreaterThanOrEqual(8);
     const missing = blocks.filter(
-      (block) => !example.some((_, i) => block.every((line, j) => example[i + j] === line)),
+      (block) =>
+        !examples.some((example) =>
+          example.some((_, i) => block.every((line, j) => example[i + j] === line)),
+        ),
     );
     expect(missing).toEqual([]);
   });
@@ -220,5 +248,54 @@ describe('the worked example of docs/integration.md (clients/typescript/examples
     );
     const api = createJiebangClient({ baseUrl: 'https://jiebang.test', fetch: recorder.fetch });
     await expect(openChallenges(api).next()).rejects.toMatchObject({ problem: { code: 'RATE_LIMITED' } });
+  });
+});
+
+describe('a person signs in (clients/typescript/examples/person.ts)', () => {
+  // signIn makes its own clients, which call the global fetch.
+  const useFetch = (recorder: { fetch: typeof fetch }) =>
+    jest.spyOn(globalThis, 'fetch').mockImplementation(recorder.fetch);
+  afterEach(() => jest.restoreAllMocks());
+
+  const tokens = (n: number) => ({
+    accessToken: `access${n}`,
+    refreshToken: `jbr_${n}`,
+    expiresIn: 900,
+    tokenType: 'Bearer',
+  });
+
+  it('logs in, sends the access token, and refreshes it once before it expires', async () => {
+    let issued = 0;
+    const recorder = recordingFetch(() =>
+      recorder.requests.at(-1)?.url.includes('/auth/') ? json(200, tokens(++issued)) : json(200, {}),
+    );
+    useFetch(recorder);
+    let now = Date.UTC(2027, 2, 1);
+    const api = await signIn('https://jiebang.test', 'li.ming@example.cn', 'pw', () => now);
+    await api.GET('/api/v1/me');
+    now += 850_000; // less than a minute of the 15 left: two requests at once share one refresh
+    await Promise.all([api.GET('/api/v1/me'), api.GET('/api/v1/me')]);
+    const seen = recorder.requests.map(
+      (r) => `${r.method} ${new URL(r.url).pathname} ${r.headers.get('Authorization')}`,
+    );
+    expect(seen).toEqual([
+      'POST /api/v1/auth/login null',
+      'GET /api/v1/me Bearer access1',
+      'POST /api/v1/auth/refresh null',
+      'GET /api/v1/me Bearer access2',
+      'GET /api/v1/me Bearer access2',
+    ]);
+    expect(await recorder.requests[0].json()).toEqual({ email: 'li.ming@example.cn', password: 'pw' });
+    expect(await recorder.requests[2].json()).toEqual({ refreshToken: 'jbr_1' });
+  });
+
+  it("refuses a wrong password with the problem's code", async () => {
+    const recorder = recordingFetch(() =>
+      json(401, { type: 't', title: 'Unauthorized', status: 401, detail: 'no', code: 'INVALID_CREDENTIALS' }),
+    );
+    useFetch(recorder);
+    await expect(signIn('https://jiebang.test', 'li.ming@example.cn', 'wrong')).rejects.toMatchObject({
+      problem: { code: 'INVALID_CREDENTIALS' },
+    });
   });
 });
