@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createJiebangClient, etagOf, JiebangClient, Problem } from '../../clients/typescript';
+import { createJiebangClient, etagOf, JiebangClient, Problem } from '../../clients/typescript/index';
 import { contractChecker } from '../support/openapi-contract';
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
 import { DAY, promoteDeadline } from '../support/challenges';

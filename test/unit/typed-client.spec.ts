@@ -299,3 +299,129 @@ describe('a person signs in (clients/typescript/examples/person.ts)', () => {
     });
   });
 });
+
+/**
+ * The package as a consumer gets it: built by clients/typescript/build.mjs (what `npm run
+ * client:build` and `npm pack` run) into node_modules/@jiebang/client of a scratch project, whose
+ * other node_modules entries link to this repository's.
+ */
+describe('the @jiebang/client package (clients/typescript)', () => {
+  const FLAGS = { strict: true, exactOptionalPropertyTypes: true } as const;
+  let project: string;
+  const run = (file: string) =>
+    promisify(execFile)(process.execPath, [file], { cwd: project }).then(({ stdout }) => JSON.parse(stdout));
+
+  /** Type errors of `files` (in the scratch project) compiled as a consumer under strict + exactOptionalPropertyTypes. */
+  const typeErrors = (files: Record<string, string>): string[] => {
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(project, name), text);
+    const program = ts.createProgram(
+      Object.keys(files).map((name) => join(project, name)),
+      {
+        ...FLAGS,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        target: ts.ScriptTarget.ES2022,
+        lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+        types: ['node'],
+        noEmit: true,
+        skipLibCheck: false,
+      },
+    );
+    return ts
+      .getPreEmitDiagnostics(program)
+      .map(
+        (d) =>
+          `${d.file ? d.file.fileName.replace(project, '') : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+      );
+  };
+
+  beforeAll(async () => {
+    project = mkdtempSync(join(tmpdir(), 'client-package-'));
+    const installed = join(project, 'node_modules', '@jiebang', 'client');
+    mkdirSync(installed, { recursive: true });
+    await promisify(execFile)(process.execPath, [join(CLIENT, 'build.mjs'), join(installed, 'dist')]);
+    copyFileSync(join(CLIENT, 'package.json'), join(installed, 'package.json'));
+    for (const name of ['openapi-fetch', 'express', 'standardwebhooks', '@types/express', '@types/node']) {
+      mkdirSync(dirname(join(project, 'node_modules', name)), { recursive: true });
+      symlinkSync(join(ROOT, 'node_modules', name), join(project, 'node_modules', name), 'dir');
+    }
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  }, 120_000);
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it('has the API version, openapi-fetch in the range the repository uses, and builds under strict + exactOptionalPropertyTypes', () => {
+    const root = readJson(join(ROOT, 'package.json'));
+    const client = readJson(join(CLIENT, 'package.json'));
+    expect([client.name, client.version]).toEqual(['@jiebang/client', root.version]);
+    expect(client.dependencies).toEqual({ 'openapi-fetch': root.devDependencies?.['openapi-fetch'] });
+    expect(root.scripts['client:build']).toBe('node clients/typescript/build.mjs');
+    for (const format of ['esm', 'cjs']) {
+      const config = ts.getParsedCommandLineOfConfigFile(
+        join(CLIENT, `tsconfig.${format}.json`),
+        {},
+        { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+      );
+      expect(config?.options).toMatchObject({ ...FLAGS, declaration: true, skipLibCheck: false });
+      expect(config?.fileNames).toEqual([join(CLIENT, 'index.ts')]);
+    }
+  });
+
+  it('loads as ESM (import) and as CommonJS (require), each its own build, and makes a request', async () => {
+    const probe = (load: string, resolved: string) => `
+      ${load}
+      const calls = [];
+      const api = createJiebangClient({
+        baseUrl: 'https://jiebang.test/',
+        token: 't',
+        fetch: async (request) => {
+          calls.push(request.url + ' ' + request.headers.get('Authorization'));
+          return new Response('{"items":[],"nextCursor":null}', { headers: { 'Content-Type': 'application/json' } });
+        },
+      });
+      api.GET('/api/v1/notifications').then(({ data }) =>
+        console.log(JSON.stringify({ resolved: ${resolved}, factory: typeof createJiebangClient, etagOf: typeof etagOf, calls, data })),
+      );`;
+    writeFileSync(
+      join(project, 'probe.mjs'),
+      probe(
+        "import { createJiebangClient, etagOf } from '@jiebang/client';",
+        "import.meta.resolve('@jiebang/client')",
+      ),
+    );
+    writeFileSync(
+      join(project, 'probe.cjs'),
+      probe(
+        "const { createJiebangClient, etagOf } = require('@jiebang/client');",
+        "require.resolve('@jiebang/client')",
+      ),
+    );
+    const expected = (build: string) => ({
+      resolved: expect.stringMatching(new RegExp(`node_modules/@jiebang/client/dist/${build}/index\\.js$`)),
+      factory: 'function',
+      etagOf: 'function',
+      calls: ['https://jiebang.test/api/v1/notifications Bearer t'],
+      data: { items: [], nextCursor: null },
+    });
+    expect(await run('probe.mjs')).toEqual(expected('esm'));
+    expect(await run('probe.cjs')).toEqual(expected('cjs'));
+    expect(readFileSync(join(project, 'node_modules/@jiebang/client/dist/esm/index.js'), 'utf8')).toMatch(
+      /^import createClient from 'openapi-fetch';$/m,
+    );
+  });
+
+  it('compiles the ts blocks of docs/integration.md against it, as ESM and as CommonJS', () => {
+    const guide = guideBlocks().join('\n');
+    expect(guide).toContain("from '@jiebang/client'");
+    expect(typeErrors({ 'guide.mts': guide, 'guide.cts': guide })).toEqual([]);
+  });
+
+  it('fails a paging loop that passes `cursor: undefined` (why the guide leaves it out)', () => {
+    const loop = `
+      import { createJiebangClient } from '@jiebang/client';
+      const api = createJiebangClient({ baseUrl: 'https://jiebang.test' });
+      export async function first(cursor: string | undefined) {
+        return api.GET('/api/v1/challenges', { params: { query: { limit: 100, cursor } } });
+      }`;
+    expect(typeErrors({ 'loop.mts': loop }).join('\n')).toMatch(/exactOptionalPropertyTypes/);
+  });
+});
