@@ -22,7 +22,10 @@ describe('the first hour', () => {
     it('the browser pages get one that works over plain HTTP; the API keeps the strict default', async () => {
       for (const path of ['/docs', '/docs/swagger-ui-init.js', '/docs-json', '/api/v1/admin/queues']) {
         const csp = (await t.http.get(path)).headers['content-security-policy'] as string;
-        expect({ path, upgrades: csp.includes('upgrade-insecure-requests') }).toEqual({ path, upgrades: false });
+        expect({ path, upgrades: csp.includes('upgrade-insecure-requests') }).toEqual({
+          path,
+          upgrades: false,
+        });
         expect(csp).toContain("script-src 'self' 'unsafe-inline'");
       }
       for (const path of ['/api/v1', '/api/v1/challenges', '/health/live', '/api/v1/no-such-route']) {
@@ -65,7 +68,9 @@ describe('the first hour', () => {
       expect(operation?.responses).toHaveProperty('200');
       // Public: no security requirement, where an authenticated collection names its schemes.
       expect(operation).not.toHaveProperty('security');
-      expect(document.paths['/api/v1/users']?.get?.security).toEqual(expect.arrayContaining([{ bearer: [] }]));
+      expect(document.paths['/api/v1/users']?.get?.security).toEqual(
+        expect.arrayContaining([{ bearer: [] }]),
+      );
     });
   });
 
@@ -106,7 +111,8 @@ describe('the first hour', () => {
       page.on('console', (message) => {
         // bull-board links Google Fonts; kept out on purpose (no third-party requests), it falls back to system fonts.
         const text = message.text();
-        if (text.includes('Content Security Policy') && !text.includes('fonts.googleapis.com')) blocked.push(text);
+        if (text.includes('Content Security Policy') && !text.includes('fonts.googleapis.com'))
+          blocked.push(text);
       });
       await page.goto(`http://${HOST_NAME}:${port}/api/v1/admin/queues`);
       await page.getByText('deadlines').first().waitFor({ timeout: 30_000 });
@@ -129,7 +135,9 @@ describe('booting the API', () => {
       error: (message: unknown) => warnings.push(`error: ${String(message)}`),
       warn: (message: unknown) => warnings.push(`warn: ${String(message)}`),
     };
-    const moduleRef = await Test.createTestingModule({ imports: [ApiModule.forRoot(environment.config)] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [ApiModule.forRoot(environment.config)],
+    }).compile();
     const app = moduleRef.createNestApplication({ bodyParser: false, logger: capture });
     configureApp(app, environment.config);
     // configureApp hands Nest's logger to pino (silent in tests): listen in on the boot instead.

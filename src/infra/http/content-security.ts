@@ -27,7 +27,9 @@ export function installSecurityHeaders(
     },
   });
   use((req: Request, res: Response, next: NextFunction) => {
-    const page = browserPagePrefixes.some((prefix) => req.path === prefix || req.path.startsWith(`${prefix}/`));
+    const page = browserPagePrefixes.some(
+      (prefix) => req.path === prefix || req.path.startsWith(`${prefix}/`),
+    );
     (page ? browserPage : strict)(req, res, next);
   });
 }

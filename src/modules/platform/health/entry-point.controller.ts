@@ -32,7 +32,8 @@ const ENTRY_POINTS: EntryPointsResponse = {
 export class EntryPointController {
   @Endpoint({
     summary: 'The entry points of the API',
-    description: 'Links to the documentation, this OpenAPI document, the health probes and the main collections.',
+    description:
+      'Links to the documentation, this OpenAPI document, the health probes and the main collections.',
   })
   @ApiOkResponse({ type: EntryPointsResponse })
   @Get()
