@@ -21,7 +21,7 @@ describe('the first hour', () => {
   describe('Content-Security-Policy', () => {
     it('the browser pages get one that works over plain HTTP; the API keeps the strict default', async () => {
       for (const path of ['/docs', '/docs/swagger-ui-init.js', '/docs-json', '/api/v1/admin/queues']) {
-        const csp = (await t.http.get(path)).headers['content-security-policy'] as string;
+        const csp = (await t.http.get(path)).headers['content-security-policy'];
         expect({ path, upgrades: csp.includes('upgrade-insecure-requests') }).toEqual({
           path,
           upgrades: false,
@@ -29,7 +29,7 @@ describe('the first hour', () => {
         expect(csp).toContain("script-src 'self' 'unsafe-inline'");
       }
       for (const path of ['/api/v1', '/api/v1/challenges', '/health/live', '/api/v1/no-such-route']) {
-        const csp = (await t.http.get(path)).headers['content-security-policy'] as string;
+        const csp = (await t.http.get(path)).headers['content-security-policy'];
         expect({ path, csp }).toEqual({ path, csp: expect.stringContaining('upgrade-insecure-requests') });
         expect(csp).toContain("script-src 'self';");
         expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
@@ -37,7 +37,7 @@ describe('the first hour', () => {
     });
 
     it('a path that merely starts like a page is not one', async () => {
-      const csp = (await t.http.get('/docsx')).headers['content-security-policy'] as string;
+      const csp = (await t.http.get('/docsx')).headers['content-security-policy'];
       expect(csp).toContain('upgrade-insecure-requests');
     });
   });
@@ -99,7 +99,7 @@ describe('the first hour', () => {
       await page.locator('.modal-ux button.authorize').first().click();
       await page.reload();
       await page.locator('.opblock').first().waitFor({ timeout: 30_000 });
-      const stored = await page.evaluate(() => window.localStorage.getItem('authorized'));
+      const stored = await page.evaluate<string | null>("window.localStorage.getItem('authorized')");
       expect(stored).toContain('a-token-to-keep');
     }, 90_000);
 
