@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { ProblemDto } from './common/errors/problem';
 import { createValidationPipe } from './common/errors/validation';
@@ -10,6 +9,8 @@ import { applyOpenApiConventions, collectOperationFacts } from './common/openapi
 import { AppConfig } from './infra/config/config';
 import { API_PREFIX } from './infra/http/api-prefix';
 import { installClientErrorHandler } from './infra/http/client-error';
+import { installSecurityHeaders } from './infra/http/content-security';
+import { DASHBOARD_ROUTE } from './modules/platform/queue-dashboard/queue-dashboard.controller';
 import { installRequestId, installRequestPipeline } from './infra/http/request-pipeline';
 
 export { API_PREFIX };
@@ -33,19 +34,7 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   // Requests Node's HTTP parser refuses (headers too large, not HTTP) never reach the app: answer them too.
   installClientErrorHandler(app.getHttpServer() as Server);
   installRequestId(app);
-  app.use(
-    helmet({
-      // Swagger UI at /docs needs inline styles and scripts of its own.
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'", "'unsafe-inline'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-        },
-      },
-    }),
-  );
+  installSecurityHeaders((handler) => app.use(handler), BROWSER_PAGES);
   app.enableCors({
     origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false,
     exposedHeaders: [
@@ -75,9 +64,14 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
     useGlobalPrefix: false,
+    // The Authorize token survives a reload (kept in the browser's localStorage by Swagger UI).
+    swaggerOptions: { persistAuthorization: true },
   });
   return app;
 }
+
+/** The pages a person opens in a browser; they get a CSP that works over plain HTTP (content-security.ts). */
+export const BROWSER_PAGES = ['/docs', '/docs-json', '/docs-yaml', `/${API_PREFIX}/${DASHBOARD_ROUTE}`];
 
 /** `/api/v1` for every route but health and the API docs. */
 export function applyGlobalPrefix(app: INestApplication): void {
@@ -86,6 +80,7 @@ export function applyGlobalPrefix(app: INestApplication): void {
 
 /** The tags of the document, in display order: every operation's tag must be one of these. */
 const OPENAPI_TAGS: Array<[name: string, description: string]> = [
+  ['api', 'The entry point: links to the docs, this document, the probes and the main collections'],
   ['auth', 'Registration, login, token refresh and logout'],
   ['organizations', 'Organizations (issuers and applicants) and their verification'],
   ['users', 'User accounts, roles and notification preferences'],

@@ -25,6 +25,7 @@ const HTTP_LAYER_RESPONSES = [
  */
 const PUBLIC_OPERATIONS = [
   /^GET \/health\//,
+  /^GET \/api\/v1$/,
   /^GET \/docs/,
   /^POST \/api\/v1\/auth\/(login|register|refresh)$/,
   /^GET \/api\/v1\/(industry-chains|categories|programs)(\/\{[a-z]+\})?$/,

@@ -69,6 +69,8 @@ export const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // json: one JSON object a line; pretty: coloured lines for a person; auto: pretty only in development on a terminal.
+  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
   TRUST_PROXY: bool.default(false),
 
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
