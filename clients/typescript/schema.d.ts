@@ -44,6 +44,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The entry points of the API
+         * @description Links to the documentation, this OpenAPI document, the health probes and the main collections.
+         */
+        get: operations["EntryPoint_entryPoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/register": {
         parameters: {
             query?: never;
@@ -2139,6 +2159,52 @@ export interface components {
                     [key: string]: unknown;
                 };
             };
+        };
+        EntryPointLinks: {
+            /**
+             * @description The API documentation (Swagger UI), for a browser
+             * @example /docs
+             */
+            docs: string;
+            /**
+             * @description This OpenAPI document
+             * @example /docs-json
+             */
+            openapi: string;
+            /** @example /health/live */
+            liveness: string;
+            /** @example /health/ready */
+            readiness: string;
+            /**
+             * @description POST e-mail and password for an access token
+             * @example /api/v1/auth/login
+             */
+            login: string;
+            /** @example /api/v1/challenges */
+            challenges: string;
+            /** @example /api/v1/programs */
+            programs: string;
+            /** @example /api/v1/organizations */
+            organizations: string;
+            /** @example /api/v1/projects */
+            projects: string;
+            /**
+             * @description Public statistics
+             * @example /api/v1/stats/overview
+             */
+            stats: string;
+            /**
+             * @description Public OCDS release packages
+             * @example /api/v1/open-data/ocds
+             */
+            openData: string;
+        };
+        EntryPointsResponse: {
+            /** @example Jiebang Guashuai (揭榜挂帅) API */
+            name: string;
+            /** @example 1 */
+            version: string;
+            links: components["schemas"]["EntryPointLinks"];
         };
         RegisterDto: {
             /** @example 江西某新材料有限公司 */
@@ -8843,6 +8909,35 @@ export interface operations {
                     };
                 };
             };
+        };
+    };
+    EntryPoint_entryPoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryPointsResponse"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
     };
     Auth_register: {
