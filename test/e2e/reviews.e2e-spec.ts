@@ -675,7 +675,7 @@ describe('expert review (评审)', () => {
       await conflictReplaced();
     });
 
-    it('catches an affiliation changed to a applicant after the draw, at the declaration', async () => {
+    it('catches an affiliation changed to an applicant after the draw, at the declaration', async () => {
       await newWorld();
       await drawn();
       await nothingBeforeDeclaration();
