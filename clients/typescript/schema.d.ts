@@ -2258,7 +2258,7 @@ export interface components {
              *       "applicant"
              *     ]
              */
-            roles: ("admin" | "issuer" | "applicant" | "expert")[];
+            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert")[];
             /** @example true */
             enabled: boolean;
             /** @example zh-CN */
@@ -2456,7 +2456,7 @@ export interface components {
              *       "applicant"
              *     ]
              */
-            roles: ("admin" | "issuer" | "applicant" | "expert")[];
+            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert")[];
             /**
              * @default zh-CN
              * @enum {string}
@@ -2469,7 +2469,7 @@ export interface components {
              *       "applicant"
              *     ]
              */
-            roles?: ("admin" | "issuer" | "applicant" | "expert")[];
+            roles?: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert")[];
             /**
              * @description false disables the user at once: tokens and refresh tokens stop working
              * @example true

@@ -1,6 +1,20 @@
 import { DomainError } from '../errors/domain-error';
 
-export const ROLES = ['admin', 'issuer', 'applicant', 'expert', 'integration'] as const;
+/**
+ * `admin` is the system administrator (operations); `security_admin` manages accounts, roles, keys
+ * and MFA resets; `audit_admin` reads the audit trail and nothing else (三员分立, ADR 43).
+ * `user_manager` invites and disables the users of its own organization.
+ */
+export const ROLES = [
+  'admin',
+  'security_admin',
+  'audit_admin',
+  'user_manager',
+  'issuer',
+  'applicant',
+  'expert',
+  'integration',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** A person signed in with a bearer token. */

@@ -20,7 +20,15 @@ import { UserEntity } from '../entities/user.entity';
 import { EXAMPLE_IDS, EXAMPLE_TIMES, EXAMPLE_TEXT } from '../../../../common/openapi/examples';
 
 /** The roles a person can hold (`integration` belongs to API keys only). */
-export const USER_ROLES = ['admin', 'issuer', 'applicant', 'expert'] as const satisfies readonly Role[];
+export const USER_ROLES = [
+  'admin',
+  'security_admin',
+  'audit_admin',
+  'user_manager',
+  'issuer',
+  'applicant',
+  'expert',
+] as const satisfies readonly Role[];
 export type UserRole = (typeof USER_ROLES)[number];
 export const LOCALES = ['zh-CN', 'en'] as const;
 
