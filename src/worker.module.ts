@@ -15,6 +15,7 @@ import { PaymentsModule } from './modules/delivery/payments/payments.module';
 import { AcceptanceModule } from './modules/delivery/acceptance/acceptance.module';
 import { MailWorkerModule } from './modules/outreach/mail/mail.module';
 import { WebhooksWorkerModule } from './modules/outreach/webhooks/webhooks.module';
+import { AuditWorkerModule } from './modules/platform/audit/audit.module';
 
 /** The worker process: BullMQ processors, the outbox relay and the deadline handlers; no HTTP. */
 @Module({})
@@ -37,6 +38,7 @@ export class WorkerModule {
         AcceptanceModule,
         MailWorkerModule,
         WebhooksWorkerModule,
+        AuditWorkerModule,
         JobWorkersModule,
       ],
       providers: [IdempotencyPruner],

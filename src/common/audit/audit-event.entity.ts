@@ -9,6 +9,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('ix_audit_events_object', ['objectType', 'objectId', 'occurredAt'])
 @Index('ix_audit_events_actor', ['actorId', 'occurredAt'])
 @Index('ix_audit_events_occurred', ['occurredAt', 'id'])
+@Index('ix_audit_events_tx', ['txId'])
 export class AuditEventEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -43,4 +44,19 @@ export class AuditEventEntity {
 
   @Column({ type: 'text', nullable: true })
   requestId: string | null;
+
+  /**
+   * The inserting transaction's id (`pg_current_xact_id()`), set by the database: the audit sealer
+   * scans from the oldest transaction still running at its last run (ADR 0046). NULL on rows older
+   * than the chain. Never written or read by the application.
+   */
+  @Column({
+    type: 'bigint',
+    nullable: true,
+    insert: false,
+    update: false,
+    select: false,
+    default: () => '(pg_current_xact_id())::text::bigint',
+  })
+  txId?: string | null;
 }

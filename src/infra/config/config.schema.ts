@@ -157,6 +157,17 @@ export const envSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(10),
   WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().int().min(1).max(90).default(3),
 
+  // Audit trail (docs/adr/0046): the sealer appends committed rows to the hash chain this often;
+  // rows of days older than the retention move to audit_events_archive (never deleted). Six months
+  // at least (网络安全法 art. 21, 等保 2.0): fewer than 180 days is refused.
+  AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  AUDIT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(180, 'must be at least 180 days: audit records are kept six months at least')
+    .max(36_500)
+    .default(190),
+
   // Open data (docs/adr/0032): the OCDS ocid prefix (ocds-<registered prefix>) and the publisher's name.
   OCDS_PREFIX: z
     .string()
