@@ -29,10 +29,13 @@ export class AuditChain1763702700000 implements MigrationInterface {
   name = 'AuditChain1763702700000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
+    // The inserting transaction's id as a bigint (xid8 is 64-bit and never wraps around).
+    await queryRunner.query(`
+      CREATE FUNCTION audit_current_tx() RETURNS bigint LANGUAGE sql VOLATILE AS $$
+        SELECT (pg_current_xact_id())::text::bigint
+      $$`);
     await queryRunner.query(`ALTER TABLE "audit_events" ADD "tx_id" bigint`);
-    await queryRunner.query(
-      `ALTER TABLE "audit_events" ALTER COLUMN "tx_id" SET DEFAULT (pg_current_xact_id())::text::bigint`,
-    );
+    await queryRunner.query(`ALTER TABLE "audit_events" ALTER COLUMN "tx_id" SET DEFAULT audit_current_tx()`);
     await queryRunner.query(`CREATE INDEX "ix_audit_events_tx" ON "audit_events" ("tx_id")`);
 
     await queryRunner.query(`
@@ -138,5 +141,6 @@ export class AuditChain1763702700000 implements MigrationInterface {
     await queryRunner.query(`DROP FUNCTION audit_append_only()`);
     await queryRunner.query(`DROP INDEX "ix_audit_events_tx"`);
     await queryRunner.query(`ALTER TABLE "audit_events" DROP COLUMN "tx_id"`);
+    await queryRunner.query(`DROP FUNCTION audit_current_tx()`);
   }
 }

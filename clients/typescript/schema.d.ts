@@ -323,6 +323,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the audit trail's hash chain over a range of seals
+         * @description Recomputes the tamper-evident chain (ADR 0046) from `fromSeq` for at most `limit` seals: each seal's link to its predecessor, each row's hash (live or archived) and the daily checkpoints. Answers 200 either way: `status` is `broken` with the first link that does not hold, naming the audit row and why; otherwise `nextFromSeq` says where the next range starts. Audit administrators only.
+         */
+        get: operations["AuditVerification_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/queue-dashboard/session": {
         parameters: {
             query?: never;
@@ -2686,6 +2706,90 @@ export interface components {
              * @example 31f8546b-5f05-4b77-aa17-a67f56d9eaaa
              */
             requestId: string | null;
+        };
+        ChainBreakResponse: {
+            /**
+             * @description content_changed: the row no longer hashes to its seal; row_missing: a sealed row is in neither audit_events nor the archive; seal_missing: a sequence number has no seal; link_broken: a seal does not name its predecessor; checkpoint_mismatch: a daily checkpoint disagrees with the chain
+             * @enum {string}
+             */
+            reason: "content_changed" | "row_missing" | "seal_missing" | "link_broken" | "checkpoint_mismatch" | "not_sealed";
+            /**
+             * Format: int64
+             * @example 57
+             */
+            seq: number | null;
+            /**
+             * Format: uuid
+             * @example 8f45edd8-3fbb-4695-b5f6-41cc8ad2ae14
+             */
+            auditEventId: string | null;
+            /** @example payment.confirmed */
+            action: string | null;
+            /** @example 2027-01-06T03:00:00.000000Z */
+            occurredAt: string | null;
+            /** @example the row in audit_events no longer hashes to its seal */
+            detail: string;
+        };
+        AuditVerificationResponse: {
+            /** @enum {string} */
+            status: "ok" | "broken";
+            /**
+             * Format: int64
+             * @example 1
+             */
+            fromSeq: number;
+            /**
+             * Format: int64
+             * @description Last seal checked
+             * @example 1000
+             */
+            toSeq: number;
+            /**
+             * Format: int64
+             * @description Seals checked
+             * @example 1000
+             */
+            checked: number;
+            /**
+             * Format: int64
+             * @description Of those, rows still in audit_events
+             * @example 940
+             */
+            live: number;
+            /**
+             * Format: int64
+             * @description Of those, rows in audit_events_archive
+             * @example 60
+             */
+            archived: number;
+            /**
+             * Format: int64
+             * @description Daily checkpoints checked
+             * @example 3
+             */
+            checkpoints: number;
+            /**
+             * Format: int64
+             * @description The chain's last seal
+             * @example 4210
+             */
+            headSeq: number;
+            /** @example 9f2c0d4e6a8b1c3d5e7f9a0b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f2a4b6c8d */
+            headHash: string;
+            /**
+             * Format: int64
+             * @description Seals whose rows archival has moved to audit_events_archive
+             * @example 60
+             */
+            archivedThroughSeq: number;
+            /**
+             * Format: int64
+             * @description Where the next request goes on (null: the head was reached, or the chain is broken)
+             * @example 1001
+             */
+            nextFromSeq: number | null;
+            /** @description The first link that does not hold */
+            firstBreak: components["schemas"]["ChainBreakResponse"] | null;
         };
         TaxonomyTermResponseDto: {
             /** @example new_materials */
@@ -9698,6 +9802,42 @@ export interface operations {
                          */
                         nextCursor: string | null;
                     };
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    AuditVerification_verify: {
+        parameters: {
+            query?: {
+                /** @description First seal (chain sequence number) to check; the previous seal is its anchor */
+                fromSeq?: number;
+                /** @description How many seals to check at most */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerificationResponse"];
                 };
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];

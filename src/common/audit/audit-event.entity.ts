@@ -46,7 +46,7 @@ export class AuditEventEntity {
   requestId: string | null;
 
   /**
-   * The inserting transaction's id (`pg_current_xact_id()`), set by the database: the audit sealer
+   * The inserting transaction's id (`pg_current_xact_id()`, through `audit_current_tx()`), set by the database: the audit sealer
    * scans from the oldest transaction still running at its last run (ADR 0046). NULL on rows older
    * than the chain. Never written or read by the application.
    */
@@ -56,7 +56,7 @@ export class AuditEventEntity {
     insert: false,
     update: false,
     select: false,
-    default: () => '(pg_current_xact_id())::text::bigint',
+    default: () => 'audit_current_tx()',
   })
   txId?: string | null;
 }
