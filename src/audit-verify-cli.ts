@@ -37,9 +37,10 @@ export function describeResult(result: VerificationResult): string {
   if (result.firstBreak) return describeBreak(result.firstBreak);
   const range = result.checked ? `seals #${result.fromSeq}–#${result.toSeq}` : 'no seals';
   const unsealed = result.unsealed === null ? '' : `; ${result.unsealed} rows not sealed yet`;
+  const last = result.lastHash ? `; seal #${result.toSeq} ends ${result.lastHash}` : '';
   return (
     `Audit chain OK: ${result.checked} seals verified (${range}; ${result.live} rows live, ` +
-    `${result.archived} archived), ${result.checkpoints} checkpoints${unsealed}; ` +
+    `${result.archived} archived), ${result.checkpoints} checkpoints${unsealed}${last}; ` +
     `head #${result.head.seq} ${result.head.hash}`
   );
 }

@@ -359,6 +359,11 @@ describe('tamper-evident audit trail: retention and archival', () => {
     const { code, output } = await verifyCli(t.environment.env.DATABASE_URL);
     expect(output).toContain(`content changed — audit event ${id} (action test.forged`);
     expect(code).toBe(1);
+
+    // Archival never moves a day whose chain does not verify: the next day stays where it is.
+    t.clock.advance(DAY);
+    expect(await archiver.archiveNextDay()).toEqual({ archived: 0, stopped: 'chain_broken' });
+    expect(await liveAndArchived('d2-')).toEqual({ live: 5, archived: 1 });
   });
 
   it('an archived row changed by a superuser is found like a live one', async () => {

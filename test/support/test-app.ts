@@ -65,6 +65,8 @@ export async function createTestEnvironment(
     PASSWORD_HASH_PASSES: '1',
     // Tests call the recovery sweeps themselves (docs/adr/0037); the timers stay out of their way.
     RECOVERY_SWEEP_INTERVAL_MS: '300000',
+    // Likewise the audit sealer (docs/adr/0046): audit-chain.e2e-spec.ts runs it itself.
+    AUDIT_SEAL_INTERVAL_MS: '300000',
     STORAGE_DIR: `${tmpdir()}/jiebang-files-${suffix}`,
     ...options.env,
   };

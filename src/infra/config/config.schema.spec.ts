@@ -22,6 +22,15 @@ describe('configuration schema', () => {
     expect(config).toMatchObject({ PORT: 3000, BODY_LIMIT: '1mb', CORS_ORIGINS: [], MIGRATE_ON_START: true });
   });
 
+  it('keeps audit rows 190 days by default and refuses a retention under 180 days', () => {
+    expect(parseConfig(valid).AUDIT_RETENTION_DAYS).toBe(190);
+    expect(parseConfig({ ...valid, AUDIT_RETENTION_DAYS: '180' }).AUDIT_RETENTION_DAYS).toBe(180);
+    expect(problemsOf({ ...valid, AUDIT_RETENTION_DAYS: '179' })).toEqual([
+      'AUDIT_RETENTION_DAYS: must be at least 180 days: audit records are kept six months at least',
+    ]);
+    expect(problemsOf({ ...valid, AUDIT_RETENTION_DAYS: '0' })).toHaveLength(1);
+  });
+
   it('bounds JSON_MAX_DEPTH: 32 by default, 8 to 256 when set', () => {
     expect(parseConfig(valid).JSON_MAX_DEPTH).toBe(32);
     expect(parseConfig({ ...valid, JSON_MAX_DEPTH: '64' }).JSON_MAX_DEPTH).toBe(64);

@@ -24,6 +24,8 @@ export interface VerificationResult {
   toSeq: number;
   /** Seals checked. */
   checked: number;
+  /** The hash of the last seal checked (compare it with a checkpoint recorded elsewhere). */
+  lastHash: string | null;
   /** Of those, rows found in audit_events and in audit_events_archive. */
   live: number;
   archived: number;
@@ -136,6 +138,7 @@ export class AuditVerifier {
       fromSeq,
       toSeq: fromSeq - 1,
       checked: 0,
+      lastHash: null,
       live: 0,
       archived: 0,
       checkpoints: 0,
@@ -197,6 +200,7 @@ export class AuditVerifier {
         result.live += seal.live ? 1 : 0;
         result.archived += seal.archived && !seal.live ? 1 : 0;
         result.toSeq = seal.seq;
+        result.lastHash = seal.hash;
         prevHash = seal.hash;
         expected++;
       }
