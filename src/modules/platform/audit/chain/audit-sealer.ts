@@ -9,6 +9,11 @@ import { AuditRowContent, sealHash, utcDay } from './canonical';
 
 /** Rows sealed per transaction: a burst is sealed in several short transactions, not one long one. */
 export const SEAL_BATCH = 500;
+/**
+ * Rows per transaction while the sealer scans the whole table (the first runs over a trail older
+ * than the chain): each such scan reads every unsealed row, so fewer, larger batches (ADR 0046).
+ */
+export const FULL_SCAN_BATCH = 10_000;
 
 export interface SealRun {
   /** Rows sealed by this batch. */
@@ -91,10 +96,11 @@ export class AuditSealer implements OnApplicationBootstrap, BeforeApplicationShu
       await this.checkpointPastDay(em, head, now);
       const xmin = await this.repository.snapshotXmin(em);
       const horizon = this.usableHorizon(head.horizon, xmin);
-      const rows = await this.repository.unsealed(em, horizon, SEAL_BATCH);
+      const batch = horizon === null ? FULL_SCAN_BATCH : SEAL_BATCH;
+      const rows = await this.repository.unsealed(em, horizon, batch);
       const { seals, head: next } = chainRows(head, rows, now);
       await this.repository.insertSeals(em, seals);
-      const more = rows.length === SEAL_BATCH;
+      const more = rows.length === batch;
       // Only a scan that found everything moves the horizon: every transaction below xmin had
       // ended before the scan began, so its rows were visible to it and are sealed now.
       await this.repository.saveHead(em, { ...next, horizon: more ? horizon : xmin });
