@@ -47,9 +47,13 @@ export function describeResult(result: VerificationResult): string {
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
-  const parsed = cliEnv.safeParse(processEnv());
+  const env = processEnv();
+  if (!env.DATABASE_URL) {
+    throw new Error('DATABASE_URL is not set: give the postgres:// URL of the database to verify');
+  }
+  const parsed = cliEnv.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`DATABASE_URL: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   }
   const fromSeq = seqArgument(args, '--from');
   const toSeq = seqArgument(args, '--to');

@@ -164,6 +164,17 @@ describe('tamper-evident audit trail: sealing and verification', () => {
     expect(code).toBe(0);
   });
 
+  it('audit:verify exits 2 with one line naming DATABASE_URL when it cannot verify', async () => {
+    const unset = await verifyCli('');
+    expect(unset.output.trim()).toBe(
+      'audit:verify could not verify: DATABASE_URL is not set: give the postgres:// URL of the database to verify',
+    );
+    expect(unset.code).toBe(2);
+    expect((await verifyCli('mysql://nowhere/x')).output).toContain(
+      'DATABASE_URL: must be a postgres:// URL',
+    );
+  });
+
   it('the endpoint verifies a bounded range for the audit administrator and nobody else', async () => {
     const first = await t.http.get('/api/v1/audit/verification?limit=100').set(auditAdmin.headers);
     expect(first.status).toBe(200);
