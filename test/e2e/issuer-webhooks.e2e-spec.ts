@@ -149,6 +149,19 @@ describe('issuer webhooks: keys and subscriptions of an organization', () => {
     expect(logged.body.items).toEqual([
       expect.objectContaining({ eventType: 'payment.paid', status: 'succeeded' }),
     ]);
+
+    // The user manager replays a delivery of its organization's key; the other organization cannot.
+    const delivery = logged.body.items[0].id as string;
+    const replayB = await t.http
+      .post(`/api/v1/webhook-deliveries/${delivery}/replay`)
+      .set((await fresh(managerB)).headers);
+    expect(replayB.status).toBe(404);
+    const replayA = await t.http
+      .post(`/api/v1/webhook-deliveries/${delivery}/replay`)
+      .set((await fresh(managerA)).headers);
+    expect(replayA.status).toBe(202);
+    await waitFor(async () => receiver.at('/a-key').length === 2, { what: 'the replayed delivery' });
+    expect(paidProjects('/a-key')).toEqual([paidA.projectId, paidA.projectId]);
   });
 
   it("answers 404 for another organization's keys and subscriptions, and lets the own ones be managed", async () => {
