@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { JsonObject } from '../../src/common/json';
+import { OutboxService } from '../../src/infra/events/outbox.service';
 import { TestContext, WORLDS_ENV } from '../support/context';
 import { Actor, auditRows, bearer, createUser, login, registerOrg } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -259,5 +261,55 @@ describe('issuer webhooks: keys and subscriptions of an organization', () => {
       expect(asIssuer.body.unavailableEventTypes).toEqual(['application.formal_checked']);
     }
     expect(await count()).toBe(before);
+  });
+
+  it("sends an applicant its own payments as the lead, and stops a person's subscription when the person stops being user manager", async () => {
+    const issuer = await ctx.newIssuerOrg();
+    const applicant = await registerOrg(t, { role: 'applicant' });
+    const manager = await createUser(t, applicant.organizationId, ['user_manager']);
+    const key = await createKey(manager, { scopes: ['webhooks:manage'] });
+    const byManager = await subscribe(manager.headers, '/lead-manager', ['payment.paid']);
+    const byKey = await subscribe(asKey(key.key), '/lead-key', ['payment.paid']);
+    const platform = await subscribe((await fresh(admin)).headers, '/lead-platform', ['payment.paid']);
+    /** A payment.paid as the ledger writes it, for a project of `issuer` led by `leadOrganizationId`. */
+    const paid = (leadOrganizationId: string): Promise<string> =>
+      t.dataSource.transaction((em) =>
+        t.get(OutboxService).publish(em, {
+          type: 'payment.paid',
+          aggregateType: 'project',
+          aggregateId: randomUUID(),
+          data: {
+            paymentId: randomUUID(),
+            projectId: randomUUID(),
+            issuerOrganizationId: issuer.organizationId,
+            leadOrganizationId,
+            amountFen: 100,
+          },
+        }),
+      );
+    const eventsAt = async (subscriptionId: string): Promise<string[]> =>
+      (
+        await t.dataSource.query(`SELECT event_id FROM webhook_deliveries WHERE subscription_id = $1`, [
+          subscriptionId,
+        ])
+      ).map((r: { event_id: string }) => r.event_id);
+    /** Waits until the platform's subscription has the event: it has then been fanned out to all. */
+    const fannedOut = (eventId: string) =>
+      waitFor(async () => (await eventsAt(platform.id)).includes(eventId), { what: 'the fan-out' });
+
+    const own = await paid(applicant.organizationId);
+    const another = await paid((await registerOrg(t, { role: 'applicant' })).organizationId);
+    await fannedOut(own);
+    await fannedOut(another);
+    expect(await eventsAt(byManager.id)).toEqual([own]);
+    expect(await eventsAt(byKey.id)).toEqual([own]);
+
+    // The person is no longer the organization's user manager: its subscription receives nothing
+    // more; the key's subscription, the organization's, carries on.
+    await ctx.changeUser(await fresh(admin), manager, { roles: ['applicant'] });
+    const later = await paid(applicant.organizationId);
+    await fannedOut(later);
+    expect(await eventsAt(byManager.id)).toEqual([own]);
+    expect((await eventsAt(byKey.id)).sort()).toEqual([own, later].sort());
   });
 });
