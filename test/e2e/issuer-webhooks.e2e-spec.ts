@@ -219,6 +219,18 @@ describe('issuer webhooks: keys and subscriptions of an organization', () => {
     expect(all.body.items.map((k: { id: string }) => k.id)).toEqual(
       expect.arrayContaining([keyA.id, keyB.id]),
     );
+    const security = await createUser(t, admin.organizationId, ['security_admin']);
+    const seen = await t.http.get('/api/v1/api-keys?limit=100').set(security.headers);
+    expect(seen.body.items.map((k: { id: string }) => k.id)).toEqual(
+      expect.arrayContaining([keyA.id, keyB.id]),
+    );
+    expect((await t.http.delete(`/api/v1/api-keys/${keyB.id}`).set(security.headers)).status).toBe(204);
+    const platformSub = await subscribe(security.headers, '/security', ['application.formal_checked']);
+    expect(platformSub.organizationId).toBeNull();
+    const everyOne = await t.http.get('/api/v1/webhooks?limit=100').set(security.headers);
+    expect(everyOne.body.items.map((w: { id: string }) => w.id)).toEqual(
+      expect.arrayContaining([subOfManager.id, platformSub.id]),
+    );
     const issuerUser = await fresh(issuerA);
     expect((await t.http.get('/api/v1/api-keys').set(issuerUser.headers)).status).toBe(403);
     expect((await t.http.get('/api/v1/webhooks').set(issuerUser.headers)).status).toBe(403);
