@@ -23,6 +23,7 @@ import { DatabaseClock1763701810000 } from './1763701810000-DatabaseClock';
 import { OfficialCalendar1763701960000 } from './1763701960000-OfficialCalendar';
 import { PanelMemberVersion1763702140000 } from './1763702140000-PanelMemberVersion';
 import { AuditChain1763702700000 } from './1763702700000-AuditChain';
+import { OrganizationWebhooks1763702800000 } from './1763702800000-OrganizationWebhooks';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -51,4 +52,5 @@ export const migrations: MixedList<Function> = [
   OfficialCalendar1763701960000,
   PanelMemberVersion1763702140000,
   AuditChain1763702700000,
+  OrganizationWebhooks1763702800000,
 ];

@@ -244,10 +244,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List integration API keys (never the secrets) */
+        /**
+         * List integration API keys (never the secrets)
+         * @description Every key for the platform's security administrator (and admins); for an organization's user manager, its own organization's keys only.
+         */
         get: operations["ApiKeys_list"];
         put?: never;
-        /** Create an API key; the secret is in this answer only */
+        /**
+         * Create an API key; the secret is in this answer only
+         * @description The platform's security administrator (and admins) create keys for any organization, or for none (a key for the public events and data only). An organization's user manager creates keys for its own organization only: `organizationId` may be left out (another organization's is a 404), and `scopes` only from `webhooks:manage`, `stats:read`, `open-data:read` (ADR 0047). Such a key subscribes to webhooks for its organization.
+         */
         post: operations["ApiKeys_create"];
         delete?: never;
         options?: never;
@@ -265,7 +271,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an API key; it is refused from the next request on */
+        /**
+         * Revoke an API key; it is refused from the next request on
+         * @description An organization's user manager revokes its own organization's keys only (another's is a 404).
+         */
         delete: operations["ApiKeys_revoke"];
         options?: never;
         head?: never;
@@ -2043,30 +2052,38 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Webhook subscriptions: an integration key's own, every one for an admin */
+        /** Webhook subscriptions: an integration key's own, its organization's for a user manager, every one for the platform's administrators */
         get: operations["Webhooks_listWebhooks"];
         put?: never;
         /**
          * Subscribe a URL to event types; the signing secret is in this answer only
          * @description Each event is POSTed as `{ "id", "type", "createdAt", "data" }` with the Standard Webhooks headers `webhook-id` (the delivery id: the same on every retry and replay), `webhook-timestamp` (Unix seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed with the secret (base64 after `whsec_`). Only a 2xx answer within 15 s is a delivery; redirects are not followed; 410 disables the subscription; 429/503 honour Retry-After; anything else is retried with growing, jittered waits for about three days, and a subscription that keeps failing for days is disabled and its owner notified.
          *
-         *     Who receives what: an admin every event type; an integration key the public types, and a party type only when its organization is that party of the event (the issuer of the challenge, the lead organization of the application or project). A key without an organization, or whose organization neither issues challenges nor applications (no user with that role, no challenge or application of its own), would never receive a party type: subscribing to one is refused with 422 WEBHOOK_EVENT_NOT_AVAILABLE naming the types, and the types it can have.
+         *     Who subscribes, for whom (ADR 0047): the platform's administrators (admin, security_admin) for the platform; an organization's user manager (bearer token) or one of its API keys for that organization; a key acting for no organization for the public events only.
+         *
+         *     Who receives what: a platform subscription every event type; any other the public types, and a party type only for events about its own organization (the issuer of the challenge or project, the lead organization of the application or project) — never about another organization's. An organization that neither issues challenges nor applies (no user with that role, no challenge or application of its own), or a key without one, would never receive a party type: subscribing to one is refused with 422 WEBHOOK_EVENT_NOT_AVAILABLE, whose `unavailableEventTypes` name the types and `availableEventTypes` the types it can have. Per role:
+         *     - platform (admin, security_admin): every type;
+         *     - an issuing organization: the public types and application.submitted, review.completed, objection.lodged, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated;
+         *     - an applying organization: the public types and application.submitted, application.formal_checked, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated;
+         *     - a key without an organization: the public types only.
+         *
+         *     The types:
          *     - `challenge.published` (every subscriber): A challenge passed vetting and is published (its public part); data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version
          *     - `challenge.amended` (every subscriber): A published challenge was amended (the amendment is public); data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version, amendmentId, amendmentNumber, reason, changedFields
          *     - `challenge.closed` (every subscriber): The application window of a challenge closed; data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version
          *     - `challenge.awarded` (every subscriber): The publicity period ended: the award is final and the projects exist; data: challengeId, code, title, issuerOrganizationId, selectionId, applicationIds, projectIds
          *     - `challenge.unsuccessful` (every subscriber): No application passed (流榜); the reason is not public and not sent; data: challengeId, code, title, issuerOrganizationId
          *     - `selection.publicized` (every subscriber): The selected applications are in publicity (公示) until publicityEndsAt; data: challengeId, code, title, issuerOrganizationId, selectionId, applicationIds, publicityEndsAt
-         *     - `application.submitted` (admins, and the keys of its issuer and lead organization): An application was submitted (to the issuer and the applicant organization; no applicant identity); data: applicationId, challengeId, challengeCode, status
-         *     - `application.formal_checked` (admins, and the keys of its lead organization): The formal check of an application decided (to the applicant organization only); data: applicationId, challengeId, challengeCode, status, outcome, reason
-         *     - `review.completed` (admins, and the keys of its issuer): The expert review of a challenge closed (to the issuer; no scores); data: challengeId, code, title, panelId, closedAt, passLine
-         *     - `objection.lodged` (admins, and the keys of its issuer): An objection to the publicity was lodged (to the issuer; no objector); data: challengeId, code, title, objectionId, selectionId
-         *     - `project.activated` (admins, and the keys of its issuer and lead organization): The task book was signed by all three parties: the project is active; data: projectId, challengeId, challengeCode, applicationId, status, activatedAt, fiscalFen, issuerFen
-         *     - `milestone.submitted` (admins, and the keys of its issuer and lead organization): A progress report of a milestone was submitted; data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, reportId, attempt
-         *     - `milestone.assessed` (admins, and the keys of its issuer and lead organization): A milestone was assessed (passed, conditionally passed or failed); data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, outcome, assessmentId
-         *     - `payment.paid` (admins, and the keys of its issuer and lead organization): A tranche was paid; data: paymentId, projectId, challengeId, code, payer, kind, sequence, amountFen, milestonePosition, paidAt
-         *     - `acceptance.decided` (admins, and the keys of its issuer and lead organization): The acceptance (验收) of a project was decided; data: acceptanceId, projectId, challengeId, code, outcome, status, exemption, conditionsDueAt, projectStatus
-         *     - `project.terminated` (admins, and the keys of its issuer and lead organization): A project was terminated; its unpaid tranches are cancelled; data: projectId, challengeId, challengeCode, applicationId, status, reason, releasedFiscalFen, releasedIssuerFen, byStageGate
+         *     - `application.submitted` (the platform, and the subscriptions of its issuer and lead organization): An application was submitted (to the issuer and the applicant organization; no applicant identity); data: applicationId, challengeId, challengeCode, status
+         *     - `application.formal_checked` (the platform, and the subscriptions of its lead organization): The formal check of an application decided (to the applicant organization only); data: applicationId, challengeId, challengeCode, status, outcome, reason
+         *     - `review.completed` (the platform, and the subscriptions of its issuer): The expert review of a challenge closed (to the issuer; no scores); data: challengeId, code, title, panelId, closedAt, passLine
+         *     - `objection.lodged` (the platform, and the subscriptions of its issuer): An objection to the publicity was lodged (to the issuer; no objector); data: challengeId, code, title, objectionId, selectionId
+         *     - `project.activated` (the platform, and the subscriptions of its issuer and lead organization): The task book was signed by all three parties: the project is active; data: projectId, challengeId, challengeCode, applicationId, status, activatedAt, fiscalFen, issuerFen
+         *     - `milestone.submitted` (the platform, and the subscriptions of its issuer and lead organization): A progress report of a milestone was submitted; data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, reportId, attempt
+         *     - `milestone.assessed` (the platform, and the subscriptions of its issuer and lead organization): A milestone was assessed (passed, conditionally passed or failed); data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, outcome, assessmentId
+         *     - `payment.paid` (the platform, and the subscriptions of its issuer and lead organization): A tranche was paid; data: paymentId, projectId, challengeId, code, payer, kind, sequence, amountFen, milestonePosition, paidAt
+         *     - `acceptance.decided` (the platform, and the subscriptions of its issuer and lead organization): The acceptance (验收) of a project was decided; data: acceptanceId, projectId, challengeId, code, outcome, status, exemption, conditionsDueAt, projectStatus
+         *     - `project.terminated` (the platform, and the subscriptions of its issuer and lead organization): A project was terminated; its unpaid tranches are cancelled; data: projectId, challengeId, challengeCode, applicationId, status, reason, releasedFiscalFen, releasedIssuerFen, byStageGate
          */
         post: operations["Webhooks_createWebhook"];
         delete?: never;
@@ -2549,7 +2566,7 @@ export interface components {
             name: string;
             /**
              * Format: uuid
-             * @description The organization (portal operator) the key acts for
+             * @description The organization (portal operator, issuer, applicant) the key acts for. A user manager's key is for its own organization: leave it out or give that one (another is a 404)
              * @example 18b38ee3-59aa-4a43-b83d-606dab6be512
              */
             organizationId?: string;
@@ -7784,10 +7801,16 @@ export interface components {
             ownerApiKeyId: string | null;
             /**
              * Format: uuid
-             * @description The owning admin
+             * @description The owning person: an admin, or a user manager of `organizationId`
              * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
              */
             ownerUserId: string | null;
+            /**
+             * Format: uuid
+             * @description The organization it was made for: it receives the public events and the party events about that organization's own challenges, applications and projects. Null for the platform's (an admin's: every event) or a key acting for no organization (the public events)
+             * @example 4ae922f9-34c1-4df8-bc7d-debe1c8cf89e
+             */
+            organizationId: string | null;
             /**
              * Format: date-time
              * @example 2027-01-10T02:00:00.000Z
@@ -7850,10 +7873,16 @@ export interface components {
             ownerApiKeyId: string | null;
             /**
              * Format: uuid
-             * @description The owning admin
+             * @description The owning person: an admin, or a user manager of `organizationId`
              * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
              */
             ownerUserId: string | null;
+            /**
+             * Format: uuid
+             * @description The organization it was made for: it receives the public events and the party events about that organization's own challenges, applications and projects. Null for the platform's (an admin's: every event) or a key acting for no organization (the public events)
+             * @example 4ae922f9-34c1-4df8-bc7d-debe1c8cf89e
+             */
+            organizationId: string | null;
             /**
              * Format: date-time
              * @example 2027-01-10T02:00:00.000Z
@@ -9639,6 +9668,7 @@ export interface operations {
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];

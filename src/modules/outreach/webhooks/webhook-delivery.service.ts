@@ -14,7 +14,8 @@ import { JobName } from '../../../infra/queue/queue.constants';
 import { afterCommit, installAfterCommitHooks } from '../../../infra/scheduler/transaction-hooks';
 import { WebhookDisabledReason } from './entities/webhook-subscription.entity';
 import { backoffDelay, parseRetryAfter } from './retry-schedule';
-import { isWebhookEventType, webhookBody, webhookEvent } from './webhook-events';
+import { audienceOf, receives, subscriptionScope } from './webhook-audience';
+import { isWebhookEventType, webhookBody } from './webhook-events';
 import { DeliverWebhookPayload, WebhookJobs } from './webhook-jobs';
 import { isSuccess, SendResult, WebhookSender } from './webhook-sender';
 import { WEBHOOK_DELIVERY_MACHINE } from './webhook-delivery-status';
@@ -73,20 +74,22 @@ export class WebhookDeliveryService implements OnModuleInit {
 
   /**
    * In the event handler's transaction: one pending delivery per enabled subscription that asked for
-   * the type and may see the event; their first attempts are enqueued after commit.
+   * the type and may see the event (webhook-audience.ts decides, per subscription scope: two queries
+   * per event, whatever the number of subscriptions); their first attempts are enqueued after commit.
    */
   async fanOut(event: DeliveredEvent, em: EntityManager): Promise<number> {
     if (!isWebhookEventType(event.type)) return 0;
-    const definition = webhookEvent(event.type);
+    const audience = audienceOf(event.type, event.data);
     const now = this.clock.now();
-    const ids = await this.repository.insertPendingDeliveries(em, {
+    const candidates = await this.repository.candidatesFor(em, event.type);
+    const receiving = candidates.filter((c) => receives(subscriptionScope(c), audience)).map((c) => c.id);
+    const message = {
       eventId: event.id,
       eventType: event.type,
       body: webhookBody({ ...event, type: event.type }),
       now,
-      publicAudience: definition.audience === 'public',
-      parties: definition.parties(event.data),
-    });
+    };
+    const ids = await this.repository.insertPendingDeliveries(em, message, receiving);
     if (ids.length) {
       afterCommit(em, async () => {
         for (const id of ids) {
@@ -131,7 +134,7 @@ export class WebhookDeliveryService implements OnModuleInit {
         error:
           subscription.status !== 'enabled'
             ? 'not sent: the subscription is disabled'
-            : 'not sent: the owner of the subscription (API key or admin) is no longer active',
+            : 'not sent: the owner of the subscription (API key, admin or user manager) is no longer active',
         retryAfter: undefined,
       };
     } else {

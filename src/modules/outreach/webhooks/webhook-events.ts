@@ -7,7 +7,9 @@ import { DeliveredEvent } from '../../../infra/events/domain-event-handler';
  *   every integration key's subscription gets it;
  * - `parties`: an integration key's subscription gets it only when the key's organization is one of
  *   the organizations `parties(data)` names (the issuer, the applicant lead organization).
- * Subscriptions of admins get every event type they subscribed to.
+ * Platform subscriptions (admins, security administrators) get every event type they subscribed to;
+ * an organization's subscription (its user manager's or one of its keys') is matched in
+ * webhook-audience.ts (ADR 0047).
  */
 export type WebhookAudience = 'public' | 'parties';
 export type WebhookPartyRole = 'issuer' | 'lead';
@@ -202,15 +204,17 @@ export function isWebhookEventType(type: string): type is WebhookEventType {
 }
 
 /**
- * Who a subscription receives an event type for: admins every type; an integration key the public
- * types, and the `parties` types whose party roles its organization can hold (none without one).
+ * What a subscriber can ever receive, by type: the platform (admins, security administrators) every
+ * type; an organization the public types, and the `parties` types whose party roles it can hold
+ * (none for a key acting for no organization).
  */
-export type WebhookSubscriber = { kind: 'admin' } | { kind: 'api_key'; roles: ReadonlySet<WebhookPartyRole> };
+export type WebhookSubscriber =
+  { kind: 'platform' } | { kind: 'organization'; roles: ReadonlySet<WebhookPartyRole> };
 
 export function receivableEventTypes(subscriber: WebhookSubscriber): WebhookEventType[] {
   return WEBHOOK_EVENT_TYPES.filter((type) => {
     const definition = webhookEvent(type);
-    if (subscriber.kind === 'admin' || definition.audience === 'public') return true;
+    if (subscriber.kind === 'platform' || definition.audience === 'public') return true;
     return definition.partyRoles.some((role) => subscriber.roles.has(role));
   });
 }

@@ -19,6 +19,7 @@ export function toWebhookResponse(s: WebhookSubscriptionEntity): WebhookResponse
     failingSince: iso(s.failingSince),
     ownerApiKeyId: s.ownerApiKeyId,
     ownerUserId: s.ownerUserId,
+    organizationId: s.organizationId,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };

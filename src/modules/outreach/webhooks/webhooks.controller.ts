@@ -15,7 +15,8 @@ import {
   WebhookDeliveryDto,
   WebhookResponseDto,
 } from './dto/webhook.dto';
-import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from './webhook-events';
+import { receivableEventTypes, WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from './webhook-events';
+import type { WebhookPartyRole } from './webhook-events';
 import { WebhooksService } from './webhooks.service';
 import { IdempotencyWithholds } from '../../../common/idempotency/idempotency.decorators';
 import { Endpoint } from '../../../common/openapi/endpoint';
@@ -28,9 +29,18 @@ const EVENT_CATALOGUE = WEBHOOK_EVENT_TYPES.map((type) => {
   const who =
     event.audience === 'public'
       ? 'every subscriber'
-      : `admins, and the keys of its ${event.partyRoles.map((r) => (r === 'issuer' ? 'issuer' : 'lead organization')).join(' and ')}`;
+      : `the platform, and the subscriptions of its ${event.partyRoles.map((r) => (r === 'issuer' ? 'issuer' : 'lead organization')).join(' and ')}`;
   return `- \`${type}\` (${who}): ${event.description}; data: ${event.fields.join(', ')}`;
 }).join('\n');
+
+const PUBLIC_TYPES: readonly string[] = receivableEventTypes({ kind: 'organization', roles: new Set() });
+
+/** The party types an organization receives (about its own challenges or projects) in that party role. */
+function partyTypesOf(role: WebhookPartyRole): string {
+  return receivableEventTypes({ kind: 'organization', roles: new Set([role]) })
+    .filter((type) => !PUBLIC_TYPES.includes(type))
+    .join(', ');
+}
 
 const DELIVERY_DESCRIPTION =
   'Each event is POSTed as `{ "id", "type", "createdAt", "data" }` with the Standard Webhooks headers ' +
@@ -39,17 +49,25 @@ const DELIVERY_DESCRIPTION =
   'secret (base64 after `whsec_`). Only a 2xx answer within 15 s is a delivery; redirects are not ' +
   'followed; 410 disables the subscription; 429/503 honour Retry-After; anything else is retried with ' +
   'growing, jittered waits for about three days, and a subscription that keeps failing for days is ' +
-  'disabled and its owner notified.\n\nWho receives what: an admin every event type; an integration key ' +
-  'the public types, and a party type only when its organization is that party of the event (the ' +
-  'issuer of the challenge, the lead organization of the application or project). A key without an organization, ' +
-  'or whose organization neither issues challenges nor applications (no user with that role, no challenge or application of its ' +
-  'own), would never receive a party type: subscribing to one is refused with 422 ' +
-  'WEBHOOK_EVENT_NOT_AVAILABLE naming the types, and the types it can have.\n' +
+  "disabled and its owner notified.\n\nWho subscribes, for whom (ADR 0047): the platform's administrators " +
+  "(admin, security_admin) for the platform; an organization's user manager (bearer token) or one of its " +
+  'API keys for that organization; a key acting for no organization for the public events only.\n\n' +
+  'Who receives what: a platform subscription every event type; any other the public types, and a ' +
+  'party type only for events about its own organization (the issuer of the challenge or project, the ' +
+  "lead organization of the application or project) — never about another organization's. An " +
+  'organization that neither issues challenges nor applies (no user with that role, no challenge or ' +
+  'application of its own), or a key without one, would never receive a party type: subscribing to one ' +
+  'is refused with 422 WEBHOOK_EVENT_NOT_AVAILABLE, whose `unavailableEventTypes` name the types and ' +
+  '`availableEventTypes` the types it can have. Per role:\n' +
+  '- platform (admin, security_admin): every type;\n' +
+  `- an issuing organization: the public types and ${partyTypesOf('issuer')};\n` +
+  `- an applying organization: the public types and ${partyTypesOf('lead')};\n` +
+  '- a key without an organization: the public types only.\n\nThe types:\n' +
   EVENT_CATALOGUE;
 
 @ApiTags('webhooks')
 @Controller('webhooks')
-@Authenticated({ roles: ['admin', 'integration'], apiKey: true })
+@Authenticated({ roles: ['admin', 'security_admin', 'user_manager', 'integration'], apiKey: true })
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
@@ -67,7 +85,8 @@ export class WebhooksController {
 
   @Get()
   @Endpoint({
-    summary: "Webhook subscriptions: an integration key's own, every one for an admin",
+    summary:
+      "Webhook subscriptions: an integration key's own, its organization's for a user manager, every one for the platform's administrators",
     errors: ['FORBIDDEN'],
   })
   @ApiPageResponse(WebhookResponseDto)
@@ -113,7 +132,7 @@ export class WebhooksController {
 
 @ApiTags('webhooks')
 @Controller('webhook-deliveries')
-@Authenticated({ roles: ['admin', 'integration'], apiKey: true })
+@Authenticated({ roles: ['admin', 'security_admin', 'user_manager', 'integration'], apiKey: true })
 export class WebhookDeliveriesController {
   constructor(private readonly webhooks: WebhooksService) {}
 

@@ -8,8 +8,34 @@ import type { WebhookDeliveryStatus } from './entities/webhook-delivery.entity';
 import { WEBHOOK_DELIVERY_MACHINE } from './webhook-delivery-status';
 import { WEBHOOK_SUBSCRIPTION_MACHINE } from './webhook-subscription-status';
 
-/** Whose subscriptions a caller sees: an admin every one, an integration key its own. */
-export type OwnerScope = { kind: 'all' } | { kind: 'api_key'; apiKeyId: string };
+/**
+ * Whose subscriptions a caller sees: the platform's administrators every one, an integration key its
+ * own, an organization's user manager every one made for its organization (ADR 0047).
+ */
+export type OwnerScope =
+  { kind: 'all' } | { kind: 'api_key'; apiKeyId: string } | { kind: 'organization'; organizationId: string };
+
+/** The roles of the people whose subscriptions are the platform's (they receive every event). */
+export const PLATFORM_WEBHOOK_ROLES = ['admin', 'security_admin'] as const;
+
+/**
+ * SQL: whether the owner of subscription `s` (its key `k` and user `u` left-joined) may still receive:
+ * a key not revoked; for a platform subscription an enabled admin or security administrator; for an
+ * organization's, an enabled user manager still of that organization.
+ */
+const OWNER_ACTIVE = `CASE
+    WHEN s.owner_api_key_id IS NOT NULL THEN COALESCE(k.revoked_at IS NULL, FALSE)
+    WHEN s.organization_id IS NULL
+      THEN COALESCE(u.enabled AND u.roles && ARRAY[${PLATFORM_WEBHOOK_ROLES.map((r) => `'${r}'`).join(', ')}]::text[], FALSE)
+    ELSE COALESCE(u.enabled AND 'user_manager' = ANY(u.roles) AND u.organization_id = s.organization_id, FALSE)
+  END`;
+
+/** A subscription that may receive the type, with what decides its scope (webhook-audience.ts). */
+export interface SubscriptionCandidate {
+  id: string;
+  organizationId: string | null;
+  ownerUserId: string | null;
+}
 
 /** A subscription with what decides whether it may still receive anything. */
 export interface DeliverableSubscription {
@@ -22,6 +48,7 @@ export interface DeliverableSubscription {
   ownerActive: boolean;
   ownerApiKeyId: string | null;
   ownerUserId: string | null;
+  organizationId: string | null;
 }
 
 /** The message of one event, to fan out to the subscriptions that may receive it. */
@@ -30,9 +57,6 @@ export interface FanOutMessage {
   eventType: string;
   body: string;
   now: Date;
-  /** A public event goes to every key; a party event only to keys of `parties` (and to admins). */
-  publicAudience: boolean;
-  parties: string[];
 }
 
 /** One attempt, as the delivery's history shows it. */
@@ -65,6 +89,9 @@ export class WebhooksRepository {
   pageSubscriptions(scope: OwnerScope, query: PageQueryDto): Promise<Page<WebhookSubscriptionEntity>> {
     const qb = this.dataSource.getRepository(WebhookSubscriptionEntity).createQueryBuilder('s');
     if (scope.kind === 'api_key') qb.where('s.owner_api_key_id = :key', { key: scope.apiKeyId });
+    if (scope.kind === 'organization') {
+      qb.where('s.organization_id = :organizationId', { organizationId: scope.organizationId });
+    }
     return paginate(qb, byCreation('s'), query);
   }
 
@@ -121,11 +148,12 @@ export class WebhooksRepository {
         owner_active: boolean;
         owner_api_key_id: string | null;
         owner_user_id: string | null;
+        organization_id: string | null;
       }>
     >(
       `SELECT s.id, s.url, s.secret, s.status, s.failing_since, s.owner_api_key_id, s.owner_user_id,
-              COALESCE(k.revoked_at IS NULL, FALSE) OR COALESCE(u.enabled AND 'admin' = ANY(u.roles), FALSE)
-                AS owner_active
+              s.organization_id,
+              ${OWNER_ACTIVE} AS owner_active
        FROM webhook_subscriptions s
        LEFT JOIN api_keys k ON k.id = s.owner_api_key_id
        LEFT JOIN users u ON u.id = s.owner_user_id
@@ -143,6 +171,7 @@ export class WebhooksRepository {
       ownerActive: row.owner_active,
       ownerApiKeyId: row.owner_api_key_id,
       ownerUserId: row.owner_user_id,
+      organizationId: row.organization_id,
     };
   }
 
@@ -184,24 +213,42 @@ export class WebhooksRepository {
   }
 
   /**
-   * One pending delivery per enabled subscription that asked for the type and whose owner is active
-   * and may see the event (an admin, or a key of the public or of a party); an event already fanned
-   * out to a subscription is left alone. Returns the ids inserted now.
+   * The enabled subscriptions to the type whose owner is still active, locked FOR KEY SHARE (not
+   * deleted before their deliveries are inserted): one query per event, whatever their number.
    */
-  async insertPendingDeliveries(em: EntityManager, message: FanOutMessage): Promise<string[]> {
+  async candidatesFor(em: EntityManager, eventType: string): Promise<SubscriptionCandidate[]> {
+    const rows = await em.query<
+      Array<{ id: string; organization_id: string | null; owner_user_id: string | null }>
+    >(
+      `SELECT s.id, s.organization_id, s.owner_user_id
+       FROM webhook_subscriptions s
+       LEFT JOIN api_keys k ON k.id = s.owner_api_key_id
+       LEFT JOIN users u ON u.id = s.owner_user_id
+       WHERE s.status = 'enabled' AND $1 = ANY(s.event_types) AND ${OWNER_ACTIVE}
+       ORDER BY s.id
+       FOR KEY SHARE OF s`,
+      [eventType],
+    );
+    return rows.map((r) => ({ id: r.id, organizationId: r.organization_id, ownerUserId: r.owner_user_id }));
+  }
+
+  /**
+   * One pending delivery of the message per subscription named; an event already fanned out to a
+   * subscription is left alone. Returns the ids inserted now.
+   */
+  async insertPendingDeliveries(
+    em: EntityManager,
+    message: FanOutMessage,
+    subscriptionIds: readonly string[],
+  ): Promise<string[]> {
+    if (!subscriptionIds.length) return [];
     const rows = await em.query<Array<{ id: string }>>(
       `INSERT INTO webhook_deliveries
          (subscription_id, event_id, event_type, body, status, chain, chain_attempts, next_attempt_at,
           created_at, updated_at)
-       SELECT s.id, $1, $2, $3, $7, 0, 0, $4, $4, $4
-       FROM webhook_subscriptions s
-       LEFT JOIN api_keys k ON k.id = s.owner_api_key_id
-       LEFT JOIN users u ON u.id = s.owner_user_id
-       WHERE s.status = 'enabled' AND $2 = ANY(s.event_types)
-         AND ((u.id IS NOT NULL AND u.enabled AND 'admin' = ANY(u.roles))
-           OR (k.id IS NOT NULL AND k.revoked_at IS NULL
-               AND ($5::boolean OR k.organization_id = ANY($6::uuid[]))))
-       ORDER BY s.id
+       SELECT t.id, $1, $2, $3, $5, 0, 0, $4, $4, $4
+       FROM unnest($6::uuid[]) AS t(id)
+       ORDER BY t.id
        ON CONFLICT (subscription_id, event_id) DO NOTHING
        RETURNING id`,
       [
@@ -209,9 +256,8 @@ export class WebhooksRepository {
         message.eventType,
         message.body,
         message.now,
-        message.publicAudience,
-        message.parties,
         WEBHOOK_DELIVERY_MACHINE.initial('enqueue'),
+        subscriptionIds,
       ],
     );
     return rows.map((r) => r.id);
@@ -322,6 +368,16 @@ export class WebhooksRepository {
   }
 }
 
-export function visible(scope: OwnerScope, subscription: WebhookSubscriptionEntity): boolean {
-  return scope.kind === 'all' || subscription.ownerApiKeyId === scope.apiKeyId;
+export function visible(
+  scope: OwnerScope,
+  subscription: Pick<WebhookSubscriptionEntity, 'ownerApiKeyId' | 'organizationId'>,
+): boolean {
+  switch (scope.kind) {
+    case 'all':
+      return true;
+    case 'api_key':
+      return subscription.ownerApiKeyId === scope.apiKeyId;
+    case 'organization':
+      return subscription.organizationId === scope.organizationId;
+  }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../../common/audit/audit.service';
-import { isAdmin, Principal } from '../../../common/auth/principal';
+import { hasRole, Principal } from '../../../common/auth/principal';
 import { DomainError } from '../../../common/errors/domain-error';
 import { mapPage, Page, PageQueryDto } from '../../../common/pagination/pagination';
 import { withTimeout } from '../../../common/timeout';
@@ -26,9 +26,9 @@ import { WEBHOOK_AUDIT } from './webhook-audit';
 import { WEBHOOK_DELIVERY_MACHINE } from './webhook-delivery-status';
 import { WebhookJobs } from './webhook-jobs';
 import { WEBHOOK_SUBSCRIPTION_MACHINE } from './webhook-subscription-status';
-import { OwnerScope, WebhooksRepository } from './webhooks.repository';
+import { OwnerScope, PLATFORM_WEBHOOK_ROLES, visible, WebhooksRepository } from './webhooks.repository';
 
-/** How many subscriptions one key or admin may hold. */
+/** How many subscriptions one key or person may hold. */
 export const MAX_SUBSCRIPTIONS_PER_OWNER = 50;
 const ENQUEUE_TIMEOUT_MS = 3_000;
 
@@ -37,15 +37,32 @@ export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
-/** Integration keys manage their own subscriptions; admins (people) manage and see all of them. */
-function scopeOf(
-  actor: Principal,
-): OwnerScope & { owner: { apiKeyId: string | null; userId: string | null } } {
+/** Who a caller subscribes as: the owner of what it creates and the organization it is made for. */
+type CallerScope = OwnerScope & {
+  owner: { apiKeyId: string | null; userId: string | null };
+  /** The organization its subscriptions are made for (null: the platform's, or a key without one). */
+  organizationId: string | null;
+};
+
+/**
+ * Integration keys manage their own subscriptions, made for their organization; the platform's
+ * administrators (admin, security_admin) see and manage all, and theirs receive every event; an
+ * organization's user manager sees and manages every one made for its own organization (ADR 0047).
+ */
+export function scopeOf(actor: Principal): CallerScope {
   if (actor.kind === 'api_key') {
-    return { kind: 'api_key', apiKeyId: actor.apiKeyId, owner: { apiKeyId: actor.apiKeyId, userId: null } };
+    const owner = { apiKeyId: actor.apiKeyId, userId: null };
+    return { kind: 'api_key', apiKeyId: actor.apiKeyId, owner, organizationId: actor.organizationId };
   }
-  if (isAdmin(actor)) return { kind: 'all', owner: { apiKeyId: null, userId: actor.userId } };
-  throw new DomainError('FORBIDDEN', 'Webhooks belong to integration API keys and admins');
+  const owner = { apiKeyId: null, userId: actor.userId };
+  if (hasRole(actor, ...PLATFORM_WEBHOOK_ROLES)) return { kind: 'all', owner, organizationId: null };
+  if (hasRole(actor, 'user_manager')) {
+    return { kind: 'organization', organizationId: actor.organizationId, owner };
+  }
+  throw new DomainError(
+    'FORBIDDEN',
+    "Webhooks belong to integration API keys, the platform's administrators and organizations' user managers",
+  );
 }
 
 @Injectable()
@@ -78,7 +95,7 @@ export class WebhooksService {
       }
       throw DomainError.validation([{ field: 'url', message: target.message }]);
     }
-    await this.refuseUnreceivable(actor, dto.eventTypes);
+    await this.refuseUnreceivable(scope, dto.eventTypes);
     const secret = generateWebhookSecret();
     const saved = await this.dataSource.transaction(async (em) => {
       const owned = await this.repository.countOwnedBy(em, scope.owner);
@@ -92,6 +109,7 @@ export class WebhooksService {
       const row = em.create(WebhookSubscriptionEntity, {
         ownerApiKeyId: scope.owner.apiKeyId,
         ownerUserId: scope.owner.userId,
+        organizationId: scope.organizationId,
         url: parsed.url.href,
         eventTypes: dto.eventTypes,
         description: dto.description?.trim() || null,
@@ -119,30 +137,32 @@ export class WebhooksService {
 
   /**
    * 422 WEBHOOK_EVENT_NOT_AVAILABLE naming the types this subscriber would never receive: an
-   * integration key gets the public types, and a party type only when its organization can be that
-   * party (issues challenges: a user with the issuer role or a challenge of its own; applies: a user with the
-   * applicant role or an application it leads). Admins receive every type.
+   * organization's subscription (a key's or a user manager's) gets the public types, and a party type
+   * only when its organization can be that party (issues challenges: a user with the issuer role or a
+   * challenge of its own; applies: a user with the applicant role or an application it leads); a key
+   * without an organization only the public types. The platform's receive every type.
    */
-  private async refuseUnreceivable(actor: Principal, eventTypes: readonly string[]): Promise<void> {
-    if (actor.kind !== 'api_key') return;
+  private async refuseUnreceivable(scope: CallerScope, eventTypes: readonly string[]): Promise<void> {
+    if (scope.kind === 'all') return;
     const roles = new Set<WebhookPartyRole>();
-    if (actor.organizationId) {
-      const parties = await this.repository.partyRolesOf(actor.organizationId);
+    if (scope.organizationId) {
+      const parties = await this.repository.partyRolesOf(scope.organizationId);
       if (parties.issuer) roles.add('issuer');
       if (parties.lead) roles.add('lead');
     }
-    const receivable = receivableEventTypes({ kind: 'api_key', roles });
+    const receivable = receivableEventTypes({ kind: 'organization', roles });
     const refused = eventTypes.filter((type) => !(receivable as readonly string[]).includes(type));
     if (!refused.length) return;
+    const who = scope.kind === 'api_key' ? 'This key' : 'Your organization';
     throw new DomainError(
       'WEBHOOK_EVENT_NOT_AVAILABLE',
-      `This key would never receive ${refused.join(', ')}: ${
-        actor.organizationId
-          ? 'its organization neither issues challenges nor applications on them in the role these events concern'
+      `${who} would never receive ${refused.join(', ')}: ${
+        scope.organizationId
+          ? 'the organization neither issues challenges nor applies to them in the role these events concern'
           : 'it acts for no organization, so it receives only the public events'
       }. It can subscribe to: ${receivable.join(', ')}`,
       {
-        errors: [{ field: 'eventTypes', message: `not available to this key: ${refused.join(', ')}` }],
+        errors: [{ field: 'eventTypes', message: `not available to this subscriber: ${refused.join(', ')}` }],
         extra: { unavailableEventTypes: refused, availableEventTypes: receivable },
       },
     );
@@ -200,7 +220,7 @@ export class WebhooksService {
       const first = await this.repository.findDelivery(deliveryId, em);
       if (!first) throw DomainError.notFound('Webhook delivery');
       const subscription = await this.repository.lockSubscription(em, first.subscriptionId);
-      if (!subscription || (scope.kind === 'api_key' && subscription.ownerApiKeyId !== scope.apiKeyId)) {
+      if (!subscription || !visible(scope, subscription)) {
         throw DomainError.notFound('Webhook delivery');
       }
       const row = await this.repository.lockDelivery(em, deliveryId);

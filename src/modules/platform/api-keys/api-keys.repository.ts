@@ -7,8 +7,10 @@ import { ApiKeyEntity } from './entities/api-key.entity';
 export class ApiKeysRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  listNewestFirst(query: PageQueryDto): Promise<Page<ApiKeyEntity>> {
+  /** Newest first; only those of `organizationId` when it is given. */
+  listNewestFirst(query: PageQueryDto, organizationId?: string): Promise<Page<ApiKeyEntity>> {
     const qb = this.dataSource.getRepository(ApiKeyEntity).createQueryBuilder('k');
+    if (organizationId) qb.where('k.organization_id = :organizationId', { organizationId });
     return paginate(qb, byCreation('k'), query);
   }
 

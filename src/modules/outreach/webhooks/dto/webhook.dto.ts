@@ -99,9 +99,18 @@ export class WebhookResponseDto {
     nullable: true,
     type: String,
     format: 'uuid',
-    description: 'The owning admin',
+    description: 'The owning person: an admin, or a user manager of `organizationId`',
   })
   ownerUserId: string | null;
+  @ApiProperty({
+    example: EXAMPLE_IDS.issuerOrganization,
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description:
+      "The organization it was made for: it receives the public events and the party events about that organization's own challenges, applications and projects. Null for the platform's (an admin's: every event) or a key acting for no organization (the public events)",
+  })
+  organizationId: string | null;
   @ApiProperty({ example: '2027-01-10T02:00:00.000Z', format: 'date-time' }) createdAt: string;
   @ApiProperty({ example: '2027-01-10T02:00:00.000Z', format: 'date-time' }) updatedAt: string;
 }

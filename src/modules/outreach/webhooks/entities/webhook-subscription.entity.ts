@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ApiKeyEntity } from '../../../platform/api-keys/entities/api-key.entity';
+import { OrganizationEntity } from '../../../platform/organizations/entities/organization.entity';
 import { UserEntity } from '../../../platform/users/entities/user.entity';
 
 export const WEBHOOK_STATUSES = ['enabled', 'disabled'] as const;
@@ -10,13 +11,16 @@ export const WEBHOOK_DISABLED_REASONS = ['gone', 'failing'] as const;
 export type WebhookDisabledReason = (typeof WEBHOOK_DISABLED_REASONS)[number];
 
 /**
- * A webhook subscription (docs/adr/0030), owned by exactly one integration API key or one admin.
- * The signing secret is kept as is (HMAC needs it) and shown only in the creation answer.
+ * A webhook subscription (docs/adr/0030), owned by exactly one integration API key or one person (an
+ * admin, or an organization's user manager). `organizationId` is the organization it was made for
+ * (ADR 0047): the owning key's, or the user manager's; null for a platform subscription (an admin's)
+ * or a key acting for no organization. The signing secret is kept as is (HMAC needs it) and shown only in the creation answer.
  */
 @Entity('webhook_subscriptions')
 @Index('ix_webhook_subscriptions_created', ['createdAt', 'id'])
 @Index('ix_webhook_subscriptions_api_key', ['ownerApiKeyId'])
 @Index('ix_webhook_subscriptions_user', ['ownerUserId'])
+@Index('ix_webhook_subscriptions_organization', ['organizationId', 'createdAt', 'id'])
 @Check('ck_webhook_subscriptions_owner', `num_nonnulls("owner_api_key_id", "owner_user_id") = 1`)
 @Check('ck_webhook_subscriptions_status', `"status" IN ('enabled', 'disabled')`)
 @Check(
@@ -42,6 +46,14 @@ export class WebhookSubscriptionEntity {
   @ManyToOne(() => UserEntity)
   @JoinColumn({ name: 'owner_user_id', foreignKeyConstraintName: 'fk_webhook_subscriptions_user' })
   ownerUser?: UserEntity;
+
+  /** The organization it was made for; null for the platform's (an admin's) or a key without one. */
+  @Column({ type: 'uuid', nullable: true })
+  organizationId: string | null;
+
+  @ManyToOne(() => OrganizationEntity, { nullable: true })
+  @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'fk_webhook_subscriptions_organization' })
+  organization?: OrganizationEntity | null;
 
   @Column({ type: 'text' })
   url: string;

@@ -23,7 +23,8 @@ export class CreateApiKeyDto {
   @ApiPropertyOptional({
     example: EXAMPLE_IDS.platformOrganization,
     format: 'uuid',
-    description: 'The organization (portal operator) the key acts for',
+    description:
+      "The organization (portal operator, issuer, applicant) the key acts for. A user manager's key is for its own organization: leave it out or give that one (another is a 404)",
   })
   @IsOptional()
   @IsUUID()

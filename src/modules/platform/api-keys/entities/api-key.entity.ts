@@ -2,10 +2,14 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } 
 import { OrganizationEntity } from '../../organizations/entities/organization.entity';
 import { UserEntity } from '../../users/entities/user.entity';
 
-/** An integration key of a government portal. Only its SHA-256 is kept; the secret is shown once. */
+/**
+ * An integration key of a government portal, or of an organization (made by its user manager, ADR
+ * 0047). Only its SHA-256 is kept; the secret is shown once.
+ */
 @Entity('api_keys')
 @Index('uq_api_keys_key_hash', ['keyHash'], { unique: true })
 @Index('ix_api_keys_created', ['createdAt', 'id'])
+@Index('ix_api_keys_organization', ['organizationId', 'createdAt', 'id'])
 export class ApiKeyEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
