@@ -49,7 +49,7 @@ const DELIVERY_DESCRIPTION =
 
 @ApiTags('webhooks')
 @Controller('webhooks')
-@Authenticated({ roles: ['admin', 'integration'], apiKey: true })
+@Authenticated({ roles: ['security_admin', 'admin', 'integration'], apiKey: true })
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
@@ -113,7 +113,7 @@ export class WebhooksController {
 
 @ApiTags('webhooks')
 @Controller('webhook-deliveries')
-@Authenticated({ roles: ['admin', 'integration'], apiKey: true })
+@Authenticated({ roles: ['security_admin', 'admin', 'integration'], apiKey: true })
 export class WebhookDeliveriesController {
   constructor(private readonly webhooks: WebhooksService) {}
 

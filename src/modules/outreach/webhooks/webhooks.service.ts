@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../../common/audit/audit.service';
-import { isAdmin, Principal } from '../../../common/auth/principal';
+import { hasRole, Principal } from '../../../common/auth/principal';
 import { DomainError } from '../../../common/errors/domain-error';
 import { mapPage, Page, PageQueryDto } from '../../../common/pagination/pagination';
 import { withTimeout } from '../../../common/timeout';
@@ -37,14 +37,15 @@ export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
-/** Integration keys manage their own subscriptions; admins (people) manage and see all of them. */
+/** Integration keys manage their own subscriptions; system and security admins (people) manage and see all. */
 function scopeOf(
   actor: Principal,
 ): OwnerScope & { owner: { apiKeyId: string | null; userId: string | null } } {
   if (actor.kind === 'api_key') {
     return { kind: 'api_key', apiKeyId: actor.apiKeyId, owner: { apiKeyId: actor.apiKeyId, userId: null } };
   }
-  if (isAdmin(actor)) return { kind: 'all', owner: { apiKeyId: null, userId: actor.userId } };
+  if (hasRole(actor, 'admin', 'security_admin'))
+    return { kind: 'all', owner: { apiKeyId: null, userId: actor.userId } };
   throw new DomainError('FORBIDDEN', 'Webhooks belong to integration API keys and admins');
 }
 

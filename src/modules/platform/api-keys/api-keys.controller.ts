@@ -12,7 +12,7 @@ const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
 @ApiTags('api-keys')
 @Controller('api-keys')
-@Authenticated({ roles: ['admin'] })
+@Authenticated({ roles: ['security_admin', 'admin'] })
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
-import { AuditQueryService } from './audit.service';
+import { AuditQueryService, AuditReadPolicy } from './audit.service';
 
-@Module({ controllers: [AuditController], providers: [AuditQueryService] })
+@Module({
+  controllers: [AuditController],
+  providers: [AuditQueryService, AuditReadPolicy],
+  exports: [AuditReadPolicy],
+})
 export class AuditModule {}
