@@ -115,7 +115,10 @@ describe('GET /audit-events', () => {
       .set(auditor.headers);
     expect(forged.status).toBe(400);
     expect(forged.body.errors).toEqual([{ field: 'cursor', message: 'cursor is not valid' }]);
-    const badDate = await t.http.get('/api/v1/audit-events').query({ from: 'yesterday' }).set(auditor.headers);
+    const badDate = await t.http
+      .get('/api/v1/audit-events')
+      .query({ from: 'yesterday' })
+      .set(auditor.headers);
     expect(badDate.status).toBe(400);
   });
 });
