@@ -24,6 +24,7 @@ import { OfficialCalendar1763701960000 } from './1763701960000-OfficialCalendar'
 import { PanelMemberVersion1763702140000 } from './1763702140000-PanelMemberVersion';
 import { AuditChain1763702700000 } from './1763702700000-AuditChain';
 import { OrganizationWebhooks1763702800000 } from './1763702800000-OrganizationWebhooks';
+import { SeparatedDuties1763702600000 } from './1763702600000-SeparatedDuties';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -53,4 +54,5 @@ export const migrations: MixedList<Function> = [
   PanelMemberVersion1763702140000,
   AuditChain1763702700000,
   OrganizationWebhooks1763702800000,
+  SeparatedDuties1763702600000,
 ];

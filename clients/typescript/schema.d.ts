@@ -209,10 +209,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users, newest first; filter by organization */
+        /**
+         * List users, newest first; filter by organization
+         * @description The security administrator, and the system administrator (read only: who holds which role).
+         */
         get: operations["Users_list"];
         put?: never;
-        /** Create a user in an organization, with roles */
+        /**
+         * Create a user in an organization, with roles
+         * @description Separated duties (三员分立): `security_admin` and `audit_admin` are never held together, and `audit_admin` with no other role (422 ROLES_INCOMPATIBLE); administrative roles (`admin`, `security_admin`, `audit_admin`) only in the platform organization (422 ADMIN_ROLE_OUTSIDE_PLATFORM).
+         */
         post: operations["Users_create"];
         delete?: never;
         options?: never;
@@ -233,7 +239,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change roles, enable or disable, rename a user */
+        /**
+         * Change roles, enable or disable, rename a user
+         * @description Separated duties (三员分立): `security_admin` and `audit_admin` are never held together, and `audit_admin` with no other role (422 ROLES_INCOMPATIBLE); administrative roles (`admin`, `security_admin`, `audit_admin`) only in the platform organization (422 ADMIN_ROLE_OUTSIDE_PLATFORM). Nobody changes their own roles (409 OWN_ROLES_UNCHANGEABLE) or disables themself (422 BUSINESS_RULE_VIOLATION).
+         */
         patch: operations["Users_update"];
         trace?: never;
     };
@@ -244,16 +253,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * List integration API keys (never the secrets)
-         * @description Every key for the platform's security administrator (and admins); for an organization's user manager, its own organization's keys only.
-         */
+        /** List integration API keys (never the secrets) */
         get: operations["ApiKeys_list"];
         put?: never;
-        /**
-         * Create an API key; the secret is in this answer only
-         * @description The platform's security administrator (and admins) create keys for any organization, or for none (a key for the public events and data only). An organization's user manager creates keys for its own organization only: `organizationId` may be left out (another organization's is a 404), and `scopes` only from `webhooks:manage`, `stats:read`, `open-data:read` (ADR 0047). Such a key subscribes to webhooks for its organization.
-         */
+        /** Create an API key; the secret is in this answer only */
         post: operations["ApiKeys_create"];
         delete?: never;
         options?: never;
@@ -271,10 +274,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /**
-         * Revoke an API key; it is refused from the next request on
-         * @description An organization's user manager revokes its own organization's keys only (another's is a 404).
-         */
+        /** Revoke an API key; it is refused from the next request on */
         delete: operations["ApiKeys_revoke"];
         options?: never;
         head?: never;
@@ -322,28 +322,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List audit events, newest first, filtered by object, actor, action and time */
-        get: operations["Audit_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/audit/verification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
-         * Verify the audit trail's hash chain over a range of seals
-         * @description Recomputes the tamper-evident chain (ADR 0046) from `fromSeq` for at most `limit` seals: each seal's link to its predecessor, each row's hash (live or archived) and the daily checkpoints. Answers 200 either way: `status` is `broken` with the first link that does not hold, naming the audit row and why; otherwise `nextFromSeq` says where the next range starts. Audit administrators only.
+         * List audit events, newest first, filtered by object, actor, action and time
+         * @description The audit administrator; the system administrator only when the deployment sets AUDIT_READ_BY_SYSTEM_ADMIN=true (ADR 43). Every read is itself audited (`audit.read`, with its filters).
          */
-        get: operations["AuditVerification_verify"];
+        get: operations["Audit_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2052,38 +2035,30 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Webhook subscriptions: an integration key's own, its organization's for a user manager, every one for the platform's administrators */
+        /** Webhook subscriptions: an integration key's own, every one for an admin */
         get: operations["Webhooks_listWebhooks"];
         put?: never;
         /**
          * Subscribe a URL to event types; the signing secret is in this answer only
          * @description Each event is POSTed as `{ "id", "type", "createdAt", "data" }` with the Standard Webhooks headers `webhook-id` (the delivery id: the same on every retry and replay), `webhook-timestamp` (Unix seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed with the secret (base64 after `whsec_`). Only a 2xx answer within 15 s is a delivery; redirects are not followed; 410 disables the subscription; 429/503 honour Retry-After; anything else is retried with growing, jittered waits for about three days, and a subscription that keeps failing for days is disabled and its owner notified.
          *
-         *     Who subscribes, for whom (ADR 0047): the platform's administrators (admin, security_admin) for the platform; an organization's user manager (bearer token) or one of its API keys for that organization; a key acting for no organization for the public events only.
-         *
-         *     Who receives what: a platform subscription every event type; any other the public types, and a party type only for events about its own organization (the issuer of the challenge or project, the lead organization of the application or project) — never about another organization's. An organization that neither issues challenges nor applies (no user with that role, no challenge or application of its own), or a key without one, would never receive a party type: subscribing to one is refused with 422 WEBHOOK_EVENT_NOT_AVAILABLE, whose `unavailableEventTypes` name the types and `availableEventTypes` the types it can have. Per role:
-         *     - platform (admin, security_admin): every type;
-         *     - an issuing organization: the public types and application.submitted, review.completed, objection.lodged, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated;
-         *     - an applying organization: the public types and application.submitted, application.formal_checked, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated;
-         *     - a key without an organization: the public types only.
-         *
-         *     The types:
+         *     Who receives what: an admin every event type; an integration key the public types, and a party type only when its organization is that party of the event (the issuer of the challenge, the lead organization of the application or project). A key without an organization, or whose organization neither issues challenges nor applications (no user with that role, no challenge or application of its own), would never receive a party type: subscribing to one is refused with 422 WEBHOOK_EVENT_NOT_AVAILABLE naming the types, and the types it can have.
          *     - `challenge.published` (every subscriber): A challenge passed vetting and is published (its public part); data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version
          *     - `challenge.amended` (every subscriber): A published challenge was amended (the amendment is public); data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version, amendmentId, amendmentNumber, reason, changedFields
          *     - `challenge.closed` (every subscriber): The application window of a challenge closed; data: challengeId, code, title, issuerOrganizationId, programId, status, opensAt, closesAt, totalFen, fiscalFen, version
          *     - `challenge.awarded` (every subscriber): The publicity period ended: the award is final and the projects exist; data: challengeId, code, title, issuerOrganizationId, selectionId, applicationIds, projectIds
          *     - `challenge.unsuccessful` (every subscriber): No application passed (流榜); the reason is not public and not sent; data: challengeId, code, title, issuerOrganizationId
          *     - `selection.publicized` (every subscriber): The selected applications are in publicity (公示) until publicityEndsAt; data: challengeId, code, title, issuerOrganizationId, selectionId, applicationIds, publicityEndsAt
-         *     - `application.submitted` (the platform, and the subscriptions of its issuer and lead organization): An application was submitted (to the issuer and the applicant organization; no applicant identity); data: applicationId, challengeId, challengeCode, status
-         *     - `application.formal_checked` (the platform, and the subscriptions of its lead organization): The formal check of an application decided (to the applicant organization only); data: applicationId, challengeId, challengeCode, status, outcome, reason
-         *     - `review.completed` (the platform, and the subscriptions of its issuer): The expert review of a challenge closed (to the issuer; no scores); data: challengeId, code, title, panelId, closedAt, passLine
-         *     - `objection.lodged` (the platform, and the subscriptions of its issuer): An objection to the publicity was lodged (to the issuer; no objector); data: challengeId, code, title, objectionId, selectionId
-         *     - `project.activated` (the platform, and the subscriptions of its issuer and lead organization): The task book was signed by all three parties: the project is active; data: projectId, challengeId, challengeCode, applicationId, status, activatedAt, fiscalFen, issuerFen
-         *     - `milestone.submitted` (the platform, and the subscriptions of its issuer and lead organization): A progress report of a milestone was submitted; data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, reportId, attempt
-         *     - `milestone.assessed` (the platform, and the subscriptions of its issuer and lead organization): A milestone was assessed (passed, conditionally passed or failed); data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, outcome, assessmentId
-         *     - `payment.paid` (the platform, and the subscriptions of its issuer and lead organization): A tranche was paid; data: paymentId, projectId, challengeId, code, payer, kind, sequence, amountFen, milestonePosition, paidAt
-         *     - `acceptance.decided` (the platform, and the subscriptions of its issuer and lead organization): The acceptance (验收) of a project was decided; data: acceptanceId, projectId, challengeId, code, outcome, status, exemption, conditionsDueAt, projectStatus
-         *     - `project.terminated` (the platform, and the subscriptions of its issuer and lead organization): A project was terminated; its unpaid tranches are cancelled; data: projectId, challengeId, challengeCode, applicationId, status, reason, releasedFiscalFen, releasedIssuerFen, byStageGate
+         *     - `application.submitted` (admins, and the keys of its issuer and lead organization): An application was submitted (to the issuer and the applicant organization; no applicant identity); data: applicationId, challengeId, challengeCode, status
+         *     - `application.formal_checked` (admins, and the keys of its lead organization): The formal check of an application decided (to the applicant organization only); data: applicationId, challengeId, challengeCode, status, outcome, reason
+         *     - `review.completed` (admins, and the keys of its issuer): The expert review of a challenge closed (to the issuer; no scores); data: challengeId, code, title, panelId, closedAt, passLine
+         *     - `objection.lodged` (admins, and the keys of its issuer): An objection to the publicity was lodged (to the issuer; no objector); data: challengeId, code, title, objectionId, selectionId
+         *     - `project.activated` (admins, and the keys of its issuer and lead organization): The task book was signed by all three parties: the project is active; data: projectId, challengeId, challengeCode, applicationId, status, activatedAt, fiscalFen, issuerFen
+         *     - `milestone.submitted` (admins, and the keys of its issuer and lead organization): A progress report of a milestone was submitted; data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, reportId, attempt
+         *     - `milestone.assessed` (admins, and the keys of its issuer and lead organization): A milestone was assessed (passed, conditionally passed or failed); data: projectId, challengeId, challengeCode, applicationId, status, milestoneId, position, title, outcome, assessmentId
+         *     - `payment.paid` (admins, and the keys of its issuer and lead organization): A tranche was paid; data: paymentId, projectId, challengeId, code, payer, kind, sequence, amountFen, milestonePosition, paidAt
+         *     - `acceptance.decided` (admins, and the keys of its issuer and lead organization): The acceptance (验收) of a project was decided; data: acceptanceId, projectId, challengeId, code, outcome, status, exemption, conditionsDueAt, projectStatus
+         *     - `project.terminated` (admins, and the keys of its issuer and lead organization): A project was terminated; its unpaid tranches are cancelled; data: projectId, challengeId, challengeCode, applicationId, status, reason, releasedFiscalFen, releasedIssuerFen, byStageGate
          */
         post: operations["Webhooks_createWebhook"];
         delete?: never;
@@ -2566,7 +2541,7 @@ export interface components {
             name: string;
             /**
              * Format: uuid
-             * @description The organization (portal operator, issuer, applicant) the key acts for. A user manager's key is for its own organization: leave it out or give that one (another is a 404)
+             * @description The organization (portal operator) the key acts for
              * @example 18b38ee3-59aa-4a43-b83d-606dab6be512
              */
             organizationId?: string;
@@ -2723,90 +2698,6 @@ export interface components {
              * @example 31f8546b-5f05-4b77-aa17-a67f56d9eaaa
              */
             requestId: string | null;
-        };
-        ChainBreakResponse: {
-            /**
-             * @description content_changed: the row no longer hashes to its seal; row_missing: a sealed row is in neither audit_events nor the archive; seal_missing: a sequence number has no seal; link_broken: a seal does not name its predecessor; checkpoint_mismatch: a daily checkpoint disagrees with the chain
-             * @enum {string}
-             */
-            reason: "content_changed" | "row_missing" | "seal_missing" | "link_broken" | "checkpoint_mismatch" | "not_sealed";
-            /**
-             * Format: int64
-             * @example 57
-             */
-            seq: number | null;
-            /**
-             * Format: uuid
-             * @example 8f45edd8-3fbb-4695-b5f6-41cc8ad2ae14
-             */
-            auditEventId: string | null;
-            /** @example payment.confirmed */
-            action: string | null;
-            /** @example 2027-01-06T03:00:00.000000Z */
-            occurredAt: string | null;
-            /** @example the row in audit_events no longer hashes to its seal */
-            detail: string;
-        };
-        AuditVerificationResponse: {
-            /** @enum {string} */
-            status: "ok" | "broken";
-            /**
-             * Format: int64
-             * @example 1
-             */
-            fromSeq: number;
-            /**
-             * Format: int64
-             * @description Last seal checked
-             * @example 1000
-             */
-            toSeq: number;
-            /**
-             * Format: int64
-             * @description Seals checked
-             * @example 1000
-             */
-            checked: number;
-            /**
-             * Format: int64
-             * @description Of those, rows still in audit_events
-             * @example 940
-             */
-            live: number;
-            /**
-             * Format: int64
-             * @description Of those, rows in audit_events_archive
-             * @example 60
-             */
-            archived: number;
-            /**
-             * Format: int64
-             * @description Daily checkpoints checked
-             * @example 3
-             */
-            checkpoints: number;
-            /**
-             * Format: int64
-             * @description The chain's last seal
-             * @example 4210
-             */
-            headSeq: number;
-            /** @example 9f2c0d4e6a8b1c3d5e7f9a0b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f2a4b6c8d */
-            headHash: string;
-            /**
-             * Format: int64
-             * @description Seals whose rows archival has moved to audit_events_archive
-             * @example 60
-             */
-            archivedThroughSeq: number;
-            /**
-             * Format: int64
-             * @description Where the next request goes on (null: the head was reached, or the chain is broken)
-             * @example 1001
-             */
-            nextFromSeq: number | null;
-            /** @description The first link that does not hold */
-            firstBreak: components["schemas"]["ChainBreakResponse"] | null;
         };
         TaxonomyTermResponseDto: {
             /** @example new_materials */
@@ -7801,16 +7692,10 @@ export interface components {
             ownerApiKeyId: string | null;
             /**
              * Format: uuid
-             * @description The owning person: an admin, or a user manager of `organizationId`
+             * @description The owning admin
              * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
              */
             ownerUserId: string | null;
-            /**
-             * Format: uuid
-             * @description The organization it was made for: it receives the public events and the party events about that organization's own challenges, applications and projects. Null for the platform's (an admin's: every event) or a key acting for no organization (the public events)
-             * @example 4ae922f9-34c1-4df8-bc7d-debe1c8cf89e
-             */
-            organizationId: string | null;
             /**
              * Format: date-time
              * @example 2027-01-10T02:00:00.000Z
@@ -7873,16 +7758,10 @@ export interface components {
             ownerApiKeyId: string | null;
             /**
              * Format: uuid
-             * @description The owning person: an admin, or a user manager of `organizationId`
+             * @description The owning admin
              * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
              */
             ownerUserId: string | null;
-            /**
-             * Format: uuid
-             * @description The organization it was made for: it receives the public events and the party events about that organization's own challenges, applications and projects. Null for the platform's (an admin's: every event) or a key acting for no organization (the public events)
-             * @example 4ae922f9-34c1-4df8-bc7d-debe1c8cf89e
-             */
-            organizationId: string | null;
             /**
              * Format: date-time
              * @example 2027-01-10T02:00:00.000Z
@@ -8047,7 +7926,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_EVENT_NOT_AVAILABLE" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "REQUEST_HEADER_FIELDS_TOO_LARGE" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "OWN_ROLES_UNCHANGEABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_EVENT_NOT_AVAILABLE" | "ROLES_INCOMPATIBLE" | "ADMIN_ROLE_OUTSIDE_PLATFORM" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "REQUEST_HEADER_FIELDS_TOO_LARGE" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
             errors?: components["schemas"]["FieldErrorDto"][];
             /**
              * @description The X-Request-Id of the request, to quote to support
@@ -8230,8 +8109,316 @@ export interface components {
                 };
             };
         };
+        /** @description `FORBIDDEN`: only the role `admin` may call */
+        Problem_403_FORBIDDEN_for_admin: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `applicant` may call */
+        Problem_403_FORBIDDEN_for_admin_applicant: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `expert` may call */
+        Problem_403_FORBIDDEN_for_admin_expert: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `issuer` may call */
+        Problem_403_FORBIDDEN_for_admin_issuer: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant` may call */
+        Problem_403_FORBIDDEN_for_admin_issuer_applicant: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant`, `expert` may call */
+        Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin` may call */
+        Problem_403_FORBIDDEN_for_admin_security_admin: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `integration` may call */
+        Problem_403_FORBIDDEN_for_admin_security_admin_integration: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `issuer`, `applicant`, `expert` may call */
+        Problem_403_FORBIDDEN_for_admin_security_admin_issuer_applicant_expert: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `user_manager`, `issuer`, `applicant`, `expert` may call */
+        Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_issuer_applicant_expert: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the role `applicant` may call */
+        Problem_403_FORBIDDEN_for_applicant: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the role `expert` may call */
+        Problem_403_FORBIDDEN_for_expert: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the role `issuer` may call */
+        Problem_403_FORBIDDEN_for_issuer: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN";
+                };
+            };
+        };
         /** @description `FORBIDDEN`: not allowed for your role; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first */
         Problem_403_FORBIDDEN_NDA_REQUIRED: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "NDA_REQUIRED";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant` may call; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first */
+        Problem_403_FORBIDDEN_NDA_REQUIRED_for_admin_issuer_applicant: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8472,6 +8659,28 @@ export interface components {
                 };
             };
         };
+        /** @description `VERSION_MISMATCH`: the resource has changed since you read it; `OWN_ROLES_UNCHANGEABLE`: nobody changes their own roles */
+        Problem_409_VERSION_MISMATCH_OWN_ROLES_UNCHANGEABLE: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 409;
+                    /** @enum {string} */
+                    code?: "VERSION_MISMATCH" | "OWN_ROLES_UNCHANGEABLE";
+                };
+            };
+        };
         /** @description `VERSION_MISMATCH`: the resource has changed since you read it; `TEAM_IN_USE`: the team is used by an active application and cannot change */
         Problem_409_VERSION_MISMATCH_TEAM_IN_USE: {
             headers: {
@@ -8579,6 +8788,28 @@ export interface components {
                     status?: 422;
                     /** @enum {string} */
                     code?: "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED";
+                };
+            };
+        };
+        /** @description `BUSINESS_RULE_VIOLATION`: a business rule refused the request; `ROLES_INCOMPATIBLE`: these roles may not be held together (separated duties); `ADMIN_ROLE_OUTSIDE_PLATFORM`: administrative roles are held only in the platform organization */
+        Problem_422_BUSINESS_RULE_VIOLATION_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 422;
+                    /** @enum {string} */
+                    code?: "BUSINESS_RULE_VIOLATION" | "ROLES_INCOMPATIBLE" | "ADMIN_ROLE_OUTSIDE_PLATFORM";
                 };
             };
         };
@@ -8777,6 +9008,28 @@ export interface components {
                     status?: 422;
                     /** @enum {string} */
                     code?: "IDEMPOTENCY_KEY_REUSED" | "DEADLINE_PASSED";
+                };
+            };
+        };
+        /** @description `ROLES_INCOMPATIBLE`: these roles may not be held together (separated duties); `ADMIN_ROLE_OUTSIDE_PLATFORM`: administrative roles are held only in the platform organization */
+        Problem_422_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 422;
+                    /** @enum {string} */
+                    code?: "ROLES_INCOMPATIBLE" | "ADMIN_ROLE_OUTSIDE_PLATFORM";
                 };
             };
         };
@@ -9285,7 +9538,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -9327,7 +9580,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -9364,7 +9617,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -9405,7 +9658,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -9452,7 +9705,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -9499,7 +9752,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -9534,10 +9787,32 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            /** @description `FORBIDDEN`: only the role `security_admin` may call; an administrative role granted by someone who is not a security administrator */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /**
+                         * Format: int32
+                         * @enum {integer}
+                         */
+                        status?: 403;
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
             409: components["responses"]["Problem_409_ALREADY_EXISTS"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -9577,12 +9852,33 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            /** @description `FORBIDDEN`: only the role `security_admin` may call; an administrative role granted or removed by someone who is not a security administrator */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /**
+                         * Format: int32
+                         * @enum {integer}
+                         */
+                        status?: 403;
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_OWN_ROLES_UNCHANGEABLE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
+            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -9625,7 +9921,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -9667,8 +9963,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
-            404: components["responses"]["Problem_404_NOT_FOUND"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -9704,7 +9999,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -9742,7 +10037,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_issuer_applicant_expert"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -9782,7 +10077,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_BAD_REQUEST"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -9836,28 +10131,8 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
-            429: components["responses"]["Problem_429_RATE_LIMITED"];
-            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
-            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
-            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
-        };
-    };
-    AuditVerification_verify: {
-        parameters: {
-            query?: {
-                /** @description First seal (chain sequence number) to check; the previous seal is its anchor */
-                fromSeq?: number;
-                /** @description How many seals to check at most */
-                limit?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description `FORBIDDEN`: only the roles `admin`, `audit_admin` may call; not the audit administrator, or a system administrator while AUDIT_READ_BY_SYSTEM_ADMIN is off */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -9867,12 +10142,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditVerificationResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /**
+                         * Format: int32
+                         * @enum {integer}
+                         */
+                        status?: 403;
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
-            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
-            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -9902,7 +10182,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -9987,7 +10267,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -10031,7 +10311,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -10120,7 +10400,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -10164,7 +10444,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -10278,7 +10558,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
@@ -10339,7 +10619,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
@@ -10396,7 +10676,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             /** @description `NOT_FOUND`: the date is not a special day */
             404: {
                 headers: {
@@ -10502,7 +10782,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -10578,7 +10858,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -10638,7 +10918,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
             /** @description `PAYLOAD_TOO_LARGE`: larger than ATTACHMENT_MAX_BYTES */
             413: {
                 headers: {
@@ -10715,7 +10995,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -10750,7 +11030,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -10857,7 +11137,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_issuer"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -10935,7 +11215,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_issuer"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -10983,7 +11263,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_issuer"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
@@ -11028,7 +11308,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_issuer"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
@@ -11073,7 +11353,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
@@ -11122,7 +11402,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11173,7 +11453,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11269,7 +11549,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11318,7 +11598,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11356,7 +11636,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_NDA_REQUIRED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_NDA_REQUIRED_for_admin_issuer_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -11425,7 +11705,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -11458,7 +11738,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -11506,7 +11786,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_applicant"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -11548,7 +11828,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -11585,7 +11865,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -11626,7 +11906,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_TEAM_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11672,7 +11952,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_TEAM_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11717,7 +11997,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_TEAM_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11769,7 +12049,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -11814,7 +12094,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11864,7 +12144,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -11897,7 +12177,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -11938,7 +12218,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11979,7 +12259,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12026,7 +12306,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12073,7 +12353,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED_LEADER_LIMIT_REACHED"];
@@ -12118,7 +12398,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
@@ -12167,7 +12447,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12223,7 +12503,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -12265,7 +12545,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -12300,7 +12580,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12334,7 +12614,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12375,7 +12655,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12413,7 +12693,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12456,7 +12736,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED_PANEL_UNDERSTAFFED"];
@@ -12505,7 +12785,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12543,7 +12823,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
@@ -12588,7 +12868,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -12621,7 +12901,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12666,7 +12946,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12704,7 +12984,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
@@ -12746,7 +13026,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12793,7 +13073,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
@@ -12845,7 +13125,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12890,7 +13170,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12928,7 +13208,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12969,7 +13249,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13021,7 +13301,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13070,7 +13350,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13151,7 +13431,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13196,7 +13476,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
@@ -13232,7 +13512,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13279,7 +13559,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13329,7 +13609,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -13362,7 +13642,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13405,7 +13685,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -13454,7 +13734,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13501,7 +13781,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -13550,7 +13830,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13596,7 +13876,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13642,7 +13922,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13688,7 +13968,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13733,7 +14013,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13782,7 +14062,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13831,7 +14111,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13869,7 +14149,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13916,7 +14196,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13965,7 +14245,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14003,7 +14283,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14037,7 +14317,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14080,7 +14360,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
@@ -14125,7 +14405,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
@@ -14165,7 +14445,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14199,7 +14479,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14244,7 +14524,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14282,7 +14562,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14327,7 +14607,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14378,7 +14658,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14429,7 +14709,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14477,7 +14757,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -14510,7 +14790,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14555,7 +14835,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14665,7 +14945,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14704,7 +14984,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14751,7 +15031,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_integration"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -14793,7 +15073,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_integration"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -14830,7 +15110,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_integration"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14863,7 +15143,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_integration"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14909,7 +15189,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_integration"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14950,7 +15230,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_integration"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -15000,7 +15280,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];

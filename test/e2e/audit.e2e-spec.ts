@@ -1,5 +1,5 @@
 import { AuditService } from '../../src/common/audit/audit.service';
-import { createAdmin, registerOrg } from '../support/factories';
+import { createAdmin, createAuditAdmin, registerOrg } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
 describe('audit_events is append-only in the database', () => {
@@ -60,8 +60,8 @@ describe('GET /audit-events', () => {
   });
   afterAll(async () => t.close());
 
-  it('lets an admin page through the trail newest first, filtered, without duplicates or gaps', async () => {
-    const admin = await createAdmin(t);
+  it('lets the audit administrator page through the trail newest first, filtered, without duplicates or gaps', async () => {
+    const auditor = await createAuditAdmin(t);
     const issuer = await registerOrg(t, { role: 'issuer' });
     await t.dataSource.transaction(async (em) => {
       for (let i = 0; i < 5; i++) {
@@ -81,7 +81,7 @@ describe('GET /audit-events', () => {
       const res = await t.http
         .get('/api/v1/audit-events')
         .query({ objectType: 'paged', limit: 2, ...(cursor ? { cursor } : {}) })
-        .set(admin.headers);
+        .set(auditor.headers);
       expect(res.status).toBe(200);
       seen.push(...(res.body.items as { objectId: string }[]).map((e) => e.objectId));
       cursor = res.body.nextCursor as string | null;
@@ -91,7 +91,7 @@ describe('GET /audit-events', () => {
     const byActor = await t.http
       .get('/api/v1/audit-events')
       .query({ actorId: issuer.userId, action: 'auth.registered' })
-      .set(admin.headers);
+      .set(auditor.headers);
     expect(byActor.status).toBe(200);
     expect(byActor.body.items).toEqual([
       expect.objectContaining({
@@ -102,18 +102,23 @@ describe('GET /audit-events', () => {
     ]);
   });
 
-  it('refuses non-admins (403), anonymous callers (401), and a forged cursor (400)', async () => {
-    const admin = await createAdmin(t);
+  it('refuses others (403: the system administrator too, by default), anonymous callers (401), and a forged cursor (400)', async () => {
+    const auditor = await createAuditAdmin(t);
     const applicant = await registerOrg(t, { role: 'applicant' });
     expect((await t.http.get('/api/v1/audit-events').set(applicant.headers)).status).toBe(403);
+    const systemAdmin = await createAdmin(t);
+    expect((await t.http.get('/api/v1/audit-events').set(systemAdmin.headers)).status).toBe(403);
     expect((await t.http.get('/api/v1/audit-events')).status).toBe(401);
     const forged = await t.http
       .get('/api/v1/audit-events')
       .query({ cursor: 'bm90LWEtY3Vyc29y' })
-      .set(admin.headers);
+      .set(auditor.headers);
     expect(forged.status).toBe(400);
     expect(forged.body.errors).toEqual([{ field: 'cursor', message: 'cursor is not valid' }]);
-    const badDate = await t.http.get('/api/v1/audit-events').query({ from: 'yesterday' }).set(admin.headers);
+    const badDate = await t.http
+      .get('/api/v1/audit-events')
+      .query({ from: 'yesterday' })
+      .set(auditor.headers);
     expect(badDate.status).toBe(400);
   });
 });

@@ -146,12 +146,19 @@ describe('users', () => {
     expect(malformed.status).toBe(400);
   });
 
-  it('refuses an admin disabling or demoting themself', async () => {
+  it('refuses an admin disabling themself (422) or changing their own roles (409)', async () => {
     const res = await t.http
       .patch(`/api/v1/users/${admin.userId}`)
       .set(admin.headers)
       .send({ enabled: false });
     expect(res.status).toBe(422);
+    expect(res.body.code).toBe('BUSINESS_RULE_VIOLATION');
+    const demote = await t.http
+      .patch(`/api/v1/users/${admin.userId}`)
+      .set(admin.headers)
+      .send({ roles: ['admin'] });
+    expect(demote.status).toBe(409);
+    expect(demote.body.code).toBe('OWN_ROLES_UNCHANGEABLE');
   });
 
   it('ensureFirstAdmin is idempotent and puts the admin in a government platform organization', async () => {
@@ -160,7 +167,8 @@ describe('users', () => {
     const first = await users.ensureFirstAdmin(email, TEST_PASSWORD);
     const second = await users.ensureFirstAdmin(email.toUpperCase(), 'another-password-123');
     expect(second.id).toBe(first.id);
-    expect(first.roles).toEqual(['admin']);
+    // System and security administrator (ADR 0043).
+    expect(first.roles).toEqual(['admin', 'security_admin']);
     const [org] = await t.dataSource.query('SELECT type FROM organizations WHERE id = $1', [
       first.organizationId,
     ]);
@@ -185,6 +193,10 @@ describe('first admin at startup (ADMIN_EMAIL / ADMIN_PASSWORD)', () => {
     const res = await t.http.post('/api/v1/auth/login').send({ email, password });
     expect(res.status).toBe(200);
     const me = await t.http.get('/api/v1/me').set(bearer(res.body.accessToken));
-    expect(me.body).toMatchObject({ kind: 'user', roles: ['admin'], organization: { type: 'government' } });
+    expect(me.body).toMatchObject({
+      kind: 'user',
+      roles: ['admin', 'security_admin'],
+      organization: { type: 'government' },
+    });
   });
 });

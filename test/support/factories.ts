@@ -87,7 +87,11 @@ export async function registerOrg(
   };
 }
 
-/** An admin of the platform organization (through UsersService.ensureFirstAdmin), signed in. */
+/**
+ * An administrator of the platform organization (through UsersService.ensureFirstAdmin), signed in:
+ * system and security administrator (`admin` + `security_admin`), as every admin is after ADR 43's
+ * migration. It cannot read the audit trail unless AUDIT_READ_BY_SYSTEM_ADMIN is on.
+ */
 export async function createAdmin(t: TestApp, email = uniqueEmail('admin')): Promise<Actor> {
   const user = await t.get(UsersService).ensureFirstAdmin(email, TEST_PASSWORD);
   const tokens = await login(t, email);
@@ -101,6 +105,30 @@ export async function createAdmin(t: TestApp, email = uniqueEmail('admin')): Pro
     refreshToken: tokens.refreshToken,
     headers: bearer(tokens.accessToken),
   };
+}
+
+/** The platform organization: that of the oldest administrator (one is made when there is none). */
+export async function platformOrganizationId(t: TestApp): Promise<string> {
+  const [oldest] = await t.dataSource.query<Array<{ organization_id: string }>>(
+    `SELECT organization_id FROM users WHERE roles && ARRAY['admin', 'security_admin', 'audit_admin']::text[]
+     ORDER BY created_at, id LIMIT 1`,
+  );
+  return oldest?.organization_id ?? (await createAdmin(t)).organizationId;
+}
+
+/** A system administrator only (`admin`: operations; no accounts, no audit trail), signed in. */
+export async function createSystemAdmin(t: TestApp): Promise<Actor> {
+  return createUser(t, await platformOrganizationId(t), ['admin'], uniqueEmail('sysadmin'));
+}
+
+/** A security administrator only (`security_admin`: users, roles, keys), signed in. */
+export async function createSecurityAdmin(t: TestApp): Promise<Actor> {
+  return createUser(t, await platformOrganizationId(t), ['security_admin'], uniqueEmail('secadmin'));
+}
+
+/** The audit administrator (`audit_admin`, no other role: reads the audit trail only), signed in. */
+export async function createAuditAdmin(t: TestApp): Promise<Actor> {
+  return createUser(t, await platformOrganizationId(t), ['audit_admin'], uniqueEmail('auditadmin'));
 }
 
 /** A user with the given roles in an existing organization (as an admin's POST /users does), signed in. */

@@ -17,6 +17,23 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * The administrative duties (三员分立, ADR 43): held only in the platform organization, granted and
+ * removed only by a security administrator; `audit_admin` never with another role.
+ */
+export const ADMINISTRATIVE_ROLES = [
+  'admin',
+  'security_admin',
+  'audit_admin',
+] as const satisfies readonly Role[];
+
+/** Every role but the administrative ones: what sign-up and invitations hand out. */
+export type MemberRole = Exclude<Role, (typeof ADMINISTRATIVE_ROLES)[number]>;
+
+export function isAdministrativeRole(role: Role): boolean {
+  return (ADMINISTRATIVE_ROLES as readonly Role[]).includes(role);
+}
+
 /** A person signed in with a bearer token. */
 export interface UserPrincipal {
   kind: 'user';

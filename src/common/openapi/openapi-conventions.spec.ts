@@ -55,6 +55,7 @@ function documentWith(paths: Record<string, unknown>): OpenAPIObject {
 }
 
 interface DocResponse {
+  description?: string;
   content?: Record<string, unknown>;
   headers?: Record<string, unknown>;
   $ref?: string;
@@ -105,6 +106,7 @@ describe('OpenAPI conventions', () => {
         uuidPathParams: ['id'],
         auth: 'required',
         restricted: true,
+        roles: ['admin'],
         strictRateLimit: false,
         jsonBody: true,
         validatedInput: true,
@@ -133,6 +135,7 @@ describe('OpenAPI conventions', () => {
         uuidPathParams: [],
         auth: 'required',
         restricted: true,
+        roles: ['admin', 'audit_admin'],
         jsonBody: true,
         validatedInput: true,
         ifMatch: true,
@@ -250,6 +253,17 @@ describe('OpenAPI conventions', () => {
       'X-Request-Id',
       'Access-Control-Allow-Origin',
     ]);
+  });
+
+  it('says who may call: x-roles on the operation, the roles in its 403 (one shared response per roles)', () => {
+    const operation = doc.paths['/things/{id}/touch'].post as { 'x-roles'?: string[]; responses: object };
+    expect(operation['x-roles']).toEqual(['admin', 'audit_admin']);
+    expect(doc.paths['/things/{id}/touch'].post.responses['403']).toEqual({
+      $ref: '#/components/responses/Problem_403_FORBIDDEN_for_admin_audit_admin_unthrottled',
+    });
+    expect(shared('Problem_403_FORBIDDEN_for_admin_audit_admin_unthrottled').description).toBe(
+      '`FORBIDDEN`: only the roles `admin`, `audit_admin` may call',
+    );
   });
 
   it('documents only what is refused before any route where nothing else can fail (liveness), and 429 and 503 with Retry-After', () => {

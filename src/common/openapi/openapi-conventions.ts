@@ -4,6 +4,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { Reflector } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { AUTH_OPTIONS, AuthenticatedOptions, IS_PUBLIC, OPTIONAL_AUTH } from '../auth/decorators';
+import { ROLES, type Role } from '../auth/principal';
 import { IF_MATCH } from '../concurrency/etag';
 import { API_ERRORS, DeclaredErrors } from '../errors/api-errors';
 import { ERROR_STATUS, ERROR_TITLES, ErrorCode } from '../errors/error-codes';
@@ -25,6 +26,8 @@ export interface OperationFacts {
   auth?: 'public' | 'optional' | 'required';
   /** The guard can refuse a signed-in caller: roles are required, or API keys are not accepted. */
   restricted?: boolean;
+  /** The roles the guard lets through (`@Authenticated({ roles })`); absent: any signed-in caller. */
+  roles?: Role[];
   /** Under the strict limit of login, registration and refresh (@StrictRateLimit). */
   strictRateLimit?: boolean;
   /** Reads a JSON body (@Body(), not multipart). */
@@ -44,6 +47,7 @@ export interface OperationFacts {
 type Schema = Record<string, unknown>;
 type Operation = {
   operationId?: string;
+  'x-roles'?: Role[];
   parameters?: Array<{ name: string; in: string; schema?: Schema }>;
   responses?: Record<string, Schema>;
 };
@@ -203,6 +207,7 @@ function factsOf(controller: object, methodKey: string, handler: object): Operat
     uuidPathParams: uuidPathParams(args),
     auth: meta<boolean>(OPTIONAL_AUTH) ? 'optional' : meta<boolean>(IS_PUBLIC) ? 'public' : 'required',
     restricted: Boolean(options.roles?.length) || !options.apiKey,
+    ...(options.roles?.length ? { roles: ROLES.filter((role) => options.roles?.includes(role)) } : {}),
     strictRateLimit: meta<boolean>(STRICT_RATE_LIMIT) === true,
     jsonBody,
     validatedInput: has(RouteParamtypes.BODY) || has(RouteParamtypes.QUERY),
@@ -269,6 +274,19 @@ export function problemExamples(): Record<string, Schema> {
   );
 }
 
+/**
+ * The operation's notes on its codes, FORBIDDEN saying who may call: the roles the guard lets
+ * through (ADR 43), then what the operation's own note adds.
+ */
+function forbiddenNote(fact: OperationFacts): Partial<Record<ErrorCode, string>> {
+  const notes = { ...(fact.declared?.notes ?? {}) };
+  if (fact.auth !== 'required' || !fact.roles) return notes;
+  const listed = fact.roles.map((role) => `\`${role}\``).join(', ');
+  const who = `only the role${fact.roles.length > 1 ? 's' : ''} ${listed} may call`;
+  notes.FORBIDDEN = notes.FORBIDDEN ? `${who}; ${notes.FORBIDDEN}` : who;
+  return notes;
+}
+
 /** One problem+json response documenting `codes` (all of one status), for an operation. */
 export function errorResponse(
   codes: ErrorCode[],
@@ -309,6 +327,7 @@ export function errorResponse(
  * the running service by construction:
  * - every error response is generated from codes: the operation's own (@ApiErrors) and those of
  *   its kind (CONVENTIONAL_ERRORS), one problem+json response per status, `code` narrowed to them;
+ * - the roles the guard lets through: `x-roles` on the operation, and the 403 says them;
  * - every response carries X-Request-Id, Access-Control-Allow-Origin when CORS allows the origin,
  *   and, where the rate limiter runs, the X-RateLimit-* headers it sets (429: Retry-After);
  * - ParseUUIDPipe path parameters and `format: uuid` strings are 36-character UUIDs;
@@ -367,16 +386,26 @@ export function applyOpenApiConventions(
         const status = ERROR_STATUS[code];
         byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
       }
-      const notes = fact.declared?.notes ?? {};
+      if (fact.auth === 'required' && fact.roles) operation['x-roles'] = fact.roles;
+      const notes = forbiddenNote(fact);
       for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
         const response = errorResponse(codes, notes, headersFor(String(status)));
         codes.forEach((code) => used.add(code));
-        if (codes.some((code) => notes[code])) {
+        const declaredNote = codes.some((code) => fact.declared?.notes[code]);
+        if (declaredNote) {
           responses[String(status)] = response;
           continue;
         }
-        // The same codes with the same headers: one shared component, e.g. Problem_404_NOT_FOUND.
-        const name = ['Problem', status, ...codes, ...(fact.throttled ? [] : ['unthrottled'])].join('_');
+        // The same codes, roles and headers: one shared component, e.g. Problem_404_NOT_FOUND,
+        // Problem_403_FORBIDDEN_for_admin.
+        const forRoles = codes.includes('FORBIDDEN') && notes.FORBIDDEN ? ['for', ...(fact.roles ?? [])] : [];
+        const name = [
+          'Problem',
+          status,
+          ...codes,
+          ...forRoles,
+          ...(fact.throttled ? [] : ['unthrottled']),
+        ].join('_');
         shared[name] = response;
         responses[String(status)] = ref('responses', name);
       }

@@ -20,6 +20,11 @@ describe('configuration schema', () => {
   it('applies the documented defaults', () => {
     const config = parseConfig(valid);
     expect(config).toMatchObject({ PORT: 3000, BODY_LIMIT: '1mb', CORS_ORIGINS: [], MIGRATE_ON_START: true });
+    // Separated duties (ADR 0043): the system administrator does not read the audit trail unless told.
+    expect(config.AUDIT_READ_BY_SYSTEM_ADMIN).toBe(false);
+    expect(parseConfig({ ...valid, AUDIT_READ_BY_SYSTEM_ADMIN: 'true' }).AUDIT_READ_BY_SYSTEM_ADMIN).toBe(
+      true,
+    );
   });
 
   it('keeps audit rows 190 days by default and refuses a retention under 180 days', () => {

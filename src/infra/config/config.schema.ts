@@ -121,6 +121,9 @@ export const envSchema = z.object({
 
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  // Separated duties (docs/adr/0043): whether the system administrator (`admin`) may also read the
+  // audit trail's endpoints. Off: only the audit administrator (`audit_admin`) reads them.
+  AUDIT_READ_BY_SYSTEM_ADMIN: bool.default(false),
 
   // Attachment content, content-addressed by SHA-256 (docs/adr/0017); back it up with the database.
   STORAGE_DIR: z.string().min(1).default('./.data/files'),

@@ -324,7 +324,7 @@ export class ChallengesController {
 
   @Put(':id/watch')
   @HttpCode(204)
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({
     summary: 'Follow a challenge: be notified of its amendments, cancellation and closing',
     errors: ['FORBIDDEN', 'NOT_FOUND'],
@@ -336,7 +336,7 @@ export class ChallengesController {
 
   @Delete(':id/watch')
   @HttpCode(204)
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({ summary: 'Stop following a challenge', errors: ['FORBIDDEN', 'NOT_FOUND'] })
   @ApiNoContentResponse({ description: 'Not following (also when you were not)' })
   unwatch(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<void> {

@@ -72,7 +72,7 @@ export class ProjectAcceptanceController {
   }
 
   @Get()
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({
     summary: 'The project’s latest acceptance',
     description:
@@ -100,7 +100,7 @@ export class AcceptancesController {
   ) {}
 
   @Get()
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({
     summary: 'An acceptance: request, panel progress, decision (parties and admins)',
     errors: ['NOT_FOUND'],

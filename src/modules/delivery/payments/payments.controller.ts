@@ -18,7 +18,7 @@ export class ProjectPaymentsController {
   constructor(private readonly payments: PaymentsService) {}
 
   @Get(':id/payments')
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({
     summary: "A project's tranches (拨付) with their status and the sums per payer",
     description:
@@ -37,7 +37,7 @@ export class ChallengeLedgerController {
   constructor(private readonly payments: PaymentsService) {}
 
   @Get(':id/ledger')
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({
     summary: "Every ledger entry of the challenge's projects, oldest first, with sums per payer and kind",
     description:
@@ -60,7 +60,7 @@ export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}
 
   @Get(':id')
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({
     summary: 'A tranche with its ledger entries (the parties of its project, admins)',
     errors: ['NOT_FOUND'],

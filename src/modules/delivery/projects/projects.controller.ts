@@ -50,7 +50,7 @@ export class ProjectsController {
   ) {}
 
   @Get()
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({
     summary: "Projects (立项): admins see all; others their organizations' projects",
     description:
@@ -62,7 +62,7 @@ export class ProjectsController {
   }
 
   @Get(':id')
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({
     summary: 'A project: task book, signatures, amounts per payer, milestones (ETag)',
     errors: ['NOT_FOUND'],
@@ -80,7 +80,7 @@ export class ProjectsController {
 
   @Post(':id/sign')
   @HttpCode(200)
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({
     summary: 'Sign the task book for the caller’s party (issuer, applicant lead organization, admin)',
     description:
@@ -157,7 +157,7 @@ export class ProjectsController {
   }
 
   @Get(':id/milestones')
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({
     summary: 'The milestones with their reports and assessments, by position',
     errors: ['NOT_FOUND'],
@@ -168,7 +168,7 @@ export class ProjectsController {
   }
 
   @Get(':id/task-book/versions')
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({
     summary: 'Every version of the task book, oldest first (v1 at award, one per approved change)',
     errors: ['NOT_FOUND'],
@@ -205,7 +205,7 @@ export class ProjectsController {
   }
 
   @Get(':id/change-requests')
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({ summary: 'The project’s change requests, newest first', errors: ['NOT_FOUND'] })
   @ApiPageResponse(ChangeRequestResponseDto)
   changeRequests(
@@ -271,7 +271,7 @@ export class ChangeRequestsController {
   constructor(private readonly changeRequests: ChangeRequestsService) {}
 
   @Get(':id')
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({ summary: 'A change request (parties of its project, admins)', errors: ['NOT_FOUND'] })
   @ApiOkResponse({ type: ChangeRequestResponseDto })
   get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ChangeRequestView> {

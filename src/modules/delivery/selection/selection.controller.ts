@@ -99,7 +99,7 @@ export class ChallengeSelectionController {
   }
 
   @Post(':id/objections')
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({
     summary: 'Lodge an objection (异议) during the publicity period',
     description: '409 when the challenge is not in publicity; 422 DEADLINE_PASSED once the period has ended.',
@@ -146,7 +146,7 @@ export class ObjectionsController {
   constructor(private readonly objections: ObjectionsService) {}
 
   @Get(':id')
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({ summary: 'An objection: admins and its objector (404 for others)', errors: ['NOT_FOUND'] })
   @ApiOkResponse({ type: ObjectionResponseDto })
   get(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<ObjectionView> {

@@ -25,7 +25,7 @@ function toResponse(res: Response, p: NotificationPreferences): NotificationPref
 /** The caller's own notification preferences: e-mail language and e-mail opt-outs per event kind. */
 @ApiTags('users')
 @Controller('users/me/notification-preferences')
-@Authenticated()
+@Authenticated({ roles: ['admin', 'security_admin', 'user_manager', 'issuer', 'applicant', 'expert'] })
 export class NotificationPreferencesController {
   constructor(private readonly preferences: MailPreferencesService) {}
 

@@ -17,7 +17,7 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'security_admin', 'user_manager', 'issuer', 'applicant', 'expert'] })
   @Endpoint({
     summary: "List the caller's notifications, newest first (keyset pagination)",
     errors: ['FORBIDDEN'],
@@ -33,7 +33,7 @@ export class NotificationsController {
 
   @Post(':id/read')
   @HttpCode(200)
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'security_admin', 'user_manager', 'issuer', 'applicant', 'expert'] })
   @Endpoint({ summary: 'Mark one of your notifications as read', errors: ['FORBIDDEN', 'NOT_FOUND'] })
   @ApiOkResponse({ type: NotificationResponse })
   async markRead(

@@ -12,7 +12,7 @@ const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
 @ApiTags('api-keys')
 @Controller('api-keys')
-@Authenticated({ roles: ['admin', 'security_admin', 'user_manager'] })
+@Authenticated({ roles: ['security_admin', 'user_manager'] })
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 

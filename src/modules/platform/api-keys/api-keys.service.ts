@@ -21,8 +21,8 @@ const DISPLAY_PREFIX_LENGTH = 8;
 
 export const API_KEY_AUDIT = { created: 'api_key.created', revoked: 'api_key.revoked' } as const;
 
-/** The people who manage every key: the platform's security administrator (and the admin, for now). */
-export const API_KEY_PLATFORM_ROLES = ['security_admin', 'admin'] as const;
+/** The people who manage every key: the platform's security administrator (ADR 0043). */
+export const API_KEY_PLATFORM_ROLES = ['security_admin'] as const;
 
 /**
  * The scopes an organization's user manager may give its keys: what an organization's system does

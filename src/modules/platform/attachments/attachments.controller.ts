@@ -66,7 +66,7 @@ export class AttachmentsController {
   }
 
   @Get(':id')
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({
     summary: "Read an attachment's metadata (its organization, or an admin)",
     errors: ['NOT_FOUND'],
@@ -77,7 +77,7 @@ export class AttachmentsController {
   }
 
   @Get(':id/content')
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({ summary: 'Download an attachment (its organization, or an admin)', errors: ['NOT_FOUND'] })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({

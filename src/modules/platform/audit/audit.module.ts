@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
-import { AuditQueryService } from './audit.service';
+import { AuditQueryService, AuditReadPolicy } from './audit.service';
 import { AuditVerificationController } from './audit-verification.controller';
 import { AuditVerificationService } from './audit-verification.service';
 import { AuditArchiver } from './chain/audit-archiver';
@@ -10,7 +10,14 @@ import { AuditVerifier } from './chain/audit-verifier';
 
 @Module({
   controllers: [AuditController, AuditVerificationController],
-  providers: [AuditQueryService, AuditVerificationService, AuditChainRepository, AuditVerifier],
+  providers: [
+    AuditQueryService,
+    AuditReadPolicy,
+    AuditVerificationService,
+    AuditChainRepository,
+    AuditVerifier,
+  ],
+  exports: [AuditReadPolicy],
 })
 export class AuditModule {}
 

@@ -89,7 +89,7 @@ export class AuthService implements OnModuleInit {
           regionCode: dto.regionCode,
         },
       );
-      const user = await this.usersService.createInTransaction(
+      const user = await this.usersService.createMemberInTransaction(
         em,
         { kind: 'anonymous' },
         {

@@ -33,7 +33,7 @@ export class OrganizationsController {
   constructor(private readonly organizations: OrganizationsService) {}
 
   @Get()
-  @Authenticated({ roles: ['admin'] })
+  @Authenticated({ roles: ['admin', 'security_admin'] })
   @Endpoint({ summary: 'List organizations, newest first (keyset paginated)' })
   @ApiPageResponse(OrganizationResponseDto)
   list(@Query() query: ListOrganizationsQueryDto): Promise<Page<OrganizationResponseDto>> {
@@ -55,7 +55,7 @@ export class OrganizationsController {
   }
 
   @Get(':id')
-  @Authenticated()
+  @Authenticated({ roles: ['admin', 'security_admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({ summary: 'Read an organization (admin, or a member of it)', errors: ['NOT_FOUND'] })
   @ApiOkResponse({ type: OrganizationResponseDto })
   async get(

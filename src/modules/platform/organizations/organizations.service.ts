@@ -120,7 +120,8 @@ export class OrganizationsService {
     expectedVersion: number | undefined,
   ): Promise<OrganizationResponseDto> {
     const admin = isAdmin(actor);
-    if (!admin && !(this.canSee(actor, id) && hasRole(actor, 'issuer', 'applicant'))) {
+    const member = actor.kind === 'user' && actor.organizationId === id;
+    if (!admin && !(member && hasRole(actor, 'issuer', 'applicant'))) {
       throw DomainError.notFound('Organization');
     }
     if (!admin && (dto.type !== undefined || dto.parentOrganizationId !== undefined)) {
@@ -189,7 +190,10 @@ export class OrganizationsService {
   }
 
   private canSee(actor: Principal, id: string): boolean {
-    return isAdmin(actor) || (actor.kind === 'user' && actor.organizationId === id);
+    // The security admin reads every organization, to manage its accounts (ADR 43); changes stay the admin's.
+    return (
+      hasRole(actor, 'admin', 'security_admin') || (actor.kind === 'user' && actor.organizationId === id)
+    );
   }
 
   private async checkParent(em: EntityManager, id: string, parentId: string | null): Promise<void> {

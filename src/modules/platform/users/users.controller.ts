@@ -12,14 +12,23 @@ import { Endpoint } from '../../../common/openapi/endpoint';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
+/** The rules of separated duties (三员分立, ADR 43) every creation and role change passes. */
+const DUTIES =
+  'Separated duties (三员分立): `security_admin` and `audit_admin` are never held together, and `audit_admin` with no other role (422 ROLES_INCOMPATIBLE); administrative roles (`admin`, `security_admin`, `audit_admin`) only in the platform organization (422 ADMIN_ROLE_OUTSIDE_PLATFORM).';
+
 @ApiTags('users')
 @Controller('users')
-@Authenticated({ roles: ['admin'] })
+@Authenticated({ roles: ['security_admin'] })
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
-  @Endpoint({ summary: 'List users, newest first; filter by organization' })
+  @Authenticated({ roles: ['security_admin', 'admin'] })
+  @Endpoint({
+    summary: 'List users, newest first; filter by organization',
+    description:
+      'The security administrator, and the system administrator (read only: who holds which role).',
+  })
   @ApiPageResponse(UserResponseDto)
   list(@Query() query: ListUsersQueryDto): Promise<Page<UserResponseDto>> {
     return this.users.list(query);
@@ -29,7 +38,16 @@ export class UsersController {
   @NoIdempotencyKey(
     'The body carries the initial password (its fingerprint would be a fast hash of it); email is unique, so a retry is a 409, never a second user',
   )
-  @Endpoint({ summary: 'Create a user in an organization, with roles', errors: ['ALREADY_EXISTS'] })
+  @Endpoint({
+    summary: 'Create a user in an organization, with roles',
+    description: DUTIES,
+    errors: [
+      'ALREADY_EXISTS',
+      { FORBIDDEN: 'an administrative role granted by someone who is not a security administrator' },
+      'ROLES_INCOMPATIBLE',
+      'ADMIN_ROLE_OUTSIDE_PLATFORM',
+    ],
+  })
   @ApiCreatedResponse({ type: UserResponseDto })
   async create(
     @Auth() auth: Principal,
@@ -44,7 +62,17 @@ export class UsersController {
   @Patch(':id')
   @Endpoint({
     summary: 'Change roles, enable or disable, rename a user',
-    errors: ['NOT_FOUND', 'BUSINESS_RULE_VIOLATION'],
+    description: `${DUTIES} Nobody changes their own roles (409 OWN_ROLES_UNCHANGEABLE) or disables themself (422 BUSINESS_RULE_VIOLATION).`,
+    errors: [
+      'NOT_FOUND',
+      {
+        FORBIDDEN: 'an administrative role granted or removed by someone who is not a security administrator',
+      },
+      'OWN_ROLES_UNCHANGEABLE',
+      'BUSINESS_RULE_VIOLATION',
+      'ROLES_INCOMPATIBLE',
+      'ADMIN_ROLE_OUTSIDE_PLATFORM',
+    ],
   })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiIfMatch()

@@ -42,6 +42,17 @@ export class UsersRepository {
       .getOne();
   }
 
+  /** The oldest holder of an administrative role (its organization is the platform's, ADR 43). */
+  oldestAdministrator(em: EntityManager): Promise<UserEntity | null> {
+    return em
+      .getRepository(UserEntity)
+      .createQueryBuilder('u')
+      .where(`u.roles && ARRAY['admin', 'security_admin', 'audit_admin']::text[]`)
+      .orderBy('u.created_at', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .getOne();
+  }
+
   listNewestFirst(query: PageQueryDto & { organizationId?: string }): Promise<Page<UserEntity>> {
     const qb = this.dataSource.getRepository(UserEntity).createQueryBuilder('u');
     if (query.organizationId) qb.andWhere('u.organization_id = :org', { org: query.organizationId });

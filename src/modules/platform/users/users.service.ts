@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../../../common/audit/audit.service';
 import { PasswordHasher } from '../../../common/auth/passwords';
-import { Principal, Role } from '../../../common/auth/principal';
+import { MemberRole, Principal, Role } from '../../../common/auth/principal';
 import { assertVersion } from '../../../common/concurrency/etag';
 import { DomainError } from '../../../common/errors/domain-error';
 import { JsonObject } from '../../../common/json';
@@ -22,6 +22,7 @@ import {
 import { UserEntity } from './entities/user.entity';
 import { normalizeEmail } from './email';
 import { UsersRepository } from './users.repository';
+import { assertNotOwnRoles, assertSeparatedDuties, holdsAdministrativeRole, RoleChange } from './duties';
 
 export const USER_EVENTS = { rolesChanged: 'user.roles_changed' } as const;
 
@@ -40,6 +41,8 @@ export const USER_AUDIT = {
 export type UserDisabledListener = (em: EntityManager, userId: string, at: Date) => Promise<void>;
 
 export const PLATFORM_ORGANIZATION_NAME = '揭榜挂帅平台运营方 (platform)';
+/** The first administrator's duties: system and security administrator (ADR 43). */
+export const FIRST_ADMIN_ROLES = ['admin', 'security_admin'] as const satisfies readonly Role[];
 /** Serializes concurrent first-admin creation across API processes starting at once. */
 const FIRST_ADMIN_LOCK_KEY = 7_340_215_100;
 
@@ -87,8 +90,30 @@ export class UsersService {
     this.disabledListeners.push(listener);
   }
 
-  /** Inserts a user inside the caller's transaction (password hashed with argon2id), audited. */
+  /**
+   * Inserts a user inside the caller's transaction (password hashed with argon2id), audited, after
+   * the rules of separated duties (ADR 43: 403, 409, 422 ROLES_INCOMPATIBLE or
+   * ADMIN_ROLE_OUTSIDE_PLATFORM).
+   */
   async createInTransaction(em: EntityManager, actor: AuditActor, input: NewUser): Promise<UserEntity> {
+    const roles = [...new Set(input.roles)];
+    await this.assertDuties(em, { actor, before: [], after: roles }, input.organizationId);
+    return this.insert(em, actor, { ...input, roles });
+  }
+
+  /**
+   * A user without administrative roles (sign-up, invitations): the type rules them out, so the
+   * rules of separated duties have nothing to refuse.
+   */
+  createMemberInTransaction(
+    em: EntityManager,
+    actor: AuditActor,
+    input: NewUser & { roles: MemberRole[] },
+  ): Promise<UserEntity> {
+    return this.insert(em, actor, { ...input, roles: [...new Set(input.roles)] });
+  }
+
+  private async insert(em: EntityManager, actor: AuditActor, input: NewUser): Promise<UserEntity> {
     const email = normalizeEmail(input.email);
     if (await this.users.findByEmail(email, em)) {
       throw new DomainError('ALREADY_EXISTS', 'A user with this email already exists', {
@@ -101,7 +126,7 @@ export class UsersService {
       email,
       displayName: input.displayName.trim(),
       passwordHash: await this.passwords.hash(input.password),
-      roles: [...new Set(input.roles)],
+      roles: input.roles,
       enabled: true,
       tokenVersion: 0,
       locale: input.locale ?? 'zh-CN',
@@ -155,12 +180,17 @@ export class UsersService {
       if (!current) throw DomainError.notFound('User');
       assertVersion(current.version, expectedVersion);
       const self = actor.kind === 'user' && actor.userId === id;
-      if (self && (dto.enabled === false || (dto.roles && !dto.roles.includes('admin')))) {
-        throw new DomainError('BUSINESS_RULE_VIOLATION', 'An admin cannot disable or demote themself');
+      if (self && dto.enabled === false) {
+        throw new DomainError('BUSINESS_RULE_VIOLATION', 'An administrator cannot disable themself');
       }
       const before = snapshot(current);
       const now = this.clock.now();
       const rolesChanged = dto.roles !== undefined && !sameRoles(current.roles, dto.roles);
+      if (rolesChanged) {
+        assertNotOwnRoles(actor, id);
+        const change = { actor, before: current.roles, after: [...new Set(dto.roles)] };
+        await this.assertDuties(em, change, current.organizationId);
+      }
       const enabledChanged = dto.enabled !== undefined && dto.enabled !== current.enabled;
       const nameChanged = dto.displayName !== undefined && dto.displayName.trim() !== current.displayName;
       if (!rolesChanged && !enabledChanged && !nameChanged) return current;
@@ -196,9 +226,10 @@ export class UsersService {
   }
 
   /**
-   * Makes sure `email` is an enabled admin of the platform organization (type government, created
-   * when missing). Idempotent: an existing user keeps its password and gains the admin role if it
-   * lacked it. Used at startup with ADMIN_EMAIL / ADMIN_PASSWORD, and by tests.
+   * Makes sure `email` is an enabled system and security administrator (`admin` + `security_admin`,
+   * ADR 43) of the platform organization (type government, created when missing). Idempotent: an
+   * existing user keeps its password and gains the roles it lacked. Used at startup with
+   * ADMIN_EMAIL / ADMIN_PASSWORD, by the demo seed and by tests.
    */
   async ensureFirstAdmin(email: string, password: string): Promise<UserEntity> {
     const system: AuditActor = { kind: 'system' };
@@ -206,9 +237,13 @@ export class UsersService {
       await em.query('SELECT pg_advisory_xact_lock($1)', [FIRST_ADMIN_LOCK_KEY]);
       const existing = await this.users.findByEmail(email, em);
       if (existing) {
-        if (existing.roles.includes('admin') && existing.enabled) return existing;
+        if (FIRST_ADMIN_ROLES.every((role) => existing.roles.includes(role)) && existing.enabled)
+          return existing;
         const before = snapshot(existing);
-        existing.roles = [...new Set<Role>([...existing.roles, 'admin'])];
+        const roles = [...new Set<Role>([...existing.roles, ...FIRST_ADMIN_ROLES])];
+        const change = { actor: system, before: existing.roles, after: roles };
+        await this.assertDuties(em, change, existing.organizationId);
+        existing.roles = roles;
         existing.enabled = true;
         existing.tokenVersion += 1;
         existing.version += 1;
@@ -230,9 +265,32 @@ export class UsersService {
         email,
         displayName: 'Platform administrator',
         password,
-        roles: ['admin'],
+        roles: [...FIRST_ADMIN_ROLES],
       });
     });
+  }
+
+  /**
+   * The rules of separated duties (duties.ts), and administrative roles only in the platform
+   * organization: that of the oldest administrator, else the one named PLATFORM_ORGANIZATION_NAME
+   * (422 ADMIN_ROLE_OUTSIDE_PLATFORM); with neither, the first administrator's organization is it.
+   */
+  private async assertDuties(em: EntityManager, change: RoleChange, organizationId: string): Promise<void> {
+    assertSeparatedDuties(change);
+    if (!holdsAdministrativeRole(change.after)) return;
+    const administrator = await this.users.oldestAdministrator(em);
+    const platformId =
+      administrator?.organizationId ??
+      (await this.organizations.findByName(em, PLATFORM_ORGANIZATION_NAME))?.id ??
+      null;
+    // No administrator and no platform organization yet: the first administrator's becomes it.
+    if (platformId !== null && platformId !== organizationId) {
+      throw new DomainError(
+        'ADMIN_ROLE_OUTSIDE_PLATFORM',
+        'Administrative roles (admin, security_admin, audit_admin) are held only in the platform organization',
+        { extra: { platformOrganizationId: platformId } },
+      );
+    }
   }
 
   async hasAnyAdmin(): Promise<boolean> {
