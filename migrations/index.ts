@@ -22,6 +22,7 @@ import { ReviewDue1763701800000 } from './1763701800000-ReviewDue';
 import { DatabaseClock1763701810000 } from './1763701810000-DatabaseClock';
 import { OfficialCalendar1763701960000 } from './1763701960000-OfficialCalendar';
 import { PanelMemberVersion1763702140000 } from './1763702140000-PanelMemberVersion';
+import { AccountLifecycle1763702400000 } from './1763702400000-AccountLifecycle';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -49,4 +50,5 @@ export const migrations: MixedList<Function> = [
   DatabaseClock1763701810000,
   OfficialCalendar1763701960000,
   PanelMemberVersion1763702140000,
+  AccountLifecycle1763702400000,
 ];

@@ -14,6 +14,7 @@ import { ProjectsModule } from './modules/delivery/projects/projects.module';
 import { PaymentsModule } from './modules/delivery/payments/payments.module';
 import { AcceptanceModule } from './modules/delivery/acceptance/acceptance.module';
 import { MailWorkerModule } from './modules/outreach/mail/mail.module';
+import { PasswordResetWorkerModule } from './modules/platform/auth/password-reset-worker.module';
 import { WebhooksWorkerModule } from './modules/outreach/webhooks/webhooks.module';
 
 /** The worker process: BullMQ processors, the outbox relay and the deadline handlers; no HTTP. */
@@ -29,6 +30,7 @@ export class WorkerModule {
         EventsWorkerModule,
         SchedulerWorkerModule,
         NotificationsModule,
+        PasswordResetWorkerModule,
         ChallengesModule,
         ReviewsModule,
         SelectionModule,

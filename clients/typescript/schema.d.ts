@@ -149,6 +149,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your password; every other session ends
+         * @description Needs the current password. Access tokens issued before stop working at once and every refresh token is revoked; the answer is a fresh token pair for this caller.
+         */
+        post: operations["Passwords_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password-reset link by e-mail
+         * @description Answers 202 with the same body whether or not the address is an account’s; an enabled account receives a mail with a one-time link (valid PASSWORD_RESET_TTL_MINUTES, default 60). Limited per client address (strict limit) and per e-mail address (PASSWORD_RESET_REQUESTS_PER_HOUR).
+         */
+        post: operations["Passwords_requestReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with the token of a reset link; every session ends */
+        post: operations["Passwords_confirmReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Force a reset of a user's password
+         * @description The password stops working, every session of the user ends, and an enabled user receives a reset mail.
+         */
+        post: operations["ForcedPasswordReset_force"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation: set your password; signed in
+         * @description Creates the user with the invited roles in the inviting organization.
+         */
+        post: operations["InvitationAccept_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations": {
         parameters: {
             query?: never;
@@ -235,6 +332,87 @@ export interface paths {
         head?: never;
         /** Change roles, enable or disable, rename a user */
         patch: operations["Users_update"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{organizationId}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an organization's users, newest first
+         * @description A user manager may list its own organization's only; another's answers 404.
+         */
+        get: operations["OrganizationUsers_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organizationId}/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Disable or enable, rename, or change the roles of an organization's user
+         * @description A user manager may grant issuer, applicant, expert and user_manager only, may not change an administrator, nor its own roles (403), nor disable itself (422). Disabling revokes every session at once.
+         */
+        patch: operations["OrganizationUsers_update"];
+        trace?: never;
+    };
+    "/api/v1/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List invitations, newest first
+         * @description A user manager sees its own organization's; another organization's id answers 404.
+         */
+        get: operations["Invitations_list"];
+        put?: never;
+        /**
+         * Invite a person by e-mail into an organization, with roles
+         * @description The invitee receives a mail with a link carrying a one-time token (valid INVITATION_TTL_DAYS, default 7 days); a new invitation to the same address revokes the pending ones. The token is never in this answer.
+         */
+        post: operations["Invitations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a pending invitation: its link stops working */
+        delete: operations["Invitations_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/api-keys": {
@@ -2398,6 +2576,48 @@ export interface components {
             organization?: components["schemas"]["OrganizationResponseDto"] | null;
             apiKey?: components["schemas"]["MeApiKeyDto"];
         };
+        ChangePasswordDto: {
+            /** @example correct-horse-battery-staple */
+            currentPassword: string;
+            /** @example a-new-horse-battery-staple */
+            newPassword: string;
+        };
+        PasswordResetRequestDto: {
+            /**
+             * Format: email
+             * @example li.ming@example.cn
+             */
+            email: string;
+        };
+        PasswordResetRequestedDto: {
+            /** @example If this address belongs to an account, a reset link is on its way. */
+            message: string;
+        };
+        PasswordResetConfirmDto: {
+            /**
+             * @description The token of the link in the reset mail; usable once
+             * @example jbp_Zk3v1c2l2c3V5bX3VxZ2tWcHd0cE9uZXl4a2VhTkE
+             */
+            token: string;
+            /** @example a-new-horse-battery-staple */
+            newPassword: string;
+        };
+        AcceptInvitationDto: {
+            /**
+             * @description The token of the link in the invitation mail; usable once
+             * @example jbi_q7Yw1c2l2c3V5bX3VxZ2tWcHd0cE9uZXl4a2VhTkE
+             */
+            token: string;
+            /**
+             * @description The invitee's own password
+             * @example correct-horse-battery-staple
+             */
+            password: string;
+        };
+        AcceptedInvitationResponseDto: {
+            user: components["schemas"]["UserResponseDto"];
+            tokens: components["schemas"]["TokenResponseDto"];
+        };
         CreateOrganizationDto: {
             /** @example 南昌市科技成果转化中心 */
             name: string;
@@ -2477,6 +2697,93 @@ export interface components {
             enabled?: boolean;
             /** @example 王明 */
             displayName?: string;
+        };
+        CreateInvitationDto: {
+            /**
+             * Format: email
+             * @example zhang.wei@example.cn
+             */
+            email: string;
+            /** @example 张伟 */
+            displayName: string;
+            /**
+             * @description A user manager may grant issuer, applicant, expert and user_manager only; a security administrator any role
+             * @example [
+             *       "expert"
+             *     ]
+             */
+            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert")[];
+            /**
+             * Format: uuid
+             * @description The organization the invitee joins; default the caller's own
+             * @example 18b38ee3-59aa-4a43-b83d-606dab6be512
+             */
+            organizationId?: string;
+            /**
+             * @description The language of the mail
+             * @default zh-CN
+             * @enum {string}
+             */
+            locale?: "zh-CN" | "en";
+        };
+        InvitationResponseDto: {
+            /**
+             * Format: uuid
+             * @example 0b7c2a4e-93f1-4d8e-a6b5-2f1c9d3e7a40
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 18b38ee3-59aa-4a43-b83d-606dab6be512
+             */
+            organizationId: string;
+            /** @example zhang.wei@example.cn */
+            email: string;
+            /** @example 张伟 */
+            displayName: string;
+            /**
+             * @example [
+             *       "expert"
+             *     ]
+             */
+            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert")[];
+            /** @example zh-CN */
+            locale: string;
+            /**
+             * @example pending
+             * @enum {string}
+             */
+            state: "pending" | "accepted" | "revoked" | "expired";
+            /**
+             * Format: uuid
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
+             */
+            invitedBy: string;
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
+            expiresAt: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            acceptedAt: string | null;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            acceptedUserId: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            revokedAt: string | null;
         };
         ApiKeyResponseDto: {
             /**
@@ -7914,7 +8221,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_EVENT_NOT_AVAILABLE" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "REQUEST_HEADER_FIELDS_TOO_LARGE" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "ONE_TIME_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_EVENT_NOT_AVAILABLE" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "REQUEST_HEADER_FIELDS_TOO_LARGE" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
             errors?: components["schemas"]["FieldErrorDto"][];
             /**
              * @description The X-Request-Id of the request, to quote to support
@@ -7987,6 +8294,28 @@ export interface components {
                     status?: 400;
                     /** @enum {string} */
                     code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP";
+                };
+            };
+        };
+        /** @description `VALIDATION_FAILED`: the request is not valid; `MALFORMED_JSON`: the request body is not valid JSON; `JSON_TOO_DEEP`: the request body is nested too deeply; `ONE_TIME_TOKEN_INVALID`: the link is not valid: unknown, already used, revoked or expired */
+        Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP_ONE_TIME_TOKEN_INVALID: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 400;
+                    /** @enum {string} */
+                    code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "ONE_TIME_TOKEN_INVALID";
                 };
             };
         };
@@ -8204,6 +8533,28 @@ export interface components {
                     status?: 409;
                     /** @enum {string} */
                     code?: "ALREADY_EXISTS" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE";
+                };
+            };
+        };
+        /** @description `CONFLICT`: conflict with the current state */
+        Problem_409_CONFLICT: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 409;
+                    /** @enum {string} */
+                    code?: "CONFLICT";
                 };
             };
         };
@@ -9115,6 +9466,191 @@ export interface operations {
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
     };
+    Passwords_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Passwords_requestReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequestDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetRequestedDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Passwords_confirmReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirmDto"];
+            };
+        };
+        responses: {
+            /** @description Password set; sign in with it */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP_ONE_TIME_TOKEN_INVALID"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    ForcedPasswordReset_force: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reset forced */
+            204: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    InvitationAccept_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInvitationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedInvitationResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP_ONE_TIME_TOKEN_INVALID"];
+            409: components["responses"]["Problem_409_ALREADY_EXISTS"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
     Organizations_list: {
         parameters: {
             query?: {
@@ -9450,6 +9986,225 @@ export interface operations {
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    OrganizationUsers_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: the `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of results */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["UserResponseDto"][];
+                        /**
+                         * @description Pass as `cursor` for the next page; null on the last
+                         * @example null
+                         */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    OrganizationUsers_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                organizationId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Invitations_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: the `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description A user manager sees its own organization's only */
+                organizationId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of results */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InvitationResponseDto"][];
+                        /**
+                         * @description Pass as `cursor` for the next page; null on the last
+                         * @example null
+                         */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Invitations_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInvitationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Invitations_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (or already revoked or expired) */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_CONFLICT"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];

@@ -113,6 +113,35 @@ export class MailRepository {
   }
 
   /**
+   * Inserts the one mail of an account event (ADR 0045), to a user or to an address that is no
+   * user yet (`userId` null); a redelivered event inserts nothing. The id, or null when there.
+   */
+  async insertAccountMail(
+    em: EntityManager,
+    mail: Omit<NewMail, 'userId'> & { userId: string | null },
+  ): Promise<{ id: string; status: MailStatus } | null> {
+    const [row] = await em.query<Array<{ id: string; status: MailStatus }>>(
+      `INSERT INTO mail_messages (event_id, user_id, kind, to_address, locale, subject, body_text, status,
+                                  last_error, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+       ON CONFLICT DO NOTHING RETURNING id, status`,
+      [
+        mail.eventId,
+        mail.userId,
+        mail.kind,
+        mail.toAddress,
+        mail.locale,
+        mail.subject,
+        mail.bodyText,
+        mail.status,
+        mail.lastError,
+        mail.createdAt,
+      ],
+    );
+    return row ?? null;
+  }
+
+  /**
    * Claims a row for one SMTP attempt: a conditional UPDATE that only one job run can win, from
    * `queued`, or from a `sending` whose claim is older than `staleBefore` (its run died mid-send).
    * Null when the row is not there to send (sent, failed, skipped, or claimed by a live run).
