@@ -96,6 +96,24 @@ describe('accounts: password lifecycle and invitations (ADR 0045)', () => {
       [invited.body.id],
     );
     expect(stored.token_hash).toBe(sha256(inviteToken));
+    // The secret is in the mail only: sealed in the outbox event, redacted in the sent mail's row.
+    const events = await t.dataSource.query<Array<{ data: string }>>(
+      `SELECT data::text AS data FROM outbox_events WHERE type = 'invitation.issued' AND aggregate_id = $1`,
+      [invited.body.id],
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0].data).not.toContain(inviteToken);
+    const row = await waitFor(
+      async () => {
+        const [mail] = await t.dataSource.query<Array<{ body_text: string }>>(
+          `SELECT body_text FROM mail_messages WHERE to_address = $1 AND kind = 'invitation.issued'`,
+          [email],
+        );
+        return mail?.body_text.includes('token=[redacted]') ? mail : null;
+      },
+      { what: 'the sent invitation to be redacted' },
+    );
+    expect(row.body_text).not.toContain(inviteToken);
 
     const accepted = await t.http
       .post('/api/v1/invitations/accept')

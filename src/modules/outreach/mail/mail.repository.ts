@@ -142,6 +142,18 @@ export class MailRepository {
   }
 
   /**
+   * Takes the one-time links out of the body of an account mail that is sent or failed for good
+   * (ADR 0045): the row stays the record of what was sent, without a token anyone could still use.
+   */
+  async redactLinks(id: string, kinds: readonly string[], redacted: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE mail_messages SET body_text = regexp_replace(body_text, '([?&]token=)[A-Za-z0-9_-]+', $3, 'g')
+       WHERE id = $1 AND kind = ANY($2) AND status IN ('sent', 'failed')`,
+      [id, kinds, `\\1${redacted}`],
+    );
+  }
+
+  /**
    * Claims a row for one SMTP attempt: a conditional UPDATE that only one job run can win, from
    * `queued`, or from a `sending` whose claim is older than `staleBefore` (its run died mid-send).
    * Null when the row is not there to send (sent, failed, skipped, or claimed by a live run).

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { sealSecret } from '../../../common/auth/sealed-secrets';
 import { randomSecret, sha256Hex } from '../../../common/auth/secrets';
 import { Clock } from '../../../infra/clock/clock';
 import { InjectConfig } from '../../../infra/config/config';
@@ -14,7 +15,7 @@ const RESET_TOKEN_PREFIX = 'jbp_';
 export const PASSWORD_RESET_EVENTS = {
   /** Someone asked for a reset of an address (known or not): the worker looks it up. */
   requested: 'auth.password_reset_requested',
-  /** Carries a reset link's secret to the mail module; nothing else subscribes to it. */
+  /** Carries a reset link's secret, sealed, to the mail module; nothing else subscribes to it. */
   issued: 'auth.password_reset_issued',
 } as const;
 
@@ -57,7 +58,8 @@ export class PasswordResetIssuer {
         displayName: user.displayName,
         locale: user.locale,
         forced: requestedBy !== null,
-        token,
+        // Sealed: the outbox row must not hold a usable link (sealed-secrets.ts).
+        sealedToken: sealSecret(this.config.JWT_ACCESS_SECRET, token),
         expiresAt: expiresAt.toISOString(),
       },
     });

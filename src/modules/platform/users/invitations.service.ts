@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../../common/audit/audit.service';
 import { Principal, requireUser, UserPrincipal } from '../../../common/auth/principal';
+import { sealSecret } from '../../../common/auth/sealed-secrets';
 import { randomSecret, sha256Hex } from '../../../common/auth/secrets';
 import { DomainError } from '../../../common/errors/domain-error';
 import { mapPage, Page } from '../../../common/pagination/pagination';
@@ -17,6 +18,7 @@ import {
   toInvitationResponse,
 } from './dto/invitation.dto';
 import { normalizeEmail } from './email';
+import type { InvitationEntity } from './entities/invitation.entity';
 import type { UserEntity } from './entities/user.entity';
 import { InvitationsRepository } from './invitations.repository';
 import {
@@ -33,7 +35,7 @@ const INVITATION_TOKEN_PREFIX = 'jbi_';
 const DAY_MS = 86_400_000;
 
 export const INVITATION_EVENTS = {
-  /** Carries the link's secret to the mail module; nothing else subscribes to it. */
+  /** Carries the link's secret, sealed, to the mail module; nothing else subscribes to it. */
   issued: 'invitation.issued',
 } as const;
 
@@ -94,23 +96,7 @@ export class InvitationsService {
         revokedAt: null,
       });
       await this.recordCreated(em, inviter, row.id, { organizationId, email, roles: row.roles });
-      const inviterUser = await this.users.findById(inviter.userId, em);
-      await this.outbox.publish(em, {
-        type: INVITATION_EVENTS.issued,
-        aggregateType: 'invitation',
-        aggregateId: row.id,
-        data: {
-          invitationId: row.id,
-          email,
-          displayName: row.displayName,
-          locale: row.locale,
-          organizationName: organization.name,
-          roles: [...row.roles],
-          inviterName: inviterUser?.displayName ?? '',
-          token,
-          expiresAt: row.expiresAt.toISOString(),
-        },
-      });
+      await this.publishIssued(em, row, organization.name, inviter.userId, token);
       return row;
     });
     return toInvitationResponse(invitation, this.clock.now());
@@ -181,6 +167,33 @@ export class InvitationsService {
       after: { userId: user.id, organizationId: user.organizationId, roles: [...user.roles] },
     });
     return user;
+  }
+
+  /** The mail's event: the link's secret sealed, so the outbox row holds no usable link. */
+  private async publishIssued(
+    em: EntityManager,
+    row: InvitationEntity,
+    organizationName: string,
+    inviterId: string,
+    token: string,
+  ): Promise<void> {
+    const inviter = await this.users.findById(inviterId, em);
+    await this.outbox.publish(em, {
+      type: INVITATION_EVENTS.issued,
+      aggregateType: 'invitation',
+      aggregateId: row.id,
+      data: {
+        invitationId: row.id,
+        email: row.email,
+        displayName: row.displayName,
+        locale: row.locale,
+        organizationName,
+        roles: [...row.roles],
+        inviterName: inviter?.displayName ?? '',
+        sealedToken: sealSecret(this.config.JWT_ACCESS_SECRET, token),
+        expiresAt: row.expiresAt.toISOString(),
+      },
+    });
   }
 
   private recordCreated(

@@ -1,5 +1,5 @@
 import { MAIL_LOCALES, MailTemplateError } from '../mail-data';
-import { accountMailLink, ACCOUNT_MAIL_KINDS, renderAccountMail } from './account-mails';
+import { accountMailLink, ACCOUNT_MAIL_KINDS, redactLinks, renderAccountMail } from './account-mails';
 
 const TOKEN = 'jbp_Zk3v1c2l2c3V5bX3VxZ2tWcHd0cE9uZXl4a2VhTkE';
 const SAMPLES: Record<string, Record<string, unknown>> = {
@@ -78,6 +78,13 @@ describe('account mails (ADR 0045)', () => {
     );
     expect(accountMailLink('https://w.cn/app/', '/invitations/accept', 't')).toBe(
       'https://w.cn/app/invitations/accept?token=t',
+    );
+  });
+
+  it('redacts every one-time token of a body, and nothing else', () => {
+    const text = 'Open https://w.cn/a?token=jbp_ab-C_9 or https://w.cn/b?x=1&token=jbi_Z.\nBye';
+    expect(redactLinks(text)).toBe(
+      'Open https://w.cn/a?token=[redacted] or https://w.cn/b?x=1&token=[redacted].\nBye',
     );
   });
 });

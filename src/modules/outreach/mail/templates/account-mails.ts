@@ -101,6 +101,14 @@ export const ACCOUNT_MAIL_KINDS: readonly string[] = Object.keys(ACCOUNT_MAILS);
 
 const SUBJECT_PREFIX: Record<MailLocale, string> = { 'zh-CN': '【揭榜挂帅】', en: '[Jiebang] ' };
 
+/** `?token=[redacted]`: what a mail row keeps of its links once it can no longer be sent. */
+export const REDACTED_TOKEN = '[redacted]';
+const LINK_TOKEN = /([?&]token=)[A-Za-z0-9_-]+/g;
+
+export function redactLinks(text: string): string {
+  return text.replace(LINK_TOKEN, `$1${REDACTED_TOKEN}`);
+}
+
 /** The link of an account mail: the front end's page with the token as its query. */
 export function accountMailLink(webUrl: string, path: string, token: string): string {
   const url = new URL(path.replace(/^\//, ''), webUrl.endsWith('/') ? webUrl : `${webUrl}/`);
