@@ -54,7 +54,9 @@ export class PasswordChangeService {
     }
     return this.dataSource.transaction(async (em) => {
       const now = this.clock.now();
-      const changed = await this.userPasswords.replace(em, user.id, newPassword, now);
+      const locked = await this.userPasswords.lockUser(em, user.id);
+      if (!locked) throw DomainError.notFound('User');
+      const changed = await this.userPasswords.replace(em, locked, newPassword, now);
       const revoked = await this.refreshTokens.revokeAllOfUser(em, user.id, now);
       await this.resetTokens.revokeLive(em, user.id, now);
       await this.audit.record(em, {

@@ -9,7 +9,6 @@ import { Clock } from '../../../infra/clock/clock';
 import { OutboxService } from '../../../infra/events/outbox.service';
 import { normalizeEmail } from '../users/email';
 import { UserPasswordsService } from '../users/user-passwords.service';
-import { UsersRepository } from '../users/users.repository';
 import { LoginLockout } from './login-lockout';
 import { PASSWORD_RESET_EVENTS, PasswordResetIssuer } from './password-reset-issuer';
 import { PasswordResetTokensRepository } from './password-reset-tokens.repository';
@@ -33,7 +32,6 @@ function invalidToken(): DomainError {
 export class PasswordResetService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly users: UsersRepository,
     private readonly userPasswords: UserPasswordsService,
     private readonly tokens: PasswordResetTokensRepository,
     private readonly refreshTokens: RefreshTokensRepository,
@@ -68,9 +66,9 @@ export class PasswordResetService {
       const now = this.clock.now();
       const claimed = await this.tokens.claim(em, sha256Hex(token), now);
       if (!claimed) throw invalidToken();
-      const current = await this.users.findById(claimed.userId, em);
+      const current = await this.userPasswords.lockUser(em, claimed.userId);
       if (!current || !current.enabled) throw invalidToken();
-      const user = await this.userPasswords.replace(em, claimed.userId, newPassword, now);
+      const user = await this.userPasswords.replace(em, current, newPassword, now);
       await this.refreshTokens.revokeAllOfUser(em, user.id, now);
       await this.tokens.revokeLive(em, user.id, now);
       await this.audit.record(em, {
@@ -94,8 +92,9 @@ export class PasswordResetService {
     const admin = requireUser(actor);
     await this.dataSource.transaction(async (em) => {
       const now = this.clock.now();
-      if (!(await this.users.findById(userId, em))) throw DomainError.notFound('User');
-      const user = await this.userPasswords.lock(em, userId, now);
+      const current = await this.userPasswords.lockUser(em, userId);
+      if (!current) throw DomainError.notFound('User');
+      const user = await this.userPasswords.lock(em, current, now);
       await this.refreshTokens.revokeAllOfUser(em, userId, now);
       if (user.enabled) await this.issuer.issue(em, user, admin.userId);
       else await this.tokens.revokeLive(em, userId, now);

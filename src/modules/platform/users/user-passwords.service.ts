@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { PasswordHasher } from '../../../common/auth/passwords';
 import { randomSecret } from '../../../common/auth/secrets';
-import { DomainError } from '../../../common/errors/domain-error';
 import { UserEntity } from './entities/user.entity';
 import { UsersRepository } from './users.repository';
 
@@ -23,22 +22,25 @@ export class UserPasswordsService {
     return this.passwords.verify(user.passwordHash, password);
   }
 
-  /** Sets a new password (argon2id) on the locked user row. */
-  async replace(em: EntityManager, userId: string, password: string, now: Date): Promise<UserEntity> {
-    return this.store(em, userId, await this.passwords.hash(password), now);
+  /** The user row, locked until the transaction ends (null when there is none). */
+  lockUser(em: EntityManager, userId: string): Promise<UserEntity | null> {
+    return this.users.findByIdForUpdate(em, userId);
+  }
+
+  /** Sets a new password (argon2id) on a user row locked with `lockUser`. */
+  async replace(em: EntityManager, user: UserEntity, password: string, now: Date): Promise<UserEntity> {
+    return this.store(em, user, await this.passwords.hash(password), now);
   }
 
   /**
    * Makes the password unusable (a forced reset): the hash of a random secret nobody knows, so a
    * sign-in with the old password fails exactly as any wrong password does, in the same time.
    */
-  async lock(em: EntityManager, userId: string, now: Date): Promise<UserEntity> {
-    return this.store(em, userId, await this.passwords.hash(randomSecret(32)), now);
+  async lock(em: EntityManager, user: UserEntity, now: Date): Promise<UserEntity> {
+    return this.store(em, user, await this.passwords.hash(randomSecret(32)), now);
   }
 
-  private async store(em: EntityManager, userId: string, hash: string, now: Date): Promise<UserEntity> {
-    const user = await this.users.findByIdForUpdate(em, userId);
-    if (!user) throw DomainError.notFound('User');
+  private async store(em: EntityManager, user: UserEntity, hash: string, now: Date): Promise<UserEntity> {
     user.passwordHash = hash;
     user.tokenVersion += 1;
     user.version += 1;

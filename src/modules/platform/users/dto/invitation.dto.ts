@@ -108,7 +108,7 @@ export class AcceptInvitationDto {
 }
 
 export class InvitationResponseDto {
-  @ApiProperty({ example: '0b7c2a4e-93f1-4d8e-a6b5-2f1c9d3e7a40', format: 'uuid' }) id: string;
+  @ApiProperty({ example: EXAMPLE_IDS.invitation, format: 'uuid' }) id: string;
   @ApiProperty({ example: EXAMPLE_IDS.platformOrganization, format: 'uuid' }) organizationId: string;
   @ApiProperty({ example: 'zhang.wei@example.cn' }) email: string;
   @ApiProperty({ example: '张伟' }) displayName: string;
