@@ -239,6 +239,32 @@ describe('accounts: password lifecycle and invitations (ADR 0045)', () => {
     expect(await auditRows(t, 'auth.password_reset_forced', org.userId)).toHaveLength(1);
   });
 
+  it('an invitation expires after INVITATION_TTL_DAYS: its link refuses and it is listed as expired', async () => {
+    const securityAdmin = await createUser(t, admin.organizationId, ['security_admin']);
+    const org = await registerOrg(t, { role: 'issuer' });
+    const email = uniqueEmail('late');
+    const invited = await invite(securityAdmin, {
+      email,
+      displayName: '迟到的同事',
+      roles: ['issuer'],
+      organizationId: org.organizationId,
+    }).expect(201);
+    const token = tokenIn((await inbox.nth(email, 1)).text, INVITE_LINK);
+    t.clock.advance(7 * 24 * 3_600_000 + 60_000);
+    const late = await t.http
+      .post('/api/v1/invitations/accept')
+      .send({ token, password: 'too-late-password' });
+    expect(late.status).toBe(400);
+    expect(late.body.code).toBe('ONE_TIME_TOKEN_INVALID');
+    const fresh = await createAdmin(t);
+    const listed = await t.http
+      .get('/api/v1/invitations')
+      .query({ organizationId: org.organizationId })
+      .set(fresh.headers)
+      .expect(200);
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: invited.body.id, state: 'expired' })]);
+  });
+
   describe('user managers', () => {
     let manager: Actor;
     let colleague: Actor;
