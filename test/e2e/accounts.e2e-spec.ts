@@ -386,3 +386,23 @@ describe('accounts: password lifecycle and invitations (ADR 0045)', () => {
     });
   });
 });
+
+describe('accounts: the per-client limit of reset requests', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { LOGIN_RATE_LIMIT_PER_MINUTE: '3' } });
+  });
+  afterAll(async () => t?.close());
+
+  it('shares the strict per-IP budget of sign-in: past it, any address is 429', async () => {
+    const ask = () => t.http.post('/api/v1/auth/password-reset').send({ email: uniqueEmail('ip') });
+    for (let i = 0; i < 3; i++) expect((await ask()).status).toBe(202);
+    const limited = await ask();
+    expect(limited.status).toBe(429);
+    expect(limited.body.code).toBe('RATE_LIMITED');
+    const confirm = await t.http
+      .post('/api/v1/auth/password-reset/confirm')
+      .send({ token: 'jbp_not-a-real-token-at-all', newPassword: 'whatever-password' });
+    expect(confirm.status).toBe(429);
+  });
+});
