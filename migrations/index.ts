@@ -25,6 +25,7 @@ import { PanelMemberVersion1763702140000 } from './1763702140000-PanelMemberVers
 import { AuditChain1763702700000 } from './1763702700000-AuditChain';
 import { OrganizationWebhooks1763702800000 } from './1763702800000-OrganizationWebhooks';
 import { SeparatedDuties1763702600000 } from './1763702600000-SeparatedDuties';
+import { AccountLifecycle1763702400000 } from './1763702400000-AccountLifecycle';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -55,4 +56,5 @@ export const migrations: MixedList<Function> = [
   AuditChain1763702700000,
   OrganizationWebhooks1763702800000,
   SeparatedDuties1763702600000,
+  AccountLifecycle1763702400000,
 ];

@@ -84,6 +84,7 @@ const OPENAPI_TAGS: Array<[name: string, description: string]> = [
   ['auth', 'Registration, login, token refresh and logout'],
   ['organizations', 'Organizations (issuers and applicants) and their verification'],
   ['users', 'User accounts, roles and notification preferences'],
+  ['invitations', 'Invitations by e-mail link into an organization (security administrators, user managers)'],
   ['api-keys', 'Integration API keys (shown once at creation, stored hashed)'],
   ['taxonomy', 'Industry chains and categories'],
   ['programs', 'Programs, their policy settings and scoring rubric'],

@@ -14,6 +14,7 @@ import { ProjectsModule } from './modules/delivery/projects/projects.module';
 import { PaymentsModule } from './modules/delivery/payments/payments.module';
 import { AcceptanceModule } from './modules/delivery/acceptance/acceptance.module';
 import { MailWorkerModule } from './modules/outreach/mail/mail.module';
+import { PasswordResetWorkerModule } from './modules/platform/auth/password-reset-worker.module';
 import { WebhooksWorkerModule } from './modules/outreach/webhooks/webhooks.module';
 import { AuditWorkerModule } from './modules/platform/audit/audit.module';
 
@@ -30,6 +31,7 @@ export class WorkerModule {
         EventsWorkerModule,
         SchedulerWorkerModule,
         NotificationsModule,
+        PasswordResetWorkerModule,
         ChallengesModule,
         ReviewsModule,
         SelectionModule,

@@ -149,6 +149,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your password; every other session ends
+         * @description Needs the current password. Access tokens issued before stop working at once and every refresh token is revoked; the answer is a fresh token pair for this caller.
+         */
+        post: operations["Passwords_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password-reset link by e-mail
+         * @description Answers 202 with the same body whether or not the address is an account’s; an enabled account receives a mail with a one-time link (valid PASSWORD_RESET_TTL_MINUTES, default 60). Limited per client address (strict limit) and per e-mail address (PASSWORD_RESET_REQUESTS_PER_HOUR).
+         */
+        post: operations["Passwords_requestReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with the token of a reset link; every session ends */
+        post: operations["Passwords_confirmReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Force a reset of a user's password
+         * @description The password stops working, every session of the user ends, and an enabled user receives a reset mail.
+         */
+        post: operations["ForcedPasswordReset_force"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation: set your password; signed in
+         * @description Creates the user with the invited roles in the inviting organization.
+         */
+        post: operations["InvitationAccept_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations": {
         parameters: {
             query?: never;
@@ -209,16 +306,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * List users, newest first; filter by organization
-         * @description The security administrator, and the system administrator (read only: who holds which role).
-         */
+        /** List users, newest first; filter by organization */
         get: operations["Users_list"];
         put?: never;
-        /**
-         * Create a user in an organization, with roles
-         * @description Separated duties (三员分立): `security_admin` and `audit_admin` are never held together, and `audit_admin` with no other role (422 ROLES_INCOMPATIBLE); administrative roles (`admin`, `security_admin`, `audit_admin`) only in the platform organization (422 ADMIN_ROLE_OUTSIDE_PLATFORM).
-         */
+        /** Create a user in an organization, with roles */
         post: operations["Users_create"];
         delete?: never;
         options?: never;
@@ -239,11 +330,89 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /**
-         * Change roles, enable or disable, rename a user
-         * @description Separated duties (三员分立): `security_admin` and `audit_admin` are never held together, and `audit_admin` with no other role (422 ROLES_INCOMPATIBLE); administrative roles (`admin`, `security_admin`, `audit_admin`) only in the platform organization (422 ADMIN_ROLE_OUTSIDE_PLATFORM). Nobody changes their own roles (409 OWN_ROLES_UNCHANGEABLE) or disables themself (422 BUSINESS_RULE_VIOLATION).
-         */
+        /** Change roles, enable or disable, rename a user */
         patch: operations["Users_update"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{organizationId}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an organization's users, newest first
+         * @description A user manager may list its own organization's only; another's answers 404.
+         */
+        get: operations["OrganizationUsers_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organizationId}/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Disable or enable, rename, or change the roles of an organization's user
+         * @description A user manager may grant issuer, applicant, expert and user_manager only, may not change an administrator, nor its own roles (403), nor disable itself (422). Disabling revokes every session at once.
+         */
+        patch: operations["OrganizationUsers_update"];
+        trace?: never;
+    };
+    "/api/v1/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List invitations, newest first
+         * @description A user manager sees its own organization's; another organization's id answers 404.
+         */
+        get: operations["Invitations_list"];
+        put?: never;
+        /**
+         * Invite a person by e-mail into an organization, with roles
+         * @description The invitee receives a mail with a link carrying a one-time token (valid INVITATION_TTL_DAYS, default 7 days); a new invitation to the same address revokes the pending ones. The token is never in this answer.
+         */
+        post: operations["Invitations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a pending invitation: its link stops working */
+        delete: operations["Invitations_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/api-keys": {
@@ -322,10 +491,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * List audit events, newest first, filtered by object, actor, action and time
-         * @description The audit administrator; the system administrator only when the deployment sets AUDIT_READ_BY_SYSTEM_ADMIN=true (ADR 43). Every read is itself audited (`audit.read`, with its filters).
-         */
+        /** List audit events, newest first, filtered by object, actor, action and time */
         get: operations["Audit_list"];
         put?: never;
         post?: never;
@@ -2410,6 +2576,48 @@ export interface components {
             organization?: components["schemas"]["OrganizationResponseDto"] | null;
             apiKey?: components["schemas"]["MeApiKeyDto"];
         };
+        ChangePasswordDto: {
+            /** @example correct-horse-battery-staple */
+            currentPassword: string;
+            /** @example a-new-horse-battery-staple */
+            newPassword: string;
+        };
+        PasswordResetRequestDto: {
+            /**
+             * Format: email
+             * @example li.ming@example.cn
+             */
+            email: string;
+        };
+        PasswordResetRequestedDto: {
+            /** @example If this address belongs to an account, a reset link is on its way. */
+            message: string;
+        };
+        PasswordResetConfirmDto: {
+            /**
+             * @description The token of the link in the reset mail; usable once
+             * @example jbp_Zk3v1c2l2c3V5bX3VxZ2tWcHd0cE9uZXl4a2VhTkE
+             */
+            token: string;
+            /** @example a-new-horse-battery-staple */
+            newPassword: string;
+        };
+        AcceptInvitationDto: {
+            /**
+             * @description The token of the link in the invitation mail; usable once
+             * @example jbi_q7Yw1c2l2c3V5bX3VxZ2tWcHd0cE9uZXl4a2VhTkE
+             */
+            token: string;
+            /**
+             * @description The invitee's own password
+             * @example correct-horse-battery-staple
+             */
+            password: string;
+        };
+        AcceptedInvitationResponseDto: {
+            user: components["schemas"]["UserResponseDto"];
+            tokens: components["schemas"]["TokenResponseDto"];
+        };
         CreateOrganizationDto: {
             /** @example 南昌市科技成果转化中心 */
             name: string;
@@ -2489,6 +2697,93 @@ export interface components {
             enabled?: boolean;
             /** @example 王明 */
             displayName?: string;
+        };
+        CreateInvitationDto: {
+            /**
+             * Format: email
+             * @example zhang.wei@example.cn
+             */
+            email: string;
+            /** @example 张伟 */
+            displayName: string;
+            /**
+             * @description A user manager may grant issuer, applicant, expert and user_manager only; a security administrator any role
+             * @example [
+             *       "expert"
+             *     ]
+             */
+            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert")[];
+            /**
+             * Format: uuid
+             * @description The organization the invitee joins; default the caller's own
+             * @example 18b38ee3-59aa-4a43-b83d-606dab6be512
+             */
+            organizationId?: string;
+            /**
+             * @description The language of the mail
+             * @default zh-CN
+             * @enum {string}
+             */
+            locale?: "zh-CN" | "en";
+        };
+        InvitationResponseDto: {
+            /**
+             * Format: uuid
+             * @example 0b7c2a4e-93f1-4d8e-a6b5-2f1c9d3e7a40
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 18b38ee3-59aa-4a43-b83d-606dab6be512
+             */
+            organizationId: string;
+            /** @example zhang.wei@example.cn */
+            email: string;
+            /** @example 张伟 */
+            displayName: string;
+            /**
+             * @example [
+             *       "expert"
+             *     ]
+             */
+            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert")[];
+            /** @example zh-CN */
+            locale: string;
+            /**
+             * @example pending
+             * @enum {string}
+             */
+            state: "pending" | "accepted" | "revoked" | "expired";
+            /**
+             * Format: uuid
+             * @example d82ae59a-cbcf-40db-bd4d-5f43b92f16a4
+             */
+            invitedBy: string;
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
+            expiresAt: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            acceptedAt: string | null;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            acceptedUserId: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            revokedAt: string | null;
         };
         ApiKeyResponseDto: {
             /**
@@ -7926,7 +8221,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "OWN_ROLES_UNCHANGEABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_EVENT_NOT_AVAILABLE" | "ROLES_INCOMPATIBLE" | "ADMIN_ROLE_OUTSIDE_PLATFORM" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "REQUEST_HEADER_FIELDS_TOO_LARGE" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "ONE_TIME_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_EVENT_NOT_AVAILABLE" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "REQUEST_HEADER_FIELDS_TOO_LARGE" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
             errors?: components["schemas"]["FieldErrorDto"][];
             /**
              * @description The X-Request-Id of the request, to quote to support
@@ -7999,6 +8294,28 @@ export interface components {
                     status?: 400;
                     /** @enum {string} */
                     code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP";
+                };
+            };
+        };
+        /** @description `VALIDATION_FAILED`: the request is not valid; `MALFORMED_JSON`: the request body is not valid JSON; `JSON_TOO_DEEP`: the request body is nested too deeply; `ONE_TIME_TOKEN_INVALID`: the link is not valid: unknown, already used, revoked or expired */
+        Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP_ONE_TIME_TOKEN_INVALID: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 400;
+                    /** @enum {string} */
+                    code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "ONE_TIME_TOKEN_INVALID";
                 };
             };
         };
@@ -8109,316 +8426,8 @@ export interface components {
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the role `admin` may call */
-        Problem_403_FORBIDDEN_for_admin: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 403;
-                    /** @enum {string} */
-                    code?: "FORBIDDEN";
-                };
-            };
-        };
-        /** @description `FORBIDDEN`: only the roles `admin`, `applicant` may call */
-        Problem_403_FORBIDDEN_for_admin_applicant: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 403;
-                    /** @enum {string} */
-                    code?: "FORBIDDEN";
-                };
-            };
-        };
-        /** @description `FORBIDDEN`: only the roles `admin`, `expert` may call */
-        Problem_403_FORBIDDEN_for_admin_expert: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 403;
-                    /** @enum {string} */
-                    code?: "FORBIDDEN";
-                };
-            };
-        };
-        /** @description `FORBIDDEN`: only the roles `admin`, `issuer` may call */
-        Problem_403_FORBIDDEN_for_admin_issuer: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 403;
-                    /** @enum {string} */
-                    code?: "FORBIDDEN";
-                };
-            };
-        };
-        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant` may call */
-        Problem_403_FORBIDDEN_for_admin_issuer_applicant: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 403;
-                    /** @enum {string} */
-                    code?: "FORBIDDEN";
-                };
-            };
-        };
-        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant`, `expert` may call */
-        Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 403;
-                    /** @enum {string} */
-                    code?: "FORBIDDEN";
-                };
-            };
-        };
-        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin` may call */
-        Problem_403_FORBIDDEN_for_admin_security_admin: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 403;
-                    /** @enum {string} */
-                    code?: "FORBIDDEN";
-                };
-            };
-        };
-        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `integration` may call */
-        Problem_403_FORBIDDEN_for_admin_security_admin_integration: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 403;
-                    /** @enum {string} */
-                    code?: "FORBIDDEN";
-                };
-            };
-        };
-        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `issuer`, `applicant`, `expert` may call */
-        Problem_403_FORBIDDEN_for_admin_security_admin_issuer_applicant_expert: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 403;
-                    /** @enum {string} */
-                    code?: "FORBIDDEN";
-                };
-            };
-        };
-        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `user_manager`, `issuer`, `applicant`, `expert` may call */
-        Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_issuer_applicant_expert: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 403;
-                    /** @enum {string} */
-                    code?: "FORBIDDEN";
-                };
-            };
-        };
-        /** @description `FORBIDDEN`: only the role `applicant` may call */
-        Problem_403_FORBIDDEN_for_applicant: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 403;
-                    /** @enum {string} */
-                    code?: "FORBIDDEN";
-                };
-            };
-        };
-        /** @description `FORBIDDEN`: only the role `expert` may call */
-        Problem_403_FORBIDDEN_for_expert: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 403;
-                    /** @enum {string} */
-                    code?: "FORBIDDEN";
-                };
-            };
-        };
-        /** @description `FORBIDDEN`: only the role `issuer` may call */
-        Problem_403_FORBIDDEN_for_issuer: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 403;
-                    /** @enum {string} */
-                    code?: "FORBIDDEN";
-                };
-            };
-        };
         /** @description `FORBIDDEN`: not allowed for your role; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first */
         Problem_403_FORBIDDEN_NDA_REQUIRED: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 403;
-                    /** @enum {string} */
-                    code?: "FORBIDDEN" | "NDA_REQUIRED";
-                };
-            };
-        };
-        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant` may call; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first */
-        Problem_403_FORBIDDEN_NDA_REQUIRED_for_admin_issuer_applicant: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8524,6 +8533,28 @@ export interface components {
                     status?: 409;
                     /** @enum {string} */
                     code?: "ALREADY_EXISTS" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE";
+                };
+            };
+        };
+        /** @description `CONFLICT`: conflict with the current state */
+        Problem_409_CONFLICT: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 409;
+                    /** @enum {string} */
+                    code?: "CONFLICT";
                 };
             };
         };
@@ -8659,28 +8690,6 @@ export interface components {
                 };
             };
         };
-        /** @description `VERSION_MISMATCH`: the resource has changed since you read it; `OWN_ROLES_UNCHANGEABLE`: nobody changes their own roles */
-        Problem_409_VERSION_MISMATCH_OWN_ROLES_UNCHANGEABLE: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 409;
-                    /** @enum {string} */
-                    code?: "VERSION_MISMATCH" | "OWN_ROLES_UNCHANGEABLE";
-                };
-            };
-        };
         /** @description `VERSION_MISMATCH`: the resource has changed since you read it; `TEAM_IN_USE`: the team is used by an active application and cannot change */
         Problem_409_VERSION_MISMATCH_TEAM_IN_USE: {
             headers: {
@@ -8788,28 +8797,6 @@ export interface components {
                     status?: 422;
                     /** @enum {string} */
                     code?: "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED";
-                };
-            };
-        };
-        /** @description `BUSINESS_RULE_VIOLATION`: a business rule refused the request; `ROLES_INCOMPATIBLE`: these roles may not be held together (separated duties); `ADMIN_ROLE_OUTSIDE_PLATFORM`: administrative roles are held only in the platform organization */
-        Problem_422_BUSINESS_RULE_VIOLATION_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 422;
-                    /** @enum {string} */
-                    code?: "BUSINESS_RULE_VIOLATION" | "ROLES_INCOMPATIBLE" | "ADMIN_ROLE_OUTSIDE_PLATFORM";
                 };
             };
         };
@@ -9008,28 +8995,6 @@ export interface components {
                     status?: 422;
                     /** @enum {string} */
                     code?: "IDEMPOTENCY_KEY_REUSED" | "DEADLINE_PASSED";
-                };
-            };
-        };
-        /** @description `ROLES_INCOMPATIBLE`: these roles may not be held together (separated duties); `ADMIN_ROLE_OUTSIDE_PLATFORM`: administrative roles are held only in the platform organization */
-        Problem_422_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 422;
-                    /** @enum {string} */
-                    code?: "ROLES_INCOMPATIBLE" | "ADMIN_ROLE_OUTSIDE_PLATFORM";
                 };
             };
         };
@@ -9501,6 +9466,191 @@ export interface operations {
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
     };
+    Passwords_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Passwords_requestReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequestDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetRequestedDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Passwords_confirmReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirmDto"];
+            };
+        };
+        responses: {
+            /** @description Password set; sign in with it */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP_ONE_TIME_TOKEN_INVALID"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    ForcedPasswordReset_force: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reset forced */
+            204: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    InvitationAccept_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInvitationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedInvitationResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP_ONE_TIME_TOKEN_INVALID"];
+            409: components["responses"]["Problem_409_ALREADY_EXISTS"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
     Organizations_list: {
         parameters: {
             query?: {
@@ -9538,7 +9688,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -9580,7 +9730,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -9617,7 +9767,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -9658,7 +9808,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -9705,7 +9855,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -9752,7 +9902,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -9787,32 +9937,10 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            /** @description `FORBIDDEN`: only the role `security_admin` may call; an administrative role granted by someone who is not a security administrator */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"] & {
-                        /**
-                         * Format: int32
-                         * @enum {integer}
-                         */
-                        status?: 403;
-                        /** @enum {string} */
-                        code?: "FORBIDDEN";
-                    };
-                };
-            };
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -9852,8 +9980,35 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            /** @description `FORBIDDEN`: only the role `security_admin` may call; an administrative role granted or removed by someone who is not a security administrator */
-            403: {
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    OrganizationUsers_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: the `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of results */
+            200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -9863,22 +10018,193 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    "application/json": {
+                        items: components["schemas"]["UserResponseDto"][];
                         /**
-                         * Format: int32
-                         * @enum {integer}
+                         * @description Pass as `cursor` for the next page; null on the last
+                         * @example null
                          */
-                        status?: 403;
-                        /** @enum {string} */
-                        code?: "FORBIDDEN";
+                        nextCursor: string | null;
                     };
                 };
             };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
-            409: components["responses"]["Problem_409_VERSION_MISMATCH_OWN_ROLES_UNCHANGEABLE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    OrganizationUsers_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                organizationId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM"];
+            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Invitations_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: the `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description A user manager sees its own organization's only */
+                organizationId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of results */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InvitationResponseDto"][];
+                        /**
+                         * @description Pass as `cursor` for the next page; null on the last
+                         * @example null
+                         */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Invitations_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInvitationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Invitations_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (or already revoked or expired) */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_CONFLICT"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -9921,7 +10247,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -9963,7 +10289,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -9999,7 +10325,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -10037,7 +10363,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -10077,7 +10403,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_BAD_REQUEST"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -10131,28 +10457,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            /** @description `FORBIDDEN`: only the roles `admin`, `audit_admin` may call; not the audit administrator, or a system administrator while AUDIT_READ_BY_SYSTEM_ADMIN is off */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"] & {
-                        /**
-                         * Format: int32
-                         * @enum {integer}
-                         */
-                        status?: 403;
-                        /** @enum {string} */
-                        code?: "FORBIDDEN";
-                    };
-                };
-            };
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -10182,7 +10487,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -10267,7 +10572,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -10311,7 +10616,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -10400,7 +10705,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -10444,7 +10749,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -10558,7 +10863,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
@@ -10619,7 +10924,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
@@ -10676,7 +10981,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             /** @description `NOT_FOUND`: the date is not a special day */
             404: {
                 headers: {
@@ -10782,7 +11087,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -10858,7 +11163,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -10918,7 +11223,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             /** @description `PAYLOAD_TOO_LARGE`: larger than ATTACHMENT_MAX_BYTES */
             413: {
                 headers: {
@@ -10995,7 +11300,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -11030,7 +11335,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -11137,7 +11442,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_issuer"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11215,7 +11520,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_issuer"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11263,7 +11568,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_issuer"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
@@ -11308,7 +11613,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_issuer"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
@@ -11353,7 +11658,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
@@ -11402,7 +11707,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11453,7 +11758,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11549,7 +11854,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11598,7 +11903,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11636,7 +11941,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_NDA_REQUIRED_for_admin_issuer_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_NDA_REQUIRED"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -11705,7 +12010,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -11738,7 +12043,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -11786,7 +12091,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -11828,7 +12133,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -11865,7 +12170,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -11906,7 +12211,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_TEAM_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11952,7 +12257,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_TEAM_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11997,7 +12302,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_TEAM_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12049,7 +12354,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12094,7 +12399,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12144,7 +12449,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -12177,7 +12482,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12218,7 +12523,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12259,7 +12564,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12306,7 +12611,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12353,7 +12658,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED_LEADER_LIMIT_REACHED"];
@@ -12398,7 +12703,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
@@ -12447,7 +12752,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12503,7 +12808,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -12545,7 +12850,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -12580,7 +12885,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12614,7 +12919,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12655,7 +12960,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12693,7 +12998,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12736,7 +13041,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED_PANEL_UNDERSTAFFED"];
@@ -12785,7 +13090,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12823,7 +13128,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
@@ -12868,7 +13173,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -12901,7 +13206,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12946,7 +13251,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12984,7 +13289,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
@@ -13026,7 +13331,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13073,7 +13378,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
@@ -13125,7 +13430,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13170,7 +13475,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13208,7 +13513,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13249,7 +13554,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13301,7 +13606,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13350,7 +13655,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13431,7 +13736,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13476,7 +13781,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
@@ -13512,7 +13817,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13559,7 +13864,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13609,7 +13914,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -13642,7 +13947,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13685,7 +13990,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -13734,7 +14039,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13781,7 +14086,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -13830,7 +14135,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13876,7 +14181,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13922,7 +14227,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13968,7 +14273,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14013,7 +14318,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14062,7 +14367,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14111,7 +14416,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14149,7 +14454,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14196,7 +14501,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14245,7 +14550,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14283,7 +14588,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14317,7 +14622,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14360,7 +14665,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
@@ -14405,7 +14710,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
@@ -14445,7 +14750,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14479,7 +14784,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14524,7 +14829,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14562,7 +14867,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14607,7 +14912,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14658,7 +14963,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14709,7 +15014,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14757,7 +15062,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -14790,7 +15095,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14835,7 +15140,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14945,7 +15250,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14984,7 +15289,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -15031,7 +15336,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_integration"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -15073,7 +15378,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_integration"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -15110,7 +15415,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_integration"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -15143,7 +15448,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_integration"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -15189,7 +15494,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_integration"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -15230,7 +15535,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_integration"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -15280,7 +15585,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];

@@ -223,6 +223,10 @@ describe('Idempotency-Key on every POST', () => {
       'Auth_logout',
       'Auth_refresh',
       'Auth_register',
+      'InvitationAccept_accept',
+      'Passwords_changePassword',
+      'Passwords_confirmReset',
+      'Passwords_requestReset',
       'QueueDashboard_openSession',
       'Users_create',
     ]);

@@ -28,6 +28,8 @@ const PUBLIC_OPERATIONS = [
   /^GET \/api\/v1$/,
   /^GET \/docs/,
   /^POST \/api\/v1\/auth\/(login|register|refresh)$/,
+  /^POST \/api\/v1\/auth\/password-reset(\/confirm)?$/,
+  /^POST \/api\/v1\/invitations\/accept$/,
   /^GET \/api\/v1\/(industry-chains|categories|programs)(\/\{[a-z]+\})?$/,
   /^GET \/api\/v1\/challenges\/\{id\}\/publicity$/,
   /^GET \/api\/v1\/calendar\/\{year\}$/,

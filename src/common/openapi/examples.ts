@@ -12,6 +12,8 @@ import { EXAMPLE_REQUEST_ID } from '../errors/problem';
 
 /** Ids (UUID v4), one per kind of record. */
 export const EXAMPLE_IDS = {
+  /** An invitation by e-mail link (ADR 0045). */
+  invitation: '0b7c2a4e-93f1-4d8e-a6b5-2f1c9d3e7a40',
   program: '5bf42158-7856-4ad5-aa7d-2e03b8e33735',
   challenge: '70071921-8393-4e3d-b71b-e959e32946c4',
   indicator: '7eb8d87a-19de-420b-9a6a-cd9de8cbba5b',

@@ -119,6 +119,16 @@ export const envSchema = z.object({
   SMTP_PASS: z.string().min(1).optional(),
   MAIL_FROM: z.string().default('揭榜挂帅平台 <noreply@jiebang.local>'),
 
+  // Accounts (docs/adr/0045): the web front end's address, for the links in password-reset and
+  // invitation mails (<PUBLIC_WEB_URL>/password-reset?token=…, /invitations/accept?token=…).
+  PUBLIC_WEB_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default('http://localhost:3000'),
+  PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(1_440).default(60),
+  // Reset requests for one address (known or not) within an hour; more answer 429.
+  PASSWORD_RESET_REQUESTS_PER_HOUR: z.coerce.number().int().min(1).max(100).default(5),
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(30).default(7),
+
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   // Separated duties (docs/adr/0043): whether the system administrator (`admin`) may also read the

@@ -77,6 +77,14 @@ export class MailData {
     return value;
   }
 
+  /** A non-empty list of non-empty strings (e.g. roles). */
+  texts(key: string): string[] {
+    const value = this.data[key];
+    if (!Array.isArray(value) || !value.length || value.some((v) => typeof v !== 'string' || !v.trim()))
+      this.missing(key, 'a non-empty list of strings');
+    return (value as string[]).map((v) => v.trim());
+  }
+
   flag(key: string): boolean {
     const value = this.data[key];
     if (value === undefined || value === null) return false;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../../platform/users/users.module';
+import { AccountMailsHandler } from './account-mails.handler';
 import { MailJobs } from './mail-jobs';
 import { NotificationPreferencesController } from './mail-preferences.controller';
 import { MailPreferencesService } from './mail-preferences.service';
@@ -21,7 +22,7 @@ export class MailModule {}
  * BullMQ job sends each over SMTP, and the reconciler re-enqueues unsent rows whose job is gone.
  */
 @Module({
-  providers: [MailRepository, MailJobs, MailEventsHandler, MailSender, MailReconciler],
+  providers: [MailRepository, MailJobs, MailEventsHandler, AccountMailsHandler, MailSender, MailReconciler],
   exports: [MailSender, MailReconciler],
 })
 export class MailWorkerModule {}

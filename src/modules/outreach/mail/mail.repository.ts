@@ -113,6 +113,47 @@ export class MailRepository {
   }
 
   /**
+   * Inserts the one mail of an account event (ADR 0045), to a user or to an address that is no
+   * user yet (`userId` null); a redelivered event inserts nothing. The id, or null when there.
+   */
+  async insertAccountMail(
+    em: EntityManager,
+    mail: Omit<NewMail, 'userId'> & { userId: string | null },
+  ): Promise<{ id: string; status: MailStatus } | null> {
+    const [row] = await em.query<Array<{ id: string; status: MailStatus }>>(
+      `INSERT INTO mail_messages (event_id, user_id, kind, to_address, locale, subject, body_text, status,
+                                  last_error, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+       ON CONFLICT DO NOTHING RETURNING id, status`,
+      [
+        mail.eventId,
+        mail.userId,
+        mail.kind,
+        mail.toAddress,
+        mail.locale,
+        mail.subject,
+        mail.bodyText,
+        mail.status,
+        mail.lastError,
+        mail.createdAt,
+      ],
+    );
+    return row ?? null;
+  }
+
+  /**
+   * Takes the one-time links out of the body of an account mail that is sent or failed for good
+   * (ADR 0045): the row stays the record of what was sent, without a token anyone could still use.
+   */
+  async redactLinks(id: string, kinds: readonly string[], redacted: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE mail_messages SET body_text = regexp_replace(body_text, '([?&]token=)[A-Za-z0-9_-]+', $3, 'g')
+       WHERE id = $1 AND kind = ANY($2) AND status IN ('sent', 'failed')`,
+      [id, kinds, `\\1${redacted}`],
+    );
+  }
+
+  /**
    * Claims a row for one SMTP attempt: a conditional UPDATE that only one job run can win, from
    * `queued`, or from a `sending` whose claim is older than `staleBefore` (its run died mid-send).
    * Null when the row is not there to send (sent, failed, skipped, or claimed by a live run).

@@ -8,6 +8,7 @@ import type { AppConfig } from '../../../infra/config/config';
 import { JobHandler } from '../../../infra/queue/job-handler';
 import { JobName, JobPayloads } from '../../../infra/queue/queue.constants';
 import { MailRepository } from './mail.repository';
+import { ACCOUNT_MAIL_KINDS, REDACTED_TOKEN } from './templates/account-mails';
 import { smtpOptions } from './smtp-options';
 
 /**
@@ -118,6 +119,7 @@ export class MailSender implements BeforeApplicationShutdown {
       const message = ((error as SmtpError).message ?? String(error)).slice(0, 1000);
       const action = permanent || finalAttempt ? 'fail' : 'requeue';
       await this.repository.finish(mailId, claimed.attempts, action, this.clock.now(), message);
+      if (action === 'fail') await this.repository.redactLinks(mailId, ACCOUNT_MAIL_KINDS, REDACTED_TOKEN);
       this.logger.warn(
         { err: error, mailId, attempt: claimed.attempts },
         `Mail ${mailId} attempt ${claimed.attempts} failed${action === 'fail' ? ' for good' : ''}: ${message}`,
@@ -126,6 +128,7 @@ export class MailSender implements BeforeApplicationShutdown {
       throw error;
     }
     await this.repository.finish(mailId, claimed.attempts, 'send', this.clock.now(), null);
+    await this.repository.redactLinks(mailId, ACCOUNT_MAIL_KINDS, REDACTED_TOKEN);
     return 'sent';
   }
 }

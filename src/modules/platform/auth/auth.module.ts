@@ -12,6 +12,16 @@ import { AuthController, MeController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginLockout } from './login-lockout';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { PasswordChangeService } from './password-change.service';
+import { PasswordResetIssuer } from './password-reset-issuer';
+import { PasswordResetTokensRepository } from './password-reset-tokens.repository';
+import { PasswordResetService } from './password-reset.service';
+import {
+  ForcedPasswordResetController,
+  InvitationAcceptController,
+  PasswordsController,
+} from './passwords.controller';
+import { ResetRequestLimit } from './reset-request-limit';
 
 /** Sign-in, tokens and the passport strategies the global AuthGuard (src/common/auth) runs. */
 @Module({
@@ -29,8 +39,26 @@ import { RefreshTokensRepository } from './refresh-tokens.repository';
     UsersModule,
     ApiKeysModule,
   ],
-  controllers: [AuthController, MeController],
-  providers: [AuthService, RefreshTokensRepository, LoginLockout, JwtStrategy, ApiKeyStrategy],
+  controllers: [
+    AuthController,
+    MeController,
+    PasswordsController,
+    ForcedPasswordResetController,
+    InvitationAcceptController,
+  ],
+  providers: [
+    AuthService,
+    RefreshTokensRepository,
+    LoginLockout,
+    JwtStrategy,
+    ApiKeyStrategy,
+    // Password lifecycle (ADR 0045)
+    PasswordChangeService,
+    PasswordResetService,
+    PasswordResetIssuer,
+    PasswordResetTokensRepository,
+    ResetRequestLimit,
+  ],
   exports: [AuthService],
 })
 export class AuthModule {}

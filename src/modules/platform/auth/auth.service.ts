@@ -228,11 +228,8 @@ export class AuthService implements OnModuleInit {
     };
   }
 
-  private async issueTokens(
-    em: EntityManager,
-    user: UserEntity,
-    familyId: string,
-  ): Promise<TokenResponseDto> {
+  /** A new access token and refresh token (of `familyId`) for the user, inside the caller's transaction. */
+  async issueTokens(em: EntityManager, user: UserEntity, familyId: string): Promise<TokenResponseDto> {
     const now = this.clock.now();
     const iat = Math.floor(now.getTime() / 1000);
     const ttl = this.config.ACCESS_TOKEN_TTL_SECONDS;

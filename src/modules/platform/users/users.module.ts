@@ -2,16 +2,29 @@ import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConfig } from '../../../infra/config/config';
 import type { AppConfig } from '../../../infra/config/config';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { InvitationsController } from './invitations.controller';
+import { InvitationsRepository } from './invitations.repository';
+import { InvitationsService } from './invitations.service';
+import { OrganizationUsersController } from './organization-users.controller';
+import { OrganizationUsersService } from './organization-users.service';
+import { UserPasswordsService } from './user-passwords.service';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
   imports: [OrganizationsModule],
-  controllers: [UsersController],
+  controllers: [UsersController, OrganizationUsersController, InvitationsController],
   // Disabling a user revokes its sessions through the auth module's listener (UsersService.onUserDisabled).
-  providers: [UsersService, UsersRepository],
-  exports: [UsersService, UsersRepository],
+  providers: [
+    UsersService,
+    UsersRepository,
+    UserPasswordsService,
+    InvitationsService,
+    InvitationsRepository,
+    OrganizationUsersService,
+  ],
+  exports: [UsersService, UsersRepository, UserPasswordsService, InvitationsService],
 })
 export class UsersModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('Users');

@@ -9,12 +9,13 @@ export const MAIL_STATUSES = ['queued', 'sending', 'sent', 'failed', 'skipped'] 
 export type MailStatus = (typeof MAIL_STATUSES)[number];
 
 /**
- * One e-mail to one user about one domain event: the truth of what is (to be) sent, its rendered
+ * One e-mail to one user (or, for account mails, one address) about one domain event: the truth of what is (to be) sent, its rendered
  * subject and body, and how sending went. At most one per (event, user), so a redelivered event
  * never mails twice; the BullMQ send job only carries its id (docs/adr/0031).
  */
 @Entity('mail_messages')
 @Unique('uq_mail_messages_event_user', ['eventId', 'userId'])
+@Index('uq_mail_messages_event_address', ['eventId'], { unique: true, where: '"user_id" IS NULL' })
 @Index('ix_mail_messages_unsent', ['createdAt'], { where: `status IN ('queued', 'sending')` })
 @Check('ck_mail_messages_status', `"status" IN ('queued', 'sending', 'sent', 'failed', 'skipped')`)
 export class MailMessageEntity {
@@ -25,8 +26,9 @@ export class MailMessageEntity {
   @Column({ type: 'uuid' })
   eventId: string;
 
-  @Column({ type: 'uuid' })
-  userId: string;
+  /** The recipient; null for a mail to an address that is no user yet (an invitation, ADR 0045). */
+  @Column({ type: 'uuid', nullable: true })
+  userId: string | null;
 
   @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_mail_messages_user' })
