@@ -1,15 +1,12 @@
-import { hasRole, Principal, Role } from '../../../common/auth/principal';
+import { hasRole, isAdministrativeRole, Principal, Role } from '../../../common/auth/principal';
 import { DomainError } from '../../../common/errors/domain-error';
 
 /**
  * Who may manage (invite, list, disable, rename) which users (ADR 0045): a security administrator
- * (and, until the duties are split, the `admin`) any organization's, with any role; an
+ * (ADR 0043) any organization's, with any role; an
  * organization's `user_manager` only its own organization's, with the organization's roles only,
  * never a holder of an administrative role and never its own roles. Pure: no I/O.
  */
-
-/** Roles that govern the platform itself: granted by a security administrator only. */
-export const ADMINISTRATIVE_ROLES: readonly Role[] = ['admin', 'security_admin', 'audit_admin'];
 
 /** The roles a user manager may grant within its own organization. */
 export const ORGANIZATION_ROLES: readonly Role[] = ['issuer', 'applicant', 'expert', 'user_manager'];
@@ -61,7 +58,7 @@ export function assertMayChangeUser(
   change: { roles?: readonly Role[] },
 ): void {
   if (isAccountAdmin(actor)) return;
-  if (target.roles.some((role) => ADMINISTRATIVE_ROLES.includes(role))) {
+  if (target.roles.some(isAdministrativeRole)) {
     throw new DomainError('FORBIDDEN', 'A user manager may not change an administrator');
   }
   if (change.roles && actor.kind === 'user' && actor.userId === target.id) {
