@@ -25,8 +25,15 @@ export class InvitationsController {
   @Endpoint({
     summary: 'Invite a person by e-mail into an organization, with roles',
     description:
-      'The invitee receives a mail with a link carrying a one-time token (valid INVITATION_TTL_DAYS, default 7 days); a new invitation to the same address revokes the pending ones. The token is never in this answer.',
-    errors: ['NOT_FOUND', 'ALREADY_EXISTS', 'FORBIDDEN', 'BUSINESS_RULE_VIOLATION'],
+      'The invitee receives a mail with a link carrying a one-time token (valid INVITATION_TTL_DAYS, default 7 days); a new invitation to the same address revokes the pending ones. The token is never in this answer. Administrative roles (a security administrator inviting into the platform organization) pass the rules of separated duties (ADR 43).',
+    errors: [
+      'NOT_FOUND',
+      'ALREADY_EXISTS',
+      'FORBIDDEN',
+      'BUSINESS_RULE_VIOLATION',
+      'ROLES_INCOMPATIBLE',
+      'ADMIN_ROLE_OUTSIDE_PLATFORM',
+    ],
   })
   @ApiCreatedResponse({ type: InvitationResponseDto })
   create(@Auth() auth: Principal, @Body() dto: CreateInvitationDto): Promise<InvitationResponseDto> {

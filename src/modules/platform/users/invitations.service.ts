@@ -73,6 +73,7 @@ export class InvitationsService {
     const invitation = await this.dataSource.transaction(async (em) => {
       const organization = await this.organizations.findById(organizationId, em);
       if (!organization) throw DomainError.notFound('Organization');
+      await this.usersService.assertGrantableInTransaction(em, inviter, organizationId, dto.roles);
       if (await this.users.findByEmail(email, em)) {
         throw new DomainError('ALREADY_EXISTS', 'A user with this email already exists', {
           errors: [{ field: 'email', message: 'email is already registered' }],
@@ -146,9 +147,11 @@ export class InvitationsService {
     if (!claimed) {
       throw new DomainError('ONE_TIME_TOKEN_INVALID', 'The invitation is not valid; ask for a new one');
     }
+    // The roles were granted by the inviter, checked when the invitation was made (create above);
+    // the system creates the user on that grant, and the same rules run again.
     const user = await this.usersService.createInTransaction(
       em,
-      { kind: 'anonymous' },
+      { kind: 'system' },
       {
         organizationId: claimed.organizationId,
         email: claimed.email,

@@ -40,7 +40,7 @@ describe('user management policy (ADR 0045)', () => {
     expect(managesOrganization(user(['user_manager']), OTHER)).toBe(false);
     expect(managesOrganization(user(['issuer']), OWN)).toBe(false);
     expect(managesOrganization(user(['security_admin']), OTHER)).toBe(true);
-    expect(managesOrganization(user(['admin']), OTHER)).toBe(true);
+    expect(managesOrganization(user(['admin']), OTHER)).toBe(false);
     expect(managesOrganization(user(['audit_admin']), OWN)).toBe(false);
     expect(managesOrganization(apiKey, OWN)).toBe(false);
     expect(codeOf(() => assertManagesOrganization(user(['user_manager']), OTHER))).toBe('NOT_FOUND');

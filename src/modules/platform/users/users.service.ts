@@ -102,7 +102,20 @@ export class UsersService {
   }
 
   /**
-   * A user without administrative roles (sign-up, invitations): the type rules them out, so the
+   * Whether `actor` may grant `roles` to a new user of `organizationId` (the rules of
+   * createInTransaction, checked ahead: an invitation is refused when it is made, not when accepted).
+   */
+  assertGrantableInTransaction(
+    em: EntityManager,
+    actor: AuditActor,
+    organizationId: string,
+    roles: Role[],
+  ): Promise<void> {
+    return this.assertDuties(em, { actor, before: [], after: [...new Set(roles)] }, organizationId);
+  }
+
+  /**
+   * A user without administrative roles (sign-up): the type rules them out, so the
    * rules of separated duties have nothing to refuse.
    */
   createMemberInTransaction(
