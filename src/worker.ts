@@ -2,6 +2,7 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { loadConfigFromEnv } from './infra/config/config';
+import { BootLogger } from './infra/logging/boot-logger';
 import { closeApplication } from './infra/lifecycle/close-application';
 import { exitOnShutdownSignal, ShutdownState } from './infra/lifecycle/shutdown';
 import { checkDatabase, checkRedis } from './infra/startup/preflight';
@@ -14,7 +15,8 @@ async function bootstrap(): Promise<void> {
   await checkDatabase(config.DATABASE_URL, config.STARTUP_WAIT_MS);
   await checkRedis(config.REDIS_URL, config.STARTUP_WAIT_MS);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  // Nest's line per module at boot goes to debug (docs/adr/0048).
+  app.useLogger(new BootLogger(app.get(Logger)));
   // SIGTERM/SIGINT (docs/adr/0036): running jobs get the drain part of SHUTDOWN_GRACE_MS, then are
   // released to run again; the relay, queues, Redis and PostgreSQL close; the process exits within
   // the grace whatever Redis does. Installed before init, so a signal during start-up waits for it.

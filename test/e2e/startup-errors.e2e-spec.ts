@@ -106,7 +106,7 @@ describe('start-up errors: one line naming the variable', () => {
     ]);
   });
 
-  it('API: the boot prints "N routes mapped" at the default level instead of a line per route', async () => {
+  it('API: the boot prints "N routes mapped" at the default level instead of a line per route and module', async () => {
     const port = await freePort();
     const api = startDist('main', { ...environment.env, PORT: String(port) });
     try {
@@ -116,6 +116,7 @@ describe('start-up errors: one line naming the variable', () => {
     }
     const output = api.output();
     expect(output).not.toContain('Mapped {');
+    expect(output).not.toContain('dependencies initialized');
     const summary = /"msg":"(\d+) routes mapped/.exec(output);
     expect(Number(summary?.[1])).toBeGreaterThan(50);
     expect(output).toContain('Nest application successfully started');

@@ -19,15 +19,17 @@ function recorder(): LoggerService & { lines: string[] } {
 }
 
 describe('BootLogger', () => {
-  it("moves Nest's route-mapping lines to debug and prints one summary before the start line", () => {
+  it("moves Nest's module-loading and route-mapping lines to debug and prints one summary before the start line", () => {
     const delegate = recorder();
     const logger = new BootLogger(delegate);
+    logger.log('CoreModule dependencies initialized', 'InstanceLoader');
     logger.log('ChallengesController {/api/v1/challenges}:', 'RoutesResolver');
     logger.log('Mapped {/api/v1/challenges, GET} route', 'RouterExplorer');
     logger.log('Mapped {/api/v1/challenges, POST} route', 'RouterExplorer');
     logger.log('Nest application successfully started', 'NestApplication');
     logger.warn('careful', 'Other');
     expect(delegate.lines).toEqual([
+      'debug InstanceLoader: CoreModule dependencies initialized',
       'debug RoutesResolver: ChallengesController {/api/v1/challenges}:',
       'debug RouterExplorer: Mapped {/api/v1/challenges, GET} route',
       'debug RouterExplorer: Mapped {/api/v1/challenges, POST} route',

@@ -2,6 +2,8 @@ import { LoggerService } from '@nestjs/common';
 
 /** Nest's contexts that print one line per controller and per route at boot (about 240 lines). */
 const ROUTE_MAPPING_CONTEXTS = new Set(['RoutesResolver', 'RouterExplorer']);
+/** "XModule dependencies initialized", one line per module and process (about 50 each). */
+const MODULE_LOADING_CONTEXT = 'InstanceLoader';
 
 /** The context Nest passes last to a log call, when there is one. */
 function contextOf(params: unknown[]): string | undefined {
@@ -10,9 +12,9 @@ function contextOf(params: unknown[]): string | undefined {
 }
 
 /**
- * The application logger with Nest's route-mapping lines moved to debug: at the default level the
- * boot prints one summary line, "N routes mapped", before "Nest application successfully started"
- * (docs/adr/0048); LOG_LEVEL=debug shows every route again.
+ * The application logger with Nest's route-mapping and module-loading lines moved to debug: at the
+ * default level the boot prints one summary line, "N routes mapped", before "Nest application
+ * successfully started" (docs/adr/0048); LOG_LEVEL=debug shows every route and module again.
  */
 export class BootLogger implements LoggerService {
   private routes = 0;
@@ -21,6 +23,10 @@ export class BootLogger implements LoggerService {
 
   log(message: unknown, ...params: unknown[]): void {
     const context = contextOf(params);
+    if (context === MODULE_LOADING_CONTEXT) {
+      this.debug(message, ...params);
+      return;
+    }
     if (context && ROUTE_MAPPING_CONTEXTS.has(context)) {
       if (context === 'RouterExplorer') this.routes += 1;
       this.debug(message, ...params);
