@@ -6,12 +6,12 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # Falls back to `npm install` when the lock file lacks an optional binary for this platform.
 RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY tsconfig.json tsconfig.build.json tsconfig.image.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
-# tsconfig.build.json also compiles a few test helpers (bench, process fixtures).
-COPY test ./test
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# tsconfig.image.json compiles src/ and migrations/ only: no test code in the runtime image
+# (tsconfig.build.json, for development, also compiles the bench and the tests' process fixtures).
+RUN npx nest build -p tsconfig.image.json && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \

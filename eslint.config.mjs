@@ -14,6 +14,7 @@ export default tseslint.config(
       'eslint.config.mjs',
       'jest.config.js',
       'clients/typescript/build.mjs',
+      'scripts/**',
     ],
   },
   eslint.configs.recommended,

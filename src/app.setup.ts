@@ -8,6 +8,7 @@ import { documentIdempotencyKey } from './common/idempotency/idempotency.openapi
 import { applyOpenApiConventions, collectOperationFacts } from './common/openapi/openapi-conventions';
 import { AppConfig } from './infra/config/config';
 import { API_PREFIX } from './infra/http/api-prefix';
+import { BootLogger } from './infra/logging/boot-logger';
 import { installClientErrorHandler } from './infra/http/client-error';
 import { installSecurityHeaders } from './infra/http/content-security';
 import { DASHBOARD_ROUTE } from './modules/platform/queue-dashboard/queue-dashboard.controller';
@@ -22,7 +23,8 @@ export { API_PREFIX };
  * drains, and then wait for ever on keep-alive sockets).
  */
 export function configureApp(app: INestApplication, config: AppConfig): INestApplication {
-  app.useLogger(app.get(Logger));
+  // Nest's ~240 "Mapped {…}" lines go to debug; the boot prints "N routes mapped" instead.
+  app.useLogger(new BootLogger(app.get(Logger)));
   const http = app.getHttpAdapter().getInstance() as {
     set(key: string, value: unknown): void;
     disable(key: string): void;

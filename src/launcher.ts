@@ -1,15 +1,19 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ConfigError, parseConfig, processEnv } from './infra/config/config';
+import { AppConfig, parseConfig, processEnv } from './infra/config/config';
 import { loadLauncherConfigFromEnv } from './infra/config/launcher.config';
 import { dataSourceOptions } from './infra/database/data-source.options';
 import { migrateWithLock } from './infra/database/migrate';
 import { allowPostgresToTraverse, startEmbeddedPostgres } from './infra/embedded/embedded-postgres';
 import { freePort } from './infra/embedded/free-port';
+import { claimDataDir } from './infra/embedded/instance-lock';
 import { startPrivateRedis } from './infra/embedded/private-redis';
 import { loadOrCreateSecrets } from './infra/embedded/secrets';
+import { checkDatabase, checkPortFree, checkRedis } from './infra/startup/preflight';
+import { reportStartupFailure } from './infra/startup/startup-errors';
+import { demoAccountsFile } from './seed/demo-accounts-file';
 
 /**
  * `npm start`: the zero-configuration way to run the whole service on one machine.
@@ -52,12 +56,26 @@ async function main(): Promise<number> {
   process.on('SIGHUP', onSignal);
 
   const launcher = loadLauncherConfigFromEnv();
-  const env: Record<string, string | undefined> = { ...processEnv() };
+  const env: Record<string, string | undefined> = { ...processEnv(), DATA_DIR: launcher.dataDir };
+  // The user's own settings are checked before anything starts (docs/adr/0048): each known
+  // problem ends the start with one line naming the variable.
+  const early = parseConfig({
+    JWT_ACCESS_SECRET: 'x'.repeat(32),
+    DATABASE_URL: 'postgres://embedded/jiebang',
+    REDIS_URL: 'redis://embedded',
+    ...Object.fromEntries(Object.entries(env).filter(([, v]) => v)),
+  });
   mkdirSync(launcher.dataDir, { recursive: true, mode: 0o700 });
-  const secrets = loadOrCreateSecrets(launcher.dataDir);
-  const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+  const release = claimDataDir(launcher.dataDir, { embeddedPostgres: !env.DATABASE_URL });
+  const cleanups: Array<{ name: string; run: () => Promise<void> }> = [
+    { name: 'the DATA_DIR claim', run: async () => release() },
+  ];
 
   try {
+    await checkPortFree(early.PORT, early.HOST);
+    if (env.DATABASE_URL) await checkDatabase(env.DATABASE_URL, early.STARTUP_WAIT_MS);
+    if (env.REDIS_URL) await checkRedis(env.REDIS_URL, early.STARTUP_WAIT_MS);
+    const secrets = loadOrCreateSecrets(launcher.dataDir);
     if (!env.DATABASE_URL) {
       allowPostgresToTraverse(launcher.dataDir);
       const port = launcher.EMBEDDED_PG_PORT ?? (await freePort());
@@ -99,10 +117,12 @@ async function main(): Promise<number> {
       dataSourceOptions({ ...config, DATABASE_POOL_MAX: 2 }),
     ).initialize();
     let seed = false;
+    let adminExists = false;
     try {
       const applied = await migrateWithLock(dataSource);
       log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Schema is up to date');
       seed = launcher.SEED_DEMO && (await hasNoProgramsOrChallenges(dataSource));
+      adminExists = await hasAdministrator(dataSource);
     } finally {
       await dataSource.destroy();
     }
@@ -110,7 +130,16 @@ async function main(): Promise<number> {
 
     // Migrated once above; the children need not take the lock again.
     env.MIGRATE_ON_START = 'false';
-    const seeded = seed && (await seedDemoData(env));
+    // A demo seed that was interrupted (DATA_DIR/seed-incomplete) completes on the next start,
+    // with the same password (kept in secrets.json) for the accounts it made before.
+    const incomplete = join(launcher.dataDir, 'seed-incomplete');
+    seed = seed || (launcher.SEED_DEMO && existsSync(incomplete));
+    const seeded =
+      seed &&
+      (await seedDemoData(
+        { ...env, SEED_DEMO_PASSWORD: env.SEED_DEMO_PASSWORD || secrets.demoPassword },
+        incomplete,
+      ));
     checkStop();
     const exited = new Promise<{ name: string; code: number | null; signal: NodeJS.Signals | null }>(
       (resolve) => {
@@ -129,7 +158,11 @@ async function main(): Promise<number> {
       },
     );
 
-    printBanner(config.PORT, config.HOST, config.ADMIN_EMAIL, seeded);
+    printBanner(config, {
+      seeded,
+      adminExists: adminExists || seeded,
+      accountsFile: demoAccountsFile(launcher.dataDir),
+    });
     const first = await exited;
     let status = 0;
     if (!stopSignal) {
@@ -155,6 +188,14 @@ async function main(): Promise<number> {
   }
 }
 
+/** Whether an administrator can sign in already (the demo's, or one made from ADMIN_EMAIL earlier). */
+async function hasAdministrator(dataSource: DataSource): Promise<boolean> {
+  const [row] = await dataSource.query<Array<{ admin: boolean }>>(
+    `SELECT EXISTS (SELECT 1 FROM users WHERE roles && ARRAY['admin', 'security_admin']::text[]) AS admin`,
+  );
+  return row.admin;
+}
+
 async function hasNoProgramsOrChallenges(dataSource: DataSource): Promise<boolean> {
   const [row] = await dataSource.query<Array<{ used: boolean }>>(
     'SELECT EXISTS (SELECT 1 FROM programs) OR EXISTS (SELECT 1 FROM challenges) AS used',
@@ -166,8 +207,13 @@ async function hasNoProgramsOrChallenges(dataSource: DataSource): Promise<boolea
  * Runs the demo seed (dist/src/seed/seed-cli.js) to completion before the API starts, so the first
  * page anyone opens already lists challenges. A failure is reported and the service starts anyway.
  */
-async function seedDemoData(env: Record<string, string | undefined>): Promise<boolean> {
-  log('Empty database: loading the demo data (set SEED_DEMO=false to start empty)');
+async function seedDemoData(env: Record<string, string | undefined>, incomplete: string): Promise<boolean> {
+  log(
+    existsSync(incomplete)
+      ? 'The demo data was not loaded completely: completing it'
+      : 'Empty database: loading the demo data (set SEED_DEMO=false to start empty)',
+  );
+  writeFileSync(incomplete, `${new Date().toISOString()}\n`);
   const started = Date.now();
   const child = spawn(process.execPath, [join(__dirname, 'seed', 'seed-cli.js')], {
     env,
@@ -181,6 +227,7 @@ async function seedDemoData(env: Record<string, string | undefined>): Promise<bo
   );
   children.splice(children.indexOf(child), 1);
   if (code === 0) {
+    rmSync(incomplete, { force: true });
     log(`Demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return true;
   }
@@ -206,22 +253,27 @@ async function waitForChildren(graceMs: number): Promise<number> {
   return Math.max(0, ...results);
 }
 
-function printBanner(port: number, host: string, adminEmail: string | undefined, seeded: boolean): void {
-  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  const base = `http://${shown}:${port}`;
-  const login = adminEmail
-    ? `Log in as ${adminEmail} with ADMIN_PASSWORD: POST ${base}/api/v1/auth/login`
-    : seeded
-      ? `Log in with a demo account printed above: POST ${base}/api/v1/auth/login`
-      : `No admin configured: set ADMIN_EMAIL and ADMIN_PASSWORD (12+ characters) and restart to create the first admin,\n` +
-        `           or register an organization: POST ${base}/api/v1/auth/register`;
+function printBanner(
+  config: Pick<AppConfig, 'PORT' | 'HOST' | 'ADMIN_EMAIL'>,
+  state: { seeded: boolean; adminExists: boolean; accountsFile: string },
+): void {
+  const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  const base = `http://${shown}:${config.PORT}`;
+  const login = config.ADMIN_EMAIL
+    ? `Log in as ${config.ADMIN_EMAIL} with ADMIN_PASSWORD: POST ${base}/api/v1/auth/login`
+    : existsSync(state.accountsFile)
+      ? `Demo accounts and their password: ${state.accountsFile}   (npm run demo:accounts shows them)`
+      : state.adminExists
+        ? `Log in with an existing account: POST ${base}/api/v1/auth/login`
+        : `No admin configured: set ADMIN_EMAIL and ADMIN_PASSWORD (12+ characters) and restart to create the first admin,\n` +
+          `           or register an organization: POST ${base}/api/v1/auth/register`;
   log(
     [
       'Starting the API and the worker:',
       `  API        ${base}/api/v1`,
       `  API docs   ${base}/docs   (OpenAPI JSON: ${base}/docs-json)`,
       `  Readiness  ${base}/health/ready`,
-      ...(seeded ? [`  Demo challenges ${base}/api/v1/challenges`] : []),
+      ...(state.seeded ? [`  Demo challenges ${base}/api/v1/challenges`] : []),
       `  ${login}`,
       '  Stop with Ctrl-C.',
     ].join('\n'),
@@ -232,12 +284,4 @@ main()
   .then((status) => {
     process.exitCode = status;
   })
-  .catch((error: unknown) => {
-    console.error(
-      error instanceof ConfigError || !(error instanceof Error)
-        ? String(error)
-        : (error.stack ?? error.message),
-    );
-    if (error instanceof ConfigError) console.error('See .env.example for every variable.');
-    process.exitCode = 1;
-  });
+  .catch((error: unknown) => reportStartupFailure(error, '[launcher] '));

@@ -3,17 +3,25 @@ import { ApiModule } from './api.module';
 import { configureApp } from './app.setup';
 import { loadConfigFromEnv } from './infra/config/config';
 import { installGracefulShutdown } from './infra/http/graceful-shutdown';
+import { asListenError, checkDatabase, checkRedis } from './infra/startup/preflight';
+import { reportStartupFailure } from './infra/startup/startup-errors';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigFromEnv();
+  // A wrong DATABASE_URL or an absent Redis ends the start with one line naming it (docs/adr/0048).
+  await checkDatabase(config.DATABASE_URL, config.STARTUP_WAIT_MS);
+  await checkRedis(config.REDIS_URL, config.STARTUP_WAIT_MS);
   const app = await NestFactory.create(ApiModule.forRoot(config), { bufferLogs: true, bodyParser: false });
   configureApp(app, config);
   // SIGTERM/SIGINT: drain HTTP, close Nest, exit, all within SHUTDOWN_GRACE_MS (docs/adr/0036).
   installGracefulShutdown(app, config);
-  await app.listen(config.PORT, config.HOST);
+  // Nest holds the boot's log lines until it listens: a failed listen prints only its one line.
+  await app.listen(config.PORT, config.HOST).catch((error: unknown) => {
+    throw asListenError(error, config.PORT, config.HOST);
+  });
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  reportStartupFailure(error, '[api] ');
   process.exit(1);
 });

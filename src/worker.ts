@@ -2,14 +2,21 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { loadConfigFromEnv } from './infra/config/config';
+import { BootLogger } from './infra/logging/boot-logger';
 import { closeApplication } from './infra/lifecycle/close-application';
 import { exitOnShutdownSignal, ShutdownState } from './infra/lifecycle/shutdown';
+import { checkDatabase, checkRedis } from './infra/startup/preflight';
+import { reportStartupFailure } from './infra/startup/startup-errors';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigFromEnv();
+  // A wrong DATABASE_URL or an absent Redis ends the start with one line naming it (docs/adr/0048).
+  await checkDatabase(config.DATABASE_URL, config.STARTUP_WAIT_MS);
+  await checkRedis(config.REDIS_URL, config.STARTUP_WAIT_MS);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  // Nest's line per module at boot goes to debug (docs/adr/0048).
+  app.useLogger(new BootLogger(app.get(Logger)));
   // SIGTERM/SIGINT (docs/adr/0036): running jobs get the drain part of SHUTDOWN_GRACE_MS, then are
   // released to run again; the relay, queues, Redis and PostgreSQL close; the process exits within
   // the grace whatever Redis does. Installed before init, so a signal during start-up waits for it.
@@ -21,6 +28,6 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  reportStartupFailure(error, '[worker] ');
   process.exit(1);
 });

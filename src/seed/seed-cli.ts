@@ -12,6 +12,10 @@ import { OrganizationsModule } from '../modules/platform/organizations/organizat
 import { ProgramsModule } from '../modules/call/programs/programs.module';
 import { TeamsModule } from '../modules/call/teams/teams.module';
 import { UsersModule } from '../modules/platform/users/users.module';
+import { parseLauncherConfig } from '../infra/config/launcher.config';
+import { checkDatabase, checkRedis } from '../infra/startup/preflight';
+import { reportStartupFailure } from '../infra/startup/startup-errors';
+import { demoAccountsFile } from './demo-accounts-file';
 import { seedDemo } from './seed-demo';
 
 /**
@@ -55,18 +59,18 @@ async function main(): Promise<void> {
   if (password !== undefined && password.length < 12) {
     throw new ConfigError(['SEED_DEMO_PASSWORD: must be at least 12 characters']);
   }
+  await checkDatabase(config.DATABASE_URL, config.STARTUP_WAIT_MS);
+  await checkRedis(config.REDIS_URL, config.STARTUP_WAIT_MS);
   const app = await NestFactory.createApplicationContext(SeedModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   try {
-    await seedDemo(app, { password });
+    // DATA_DIR/demo-accounts.txt (mode 0600): the password does not scroll away with the logs.
+    await seedDemo(app, { password, accountsFile: demoAccountsFile(parseLauncherConfig(env).dataDir) });
   } finally {
     await app.close();
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(
-    `[seed] Loading the demo data failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
-  process.exitCode = 1;
+  reportStartupFailure(error, '[seed] Loading the demo data failed: ');
 });

@@ -46,6 +46,7 @@ import {
   DemoOrganization,
   DemoTeam,
 } from './demo-data';
+import { writeDemoAccounts } from './demo-accounts-file';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -59,6 +60,11 @@ export interface SeedDemoOptions {
   password?: string;
   /** Where the summary goes; default stdout, prefixed with `[seed]`. */
   log?: (line: string) => void;
+  /**
+   * DATA_DIR/demo-accounts.txt (src/seed/demo-accounts-file.ts): when given, the accounts and their
+   * password are written there (mode 0600) and the summary names the file instead of printing them.
+   */
+  accountsFile?: string;
 }
 
 export interface DemoAccount {
@@ -822,6 +828,17 @@ function printSummary(
     `Teams: ${teams.total} (${teams.created} new); applications to the open challenges: ${applications.total} ` +
       `(${applications.created} new${statuses ? `; ${statuses}` : ''}).`,
   );
+  if (input.options.accountsFile) {
+    writeDemoAccounts(input.options.accountsFile, input.accounts, input.password, {
+      samePasswordBefore: input.options.password !== undefined,
+      isDemoAccount: (a) => a.role !== 'admin' || a.email === DEMO_ADMIN_EMAIL,
+    });
+    log(
+      `Demo accounts (${input.accounts.length}) and their password: ${input.options.accountsFile} ` +
+        `(show them again: npm run demo:accounts)`,
+    );
+    return;
+  }
   const newAccounts = input.accounts.filter((a) => a.created);
   log('Demo accounts:');
   for (const a of input.accounts) {

@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEMO_ADMIN_EMAIL } from '../../src/seed/demo-data';
+import { parseDemoAccounts } from '../../src/seed/demo-accounts-file';
 import { DistProcess, freePort, startDist, stopDist, waitFor200 } from '../support/dist-process';
 
 /** Pids of processes whose command line mentions `text` (the embedded postgres runs with `-D <dir>`). */
@@ -55,7 +57,39 @@ const redisAvailable = (() => {
     const secrets = join(dataDir, 'secrets.json');
     expect(existsSync(secrets)).toBe(true);
     expect(statSync(secrets).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(secrets, 'utf8'))).toHaveProperty('jwtAccessSecret');
+    const stored = JSON.parse(readFileSync(secrets, 'utf8')) as {
+      jwtAccessSecret: string;
+      demoPassword: string;
+    };
+    expect(stored).toHaveProperty('jwtAccessSecret');
+
+    // The demo accounts and their password: in DATA_DIR/demo-accounts.txt (0600), not in the logs.
+    const accountsFile = join(dataDir, 'demo-accounts.txt');
+    expect(statSync(accountsFile).mode & 0o777).toBe(0o600);
+    const accounts = parseDemoAccounts(readFileSync(accountsFile, 'utf8'));
+    expect(accounts.map((a) => a.role)).toEqual(expect.arrayContaining(['admin', 'issuer', 'applicant']));
+    expect(accounts.find((a) => a.role === 'admin')?.email).toBe(DEMO_ADMIN_EMAIL);
+    expect(accounts.length).toBeGreaterThanOrEqual(10);
+    for (const account of accounts) expect(account.password).toBe(stored.demoPassword);
+    expect(launcher.output()).toContain(`Demo accounts and their password: ${accountsFile}`);
+    expect(launcher.output()).not.toContain(stored.demoPassword);
+    const signIn = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      // An issuer: administrators may have to enrol a second factor first.
+      body: JSON.stringify({
+        email: accounts.find((a) => a.role === 'issuer')?.email,
+        password: stored.demoPassword,
+      }),
+    });
+    expect(signIn.status).toBe(200);
+    // `npm run demo:accounts` prints them again (no build, no database).
+    const shown = execFileSync('npm', ['run', '--silent', 'demo:accounts'], {
+      cwd: join(__dirname, '..', '..'),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir },
+      encoding: 'utf8',
+    });
+    expect(shown).toBe(readFileSync(accountsFile, 'utf8'));
 
     launcher.child.kill('SIGTERM');
     const timer = setTimeout(() => launcher?.child.kill('SIGKILL'), 30_000);
@@ -78,6 +112,24 @@ const redisAvailable = (() => {
     for (const item of items) expect(item.code).toMatch(/^JB-\d{4}-\d{4}$/);
     expect(items.map((i) => i.title)).toContain('离子型稀土矿绿色高效浸取与氨氮近零排放关键技术');
     expect(launcher.output()).not.toContain('[seed]');
+    // The demo admin exists: the banner points at the accounts file, it does not say "No admin configured".
+    expect(launcher.output()).not.toContain('No admin configured');
+    expect(launcher.output()).toContain(
+      `Demo accounts and their password: ${join(dataDir, 'demo-accounts.txt')}`,
+    );
+
+    // A second `npm start` on the same DATA_DIR while this one runs: one line, exit 1, nothing stopped.
+    const second = startDist('launcher', {
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      LOG_LEVEL: 'warn',
+    });
+    const { code: secondCode } = await second.exited;
+    expect({ code: secondCode, output: second.output().trim() }).toEqual({
+      code: 1,
+      output: `[launcher] DATA_DIR: ${dataDir} is in use by another npm start (pid ${launcher.child.pid}): stop that one first (Ctrl-C in its terminal), or run a second instance with its own DATA_DIR and PORT`,
+    });
+    expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
 
     await stopDist(launcher, 30_000);
     expect(launcher.child.exitCode).toBe(0);

@@ -57,7 +57,7 @@ describe('configuration schema', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^PORT: /),
-        'DATABASE_URL: must be a postgres:// URL',
+        'DATABASE_URL: must be a URL like postgres://user:password@host:5432/jiebang',
         'JWT_ACCESS_SECRET: must be at least 32 characters',
       ]),
     );

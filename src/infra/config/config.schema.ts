@@ -73,13 +73,22 @@ export const envSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
   TRUST_PROXY: bool.default(false),
 
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+  DATABASE_URL: z.url({
+    protocol: /^postgres(ql)?$/,
+    error: 'must be a URL like postgres://user:password@host:5432/jiebang',
+  }),
   // Two at least: migrating at start-up holds one connection for the advisory lock and migrates on another.
   DATABASE_POOL_MAX: z.coerce.number().int().min(2, 'must be at least 2').max(200).default(10),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   MIGRATE_ON_START: bool.default(true),
+  // At start-up, how long the API, the worker and the launcher wait for PostgreSQL and Redis to
+  // answer before they exit with a line naming DATABASE_URL or REDIS_URL (docs/adr/0048).
+  STARTUP_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
 
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }),
+  REDIS_URL: z.url({
+    protocol: /^rediss?$/,
+    error: 'must be a URL like redis://host:6379 (rediss:// for TLS)',
+  }),
   REDIS_PREFIX: z
     .string()
     .regex(/^[a-zA-Z0-9_:-]+$/)

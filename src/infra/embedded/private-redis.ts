@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import Redis from 'ioredis';
+import { redisServerMissingLine, StartupError } from '../startup/startup-errors';
 
 export interface PrivateRedisOptions {
   bin: string;
@@ -19,13 +20,10 @@ export interface RunningRedis {
 const READY_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-export class RedisServerMissingError extends Error {
+/** REDIS_URL unset and no redis-server to run: the one line of src/infra/startup names the fix. */
+export class RedisServerMissingError extends StartupError {
   constructor(bin: string) {
-    super(
-      `REDIS_URL is not set and "${bin}" was not found on PATH.\n` +
-        `  Either install Redis (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis)\n` +
-        `  or point the service at a Redis of your own: REDIS_URL=redis://host:6379 npm start`,
-    );
+    super('REDIS_URL', redisServerMissingLine(bin));
     this.name = 'RedisServerMissingError';
   }
 }
