@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { envSchema } from './infra/config/config.schema';
 import { processEnv } from './infra/config/config';
 import { dataSourceOptions } from './infra/database/data-source.options';
+import { databaseErrorLine } from './infra/startup/startup-errors';
 import { AuditChainRepository } from './modules/platform/audit/chain/audit-chain.repository';
 import { AuditVerifier, ChainBreak, VerificationResult } from './modules/platform/audit/chain/audit-verifier';
 
@@ -60,7 +61,13 @@ async function main(): Promise<number> {
   const dataSource = await new DataSource({
     ...dataSourceOptions({ ...parsed.data, DATABASE_POOL_MAX: 2 }),
     entities: [],
-  }).initialize();
+  })
+    .initialize()
+    .catch((error: unknown) => {
+      // The one-line start-up messages (ADR 0048): refused, unknown role, missing database.
+      const line = databaseErrorLine(error, parsed.data.DATABASE_URL, 0);
+      throw line ? new Error(line) : error;
+    });
   try {
     const verifier = new AuditVerifier(new AuditChainRepository());
     const limit = toSeq === undefined ? undefined : toSeq - (fromSeq ?? 1) + 1;

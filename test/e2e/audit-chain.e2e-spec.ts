@@ -171,8 +171,15 @@ describe('tamper-evident audit trail: sealing and verification', () => {
     );
     expect(unset.code).toBe(2);
     expect((await verifyCli('mysql://nowhere/x')).output).toContain(
-      'DATABASE_URL: must be a postgres:// URL',
+      'DATABASE_URL: must be a URL like postgres://',
     );
+    const missing = new URL(t.environment.env.DATABASE_URL);
+    missing.pathname = '/jiebang_no_such_database';
+    const absent = await verifyCli(missing.toString());
+    expect(absent.output.trim().split('\n')).toEqual([
+      expect.stringContaining('DATABASE_URL: database "jiebang_no_such_database" does not exist at'),
+    ]);
+    expect(absent.code).toBe(2);
   });
 
   it('the endpoint verifies a bounded range for the audit administrator and nobody else', async () => {

@@ -37,13 +37,13 @@ const authenticated = documentedOperations().filter((o) => {
 });
 
 /** The audit trail's reads: the audit administrator's whole duty. */
-const AUDIT_READS = ['Audit_list'];
+const AUDIT_READS = ['Audit_list', 'AuditVerification_verify'];
 /**
  * Open to every signed-in caller (no roles in the document): the caller's own session and profile.
  * An operation added without roles fails this file until it is decided (ADR 0043): name it here when
  * the audit administrator must reach it (its own sign-in, password, MFA), else give it roles.
  */
-const SELF_SERVICE = ['Auth_logout', 'Me_me'];
+const SELF_SERVICE = ['Auth_logout', 'Me_me', 'Passwords_changePassword'];
 
 const urlOf = (o: ProbedOperation) =>
   o.pathParams.reduce((path, p) => path.replace(`{${p.name}}`, encodeURIComponent(p.example)), o.path);
