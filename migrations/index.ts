@@ -22,6 +22,7 @@ import { ReviewDue1763701800000 } from './1763701800000-ReviewDue';
 import { DatabaseClock1763701810000 } from './1763701810000-DatabaseClock';
 import { OfficialCalendar1763701960000 } from './1763701960000-OfficialCalendar';
 import { PanelMemberVersion1763702140000 } from './1763702140000-PanelMemberVersion';
+import { TotpMfa1763702500000 } from './1763702500000-TotpMfa';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -49,4 +50,5 @@ export const migrations: MixedList<Function> = [
   DatabaseClock1763701810000,
   OfficialCalendar1763701960000,
   PanelMemberVersion1763702140000,
+  TotpMfa1763702500000,
 ];

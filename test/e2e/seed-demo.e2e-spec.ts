@@ -11,6 +11,7 @@ import {
 } from '../../src/seed/demo-data';
 import { seedDemo, SeedDemoResult } from '../../src/seed/seed-demo';
 import { bearer } from '../support/factories';
+import { passwordOnlyTokens } from '../support/mfa';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const PASSWORD = 'demo-password-for-tests';
@@ -147,7 +148,7 @@ describe('demo seed (src/seed)', () => {
     expect(unverified.n).toBe(0);
 
     // Every demo account signs in with the demo password.
-    const tokens = await t.get(AuthService).login(DEMO_ORGANIZATIONS[0].user.email, PASSWORD);
+    const tokens = passwordOnlyTokens(await t.get(AuthService).login(DEMO_ORGANIZATIONS[0].user.email, PASSWORD));
     expect(tokens.accessToken).toEqual(expect.any(String));
     await expect(t.get(AuthService).login(DEMO_ADMIN_EMAIL, PASSWORD)).resolves.toBeDefined();
   });
@@ -324,7 +325,7 @@ describe('demo seed (src/seed)', () => {
 
     const issuerSees = async (issuer: string, list: string) => {
       const email = DEMO_ORGANIZATIONS.find((o) => o.key === issuer)?.user.email ?? '';
-      const tokens = await t.get(AuthService).login(email, PASSWORD);
+      const tokens = passwordOnlyTokens(await t.get(AuthService).login(email, PASSWORD));
       const res = await t.http
         .get(`/api/v1/challenges/${idOf(list)}/applications`)
         .set(bearer(tokens.accessToken));

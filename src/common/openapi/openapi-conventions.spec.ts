@@ -92,6 +92,7 @@ describe('OpenAPI conventions', () => {
         uuidPathParams: ['id'],
         auth: 'optional',
         restricted: true,
+        allowWithoutMfa: false,
         strictRateLimit: false,
         jsonBody: false,
         validatedInput: false,
@@ -105,6 +106,7 @@ describe('OpenAPI conventions', () => {
         uuidPathParams: ['id'],
         auth: 'required',
         restricted: true,
+        allowWithoutMfa: false,
         strictRateLimit: false,
         jsonBody: true,
         validatedInput: true,
@@ -196,6 +198,7 @@ describe('OpenAPI conventions', () => {
       '200',
       '400',
       '401',
+      '403',
       '404',
       '429',
       '431',
@@ -275,6 +278,7 @@ describe('OpenAPI conventions', () => {
       'VALIDATION_FAILED',
       'UNAUTHENTICATED',
       'FORBIDDEN',
+      'MFA_ENROLMENT_REQUIRED',
       'IDEMPOTENCY_KEY_IN_USE',
       'IDEMPOTENCY_KEY_REUSED',
       'RATE_LIMITED',
@@ -284,6 +288,13 @@ describe('OpenAPI conventions', () => {
     ]);
     expect(errorCodesOf({ throttled: false, uuidPathParams: [], auth: 'optional' })).toContain(
       'UNAUTHENTICATED',
+    );
+    // Enrolment, /me and logout (@AllowWithoutMfa) are open to an administrator without MFA.
+    expect(
+      errorCodesOf({ throttled: true, uuidPathParams: [], auth: 'required', allowWithoutMfa: true }),
+    ).not.toContain('MFA_ENROLMENT_REQUIRED');
+    expect(errorCodesOf({ throttled: true, uuidPathParams: [], auth: 'required' })).toContain(
+      'MFA_ENROLMENT_REQUIRED',
     );
   });
 

@@ -11,9 +11,20 @@ import { UsersModule } from '../users/users.module';
 import { AuthController, MeController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginLockout } from './login-lockout';
+import { MfaController, UserMfaController } from './mfa/mfa.controller';
+import { MfaEnrolmentService } from './mfa/mfa-enrolment.service';
+import { MfaLoginService } from './mfa/mfa-login.service';
+import { MfaManagementService } from './mfa/mfa-management.service';
+import { MfaRepository } from './mfa/mfa.repository';
+import { SecondFactor } from './mfa/second-factor';
+import { TotpSecretCipher } from './mfa/totp-secret-cipher';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { SessionTokens } from './session-tokens';
 
-/** Sign-in, tokens and the passport strategies the global AuthGuard (src/common/auth) runs. */
+/**
+ * Sign-in, tokens, TOTP multi-factor sign-in (mfa/, ADR 0044) and the passport strategies the
+ * global AuthGuard (src/common/auth) runs. MfaEnrolmentService is exported for the demo seed.
+ */
 @Module({
   imports: [
     PassportModule,
@@ -29,8 +40,21 @@ import { RefreshTokensRepository } from './refresh-tokens.repository';
     UsersModule,
     ApiKeysModule,
   ],
-  controllers: [AuthController, MeController],
-  providers: [AuthService, RefreshTokensRepository, LoginLockout, JwtStrategy, ApiKeyStrategy],
-  exports: [AuthService],
+  controllers: [AuthController, MeController, MfaController, UserMfaController],
+  providers: [
+    AuthService,
+    RefreshTokensRepository,
+    LoginLockout,
+    SessionTokens,
+    MfaRepository,
+    TotpSecretCipher,
+    SecondFactor,
+    MfaLoginService,
+    MfaEnrolmentService,
+    MfaManagementService,
+    JwtStrategy,
+    ApiKeyStrategy,
+  ],
+  exports: [AuthService, MfaEnrolmentService],
 })
 export class AuthModule {}
