@@ -2545,7 +2545,10 @@ export interface components {
             apiKey?: components["schemas"]["MeApiKeyDto"];
         };
         LoginMfaDto: {
-            /** @description The `mfaToken` of the login answer */
+            /**
+             * @description The `mfaToken` of the login answer
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl
+             */
             mfaToken: string;
             /**
              * @description The current code of the authenticator app
