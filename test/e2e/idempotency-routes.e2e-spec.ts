@@ -223,6 +223,10 @@ describe('Idempotency-Key on every POST', () => {
       'Auth_logout',
       'Auth_refresh',
       'Auth_register',
+      'Mfa_confirm',
+      'Mfa_loginMfa',
+      'Mfa_regenerate',
+      'Mfa_start',
       'QueueDashboard_openSession',
       'Users_create',
     ]);
