@@ -7,11 +7,13 @@ import { AppConfig, ConfigError, parseConfig, processEnv } from '../infra/config
 import { QueueModule } from '../infra/queue/queue.module';
 import { SchedulerModule } from '../infra/scheduler/scheduler.module';
 import { ApplicationsModule } from '../modules/call/applications/applications.module';
+import { AuthModule } from '../modules/platform/auth/auth.module';
 import { ChallengesModule } from '../modules/call/challenges/challenges.module';
 import { OrganizationsModule } from '../modules/platform/organizations/organizations.module';
 import { ProgramsModule } from '../modules/call/programs/programs.module';
 import { TeamsModule } from '../modules/call/teams/teams.module';
 import { UsersModule } from '../modules/platform/users/users.module';
+import { isTotpSecret } from '../modules/platform/auth/mfa/totp';
 import { seedDemo } from './seed-demo';
 
 /**
@@ -31,6 +33,8 @@ class SeedModule {
         SchedulerModule,
         OrganizationsModule,
         UsersModule,
+        // The demo admin is enrolled in TOTP (MfaEnrolmentService, ADR 0044).
+        AuthModule,
         ProgramsModule,
         ChallengesModule,
         TeamsModule,
@@ -52,13 +56,17 @@ async function main(): Promise<void> {
   const quiet = parsed.LOG_LEVEL === 'fatal' || parsed.LOG_LEVEL === 'silent';
   const config: AppConfig = { ...parsed, LOG_LEVEL: quiet ? parsed.LOG_LEVEL : 'error' };
   const password = env.SEED_DEMO_PASSWORD || undefined;
+  const totpSecret = env.SEED_DEMO_TOTP_SECRET || undefined;
+  if (totpSecret !== undefined && !isTotpSecret(totpSecret)) {
+    throw new ConfigError(['SEED_DEMO_TOTP_SECRET: must be base32 (A-Z, 2-7) of at least 26 characters']);
+  }
   if (password !== undefined && password.length < 12) {
     throw new ConfigError(['SEED_DEMO_PASSWORD: must be at least 12 characters']);
   }
   const app = await NestFactory.createApplicationContext(SeedModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   try {
-    await seedDemo(app, { password });
+    await seedDemo(app, { password, totpSecret });
   } finally {
     await app.close();
   }
