@@ -157,16 +157,18 @@ describe('TOTP multi-factor sign-in', () => {
       expect(replay.status).toBe(401);
       expect(replay.body.code).toBe('MFA_CODE_INVALID');
       // So is the previous step's code: a code of an earlier step than the last used one.
-      expect((await loginMfa({ mfaToken: await challenge(actor.email), code: code(secret, -1) })).status).toBe(
-        401,
-      );
+      expect(
+        (await loginMfa({ mfaToken: await challenge(actor.email), code: code(secret, -1) })).status,
+      ).toBe(401);
 
       const failed = await auditRows(t, 'auth.login_failed', actor.userId);
       expect(failed.length).toBeGreaterThanOrEqual(3);
       expect(await auditRows(t, 'auth.login', actor.userId)).not.toHaveLength(0);
       nextStep();
       // The failures above are cleared by a successful second step.
-      expect((await loginMfa({ mfaToken: await challenge(actor.email), code: code(secret) })).status).toBe(200);
+      expect((await loginMfa({ mfaToken: await challenge(actor.email), code: code(secret) })).status).toBe(
+        200,
+      );
       nextStep();
     });
 
@@ -200,7 +202,9 @@ describe('TOTP multi-factor sign-in', () => {
 
     it('counts wrong codes toward the login lockout, which holds even for the right code', async () => {
       // A success clears the failures of the tests above.
-      expect((await loginMfa({ mfaToken: await challenge(actor.email), code: code(secret) })).status).toBe(200);
+      expect((await loginMfa({ mfaToken: await challenge(actor.email), code: code(secret) })).status).toBe(
+        200,
+      );
       nextStep();
       const held = await challenge(actor.email);
       for (let i = 0; i < 5; i++) {
@@ -214,7 +218,9 @@ describe('TOTP multi-factor sign-in', () => {
       // The password step is locked too.
       expect((await login(actor.email)).status).toBe(429);
       t.clock.advance(16 * 60_000);
-      expect((await loginMfa({ mfaToken: await challenge(actor.email), code: code(secret) })).status).toBe(200);
+      expect((await loginMfa({ mfaToken: await challenge(actor.email), code: code(secret) })).status).toBe(
+        200,
+      );
       nextStep();
     });
 
@@ -222,7 +228,10 @@ describe('TOTP multi-factor sign-in', () => {
       const session = await loginMfa({ mfaToken: await challenge(actor.email), code: code(secret) });
       nextStep();
       const headers = bearer(session.body.accessToken);
-      const fresh = await t.http.post('/api/v1/auth/mfa/recovery-codes').set(headers).send({ code: code(secret) });
+      const fresh = await t.http
+        .post('/api/v1/auth/mfa/recovery-codes')
+        .set(headers)
+        .send({ code: code(secret) });
       expect(fresh.status).toBe(200);
       expect(fresh.body.recoveryCodes).toHaveLength(10);
       nextStep();
@@ -252,7 +261,10 @@ describe('TOTP multi-factor sign-in', () => {
         .send({ password: TEST_PASSWORD });
       expect(removed.status).toBe(204);
       expect((await login(actor.email)).body).toMatchObject({ tokenType: 'Bearer' });
-      const gone = await t.http.delete('/api/v1/auth/mfa/totp').set(headers).send({ code: code(secret) });
+      const gone = await t.http
+        .delete('/api/v1/auth/mfa/totp')
+        .set(headers)
+        .send({ code: code(secret) });
       expect(gone.status).toBe(409);
       expect(gone.body.code).toBe('MFA_NOT_ENROLLED');
     });
@@ -303,7 +315,9 @@ describe('TOTP multi-factor sign-in', () => {
       // The password-only session cannot be refreshed any more; the enrolled one keeps its MFA.
       const stale = await t.http.post('/api/v1/auth/refresh').send({ refreshToken: res.body.refreshToken });
       expect(stale.status).toBe(401);
-      const refreshed = await t.http.post('/api/v1/auth/refresh').send({ refreshToken: enrolled.refreshToken });
+      const refreshed = await t.http
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: enrolled.refreshToken });
       expect(refreshed.status).toBe(200);
       expect((await t.http.get(ADMIN_ROUTE).set(bearer(refreshed.body.accessToken))).status).toBe(200);
 
@@ -366,11 +380,13 @@ describe('TOTP multi-factor sign-in', () => {
       const admin = await createAdmin(t);
       const security = await createUser(t, admin.organizationId, ['security_admin']);
       expect((await t.http.get(ADMIN_ROUTE).set(admin.headers)).status).toBe(200);
-      expect((await t.http.delete(`/api/v1/users/${admin.userId}/mfa`).set(security.headers)).status).toBe(204);
-      expect((await t.http.get('/api/v1/me').set(admin.headers)).status).toBe(401);
-      expect((await t.http.post('/api/v1/auth/refresh').send({ refreshToken: admin.refreshToken })).status).toBe(
-        401,
+      expect((await t.http.delete(`/api/v1/users/${admin.userId}/mfa`).set(security.headers)).status).toBe(
+        204,
       );
+      expect((await t.http.get('/api/v1/me').set(admin.headers)).status).toBe(401);
+      expect(
+        (await t.http.post('/api/v1/auth/refresh').send({ refreshToken: admin.refreshToken })).status,
+      ).toBe(401);
     });
 
     it('leaves API keys alone, and the factories give administrators sessions that passed MFA', async () => {

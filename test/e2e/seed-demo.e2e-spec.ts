@@ -159,12 +159,10 @@ describe('demo seed (src/seed)', () => {
     expect(first.accounts.slice(1).every((a) => a.totp === undefined)).toBe(true);
     const challenge = await t.get(AuthService).login(DEMO_ADMIN_EMAIL, PASSWORD);
     expect(challenge).toMatchObject({ mfaRequired: true });
-    const res = await t.http
-      .post('/api/v1/auth/login/mfa')
-      .send({
-        mfaToken: (challenge as { mfaToken: string }).mfaToken,
-        code: totpCodeAt(totp!.secret, t.clock.now()),
-      });
+    const res = await t.http.post('/api/v1/auth/login/mfa').send({
+      mfaToken: (challenge as { mfaToken: string }).mfaToken,
+      code: totpCodeAt(totp!.secret, t.clock.now()),
+    });
     expect(res.status).toBe(200);
     expect((await t.http.get('/api/v1/experts').set(bearer(res.body.accessToken))).status).toBe(200);
   });

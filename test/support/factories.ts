@@ -61,11 +61,17 @@ export async function login(t: TestApp, email: string, password = TEST_PASSWORD)
   const answer = await t.get(AuthService).login(email, password);
   if (!('mfaRequired' in answer)) return answer;
   const entry = enrolled.get(email.toLowerCase());
-  if (!entry) throw new Error(`${email} has a TOTP authenticator the factories did not enrol: pass the second step yourself`);
+  if (!entry)
+    throw new Error(
+      `${email} has a TOTP authenticator the factories did not enrol: pass the second step yourself`,
+    );
   const code = await unusedTotpCode(t.dataSource, t.clock, entry.userId, entry.secret);
   const recoveryCode = code ? undefined : entry.recoveryCodes.shift();
-  if (!code && !recoveryCode) throw new Error(`${email}: no unused TOTP code or recovery code left; move the test clock on`);
-  return t.get(MfaLoginService).complete({ mfaToken: answer.mfaToken, code: code ?? undefined, recoveryCode });
+  if (!code && !recoveryCode)
+    throw new Error(`${email}: no unused TOTP code or recovery code left; move the test clock on`);
+  return t
+    .get(MfaLoginService)
+    .complete({ mfaToken: answer.mfaToken, code: code ?? undefined, recoveryCode });
 }
 
 /** Signs in; an administrator is first enrolled in TOTP (as required), so the session passed MFA. */
@@ -81,7 +87,11 @@ async function signedIn(
     organizationId: user.organizationId,
     roles: user.roles,
   });
-  enrolled.set(user.email, { userId: user.id, secret: enrolment.secret, recoveryCodes: enrolment.recoveryCodes });
+  enrolled.set(user.email, {
+    userId: user.id,
+    secret: enrolment.secret,
+    recoveryCodes: enrolment.recoveryCodes,
+  });
   return { tokens: enrolment.tokens, totpSecret: enrolment.secret };
 }
 

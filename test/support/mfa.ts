@@ -41,7 +41,10 @@ export async function enrolTotp(
   const enrolment = get(MfaEnrolmentService);
   const principal = { kind: 'user' as const, ...user };
   const { secret } = await enrolment.start(principal);
-  const confirmed = await enrolment.confirm(principal, totpCodeAt(secret, clock.now().getTime() - TOTP_STEP_MS));
+  const confirmed = await enrolment.confirm(
+    principal,
+    totpCodeAt(secret, clock.now().getTime() - TOTP_STEP_MS),
+  );
   return { secret, recoveryCodes: confirmed.recoveryCodes, tokens: confirmed.tokens };
 }
 
@@ -61,7 +64,8 @@ export async function unusedTotpCode(
   );
   const now = totpStepOf(clock.now());
   for (const step of [now - 1, now, now + 1]) {
-    if (row?.last_used_step == null || step > row.last_used_step) return totpCodeAt(secret, step * TOTP_STEP_MS);
+    if (row?.last_used_step == null || step > row.last_used_step)
+      return totpCodeAt(secret, step * TOTP_STEP_MS);
   }
   return null;
 }

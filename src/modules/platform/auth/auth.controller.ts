@@ -59,7 +59,9 @@ export class AuthController {
   @ApiExtraModels(TokenResponseDto, MfaChallengeResponseDto)
   @ApiOkResponse({
     description: 'Tokens, or the challenge of the second step (`mfaRequired: true`)',
-    schema: { oneOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaChallengeResponseDto) }] },
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaChallengeResponseDto) }],
+    },
   })
   login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
     return this.auth.login(dto.email, dto.password);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../../../common/audit/audit.service';
 import { AuthenticationMethod, PASSWORD_ONLY } from '../../../common/auth/mfa-policy';
 import { PasswordHasher } from '../../../common/auth/passwords';

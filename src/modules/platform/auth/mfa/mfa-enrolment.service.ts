@@ -9,11 +9,7 @@ import { Clock } from '../../../../infra/clock/clock';
 import type { UserEntity } from '../../users/entities/user.entity';
 import { UsersRepository } from '../../users/users.repository';
 import { SessionTokens } from '../session-tokens';
-import {
-  MfaStatusResponseDto,
-  TotpConfirmedResponseDto,
-  TotpEnrolmentResponseDto,
-} from './dto/mfa.dto';
+import { MfaStatusResponseDto, TotpConfirmedResponseDto, TotpEnrolmentResponseDto } from './dto/mfa.dto';
 import { MFA_AUDIT } from './mfa-audit';
 import { MfaRepository } from './mfa.repository';
 import { SecondFactor } from './second-factor';
@@ -76,7 +72,12 @@ export class MfaEnrolmentService {
       const current = await this.userOf(em, actor.userId);
       const row = await this.repository.findTotpForUpdate(em, current.id);
       if (row?.confirmedAt) throw alreadyEnrolled();
-      await this.repository.savePending(em, current.id, this.cipher.encrypt(secret, current.id), this.clock.now());
+      await this.repository.savePending(
+        em,
+        current.id,
+        this.cipher.encrypt(secret, current.id),
+        this.clock.now(),
+      );
       await this.record(em, actor, MFA_AUDIT.enrolmentStarted, current.id, { replacedPending: row !== null });
       return current;
     });
@@ -103,7 +104,10 @@ export class MfaEnrolmentService {
       const now = this.clock.now();
       const step = matchingStep(this.cipher.decrypt(row.secretEncrypted, user.id), code, now);
       if (step === null) {
-        throw new DomainError('MFA_CODE_INVALID', 'The code does not match the new secret; check the clock of the device');
+        throw new DomainError(
+          'MFA_CODE_INVALID',
+          'The code does not match the new secret; check the clock of the device',
+        );
       }
       await this.repository.confirm(em, user.id, step, now);
       const recoveryCodes = await this.secondFactor.issueRecoveryCodes(em, user.id);

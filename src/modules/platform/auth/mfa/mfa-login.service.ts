@@ -28,7 +28,10 @@ interface MfaTokenClaims {
 }
 
 function mfaTokenInvalid(): DomainError {
-  return new DomainError('MFA_TOKEN_INVALID', 'The sign-in challenge is not valid or has expired; sign in again');
+  return new DomainError(
+    'MFA_TOKEN_INVALID',
+    'The sign-in challenge is not valid or has expired; sign in again',
+  );
 }
 
 /**
@@ -102,7 +105,12 @@ export class MfaLoginService {
     }
     await this.lockout.clear(user.email);
     return this.dataSource.transaction(async (em) => {
-      const actor = { kind: 'user' as const, userId: user.id, organizationId: user.organizationId, roles: user.roles };
+      const actor = {
+        kind: 'user' as const,
+        userId: user.id,
+        organizationId: user.organizationId,
+        roles: user.roles,
+      };
       if (method === 'recovery_code') {
         const left = await this.repository.unusedRecoveryCodes(user.id, em);
         await this.audit.record(em, {

@@ -53,7 +53,9 @@ export class MfaManagementService {
       );
     }
     if (!(await this.repository.hasConfirmedTotp(user.id))) throw notEnrolled();
-    const failure = dto.code ? codeInvalid() : new DomainError('INVALID_CREDENTIALS', 'The password is not correct');
+    const failure = dto.code
+      ? codeInvalid()
+      : new DomainError('INVALID_CREDENTIALS', 'The password is not correct');
     await this.verify(actor, user, failure, (em) =>
       dto.code
         ? this.secondFactor.acceptTotp(em, user.id, dto.code)

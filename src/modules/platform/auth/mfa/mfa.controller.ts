@@ -63,7 +63,9 @@ export class MfaController {
   }
 
   @Post('mfa/totp')
-  @NoIdempotencyKey('The answer is a new secret, never stored in the clear; a retry starts a new pending enrolment')
+  @NoIdempotencyKey(
+    'The answer is a new secret, never stored in the clear; a retry starts a new pending enrolment',
+  )
   @Authenticated()
   @AllowWithoutMfa()
   @Endpoint({
@@ -83,7 +85,8 @@ export class MfaController {
   @Authenticated()
   @AllowWithoutMfa()
   @Endpoint({
-    summary: 'Confirm the pending authenticator with a current code: 10 recovery codes and a session that passed MFA',
+    summary:
+      'Confirm the pending authenticator with a current code: 10 recovery codes and a session that passed MFA',
     description:
       'From now on signing in asks for a code. The recovery codes are shown only in this answer; refresh tokens of password-only sessions stop working.',
     errors: ['NOT_FOUND', 'MFA_NOT_ENROLLED', 'MFA_ALREADY_ENROLLED', 'MFA_CODE_INVALID'],
@@ -138,8 +141,12 @@ export class UserMfaController {
   @Authenticated({ roles: ['security_admin'] })
   @Endpoint({
     summary: "Reset a user's MFA: the authenticator and recovery codes are removed, the user is signed out",
-    description: 'Security administrators only. The user enrols again (administrators must, at their next sign-in).',
-    errors: ['NOT_FOUND', { BUSINESS_RULE_VIOLATION: 'your own MFA: another security administrator resets it' }],
+    description:
+      'Security administrators only. The user enrols again (administrators must, at their next sign-in).',
+    errors: [
+      'NOT_FOUND',
+      { BUSINESS_RULE_VIOLATION: 'your own MFA: another security administrator resets it' },
+    ],
   })
   @ApiNoContentResponse({ description: 'Reset' })
   async reset(@Auth() auth: Principal, @Param('id', uuid) id: string): Promise<void> {

@@ -63,7 +63,10 @@ export class RemoveTotpDto {
   @Matches(TOTP_CODE, { message: 'code must be 6 digits' })
   code?: string;
 
-  @ApiPropertyOptional({ example: 'correct-horse-battery-staple', description: 'The password; or send `code`' })
+  @ApiPropertyOptional({
+    example: 'correct-horse-battery-staple',
+    description: 'The password; or send `code`',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
