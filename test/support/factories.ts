@@ -9,6 +9,7 @@ import { TokenResponseDto } from '../../src/modules/platform/auth/dto/auth.dto';
 import { MfaLoginService } from '../../src/modules/platform/auth/mfa/mfa-login.service';
 import { UsersService } from '../../src/modules/platform/users/users.service';
 import { mfaRequiredFor } from '../../src/common/auth/mfa-policy';
+import { Clock } from '../../src/infra/clock/clock';
 import type { Role } from '../../src/common/auth/principal';
 import { enrolTotp, unusedTotpCode } from './mfa';
 import { TestApp } from './test-app';
@@ -65,7 +66,7 @@ export async function login(t: TestApp, email: string, password = TEST_PASSWORD)
     throw new Error(
       `${email} has a TOTP authenticator the factories did not enrol: pass the second step yourself`,
     );
-  const code = await unusedTotpCode(t.dataSource, t.clock, entry.userId, entry.secret);
+  const code = await unusedTotpCode(t.dataSource, t.get(Clock), entry.userId, entry.secret);
   const recoveryCode = code ? undefined : entry.recoveryCodes.shift();
   if (!code && !recoveryCode)
     throw new Error(`${email}: no unused TOTP code or recovery code left; move the test clock on`);
@@ -82,7 +83,8 @@ async function signedIn(
   const known = enrolled.get(user.email);
   if (known) return { tokens: await login(t, user.email), totpSecret: known.secret };
   if (!mfaRequiredFor(user.roles)) return { tokens: await login(t, user.email) };
-  const enrolment = await enrolTotp(t.get.bind(t), t.clock, {
+  // The app's clock: a test may run the app on the real clock (t.get(Clock) is then not t.clock).
+  const enrolment = await enrolTotp(t.get.bind(t), t.get(Clock), {
     userId: user.id,
     organizationId: user.organizationId,
     roles: user.roles,

@@ -6,6 +6,7 @@ import { Clock } from '../../src/infra/clock/clock';
 import { TokenResponseDto } from '../../src/modules/platform/auth/dto/auth.dto';
 import type { LoginResponseDto } from '../../src/modules/platform/auth/mfa/dto/mfa.dto';
 import { MfaEnrolmentService } from '../../src/modules/platform/auth/mfa/mfa-enrolment.service';
+import { TestClock } from './test-clock';
 
 /**
  * TOTP for tests (ADR 0044), computed with the `otpauth` library itself from the test clock's
@@ -30,8 +31,17 @@ export interface TotpEnrolment {
 }
 
 /**
+ * The steps (relative to now) whose codes a test may send, in order. A test clock stands still, so
+ * the step before now is as good as now and leaves more for later; on the real clock the time may
+ * pass into the next step before the server checks, so only now and the next one are safe.
+ */
+function usableSteps(clock: Clock): number[] {
+  return clock instanceof TestClock ? [-1, 0, 1] : [0, 1];
+}
+
+/**
  * Enrols a user through the services as a person would (start, then confirm with a code). The
- * confirmation uses the code of the step before now, leaving now and the next step for sign-ins.
+ * confirmation uses the earliest usable step, leaving the later ones for sign-ins.
  */
 export async function enrolTotp(
   get: <T>(type: Type<T>) => T,
@@ -41,16 +51,14 @@ export async function enrolTotp(
   const enrolment = get(MfaEnrolmentService);
   const principal = { kind: 'user' as const, ...user };
   const { secret } = await enrolment.start(principal);
-  const confirmed = await enrolment.confirm(
-    principal,
-    totpCodeAt(secret, clock.now().getTime() - TOTP_STEP_MS),
-  );
+  const at = clock.now().getTime() + usableSteps(clock)[0] * TOTP_STEP_MS;
+  const confirmed = await enrolment.confirm(principal, totpCodeAt(secret, at));
   return { secret, recoveryCodes: confirmed.recoveryCodes, tokens: confirmed.tokens };
 }
 
 /**
- * A code of the user's authenticator not used yet (steps now-1, now, now+1 after the last used
- * one), or null when the test clock has not moved on enough.
+ * A code of the user's authenticator not used yet (a usable step after the last used one), or null
+ * when the test clock has not moved on enough.
  */
 export async function unusedTotpCode(
   dataSource: DataSource,
@@ -63,7 +71,7 @@ export async function unusedTotpCode(
     [userId],
   );
   const now = totpStepOf(clock.now());
-  for (const step of [now - 1, now, now + 1]) {
+  for (const step of usableSteps(clock).map((offset) => now + offset)) {
     if (row?.last_used_step == null || step > row.last_used_step)
       return totpCodeAt(secret, step * TOTP_STEP_MS);
   }
