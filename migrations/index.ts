@@ -26,6 +26,7 @@ import { AuditChain1763702700000 } from './1763702700000-AuditChain';
 import { OrganizationWebhooks1763702800000 } from './1763702800000-OrganizationWebhooks';
 import { SeparatedDuties1763702600000 } from './1763702600000-SeparatedDuties';
 import { AccountLifecycle1763702400000 } from './1763702400000-AccountLifecycle';
+import { TotpMfa1763702500000 } from './1763702500000-TotpMfa';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -57,4 +58,5 @@ export const migrations: MixedList<Function> = [
   OrganizationWebhooks1763702800000,
   SeparatedDuties1763702600000,
   AccountLifecycle1763702400000,
+  TotpMfa1763702500000,
 ];

@@ -260,9 +260,9 @@ function printBanner(
   const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const base = `http://${shown}:${config.PORT}`;
   const login = config.ADMIN_EMAIL
-    ? `Log in as ${config.ADMIN_EMAIL} with ADMIN_PASSWORD: POST ${base}/api/v1/auth/login`
+    ? `Log in as ${config.ADMIN_EMAIL} with ADMIN_PASSWORD, then enrol a TOTP authenticator: POST ${base}/api/v1/auth/login`
     : existsSync(state.accountsFile)
-      ? `Demo accounts and their password: ${state.accountsFile}   (npm run demo:accounts shows them)`
+      ? `Demo accounts and their password: ${state.accountsFile}   (npm run demo:accounts shows them, with the admin's current TOTP code)`
       : state.adminExists
         ? `Log in with an existing account: POST ${base}/api/v1/auth/login`
         : `No admin configured: set ADMIN_EMAIL and ADMIN_PASSWORD (12+ characters) and restart to create the first admin,\n` +

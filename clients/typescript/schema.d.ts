@@ -90,7 +90,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with email and password */
+        /**
+         * Sign in with email and password
+         * @description Answers the tokens, or — when the person has enrolled a TOTP authenticator — `{ mfaRequired: true, mfaToken }`: then send a code to POST /auth/login/mfa (ADR 0044).
+         */
         post: operations["Auth_login"];
         delete?: never;
         options?: never;
@@ -241,6 +244,124 @@ export interface paths {
          */
         post: operations["InvitationAccept_accept"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Second step of signing in: the challenge of POST /auth/login with a TOTP or recovery code
+         * @description Send `mfaToken` with either `code` (the authenticator app) or `recoveryCode`. A code works once; a wrong one counts toward the login lockout like a wrong password.
+         */
+        post: operations["Mfa_loginMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's MFA: enrolment, recovery codes left, whether required */
+        get: operations["Mfa_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start enrolling a TOTP authenticator: a new secret and its otpauth:// URI
+         * @description Pending until confirmed at POST /auth/mfa/totp/confirm; a pending one is replaced.
+         */
+        post: operations["Mfa_start"];
+        /**
+         * Remove your authenticator (with a current code or the password)
+         * @description Not for administrative roles, who must keep a second factor.
+         */
+        delete: operations["Mfa_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the pending authenticator with a current code: 10 recovery codes and a session that passed MFA
+         * @description From now on signing in asks for a code. The recovery codes are shown only in this answer; refresh tokens of password-only sessions stop working.
+         */
+        post: operations["Mfa_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New recovery codes (with a current code); the old ones stop working */
+        post: operations["Mfa_regenerate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Reset a user's MFA: the authenticator and recovery codes are removed, the user is signed out
+         * @description Security administrators only. The user enrols again (administrators must, at their next sign-in).
+         */
+        delete: operations["UserMfa_reset"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2573,6 +2694,31 @@ export interface components {
             organization: components["schemas"]["OrganizationResponseDto"];
             tokens: components["schemas"]["TokenResponseDto"];
         };
+        MfaChallengeResponseDto: {
+            /**
+             * @description The password was right; send a code with `mfaToken` to POST /auth/login/mfa
+             * @example true
+             * @enum {boolean}
+             */
+            mfaRequired: true;
+            /**
+             * @description The signed challenge of this sign-in, usable for `expiresIn` seconds
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl
+             */
+            mfaToken: string;
+            /**
+             * @description Seconds the challenge stays valid
+             * @example 300
+             */
+            expiresIn: number;
+            /**
+             * @example [
+             *       "totp",
+             *       "recovery_code"
+             *     ]
+             */
+            methods: ("totp" | "recovery_code")[];
+        };
         LoginDto: {
             /** @example li.ming@example.cn */
             email: string;
@@ -2666,6 +2812,114 @@ export interface components {
         AcceptedInvitationResponseDto: {
             user: components["schemas"]["UserResponseDto"];
             tokens: components["schemas"]["TokenResponseDto"];
+        };
+        LoginMfaDto: {
+            /**
+             * @description The `mfaToken` of the login answer
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl
+             */
+            mfaToken: string;
+            /**
+             * @description The current code of the authenticator app
+             * @example 123456
+             */
+            code?: string;
+            /**
+             * @description One of the recovery codes, instead of `code`; each works once
+             * @example ABCD-EFGH-IJKL-MNOP
+             */
+            recoveryCode?: string;
+        };
+        MfaStatusResponseDto: {
+            /**
+             * @example confirmed
+             * @enum {string}
+             */
+            totp: "none" | "pending" | "confirmed";
+            /**
+             * Format: date-time
+             * @example 2027-03-01T02:00:00.000Z
+             */
+            confirmedAt: string | null;
+            /** @example 10 */
+            recoveryCodesLeft: number;
+            /**
+             * @description An administrative role: a second factor is required
+             * @example true
+             */
+            required: boolean;
+            /**
+             * @description This session passed a second factor
+             * @example true
+             */
+            sessionMfa: boolean;
+        };
+        TotpEnrolmentResponseDto: {
+            /**
+             * @description The secret, base32 (RFC 4648)
+             * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+             */
+            secret: string;
+            /**
+             * @description For an authenticator app (show it as a QR code)
+             * @example otpauth://totp/jiebang:li.ming%40example.cn?issuer=jiebang&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30
+             */
+            otpauthUri: string;
+            /** @example jiebang */
+            issuer: string;
+            /**
+             * @example SHA1
+             * @enum {string}
+             */
+            algorithm: "SHA1";
+            /** @example 6 */
+            digits: number;
+            /**
+             * @description Seconds per code
+             * @example 30
+             */
+            period: number;
+        };
+        TotpCodeDto: {
+            /**
+             * @description The current code of the authenticator app
+             * @example 123456
+             */
+            code: string;
+        };
+        TotpConfirmedResponseDto: {
+            /**
+             * @description Shown only now (stored hashed); each works once in place of a code
+             * @example [
+             *       "ABCD-EFGH-IJKL-MNOP",
+             *       "QRST-UVWX-YZ23-4567"
+             *     ]
+             */
+            recoveryCodes: string[];
+            /** @description A new session that passed MFA (the session that enrolled stays password-only) */
+            tokens: components["schemas"]["TokenResponseDto"];
+        };
+        RemoveTotpDto: {
+            /**
+             * @description A current code; or send `password`
+             * @example 123456
+             */
+            code?: string;
+            /**
+             * @description The password; or send `code`
+             * @example correct-horse-battery-staple
+             */
+            password?: string;
+        };
+        RecoveryCodesResponseDto: {
+            /**
+             * @description Shown only now (stored hashed); each works once in place of a code
+             * @example [
+             *       "ABCD-EFGH-IJKL-MNOP",
+             *       "QRST-UVWX-YZ23-4567"
+             *     ]
+             */
+            recoveryCodes: string[];
         };
         CreateOrganizationDto: {
             /** @example 南昌市科技成果转化中心 */
@@ -8366,7 +8620,7 @@ export interface components {
              * @example VALIDATION_FAILED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "ONE_TIME_TOKEN_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "OWN_ROLES_UNCHANGEABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_EVENT_NOT_AVAILABLE" | "ROLES_INCOMPATIBLE" | "ADMIN_ROLE_OUTSIDE_PLATFORM" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "REQUEST_HEADER_FIELDS_TOO_LARGE" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "ONE_TIME_TOKEN_INVALID" | "MFA_TOKEN_INVALID" | "MFA_CODE_INVALID" | "FORBIDDEN" | "NDA_REQUIRED" | "MFA_ENROLMENT_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "ALREADY_EXISTS" | "VERSION_MISMATCH" | "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE" | "TEAM_IN_USE" | "OWN_ROLES_UNCHANGEABLE" | "MFA_ALREADY_ENROLLED" | "MFA_NOT_ENROLLED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "BUSINESS_RULE_VIOLATION" | "DEADLINE_PASSED" | "CONFLICT_OF_INTEREST" | "LEADER_LIMIT_REACHED" | "PANEL_UNDERSTAFFED" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_EVENT_NOT_AVAILABLE" | "ROLES_INCOMPATIBLE" | "ADMIN_ROLE_OUTSIDE_PLATFORM" | "MFA_REQUIRED_FOR_ROLE" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "REQUEST_HEADER_FIELDS_TOO_LARGE" | "LOGIN_LOCKED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
             errors?: components["schemas"]["FieldErrorDto"][];
             /**
              * @description The X-Request-Id of the request, to quote to support
@@ -8549,6 +8803,28 @@ export interface components {
                 };
             };
         };
+        /** @description `UNAUTHENTICATED`: authentication is required; `MFA_CODE_INVALID`: the one-time code is not valid */
+        Problem_401_UNAUTHENTICATED_MFA_CODE_INVALID: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 401;
+                    /** @enum {string} */
+                    code?: "UNAUTHENTICATED" | "MFA_CODE_INVALID";
+                };
+            };
+        };
         /** @description `FORBIDDEN`: not allowed for your role */
         Problem_403_FORBIDDEN: {
             headers: {
@@ -8571,8 +8847,8 @@ export interface components {
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the role `admin` may call */
-        Problem_403_FORBIDDEN_for_admin: {
+        /** @description `FORBIDDEN`: not allowed for your role; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8589,12 +8865,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the roles `admin`, `applicant` may call */
-        Problem_403_FORBIDDEN_for_admin_applicant: {
+        /** @description `FORBIDDEN`: only the role `admin` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8611,12 +8887,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the roles `admin`, `expert` may call */
-        Problem_403_FORBIDDEN_for_admin_expert: {
+        /** @description `FORBIDDEN`: only the roles `admin`, `applicant` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_applicant: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8633,12 +8909,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the roles `admin`, `issuer` may call */
-        Problem_403_FORBIDDEN_for_admin_issuer: {
+        /** @description `FORBIDDEN`: only the roles `admin`, `expert` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_expert: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8655,12 +8931,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant` may call */
-        Problem_403_FORBIDDEN_for_admin_issuer_applicant: {
+        /** @description `FORBIDDEN`: only the roles `admin`, `issuer` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8677,12 +8953,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant`, `expert` may call */
-        Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert: {
+        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8699,12 +8975,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin` may call */
-        Problem_403_FORBIDDEN_for_admin_security_admin: {
+        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant`, `expert` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8721,12 +8997,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `issuer`, `applicant`, `expert` may call */
-        Problem_403_FORBIDDEN_for_admin_security_admin_issuer_applicant_expert: {
+        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8743,12 +9019,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `user_manager`, `integration` may call */
-        Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_integration: {
+        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `issuer`, `applicant`, `expert` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_issuer_applicant_expert: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8765,12 +9041,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `user_manager`, `issuer`, `applicant`, `expert` may call */
-        Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_issuer_applicant_expert: {
+        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `user_manager`, `integration` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_integration: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8787,12 +9063,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the role `applicant` may call */
-        Problem_403_FORBIDDEN_for_applicant: {
+        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `user_manager`, `issuer`, `applicant`, `expert` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8809,12 +9085,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the role `audit_admin` may call */
-        Problem_403_FORBIDDEN_for_audit_admin: {
+        /** @description `FORBIDDEN`: only the role `applicant` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8831,12 +9107,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the role `expert` may call */
-        Problem_403_FORBIDDEN_for_expert: {
+        /** @description `FORBIDDEN`: only the role `audit_admin` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_audit_admin: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8853,12 +9129,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the role `issuer` may call */
-        Problem_403_FORBIDDEN_for_issuer: {
+        /** @description `FORBIDDEN`: only the role `expert` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_expert: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8875,12 +9151,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the role `security_admin` may call */
-        Problem_403_FORBIDDEN_for_security_admin: {
+        /** @description `FORBIDDEN`: only the role `issuer` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_issuer: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8897,12 +9173,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the roles `security_admin`, `user_manager` may call */
-        Problem_403_FORBIDDEN_for_security_admin_user_manager: {
+        /** @description `FORBIDDEN`: only the role `security_admin` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_security_admin: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8919,12 +9195,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: not allowed for your role; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first */
-        Problem_403_FORBIDDEN_NDA_REQUIRED: {
+        /** @description `FORBIDDEN`: only the roles `security_admin`, `user_manager` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_security_admin_user_manager: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8941,12 +9217,12 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN" | "NDA_REQUIRED";
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant` may call; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first */
-        Problem_403_FORBIDDEN_NDA_REQUIRED_for_admin_issuer_applicant: {
+        /** @description `FORBIDDEN`: not allowed for your role; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -8963,7 +9239,51 @@ export interface components {
                      */
                     status?: 403;
                     /** @enum {string} */
-                    code?: "FORBIDDEN" | "NDA_REQUIRED";
+                    code?: "FORBIDDEN" | "NDA_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant` may call; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "NDA_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
+        /** @description `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_MFA_ENROLMENT_REQUIRED: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "MFA_ENROLMENT_REQUIRED";
                 };
             };
         };
@@ -9140,6 +9460,72 @@ export interface components {
                     status?: 409;
                     /** @enum {string} */
                     code?: "INVALID_STATE_TRANSITION" | "IDEMPOTENCY_KEY_IN_USE";
+                };
+            };
+        };
+        /** @description `MFA_ALREADY_ENROLLED`: a TOTP authenticator is already enrolled */
+        Problem_409_MFA_ALREADY_ENROLLED: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 409;
+                    /** @enum {string} */
+                    code?: "MFA_ALREADY_ENROLLED";
+                };
+            };
+        };
+        /** @description `MFA_ALREADY_ENROLLED`: a TOTP authenticator is already enrolled; `MFA_NOT_ENROLLED`: no TOTP authenticator is enrolled */
+        Problem_409_MFA_ALREADY_ENROLLED_MFA_NOT_ENROLLED: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 409;
+                    /** @enum {string} */
+                    code?: "MFA_ALREADY_ENROLLED" | "MFA_NOT_ENROLLED";
+                };
+            };
+        };
+        /** @description `MFA_NOT_ENROLLED`: no TOTP authenticator is enrolled */
+        Problem_409_MFA_NOT_ENROLLED: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 409;
+                    /** @enum {string} */
+                    code?: "MFA_NOT_ENROLLED";
                 };
             };
         };
@@ -9583,6 +9969,28 @@ export interface components {
                 };
             };
         };
+        /** @description `MFA_REQUIRED_FOR_ROLE`: administrative roles must keep a second factor */
+        Problem_422_MFA_REQUIRED_FOR_ROLE: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 422;
+                    /** @enum {string} */
+                    code?: "MFA_REQUIRED_FOR_ROLE";
+                };
+            };
+        };
         /** @description `ROLES_INCOMPATIBLE`: these roles may not be held together (separated duties); `ADMIN_ROLE_OUTSIDE_PLATFORM`: administrative roles are held only in the platform organization */
         Problem_422_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM: {
             headers: {
@@ -9947,6 +10355,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Tokens, or the challenge of the second step (`mfaRequired: true`) */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9957,7 +10366,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponseDto"];
+                    "application/json": components["schemas"]["TokenResponseDto"] | components["schemas"]["MfaChallengeResponseDto"];
                 };
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
@@ -10101,7 +10510,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -10212,7 +10621,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_security_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_security_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -10260,6 +10669,320 @@ export interface operations {
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
     };
+    Mfa_loginMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginMfaDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            /** @description `MFA_TOKEN_INVALID`: the challenge expired (5 min), or the account changed: sign in again; `MFA_CODE_INVALID`: wrong, expired or already used code */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /**
+                         * Format: int32
+                         * @enum {integer}
+                         */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "MFA_TOKEN_INVALID" | "MFA_CODE_INVALID";
+                    };
+                };
+            };
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED_LOGIN_LOCKED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Mfa_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatusResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Mfa_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolmentResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_MFA_ALREADY_ENROLLED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Mfa_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemoveTotpDto"];
+            };
+        };
+        responses: {
+            /** @description Removed: signing in asks for the password only */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            /** @description `UNAUTHENTICATED`: authentication is required; `INVALID_CREDENTIALS`: wrong password; `MFA_CODE_INVALID`: the one-time code is not valid */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /**
+                         * Format: int32
+                         * @enum {integer}
+                         */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "MFA_CODE_INVALID";
+                    };
+                };
+            };
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_MFA_NOT_ENROLLED"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_MFA_REQUIRED_FOR_ROLE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED_LOGIN_LOCKED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Mfa_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpConfirmedResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED_MFA_CODE_INVALID"];
+            403: components["responses"]["Problem_403_FORBIDDEN"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_MFA_ALREADY_ENROLLED_MFA_NOT_ENROLLED"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Mfa_regenerate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED_MFA_CODE_INVALID"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_MFA_NOT_ENROLLED"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED_LOGIN_LOCKED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    UserMfa_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reset */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_security_admin"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            /** @description `BUSINESS_RULE_VIOLATION`: your own MFA: another security administrator resets it */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /**
+                         * Format: int32
+                         * @enum {integer}
+                         */
+                        status?: 422;
+                        /** @enum {string} */
+                        code?: "BUSINESS_RULE_VIOLATION";
+                    };
+                };
+            };
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
     Organizations_list: {
         parameters: {
             query?: {
@@ -10297,7 +11020,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -10339,7 +11062,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -10376,7 +11099,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -10417,7 +11140,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -10464,7 +11187,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -10511,7 +11234,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -10546,7 +11269,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            /** @description `FORBIDDEN`: only the role `security_admin` may call; an administrative role granted by someone who is not a security administrator */
+            /** @description `FORBIDDEN`: only the role `security_admin` may call; an administrative role granted by someone who is not a security administrator; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10564,7 +11287,7 @@ export interface operations {
                          */
                         status?: 403;
                         /** @enum {string} */
-                        code?: "FORBIDDEN";
+                        code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -10611,7 +11334,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            /** @description `FORBIDDEN`: only the role `security_admin` may call; an administrative role granted or removed by someone who is not a security administrator */
+            /** @description `FORBIDDEN`: only the role `security_admin` may call; an administrative role granted or removed by someone who is not a security administrator; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10629,7 +11352,7 @@ export interface operations {
                          */
                         status?: 403;
                         /** @enum {string} */
-                        code?: "FORBIDDEN";
+                        code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -10682,7 +11405,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_security_admin_user_manager"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_security_admin_user_manager"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -10724,7 +11447,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_security_admin_user_manager"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_security_admin_user_manager"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_OWN_ROLES_UNCHANGEABLE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -10774,7 +11497,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_security_admin_user_manager"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_security_admin_user_manager"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -10817,7 +11540,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_security_admin_user_manager"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_security_admin_user_manager"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -10854,7 +11577,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_security_admin_user_manager"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_security_admin_user_manager"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_CONFLICT"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
@@ -10899,7 +11622,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_security_admin_user_manager"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_security_admin_user_manager"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -10941,7 +11664,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_security_admin_user_manager"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_security_admin_user_manager"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -10978,7 +11701,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_security_admin_user_manager"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_security_admin_user_manager"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -11016,7 +11739,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -11056,7 +11779,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_BAD_REQUEST"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -11110,7 +11833,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            /** @description `FORBIDDEN`: only the roles `admin`, `audit_admin` may call; not the audit administrator, or a system administrator while AUDIT_READ_BY_SYSTEM_ADMIN is off */
+            /** @description `FORBIDDEN`: only the roles `admin`, `audit_admin` may call; not the audit administrator, or a system administrator while AUDIT_READ_BY_SYSTEM_ADMIN is off; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11128,7 +11851,7 @@ export interface operations {
                          */
                         status?: 403;
                         /** @enum {string} */
-                        code?: "FORBIDDEN";
+                        code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -11167,7 +11890,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_audit_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_audit_admin"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -11197,7 +11920,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -11282,7 +12005,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -11326,7 +12049,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11415,7 +12138,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -11459,7 +12182,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11573,7 +12296,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
@@ -11634,7 +12357,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
@@ -11691,7 +12414,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             /** @description `NOT_FOUND`: the date is not a special day */
             404: {
                 headers: {
@@ -11797,7 +12520,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -11873,7 +12596,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -11933,7 +12656,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant"];
             /** @description `PAYLOAD_TOO_LARGE`: larger than ATTACHMENT_MAX_BYTES */
             413: {
                 headers: {
@@ -12010,7 +12733,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12045,7 +12768,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12110,7 +12833,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -12152,7 +12875,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_issuer"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_issuer"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12190,6 +12913,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_MFA_ENROLMENT_REQUIRED"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12230,7 +12954,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_issuer"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_issuer"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12278,7 +13002,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_issuer"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_issuer"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
@@ -12323,7 +13047,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_issuer"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_issuer"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
@@ -12368,7 +13092,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
@@ -12417,7 +13141,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12468,7 +13192,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12518,6 +13242,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_MFA_ENROLMENT_REQUIRED"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12564,7 +13289,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12613,7 +13338,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12651,7 +13376,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_NDA_REQUIRED_for_admin_issuer_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12687,7 +13412,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_NDA_REQUIRED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12720,7 +13445,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12753,7 +13478,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12801,7 +13526,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_applicant"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -12843,7 +13568,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -12880,7 +13605,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -12921,7 +13646,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_TEAM_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -12967,7 +13692,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_TEAM_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13012,7 +13737,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_TEAM_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13064,7 +13789,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13109,7 +13834,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13159,7 +13884,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -13192,7 +13917,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13233,7 +13958,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13274,7 +13999,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13321,7 +14046,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13368,7 +14093,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED_LEADER_LIMIT_REACHED"];
@@ -13413,7 +14138,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_DEADLINE_PASSED"];
@@ -13462,7 +14187,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13518,7 +14243,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -13560,7 +14285,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -13595,7 +14320,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13629,7 +14354,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13670,7 +14395,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13708,7 +14433,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13751,7 +14476,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED_PANEL_UNDERSTAFFED"];
@@ -13800,7 +14525,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13838,7 +14563,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
@@ -13883,7 +14608,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_expert"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -13916,7 +14641,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -13961,7 +14686,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -13999,7 +14724,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
@@ -14041,7 +14766,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14088,7 +14813,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
@@ -14140,7 +14865,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14185,7 +14910,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14223,7 +14948,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14264,7 +14989,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14316,7 +15041,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14365,7 +15090,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14446,7 +15171,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14491,7 +15216,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION_DEADLINE_PASSED"];
@@ -14527,7 +15252,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14574,7 +15299,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14624,7 +15349,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -14657,7 +15382,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14700,7 +15425,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -14749,7 +15474,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14796,7 +15521,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -14845,7 +15570,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -14891,7 +15616,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14937,7 +15662,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -14983,7 +15708,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -15028,7 +15753,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -15077,7 +15802,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -15126,7 +15851,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -15164,7 +15889,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -15211,7 +15936,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -15260,7 +15985,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -15298,7 +16023,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -15332,7 +16057,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -15375,7 +16100,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
@@ -15420,7 +16145,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
@@ -15460,7 +16185,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -15494,7 +16219,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -15539,7 +16264,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_applicant"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -15577,7 +16302,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -15622,7 +16347,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -15673,7 +16398,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -15724,7 +16449,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -15772,7 +16497,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_expert"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -15805,7 +16530,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -15850,7 +16575,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -15960,7 +16685,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -15999,7 +16724,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -16046,7 +16771,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_integration"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_integration"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -16088,7 +16813,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_integration"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_integration"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -16125,7 +16850,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_integration"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_integration"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -16158,7 +16883,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_integration"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_integration"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -16204,7 +16929,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_integration"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_integration"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -16245,7 +16970,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin_security_admin_user_manager_integration"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_integration"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -16295,7 +17020,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_for_admin"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];

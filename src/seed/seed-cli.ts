@@ -7,6 +7,7 @@ import { AppConfig, ConfigError, parseConfig, processEnv } from '../infra/config
 import { QueueModule } from '../infra/queue/queue.module';
 import { SchedulerModule } from '../infra/scheduler/scheduler.module';
 import { ApplicationsModule } from '../modules/call/applications/applications.module';
+import { AuthModule } from '../modules/platform/auth/auth.module';
 import { ChallengesModule } from '../modules/call/challenges/challenges.module';
 import { OrganizationsModule } from '../modules/platform/organizations/organizations.module';
 import { ProgramsModule } from '../modules/call/programs/programs.module';
@@ -16,6 +17,7 @@ import { parseLauncherConfig } from '../infra/config/launcher.config';
 import { checkDatabase, checkRedis } from '../infra/startup/preflight';
 import { reportStartupFailure } from '../infra/startup/startup-errors';
 import { demoAccountsFile } from './demo-accounts-file';
+import { isTotpSecret } from '../modules/platform/auth/mfa/totp';
 import { seedDemo } from './seed-demo';
 
 /**
@@ -35,6 +37,8 @@ class SeedModule {
         SchedulerModule,
         OrganizationsModule,
         UsersModule,
+        // The demo admin is enrolled in TOTP (MfaEnrolmentService, ADR 0044).
+        AuthModule,
         ProgramsModule,
         ChallengesModule,
         TeamsModule,
@@ -56,6 +60,10 @@ async function main(): Promise<void> {
   const quiet = parsed.LOG_LEVEL === 'fatal' || parsed.LOG_LEVEL === 'silent';
   const config: AppConfig = { ...parsed, LOG_LEVEL: quiet ? parsed.LOG_LEVEL : 'error' };
   const password = env.SEED_DEMO_PASSWORD || undefined;
+  const totpSecret = env.SEED_DEMO_TOTP_SECRET || undefined;
+  if (totpSecret !== undefined && !isTotpSecret(totpSecret)) {
+    throw new ConfigError(['SEED_DEMO_TOTP_SECRET: must be base32 (A-Z, 2-7) of at least 26 characters']);
+  }
   if (password !== undefined && password.length < 12) {
     throw new ConfigError(['SEED_DEMO_PASSWORD: must be at least 12 characters']);
   }
@@ -65,7 +73,11 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   try {
     // DATA_DIR/demo-accounts.txt (mode 0600): the password does not scroll away with the logs.
-    await seedDemo(app, { password, accountsFile: demoAccountsFile(parseLauncherConfig(env).dataDir) });
+    await seedDemo(app, {
+      password,
+      totpSecret,
+      accountsFile: demoAccountsFile(parseLauncherConfig(env).dataDir),
+    });
   } finally {
     await app.close();
   }

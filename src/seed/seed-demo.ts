@@ -21,6 +21,8 @@ import { ChallengeAuthoringService } from '../modules/call/challenges/challenge-
 import { ChallengeVettingService } from '../modules/call/challenges/challenge-vetting.service';
 import { AmendChallengeDto, CreateChallengeDto } from '../modules/call/challenges/dto/challenge-input.dto';
 import { ChallengeEntity } from '../modules/call/challenges/entities/challenge.entity';
+import { MfaEnrolmentService } from '../modules/platform/auth/mfa/mfa-enrolment.service';
+import { newTotpSecret, totpUri } from '../modules/platform/auth/mfa/totp';
 import { OrganizationEntity } from '../modules/platform/organizations/entities/organization.entity';
 import { OrganizationsService } from '../modules/platform/organizations/organizations.service';
 import { CreateProgramDto } from '../modules/call/programs/dto/program.dto';
@@ -46,7 +48,7 @@ import {
   DemoOrganization,
   DemoTeam,
 } from './demo-data';
-import { writeDemoAccounts } from './demo-accounts-file';
+import { recordDemoTotpSecret, writeDemoAccounts } from './demo-accounts-file';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -65,6 +67,11 @@ export interface SeedDemoOptions {
    * password are written there (mode 0600) and the summary names the file instead of printing them.
    */
   accountsFile?: string;
+  /**
+   * The TOTP secret (base32) the demo admin is enrolled with when this run enrols it (ADR 0044:
+   * administrators sign in with a second factor); default: a new random one, printed once.
+   */
+  totpSecret?: string;
 }
 
 export interface DemoAccount {
@@ -75,6 +82,11 @@ export interface DemoAccount {
   created: boolean;
   /** Shown after the organization in the summary, e.g. that the account leads teams. */
   note?: string;
+  /**
+   * The demo admin, when this run enrolled it in TOTP: the secret (base32) and its otpauth:// URI
+   * for an authenticator app. Sign-in asks for its code (POST /auth/login, then /auth/login/mfa).
+   */
+  totp?: { secret: string; otpauthUri: string };
 }
 
 export interface SeedDemoResult {
@@ -95,6 +107,7 @@ interface Services {
   config: AppConfig;
   users: UsersService;
   usersRepository: UsersRepository;
+  mfa: MfaEnrolmentService;
   organizations: OrganizationsService;
   programs: ProgramsService;
   challenges: ChallengeAuthoringService;
@@ -132,6 +145,7 @@ export async function seedDemo(
     config: app.get<AppConfig>(APP_CONFIG, { strict: false }),
     users: get(UsersService),
     usersRepository: get(UsersRepository),
+    mfa: get(MfaEnrolmentService),
     organizations: get(OrganizationsService),
     programs: get(ProgramsService),
     challenges: get(ChallengeAuthoringService),
@@ -167,7 +181,7 @@ export async function seedDemo(
   }
 
   const password = options.password ?? randomBytes(12).toString('base64url');
-  const { admin, account: adminAccount } = await resolveAdmin(s, password);
+  const { admin, account: adminAccount } = await resolveAdmin(s, password, options.totpSecret);
 
   const members = await settleAll(
     DEMO_ORGANIZATIONS.map((org) => ensureOrganization(s, admin, org, password)),
@@ -289,9 +303,25 @@ async function demoTitles(dataSource: DataSource, programId: string): Promise<Se
 
 /**
  * The approving admin: ADMIN_EMAIL when configured (made an admin as at start-up), else the first
- * existing admin, else a new demo admin with the demo password.
+ * existing admin, else a new demo admin with the demo password. The demo admin is enrolled in TOTP
+ * (unless it already is) with `totpSecret` or a new secret, given back on its account; ADMIN_EMAIL
+ * and other existing admins enrol themselves at their first sign-in (docs/operations.md).
  */
 async function resolveAdmin(
+  s: Services,
+  password: string,
+  totpSecret?: string,
+): Promise<{ admin: UserPrincipal; account: DemoAccount }> {
+  const resolved = await findOrCreateAdmin(s, password);
+  if (resolved.account.email !== DEMO_ADMIN_EMAIL) return resolved;
+  if ((await s.mfa.status(resolved.admin)).totp === 'confirmed') return resolved;
+  const secret = totpSecret ?? newTotpSecret();
+  await s.mfa.enrolWithSecret(resolved.admin.userId, secret);
+  const totp = { secret, otpauthUri: totpUri(secret, resolved.account.email) };
+  return { ...resolved, account: { ...resolved.account, totp } };
+}
+
+async function findOrCreateAdmin(
   s: Services,
   password: string,
 ): Promise<{ admin: UserPrincipal; account: DemoAccount }> {
@@ -833,9 +863,12 @@ function printSummary(
       samePasswordBefore: input.options.password !== undefined,
       isDemoAccount: (a) => a.role !== 'admin' || a.email === DEMO_ADMIN_EMAIL,
     });
+    for (const a of input.accounts) {
+      if (a.totp) recordDemoTotpSecret(input.options.accountsFile, a.email, a.totp.secret);
+    }
     log(
-      `Demo accounts (${input.accounts.length}) and their password: ${input.options.accountsFile} ` +
-        `(show them again: npm run demo:accounts)`,
+      `Demo accounts (${input.accounts.length}), their password and the demo admin's TOTP secret: ` +
+        `${input.options.accountsFile} (show them again, with the admin's current code: npm run demo:accounts)`,
     );
     return;
   }
@@ -845,6 +878,12 @@ function printSummary(
     const note = a.created ? '' : '   (existing account, password unchanged)';
     const who = a.note ? `${a.organization} · ${a.note}` : a.organization;
     log(`  ${a.role.padEnd(9)} ${a.email.padEnd(32)} ${who}${note}`);
+  }
+  for (const a of input.accounts.filter((account) => account.totp)) {
+    log(
+      `TOTP secret of ${a.email} (administrators sign in with a code): ${a.totp?.secret}   ` +
+        `(shown only this once; add it to an authenticator app: ${a.totp?.otpauthUri})`,
+    );
   }
   if (!newAccounts.length) return;
   log(

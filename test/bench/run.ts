@@ -28,6 +28,7 @@ import {
 } from '../../src/modules/platform/organizations/credit-code';
 import { TeamsService } from '../../src/modules/call/teams/teams.service';
 import { UsersService } from '../../src/modules/platform/users/users.service';
+import { enrolTotp } from '../support/mfa';
 import { statsCases } from './stats';
 
 /**
@@ -431,8 +432,13 @@ async function submissionCases(databaseUrl: string): Promise<void> {
     const password = 'bench-password-1234';
     const users = app.get(UsersService);
     const auth = app.get(AuthService);
-    await users.ensureFirstAdmin(`admin.${suffix}@example.cn`, password);
-    const admin = await auth.login(`admin.${suffix}@example.cn`, password);
+    const adminUser = await users.ensureFirstAdmin(`admin.${suffix}@example.cn`, password);
+    // Administrators sign in with a second factor (ADR 0044): enrolling answers a session that passed it.
+    const { tokens: admin } = await enrolTotp((type) => app.get(type), app.get(Clock), {
+      userId: adminUser.id,
+      organizationId: adminUser.organizationId,
+      roles: adminUser.roles,
+    });
     const org = (role: 'issuer' | 'applicant', creditCode: string) =>
       auth.register({
         organizationName: `基准${role === 'issuer' ? '发榜' : '揭榜'}单位 ${suffix}`,

@@ -4,6 +4,7 @@ import { contractChecker } from '../support/openapi-contract';
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
 import { DAY, promoteDeadline } from '../support/challenges';
 import { createAdmin, TEST_PASSWORD, uniqueEmail, validCreditCode } from '../support/factories';
+import { unusedTotpCode } from '../support/mfa';
 import { commentsFor, scoresFor } from '../support/reviews';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
@@ -15,6 +16,8 @@ interface Caller {
   api: JiebangClient;
   userId?: string;
   organizationId?: string;
+  /** An administrator's TOTP secret: its sign-in has a second step (ADR 0044). */
+  totpSecret?: string;
 }
 
 /**
@@ -52,25 +55,31 @@ describe('the typed client drives a challenge from publication to a paid tranche
     return c;
   };
 
-  const login = async (email: string): Promise<Caller> => {
+  /** Signs in; an administrator (`totpSecret`) passes the second step with a code of the test clock. */
+  const signIn = async (email: string, mfa?: { userId: string; totpSecret: string }) => {
     const anonymous = client();
-    const tokens = ok(
+    const answer = ok(
       'login',
       await anonymous.POST('/api/v1/auth/login', { body: { email, password: TEST_PASSWORD } }),
     );
-    return caller(email, tokens.accessToken);
+    if (!('mfaRequired' in answer)) return answer;
+    if (!mfa) throw new Error(`${email}: the sign-in asks for a TOTP code`);
+    const code = await unusedTotpCode(t.dataSource, t.clock, mfa.userId, mfa.totpSecret);
+    if (!code) throw new Error(`${email}: no unused TOTP code at this time`);
+    return ok(
+      'login/mfa',
+      await anonymous.POST('/api/v1/auth/login/mfa', { body: { mfaToken: answer.mfaToken, code } }),
+    );
   };
+
+  const login = async (email: string): Promise<Caller> => caller(email, (await signIn(email)).accessToken);
 
   /** Moves the clock; access tokens expire by it, so every caller signs in again. */
   const travel = async (to: Date | string) => {
     t.clock.set(to);
-    const anonymous = client();
     for (const c of callers) {
-      const tokens = ok(
-        'login',
-        await anonymous.POST('/api/v1/auth/login', { body: { email: c.email, password: TEST_PASSWORD } }),
-      );
-      c.token = tokens.accessToken;
+      const mfa = c.totpSecret && c.userId ? { userId: c.userId, totpSecret: c.totpSecret } : undefined;
+      c.token = (await signIn(c.email, mfa)).accessToken;
     }
   };
 
@@ -114,7 +123,10 @@ describe('the typed client drives a challenge from publication to a paid tranche
 
   it('publishes, applies, checks, reviews, selects, awards, signs and pays', async () => {
     const factoryAdmin = await createAdmin(t);
-    const admin = caller(factoryAdmin.email, factoryAdmin.accessToken);
+    const admin = Object.assign(caller(factoryAdmin.email, factoryAdmin.accessToken), {
+      userId: factoryAdmin.userId,
+      totpSecret: factoryAdmin.totpSecret,
+    });
     const issuer = await register('issuer', '南昌电网科技有限公司');
     const applicant = await register('applicant', '南昌大学');
     const expertHome = await register('applicant', '江西省材料研究院');

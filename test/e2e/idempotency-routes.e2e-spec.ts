@@ -227,6 +227,10 @@ describe('Idempotency-Key on every POST', () => {
       'Passwords_changePassword',
       'Passwords_confirmReset',
       'Passwords_requestReset',
+      'Mfa_confirm',
+      'Mfa_loginMfa',
+      'Mfa_regenerate',
+      'Mfa_start',
       'QueueDashboard_openSession',
       'Users_create',
     ]);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Secret, TOTP } from 'otpauth';
 import { DEMO_ADMIN_EMAIL } from '../../src/seed/demo-data';
 import { parseDemoAccounts } from '../../src/seed/demo-accounts-file';
 import { DistProcess, freePort, startDist, stopDist, waitFor200 } from '../support/dist-process';
@@ -89,7 +90,32 @@ const redisAvailable = (() => {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir },
       encoding: 'utf8',
     });
-    expect(shown).toBe(readFileSync(accountsFile, 'utf8'));
+    expect(shown.startsWith(readFileSync(accountsFile, 'utf8'))).toBe(true);
+
+    // The demo admin signs in with its password and the current code of its TOTP secret, both in
+    // the file; demo:accounts prints that code as well (ADR 0044).
+    const admin = accounts.find((a) => a.role === 'admin');
+    const totpSecret = admin?.['totp secret'] ?? '';
+    expect(totpSecret).toMatch(/^[A-Z2-7]{16,}$/);
+    const totpCode = new TOTP({ secret: Secret.fromBase32(totpSecret) }).generate();
+    expect(shown).toMatch(new RegExp(`Current TOTP code of ${DEMO_ADMIN_EMAIL}: \\d{6} `));
+    const first = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: DEMO_ADMIN_EMAIL, password: stored.demoPassword }),
+    });
+    const challenge = (await first.json()) as { mfaRequired?: boolean; mfaToken?: string };
+    expect({ status: first.status, mfaRequired: challenge.mfaRequired }).toEqual({
+      status: 200,
+      mfaRequired: true,
+    });
+    const second = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login/mfa`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mfaToken: challenge.mfaToken, code: totpCode }),
+    });
+    expect(second.status).toBe(200);
+    expect(await second.json()).toHaveProperty('accessToken');
 
     launcher.child.kill('SIGTERM');
     const timer = setTimeout(() => launcher?.child.kill('SIGKILL'), 30_000);

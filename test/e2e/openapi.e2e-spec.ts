@@ -27,7 +27,7 @@ const PUBLIC_OPERATIONS = [
   /^GET \/health\//,
   /^GET \/api\/v1$/,
   /^GET \/docs/,
-  /^POST \/api\/v1\/auth\/(login|register|refresh)$/,
+  /^POST \/api\/v1\/auth\/(login|login\/mfa|register|refresh)$/,
   /^POST \/api\/v1\/auth\/password-reset(\/confirm)?$/,
   /^POST \/api\/v1\/invitations\/accept$/,
   /^GET \/api\/v1\/(industry-chains|categories|programs)(\/\{[a-z]+\})?$/,

@@ -11,6 +11,7 @@ import {
 } from '../../src/seed/demo-data';
 import { seedDemo, SeedDemoResult } from '../../src/seed/seed-demo';
 import { bearer } from '../support/factories';
+import { passwordOnlyTokens, totpCodeAt } from '../support/mfa';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const PASSWORD = 'demo-password-for-tests';
@@ -147,9 +148,23 @@ describe('demo seed (src/seed)', () => {
     expect(unverified.n).toBe(0);
 
     // Every demo account signs in with the demo password.
-    const tokens = await t.get(AuthService).login(DEMO_ORGANIZATIONS[0].user.email, PASSWORD);
+    const tokens = passwordOnlyTokens(
+      await t.get(AuthService).login(DEMO_ORGANIZATIONS[0].user.email, PASSWORD),
+    );
     expect(tokens.accessToken).toEqual(expect.any(String));
-    await expect(t.get(AuthService).login(DEMO_ADMIN_EMAIL, PASSWORD)).resolves.toBeDefined();
+    // The demo admin is enrolled in TOTP (ADR 0044): its secret is on its account, once.
+    const totp = first.accounts[0].totp;
+    expect(totp?.secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(totp?.otpauthUri).toContain(`secret=${totp?.secret}`);
+    expect(first.accounts.slice(1).every((a) => a.totp === undefined)).toBe(true);
+    const challenge = await t.get(AuthService).login(DEMO_ADMIN_EMAIL, PASSWORD);
+    expect(challenge).toMatchObject({ mfaRequired: true });
+    const res = await t.http.post('/api/v1/auth/login/mfa').send({
+      mfaToken: (challenge as { mfaToken: string }).mfaToken,
+      code: totpCodeAt(totp!.secret, t.clock.now()),
+    });
+    expect(res.status).toBe(200);
+    expect((await t.http.get('/api/v1/experts').set(bearer(res.body.accessToken))).status).toBe(200);
   });
 
   it('publishes ten challenges with codes JB-<year>-NNNN; six open at once, four next week', async () => {
@@ -324,7 +339,7 @@ describe('demo seed (src/seed)', () => {
 
     const issuerSees = async (issuer: string, list: string) => {
       const email = DEMO_ORGANIZATIONS.find((o) => o.key === issuer)?.user.email ?? '';
-      const tokens = await t.get(AuthService).login(email, PASSWORD);
+      const tokens = passwordOnlyTokens(await t.get(AuthService).login(email, PASSWORD));
       const res = await t.http
         .get(`/api/v1/challenges/${idOf(list)}/applications`)
         .set(bearer(tokens.accessToken));

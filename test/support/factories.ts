@@ -6,8 +6,12 @@ import {
 import { OrganizationType } from '../../src/modules/platform/organizations/entities/organization.entity';
 import { AuthService } from '../../src/modules/platform/auth/auth.service';
 import { TokenResponseDto } from '../../src/modules/platform/auth/dto/auth.dto';
+import { MfaLoginService } from '../../src/modules/platform/auth/mfa/mfa-login.service';
 import { UsersService } from '../../src/modules/platform/users/users.service';
+import { mfaRequiredFor } from '../../src/common/auth/mfa-policy';
+import { Clock } from '../../src/infra/clock/clock';
 import type { Role } from '../../src/common/auth/principal';
+import { enrolTotp, unusedTotpCode } from './mfa';
 import { TestApp } from './test-app';
 
 /**
@@ -43,10 +47,54 @@ export interface Actor {
   refreshToken: string;
   /** `{ Authorization: 'Bearer <accessToken>' }` */
   headers: Record<string, string>;
+  /** Administrative roles: the base32 secret of the TOTP authenticator the factory enrolled (ADR 0044). */
+  totpSecret?: string;
 }
 
+/** The authenticators the factories enrolled, by email: login() passes the second step with them. */
+const enrolled = new Map<string, { userId: string; secret: string; recoveryCodes: string[] }>();
+
+/**
+ * Signs in through AuthService; for a user the factories enrolled in TOTP, passes the second step
+ * too, with a code not used yet (or, while the test clock stands still, a recovery code).
+ */
 export async function login(t: TestApp, email: string, password = TEST_PASSWORD): Promise<TokenResponseDto> {
-  return t.get(AuthService).login(email, password);
+  const answer = await t.get(AuthService).login(email, password);
+  if (!('mfaRequired' in answer)) return answer;
+  const entry = enrolled.get(email.toLowerCase());
+  if (!entry)
+    throw new Error(
+      `${email} has a TOTP authenticator the factories did not enrol: pass the second step yourself`,
+    );
+  const code = await unusedTotpCode(t.dataSource, t.get(Clock), entry.userId, entry.secret);
+  const recoveryCode = code ? undefined : entry.recoveryCodes.shift();
+  if (!code && !recoveryCode)
+    throw new Error(`${email}: no unused TOTP code or recovery code left; move the test clock on`);
+  return t
+    .get(MfaLoginService)
+    .complete({ mfaToken: answer.mfaToken, code: code ?? undefined, recoveryCode });
+}
+
+/** Signs in; an administrator is first enrolled in TOTP (as required), so the session passed MFA. */
+async function signedIn(
+  t: TestApp,
+  user: { id: string; organizationId: string; email: string; roles: Role[] },
+): Promise<{ tokens: TokenResponseDto; totpSecret?: string }> {
+  const known = enrolled.get(user.email);
+  if (known) return { tokens: await login(t, user.email), totpSecret: known.secret };
+  if (!mfaRequiredFor(user.roles)) return { tokens: await login(t, user.email) };
+  // The app's clock: a test may run the app on the real clock (t.get(Clock) is then not t.clock).
+  const enrolment = await enrolTotp(t.get.bind(t), t.get(Clock), {
+    userId: user.id,
+    organizationId: user.organizationId,
+    roles: user.roles,
+  });
+  enrolled.set(user.email, {
+    userId: user.id,
+    secret: enrolment.secret,
+    recoveryCodes: enrolment.recoveryCodes,
+  });
+  return { tokens: enrolment.tokens, totpSecret: enrolment.secret };
 }
 
 /** Registers an organization with its first user (as POST /auth/register does) and signs in. */
@@ -88,13 +136,14 @@ export async function registerOrg(
 }
 
 /**
- * An administrator of the platform organization (through UsersService.ensureFirstAdmin), signed in:
- * system and security administrator (`admin` + `security_admin`), as every admin is after ADR 43's
- * migration. It cannot read the audit trail unless AUDIT_READ_BY_SYSTEM_ADMIN is on.
+ * An administrator of the platform organization (through UsersService.ensureFirstAdmin), enrolled
+ * in TOTP and signed in with it (`totpSecret`): system and security administrator (`admin` +
+ * `security_admin`), as every admin is after ADR 43's migration. It cannot read the audit trail
+ * unless AUDIT_READ_BY_SYSTEM_ADMIN is on.
  */
 export async function createAdmin(t: TestApp, email = uniqueEmail('admin')): Promise<Actor> {
   const user = await t.get(UsersService).ensureFirstAdmin(email, TEST_PASSWORD);
-  const tokens = await login(t, email);
+  const { tokens, totpSecret } = await signedIn(t, user);
   return {
     userId: user.id,
     organizationId: user.organizationId,
@@ -104,6 +153,7 @@ export async function createAdmin(t: TestApp, email = uniqueEmail('admin')): Pro
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,
     headers: bearer(tokens.accessToken),
+    ...(totpSecret ? { totpSecret } : {}),
   };
 }
 
@@ -131,7 +181,10 @@ export async function createAuditAdmin(t: TestApp): Promise<Actor> {
   return createUser(t, await platformOrganizationId(t), ['audit_admin'], uniqueEmail('auditadmin'));
 }
 
-/** A user with the given roles in an existing organization (as an admin's POST /users does), signed in. */
+/**
+ * A user with the given roles in an existing organization (as an admin's POST /users does), signed
+ * in; with an administrative role, enrolled in TOTP first and signed in with it (`totpSecret`).
+ */
 export async function createUser(
   t: TestApp,
   organizationId: string,
@@ -150,7 +203,7 @@ export async function createUser(
       roles,
     }),
   );
-  const tokens = await login(t, email);
+  const { tokens, totpSecret } = await signedIn(t, user);
   return {
     userId: user.id,
     organizationId,
@@ -160,6 +213,7 @@ export async function createUser(
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,
     headers: bearer(tokens.accessToken),
+    ...(totpSecret ? { totpSecret } : {}),
   };
 }
 

@@ -289,6 +289,30 @@ describe('a person signs in (clients/typescript/examples/person.ts)', () => {
     expect(await recorder.requests[2].json()).toEqual({ refreshToken: 'jbr_1' });
   });
 
+  it('passes the second step with a TOTP code when the login asks for it (ADR 0044)', async () => {
+    const recorder = recordingFetch(() => {
+      const path = new URL(recorder.requests.at(-1)!.url).pathname;
+      if (path === '/api/v1/auth/login') {
+        return json(200, { mfaRequired: true, mfaToken: 'challenge-1', expiresIn: 300, methods: ['totp'] });
+      }
+      return path === '/api/v1/auth/login/mfa' ? json(200, tokens(7)) : json(200, {});
+    });
+    useFetch(recorder);
+    const api = await signIn(
+      'https://jiebang.test',
+      'admin@example.cn',
+      'pw',
+      Date.now,
+      async () => '123456',
+    );
+    await api.GET('/api/v1/me');
+    expect(
+      recorder.requests.map((r) => `${new URL(r.url).pathname} ${r.headers.get('Authorization')}`),
+    ).toEqual(['/api/v1/auth/login null', '/api/v1/auth/login/mfa null', '/api/v1/me Bearer access7']);
+    expect(await recorder.requests[1].json()).toEqual({ mfaToken: 'challenge-1', code: '123456' });
+    await expect(signIn('https://jiebang.test', 'admin@example.cn', 'pw')).rejects.toThrow(/TOTP/);
+  });
+
   it("refuses a wrong password with the problem's code", async () => {
     const recorder = recordingFetch(() =>
       json(401, { type: 't', title: 'Unauthorized', status: 401, detail: 'no', code: 'INVALID_CREDENTIALS' }),

@@ -1,3 +1,4 @@
+import type { AuthenticationMethod } from './mfa-policy';
 import type { Role } from './principal';
 
 export const ACCESS_TOKEN_ISSUER = 'jiebang';
@@ -10,6 +11,8 @@ export interface AccessTokenClaims {
   roles: Role[];
   /** The user's token_version at issue; raising it invalidates every access token issued before. */
   ver: number;
+  /** How the session was authenticated (RFC 8176): `['pwd']` or `['pwd', 'otp']` (ADR 0044). */
+  amr?: AuthenticationMethod[];
   iat: number;
   exp: number;
 }

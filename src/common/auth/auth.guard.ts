@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import { DomainError } from '../errors/domain-error';
 import { AUTH_OPTIONS, AuthenticatedOptions, IS_PUBLIC, OPTIONAL_AUTH } from './decorators';
+import { ALLOW_WITHOUT_MFA, mfaRequiredFor } from './mfa-policy';
 import { hasRole, Principal } from './principal';
 import { API_KEY_STRATEGY, JWT_STRATEGY } from './strategy-names';
 
@@ -13,6 +14,8 @@ import { API_KEY_STRATEGY, JWT_STRATEGY } from './strategy-names';
  * `@OptionalAuth()` routes are public, but credentials sent are checked (401 when bad) so that the
  * handler can show more to the issuer or an admin. A strategy that could not check a credential
  * (its lookup failed) is never a 401: its error propagates (503 while a dependency is down).
+ * An administrator's session that has not passed a second factor is refused with 403
+ * MFA_ENROLMENT_REQUIRED on every route but those marked `@AllowWithoutMfa()` (ADR 0044).
  */
 @Injectable()
 export class AuthGuard extends PassportAuthGuard([JWT_STRATEGY, API_KEY_STRATEGY]) {
@@ -26,6 +29,7 @@ export class AuthGuard extends PassportAuthGuard([JWT_STRATEGY, API_KEY_STRATEGY
       const { headers } = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>();
       if (headers.authorization !== undefined || headers['x-api-key'] !== undefined) {
         await super.canActivate(context);
+        this.assertMfa(context.switchToHttp().getRequest<{ user?: Principal }>().user, context);
       }
       return true;
     }
@@ -34,6 +38,7 @@ export class AuthGuard extends PassportAuthGuard([JWT_STRATEGY, API_KEY_STRATEGY
     await super.canActivate(context);
     const principal = context.switchToHttp().getRequest<{ user?: Principal }>().user;
     if (!principal) throw unauthenticated();
+    this.assertMfa(principal, context);
 
     const options =
       this.reflector.getAllAndOverride<AuthenticatedOptions | undefined>(AUTH_OPTIONS, targets) ?? {};
@@ -44,6 +49,17 @@ export class AuthGuard extends PassportAuthGuard([JWT_STRATEGY, API_KEY_STRATEGY
       throw new DomainError('FORBIDDEN', `Requires one of the roles: ${options.roles.join(', ')}`);
     }
     return true;
+  }
+
+  /** An administrator whose session lacks the second factor may only enrol, read /me and sign out. */
+  private assertMfa(principal: Principal | undefined, context: ExecutionContext): void {
+    if (principal?.kind !== 'user' || principal.mfa || !mfaRequiredFor(principal.roles)) return;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(ALLOW_WITHOUT_MFA, targets)) return;
+    throw new DomainError(
+      'MFA_ENROLMENT_REQUIRED',
+      'Administrators need a second factor: enrol TOTP (POST /api/v1/auth/mfa/totp, then /confirm), or sign in again with your code',
+    );
   }
 
   /**

@@ -40,6 +40,8 @@ export interface UserPrincipal {
   userId: string;
   organizationId: string;
   roles: Role[];
+  /** The session passed a second factor (its access token's `amr` holds `otp`, ADR 0044). */
+  mfa?: boolean;
 }
 
 /** A portal or other integration calling with X-Api-Key. */

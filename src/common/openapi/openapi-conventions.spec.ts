@@ -93,6 +93,7 @@ describe('OpenAPI conventions', () => {
         uuidPathParams: ['id'],
         auth: 'optional',
         restricted: true,
+        allowWithoutMfa: false,
         strictRateLimit: false,
         jsonBody: false,
         validatedInput: false,
@@ -107,6 +108,7 @@ describe('OpenAPI conventions', () => {
         auth: 'required',
         restricted: true,
         roles: ['admin'],
+        allowWithoutMfa: false,
         strictRateLimit: false,
         jsonBody: true,
         validatedInput: true,
@@ -199,6 +201,7 @@ describe('OpenAPI conventions', () => {
       '200',
       '400',
       '401',
+      '403',
       '404',
       '429',
       '431',
@@ -289,6 +292,7 @@ describe('OpenAPI conventions', () => {
       'VALIDATION_FAILED',
       'UNAUTHENTICATED',
       'FORBIDDEN',
+      'MFA_ENROLMENT_REQUIRED',
       'IDEMPOTENCY_KEY_IN_USE',
       'IDEMPOTENCY_KEY_REUSED',
       'RATE_LIMITED',
@@ -298,6 +302,13 @@ describe('OpenAPI conventions', () => {
     ]);
     expect(errorCodesOf({ throttled: false, uuidPathParams: [], auth: 'optional' })).toContain(
       'UNAUTHENTICATED',
+    );
+    // Enrolment, /me and logout (@AllowWithoutMfa) are open to an administrator without MFA.
+    expect(
+      errorCodesOf({ throttled: true, uuidPathParams: [], auth: 'required', allowWithoutMfa: true }),
+    ).not.toContain('MFA_ENROLMENT_REQUIRED');
+    expect(errorCodesOf({ throttled: true, uuidPathParams: [], auth: 'required' })).toContain(
+      'MFA_ENROLMENT_REQUIRED',
     );
   });
 

@@ -5,6 +5,7 @@ import { Reflector } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { AUTH_OPTIONS, AuthenticatedOptions, IS_PUBLIC, OPTIONAL_AUTH } from '../auth/decorators';
 import { ROLES, type Role } from '../auth/principal';
+import { ALLOW_WITHOUT_MFA } from '../auth/mfa-policy';
 import { IF_MATCH } from '../concurrency/etag';
 import { API_ERRORS, DeclaredErrors } from '../errors/api-errors';
 import { ERROR_STATUS, ERROR_TITLES, ErrorCode } from '../errors/error-codes';
@@ -28,6 +29,8 @@ export interface OperationFacts {
   restricted?: boolean;
   /** The roles the guard lets through (`@Authenticated({ roles })`); absent: any signed-in caller. */
   roles?: Role[];
+  /** An administrator's session may call it before passing MFA (@AllowWithoutMfa, ADR 0044). */
+  allowWithoutMfa?: boolean;
   /** Under the strict limit of login, registration and refresh (@StrictRateLimit). */
   strictRateLimit?: boolean;
   /** Reads a JSON body (@Body(), not multipart). */
@@ -116,6 +119,10 @@ export const CONVENTIONAL_ERRORS: ReadonlyArray<{
   {
     because: 'the global guard refuses a role not allowed, or an API key where keys are not accepted',
     codes: (f) => (f.auth === 'required' && f.restricted ? ['FORBIDDEN'] : []),
+  },
+  {
+    because: "the global guard refuses an administrator's session that has not passed a second factor",
+    codes: (f) => (f.auth !== 'public' && !f.allowWithoutMfa ? ['MFA_ENROLMENT_REQUIRED'] : []),
   },
   {
     because: 'the validation pipe checks bodies and queries; If-Match and Idempotency-Key are checked too',
@@ -208,6 +215,7 @@ function factsOf(controller: object, methodKey: string, handler: object): Operat
     auth: meta<boolean>(OPTIONAL_AUTH) ? 'optional' : meta<boolean>(IS_PUBLIC) ? 'public' : 'required',
     restricted: Boolean(options.roles?.length) || !options.apiKey,
     ...(options.roles?.length ? { roles: ROLES.filter((role) => options.roles?.includes(role)) } : {}),
+    allowWithoutMfa: meta<boolean>(ALLOW_WITHOUT_MFA) === true,
     strictRateLimit: meta<boolean>(STRICT_RATE_LIMIT) === true,
     jsonBody,
     validatedInput: has(RouteParamtypes.BODY) || has(RouteParamtypes.QUERY),

@@ -95,6 +95,9 @@ export const envSchema = z.object({
     .default('jiebang'),
 
   JWT_ACCESS_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  // Encrypts TOTP secrets at rest (AES-256-GCM, key by HKDF-SHA256; ADR 0044). Unset: derived from
+  // JWT_ACCESS_SECRET, so rotating that secret would then lose every enrolment; set it in production.
+  MFA_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   // argon2id cost (ADR 0005): OWASP's 64 MiB and 3 passes by default. Production refuses less than
   // OWASP's floor (19 MiB, 2 passes); the test suite runs with the least argon2 allows, as its

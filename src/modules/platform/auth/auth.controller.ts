@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { Auth, Authenticated, Public } from '../../../common/auth/decorators';
+import { AllowWithoutMfa } from '../../../common/auth/mfa-policy';
 import type { Principal } from '../../../common/auth/principal';
 import { StrictRateLimit } from '../../../common/rate-limit/rate-limit.decorators';
 import { AuthService } from './auth.service';
@@ -15,6 +23,7 @@ import {
 } from './dto/auth.dto';
 import { NoIdempotencyKey } from '../../../common/idempotency/idempotency.decorators';
 import { Endpoint } from '../../../common/openapi/endpoint';
+import { LoginResponseDto, MfaChallengeResponseDto } from './mfa/dto/mfa.dto';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -41,9 +50,20 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @StrictRateLimit()
-  @Endpoint({ summary: 'Sign in with email and password', errors: ['INVALID_CREDENTIALS', 'LOGIN_LOCKED'] })
-  @ApiOkResponse({ type: TokenResponseDto })
-  login(@Body() dto: LoginDto): Promise<TokenResponseDto> {
+  @Endpoint({
+    summary: 'Sign in with email and password',
+    description:
+      'Answers the tokens, or — when the person has enrolled a TOTP authenticator — `{ mfaRequired: true, mfaToken }`: then send a code to POST /auth/login/mfa (ADR 0044).',
+    errors: ['INVALID_CREDENTIALS', 'LOGIN_LOCKED'],
+  })
+  @ApiExtraModels(TokenResponseDto, MfaChallengeResponseDto)
+  @ApiOkResponse({
+    description: 'Tokens, or the challenge of the second step (`mfaRequired: true`)',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaChallengeResponseDto) }],
+    },
+  })
+  login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
     return this.auth.login(dto.email, dto.password);
   }
 
@@ -65,6 +85,7 @@ export class AuthController {
   @NoIdempotencyKey('The body is a refresh token; logging out twice is harmless (204 both times)')
   @HttpCode(204)
   @Authenticated()
+  @AllowWithoutMfa()
   @Endpoint({ summary: 'Sign out: revoke the refresh token family', errors: ['FORBIDDEN'] })
   @ApiNoContentResponse({ description: 'Signed out' })
   async logout(@Auth() auth: Principal, @Body() dto: LogoutDto): Promise<void> {
@@ -79,6 +100,7 @@ export class MeController {
 
   @Get()
   @Authenticated({ apiKey: true })
+  @AllowWithoutMfa()
   @Endpoint({
     summary: 'The caller: profile, roles and organization (or the API key)',
     errors: ['NOT_FOUND'],

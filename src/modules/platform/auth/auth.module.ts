@@ -11,6 +11,13 @@ import { UsersModule } from '../users/users.module';
 import { AuthController, MeController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginLockout } from './login-lockout';
+import { MfaController, UserMfaController } from './mfa/mfa.controller';
+import { MfaEnrolmentService } from './mfa/mfa-enrolment.service';
+import { MfaLoginService } from './mfa/mfa-login.service';
+import { MfaManagementService } from './mfa/mfa-management.service';
+import { MfaRepository } from './mfa/mfa.repository';
+import { SecondFactor } from './mfa/second-factor';
+import { TotpSecretCipher } from './mfa/totp-secret-cipher';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { PasswordChangeService } from './password-change.service';
 import { PasswordResetIssuer } from './password-reset-issuer';
@@ -22,8 +29,12 @@ import {
   PasswordsController,
 } from './passwords.controller';
 import { ResetRequestLimit } from './reset-request-limit';
+import { SessionTokens } from './session-tokens';
 
-/** Sign-in, tokens and the passport strategies the global AuthGuard (src/common/auth) runs. */
+/**
+ * Sign-in, tokens, TOTP multi-factor sign-in (mfa/, ADR 0044) and the passport strategies the
+ * global AuthGuard (src/common/auth) runs. MfaEnrolmentService is exported for the demo seed.
+ */
 @Module({
   imports: [
     PassportModule,
@@ -45,6 +56,8 @@ import { ResetRequestLimit } from './reset-request-limit';
     PasswordsController,
     ForcedPasswordResetController,
     InvitationAcceptController,
+    MfaController,
+    UserMfaController,
   ],
   providers: [
     AuthService,
@@ -52,13 +65,21 @@ import { ResetRequestLimit } from './reset-request-limit';
     LoginLockout,
     JwtStrategy,
     ApiKeyStrategy,
+    SessionTokens,
     // Password lifecycle (ADR 0045)
     PasswordChangeService,
     PasswordResetService,
     PasswordResetIssuer,
     PasswordResetTokensRepository,
     ResetRequestLimit,
+    // TOTP multi-factor sign-in (ADR 0044)
+    MfaRepository,
+    TotpSecretCipher,
+    SecondFactor,
+    MfaLoginService,
+    MfaEnrolmentService,
+    MfaManagementService,
   ],
-  exports: [AuthService],
+  exports: [AuthService, MfaEnrolmentService],
 })
 export class AuthModule {}

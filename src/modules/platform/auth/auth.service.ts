@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../../../common/audit/audit.service';
-import {
-  ACCESS_TOKEN_AUDIENCE,
-  ACCESS_TOKEN_ISSUER,
-  AccessTokenClaims,
-} from '../../../common/auth/access-token';
+import { AuthenticationMethod, PASSWORD_ONLY } from '../../../common/auth/mfa-policy';
 import { PasswordHasher } from '../../../common/auth/passwords';
 import { Principal, UserPrincipal } from '../../../common/auth/principal';
-import { randomSecret, sha256Hex } from '../../../common/auth/secrets';
+import { sha256Hex } from '../../../common/auth/secrets';
 import { DomainError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
-import { InjectConfig } from '../../../infra/config/config';
-import type { AppConfig } from '../../../infra/config/config';
 import { toOrganizationResponse } from '../organizations/dto/organization.dto';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -24,19 +17,15 @@ import type { UserEntity } from '../users/entities/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
 import { MeResponseDto, RegisterDto, RegisterResponseDto, TokenResponseDto } from './dto/auth.dto';
-import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { AUTH_AUDIT } from './auth-audit';
 import { LoginLockout } from './login-lockout';
+import { LoginResponseDto } from './mfa/dto/mfa.dto';
+import { MfaLoginService } from './mfa/mfa-login.service';
+import { MfaRepository } from './mfa/mfa.repository';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { loginLocked, SessionTokens } from './session-tokens';
 
-const REFRESH_TOKEN_PREFIX = 'jbr_';
-
-export const AUTH_AUDIT = {
-  registered: 'auth.registered',
-  loginFailed: 'auth.login_failed',
-  login: 'auth.login',
-  refreshTokenReused: 'auth.refresh_token_reused',
-  logout: 'auth.logout',
-} as const;
+export { AUTH_AUDIT };
 
 function userPrincipal(user: UserEntity): UserPrincipal {
   return { kind: 'user', userId: user.id, organizationId: user.organizationId, roles: user.roles };
@@ -56,7 +45,9 @@ type RefreshOutcome = { ok: true; tokens: TokenResponseDto } | { ok: false };
 export class AuthService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly jwt: JwtService,
+    private readonly sessions: SessionTokens,
+    private readonly mfaLogin: MfaLoginService,
+    private readonly mfa: MfaRepository,
     private readonly users: UsersRepository,
     private readonly usersService: UsersService,
     private readonly organizations: OrganizationsRepository,
@@ -66,7 +57,6 @@ export class AuthService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly passwords: PasswordHasher,
-    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   /** Disabling a user (UsersService.update) revokes its refresh tokens in the same transaction. */
@@ -108,7 +98,7 @@ export class AuthService implements OnModuleInit {
         objectId: user.id,
         after: { userId: user.id, organizationId: organization.id, role: dto.role },
       });
-      const tokens = await this.issueTokens(em, user, randomUUID());
+      const tokens = await this.sessions.issue(em, user, randomUUID(), PASSWORD_ONLY);
       return { user: toUserResponse(user), organization: toOrganizationResponse(organization), tokens };
     });
   }
@@ -116,11 +106,13 @@ export class AuthService implements OnModuleInit {
   /**
    * Email + password. Unknown email, wrong password and disabled user all answer the same
    * 401 INVALID_CREDENTIALS after the same argon2 work; consecutive failures lock the email.
+   * With a confirmed TOTP authenticator the answer is the challenge of the second step (ADR 0044),
+   * and the failures are cleared only when that step succeeds.
    */
-  async login(email: string, password: string): Promise<TokenResponseDto> {
+  async login(email: string, password: string): Promise<LoginResponseDto> {
     const normalized = normalizeEmail(email);
     const lockedMs = await this.lockout.lockedFor(normalized);
-    if (lockedMs > 0) throw this.locked(lockedMs);
+    if (lockedMs > 0) throw loginLocked(lockedMs);
 
     const user = await this.users.findByEmail(normalized);
     const passwordOk = await this.passwords.verify(
@@ -141,6 +133,7 @@ export class AuthService implements OnModuleInit {
       );
       throw invalidCredentials();
     }
+    if (await this.mfaLogin.isEnrolled(user.id)) return this.mfaLogin.challenge(user);
     await this.lockout.clear(normalized);
     return this.dataSource.transaction(async (em) => {
       await this.audit.record(em, {
@@ -148,14 +141,17 @@ export class AuthService implements OnModuleInit {
         action: AUTH_AUDIT.login,
         objectType: 'user',
         objectId: user.id,
+        after: { amr: [...PASSWORD_ONLY] },
       });
-      return this.issueTokens(em, user, randomUUID());
+      return this.sessions.issue(em, user, randomUUID(), PASSWORD_ONLY);
     });
   }
 
   /**
    * Exchanges a refresh token for a new pair (rotation). A token already used once means it was
    * stolen or replayed: its whole family is revoked and the answer is 401 REFRESH_TOKEN_INVALID.
+   * The new pair keeps the family's `amr`; a password-only family of a user who has since enrolled
+   * TOTP is revoked (sign in again, with the code).
    */
   async refresh(refreshToken: string): Promise<TokenResponseDto> {
     const tokenHash = sha256Hex(refreshToken);
@@ -177,11 +173,13 @@ export class AuthService implements OnModuleInit {
         return { ok: false };
       }
       const user = await this.users.findById(claimed.userId, em);
-      if (!user || !user.enabled) {
+      const amr = claimed.amr as AuthenticationMethod[];
+      const stale = !amr.includes('otp') && user !== null && (await this.mfa.hasConfirmedTotp(user.id, em));
+      if (!user || !user.enabled || stale) {
         await this.refreshTokens.revokeFamily(em, claimed.familyId, now);
         return { ok: false };
       }
-      return { ok: true, tokens: await this.issueTokens(em, user, claimed.familyId) };
+      return { ok: true, tokens: await this.sessions.issue(em, user, claimed.familyId, amr) };
     });
     if (!outcome.ok) throw invalidRefreshToken();
     return outcome.tokens;
@@ -226,48 +224,5 @@ export class AuthService implements OnModuleInit {
       user: toUserResponse(user),
       organization: organization ? toOrganizationResponse(organization) : null,
     };
-  }
-
-  /** A new access token and refresh token (of `familyId`) for the user, inside the caller's transaction. */
-  async issueTokens(em: EntityManager, user: UserEntity, familyId: string): Promise<TokenResponseDto> {
-    const now = this.clock.now();
-    const iat = Math.floor(now.getTime() / 1000);
-    const ttl = this.config.ACCESS_TOKEN_TTL_SECONDS;
-    const claims: AccessTokenClaims = {
-      sub: user.id,
-      org: user.organizationId,
-      roles: user.roles,
-      ver: user.tokenVersion,
-      iat,
-      exp: iat + ttl,
-    };
-    const accessToken = await this.jwt.signAsync(claims, {
-      algorithm: 'HS256',
-      issuer: ACCESS_TOKEN_ISSUER,
-      audience: ACCESS_TOKEN_AUDIENCE,
-      jwtid: randomUUID(),
-    });
-    const refreshToken = `${REFRESH_TOKEN_PREFIX}${randomSecret(32)}`;
-    await em.insert(RefreshTokenEntity, {
-      userId: user.id,
-      familyId,
-      tokenHash: sha256Hex(refreshToken),
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
-      rotatedAt: null,
-      revokedAt: null,
-    });
-    return { accessToken, refreshToken, expiresIn: ttl, tokenType: 'Bearer' };
-  }
-
-  private locked(ms: number): DomainError {
-    const seconds = Math.ceil(ms / 1000);
-    return new DomainError(
-      'LOGIN_LOCKED',
-      `Too many failed sign-ins for this account; retry in ${seconds} s`,
-      {
-        headers: { 'Retry-After': String(seconds) },
-      },
-    );
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../../common/audit/audit.service';
+import { PASSWORD_AND_OTP, PASSWORD_ONLY } from '../../../common/auth/mfa-policy';
 import { Principal, requireUser } from '../../../common/auth/principal';
 import { DomainError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
@@ -9,11 +10,11 @@ import { toUserResponse } from '../users/dto/user.dto';
 import { InvitationsService } from '../users/invitations.service';
 import { UserPasswordsService } from '../users/user-passwords.service';
 import { UsersRepository } from '../users/users.repository';
-import { AuthService } from './auth.service';
 import type { TokenResponseDto } from './dto/auth.dto';
 import type { AcceptedInvitationResponseDto } from './dto/password.dto';
 import { PasswordResetTokensRepository } from './password-reset-tokens.repository';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { SessionTokens } from './session-tokens';
 
 export const PASSWORD_AUDIT = { changed: 'auth.password_changed' } as const;
 
@@ -25,7 +26,7 @@ export const PASSWORD_AUDIT = { changed: 'auth.password_changed' } as const;
 export class PasswordChangeService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly auth: AuthService,
+    private readonly sessions: SessionTokens,
     private readonly users: UsersRepository,
     private readonly userPasswords: UserPasswordsService,
     private readonly invitations: InvitationsService,
@@ -66,7 +67,8 @@ export class PasswordChangeService {
         objectId: user.id,
         after: { refreshTokensRevoked: revoked },
       });
-      return this.auth.issueTokens(em, changed, randomUUID());
+      // The new session keeps how the caller signed in: a session that passed MFA stays so.
+      return this.sessions.issue(em, changed, randomUUID(), caller.mfa ? PASSWORD_AND_OTP : PASSWORD_ONLY);
     });
   }
 
@@ -74,7 +76,7 @@ export class PasswordChangeService {
   async acceptInvitation(token: string, password: string): Promise<AcceptedInvitationResponseDto> {
     return this.dataSource.transaction(async (em) => {
       const user = await this.invitations.acceptInTransaction(em, token, password);
-      const tokens = await this.auth.issueTokens(em, user, randomUUID());
+      const tokens = await this.sessions.issue(em, user, randomUUID(), PASSWORD_ONLY);
       return { user: toUserResponse(user), tokens };
     });
   }

@@ -6,6 +6,8 @@ export interface ClaimedRefreshToken {
   id: string;
   userId: string;
   familyId: string;
+  /** How the family's sign-in was authenticated (RFC 8176). */
+  amr: string[];
 }
 
 @Injectable()
@@ -23,10 +25,10 @@ export class RefreshTokensRepository {
         tokenHash,
         now,
       })
-      .returning('id, user_id, family_id')
+      .returning('id, user_id, family_id, amr')
       .execute();
-    const row = (result.raw as Array<{ id: string; user_id: string; family_id: string }>)[0];
-    return row ? { id: row.id, userId: row.user_id, familyId: row.family_id } : null;
+    const row = (result.raw as Array<{ id: string; user_id: string; family_id: string; amr: string[] }>)[0];
+    return row ? { id: row.id, userId: row.user_id, familyId: row.family_id, amr: row.amr } : null;
   }
 
   findByHash(em: EntityManager, tokenHash: string): Promise<RefreshTokenEntity | null> {

@@ -59,6 +59,11 @@ export class UsersRepository {
     return paginate(qb, byCreation('u'), query);
   }
 
+  /** Raises the user's token_version: every access token issued before stops working (MFA reset). */
+  async raiseTokenVersion(em: EntityManager, userId: string): Promise<void> {
+    await em.query(`UPDATE users SET token_version = token_version + 1 WHERE id = $1`, [userId]);
+  }
+
   /** Sets the user's locale, moving the user's version on (its ETag) when it changes. */
   async setLocale(em: EntityManager, userId: string, locale: string, now: Date): Promise<void> {
     await em.query(

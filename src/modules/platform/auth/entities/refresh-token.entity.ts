@@ -39,4 +39,8 @@ export class RefreshTokenEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
+
+  /** How the sign-in that began the family was authenticated (RFC 8176): carried on refresh. */
+  @Column({ type: 'text', array: true, default: () => "'{pwd}'" })
+  amr: string[];
 }

@@ -43,6 +43,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     if (typeof claims.sub !== 'string' || typeof claims.ver !== 'number') return false;
     const user = await this.users.findSessionState(claims.sub);
     if (!user || !user.enabled || user.tokenVersion !== claims.ver) return false;
-    return { kind: 'user', userId: user.id, organizationId: user.organizationId, roles: user.roles };
+    const mfa = Array.isArray(claims.amr) && claims.amr.includes('otp');
+    return { kind: 'user', userId: user.id, organizationId: user.organizationId, roles: user.roles, mfa };
   }
 }
