@@ -262,11 +262,12 @@ describe('OpenAPI conventions', () => {
     const operation = doc.paths['/things/{id}/touch'].post as { 'x-roles'?: string[]; responses: object };
     expect(operation['x-roles']).toEqual(['admin', 'audit_admin']);
     expect(doc.paths['/things/{id}/touch'].post.responses['403']).toEqual({
-      $ref: '#/components/responses/Problem_403_FORBIDDEN_for_admin_audit_admin_unthrottled',
+      $ref: '#/components/responses/Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_audit_admin_unthrottled',
     });
-    expect(shared('Problem_403_FORBIDDEN_for_admin_audit_admin_unthrottled').description).toBe(
-      '`FORBIDDEN`: only the roles `admin`, `audit_admin` may call',
-    );
+    // Administrators' sessions also need MFA (ADR 0044): the same 403 names both codes.
+    expect(
+      shared('Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_audit_admin_unthrottled').description,
+    ).toMatch(/^`FORBIDDEN`: only the roles `admin`, `audit_admin` may call; `MFA_ENROLMENT_REQUIRED`: /);
   });
 
   it('documents only what is refused before any route where nothing else can fail (liveness), and 429 and 503 with Retry-After', () => {
