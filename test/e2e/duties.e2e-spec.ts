@@ -19,6 +19,8 @@ import {
 } from '../support/factories';
 import { documentedOperations, OPENAPI_DOCUMENT, ProbedOperation } from '../support/openapi-probe';
 import { createTestApp, TestApp } from '../support/test-app';
+import { enrolTotp } from '../support/mfa';
+import { Clock } from '../../src/infra/clock/clock';
 
 /**
  * Separated administrative duties (三员分立, ADR 0043): the audit administrator reads the audit
@@ -43,7 +45,17 @@ const AUDIT_READS = ['Audit_list', 'AuditVerification_verify'];
  * An operation added without roles fails this file until it is decided (ADR 0043): name it here when
  * the audit administrator must reach it (its own sign-in, password, MFA), else give it roles.
  */
-const SELF_SERVICE = ['Auth_logout', 'Me_me', 'Passwords_changePassword'];
+const SELF_SERVICE = [
+  'Auth_logout',
+  'Me_me',
+  'Passwords_changePassword',
+  // The caller's own second factor (ADR 0044): every administrator must enrol one.
+  'Mfa_status',
+  'Mfa_start',
+  'Mfa_confirm',
+  'Mfa_regenerate',
+  'Mfa_remove',
+];
 
 const urlOf = (o: ProbedOperation) =>
   o.pathParams.reduce((path, p) => path.replace(`{${p.name}}`, encodeURIComponent(p.example)), o.path);
@@ -224,10 +236,24 @@ describe('separated administrative duties (ADR 0043)', () => {
       const res = await createWith(['audit_admin']);
       expect(res.status).toBe(201);
       expect(res.body.roles).toEqual(['audit_admin']);
+      // Signed in with the password alone, it is held to enrolling a second factor (ADR 0044) …
       const tokens = await login(t, res.body.email as string);
-      const read = await t.http
+      const refused = await t.http
         .get('/api/v1/audit-events')
         .set({ Authorization: `Bearer ${tokens.accessToken}` });
+      expect({ status: refused.status, code: refused.body.code }).toEqual({
+        status: 403,
+        code: 'MFA_ENROLMENT_REQUIRED',
+      });
+      // … and reads the trail once enrolled.
+      const enrolled = await enrolTotp(t.get.bind(t), t.get(Clock), {
+        userId: res.body.id as string,
+        organizationId: platformId,
+        roles: ['audit_admin'],
+      });
+      const read = await t.http
+        .get('/api/v1/audit-events')
+        .set({ Authorization: `Bearer ${enrolled.tokens.accessToken}` });
       expect(read.status).toBe(200);
     });
 

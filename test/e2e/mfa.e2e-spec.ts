@@ -7,6 +7,8 @@ import {
   auditRows,
   bearer,
   createAdmin,
+  createSecurityAdmin,
+  createSystemAdmin,
   createUser,
   registerOrg,
   TEST_PASSWORD,
@@ -344,11 +346,11 @@ describe('TOTP multi-factor sign-in', () => {
     });
 
     it("lets a security administrator reset an administrator's MFA: signed out, and must enrol again", async () => {
-      const admin = await createAdmin(t);
-      const security = await createUser(t, admin.organizationId, ['security_admin']);
+      const system = await createSystemAdmin(t);
+      const security = await createSecurityAdmin(t);
       expect(security.totpSecret).toEqual(expect.any(String));
-      // A system administrator may not reset MFA; nobody resets their own.
-      expect((await t.http.delete(`/api/v1/users/${adminId}/mfa`).set(admin.headers)).status).toBe(403);
+      // A system administrator (admin alone, ADR 43) may not reset MFA; nobody resets their own.
+      expect((await t.http.delete(`/api/v1/users/${adminId}/mfa`).set(system.headers)).status).toBe(403);
       const own = await t.http.delete(`/api/v1/users/${security.userId}/mfa`).set(security.headers);
       expect(own.status).toBe(422);
       expect((await t.http.delete(`/api/v1/users/${randomUUID()}/mfa`).set(security.headers)).status).toBe(
