@@ -8,6 +8,7 @@ import {
   registerOrg,
   uniqueEmail,
 } from '../support/factories';
+import { totpCodeAt } from '../support/mfa';
 import { SmtpInbox } from '../support/smtp-inbox';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
@@ -35,6 +36,23 @@ describe('accounts: password lifecycle and invitations (ADR 0045)', () => {
   const refresh = (refreshToken: string) => t.http.post('/api/v1/auth/refresh').send({ refreshToken });
   const login = (email: string, password: string) =>
     t.http.post('/api/v1/auth/login').send({ email, password });
+  /**
+   * Signs in a person enrolled in TOTP: the password step answers a challenge, the second step the
+   * tokens. The test clock moves on one 30 s step first, so every sign-in sends a code not used yet.
+   */
+  const loginWithCode = async (email: string, password: string, secret: string) => {
+    const first = await login(email, password);
+    expect({ status: first.status, mfaRequired: first.body.mfaRequired }).toEqual({
+      status: 200,
+      mfaRequired: true,
+    });
+    const at = t.clock.advance(30_000);
+    const second = await t.http
+      .post('/api/v1/auth/login/mfa')
+      .send({ mfaToken: first.body.mfaToken, code: totpCodeAt(secret, at) });
+    expect(second.status).toBe(200);
+    return second;
+  };
   const requestReset = (email: string) => t.http.post('/api/v1/auth/password-reset').send({ email });
   const confirmReset = (token: string, newPassword: string) =>
     t.http.post('/api/v1/auth/password-reset/confirm').send({ token, newPassword });
@@ -74,7 +92,7 @@ describe('accounts: password lifecycle and invitations (ADR 0045)', () => {
     await inbox?.close();
   });
 
-  it('an expert invited by e-mail sets a password, changes it (other sessions end), forgets it and resets it by the mailed link, once', async () => {
+  it('an expert invited by e-mail sets a password, enrols TOTP, changes the password (other sessions end), forgets it and resets it by the mailed link, once', async () => {
     const email = uniqueEmail('expert');
     const invited = await invite(admin, { email, displayName: '王专家', roles: ['expert'], locale: 'en' });
     expect(invited.status).toBe(201);
@@ -135,9 +153,27 @@ describe('accounts: password lifecycle and invitations (ADR 0045)', () => {
       acceptedUserId: accepted.body.user.id,
     });
 
-    // Two sessions: the acceptance's (A) and a sign-in on another device (B).
-    const a = accepted.body.tokens;
-    const b = (await login(email, 'first-password-1').expect(200)).body;
+    // The expert enrols an authenticator (optional for experts, ADR 0044): the confirmation answers
+    // ten recovery codes and a session that passed MFA (A); from now on a sign-in takes a code.
+    const enrolment = await t.http
+      .post('/api/v1/auth/mfa/totp')
+      .set(bearer(accepted.body.tokens.accessToken))
+      .send({});
+    expect(enrolment.status).toBe(200);
+    const secret = enrolment.body.secret as string;
+    expect(enrolment.body.otpauthUri).toMatch(/^otpauth:\/\/totp\/jiebang:/);
+    const confirmed = await t.http
+      .post('/api/v1/auth/mfa/totp/confirm')
+      .set(bearer(accepted.body.tokens.accessToken))
+      .send({ code: totpCodeAt(secret, t.clock.now()) });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.recoveryCodes).toHaveLength(10);
+    const withPasswordOnly = await login(email, 'first-password-1');
+    expect(withPasswordOnly.body).not.toHaveProperty('accessToken');
+
+    // Two sessions: the enrolment's (A) and a sign-in with a code on another device (B).
+    const a = confirmed.body.tokens;
+    const b = (await loginWithCode(email, 'first-password-1', secret)).body;
     const wrong = await t.http
       .post('/api/v1/auth/password')
       .set(bearer(a.accessToken))
@@ -156,7 +192,7 @@ describe('accounts: password lifecycle and invitations (ADR 0045)', () => {
     expect((await me(changed.body.accessToken)).status).toBe(200);
     expect((await refresh(changed.body.refreshToken)).status).toBe(200);
     expect((await login(email, 'first-password-1')).status).toBe(401);
-    const c = (await login(email, 'second-password-2').expect(200)).body;
+    const c = (await loginWithCode(email, 'second-password-2', secret)).body;
 
     // Forgotten: the reset answer is the same for this address and an unknown one.
     const unknown = uniqueEmail('nobody');
@@ -178,7 +214,10 @@ describe('accounts: password lifecycle and invitations (ADR 0045)', () => {
     expect(twice.status).toBe(400);
     expect(twice.body.code).toBe('ONE_TIME_TOKEN_INVALID');
     expect((await login(email, 'second-password-2')).status).toBe(401);
-    expect((await login(email, 'third-password-3')).status).toBe(200);
+    // The reset changed the password, not the second factor: the new password and a code sign in.
+    const d = await loginWithCode(email, 'third-password-3', secret);
+    expect(d.status).toBe(200);
+    expect((await me(d.body.accessToken)).status).toBe(200);
 
     const userId = accepted.body.user.id as string;
     expect(await auditRows(t, 'invitation.accepted', invited.body.id)).toHaveLength(1);
