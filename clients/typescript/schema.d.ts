@@ -2528,6 +2528,21 @@ export interface components {
              * @example /api/v1/auth/login
              */
             login: string;
+            /**
+             * @description POST the code of an authenticator: the second step of an enrolled person (ADR 0044)
+             * @example /api/v1/auth/login/mfa
+             */
+            loginMfa: string;
+            /**
+             * @description POST an e-mail address for a reset link (ADR 0045)
+             * @example /api/v1/auth/password-reset
+             */
+            passwordReset: string;
+            /**
+             * @description POST an invitation's token and your password (ADR 0045)
+             * @example /api/v1/invitations/accept
+             */
+            acceptInvitation: string;
             /** @example /api/v1/challenges */
             challenges: string;
             /** @example /api/v1/programs */

@@ -28,7 +28,8 @@ import {
 } from '../../src/modules/platform/organizations/credit-code';
 import { TeamsService } from '../../src/modules/call/teams/teams.service';
 import { UsersService } from '../../src/modules/platform/users/users.service';
-import { enrolTotp } from '../support/mfa';
+import { MfaEnrolmentService } from '../../src/modules/platform/auth/mfa/mfa-enrolment.service';
+import { totpCode } from '../../src/modules/platform/auth/mfa/totp';
 import { statsCases } from './stats';
 
 /**
@@ -434,11 +435,16 @@ async function submissionCases(databaseUrl: string): Promise<void> {
     const auth = app.get(AuthService);
     const adminUser = await users.ensureFirstAdmin(`admin.${suffix}@example.cn`, password);
     // Administrators sign in with a second factor (ADR 0044): enrolling answers a session that passed it.
-    const { tokens: admin } = await enrolTotp((type) => app.get(type), app.get(Clock), {
+    const enrolment = app.get(MfaEnrolmentService);
+    const principal = {
+      kind: 'user' as const,
       userId: adminUser.id,
       organizationId: adminUser.organizationId,
       roles: adminUser.roles,
-    });
+    };
+    const { secret } = await enrolment.start(principal);
+    const confirmed = await enrolment.confirm(principal, totpCode(secret, app.get(Clock).now()));
+    const admin = confirmed.tokens;
     const org = (role: 'issuer' | 'applicant', creditCode: string) =>
       auth.register({
         organizationName: `基准${role === 'issuer' ? '发榜' : '揭榜'}单位 ${suffix}`,

@@ -52,8 +52,13 @@ describe('the first hour', () => {
         readiness: '/health/ready',
         challenges: '/api/v1/challenges',
       });
+      const POST_ONLY = ['login', 'loginMfa', 'passwordReset', 'acceptInvitation'];
+      const document = (await t.http.get('/docs-json')).body as { paths: Record<string, { post?: unknown }> };
       for (const [name, path] of Object.entries(answer.body.links as Record<string, string>)) {
-        if (name === 'login') continue; // POST only
+        if (POST_ONLY.includes(name)) {
+          expect({ name, post: Boolean(document.paths[path]?.post) }).toEqual({ name, post: true });
+          continue;
+        }
         const status = (await t.http.get(path)).status;
         // Collections that need a caller answer 401, never 404.
         expect({ name, status: [200, 401].includes(status) }).toEqual({ name, status: true });

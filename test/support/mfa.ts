@@ -1,22 +1,22 @@
 import { Type } from '@nestjs/common';
-import { Secret, TOTP } from 'otpauth';
 import { DataSource } from 'typeorm';
 import type { Role } from '../../src/common/auth/principal';
 import { Clock } from '../../src/infra/clock/clock';
 import { TokenResponseDto } from '../../src/modules/platform/auth/dto/auth.dto';
 import type { LoginResponseDto } from '../../src/modules/platform/auth/mfa/dto/mfa.dto';
 import { MfaEnrolmentService } from '../../src/modules/platform/auth/mfa/mfa-enrolment.service';
+import { totpCode } from '../../src/modules/platform/auth/mfa/totp';
 import { TestClock } from './test-clock';
 
 /**
- * TOTP for tests (ADR 0044), computed with the `otpauth` library itself from the test clock's
- * time, never Date.now(). The server accepts the codes of one step before and after now, each once.
+ * TOTP for tests (ADR 0044): codes of the server's own totpCode (otpauth; mfa.e2e checks it against
+ * an RFC 6238 test vector) at the test clock's time, never Date.now(). The server accepts the codes
+ * of one step before and after now, each once.
  */
 export const TOTP_STEP_MS = 30_000;
 
 export function totpCodeAt(secret: string, at: Date | number): string {
-  const totp = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
-  return totp.generate({ timestamp: typeof at === 'number' ? at : at.getTime() });
+  return totpCode(secret, typeof at === 'number' ? new Date(at) : at);
 }
 
 export function totpStepOf(at: Date | number): number {

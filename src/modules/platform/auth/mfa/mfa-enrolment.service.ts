@@ -10,7 +10,7 @@ import type { UserEntity } from '../../users/entities/user.entity';
 import { UsersRepository } from '../../users/users.repository';
 import { SessionTokens } from '../session-tokens';
 import { MfaStatusResponseDto, TotpConfirmedResponseDto, TotpEnrolmentResponseDto } from './dto/mfa.dto';
-import { MFA_AUDIT } from './mfa-audit';
+import { MFA_AUDIT, recordMfa } from './mfa-audit';
 import { MfaRepository } from './mfa.repository';
 import { SecondFactor } from './second-factor';
 import { TotpSecretCipher } from './totp-secret-cipher';
@@ -78,7 +78,9 @@ export class MfaEnrolmentService {
         this.cipher.encrypt(secret, current.id),
         this.clock.now(),
       );
-      await this.record(em, actor, MFA_AUDIT.enrolmentStarted, current.id, { replacedPending: row !== null });
+      await recordMfa(this.audit, em, actor, MFA_AUDIT.enrolmentStarted, current.id, {
+        replacedPending: row !== null,
+      });
       return current;
     });
     return {
@@ -111,7 +113,9 @@ export class MfaEnrolmentService {
       }
       await this.repository.confirm(em, user.id, step, now);
       const recoveryCodes = await this.secondFactor.issueRecoveryCodes(em, user.id);
-      await this.record(em, actor, MFA_AUDIT.confirmed, user.id, { recoveryCodes: recoveryCodes.length });
+      await recordMfa(this.audit, em, actor, MFA_AUDIT.confirmed, user.id, {
+        recoveryCodes: recoveryCodes.length,
+      });
       const tokens = await this.sessions.issue(em, user, randomUUID(), PASSWORD_AND_OTP);
       return { recoveryCodes, tokens };
     });
@@ -132,7 +136,9 @@ export class MfaEnrolmentService {
       await this.repository.confirm(em, user.id, null, now);
       const recoveryCodes = await this.secondFactor.issueRecoveryCodes(em, user.id);
       const system: AuditActor = { kind: 'system' };
-      await this.record(em, system, MFA_AUDIT.confirmed, user.id, { recoveryCodes: recoveryCodes.length });
+      await recordMfa(this.audit, em, system, MFA_AUDIT.confirmed, user.id, {
+        recoveryCodes: recoveryCodes.length,
+      });
       return { recoveryCodes };
     });
   }
@@ -141,15 +147,5 @@ export class MfaEnrolmentService {
     const user = await this.users.findById(userId, em);
     if (!user) throw DomainError.notFound('User');
     return user;
-  }
-
-  private record(
-    em: EntityManager,
-    actor: AuditActor,
-    action: (typeof MFA_AUDIT)[keyof typeof MFA_AUDIT],
-    userId: string,
-    after: Record<string, number | boolean | string>,
-  ): Promise<void> {
-    return this.audit.record(em, { actor, action, objectType: 'user', objectId: userId, after });
   }
 }

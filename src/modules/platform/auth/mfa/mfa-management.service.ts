@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditActor, AuditService } from '../../../../common/audit/audit.service';
+import { AuditService } from '../../../../common/audit/audit.service';
 import { mfaRequiredFor } from '../../../../common/auth/mfa-policy';
 import { PasswordHasher } from '../../../../common/auth/passwords';
 import { UserPrincipal } from '../../../../common/auth/principal';
@@ -13,7 +13,7 @@ import { RefreshTokensRepository } from '../refresh-tokens.repository';
 import { loginLocked } from '../session-tokens';
 import { RecoveryCodesResponseDto, RemoveTotpDto } from './dto/mfa.dto';
 import { notEnrolled } from './mfa-enrolment.service';
-import { MFA_AUDIT } from './mfa-audit';
+import { MFA_AUDIT, recordMfa } from './mfa-audit';
 import { MfaRepository } from './mfa.repository';
 import { SecondFactor } from './second-factor';
 
@@ -63,7 +63,9 @@ export class MfaManagementService {
     );
     await this.dataSource.transaction(async (em) => {
       await this.repository.deleteAll(em, user.id);
-      await this.record(em, actor, MFA_AUDIT.removed, user.id, { method: dto.code ? 'totp' : 'password' });
+      await recordMfa(this.audit, em, actor, MFA_AUDIT.removed, user.id, {
+        method: dto.code ? 'totp' : 'password',
+      });
     });
   }
 
@@ -74,7 +76,7 @@ export class MfaManagementService {
     await this.verify(actor, user, codeInvalid(), (em) => this.secondFactor.acceptTotp(em, user.id, code));
     return this.dataSource.transaction(async (em) => {
       const recoveryCodes = await this.secondFactor.issueRecoveryCodes(em, user.id);
-      await this.record(em, actor, MFA_AUDIT.recoveryCodesRegenerated, user.id, {
+      await recordMfa(this.audit, em, actor, MFA_AUDIT.recoveryCodesRegenerated, user.id, {
         recoveryCodes: recoveryCodes.length,
       });
       return { recoveryCodes };
@@ -99,7 +101,7 @@ export class MfaManagementService {
       const removed = await this.repository.deleteAll(em, user.id);
       await this.users.raiseTokenVersion(em, user.id);
       await this.refreshTokens.revokeAllOfUser(em, user.id, now);
-      await this.record(em, actor, MFA_AUDIT.reset, user.id, { removed });
+      await recordMfa(this.audit, em, actor, MFA_AUDIT.reset, user.id, { removed });
     });
   }
 
@@ -118,7 +120,10 @@ export class MfaManagementService {
     if (await this.dataSource.transaction(check)) return;
     const lockMs = await this.lockout.recordFailure(user.email);
     await this.dataSource.transaction((em) =>
-      this.record(em, actor, MFA_AUDIT.codeRejected, user.id, { code: failure.code, locked: lockMs > 0 }),
+      recordMfa(this.audit, em, actor, MFA_AUDIT.codeRejected, user.id, {
+        code: failure.code,
+        locked: lockMs > 0,
+      }),
     );
     throw failure;
   }
@@ -127,15 +132,5 @@ export class MfaManagementService {
     const user = await this.users.findById(userId);
     if (!user) throw DomainError.notFound('User');
     return user;
-  }
-
-  private record(
-    em: EntityManager,
-    actor: AuditActor,
-    action: (typeof MFA_AUDIT)[keyof typeof MFA_AUDIT],
-    userId: string,
-    after: Record<string, number | boolean | string>,
-  ): Promise<void> {
-    return this.audit.record(em, { actor, action, objectType: 'user', objectId: userId, after });
   }
 }

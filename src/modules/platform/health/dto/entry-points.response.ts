@@ -17,6 +17,24 @@ export class EntryPointLinks {
   @ApiProperty({ example: '/api/v1/auth/login', description: 'POST e-mail and password for an access token' })
   login: string;
 
+  @ApiProperty({
+    example: '/api/v1/auth/login/mfa',
+    description: 'POST the code of an authenticator: the second step of an enrolled person (ADR 0044)',
+  })
+  loginMfa: string;
+
+  @ApiProperty({
+    example: '/api/v1/auth/password-reset',
+    description: 'POST an e-mail address for a reset link (ADR 0045)',
+  })
+  passwordReset: string;
+
+  @ApiProperty({
+    example: '/api/v1/invitations/accept',
+    description: "POST an invitation's token and your password (ADR 0045)",
+  })
+  acceptInvitation: string;
+
   @ApiProperty({ example: '/api/v1/challenges' })
   challenges: string;
 

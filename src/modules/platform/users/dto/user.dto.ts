@@ -14,22 +14,16 @@ import {
   MinLength,
 } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../../common/auth/passwords';
-import type { Role } from '../../../../common/auth/principal';
+import { ROLES, type Role } from '../../../../common/auth/principal';
 import { PageQueryDto } from '../../../../common/pagination/pagination';
 import { UserEntity } from '../entities/user.entity';
 import { EXAMPLE_IDS, EXAMPLE_TIMES, EXAMPLE_TEXT } from '../../../../common/openapi/examples';
 
 /** The roles a person can hold (`integration` belongs to API keys only). */
-export const USER_ROLES = [
-  'admin',
-  'security_admin',
-  'audit_admin',
-  'user_manager',
-  'issuer',
-  'applicant',
-  'expert',
-] as const satisfies readonly Role[];
-export type UserRole = (typeof USER_ROLES)[number];
+export type UserRole = Exclude<Role, 'integration'>;
+export const USER_ROLES: readonly UserRole[] = ROLES.filter(
+  (role): role is UserRole => role !== 'integration',
+);
 export const LOCALES = ['zh-CN', 'en'] as const;
 
 export class CreateUserDto {
