@@ -80,6 +80,9 @@ export const envSchema = z.object({
   // Two at least: migrating at start-up holds one connection for the advisory lock and migrates on another.
   DATABASE_POOL_MAX: z.coerce.number().int().min(2, 'must be at least 2').max(200).default(10),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  // How long a request waits for a pool connection before it answers 503 (pg-pool's
+  // connectionTimeoutMillis): short, so an unreachable database does not hold requests for long.
+  DATABASE_POOL_WAIT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   MIGRATE_ON_START: bool.default(true),
   // At start-up, how long the API, the worker and the launcher wait for PostgreSQL and Redis to
   // answer before they exit with a line naming DATABASE_URL or REDIS_URL (docs/adr/0048).

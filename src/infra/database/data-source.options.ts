@@ -7,11 +7,12 @@ import { SnakeNamingStrategy } from './snake-naming.strategy';
 /** Entities are found by file name so that a new module needs no registration here. */
 export const ENTITY_GLOB = join(__dirname, '..', '..', '**', '*.entity.{ts,js}');
 
-/** pg-pool's connectionTimeoutMillis: the longest a request waits for a connection. */
+/** pg-pool's connectionTimeoutMillis when DATABASE_POOL_WAIT_MS is not given (CLIs). */
 export const POOL_CONNECT_TIMEOUT_MS = 5_000;
 
 export function dataSourceOptions(
-  config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_POOL_MAX' | 'DATABASE_STATEMENT_TIMEOUT_MS'>,
+  config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_POOL_MAX' | 'DATABASE_STATEMENT_TIMEOUT_MS'> &
+    Partial<Pick<AppConfig, 'DATABASE_POOL_WAIT_MS'>>,
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -33,7 +34,7 @@ export function dataSourceOptions(
       max: config.DATABASE_POOL_MAX,
       // How long a request waits for a connection (a new one, or a free one of a busy pool) before
       // it fails with 503: short, so an unreachable database does not hold requests for long.
-      connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS,
+      connectionTimeoutMillis: config.DATABASE_POOL_WAIT_MS ?? POOL_CONNECT_TIMEOUT_MS,
       idleTimeoutMillis: 30_000,
       // TCP keep-alive finds an idle connection whose peer vanished without closing it (failover).
       keepAlive: true,
