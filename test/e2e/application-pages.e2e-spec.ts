@@ -1,4 +1,11 @@
-import { bidBody, Listed, PledgedDraft, pledgedDrafts } from '../support/applications';
+import {
+  bidBody,
+  createTeam,
+  Listed,
+  PledgedDraft,
+  pledgedDrafts,
+  submittedBid,
+} from '../support/applications';
 import { createProgram, publishChallenge } from '../support/challenges';
 import { WORLDS_ENV } from '../support/context';
 import { Actor, createAdmin, registerOrg } from '../support/factories';
@@ -22,6 +29,11 @@ describe('application pages in three queries', () => {
   let applicant: Actor;
   let list: Listed & { programId: string };
   let drafts: PledgedDraft[];
+  /** A submitted application with two attachments, and theirs in order. */
+  let withFiles: {
+    id: string;
+    attachments: Array<{ attachmentId: string; filename: string; sizeBytes: number }>;
+  };
 
   /** One request for a page of 100, with the statements it sent. */
   const page = async (who: Actor, url: string, cursor?: string) => {
@@ -65,6 +77,28 @@ describe('application pages in three queries', () => {
       programId,
     };
     drafts = await pledgedDrafts(t, applicant, list, BIDS + DRAFTS);
+    // Submitted first: on the first page of the challenge's applications.
+    const files = [];
+    for (const [name, text] of [
+      ['技术方案.txt', '详细技术方案\n'],
+      ['预算表.txt', '预算明细与测算依据\n'],
+    ]) {
+      const upload = await t.http
+        .post('/api/v1/attachments')
+        .set(applicant.headers)
+        .attach('file', Buffer.from(text), { filename: name, contentType: 'text/plain' });
+      expect(upload.status).toBe(201);
+      files.push({
+        attachmentId: upload.body.id as string,
+        filename: name,
+        sizeBytes: Buffer.byteLength(text),
+      });
+    }
+    const team = await createTeam(t, applicant);
+    const bid = await submittedBid(t, applicant, list, team, {
+      attachmentIds: files.map((f) => f.attachmentId),
+    });
+    withFiles = { id: bid.id, attachments: files };
     for (let start = 0; start < BIDS; start += 8) {
       const chunk = drafts.slice(start, Math.min(start + 8, BIDS));
       const answers = await Promise.all(
@@ -110,6 +144,11 @@ describe('application pages in three queries', () => {
       );
       expect(item.milestones).toEqual(expected.milestones);
       const draft = drafts.find((d) => d.id === item.id);
+      if (item.id === withFiles.id) {
+        expect(item.attachments).toMatchObject(withFiles.attachments);
+        continue;
+      }
+      expect(item.attachments).toEqual([]);
       expect(item.bidder).toMatchObject({ teamId: draft?.teamId, leaderUserId: draft?.leaderUserId });
       expect((item.bidder as { leaderName: string }).leaderName).toMatch(/^挂帅者 \d+$/);
       expect((item.bidder as { leadOrganizationName: string }).leadOrganizationName).toBe('南昌大学');
@@ -124,6 +163,7 @@ describe('application pages in three queries', () => {
     const first = await page(issuer, `/api/v1/challenges/${list.id}/applications`);
     expect(first.statements.length).toBeLessThanOrEqual(3);
     expect(first.body.items).toHaveLength(100);
+    expect(first.body.items.map((i) => i.id)).toContain(withFiles.id);
     for (const item of first.body.items) {
       expect(item.bidder).toBeNull();
       expect(item.attachments).toEqual([]);
