@@ -87,12 +87,23 @@ export function byCreation<T extends { createdAt: Date; id: string }>(alias: str
  * `(c1, c2) < (:c1, :c2)` from the cursor. Stable under inserts; the last column must be unique
  * (an id). Fetches one extra row to know whether there is a next page.
  */
-export async function paginate<T extends ObjectLiteral>(
+export function paginate<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   columns: KeysetColumn<T>[],
   query: PageQueryDto,
   direction: 'DESC' | 'ASC' = 'DESC',
 ): Promise<Page<T>> {
+  return paginateWith(qb, columns, query, direction, (q) => q.getMany());
+}
+
+/** paginate, with the rows read by `fetch` (e.g. entities with raw columns of the same statement). */
+export async function paginateWith<T extends ObjectLiteral, R>(
+  qb: SelectQueryBuilder<T>,
+  columns: KeysetColumn<R>[],
+  query: PageQueryDto,
+  direction: 'DESC' | 'ASC',
+  fetch: (qb: SelectQueryBuilder<T>) => Promise<R[]>,
+): Promise<Page<R>> {
   const limit = query.limit ?? DEFAULT_LIMIT;
   if (query.cursor) {
     const values = decodeCursor(query.cursor, columns.length);
@@ -106,7 +117,7 @@ export async function paginate<T extends ObjectLiteral>(
   columns.forEach((c, i) =>
     i === 0 ? qb.orderBy(c.expression, direction) : qb.addOrderBy(c.expression, direction),
   );
-  const rows = await qb.take(limit + 1).getMany();
+  const rows = await fetch(qb.take(limit + 1));
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   const nextCursor =

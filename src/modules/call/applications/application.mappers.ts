@@ -1,22 +1,8 @@
-import type { ChallengeIndicatorEntity } from '../challenges/entities/challenge-indicator.entity';
 import type { Standing } from './application-access';
 import { PLEDGE_TEXT } from './application-rules';
-import type { AttachmentRow } from './applications.repository';
+import type { ApplicationParts } from './application-parts.repository';
 import type { ApplicationResponseDto } from './dto/application-response.dto';
-import type {
-  ApplicationCommitmentEntity,
-  ApplicationMilestoneEntity,
-} from './entities/application-parts.entity';
 import type { ApplicationEntity } from './entities/application.entity';
-
-/** What an application's answer reads besides the application itself. */
-export interface ApplicationParts {
-  commitments: ApplicationCommitmentEntity[];
-  milestones: ApplicationMilestoneEntity[];
-  attachments: AttachmentRow[];
-  indicators: ChallengeIndicatorEntity[];
-  bidder: { teamName: string; organizationName: string; leaderName: string } | undefined;
-}
 
 /**
  * The answer for an application. `hidden`: the issuer must not learn who applies (the program's setting), so
@@ -29,7 +15,6 @@ export function toApplicationResponse(
   standing: Standing,
   hidden: boolean,
 ): ApplicationResponseDto {
-  const indicatorNames = new Map(parts.indicators.map((i) => [i.id, i.name]));
   return {
     id: application.id,
     challengeId: application.challengeId,
@@ -40,7 +25,7 @@ export function toApplicationResponse(
     requestedFiscalFen: application.requestedFiscalFen,
     indicatorCommitments: parts.commitments.map((c) => ({
       indicatorId: c.indicatorId,
-      indicatorName: indicatorNames.get(c.indicatorId) ?? '',
+      indicatorName: c.indicatorName,
       committedValue: c.committedValue,
     })),
     milestones: parts.milestones.map((m) => ({

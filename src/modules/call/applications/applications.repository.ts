@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
-import { byCreation, Page, paginate } from '../../../common/pagination/pagination';
+import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { KeysetColumn, Page, paginateWith } from '../../../common/pagination/pagination';
+import {
+  ApplicationParts,
+  AttachmentRow,
+  PART_COLUMNS,
+  PART_SELECT,
+  PartRow,
+  partsOfRow,
+} from './application-parts.repository';
 import type { CommitmentInput, MilestoneInput } from './application-rules';
 import { ApplicationStatus, LEADER_LOAD_STATUSES } from './application-status';
 import { ListApplicationsQueryDto } from './dto/application-response.dto';
@@ -11,12 +19,10 @@ import {
 } from './entities/application-parts.entity';
 import { ApplicationEntity } from './entities/application.entity';
 
-export interface AttachmentRow {
-  attachmentId: string;
-  filename: string;
-  contentType: string;
-  sizeBytes: number;
-  sha256: string;
+/** An application with the parts its answer shows, read in the same statement. */
+export interface ApplicationWithParts {
+  application: ApplicationEntity;
+  parts: ApplicationParts;
 }
 
 @Injectable()
@@ -152,40 +158,53 @@ export class ApplicationsRepository {
     return row.n;
   }
 
-  /** Applications of an organization's teams, newest first. */
+  /** Applications of an organization's teams, newest first, with their parts: one statement. */
   listOfOrganization(
     organizationId: string,
     query: ListApplicationsQueryDto,
-  ): Promise<Page<ApplicationEntity>> {
+  ): Promise<Page<ApplicationWithParts>> {
     const qb = this.dataSource
       .getRepository(ApplicationEntity)
       .createQueryBuilder('a')
       .where('a.lead_organization_id = :organizationId', { organizationId });
     if (query.status?.length) qb.andWhere('a.status IN (:...statuses)', { statuses: query.status });
-    return paginate(qb, byCreation('a'), query);
+    const keyset: KeysetColumn<ApplicationWithParts>[] = [
+      { expression: 'a.created_at', value: (r) => r.application.createdAt, cast: 'timestamptz' },
+      { expression: 'a.id', value: (r) => r.application.id, cast: 'uuid' },
+    ];
+    return paginateWith(qb, keyset, query, 'DESC', withParts);
   }
 
-  /** Applications on a challenge in the given statuses, in order of submission. */
+  /** Applications on a challenge in the given statuses, in order of submission, with their parts: one statement. */
   listOfChallenge(
     challengeId: string,
     statuses: readonly ApplicationStatus[],
     query: ListApplicationsQueryDto,
-  ): Promise<Page<ApplicationEntity>> {
+  ): Promise<Page<ApplicationWithParts>> {
     const wanted = query.status?.length ? statuses.filter((s) => query.status?.includes(s)) : statuses;
     const qb = this.dataSource
       .getRepository(ApplicationEntity)
       .createQueryBuilder('a')
       .where('a.challenge_id = :challengeId', { challengeId })
       .andWhere('a.status = ANY(:statuses::application_status[])', { statuses: wanted });
-    return paginate(
-      qb,
-      [
-        { expression: 'a.submitted_at', value: (a) => a.submittedAt as Date, cast: 'timestamptz' },
-        { expression: 'a.id', value: (a) => a.id, cast: 'uuid' },
-      ],
-      query,
-      'ASC',
+    const keyset: KeysetColumn<ApplicationWithParts>[] = [
+      { expression: 'a.submitted_at', value: (r) => r.application.submittedAt as Date, cast: 'timestamptz' },
+      { expression: 'a.id', value: (r) => r.application.id, cast: 'uuid' },
+    ];
+    return paginateWith(qb, keyset, query, 'ASC', withParts);
+  }
+
+  /** The parts of applications by id, in one statement. */
+  async partsOf(
+    applicationIds: readonly string[],
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, ApplicationParts>> {
+    if (!applicationIds.length) return new Map();
+    const rows: Array<PartRow & { id: string }> = await em.query(
+      `SELECT a.id, ${PART_SELECT} FROM applications a WHERE a.id = ANY($1::uuid[])`,
+      [applicationIds],
     );
+    return new Map(rows.map((r) => [r.id, partsOfRow(r)]));
   }
 
   /** Team, lead organization and leader names of applications, in one query. */
@@ -211,4 +230,16 @@ export class ApplicationsRepository {
       ]),
     );
   }
+}
+
+/** Reads a page's applications and their PART_COLUMNS in the one statement of the query builder. */
+async function withParts(qb: SelectQueryBuilder<ApplicationEntity>): Promise<ApplicationWithParts[]> {
+  for (const [sql, alias] of PART_COLUMNS) qb.addSelect(sql, alias);
+  const { entities, raw } = await qb.getRawAndEntities<PartRow & { a_id: string }>();
+  const parts = new Map(raw.map((r) => [r.a_id, partsOfRow(r)]));
+  return entities.map((application) => ({ application, parts: parts.get(application.id) ?? noParts() }));
+}
+
+function noParts(): ApplicationParts {
+  return { commitments: [], milestones: [], attachments: [], bidder: undefined };
 }

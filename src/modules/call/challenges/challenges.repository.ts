@@ -89,6 +89,16 @@ export class ChallengesRepository {
     return em.findOne(ChallengeEntity, { where: { id } });
   }
 
+  /** The challenge with its program (`program` set unless the program is gone), in one statement. */
+  findWithProgram(id: string): Promise<ChallengeEntity | null> {
+    return this.dataSource
+      .getRepository(ChallengeEntity)
+      .createQueryBuilder('c')
+      .leftJoinAndSelect('c.program', 'p')
+      .where('c.id = :id', { id })
+      .getOne();
+  }
+
   /** The row locked FOR UPDATE until the transaction ends: every state change goes through it. */
   findByIdForUpdate(em: EntityManager, id: string): Promise<ChallengeEntity | null> {
     return em.findOne(ChallengeEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
