@@ -15,10 +15,10 @@ describe('claimDataDir', () => {
   const running: ChildProcess[] = [];
   /** A live process whose command line starts with `name` (once bash has exec'd sleep under that name). */
   const live = async (name: string): Promise<number> => {
-    const child = spawn('bash', ['-c', `exec -a ${name} sleep 30`], { stdio: 'ignore' });
+    const child = spawn('bash', ['-c', `exec -a ${name} sleep 120`], { stdio: 'ignore' });
     running.push(child);
     const cmdline = `/proc/${child.pid}/cmdline`;
-    for (let i = 0; i < 200 && !readFileSync(cmdline, 'utf8').startsWith(`${name}\0`); i++) {
+    for (let i = 0; i < 3000 && !readFileSync(cmdline, 'utf8').startsWith(`${name}\0`); i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     return child.pid!;
