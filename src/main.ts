@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { ApiModule } from './api.module';
 import { configureApp } from './app.setup';
 import { loadConfigFromEnv } from './infra/config/config';
+import { createHttpAdapter } from './infra/http/http-adapter';
 import { installGracefulShutdown } from './infra/http/graceful-shutdown';
 import { asListenError, checkDatabase, checkRedis } from './infra/startup/preflight';
 import { reportStartupFailure } from './infra/startup/startup-errors';
@@ -11,7 +12,10 @@ async function bootstrap(): Promise<void> {
   // A wrong DATABASE_URL or an absent Redis ends the start with one line naming it (docs/adr/0048).
   await checkDatabase(config.DATABASE_URL, config.STARTUP_WAIT_MS);
   await checkRedis(config.REDIS_URL, config.STARTUP_WAIT_MS);
-  const app = await NestFactory.create(ApiModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create(ApiModule.forRoot(config), createHttpAdapter(), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   configureApp(app, config);
   // SIGTERM/SIGINT: drain HTTP, close Nest, exit, all within SHUTDOWN_GRACE_MS (docs/adr/0036).
   installGracefulShutdown(app, config);

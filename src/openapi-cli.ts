@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ApiModule } from './api.module';
 import { applyGlobalPrefix, buildOpenApiDocument } from './app.setup';
 import { parseConfig } from './infra/config/config';
+import { createHttpAdapter } from './infra/http/http-adapter';
 
 /**
  * `npm run openapi`: writes docs/openapi.json. Nest's preview mode builds the module graph without
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     JWT_ACCESS_SECRET: 'unused-unused-unused-unused-unused',
     LOG_LEVEL: 'silent',
   });
-  const app = await NestFactory.create(ApiModule.forRoot(config), {
+  const app = await NestFactory.create(ApiModule.forRoot(config), createHttpAdapter(), {
     preview: true,
     logger: false,
     bodyParser: false,

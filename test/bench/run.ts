@@ -30,7 +30,9 @@ import { TeamsService } from '../../src/modules/call/teams/teams.service';
 import { UsersService } from '../../src/modules/platform/users/users.service';
 import { MfaEnrolmentService } from '../../src/modules/platform/auth/mfa/mfa-enrolment.service';
 import { totpCode } from '../../src/modules/platform/auth/mfa/totp';
+import { loadAverage, printGoals, selected } from './goals';
 import { statsCases } from './stats';
+import { createHttpAdapter } from '../../src/infra/http/http-adapter';
 
 /**
  * `npm run bench`: each measurement beside its baseline, in the same run on the same data, so
@@ -425,7 +427,10 @@ async function submissionCases(databaseUrl: string): Promise<void> {
     RATE_LIMIT_PER_MINUTE: '1000000',
     STORAGE_DIR: storageDir,
   });
-  const app = await NestFactory.create(ApiModule.forRoot(config), { bodyParser: false, logger: false });
+  const app = await NestFactory.create(ApiModule.forRoot(config), createHttpAdapter(), {
+    bodyParser: false,
+    logger: false,
+  });
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');
   const base = await app.getUrl();
@@ -650,52 +655,57 @@ async function main(): Promise<void> {
       { expression: 'a.id', value: (e: AuditEventEntity) => e.id, cast: 'uuid' as const },
     ];
 
-    // Deep pages: the last pages of the table, where OFFSET has to walk every earlier row.
-    const deep = ROWS - 1000;
-    const offset = await measure(`OFFSET ${deep}`, 30, () =>
-      repo
+    console.log(`# npm run bench (${loadAverage()})`);
+    if (selected('pagination')) {
+      // Deep pages: the last pages of the table, where OFFSET has to walk every earlier row.
+      const deep = ROWS - 1000;
+      const offset = await measure(`OFFSET ${deep}`, 30, () =>
+        repo
+          .createQueryBuilder('a')
+          .orderBy('a.occurred_at', 'DESC')
+          .addOrderBy('a.id', 'DESC')
+          .skip(deep)
+          .take(20)
+          .getMany(),
+      );
+      const [pivot] = await repo
         .createQueryBuilder('a')
         .orderBy('a.occurred_at', 'DESC')
         .addOrderBy('a.id', 'DESC')
         .skip(deep)
-        .take(20)
-        .getMany(),
-    );
-    const [pivot] = await repo
-      .createQueryBuilder('a')
-      .orderBy('a.occurred_at', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .skip(deep)
-      .take(1)
-      .getMany();
-    const cursor = Buffer.from(JSON.stringify([pivot.occurredAt.toISOString(), pivot.id])).toString(
-      'base64url',
-    );
-    const keyset = await measure('keyset cursor', 30, () =>
-      paginate(repo.createQueryBuilder('a'), columns, { limit: 20, cursor }),
-    );
-    report(`Deep page of ${ROWS} audit events: keyset vs OFFSET`, offset, keyset);
+        .take(1)
+        .getMany();
+      const cursor = Buffer.from(JSON.stringify([pivot.occurredAt.toISOString(), pivot.id])).toString(
+        'base64url',
+      );
+      const keyset = await measure('keyset cursor', 30, () =>
+        paginate(repo.createQueryBuilder('a'), columns, { limit: 20, cursor }),
+      );
+      report(`Deep page of ${ROWS} audit events: keyset vs OFFSET`, offset, keyset);
 
-    // Idempotency-Key: the two extra round trips (claim, complete) against a request's own work.
-    const clock = new Clock();
-    const idempotency = new IdempotencyService(dataSource, clock);
-    const body = { amountFen: 123_45, milestoneId: randomUUID() };
-    const work = () => dataSource.query('SELECT 1');
-    const plain = await measure('action without key', 500, work);
-    const keyed = await measure('action with Idempotency-Key', 500, async (i) => {
-      const key = `bench-${i}-${randomUUID()}`;
-      const hash = requestHash('POST', '/api/v1/payments/x/confirm', body);
-      await idempotency.claim('bench', key, hash);
-      await work();
-      await idempotency.complete('bench', key, 200, body, {});
-    });
-    report('Idempotency-Key overhead on a POST action', plain, keyed);
+      // Idempotency-Key: the two extra round trips (claim, complete) against a request's own work.
+      const clock = new Clock();
+      const idempotency = new IdempotencyService(dataSource, clock);
+      const body = { amountFen: 123_45, milestoneId: randomUUID() };
+      const work = () => dataSource.query('SELECT 1');
+      const plain = await measure('action without key', 500, work);
+      const keyed = await measure('action with Idempotency-Key', 500, async (i) => {
+        const key = `bench-${i}-${randomUUID()}`;
+        const hash = requestHash('POST', '/api/v1/payments/x/confirm', body);
+        await idempotency.claim('bench', key, hash);
+        await work();
+        await idempotency.complete('bench', key, 200, body, {});
+      });
+      report('Idempotency-Key overhead on a POST action', plain, keyed);
+    }
 
-    await challengeCases(dataSource);
+    if (selected('search')) await challengeCases(dataSource);
 
-    await statsCases(ADMIN_URL);
+    if (selected('stats')) await statsCases(ADMIN_URL);
 
-    await submissionCases(url.toString());
+    if (selected('submissions')) await submissionCases(url.toString());
+
+    printGoals();
   } finally {
     await dataSource.destroy();
     await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);

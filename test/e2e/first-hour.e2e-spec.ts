@@ -7,6 +7,7 @@ import { ApiModule } from '../../src/api.module';
 import { configureApp } from '../../src/app.setup';
 import { createAdmin } from '../support/factories';
 import { createTestApp, createTestEnvironment, TestApp } from '../support/test-app';
+import { createHttpAdapter } from '../../src/infra/http/http-adapter';
 
 /** A name that is not localhost: Chromium maps it to the loopback address itself (no DNS needed). */
 const HOST_NAME = 'jiebang.test';
@@ -143,7 +144,7 @@ describe('booting the API', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [ApiModule.forRoot(environment.config)],
     }).compile();
-    const app = moduleRef.createNestApplication({ bodyParser: false, logger: capture });
+    const app = moduleRef.createNestApplication(createHttpAdapter(), { bodyParser: false, logger: capture });
     configureApp(app, environment.config);
     // configureApp hands Nest's logger to pino (silent in tests): listen in on the boot instead.
     app.useLogger(capture);

@@ -12,6 +12,7 @@ import { AppConfig, parseConfig } from '../../src/infra/config/config';
 import { createDatabase, databaseUrl, dropDatabase, REDIS_URL, withAdmin } from './databases';
 import { assertAnswersDocumented, ObservedAnswer, recordAnswers } from './observed-answers';
 import { TestClock } from './test-clock';
+import { createHttpAdapter } from '../../src/infra/http/http-adapter';
 
 export interface TestEnvironment {
   databaseName: string;
@@ -153,7 +154,7 @@ export async function createTestApp(
     .useValue(clock);
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  const app = moduleRef.createNestApplication(createHttpAdapter(), { bodyParser: false, logger: false });
   // First of all middleware: the body parser's answers are answers too.
   const answers = recordAnswers(app);
   configureApp(app, environment.config);

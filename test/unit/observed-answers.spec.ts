@@ -5,6 +5,7 @@ import { ProblemFilter } from '../../src/common/errors/problem.filter';
 import { DomainError } from '../../src/common/errors/domain-error';
 import { installRequestPipeline } from '../../src/infra/http/request-pipeline';
 import { OpenApiLike, recordAnswers, undocumentedAnswers } from '../support/observed-answers';
+import { createHttpAdapter } from '../../src/infra/http/http-adapter';
 
 const problem = (codes: string[]) => ({
   description: codes.join(', '),
@@ -143,7 +144,7 @@ class ThingsController {
 describe('recordAnswers', () => {
   it('records method, route template, status and problem code of every answer, the body parser’s too', async () => {
     const module = await Test.createTestingModule({ controllers: [ThingsController] }).compile();
-    const app = module.createNestApplication({ bodyParser: false, logger: false });
+    const app = module.createNestApplication(createHttpAdapter(), { bodyParser: false, logger: false });
     const answers = recordAnswers(app);
     installRequestPipeline(app, { bodyLimit: '1kb', jsonMaxDepth: 32 });
     app.setGlobalPrefix('api/v1');
