@@ -17,6 +17,7 @@ import { MailWorkerModule } from './modules/outreach/mail/mail.module';
 import { PasswordResetWorkerModule } from './modules/platform/auth/password-reset-worker.module';
 import { WebhooksWorkerModule } from './modules/outreach/webhooks/webhooks.module';
 import { AuditWorkerModule } from './modules/platform/audit/audit.module';
+import { StatsWorkerModule } from './modules/outreach/stats/stats.module';
 
 /** The worker process: BullMQ processors, the outbox relay and the deadline handlers; no HTTP. */
 @Module({})
@@ -41,6 +42,7 @@ export class WorkerModule {
         MailWorkerModule,
         WebhooksWorkerModule,
         AuditWorkerModule,
+        StatsWorkerModule,
         JobWorkersModule,
       ],
       providers: [IdempotencyPruner],
