@@ -6,6 +6,8 @@ import { dataSourceOptions } from '../../src/infra/database/data-source.options'
 import { migrateWithLock } from '../../src/infra/database/migrate';
 import { StatsRepository } from '../../src/modules/outreach/stats/stats.repository';
 import { StatsService } from '../../src/modules/outreach/stats/stats.service';
+import { StatsSnapshots } from '../../src/modules/outreach/stats/stats-snapshots';
+import { loadAverage, recordGoal } from './goals';
 import { OpenDataRepository } from '../../src/modules/outreach/open-data/open-data.repository';
 
 /**
@@ -282,10 +284,9 @@ export async function statsCases(adminUrl: string): Promise<void> {
 
     const clock: Clock = { now: () => new Date(NOW) };
     const repository = new StatsRepository(ds);
-    // A new service per call: its in-process memo (ADR 0032) would otherwise answer every call after the first.
-    const service = {
-      overview: (q: { programId?: string; year?: number }) => new StatsService(repository, clock).overview(q),
-    };
+    const snapshots = new StatsSnapshots(repository, clock);
+    // One service as one API process holds it: the stored figures, each filter derived once per snapshot.
+    const service = new StatsService(snapshots, repository, clock);
     const withNow = (sql: string) => sql.replace(/\$NOW/g, `'${NOW.toISOString()}'::timestamptz`);
     const refreshStart = performance.now();
     for (const sql of MATERIALIZED) await ds.query(withNow(sql));
@@ -296,7 +297,7 @@ export async function statsCases(adminUrl: string): Promise<void> {
     console.log(`materialized views created in ${created.toFixed(0)} ms; cube rows: ${rows}`);
 
     // Both answer the same figures, else the comparison means nothing.
-    const live = await service.overview({});
+    const live = await service.live({});
     const viewed = (await fromViews(ds, null)) as { bids: Array<{ lists: number; bids: string }> };
     if (live.bids.lists !== viewed.bids[0].lists || String(live.bids.bids) !== viewed.bids[0].bids) {
       throw new Error(`live and materialized bids differ: ${JSON.stringify([live.bids, viewed.bids])}`);
@@ -305,27 +306,62 @@ export async function statsCases(adminUrl: string): Promise<void> {
       `challenges ${live.lists.count}, applications ${live.bids.bids} on ${live.bids.lists} closed challenges, award rate ${live.awardRate.rate}, acceptance rate ${live.acceptancePassRate.rate}`,
     );
 
-    report(
-      `GET /stats/overview, all ${live.lists.count} published challenges`,
-      await measure('materialized views', 50, () => fromViews(ds, null)),
-      await measure('live queries (chosen)', 50, () => service.overview({})),
+    // The stored figures (ADR 0054): what a refresh costs, and the served answers equal the live ones.
+    const refreshed = await measure('refresh of stats_snapshots', 5, () => snapshots.refresh(0));
+    const [{ bytes }] = await ds.query<Array<{ bytes: number }>>(
+      `SELECT pg_column_size(figures)::int AS bytes FROM stats_snapshots`,
+    );
+    console.log(
+      `refresh of the stored figures (one statement): p50 ${refreshed.p50.toFixed(1)} ms, p95 ${refreshed.p95.toFixed(1)} ms; ${bytes} bytes stored`,
     );
     const year = 2027;
     const ofYear = programs.slice(10);
-    report(
-      `GET /stats/overview?year=${year} (2 programs of 12)`,
-      await measure('materialized views', 50, () => fromViews(ds, ofYear)),
-      await measure('live queries (chosen)', 50, () => service.overview({ year })),
+    const filters: Array<{
+      name: string;
+      query: { programId?: string; year?: number };
+      views: string[] | null;
+    }> = [
+      { name: 'all', query: {}, views: null },
+      { name: `year=${year} (2 programs of 12)`, query: { year }, views: ofYear },
+      { name: 'programId (1 program of 12)', query: { programId: programs[0] }, views: [programs[0]] },
+      { name: `programId&year=${year}`, query: { programId: programs[10], year }, views: [programs[10]] },
+    ];
+    for (const f of filters) {
+      const served = JSON.stringify(await service.overview(f.query));
+      const computed = JSON.stringify(await service.live(f.query));
+      if (served !== computed) throw new Error(`served and live figures differ for ${f.name}`);
+    }
+
+    const warm: Result[] = [];
+    const baselines: Result[] = [];
+    for (const f of filters) {
+      const baseline = await measure('live queries', 30, () => service.live(f.query));
+      const ours = await measure('stored figures, warm (chosen)', 500, () => service.overview(f.query));
+      report(`GET /stats/overview ${f.name}: ${loadAverage()}`, baseline, ours);
+      console.log(
+        `  materialized views read per request: p50 ${(await measure('views', 30, () => fromViews(ds, f.views))).p50.toFixed(3)} ms`,
+      );
+      warm.push(ours);
+      baselines.push(baseline);
+    }
+    // A process's first read of a new snapshot: the stamp, the figures loaded, the answer derived.
+    const first = await measure('first read of a new snapshot', 30, () =>
+      new StatsService(new StatsSnapshots(repository, clock), repository, clock).overview({}),
     );
-    report(
-      'GET /stats/overview?programId= (1 program of 12)',
-      await measure('materialized views', 50, () => fromViews(ds, [programs[0]])),
-      await measure('live queries (chosen)', 50, () => service.overview({ programId: programs[0] })),
+    console.log(
+      `first read of a new snapshot in a process (load + derive): p50 ${first.p50.toFixed(3)} ms, p95 ${first.p95.toFixed(3)} ms`,
     );
-    const memoized = new StatsService(repository, clock);
-    await memoized.overview({});
-    const hit = await measure('memoized', 200, () => memoized.overview({}));
-    console.log(`the same within its 60 s in one API process (memo hit): p50 ${hit.p50.toFixed(3)} ms`);
+    const worst = warm.reduce((a, b) => (b.p95 > a.p95 ? b : a));
+    const slowestLive = baselines.reduce((a, b) => (b.p50 > a.p50 ? b : a));
+    recordGoal({
+      goal: `GET /stats/overview warm (${live.lists.count} challenges, 4 filter combinations)`,
+      ours: `p95 ${worst.p95.toFixed(2)} ms (worst filter), p50 ${Math.max(...warm.map((r) => r.p50)).toFixed(2)} ms`,
+      baseline: `live queries p50 ${slowestLive.p50.toFixed(1)} ms (slowest filter)`,
+      ratio: slowestLive.p50 / Math.max(...warm.map((r) => r.p50)),
+      target: '≤ 20 ms, figures ≤ 60 s old',
+      met: worst.p95 <= 20,
+      note: `refresh p50 ${refreshed.p50.toFixed(0)} ms every 30 s by the worker; first read of a new snapshot p50 ${first.p50.toFixed(2)} ms; ${loadAverage()}`,
+    });
     const refresh = await measure('REFRESH MATERIALIZED VIEW × 3', 5, async () => {
       for (const view of ['bench_stats_cube', 'bench_stats_bids', 'bench_stats_acceptances']) {
         await ds.query(`REFRESH MATERIALIZED VIEW ${view}`);
@@ -348,17 +384,26 @@ export async function statsCases(adminUrl: string): Promise<void> {
     const a = (await keyset()).map((r) => r.id).join();
     const b = (await onTheFly()).map((r) => r.id).join();
     if (a !== b) throw new Error('the OCDS pages differ');
+    const onTheFlyIds = await measure('last change computed on the fly', 10, onTheFly);
+    const keysetIds = await measure('open_data_changes keyset (chosen)', 100, keyset);
     report(
       'GET /open-data/ocds: which 100 challenges changed after a cursor in the middle',
-      await measure('last change computed on the fly', 10, onTheFly),
-      await measure('open_data_changes keyset (chosen)', 100, keyset),
+      onTheFlyIds,
+      keysetIds,
     );
     const page = await keyset();
-    report(
-      'GET /open-data/ocds: the page of 100 challenges with their facts',
-      await measure('ids only (keyset)', 100, keyset),
-      await measure('ids and facts', 50, () => repo.facts(ds.manager, page)),
-    );
+    const facts = await measure('facts of the 100', 50, () => repo.facts(ds.manager, page));
+    report('GET /open-data/ocds: the page of 100 challenges with their facts', keysetIds, facts);
+    const ocdsPage = await measure('keyset + facts', 50, async () => repo.facts(ds.manager, await keyset()));
+    recordGoal({
+      goal: 'GET /open-data/ocds page of 100 (queries)',
+      ours: `p50 ${ocdsPage.p50.toFixed(2)} ms, p95 ${ocdsPage.p95.toFixed(2)} ms`,
+      baseline: `last change on the fly ${(onTheFlyIds.p50 + facts.p50).toFixed(1)} ms (ids p50 + facts p50)`,
+      ratio: (onTheFlyIds.p50 + facts.p50) / ocdsPage.p50,
+      target: '≤ 20 ms (not an issue goal: the statistics’ bar)',
+      met: ocdsPage.p95 <= 20,
+      note: loadAverage(),
+    });
 
     // The price of the triggers: one challenge's update committed on its own, with and without them.
     const ids = (

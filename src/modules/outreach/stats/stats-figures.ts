@@ -39,7 +39,7 @@ export interface StatsSnapshot {
 export function programsOf(figures: StatsFigures, scope: StatsScope): Set<string> | null {
   if (scope.programId === undefined && scope.year === undefined) return null;
   const ids = figures.programs
-    .filter(([id, year]) => scope.year === undefined || year === scope.year)
+    .filter(([, year]) => scope.year === undefined || year === scope.year)
     .map(([id]) => id)
     .filter((id) => scope.programId === undefined || id === scope.programId);
   return new Set(ids);

@@ -43,7 +43,11 @@ export interface OverviewParts {
 }
 
 /** The answer of `GET /stats/overview` from its parts: one function for the live and the served path. */
-export function assembleOverview(scope: StatsScope, generatedAt: Date, parts: OverviewParts): StatsOverviewDto {
+export function assembleOverview(
+  scope: StatsScope,
+  generatedAt: Date,
+  parts: OverviewParts,
+): StatsOverviewDto {
   const { groups, applications, acceptances } = parts;
   const of = (set: GroupRow['set']) => groups.filter((g) => g.set === set);
   const byStatus = of('status')
