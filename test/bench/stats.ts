@@ -400,8 +400,8 @@ export async function statsCases(adminUrl: string): Promise<void> {
       ours: `p50 ${ocdsPage.p50.toFixed(2)} ms, p95 ${ocdsPage.p95.toFixed(2)} ms`,
       baseline: `last change on the fly ${(onTheFlyIds.p50 + facts.p50).toFixed(1)} ms (ids p50 + facts p50)`,
       ratio: (onTheFlyIds.p50 + facts.p50) / ocdsPage.p50,
-      target: '≤ 20 ms (not an issue goal: the statistics’ bar)',
-      met: ocdsPage.p95 <= 20,
+      target: '≥ 1 (no issue target: recorded beside the statistics)',
+      met: ocdsPage.p50 <= onTheFlyIds.p50 + facts.p50,
       note: loadAverage(),
     });
 
