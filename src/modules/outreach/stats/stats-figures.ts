@@ -13,7 +13,8 @@ export interface StatsFigures {
   /** Per program: count and sums over all its challenges and per category, chain, region and status (by the clock). */
   groups: Array<{
     p: string;
-    set: GroupRow['set'];
+    /** The grouping: all, category, industry_chain, region or status. */
+    dim: GroupRow['set'];
     key: string | null;
     n: number;
     t: string;
@@ -57,11 +58,11 @@ export function partsOf(figures: StatsFigures, programs: Set<string> | null): Ov
   const groups = new Map<string, { row: GroupRow; t: bigint; f: bigint; c: bigint }>();
   for (const g of figures.groups) {
     if (!inScope(g.p)) continue;
-    const id = `${g.set}\u0000${g.key ?? ''}`;
+    const id = `${g.dim}\u0000${g.key ?? ''}`;
     let sum = groups.get(id);
     if (!sum) {
       sum = {
-        row: { set: g.set, key: g.key, n: 0, total_fen: null, fiscal_fen: null, cofunding_fen: null },
+        row: { set: g.dim, key: g.key, n: 0, total_fen: null, fiscal_fen: null, cofunding_fen: null },
         t: 0n,
         f: 0n,
         c: 0n,

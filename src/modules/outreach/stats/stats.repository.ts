@@ -222,7 +222,7 @@ const REFRESH = `
       CASE GROUPING(category_code, industry_chain_code, region_code, status)
         WHEN 7 THEN 'category' WHEN 11 THEN 'industry_chain' WHEN 13 THEN 'region' WHEN 14 THEN 'status'
         ELSE 'all'
-      END AS set,
+      END AS dim,
       COALESCE(category_code, industry_chain_code, region_code, status) AS key,
       count(*)::int AS n,
       sum(total_fen)::text AS t,
