@@ -4,6 +4,9 @@ import { TestContext } from '../support/context';
 import { Actor, bearer, createAdmin, login, registerOrg } from '../support/factories';
 import { awardedList } from '../support/projects';
 import { createTestApp, TestApp } from '../support/test-app';
+import { StatsRepository } from '../../src/modules/outreach/stats/stats.repository';
+import { StatsService } from '../../src/modules/outreach/stats/stats.service';
+import { StatsSnapshots, STATS_MAX_AGE_MS } from '../../src/modules/outreach/stats/stats-snapshots';
 
 const M = 1_000_000;
 
@@ -182,6 +185,7 @@ describe('GET /stats/overview (public statistics)', () => {
     const res = await overview();
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('public, max-age=60');
+    expect(res.headers.age).toBe('0');
     const body = res.body;
     expect(body).toMatchObject({ programId: null, year: null, generatedAt: t.clock.now().toISOString() });
     expect(body.lists).toEqual(amounts(6, 650 * M, 290 * M));
@@ -297,28 +301,110 @@ describe('GET /stats/overview (public statistics)', () => {
     expect(missing.body.code).toBe('NOT_FOUND');
   });
 
-  it('reuses an answer per filter for 60 s by the clock, then computes it again', async () => {
+  /** The stored snapshot's version: one more per refresh, whichever process ran it. */
+  const version = async (): Promise<number> =>
+    Number((await t.dataSource.query(`SELECT version FROM stats_snapshots WHERE id = 1`))[0].version);
+
+  /** Another API process: its own in-process state, the same database and clock. */
+  const otherProcess = () => {
+    const repository = t.get(StatsRepository);
+    return new StatsService(new StatsSnapshots(repository, t.clock), repository, t.clock);
+  };
+
+  it('serves the figures of one instant to every filter until the bound (Age says how old), never past it', async () => {
     const first = (await overview({ year: 2028 })).body;
-    // Raw SQL on purpose: the amounts of a cancelled list never change through the API; a silent
-    // change of the data is what shows whether the answer was reused.
+    // Raw SQL on purpose: the amounts of a cancelled challenge never change through the API; a silent
+    // change of the data is what shows whether the stored figures were served.
     await t.dataSource.query(
       `UPDATE challenges SET fiscal_fen = fiscal_fen + 1, total_fen = total_fen + 1 WHERE program_id = $1 AND status = 'cancelled'`,
       [p2],
     );
-    t.clock.advance(59_999);
-    expect((await overview({ year: 2028 })).body).toEqual(first);
-    // Another filter is computed on its own, from the data as it is now.
-    expect((await overview({ programId: p2, year: 2028 })).body.lists.fiscalFen).toBe(
-      first.lists.fiscalFen + 1,
-    );
+    t.clock.advance(STATS_MAX_AGE_MS - 1);
+    const within = await overview({ year: 2028 });
+    expect(within.body).toEqual(first);
+    expect(within.headers.age).toBe('59');
+    // Another filter, first asked now, comes from the same figures: every answer is of one instant.
+    const other = (await overview({ programId: p2, year: 2028 })).body;
+    expect(other.generatedAt).toBe(first.generatedAt);
+    expect(other.lists.fiscalFen).toBe(first.lists.fiscalFen);
+
     t.clock.advance(1);
-    const again = (await overview({ year: 2028 })).body;
-    expect(again.generatedAt).toBe(t.clock.now().toISOString());
-    expect(again.lists).toEqual({
+    const again = await overview({ year: 2028 });
+    expect(again.headers.age).toBe('0');
+    expect(again.body.generatedAt).toBe(t.clock.now().toISOString());
+    expect(again.body.lists).toEqual({
       ...first.lists,
       totalFen: first.lists.totalFen + 1,
       fiscalFen: first.lists.fiscalFen + 1,
     });
+  });
+
+  it('two API processes answer alike, and readers of both at expiry cause one refresh', async () => {
+    const other = otherProcess();
+    const served = (await overview({ programId: p3 })).body;
+    expect(await other.overview({ programId: p3 })).toEqual(served);
+    const before = await version();
+
+    await t.dataSource.query(
+      `UPDATE challenges SET cofunding_fen = cofunding_fen + 5, total_fen = total_fen + 5
+       WHERE program_id = $1 AND published_at IS NOT NULL`,
+      [p3],
+    );
+    t.clock.advance(STATS_MAX_AGE_MS);
+    const answers = await Promise.all([
+      ...Array.from({ length: 6 }, () => overview({ programId: p3 }).then((r) => r.body)),
+      ...Array.from({ length: 6 }, () => other.overview({ programId: p3 })),
+      ...Array.from({ length: 6 }, () => other.overview({})),
+    ]);
+    expect(await version()).toBe(before + 1);
+    const now = t.clock.now().toISOString();
+    expect(answers.every((a) => a.generatedAt === now)).toBe(true);
+    for (const a of answers.slice(1, 12)) expect(a).toEqual(answers[0]);
+    expect(answers[0].lists.cofundingFen).toBe(served.lists.cofundingFen + 10);
+  });
+
+  it('the served figures equal the live computation for every filter, after changes', async () => {
+    const live = otherProcess();
+    await overview();
+    // Changes through the API and behind its back, and a program created after the snapshot.
+    const cancel = await t.http
+      .post(`/api/v1/challenges/${openListId}/cancel`)
+      .set(admin.headers)
+      .send({ reason: '需求变更' });
+    expect(cancel.status).toBe(200);
+    await t.dataSource.query(
+      `UPDATE challenges SET region_code = '360300', fiscal_fen = fiscal_fen + 7, total_fen = total_fen + 7
+       WHERE program_id = $1 AND published_at IS NOT NULL`,
+      [p1],
+    );
+    const p4 = await createProgram(t, admin, { name: '2030 年揭榜挂帅', year: 2030 });
+    // Unknown to the stored figures yet, but it exists: nothing of it, not a 404.
+    const newer = await overview({ programId: p4 });
+    expect(newer.status).toBe(200);
+    expect(newer.body).toEqual(await live.live({ programId: p4 }));
+    t.clock.advance(STATS_MAX_AGE_MS + 3 * DAY);
+
+    const filters: Array<Record<string, string | number>> = [
+      {},
+      { year: 2027 },
+      { year: 2028 },
+      { year: 2030 },
+      { programId: p1 },
+      { programId: p2 },
+      { programId: p3 },
+      { programId: p4 },
+      { programId: p3, year: 2027 },
+      { programId: p3, year: 2028 },
+    ];
+    for (const query of filters) {
+      const res = await overview(query);
+      expect({ query, status: res.status }).toEqual({ query, status: 200 });
+      expect({ query, body: res.body }).toEqual({ query, body: await live.live(query) });
+    }
+    expect((await overview()).body.byRegion.map((r: { regionCode: string }) => r.regionCode)).toContain(
+      '360300',
+    );
+    expect((await overview({ programId: p4 })).body.lists.count).toBe(0);
   });
 
   it('the open challenge’s application is counted once the challenge closes (and not before)', async () => {
