@@ -2,10 +2,12 @@ import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis'
 import { ExecutionContext, Module } from '@nestjs/common';
 import { ThrottlerModule, ThrottlerModuleOptions } from '@nestjs/throttler';
 import type Redis from 'ioredis';
+import { Clock } from '../../infra/clock/clock';
 import { APP_CONFIG, AppConfig } from '../../infra/config/config';
 import { REDIS } from '../../infra/redis/redis.module';
+import { RateLimitBudget } from './rate-limit-budget';
 import { STRICT_RATE_LIMIT } from './rate-limit.decorators';
-import { RateLimitGuard } from './rate-limit.guard';
+import { RATE_LIMIT_BUDGET, RateLimitGuard } from './rate-limit.guard';
 
 const MINUTE_MS = 60_000;
 
@@ -19,6 +21,7 @@ function isStrict(context: ExecutionContext): boolean {
 export function rateLimitOptions(config: AppConfig, redis: Redis): ThrottlerModuleOptions {
   return {
     // Counters live in Redis (keys under this environment's prefix), shared by every API process.
+    // This storage serves the strict limit; the default one is spent from RateLimitBudget (RateLimitGuard).
     storage: new ThrottlerStorageRedisService(redis),
     throttlers: [
       { name: 'default', ttl: MINUTE_MS, limit: config.RATE_LIMIT_PER_MINUTE },
@@ -37,7 +40,8 @@ export function rateLimitOptions(config: AppConfig, redis: Redis): ThrottlerModu
 /**
  * Per-IP rate limits backed by Redis: `default` (RATE_LIMIT_PER_MINUTE) on every route, `strict`
  * (LOGIN_RATE_LIMIT_PER_MINUTE) on routes marked `@StrictRateLimit()`. Register `RateLimitGuard`
- * as an APP_GUARD (before the auth guard) to apply them.
+ * as an APP_GUARD (before the auth guard) to apply them. The default limit's anonymous reads are
+ * spent from hits leased in batches (RateLimitBudget, docs/adr/0056).
  */
 @Module({
   imports: [
@@ -46,7 +50,14 @@ export function rateLimitOptions(config: AppConfig, redis: Redis): ThrottlerModu
       useFactory: rateLimitOptions,
     }),
   ],
-  providers: [RateLimitGuard],
-  exports: [ThrottlerModule, RateLimitGuard],
+  providers: [
+    {
+      provide: RATE_LIMIT_BUDGET,
+      inject: [REDIS, Clock],
+      useFactory: (redis: Redis, clock: Clock) => new RateLimitBudget(redis, clock),
+    },
+    RateLimitGuard,
+  ],
+  exports: [ThrottlerModule, RateLimitGuard, RATE_LIMIT_BUDGET],
 })
 export class RateLimitModule {}
