@@ -109,7 +109,7 @@ async function load(server: Server, path: string, seconds: number, connections: 
           const socket = connect(server.port, '127.0.0.1');
           sockets.push(socket);
           socket.setNoDelay(true);
-          let buffer = Buffer.alloc(0);
+          let buffer: Buffer = Buffer.alloc(0);
           socket.on('connect', () => socket.write(request));
           socket.on('error', (error) => {
             failure ??= error;
