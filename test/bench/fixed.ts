@@ -5,8 +5,12 @@ import { createServer } from 'node:http';
 import { connect, Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/infra/database/data-source.options';
+import { migrateWithLock } from '../../src/infra/database/migrate';
 import { freePort } from '../../src/infra/embedded/free-port';
-import { loadAverage, recordGoal } from './goals';
+import { loadAverage, printGoals, recordGoal } from './goals';
 
 /**
  * Bench part `fixed` (docs/adr/0056): the per-request fixed costs of the API (logging, rate
@@ -19,6 +23,9 @@ import { loadAverage, recordGoal } from './goals';
  * BENCH_FIXED_BEFORE=<checkout> also runs `<checkout>/dist/src/main.js` (e.g. the commit before),
  * interleaved with ours, for a before/after on the same machine at the same load.
  * BENCH_FIXED_SECONDS (default 5) per run, BENCH_FIXED_ROUNDS (3), BENCH_FIXED_CONNECTIONS (64).
+ * `node dist/test/bench/fixed.js alone` runs this part by itself, on a database of its own.
+ * The challenges table is as the parts before left it (empty with --only=fixed): the list then
+ * measures the pipeline and one SQL query, which is what this part is about.
  */
 const SECONDS = Number(process.env.BENCH_FIXED_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_FIXED_ROUNDS ?? 3);
@@ -282,6 +289,47 @@ export async function fixedCases(databaseUrl: string, redisUrl: string): Promise
   }
 }
 
+/**
+ * `node dist/test/bench/fixed.js alone`: this part on a database of its own (created, migrated and
+ * dropped here), so it never meets another run of `npm run bench` on the shared `jiebang_bench`.
+ */
+async function alone(): Promise<void> {
+  const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `jiebang_bench_fixed_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(
+    `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`,
+  );
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    const dataSource = await new DataSource(
+      dataSourceOptions({
+        DATABASE_URL: url.toString(),
+        DATABASE_POOL_MAX: 2,
+        DATABASE_STATEMENT_TIMEOUT_MS: 120_000,
+      }),
+    ).initialize();
+    try {
+      await migrateWithLock(dataSource);
+    } finally {
+      await dataSource.destroy();
+    }
+    console.log(`# bench part fixed, alone (${loadAverage()})`);
+    await fixedCases(url.toString(), process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    printGoals();
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
 if (require.main === module && process.argv[2] === 'hello') {
   void hello();
+} else if (require.main === module && process.argv[2] === 'alone') {
+  alone().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }
