@@ -11,11 +11,22 @@ import { RATE_LIMIT_BUDGET, RateLimitGuard } from './rate-limit.guard';
 
 const MINUTE_MS = 60_000;
 
+/** Whether a route is under the strict limit, read from its metadata once per controller and handler. */
+const strictRoutes = new WeakMap<object, WeakMap<object, boolean>>();
+
 function isStrict(context: ExecutionContext): boolean {
-  return (
-    Reflect.getMetadata(STRICT_RATE_LIMIT, context.getHandler()) === true ||
-    Reflect.getMetadata(STRICT_RATE_LIMIT, context.getClass()) === true
-  );
+  const handler = context.getHandler();
+  const controller = context.getClass();
+  let handlers = strictRoutes.get(controller);
+  if (!handlers) strictRoutes.set(controller, (handlers = new WeakMap()));
+  let strict = handlers.get(handler);
+  if (strict === undefined) {
+    strict =
+      Reflect.getMetadata(STRICT_RATE_LIMIT, handler) === true ||
+      Reflect.getMetadata(STRICT_RATE_LIMIT, controller) === true;
+    handlers.set(handler, strict);
+  }
+  return strict;
 }
 
 export function rateLimitOptions(config: AppConfig, redis: Redis): ThrottlerModuleOptions {

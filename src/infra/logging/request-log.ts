@@ -73,7 +73,8 @@ export function trackCompletion(
     sink,
     now,
   };
-  res.once('close', onClose);
+  // `on`, not `once` (no wrapper per request): a response closes once, and onClose clears its state.
+  res.on('close', onClose);
 }
 
 /** Wall time for a duration (not the injected Clock: a log line's timing is the machine's). */
