@@ -91,6 +91,17 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
+/**
+ * The server's CPU per second with no request (timers, queue connections, GC), over `seconds`:
+ * subtracted from a run's CPU, so that CPU per request is the requests' own.
+ */
+async function idleCpuPerMs(server: Server, seconds: number): Promise<number> {
+  const before = cpuMs(server.child.pid!);
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return (cpuMs(server.child.pid!) - before) / (performance.now() - started);
+}
+
 interface Run {
   perSecond: number;
   cpuPerRequestMs: number;
@@ -100,7 +111,12 @@ interface Run {
  * `connections` keep-alive connections, each sending GET `path` again as soon as the previous
  * answer is complete (Content-Length framing), for `seconds`. Any status but 200 breaks the run.
  */
-async function load(server: Server, path: string, seconds: number, connections: number): Promise<Run> {
+async function load(
+  server: Server & { idle?: number },
+  path: string,
+  seconds: number,
+  connections: number,
+): Promise<Run> {
   const request = Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n`);
   let done = 0;
   let failure: Error | undefined;
@@ -159,7 +175,7 @@ async function load(server: Server, path: string, seconds: number, connections: 
   if (failure) throw failure;
   return {
     perSecond: (done / elapsed) * 1000,
-    cpuPerRequestMs: (cpuMs(server.child.pid!) - cpuBefore) / done,
+    cpuPerRequestMs: (cpuMs(server.child.pid!) - cpuBefore - (server.idle ?? 0) * elapsed) / done,
   };
 }
 
@@ -236,8 +252,12 @@ export async function fixedCases(databaseUrl: string, redisUrl: string): Promise
         { name: 'before GET /api/v1/challenges?limit=1', server: before, path: '/api/v1/challenges?limit=1' },
       );
     }
-    // Warm-up (JIT, pools), then interleaved rounds.
+    // Warm-up (JIT, pools), each server's idle CPU, then interleaved rounds.
     for (const c of cases) await load(c.server, c.path, 1, CONNECTIONS);
+    for (const server of servers) (server as Server & { idle?: number }).idle = await idleCpuPerMs(server, 3);
+    console.log(
+      `idle CPU: ${servers.map((s) => `${s.name} ${((s as Server & { idle?: number }).idle! * 1000).toFixed(1)} ms/s`).join(', ')}`,
+    );
     const runs = new Map<string, Run[]>(cases.map((c) => [c.name, []]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const c of cases) runs.get(c.name)!.push(await load(c.server, c.path, SECONDS, CONNECTIONS));
