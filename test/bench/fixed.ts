@@ -5,11 +5,15 @@ import { createServer } from 'node:http';
 import { connect, Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/infra/database/data-source.options';
 import { migrateWithLock } from '../../src/infra/database/migrate';
+import { RateLimitBudget } from '../../src/common/rate-limit/rate-limit-budget';
+import { Clock } from '../../src/infra/clock/clock';
 import { freePort } from '../../src/infra/embedded/free-port';
+import { createRedis } from '../../src/infra/redis/redis.module';
 import { loadAverage, printGoals, recordGoal } from './goals';
 
 /**
@@ -210,6 +214,53 @@ async function hello(): Promise<void> {
   }
 }
 
+/**
+ * The default limit alone, in this process: one anonymous read's hit taken BENCH_FIXED_TAKES times
+ * (20,000) in a row, from the throttler's Redis storage (one EVAL each, as before ADR 0056) and
+ * from RateLimitBudget (a lease of 50 per Redis call); wall time and this process's CPU per hit.
+ */
+async function rateLimitCases(redisUrl: string): Promise<void> {
+  const takes = Number(process.env.BENCH_FIXED_TAKES ?? 20_000);
+  const redis = createRedis({
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: `bench_rl_${randomBytes(4).toString('hex')}`,
+  });
+  try {
+    const storage = new ThrottlerStorageRedisService(redis);
+    const budget = new RateLimitBudget(redis, new Clock());
+    const cases: Array<[string, (i: number) => Promise<unknown>]> = [
+      [
+        'throttler storage (EVAL per hit)',
+        () => storage.increment('rate-limit:default:bench', 60_000, 1e9, 60_000, 'default'),
+      ],
+      ['RateLimitBudget, anonymous read', () => budget.take('rate-limit:default:bench', 1e9, 60_000, true)],
+      [
+        'RateLimitBudget, exact (signed in)',
+        () => budget.take('rate-limit:default:bench2', 1e9, 60_000, false),
+      ],
+    ];
+    const rows = [];
+    for (const [name, take] of cases) {
+      for (let i = 0; i < 200; i++) await take(i); // warm-up
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      for (let i = 0; i < takes; i++) await take(i);
+      const wall = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      rows.push({
+        case: name,
+        hits: takes,
+        'wall µs/hit': ((wall * 1000) / takes).toFixed(1),
+        'client CPU µs/hit': ((used.user + used.system) / takes).toFixed(1),
+      });
+    }
+    console.log(`\n## The default rate limit, one hit at a time (${loadAverage()})`);
+    console.table(rows);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** The part: servers up, ROUNDS interleaved runs of each case, medians, the goal row. */
 export async function fixedCases(databaseUrl: string, redisUrl: string): Promise<void> {
   const script = join(ROOT, 'dist', 'src', 'main.js');
@@ -229,6 +280,7 @@ export async function fixedCases(databaseUrl: string, redisUrl: string): Promise
     // The limit is spent as in production, but the load comes from one address.
     RATE_LIMIT_PER_MINUTE: '100000000',
   });
+  await rateLimitCases(redisUrl);
   const servers: Server[] = [];
   try {
     const helloServer = await start('hello', [join(__dirname, 'fixed.js'), 'hello'], {}, '/hello');
