@@ -72,7 +72,8 @@ interface Entry {
 
 /**
  * The default per-client limit, shared by every API process through one Redis counter per client
- * and window (windows aligned on the injected clock, `limit` hits per `windowMs`), without a Redis
+ * and window (windows aligned on the given clock, `limit` hits per `windowMs`: the machine's time
+ * in the app, a TestClock in tests), without a Redis
  * round trip per request where that is safe (docs/adr/0056):
  *
  * - `lease` requests (anonymous public reads) spend hits leased in batches: one Redis call takes

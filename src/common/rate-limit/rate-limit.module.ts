@@ -11,6 +11,9 @@ import { RATE_LIMIT_BUDGET, RateLimitGuard } from './rate-limit.guard';
 
 const MINUTE_MS = 60_000;
 
+/** The machine's time, for the rate-limit windows (a plain Clock, not the injected one). */
+const WALL_CLOCK = new Clock();
+
 /** Whether a route is under the strict limit, read from its metadata once per controller and handler. */
 const strictRoutes = new WeakMap<object, WeakMap<object, boolean>>();
 
@@ -64,8 +67,10 @@ export function rateLimitOptions(config: AppConfig, redis: Redis): ThrottlerModu
   providers: [
     {
       provide: RATE_LIMIT_BUDGET,
-      inject: [REDIS, Clock],
-      useFactory: (redis: Redis, clock: Clock) => new RateLimitBudget(redis, clock),
+      inject: [REDIS],
+      // Windows of wall-clock minutes, as the throttler's Redis expiries were, not of the injected
+      // Clock: a test that holds its TestClock still must not be held in one endless minute.
+      useFactory: (redis: Redis) => new RateLimitBudget(redis, WALL_CLOCK),
     },
     RateLimitGuard,
   ],
