@@ -204,3 +204,41 @@ describe('the default rate limit over HTTP (RATE_LIMIT_PER_MINUTE=5)', () => {
     for (let i = 0; i < 8; i++) expect((await t.http.get('/health/live')).status).toBe(200);
   });
 });
+
+describe('two API instances sharing Redis (RATE_LIMIT_PER_MINUTE=20)', () => {
+  const shared = `test_two_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const windows = new TestClock();
+  const apps: TestApp[] = [];
+
+  beforeAll(async () => {
+    for (let i = 0; i < 2; i++) {
+      apps.push(
+        await createTestApp({
+          env: { RATE_LIMIT_PER_MINUTE: '20', REDIS_PREFIX: shared },
+          override: (builder) =>
+            builder.overrideProvider(RATE_LIMIT_BUDGET).useFactory({
+              factory: (redis: Redis) => new RateLimitBudget(redis, windows),
+              inject: [REDIS],
+            }),
+        }),
+      );
+    }
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+  });
+
+  it('admit the limit together, no more, whichever instance a request reaches', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const app = apps[i % 5 < 2 ? 0 : 1];
+      statuses.push((await app.http.get('/api/v1/challenges?limit=1')).status);
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(40);
+    // A signed-in request, exact, is refused by either instance too.
+    for (const app of apps) {
+      expect((await app.http.get('/api/v1/me').set('Authorization', 'Bearer not-a-token')).status).toBe(429);
+    }
+  });
+});
