@@ -140,12 +140,23 @@ describe('RateLimitBudget: the default limit without a Redis round trip per anon
     expect(await spend(one.budget, 'rate-limit:default:10.0.0.1', 5, 600)).toBe(0);
   });
 
-  it('fails when Redis fails (the guard then fails open), and holds no lease on its way after', async () => {
+  it('fails when Redis fails (the guard then fails open), and asks again on the next request', async () => {
     const broken = createRedis({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_PREFIX: prefix });
     clients.push(broken);
-    const budget = new RateLimitBudget(broken, clock);
-    await expect(budget.take('rate-limit:default:x', 600, MINUTE, true)).rejects.toThrow();
-    await expect(budget.take('rate-limit:default:x', 600, MINUTE, true)).rejects.toThrow();
+    await expect(
+      new RateLimitBudget(broken, clock).take('rate-limit:default:x', 600, MINUTE, true),
+    ).rejects.toThrow();
+
+    // One failed lease leaves nothing on its way: the next request asks Redis again and is served.
+    const one = process_();
+    const target = one.redis as Redis & { rateLimitLease: (...args: unknown[]) => Promise<unknown> };
+    const working = target.rateLimitLease;
+    target.rateLimitLease = () => Promise.reject(new Error('connection lost'));
+    await expect(one.budget.take('rate-limit:default:y', 600, MINUTE, true)).rejects.toThrow(
+      'connection lost',
+    );
+    target.rateLimitLease = working;
+    expect(await one.budget.take('rate-limit:default:y', 600, MINUTE, true)).toMatchObject({ allowed: true });
   });
 });
 
