@@ -1,58 +1,75 @@
-import { IncomingMessage } from 'node:http';
-import { Module, RequestMethod } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import type { LoggerOptions } from 'pino';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { currentRequestId } from '../../common/request-context/request-context';
 import { chooseLogFormat, transportFor } from './log-format';
+import { trackCompletion } from './request-log';
+
+/** The one root logger's options: every line of a request gets its `requestId` from the request context. */
+export function rootLoggerOptions(
+  config: Pick<AppConfig, 'LOG_LEVEL' | 'LOG_FORMAT' | 'NODE_ENV'>,
+): LoggerOptions {
+  return {
+    level: config.LOG_LEVEL,
+    transport: transportFor(
+      chooseLogFormat({
+        setting: config.LOG_FORMAT,
+        nodeEnv: config.NODE_ENV,
+        stdoutIsTty: process.stdout.isTTY === true,
+      }),
+    ),
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId ? { requestId } : {};
+    },
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-api-key"]',
+        'res.headers["set-cookie"]',
+      ],
+      censor: '[redacted]',
+    },
+  };
+}
 
 /**
  * Structured JSON logs (pino). Every line written while a request is handled carries its
- * `requestId`; credentials are redacted. In development on a terminal the same lines are shown
- * readable through pino-pretty (LOG_FORMAT, docs/adr/0042).
+ * `requestId` (from the one AsyncLocalStorage of src/common/request-context); credentials are
+ * redacted. In development on a terminal the same lines are shown readable through pino-pretty
+ * (LOG_FORMAT, docs/adr/0042).
+ *
+ * One root logger, no child logger and no second async context per request (docs/adr/0056):
+ * nestjs-pino only provides the `Logger` Nest logs through (its per-request middleware is not
+ * installed), and `trackCompletion` writes one completion line per request when its response closes.
  */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        // Nest 11's path syntax: the default `*` is converted with a LegacyRouteConverter warning at every boot.
-        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-        pinoHttp: {
-          level: config.LOG_LEVEL,
-          transport: transportFor(
-            chooseLogFormat({
-              setting: config.LOG_FORMAT,
-              nodeEnv: config.NODE_ENV,
-              stdoutIsTty: process.stdout.isTTY === true,
-            }),
-          ),
-          genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id: string }).id,
-          customAttributeKeys: { reqId: 'requestId' },
-          mixin: () => {
-            const requestId = currentRequestId();
-            return requestId ? { requestId } : {};
-          },
-          redact: {
-            paths: [
-              'req.headers.authorization',
-              'req.headers.cookie',
-              'req.headers["x-api-key"]',
-              'res.headers["set-cookie"]',
-            ],
-            censor: '[redacted]',
-          },
-          autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
-          serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({
-              id: req.id,
-              method: req.method,
-              url: req.url,
-            }),
-            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-          },
-        },
+        pinoHttp: rootLoggerOptions(config),
+        // No pino-http middleware and no nestjs-pino request store: nothing to apply it to.
+        useExisting: true,
+        forRoutes: [],
       }),
     }),
   ],
 })
-export class LoggingModule {}
+export class LoggingModule implements NestModule {
+  constructor(private readonly logger: PinoLogger) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    const root = this.logger;
+    consumer
+      .apply((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+        trackCompletion(req, res, root.logger);
+        next();
+      })
+      // Nest 11's path syntax: the default `*` is converted with a LegacyRouteConverter warning at every boot.
+      .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+}
