@@ -6,16 +6,19 @@ import { performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { DataSource, QueryRunner, SelectQueryBuilder } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import { AuditEventEntity } from '../../src/common/audit/audit-event.entity';
 import { IdempotencyService, requestHash } from '../../src/common/idempotency/idempotency.service';
 import { paginate } from '../../src/common/pagination/pagination';
 import { Clock } from '../../src/infra/clock/clock';
 import { dataSourceOptions } from '../../src/infra/database/data-source.options';
 import { migrateWithLock } from '../../src/infra/database/migrate';
-import { ChallengesRepository, likeContains } from '../../src/modules/call/challenges/challenges.repository';
+import {
+  challengeListStatement,
+  likeContains,
+  Params,
+} from '../../src/modules/call/challenges/challenge-reads.sql';
 import { ListChallengesQueryDto } from '../../src/modules/call/challenges/dto/list-challenges.query';
-import { ChallengeEntity } from '../../src/modules/call/challenges/entities/challenge.entity';
 import { ApiModule } from '../../src/api.module';
 import { configureApp } from '../../src/app.setup';
 import type { Principal } from '../../src/common/auth/principal';
@@ -187,25 +190,16 @@ async function seedChallenges(dataSource: DataSource): Promise<void> {
 }
 
 /**
- * The SQL and parameters `ChallengesRepository.list` runs for a query (its query builder, paginated
- * by `paginate`), with `extra` conditions added to the builder first.
+ * The SQL and parameters `GET /challenges` sends for a query (challengeListStatement, ADR 0051),
+ * with `extra` conditions added first.
  */
-async function listingSql(
-  repo: ChallengesRepository,
+function listingSql(
   query: Partial<ListChallengesQueryDto>,
-  extra: (qb: SelectQueryBuilder<ChallengeEntity>) => unknown = () => undefined,
-): Promise<[string, unknown[]]> {
+  extra?: (params: Params) => string[],
+): [string, unknown[]] {
   const dto = Object.assign(new ListChallengesQueryDto(), { limit: 20, ...query });
-  const { qb, columns, direction } = repo.listQuery(dto, { scope: 'public' }, NOW);
-  extra(qb);
-  let captured: [string, unknown[]] | undefined;
-  qb.getMany = async () => {
-    captured = qb.getQueryAndParameters();
-    return [];
-  };
-  await paginate(qb, columns, dto, direction);
-  if (!captured) throw new Error('paginate ran no query');
-  return captured;
+  const statement = challengeListStatement(dto, { scope: 'public' }, NOW, extra);
+  return [statement.text, statement.values];
 }
 
 /** The scan nodes of a plan, e.g. "Bitmap Index Scan on ix_challenges_search_trgm". */
@@ -236,21 +230,20 @@ async function withoutIndex<T>(runner: QueryRunner, index: string, fn: () => Pro
 /** Chinese search and the listing on CHALLENGES challenges (ADR 0018). */
 async function challengeCases(dataSource: DataSource): Promise<void> {
   await seedChallenges(dataSource);
-  const repo = new ChallengesRepository(dataSource);
   const runner = dataSource.createQueryRunner();
   try {
     type Sql = [string, unknown[]];
-    const run = (q: Sql) => () => runner.query(q[0], q[1]) as Promise<Array<{ c_id: string }>>;
+    const run = (q: Sql) => () => runner.query(q[0], q[1]) as Promise<Array<{ id: string }>>;
     /** Both answer the same rows in the same order (else the comparison is meaningless); how many. */
-    const same = async (a: Sql | Array<{ c_id: string }>, b: Sql): Promise<number> => {
-      const ids = (rows: Array<{ c_id: string }>) => rows.map((r) => r.c_id).join();
-      const x = typeof a[0] === 'string' ? await run(a as Sql)() : (a as Array<{ c_id: string }>);
+    const same = async (a: Sql | Array<{ id: string }>, b: Sql): Promise<number> => {
+      const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id).join();
+      const x = typeof a[0] === 'string' ? await run(a as Sql)() : (a as Array<{ id: string }>);
       if (ids(x) !== ids(await run(b)())) throw new Error('the cases answer differently');
       return x.length;
     };
 
     // 4 characters: the pg_trgm GIN index against the same query with the index gone.
-    const trgm = await listingSql(repo, { q: '高温超导' });
+    const trgm = listingSql({ q: '高温超导' });
     const trgmPlan = await scans(runner, trgm);
     const indexed = await measure('q=高温超导, trigram GIN', 300, run(trgm));
     const without = await withoutIndex(runner, 'ix_challenges_search_trgm', async () => ({
@@ -264,10 +257,8 @@ async function challengeCases(dataSource: DataSource): Promise<void> {
     );
 
     // 2 characters: pg_trgm has no trigram in them; the bigram GIN against ILIKE alone.
-    const bigram = await listingSql(repo, { q: '超导' });
-    const ilike = await listingSql(repo, {}, (qb) =>
-      qb.andWhere('c.search_text ILIKE :bare', { bare: likeContains('超导') }),
-    );
+    const bigram = listingSql({ q: '超导' });
+    const ilike = listingSql({}, (p) => [`c.search_text ILIKE ${p.add(likeContains('超导'))}`]);
     const bigrams = await measure('q=超导, bigram GIN', 300, run(bigram));
     const ilikeOnly = await measure('q=超导, ILIKE only', 20, run(ilike));
     report(`Search of ${CHALLENGES} challenges, 2 characters (超导)`, ilikeOnly, bigrams);
@@ -276,10 +267,8 @@ async function challengeCases(dataSource: DataSource): Promise<void> {
     );
 
     // A common 2-character word: the planner reads publishedAt in order and stops at 21 matches.
-    const common = await listingSql(repo, { q: '芯片' });
-    const commonIlike = await listingSql(repo, {}, (qb) =>
-      qb.andWhere('c.search_text ILIKE :bare', { bare: likeContains('芯片') }),
-    );
+    const common = listingSql({ q: '芯片' });
+    const commonIlike = listingSql({}, (p) => [`c.search_text ILIKE ${p.add(likeContains('芯片'))}`]);
     report(
       `Search of ${CHALLENGES} challenges, a common 2-character word (芯片, ≈ 10%)`,
       await measure('q=芯片, ILIKE only', 100, run(commonIlike)),
@@ -289,14 +278,14 @@ async function challengeCases(dataSource: DataSource): Promise<void> {
 
     // "Still open for applications, closing soonest": the status OR alone skips every closed challenge on the
     // closes_at index; the closes_at > now the repository adds bounds it.
-    const soonest = await listingSql(repo, { status: ['open', 'published'], sort: 'closesAt' });
-    const orOnly = await listingSql(repo, { sort: 'closesAt' }, (qb) =>
-      qb.andWhere(
-        `((c.status IN ('published', 'open') AND c.opens_at <= :now AND c.closes_at > :now)
-          OR (c.status = 'published' AND c.opens_at > :now))`,
-        { now: NOW },
-      ),
-    );
+    const soonest = listingSql({ status: ['open', 'published'], sort: 'closesAt' });
+    const orOnly = listingSql({ sort: 'closesAt' }, (p) => {
+      const now = p.add(NOW);
+      return [
+        `((c.status IN ('published', 'open') AND c.opens_at <= ${now} AND c.closes_at > ${now})
+          OR (c.status = 'published' AND c.opens_at > ${now}))`,
+      ];
+    });
     report(
       `status=open,published sort=closesAt on ${CHALLENGES} challenges`,
       await measure('status OR only', 100, run(orOnly)),
