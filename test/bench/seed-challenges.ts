@@ -100,4 +100,3 @@ export async function seedChallenges(
   for (const { indexdef } of indexes) await dataSource.query(indexdef);
   await dataSource.query('VACUUM ANALYZE challenges');
 }
-
