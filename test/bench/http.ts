@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/infra/database/data-source.options';
 import { migrateWithLock } from '../../src/infra/database/migrate';
 import { freePort } from '../../src/infra/embedded/free-port';
-import { challengeListStatement } from '../../src/modules/call/challenges/challenge-reads.sql';
+import { challengeListStatement } from '../../src/modules/call/challenges/challenge-reads.repository';
 import { ListChallengesQueryDto } from '../../src/modules/call/challenges/dto/list-challenges.query';
 import { loadAverage, recordGoal } from './goals';
 import { deleteRedisPrefix } from './redis-prefix';

@@ -9,7 +9,7 @@ import {
 import {
   challengeDetailStatement,
   challengeListStatement,
-} from '../../src/modules/call/challenges/challenge-reads.sql';
+} from '../../src/modules/call/challenges/challenge-reads.repository';
 import type { ChallengeStatus } from '../../src/modules/call/challenges/challenge-status';
 import type { ListChallengesQueryDto } from '../../src/modules/call/challenges/dto/list-challenges.query';
 

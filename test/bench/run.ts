@@ -16,7 +16,7 @@ import {
   challengeListStatement,
   likeContains,
   Params,
-} from '../../src/modules/call/challenges/challenge-reads.sql';
+} from '../../src/modules/call/challenges/challenge-reads.repository';
 import { ListChallengesQueryDto } from '../../src/modules/call/challenges/dto/list-challenges.query';
 import { ApiModule } from '../../src/api.module';
 import { configureApp } from '../../src/app.setup';

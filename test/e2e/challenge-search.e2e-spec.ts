@@ -5,7 +5,7 @@ import type { ChallengeStatus } from '../../src/modules/call/challenges/challeng
 import {
   challengeListStatement,
   ChallengeVisibility,
-} from '../../src/modules/call/challenges/challenge-reads.sql';
+} from '../../src/modules/call/challenges/challenge-reads.repository';
 import {
   CHALLENGE_SORTS,
   ListChallengesQueryDto,

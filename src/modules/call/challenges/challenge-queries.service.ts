@@ -5,7 +5,7 @@ import { DomainError } from '../../../common/errors/domain-error';
 import { Page } from '../../../common/pagination/pagination';
 import { Clock } from '../../../infra/clock/clock';
 import { detailFromRow, pageFromRows, rowStatus, TagRow } from './challenge-reads.rows';
-import { challengeListStatement, ChallengeVisibility } from './challenge-reads.sql';
+import { challengeListStatement, ChallengeVisibility } from './challenge-reads.repository';
 import { canSee, isPrivileged, Visible } from './challenge-visibility';
 import { ChallengesRepository } from './challenges.repository';
 import { ChallengeResponseDto, ChallengeSummaryDto } from './dto/challenge-response.dto';

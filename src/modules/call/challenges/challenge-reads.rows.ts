@@ -2,7 +2,7 @@ import { encodeCursor, Page } from '../../../common/pagination/pagination';
 import type { AttachmentVisibility } from './entities/challenge-attachment.entity';
 import type { Eligibility, ExpectedOutcome, SelectionMode } from './entities/challenge.entity';
 import { ChallengeStatus, effectiveStatus } from './challenge-status';
-import type { ListStatement } from './challenge-reads.sql';
+import type { ListStatement } from './challenge-reads.repository';
 import type {
   ChallengeAttachmentResponseDto,
   ChallengeResponseDto,
@@ -11,7 +11,7 @@ import type {
 } from './dto/challenge-response.dto';
 
 /**
- * The rows of the hot-read statements (challenge-reads.sql.ts) as pg parses them, and their answers:
+ * The rows of the hot-read statements (challenge-reads.repository.ts) as pg parses them, and their answers:
  * mapped field by field to the response DTOs, no entity in between (ADR 0051). bigint arrives as a
  * string (parseInt8 is off), timestamptz as a Date, json and jsonb parsed.
  */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { pgQuery } from '../../../infra/database/pg-query';
-import { challengeDetailStatement, challengeTagStatement, ListStatement } from './challenge-reads.sql';
+import { challengeDetailStatement, challengeTagStatement, ListStatement } from './challenge-reads.repository';
 import type { DetailRow, SummaryRow, TagRow } from './challenge-reads.rows';
 import { ChallengeAmendmentEntity } from './entities/challenge-amendment.entity';
 import { AttachmentVisibility, ChallengeAttachmentEntity } from './entities/challenge-attachment.entity';
@@ -15,8 +15,8 @@ export {
   regionPrefix,
   searchTerms,
   UNSUBMITTED_APPLICATION_STATUSES,
-} from './challenge-reads.sql';
-export type { ChallengeVisibility } from './challenge-reads.sql';
+} from './challenge-reads.repository';
+export type { ChallengeVisibility } from './challenge-reads.repository';
 
 export interface IndicatorInput {
   id?: string;
@@ -221,7 +221,7 @@ export class ChallengesRepository {
     await em.update(ChallengeEntity, { id: challengeId }, { searchText });
   }
 
-  /** `GET /challenges`: one statement (challenge-reads.sql.ts), its rows as pg reads them. */
+  /** `GET /challenges`: one statement (challenge-reads.repository.ts), its rows as pg reads them. */
   listRows(statement: ListStatement): Promise<SummaryRow[]> {
     return pgQuery<SummaryRow>(this.dataSource, statement);
   }

@@ -8,6 +8,8 @@ import type { ListChallengesQueryDto } from './dto/list-challenges.query';
  * The hot reads of challenges as SQL text and parameters, built by pure functions (ADR 0051): the
  * list and the detail are one statement each, and the bench's raw baseline sends byte-identical SQL
  * by calling the same builders. Rows are read with pg (pgQuery) and mapped by challenge-reads.rows.ts.
+ * A repository of statements rather than of a connection (it reads other modules' tables, which only
+ * repositories may).
  */
 
 /**
