@@ -111,8 +111,11 @@ export function listConditions(
   visibility: ChallengeVisibility,
   now: Date,
   params: { add(value: unknown): string },
+  /** Where the search conditions go when kept apart (the statement's window); else with the rest. */
+  search?: string[],
 ): string[] {
   const where: string[] = [];
+  const terms = search ?? where;
   if (visibility.scope === 'public') where.push('c.published_at IS NOT NULL');
   if (visibility.scope === 'organization') {
     where.push(`c.issuer_organization_id = ${params.add(visibility.organizationId)}`);
@@ -145,8 +148,8 @@ export function listConditions(
     for (const term of searchTerms(query.q)) {
       // 3+ characters: the trigram index answers ILIKE. 2: the stored bigrams (ADR 0052) narrow,
       // ILIKE checks. 1: a scan (a single character is not a keyword worth an index).
-      if ([...term].length === 2) where.push(`c.search_bigrams @> jb_bigrams(${params.add(term)})`);
-      where.push(`c.search_text ILIKE ${params.add(likeContains(term))}`);
+      if ([...term].length === 2) terms.push(`c.search_bigrams @> jb_bigrams(${params.add(term)})`);
+      terms.push(`c.search_text ILIKE ${params.add(likeContains(term))}`);
     }
   }
   return where;
@@ -166,8 +169,22 @@ export function listSort(
 }
 
 /**
+ * How many rows, newest first in the listing's order, a search looks at before it asks its indexes:
+ * ADR 0051 ("the window").
+ */
+export const SEARCH_WINDOW = 2000;
+
+/**
  * `GET /challenges` as one statement: the filtered, sorted, keyset-paginated rows (every filter and
  * sort has an index, ADR 0018), then the issuer's name of the page's rows only.
+ *
+ * A search (`q`) first looks at the first SEARCH_WINDOW rows of the listing's order (the other
+ * filters and the cursor applied): when at least a page and one of them match, they are exactly the
+ * page (the next matches come after them in the order). Only otherwise does the statement ask the
+ * search indexes (trigrams, stored bigrams) for every match and sort them; its plan runs only then (a
+ * one-time filter). Common words (芯片, 合金: thousands of matches) then cost a short walk of the sort
+ * index, where the planner, which cannot see that two words go together (高温 合金), would have
+ * sorted thousands of matches (ADR 0051).
  */
 export function challengeListStatement(
   query: ListChallengesQueryDto,
@@ -177,7 +194,8 @@ export function challengeListStatement(
   extra?: (params: Params) => string[],
 ): ListStatement {
   const params = new Params();
-  const where = listConditions(query, visibility, now, params);
+  const search: string[] = [];
+  const where = listConditions(query, visibility, now, params, search);
   if (extra) where.push(...extra(params));
   const [sort, direction] = listSort(query, visibility);
   const limit = query.limit ?? DEFAULT_LIMIT;
@@ -190,14 +208,29 @@ export function challengeListStatement(
       `(c.${sort.column}, c.id) ${op} (CAST(${params.add(value)} AS ${sort.cast}), CAST(${params.add(id)} AS uuid))`,
     );
   }
-  const columns = SUMMARY_COLUMNS.map((c) => `c.${c}`).join(', ');
-  const createdAt = sort.field === 'created_at' ? ', c.created_at' : '';
+  const names = [...SUMMARY_COLUMNS, ...(sort.field === 'created_at' ? ['created_at'] : [])];
+  const columns = names.map((c) => `c.${c}`).join(', ');
+  const order = (alias: string) => `${alias}.${sort.column} ${direction}, ${alias}.id ${direction}`;
+  const whereOf = (conditions: string[]) => (conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '');
+  const all = `SELECT ${columns} FROM challenges c${whereOf([...where, ...search])} ORDER BY ${order('c')} LIMIT ${limit + 1}`;
   // The issuer's name per row of the page only, outside the sorted and limited part, in its order.
+  const issuerName = `(SELECT o.name FROM organizations o WHERE o.id = p.issuer_organization_id) AS issuer_name`;
+  if (!search.length)
+    return { text: `SELECT p.*, ${issuerName} FROM (${all}) p`, values: params.values, limit, sort };
+  // In the window, the text's ILIKE first: it decides, and most rows fail it before their bigrams are read.
+  const windowSearch = [
+    ...search.filter((c) => c.includes('ILIKE')),
+    ...search.filter((c) => !c.includes('ILIKE')),
+  ];
+  const page = limit + 1;
   const text =
-    `SELECT p.*, (SELECT o.name FROM organizations o WHERE o.id = p.issuer_organization_id) AS issuer_name` +
-    ` FROM (SELECT ${columns}${createdAt} FROM challenges c` +
-    `${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
-    ` ORDER BY c.${sort.column} ${direction}, c.id ${direction} LIMIT ${limit + 1}) p`;
+    `WITH head AS MATERIALIZED (SELECT ${columns} FROM (SELECT ${columns}, c.search_text, c.search_bigrams` +
+    ` FROM challenges c${whereOf(where)} ORDER BY ${order('c')} LIMIT ${SEARCH_WINDOW}) c` +
+    `${whereOf(windowSearch)} ORDER BY ${order('c')} LIMIT ${page})` +
+    ` SELECT p.*, ${issuerName} FROM (` +
+    `SELECT ${names.join(', ')} FROM head WHERE (SELECT count(*) FROM head) = ${page}` +
+    ` UNION ALL SELECT f.* FROM (${all}) f WHERE (SELECT count(*) FROM head) < ${page}` +
+    `) p ORDER BY ${order('p')}`;
   return { text, values: params.values, limit, sort };
 }
 
