@@ -178,7 +178,7 @@ export const SEARCH_WINDOW = 2000;
  * `GET /challenges` as one statement: the filtered, sorted, keyset-paginated rows (every filter and
  * sort has an index, ADR 0018), then the issuer's name of the page's rows only.
  *
- * A search (`q`) first looks at the first SEARCH_WINDOW rows of the listing's order (the other
+ * A search of several words (`q`) first looks at the first SEARCH_WINDOW rows of the listing's order (the other
  * filters and the cursor applied): when at least a page and one of them match, they are exactly the
  * page (the next matches come after them in the order). Only otherwise does the statement ask the
  * search indexes (trigrams, stored bigrams) for every match and sort them; its plan runs only then (a
@@ -215,6 +215,8 @@ export function challengeListStatement(
   const all = `SELECT ${columns} FROM challenges c${whereOf([...where, ...search])} ORDER BY ${order('c')} LIMIT ${limit + 1}`;
   // The issuer's name per row of the page only, outside the sorted and limited part, in its order.
   const issuerName = `(SELECT o.name FROM organizations o WHERE o.id = p.issuer_organization_id) AS issuer_name`;
+  // One word: the planner estimates it well and its index answers (ADR 0018). Several: the head first.
+  if (searchTerms(query.q ?? '').length < 2) where.push(...search.splice(0));
   if (!search.length)
     return { text: `SELECT p.*, ${issuerName} FROM (${all}) p`, values: params.values, limit, sort };
   // In the window, the text's ILIKE first: it decides, and most rows fail it before their bigrams are read.
