@@ -12819,7 +12819,10 @@ export interface operations {
                 /** @description A leading - sorts descending; ties by id. A cursor is valid only with the same sort and filters. Default: -publishedAt for scope=public, -createdAt otherwise; a publishedAt sort needs scope=public (drafts have no publishedAt). */
                 sort?: "publishedAt" | "-publishedAt" | "closesAt" | "-closesAt" | "totalFen" | "-totalFen" | "createdAt" | "-createdAt";
             };
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated) or *: 304 Not Modified, no body, when one is current */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12828,6 +12831,12 @@ export interface operations {
             /** @description One page of results */
             200: {
                 headers: {
+                    /** @description A weak ETag of this representation (W/"<version>-<digest>" for one resource, W/"<digest>" for a page): send it back in If-None-Match to get 304 while it is current; a resource's is accepted in If-Match on its changes */
+                    ETag?: string;
+                    /** @description public, max-age=5 without credentials; private, no-cache with them */
+                    "Cache-Control"?: string;
+                    /** @description Authorization, X-Api-Key (the answer depends on the credentials) */
+                    Vary?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12845,6 +12854,24 @@ export interface operations {
                         nextCursor: string | null;
                     };
                 };
+            };
+            /** @description Not Modified: If-None-Match names the current representation; no body */
+            304: {
+                headers: {
+                    /** @description A weak ETag of this representation (W/"<version>-<digest>" for one resource, W/"<digest>" for a page): send it back in If-None-Match to get 304 while it is current; a resource's is accepted in If-Match on its changes */
+                    ETag?: string;
+                    /** @description public, max-age=5 without credentials; private, no-cache with them */
+                    "Cache-Control"?: string;
+                    /** @description Authorization, X-Api-Key (the answer depends on the credentials) */
+                    Vary?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
@@ -12905,7 +12932,10 @@ export interface operations {
     Challenges_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated) or *: 304 Not Modified, no body, when one is current */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -12915,6 +12945,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A weak ETag of this representation (W/"<version>-<digest>" for one resource, W/"<digest>" for a page): send it back in If-None-Match to get 304 while it is current; a resource's is accepted in If-Match on its changes */
+                    ETag?: string;
+                    /** @description public, max-age=5 without credentials; private, no-cache with them */
+                    "Cache-Control"?: string;
+                    /** @description Authorization, X-Api-Key (the answer depends on the credentials) */
+                    Vary?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -12925,6 +12961,24 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ChallengeResponseDto"];
                 };
+            };
+            /** @description Not Modified: If-None-Match names the current representation; no body */
+            304: {
+                headers: {
+                    /** @description A weak ETag of this representation (W/"<version>-<digest>" for one resource, W/"<digest>" for a page): send it back in If-None-Match to get 304 while it is current; a resource's is accepted in If-Match on its changes */
+                    ETag?: string;
+                    /** @description public, max-age=5 without credentials; private, no-cache with them */
+                    "Cache-Control"?: string;
+                    /** @description Authorization, X-Api-Key (the answer depends on the credentials) */
+                    Vary?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];

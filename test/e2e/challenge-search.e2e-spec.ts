@@ -1,12 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { paginate } from '../../src/common/pagination/pagination';
 import type { ChallengeStatus } from '../../src/modules/call/challenges/challenge-status';
 import {
-  ChallengesRepository,
+  challengeListStatement,
   ChallengeVisibility,
-} from '../../src/modules/call/challenges/challenges.repository';
+} from '../../src/modules/call/challenges/challenge-reads.repository';
 import {
   CHALLENGE_SORTS,
   ListChallengesQueryDto,
@@ -232,23 +231,16 @@ describe('challenge search and listing on 100,000 challenges', () => {
     return sorted(rows.map((r) => r.id));
   }
 
-  /** EXPLAIN of exactly the SQL `list` runs: the repository's query, paginated by `paginate`. */
+  /** EXPLAIN of exactly the SQL `list` runs: the statement challengeListStatement builds (ADR 0051). */
   async function plan(
     query: Partial<ListChallengesQueryDto>,
     visibility: ChallengeVisibility = { scope: 'public' },
   ): Promise<string> {
     const dto = Object.assign(new ListChallengesQueryDto(), query);
-    const { qb, columns, direction } = t.get(ChallengesRepository).listQuery(dto, visibility, t.clock.now());
-    let captured: [string, unknown[]] | undefined;
-    jest.spyOn(qb, 'getMany').mockImplementation(async () => {
-      captured = qb.getQueryAndParameters();
-      return [];
-    });
-    await paginate(qb, columns, dto, direction);
-    if (!captured) throw new Error('paginate ran no query');
+    const statement = challengeListStatement(dto, visibility, t.clock.now());
     const rows: Array<{ 'QUERY PLAN': string }> = await t.dataSource.query(
-      `EXPLAIN ${captured[0]}`,
-      captured[1],
+      `EXPLAIN ${statement.text}`,
+      statement.values,
     );
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   }

@@ -22,10 +22,14 @@ export function withEtag<T extends { version: number }>(res: Response, body: T):
   return body;
 }
 
-/** Parses If-Match into the expected version; absent or `*` means "any version". */
+/**
+ * Parses If-Match into the expected version; absent or `*` means "any version". Accepts `"3"` and the
+ * weak ETags of conditional reads, `W/"3-<digest>"` (conditional.ts): the version is the number
+ * before the dash (ADR 0051).
+ */
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === '*' || header.trim() === '') return undefined;
-  const match = /^\s*(?:W\/)?"(\d{1,12})"\s*$/.exec(header);
+  const match = /^\s*(?:W\/)?"(\d{1,12})(?:-[A-Za-z0-9_-]{1,32})?"\s*$/.exec(header);
   if (!match) {
     throw DomainError.validation([
       { field: 'If-Match', message: 'If-Match must be an ETag this API served, like "3"' },
@@ -68,6 +72,9 @@ export const IfMatch = createParamDecorator(
   },
 );
 
+/** An ETag this API served: `"3"`, or a conditional read's `W/"3-<digest>"` (ADR 0051). */
+export const IF_MATCH_PATTERN = '^(\\*|(W/)?"[0-9]{1,12}(-[A-Za-z0-9_-]{1,32})?")$';
+
 /** Metadata of a handler that takes If-Match (@ApiIfMatch()), read by the OpenAPI conventions. */
 export const IF_MATCH = 'concurrency:if-match';
 
@@ -84,6 +91,11 @@ export const ApiIfMatch = (): MethodDecorator =>
       required: false,
       description:
         'The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since',
-      schema: { type: 'string', pattern: '^(\\*|(W/)?"[0-9]{1,12}")$', maxLength: 16, example: '"3"' },
+      schema: {
+        type: 'string',
+        pattern: IF_MATCH_PATTERN,
+        maxLength: 50,
+        example: '"3"',
+      },
     }),
   );

@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
   Param,
   ParseUUIDPipe,
@@ -23,6 +24,12 @@ import type { Response } from 'express';
 import { Auth, Authenticated, OptionalAuth } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
+import {
+  ApiConditionalRead,
+  ifNoneMatchMatches,
+  setReadCaching,
+} from '../../../common/concurrency/conditional';
+import type { HeaderResponse } from '../../../common/concurrency/conditional';
 import { ApiPageResponse, Page, PageQueryDto } from '../../../common/pagination/pagination';
 import { ChallengeAccessService } from './challenge-access.service';
 import { ChallengeAmendmentsService } from './challenge-amendments.service';
@@ -67,11 +74,20 @@ export class ChallengesController {
     errors: ['UNAUTHENTICATED', 'FORBIDDEN'],
   })
   @ApiPageResponse(ChallengeSummaryDto)
-  list(
+  @ApiConditionalRead()
+  async list(
     @Auth() auth: Principal | undefined,
     @Query() query: ListChallengesQueryDto,
-  ): Promise<Page<ChallengeSummaryDto>> {
-    return this.queries.list(auth, query);
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) res: HeaderResponse,
+  ): Promise<Page<ChallengeSummaryDto> | undefined> {
+    const { page, etag } = await this.queries.readList(auth, query);
+    setReadCaching(res, auth === undefined, etag);
+    if (ifNoneMatchMatches(ifNoneMatch, etag)) {
+      res.status(304);
+      return undefined;
+    }
+    return page;
   }
 
   @Post()
@@ -97,12 +113,20 @@ export class ChallengesController {
     errors: ['NOT_FOUND'],
   })
   @ApiOkResponse({ type: ChallengeResponseDto })
+  @ApiConditionalRead()
   async get(
     @Auth() auth: Principal | undefined,
     @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<ChallengeResponseDto> {
-    return withEtag(res, await this.queries.get(auth, id));
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) res: HeaderResponse,
+  ): Promise<ChallengeResponseDto | undefined> {
+    const read = await this.queries.read(auth, id, ifNoneMatch);
+    setReadCaching(res, auth === undefined, read.etag);
+    if (read.notModified) {
+      res.status(304);
+      return undefined;
+    }
+    return read.body;
   }
 
   @Patch(':id')

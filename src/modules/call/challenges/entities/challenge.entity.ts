@@ -160,6 +160,10 @@ export class ChallengeEntity {
   @Column({ type: 'text', select: false })
   searchText: string;
 
+  /** jb_bigrams(search_text), kept by a trigger (ADR 0052): what a 2-character term checks. */
+  @Column({ type: 'text', array: true, select: false, insert: false, update: false })
+  searchBigrams?: string[];
+
   @Column({ type: 'timestamptz', nullable: true })
   submittedAt: Date | null;
 
