@@ -22,7 +22,8 @@ import { submissionCases } from './submissions';
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
 const CHALLENGES = Number(process.env.BENCH_CHALLENGES ?? 100_000);
-const DB = 'jiebang_bench';
+// BENCH_DB: another name when several benches share one PostgreSQL (each drops its own at the start).
+const DB = process.env.BENCH_DB ?? 'jiebang_bench';
 
 interface Result {
   name: string;

@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +57,7 @@ import {
   creditCodeCheckChar,
 } from '../../src/modules/platform/organizations/credit-code';
 import { UsersService } from '../../src/modules/platform/users/users.service';
-import { freePort, startDist, stopDist, waitFor200 } from '../support/dist-process';
+import { DistProcess, freePort, stopDist, waitFor200 } from '../support/dist-process';
 import { countQueries } from '../support/query-count';
 import { loadAverage, recordGoal } from './goals';
 
@@ -117,6 +120,40 @@ function creditCode(): string {
   return body + creditCodeCheckChar(body);
 }
 
+/**
+ * `node dist/src/main.js` of this checkout (the bench runs from its root), with exactly `env`; its output
+ * (a log line per request, as in production) goes to `logFile`, not to a pipe this busy process must drain.
+ */
+function startApi(env: Record<string, string>, logFile: string): DistProcess {
+  const script = join(process.cwd(), 'dist', 'src', 'main.js');
+  if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\``);
+  const log = openSync(logFile, 'w');
+  // BENCH_API_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: the API's profile of the run.
+  const args = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...args, script], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC', ...env },
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => readFileSync(logFile, 'utf8').slice(-65_536), exited };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+function cpuSecondsOf(pid: number | undefined): number | null {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return null;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of stat (11 and 12 after the command), in clock ticks (100/s).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function ownCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
 function fail(message: string): never {
   throw new Error(message);
 }
@@ -133,10 +170,15 @@ interface Burst {
   /** Answers other than 200, by status and code. */
   refused: Map<string, number>;
   closesAt: Date;
+  /** CPU ms per request of the serving process (the API child; none for raw) and of this process. */
+  serverCpuMs: number | null;
+  ownCpuMs: number;
 }
 
+/** Submissions answered 200 per second, from the first sending to the last answer. */
 function throughput(b: Burst): number {
-  return (b.latencies.length / b.wallMs) * 1000;
+  const refused = [...b.refused.values()].reduce((sum, n) => sum + n, 0);
+  return ((b.latencies.length - refused) / b.wallMs) * 1000;
 }
 
 function summary(b: Burst) {
@@ -151,6 +193,8 @@ function summary(b: Burst) {
     'max ms': sorted[sorted.length - 1].toFixed(1),
     'wall ms': b.wallMs.toFixed(0),
     'not 200': [...b.refused].map(([k, n]) => `${k} ×${n}`).join(', ') || 'none',
+    'API CPU ms/req': b.serverCpuMs === null ? '—' : b.serverCpuMs.toFixed(2),
+    'bench CPU ms/req': b.ownCpuMs.toFixed(2),
   };
 }
 
@@ -160,7 +204,10 @@ async function burst(
   ids: string[],
   closesAt: Date,
   submit: (id: string) => Promise<{ status: number; code?: string }>,
+  serverPid?: number,
 ): Promise<Burst> {
+  const serverCpu = cpuSecondsOf(serverPid);
+  const ownCpu = ownCpuSeconds();
   const latencies: number[] = [];
   const refused = new Map<string, number>();
   let next = 0;
@@ -181,7 +228,18 @@ async function burst(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, CONCURRENCY || ids.length) }, client));
-  return { name, latencies, wallMs: performance.now() - started, refused, closesAt };
+  const wallMs = performance.now() - started;
+  const serverAfter = cpuSecondsOf(serverPid);
+  const perRequest = (seconds: number) => (seconds * 1000) / ids.length;
+  return {
+    name,
+    latencies,
+    wallMs,
+    refused,
+    closesAt,
+    serverCpuMs: serverCpu === null || serverAfter === null ? null : perRequest(serverAfter - serverCpu),
+    ownCpuMs: perRequest(ownCpuSeconds() - ownCpu),
+  };
 }
 
 /** None lost, none late: every application submitted before closesAt, with one outbox event. */
@@ -442,6 +500,7 @@ export async function submissionCases(adminUrl: string): Promise<void> {
   const databaseUrl = url.toString();
   const redisPrefix = `bench_${suffix}`;
   const storageDir = join(tmpdir(), `jiebang-bench-files-${suffix}`);
+  const apiLog = join(tmpdir(), `jiebang-bench-api-${suffix}.log`);
   const env = {
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
@@ -454,7 +513,7 @@ export async function submissionCases(adminUrl: string): Promise<void> {
     STORAGE_DIR: storageDir,
   };
   let app: Awaited<ReturnType<typeof NestFactory.create>> | undefined;
-  let child: ReturnType<typeof startDist> | undefined;
+  let child: DistProcess | undefined;
   const client = new Client({ connectionString: databaseUrl });
   const rawPool = new Pool({ connectionString: databaseUrl, max: POOL_SIZE });
   try {
@@ -631,13 +690,44 @@ export async function submissionCases(adminUrl: string): Promise<void> {
 
     // Our API as production runs it: a child process from dist.
     const port = await freePort();
-    child = startDist('main', { ...env, PORT: String(port), HOST: '127.0.0.1' });
+    child = startApi(
+      {
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      },
+      join(tmpdir(), `jiebang-bench-api-${suffix}.log`),
+    );
     const base = `http://127.0.0.1:${port}`;
     await waitFor200(`${base}/health/live`, child, 90_000);
-    const submitOurs = async (id: string) => {
-      const res = await call(base, 'POST', `/api/v1/applications/${id}/submit`, token);
-      return { status: res.status, code: (res.body as { code?: string } | null)?.code };
-    };
+    // node:http with a keep-alive agent of CONCURRENCY sockets: a lighter client than fetch.
+    const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY || SUBMISSIONS });
+    const submitOurs = (id: string) =>
+      new Promise<{ status: number; code?: string }>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: `/api/v1/applications/${id}/submit`,
+            headers: { Authorization: `Bearer ${token}` },
+            agent,
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => {
+              const status = res.statusCode ?? 0;
+              if (status === 200) return resolve({ status });
+              const body = JSON.parse(Buffer.concat(chunks).toString() || 'null') as { code?: string } | null;
+              resolve({ status, code: body?.code });
+            });
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
     const submitRaw = rawSubmitter(rawPool, owner, null);
     for (const id of oursIds.slice(1, WARM_UP)) await submitOurs(id);
     for (const id of rawIds.slice(1, WARM_UP)) await submitRaw(id);
@@ -656,6 +746,7 @@ export async function submissionCases(adminUrl: string): Promise<void> {
       oursBurstIds,
       await closeSoon(ours.id),
       submitOurs,
+      child.child.pid,
     );
     const rawBurst = await burst('raw pg, same statements', rawBurstIds, await closeSoon(raw.id), submitRaw);
     const oursCheck = await verify(client, oursBurstIds, oursBurst);
@@ -663,6 +754,7 @@ export async function submissionCases(adminUrl: string): Promise<void> {
     console.log(`(${loadAverage()})`);
     console.table([summary(oursBurst), summary(rawBurst)]);
     console.log(`ours: ${oursCheck.text}\nraw:  ${rawCheck.text}`);
+    agent.destroy();
     await stopDist(child);
     child = undefined;
 
@@ -731,6 +823,7 @@ export async function submissionCases(adminUrl: string): Promise<void> {
     await admin.end();
     await deleteRedisPrefix(redisPrefix);
     await rm(storageDir, { recursive: true, force: true });
+    await rm(apiLog, { force: true });
   }
 }
 
