@@ -13,6 +13,7 @@ import { DataSource } from 'typeorm';
 import { ApiModule } from '../../src/api.module';
 import { configureApp } from '../../src/app.setup';
 import type { Principal } from '../../src/common/auth/principal';
+import { AUDIT_INSERT_SQL } from '../../src/common/audit/audit.service';
 import { Clock } from '../../src/infra/clock/clock';
 import { parseConfig } from '../../src/infra/config/config';
 import { dataSourceOptions } from '../../src/infra/database/data-source.options';
@@ -81,9 +82,8 @@ const WARM_UP = Number(process.env.BENCH_SUBMISSIONS_WARM_UP ?? 30);
 const POOL_SIZE = 10;
 const PASSWORD = 'bench-password-1234';
 
-/** The auth guard's read of the caller (TypeORM's text) and the audit row's INSERT (TypeORM's text). */
+/** The auth guard's read of the caller (TypeORM's text). */
 const USER_SQL = `SELECT "UserEntity"."id" AS "UserEntity_id", "UserEntity"."organization_id" AS "UserEntity_organization_id", "UserEntity"."roles" AS "UserEntity_roles", "UserEntity"."enabled" AS "UserEntity_enabled", "UserEntity"."token_version" AS "UserEntity_token_version" FROM "users" "UserEntity" WHERE (("UserEntity"."id" = $1)) LIMIT 1`;
-const AUDIT_SQL = `INSERT INTO "audit_events"("id", "occurred_at", "actor_type", "actor_id", "actor_organization_id", "action", "object_type", "object_id", "before", "after", "request_id") VALUES (DEFAULT, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
 
 interface Answer {
   status: number;
@@ -427,7 +427,7 @@ function rawSubmitter(pool: Pool, caller: Principal & { kind: 'user' }, recorded
           application.version,
           application.updatedAt,
         ]);
-        await q(c, AUDIT_SQL, [
+        await q(c, AUDIT_INSERT_SQL, [
           clock.now(),
           'user',
           caller.userId,
