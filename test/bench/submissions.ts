@@ -44,7 +44,7 @@ import {
   SUBMISSION_UPDATE_SQL,
   SubmissionLockRow,
   SubmissionReadRow,
-} from '../../src/modules/call/applications/application-submission.sql';
+} from '../../src/modules/call/applications/application-submission.repository';
 import { toApplicationResponse } from '../../src/modules/call/applications/application.mappers';
 import { ApplicationsService } from '../../src/modules/call/applications/applications.service';
 import { evaluateEligibility } from '../../src/modules/call/applications/eligibility-rules';

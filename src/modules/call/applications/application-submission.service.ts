@@ -26,7 +26,7 @@ import {
   checkApplicationComplete,
 } from './application-rules';
 import { assertApplicationTransition, transitionOf } from './application-status';
-import type { LockedSubmission, SubmissionReadRow } from './application-submission.sql';
+import type { LockedSubmission, SubmissionReadRow } from './application-submission.repository';
 import { toApplicationResponse } from './application.mappers';
 import { ApplicationsRepository } from './applications.repository';
 import { ApplicationResponseDto } from './dto/application-response.dto';

@@ -19,7 +19,7 @@ import {
   SUBMISSION_UPDATE_SQL,
   SubmissionLockRow,
   SubmissionReadRow,
-} from './application-submission.sql';
+} from './application-submission.repository';
 import { ListApplicationsQueryDto } from './dto/application-response.dto';
 import {
   ApplicationAttachmentEntity,
