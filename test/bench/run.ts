@@ -1,9 +1,5 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import { AuditEventEntity } from '../../src/common/audit/audit-event.entity';
@@ -18,27 +14,12 @@ import {
   Params,
 } from '../../src/modules/call/challenges/challenge-reads.repository';
 import { ListChallengesQueryDto } from '../../src/modules/call/challenges/dto/list-challenges.query';
-import { ApiModule } from '../../src/api.module';
-import { configureApp } from '../../src/app.setup';
-import type { Principal } from '../../src/common/auth/principal';
-import { parseConfig } from '../../src/infra/config/config';
-import { ApplicationsService } from '../../src/modules/call/applications/applications.service';
-import { AuthService } from '../../src/modules/platform/auth/auth.service';
-import {
-  CREDIT_CODE_ALPHABET,
-  creditCodeCheckChar,
-} from '../../src/modules/platform/organizations/credit-code';
-import { TeamsService } from '../../src/modules/call/teams/teams.service';
-import { UsersService } from '../../src/modules/platform/users/users.service';
-import { MfaEnrolmentService } from '../../src/modules/platform/auth/mfa/mfa-enrolment.service';
-import { totpCode } from '../../src/modules/platform/auth/mfa/totp';
 import { loadAverage, printGoals, recordGoal, selected } from './goals';
 import { statsCases } from './stats';
 import { fixedCases } from './fixed';
 import { httpCases, multiWordSearchMix } from './http';
-import { deleteRedisPrefix } from './redis-prefix';
 import { CHALLENGES, NOW, seedChallenges } from './seed-challenges';
-import { createHttpAdapter } from '../../src/infra/http/http-adapter';
+import { submissionCases } from './submissions';
 
 /**
  * `npm run bench`: each measurement beside its baseline, in the same run on the same data, so
@@ -46,10 +27,9 @@ import { createHttpAdapter } from '../../src/infra/http/http-adapter';
  */
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
-// Per run: two benches at once (helpers, a developer and CI) never drop each other's database.
-const DB = `jiebang_bench_${process.pid}`;
+// Per run unless BENCH_DB names one: two benches at once never drop each other's database.
+const DB = process.env.BENCH_DB ?? `jiebang_bench_${process.pid}`;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const BURST = Number(process.env.BENCH_BURST ?? 200);
 
 interface Result {
   name: string;
@@ -250,279 +230,6 @@ async function challengeCases(dataSource: DataSource): Promise<void> {
   }
 }
 
-/** A fresh, valid unified social credit code (GB 32100-2015). */
-function creditCode(): string {
-  let body = '91360100';
-  for (let i = 0; i < 9; i++) body += CREDIT_CODE_ALPHABET[randomInt(CREDIT_CODE_ALPHABET.length)];
-  return body + creditCodeCheckChar(body);
-}
-
-/** What the setup reads of an answer: the resource's id, and a challenge's indicators. */
-interface Resource {
-  id: string;
-  indicators?: Array<{ id: string; name: string }>;
-}
-
-interface Answer {
-  status: number;
-  body: unknown;
-}
-
-/** One JSON request to the API under test. */
-async function call(
-  base: string,
-  method: string,
-  path: string,
-  token?: string,
-  body?: unknown,
-): Promise<Answer> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function expectStatus(answer: Promise<Answer>, status: number, what: string): Promise<Resource> {
-  const res = await answer;
-  if (res.status !== status) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as Resource;
-}
-
-interface Spread {
-  case: string;
-  requests: number;
-  'p50 ms': string;
-  'p95 ms': string;
-  'max ms': string;
-  'wall ms': string;
-  'per second': string;
-}
-
-function spread(name: string, times: number[], wallMs: number): Spread & { p50: number; p95: number } {
-  const sorted = [...times].sort((a, b) => a - b);
-  const p50 = sorted[Math.floor(sorted.length / 2)];
-  const p95 = sorted[Math.floor(sorted.length * 0.95)];
-  return {
-    case: name,
-    requests: sorted.length,
-    'p50 ms': p50.toFixed(1),
-    'p95 ms': p95.toFixed(1),
-    'max ms': sorted[sorted.length - 1].toFixed(1),
-    'wall ms': wallMs.toFixed(0),
-    'per second': ((sorted.length / wallMs) * 1000).toFixed(1),
-    p50,
-    p95,
-  };
-}
-
-/**
- * POST /applications/{id}/submit under a burst, the load of the deadline race (well before
- * closesAt here, so every one is accepted): BURST submissions of distinct pledged applications, each by its
- * own team and leader, sent at once over HTTP to the API in this process (production settings,
- * its default pool of 10 connections), against the same number sent one at a time. Each request's
- * latency is from its own sending to its answer; the third row is what the deadline sees, from
- * sending to the application's submittedAt (stamped just before its COMMIT).
- */
-async function submissionCases(databaseUrl: string): Promise<void> {
-  const suffix = randomBytes(4).toString('hex');
-  const redisPrefix = `bench_${suffix}`;
-  const storageDir = join(tmpdir(), `jiebang-bench-files-${suffix}`);
-  const config = parseConfig({
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    REDIS_PREFIX: redisPrefix,
-    JWT_ACCESS_SECRET: randomBytes(32).toString('hex'),
-    MIGRATE_ON_START: 'false',
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    STORAGE_DIR: storageDir,
-  });
-  const app = await NestFactory.create(ApiModule.forRoot(config), createHttpAdapter(), {
-    bodyParser: false,
-    logger: false,
-  });
-  configureApp(app, config);
-  await app.listen(0, '127.0.0.1');
-  const base = await app.getUrl();
-  try {
-    const password = 'bench-password-1234';
-    const users = app.get(UsersService);
-    const auth = app.get(AuthService);
-    const adminUser = await users.ensureFirstAdmin(`admin.${suffix}@example.cn`, password);
-    // Administrators sign in with a second factor (ADR 0044): enrolling answers a session that passed it.
-    const enrolment = app.get(MfaEnrolmentService);
-    const principal = {
-      kind: 'user' as const,
-      userId: adminUser.id,
-      organizationId: adminUser.organizationId,
-      roles: adminUser.roles,
-    };
-    const { secret } = await enrolment.start(principal);
-    const confirmed = await enrolment.confirm(principal, totpCode(secret, app.get(Clock).now()));
-    const admin = confirmed.tokens;
-    const org = (role: 'issuer' | 'applicant', creditCode: string) =>
-      auth.register({
-        organizationName: `基准${role === 'issuer' ? '发榜' : '揭榜'}单位 ${suffix}`,
-        organizationType: role === 'issuer' ? 'enterprise' : 'university',
-        creditCode,
-        regionCode: '360100',
-        role,
-        email: `${role}.${suffix}@example.cn`,
-        password,
-        displayName: role,
-      });
-    const issuer = await org('issuer', creditCode());
-    const applicant = await org('applicant', creditCode());
-
-    const program = await expectStatus(
-      call(base, 'POST', '/api/v1/programs', admin.accessToken, { name: '基准揭榜挂帅', year: 2027 }),
-      201,
-      'program',
-    );
-    const now = Date.now();
-    const draft = await expectStatus(
-      call(base, 'POST', '/api/v1/challenges', issuer.tokens.accessToken, {
-        programId: program.id,
-        title: '基于高温超导材料的低损耗电缆关键技术',
-        category: 'key_technology',
-        industryChain: 'new_materials',
-        background: '我省电网企业亟需低损耗输电技术。',
-        publicSummary: '研制高温超导电缆样机，临界电流与交流损耗达到国际先进水平。',
-        indicators: [
-          { name: '临界电流', targetValue: '≥ 500', unit: 'A', verificationMethod: '第三方检测' },
-          { name: '交流损耗', targetValue: '≤ 1.0', unit: 'W/m', verificationMethod: '现场测试' },
-        ],
-        expectedOutcomes: [{ kind: 'prototype', description: '10 米电缆样机 1 套' }],
-        totalFen: 500_000_000,
-        fiscalFen: 300_000_000,
-        cofundingFen: 200_000_000,
-        durationMonths: 24,
-        opensAt: new Date(now - 60 * 60 * 1000).toISOString(),
-        closesAt: new Date(now + 24 * 60 * 60 * 1000).toISOString(),
-        eligibility: { allowedOrganizationTypes: ['university'] },
-        selectionMode: 'single',
-      }),
-      201,
-      'challenge',
-    );
-    await expectStatus(
-      call(base, 'POST', `/api/v1/challenges/${draft.id}/submit`, issuer.tokens.accessToken),
-      200,
-      'challenge submit',
-    );
-    const list = await expectStatus(
-      call(base, 'POST', `/api/v1/challenges/${draft.id}/approve`, admin.accessToken),
-      200,
-      'challenge approve',
-    );
-
-    // Pledged drafts, each by its own team and leader: the leaders by SQL (a copy of the
-    // applicant's password hash), the rest through the services, eight at a time.
-    const warmUp = 20;
-    const count = warmUp + 2 * BURST;
-    const dataSource = app.get(DataSource);
-    const leaders = await dataSource.query<Array<{ id: string }>>(
-      `INSERT INTO users (organization_id, email, display_name, password_hash, roles, created_at, updated_at)
-       SELECT $1, 'leader.' || $2 || '.' || g || '@example.cn', '挂帅者 ' || g,
-              (SELECT password_hash FROM users WHERE id = $3), ARRAY['applicant'], now(), now()
-       FROM generate_series(1, $4::int) AS g ORDER BY g
-       RETURNING id`,
-      [applicant.organization.id, suffix, applicant.user.id, count],
-    );
-    const owner: Principal = {
-      kind: 'user',
-      userId: applicant.user.id,
-      organizationId: applicant.organization.id,
-      roles: ['applicant'],
-    };
-    const teams = app.get(TeamsService);
-    const applications = app.get(ApplicationsService);
-    const indicators = list.indicators ?? [];
-    const prepare = async (leaderUserId: string, i: number): Promise<string> => {
-      const team = await teams.create(owner, {
-        name: `基准团队 ${i}`,
-        leaderUserId,
-        members: [{ name: '李工', title: '工程师', role: '技术骨干', organizationId: owner.organizationId }],
-      });
-      const bid = await applications.create(owner, list.id, {
-        teamId: team.id,
-        technicalPlan: '采用第二代高温超导带材，分三阶段完成电缆样机研制与挂网试验。',
-        requestedFiscalFen: 100_000_000,
-        indicatorCommitments: indicators.map((x) => ({ indicatorId: x.id, committedValue: `优于${x.name}` })),
-        milestones: [
-          { title: '完成材料制备', deliverables: '带材样品与检测报告', dueMonth: 6, sharePercent: 40 },
-          { title: '完成样机与挂网', deliverables: '电缆样机与试验报告', dueMonth: 24, sharePercent: 60 },
-        ],
-      });
-      const leader: Principal = { ...owner, userId: leaderUserId };
-      await applications.pledge(leader, bid.id, bid.version);
-      return bid.id;
-    };
-    const ids: string[] = [];
-    for (let i = 0; i < leaders.length; i += 8) {
-      ids.push(...(await Promise.all(leaders.slice(i, i + 8).map((l, j) => prepare(l.id, i + j)))));
-    }
-
-    const token = applicant.tokens.accessToken;
-    const submit = async (id: string): Promise<number> => {
-      const start = performance.now();
-      await expectStatus(call(base, 'POST', `/api/v1/applications/${id}/submit`, token), 200, 'submit');
-      return performance.now() - start;
-    };
-    for (const id of ids.slice(0, warmUp)) await submit(id);
-
-    const sequentialStart = performance.now();
-    const sequential: number[] = [];
-    for (const id of ids.slice(warmUp, warmUp + BURST)) sequential.push(await submit(id));
-    const sequentialWall = performance.now() - sequentialStart;
-
-    const burstStart = performance.now();
-    const burstIds = ids.slice(warmUp + BURST);
-    const sentAt = Date.now();
-    const burst = await Promise.all(burstIds.map(submit));
-    const burstWall = performance.now() - burstStart;
-
-    const [{ n }] = await dataSource.query<Array<{ n: number }>>(
-      `SELECT count(*)::int AS n FROM applications WHERE challenge_id = $1 AND status = 'submitted'`,
-      [list.id],
-    );
-    if (n !== count) throw new Error(`${n} submitted applications, expected ${count}`);
-    // What the deadline sees: from sending to the time the application was stamped, just before its COMMIT.
-    const stamped = await dataSource.query<Array<{ ms: number }>>(
-      `SELECT (extract(epoch FROM submitted_at) * 1000)::float8 - $2 AS ms
-       FROM applications WHERE id = ANY($1::uuid[])`,
-      [burstIds, sentAt],
-    );
-
-    const one = spread('one at a time', sequential, sequentialWall);
-    const all = spread(`${BURST} at once`, burst, burstWall);
-    const commit = spread(
-      `${BURST} at once, to submittedAt`,
-      stamped.map((r) => r.ms),
-      burstWall,
-    );
-    console.log(
-      `\n## Submission latency under a burst: ${BURST} distinct applications, POST /applications/{id}/submit`,
-    );
-    console.table([one, all, commit].map(({ p50: _p50, p95: _p95, ...row }) => row));
-    console.log(
-      `ratio ${all.case} / ${one.case}: p50 ${(all.p50 / one.p50).toFixed(2)}x, p95 ${(all.p95 / one.p95).toFixed(2)}x; ` +
-        `throughput ${(sequentialWall / burstWall).toFixed(2)}x`,
-    );
-  } finally {
-    await app.close();
-    await deleteRedisPrefix(REDIS_URL, redisPrefix);
-    await rm(storageDir, { recursive: true, force: true });
-  }
-}
-
 async function main(): Promise<void> {
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
@@ -606,7 +313,7 @@ async function main(): Promise<void> {
 
     if (selected('stats')) await statsCases(ADMIN_URL);
 
-    if (selected('submissions')) await submissionCases(url.toString());
+    if (selected('submissions')) await submissionCases(ADMIN_URL);
 
     if (selected('fixed')) await fixedCases(url.toString(), REDIS_URL);
     if (selected('http')) await httpCases(ADMIN_URL);

@@ -20,6 +20,7 @@ import {
   registerOrg,
 } from '../support/factories';
 import { TestContext } from '../support/context';
+import { countQueries } from '../support/query-count';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 
@@ -256,6 +257,35 @@ describe('applications (揭榜)', () => {
       [leader.userId],
     );
     expect(n).toBe(2);
+  });
+
+  it('submits in one transaction of seven statements, its locks in one, answering what GET then reads (docs/adr/0055)', async () => {
+    const list = await openList();
+    const team = await createTeam(t, applicant, { name: '语句计数团队' });
+    const draft = await draftBid(t, applicant, list, team.id);
+    await pledge(t, team.leader, draft.id);
+    const { result, statements } = await countQueries((requestId) =>
+      t.http
+        .post(`/api/v1/applications/${draft.id}/submit`)
+        .set('X-Request-Id', requestId)
+        .set(applicant.headers),
+    );
+    expect(result.status).toBe(200);
+    // Whatever authentication reads before it, the transaction is BEGIN, 5 statements, COMMIT.
+    const transaction = statements.slice(statements.indexOf('START TRANSACTION'));
+    expect(transaction).toHaveLength(7);
+    expect(transaction[6]).toBe('COMMIT');
+    expect(transaction[1]).toContain('FOR UPDATE OF a FOR SHARE OF c, t');
+    expect(transaction[1]).toContain('pg_advisory_xact_lock');
+    expect(transaction.filter((s) => /^\s*UPDATE applications/.test(s))).toHaveLength(1);
+    expect(transaction.filter((s) => s.includes('"audit_events"'))).toHaveLength(1);
+    expect(transaction.filter((s) => s.includes('pg_notify'))).toHaveLength(1);
+    const read = await t.http.get(`/api/v1/applications/${draft.id}`).set(applicant.headers);
+    expect(read.status).toBe(200);
+    // Equal (the stored rule results come back from jsonb with their keys reordered, as before).
+    expect(result.body).toEqual(read.body);
+    expect(await outboxEvents(t, 'application.submitted', draft.id)).toHaveLength(1);
+    expect(await auditRows(t, 'application.submitted', draft.id)).toHaveLength(1);
   });
 
   it('replays a submission with the same Idempotency-Key, and refuses the key with another body', async () => {

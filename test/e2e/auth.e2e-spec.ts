@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import {
   auditRows,
   bearer,
@@ -164,6 +165,20 @@ describe('auth', () => {
       const forged = await t.http.get('/api/v1/me').set(bearer('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln'));
       expect(forged.status).toBe(401);
       expect(forged.body.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('refuses a token with valid claims signed with another secret, accepts the same claims signed with ours', async () => {
+      const actor = await registerOrg(t);
+      const [header, payload] = actor.accessToken.split('.');
+      const signed = (secret: string) =>
+        `${header}.${payload}.${createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url')}`;
+      const other = await t.http
+        .get('/api/v1/me')
+        .set(bearer(signed('another-secret-of-at-least-32-characters')));
+      expect(other.status).toBe(401);
+      expect(other.body.code).toBe('UNAUTHENTICATED');
+      expect(signed(t.environment.config.JWT_ACCESS_SECRET)).toBe(actor.accessToken);
+      expect((await t.http.get('/api/v1/me').set(actor.headers)).status).toBe(200);
     });
 
     it('expires access tokens by the injected clock', async () => {

@@ -4,9 +4,17 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { currentRequestId } from '../../common/request-context/request-context';
 import { Clock } from '../clock/clock';
-import { OutboxEventEntity } from './outbox-event.entity';
 
 export const OUTBOX_CHANNEL = 'jiebang_outbox';
+
+/**
+ * An event and the relay's wake-up in one round trip (docs/adr/0055): the NOTIFY is delivered at commit
+ * and dropped on rollback, as before. Exported for the bench's raw-pg baseline.
+ */
+export const OUTBOX_INSERT_SQL = `WITH event AS (
+  INSERT INTO outbox_events (id, type, aggregate_type, aggregate_id, data, occurred_at, request_id, published_at, delivered_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL) RETURNING id)
+SELECT pg_notify($8, '') FROM event`;
 
 export interface DomainEvent {
   type: string;
@@ -26,17 +34,18 @@ export class OutboxService {
   constructor(private readonly clock: Clock) {}
 
   async publish(em: EntityManager, event: DomainEvent): Promise<string> {
-    const row = new OutboxEventEntity();
-    Object.assign(row, event, {
-      id: randomUUID(),
-      occurredAt: event.occurredAt ?? this.clock.now(),
-      requestId: currentRequestId() ?? null,
-      publishedAt: null,
-      deliveredAt: null,
-    });
-    await em.save(row, { reload: false });
-    // Delivered at commit (and dropped on rollback): wakes the relay without waiting for its poll.
-    await em.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, '']);
-    return row.id;
+    const id = randomUUID();
+    // The NOTIFY wakes the relay at commit without waiting for its poll.
+    await em.query(OUTBOX_INSERT_SQL, [
+      id,
+      event.type,
+      event.aggregateType,
+      event.aggregateId,
+      JSON.stringify(event.data),
+      event.occurredAt ?? this.clock.now(),
+      currentRequestId() ?? null,
+      OUTBOX_CHANNEL,
+    ]);
+    return id;
   }
 }

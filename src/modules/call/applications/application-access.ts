@@ -50,8 +50,11 @@ export function standingOf(
   return 'none';
 }
 
+/** What the clock's rules read of a challenge. */
+export type ChallengeClock = Pick<ChallengeEntity, 'status' | 'opensAt' | 'closesAt' | 'publishedAt'>;
+
 /** Applications need the challenge open by the clock (between opensAt and closesAt). */
-export function assertChallengeOpen(challenge: ChallengeEntity, now: Date, action: string): void {
+export function assertChallengeOpen(challenge: ChallengeClock, now: Date, action: string): void {
   const status = effectiveStatus(challenge, now);
   if (status === 'open') return;
   if (status === 'closed' || (now >= challenge.closesAt && challenge.publishedAt !== null)) {
@@ -60,7 +63,7 @@ export function assertChallengeOpen(challenge: ChallengeEntity, now: Date, actio
   throw DomainError.invalidTransition(status, action);
 }
 
-export function deadlinePassed(challenge: ChallengeEntity, action = 'submit'): DomainError {
+export function deadlinePassed(challenge: Pick<ChallengeEntity, 'closesAt'>, action = 'submit'): DomainError {
   return new DomainError('DEADLINE_PASSED', `The challenge closed at ${challenge.closesAt.toISOString()}`, {
     extra: { state: 'closed', action, deadline: 'closesAt' },
   });

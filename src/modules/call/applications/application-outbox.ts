@@ -15,7 +15,7 @@ export class ApplicationOutbox {
     em: EntityManager,
     type: string,
     application: ApplicationEntity,
-    challenge: ChallengeEntity,
+    challenge: Pick<ChallengeEntity, 'id' | 'code' | 'title' | 'issuerOrganizationId'>,
     extra: Record<string, JsonValue> = {},
   ): Promise<void> {
     await this.outbox.publish(em, {

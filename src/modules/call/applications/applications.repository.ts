@@ -11,6 +11,15 @@ import {
 } from './application-parts.repository';
 import type { CommitmentInput, MilestoneInput } from './application-rules';
 import { ApplicationStatus, LEADER_LOAD_STATUSES } from './application-status';
+import {
+  LockedSubmission,
+  lockedSubmissionOf,
+  SUBMISSION_LOCK_SQL,
+  SUBMISSION_READ_SQL,
+  SUBMISSION_UPDATE_SQL,
+  SubmissionLockRow,
+  SubmissionReadRow,
+} from './application-submission.repository';
 import { ListApplicationsQueryDto } from './dto/application-response.dto';
 import {
   ApplicationAttachmentEntity,
@@ -146,6 +155,43 @@ export class ApplicationsRepository {
    */
   async lockLeader(em: EntityManager, leaderUserId: string): Promise<void> {
     await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('leader:' || $1, 0))`, [leaderUserId]);
+  }
+
+  /**
+   * A submission's locks in one statement (application FOR UPDATE, challenge and team FOR SHARE, then the
+   * leader's advisory lock): null when the organization has no such application (docs/adr/0055).
+   */
+  async lockForSubmission(
+    em: EntityManager,
+    id: string,
+    organizationId: string,
+  ): Promise<LockedSubmission | null> {
+    const [row] = await em.query<SubmissionLockRow[]>(SUBMISSION_LOCK_SQL, [id, organizationId]);
+    return row ? lockedSubmissionOf(row) : null;
+  }
+
+  /** What a submission checks and answers, read in one statement after its locks (docs/adr/0055). */
+  async readForSubmission(em: EntityManager, locked: LockedSubmission): Promise<SubmissionReadRow> {
+    const [row] = await em.query<SubmissionReadRow[]>(SUBMISSION_READ_SQL, [
+      locked.application.id,
+      locked.team.leaderUserId,
+      LEADER_LOAD_STATUSES,
+      locked.challenge.programId,
+    ]);
+    return row;
+  }
+
+  /** Writes a submitted application's status, leader, rule results, submittedAt, version and updatedAt. */
+  async saveSubmitted(em: EntityManager, a: ApplicationEntity): Promise<void> {
+    await em.query(SUBMISSION_UPDATE_SQL, [
+      a.id,
+      a.status,
+      a.leaderUserId,
+      JSON.stringify(a.ruleResults),
+      a.submittedAt,
+      a.version,
+      a.updatedAt,
+    ]);
   }
 
   /** The leader's other applications that are in play or won. */
