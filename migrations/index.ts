@@ -24,6 +24,7 @@ import { OfficialCalendar1763701960000 } from './1763701960000-OfficialCalendar'
 import { PanelMemberVersion1763702140000 } from './1763702140000-PanelMemberVersion';
 import { AuditChain1763702700000 } from './1763702700000-AuditChain';
 import { OrganizationWebhooks1763702800000 } from './1763702800000-OrganizationWebhooks';
+import { DeadlineRetries1763703000000 } from './1763703000000-DeadlineRetries';
 import { SeparatedDuties1763702600000 } from './1763702600000-SeparatedDuties';
 import { AccountLifecycle1763702400000 } from './1763702400000-AccountLifecycle';
 import { TotpMfa1763702500000 } from './1763702500000-TotpMfa';
@@ -56,6 +57,7 @@ export const migrations: MixedList<Function> = [
   PanelMemberVersion1763702140000,
   AuditChain1763702700000,
   OrganizationWebhooks1763702800000,
+  DeadlineRetries1763703000000,
   SeparatedDuties1763702600000,
   AccountLifecycle1763702400000,
   TotpMfa1763702500000,
