@@ -32,6 +32,7 @@ import { MfaEnrolmentService } from '../../src/modules/platform/auth/mfa/mfa-enr
 import { totpCode } from '../../src/modules/platform/auth/mfa/totp';
 import { loadAverage, printGoals, selected } from './goals';
 import { statsCases } from './stats';
+import { deadlineCases } from './deadlines';
 import { createHttpAdapter } from '../../src/infra/http/http-adapter';
 
 /**
@@ -704,6 +705,8 @@ async function main(): Promise<void> {
     if (selected('stats')) await statsCases(ADMIN_URL);
 
     if (selected('submissions')) await submissionCases(url.toString());
+
+    if (selected('deadlines')) await deadlineCases(ADMIN_URL, REDIS_URL);
 
     printGoals();
   } finally {
