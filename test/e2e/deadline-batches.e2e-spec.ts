@@ -152,24 +152,31 @@ describe('deadlines drained in batches', () => {
     expect(new Set(results)).toEqual(new Set(['ran', 'skipped']));
   });
 
-  it("runs with a job only what is due by the job's own time", async () => {
+  it('runs with a job the deadlines due at its time, not those due before or after', async () => {
     const now = clock.now().getTime();
-    const [early, later] = [spec(new Date(now - 2 * MINUTE)), spec(new Date(now - MINUTE))];
-    await insertPending([early, later]);
+    const [before, early, sameTime, later] = [
+      spec(new Date(now - 3 * MINUTE)),
+      spec(new Date(now - 2 * MINUTE)),
+      spec(new Date(now - 2 * MINUTE)),
+      spec(new Date(now - MINUTE)),
+    ];
+    const all = [before, early, sameTime, later];
+    await insertPending(all);
     const jobs = workers[0].get(JobQueue);
     await jobs.add(
       JobName.RunDeadline,
       { ...early, dueAt: early.dueAt.toISOString() },
       { jobId: deadlineJobId(early) },
     );
-    await waitFor(async () => (await rowOf(early)).status === 'done', { what: 'the early deadline' });
     await waitFor(async () => (await jobs.getJob(JobName.RunDeadline, deadlineJobId(early)))?.isCompleted(), {
       what: 'its job',
     });
+    expect(await effectCounts(all)).toEqual([0, 1, 1, 0]);
+    expect((await rowOf(before)).status).toBe('pending');
     expect((await rowOf(later)).status).toBe('pending');
-    expect(await effectCounts([early, later])).toEqual([1, 0]);
-    await workers[0].get(DeadlineDrainer).drain();
-    expect(await effectCounts([early, later])).toEqual([1, 1]);
+    // Overdue ones are the sweep's (every RECOVERY_SWEEP_INTERVAL_MS): it drains them in batches.
+    expect((await workers[0].get(DeadlineDrainer).drain()).ran).toHaveLength(2);
+    expect(await effectCounts(all)).toEqual([1, 1, 1, 1]);
   });
 
   it('isolates a failing row: the others of its batch run once, it backs off and runs once when fixed', async () => {

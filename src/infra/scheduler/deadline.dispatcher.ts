@@ -19,15 +19,18 @@ interface OwnRow {
   status: string;
   due_at: Date;
   retry_at: Date | null;
+  attempts: number;
+  last_error: string | null;
 }
 
 /**
  * Runs due deadlines (worker process). A deadline's job is its alarm clock: when it fires, the
- * drainer runs, in batches, every deadline due by the job's own due time and by the clock, this
- * one included (docs/adr/0053), so 100,000 deadlines due at once take a few hundred transactions,
- * not 100,000. The jobs of the deadlines a batch ran then find them done: this process remembers
- * the deadlines it ran, so their jobs complete without a query; another process's, with one.
- * Late, duplicate, stale (rescheduled or cancelled) and concurrent runs do nothing.
+ * drainer runs, in batches, every pending deadline due at that same time (by the clock), this one
+ * included (docs/adr/0053), so 100,000 deadlines due at once take a few hundred transactions, not
+ * 100,000; deadlines due at other times wait for their own job (or the sweep, once overdue). The
+ * jobs of the deadlines a batch ran then find them done: this process remembers the deadlines it
+ * ran, so their jobs complete without a query; another process's, with one. Late, duplicate, stale
+ * (rescheduled or cancelled) and concurrent runs do nothing.
  */
 @Injectable()
 export class DeadlineDispatcher {
@@ -61,17 +64,19 @@ export class DeadlineDispatcher {
     const ranAt = this.ranHere.get(key);
     if (ranAt !== undefined && job.timestamp <= ranAt) return 'skipped';
 
-    const drained = await this.drainer.drain({ upTo: deadline.dueAt });
+    const drained = await this.drainer.drain({ dueAt: deadline.dueAt });
     this.remember(drained.ran);
     if (drained.ran.includes(key)) return 'ran';
 
     const own = await this.ownRow(deadline);
     const now = this.clock.now();
     if (!own) return deadline.dueAt > now ? 'not-due' : 'skipped';
-    if (own.retry_at && own.retry_at > now && token) {
-      // Its handler failed (here or in another batch): this job wakes it at its retry time.
-      await job.moveToDelayed(Date.now() + deadlineDelay(own.retry_at, now), token);
-      throw new DelayedError();
+    if (own.retry_at && own.retry_at > now) {
+      // Its handler failed (in this batch or another): the job fails too, and BullMQ tries it again
+      // with the same backoff as the row's (docs/adr/0008, 0037).
+      throw new Error(
+        `Deadline failed (attempt ${own.attempts}): ${own.last_error}; tried again at ${own.retry_at.toISOString()}`,
+      );
     }
     // Still pending and due, yet not claimed: another transaction holds it (another drainer, or a
     // change to the deadline being written). Wait for that one, then run it if it is still due.
@@ -104,7 +109,7 @@ export class DeadlineDispatcher {
 
   private async ownRow(deadline: DueDeadline): Promise<OwnRow | undefined> {
     const [row] = await this.dataSource.query<OwnRow[]>(
-      `SELECT status, due_at, retry_at FROM deadlines
+      `SELECT status, due_at, retry_at, attempts, last_error FROM deadlines
        WHERE entity_type = $1 AND entity_id = $2 AND kind = $3 AND status = 'pending' AND due_at = $4`,
       [deadline.entityType, deadline.entityId, deadline.kind, deadline.dueAt],
     );

@@ -11,6 +11,7 @@ export const DEADLINE_BATCH_SIZE = 200;
 /** A failed row is tried again after 5 s, doubling each time, at most an hour apart (for ever). */
 export const DEADLINE_RETRY_BASE_S = 5;
 export const DEADLINE_RETRY_MAX_S = 3_600;
+const SINCE_EVER = new Date(0);
 
 interface ClaimedRow {
   id: string;
@@ -21,8 +22,10 @@ interface ClaimedRow {
 }
 
 export interface DrainOptions {
-  /** Only rows due at or before this time (and by the clock): a job drains what is due by its own time. */
+  /** Only rows due at or before this time (and by the clock): the sweep's overdue rows. */
   upTo?: Date;
+  /** Only rows due at exactly this time (and by the clock): a job's cohort, the deadlines due with it. */
+  dueAt?: Date;
   batchSize?: number;
   /** Checked between batches: a drain stops early (e.g. a sweep being stopped). */
   stop?: () => boolean;
@@ -36,12 +39,12 @@ export interface DrainResult {
   batches: number;
 }
 
-/** The due pending rows up to $1 not waiting for a retry, oldest first, that no one else holds. */
+/** The due pending rows from $4 up to $1 not waiting for a retry, oldest first, that no one else holds. */
 const CLAIM_SQL = `
   UPDATE deadlines SET status = 'done', version = version + 1, updated_at = $2
   WHERE id IN (
     SELECT id FROM deadlines
-    WHERE status = 'pending' AND due_at <= $1 AND (retry_at IS NULL OR retry_at <= $2)
+    WHERE status = 'pending' AND due_at <= $1 AND due_at >= $4 AND (retry_at IS NULL OR retry_at <= $2)
     ORDER BY due_at
     LIMIT $3
     FOR UPDATE SKIP LOCKED)
@@ -107,8 +110,10 @@ export class DeadlineDrainer {
     for (;;) {
       if (this.shutdown.draining || options.stop?.()) return result;
       const now = this.clock.now();
-      const upTo = options.upTo && options.upTo < now ? options.upTo : now;
-      const batch = await this.batch(upTo, size);
+      const bound = options.dueAt ?? options.upTo;
+      const upTo = bound && bound < now ? bound : now;
+      if (options.dueAt && options.dueAt > now) return result;
+      const batch = await this.batch(options.dueAt ?? SINCE_EVER, upTo, size);
       if (!batch.claimed) return result;
       result.batches++;
       for (const row of batch.ran) result.ran.push(deadlineJobId(specOf(row)));
@@ -118,13 +123,19 @@ export class DeadlineDrainer {
   }
 
   private async batch(
+    from: Date,
     upTo: Date,
     size: number,
   ): Promise<{ claimed: number; ran: ClaimedRow[]; failed: ClaimedRow[] }> {
     let claimed: ClaimedRow[] = [];
     try {
       await this.dataSource.transaction(async (em) => {
-        const [rows] = await em.query<[ClaimedRow[], number]>(CLAIM_SQL, [upTo, this.clock.now(), size]);
+        const [rows] = await em.query<[ClaimedRow[], number]>(CLAIM_SQL, [
+          upTo,
+          this.clock.now(),
+          size,
+          from,
+        ]);
         claimed = rows.sort(byDueTime);
         for (const row of claimed) {
           try {
