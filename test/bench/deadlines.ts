@@ -182,8 +182,10 @@ export async function deadlineCases(adminUrl: string, redisUrl: string): Promise
     }, 100);
     const effects = async () =>
       (await ds.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM bench_effects`))[0].n;
+    let drainRss = 0;
     try {
       await until(async () => (await effects()) >= COUNT, 'every effect', 30 * 60_000);
+      drainRss = Math.max(peakRss, rssMb(child.pid!));
       const drainedAt = performance.now();
       // The jobs of the deadlines a batch ran complete afterwards, without effect.
       await until(
@@ -226,7 +228,7 @@ export async function deadlineCases(adminUrl: string, redisUrl: string): Promise
     const ours = (COUNT / Math.max(1, drainMs)) * 1000;
     console.log(
       `worker: ${drainMs} ms from the first claim to the last effect, ${ours.toFixed(0)} deadlines/s; ` +
-        `RSS idle ${idleRss.toFixed(0)} MB, peak ${peakRss.toFixed(0)} MB`,
+        `RSS idle ${idleRss.toFixed(0)} MB, peak ${drainRss.toFixed(0)} MB during the drain, ${peakRss.toFixed(0)} MB until the queue was empty`,
     );
     const ratio = ours / raw.rate;
     recordGoal({
@@ -240,11 +242,12 @@ export async function deadlineCases(adminUrl: string, redisUrl: string): Promise
     });
     recordGoal({
       goal: 'worker RSS during the drain',
-      ours: `${peakRss.toFixed(0)} MB peak`,
+      ours: `${drainRss.toFixed(0)} MB peak`,
       baseline: `${idleRss.toFixed(0)} MB idle`,
       ratio: null,
       target: '≤ 200 MB',
-      met: peakRss <= 200,
+      met: drainRss <= 200,
+      note: `${peakRss.toFixed(0)} MB peak until the queue was empty`,
     });
   } finally {
     child.kill('SIGTERM');
