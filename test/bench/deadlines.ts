@@ -154,7 +154,7 @@ export async function deadlineCases(adminUrl: string, redisUrl: string): Promise
     const idleRss = rssMb(child.pid!);
 
     // Due a little after seeding: their delayed jobs fire together, as a province's closing time would.
-    const lead = Math.max(10_000, COUNT * 0.15);
+    const lead = Math.max(10_000, COUNT * 0.6);
     const dueAt = new Date(Date.now() + lead);
     const seedStart = performance.now();
     await ds.query(

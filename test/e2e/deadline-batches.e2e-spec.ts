@@ -124,7 +124,7 @@ describe('deadlines drained in batches', () => {
     expect((await workers[0].get(DeadlineDrainer).drain()).ran).toEqual([]);
   });
 
-  it('fires each of 500 deadlines once through their jobs on two workers, a job draining many and removing their jobs', async () => {
+  it('fires each of 500 deadlines once through their jobs on two workers, a job draining many', async () => {
     const dueAt = new Date(clock.now().getTime() - MINUTE);
     const due = Array.from({ length: 500 }, () => spec(dueAt));
     await insertPending(due);
@@ -147,11 +147,9 @@ describe('deadlines drained in batches', () => {
     const results = await Promise.all(
       due.map(async (d) => (await queue.getJob(deadlineJobId(d)))?.returnvalue),
     );
-    // Jobs that ran a batch said so; a cohort bigger than a batch (200) had the jobs of the rows a
-    // full batch ran removed (undefined), unless they were already running (they found their row done).
-    expect(results.filter((r) => r === 'ran').length).toBeGreaterThanOrEqual(1);
-    expect(results.filter((r) => r === undefined).length).toBeGreaterThanOrEqual(1);
-    expect(results.every((r) => r === 'ran' || r === 'skipped' || r === undefined)).toBe(true);
+    // Most jobs found their deadline run by another job's batch.
+    expect(results.filter((r) => r === 'ran').length).toBeLessThan(due.length);
+    expect(new Set(results)).toEqual(new Set(['ran', 'skipped']));
   });
 
   it('runs with a job the deadlines due at its time, not those due before or after', async () => {

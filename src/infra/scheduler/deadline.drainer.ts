@@ -1,11 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { withTimeout } from '../../common/timeout';
 import { Clock } from '../clock/clock';
 import { ShutdownState } from '../lifecycle/shutdown';
-import { JobQueue } from '../queue/job-queue.service';
-import { JobName } from '../queue/queue.constants';
 import { deadlineJobId, DeadlineSpec } from './deadline-job';
 import { DeadlineHandlers } from './deadline-handlers';
 
@@ -15,8 +12,6 @@ export const DEADLINE_BATCH_SIZE = 200;
 export const DEADLINE_RETRY_BASE_S = 5;
 export const DEADLINE_RETRY_MAX_S = 3_600;
 const SINCE_EVER = new Date(0);
-/** Removing the moot jobs of a full batch gives up after this long (Redis slow or down): they then run and find their rows done. */
-const REMOVE_TIMEOUT_MS = 3_000;
 
 interface ClaimedRow {
   id: string;
@@ -106,7 +101,6 @@ export class DeadlineDrainer {
     private readonly handlers: DeadlineHandlers,
     private readonly clock: Clock,
     private readonly shutdown: ShutdownState,
-    private readonly jobs: JobQueue,
   ) {}
 
   /** Claims and runs batches until nothing due is left to claim (or the process is stopping). */
@@ -122,15 +116,9 @@ export class DeadlineDrainer {
       const batch = await this.batch(options.dueAt ?? SINCE_EVER, upTo, size);
       if (!batch.claimed) return result;
       result.batches++;
-      const ran = batch.ran.map((row) => deadlineJobId(specOf(row)));
-      result.ran.push(...ran);
+      for (const row of batch.ran) result.ran.push(deadlineJobId(specOf(row)));
       for (const row of batch.failed) result.failed.push(deadlineJobId(specOf(row)));
       if (batch.claimed < size) return result;
-      // A cohort bigger than a batch (a burst): the alarms of the rows just run are moot; removing
-      // them (one pipelined script each) is cheaper than letting the queue run each to find its row
-      // done, and keeps them from delaying the jobs of later deadlines. A removal that fails (the job
-      // is running, Redis is slow) only leaves a job that completes without effect.
-      await this.removeJobs(ran);
     }
   }
 
@@ -209,14 +197,6 @@ export class DeadlineDrainer {
     } finally {
       await runner.release();
     }
-  }
-
-  private async removeJobs(jobIds: string[]): Promise<void> {
-    await Promise.allSettled(
-      jobIds.map((id) =>
-        withTimeout(this.jobs.remove(JobName.RunDeadline, id), REMOVE_TIMEOUT_MS, 'Removing a deadline job'),
-      ),
-    );
   }
 
   private async runHandler(row: ClaimedRow, em: EntityManager): Promise<void> {
