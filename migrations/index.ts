@@ -25,6 +25,7 @@ import { PanelMemberVersion1763702140000 } from './1763702140000-PanelMemberVers
 import { AuditChain1763702700000 } from './1763702700000-AuditChain';
 import { OrganizationWebhooks1763702800000 } from './1763702800000-OrganizationWebhooks';
 import { StoredBigrams1763702900000 } from './1763702900000-StoredBigrams';
+import { DeadlineRetries1763703000000 } from './1763703000000-DeadlineRetries';
 import { SeparatedDuties1763702600000 } from './1763702600000-SeparatedDuties';
 import { AccountLifecycle1763702400000 } from './1763702400000-AccountLifecycle';
 import { TotpMfa1763702500000 } from './1763702500000-TotpMfa';
@@ -59,6 +60,7 @@ export const migrations: MixedList<Function> = [
   AuditChain1763702700000,
   OrganizationWebhooks1763702800000,
   StoredBigrams1763702900000,
+  DeadlineRetries1763703000000,
   SeparatedDuties1763702600000,
   AccountLifecycle1763702400000,
   TotpMfa1763702500000,

@@ -20,6 +20,8 @@ import { fixedCases } from './fixed';
 import { httpCases, multiWordSearchMix } from './http';
 import { CHALLENGES, NOW, seedChallenges } from './seed-challenges';
 import { submissionCases } from './submissions';
+import { deadlineCases } from './deadlines';
+import { createHttpAdapter } from '../../src/infra/http/http-adapter';
 
 /**
  * `npm run bench`: each measurement beside its baseline, in the same run on the same data, so
@@ -317,6 +319,8 @@ async function main(): Promise<void> {
 
     if (selected('fixed')) await fixedCases(url.toString(), REDIS_URL);
     if (selected('http')) await httpCases(ADMIN_URL);
+
+    if (selected('deadlines')) await deadlineCases(ADMIN_URL, REDIS_URL);
 
     printGoals();
   } finally {

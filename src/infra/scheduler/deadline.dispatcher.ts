@@ -1,48 +1,51 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
-import { discoverHandlers } from '../queue/discover-handlers';
 import { JobHandler } from '../queue/job-handler';
 import { JobName, JobPayloads } from '../queue/queue.constants';
-import { deadlineDelay } from './deadline-job';
-import { DEADLINE_HANDLER, DeadlineHandlerFn, DueDeadline } from './deadline-handler';
-import { kindFamily } from './reminders';
+import { deadlineDelay, deadlineJobId } from './deadline-job';
+import { DueDeadline } from './deadline-handler';
+import { DeadlineHandlers } from './deadline-handlers';
+import { DeadlineDrainer } from './deadline.drainer';
 
 export type DeadlineOutcome = 'ran' | 'skipped' | 'not-due';
 
+/** How many deadlines this process remembers having run (their jobs are then skipped without a query). */
+const REMEMBERED = 200_000;
+
+interface OwnRow {
+  status: string;
+  due_at: Date;
+  retry_at: Date | null;
+  attempts: number;
+  last_error: string | null;
+}
+
 /**
- * Runs due deadlines (worker process). The conditional UPDATE to `done` and the kind's handler are
- * one transaction, and the UPDATE only matches a row still pending at exactly the job's due time
- * that has come: late, duplicate, stale (rescheduled or cancelled) and concurrent runs do nothing.
+ * Runs due deadlines (worker process). A deadline's job is its alarm clock: when it fires, the
+ * drainer runs, in batches, every pending deadline due at that same time (by the clock), this one
+ * included (docs/adr/0053), so 100,000 deadlines due at once take a few hundred transactions, not
+ * 100,000; deadlines due at other times wait for their own job (or the sweep, once overdue). The
+ * jobs of the deadlines a batch ran then find them done: this process remembers the deadlines it
+ * ran, so their jobs complete without a query; another process's, with one. Late, duplicate, stale
+ * (rescheduled or cancelled) and concurrent runs do nothing.
  */
 @Injectable()
-export class DeadlineDispatcher implements OnModuleInit {
-  private readonly handlers = new Map<string, { name: string; run: DeadlineHandlerFn }>();
+export class DeadlineDispatcher {
+  /** Deadline job id → Date.now() when its batch committed here (insertion order: oldest first). */
+  private readonly ranHere = new Map<string, number>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    private readonly discovery: DiscoveryService,
-    private readonly scanner: MetadataScanner,
+    private readonly handlers: DeadlineHandlers,
+    private readonly drainer: DeadlineDrainer,
   ) {}
 
-  onModuleInit(): void {
-    for (const found of discoverHandlers<string>(this.discovery, this.scanner, DEADLINE_HANDLER)) {
-      const other = this.handlers.get(found.metadata);
-      if (other) {
-        throw new Error(
-          `Deadline kind "${found.metadata}" has two handlers: ${other.name} and ${found.name}`,
-        );
-      }
-      this.handlers.set(found.metadata, { name: found.name, run: found.invoke });
-    }
-  }
-
   kinds(): string[] {
-    return [...this.handlers.keys()];
+    return this.handlers.kinds();
   }
 
   @JobHandler(JobName.RunDeadline)
@@ -55,11 +58,39 @@ export class DeadlineDispatcher implements OnModuleInit {
       await job.moveToDelayed(Date.now() + early, token);
       throw new DelayedError();
     }
-    return this.run(deadline);
+    const key = deadlineJobId(deadline);
+    // Run here after this job was made: this job was its alarm (a job made later may be the alarm of
+    // the same deadline moved away and back, so it asks the database).
+    const ranAt = this.ranHere.get(key);
+    if (ranAt !== undefined && job.timestamp <= ranAt) return 'skipped';
+
+    const drained = await this.drainer.drain({ dueAt: deadline.dueAt });
+    this.remember(drained.ran);
+    if (drained.ran.includes(key)) return 'ran';
+
+    const own = await this.ownRow(deadline);
+    const now = this.clock.now();
+    if (!own) return deadline.dueAt > now ? 'not-due' : 'skipped';
+    if (own.retry_at && own.retry_at > now) {
+      // Its handler failed (in this batch or another): the job fails too, and BullMQ tries it again
+      // with the same backoff as the row's (docs/adr/0008, 0037).
+      throw new Error(
+        `Deadline failed (attempt ${own.attempts}): ${own.last_error}; tried again at ${own.retry_at.toISOString()}`,
+      );
+    }
+    // Still pending and due, yet not claimed: another transaction holds it (another drainer, or a
+    // change to the deadline being written). Wait for that one, then run it if it is still due.
+    const outcome = await this.run(deadline);
+    if (outcome === 'ran') this.remember([key]);
+    return outcome;
   }
 
+  /**
+   * Runs this one deadline now if it is still pending at exactly that due time and due by the clock,
+   * in one transaction with the conditional UPDATE to `done` (a direct call: tests, operators).
+   */
   async run(deadline: DueDeadline): Promise<DeadlineOutcome> {
-    const handler = this.handlers.get(deadline.kind) ?? this.handlers.get(kindFamily(deadline.kind));
+    const handler = this.handlers.find(deadline.kind);
     if (!handler) throw new UnrecoverableError(`No @OnDeadline handler for kind "${deadline.kind}"`);
     return this.dataSource.transaction(async (em) => {
       const now = this.clock.now();
@@ -71,8 +102,30 @@ export class DeadlineDispatcher implements OnModuleInit {
         [deadline.entityType, deadline.entityId, deadline.kind, deadline.dueAt, now, now],
       );
       if (!rows.length) return deadline.dueAt > now ? 'not-due' : 'skipped';
-      await handler.run(deadline, em);
+      await handler(deadline, em);
       return 'ran';
     });
+  }
+
+  private async ownRow(deadline: DueDeadline): Promise<OwnRow | undefined> {
+    const [row] = await this.dataSource.query<OwnRow[]>(
+      `SELECT status, due_at, retry_at, attempts, last_error FROM deadlines
+       WHERE entity_type = $1 AND entity_id = $2 AND kind = $3 AND status = 'pending' AND due_at = $4`,
+      [deadline.entityType, deadline.entityId, deadline.kind, deadline.dueAt],
+    );
+    return row;
+  }
+
+  private remember(keys: string[]): void {
+    if (!keys.length) return;
+    const at = Date.now();
+    for (const key of keys) {
+      this.ranHere.delete(key);
+      this.ranHere.set(key, at);
+    }
+    for (const oldest of this.ranHere.keys()) {
+      if (this.ranHere.size <= REMEMBERED) break;
+      this.ranHere.delete(oldest);
+    }
   }
 }

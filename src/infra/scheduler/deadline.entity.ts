@@ -31,6 +31,18 @@ export class DeadlineEntity {
   @Column({ type: 'text' })
   status: DeadlineStatus;
 
+  /** Failed runs of the handler at this due time (ADR 0053); 0 once it ran or was rescheduled. */
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  /** When a row whose handler failed is tried again (backoff); null when it has not failed. */
+  @Column({ type: 'timestamptz', nullable: true })
+  retryAt: Date | null;
+
+  /** The message of the last failure, for an operator. */
+  @Column({ type: 'text', nullable: true })
+  lastError: string | null;
+
   /** Bumped by every change (reschedule, cancel, done). */
   @Column({ type: 'integer' })
   version: number;

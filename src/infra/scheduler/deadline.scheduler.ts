@@ -70,7 +70,7 @@ export class DeadlineScheduler implements OnModuleInit {
        VALUES ($1, $2, $3, $4, 'pending', 1, $5, $5)
        ON CONFLICT (entity_type, entity_id, kind) DO UPDATE
          SET due_at = EXCLUDED.due_at, status = 'pending', version = deadlines.version + 1,
-             updated_at = EXCLUDED.updated_at`,
+             updated_at = EXCLUDED.updated_at, attempts = 0, retry_at = NULL, last_error = NULL`,
       [entityType, entityId, kind, dueAt, now],
     );
     const replaced =

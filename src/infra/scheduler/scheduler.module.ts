@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { DeadlineHandlers } from './deadline-handlers';
 import { DeadlineDispatcher } from './deadline.dispatcher';
+import { DeadlineDrainer } from './deadline.drainer';
 import { DeadlineReconciler } from './deadline.reconciler';
 import { DeadlineScheduler } from './deadline.scheduler';
 
@@ -12,7 +14,7 @@ export class SchedulerModule {}
 /** Worker process only: runs due deadlines and re-enqueues pending ones at start. */
 @Module({
   imports: [DiscoveryModule],
-  providers: [DeadlineDispatcher, DeadlineReconciler],
-  exports: [DeadlineDispatcher, DeadlineReconciler],
+  providers: [DeadlineHandlers, DeadlineDrainer, DeadlineDispatcher, DeadlineReconciler],
+  exports: [DeadlineDrainer, DeadlineDispatcher, DeadlineReconciler],
 })
 export class SchedulerWorkerModule {}
