@@ -12,7 +12,7 @@ async function bootstrap(): Promise<void> {
   // A wrong DATABASE_URL or an absent Redis ends the start with one line naming it (docs/adr/0048).
   await checkDatabase(config.DATABASE_URL, config.STARTUP_WAIT_MS);
   await checkRedis(config.REDIS_URL, config.STARTUP_WAIT_MS);
-  const app = await NestFactory.create(ApiModule.forRoot(config), createHttpAdapter(), {
+  const app = await NestFactory.create(ApiModule.forRoot(config), createHttpAdapter(config), {
     bufferLogs: true,
     bodyParser: false,
   });

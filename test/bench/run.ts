@@ -427,7 +427,7 @@ async function submissionCases(databaseUrl: string): Promise<void> {
     RATE_LIMIT_PER_MINUTE: '1000000',
     STORAGE_DIR: storageDir,
   });
-  const app = await NestFactory.create(ApiModule.forRoot(config), createHttpAdapter(), {
+  const app = await NestFactory.create(ApiModule.forRoot(config), createHttpAdapter(config), {
     bodyParser: false,
     logger: false,
   });

@@ -19,7 +19,8 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse, SendingHttpResponse } from '../../../infra/http/http-types';
+import { Uncompressed } from '../../../infra/http/compression';
 import { Auth, Authenticated, OptionalAuth } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
@@ -84,7 +85,7 @@ export class ChallengesController {
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateChallengeDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ChallengeResponseDto> {
     return withEtag(res, await this.authoring.create(auth, dto));
   }
@@ -100,7 +101,7 @@ export class ChallengesController {
   async get(
     @Auth() auth: Principal | undefined,
     @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ChallengeResponseDto> {
     return withEtag(res, await this.queries.get(auth, id));
   }
@@ -125,7 +126,7 @@ export class ChallengesController {
     @Param('id', uuid) id: string,
     @Body() dto: UpdateChallengeDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ChallengeResponseDto> {
     return withEtag(res, await this.authoring.update(auth, id, dto, version));
   }
@@ -144,7 +145,7 @@ export class ChallengesController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ChallengeResponseDto> {
     return withEtag(res, await this.authoring.submit(auth, id, version));
   }
@@ -163,7 +164,7 @@ export class ChallengesController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ChallengeResponseDto> {
     return withEtag(res, await this.authoring.withdraw(auth, id, version));
   }
@@ -182,7 +183,7 @@ export class ChallengesController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ChallengeResponseDto> {
     return withEtag(res, await this.vetting.approve(auth, id, version));
   }
@@ -202,7 +203,7 @@ export class ChallengesController {
     @Param('id', uuid) id: string,
     @Body() dto: ReasonDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ChallengeResponseDto> {
     return withEtag(res, await this.vetting.reject(auth, id, dto.reason, version));
   }
@@ -222,7 +223,7 @@ export class ChallengesController {
     @Param('id', uuid) id: string,
     @Body() dto: ReasonDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ChallengeResponseDto> {
     return withEtag(res, await this.vetting.cancel(auth, id, dto.reason, version));
   }
@@ -308,6 +309,7 @@ export class ChallengesController {
       'Download an attachment of a challenge (confidential ones under the same rule as the confidential details)',
     errors: ['UNAUTHENTICATED', 'FORBIDDEN', 'NDA_REQUIRED', 'NOT_FOUND'],
   })
+  @Uncompressed()
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({
     description: 'The file, with its content type and a Content-Disposition file name',
@@ -317,7 +319,7 @@ export class ChallengesController {
     @Auth() auth: Principal | undefined,
     @Param('id', uuid) id: string,
     @Param('attachmentId', uuid) attachmentId: string,
-    @Res() res: Response,
+    @Res() res: SendingHttpResponse,
   ): Promise<void> {
     await this.access.sendAttachment(auth, id, attachmentId, res);
   }

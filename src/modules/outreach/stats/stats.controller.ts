@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../../infra/http/http-types';
 import { Public } from '../../../common/auth/decorators';
 import { StatsOverviewDto, StatsQueryDto } from './dto/stats.dto';
 import { StatsService } from './stats.service';
@@ -36,10 +36,10 @@ export class StatsController {
   })
   async overview(
     @Query() query: StatsQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<StatsOverviewDto> {
     const overview = await this.stats.overview(query);
-    res.setHeader('Cache-Control', `public, max-age=${STATS_MAX_AGE_SECONDS}`);
+    res.header('Cache-Control', `public, max-age=${STATS_MAX_AGE_SECONDS}`);
     return overview;
   }
 }
