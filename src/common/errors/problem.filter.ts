@@ -92,7 +92,8 @@ function mapKnownError(error: unknown): Mapped {
     if (error.status >= 400 && error.status < 500) return { code: 'BAD_REQUEST', detail: error.message };
   }
   if (isPlatformError(error) && error.statusCode >= 400 && error.statusCode < 500) {
-    if (error.statusCode === 413) return { code: 'PAYLOAD_TOO_LARGE', detail: 'The request body is too large' };
+    if (error.statusCode === 413)
+      return { code: 'PAYLOAD_TOO_LARGE', detail: 'The request body is too large' };
     if (error.statusCode === 415) return { code: 'UNSUPPORTED_MEDIA_TYPE', detail: error.message };
     return { code: 'BAD_REQUEST', detail: error.message };
   }

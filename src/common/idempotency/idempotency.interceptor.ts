@@ -27,7 +27,7 @@ interface IdempotentResponse {
   statusCode: number;
   status(code: number): unknown;
   header(name: string, value: string): unknown;
-  getHeader(name: string): unknown;
+  getHeader(name: string): string | number | string[] | undefined;
 }
 
 function callerScope(principal: Principal | undefined): string {
@@ -77,11 +77,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // The route template (`/api/v1/payments/:id/confirm`), as Express's `route.path` was.
     const route = request.routeOptions?.url ?? url.split('?')[0];
     const scope = `${callerScope(request.user)} ${request.method} ${route}`;
-    const claim = await this.idempotency.claim(
-      scope,
-      key,
-      requestHash(request.method, url, request.body),
-    );
+    const claim = await this.idempotency.claim(scope, key, requestHash(request.method, url, request.body));
 
     if (claim.kind === 'replay') {
       response.status(claim.status);

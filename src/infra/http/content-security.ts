@@ -16,10 +16,12 @@ export function helmetHeaders(options?: Parameters<typeof helmet>[0]): Headers {
     removeHeader: () => undefined,
   } as unknown as ServerResponse;
   let finished = false;
+  let failure: unknown;
   helmet(options)({} as IncomingMessage, response, (error?: unknown) => {
-    if (error) throw error;
+    failure = error;
     finished = true;
   });
+  if (failure) throw failure instanceof Error ? failure : new Error('helmet failed');
   if (!finished) throw new Error('helmet did not finish synchronously: its headers cannot be computed once');
   return headers;
 }
@@ -52,7 +54,10 @@ export const BROWSER_PAGE_HEADERS = helmetHeaders({
  * `onSend` hook, so refusals, 404s and CORS preflights carry them too. A header the route set
  * itself (a download's own CSP and nosniff) is left as the route set it.
  */
-export function installSecurityHeaders(fastify: FastifyInstance, browserPagePrefixes: readonly string[]): void {
+export function installSecurityHeaders(
+  fastify: FastifyInstance,
+  browserPagePrefixes: readonly string[],
+): void {
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const url = request.url;
     const end = url.indexOf('?');

@@ -1,12 +1,4 @@
-import {
-  Controller,
-  Get,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Res,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Post, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -23,7 +15,6 @@ import { AttachmentUploadInterceptor, UploadedAttachment } from './attachment-up
 import type { UploadedAttachmentFile } from './attachment-upload';
 import { AttachmentsService } from './attachments.service';
 import { AttachmentResponseDto, UploadAttachmentDto } from './dto/attachment.dto';
-import { FILE_FIELD } from './upload-rules';
 import { NoIdempotencyKey } from '../../../common/idempotency/idempotency.decorators';
 import { Endpoint } from '../../../common/openapi/endpoint';
 
@@ -87,7 +78,11 @@ export class AttachmentsController {
       "filename*=UTF-8''…` (RFC 6266)",
     schema: { type: 'string', format: 'binary' },
   })
-  download(@Auth() auth: Principal, @Param('id', uuid) id: string, @Res() res: SendingHttpResponse): Promise<void> {
+  download(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Res() res: SendingHttpResponse,
+  ): Promise<void> {
     return this.attachments.download(auth, id, res);
   }
 }

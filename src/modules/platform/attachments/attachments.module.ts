@@ -10,9 +10,7 @@ import { AttachmentsService } from './attachments.service';
  * attachments by id (AttachmentsService.findOwnedByOrganization) and serve them with sendContent.
  */
 @Module({
-  imports: [
-    StorageModule,
-  ],
+  imports: [StorageModule],
   controllers: [AttachmentsController],
   providers: [AttachmentsService, AttachmentsRepository, AttachmentUploadInterceptor],
   exports: [AttachmentsService],

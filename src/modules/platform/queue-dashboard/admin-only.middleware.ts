@@ -48,6 +48,7 @@ export function adminOnly(request: FastifyRequest, reply: FastifyReply, done: ()
   ) as Authenticate;
   authenticate(req, reply.raw, (error?: unknown) => {
     // Only reached if the strategy neither succeeded nor failed through the callback.
-    if (error) sendProblem(reply, 'UNAUTHENTICATED', 'An admin access token is required', { requestId: request.id });
+    if (error)
+      sendProblem(reply, 'UNAUTHENTICATED', 'An admin access token is required', { requestId: request.id });
   });
 }

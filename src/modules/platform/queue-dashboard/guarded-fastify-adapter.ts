@@ -8,7 +8,7 @@ import { adminOnly } from './admin-only.middleware';
  */
 export class GuardedFastifyAdapter extends FastifyAdapter {
   override registerPlugin(): FastifyPluginCallback {
-    const board = super.registerPlugin() as FastifyPluginCallback;
+    const board = super.registerPlugin();
     return (fastify: FastifyInstance, options, done) => {
       fastify.addHook('onRequest', adminOnly);
       fastify.register(board, { ...options, prefix: '' });
