@@ -9,7 +9,6 @@ import { applyOpenApiConventions, collectOperationFacts } from './common/openapi
 import { AppConfig } from './infra/config/config';
 import { API_PREFIX } from './infra/http/api-prefix';
 import { BootLogger } from './infra/logging/boot-logger';
-import { installCompression } from './infra/http/compression';
 import { installSecurityHeaders } from './infra/http/content-security';
 import { DASHBOARD_ROUTE } from './modules/platform/queue-dashboard/queue-dashboard.controller';
 import { fastifyOf, installRequestId, installRequestPipeline } from './infra/http/request-pipeline';
@@ -59,7 +58,6 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   installRequestPipeline(app, { bodyLimit: config.BODY_LIMIT, jsonMaxDepth: config.JSON_MAX_DEPTH });
   // Multipart bodies are read by the route that takes them (attachments), with its own limits.
   void http.register(multipart);
-  installCompression(http);
   applyGlobalPrefix(app);
   app.useGlobalPipes(createValidationPipe());
   const document = buildOpenApiDocument(app);

@@ -3,6 +3,7 @@ import { parse as parseQueryString } from 'node:querystring';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { requestIdFrom } from '../../common/request-context/request-context';
 import { answerClientError } from './client-error';
+import { installCompression } from './compression';
 import { answerFrameworkError } from './request-pipeline';
 
 /** The part of the configuration the platform is created with. */
@@ -21,10 +22,11 @@ export interface HttpAdapterOptions {
  *   `status=a&status=b` is an array, `a[b]=1` is the key `a[b]`;
  * - routes match case-insensitively and with or without a trailing slash, as Express's did, and
  *   path parameters are not cut off at 100 characters (Express had no such limit);
- * - requests Node's parser refuses, and URLs the router cannot decode, are answered problem+json.
+ * - requests Node's parser refuses, and URLs the router cannot decode, are answered problem+json;
+ * - answers are compressed where it pays (compression.ts).
  */
 export function createHttpAdapter(options: HttpAdapterOptions = {}): FastifyAdapter {
-  return new FastifyAdapter({
+  const adapter = new FastifyAdapter({
     trustProxy: options.TRUST_PROXY === true,
     genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']),
     clientErrorHandler: answerClientError,
@@ -36,4 +38,8 @@ export function createHttpAdapter(options: HttpAdapterOptions = {}): FastifyAdap
       maxParamLength: 16_384,
     },
   });
+  // Here, not in configureApp: the plugin must be loaded before Nest adds its routes, and Nest
+  // loads the plugins queued so far when it registers @fastify/middie, while creating the app.
+  installCompression(adapter.getInstance());
+  return adapter;
 }
