@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import multipart from '@fastify/multipart';
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -9,10 +9,9 @@ import { applyOpenApiConventions, collectOperationFacts } from './common/openapi
 import { AppConfig } from './infra/config/config';
 import { API_PREFIX } from './infra/http/api-prefix';
 import { BootLogger } from './infra/logging/boot-logger';
-import { installClientErrorHandler } from './infra/http/client-error';
 import { installSecurityHeaders } from './infra/http/content-security';
 import { DASHBOARD_ROUTE } from './modules/platform/queue-dashboard/queue-dashboard.controller';
-import { installRequestId, installRequestPipeline } from './infra/http/request-pipeline';
+import { fastifyOf, installRequestId, installRequestPipeline } from './infra/http/request-pipeline';
 
 export { API_PREFIX };
 
@@ -25,20 +24,18 @@ export { API_PREFIX };
 export function configureApp(app: INestApplication, config: AppConfig): INestApplication {
   // Nest's ~240 "Mapped {…}" lines go to debug; the boot prints "N routes mapped" instead.
   app.useLogger(new BootLogger(app.get(Logger)));
-  const http = app.getHttpAdapter().getInstance() as {
-    set(key: string, value: unknown): void;
-    disable(key: string): void;
-  };
-  http.disable('x-powered-by');
-  // ETags are ours alone: a resource's version (`"3"`), for If-Match. Express's body hashes would mislead.
-  http.set('etag', false);
-  if (config.TRUST_PROXY) http.set('trust proxy', true);
-  // Requests Node's HTTP parser refuses (headers too large, not HTTP) never reach the app: answer them too.
-  installClientErrorHandler(app.getHttpServer() as Server);
+  // Fastify (ADR 0050) sends no X-Powered-By and makes no ETags: ETags are ours alone, a resource's
+  // version (`"3"`) for If-Match. TRUST_PROXY, the request id, the query parser and the answers to
+  // requests Node refuses are options of the platform itself (createHttpAdapter).
+  const http = fastifyOf(app);
   installRequestId(app);
-  installSecurityHeaders((handler) => app.use(handler), BROWSER_PAGES);
+  installSecurityHeaders(http, BROWSER_PAGES);
   app.enableCors({
     origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false,
+    // As the Express platform's `cors` answered: these methods, and a 204 to any OPTIONS request
+    // (@fastify/cors would refuse one without Origin and Access-Control-Request-Method with a 400).
+    methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
+    strictPreflight: false,
     exposedHeaders: [
       'X-Request-Id',
       'ETag',
@@ -59,6 +56,8 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   });
   // After helmet and CORS, so that its refusals (bad input, bodies too large or deep) carry their headers.
   installRequestPipeline(app, { bodyLimit: config.BODY_LIMIT, jsonMaxDepth: config.JSON_MAX_DEPTH });
+  // Multipart bodies are read by the route that takes them (attachments), with its own limits.
+  void http.register(multipart);
   applyGlobalPrefix(app);
   app.useGlobalPipes(createValidationPipe());
   const document = buildOpenApiDocument(app);

@@ -12,8 +12,10 @@ async function bootstrap(): Promise<void> {
   // A wrong DATABASE_URL or an absent Redis ends the start with one line naming it (docs/adr/0048).
   await checkDatabase(config.DATABASE_URL, config.STARTUP_WAIT_MS);
   await checkRedis(config.REDIS_URL, config.STARTUP_WAIT_MS);
-  const app = await NestFactory.create(ApiModule.forRoot(config), createHttpAdapter(), {
+  const app = await NestFactory.create(ApiModule.forRoot(config), createHttpAdapter(config), {
     bufferLogs: true,
+    // Flushed below once listening: Fastify's listen callback would flush them on a failed listen too.
+    autoFlushLogs: false,
     bodyParser: false,
   });
   configureApp(app, config);
@@ -23,6 +25,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.PORT, config.HOST).catch((error: unknown) => {
     throw asListenError(error, config.PORT, config.HOST);
   });
+  app.flushLogs();
 }
 
 bootstrap().catch((error: unknown) => {

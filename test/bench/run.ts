@@ -21,7 +21,6 @@ import { httpCases, multiWordSearchMix } from './http';
 import { CHALLENGES, NOW, seedChallenges } from './seed-challenges';
 import { submissionCases } from './submissions';
 import { deadlineCases } from './deadlines';
-import { createHttpAdapter } from '../../src/infra/http/http-adapter';
 
 /**
  * `npm run bench`: each measurement beside its baseline, in the same run on the same data, so

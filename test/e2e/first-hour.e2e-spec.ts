@@ -144,7 +144,10 @@ describe('booting the API', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [ApiModule.forRoot(environment.config)],
     }).compile();
-    const app = moduleRef.createNestApplication(createHttpAdapter(), { bodyParser: false, logger: capture });
+    const app = moduleRef.createNestApplication(createHttpAdapter(environment.config), {
+      bodyParser: false,
+      logger: capture,
+    });
     configureApp(app, environment.config);
     // configureApp hands Nest's logger to pino (silent in tests): listen in on the boot instead.
     app.useLogger(capture);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 const DOCUMENT = join(__dirname, '..', '..', 'docs', 'openapi.json');
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
@@ -9,7 +9,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'tr
 /** One answer the API gave: the operation's method and route, its status and problem `code`. */
 export interface ObservedAnswer {
   method: string;
-  /** The route template as express matched it (`/api/v1/challenges/:id`), or else the request path. */
+  /** The route template the platform matched (`/api/v1/challenges/:id`), or else the request path. */
   route: string;
   status: number;
   code?: string;
@@ -26,8 +26,8 @@ export interface OpenApiLike {
 export const openApiPath = (route: string): string => route.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
 /**
- * The operation of the document an answer belongs to: its route template when express matched a
- * route, else (an answer given before routing, e.g. by the body parser) the template the request
+ * The operation of the document an answer belongs to: its route template when the platform matched
+ * a route, else (an answer given without a route, e.g. to an unknown path) the template the request
  * path matches, preferring literal segments (`/challenges/mine` over `/challenges/{id}`).
  */
 function templateOf(document: OpenApiLike, route: string): string | undefined {
@@ -96,39 +96,38 @@ export function undocumentedAnswers(document: OpenApiLike, answers: ObservedAnsw
 }
 
 /**
- * Records every answer of an in-process app (install it before any other middleware, so that the
- * body parser's answers count too): method, route template, status and the problem `code`.
+ * Records every answer of an in-process app (install it before configureApp, so that its hooks run
+ * first and see every answer, the request pipeline's refusals included): method, route template,
+ * status and the problem `code`, from Fastify's `onSend` (the body, before compression) and
+ * `onResponse` hooks.
  */
 export function recordAnswers(app: INestApplication): ObservedAnswer[] {
   const answers: ObservedAnswer[] = [];
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    let code: string | undefined;
-    const end = res.end.bind(res) as (...args: unknown[]) => Response;
-    res.end = ((...args: unknown[]) => {
-      const chunk = args[0];
-      const type = String(res.getHeader('Content-Type') ?? '');
-      if (
-        type.startsWith('application/problem+json') &&
-        (typeof chunk === 'string' || Buffer.isBuffer(chunk))
-      ) {
-        try {
-          code = (JSON.parse(chunk.toString()) as { code?: string }).code;
-        } catch {
-          code = undefined;
-        }
+  const codes = new WeakMap<FastifyRequest, string | undefined>();
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const type = String(reply.getHeader('Content-Type') ?? '');
+    if (
+      type.startsWith('application/problem+json') &&
+      (typeof payload === 'string' || Buffer.isBuffer(payload))
+    ) {
+      try {
+        codes.set(request, (JSON.parse(payload.toString()) as { code?: string }).code);
+      } catch {
+        codes.set(request, undefined);
       }
-      return end(...args);
-    }) as Response['end'];
-    res.on('finish', () => {
-      const route = (req.route as { path?: unknown } | undefined)?.path;
-      answers.push({
-        method: req.method,
-        route: typeof route === 'string' ? route : req.originalUrl.split('?')[0],
-        status: res.statusCode,
-        code,
-      });
+    }
+    done(null, payload);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url;
+    answers.push({
+      method: request.method,
+      route: typeof route === 'string' ? route : request.url.split('?')[0],
+      status: reply.statusCode,
+      code: codes.get(request),
     });
-    next();
+    done();
   });
   return answers;
 }

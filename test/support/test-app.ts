@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { INestApplication, Type } from '@nestjs/common';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import type { FastifyInstance } from 'fastify';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -154,11 +155,16 @@ export async function createTestApp(
     .useValue(clock);
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication(createHttpAdapter(), { bodyParser: false, logger: false });
-  // First of all middleware: the body parser's answers are answers too.
+  const app = moduleRef.createNestApplication(createHttpAdapter(environment.config), {
+    bodyParser: false,
+    logger: false,
+  });
+  // Before everything else: the request pipeline's answers are answers too.
   const answers = recordAnswers(app);
   configureApp(app, environment.config);
   await app.init();
+  // Fastify loads its plugins and routes when ready; supertest calls the server directly.
+  await (app.getHttpAdapter().getInstance() as FastifyInstance).ready();
   return {
     app,
     http: request(app.getHttpServer()),

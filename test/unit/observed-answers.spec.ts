@@ -1,5 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Post } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import { ProblemFilter } from '../../src/common/errors/problem.filter';
 import { DomainError } from '../../src/common/errors/domain-error';
@@ -143,6 +144,8 @@ class ThingsController {
 
 describe('recordAnswers', () => {
   it('records method, route template, status and problem code of every answer, the body parser’s too', async () => {
+    // Fastify routes a request before it parses the body: a body refused as malformed JSON is
+    // recorded under its route template (Express answered it before routing, under its path).
     const module = await Test.createTestingModule({ controllers: [ThingsController] }).compile();
     const app = module.createNestApplication(createHttpAdapter(), { bodyParser: false, logger: false });
     const answers = recordAnswers(app);
@@ -150,6 +153,7 @@ describe('recordAnswers', () => {
     app.setGlobalPrefix('api/v1');
     app.useGlobalFilters(new ProblemFilter());
     await app.init();
+    await (app.getHttpAdapter().getInstance() as FastifyInstance).ready();
     const http = request(app.getHttpServer());
     try {
       await http.get('/api/v1/things/7').expect(200);
@@ -160,7 +164,7 @@ describe('recordAnswers', () => {
         { method: 'GET', route: '/api/v1/things/:id', status: 200, code: undefined },
         { method: 'GET', route: '/api/v1/things/:id', status: 404, code: 'NOT_FOUND' },
         { method: 'GET', route: '/api/v1/things/:id', status: 422, code: 'DEADLINE_PASSED' },
-        { method: 'POST', route: '/api/v1/things/7', status: 400, code: 'MALFORMED_JSON' },
+        { method: 'POST', route: '/api/v1/things/:id', status: 400, code: 'MALFORMED_JSON' },
       ]);
     } finally {
       await app.close();

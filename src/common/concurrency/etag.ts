@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../infra/http/http-types';
 import { DomainError } from '../errors/domain-error';
 
 /**
@@ -12,12 +12,12 @@ export function etagFor(version: number): string {
   return `"${version}"`;
 }
 
-export function setEtag(response: Response, version: number): void {
-  response.setHeader('ETag', etagFor(version));
+export function setEtag(response: HttpResponse, version: number): void {
+  response.header('ETag', etagFor(version));
 }
 
 /** Sets the ETag of a versioned answer and returns the answer (`return withEtag(res, dto)`). */
-export function withEtag<T extends { version: number }>(res: Response, body: T): T {
+export function withEtag<T extends { version: number }>(res: HttpResponse, body: T): T {
   setEtag(res, body.version);
   return body;
 }

@@ -193,19 +193,19 @@ describe('isDependencyUnavailable', () => {
 describe('ProblemFilter logging of a 503', () => {
   function respond(error: unknown): { status?: number; headers: Record<string, string> } {
     const sent: { status?: number; headers: Record<string, string> } = { headers: {} };
+    // A reply double: the status and headers sendProblem sets (Fastify's reply.header, ADR 0050).
     const response = {
-      headersSent: false,
-      setHeader: (name: string, value: string) => (sent.headers[name] = value),
+      sent: false,
+      header: (name: string, value: string) => (sent.headers[name] = value),
       status(code: number) {
         sent.status = code;
         return this;
       },
-      type() {
-        return this;
-      },
       send: () => undefined,
     };
-    const host = { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
+    const host = {
+      switchToHttp: () => ({ getResponse: () => response, getRequest: () => ({ id: 'req-1' }) }),
+    } as unknown as ArgumentsHost;
     new ProblemFilter().catch(error, host);
     return sent;
   }

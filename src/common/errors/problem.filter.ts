@@ -1,11 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { currentRequestId } from '../request-context/request-context';
 import { DEPENDENCY_RETRY_AFTER_SECONDS, isDependencyUnavailable } from './dependency-errors';
 import { DomainError, FieldError } from './domain-error';
 import { ERROR_STATUS, ErrorCode } from './error-codes';
-import { sendProblem } from './problem';
+import { ProblemResponse, sendProblem } from './problem';
 
 interface Mapped {
   code: ErrorCode;
@@ -33,6 +32,22 @@ interface BodyParserError {
   type: string;
   status: number;
   message: string;
+}
+
+/** Errors Fastify raises itself (a content type it cannot parse, a broken multipart body): `FST_…` codes. */
+interface PlatformError {
+  code: string;
+  statusCode: number;
+  message: string;
+}
+
+function isPlatformError(error: unknown): error is PlatformError {
+  return (
+    error instanceof Error &&
+    typeof (error as Partial<PlatformError>).code === 'string' &&
+    (error as unknown as PlatformError).code.startsWith('FST_') &&
+    typeof (error as Partial<PlatformError>).statusCode === 'number'
+  );
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
@@ -76,6 +91,12 @@ function mapKnownError(error: unknown): Mapped {
     if (error.status === 415) return { code: 'UNSUPPORTED_MEDIA_TYPE', detail: error.message };
     if (error.status >= 400 && error.status < 500) return { code: 'BAD_REQUEST', detail: error.message };
   }
+  if (isPlatformError(error) && error.statusCode >= 400 && error.statusCode < 500) {
+    if (error.statusCode === 413)
+      return { code: 'PAYLOAD_TOO_LARGE', detail: 'The request body is too large' };
+    if (error.statusCode === 415) return { code: 'UNSUPPORTED_MEDIA_TYPE', detail: error.message };
+    return { code: 'BAD_REQUEST', detail: error.message };
+  }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = HTTP_STATUS_CODES[status] ?? (status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR');
@@ -109,6 +130,13 @@ function mapKnownError(error: unknown): Mapped {
   return { code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred' };
 }
 
+/** A Fastify reply (`sent`, its Node response `raw`) or an Express response (`headersSent`). */
+interface AnsweringResponse extends ProblemResponse {
+  sent?: boolean;
+  headersSent?: boolean;
+  raw?: { headersSent: boolean };
+}
+
 /**
  * The one place errors become HTTP answers: RFC 9457 problem+json with a stable `code`,
  * never a stack trace. 5xx are logged with their cause (503, a dependency down, as a warning); 4xx
@@ -119,7 +147,8 @@ export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<AnsweringResponse>();
     const mapped = mapError(error);
     const message = error instanceof Error ? error.message : String(error);
     if (mapped.code === 'SERVICE_UNAVAILABLE') {
@@ -128,11 +157,12 @@ export class ProblemFilter implements ExceptionFilter {
     } else if (ERROR_STATUS[mapped.code] >= 500) {
       this.logger.error({ err: error }, `Unhandled error: ${message}`);
     }
-    if (response.headersSent) return;
+    if (response.sent || response.headersSent || response.raw?.headersSent) return;
     sendProblem(response, mapped.code, mapped.detail, {
       ...mapped.extra,
       errors: mapped.errors,
-      requestId: currentRequestId(),
+      // Outside the request context (a refusal before the route, an unknown route): the request's own id.
+      requestId: currentRequestId() ?? http.getRequest<{ id?: string }>().id,
       headers: mapped.headers,
     });
   }

@@ -1,10 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { ERROR_STATUS, ERROR_TITLES, problemType } from './error-codes';
 import type { ErrorCode } from './error-codes';
 import { FieldError } from './domain-error';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/**
+ * What sendProblem needs of a response: Fastify's reply and Express's response both have it
+ * (the request pipeline and the problem filter hand it a Fastify reply, ADR 0050).
+ */
+export interface ProblemResponse {
+  status(code: number): unknown;
+  header(name: string, value: string): unknown;
+  send(body: string): unknown;
+}
 
 /** An X-Request-Id the platform generated, the example of every problem's requestId (and of EXAMPLE_IDS.request). */
 export const EXAMPLE_REQUEST_ID = '31f8546b-5f05-4b77-aa17-a67f56d9eaaa';
@@ -64,7 +73,7 @@ export function buildProblem(
 
 /** Writes a problem+json answer: the one way every layer (filter, body parser, middleware) answers an error. */
 export function sendProblem(
-  response: Response,
+  response: ProblemResponse,
   code: ErrorCode,
   detail: string,
   extra: {
@@ -76,6 +85,9 @@ export function sendProblem(
 ): void {
   const { headers, ...rest } = extra;
   const problem = buildProblem(code, detail, rest);
-  for (const [name, value] of Object.entries(headers ?? {})) response.setHeader(name, value);
-  response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  for (const [name, value] of Object.entries(headers ?? {})) response.header(name, value);
+  response.status(problem.status);
+  // With the charset, as Express's send() added it to every text body.
+  response.header('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+  response.send(JSON.stringify(problem));
 }

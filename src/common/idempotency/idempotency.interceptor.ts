@@ -1,6 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, Observable, of, throwError } from 'rxjs';
 import { Principal } from '../auth/principal';
 import { DomainError } from '../errors/domain-error';
@@ -11,6 +10,25 @@ import { IdempotencyService, requestHash } from './idempotency.service';
 export const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** Response headers worth replaying. */
 const REPLAYED_HEADERS = ['etag', 'location'];
+
+/** What the interceptor reads of the request: Fastify's (`routeOptions.url`, ADR 0050). */
+interface IdempotentRequest {
+  method: string;
+  url: string;
+  originalUrl?: string;
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  user?: Principal;
+  routeOptions?: { url?: string };
+}
+
+/** What it reads and sets of the response: Fastify's reply. */
+interface IdempotentResponse {
+  statusCode: number;
+  status(code: number): unknown;
+  header(name: string, value: string): unknown;
+  getHeader(name: string): string | number | string[] | undefined;
+}
 
 function callerScope(principal: Principal | undefined): string {
   if (!principal) return 'anonymous';
@@ -42,8 +60,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (context.getType() !== 'http') return next.handle();
-    const request = context.switchToHttp().getRequest<Request & { user?: Principal }>();
-    const response = context.switchToHttp().getResponse<Response>();
+    const request = context.switchToHttp().getRequest<IdempotentRequest>();
+    const response = context.switchToHttp().getResponse<IdempotentResponse>();
     const targets = [context.getHandler(), context.getClass()];
     if (!acceptsIdempotencyKey(this.reflector, request.method, targets)) return next.handle();
     const key = request.headers['idempotency-key'];
@@ -55,18 +73,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const withheld =
       this.reflector.get<string[] | undefined>(IDEMPOTENCY_WITHHOLD, context.getHandler()) ?? [];
-    const route = (request.route as { path?: string } | undefined)?.path ?? request.path;
+    const url = request.originalUrl ?? request.url;
+    // The route template (`/api/v1/payments/:id/confirm`), as Express's `route.path` was.
+    const route = request.routeOptions?.url ?? url.split('?')[0];
     const scope = `${callerScope(request.user)} ${request.method} ${route}`;
-    const claim = await this.idempotency.claim(
-      scope,
-      key,
-      requestHash(request.method, request.originalUrl, request.body),
-    );
+    const claim = await this.idempotency.claim(scope, key, requestHash(request.method, url, request.body));
 
     if (claim.kind === 'replay') {
       response.status(claim.status);
-      for (const [name, value] of Object.entries(claim.headers ?? {})) response.setHeader(name, value);
-      response.setHeader('Idempotency-Replayed', 'true');
+      for (const [name, value] of Object.entries(claim.headers ?? {})) response.header(name, String(value));
+      response.header('Idempotency-Replayed', 'true');
       return of(claim.body);
     }
 

@@ -49,24 +49,28 @@ const answered = new WeakSet<Duplex>();
 
 /**
  * Node answers requests its parser refuses (headers over --max-http-header-size, a broken request
- * line) itself, with an empty 400 or 431, before the app sees them. This `clientError` listener
- * answers them as problem+json instead (ADR 0034). Like Node's, it writes only when nothing of a
- * response was written to the socket yet, leaves a reset or unwritable socket alone, and closes
- * the connection; it reads (and drops) what the client still sends for a moment first, so the
- * client gets the answer rather than a reset.
+ * line) itself, with an empty 400 or 431, before the app sees them; Fastify's default answers them
+ * with its own JSON. This answers them as problem+json instead (ADR 0034): Fastify's
+ * `clientErrorHandler` (http-adapter.ts), or a `clientError` listener (installClientErrorHandler).
+ * Like Node's, it writes only when nothing of a response was written to the socket yet, leaves a
+ * reset or unwritable socket alone, and closes the connection; it reads (and drops) what the client
+ * still sends for a moment first, so the client gets the answer rather than a reset.
  */
+export function answerClientError(error: ClientError, socket: Duplex): void {
+  if (answered.has(socket)) return; // the parser reports the same error for every later chunk
+  answered.add(socket);
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  socket.end(clientErrorResponse(error));
+  const linger = setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS);
+  linger.unref();
+  socket.once('close', () => clearTimeout(linger));
+}
+
+/** answerClientError as the `clientError` listener of a plain Node server. */
 export function installClientErrorHandler(server: Server): void {
-  server.on('clientError', (error: ClientError, socket: Duplex) => {
-    if (answered.has(socket)) return; // the parser reports the same error for every later chunk
-    answered.add(socket);
-    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
-      socket.destroy();
-      return;
-    }
-    socket.end(clientErrorResponse(error));
-    const linger = setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS);
-    linger.unref();
-    socket.once('close', () => clearTimeout(linger));
-  });
+  server.on('clientError', answerClientError);
 }

@@ -1,10 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import express, { NextFunction, Request, Response } from 'express';
+import bodyParser from 'body-parser';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../common/errors/domain-error';
 import { sendProblem } from '../../common/errors/problem';
 import { mapError } from '../../common/errors/problem.filter';
-import { requestIdFrom, runWithRequestContext } from '../../common/request-context/request-context';
+import { runWithRequestContext } from '../../common/request-context/request-context';
 import { findUnstorableText, jsonDepthExceeds, pathProblem } from './hostile-input';
 
 export interface RequestPipelineOptions {
@@ -22,6 +23,11 @@ export class JsonTooDeepError extends Error {
     super(`The request body nests objects and arrays deeper than ${maxDepth} levels`);
     this.name = 'JsonTooDeepError';
   }
+}
+
+/** The Fastify instance under a Nest application (http-adapter.ts). */
+export function fastifyOf(app: INestApplication): FastifyInstance {
+  return app.getHttpAdapter().getInstance() as FastifyInstance;
 }
 
 /**
@@ -47,61 +53,95 @@ function depthVerifier(maxDepth: number) {
   };
 }
 
-/** First of all: the request id, echoed as X-Request-Id on every answer, errors of the pipeline included. */
+/**
+ * Anything refused before the route (a body-parser error, bad text) as a DomainError, so that it
+ * reaches the problem filter as it is: Nest's error handler would turn body-parser's SyntaxError
+ * into a plain 400 BAD_REQUEST instead of MALFORMED_JSON.
+ */
+function refusal(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  const mapped = mapError(error);
+  return new DomainError(mapped.code, mapped.detail, {
+    errors: mapped.errors,
+    headers: mapped.headers,
+    extra: mapped.extra,
+  });
+}
+
+/** First of all: the request id (`request.id`, http-adapter.ts), echoed as X-Request-Id on every answer, refusals and preflights included. */
 export function installRequestId(app: INestApplication): void {
-  app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
-    req.id = requestIdFrom(req.headers['x-request-id']);
-    res.setHeader('X-Request-Id', req.id);
-    next();
+  fastifyOf(app).addHook('onSend', (request, reply, payload, done) => {
+    reply.header('X-Request-Id', request.id);
+    done(null, payload);
   });
 }
 
 /**
- * What runs before Nest's router, after the request id, helmet and CORS (so that its refusals
- * carry their headers and a browser may read them), in order (ADR 0034):
+ * What runs before the route's handler, after the request id, the security headers and CORS (so
+ * that its refusals carry their headers and a browser may read them), in order (ADR 0034):
  * 1. the path and the query string: a path that is not percent-encoded UTF-8, or a path or query
  *    value or name with text PostgreSQL cannot store (U+0000, unpaired surrogates) → 400;
- * 2. JSON body parsing with a size limit (413 PAYLOAD_TOO_LARGE) and a depth limit checked on the
- *    raw bytes before parsing (400 JSON_TOO_DEEP); malformed JSON → 400 MALFORMED_JSON;
+ * 2. JSON body parsing (`application/json`, `application/*+json`) with body-parser, as a Fastify
+ *    content-type parser: a size limit (413 PAYLOAD_TOO_LARGE), a depth limit checked on the raw
+ *    bytes before parsing (400 JSON_TOO_DEEP), charsets (415), malformed JSON → 400
+ *    MALFORMED_JSON; other bodies are left unread, as before (multipart has its own parser);
  * 3. every string and key of the parsed body checked like the query → 400 VALIDATION_FAILED;
- * 4. the async context that carries the request id into logs, audit and events.
- * Errors here happen before any route, so they are answered here, as problem+json.
+ * 4. the async context that carries the request id into logs, audit and events, around the
+ *    guards, interceptors and handler.
+ * Refusals go to Nest's error handler as DomainErrors, and so to the problem filter.
  */
 export function installRequestPipeline(app: INestApplication, options: RequestPipelineOptions): void {
-  app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
-    const path = pathProblem(req.path);
-    if (path) return refuse(req, res, DomainError.validation([{ field: 'path', message: path }], path));
-    const errors = findUnstorableText(req.query);
-    if (errors.length) return refuse(req, res, DomainError.validation(errors));
-    next();
+  const fastify = fastifyOf(app);
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const url = request.url;
+    const query = url.indexOf('?');
+    const path = pathProblem(query === -1 ? url : url.slice(0, query));
+    if (path) return done(DomainError.validation([{ field: 'path', message: path }], path));
+    const errors = query === -1 ? [] : findUnstorableText(request.query);
+    if (errors.length) return done(DomainError.validation(errors));
+    done();
   });
 
-  const parseJson = express.json({
+  const parseJson = bodyParser.json({
     limit: options.bodyLimit,
     type: ['application/json', 'application/*+json'],
     verify: depthVerifier(options.jsonMaxDepth),
   });
-  app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
-    parseJson(req, res, (error?: unknown) => {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (request: FastifyRequest, _payload, done) => {
+    const raw = request.raw as IncomingMessage & { body?: unknown };
+    parseJson(raw, undefined as never, (error?: unknown) => {
       // The unread rest of an oversized body is discarded, not parsed.
-      if (error) return refuse(req, res, error);
-      const errors = findUnstorableText(req.body);
-      if (errors.length) return refuse(req, res, DomainError.validation(errors));
-      next();
+      if (error) return done(refusal(error), undefined);
+      const errors = findUnstorableText(raw.body);
+      if (errors.length) return done(DomainError.validation(errors), undefined);
+      done(null, raw.body);
     });
   });
 
-  app.use((req: Request & { id?: string }, _res: Response, next: NextFunction) => {
-    runWithRequestContext({ requestId: req.id }, next);
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    runWithRequestContext({ requestId: request.id }, done);
   });
 }
 
-function refuse(req: Request & { id?: string }, res: Response, error: unknown): void {
-  const mapped = mapError(error);
-  sendProblem(res, mapped.code, mapped.detail, {
+/**
+ * Fastify's `frameworkErrors` (http-adapter.ts): a URL whose path parameters are not valid
+ * percent-encoding is refused by the router before any hook runs; it gets the answer the path
+ * check gives (400 VALIDATION_FAILED naming `path`), with the request id.
+ */
+export function answerFrameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  const url = request.raw.url ?? '/';
+  const message = pathProblem(url.split('?')[0]) ?? 'The path is not valid percent-encoded UTF-8';
+  const mapped = mapError(
+    /BAD_URL/.test((error as { code?: string }).code ?? '')
+      ? DomainError.validation([{ field: 'path', message }], message)
+      : error,
+  );
+  reply.header('X-Request-Id', request.id);
+  sendProblem(reply, mapped.code, mapped.detail, {
     ...mapped.extra,
     errors: mapped.errors,
     headers: mapped.headers,
-    requestId: req.id,
+    requestId: request.id,
   });
 }

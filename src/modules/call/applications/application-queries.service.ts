@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Response } from 'express';
+import type { SendingHttpResponse } from '../../../infra/http/http-types';
 import type { EntityManager } from 'typeorm';
 import { isAdmin, Principal } from '../../../common/auth/principal';
 import { DomainError } from '../../../common/errors/domain-error';
@@ -38,7 +38,12 @@ export class ApplicationQueriesService {
   }
 
   /** Streams an application's attachment to whoever may read the application with its identities. */
-  async sendAttachment(actor: Principal, id: string, attachmentId: string, res: Response): Promise<void> {
+  async sendAttachment(
+    actor: Principal,
+    id: string,
+    attachmentId: string,
+    res: SendingHttpResponse,
+  ): Promise<void> {
     const application = await this.applications.findById(id);
     const challenge = application ? await this.challenges.findById(application.challengeId) : null;
     const standing = application && challenge ? standingOf(actor, application, challenge) : 'none';

@@ -11,7 +11,8 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse, SendingHttpResponse } from '../../../infra/http/http-types';
+import { Uncompressed } from '../../../infra/http/compression';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
@@ -62,7 +63,7 @@ export class ChallengeApplicationsController {
     @Auth() auth: Principal,
     @Param('id', uuid) challengeId: string,
     @Body() dto: CreateApplicationDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ApplicationResponseDto> {
     return withEtag(res, await this.applications.create(auth, challengeId, dto));
   }
@@ -117,7 +118,7 @@ export class ApplicationsController {
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ApplicationResponseDto> {
     return withEtag(res, await this.queries.get(auth, id));
   }
@@ -129,6 +130,7 @@ export class ApplicationsController {
       'Download an attachment of an application (whoever may read the application, except an issuer from whom identities are hidden)',
     errors: ['NOT_FOUND'],
   })
+  @Uncompressed()
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({
     description: 'The file, with its content type and a Content-Disposition file name',
@@ -138,7 +140,7 @@ export class ApplicationsController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @Param('attachmentId', uuid) attachmentId: string,
-    @Res() res: Response,
+    @Res() res: SendingHttpResponse,
   ): Promise<void> {
     await this.queries.sendAttachment(auth, id, attachmentId, res);
   }
@@ -164,7 +166,7 @@ export class ApplicationsController {
     @Param('id', uuid) id: string,
     @Body() dto: UpdateApplicationDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ApplicationResponseDto> {
     return withEtag(res, await this.applications.update(auth, id, dto, version));
   }
@@ -185,7 +187,7 @@ export class ApplicationsController {
     @Param('id', uuid) id: string,
     @Body() _dto: PledgeDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ApplicationResponseDto> {
     return withEtag(res, await this.applications.pledge(auth, id, version));
   }
@@ -213,7 +215,7 @@ export class ApplicationsController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ApplicationResponseDto> {
     return withEtag(res, await this.submission.submit(auth, id, version));
   }
@@ -232,7 +234,7 @@ export class ApplicationsController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ApplicationResponseDto> {
     return withEtag(res, await this.applications.withdraw(auth, id, version));
   }
@@ -257,7 +259,7 @@ export class ApplicationsController {
     @Param('id', uuid) id: string,
     @Body() dto: FormalCheckDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ApplicationResponseDto> {
     return withEtag(res, await this.formalChecks.formalCheck(auth, id, dto, version));
   }

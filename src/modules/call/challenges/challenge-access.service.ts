@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Response } from 'express';
+import type { SendingHttpResponse } from '../../../infra/http/http-types';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../../common/audit/audit.service';
 import { hasRole, Principal } from '../../../common/auth/principal';
@@ -86,7 +86,7 @@ export class ChallengeAccessService {
     actor: Principal | undefined,
     id: string,
     attachmentId: string,
-    res: Response,
+    res: SendingHttpResponse,
   ): Promise<void> {
     const challenge = await this.challenges.findById(id);
     if (!challenge || !canSee(actor, challenge)) throw DomainError.notFound('Challenge');

@@ -20,7 +20,8 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse, SendingHttpResponse } from '../../../infra/http/http-types';
+import { Uncompressed } from '../../../infra/http/compression';
 import { Auth, Authenticated, OptionalAuth } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
@@ -100,7 +101,7 @@ export class ChallengesController {
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateChallengeDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ChallengeResponseDto> {
     return withEtag(res, await this.authoring.create(auth, dto));
   }
@@ -149,7 +150,7 @@ export class ChallengesController {
     @Param('id', uuid) id: string,
     @Body() dto: UpdateChallengeDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ChallengeResponseDto> {
     return withEtag(res, await this.authoring.update(auth, id, dto, version));
   }
@@ -168,7 +169,7 @@ export class ChallengesController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ChallengeResponseDto> {
     return withEtag(res, await this.authoring.submit(auth, id, version));
   }
@@ -187,7 +188,7 @@ export class ChallengesController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ChallengeResponseDto> {
     return withEtag(res, await this.authoring.withdraw(auth, id, version));
   }
@@ -206,7 +207,7 @@ export class ChallengesController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ChallengeResponseDto> {
     return withEtag(res, await this.vetting.approve(auth, id, version));
   }
@@ -226,7 +227,7 @@ export class ChallengesController {
     @Param('id', uuid) id: string,
     @Body() dto: ReasonDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ChallengeResponseDto> {
     return withEtag(res, await this.vetting.reject(auth, id, dto.reason, version));
   }
@@ -246,7 +247,7 @@ export class ChallengesController {
     @Param('id', uuid) id: string,
     @Body() dto: ReasonDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ChallengeResponseDto> {
     return withEtag(res, await this.vetting.cancel(auth, id, dto.reason, version));
   }
@@ -332,6 +333,7 @@ export class ChallengesController {
       'Download an attachment of a challenge (confidential ones under the same rule as the confidential details)',
     errors: ['UNAUTHENTICATED', 'FORBIDDEN', 'NDA_REQUIRED', 'NOT_FOUND'],
   })
+  @Uncompressed()
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({
     description: 'The file, with its content type and a Content-Disposition file name',
@@ -341,7 +343,7 @@ export class ChallengesController {
     @Auth() auth: Principal | undefined,
     @Param('id', uuid) id: string,
     @Param('attachmentId', uuid) attachmentId: string,
-    @Res() res: Response,
+    @Res() res: SendingHttpResponse,
   ): Promise<void> {
     await this.access.sendAttachment(auth, id, attachmentId, res);
   }

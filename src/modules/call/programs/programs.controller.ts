@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../../infra/http/http-types';
 import { Auth, Authenticated, Public } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
@@ -36,7 +36,7 @@ export class ProgramsController {
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateProgramDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ProgramResponseDto> {
     const program = await this.programs.create(auth, dto);
     setEtag(res, program.version);
@@ -49,7 +49,7 @@ export class ProgramsController {
   @ApiOkResponse({ type: ProgramResponseDto })
   async get(
     @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ProgramResponseDto> {
     const program = await this.programs.get(id);
     setEtag(res, program.version);
@@ -69,7 +69,7 @@ export class ProgramsController {
     @Param('id', uuid) id: string,
     @Body() dto: UpdateProgramDto,
     @IfMatch() expectedVersion: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ProgramResponseDto> {
     const program = await this.programs.update(auth, id, dto, expectedVersion);
     setEtag(res, program.version);

@@ -7,7 +7,7 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../../infra/http/http-types';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
@@ -57,7 +57,7 @@ export class TeamsController {
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateTeamDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<TeamResponseDto> {
     return withEtag(res, await this.teams.create(auth, dto));
   }
@@ -72,7 +72,7 @@ export class TeamsController {
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<TeamResponseDto> {
     return withEtag(res, await this.teams.get(auth, id));
   }
@@ -91,7 +91,7 @@ export class TeamsController {
     @Param('id', uuid) id: string,
     @Body() dto: UpdateTeamDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<TeamResponseDto> {
     return withEtag(res, await this.teams.update(auth, id, dto, version));
   }
@@ -119,7 +119,7 @@ export class TeamsController {
     @Param('id', uuid) id: string,
     @Body(new ArrayBodyPipe(TeamMemberInputDto, MAX_TEAM_MEMBERS)) members: TeamMemberInputDto[],
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<TeamResponseDto> {
     return withEtag(res, await this.teams.replaceMembers(auth, id, members, version));
   }
@@ -139,7 +139,7 @@ export class TeamsController {
     @Param('id', uuid) id: string,
     @Body() dto: ReplaceConsortiumDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<TeamResponseDto> {
     return withEtag(res, await this.teams.replaceConsortium(auth, id, dto, version));
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../../infra/http/http-types';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
@@ -66,7 +66,7 @@ export class ProjectAcceptanceController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @Body() dto: RequestAcceptanceDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<AcceptanceResponseDto> {
     return withEtag(res, await this.requests.request(auth, id, dto));
   }
@@ -84,7 +84,7 @@ export class ProjectAcceptanceController {
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<AcceptanceResponseDto> {
     return withEtag(res, await this.views.getOfProject(auth, id));
   }
@@ -109,7 +109,7 @@ export class AcceptancesController {
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<AcceptanceResponseDto> {
     return withEtag(res, await this.views.get(auth, id));
   }
@@ -157,7 +157,7 @@ export class AcceptancesController {
     @Param('id', uuid) id: string,
     @Body() dto: DecideAcceptanceDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<AcceptanceResponseDto> {
     return withEtag(res, await this.decisions.decide(auth, id, dto, version));
   }
@@ -184,7 +184,7 @@ export class AcceptancesController {
     @Param('id', uuid) id: string,
     @Body() dto: ConfirmConditionsDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<AcceptanceResponseDto> {
     return withEtag(res, await this.decisions.confirmConditions(auth, id, dto, version));
   }

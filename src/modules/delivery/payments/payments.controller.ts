@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../../infra/http/http-types';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
@@ -69,7 +69,7 @@ export class PaymentsController {
   async getPayment(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<PaymentDetailDto> {
     const payment = await this.payments.getPayment(auth, id);
     setEtag(res, payment.version);
@@ -94,7 +94,7 @@ export class PaymentsController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<PaymentDto> {
     const payment = await this.payments.approve(auth, id, version);
     setEtag(res, payment.version);
@@ -119,7 +119,7 @@ export class PaymentsController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<PaymentDto> {
     const payment = await this.payments.confirm(auth, id, version);
     setEtag(res, payment.version);

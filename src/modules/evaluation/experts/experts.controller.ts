@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../../infra/http/http-types';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
@@ -39,7 +39,7 @@ export class ExpertsController {
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateExpertDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ExpertResponseDto> {
     return withEtag(res, await this.experts.create(auth, dto));
   }
@@ -50,7 +50,7 @@ export class ExpertsController {
   @ApiOkResponse({ type: ExpertResponseDto })
   async getMine(
     @Auth() auth: Principal,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ExpertResponseDto> {
     return withEtag(res, await this.experts.getMine(auth));
   }
@@ -65,7 +65,7 @@ export class ExpertsController {
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ExpertResponseDto> {
     return withEtag(res, await this.experts.get(auth, id));
   }
@@ -86,7 +86,7 @@ export class ExpertsController {
     @Param('id', uuid) id: string,
     @Body() dto: UpdateExpertDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ExpertResponseDto> {
     return withEtag(res, await this.experts.update(auth, id, dto, version));
   }

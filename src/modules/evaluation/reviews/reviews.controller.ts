@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../../infra/http/http-types';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
@@ -68,7 +68,7 @@ export class ChallengeReviewController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ReviewPanelResponseDto> {
     return withEtag(res, await this.panels.start(auth, id, version));
   }
@@ -84,7 +84,7 @@ export class ChallengeReviewController {
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ReviewPanelResponseDto> {
     return withEtag(res, await this.panels.getPanel(auth, id));
   }
@@ -110,7 +110,7 @@ export class ChallengeReviewController {
     @Param('id', uuid) id: string,
     @Body() dto: CloseReviewDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ReviewPanelResponseDto> {
     return withEtag(res, await this.panels.closeByAdmin(auth, id, dto.reason, version));
   }
@@ -160,7 +160,7 @@ export class ReviewAssignmentsController {
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ReviewAssignmentResponseDto> {
     return withEtag(res, await this.assignments.get(auth, id));
   }
@@ -187,7 +187,7 @@ export class ReviewAssignmentsController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @Body() dto: DeclareDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<DeclarationResponseDto> {
     return withEtag(res, await this.assignments.declare(auth, id, dto));
   }
@@ -229,7 +229,7 @@ export class ReviewAssignmentsController {
     @Param('id', uuid) id: string,
     @Body() dto: SaveScoresDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ReviewAssignmentResponseDto> {
     return withEtag(res, await this.assignments.saveScores(auth, id, dto, version));
   }
@@ -255,7 +255,7 @@ export class ReviewAssignmentsController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ReviewAssignmentResponseDto> {
     return withEtag(res, await this.assignments.submit(auth, id, version));
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../../infra/http/http-types';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
@@ -34,7 +34,7 @@ export class ChallengeSessionsController {
     @Auth() auth: Principal,
     @Param('id', uuid) challengeId: string,
     @Body() dto: CreateSessionDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<SessionResponseDto> {
     return withEtag(res, await this.sessions.schedule(auth, challengeId, dto));
   }
@@ -68,7 +68,7 @@ export class SessionsController {
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<SessionResponseDto> {
     return withEtag(res, await this.sessions.get(auth, id));
   }
@@ -90,7 +90,7 @@ export class SessionsController {
     @Param('id', uuid) id: string,
     @Body() dto: UpdateSessionDto,
     @IfMatch() version: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<SessionResponseDto> {
     return withEtag(res, await this.sessions.update(auth, id, dto, version));
   }

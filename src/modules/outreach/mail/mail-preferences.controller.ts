@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Put, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../../infra/http/http-types';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
@@ -11,7 +11,7 @@ import {
 import { NotificationPreferences, MailPreferencesService } from './mail-preferences.service';
 import { Endpoint } from '../../../common/openapi/endpoint';
 
-function toResponse(res: Response, p: NotificationPreferences): NotificationPreferencesResponse {
+function toResponse(res: HttpResponse, p: NotificationPreferences): NotificationPreferencesResponse {
   setEtag(res, p.version);
   return {
     locale: p.locale,
@@ -37,7 +37,7 @@ export class NotificationPreferencesController {
   @ApiOkResponse({ type: NotificationPreferencesResponse })
   async get(
     @Auth() auth: Principal,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<NotificationPreferencesResponse> {
     return toResponse(res, await this.preferences.get(auth));
   }
@@ -54,7 +54,7 @@ export class NotificationPreferencesController {
     @Auth() auth: Principal,
     @Body() dto: ReplaceNotificationPreferencesDto,
     @IfMatch() expectedVersion: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<NotificationPreferencesResponse> {
     return toResponse(res, await this.preferences.replace(auth, dto, expectedVersion));
   }

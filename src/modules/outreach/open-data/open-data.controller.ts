@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { HttpRequest, HttpResponse } from '../../../infra/http/http-types';
 import { Public } from '../../../common/auth/decorators';
 import { OcdsQueryDto, OcdsReleasePackageDto } from './dto/ocds.dto';
 import { OpenDataService } from './open-data.service';
@@ -32,12 +32,13 @@ export class OpenDataController {
   })
   async releasePackage(
     @Query() query: OcdsQueryDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: HttpRequest & { protocol: string; url: string; originalUrl?: string },
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<OcdsReleasePackageDto> {
-    const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`;
+    const host = typeof req.headers.host === 'string' ? req.headers.host : 'localhost';
+    const url = `${req.protocol}://${host}${req.originalUrl ?? req.url}`;
     const body = await this.openData.releasePackage(query, url);
-    res.setHeader('Cache-Control', `public, max-age=${OCDS_MAX_AGE_SECONDS}`);
+    res.header('Cache-Control', `public, max-age=${OCDS_MAX_AGE_SECONDS}`);
     return body;
   }
 }

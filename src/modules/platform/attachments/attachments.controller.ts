@@ -1,14 +1,4 @@
-import {
-  Controller,
-  Get,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Res,
-  UploadedFile,
-  UseInterceptors,
-} from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { Controller, Get, Param, ParseUUIDPipe, Post, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -17,13 +7,14 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { SendingHttpResponse } from '../../../infra/http/http-types';
+import { Uncompressed } from '../../../infra/http/compression';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
+import { AttachmentUploadInterceptor, UploadedAttachment } from './attachment-upload';
 import type { UploadedAttachmentFile } from './attachment-upload';
 import { AttachmentsService } from './attachments.service';
 import { AttachmentResponseDto, UploadAttachmentDto } from './dto/attachment.dto';
-import { FILE_FIELD } from './upload-rules';
 import { NoIdempotencyKey } from '../../../common/idempotency/idempotency.decorators';
 import { Endpoint } from '../../../common/openapi/endpoint';
 
@@ -39,8 +30,8 @@ export class AttachmentsController {
     'Multipart: the file is read after the key would be claimed, so the key could not cover it; a repeated upload leaves only an unreferenced attachment',
   )
   @Authenticated({ roles: ['issuer', 'applicant', 'admin'] })
-  // Multer's options (storage engine, limits) come from MulterModule in AttachmentsModule.
-  @UseInterceptors(FileInterceptor(FILE_FIELD))
+  // Reads the multipart body after the guards: the one file part `file`, streamed into staging.
+  @UseInterceptors(AttachmentUploadInterceptor)
   @Endpoint({
     summary: 'Upload a file for your organization (multipart/form-data, field `file`)',
     description:
@@ -60,7 +51,7 @@ export class AttachmentsController {
   @ApiCreatedResponse({ type: AttachmentResponseDto })
   upload(
     @Auth() auth: Principal,
-    @UploadedFile() file: UploadedAttachmentFile | undefined,
+    @UploadedAttachment() file: UploadedAttachmentFile | undefined,
   ): Promise<AttachmentResponseDto> {
     return this.attachments.upload(auth, file?.upload);
   }
@@ -79,6 +70,7 @@ export class AttachmentsController {
   @Get(':id/content')
   @Authenticated({ roles: ['admin', 'issuer', 'applicant', 'expert'] })
   @Endpoint({ summary: 'Download an attachment (its organization, or an admin)', errors: ['NOT_FOUND'] })
+  @Uncompressed()
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({
     description:
@@ -86,7 +78,11 @@ export class AttachmentsController {
       "filename*=UTF-8''…` (RFC 6266)",
     schema: { type: 'string', format: 'binary' },
   })
-  download(@Auth() auth: Principal, @Param('id', uuid) id: string, @Res() res: Response): Promise<void> {
+  download(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Res() res: SendingHttpResponse,
+  ): Promise<void> {
     return this.attachments.download(auth, id, res);
   }
 }

@@ -1,9 +1,6 @@
 import { Module } from '@nestjs/common';
-import { MulterModule } from '@nestjs/platform-express';
-import { APP_CONFIG, AppConfig } from '../../../infra/config/config';
 import { StorageModule } from '../../../infra/storage/storage.module';
-import { StorageService } from '../../../infra/storage/storage.service';
-import { attachmentMulterOptions } from './attachment-upload';
+import { AttachmentUploadInterceptor } from './attachment-upload';
 import { AttachmentsController } from './attachments.controller';
 import { AttachmentsRepository } from './attachments.repository';
 import { AttachmentsService } from './attachments.service';
@@ -13,16 +10,9 @@ import { AttachmentsService } from './attachments.service';
  * attachments by id (AttachmentsService.findOwnedByOrganization) and serve them with sendContent.
  */
 @Module({
-  imports: [
-    StorageModule,
-    MulterModule.registerAsync({
-      imports: [StorageModule],
-      inject: [StorageService, APP_CONFIG],
-      useFactory: (storage: StorageService, config: AppConfig) => attachmentMulterOptions(storage, config),
-    }),
-  ],
+  imports: [StorageModule],
   controllers: [AttachmentsController],
-  providers: [AttachmentsService, AttachmentsRepository],
+  providers: [AttachmentsService, AttachmentsRepository, AttachmentUploadInterceptor],
   exports: [AttachmentsService],
 })
 export class AttachmentsModule {}

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../../common/audit/audit.service';
 import { isAdmin, Principal } from '../../../common/auth/principal';
 import { DomainError, FieldError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
+import type { SendingHttpResponse } from '../../../infra/http/http-types';
 import { StorageService } from '../../../infra/storage/storage.service';
 import type { CheckedUpload } from './attachment-upload';
 import { AttachmentsRepository } from './attachments.repository';
@@ -16,10 +15,6 @@ import { attachmentDisposition, FILE_FIELD, servedContentType } from './upload-r
 export const ATTACHMENT_AUDIT = { uploaded: 'attachment.uploaded' } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function isPrematureClose(error: unknown): boolean {
-  return (error as { code?: string } | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
-}
 
 @Injectable()
 export class AttachmentsService {
@@ -82,7 +77,7 @@ export class AttachmentsService {
   }
 
   /** Streams the content to `res`, for the uploader's organization or an admin; 404 for anyone else. */
-  async download(actor: Principal, id: string, res: Response): Promise<void> {
+  async download(actor: Principal, id: string, res: SendingHttpResponse): Promise<void> {
     await this.sendContent(res, await this.findVisible(actor, id));
   }
 
@@ -121,22 +116,19 @@ export class AttachmentsService {
   /**
    * Answers with the content as a download: stored type (text as UTF-8), Content-Length,
    * `Content-Disposition: attachment` with the UTF-8 name (RFC 6266/5987), nosniff, no caching.
-   * Use from a route with `@Res()` (not passthrough); it resolves once the body is sent.
+   * Use from a route with `@Res()` (not passthrough) marked `@Uncompressed()` (the bytes go out as
+   * stored, with their length); the platform streams the content and closes it if the client goes away.
    */
-  async sendContent(res: Response, attachment: AttachmentEntity): Promise<void> {
+  async sendContent(res: SendingHttpResponse, attachment: AttachmentEntity): Promise<void> {
     const content = await this.storage.open(attachment.storageKey);
     res.status(200);
-    res.setHeader('Content-Type', servedContentType(attachment.contentType));
-    res.setHeader('Content-Length', String(attachment.sizeBytes));
-    res.setHeader('Content-Disposition', attachmentDisposition(attachment.filename));
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-    try {
-      await pipeline(content, res);
-    } catch (error) {
-      if (!isPrematureClose(error)) throw error; // the client went away: nothing to answer
-    }
+    res.header('Content-Type', servedContentType(attachment.contentType));
+    res.header('Content-Length', String(attachment.sizeBytes));
+    res.header('Content-Disposition', attachmentDisposition(attachment.filename));
+    res.header('X-Content-Type-Options', 'nosniff');
+    res.header('Cache-Control', 'private, no-store');
+    res.header('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.send(content);
   }
 
   private async findVisible(actor: Principal, id: string): Promise<AttachmentEntity> {

@@ -11,7 +11,7 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../../infra/http/http-types';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
@@ -47,7 +47,7 @@ export class OrganizationsController {
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateOrganizationDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<OrganizationResponseDto> {
     const org = await this.organizations.create(auth, dto);
     setEtag(res, org.version);
@@ -61,7 +61,7 @@ export class OrganizationsController {
   async get(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<OrganizationResponseDto> {
     const org = await this.organizations.get(auth, id);
     setEtag(res, org.version);
@@ -81,7 +81,7 @@ export class OrganizationsController {
     @Param('id', uuid) id: string,
     @Body() dto: UpdateOrganizationDto,
     @IfMatch() expectedVersion: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<OrganizationResponseDto> {
     const org = await this.organizations.update(auth, id, dto, expectedVersion);
     setEtag(res, org.version);
@@ -101,7 +101,7 @@ export class OrganizationsController {
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,
     @IfMatch() expectedVersion: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<OrganizationResponseDto> {
     const org = await this.organizations.verify(auth, id, expectedVersion);
     setEtag(res, org.version);

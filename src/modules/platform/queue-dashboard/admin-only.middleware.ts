@@ -1,4 +1,5 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { isAdmin, Principal } from '../../../common/auth/principal';
 import { JWT_STRATEGY } from '../../../common/auth/strategy-names';
@@ -15,11 +16,16 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
+type Authenticate = (req: IncomingMessage, res: unknown, next: (error?: unknown) => void) => void;
+
 /**
- * The queue dashboard is express middleware outside Nest's guards, so it checks the caller here
- * with the same JWT strategy: a bearer access token, or the dashboard cookie holding one; admins only.
+ * The queue dashboard is a Fastify plugin outside Nest's guards, so this `onRequest` hook of its
+ * scope checks the caller with the same JWT strategy: a bearer access token, or the dashboard
+ * cookie holding one; admins only. Refusals are answered here (the plugin's own error handler
+ * would not answer problem+json).
  */
-export function adminOnly(req: Request & { id?: string }, res: Response, next: NextFunction): void {
+export function adminOnly(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  const req = request.raw;
   if (!req.headers.authorization) {
     const token = readCookie(req.headers.cookie, DASHBOARD_COOKIE);
     if (token) req.headers.authorization = `Bearer ${token}`;
@@ -29,16 +35,20 @@ export function adminOnly(req: Request & { id?: string }, res: Response, next: N
     { session: false },
     (error: unknown, principal: Principal | false) => {
       if (error || !principal) {
-        sendProblem(res, 'UNAUTHENTICATED', 'An admin access token is required', {
-          requestId: req.id,
+        sendProblem(reply, 'UNAUTHENTICATED', 'An admin access token is required', {
+          requestId: request.id,
           headers: { 'WWW-Authenticate': 'Bearer' },
         });
       } else if (!isAdmin(principal)) {
-        sendProblem(res, 'FORBIDDEN', 'The queue dashboard is for admins only', { requestId: req.id });
+        sendProblem(reply, 'FORBIDDEN', 'The queue dashboard is for admins only', { requestId: request.id });
       } else {
-        next();
+        done();
       }
     },
-  ) as (req: Request, res: Response, next: NextFunction) => void;
-  authenticate(req, res, next);
+  ) as Authenticate;
+  authenticate(req, reply.raw, (error?: unknown) => {
+    // Only reached if the strategy neither succeeded nor failed through the callback.
+    if (error)
+      sendProblem(reply, 'UNAUTHENTICATED', 'An admin access token is required', { requestId: request.id });
+  });
 }

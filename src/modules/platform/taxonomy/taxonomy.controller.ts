@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../../infra/http/http-types';
 import { Auth, Authenticated, Public } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
@@ -43,7 +43,7 @@ export class TaxonomyController {
   async createIndustryChain(
     @Auth() auth: Principal,
     @Body() dto: CreateTaxonomyTermDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<TaxonomyTermResponseDto> {
     const term = await this.taxonomy.create(auth, 'industryChain', dto);
     setEtag(res, term.version);
@@ -64,7 +64,7 @@ export class TaxonomyController {
     @Param('code') code: string,
     @Body() dto: UpdateTaxonomyTermDto,
     @IfMatch() expectedVersion: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<TaxonomyTermResponseDto> {
     const term = await this.taxonomy.update(auth, 'industryChain', code, dto, expectedVersion);
     setEtag(res, term.version);
@@ -88,7 +88,7 @@ export class TaxonomyController {
   async createCategory(
     @Auth() auth: Principal,
     @Body() dto: CreateTaxonomyTermDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<TaxonomyTermResponseDto> {
     const term = await this.taxonomy.create(auth, 'category', dto);
     setEtag(res, term.version);
@@ -109,7 +109,7 @@ export class TaxonomyController {
     @Param('code') code: string,
     @Body() dto: UpdateTaxonomyTermDto,
     @IfMatch() expectedVersion: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<TaxonomyTermResponseDto> {
     const term = await this.taxonomy.update(auth, 'category', code, dto, expectedVersion);
     setEtag(res, term.version);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../../infra/http/http-types';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
@@ -59,7 +59,7 @@ export class OrganizationUsersController {
     @Param('id', uuid) id: string,
     @Body() dto: UpdateUserDto,
     @IfMatch() expectedVersion: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<UserResponseDto> {
     const user = await this.users.update(auth, organizationId, id, dto, expectedVersion);
     setEtag(res, user.version);

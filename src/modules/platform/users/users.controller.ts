@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../../infra/http/http-types';
 import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
@@ -52,7 +52,7 @@ export class UsersController {
   async create(
     @Auth() auth: Principal,
     @Body() dto: CreateUserDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<UserResponseDto> {
     const user = await this.users.create(auth, dto);
     setEtag(res, user.version);
@@ -81,7 +81,7 @@ export class UsersController {
     @Param('id', uuid) id: string,
     @Body() dto: UpdateUserDto,
     @IfMatch() expectedVersion: number | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<UserResponseDto> {
     const user = await this.users.update(auth, id, dto, expectedVersion);
     setEtag(res, user.version);
