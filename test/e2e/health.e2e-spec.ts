@@ -1,3 +1,4 @@
+import { AuthGuard } from '../../src/common/auth/auth.guard';
 import { ShutdownState } from '../../src/infra/lifecycle/shutdown';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -14,6 +15,25 @@ describe('health', () => {
       const ready = await t.http.get('/health/ready');
       expect(ready.status).toBe(200);
       expect(ready.body.details).toMatchObject({ database: { status: 'up' }, redis: { status: 'up' } });
+    });
+
+    it('answers liveness from the platform: the documented body and the headers of every answer, without the guards (ADR 0057)', async () => {
+      const guard = jest.spyOn(AuthGuard.prototype, 'canActivate');
+      try {
+        const live = await t.http.get('/health/live').set('X-Request-Id', 'probe-1');
+        expect(live.status).toBe(200);
+        expect(live.body).toEqual({ status: 'ok' });
+        expect(live.headers['content-type']).toMatch(/^application\/json/);
+        expect(live.headers['x-request-id']).toBe('probe-1');
+        expect(live.headers['x-content-type-options']).toBe('nosniff');
+        expect(guard).not.toHaveBeenCalled();
+        expect((await t.http.head('/health/live')).status).toBe(200);
+        // The other probe still goes through Nest's pipeline.
+        expect((await t.http.get('/health/ready')).status).toBe(200);
+        expect(guard).toHaveBeenCalled();
+      } finally {
+        guard.mockRestore();
+      }
     });
   });
 

@@ -4,6 +4,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { requestIdFrom } from '../../common/request-context/request-context';
 import { answerClientError } from './client-error';
 import { installCompression } from './compression';
+import { installLiveness } from './liveness';
 import { answerFrameworkError } from './request-pipeline';
 
 /** The part of the configuration the platform is created with. */
@@ -23,7 +24,8 @@ export interface HttpAdapterOptions {
  * - routes match case-insensitively and with or without a trailing slash, as Express's did, and
  *   path parameters are not cut off at 100 characters (Express had no such limit);
  * - requests Node's parser refuses, and URLs the router cannot decode, are answered problem+json;
- * - answers are compressed where it pays (compression.ts).
+ * - answers are compressed where it pays (compression.ts);
+ * - liveness is answered by the platform (liveness.ts).
  */
 export function createHttpAdapter(options: HttpAdapterOptions = {}): FastifyAdapter {
   const adapter = new FastifyAdapter({
@@ -41,5 +43,6 @@ export function createHttpAdapter(options: HttpAdapterOptions = {}): FastifyAdap
   // Here, not in configureApp: the plugin must be loaded before Nest adds its routes, and Nest
   // loads the plugins queued so far when it registers @fastify/middie, while creating the app.
   installCompression(adapter.getInstance());
+  installLiveness(adapter.getInstance());
   return adapter;
 }

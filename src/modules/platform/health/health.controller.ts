@@ -8,6 +8,7 @@ import { ShutdownState } from '../../../infra/lifecycle/shutdown';
 import { HealthStatusResponse } from './dto/health-status.response';
 import { RedisHealthIndicator } from './redis.health';
 import { Endpoint } from '../../../common/openapi/endpoint';
+import { LIVENESS_BODY } from '../../../infra/http/liveness';
 
 /** Probes for orchestrators and load balancers; outside the /api/v1 prefix and public. */
 @ApiTags('health')
@@ -30,7 +31,8 @@ export class HealthController {
   @ApiOkResponse({ type: HealthStatusResponse })
   @Get('live')
   live(): HealthStatusResponse {
-    return { status: 'ok' };
+    // Answered by the platform, without Nest's pipeline (src/infra/http/liveness.ts, ADR 0057).
+    return LIVENESS_BODY;
   }
 
   @Endpoint({
