@@ -12,9 +12,16 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, relative, sep } from 'node:path';
 
 const root = process.cwd();
-/** What tsconfig.build.json compiles, and what configures the compilation. */
+/** What tsconfig.build.json compiles (its `include`), and what configures the compilation. */
 const INPUT_DIRS = ['src', 'migrations', 'test/bench', 'test/support/processes'];
-const INPUT_FILES = ['tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package-lock.json'];
+const INPUT_FILES = [
+  'test/support/dist-process.ts',
+  'test/support/query-count.ts',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'nest-cli.json',
+  'package-lock.json',
+];
 const STAMP = join(root, 'dist', '.build-stamp');
 /** Outputs the commands that follow the build need; missing ones mean the build must run. */
 const OUTPUTS = ['dist/src/launcher.js', 'dist/src/main.js', 'dist/src/worker.js'];

@@ -22,6 +22,8 @@ const COPIED = [
   'migrations',
   'test/bench',
   'test/support/processes',
+  'test/support/dist-process.ts',
+  'test/support/query-count.ts',
   'scripts',
   'package.json',
   'package-lock.json',

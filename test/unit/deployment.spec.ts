@@ -94,15 +94,23 @@ describe('allowScripts', () => {
 });
 
 describe('scripts/build-if-changed.mjs', () => {
-  it('hashes every folder tsconfig.build.json compiles', () => {
+  it('hashes every folder and file tsconfig.build.json compiles', () => {
     const build = JSON.parse(read('tsconfig.build.json')) as { include: string[] };
     const script = read('scripts/build-if-changed.mjs');
-    const dirs = JSON.parse(
-      /const INPUT_DIRS = (\[[^\]]*\])/.exec(script)![1].replace(/'/g, '"'),
-    ) as string[];
+    const list = (name: string): string[] =>
+      JSON.parse(
+        new RegExp(`const ${name} = (\\[[^\\]]*\\])`)
+          .exec(script)![1]
+          .replace(/'/g, '"')
+          .replace(/,\s*\]/, ']'),
+      ) as string[];
+    const dirs = list('INPUT_DIRS');
+    const files = list('INPUT_FILES');
     for (const glob of build.include) {
-      const folder = glob.slice(0, glob.indexOf('/**'));
-      expect({ glob, hashed: dirs.includes(folder) }).toEqual({ glob, hashed: true });
+      const hashed = glob.includes('/**')
+        ? dirs.includes(glob.slice(0, glob.indexOf('/**')))
+        : files.includes(glob);
+      expect({ glob, hashed }).toEqual({ glob, hashed: true });
     }
   });
 });

@@ -5,6 +5,7 @@ import { SkipThrottle } from '@nestjs/throttler';
 import { Authenticated, OptionalAuth, Public } from '../auth/decorators';
 import { ApiIfMatch } from '../concurrency/etag';
 import { ApiErrors } from '../errors/api-errors';
+import { createHttpAdapter } from '../../infra/http/http-adapter';
 import {
   applyOpenApiConventions,
   collectOperationFacts,
@@ -85,7 +86,7 @@ describe('OpenAPI conventions', () => {
     const module = await Test.createTestingModule({
       controllers: [ThingsController, ProbesController],
     }).compile();
-    const app = module.createNestApplication({ logger: false });
+    const app = module.createNestApplication(createHttpAdapter(), { logger: false });
     const facts = collectOperationFacts(app, (c, m) => `${c.replace(/Controller$/, '')}_${m}`);
     expect(Object.fromEntries(facts)).toEqual({
       Things_get: {
