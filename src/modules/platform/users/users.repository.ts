@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { byCreation, Page, PageQueryDto, paginate } from '../../../common/pagination/pagination';
+import { pgQuery } from '../../../infra/database/pg-query';
 import { normalizeEmail } from './email';
 import { UserEntity } from './entities/user.entity';
 
@@ -22,11 +23,14 @@ export class UsersRepository {
     return em.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  findSessionState(id: string): Promise<UserSessionState | null> {
-    return this.dataSource.getRepository(UserEntity).findOne({
-      where: { id },
-      select: { id: true, organizationId: true, roles: true, enabled: true, tokenVersion: true },
+  /** On every authenticated request: one primary-key read straight on the pool (ADR 0057). */
+  async findSessionState(id: string): Promise<UserSessionState | null> {
+    const [row] = await pgQuery<UserSessionState>(this.dataSource, {
+      text: `SELECT id, organization_id AS "organizationId", roles, enabled, token_version AS "tokenVersion"
+             FROM users WHERE id = $1`,
+      values: [id],
     });
+    return row ?? null;
   }
 
   findByEmail(email: string, em: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
