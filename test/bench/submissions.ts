@@ -58,6 +58,7 @@ import {
   creditCodeCheckChar,
 } from '../../src/modules/platform/organizations/credit-code';
 import { UsersService } from '../../src/modules/platform/users/users.service';
+import { SESSION_STATE_SQL } from '../../src/modules/platform/users/users.repository';
 import { DistProcess, freePort, stopDist, waitFor200 } from '../support/dist-process';
 import { countQueries } from '../support/query-count';
 import { loadAverage, recordGoal } from './goals';
@@ -81,9 +82,6 @@ const WARM_UP = Number(process.env.BENCH_SUBMISSIONS_WARM_UP ?? 30);
 /** The API's pool (DATABASE_POOL_MAX's default): the raw baseline uses as many connections. */
 const POOL_SIZE = 10;
 const PASSWORD = 'bench-password-1234';
-
-/** The auth guard's read of the caller (TypeORM's text). */
-const USER_SQL = `SELECT "UserEntity"."id" AS "UserEntity_id", "UserEntity"."organization_id" AS "UserEntity_organization_id", "UserEntity"."roles" AS "UserEntity_roles", "UserEntity"."enabled" AS "UserEntity_enabled", "UserEntity"."token_version" AS "UserEntity_token_version" FROM "users" "UserEntity" WHERE (("UserEntity"."id" = $1)) LIMIT 1`;
 
 interface Answer {
   status: number;
@@ -357,8 +355,8 @@ function rawSubmitter(pool: Pool, caller: Principal & { kind: 'user' }, recorded
     };
     const auth = await pool.connect();
     try {
-      const [user] = await q<{ UserEntity_enabled: boolean }>(auth, USER_SQL, [caller.userId]);
-      if (!user?.UserEntity_enabled) return { status: 401 };
+      const [user] = await q<{ enabled: boolean }>(auth, SESSION_STATE_SQL, [caller.userId]);
+      if (!user?.enabled) return { status: 401 };
     } finally {
       auth.release();
     }

@@ -11,6 +11,10 @@ export type UserSessionState = Pick<
   'id' | 'organizationId' | 'roles' | 'enabled' | 'tokenVersion'
 >;
 
+/** The access-token check's read of the caller ($1 the user id); the bench's raw baseline sends it too. */
+export const SESSION_STATE_SQL = `SELECT id, organization_id AS "organizationId", roles, enabled, token_version AS "tokenVersion"
+  FROM users WHERE id = $1`;
+
 @Injectable()
 export class UsersRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -25,11 +29,7 @@ export class UsersRepository {
 
   /** On every authenticated request: one primary-key read straight on the pool (ADR 0057). */
   async findSessionState(id: string): Promise<UserSessionState | null> {
-    const [row] = await pgQuery<UserSessionState>(this.dataSource, {
-      text: `SELECT id, organization_id AS "organizationId", roles, enabled, token_version AS "tokenVersion"
-             FROM users WHERE id = $1`,
-      values: [id],
-    });
+    const [row] = await pgQuery<UserSessionState>(this.dataSource, { text: SESSION_STATE_SQL, values: [id] });
     return row ?? null;
   }
 
