@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/infra/database/data-source.options';
@@ -13,6 +12,7 @@ import { JobName, QueueName, RUN_DEADLINE_JOB_OPTIONS } from '../../src/infra/qu
 import { deadlineJobId } from '../../src/infra/scheduler/deadline-job';
 import { BENCH_DEADLINE_KIND } from './deadlines-worker';
 import { loadAverage, recordGoal } from './goals';
+import { deleteRedisPrefix } from './redis-prefix';
 
 /**
  * Deadlines coming due at once (issue 17, ADR 0053): BENCH_DEADLINES pending deadlines (default
@@ -41,20 +41,6 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs: num
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }
 

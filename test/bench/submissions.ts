@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
-import Redis from 'ioredis';
 import { Client, Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { ApiModule } from '../../src/api.module';
@@ -58,6 +57,7 @@ import {
   creditCodeCheckChar,
 } from '../../src/modules/platform/organizations/credit-code';
 import { UsersService } from '../../src/modules/platform/users/users.service';
+import { deleteRedisPrefix } from './redis-prefix';
 import { SESSION_STATE_SQL } from '../../src/modules/platform/users/users.repository';
 import { DistProcess, freePort, stopDist, waitFor200 } from '../support/dist-process';
 import { countQueries } from '../support/query-count';
@@ -828,22 +828,8 @@ export async function submissionCases(adminUrl: string): Promise<void> {
     await client.end().catch(() => undefined);
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
-    await deleteRedisPrefix(redisPrefix);
+    await deleteRedisPrefix(REDIS_URL, redisPrefix);
     await rm(storageDir, { recursive: true, force: true });
     await rm(apiLog, { force: true });
-  }
-}
-
-async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }
