@@ -12,7 +12,7 @@ import { JobName, QueueName, RUN_DEADLINE_JOB_OPTIONS } from '../../src/infra/qu
 import { deadlineJobId } from '../../src/infra/scheduler/deadline-job';
 import { BENCH_DEADLINE_KIND } from './deadlines-worker';
 import { loadAverage, recordGoal } from './goals';
-import { deleteRedisPrefix } from './redis-prefix';
+import { deleteRedisPrefix, freshBenchDatabase } from './resources';
 
 /**
  * Deadlines coming due at once (issue 17, ADR 0053): BENCH_DEADLINES pending deadlines (default
@@ -86,14 +86,11 @@ async function bareWorker(redisUrl: string, prefix: string): Promise<{ rate: num
 export async function deadlineCases(adminUrl: string, redisUrl: string): Promise<void> {
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB} TEMPLATE template0 ENCODING 'UTF8'`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${DB}`;
+  const url = await freshBenchDatabase(admin, adminUrl, DB);
   const prefix = `bench_deadlines_${process.pid}`;
   const ds = await new DataSource(
     dataSourceOptions({
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: url,
       DATABASE_POOL_MAX: 2,
       DATABASE_STATEMENT_TIMEOUT_MS: 120_000,
     }),
@@ -106,7 +103,7 @@ export async function deadlineCases(adminUrl: string, redisUrl: string): Promise
       TZ: 'UTC',
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: url,
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
       JWT_ACCESS_SECRET: randomBytes(32).toString('hex'),

@@ -15,6 +15,7 @@ import { Clock } from '../../src/infra/clock/clock';
 import { freePort } from '../../src/infra/embedded/free-port';
 import { createRedis } from '../../src/infra/redis/redis.module';
 import { loadAverage, printGoals, recordGoal } from './goals';
+import { freshBenchDatabase } from './resources';
 
 /**
  * Bench part `fixed` (docs/adr/0056): the per-request fixed costs of the API (logging, rate
@@ -370,15 +371,11 @@ async function alone(): Promise<void> {
   const name = `jiebang_bench_fixed_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(
-    `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`,
-  );
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const url = await freshBenchDatabase(admin, adminUrl, name);
   try {
     const dataSource = await new DataSource(
       dataSourceOptions({
-        DATABASE_URL: url.toString(),
+        DATABASE_URL: url,
         DATABASE_POOL_MAX: 2,
         DATABASE_STATEMENT_TIMEOUT_MS: 120_000,
       }),
@@ -389,7 +386,7 @@ async function alone(): Promise<void> {
       await dataSource.destroy();
     }
     console.log(`# bench part fixed, alone (${loadAverage()})`);
-    await fixedCases(url.toString(), process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    await fixedCases(url, process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379');
     printGoals();
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -12,7 +12,7 @@ import { freePort } from '../../src/infra/embedded/free-port';
 import { challengeListStatement } from '../../src/modules/call/challenges/challenge-reads.repository';
 import { ListChallengesQueryDto } from '../../src/modules/call/challenges/dto/list-challenges.query';
 import { loadAverage, recordGoal } from './goals';
-import { deleteRedisPrefix } from './redis-prefix';
+import { deleteRedisPrefix, freshBenchDatabase } from './resources';
 import { CHALLENGES, seedChallenges } from './seed-challenges';
 
 /**
@@ -32,6 +32,15 @@ const DB = 'jiebang_bench_http';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
 const TICKS_PER_SECOND = 100;
+/**
+ * BENCH_CPU_PROF_DIR: both servers write a V8 CPU profile there when they stop (`<dir>/api`,
+ * `<dir>/raw`), the profiles ADR 0057 reads; BENCH_HTTP_CASES: the cases to run
+ * (`list,detail,304,live`; all when unset).
+ */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
+const profiled = (name: string): string[] =>
+  CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF_DIR, name)}`] : [];
+const CASES = (process.env.BENCH_HTTP_CASES ?? '').split(',').filter(Boolean);
 
 /** The multi-word search mix: 2-character terms beside longer ones, common and rare. */
 export const MULTI_WORD_SEARCHES = [
@@ -120,7 +129,7 @@ function median(values: number[]): number {
 function start(name: string, script: string, env: Record<string, string>): Server & { ready: Promise<void> } {
   const log = join(tmpdir(), `jiebang-bench-${name}-${randomBytes(3).toString('hex')}.log`);
   const fd = openSync(log, 'w');
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...profiled(name), script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC', ...env },
     stdio: ['ignore', fd, fd],
@@ -238,13 +247,7 @@ export async function multiWordSearchMix(
 export async function httpCases(adminUrl: string): Promise<void> {
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.query(
-    `CREATE DATABASE ${DB} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`,
-  );
-  const url = new URL(adminUrl);
-  url.pathname = `/${DB}`;
-  const databaseUrl = url.toString();
+  const databaseUrl = await freshBenchDatabase(admin, adminUrl, DB);
   const suffix = randomBytes(4).toString('hex');
   const redisPrefix = `bench_http_${suffix}`;
   const storageDir = join(tmpdir(), `jiebang-bench-http-files-${suffix}`);
@@ -329,6 +332,7 @@ export async function httpCases(adminUrl: string): Promise<void> {
       rawIdle: rssMb(raw.child.pid as number),
     };
     const cases: Array<{
+      key: string;
       goal: string;
       target: number;
       ours: AutocannonRequest[];
@@ -338,6 +342,7 @@ export async function httpCases(adminUrl: string): Promise<void> {
       sampleRss?: boolean;
     }> = [
       {
+        key: 'list',
         goal: 'GET /challenges list and search mix',
         target: 0.9,
         ours: listPaths.map((path) => ({ path })),
@@ -347,6 +352,7 @@ export async function httpCases(adminUrl: string): Promise<void> {
         sampleRss: true,
       },
       {
+        key: 'detail',
         goal: 'GET /challenges/{id} detail',
         target: 0.8,
         ours: detailPaths.map((path) => ({ path })),
@@ -355,6 +361,7 @@ export async function httpCases(adminUrl: string): Promise<void> {
         baseline: 'raw Fastify + pg',
       },
       {
+        key: '304',
         goal: 'detail 304 from If-None-Match vs raw 200',
         target: 2,
         ours: conditional,
@@ -363,6 +370,7 @@ export async function httpCases(adminUrl: string): Promise<void> {
         baseline: "raw's 200",
       },
       {
+        key: 'live',
         goal: '/health/live vs bare Fastify hello',
         target: 0.5,
         ours: [{ path: '/health/live' }],
@@ -372,7 +380,7 @@ export async function httpCases(adminUrl: string): Promise<void> {
       },
     ];
 
-    for (const c of cases) {
+    for (const c of cases.filter((x) => !CASES.length || CASES.includes(x.key))) {
       // Warm-up of both (JIT, pools, plans), then interleaved rounds.
       await load(ours, c.ours, c.oursStatus, Math.min(3, SECONDS));
       await load(raw, c.raw, 200, Math.min(3, SECONDS));
@@ -410,14 +418,15 @@ export async function httpCases(adminUrl: string): Promise<void> {
           `${runs.raw.map((x) => Math.round(x.rps)).join(', ')}; ${loadAverage()}`,
       });
     }
-    recordGoal({
-      goal: 'API RSS under the list load',
-      ours: `${rss.ours.toFixed(0)} MB (idle ${rss.oursIdle.toFixed(0)})`,
-      baseline: `raw ${rss.raw.toFixed(0)} MB (idle ${rss.rawIdle.toFixed(0)})`,
-      ratio: null,
-      target: '≤ 200 MB',
-      met: rss.ours <= 200,
-    });
+    if (rss.ours)
+      recordGoal({
+        goal: 'API RSS under the list load',
+        ours: `${rss.ours.toFixed(0)} MB (idle ${rss.oursIdle.toFixed(0)})`,
+        baseline: `raw ${rss.raw.toFixed(0)} MB (idle ${rss.rawIdle.toFixed(0)})`,
+        ratio: null,
+        target: '≤ 200 MB',
+        met: rss.ours <= 200,
+      });
   } finally {
     for (const server of servers) await stop(server);
     await dataSource.destroy();

@@ -15,6 +15,7 @@ import {
 } from '../../src/modules/call/challenges/challenge-reads.repository';
 import { ListChallengesQueryDto } from '../../src/modules/call/challenges/dto/list-challenges.query';
 import { loadAverage, printGoals, recordGoal, selected } from './goals';
+import { freshBenchDatabase } from './resources';
 import { statsCases } from './stats';
 import { fixedCases } from './fixed';
 import { httpCases, multiWordSearchMix } from './http';
@@ -234,15 +235,10 @@ async function challengeCases(dataSource: DataSource): Promise<void> {
 async function main(): Promise<void> {
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.query(
-    `CREATE DATABASE ${DB} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`,
-  );
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${DB}`;
+  const url = await freshBenchDatabase(admin, ADMIN_URL, DB);
   const dataSource = await new DataSource(
     dataSourceOptions({
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: url,
       DATABASE_POOL_MAX: 4,
       DATABASE_STATEMENT_TIMEOUT_MS: 120_000,
     }),
@@ -316,7 +312,7 @@ async function main(): Promise<void> {
 
     if (selected('submissions')) await submissionCases(ADMIN_URL);
 
-    if (selected('fixed')) await fixedCases(url.toString(), REDIS_URL);
+    if (selected('fixed')) await fixedCases(url, REDIS_URL);
     if (selected('http')) await httpCases(ADMIN_URL);
 
     if (selected('deadlines')) await deadlineCases(ADMIN_URL, REDIS_URL);

@@ -8,6 +8,7 @@ import { StatsRepository } from '../../src/modules/outreach/stats/stats.reposito
 import { StatsService } from '../../src/modules/outreach/stats/stats.service';
 import { StatsSnapshots } from '../../src/modules/outreach/stats/stats-snapshots';
 import { loadAverage, recordGoal } from './goals';
+import { freshBenchDatabase } from './resources';
 import { OpenDataRepository } from '../../src/modules/outreach/open-data/open-data.repository';
 
 /**
@@ -255,15 +256,10 @@ const ON_THE_FLY_PAGE = `
 export async function statsCases(adminUrl: string): Promise<void> {
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.query(
-    `CREATE DATABASE ${DB} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`,
-  );
-  const url = new URL(adminUrl);
-  url.pathname = `/${DB}`;
+  const url = await freshBenchDatabase(admin, adminUrl, DB);
   const ds = await new DataSource(
     dataSourceOptions({
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: url,
       DATABASE_POOL_MAX: 4,
       DATABASE_STATEMENT_TIMEOUT_MS: 600_000,
     }),

@@ -57,7 +57,7 @@ import {
   creditCodeCheckChar,
 } from '../../src/modules/platform/organizations/credit-code';
 import { UsersService } from '../../src/modules/platform/users/users.service';
-import { deleteRedisPrefix } from './redis-prefix';
+import { deleteRedisPrefix, freshBenchDatabase } from './resources';
 import { SESSION_STATE_SQL } from '../../src/modules/platform/users/users.repository';
 import { DistProcess, freePort, stopDist, waitFor200 } from '../support/dist-process';
 import { countQueries } from '../support/query-count';
@@ -495,12 +495,7 @@ export async function submissionCases(adminUrl: string): Promise<void> {
   const database = `jiebang_bench_submissions_${suffix}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(
-    `CREATE DATABASE ${database} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`,
-  );
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  const databaseUrl = url.toString();
+  const databaseUrl = await freshBenchDatabase(admin, adminUrl, database);
   const redisPrefix = `bench_${suffix}`;
   const storageDir = join(tmpdir(), `jiebang-bench-files-${suffix}`);
   const apiLog = join(tmpdir(), `jiebang-bench-api-${suffix}.log`);

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { INestApplication, Type } from '@nestjs/common';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import type { FastifyInstance } from 'fastify';
-import Redis from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiModule } from '../../src/api.module';
@@ -14,6 +13,7 @@ import { createDatabase, databaseUrl, dropDatabase, REDIS_URL, withAdmin } from 
 import { assertAnswersDocumented, ObservedAnswer, recordAnswers } from './observed-answers';
 import { TestClock } from './test-clock';
 import { createHttpAdapter } from '../../src/infra/http/http-adapter';
+import { deleteRedisPrefix as deleteRedisPrefixAt } from '../bench/resources';
 
 export interface TestEnvironment {
   databaseName: string;
@@ -102,18 +102,9 @@ function withPort(url: string, port: number): string {
   return parsed.toString();
 }
 
-export async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+/** Deletes every key under `prefix:` on the test Redis (one implementation, the bench's). */
+export function deleteRedisPrefix(prefix: string): Promise<void> {
+  return deleteRedisPrefixAt(REDIS_URL, prefix);
 }
 
 export interface TestApp {
