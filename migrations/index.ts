@@ -26,6 +26,7 @@ import { AuditChain1763702700000 } from './1763702700000-AuditChain';
 import { OrganizationWebhooks1763702800000 } from './1763702800000-OrganizationWebhooks';
 import { StoredBigrams1763702900000 } from './1763702900000-StoredBigrams';
 import { DeadlineRetries1763703000000 } from './1763703000000-DeadlineRetries';
+import { DemandLibrary1763703300000 } from './1763703300000-DemandLibrary';
 import { SeparatedDuties1763702600000 } from './1763702600000-SeparatedDuties';
 import { AccountLifecycle1763702400000 } from './1763702400000-AccountLifecycle';
 import { TotpMfa1763702500000 } from './1763702500000-TotpMfa';
@@ -65,4 +66,5 @@ export const migrations: MixedList<Function> = [
   AccountLifecycle1763702400000,
   TotpMfa1763702500000,
   StatsSnapshots1763703100000,
+  DemandLibrary1763703300000,
 ];

@@ -28,6 +28,8 @@ import { SelectionModule } from './modules/delivery/selection/selection.module';
 import { ProjectsModule } from './modules/delivery/projects/projects.module';
 import { PaymentsModule } from './modules/delivery/payments/payments.module';
 import { AcceptanceModule } from './modules/delivery/acceptance/acceptance.module';
+import { NetworkModule } from './modules/transfer/network/network.module';
+import { NeedsModule } from './modules/transfer/needs/needs.module';
 import { StatsModule } from './modules/outreach/stats/stats.module';
 import { OpenDataModule } from './modules/outreach/open-data/open-data.module';
 import { SessionsModule } from './modules/evaluation/sessions/sessions.module';
@@ -74,6 +76,8 @@ export class ApiModule {
         ProjectsModule,
         PaymentsModule,
         AcceptanceModule,
+        NetworkModule,
+        NeedsModule,
         StatsModule,
         OpenDataModule,
         MailModule,

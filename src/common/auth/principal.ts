@@ -3,7 +3,8 @@ import { DomainError } from '../errors/domain-error';
 /**
  * `admin` is the system administrator (operations); `security_admin` manages accounts, roles, keys
  * and MFA resets; `audit_admin` reads the audit trail and nothing else (三员分立, ADR 43).
- * `user_manager` invites and disables the users of its own organization.
+ * `user_manager` invites and disables the users of its own organization. `broker` is a technology
+ * broker of a service centre (TRANSFER.md, ADR 0058): a member role, not an administrative one.
  */
 export const ROLES = [
   'admin',
@@ -13,6 +14,7 @@ export const ROLES = [
   'issuer',
   'applicant',
   'expert',
+  'broker',
   'integration',
 ] as const;
 export type Role = (typeof ROLES)[number];

@@ -75,6 +75,16 @@ export const EXAMPLE_IDS = {
   notification: 'f3ebef03-0271-426d-819c-b6903313f95c',
   auditEvent: '8f45edd8-3fbb-4695-b5f6-41cc8ad2ae14',
   integrityRecord: 'a6ed5b61-d55c-424d-a536-f2bbfa2dd1ac',
+  /** An enterprise's need in the industry-demand library (ADR 0058). */
+  need: '0bfa69a4-144f-4382-a700-b30822dbf422',
+  /** The service centre (服务中心) a need is routed to. */
+  serviceCentre: '9627ce52-e5ed-44b1-be56-6614df041db2',
+  /** A technology broker's profile, and the broker's user. */
+  brokerProfile: '9025c8e2-a2e3-441c-8ff3-fcebb130330d',
+  brokerUser: '82a19e14-a617-4564-bbc2-36863323cb68',
+  needRoute: '1a6f4d09-9fd7-4dae-8906-ab039eb2de4b',
+  needInterest: '7f38ee85-d619-4e18-b4d2-dbad4a946af0',
+  needIntroduction: 'f78852cd-5bc0-422a-8b8f-52f93d428d25',
   /** An X-Request-Id the platform generated. */
   request: EXAMPLE_REQUEST_ID,
 } as const;

@@ -185,6 +185,10 @@ export const envSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(10),
   WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().int().min(1).max(90).default(3),
 
+  // Industry-demand library (docs/adr/0058): a need expires this many days after filing or its last
+  // renewal, reminded 7 days and 1 day before.
+  NEED_EXPIRY_DAYS: z.coerce.number().int().min(1).max(3_650).default(180),
+
   // Audit trail (docs/adr/0046): the sealer appends committed rows to the hash chain this often;
   // rows of days older than the retention move to audit_events_archive (never deleted). Six months
   // at least (网络安全法 art. 21, 等保 2.0): fewer than 180 days is refused.

@@ -46,28 +46,54 @@ export class ChallengeAuthoringService {
 
   async create(actor: Principal, dto: CreateChallengeDto): Promise<ChallengeResponseDto> {
     const user = requireUser(actor);
-    const id = await this.dataSource.transaction(async (em) => {
-      const now = this.clock.now();
-      const program = await this.programs.requireById(em, dto.programId);
-      await this.taxonomy.assertActiveCategory(em, dto.category);
-      await this.taxonomy.assertActiveIndustryChain(em, dto.industryChain);
-      const draft = newDraft(dto);
-      this.content.assertRules(draft, program.settings, now, new Set());
-      await this.content.assertOwnAttachments(em, draft.attachments, user.organizationId);
-      const challenge = await this.insertDraft(em, user, dto, draft, now);
-      const saved = await this.challenges.replaceIndicators(em, challenge.id, draft.indicators);
-      await this.challenges.saveConfidential(em, challenge.id, dto.confidentialDetails ?? '', now);
-      await this.challenges.replaceAttachments(em, challenge.id, draft.attachments);
-      await this.audit.record(em, {
-        actor,
-        action: CHALLENGE_AUDIT.created,
-        objectType: CHALLENGE_ENTITY,
-        objectId: challenge.id,
-        after: challengeSnapshot(challenge, saved),
-      });
-      return challenge.id;
-    });
+    const id = await this.dataSource.transaction((em) =>
+      this.draftIn(em, actor, user.userId, user.organizationId, dto, null),
+    );
     return this.queries.get(actor, id);
+  }
+
+  /**
+   * A draft of the enterprise's organization made from a refined need (transfer/needs), in the
+   * caller's transaction, by the need's broker or the enterprise: the same checks as `create`, and
+   * the need's id kept on the challenge (the link back). Returns the challenge's id.
+   */
+  async createForNeed(
+    em: EntityManager,
+    actor: UserPrincipal,
+    organizationId: string,
+    dto: CreateChallengeDto,
+    needId: string,
+  ): Promise<string> {
+    return this.draftIn(em, actor, actor.userId, organizationId, dto, needId);
+  }
+
+  private async draftIn(
+    em: EntityManager,
+    actor: Principal,
+    userId: string,
+    organizationId: string,
+    dto: CreateChallengeDto,
+    needId: string | null,
+  ): Promise<string> {
+    const now = this.clock.now();
+    const program = await this.programs.requireById(em, dto.programId);
+    await this.taxonomy.assertActiveCategory(em, dto.category);
+    await this.taxonomy.assertActiveIndustryChain(em, dto.industryChain);
+    const draft = newDraft(dto);
+    this.content.assertRules(draft, program.settings, now, new Set());
+    await this.content.assertOwnAttachments(em, draft.attachments, organizationId);
+    const challenge = await this.insertDraft(em, userId, organizationId, dto, draft, now, needId);
+    const saved = await this.challenges.replaceIndicators(em, challenge.id, draft.indicators);
+    await this.challenges.saveConfidential(em, challenge.id, dto.confidentialDetails ?? '', now);
+    await this.challenges.replaceAttachments(em, challenge.id, draft.attachments);
+    await this.audit.record(em, {
+      actor,
+      action: CHALLENGE_AUDIT.created,
+      objectType: CHALLENGE_ENTITY,
+      objectId: challenge.id,
+      after: { ...challengeSnapshot(challenge, saved), needId },
+    });
+    return challenge.id;
   }
 
   /** Edits a draft (issuer organization, If-Match required). Lists in the body replace the old ones. */
@@ -174,13 +200,15 @@ export class ChallengeAuthoringService {
 
   private async insertDraft(
     em: EntityManager,
-    user: UserPrincipal,
+    userId: string,
+    organizationId: string,
     dto: CreateChallengeDto,
     draft: ChallengeDraft,
     now: Date,
+    needId: string | null,
   ): Promise<ChallengeEntity> {
-    const issuer = await this.organizations.findById(user.organizationId, em);
-    if (!issuer) throw new Error(`The caller's organization ${user.organizationId} is missing`);
+    const issuer = await this.organizations.findById(organizationId, em);
+    if (!issuer) throw new Error(`The issuing organization ${organizationId} is missing`);
     const challenge = em.create(ChallengeEntity, {
       programId: dto.programId,
       code: null,
@@ -204,7 +232,8 @@ export class ChallengeAuthoringService {
       }),
       submittedAt: null,
       publishedAt: null,
-      createdBy: user.userId,
+      needId,
+      createdBy: userId,
       version: 1,
       createdAt: now,
       updatedAt: now,

@@ -244,7 +244,7 @@ export function challengeDetailStatement(id: string, now: Date): Statement {
   return {
     text:
       `SELECT ${SUMMARY_COLUMNS.map((c) => `c.${c}`).join(', ')}, c.background, c.expected_outcomes,` +
-      ` c.duration_months, c.eligibility, c.status_reason, c.submitted_at, c.created_at, c.updated_at,` +
+      ` c.duration_months, c.eligibility, c.status_reason, c.need_id, c.submitted_at, c.created_at, c.updated_at,` +
       ` o.name AS issuer_name, o.version AS issuer_version,` +
       ` (SELECT coalesce(json_agg(json_build_object('id', i.id, 'name', i.name, 'targetValue', i.target_value,` +
       ` 'unit', i.unit, 'verificationMethod', i.verification_method) ORDER BY i.position), '[]'::json)` +

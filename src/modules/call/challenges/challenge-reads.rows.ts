@@ -45,6 +45,7 @@ export interface DetailRow extends SummaryRow {
   duration_months: number;
   eligibility: Eligibility;
   status_reason: string | null;
+  need_id: string | null;
   submitted_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -143,6 +144,7 @@ export function detailFromRow(row: DetailRow, privileged: boolean, now: Date): C
     attachments,
     statusReason: privileged || row.status === 'cancelled' ? row.status_reason : null,
     amendmentCount: row.amendment_count,
+    needId: privileged ? row.need_id : null,
     submittedBidCount: row.submitted_application_count,
     submittedAt: row.submitted_at,
     createdAt: row.created_at,

@@ -76,6 +76,7 @@ export function toChallengeResponse(
       .map((a) => toAttachmentResponse(c.id, a)),
     statusReason: parts.privileged || c.status === 'cancelled' ? c.statusReason : null,
     amendmentCount: parts.amendmentCount,
+    needId: parts.privileged ? c.needId : null,
     submittedBidCount: parts.submittedApplicationCount,
     submittedAt: c.submittedAt,
     createdAt: c.createdAt,

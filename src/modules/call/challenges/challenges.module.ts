@@ -19,7 +19,8 @@ import { ChallengeVettingService } from './challenge-vetting.service';
 /**
  * Challenges (榜单): drafting, vetting, publishing, amendments, the confidential part. The API
  * serves the controller; the worker runs ChallengeDeadlines (opening and closing on time).
- * ChallengeLifecycle is how other modules (review, selection) move a challenge's status.
+ * ChallengeLifecycle is how other modules (review, selection) move a challenge's status;
+ * ChallengeAuthoringService.createForNeed is how a need (transfer/needs) becomes a draft.
  */
 @Module({
   imports: [ProgramsModule, TaxonomyModule, AttachmentsModule, OrganizationsModule],
@@ -37,6 +38,6 @@ import { ChallengeVettingService } from './challenge-vetting.service';
     ChallengesRepository,
     ChallengeDeadlines,
   ],
-  exports: [ChallengesRepository, ChallengeLifecycle, ChallengeQueriesService],
+  exports: [ChallengesRepository, ChallengeLifecycle, ChallengeQueriesService, ChallengeAuthoringService],
 })
 export class ChallengesModule {}

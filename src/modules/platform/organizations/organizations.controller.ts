@@ -55,7 +55,7 @@ export class OrganizationsController {
   }
 
   @Get(':id')
-  @Authenticated({ roles: ['admin', 'security_admin', 'issuer', 'applicant', 'expert'] })
+  @Authenticated({ roles: ['admin', 'security_admin', 'issuer', 'applicant', 'expert', 'broker'] })
   @Endpoint({ summary: 'Read an organization (admin, or a member of it)', errors: ['NOT_FOUND'] })
   @ApiOkResponse({ type: OrganizationResponseDto })
   async get(

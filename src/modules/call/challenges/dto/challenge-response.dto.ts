@@ -204,6 +204,16 @@ export class ChallengeResponseDto extends ChallengeSummaryDto {
   amendmentCount: number;
 
   @ApiProperty({
+    example: EXAMPLE_IDS.need,
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description:
+      'The need (GET /needs/{id}) this list was promoted from: the issuer organization and admins only (null for others, so an anonymous need is not tied to its enterprise)',
+  })
+  needId: string | null;
+
+  @ApiProperty({
     example: 3,
     nullable: true,
     type: 'integer',

@@ -55,6 +55,7 @@ export interface Eligibility {
 @Index('ix_challenges_program', ['programId', 'publishedAt', 'id'])
 @Index('ix_challenges_category', ['categoryCode', 'publishedAt', 'id'])
 @Index('ix_challenges_industry_chain', ['industryChainCode', 'publishedAt', 'id'])
+@Index('ix_challenges_need', ['needId'])
 // Operator classes and expression indexes TypeORM cannot describe: kept by the migration (ADR 0018).
 @Index('ix_challenges_region', { synchronize: false })
 @Index('ix_challenges_search_trgm', { synchronize: false })
@@ -169,6 +170,10 @@ export class ChallengeEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   publishedAt: Date | null;
+
+  /** The need (transfer/needs) this draft was promoted from; null for a list drafted directly. */
+  @Column({ type: 'uuid', nullable: true })
+  needId: string | null;
 
   @Column({ type: 'uuid' })
   createdBy: string;

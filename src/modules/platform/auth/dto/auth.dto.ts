@@ -137,7 +137,7 @@ export class MeResponseDto {
   @ApiProperty({
     example: ['applicant'],
     isArray: true,
-    enum: ['admin', 'issuer', 'applicant', 'expert', 'integration'],
+    enum: ['admin', 'issuer', 'applicant', 'expert', 'broker', 'integration'],
   })
   roles: Role[];
   @ApiPropertyOptional({ type: UserResponseDto }) user?: UserResponseDto;
