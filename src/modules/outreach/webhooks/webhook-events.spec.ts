@@ -29,9 +29,27 @@ const API_MD_EVENTS = [
   'project.terminated',
 ];
 
+/** The transfer loop's events (TRANSFER.md; ADR 0058 for the industry-demand library). */
+const TRANSFER_EVENTS = [
+  'need.filed',
+  'need.refined',
+  'need.returned',
+  'need.listed',
+  'need.expired',
+  'introduction.made',
+];
+
 describe('webhook event catalogue', () => {
-  it('is exactly the list of API.md', () => {
-    expect([...WEBHOOK_EVENT_TYPES].sort()).toEqual([...API_MD_EVENTS].sort());
+  it('is exactly the list of API.md and of the transfer loop', () => {
+    expect([...WEBHOOK_EVENT_TYPES].sort()).toEqual([...API_MD_EVENTS, ...TRANSFER_EVENTS].sort());
+  });
+
+  it('never sends the organization of an anonymous need in a public event', () => {
+    for (const type of ['need.refined'] as const) {
+      expect(WEBHOOK_EVENTS[type].audience).toBe('public');
+      expect(WEBHOOK_EVENTS[type].fields).not.toContain('enterpriseOrganizationId');
+      expect(WEBHOOK_EVENTS[type].fields).not.toContain('confidentialDetails');
+    }
   });
 
   it('sends only the listed fields (absent ones as null), never the rest of the outbox data', () => {
@@ -90,6 +108,7 @@ describe('webhook event catalogue', () => {
       'challenge.closed',
       'challenge.published',
       'challenge.unsuccessful',
+      'need.refined',
       'selection.publicized',
     ]);
   });

@@ -51,6 +51,21 @@ const orgs =
     keys.map((key) => data[key]).filter((v): v is string => typeof v === 'string' && UUID.test(v));
 
 const issuer = orgs('issuerOrganizationId');
+const enterprise = orgs('enterpriseOrganizationId');
+const enterpriseAndInterested = orgs('enterpriseOrganizationId', 'interestedOrganizationId');
+/** A need's public facts: never its confidential details, never the organization of an anonymous need. */
+const NEED_PUBLIC = [
+  'needId',
+  'title',
+  'status',
+  'industryChain',
+  'regionCode',
+  'budgetMinFen',
+  'budgetMaxFen',
+  'publicEnterpriseOrganizationId',
+  'expiresAt',
+] as const;
+const NEED_PARTY = ['needId', 'title', 'status', 'industryChain', 'regionCode', 'centreOrganizationId'] as const;
 const issuerAndLead = orgs('issuerOrganizationId', 'leadOrganizationId');
 const lead = orgs('leadOrganizationId');
 
@@ -193,6 +208,50 @@ export const WEBHOOK_EVENTS = {
     partyRoles: ['issuer', 'lead'],
     fields: [...PROJECT, 'reason', 'releasedFiscalFen', 'releasedIssuerFen', 'byStageGate'],
     description: 'A project was terminated; its unpaid tranches are cancelled',
+  },
+  'need.filed': {
+    audience: 'parties',
+    parties: enterprise,
+    partyRoles: ['issuer'],
+    fields: NEED_PARTY,
+    description: 'A need was filed and routed to a service centre (to the enterprise)',
+  },
+  'need.refined': {
+    audience: 'public',
+    parties: none,
+    partyRoles: [],
+    fields: NEED_PUBLIC,
+    description:
+      'A need was refined by its broker and is public (publicEnterpriseOrganizationId is null for an anonymous need)',
+  },
+  'need.returned': {
+    audience: 'parties',
+    parties: enterprise,
+    partyRoles: ['issuer'],
+    fields: [...NEED_PARTY, 'reason'],
+    description: 'A need was returned to the enterprise with a reason',
+  },
+  'need.listed': {
+    audience: 'parties',
+    parties: enterprise,
+    partyRoles: ['issuer'],
+    fields: [...NEED_PARTY, 'challengeId'],
+    description:
+      'A need became a draft challenge list of the enterprise (to the enterprise: the list names it, so the link is not public)',
+  },
+  'need.expired': {
+    audience: 'parties',
+    parties: enterprise,
+    partyRoles: ['issuer'],
+    fields: [...NEED_PARTY, 'expiresAt'],
+    description: 'A need expired without renewal (to the enterprise)',
+  },
+  'introduction.made': {
+    audience: 'parties',
+    parties: enterpriseAndInterested,
+    partyRoles: ['issuer', 'lead'],
+    fields: ['needId', 'title', 'introductionId', 'interestId', 'interestedOrganizationId'],
+    description: 'A broker introduced an interested party to the enterprise of a need (to both)',
   },
 } as const satisfies Record<string, WebhookEventDefinition>;
 

@@ -55,8 +55,9 @@ export function toNeedResponse(n: NeedEntity, context: NeedContext, view: NeedVi
           }
         : null,
     refinedAt: n.refinedAt,
-    challengeId: n.challengeId,
-    projectIds: context.projectIds,
+    // A published list names its issuer: an anonymous need's link to it is for its full readers only.
+    challengeId: named ? n.challengeId : null,
+    projectIds: named ? context.projectIds : [],
     expiresAt: n.expiresAt,
     version: n.version,
     createdAt: n.createdAt,
