@@ -101,6 +101,11 @@ const OPENAPI_TAGS: Array<[name: string, description: string]> = [
   ['projects', 'Projects: task book, signatures, milestones, change requests, stage gates'],
   ['payments', 'Tranches and the append-only money ledger'],
   ['acceptance', 'Acceptance (验收) and its panel'],
+  [
+    'service-network',
+    'The technology-transfer network: broker profiles and the routing of needs to service centres',
+  ],
+  ['needs', 'The industry-demand library (需求库): needs, diagnosis, promotion to a list, interests'],
   ['integrity-records', 'Research integrity (科研诚信) records'],
   ['notifications', 'In-app notifications'],
   ['webhooks', 'Webhook subscriptions and deliveries, for integrations'],

@@ -499,7 +499,7 @@ export interface paths {
         head?: never;
         /**
          * Disable or enable, rename, or change the roles of an organization's user
-         * @description A user manager may grant issuer, applicant, expert and user_manager only, may not change an administrator, nor its own roles (403), nor disable itself (422). Disabling revokes every session at once. A security administrator changing roles here passes the rules of separated duties (ADR 43): 409 OWN_ROLES_UNCHANGEABLE, 422 ROLES_INCOMPATIBLE or ADMIN_ROLE_OUTSIDE_PLATFORM.
+         * @description A user manager may grant issuer, applicant, expert, broker and user_manager only, may not change an administrator, nor its own roles (403), nor disable itself (422). Disabling revokes every session at once. A security administrator changing roles here passes the rules of separated duties (ADR 43): 409 OWN_ROLES_UNCHANGEABLE, 422 ROLES_INCOMPATIBLE or ADMIN_ROLE_OUTSIDE_PLATFORM.
          */
         patch: operations["OrganizationUsers_update"];
         trace?: never;
@@ -2298,6 +2298,374 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/brokers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List broker profiles, newest first */
+        get: operations["Brokers_list"];
+        put?: never;
+        /** Create a broker's profile (the user holds the broker role in a service_center organization) */
+        post: operations["Brokers_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brokers/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own broker profile */
+        get: operations["Brokers_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brokers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a broker profile (admin, or the broker itself) */
+        get: operations["Brokers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a broker profile (admin; the broker its own, but not `active`). If-Match required */
+        patch: operations["Brokers_update"];
+        trace?: never;
+    };
+    "/api/v1/need-routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the routing table of needs (region + optional chain → service centre) */
+        get: operations["NeedRoutes_list"];
+        put?: never;
+        /**
+         * Add a route: needs of enterprises in the region (and chain) go to the centre
+         * @description The most specific route wins: district before city before province, and at each level a route of the need’s chain before one for every chain. Without a route a need goes to the provincial root centre (a service_center organization with no parent).
+         */
+        post: operations["NeedRoutes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/need-routes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a route */
+        delete: operations["NeedRoutes_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List needs: public ones for everyone (anonymous unless the enterprise chose otherwise); scope=mine/centre/all with credentials */
+        get: operations["Needs_list"];
+        put?: never;
+        /**
+         * File a need for your enterprise organization; it is routed to a service centre at once
+         * @description budgetMinFen ≤ budgetMaxFen; the chain must be an active industry chain. Routing: the most specific route of the routing table for the enterprise’s region and the chain, else the provincial root centre. The need expires after NEED_EXPIRY_DAYS (default 180) unless renewed. Transitions of the need — file: (new) → submitted (enterprise; filed by an enterprise user; routed to a service centre by region and chain).
+         */
+        post: operations["Needs_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a need: whole for the enterprise, its brokers and admins; the public view of a public need for everyone else (never the confidential details) */
+        get: operations["Needs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/resubmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File a returned need again (routed again, a new expiry)
+         * @description Transitions of the need — resubmit: returned → submitted (enterprise; a returned need, corrected, is filed again (routed again, expiry restarts)).
+         */
+        post: operations["Needs_resubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew a need: expiresAt moves to now + NEED_EXPIRY_DAYS; an expired need returns to its status
+         * @description Transitions of the need — renew: submitted, diagnosing, refined, long_term → (unchanged) (enterprise or broker; before expiry: expiresAt moves to now + the expiry period); renew: expired → (the status before) (enterprise or broker; after expiry: back to the status it had, with a new expiresAt).
+         */
+        post: operations["Needs_renew"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/nda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record your non-disclosure undertaking for a public need (audited); repeating it returns the first record
+         * @description Transitions of the need — accept_nda: refined, listed, matched, long_term → (unchanged) (applicant; record the non-disclosure undertaking: the confidential details open).
+         */
+        post: operations["Needs_acceptNda"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/confidential": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The confidential details: the enterprise, its brokers, admins, and applicants after the undertaking */
+        get: operations["Needs_confidential"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim a need routed to your centre or a centre below it (404 for any other)
+         * @description Transitions of the need — claim: submitted → diagnosing (broker; a broker of the routed centre or of an ancestor centre takes it).
+         */
+        post: operations["NeedWork_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/diagnosis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the diagnosis: the real technical problem, the TRL needed (1–9), indicators
+         * @description Transitions of the need — diagnose: diagnosing → (unchanged) (broker; the claiming broker records the real technical problem, the TRL needed and indicators).
+         */
+        post: operations["NeedWork_diagnose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/refine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refine a diagnosed need: it becomes public (anonymous unless the enterprise chose otherwise)
+         * @description Transitions of the need — refine: diagnosing → refined (broker; after a diagnosis: the need is refined and public (anonymous unless chosen otherwise)).
+         */
+        post: operations["NeedWork_refine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return a need to the enterprise with a reason
+         * @description Transitions of the need — return: submitted, diagnosing, refined → returned (broker; back to the enterprise with a reason).
+         */
+        post: operations["NeedWork_returnNeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/long-term": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Track a refined need as long-term, with a reason
+         * @description Transitions of the need — mark_long_term: refined → long_term (broker; no quick answer: tracked as a long-term need).
+         */
+        post: operations["NeedWork_longTerm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Promote a refined need to a draft challenge list of the enterprise's organization
+         * @description The list carries the title, summaries, chain, the diagnosis’ indicators and the budget (totalFen = budgetMaxFen, fiscalFen as given, the rest co-funding); the need shows the list’s id (and later its projects), the list its need id. The enterprise then submits the draft for vetting. Transitions of the need — promote: refined, long_term → listed (broker or enterprise; a draft challenge list of the enterprise's organization is made from it (linked both ways)).
+         */
+        post: operations["NeedWork_promote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/interests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The expressions of interest in a need (its brokers and admins) */
+        get: operations["NeedWork_listInterests"];
+        put?: never;
+        /**
+         * Express interest in a public need (a team or a results holder); its broker is told
+         * @description Transitions of the need — express_interest: refined, long_term → (unchanged) (applicant; a team or a results holder expresses interest in a public need).
+         */
+        post: operations["NeedWork_express"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/introductions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The introductions made for a need (the enterprise, its brokers, admins) */
+        get: operations["NeedWork_listIntroductions"];
+        put?: never;
+        /**
+         * Record an introduction of an interested party to the enterprise (both are told); optionally the need is matched
+         * @description Transitions of the need — match: refined, long_term → matched (broker; an introduction the broker made found the answer); introduce: refined, long_term, listed → (unchanged) (broker; the broker introduces an interested party to the enterprise (recorded, notified)).
+         */
+        post: operations["NeedWork_introduce"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/overview": {
         parameters: {
             query?: never;
@@ -2374,8 +2742,8 @@ export interface paths {
          *
          *     Who receives what: a platform subscription every event type; any other the public types, and a party type only for events about its own organization (the issuer of the challenge or project, the lead organization of the application or project) — never about another organization's. An organization that neither issues challenges nor applies (no user with that role, no challenge or application of its own), or a key without one, would never receive a party type: subscribing to one is refused with 422 WEBHOOK_EVENT_NOT_AVAILABLE, whose `unavailableEventTypes` name the types and `availableEventTypes` the types it can have. Per role:
          *     - platform (admin, security_admin): every type;
-         *     - an issuing organization: the public types and application.submitted, review.completed, objection.lodged, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated;
-         *     - an applying organization: the public types and application.submitted, application.formal_checked, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated;
+         *     - an issuing organization: the public types and application.submitted, review.completed, objection.lodged, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated, need.filed, need.returned, need.listed, need.expired, introduction.made;
+         *     - an applying organization: the public types and application.submitted, application.formal_checked, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated, introduction.made;
          *     - a key without an organization: the public types only.
          *
          *     The types:
@@ -2395,6 +2763,12 @@ export interface paths {
          *     - `payment.paid` (the platform, and the subscriptions of its issuer and lead organization): A tranche was paid; data: paymentId, projectId, challengeId, code, payer, kind, sequence, amountFen, milestonePosition, paidAt
          *     - `acceptance.decided` (the platform, and the subscriptions of its issuer and lead organization): The acceptance (验收) of a project was decided; data: acceptanceId, projectId, challengeId, code, outcome, status, exemption, conditionsDueAt, projectStatus
          *     - `project.terminated` (the platform, and the subscriptions of its issuer and lead organization): A project was terminated; its unpaid tranches are cancelled; data: projectId, challengeId, challengeCode, applicationId, status, reason, releasedFiscalFen, releasedIssuerFen, byStageGate
+         *     - `need.filed` (the platform, and the subscriptions of its issuer): A need was filed and routed to a service centre (to the enterprise); data: needId, title, status, industryChain, regionCode, centreOrganizationId
+         *     - `need.refined` (every subscriber): A need was refined by its broker and is public (publicEnterpriseOrganizationId is null for an anonymous need); data: needId, title, status, industryChain, regionCode, budgetMinFen, budgetMaxFen, publicEnterpriseOrganizationId, expiresAt
+         *     - `need.returned` (the platform, and the subscriptions of its issuer): A need was returned to the enterprise with a reason; data: needId, title, status, industryChain, regionCode, centreOrganizationId, reason
+         *     - `need.listed` (the platform, and the subscriptions of its issuer): A need became a draft challenge list of the enterprise (to the enterprise: the list names it, so the link is not public); data: needId, title, status, industryChain, regionCode, centreOrganizationId, challengeId
+         *     - `need.expired` (the platform, and the subscriptions of its issuer): A need expired without renewal (to the enterprise); data: needId, title, status, industryChain, regionCode, centreOrganizationId, expiresAt
+         *     - `introduction.made` (the platform, and the subscriptions of its issuer and lead organization): A broker introduced an interested party to the enterprise of a need (to both); data: needId, title, introductionId, interestId, interestedOrganizationId
          */
         post: operations["Webhooks_createWebhook"];
         delete?: never;
@@ -2621,7 +2995,7 @@ export interface components {
              *       "applicant"
              *     ]
              */
-            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert")[];
+            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert" | "broker")[];
             /** @example true */
             enabled: boolean;
             /** @example zh-CN */
@@ -2781,7 +3155,7 @@ export interface components {
              *       "applicant"
              *     ]
              */
-            roles: ("admin" | "issuer" | "applicant" | "expert" | "integration")[];
+            roles: ("admin" | "issuer" | "applicant" | "expert" | "broker" | "integration")[];
             user?: components["schemas"]["UserResponseDto"];
             organization?: components["schemas"]["OrganizationResponseDto"] | null;
             apiKey?: components["schemas"]["MeApiKeyDto"];
@@ -2994,7 +3368,7 @@ export interface components {
              *       "applicant"
              *     ]
              */
-            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert")[];
+            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert" | "broker")[];
             /**
              * @default zh-CN
              * @enum {string}
@@ -3007,7 +3381,7 @@ export interface components {
              *       "applicant"
              *     ]
              */
-            roles?: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert")[];
+            roles?: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert" | "broker")[];
             /**
              * @description false disables the user at once: tokens and refresh tokens stop working
              * @example true
@@ -3025,12 +3399,12 @@ export interface components {
             /** @example 张伟 */
             displayName: string;
             /**
-             * @description A user manager may grant issuer, applicant, expert and user_manager only; a security administrator any role
+             * @description A user manager may grant issuer, applicant, expert, broker and user_manager only; a security administrator any role
              * @example [
              *       "expert"
              *     ]
              */
-            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert")[];
+            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert" | "broker")[];
             /**
              * Format: uuid
              * @description The organization the invitee joins; default the caller's own
@@ -3064,7 +3438,7 @@ export interface components {
              *       "expert"
              *     ]
              */
-            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert")[];
+            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert" | "broker")[];
             /** @example zh-CN */
             locale: string;
             /**
@@ -4383,6 +4757,12 @@ export interface components {
              * @example 1
              */
             amendmentCount: number;
+            /**
+             * Format: uuid
+             * @description The need (GET /needs/{id}) this list was promoted from: the issuer organization and admins only (null for others, so an anonymous need is not tied to its enterprise)
+             * @example 0bfa69a4-144f-4382-a700-b30822dbf422
+             */
+            needId: string | null;
             /**
              * Format: int64
              * @description How many applications were submitted (and not withdrawn): null until closesAt has passed, so nobody learns it while applications are open
@@ -7755,6 +8135,492 @@ export interface components {
              */
             reason?: string;
         };
+        BrokerProfileResponseDto: {
+            /**
+             * Format: uuid
+             * @example 9025c8e2-a2e3-441c-8ff3-fcebb130330d
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 82a19e14-a617-4564-bbc2-36863323cb68
+             */
+            userId: string;
+            /**
+             * Format: uuid
+             * @example 9627ce52-e5ed-44b1-be56-6614df041db2
+             */
+            organizationId: string;
+            /**
+             * @example [
+             *       "new_materials"
+             *     ]
+             */
+            industryChains: string[];
+            /**
+             * @example [
+             *       "超导"
+             *     ]
+             */
+            keywords: string[];
+            /** @example 360100 */
+            regionCode: string;
+            /** @example JXJJR-2026-00123 */
+            certificateNumber: string;
+            /** @example true */
+            active: boolean;
+            /**
+             * Format: int64
+             * @example 1
+             */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        CreateBrokerProfileDto: {
+            /**
+             * Format: uuid
+             * @description A user with the broker role in a service_center organization
+             * @example 82a19e14-a617-4564-bbc2-36863323cb68
+             */
+            userId: string;
+            /**
+             * @example [
+             *       "new_materials",
+             *       "electronic_information"
+             *     ]
+             */
+            industryChains: string[];
+            /**
+             * @example [
+             *       "超导",
+             *       "稀土永磁"
+             *     ]
+             */
+            keywords: string[];
+            /** @example 360100 */
+            regionCode: string;
+            /** @example JXJJR-2026-00123 */
+            certificateNumber: string;
+            /**
+             * @description admin only; default true
+             * @example true
+             */
+            active?: boolean;
+        };
+        UpdateBrokerProfileDto: {
+            /**
+             * @example [
+             *       "new_materials",
+             *       "electronic_information"
+             *     ]
+             */
+            industryChains?: string[];
+            /**
+             * @example [
+             *       "超导",
+             *       "稀土永磁"
+             *     ]
+             */
+            keywords?: string[];
+            /** @example 360100 */
+            regionCode?: string;
+            /** @example JXJJR-2026-00123 */
+            certificateNumber?: string;
+            /**
+             * @description admin only; default true
+             * @example true
+             */
+            active?: boolean;
+        };
+        NeedRouteResponseDto: {
+            /**
+             * Format: uuid
+             * @example 1a6f4d09-9fd7-4dae-8906-ab039eb2de4b
+             */
+            id: string;
+            /** @example 360100 */
+            regionCode: string;
+            /** @example new_materials */
+            industryChain: string | null;
+            /**
+             * Format: uuid
+             * @example 9627ce52-e5ed-44b1-be56-6614df041db2
+             */
+            centreOrganizationId: string;
+            /**
+             * Format: int64
+             * @example 1
+             */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
+            createdAt: string;
+        };
+        CreateNeedRouteDto: {
+            /**
+             * @description A district (360102), a city (360100) or the province (360000)
+             * @example 360100
+             */
+            regionCode: string;
+            /**
+             * @description Only needs of this industry chain; absent or null: every chain
+             * @example new_materials
+             */
+            industryChain?: string | null;
+            /**
+             * Format: uuid
+             * @description A service_center organization
+             * @example 9627ce52-e5ed-44b1-be56-6614df041db2
+             */
+            centreOrganizationId: string;
+        };
+        NeedEnterpriseDto: {
+            /**
+             * Format: uuid
+             * @example 4ae922f9-34c1-4df8-bc7d-debe1c8cf89e
+             */
+            organizationId: string | null;
+            /** @example 江西某电机有限公司 */
+            name: string | null;
+            /** @example an enterprise in 360100, 新材料 */
+            label: string;
+        };
+        NeedIndicatorDto: {
+            /** @example 180℃ 退磁率 */
+            name: string;
+            /** @example ≤2 */
+            targetValue: string;
+            /** @example % */
+            unit: string;
+            /** @example 第三方检测报告 */
+            verificationMethod: string;
+        };
+        NeedDiagnosisDto: {
+            /**
+             * @description The enterprise, its brokers and admins only
+             * @example 高温下钕铁硼矫顽力不足
+             */
+            realProblem: string | null;
+            /**
+             * Format: int64
+             * @example 6
+             */
+            trlNeeded: number;
+            indicators: components["schemas"]["NeedIndicatorDto"][];
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
+            diagnosedAt: string;
+        };
+        NeedResponseDto: {
+            /**
+             * Format: uuid
+             * @example 0bfa69a4-144f-4382-a700-b30822dbf422
+             */
+            id: string;
+            /** @example 稀土永磁电机高温退磁问题 */
+            title: string;
+            /** @example 寻求耐高温磁体或结构方案。 */
+            publicSummary: string;
+            /** @example new_materials */
+            industryChain: string;
+            /** @example 360100 */
+            regionCode: string;
+            /** @example 小批量验证 */
+            desiredOutcome: string;
+            /**
+             * Format: int64
+             * @example 50000000
+             */
+            budgetMinFen: number;
+            /**
+             * Format: int64
+             * @example 200000000
+             */
+            budgetMaxFen: number;
+            /** @example 2027-12-31 */
+            deadlineWish: string | null;
+            /** @example true */
+            anonymous: boolean;
+            enterprise: components["schemas"]["NeedEnterpriseDto"];
+            /** @enum {string} */
+            status: "submitted" | "diagnosing" | "refined" | "listed" | "matched" | "long_term" | "returned" | "expired";
+            /**
+             * @description Why returned (privileged readers)
+             * @example null
+             */
+            statusReason: string | null;
+            /**
+             * Format: uuid
+             * @example 9627ce52-e5ed-44b1-be56-6614df041db2
+             */
+            centreOrganizationId: string | null;
+            /**
+             * Format: uuid
+             * @example 82a19e14-a617-4564-bbc2-36863323cb68
+             */
+            brokerUserId: string | null;
+            diagnosis: components["schemas"]["NeedDiagnosisDto"] | null;
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
+            refinedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The challenge list it was promoted to
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
+            challengeId: string | null;
+            /**
+             * @description The projects that list became (once awarded)
+             * @example [
+             *       "6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e"
+             *     ]
+             */
+            projectIds: string[];
+            /**
+             * Format: date-time
+             * @example 2027-04-30T09:00:00.000Z
+             */
+            expiresAt: string;
+            /**
+             * Format: int64
+             * @example 3
+             */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        FileNeedDto: {
+            /** @example 稀土永磁电机高温退磁问题 */
+            title: string;
+            /**
+             * @description The problem statement the public sees once the need is refined
+             * @example 电机在 150℃ 以上工况下磁钢退磁明显，寻求耐高温磁体或结构方案。
+             */
+            publicSummary: string;
+            /**
+             * @description Only the enterprise, the brokers of its centre, admins and applicants who recorded the undertaking read it
+             * @example 现用 N42SH 牌号，工作温度 160℃，退磁率 8%；目标 ≤2%。
+             */
+            confidentialDetails?: string;
+            /** @example new_materials */
+            industryChain: string;
+            /** @example 耐 180℃ 的磁体或电机结构优化方案，小批量验证 */
+            desiredOutcome: string;
+            /**
+             * Format: int64
+             * @description fen; ≤ budgetMaxFen
+             * @example 50000000
+             */
+            budgetMinFen: number;
+            /**
+             * Format: int64
+             * @description fen
+             * @example 200000000
+             */
+            budgetMaxFen: number;
+            /**
+             * @description A date the enterprise wishes the answer by
+             * @example 2027-12-31
+             */
+            deadlineWish?: string;
+            /**
+             * @description Default true: the public sees "an enterprise in <region>, <chain>", never the name
+             * @example true
+             */
+            anonymous?: boolean;
+        };
+        NeedNdaResponseDto: {
+            /**
+             * Format: uuid
+             * @example 0bfa69a4-144f-4382-a700-b30822dbf422
+             */
+            needId: string;
+            /**
+             * Format: uuid
+             * @example fe4f7491-d13a-4e0c-a664-599857270da4
+             */
+            userId: string;
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
+            organizationId: string;
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
+            acceptedAt: string;
+        };
+        NeedConfidentialResponseDto: {
+            /**
+             * Format: uuid
+             * @example 0bfa69a4-144f-4382-a700-b30822dbf422
+             */
+            needId: string;
+            /** @example 现用 N42SH 牌号，工作温度 160℃ */
+            details: string;
+        };
+        DiagnoseNeedDto: {
+            /** @example 高温下钕铁硼矫顽力不足，需晶界扩散重稀土工艺 */
+            realProblem: string;
+            /**
+             * Format: int32
+             * @description GB/T 22900 technology readiness level
+             * @example 6
+             */
+            trlNeeded: number;
+            indicators: components["schemas"]["IndicatorInputDto"][];
+        };
+        RefineNeedDto: {
+            /** @example 耐高温稀土永磁体制备技术 */
+            title?: string;
+            /** @example 寻求 180℃ 下退磁率不高于 2% 的永磁体制备技术。 */
+            publicSummary?: string;
+        };
+        NeedReasonDto: {
+            /** @example 需求描述不完整，请补充现有工艺参数 */
+            reason: string;
+        };
+        PromoteNeedDto: {
+            /**
+             * Format: uuid
+             * @example 5bf42158-7856-4ad5-aa7d-2e03b8e33735
+             */
+            programId: string;
+            /**
+             * @description Default enterprise_demand
+             * @example enterprise_demand
+             */
+            category?: string;
+            /** @example 2027-03-01T09:00:00+08:00 */
+            opensAt: string;
+            /** @example 2027-04-30T17:00:00+08:00 */
+            closesAt: string;
+            /**
+             * Format: int32
+             * @example 24
+             */
+            durationMonths: number;
+            /**
+             * Format: int64
+             * @description Of the total (the need’s budgetMaxFen), the fiscal part; the rest is the enterprise’s co-funding. Default 0
+             * @example 0
+             */
+            fiscalFen?: number;
+            /**
+             * @description Default single
+             * @enum {string}
+             */
+            selectionMode?: "single" | "horse_race";
+        };
+        ExpressInterestDto: {
+            /**
+             * @description a team that could solve it, or the holder of a result that answers it
+             * @enum {string}
+             */
+            kind: "team" | "results_holder";
+            /** @example 我们团队有晶界扩散工艺中试线，可对接。 */
+            message: string;
+        };
+        NeedInterestResponseDto: {
+            /**
+             * Format: uuid
+             * @example 7f38ee85-d619-4e18-b4d2-dbad4a946af0
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 0bfa69a4-144f-4382-a700-b30822dbf422
+             */
+            needId: string;
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
+            organizationId: string;
+            /**
+             * Format: uuid
+             * @example fe4f7491-d13a-4e0c-a664-599857270da4
+             */
+            userId: string;
+            /** @enum {string} */
+            kind: "team" | "results_holder";
+            /** @example 我们团队有中试线，可对接。 */
+            message: string;
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
+            createdAt: string;
+        };
+        IntroduceDto: {
+            /**
+             * Format: uuid
+             * @example 7f38ee85-d619-4e18-b4d2-dbad4a946af0
+             */
+            interestId: string;
+            /** @example 已安排双方 3 月 10 日线上对接 */
+            note: string;
+            /**
+             * @description The introduction answered the need: it becomes matched
+             * @example false
+             */
+            markMatched?: boolean;
+        };
+        NeedIntroductionResponseDto: {
+            /**
+             * Format: uuid
+             * @example f78852cd-5bc0-422a-8b8f-52f93d428d25
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 0bfa69a4-144f-4382-a700-b30822dbf422
+             */
+            needId: string;
+            /**
+             * Format: uuid
+             * @example 7f38ee85-d619-4e18-b4d2-dbad4a946af0
+             */
+            interestId: string;
+            /**
+             * Format: uuid
+             * @example 82a19e14-a617-4564-bbc2-36863323cb68
+             */
+            brokerUserId: string;
+            /** @example 已安排双方线上对接 */
+            note: string;
+            /** @enum {string} */
+            needStatus: "submitted" | "diagnosing" | "refined" | "listed" | "matched" | "long_term" | "returned" | "expired";
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
+            createdAt: string;
+        };
         AmountsDto: {
             /**
              * Format: int64
@@ -8339,7 +9205,7 @@ export interface components {
              *       "challenge.awarded"
              *     ]
              */
-            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated")[];
+            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made")[];
             /** @example 南昌市科技局门户：榜单发布同步 */
             description?: string;
         };
@@ -8357,7 +9223,7 @@ export interface components {
              *       "challenge.awarded"
              *     ]
              */
-            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated")[];
+            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made")[];
             /** @example 南昌市科技局门户：榜单发布同步 */
             description: string | null;
             /**
@@ -8429,7 +9295,7 @@ export interface components {
              *       "challenge.awarded"
              *     ]
              */
-            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated")[];
+            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made")[];
             /** @example 南昌市科技局门户：榜单发布同步 */
             description: string | null;
             /**
@@ -8552,7 +9418,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated";
+            eventType: "challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made";
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
             /**
@@ -8928,6 +9794,28 @@ export interface components {
                 };
             };
         };
+        /** @description `FORBIDDEN`: only the roles `admin`, `broker` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_broker: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
         /** @description `FORBIDDEN`: only the roles `admin`, `expert` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
         Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_expert: {
             headers: {
@@ -8994,8 +9882,52 @@ export interface components {
                 };
             };
         };
+        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant`, `broker` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_broker: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
         /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant`, `expert` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
         Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_expert: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `broker` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_broker: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -9038,8 +9970,8 @@ export interface components {
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `issuer`, `applicant`, `expert` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
-        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_issuer_applicant_expert: {
+        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `issuer`, `applicant`, `expert`, `broker` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_issuer_applicant_expert_broker: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -9148,6 +10080,28 @@ export interface components {
                 };
             };
         };
+        /** @description `FORBIDDEN`: only the role `broker` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_broker: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
         /** @description `FORBIDDEN`: only the role `expert` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
         Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_expert: {
             headers: {
@@ -9172,6 +10126,28 @@ export interface components {
         };
         /** @description `FORBIDDEN`: only the role `issuer` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
         Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_issuer: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `issuer`, `applicant` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_issuer_applicant: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -9260,6 +10236,28 @@ export interface components {
         };
         /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant` may call; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
         Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "NDA_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant`, `broker` may call; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_broker: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -11114,7 +12112,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_issuer_applicant_expert_broker"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -16650,6 +17648,1094 @@ export interface operations {
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_CONFLICT_OF_INTEREST"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Brokers_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: the `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of results */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BrokerProfileResponseDto"][];
+                        /**
+                         * @description Pass as `cursor` for the next page; null on the last
+                         * @example null
+                         */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Brokers_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBrokerProfileDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrokerProfileResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
+            409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Brokers_mine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrokerProfileResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Brokers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrokerProfileResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Brokers_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBrokerProfileDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrokerProfileResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            428: components["responses"]["Problem_428_PRECONDITION_REQUIRED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    NeedRoutes_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: the `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of results */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["NeedRouteResponseDto"][];
+                        /**
+                         * @description Pass as `cursor` for the next page; null on the last
+                         * @example null
+                         */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    NeedRoutes_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateNeedRouteDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedRouteResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
+            409: components["responses"]["Problem_409_ALREADY_EXISTS_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    NeedRoutes_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Needs_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: the `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description public (default): refined, listed, matched and long-term needs, anonymous; mine: the caller's organization's; centre: a broker's (routed to its centre or below, or claimed by it); all: admin */
+                scope?: "public" | "mine" | "centre" | "all";
+                status?: "submitted" | "diagnosing" | "refined" | "listed" | "matched" | "long_term" | "returned" | "expired";
+                industryChain?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of results */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["NeedResponseDto"][];
+                        /**
+                         * @description Pass as `cursor` for the next page; null on the last
+                         * @example null
+                         */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Needs_file: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileNeedDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_issuer_applicant"];
+            409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Needs_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_MFA_ENROLMENT_REQUIRED"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Needs_resubmit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_issuer_applicant"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Needs_renew: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Needs_acceptNda: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptNdaDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedNdaResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Needs_confidential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedConfidentialResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    NeedWork_claim: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    NeedWork_diagnose: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiagnoseNeedDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    NeedWork_refine: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefineNeedDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    NeedWork_returnNeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NeedReasonDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    NeedWork_longTerm: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NeedReasonDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    NeedWork_promote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromoteNeedDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    NeedWork_listInterests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedInterestResponseDto"][];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    NeedWork_express: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpressInterestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedInterestResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_ALREADY_EXISTS_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    NeedWork_listIntroductions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedIntroductionResponseDto"][];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    NeedWork_introduce: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntroduceDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedIntroductionResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];

@@ -108,7 +108,13 @@ describe('industry-demand library (需求库) and the service network', () => {
     ok('read need', res);
     return res.body as Record<string, unknown> & { version: number; status: string };
   };
-  const act = (who: Actor, id: string, action: string, body: Record<string, unknown> = {}, version?: number) => {
+  const act = (
+    who: Actor,
+    id: string,
+    action: string,
+    body: Record<string, unknown> = {},
+    version?: number,
+  ) => {
     const req = t.http.post(api(`/needs/${id}/${action}`)).set(who.headers);
     if (version !== undefined) req.set('If-Match', `"${version}"`);
     return req.send(body);
@@ -127,7 +133,10 @@ describe('industry-demand library (需求库) and the service network', () => {
     const broker = brokers.ncStation;
     ok('claim', await act(broker, need.id, 'claim'));
     ok('diagnose', await act(broker, need.id, 'diagnosis', diagnosis));
-    ok('refine', await act(broker, need.id, 'refine', { publicSummary: '寻求 180℃ 下退磁率不高于 2% 的永磁体技术。' }));
+    ok(
+      'refine',
+      await act(broker, need.id, 'refine', { publicSummary: '寻求 180℃ 下退磁率不高于 2% 的永磁体技术。' }),
+    );
     return need;
   };
   const rowCounts = async () => {
@@ -174,7 +183,9 @@ describe('industry-demand library (需求库) and the service network', () => {
       const hiTech = await newEnterprise('360102');
       expect((await file(hiTech)).centreOrganizationId).toBe(centres.ncStation);
       // Another chain in the same district: the city's any-chain route.
-      expect((await file(hiTech, { industryChain: 'biomedicine' })).centreOrganizationId).toBe(centres.nanchang);
+      expect((await file(hiTech, { industryChain: 'biomedicine' })).centreOrganizationId).toBe(
+        centres.nanchang,
+      );
       const ganzhou = await newEnterprise('360702');
       expect((await file(ganzhou)).centreOrganizationId).toBe(centres.ganzhou);
       // No route for Jiujiang: the provincial root centre.
@@ -197,7 +208,11 @@ describe('industry-demand library (需求库) and the service network', () => {
       const unknown = await t.http
         .post(api('/need-routes'))
         .set(admin.headers)
-        .send({ regionCode: '360900', industryChain: 'no_such_chain', centreOrganizationId: centres.ganzhou });
+        .send({
+          regionCode: '360900',
+          industryChain: 'no_such_chain',
+          centreOrganizationId: centres.ganzhou,
+        });
       expect(unknown.status).toBe(400);
       expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'industryChain' })]);
       const notCentre = await t.http
@@ -243,7 +258,9 @@ describe('industry-demand library (需求库) and the service network', () => {
       const other = await t.http.get(api(`/brokers/${mine.body.id}`)).set(brokers.ganzhou.headers);
       expect(other.status).toBe(404);
       expect((await t.http.get(api('/brokers')).set(brokers.ganzhou.headers)).status).toBe(403);
-      expect((await t.http.get(api('/brokers')).set(admin.headers)).body.items.length).toBeGreaterThanOrEqual(4);
+      expect((await t.http.get(api('/brokers')).set(admin.headers)).body.items.length).toBeGreaterThanOrEqual(
+        4,
+      );
     });
   });
 
@@ -310,7 +327,9 @@ describe('industry-demand library (需求库) and the service network', () => {
           unit,
         })),
       ).toEqual(diagnosis.indicators.map(({ name, targetValue, unit }) => ({ name, targetValue, unit })));
-      const confidential = await t.http.get(api(`/challenges/${challengeId}/confidential`)).set(enterprise.headers);
+      const confidential = await t.http
+        .get(api(`/challenges/${challengeId}/confidential`))
+        .set(enterprise.headers);
       expect(confidential.body.details).toContain(SECRET);
       // The enterprise submits its draft for vetting as any other.
       expect(
@@ -344,13 +363,19 @@ describe('industry-demand library (需求库) and the service network', () => {
         .send({ kind: 'team', message: '我们有晶界扩散中试线' });
       ok('interest', interest, 201);
       expect(
-        (await t.http.post(api(`/needs/${need.id}/interests`)).set(team.headers).send({ kind: 'team', message: '再次' }))
-          .status,
+        (
+          await t.http
+            .post(api(`/needs/${need.id}/interests`))
+            .set(team.headers)
+            .send({ kind: 'team', message: '再次' })
+        ).status,
       ).toBe(409);
       const seen = await t.http.get(api(`/needs/${need.id}/interests`)).set(brokers.ncStation.headers);
       ok('interests', seen);
       expect(seen.body.map((i: { id: string }) => i.id)).toEqual([interest.body.id]);
-      expect((await t.http.get(api(`/needs/${need.id}/interests`)).set(brokers.ganzhou.headers)).status).toBe(404);
+      expect((await t.http.get(api(`/needs/${need.id}/interests`)).set(brokers.ganzhou.headers)).status).toBe(
+        404,
+      );
 
       const intro = await t.http
         .post(api(`/needs/${need.id}/introductions`))
@@ -376,10 +401,16 @@ describe('industry-demand library (需求库) and the service network', () => {
       const returned = await act(brokers.ncStation, need.id, 'return', { reason: '请补充现有工艺参数' });
       ok('return', returned);
       expect(returned.body).toMatchObject({ status: 'returned', statusReason: '请补充现有工艺参数' });
-      expect((await outboxEvents(t, 'need.returned', need.id))[0].data).toMatchObject({ reason: '请补充现有工艺参数' });
+      expect((await outboxEvents(t, 'need.returned', need.id))[0].data).toMatchObject({
+        reason: '请补充现有工艺参数',
+      });
       const again = await act(enterprise, need.id, 'resubmit', {}, returned.body.version);
       ok('resubmit', again);
-      expect(again.body).toMatchObject({ status: 'submitted', brokerUserId: null, centreOrganizationId: centres.ncStation });
+      expect(again.body).toMatchObject({
+        status: 'submitted',
+        brokerUserId: null,
+        centreOrganizationId: centres.ncStation,
+      });
       expect(await outboxEvents(t, 'need.routed', need.id)).toHaveLength(2);
     });
 
@@ -402,7 +433,8 @@ describe('industry-demand library (需求库) and the service network', () => {
       const need = await file(enterprise);
       const expiresAt = new Date(start.getTime() + 180 * DAY);
       expect(new Date((await read(need.id)).expiresAt as string).getTime()).toBe(expiresAt.getTime());
-      const reminders = async () => (await outboxEvents(t, 'need.expiring_soon', need.id)).map((e) => e.data.hoursBefore);
+      const reminders = async () =>
+        (await outboxEvents(t, 'need.expiring_soon', need.id)).map((e) => e.data.hoursBefore);
 
       await travel(new Date(expiresAt.getTime() - 7 * DAY - 60_000));
       await drainDue();
@@ -441,14 +473,17 @@ describe('industry-demand library (需求库) and the service network', () => {
   });
 
   describe('authorization and leaks', () => {
-    it("answers 404 to a broker of another centre for a need not routed to its centre or below", async () => {
+    it('answers 404 to a broker of another centre for a need not routed to its centre or below', async () => {
       const enterprise = await newEnterprise('360102');
       const need = await file(enterprise);
       const ganzhou = brokers.ganzhou;
       expect((await t.http.get(api(`/needs/${need.id}`)).set(ganzhou.headers)).status).toBe(404);
       expect((await act(ganzhou, need.id, 'claim')).status).toBe(404);
       expect((await t.http.get(api(`/needs/${need.id}/confidential`)).set(ganzhou.headers)).status).toBe(404);
-      const centreList = await t.http.get(api('/needs')).query({ scope: 'centre', limit: 100 }).set(ganzhou.headers);
+      const centreList = await t.http
+        .get(api('/needs'))
+        .query({ scope: 'centre', limit: 100 })
+        .set(ganzhou.headers);
       ok('centre list', centreList);
       expect(centreList.body.items.map((n: { id: string }) => n.id)).not.toContain(need.id);
       // The provincial broker (an ancestor centre) and the sub-centre's see it and may claim it.
@@ -516,10 +551,9 @@ describe('industry-demand library (需求库) and the service network', () => {
       answers.push({ what: 'after promotion', body: after.body });
 
       const webhookBodies = (
-        await t.dataSource.query<Array<{ id: string; type: string; occurred_at: Date; data: Record<string, unknown> }>>(
-          `SELECT id, type, occurred_at, data FROM outbox_events WHERE aggregate_id = $1`,
-          [need.id],
-        )
+        await t.dataSource.query<
+          Array<{ id: string; type: string; occurred_at: Date; data: Record<string, unknown> }>
+        >(`SELECT id, type, occurred_at, data FROM outbox_events WHERE aggregate_id = $1`, [need.id])
       )
         .map((e) => ({ ...e, type: e.type }))
         .flatMap((e) =>
@@ -539,7 +573,11 @@ describe('industry-demand library (需求库) and the service network', () => {
               ]
             : [],
         );
-      expect(webhookBodies.map((w) => w.what).sort()).toEqual(['webhook need.filed', 'webhook need.listed', 'webhook need.refined']);
+      expect(webhookBodies.map((w) => w.what).sort()).toEqual([
+        'webhook need.filed',
+        'webhook need.listed',
+        'webhook need.refined',
+      ]);
       for (const { what, body } of [...answers, ...webhookBodies]) {
         const text = typeof body === 'string' ? body : JSON.stringify(body);
         expect({ what, leaks: text.includes(SECRET) }).toEqual({ what, leaks: false });
@@ -547,7 +585,9 @@ describe('industry-demand library (需求库) and the service network', () => {
         expect({ what, leaks: text.includes(enterprise.organizationId) }).toEqual({ what, leaks: false });
       }
       // Every outbox event of the need is free of the secret and the name (notifications read them).
-      const all = await t.dataSource.query(`SELECT data FROM outbox_events WHERE aggregate_id = $1`, [need.id]);
+      const all = await t.dataSource.query(`SELECT data FROM outbox_events WHERE aggregate_id = $1`, [
+        need.id,
+      ]);
       expect(JSON.stringify(all)).not.toContain(SECRET);
       expect(JSON.stringify(all)).not.toContain(name);
 
@@ -557,8 +597,16 @@ describe('industry-demand library (需求库) and the service network', () => {
         expect(details.body.details).toContain(SECRET);
       }
       // After the undertaking, the team reads them too.
-      ok('nda', await t.http.post(api(`/needs/${need.id}/nda`)).set(team.headers).send({ accepted: true }));
-      expect((await t.http.get(api(`/needs/${need.id}/confidential`)).set(team.headers)).body.details).toContain(SECRET);
+      ok(
+        'nda',
+        await t.http
+          .post(api(`/needs/${need.id}/nda`))
+          .set(team.headers)
+          .send({ accepted: true }),
+      );
+      expect(
+        (await t.http.get(api(`/needs/${need.id}/confidential`)).set(team.headers)).body.details,
+      ).toContain(SECRET);
     });
 
     it('a need filed by name shows the organization to the public', async () => {
@@ -578,7 +626,9 @@ describe('industry-demand library (需求库) and the service network', () => {
       const enterprise = await newEnterprise();
       const need = await file(enterprise);
       expect((await act(enterprise, need.id, 'claim')).status).toBe(403);
-      expect((await t.http.get(api('/needs')).query({ scope: 'centre' }).set(enterprise.headers)).status).toBe(403);
+      expect(
+        (await t.http.get(api('/needs')).query({ scope: 'centre' }).set(enterprise.headers)).status,
+      ).toBe(403);
       expect((await t.http.get(api('/needs')).query({ scope: 'mine' })).status).toBe(401);
     });
   });

@@ -65,7 +65,14 @@ const NEED_PUBLIC = [
   'publicEnterpriseOrganizationId',
   'expiresAt',
 ] as const;
-const NEED_PARTY = ['needId', 'title', 'status', 'industryChain', 'regionCode', 'centreOrganizationId'] as const;
+const NEED_PARTY = [
+  'needId',
+  'title',
+  'status',
+  'industryChain',
+  'regionCode',
+  'centreOrganizationId',
+] as const;
 const issuerAndLead = orgs('issuerOrganizationId', 'leadOrganizationId');
 const lead = orgs('leadOrganizationId');
 

@@ -30,7 +30,7 @@ import { NeedRoutesService } from './need-routes.service';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
-@ApiTags('service network')
+@ApiTags('service-network')
 @Controller('brokers')
 export class BrokersController {
   constructor(private readonly brokers: BrokersService) {}
@@ -100,7 +100,7 @@ export class BrokersController {
   }
 }
 
-@ApiTags('service network')
+@ApiTags('service-network')
 @Controller('need-routes')
 export class NeedRoutesController {
   constructor(private readonly routes: NeedRoutesService) {}

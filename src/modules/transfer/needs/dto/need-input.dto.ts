@@ -24,12 +24,13 @@ import {
   ISO_INSTANT_SCHEMA,
   MAX_FEN,
 } from '../../../call/challenges/dto/challenge-input.dto';
-import { SELECTION_MODES } from '../../../call/challenges/entities/challenge.entity';
 import type { SelectionMode } from '../../../call/challenges/entities/challenge.entity';
 import { INTEREST_KINDS } from '../entities/need-interest.entity';
 import type { InterestKind } from '../entities/need-interest.entity';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The challenge's selection modes (its entity's list, repeated: entities are shared as types only). */
+const SELECTION_MODES: readonly SelectionMode[] = ['single', 'horse_race'];
 
 export class FileNeedDto {
   @ApiProperty({ example: '稀土永磁电机高温退磁问题', maxLength: 200 })
