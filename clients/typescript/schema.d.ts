@@ -18059,6 +18059,7 @@ export interface operations {
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_issuer_applicant"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];

@@ -46,7 +46,7 @@ export class NeedsController {
     summary: 'File a need for your enterprise organization; it is routed to a service centre at once',
     description:
       'budgetMinFen ≤ budgetMaxFen; the chain must be an active industry chain. Routing: the most specific route of the routing table for the enterprise’s region and the chain, else the provincial root centre. The need expires after NEED_EXPIRY_DAYS (default 180) unless renewed.',
-    errors: ['FORBIDDEN'],
+    errors: ['FORBIDDEN', 'NOT_FOUND'],
     transitions: { machine: NEED_MACHINE, actions: ['file'] },
   })
   @ApiCreatedResponse({ type: NeedResponseDto })
