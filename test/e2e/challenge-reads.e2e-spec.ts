@@ -74,6 +74,7 @@ describe('challenge hot reads and ETags', () => {
       'attachments',
       'statusReason',
       'amendmentCount',
+      'needId',
       'submittedBidCount',
       'submittedAt',
       'createdAt',

@@ -205,14 +205,11 @@ describe('industry-demand library (需求库) and the service network', () => {
         .set(admin.headers)
         .send({ regionCode: '360100', centreOrganizationId: centres.ganzhou });
       expect(dup.status).toBe(409);
-      const unknown = await t.http
-        .post(api('/need-routes'))
-        .set(admin.headers)
-        .send({
-          regionCode: '360900',
-          industryChain: 'no_such_chain',
-          centreOrganizationId: centres.ganzhou,
-        });
+      const unknown = await t.http.post(api('/need-routes')).set(admin.headers).send({
+        regionCode: '360900',
+        industryChain: 'no_such_chain',
+        centreOrganizationId: centres.ganzhou,
+      });
       expect(unknown.status).toBe(400);
       expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'industryChain' })]);
       const notCentre = await t.http

@@ -9,7 +9,13 @@ import { DomainError } from '../../../common/errors/domain-error';
  */
 
 /** The roles a user manager may grant within its own organization. */
-export const ORGANIZATION_ROLES: readonly Role[] = ['issuer', 'applicant', 'expert', 'broker', 'user_manager'];
+export const ORGANIZATION_ROLES: readonly Role[] = [
+  'issuer',
+  'applicant',
+  'expert',
+  'broker',
+  'user_manager',
+];
 
 /** The roles whose holders may manage users of any organization. */
 export const ACCOUNT_ADMIN_ROLES: Role[] = ['security_admin'];
