@@ -11,7 +11,7 @@ import {
   validCreditCode,
 } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
-import { startTestWorker, TestWorker } from '../support/workers';
+import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 import { DeadlineDrainer } from '../../src/infra/scheduler/deadline.drainer';
 import { isWebhookEventType, webhookBody } from '../../src/modules/outreach/webhooks/webhook-events';
 
@@ -387,6 +387,18 @@ describe('industry-demand library (需求库) and the service network', () => {
       });
       const listed = await t.http.get(api(`/needs/${need.id}/introductions`)).set(enterprise.headers);
       expect(listed.body).toHaveLength(1);
+      // The worker's relay tells both sides (in-app notifications).
+      for (const who of [enterprise, team]) {
+        await waitFor(
+          async () => {
+            const res = await t.http.get(api('/notifications')).query({ limit: 100 }).set(who.headers);
+            return (res.body.items as Array<{ title: string }>).some(
+              (n) => n.title === '技术经纪人已安排对接',
+            );
+          },
+          { what: 'the introduction notification', timeoutMs: 30_000 },
+        );
+      }
     });
   });
 
