@@ -3,7 +3,8 @@ import { DomainError } from '../errors/domain-error';
 /**
  * `admin` is the system administrator (operations); `security_admin` manages accounts, roles, keys
  * and MFA resets; `audit_admin` reads the audit trail and nothing else (三员分立, ADR 43).
- * `user_manager` invites and disables the users of its own organization.
+ * `user_manager` invites and disables the users of its own organization. `registrar` registers
+ * technology contracts (技术合同登记, ADR 0061): a member role of a service-centre user.
  */
 export const ROLES = [
   'admin',
@@ -14,6 +15,7 @@ export const ROLES = [
   'applicant',
   'expert',
   'integration',
+  'registrar',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

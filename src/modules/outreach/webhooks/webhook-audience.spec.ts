@@ -5,7 +5,13 @@ import type { WebhookEventType } from './webhook-events';
 const ISSUER = '6f1c2a9e-0d4b-4c1e-9a51-3f8e2b7d4c10';
 const LEAD = '0b7d9f3a-52c8-4e61-8d2f-7a4c1e9b5d22';
 const OTHER = '3c9e7a1b-4d2f-4b8e-9c6a-1e5d7f3b2a44';
-const DATA = { issuerOrganizationId: ISSUER, leadOrganizationId: LEAD };
+const DATA = {
+  issuerOrganizationId: ISSUER,
+  leadOrganizationId: LEAD,
+  // A technology contract between the two: the seller is the lead, the buyer the issuer.
+  sellerOrganizationId: LEAD,
+  buyerOrganizationId: ISSUER,
+};
 
 const platform: SubscriberScope = { kind: 'platform' };
 const publicOnly: SubscriberScope = { kind: 'public' };
@@ -45,6 +51,9 @@ describe('webhook audience (ADR 0047): which subscription receives which event',
       'payment.paid': ['issuer', 'lead'],
       'acceptance.decided': ['issuer', 'lead'],
       'project.terminated': ['issuer', 'lead'],
+      'contract.submitted': ['issuer', 'lead'],
+      'contract.returned': ['issuer', 'lead'],
+      'contract.registered': ['issuer', 'lead', 'other'],
     });
   });
 
