@@ -101,6 +101,10 @@ const OPENAPI_TAGS: Array<[name: string, description: string]> = [
   ['projects', 'Projects: task book, signatures, milestones, change requests, stage gates'],
   ['payments', 'Tranches and the append-only money ledger'],
   ['acceptance', 'Acceptance (验收) and its panel'],
+  [
+    'contracts',
+    'Technology contract records (技术合同登记): filing, registration, the public list and figures',
+  ],
   ['integrity-records', 'Research integrity (科研诚信) records'],
   ['notifications', 'In-app notifications'],
   ['webhooks', 'Webhook subscriptions and deliveries, for integrations'],
