@@ -7944,13 +7944,19 @@ export interface components {
             reason?: string;
         };
         PublicContractPartyDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             organizationId: string;
             /** @example 江西某新材料有限公司 */
             name: string;
         };
         PublicContractDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 9c3e5a71-2b4d-4f6e-8a1c-5d7e9f0b2c43
+             */
             id: string;
             /** @example JS-360100-2027-0001 */
             registrationNumber: string;
@@ -7958,24 +7964,37 @@ export interface components {
             title: string;
             /** @enum {string} */
             type: "development" | "transfer" | "licence" | "consulting" | "service";
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 300000000
+             */
             contractAmountFen: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 250000000
+             */
             technologyTransactionAmountFen: number;
             /** @example 2027-06-18 */
             signedOn: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-06-20T02:00:00.000Z
+             */
             registeredAt: string;
             /** @example 360100 */
             regionCode: string;
             /** @example new_materials */
             industryChain: string;
+            /** @example false */
             confidential: boolean;
             /** @description Absent when confidential */
             seller?: components["schemas"]["PublicContractPartyDto"];
             /** @description Absent when confidential */
             buyer?: components["schemas"]["PublicContractPartyDto"];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d10
+             */
             resultId: string | null;
         };
         ContractFigureDto: {
@@ -7989,9 +8008,15 @@ export interface components {
              * @example 3
              */
             contracts: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 300000000
+             */
             contractAmountFen: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 250000000
+             */
             technologyTransactionAmountFen: number;
         };
         ContractStatsDto: {
@@ -8064,11 +8089,13 @@ export interface components {
             /**
              * Format: uuid
              * @description The result transferred (results library)
+             * @example b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d10
              */
             resultId?: string | null;
             /**
              * Format: uuid
              * @description The need it answers (demand library)
+             * @example e1f3a5c7-9b2d-4e6f-8a0c-2d4f6a8c0e12
              */
             needId?: string | null;
             /**
@@ -8079,6 +8106,7 @@ export interface components {
             /**
              * Format: uuid
              * @description The user id of the technology broker (技术经纪人); never shown publicly
+             * @example c4e6a8b0-2d4f-4a6c-8e0a-4f6b8d0c2e14
              */
             brokerUserId?: string | null;
             /**
@@ -8091,7 +8119,10 @@ export interface components {
             attachments?: components["schemas"]["ContractAttachmentInputDto"][];
         };
         ContractResponseDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 9c3e5a71-2b4d-4f6e-8a1c-5d7e9f0b2c43
+             */
             id: string;
             /** @example JS-360100-2027-0001 */
             registrationNumber: string | null;
@@ -8099,11 +8130,20 @@ export interface components {
             title: string;
             /** @enum {string} */
             type: "development" | "transfer" | "licence" | "consulting" | "service";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             sellerOrganizationId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 4ae922f9-34c1-4df8-bc7d-debe1c8cf89e
+             */
             buyerOrganizationId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
             filedByOrganizationId: string;
             /**
              * Format: int64
@@ -8121,28 +8161,60 @@ export interface components {
             regionCode: string;
             /** @example new_materials */
             industryChain: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d10
+             */
             resultId: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example e1f3a5c7-9b2d-4e6f-8a0c-2d4f6a8c0e12
+             */
             needId: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
             projectId: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c4e6a8b0-2d4f-4a6c-8e0a-4f6b8d0c2e14
+             */
             brokerUserId: string | null;
+            /** @example false */
             confidential: boolean;
             /** @enum {string} */
             status: "draft" | "submitted" | "registered" | "returned" | "withdrawn";
+            /** @example null */
             returnReason: string | null;
-            /** @description Attachment ids, in order */
+            /**
+             * @description Attachment ids, in order
+             * @example [
+             *       "7293b715-f797-4ea9-becf-34aa9164949d"
+             *     ]
+             */
             attachmentIds: string[];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-06-19T02:00:00.000Z
+             */
             submittedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-06-20T02:00:00.000Z
+             */
             registeredAt: string | null;
+            /** @example 3 */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-06-18T08:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-06-20T02:00:00.000Z
+             */
             updatedAt: string;
         };
         UpdateContractDto: {
@@ -8194,11 +8266,13 @@ export interface components {
             /**
              * Format: uuid
              * @description The result transferred (results library)
+             * @example b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d10
              */
             resultId?: string | null;
             /**
              * Format: uuid
              * @description The need it answers (demand library)
+             * @example e1f3a5c7-9b2d-4e6f-8a0c-2d4f6a8c0e12
              */
             needId?: string | null;
             /**
@@ -8209,6 +8283,7 @@ export interface components {
             /**
              * Format: uuid
              * @description The user id of the technology broker (技术经纪人); never shown publicly
+             * @example c4e6a8b0-2d4f-4a6c-8e0a-4f6b8d0c2e14
              */
             brokerUserId?: string | null;
             /**

@@ -29,6 +29,14 @@ const REGION_CODE = /^\d{6}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const NOT_BLANK = /\S/;
 
+/** Example ids of the transfer story (documentation only). */
+export const CONTRACT_EXAMPLE_IDS = {
+  contract: EXAMPLE_IDS.technologyContract,
+  result: EXAMPLE_IDS.contractResult,
+  need: EXAMPLE_IDS.contractNeed,
+  broker: EXAMPLE_IDS.contractBroker,
+} as const;
+
 export class ContractAttachmentInputDto {
   @ApiProperty({
     example: EXAMPLE_IDS.attachment,
@@ -124,6 +132,7 @@ export class CreateContractDto {
   @ApiPropertyOptional({
     format: 'uuid',
     nullable: true,
+    example: CONTRACT_EXAMPLE_IDS.result,
     description: 'The result transferred (results library)',
   })
   @IsOptional()
@@ -133,6 +142,7 @@ export class CreateContractDto {
   @ApiPropertyOptional({
     format: 'uuid',
     nullable: true,
+    example: CONTRACT_EXAMPLE_IDS.need,
     description: 'The need it answers (demand library)',
   })
   @IsOptional()
@@ -147,6 +157,7 @@ export class CreateContractDto {
   @ApiPropertyOptional({
     format: 'uuid',
     nullable: true,
+    example: CONTRACT_EXAMPLE_IDS.broker,
     description: 'The user id of the technology broker (技术经纪人); never shown publicly',
   })
   @IsOptional()
