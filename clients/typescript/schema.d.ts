@@ -8868,7 +8868,7 @@ export interface components {
              *       "milestone.due_soon"
              *     ]
              */
-            emailOptOuts: ("challenge.published" | "challenge.rejected" | "application.formal_checked" | "review.assigned" | "review.due_soon" | "acceptance.assigned" | "selection.publicized" | "selection.publicity_ending" | "challenge.awarded" | "objection.lodged" | "objection.decided" | "milestone.due_soon" | "milestone.overdue" | "payment.paid" | "acceptance.decided")[];
+            emailOptOuts: ("challenge.published" | "challenge.rejected" | "application.formal_checked" | "review.assigned" | "review.due_soon" | "acceptance.assigned" | "selection.publicized" | "selection.publicity_ending" | "challenge.awarded" | "objection.lodged" | "objection.decided" | "milestone.due_soon" | "milestone.overdue" | "payment.paid" | "acceptance.decided" | "contract.registered" | "contract.returned")[];
         };
         CreateWebhookDto: {
             /**
