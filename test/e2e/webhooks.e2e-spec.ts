@@ -258,6 +258,7 @@ describe('webhooks', () => {
         'challenge.awarded',
         'challenge.unsuccessful',
         'selection.publicized',
+        'contract.registered',
       ]);
       expect(refused.body.detail).toContain('payment.paid, objection.lodged');
     }
