@@ -30,6 +30,7 @@ import { PaymentsModule } from './modules/delivery/payments/payments.module';
 import { AcceptanceModule } from './modules/delivery/acceptance/acceptance.module';
 import { NetworkModule } from './modules/transfer/network/network.module';
 import { NeedsModule } from './modules/transfer/needs/needs.module';
+import { ContractsModule } from './modules/transfer/contracts/contracts.module';
 import { StatsModule } from './modules/outreach/stats/stats.module';
 import { OpenDataModule } from './modules/outreach/open-data/open-data.module';
 import { SessionsModule } from './modules/evaluation/sessions/sessions.module';
@@ -78,6 +79,7 @@ export class ApiModule {
         AcceptanceModule,
         NetworkModule,
         NeedsModule,
+        ContractsModule,
         StatsModule,
         OpenDataModule,
         MailModule,

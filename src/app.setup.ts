@@ -106,6 +106,10 @@ const OPENAPI_TAGS: Array<[name: string, description: string]> = [
     'The technology-transfer network: broker profiles and the routing of needs to service centres',
   ],
   ['needs', 'The industry-demand library (需求库): needs, diagnosis, promotion to a list, interests'],
+  [
+    'contracts',
+    'Technology contract records (技术合同登记): filing, registration, the public list and figures',
+  ],
   ['integrity-records', 'Research integrity (科研诚信) records'],
   ['notifications', 'In-app notifications'],
   ['webhooks', 'Webhook subscriptions and deliveries, for integrations'],

@@ -2666,6 +2666,191 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contracts/registered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Registered technology contracts (public): amounts, type, chain, region, number and date
+         * @description Most recently registered first. The parties are named only when the contract is not confidential; the broker and any person never.
+         */
+        get: operations["PublicContracts_listRegistered"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Registered technology contracts counted by industry chain, region and type (public)
+         * @description Counts and sums in fen of registered contracts only, live; how many were brokered. Per broker: GET /contracts/stats/brokers (registrars, admins).
+         */
+        get: operations["PublicContracts_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/stats/brokers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Registered technology contracts counted per broker (registrars, admins)
+         * @description Keyed by the broker user id; not public (a broker is a person).
+         */
+        get: operations["PublicContracts_brokerStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contract records: registrars and admins every filed one, others their organization's */
+        get: operations["Contracts_list"];
+        put?: never;
+        /**
+         * Draft a technology contract record (a party: the seller or the buyer)
+         * @description 422 BUSINESS_RULE_VIOLATION naming the field: technologyTransactionAmountFen above contractAmountFen, signedOn after today (Beijing), an unknown regionCode, an unknown or retired industryChain, an unknown seller, buyer, project or broker, seller = buyer, or a caller whose organization is neither party. Malformed input (negative amounts, unknown type) is 400. Attachments must be uploaded by the caller's organization (400 otherwise). Transitions of the technology contract — create: (new) → draft (party; a new draft of a party).
+         */
+        post: operations["Contracts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a contract record
+         * @description Users of the seller and buyer organizations (drafts included); registrars and admins once filed; anyone else 404.
+         */
+        get: operations["Contracts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a draft or returned contract record (a party)
+         * @description Users of the seller and buyer organizations (drafts included); registrars and admins once filed; anyone else 404. 422 BUSINESS_RULE_VIOLATION naming the field: technologyTransactionAmountFen above contractAmountFen, signedOn after today (Beijing), an unknown regionCode, an unknown or retired industryChain, an unknown seller, buyer, project or broker, seller = buyer, or a caller whose organization is neither party. Malformed input (negative amounts, unknown type) is 400. Transitions of the technology contract — edit: draft, returned → (unchanged) (party; change the draft, or correct a returned contract).
+         */
+        patch: operations["Contracts_update"];
+        trace?: never;
+    };
+    "/api/v1/contracts/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File a contract record for registration (a party)
+         * @description The rules are checked again. 422 BUSINESS_RULE_VIOLATION naming the field: technologyTransactionAmountFen above contractAmountFen, signedOn after today (Beijing), an unknown regionCode, an unknown or retired industryChain, an unknown seller, buyer, project or broker, seller = buyer, or a caller whose organization is neither party. Malformed input (negative amounts, unknown type) is 400. Publishes contract.submitted. Transitions of the technology contract — submit: draft, returned → submitted (party; file it for registration (a returned contract is filed again)).
+         */
+        post: operations["Contracts_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a contract record before registration (a party)
+         * @description Transitions of the technology contract — withdraw: draft, submitted, returned → withdrawn (party; withdraw it before registration).
+         */
+        post: operations["Contracts_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{id}/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a submitted contract: assigns JS-<region>-<year>-<seq> (registrars, admins)
+         * @description The number is the next of the contract region and the Beijing year of registration, without gaps or duplicates under concurrency (docs/adr/0061). Publishes contract.registered. Transitions of the technology contract — register: submitted → registered (registrar or admin; register it; assigns the number JS-<region>-<year>-<seq> (no gaps, no duplicates)).
+         */
+        post: operations["Contracts_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return a submitted contract to its parties with a reason (registrars, admins)
+         * @description Publishes contract.returned; the parties correct it and file it again. Transitions of the technology contract — return: submitted → returned (registrar or admin; send it back to the parties with a reason).
+         */
+        post: operations["Contracts_return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/overview": {
         parameters: {
             query?: never;
@@ -2742,8 +2927,8 @@ export interface paths {
          *
          *     Who receives what: a platform subscription every event type; any other the public types, and a party type only for events about its own organization (the issuer of the challenge or project, the lead organization of the application or project) — never about another organization's. An organization that neither issues challenges nor applies (no user with that role, no challenge or application of its own), or a key without one, would never receive a party type: subscribing to one is refused with 422 WEBHOOK_EVENT_NOT_AVAILABLE, whose `unavailableEventTypes` name the types and `availableEventTypes` the types it can have. Per role:
          *     - platform (admin, security_admin): every type;
-         *     - an issuing organization: the public types and application.submitted, review.completed, objection.lodged, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated, need.filed, need.returned, need.listed, need.expired, introduction.made;
-         *     - an applying organization: the public types and application.submitted, application.formal_checked, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated, introduction.made;
+         *     - an issuing organization: the public types and application.submitted, review.completed, objection.lodged, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated, need.filed, need.returned, need.listed, need.expired, introduction.made, contract.submitted, contract.returned;
+         *     - an applying organization: the public types and application.submitted, application.formal_checked, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated, introduction.made, contract.submitted, contract.returned;
          *     - a key without an organization: the public types only.
          *
          *     The types:
@@ -2769,6 +2954,9 @@ export interface paths {
          *     - `need.listed` (the platform, and the subscriptions of its issuer): A need became a draft challenge list of the enterprise (to the enterprise: the list names it, so the link is not public); data: needId, title, status, industryChain, regionCode, centreOrganizationId, challengeId
          *     - `need.expired` (the platform, and the subscriptions of its issuer): A need expired without renewal (to the enterprise); data: needId, title, status, industryChain, regionCode, centreOrganizationId, expiresAt
          *     - `introduction.made` (the platform, and the subscriptions of its issuer and lead organization): A broker introduced an interested party to the enterprise of a need (to both); data: needId, title, introductionId, interestId, interestedOrganizationId
+         *     - `contract.submitted` (the platform, and the subscriptions of its issuer and lead organization): A technology contract was filed for registration (to its seller and buyer organizations); data: contractId, title, type, status, contractAmountFen, technologyTransactionAmountFen, signedOn, regionCode, industryChain, sellerOrganizationId, buyerOrganizationId
+         *     - `contract.returned` (the platform, and the subscriptions of its issuer and lead organization): The registrar returned a technology contract with a reason (to its seller and buyer organizations); data: contractId, title, type, status, contractAmountFen, technologyTransactionAmountFen, signedOn, regionCode, industryChain, sellerOrganizationId, buyerOrganizationId, reason
+         *     - `contract.registered` (every subscriber): A technology contract was registered (技术合同登记): its public figures, never the parties (they may be confidential), the broker or any person; data: contractId, title, type, status, contractAmountFen, technologyTransactionAmountFen, signedOn, regionCode, industryChain, registrationNumber, registeredAt, resultId
          */
         post: operations["Webhooks_createWebhook"];
         delete?: never;
@@ -2995,7 +3183,7 @@ export interface components {
              *       "applicant"
              *     ]
              */
-            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert" | "broker")[];
+            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert" | "broker" | "registrar")[];
             /** @example true */
             enabled: boolean;
             /** @example zh-CN */
@@ -3368,7 +3556,7 @@ export interface components {
              *       "applicant"
              *     ]
              */
-            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert" | "broker")[];
+            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert" | "broker" | "registrar")[];
             /**
              * @default zh-CN
              * @enum {string}
@@ -3381,7 +3569,7 @@ export interface components {
              *       "applicant"
              *     ]
              */
-            roles?: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert" | "broker")[];
+            roles?: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert" | "broker" | "registrar")[];
             /**
              * @description false disables the user at once: tokens and refresh tokens stop working
              * @example true
@@ -3404,7 +3592,7 @@ export interface components {
              *       "expert"
              *     ]
              */
-            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert" | "broker")[];
+            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert" | "broker" | "registrar")[];
             /**
              * Format: uuid
              * @description The organization the invitee joins; default the caller's own
@@ -3438,7 +3626,7 @@ export interface components {
              *       "expert"
              *     ]
              */
-            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert" | "broker")[];
+            roles: ("admin" | "security_admin" | "audit_admin" | "user_manager" | "issuer" | "applicant" | "expert" | "broker" | "registrar")[];
             /** @example zh-CN */
             locale: string;
             /**
@@ -8621,6 +8809,362 @@ export interface components {
              */
             createdAt: string;
         };
+        PublicContractPartyDto: {
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
+            organizationId: string;
+            /** @example 江西某新材料有限公司 */
+            name: string;
+        };
+        PublicContractDto: {
+            /**
+             * Format: uuid
+             * @example 9c3e5a71-2b4d-4f6e-8a1c-5d7e9f0b2c43
+             */
+            id: string;
+            /** @example JS-360100-2027-0001 */
+            registrationNumber: string;
+            /** @example 高温超导带材制备技术许可合同 */
+            title: string;
+            /** @enum {string} */
+            type: "development" | "transfer" | "licence" | "consulting" | "service";
+            /**
+             * Format: int64
+             * @example 300000000
+             */
+            contractAmountFen: number;
+            /**
+             * Format: int64
+             * @example 250000000
+             */
+            technologyTransactionAmountFen: number;
+            /** @example 2027-06-18 */
+            signedOn: string;
+            /**
+             * Format: date-time
+             * @example 2027-06-20T02:00:00.000Z
+             */
+            registeredAt: string;
+            /** @example 360100 */
+            regionCode: string;
+            /** @example new_materials */
+            industryChain: string;
+            /** @example false */
+            confidential: boolean;
+            /** @description Absent when confidential */
+            seller?: components["schemas"]["PublicContractPartyDto"];
+            /** @description Absent when confidential */
+            buyer?: components["schemas"]["PublicContractPartyDto"];
+            /**
+             * Format: uuid
+             * @example b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d10
+             */
+            resultId: string | null;
+        };
+        ContractFigureDto: {
+            /**
+             * @description The chain, region, type or broker user id
+             * @example new_materials
+             */
+            key: string;
+            /**
+             * Format: int64
+             * @example 3
+             */
+            contracts: number;
+            /**
+             * Format: int64
+             * @example 300000000
+             */
+            contractAmountFen: number;
+            /**
+             * Format: int64
+             * @example 250000000
+             */
+            technologyTransactionAmountFen: number;
+        };
+        ContractStatsDto: {
+            /** @description Every registered contract (key: all) */
+            total: components["schemas"]["ContractFigureDto"];
+            byIndustryChain: components["schemas"]["ContractFigureDto"][];
+            byRegion: components["schemas"]["ContractFigureDto"][];
+            byType: components["schemas"]["ContractFigureDto"][];
+            /** @description Those with a broker (key: brokered) */
+            brokered: components["schemas"]["ContractFigureDto"];
+        };
+        ContractBrokerStatsDto: {
+            /** @description key: the broker user id */
+            byBroker: components["schemas"]["ContractFigureDto"][];
+        };
+        ContractAttachmentInputDto: {
+            /**
+             * Format: uuid
+             * @description An attachment uploaded by the filing party's organization (POST /attachments)
+             * @example 7293b715-f797-4ea9-becf-34aa9164949d
+             */
+            attachmentId: string;
+        };
+        CreateContractDto: {
+            /** @example 高温超导带材制备技术许可合同 */
+            title: string;
+            /**
+             * @description development 开发, transfer 转让, licence 许可, consulting 咨询, service 服务
+             * @enum {string}
+             */
+            type: "development" | "transfer" | "licence" | "consulting" | "service";
+            /**
+             * Format: uuid
+             * @description The seller (卖方): the caller's organization or the buyer
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
+            sellerOrganizationId: string;
+            /**
+             * Format: uuid
+             * @description The buyer (买方)
+             * @example 4ae922f9-34c1-4df8-bc7d-debe1c8cf89e
+             */
+            buyerOrganizationId: string;
+            /**
+             * Format: int64
+             * @example 300000000
+             */
+            contractAmountFen: number;
+            /**
+             * Format: int64
+             * @description 技术交易额: at most contractAmountFen (422 otherwise)
+             * @example 250000000
+             */
+            technologyTransactionAmountFen: number;
+            /**
+             * @description The Beijing date it was signed; not after today
+             * @example 2027-06-18
+             */
+            signedOn: string;
+            /**
+             * @description The 6-digit administrative division code where it is registered (as organizations use)
+             * @example 360100
+             */
+            regionCode: string;
+            /**
+             * @description An active industry chain (GET /industry-chains)
+             * @example new_materials
+             */
+            industryChain: string;
+            /**
+             * Format: uuid
+             * @description The result transferred (results library)
+             * @example b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d10
+             */
+            resultId?: string | null;
+            /**
+             * Format: uuid
+             * @description The need it answers (demand library)
+             * @example e1f3a5c7-9b2d-4e6f-8a0c-2d4f6a8c0e12
+             */
+            needId?: string | null;
+            /**
+             * Format: uuid
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
+            projectId?: string | null;
+            /**
+             * Format: uuid
+             * @description The user id of the technology broker (技术经纪人); never shown publicly
+             * @example c4e6a8b0-2d4f-4a6c-8e0a-4f6b8d0c2e14
+             */
+            brokerUserId?: string | null;
+            /**
+             * @description true: the public list of registered contracts does not name the parties
+             * @default false
+             * @example false
+             */
+            confidential?: boolean;
+            /** @description The signed contract and its annexes */
+            attachments?: components["schemas"]["ContractAttachmentInputDto"][];
+        };
+        ContractResponseDto: {
+            /**
+             * Format: uuid
+             * @example 9c3e5a71-2b4d-4f6e-8a1c-5d7e9f0b2c43
+             */
+            id: string;
+            /** @example JS-360100-2027-0001 */
+            registrationNumber: string | null;
+            /** @example 高温超导带材制备技术许可合同 */
+            title: string;
+            /** @enum {string} */
+            type: "development" | "transfer" | "licence" | "consulting" | "service";
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
+            sellerOrganizationId: string;
+            /**
+             * Format: uuid
+             * @example 4ae922f9-34c1-4df8-bc7d-debe1c8cf89e
+             */
+            buyerOrganizationId: string;
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
+            filedByOrganizationId: string;
+            /**
+             * Format: int64
+             * @example 300000000
+             */
+            contractAmountFen: number;
+            /**
+             * Format: int64
+             * @example 250000000
+             */
+            technologyTransactionAmountFen: number;
+            /** @example 2027-06-18 */
+            signedOn: string;
+            /** @example 360100 */
+            regionCode: string;
+            /** @example new_materials */
+            industryChain: string;
+            /**
+             * Format: uuid
+             * @example b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d10
+             */
+            resultId: string | null;
+            /**
+             * Format: uuid
+             * @example e1f3a5c7-9b2d-4e6f-8a0c-2d4f6a8c0e12
+             */
+            needId: string | null;
+            /**
+             * Format: uuid
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
+            projectId: string | null;
+            /**
+             * Format: uuid
+             * @example c4e6a8b0-2d4f-4a6c-8e0a-4f6b8d0c2e14
+             */
+            brokerUserId: string | null;
+            /** @example false */
+            confidential: boolean;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "registered" | "returned" | "withdrawn";
+            /** @example null */
+            returnReason: string | null;
+            /**
+             * @description Attachment ids, in order
+             * @example [
+             *       "7293b715-f797-4ea9-becf-34aa9164949d"
+             *     ]
+             */
+            attachmentIds: string[];
+            /**
+             * Format: date-time
+             * @example 2027-06-19T02:00:00.000Z
+             */
+            submittedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2027-06-20T02:00:00.000Z
+             */
+            registeredAt: string | null;
+            /** @example 3 */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2027-06-18T08:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2027-06-20T02:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        UpdateContractDto: {
+            /** @example 高温超导带材制备技术许可合同 */
+            title?: string;
+            /**
+             * @description development 开发, transfer 转让, licence 许可, consulting 咨询, service 服务
+             * @enum {string}
+             */
+            type?: "development" | "transfer" | "licence" | "consulting" | "service";
+            /**
+             * Format: uuid
+             * @description The seller (卖方): the caller's organization or the buyer
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
+            sellerOrganizationId?: string;
+            /**
+             * Format: uuid
+             * @description The buyer (买方)
+             * @example 4ae922f9-34c1-4df8-bc7d-debe1c8cf89e
+             */
+            buyerOrganizationId?: string;
+            /**
+             * Format: int64
+             * @example 300000000
+             */
+            contractAmountFen?: number;
+            /**
+             * Format: int64
+             * @description 技术交易额: at most contractAmountFen (422 otherwise)
+             * @example 250000000
+             */
+            technologyTransactionAmountFen?: number;
+            /**
+             * @description The Beijing date it was signed; not after today
+             * @example 2027-06-18
+             */
+            signedOn?: string;
+            /**
+             * @description The 6-digit administrative division code where it is registered (as organizations use)
+             * @example 360100
+             */
+            regionCode?: string;
+            /**
+             * @description An active industry chain (GET /industry-chains)
+             * @example new_materials
+             */
+            industryChain?: string;
+            /**
+             * Format: uuid
+             * @description The result transferred (results library)
+             * @example b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d10
+             */
+            resultId?: string | null;
+            /**
+             * Format: uuid
+             * @description The need it answers (demand library)
+             * @example e1f3a5c7-9b2d-4e6f-8a0c-2d4f6a8c0e12
+             */
+            needId?: string | null;
+            /**
+             * Format: uuid
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
+            projectId?: string | null;
+            /**
+             * Format: uuid
+             * @description The user id of the technology broker (技术经纪人); never shown publicly
+             * @example c4e6a8b0-2d4f-4a6c-8e0a-4f6b8d0c2e14
+             */
+            brokerUserId?: string | null;
+            /**
+             * @description true: the public list of registered contracts does not name the parties
+             * @default false
+             * @example false
+             */
+            confidential?: boolean;
+            /** @description The signed contract and its annexes */
+            attachments?: components["schemas"]["ContractAttachmentInputDto"][];
+        };
+        ContractReasonDto: {
+            /** @example 合同技术交易额认定依据不足，请补充技术性收入说明后重新提交 */
+            reason: string;
+        };
         AmountsDto: {
             /**
              * Format: int64
@@ -9190,7 +9734,7 @@ export interface components {
              *       "milestone.due_soon"
              *     ]
              */
-            emailOptOuts: ("challenge.published" | "challenge.rejected" | "application.formal_checked" | "review.assigned" | "review.due_soon" | "acceptance.assigned" | "selection.publicized" | "selection.publicity_ending" | "challenge.awarded" | "objection.lodged" | "objection.decided" | "milestone.due_soon" | "milestone.overdue" | "payment.paid" | "acceptance.decided")[];
+            emailOptOuts: ("challenge.published" | "challenge.rejected" | "application.formal_checked" | "review.assigned" | "review.due_soon" | "acceptance.assigned" | "selection.publicized" | "selection.publicity_ending" | "challenge.awarded" | "objection.lodged" | "objection.decided" | "milestone.due_soon" | "milestone.overdue" | "payment.paid" | "acceptance.decided" | "contract.registered" | "contract.returned")[];
         };
         CreateWebhookDto: {
             /**
@@ -9205,7 +9749,7 @@ export interface components {
              *       "challenge.awarded"
              *     ]
              */
-            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made")[];
+            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered")[];
             /** @example 南昌市科技局门户：榜单发布同步 */
             description?: string;
         };
@@ -9223,7 +9767,7 @@ export interface components {
              *       "challenge.awarded"
              *     ]
              */
-            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made")[];
+            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered")[];
             /** @example 南昌市科技局门户：榜单发布同步 */
             description: string | null;
             /**
@@ -9295,7 +9839,7 @@ export interface components {
              *       "challenge.awarded"
              *     ]
              */
-            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made")[];
+            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered")[];
             /** @example 南昌市科技局门户：榜单发布同步 */
             description: string | null;
             /**
@@ -9418,7 +9962,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made";
+            eventType: "challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered";
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
             /**
@@ -9926,8 +10470,52 @@ export interface components {
                 };
             };
         };
+        /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant`, `registrar` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_registrar: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
         /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `broker` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
         Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_broker: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `registrar` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_registrar: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -10014,8 +10602,8 @@ export interface components {
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `user_manager`, `issuer`, `applicant`, `expert` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
-        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert: {
+        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `user_manager`, `issuer`, `applicant`, `expert`, `registrar` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert_registrar: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -12752,7 +13340,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert_registrar"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -12792,7 +13380,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_BAD_REQUEST"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert_registrar"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -18743,6 +19331,467 @@ export interface operations {
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
     };
+    PublicContracts_listRegistered: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: the `nextCursor` of the previous page */
+                cursor?: string;
+                type?: "development" | "transfer" | "licence" | "consulting" | "service";
+                industryChain?: string;
+                /** @description A province (360000), city (360100) or county code: every contract within it */
+                region?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of results */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PublicContractDto"][];
+                        /**
+                         * @description Pass as `cursor` for the next page; null on the last
+                         * @example null
+                         */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    PublicContracts_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractStatsDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    PublicContracts_brokerStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractBrokerStatsDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_registrar"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Contracts_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: the `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description One status or several, comma-separated */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of results */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ContractResponseDto"][];
+                        /**
+                         * @description Pass as `cursor` for the next page; null on the last
+                         * @example null
+                         */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_registrar"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Contracts_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateContractDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_issuer_applicant"];
+            409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Contracts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_registrar"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Contracts_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateContractDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_issuer_applicant"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Contracts_submit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_issuer_applicant"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Contracts_withdraw: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_issuer_applicant"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Contracts_register: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_registrar"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Contracts_return: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractReasonDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_registrar"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
     Stats_overview: {
         parameters: {
             query?: {
@@ -18841,7 +19890,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert_registrar"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -18880,7 +19929,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert_registrar"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];

@@ -34,6 +34,7 @@ const PUBLIC_OPERATIONS = [
   /^GET \/api\/v1\/challenges\/\{id\}\/publicity$/,
   /^GET \/api\/v1\/calendar\/\{year\}$/,
   /^GET \/api\/v1\/(stats\/overview|open-data\/ocds)$/,
+  /^GET \/api\/v1\/contracts\/(registered|stats)$/,
 ];
 
 interface Operation {

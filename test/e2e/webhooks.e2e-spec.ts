@@ -259,6 +259,7 @@ describe('webhooks', () => {
         'challenge.unsuccessful',
         'selection.publicized',
         'need.refined',
+        'contract.registered',
       ]);
       expect(refused.body.detail).toContain('payment.paid, objection.lodged');
     }

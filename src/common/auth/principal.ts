@@ -5,6 +5,7 @@ import { DomainError } from '../errors/domain-error';
  * and MFA resets; `audit_admin` reads the audit trail and nothing else (三员分立, ADR 43).
  * `user_manager` invites and disables the users of its own organization. `broker` is a technology
  * broker of a service centre (TRANSFER.md, ADR 0058): a member role, not an administrative one.
+ * `registrar` registers technology contracts (技术合同登记, ADR 0061): a member role of a service-centre user.
  */
 export const ROLES = [
   'admin',
@@ -16,6 +17,7 @@ export const ROLES = [
   'expert',
   'broker',
   'integration',
+  'registrar',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -64,6 +64,11 @@ export const EXAMPLE_IDS = {
   stageGate: 'c9f5c475-123d-4a55-b1d3-262924a4b61d',
   payment: '1c373a72-6531-4d29-a6c2-fbf8a53706ee',
   acceptance: 'cd5e9991-14cb-4f45-aaec-61fa5225eb06',
+  /** A technology contract record (技术合同登记), its result and need, and its broker (a user). */
+  technologyContract: '9c3e5a71-2b4d-4f6e-8a1c-5d7e9f0b2c43',
+  contractResult: 'b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d10',
+  contractNeed: 'e1f3a5c7-9b2d-4e6f-8a0c-2d4f6a8c0e12',
+  contractBroker: 'c4e6a8b0-2d4f-4a6c-8e0a-4f6b8d0c2e14',
   /** An acceptance panel member (also the id of the expert's acceptance assignment). */
   acceptanceMember: 'cb75f871-1d06-44af-b1c0-c8538e58372c',
   /** The reserve who replaced an acceptance panel member. */

@@ -25,7 +25,9 @@ function toResponse(res: HttpResponse, p: NotificationPreferences): Notification
 /** The caller's own notification preferences: e-mail language and e-mail opt-outs per event kind. */
 @ApiTags('users')
 @Controller('users/me/notification-preferences')
-@Authenticated({ roles: ['admin', 'security_admin', 'user_manager', 'issuer', 'applicant', 'expert'] })
+@Authenticated({
+  roles: ['admin', 'security_admin', 'user_manager', 'issuer', 'applicant', 'expert', 'registrar'],
+})
 export class NotificationPreferencesController {
   constructor(private readonly preferences: MailPreferencesService) {}
 

@@ -19,7 +19,17 @@ const PROJECT = {
 };
 
 /** Event data as the services publish it (see each `outbox.publish`), one sample per mail kind. */
+const CONTRACT = {
+  contractId: 'k',
+  title: '高温超导带材制备技术许可合同',
+  type: 'licence',
+  contractAmountFen: 300_000_000,
+  technologyTransactionAmountFen: 250_000_000,
+};
+
 const SAMPLES: Record<string, JsonObject> = {
+  'contract.registered': { ...CONTRACT, registrationNumber: 'JS-360100-2027-0001' },
+  'contract.returned': { ...CONTRACT, reason: '技术交易额认定依据不足' },
   'challenge.published': {
     ...LIST,
     programId: 'p',
@@ -155,6 +165,13 @@ const REQUIRED: Record<string, string[]> = {
   'milestone.overdue': ['dueAt', 'title'],
   'payment.paid': ['amountFen', 'paidAt', 'payer', 'title'],
   'acceptance.decided': ['conditionsDueAt', 'outcome', 'title'],
+  'contract.registered': [
+    'contractAmountFen',
+    'registrationNumber',
+    'technologyTransactionAmountFen',
+    'title',
+  ],
+  'contract.returned': ['reason', 'title'],
 };
 
 const CJK = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;

@@ -17,6 +17,7 @@ import {
   MailTemplateError,
 } from './mail-data';
 import { CHALLENGE_MAILS } from './templates/challenge-mails';
+import { CONTRACT_MAILS } from './templates/contract-mails';
 import { PANEL_MAILS } from './templates/panel-mails';
 import { PROJECT_MAILS } from './templates/project-mails';
 import { SELECTION_MAILS } from './templates/selection-mails';
@@ -30,6 +31,7 @@ export const MAIL_TEMPLATES: Readonly<Record<string, MailTemplate>> = {
   ...PANEL_MAILS,
   ...SELECTION_MAILS,
   ...PROJECT_MAILS,
+  ...CONTRACT_MAILS,
 };
 
 export const MAIL_KINDS: readonly string[] = Object.keys(MAIL_TEMPLATES);

@@ -17,7 +17,9 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  @Authenticated({ roles: ['admin', 'security_admin', 'user_manager', 'issuer', 'applicant', 'expert'] })
+  @Authenticated({
+    roles: ['admin', 'security_admin', 'user_manager', 'issuer', 'applicant', 'expert', 'registrar'],
+  })
   @Endpoint({
     summary: "List the caller's notifications, newest first (keyset pagination)",
     errors: ['FORBIDDEN'],
@@ -33,7 +35,9 @@ export class NotificationsController {
 
   @Post(':id/read')
   @HttpCode(200)
-  @Authenticated({ roles: ['admin', 'security_admin', 'user_manager', 'issuer', 'applicant', 'expert'] })
+  @Authenticated({
+    roles: ['admin', 'security_admin', 'user_manager', 'issuer', 'applicant', 'expert', 'registrar'],
+  })
   @Endpoint({ summary: 'Mark one of your notifications as read', errors: ['FORBIDDEN', 'NOT_FOUND'] })
   @ApiOkResponse({ type: NotificationResponse })
   async markRead(

@@ -11,6 +11,9 @@ const DATA = {
   // A need's enterprise is the issuer party; the organization interested in it, the lead party.
   enterpriseOrganizationId: ISSUER,
   interestedOrganizationId: LEAD,
+  // A technology contract between the two: the seller is the lead, the buyer the issuer.
+  sellerOrganizationId: LEAD,
+  buyerOrganizationId: ISSUER,
 };
 
 const platform: SubscriberScope = { kind: 'platform' };
@@ -57,6 +60,9 @@ describe('webhook audience (ADR 0047): which subscription receives which event',
       'need.listed': ['issuer'],
       'need.expired': ['issuer'],
       'introduction.made': ['issuer', 'lead'],
+      'contract.submitted': ['issuer', 'lead'],
+      'contract.returned': ['issuer', 'lead'],
+      'contract.registered': ['issuer', 'lead', 'other'],
     });
   });
 

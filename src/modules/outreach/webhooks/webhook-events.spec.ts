@@ -9,7 +9,7 @@ import {
 } from './webhook-events';
 import { generateWebhookSecret } from './webhooks.service';
 
-/** API.md "Webhook events", verbatim. */
+/** API.md "Webhook events", verbatim, and the technology contract events of TRANSFER.md (ADR 0061). */
 const API_MD_EVENTS = [
   'challenge.published',
   'challenge.amended',
@@ -27,6 +27,9 @@ const API_MD_EVENTS = [
   'payment.paid',
   'acceptance.decided',
   'project.terminated',
+  'contract.submitted',
+  'contract.registered',
+  'contract.returned',
 ];
 
 /** The transfer loop's events (TRANSFER.md; ADR 0058 for the industry-demand library). */
@@ -109,6 +112,7 @@ describe('webhook event catalogue', () => {
       'challenge.published',
       'challenge.unsuccessful',
       'need.refined',
+      'contract.registered',
       'selection.publicized',
     ]);
   });

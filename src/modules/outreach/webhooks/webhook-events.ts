@@ -75,6 +75,18 @@ const NEED_PARTY = [
 ] as const;
 const issuerAndLead = orgs('issuerOrganizationId', 'leadOrganizationId');
 const lead = orgs('leadOrganizationId');
+const contractParties = orgs('sellerOrganizationId', 'buyerOrganizationId');
+const CONTRACT = [
+  'contractId',
+  'title',
+  'type',
+  'status',
+  'contractAmountFen',
+  'technologyTransactionAmountFen',
+  'signedOn',
+  'regionCode',
+  'industryChain',
+] as const;
 
 /**
  * The event types of API.md "Webhook events", each with its audience and its data. Fields left out
@@ -259,6 +271,29 @@ export const WEBHOOK_EVENTS = {
     partyRoles: ['issuer', 'lead'],
     fields: ['needId', 'title', 'introductionId', 'interestId', 'interestedOrganizationId'],
     description: 'A broker introduced an interested party to the enterprise of a need (to both)',
+  },
+  'contract.submitted': {
+    audience: 'parties',
+    parties: contractParties,
+    partyRoles: ['issuer', 'lead'],
+    fields: [...CONTRACT, 'sellerOrganizationId', 'buyerOrganizationId'],
+    description: 'A technology contract was filed for registration (to its seller and buyer organizations)',
+  },
+  'contract.returned': {
+    audience: 'parties',
+    parties: contractParties,
+    partyRoles: ['issuer', 'lead'],
+    fields: [...CONTRACT, 'sellerOrganizationId', 'buyerOrganizationId', 'reason'],
+    description:
+      'The registrar returned a technology contract with a reason (to its seller and buyer organizations)',
+  },
+  'contract.registered': {
+    audience: 'public',
+    parties: none,
+    partyRoles: [],
+    fields: [...CONTRACT, 'registrationNumber', 'registeredAt', 'resultId'],
+    description:
+      'A technology contract was registered (技术合同登记): its public figures, never the parties (they may be confidential), the broker or any person',
   },
 } as const satisfies Record<string, WebhookEventDefinition>;
 

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../../platform/attachments/attachments.module';
+import { TaxonomyModule } from '../../platform/taxonomy/taxonomy.module';
+import { ContractRecorder } from './contract-events';
+import { ContractFilingService } from './contract-filing.service';
+import { ContractQueriesService } from './contract-queries.service';
+import { ContractRegistrationService } from './contract-registration.service';
+import { ContractsController, PublicContractsController } from './contracts.controller';
+import { ContractsRepository } from './contracts.repository';
+
+/**
+ * Technology contract records (技术合同登记, docs/adr/0061): parties file them, registrars register
+ * them with `JS-<region>-<year>-<seq>` or return them; registered ones are public (without
+ * confidential parties or any person) and counted. `ContractQueriesService.transfersOfResult` is
+ * what the results module lists on a result.
+ */
+@Module({
+  imports: [TaxonomyModule, AttachmentsModule],
+  controllers: [PublicContractsController, ContractsController],
+  providers: [
+    ContractsRepository,
+    ContractRecorder,
+    ContractFilingService,
+    ContractRegistrationService,
+    ContractQueriesService,
+  ],
+  exports: [ContractQueriesService],
+})
+export class ContractsModule {}
