@@ -28,6 +28,7 @@ import { SelectionModule } from './modules/delivery/selection/selection.module';
 import { ProjectsModule } from './modules/delivery/projects/projects.module';
 import { PaymentsModule } from './modules/delivery/payments/payments.module';
 import { AcceptanceModule } from './modules/delivery/acceptance/acceptance.module';
+import { ResultsModule } from './modules/transfer/results/results.module';
 import { StatsModule } from './modules/outreach/stats/stats.module';
 import { OpenDataModule } from './modules/outreach/open-data/open-data.module';
 import { SessionsModule } from './modules/evaluation/sessions/sessions.module';
@@ -74,6 +75,7 @@ export class ApiModule {
         ProjectsModule,
         PaymentsModule,
         AcceptanceModule,
+        ResultsModule,
         StatsModule,
         OpenDataModule,
         MailModule,

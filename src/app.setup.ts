@@ -101,6 +101,7 @@ const OPENAPI_TAGS: Array<[name: string, description: string]> = [
   ['projects', 'Projects: task book, signatures, milestones, change requests, stage gates'],
   ['payments', 'Tranches and the append-only money ledger'],
   ['acceptance', 'Acceptance (验收) and its panel'],
+  ['results', 'The results library (成果库): results, vetting, confidential details, utilisation reports'],
   ['integrity-records', 'Research integrity (科研诚信) records'],
   ['notifications', 'In-app notifications'],
   ['webhooks', 'Webhook subscriptions and deliveries, for integrations'],

@@ -13,6 +13,7 @@ import { SelectionModule } from './modules/delivery/selection/selection.module';
 import { ProjectsModule } from './modules/delivery/projects/projects.module';
 import { PaymentsModule } from './modules/delivery/payments/payments.module';
 import { AcceptanceModule } from './modules/delivery/acceptance/acceptance.module';
+import { ResultsModule } from './modules/transfer/results/results.module';
 import { MailWorkerModule } from './modules/outreach/mail/mail.module';
 import { PasswordResetWorkerModule } from './modules/platform/auth/password-reset-worker.module';
 import { WebhooksWorkerModule } from './modules/outreach/webhooks/webhooks.module';
@@ -39,6 +40,7 @@ export class WorkerModule {
         ProjectsModule,
         PaymentsModule,
         AcceptanceModule,
+        ResultsModule,
         MailWorkerModule,
         WebhooksWorkerModule,
         AuditWorkerModule,

@@ -13,6 +13,7 @@ import { REVIEW_PANEL_MACHINE } from './evaluation/reviews/review-panel.machine'
 import { SESSION_MACHINE } from './evaluation/sessions/session-status';
 import { MAIL_MESSAGE_MACHINE } from './outreach/mail/mail-message-status';
 import { WEBHOOK_DELIVERY_MACHINE } from './outreach/webhooks/webhook-delivery-status';
+import { RESULT_MACHINE, UTILISATION_MACHINE } from './transfer/results/results-status';
 import { WEBHOOK_SUBSCRIPTION_MACHINE } from './outreach/webhooks/webhook-subscription-status';
 
 export type AnyStateMachine = StateMachine<string, string>;
@@ -36,6 +37,8 @@ export const STATE_MACHINES: ReadonlyArray<{ phase: string; module: string; mach
   { phase: 'delivery', module: 'delivery/projects', machine: CHANGE_REQUEST_MACHINE },
   { phase: 'delivery', module: 'delivery/payments', machine: PAYMENT_MACHINE },
   { phase: 'delivery', module: 'delivery/acceptance', machine: ACCEPTANCE_MACHINE },
+  { phase: 'transfer', module: 'transfer/results', machine: RESULT_MACHINE },
+  { phase: 'transfer', module: 'transfer/results', machine: UTILISATION_MACHINE },
   { phase: 'outreach', module: 'outreach/webhooks', machine: WEBHOOK_SUBSCRIPTION_MACHINE },
   { phase: 'outreach', module: 'outreach/webhooks', machine: WEBHOOK_DELIVERY_MACHINE },
   { phase: 'outreach', module: 'outreach/mail', machine: MAIL_MESSAGE_MACHINE },

@@ -13,6 +13,7 @@ export const ROLES = [
   'issuer',
   'applicant',
   'expert',
+  'broker',
   'integration',
 ] as const;
 export type Role = (typeof ROLES)[number];

@@ -2,6 +2,7 @@ import { DELIVERY_RULES } from './rules/delivery-rules';
 import { CALL_RULES } from './rules/call-rules';
 import { EVALUATION_RULES } from './rules/evaluation-rules';
 import { PLATFORM_RULES } from './rules/platform-rules';
+import { TRANSFER_RULES } from './rules/transfer-rules';
 import type { NotificationRule } from './notification-recipients';
 
 export { anyOf } from './notification-recipients';
@@ -15,6 +16,7 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
   ...CALL_RULES,
   ...EVALUATION_RULES,
   ...DELIVERY_RULES,
+  ...TRANSFER_RULES,
   ...PLATFORM_RULES,
 ];
 

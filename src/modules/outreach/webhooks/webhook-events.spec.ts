@@ -9,7 +9,7 @@ import {
 } from './webhook-events';
 import { generateWebhookSecret } from './webhooks.service';
 
-/** API.md "Webhook events", verbatim. */
+/** API.md "Webhook events", verbatim, and the results library's (docs/adr/0059; API.md to follow). */
 const API_MD_EVENTS = [
   'challenge.published',
   'challenge.amended',
@@ -27,6 +27,14 @@ const API_MD_EVENTS = [
   'payment.paid',
   'acceptance.decided',
   'project.terminated',
+  'result.drafted',
+  'result.submitted',
+  'result.published',
+  'result.returned',
+  'result.withdrawn',
+  'result.utilisation_requested',
+  'result.utilisation_reported',
+  'result.utilisation_overdue',
 ];
 
 describe('webhook event catalogue', () => {
