@@ -98,6 +98,7 @@ describe('webhook event catalogue', () => {
       'challenge.closed',
       'challenge.published',
       'challenge.unsuccessful',
+      'result.published',
       'selection.publicized',
     ]);
   });

@@ -16,6 +16,7 @@ import { canSee, isHolder, isVetter } from './results-access';
 import { RESULT_ACTIONS, RESULT_ENTITY } from './results.constants';
 import { toResultResponse } from './results.mappers';
 import { ResultListing, ResultsRepository } from './results.repository';
+import { RESULT_MACHINE } from './results-status';
 
 /**
  * Reading the results library: the public list and detail (published results, no confidential
@@ -52,7 +53,8 @@ export class ResultsQueriesService {
     return this.dataSource.transaction(async (em) => {
       const r = await this.results.findById(id, em);
       if (!r || !canSee(actor, r)) throw DomainError.notFound('Result');
-      if (r.status !== 'published') throw DomainError.invalidTransition(r.status, 'accept_nda');
+      if (!RESULT_MACHINE.can(r.status, 'accept_nda'))
+        throw DomainError.invalidTransition(r.status, 'accept_nda');
       const nda = {
         resultId: id,
         userId: user.userId,

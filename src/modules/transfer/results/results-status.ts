@@ -1,4 +1,4 @@
-import { StateMachine } from '../../../common/state-machine/state-machine';
+import { SAME, StateMachine } from '../../../common/state-machine/state-machine';
 
 export const RESULT_STATUSES = ['draft', 'submitted', 'published', 'returned', 'withdrawn'] as const;
 export type ResultStatus = (typeof RESULT_STATUSES)[number];
@@ -11,6 +11,7 @@ export const RESULT_MACHINE_ACTIONS = [
   'publish',
   'return',
   'withdraw',
+  'accept_nda',
 ] as const;
 export type ResultAction = (typeof RESULT_MACHINE_ACTIONS)[number];
 
@@ -69,6 +70,14 @@ export const RESULT_MACHINE = new StateMachine<ResultStatus, ResultAction>({
       to: 'withdrawn',
       by: 'holder',
       description: 'taken out of the library for good',
+    },
+    {
+      action: 'accept_nda',
+      from: ['published'],
+      to: SAME,
+      by: 'signed-in person',
+      description:
+        'the non-disclosure undertaking (保密承诺) that opens the confidential details to its maker',
     },
   ],
 });

@@ -205,6 +205,7 @@ export class ResultsController {
     summary:
       'Record your non-disclosure undertaking for a published result (audited); repeating it returns the first record',
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION'],
+    transitions: { machine: RESULT_MACHINE, actions: ['accept_nda'] },
   })
   @ApiOkResponse({ type: ResultNdaResponseDto })
   acceptNda(

@@ -7,7 +7,7 @@ import type { ResultStatus, UtilisationStatus } from '../results-status';
 import { UTILISATION_KINDS } from '../entities/result-utilisation.entity';
 import type { UtilisationKind } from '../entities/result-utilisation.entity';
 
-export const EXAMPLE_RESULT_ID = '3c1f8f0e-2f6b-4d0a-9f0e-6b1d2a4c8e71';
+const EXAMPLE_RESULT_ID = EXAMPLE_IDS.result;
 
 export class IpRecordDto {
   @ApiProperty({ example: '发明专利' })
@@ -108,7 +108,7 @@ export class ResultResponseDto {
   @ApiProperty({ type: [ResultHolderDto] })
   holders: ResultHolderDto[];
 
-  @ApiProperty({ enum: TRANSFER_MODES, isArray: true })
+  @ApiProperty({ enum: TRANSFER_MODES, isArray: true, example: ['exclusive_licence', 'joint_development'] })
   transferModes: TransferMode[];
 
   @ApiProperty({ type: 'integer', format: 'int64', nullable: true, example: 50000000 })
@@ -121,7 +121,13 @@ export class ResultResponseDto {
   })
   organizationId: string;
 
-  @ApiProperty({ format: 'uuid', type: String, nullable: true, description: 'The project it came from' })
+  @ApiProperty({
+    format: 'uuid',
+    type: String,
+    nullable: true,
+    example: EXAMPLE_IDS.project,
+    description: 'The project it came from',
+  })
   projectId: string | null;
 
   @ApiProperty({ format: 'uuid', type: String, nullable: true, example: EXAMPLE_IDS.challenge })
@@ -143,19 +149,19 @@ export class ResultResponseDto {
   })
   returnReason: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2029-11-02T02:00:00.000Z' })
   submittedAt: Date | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2029-11-05T02:00:00.000Z' })
   publishedAt: Date | null;
 
   @ApiProperty({ example: 1 })
   version: number;
 
-  @ApiProperty({ type: String, format: 'date-time' })
+  @ApiProperty({ type: String, format: 'date-time', example: '2029-10-30T02:00:00.000Z' })
   createdAt: Date;
 
-  @ApiProperty({ type: String, format: 'date-time' })
+  @ApiProperty({ type: String, format: 'date-time', example: '2029-11-05T02:00:00.000Z' })
   updatedAt: Date;
 }
 
@@ -166,7 +172,7 @@ export class ResultConfidentialResponseDto {
   @ApiProperty({ example: '关键控制参数与工艺窗口详见保密附件' })
   details: string;
 
-  @ApiProperty({ type: String, format: 'date-time' })
+  @ApiProperty({ type: String, format: 'date-time', example: '2029-11-05T02:00:00.000Z' })
   updatedAt: Date;
 }
 
@@ -180,12 +186,12 @@ export class ResultNdaResponseDto {
   @ApiProperty({ format: 'uuid', example: EXAMPLE_IDS.issuerOrganization })
   organizationId: string;
 
-  @ApiProperty({ type: String, format: 'date-time' })
+  @ApiProperty({ type: String, format: 'date-time', example: '2029-11-06T02:00:00.000Z' })
   acceptedAt: Date;
 }
 
 export class UtilisationReportDto {
-  @ApiProperty({ format: 'uuid', example: 'b5b0e3f4-1f7e-4a43-9c7b-2d8c0f6a1e22' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE_IDS.utilisationReport })
   id: string;
 
   @ApiProperty({ format: 'uuid', example: EXAMPLE_RESULT_ID })
@@ -197,24 +203,29 @@ export class UtilisationReportDto {
   @ApiProperty({ enum: UTILISATION_STATUSES })
   status: UtilisationStatus;
 
-  @ApiProperty({ type: String, format: 'date-time', description: 'When the holder is asked' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    example: '2030-10-30T02:00:00.000Z',
+    description: 'When the holder is asked',
+  })
   requestAt: Date;
 
-  @ApiProperty({ type: String, format: 'date-time' })
+  @ApiProperty({ type: String, format: 'date-time', example: '2030-11-29T02:00:00.000Z' })
   dueAt: Date;
 
-  @ApiProperty({ type: Boolean, nullable: true })
+  @ApiProperty({ type: Boolean, nullable: true, example: true })
   used: boolean | null;
 
-  @ApiProperty({ enum: UTILISATION_KINDS, isArray: true, nullable: true })
+  @ApiProperty({ enum: UTILISATION_KINDS, isArray: true, nullable: true, example: ['licensed'] })
   kinds: UtilisationKind[] | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, example: '已许可省内两家企业使用' })
   description: string | null;
 
-  @ApiProperty({ type: 'integer', format: 'int64', nullable: true })
+  @ApiProperty({ type: 'integer', format: 'int64', nullable: true, example: 3000000 })
   revenueFen: number | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2030-11-10T02:00:00.000Z' })
   reportedAt: Date | null;
 }
