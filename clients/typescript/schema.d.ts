@@ -2432,7 +2432,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record your non-disclosure undertaking for a published result (audited); repeating it returns the first record */
+        /**
+         * Record your non-disclosure undertaking for a published result (audited); repeating it returns the first record
+         * @description Transitions of the result — accept_nda: published → (unchanged) (signed-in person; the non-disclosure undertaking (保密承诺) that opens the confidential details to its maker).
+         */
         post: operations["Results_acceptNda"];
         delete?: never;
         options?: never;
@@ -8063,6 +8066,12 @@ export interface components {
             verifiedTrl: number | null;
             ipRecords: components["schemas"]["IpRecordDto"][];
             holders: components["schemas"]["ResultHolderDto"][];
+            /**
+             * @example [
+             *       "exclusive_licence",
+             *       "joint_development"
+             *     ]
+             */
             transferModes: ("assignment" | "exclusive_licence" | "non_exclusive_licence" | "open_licence" | "joint_development" | "equity")[];
             /**
              * Format: int64
@@ -8078,6 +8087,7 @@ export interface components {
             /**
              * Format: uuid
              * @description The project it came from
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
              */
             projectId: string | null;
             /**
@@ -8094,15 +8104,27 @@ export interface components {
             hasConfidentialDetails: boolean;
             /** @description Why it was returned (holder, brokers, admins only) */
             returnReason: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-11-02T02:00:00.000Z
+             */
             submittedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-11-05T02:00:00.000Z
+             */
             publishedAt: string | null;
             /** @example 1 */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-10-30T02:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-11-05T02:00:00.000Z
+             */
             updatedAt: string;
         };
         IpRecordInputDto: {
@@ -8255,7 +8277,10 @@ export interface components {
              * @example 4ae922f9-34c1-4df8-bc7d-debe1c8cf89e
              */
             organizationId: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-11-06T02:00:00.000Z
+             */
             acceptedAt: string;
         };
         ResultConfidentialResponseDto: {
@@ -8266,7 +8291,10 @@ export interface components {
             resultId: string;
             /** @example 关键控制参数与工艺窗口详见保密附件 */
             details: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2029-11-05T02:00:00.000Z
+             */
             updatedAt: string;
         };
         UtilisationReportDto: {
@@ -8290,16 +8318,33 @@ export interface components {
             /**
              * Format: date-time
              * @description When the holder is asked
+             * @example 2030-10-30T02:00:00.000Z
              */
             requestAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2030-11-29T02:00:00.000Z
+             */
             dueAt: string;
+            /** @example true */
             used: boolean | null;
+            /**
+             * @example [
+             *       "licensed"
+             *     ]
+             */
             kinds: ("not_used" | "own_production" | "licensed" | "assigned" | "joint_development" | "equity" | "other")[] | null;
+            /** @example 已许可省内两家企业使用 */
             description: string | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 3000000
+             */
             revenueFen: number | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2030-11-10T02:00:00.000Z
+             */
             reportedAt: string | null;
         };
         FileUtilisationDto: {
