@@ -145,6 +145,7 @@ export class ResultResponseDto {
   @ApiProperty({
     type: String,
     nullable: true,
+    example: '请补充知识产权证明材料',
     description: 'Why it was returned (holder, brokers, admins only)',
   })
   returnReason: string | null;
