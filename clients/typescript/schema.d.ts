@@ -8102,7 +8102,10 @@ export interface components {
              * @example true
              */
             hasConfidentialDetails: boolean;
-            /** @description Why it was returned (holder, brokers, admins only) */
+            /**
+             * @description Why it was returned (holder, brokers, admins only)
+             * @example 请补充知识产权证明材料
+             */
             returnReason: string | null;
             /**
              * Format: date-time
