@@ -9741,6 +9741,28 @@ export interface components {
                 };
             };
         };
+        /** @description `FORBIDDEN`: only the roles `admin`, `user_manager`, `issuer`, `applicant`, `expert`, `broker` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_user_manager_issuer_applicant_expert_broker: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
         /** @description `FORBIDDEN`: only the role `applicant` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
         Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant: {
             headers: {
@@ -9873,6 +9895,28 @@ export interface components {
                 };
             };
         };
+        /** @description `FORBIDDEN`: only the roles `user_manager`, `issuer`, `applicant`, `expert`, `broker` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_user_manager_issuer_applicant_expert_broker: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
         /** @description `FORBIDDEN`: not allowed for your role; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
         Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED: {
             headers: {
@@ -9897,6 +9941,28 @@ export interface components {
         };
         /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant` may call; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
         Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "NDA_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `user_manager`, `issuer`, `applicant`, `expert`, `broker` may call; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED_for_admin_user_manager_issuer_applicant_expert_broker: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -17383,7 +17449,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_user_manager_issuer_applicant_expert_broker"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
@@ -17461,7 +17527,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_user_manager_issuer_applicant_expert_broker"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -17507,7 +17573,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_user_manager_issuer_applicant_expert_broker"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
@@ -17552,7 +17618,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_user_manager_issuer_applicant_expert_broker"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -17695,7 +17761,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_user_manager_issuer_applicant_expert_broker"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
@@ -17733,7 +17799,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED_for_admin_user_manager_issuer_applicant_expert_broker"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -17767,7 +17833,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_user_manager_issuer_applicant_expert_broker"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -17813,7 +17879,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_user_manager_issuer_applicant_expert_broker"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];

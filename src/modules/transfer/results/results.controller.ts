@@ -14,7 +14,7 @@ import {
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { HttpResponse } from '../../../infra/http/http-types';
 import { Auth, Authenticated, OptionalAuth } from '../../../common/auth/decorators';
-import type { Principal } from '../../../common/auth/principal';
+import type { Principal, Role } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
 import { Endpoint } from '../../../common/openapi/endpoint';
 import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
@@ -37,6 +37,11 @@ import { ResultsAuthoringService } from './results-authoring.service';
 import { ResultsQueriesService } from './results-queries.service';
 import { RESULT_MACHINE, UTILISATION_MACHINE } from './results-status';
 import { ResultsVettingService } from './results-vetting.service';
+
+/** Any person of an organization (not the platform's security or audit administrators, ADR 0043). */
+const MEMBERS: Role[] = ['issuer', 'applicant', 'expert', 'broker', 'user_manager'];
+/** Members, and admins who vet results. */
+const READERS: Role[] = [...MEMBERS, 'admin'];
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 const year = new ParseIntPipe({ errorHttpStatusCode: 404 });
@@ -69,7 +74,7 @@ export class ResultsController {
 
   @Post()
   @HttpCode(201)
-  @Authenticated()
+  @Authenticated({ roles: MEMBERS })
   @Endpoint({
     summary: "Enter a result as a draft of the caller's organization (its holder)",
     description:
@@ -102,7 +107,7 @@ export class ResultsController {
   }
 
   @Patch(':id')
-  @Authenticated()
+  @Authenticated({ roles: MEMBERS })
   @Endpoint({
     summary: 'Edit a draft or a returned result (the holder); verifiedTrl is not editable',
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION', 'VALIDATION_FAILED'],
@@ -122,7 +127,7 @@ export class ResultsController {
 
   @Post(':id/submit')
   @HttpCode(200)
-  @Authenticated()
+  @Authenticated({ roles: MEMBERS })
   @Endpoint({
     summary:
       'Send a result to vetting (the holder); 422 naming what is missing (claimed TRL, transfer modes)',
@@ -142,7 +147,7 @@ export class ResultsController {
 
   @Post(':id/withdraw')
   @HttpCode(200)
-  @Authenticated()
+  @Authenticated({ roles: MEMBERS })
   @Endpoint({
     summary: 'Withdraw a result from the library for good (the holder)',
     errors: ['FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE_TRANSITION'],
@@ -200,7 +205,7 @@ export class ResultsController {
 
   @Post(':id/nda')
   @HttpCode(200)
-  @Authenticated()
+  @Authenticated({ roles: READERS })
   @Endpoint({
     summary:
       'Record your non-disclosure undertaking for a published result (audited); repeating it returns the first record',
@@ -217,7 +222,7 @@ export class ResultsController {
   }
 
   @Get(':id/confidential')
-  @Authenticated()
+  @Authenticated({ roles: READERS })
   @Endpoint({
     summary: 'The confidential details: the holder, brokers, admins, and those who made the undertaking',
     errors: ['FORBIDDEN', 'NDA_REQUIRED', 'NOT_FOUND'],
@@ -237,7 +242,7 @@ export class ResultUtilisationController {
   constructor(private readonly utilisation: ResultUtilisationService) {}
 
   @Get()
-  @Authenticated()
+  @Authenticated({ roles: READERS })
   @Endpoint({
     summary:
       'The yearly utilisation reports of a result of an accepted project (the holder, brokers, admins)',
@@ -250,7 +255,7 @@ export class ResultUtilisationController {
 
   @Post(':year')
   @HttpCode(200)
-  @Authenticated()
+  @Authenticated({ roles: MEMBERS })
   @Endpoint({
     summary:
       'File the utilisation report of a year once asked (the holder): whether and how the result is used',
