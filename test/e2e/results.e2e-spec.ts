@@ -295,15 +295,13 @@ describe('results library (成果库)', () => {
     expect(published.body).toMatchObject({ status: 'published', returnReason: null });
 
     // The public: filters by chain, type, TRL range and transfer mode; no confidential field, no person.
-    const listed = await t.http
-      .get(api('/results'))
-      .query({
-        industryChain: chain,
-        type: 'prototype',
-        minTrl: 6,
-        maxTrl: 8,
-        transferMode: 'exclusive_licence',
-      });
+    const listed = await t.http.get(api('/results')).query({
+      industryChain: chain,
+      type: 'prototype',
+      minTrl: 6,
+      maxTrl: 8,
+      transferMode: 'exclusive_licence',
+    });
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((r: { id: string }) => r.id)).toEqual([resultId]);
     expect(listed.body.nextCursor).toBeNull();
