@@ -31,6 +31,7 @@ import { AcceptanceModule } from './modules/delivery/acceptance/acceptance.modul
 import { NetworkModule } from './modules/transfer/network/network.module';
 import { NeedsModule } from './modules/transfer/needs/needs.module';
 import { ContractsModule } from './modules/transfer/contracts/contracts.module';
+import { ResultsModule } from './modules/transfer/results/results.module';
 import { StatsModule } from './modules/outreach/stats/stats.module';
 import { OpenDataModule } from './modules/outreach/open-data/open-data.module';
 import { SessionsModule } from './modules/evaluation/sessions/sessions.module';
@@ -80,6 +81,7 @@ export class ApiModule {
         NetworkModule,
         NeedsModule,
         ContractsModule,
+        ResultsModule,
         StatsModule,
         OpenDataModule,
         MailModule,

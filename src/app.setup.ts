@@ -110,6 +110,7 @@ const OPENAPI_TAGS: Array<[name: string, description: string]> = [
     'contracts',
     'Technology contract records (技术合同登记): filing, registration, the public list and figures',
   ],
+  ['results', 'The results library (成果库): results, vetting, confidential details, utilisation reports'],
   ['integrity-records', 'Research integrity (科研诚信) records'],
   ['notifications', 'In-app notifications'],
   ['webhooks', 'Webhook subscriptions and deliveries, for integrations'],

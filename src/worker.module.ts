@@ -14,6 +14,7 @@ import { ProjectsModule } from './modules/delivery/projects/projects.module';
 import { PaymentsModule } from './modules/delivery/payments/payments.module';
 import { AcceptanceModule } from './modules/delivery/acceptance/acceptance.module';
 import { NeedsModule } from './modules/transfer/needs/needs.module';
+import { ResultsModule } from './modules/transfer/results/results.module';
 import { MailWorkerModule } from './modules/outreach/mail/mail.module';
 import { PasswordResetWorkerModule } from './modules/platform/auth/password-reset-worker.module';
 import { WebhooksWorkerModule } from './modules/outreach/webhooks/webhooks.module';
@@ -41,6 +42,7 @@ export class WorkerModule {
         PaymentsModule,
         AcceptanceModule,
         NeedsModule,
+        ResultsModule,
         MailWorkerModule,
         WebhooksWorkerModule,
         AuditWorkerModule,

@@ -2851,6 +2851,205 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The results library (成果库): published results for everyone; scope=mine/all with credentials
+         * @description Filters: industryChain, type, transferMode, minTrl/maxTrl (the claimed TRL). Never the confidential details nor a person; `status` filters scope=mine (the caller’s organization) and scope=all (admins, brokers).
+         */
+        get: operations["Results_list"];
+        put?: never;
+        /**
+         * Enter a result as a draft of the caller's organization (its holder)
+         * @description Any person of an organization. The industry chain must be active (422 naming industryChain). Transitions of the result — create: (new) → draft (organization user; a draft of the caller’s organization, its holder).
+         */
+        post: operations["Results_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A result: published ones for everyone; the holder, brokers and admins see every status */
+        get: operations["Results_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit a draft or a returned result (the holder); verifiedTrl is not editable
+         * @description Transitions of the result — update: draft, returned → draft (holder; edit the draft (a returned result becomes a draft again)).
+         */
+        patch: operations["Results_update"];
+        trace?: never;
+    };
+    "/api/v1/results/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a result to vetting (the holder); 422 naming what is missing (claimed TRL, transfer modes)
+         * @description Transitions of the result — submit: draft, returned → submitted (holder; to vetting by a broker or an admin).
+         */
+        post: operations["Results_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a result from the library for good (the holder)
+         * @description Transitions of the result — withdraw: draft, submitted, returned, published → withdrawn (holder; taken out of the library for good).
+         */
+        post: operations["Results_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a submitted result into the public library (a broker or an admin)
+         * @description Transitions of the result — publish: submitted → published (admin or broker; listed in the public results library).
+         */
+        post: operations["Results_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return a submitted result to its holder with a reason (a broker or an admin)
+         * @description Transitions of the result — return: submitted → returned (admin or broker; back to the holder with a reason).
+         */
+        post: operations["Results_return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/{id}/nda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record your non-disclosure undertaking for a published result (audited); repeating it returns the first record
+         * @description Transitions of the result — accept_nda: published → (unchanged) (signed-in person; the non-disclosure undertaking (保密承诺) that opens the confidential details to its maker).
+         */
+        post: operations["Results_acceptNda"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/{id}/confidential": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The confidential details: the holder, brokers, admins, and those who made the undertaking */
+        get: operations["Results_getConfidential"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/{id}/utilisation-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The yearly utilisation reports of a result of an accepted project (the holder, brokers, admins) */
+        get: operations["ResultUtilisation_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/{id}/utilisation-reports/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File the utilisation report of a year once asked (the holder): whether and how the result is used
+         * @description Before the yearly request: 409; after the due date it is still accepted and stays marked as filed late. Transitions of the utilisation report — report: requested, overdue → reported (holder; whether and how the result is used).
+         */
+        post: operations["ResultUtilisation_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/overview": {
         parameters: {
             query?: never;
@@ -2929,6 +3128,7 @@ export interface paths {
          *     - platform (admin, security_admin): every type;
          *     - an issuing organization: the public types and application.submitted, review.completed, objection.lodged, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated, need.filed, need.returned, need.listed, need.expired, introduction.made, contract.submitted, contract.returned;
          *     - an applying organization: the public types and application.submitted, application.formal_checked, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated, introduction.made, contract.submitted, contract.returned;
+         *     - every organization, about the results it holds (docs/adr/0059): result.drafted, result.submitted, result.returned, result.withdrawn, result.utilisation_requested, result.utilisation_reported, result.utilisation_overdue;
          *     - a key without an organization: the public types only.
          *
          *     The types:
@@ -2957,6 +3157,14 @@ export interface paths {
          *     - `contract.submitted` (the platform, and the subscriptions of its issuer and lead organization): A technology contract was filed for registration (to its seller and buyer organizations); data: contractId, title, type, status, contractAmountFen, technologyTransactionAmountFen, signedOn, regionCode, industryChain, sellerOrganizationId, buyerOrganizationId
          *     - `contract.returned` (the platform, and the subscriptions of its issuer and lead organization): The registrar returned a technology contract with a reason (to its seller and buyer organizations); data: contractId, title, type, status, contractAmountFen, technologyTransactionAmountFen, signedOn, regionCode, industryChain, sellerOrganizationId, buyerOrganizationId, reason
          *     - `contract.registered` (every subscriber): A technology contract was registered (技术合同登记): its public figures, never the parties (they may be confidential), the broker or any person; data: contractId, title, type, status, contractAmountFen, technologyTransactionAmountFen, signedOn, regionCode, industryChain, registrationNumber, registeredAt, resultId
+         *     - `result.drafted` (the platform, and the subscriptions of its result holder organization): A passed acceptance drafted a result into the results library (成果库), with its verified TRL; data: resultId, title, type, industryChain, status, source, organizationId, trlClaimed, verifiedTrl, transferModes, projectId, challengeId, version, acceptanceId
+         *     - `result.submitted` (the platform, and the subscriptions of its result holder organization): A result was sent to vetting; data: resultId, title, type, industryChain, status, source, organizationId, trlClaimed, verifiedTrl, transferModes, projectId, challengeId, version
+         *     - `result.published` (every subscriber): A result was published in the results library; data: resultId, title, type, industryChain, status, source, organizationId, trlClaimed, verifiedTrl, transferModes, projectId, challengeId, version, publishedAt
+         *     - `result.returned` (the platform, and the subscriptions of its result holder organization): A submitted result was returned to its holder with a reason; data: resultId, title, type, industryChain, status, source, organizationId, trlClaimed, verifiedTrl, transferModes, projectId, challengeId, version, reason
+         *     - `result.withdrawn` (the platform, and the subscriptions of its result holder organization): A result was withdrawn by its holder; data: resultId, title, type, industryChain, status, source, organizationId, trlClaimed, verifiedTrl, transferModes, projectId, challengeId, version
+         *     - `result.utilisation_requested` (the platform, and the subscriptions of its result holder organization): The yearly utilisation report of a result of an accepted project is asked of its holder; data: resultId, title, organizationId, projectId, utilisationReportId, year, status, dueAt
+         *     - `result.utilisation_reported` (the platform, and the subscriptions of its result holder organization): The holder filed a utilisation report; data: resultId, title, organizationId, projectId, utilisationReportId, year, status, dueAt, used, kinds
+         *     - `result.utilisation_overdue` (the platform, and the subscriptions of its result holder organization): A utilisation report was not filed by its due date; data: resultId, title, organizationId, projectId, utilisationReportId, year, status, dueAt
          */
         post: operations["Webhooks_createWebhook"];
         delete?: never;
@@ -8137,6 +8345,12 @@ export interface components {
              * @example false
              */
             dueDiligenceExemption: boolean;
+            /**
+             * Format: int64
+             * @description The panel's technology readiness level (GB/T 22900, 1–9), recorded with the decision
+             * @example 6
+             */
+            trlVerdict: number | null;
             /** @example 三个月内补充长期运行测试报告 */
             conditions: string | null;
             /**
@@ -8271,6 +8485,12 @@ export interface components {
              * @example 同意通过验收
              */
             issuerOpinion: string;
+            /**
+             * Format: int32
+             * @description The panel's technology readiness level (GB/T 22900, 1–9): on a pass, the result drafted into the results library carries it as its verified TRL
+             * @example 6
+             */
+            trlVerdict?: number;
             /**
              * @description Required with passed_with_conditions
              * @example 三个月内补充长期运行测试报告
@@ -9165,6 +9385,401 @@ export interface components {
             /** @example 合同技术交易额认定依据不足，请补充技术性收入说明后重新提交 */
             reason: string;
         };
+        IpRecordDto: {
+            /** @example 发明专利 */
+            kind: string;
+            /** @example ZL202310000000.1 */
+            number: string;
+            /**
+             * @example [
+             *       "034001e5-61a8-4938-a27a-f7e6e0aa8989"
+             *     ]
+             */
+            holderOrganizationIds: string[];
+            /** @enum {string} */
+            status: "pending" | "granted" | "registered" | "expired" | "revoked";
+        };
+        ResultHolderDto: {
+            /** @example 南昌大学 */
+            name: string;
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
+            organizationId: string | null;
+        };
+        ResultIndicatorDto: {
+            /**
+             * Format: uuid
+             * @example 7eb8d87a-19de-420b-9a6a-cd9de8cbba5b
+             */
+            indicatorId: string;
+            /** @example 峰值功率密度 */
+            name: string;
+            /** @example kW/kg */
+            unit: string;
+            /** @example ≥ 5.0 */
+            targetValue: string;
+            /**
+             * @description Measured at the acceptance
+             * @example 5.3
+             */
+            measuredValue: string | null;
+            /**
+             * @description Panel members' verdicts met
+             * @example 3
+             */
+            met: number;
+            /** @example 0 */
+            partiallyMet: number;
+            /** @example 0 */
+            notMet: number;
+        };
+        ResultResponseDto: {
+            /**
+             * Format: uuid
+             * @example 3c1f8f0e-2f6b-4d0a-9f0e-6b1d2a4c8e71
+             */
+            id: string;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "published" | "returned" | "withdrawn";
+            /**
+             * @description acceptance: drafted from a passed acceptance
+             * @enum {string}
+             */
+            source: "acceptance" | "submission";
+            /** @example 高功率密度永磁同步电机控制技术 */
+            title: string;
+            /** @example 面向新能源汽车驱动的高功率密度电机控制方法，已完成样机验证。 */
+            abstract: string;
+            /** @enum {string} */
+            type: "patent" | "software" | "prototype" | "process" | "standard" | "new_variety" | "other";
+            /** @example new_energy_vehicles */
+            industryChain: string;
+            /**
+             * @example [
+             *       "永磁同步电机"
+             *     ]
+             */
+            keywords: string[];
+            /**
+             * Format: int64
+             * @description The TRL the holder claims (GB/T 22900); null on a draft from an acceptance until set
+             * @example 6
+             */
+            trlClaimed: number | null;
+            /**
+             * Format: int64
+             * @description The acceptance panel's TRL verdict (read-only), shown beside the claimed TRL
+             * @example 6
+             */
+            verifiedTrl: number | null;
+            ipRecords: components["schemas"]["IpRecordDto"][];
+            holders: components["schemas"]["ResultHolderDto"][];
+            /**
+             * @example [
+             *       "exclusive_licence",
+             *       "joint_development"
+             *     ]
+             */
+            transferModes: ("assignment" | "exclusive_licence" | "non_exclusive_licence" | "open_licence" | "joint_development" | "equity")[];
+            /**
+             * Format: int64
+             * @example 50000000
+             */
+            priceGuidanceFen: number | null;
+            /**
+             * Format: uuid
+             * @description The holder organization
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
+            organizationId: string;
+            /**
+             * Format: uuid
+             * @description The project it came from
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
+            projectId: string | null;
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
+            challengeId: string | null;
+            /** @description The task-book indicators it came from, with the verdicts */
+            indicators: components["schemas"]["ResultIndicatorDto"][];
+            /**
+             * @description Whether confidential details exist (behind the undertaking)
+             * @example true
+             */
+            hasConfidentialDetails: boolean;
+            /**
+             * @description Why it was returned (holder, brokers, admins only)
+             * @example 请补充知识产权证明材料
+             */
+            returnReason: string | null;
+            /**
+             * Format: date-time
+             * @example 2029-11-02T02:00:00.000Z
+             */
+            submittedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2029-11-05T02:00:00.000Z
+             */
+            publishedAt: string | null;
+            /** @example 1 */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2029-10-30T02:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2029-11-05T02:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        IpRecordInputDto: {
+            /**
+             * @description Kind of IP: 发明专利, 软件著作权, 植物新品种权…
+             * @example 发明专利
+             */
+            kind: string;
+            /** @example ZL202310000000.1 */
+            number: string;
+            /**
+             * @example [
+             *       "034001e5-61a8-4938-a27a-f7e6e0aa8989"
+             *     ]
+             */
+            holderOrganizationIds: string[];
+            /**
+             * @example granted
+             * @enum {string}
+             */
+            status: "pending" | "granted" | "registered" | "expired" | "revoked";
+        };
+        ResultHolderInputDto: {
+            /**
+             * @description The holder organization as named on the result
+             * @example 南昌大学
+             */
+            name: string;
+            /**
+             * Format: uuid
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
+            organizationId?: string | null;
+        };
+        CreateResultDto: {
+            /** @example 高功率密度永磁同步电机控制技术 */
+            title: string;
+            /** @example 面向新能源汽车驱动的高功率密度电机控制方法，已完成样机验证。 */
+            abstract: string;
+            /**
+             * @example patent
+             * @enum {string}
+             */
+            type: "patent" | "software" | "prototype" | "process" | "standard" | "new_variety" | "other";
+            /**
+             * @description An active industry chain code (422 otherwise)
+             * @example new_energy_vehicles
+             */
+            industryChain: string;
+            /**
+             * @example [
+             *       "永磁同步电机",
+             *       "矢量控制"
+             *     ]
+             */
+            keywords: string[];
+            /**
+             * Format: int32
+             * @description The technology readiness level the holder claims (GB/T 22900, 1–9)
+             * @example 6
+             */
+            trlClaimed: number;
+            ipRecords: components["schemas"]["IpRecordInputDto"][];
+            holders: components["schemas"]["ResultHolderInputDto"][];
+            /**
+             * @example [
+             *       "exclusive_licence",
+             *       "joint_development"
+             *     ]
+             */
+            transferModes: ("assignment" | "exclusive_licence" | "non_exclusive_licence" | "open_licence" | "joint_development" | "equity")[];
+            /**
+             * Format: int64
+             * @description Price guidance in fen (optional)
+             * @example 50000000
+             */
+            priceGuidanceFen?: number | null;
+            /**
+             * @description The confidential details: never in a public answer; read at GET /results/{id}/confidential after the undertaking
+             * @example 关键控制参数与工艺窗口详见保密附件
+             */
+            confidentialDetails?: string;
+        };
+        UpdateResultDto: {
+            /** @example 高功率密度永磁同步电机控制技术 */
+            title?: string;
+            /** @example 面向新能源汽车驱动的高功率密度电机控制方法，已完成样机验证。 */
+            abstract?: string;
+            /**
+             * @example patent
+             * @enum {string}
+             */
+            type?: "patent" | "software" | "prototype" | "process" | "standard" | "new_variety" | "other";
+            /**
+             * @description An active industry chain code (422 otherwise)
+             * @example new_energy_vehicles
+             */
+            industryChain?: string;
+            /**
+             * @example [
+             *       "永磁同步电机",
+             *       "矢量控制"
+             *     ]
+             */
+            keywords?: string[];
+            /**
+             * Format: int32
+             * @description The technology readiness level the holder claims (GB/T 22900, 1–9)
+             * @example 6
+             */
+            trlClaimed?: number;
+            ipRecords?: components["schemas"]["IpRecordInputDto"][];
+            holders?: components["schemas"]["ResultHolderInputDto"][];
+            /**
+             * @example [
+             *       "exclusive_licence",
+             *       "joint_development"
+             *     ]
+             */
+            transferModes?: ("assignment" | "exclusive_licence" | "non_exclusive_licence" | "open_licence" | "joint_development" | "equity")[];
+            /**
+             * Format: int64
+             * @description Price guidance in fen (optional)
+             * @example 50000000
+             */
+            priceGuidanceFen?: number | null;
+            /**
+             * @description The confidential details: never in a public answer; read at GET /results/{id}/confidential after the undertaking
+             * @example 关键控制参数与工艺窗口详见保密附件
+             */
+            confidentialDetails?: string;
+        };
+        ReturnResultDto: {
+            /** @example 请补充知识产权证明材料 */
+            reason: string;
+        };
+        ResultNdaResponseDto: {
+            /**
+             * Format: uuid
+             * @example 3c1f8f0e-2f6b-4d0a-9f0e-6b1d2a4c8e71
+             */
+            resultId: string;
+            /**
+             * Format: uuid
+             * @example 7c07e2fc-307f-4b8d-8bf1-37af434473eb
+             */
+            userId: string;
+            /**
+             * Format: uuid
+             * @example 4ae922f9-34c1-4df8-bc7d-debe1c8cf89e
+             */
+            organizationId: string;
+            /**
+             * Format: date-time
+             * @example 2029-11-06T02:00:00.000Z
+             */
+            acceptedAt: string;
+        };
+        ResultConfidentialResponseDto: {
+            /**
+             * Format: uuid
+             * @example 3c1f8f0e-2f6b-4d0a-9f0e-6b1d2a4c8e71
+             */
+            resultId: string;
+            /** @example 关键控制参数与工艺窗口详见保密附件 */
+            details: string;
+            /**
+             * Format: date-time
+             * @example 2029-11-05T02:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        UtilisationReportDto: {
+            /**
+             * Format: uuid
+             * @example b5b0e3f4-1f7e-4a43-9c7b-2d8c0f6a1e22
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 3c1f8f0e-2f6b-4d0a-9f0e-6b1d2a4c8e71
+             */
+            resultId: string;
+            /**
+             * @description The year after the acceptance, 1 … RESULT_UTILISATION_YEARS
+             * @example 1
+             */
+            year: number;
+            /** @enum {string} */
+            status: "scheduled" | "requested" | "reported" | "overdue";
+            /**
+             * Format: date-time
+             * @description When the holder is asked
+             * @example 2030-10-30T02:00:00.000Z
+             */
+            requestAt: string;
+            /**
+             * Format: date-time
+             * @example 2030-11-29T02:00:00.000Z
+             */
+            dueAt: string;
+            /** @example true */
+            used: boolean | null;
+            /**
+             * @example [
+             *       "licensed"
+             *     ]
+             */
+            kinds: ("not_used" | "own_production" | "licensed" | "assigned" | "joint_development" | "equity" | "other")[] | null;
+            /** @example 已许可省内两家企业使用 */
+            description: string | null;
+            /**
+             * Format: int64
+             * @example 3000000
+             */
+            revenueFen: number | null;
+            /**
+             * Format: date-time
+             * @example 2030-11-10T02:00:00.000Z
+             */
+            reportedAt: string | null;
+        };
+        FileUtilisationDto: {
+            /**
+             * @description Whether the result is used at all
+             * @example true
+             */
+            used: boolean;
+            /**
+             * @example [
+             *       "licensed"
+             *     ]
+             */
+            kinds: ("not_used" | "own_production" | "licensed" | "assigned" | "joint_development" | "equity" | "other")[];
+            /** @example 已许可省内两家企业使用，年产电机控制器 2 万套 */
+            description: string;
+            /**
+             * Format: int64
+             * @example 3000000
+             */
+            revenueFen?: number | null;
+        };
         AmountsDto: {
             /**
              * Format: int64
@@ -9749,7 +10364,7 @@ export interface components {
              *       "challenge.awarded"
              *     ]
              */
-            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered")[];
+            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered" | "result.drafted" | "result.submitted" | "result.published" | "result.returned" | "result.withdrawn" | "result.utilisation_requested" | "result.utilisation_reported" | "result.utilisation_overdue")[];
             /** @example 南昌市科技局门户：榜单发布同步 */
             description?: string;
         };
@@ -9767,7 +10382,7 @@ export interface components {
              *       "challenge.awarded"
              *     ]
              */
-            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered")[];
+            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered" | "result.drafted" | "result.submitted" | "result.published" | "result.returned" | "result.withdrawn" | "result.utilisation_requested" | "result.utilisation_reported" | "result.utilisation_overdue")[];
             /** @example 南昌市科技局门户：榜单发布同步 */
             description: string | null;
             /**
@@ -9839,7 +10454,7 @@ export interface components {
              *       "challenge.awarded"
              *     ]
              */
-            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered")[];
+            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered" | "result.drafted" | "result.submitted" | "result.published" | "result.returned" | "result.withdrawn" | "result.utilisation_requested" | "result.utilisation_reported" | "result.utilisation_overdue")[];
             /** @example 南昌市科技局门户：榜单发布同步 */
             description: string | null;
             /**
@@ -9962,7 +10577,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered";
+            eventType: "challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered" | "result.drafted" | "result.submitted" | "result.published" | "result.returned" | "result.withdrawn" | "result.utilisation_requested" | "result.utilisation_reported" | "result.utilisation_overdue";
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
             /**
@@ -10624,6 +11239,28 @@ export interface components {
                 };
             };
         };
+        /** @description `FORBIDDEN`: only the roles `admin`, `user_manager`, `issuer`, `applicant`, `expert`, `broker` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_user_manager_issuer_applicant_expert_broker: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
         /** @description `FORBIDDEN`: only the role `applicant` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
         Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_applicant: {
             headers: {
@@ -10800,6 +11437,28 @@ export interface components {
                 };
             };
         };
+        /** @description `FORBIDDEN`: only the roles `user_manager`, `issuer`, `applicant`, `expert`, `broker` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_user_manager_issuer_applicant_expert_broker: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
         /** @description `FORBIDDEN`: not allowed for your role; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
         Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED: {
             headers: {
@@ -10846,6 +11505,28 @@ export interface components {
         };
         /** @description `FORBIDDEN`: only the roles `admin`, `issuer`, `applicant`, `broker` may call; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
         Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED_for_admin_issuer_applicant_broker: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDto"] & {
+                    /**
+                     * Format: int32
+                     * @enum {integer}
+                     */
+                    status?: 403;
+                    /** @enum {string} */
+                    code?: "FORBIDDEN" | "NDA_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
+                };
+            };
+        };
+        /** @description `FORBIDDEN`: only the roles `admin`, `user_manager`, `issuer`, `applicant`, `expert`, `broker` may call; `NDA_REQUIRED`: the non-disclosure undertaking for this challenge is required first; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED_for_admin_user_manager_issuer_applicant_expert_broker: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -19783,6 +20464,538 @@ export interface operations {
             403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_registrar"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Results_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: the `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description public: published results (anyone); mine: the caller's organization's, every status; all: every result (admins, brokers) */
+                scope?: "public" | "mine" | "all";
+                /** @description With scope mine or all */
+                status?: "draft" | "submitted" | "published" | "returned" | "withdrawn";
+                industryChain?: string;
+                type?: "patent" | "software" | "prototype" | "process" | "standard" | "new_variety" | "other";
+                /** @description Results offering this transfer mode */
+                transferMode?: "assignment" | "exclusive_licence" | "non_exclusive_licence" | "open_licence" | "joint_development" | "equity";
+                /** @description Claimed TRL at least */
+                minTrl?: number;
+                /** @description Claimed TRL at most */
+                maxTrl?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of results */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ResultResponseDto"][];
+                        /**
+                         * @description Pass as `cursor` for the next page; null on the last
+                         * @example null
+                         */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Results_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateResultDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_user_manager_issuer_applicant_expert_broker"];
+            409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Results_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_MFA_ENROLMENT_REQUIRED"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Results_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateResultDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_user_manager_issuer_applicant_expert_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Results_submit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_user_manager_issuer_applicant_expert_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Results_withdraw: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_user_manager_issuer_applicant_expert_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Results_publish: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Results_return: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; the change is refused with 409 VERSION_MISMATCH if the resource changed since */
+                "If-Match"?: string;
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnResultDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_VERSION_MISMATCH_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Results_acceptNda: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptNdaDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultNdaResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_user_manager_issuer_applicant_expert_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Results_getConfidential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultConfidentialResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_NDA_REQUIRED_MFA_ENROLMENT_REQUIRED_for_admin_user_manager_issuer_applicant_expert_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    ResultUtilisation_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UtilisationReportDto"][];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_user_manager_issuer_applicant_expert_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    ResultUtilisation_file: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileUtilisationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UtilisationReportDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_user_manager_issuer_applicant_expert_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];

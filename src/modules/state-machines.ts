@@ -12,6 +12,7 @@ import { REVIEW_ASSIGNMENT_MACHINE } from './evaluation/reviews/review-assignmen
 import { REVIEW_PANEL_MACHINE } from './evaluation/reviews/review-panel.machine';
 import { SESSION_MACHINE } from './evaluation/sessions/session-status';
 import { NEED_MACHINE } from './transfer/needs/needs-status';
+import { RESULT_MACHINE, UTILISATION_MACHINE } from './transfer/results/results-status';
 import { CONTRACT_MACHINE } from './transfer/contracts/contract-status';
 import { MAIL_MESSAGE_MACHINE } from './outreach/mail/mail-message-status';
 import { WEBHOOK_DELIVERY_MACHINE } from './outreach/webhooks/webhook-delivery-status';
@@ -39,6 +40,8 @@ export const STATE_MACHINES: ReadonlyArray<{ phase: string; module: string; mach
   { phase: 'delivery', module: 'delivery/payments', machine: PAYMENT_MACHINE },
   { phase: 'delivery', module: 'delivery/acceptance', machine: ACCEPTANCE_MACHINE },
   { phase: 'transfer', module: 'transfer/needs', machine: NEED_MACHINE },
+  { phase: 'transfer', module: 'transfer/results', machine: RESULT_MACHINE },
+  { phase: 'transfer', module: 'transfer/results', machine: UTILISATION_MACHINE },
   { phase: 'transfer', module: 'transfer/contracts', machine: CONTRACT_MACHINE },
   { phase: 'outreach', module: 'outreach/webhooks', machine: WEBHOOK_SUBSCRIPTION_MACHINE },
   { phase: 'outreach', module: 'outreach/webhooks', machine: WEBHOOK_DELIVERY_MACHINE },

@@ -17,6 +17,9 @@ export const EXAMPLE_IDS = {
   program: '5bf42158-7856-4ad5-aa7d-2e03b8e33735',
   challenge: '70071921-8393-4e3d-b71b-e959e32946c4',
   indicator: '7eb8d87a-19de-420b-9a6a-cd9de8cbba5b',
+  /** A result of the results library (成果库, ADR 0059) and one of its utilisation reports. */
+  result: '3c1f8f0e-2f6b-4d0a-9f0e-6b1d2a4c8e71',
+  utilisationReport: 'b5b0e3f4-1f7e-4a43-9c7b-2d8c0f6a1e22',
   amendment: '1dfcb34d-559f-40e7-8f63-975169951174',
   /** An attachment of the challenge (its requirements document). */
   listAttachment: 'ff9d93c5-f516-4c35-b435-98cfd2c5eb85',

@@ -124,6 +124,9 @@ export const envSchema = z.object({
   CORS_ORIGINS: list.default([]),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  // Years after an accepted project's acceptance in which the holder of its result is asked, once a
+  // year, how the result is used (docs/adr/0059).
+  RESULT_UTILISATION_YEARS: z.coerce.number().int().min(1).max(10).default(3),
 
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   // Or the same piece by piece (docs/adr/0031): SMTP_HOST set and SMTP_URL unset.

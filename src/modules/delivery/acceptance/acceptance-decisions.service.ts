@@ -98,6 +98,7 @@ export class AcceptanceDecisionsService {
         decidedAt: now,
         conditions: dto.conditions?.trim() || null,
         conditionsDueAt: dueAt,
+        trlVerdict: dto.trlVerdict ?? null,
       });
       await this.recordDecision(em, actor, acceptance, dto, progress);
       if (dto.outcome === 'passed_with_conditions' && dueAt) {
@@ -273,6 +274,7 @@ export class AcceptanceDecisionsService {
         conditions: acceptance.conditions,
         conditionsDueAt: acceptance.conditionsDueAt?.toISOString() ?? null,
         dueDiligenceExemption: dto.dueDiligenceExemption ?? false,
+        trlVerdict: acceptance.trlVerdict,
         submittedMembers: progress.submitted,
         activeMembers: progress.active,
       },

@@ -93,6 +93,8 @@ export class AcceptanceOutcomesService {
         conditionsDueAt: acceptance.conditionsDueAt?.toISOString() ?? null,
         conditionsResolution: e.conditionsResolution,
         projectStatus: project.status,
+        trlVerdict: acceptance.trlVerdict,
+        decidedAt: acceptance.decidedAt?.toISOString() ?? null,
       },
     });
   }

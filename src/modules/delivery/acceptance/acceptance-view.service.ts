@@ -119,6 +119,7 @@ export class AcceptanceViewService {
       issuerOpinion: a.issuerOpinion,
       closeReason: a.closeReason,
       dueDiligenceExemption: a.dueDiligenceExemption,
+      trlVerdict: a.trlVerdict,
       conditions: a.conditions,
       conditionsDueAt: a.conditionsDueAt,
       conditionsResolution: a.conditionsResolution,

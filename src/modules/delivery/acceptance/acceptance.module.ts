@@ -50,5 +50,7 @@ import { AcceptanceRepository } from './acceptance.repository';
     AcceptanceDecisionsService,
     AcceptanceDeadlines,
   ],
+  /** For the results library: the verdicts a passed acceptance drafts a result from (docs/adr/0059). */
+  exports: [AcceptanceRepository],
 })
 export class AcceptanceModule {}

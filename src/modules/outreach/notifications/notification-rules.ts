@@ -3,7 +3,8 @@ import { CALL_RULES } from './rules/call-rules';
 import { EVALUATION_RULES } from './rules/evaluation-rules';
 import { NEEDS_RULES } from './rules/needs-rules';
 import { PLATFORM_RULES } from './rules/platform-rules';
-import { TRANSFER_RULES } from './rules/transfer-rules';
+import { RESULTS_RULES } from './rules/results-rules';
+import { CONTRACT_RULES } from './rules/contract-rules';
 import type { NotificationRule } from './notification-recipients';
 
 export { anyOf } from './notification-recipients';
@@ -18,7 +19,8 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
   ...EVALUATION_RULES,
   ...DELIVERY_RULES,
   ...NEEDS_RULES,
-  ...TRANSFER_RULES,
+  ...RESULTS_RULES,
+  ...CONTRACT_RULES,
   ...PLATFORM_RULES,
 ];
 

@@ -10,6 +10,7 @@ import {
 import { generateWebhookSecret } from './webhooks.service';
 
 /** API.md "Webhook events", verbatim, and the technology contract events of TRANSFER.md (ADR 0061). */
+/** API.md "Webhook events", verbatim, and the results library's (docs/adr/0059; API.md to follow). */
 const API_MD_EVENTS = [
   'challenge.published',
   'challenge.amended',
@@ -40,6 +41,14 @@ const TRANSFER_EVENTS = [
   'need.listed',
   'need.expired',
   'introduction.made',
+  'result.drafted',
+  'result.submitted',
+  'result.published',
+  'result.returned',
+  'result.withdrawn',
+  'result.utilisation_requested',
+  'result.utilisation_reported',
+  'result.utilisation_overdue',
 ];
 
 describe('webhook event catalogue', () => {
@@ -111,8 +120,9 @@ describe('webhook event catalogue', () => {
       'challenge.closed',
       'challenge.published',
       'challenge.unsuccessful',
-      'need.refined',
       'contract.registered',
+      'need.refined',
+      'result.published',
       'selection.publicized',
     ]);
   });

@@ -12,7 +12,7 @@ import { DeliveredEvent } from '../../../infra/events/domain-event-handler';
  * webhook-audience.ts (ADR 0047).
  */
 export type WebhookAudience = 'public' | 'parties';
-export type WebhookPartyRole = 'issuer' | 'lead';
+export type WebhookPartyRole = 'issuer' | 'lead' | 'holder';
 
 export interface WebhookEventDefinition {
   audience: WebhookAudience;
@@ -86,6 +86,34 @@ const CONTRACT = [
   'signedOn',
   'regionCode',
   'industryChain',
+] as const;
+const holder = orgs('organizationId');
+
+/** What every result event says of its result: the public fields, never the confidential details. */
+const RESULT = [
+  'resultId',
+  'title',
+  'type',
+  'industryChain',
+  'status',
+  'source',
+  'organizationId',
+  'trlClaimed',
+  'verifiedTrl',
+  'transferModes',
+  'projectId',
+  'challengeId',
+  'version',
+] as const;
+const UTILISATION = [
+  'resultId',
+  'title',
+  'organizationId',
+  'projectId',
+  'utilisationReportId',
+  'year',
+  'status',
+  'dueAt',
 ] as const;
 
 /**
@@ -294,6 +322,63 @@ export const WEBHOOK_EVENTS = {
     fields: [...CONTRACT, 'registrationNumber', 'registeredAt', 'resultId'],
     description:
       'A technology contract was registered (技术合同登记): its public figures, never the parties (they may be confidential), the broker or any person',
+  },
+  'result.drafted': {
+    audience: 'parties',
+    parties: holder,
+    partyRoles: ['holder'],
+    fields: [...RESULT, 'acceptanceId'],
+    description:
+      'A passed acceptance drafted a result into the results library (成果库), with its verified TRL',
+  },
+  'result.submitted': {
+    audience: 'parties',
+    parties: holder,
+    partyRoles: ['holder'],
+    fields: RESULT,
+    description: 'A result was sent to vetting',
+  },
+  'result.published': {
+    audience: 'public',
+    parties: none,
+    partyRoles: [],
+    fields: [...RESULT, 'publishedAt'],
+    description: 'A result was published in the results library',
+  },
+  'result.returned': {
+    audience: 'parties',
+    parties: holder,
+    partyRoles: ['holder'],
+    fields: [...RESULT, 'reason'],
+    description: 'A submitted result was returned to its holder with a reason',
+  },
+  'result.withdrawn': {
+    audience: 'parties',
+    parties: holder,
+    partyRoles: ['holder'],
+    fields: RESULT,
+    description: 'A result was withdrawn by its holder',
+  },
+  'result.utilisation_requested': {
+    audience: 'parties',
+    parties: holder,
+    partyRoles: ['holder'],
+    fields: UTILISATION,
+    description: 'The yearly utilisation report of a result of an accepted project is asked of its holder',
+  },
+  'result.utilisation_reported': {
+    audience: 'parties',
+    parties: holder,
+    partyRoles: ['holder'],
+    fields: [...UTILISATION, 'used', 'kinds'],
+    description: 'The holder filed a utilisation report',
+  },
+  'result.utilisation_overdue': {
+    audience: 'parties',
+    parties: holder,
+    partyRoles: ['holder'],
+    fields: UTILISATION,
+    description: 'A utilisation report was not filed by its due date',
   },
 } as const satisfies Record<string, WebhookEventDefinition>;
 

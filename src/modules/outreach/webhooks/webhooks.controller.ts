@@ -24,12 +24,18 @@ import { WEBHOOK_DELIVERY_MACHINE } from './webhook-delivery-status';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
 
+const PARTY_NAMES: Record<WebhookPartyRole, string> = {
+  issuer: 'issuer',
+  lead: 'lead organization',
+  holder: 'result holder organization',
+};
+
 const EVENT_CATALOGUE = WEBHOOK_EVENT_TYPES.map((type) => {
   const event = WEBHOOK_EVENTS[type];
   const who =
     event.audience === 'public'
       ? 'every subscriber'
-      : `the platform, and the subscriptions of its ${event.partyRoles.map((r) => (r === 'issuer' ? 'issuer' : 'lead organization')).join(' and ')}`;
+      : `the platform, and the subscriptions of its ${event.partyRoles.map((r) => PARTY_NAMES[r]).join(' and ')}`;
   return `- \`${type}\` (${who}): ${event.description}; data: ${event.fields.join(', ')}`;
 }).join('\n');
 
@@ -62,6 +68,7 @@ const DELIVERY_DESCRIPTION =
   '- platform (admin, security_admin): every type;\n' +
   `- an issuing organization: the public types and ${partyTypesOf('issuer')};\n` +
   `- an applying organization: the public types and ${partyTypesOf('lead')};\n` +
+  `- every organization, about the results it holds (docs/adr/0059): ${partyTypesOf('holder')};\n` +
   '- a key without an organization: the public types only.\n\nThe types:\n' +
   EVENT_CATALOGUE;
 

@@ -149,6 +149,8 @@ export class WebhooksService {
       const parties = await this.repository.partyRolesOf(scope.organizationId);
       if (parties.issuer) roles.add('issuer');
       if (parties.lead) roles.add('lead');
+      // Any organization may hold results (docs/adr/0059).
+      roles.add('holder');
     }
     const receivable = receivableEventTypes({ kind: 'organization', roles });
     const refused = eventTypes.filter((type) => !(receivable as readonly string[]).includes(type));

@@ -5,12 +5,15 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
+  Max,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { ISO_INSTANT, ISO_INSTANT_SCHEMA } from '../../../call/challenges/dto/challenge-input.dto';
@@ -134,6 +137,20 @@ export class DecideAcceptanceDto {
   @IsNotEmpty()
   @MaxLength(2000)
   issuerOpinion: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 9,
+    example: 6,
+    description:
+      "The panel's technology readiness level (GB/T 22900, 1–9): on a pass, the result drafted into the results library carries it as its verified TRL",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(9)
+  trlVerdict?: number;
 
   @ApiPropertyOptional({
     example: '三个月内补充长期运行测试报告',

@@ -185,6 +185,14 @@ export class AcceptanceResponseDto {
   @ApiProperty({ example: false, description: 'The due-diligence exemption (尽职免责) of a failure' })
   dueDiligenceExemption: boolean;
 
+  @ApiProperty({
+    example: 6,
+    type: 'integer',
+    nullable: true,
+    description: "The panel's technology readiness level (GB/T 22900, 1–9), recorded with the decision",
+  })
+  trlVerdict: number | null;
+
   @ApiProperty({ example: '三个月内补充长期运行测试报告', type: String, nullable: true })
   conditions: string | null;
 

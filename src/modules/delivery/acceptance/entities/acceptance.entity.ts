@@ -41,6 +41,7 @@ export interface Measurement {
   'ck_acceptances_conditions_resolution',
   `"conditions_resolution" IS NULL OR "conditions_resolution" IN ('met', 'not_met', 'expired')`,
 )
+@Check('ck_acceptances_trl_verdict', `"trl_verdict" IS NULL OR "trl_verdict" BETWEEN 1 AND 9`)
 @Check('ck_acceptances_exemption', `"due_diligence_exemption" = false OR "status" = 'failed'`)
 export class AcceptanceEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -102,6 +103,13 @@ export class AcceptanceEntity {
 
   @Column({ type: 'boolean', default: false })
   dueDiligenceExemption: boolean;
+
+  /**
+   * The panel's technology readiness level (GB/T 22900, 1–9), recorded with the decision: the
+   * result drafted from a passed acceptance carries it as its verified TRL (docs/adr/0059).
+   */
+  @Column({ type: 'integer', nullable: true })
+  trlVerdict: number | null;
 
   @Column({ type: 'text', nullable: true })
   conditions: string | null;

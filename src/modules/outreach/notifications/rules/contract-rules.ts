@@ -5,8 +5,8 @@ import type { NotificationRule } from '../notification-recipients';
 const filingParty = enabledUsersOfOrganization('filedByOrganizationId');
 const contractTitle = (data: Parameters<typeof text>[0]) => `「${text(data, 'title')}」`;
 
-/** Rules of the transfer loop: technology contract registration (技术合同登记, ADR 0061). */
-export const TRANSFER_RULES: readonly NotificationRule[] = [
+/** Rules of technology contract registration (技术合同登记, ADR 0061). */
+export const CONTRACT_RULES: readonly NotificationRule[] = [
   {
     event: 'contract.submitted',
     recipients: filingParty,
