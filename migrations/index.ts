@@ -30,6 +30,7 @@ import { SeparatedDuties1763702600000 } from './1763702600000-SeparatedDuties';
 import { AccountLifecycle1763702400000 } from './1763702400000-AccountLifecycle';
 import { TotpMfa1763702500000 } from './1763702500000-TotpMfa';
 import { StatsSnapshots1763703100000 } from './1763703100000-StatsSnapshots';
+import { MatchTerms1763703500000 } from './1763703500000-MatchTerms';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -65,4 +66,5 @@ export const migrations: MixedList<Function> = [
   AccountLifecycle1763702400000,
   TotpMfa1763702500000,
   StatsSnapshots1763703100000,
+  MatchTerms1763703500000,
 ];
