@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MatchSubject } from '../../src/modules/platform/terms/match-scoring';
 
@@ -26,7 +26,11 @@ export interface FixtureResult {
   trl: number;
 }
 
-const DIR = join(__dirname, '..', 'fixtures', 'matching');
+/** test/fixtures/matching, from the sources (jest) or from dist/test/support (the bench). */
+const DIR = [
+  join(__dirname, '..', 'fixtures', 'matching'),
+  join(__dirname, '..', '..', '..', 'test', 'fixtures', 'matching'),
+].find((dir) => existsSync(join(dir, 'needs.json')))!;
 
 export const fixtureNeeds = (): FixtureNeed[] =>
   JSON.parse(readFileSync(join(DIR, 'needs.json'), 'utf8')) as FixtureNeed[];

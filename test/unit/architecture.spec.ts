@@ -29,8 +29,9 @@ const LAYERS: Array<[prefix: string, rank: number, name: string]> = [
   ['src/modules/call/', 4, 'call'],
   ['src/modules/evaluation/', 5, 'evaluation'],
   ['src/modules/delivery/', 6, 'delivery'],
-  ['src/modules/outreach/', 7, 'outreach'],
-  ['src/', 8, 'composition'],
+  ['src/modules/transfer/', 7, 'transfer'],
+  ['src/modules/outreach/', 8, 'outreach'],
+  ['src/', 9, 'composition'],
 ];
 
 function layerOf(path: string): { rank: number; name: string } {
