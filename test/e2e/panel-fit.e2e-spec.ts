@@ -5,6 +5,7 @@ import { Actor, bearer, createAdmin, login, registerOrg } from '../support/facto
 import { retireOtherExperts } from '../support/projects';
 import { createExpert, TestExpert } from '../support/reviews';
 import { createTestApp, TestApp } from '../support/test-app';
+import { MatchIndex } from '../../src/modules/platform/terms/match-index.service';
 
 /**
  * The expert draw with the matching signal (ADR 0060): an expert of the list's chain whose
@@ -97,6 +98,16 @@ describe('panel draw by fit (专家抽取: 领域匹配, 年度上限)', () => {
     expect(Object.keys(fits).sort()).toEqual(fitting.map((e) => e.expertId).sort());
     for (const e of fitting) expect(fits[e.expertId].sharedTerms).toContain('超导');
     expect(audit.after.drawRule).toMatch(/^HMAC-SHA256\(seed, expertId\) ascending/);
+  });
+
+  it('keeps experts in the matching library: a need finds the fitting experts, explained', async () => {
+    const matches = await t
+      .get(MatchIndex)
+      .topMatchesFor({ texts: ['高温超导电缆的交流损耗测试'], chains: ['new_materials'] }, 'expert', 10);
+    const ids = matches.map((m) => m.id);
+    expect(ids.sort()).toEqual(fitting.map((e) => e.expertId).sort());
+    expect(matches[0].explanation.chain).toEqual({ overlap: ['new_materials'], score: 1 });
+    expect(matches[0].explanation.terms.shared.map((s) => s.term)).toContain('超导');
   });
 
   it('does not draw, in the same calendar year, an expert who reached the yearly cap of panel seats', async () => {
