@@ -33,6 +33,7 @@ import { TotpMfa1763702500000 } from './1763702500000-TotpMfa';
 import { StatsSnapshots1763703100000 } from './1763703100000-StatsSnapshots';
 import { TechnologyContracts1763703600000 } from './1763703600000-TechnologyContracts';
 import { ResultsLibrary1763703400000 } from './1763703400000-ResultsLibrary';
+import { MatchTerms1763703500000 } from './1763703500000-MatchTerms';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -71,4 +72,5 @@ export const migrations: MixedList<Function> = [
   DemandLibrary1763703300000,
   TechnologyContracts1763703600000,
   ResultsLibrary1763703400000,
+  MatchTerms1763703500000,
 ];

@@ -37,6 +37,7 @@ import { OpenDataModule } from './modules/outreach/open-data/open-data.module';
 import { SessionsModule } from './modules/evaluation/sessions/sessions.module';
 import { TaxonomyModule } from './modules/platform/taxonomy/taxonomy.module';
 import { TeamsModule } from './modules/call/teams/teams.module';
+import { TermsModule } from './modules/platform/terms/terms.module';
 import { UsersModule } from './modules/platform/users/users.module';
 import { MailModule } from './modules/outreach/mail/mail.module';
 import { WebhooksModule } from './modules/outreach/webhooks/webhooks.module';
@@ -66,6 +67,7 @@ export class ApiModule {
         QueueDashboardModule,
         TaxonomyModule,
         CalendarModule,
+        TermsModule,
         ProgramsModule,
         AttachmentsModule,
         ChallengesModule,

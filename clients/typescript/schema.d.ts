@@ -4474,6 +4474,19 @@ export interface components {
              * @example 1
              */
             milestoneResubmissions: number;
+            /**
+             * @description The panel draw weights each qualified expert by its fit to the list's public text (shared terms); still random and replayable from the seed, the fits recorded in the audit event
+             * @default false
+             * @example false
+             */
+            drawFitWeighting: boolean;
+            /**
+             * Format: int32
+             * @description Panel seats (review and acceptance; members and called reserves) one expert may take in the calendar year (Asia/Shanghai) of a draw; an expert at the cap is not drawn; 0: no cap
+             * @default 0
+             * @example 0
+             */
+            expertYearlyPanelCap: number;
         };
         RubricCriterionDto: {
             /** @example technical_approach */
@@ -4660,6 +4673,19 @@ export interface components {
              * @example 1
              */
             milestoneResubmissions?: number;
+            /**
+             * @description The panel draw weights each qualified expert by its fit to the list's public text (shared terms); still random and replayable from the seed, the fits recorded in the audit event
+             * @default false
+             * @example false
+             */
+            drawFitWeighting?: boolean;
+            /**
+             * Format: int32
+             * @description Panel seats (review and acceptance; members and called reserves) one expert may take in the calendar year (Asia/Shanghai) of a draw; an expert at the cap is not drawn; 0: no cap
+             * @default 0
+             * @example 0
+             */
+            expertYearlyPanelCap?: number;
         };
         RubricCriterionInputDto: {
             /** @example technical_approach */

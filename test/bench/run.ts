@@ -22,6 +22,7 @@ import { httpCases, multiWordSearchMix } from './http';
 import { CHALLENGES, NOW, seedChallenges } from './seed-challenges';
 import { submissionCases } from './submissions';
 import { deadlineCases } from './deadlines';
+import { matchingCases } from './matching';
 
 /**
  * `npm run bench`: each measurement beside its baseline, in the same run on the same data, so
@@ -316,6 +317,8 @@ async function main(): Promise<void> {
     if (selected('http')) await httpCases(ADMIN_URL);
 
     if (selected('deadlines')) await deadlineCases(ADMIN_URL, REDIS_URL);
+
+    if (selected('matching')) await matchingCases(ADMIN_URL);
 
     printGoals();
   } finally {

@@ -528,6 +528,8 @@ describe('experts', () => {
         affiliationOrganizationId: enterprise.organizationId,
         affiliationType: 'enterprise',
         userOrganizationId: institute.organizationId,
+        // The fields of expertise the draw compares with the list's public text (ADR 0060).
+        keywords: ['高温超导', '稀土永磁'],
         collaborations: [
           { organizationId: university.organizationId, fromYear: 2020, toYear: 2024 },
           { organizationId: institute.organizationId, fromYear: 2025, toYear: null },

@@ -44,6 +44,17 @@ export interface ProgramSettings {
   conditionalPassReleasesTranche: boolean;
   /** Times a failed milestone report may be resubmitted. */
   milestoneResubmissions: number;
+  /**
+   * The panel draw weights each qualified expert by its fit to the list (shared terms, ADR 0060):
+   * still random and replayable from the seed, the fits recorded with it. Off: every qualified
+   * expert has the same chance.
+   */
+  drawFitWeighting: boolean;
+  /**
+   * Panel seats (review and acceptance, as member or called reserve) an expert may take in one
+   * calendar year (Asia/Shanghai) of the draw; an expert at the cap is not drawn. 0: no cap.
+   */
+  expertYearlyPanelCap: number;
 }
 
 export interface RubricCriterion {
@@ -79,6 +90,8 @@ export const DEFAULT_PROGRAM_SETTINGS: ProgramSettings = {
   issuerSeesApplicantIdentities: true,
   conditionalPassReleasesTranche: false,
   milestoneResubmissions: 1,
+  drawFitWeighting: false,
+  expertYearlyPanelCap: 0,
 };
 
 export const DEFAULT_RUBRIC: Rubric = {
@@ -123,12 +136,14 @@ export const SETTING_RANGES: Record<NumericSettingKey, NumberRange> = {
   maxHorseRaceTeams: { min: 2, max: 10, decimals: 0 },
   maxActiveListsPerLeader: { min: 1, max: 20, decimals: 0 },
   milestoneResubmissions: { min: 0, max: 3, decimals: 0 },
+  expertYearlyPanelCap: { min: 0, max: 200, decimals: 0 },
 };
 
 export const BOOLEAN_SETTINGS: readonly BooleanSettingKey[] = [
   'blindReview',
   'issuerSeesApplicantIdentities',
   'conditionalPassReleasesTranche',
+  'drawFitWeighting',
 ];
 
 export const REMINDER_OFFSETS = { maxCount: 5, min: 1, max: 2160 } as const;

@@ -9,7 +9,6 @@ import { OutboxService } from '../../../infra/events/outbox.service';
 import { AttachmentsService } from '../../platform/attachments/attachments.service';
 import type { DrawnPanel } from '../../evaluation/panels/expert-panel.service';
 import { ExpertPanelService } from '../../evaluation/panels/expert-panel.service';
-import { DRAW_RULE } from '../../evaluation/panels/panel-draw';
 import type { ProjectEntity, ProjectStatus } from '../projects/entities/project.entity';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { assertProjectTransition } from '../projects/project-status';
@@ -87,6 +86,7 @@ export class AcceptanceRequestsService {
       const now = this.clock.now();
       const drawn = await this.expertPanel.draw(em, {
         industryChainCode: context.challenge.industryChainCode,
+        listTexts: [context.challenge.title, context.challenge.publicSummary],
         parties: context.parties,
         settings: context.settings,
         now,
@@ -236,8 +236,9 @@ export class AcceptanceRequestsService {
         measurements: acceptance.measurements as unknown as JsonValue,
         evidenceAttachmentIds: acceptance.evidenceAttachmentIds,
         seed: drawn.seed,
-        drawRule: DRAW_RULE,
+        drawRule: drawn.rule,
         candidateExpertIds: drawn.candidateIds,
+        candidateFits: drawn.fits,
         excluded: drawn.excluded,
         members: drawn.members,
         reserves: drawn.reserves,

@@ -45,9 +45,14 @@ export interface ExpertWithParts extends ExpertHead {
 
 /**
  * An expert as the panel draw and the declaration read it: what the conflict rules need, the
- * profile's id and the affiliation's type (the panel's minimum share of enterprise experts).
+ * profile's id, the affiliation's type (the panel's minimum share of enterprise experts) and the
+ * keywords of its fields of expertise (the overlap with the list, ADR 0060).
  */
-export type DrawableExpert = ExpertForConflicts & { expertId: string; affiliationType: OrganizationType };
+export type DrawableExpert = ExpertForConflicts & {
+  expertId: string;
+  affiliationType: OrganizationType;
+  keywords: string[];
+};
 
 export interface CollaborationInput {
   organizationId: string;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TaxonomyModule } from '../../platform/taxonomy/taxonomy.module';
+import { TermsModule } from '../../platform/terms/terms.module';
 import { ExpertsController } from './experts.controller';
 import { ExpertsRepository } from './experts.repository';
 import { ExpertsService } from './experts.service';
@@ -10,7 +11,7 @@ import { ExpertsService } from './experts.service';
  * `findForConflicts` (the declaration), with the pure rules of `conflicts.ts` (ADR 0022).
  */
 @Module({
-  imports: [TaxonomyModule],
+  imports: [TaxonomyModule, TermsModule],
   controllers: [ExpertsController],
   providers: [ExpertsService, ExpertsRepository],
   exports: [ExpertsService, ExpertsRepository],

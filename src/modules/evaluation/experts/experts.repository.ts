@@ -31,6 +31,7 @@ interface DrawableRow {
   affiliation_organization_id: string;
   affiliation_type: OrganizationType;
   user_organization_id: string;
+  keywords: string[];
 }
 
 const toOrganization = (r: OrganizationRow): ExpertOrganization => ({
@@ -193,7 +194,7 @@ export class ExpertsRepository {
   private async drawable(em: EntityManager, where: string, params: unknown[]): Promise<DrawableExpert[]> {
     const rows = await em.query<DrawableRow[]>(
       `SELECT e.id AS expert_id, e.user_id, e.affiliation_organization_id, o.type AS affiliation_type,
-         u.organization_id AS user_organization_id
+         u.organization_id AS user_organization_id, e.keywords
        FROM experts e
          JOIN users u ON u.id = e.user_id
          JOIN organizations o ON o.id = e.affiliation_organization_id
@@ -221,6 +222,7 @@ export class ExpertsRepository {
       affiliationOrganizationId: r.affiliation_organization_id,
       affiliationType: r.affiliation_type,
       userOrganizationId: r.user_organization_id,
+      keywords: r.keywords,
       collaborations: byExpert.get(r.expert_id) ?? [],
     }));
   }

@@ -8,6 +8,7 @@ import { JsonObject } from '../../../common/json';
 import { Page } from '../../../common/pagination/pagination';
 import { Clock } from '../../../infra/clock/clock';
 import { TaxonomyService } from '../../platform/taxonomy/taxonomy.service';
+import { MatchIndex } from '../../platform/terms/match-index.service';
 import {
   CollaborationInputDto,
   CreateExpertDto,
@@ -18,6 +19,7 @@ import { ExpertResponseDto, ExpertSummaryDto } from './dto/expert-response.dto';
 import { ExpertEntity } from './entities/expert.entity';
 import { EXPERT_ENTITY, expertSnapshot, toExpertResponse, toExpertSummary } from './expert.mappers';
 import { checkCollaborations, normalizeKeywords } from './expert-rules';
+import type { ExpertWithParts } from './expert-types';
 import { ExpertsRepository } from './experts.repository';
 
 /** The audit actions of the expert pool. */
@@ -55,6 +57,7 @@ export class ExpertsService {
     private readonly taxonomy: TaxonomyService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly matchIndex: MatchIndex,
   ) {}
 
   /**
@@ -92,6 +95,7 @@ export class ExpertsService {
       await em.save(expert);
       await this.experts.replaceCollaborations(em, expert.id, collaborations);
       const created = await this.experts.withParts(em, expert);
+      await this.indexForMatching(em, created);
       await this.record(em, actor, EXPERT_AUDIT.created, expert.id, null, expertSnapshot(created));
       return created;
     });
@@ -154,6 +158,7 @@ export class ExpertsService {
         await this.experts.replaceCollaborations(em, expert.id, dto.collaborations);
       }
       const after = await this.experts.withParts(em, expert);
+      await this.indexForMatching(em, after);
       await this.record(em, actor, EXPERT_AUDIT.updated, expert.id, before, expertSnapshot(after));
       return after;
     });
@@ -161,6 +166,26 @@ export class ExpertsService {
   }
 
   // — helpers —
+
+  /**
+   * The profile in the matching library (ADR 0060): fields of expertise (keywords, chains) and the
+   * affiliation's region, while active; an inactive expert leaves it.
+   */
+  private async indexForMatching(em: EntityManager, parts: ExpertWithParts): Promise<void> {
+    const { expert } = parts;
+    if (!expert.active) return this.matchIndex.remove('expert', expert.id, em);
+    await this.matchIndex.index(
+      'expert',
+      expert.id,
+      {
+        texts: [],
+        keywords: expert.keywords,
+        chains: expert.industryChainCodes,
+        region: parts.affiliationOrganization.regionCode,
+      },
+      em,
+    );
+  }
 
   /**
    * Locks a profile for an edit: 404 for one the caller may not see (not an admin, not its own),

@@ -8,7 +8,9 @@ import { minEnterpriseExperts, ProgramSettings } from '../../call/programs/progr
 import { Conflict, ConflictParties, conflictsOf } from '../experts/conflicts';
 import type { DrawableExpert } from '../experts/experts.repository';
 import { ExpertsRepository } from '../experts/experts.repository';
-import { drawPanel, DrawOutcome } from './panel-draw';
+import { cosineFit, weighTerms, WeightedTerms } from '../../platform/terms/match-scoring';
+import { TermsService } from '../../platform/terms/terms.service';
+import { DRAW_RULE, drawPanel, DrawOutcome, WEIGHTED_DRAW_RULE } from './panel-draw';
 import { PanelExpertsRepository } from './panel-experts.repository';
 import { LEAVE_ACTION, LeaveOutcome, PANEL_MEMBER_MACHINE } from './panel-member.machine';
 import { DrawnSeat, isSeated, PanelSeat, Replacement, StatusSpelling } from './panel-seats';
@@ -16,6 +18,11 @@ import { DrawnSeat, isSeated, PanelSeat, Replacement, StatusSpelling } from './p
 /** What the draw needs: the chain's experts, the parties they must not be connected to, the rules. */
 export interface DrawInput {
   industryChainCode: string;
+  /**
+   * The list's public texts (title, public summary; never its confidential details): an expert
+   * whose keywords share no term with them is not drawn (ADR 0060).
+   */
+  listTexts: string[];
   parties: ConflictParties;
   settings: ProgramSettings;
   now: Date;
@@ -32,6 +39,17 @@ export interface DrawnPanel {
   candidateIds: string[];
   excluded: JsonObject[];
   minEnterprise: number;
+  /** DRAW_RULE, or WEIGHTED_DRAW_RULE when the program weights the draw by fit. */
+  rule: string;
+  /** Per candidate, its fit to the list and the shared terms: with the seed, they replay the draw. */
+  fits: JsonObject;
+}
+
+/** A candidate of the draw with its fit to the list. */
+interface Qualified {
+  expert: DrawableExpert;
+  fit: number;
+  shared: string[];
 }
 
 /** What a replacement needs: the panel's rows (locked), the one leaving, and the conflict rules. */
@@ -60,37 +78,87 @@ export class ExpertPanelService {
     private readonly experts: ExpertsRepository,
     private readonly panelExperts: PanelExpertsRepository,
     private readonly outbox: OutboxService,
+    private readonly terms: TermsService,
   ) {}
 
-  /** Draws members and reserves from the chain's experts without a conflict; 422 PANEL_UNDERSTAFFED. */
+  /**
+   * Draws members and reserves from the chain's experts without a conflict, sharing a term with
+   * the list and under the program's yearly cap (ADR 0060); 422 PANEL_UNDERSTAFFED.
+   */
   async draw(em: EntityManager, input: DrawInput): Promise<DrawnPanel> {
     const { settings } = input;
     const pool = await this.experts.findActiveForChain(em, input.industryChainCode);
-    const excluded: JsonObject[] = [];
-    const candidates: DrawableExpert[] = [];
-    for (const expert of pool) {
-      const conflicts = conflictsOf(expert, input.parties, settings.conflictWindowYears, input.now);
-      if (conflicts.length)
-        excluded.push({ expertId: expert.expertId, conflicts: conflicts.map((c) => c.kind) });
-      else candidates.push(expert);
-    }
+    const { candidates, excluded } = await this.qualify(em, pool, input);
     const seed = randomBytes(32).toString('hex');
     const minEnterprise = minEnterpriseExperts(settings);
     const drawn = drawPanel(
       seed,
-      candidates.map((c) => ({ expertId: c.expertId, enterprise: c.affiliationType === 'enterprise' })),
+      candidates.map((c) => ({
+        expertId: c.expert.expertId,
+        enterprise: c.expert.affiliationType === 'enterprise',
+        fit: c.fit,
+      })),
       { panelSize: settings.panelSize, minEnterprise, reserves: settings.reserveExperts },
+      settings.drawFitWeighting,
     );
-    if (!drawn.ok) throw understaffed(drawn, settings, minEnterprise, excluded.length, input.panelName);
+    if (!drawn.ok) throw understaffed(drawn, settings, minEnterprise, excluded, input.panelName);
     return {
       seed,
       members: drawn.members,
       reserves: drawn.reserves,
       seats: drawnSeats(drawn.members, drawn.reserves),
-      candidateIds: candidates.map((c) => c.expertId).sort(),
+      candidateIds: candidates.map((c) => c.expert.expertId).sort(),
       excluded,
       minEnterprise,
+      rule: settings.drawFitWeighting ? WEIGHTED_DRAW_RULE : DRAW_RULE,
+      fits: Object.fromEntries(
+        candidates.map((c) => [c.expert.expertId, { fit: c.fit, sharedTerms: c.shared }]),
+      ),
     };
+  }
+
+  /**
+   * The pool's experts who may be drawn, with their fit: not in conflict, sharing at least one
+   * term of the list's public texts (their keywords segmented as the matching does, ADR 0060),
+   * under the yearly cap; the others excluded with the reason.
+   */
+  private async qualify(
+    em: EntityManager,
+    pool: DrawableExpert[],
+    input: DrawInput,
+  ): Promise<{ candidates: Qualified[]; excluded: JsonObject[] }> {
+    const { settings } = input;
+    const listTerms = weighTerms(this.terms.count(input.listTexts));
+    const cap = settings.expertYearlyPanelCap;
+    const seats =
+      cap > 0
+        ? await this.panelExperts.seatsInYear(
+            em,
+            pool.map((e) => e.expertId),
+            input.now,
+          )
+        : null;
+    const excluded: JsonObject[] = [];
+    const candidates: Qualified[] = [];
+    for (const expert of pool) {
+      const conflicts = conflictsOf(expert, input.parties, settings.conflictWindowYears, input.now);
+      if (conflicts.length) {
+        excluded.push({ expertId: expert.expertId, conflicts: conflicts.map((c) => c.kind) });
+        continue;
+      }
+      const { fit, shared } = this.fitOf(listTerms, expert);
+      const taken = seats?.get(expert.expertId) ?? 0;
+      if (fit <= 0) excluded.push({ expertId: expert.expertId, noOverlap: true });
+      else if (seats && taken >= cap)
+        excluded.push({ expertId: expert.expertId, yearlyCap: { seats: taken, cap } });
+      else candidates.push({ expert, fit, shared });
+    }
+    return { candidates, excluded };
+  }
+
+  /** The fit of an expert's fields of expertise to the list's public terms (cosine, no library IDF). */
+  private fitOf(listTerms: WeightedTerms, expert: DrawableExpert): { fit: number; shared: string[] } {
+    return cosineFit(listTerms, weighTerms(this.terms.count([], expert.keywords)));
   }
 
   /** The conflicts the rules find now between an expert (its profile as it is now) and the parties. */
@@ -231,9 +299,12 @@ function understaffed(
   draw: Extract<DrawOutcome, { ok: false }>,
   settings: ProgramSettings,
   minEnterprise: number,
-  excluded: number,
+  excludedExperts: JsonObject[],
   panelName: string | null,
 ): DomainError {
+  const excluded = excludedExperts.filter((e) => 'conflicts' in e).length;
+  const noOverlap = excludedExperts.filter((e) => 'noOverlap' in e).length;
+  const capped = excludedExperts.filter((e) => 'yearlyCap' in e).length;
   const parts = [
     draw.missingExperts ? `${draw.missingExperts} more expert(s)` : null,
     draw.missingEnterpriseExperts ? `${draw.missingEnterpriseExperts} more enterprise expert(s)` : null,
@@ -243,7 +314,9 @@ function understaffed(
     'PANEL_UNDERSTAFFED',
     `Too few experts qualify${lead} ${settings.panelSize} members and ${settings.reserveExperts} ` +
       `reserves with at least ${minEnterprise} from enterprises; ${draw.candidates} qualify ` +
-      `(${draw.enterpriseCandidates} from enterprises, ${excluded} excluded for conflicts): ` +
+      `(${draw.enterpriseCandidates} from enterprises, ${excluded} excluded for conflicts` +
+      `${noOverlap ? `, ${noOverlap} sharing no term with the list` : ''}` +
+      `${capped ? `, ${capped} at the yearly cap` : ''}): ` +
       `${parts.join(' and ')} needed`,
     {
       extra: {
@@ -252,6 +325,8 @@ function understaffed(
         qualifiedExperts: draw.candidates,
         qualifiedEnterpriseExperts: draw.enterpriseCandidates,
         excludedForConflicts: excluded,
+        excludedForNoOverlap: noOverlap,
+        excludedForYearlyCap: capped,
         panelSize: settings.panelSize,
         reserveExperts: settings.reserveExperts,
         minEnterpriseExperts: minEnterprise,

@@ -1,4 +1,4 @@
-import { drawKey, drawOrder, drawPanel, DrawCandidate } from './panel-draw';
+import { drawKey, drawOrder, drawPanel, DrawCandidate, weightedDrawOrder } from './panel-draw';
 
 const SEED = 'ab'.repeat(32);
 const ids = Array.from(
@@ -49,5 +49,39 @@ describe('drawPanel', () => {
       candidates: 6,
       enterpriseCandidates: 1,
     });
+  });
+});
+
+describe('weighted draw (drawFitWeighting)', () => {
+  const weighted = (fits: number[]): DrawCandidate[] =>
+    ids.map((expertId, i) => ({ expertId, enterprise: i >= 8, fit: fits[i] }));
+
+  it('replays: the same seed, candidates and fits give the same panel, whatever the input order', () => {
+    const pool = weighted([0.9, 0.1, 0.5, 0.3, 0.7, 0.2, 0.4, 0.6, 0.8, 0.05]);
+    const request = { panelSize: 5, minEnterprise: 1, reserves: 2 };
+    const a = drawPanel(SEED, pool, request, true);
+    const b = drawPanel(SEED, [...pool].reverse(), request, true);
+    expect(a).toEqual(b);
+    expect(drawPanel('cd'.repeat(32), pool, request, true)).not.toEqual(a);
+  });
+
+  it('stays random but favours the fitter: over 2,000 seeds the fit-0.9 expert comes first far more often', () => {
+    const pool = weighted([0.9, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]);
+    const firsts = new Map<string, number>();
+    for (let s = 0; s < 2000; s++) {
+      const seed = drawKey(SEED, String(s));
+      const first = weightedDrawOrder(seed, pool)[0].expertId;
+      firsts.set(first, (firsts.get(first) ?? 0) + 1);
+    }
+    // Expected share 0.9 / 1.8 = 50%, each other expert 0.1 / 1.8 ≈ 5.6%.
+    expect(firsts.get(ids[0])!).toBeGreaterThan(800);
+    expect(firsts.get(ids[0])!).toBeLessThan(1200);
+    expect(firsts.size).toBe(10);
+  });
+
+  it('is the plain draw when the program does not weight', () => {
+    const pool = weighted([0.9, 0.1, 0.5, 0.3, 0.7, 0.2, 0.4, 0.6, 0.8, 0.05]);
+    const request = { panelSize: 5, minEnterprise: 1, reserves: 2 };
+    expect(drawPanel(SEED, pool, request)).toEqual(drawPanel(SEED, candidates([8, 9]), request));
   });
 });

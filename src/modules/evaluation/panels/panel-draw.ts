@@ -7,15 +7,27 @@ import { createHmac } from 'node:crypto';
  * experts in that order, then the first others in that order until the panel is full; reserves are
  * the next ones in that order. The seed is 32 random bytes recorded with the panel and in the
  * audit event, so anyone with the candidate list can replay the draw.
+ *
+ * With the program's `drawFitWeighting` (ADR 0060) the order is a weighted random order
+ * (Efraimidis–Spirakis): u = the first 52 bits of the same HMAC as a fraction in (0, 1), key =
+ * −ln(u) / fit, ascending; an expert twice as fit is about twice as likely to come first, and the
+ * seed, the candidates and their fits (recorded with the draw) replay it exactly.
  */
 
 /** The rule as the audit events state it, next to the seed and the candidates. */
 export const DRAW_RULE =
   'HMAC-SHA256(seed, expertId) ascending; enterprise minimum first, then fill; then reserves';
 
+/** The rule when the draw is weighted by fit. */
+export const WEIGHTED_DRAW_RULE =
+  'u = HMAC-SHA256(seed, expertId)[first 52 bits] as (n + 1) / (2^52 + 1); key = -ln(u) / fit ascending; ' +
+  'enterprise minimum first, then fill; then reserves';
+
 export interface DrawCandidate {
   expertId: string;
   enterprise: boolean;
+  /** The fit to the list (> 0); read only by a weighted draw. */
+  fit?: number;
 }
 
 export interface DrawRequest {
@@ -39,6 +51,22 @@ export type DrawOutcome =
 /** The draw key of an expert: HMAC-SHA256 keyed by the seed (hex) over the expert id, hex. */
 export function drawKey(seedHex: string, expertId: string): string {
   return createHmac('sha256', Buffer.from(seedHex, 'hex')).update(expertId).digest('hex');
+}
+
+/** The weighted key of a candidate: −ln(u) / fit with u in (0, 1) from its HMAC (smaller first). */
+export function weightedDrawKey(seedHex: string, expertId: string, fit: number): number {
+  const n = parseInt(drawKey(seedHex, expertId).slice(0, 13), 16);
+  return -Math.log((n + 1) / (2 ** 52 + 1)) / fit;
+}
+
+/** The candidates in weighted draw order for this seed (ties, never seen, by expert id). */
+export function weightedDrawOrder<T extends { expertId: string; fit?: number }>(
+  seedHex: string,
+  candidates: readonly T[],
+): T[] {
+  const keyed = candidates.map((c) => ({ c, key: weightedDrawKey(seedHex, c.expertId, c.fit ?? 1) }));
+  keyed.sort((a, b) => a.key - b.key || (a.c.expertId < b.c.expertId ? -1 : 1));
+  return keyed.map((k) => k.c);
 }
 
 /** The candidates in draw order for this seed. */
@@ -66,8 +94,9 @@ export function drawPanel(
   seedHex: string,
   candidates: readonly DrawCandidate[],
   request: DrawRequest,
+  weighted = false,
 ): DrawOutcome {
-  const ordered = drawOrder(seedHex, candidates);
+  const ordered = weighted ? weightedDrawOrder(seedHex, candidates) : drawOrder(seedHex, candidates);
   const enterpriseCandidates = ordered.filter((c) => c.enterprise).length;
   const missingExperts = Math.max(0, request.panelSize + request.reserves - ordered.length);
   const missingEnterpriseExperts = Math.max(0, request.minEnterprise - enterpriseCandidates);

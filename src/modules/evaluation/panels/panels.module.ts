@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TermsModule } from '../../platform/terms/terms.module';
 import { ExpertsModule } from '../experts/experts.module';
 import { ExpertPanelService } from './expert-panel.service';
 import { PanelExpertsRepository } from './panel-experts.repository';
@@ -8,7 +9,7 @@ import { PanelExpertsRepository } from './panel-experts.repository';
  * seeded draw, conflicts, reserves and replacement, member statuses, assignment notices.
  */
 @Module({
-  imports: [ExpertsModule],
+  imports: [ExpertsModule, TermsModule],
   providers: [ExpertPanelService, PanelExpertsRepository],
   exports: [ExpertPanelService],
 })

@@ -21,7 +21,6 @@ import { WorkingDaysService } from '../../platform/calendar/working-days.service
 import type { ConflictParties } from '../experts/conflicts';
 import type { DrawnPanel } from '../panels/expert-panel.service';
 import { ExpertPanelService } from '../panels/expert-panel.service';
-import { DRAW_RULE } from '../panels/panel-draw';
 import { drawnPanelSize, isSeated } from '../panels/panel-seats';
 import { ReviewPanelResponseDto } from './dto/review-response.dto';
 import { PanelMemberEntity } from './entities/panel-member.entity';
@@ -91,6 +90,7 @@ export class ReviewPanelsService {
       const parties = await this.partiesOf(em, challenge, applications);
       const drawn = await this.expertPanel.draw(em, {
         industryChainCode: challenge.industryChainCode,
+        listTexts: [challenge.title, challenge.publicSummary],
         parties,
         settings,
         now,
@@ -368,8 +368,9 @@ export class ReviewPanelsService {
         status: challenge.status,
         panelId: panel.id,
         seed: drawn.seed,
-        drawRule: DRAW_RULE,
+        drawRule: drawn.rule,
         candidateExpertIds: drawn.candidateIds,
+        candidateFits: drawn.fits,
         excluded: drawn.excluded,
         members: drawn.members,
         reserves: drawn.reserves,

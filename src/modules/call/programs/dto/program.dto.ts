@@ -24,6 +24,7 @@ import { PageQueryDto } from '../../../../common/pagination/pagination';
 import { ProgramEntity } from '../entities/program.entity';
 import {
   AGGREGATIONS,
+  BOOLEAN_SETTINGS,
   DEFAULT_PROGRAM_SETTINGS,
   describeRange,
   ProgramSettings,
@@ -62,10 +63,7 @@ function SettingNumber(key: keyof typeof SETTING_RANGES, description: string): P
   );
 }
 
-function SettingBoolean(
-  key: 'blindReview' | 'issuerSeesApplicantIdentities' | 'conditionalPassReleasesTranche',
-  description: string,
-): PropertyDecorator {
+function SettingBoolean(key: (typeof BOOLEAN_SETTINGS)[number], description: string): PropertyDecorator {
   return applyDecorators(
     ApiProperty({
       default: DEFAULT_PROGRAM_SETTINGS[key],
@@ -171,6 +169,18 @@ export class ProgramSettingsDto implements ProgramSettings {
 
   @SettingNumber('milestoneResubmissions', 'Times a failed milestone report may be resubmitted')
   milestoneResubmissions: number;
+
+  @SettingBoolean(
+    'drawFitWeighting',
+    "The panel draw weights each qualified expert by its fit to the list's public text (shared terms); still random and replayable from the seed, the fits recorded in the audit event",
+  )
+  drawFitWeighting: boolean;
+
+  @SettingNumber(
+    'expertYearlyPanelCap',
+    'Panel seats (review and acceptance; members and called reserves) one expert may take in the calendar year (Asia/Shanghai) of a draw; an expert at the cap is not drawn; 0: no cap',
+  )
+  expertYearlyPanelCap: number;
 }
 
 /** Some settings: the rest keep their current values (defaults on creation). */
