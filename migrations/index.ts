@@ -33,6 +33,7 @@ import { TotpMfa1763702500000 } from './1763702500000-TotpMfa';
 import { StatsSnapshots1763703100000 } from './1763703100000-StatsSnapshots';
 import { TechnologyContracts1763703600000 } from './1763703600000-TechnologyContracts';
 import { ResultsLibrary1763703400000 } from './1763703400000-ResultsLibrary';
+import { MatchLabels1763703700000 } from './1763703700000-MatchLabels';
 import { MatchTerms1763703500000 } from './1763703500000-MatchTerms';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
@@ -73,4 +74,5 @@ export const migrations: MixedList<Function> = [
   TechnologyContracts1763703600000,
   ResultsLibrary1763703400000,
   MatchTerms1763703500000,
+  MatchLabels1763703700000,
 ];

@@ -32,6 +32,7 @@ import { NetworkModule } from './modules/transfer/network/network.module';
 import { NeedsModule } from './modules/transfer/needs/needs.module';
 import { ContractsModule } from './modules/transfer/contracts/contracts.module';
 import { ResultsModule } from './modules/transfer/results/results.module';
+import { MatchingModule } from './modules/transfer/matching/matching.module';
 import { StatsModule } from './modules/outreach/stats/stats.module';
 import { OpenDataModule } from './modules/outreach/open-data/open-data.module';
 import { SessionsModule } from './modules/evaluation/sessions/sessions.module';
@@ -84,6 +85,7 @@ export class ApiModule {
         NeedsModule,
         ContractsModule,
         ResultsModule,
+        MatchingModule,
         StatsModule,
         OpenDataModule,
         MailModule,

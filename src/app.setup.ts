@@ -111,6 +111,7 @@ const OPENAPI_TAGS: Array<[name: string, description: string]> = [
     'Technology contract records (技术合同登记): filing, registration, the public list and figures',
   ],
   ['results', 'The results library (成果库): results, vetting, confidential details, utilisation reports'],
+  ['matching', 'Explained matches of needs, results, teams and experts; brokers’ labels (ADR 0060)'],
   ['integrity-records', 'Research integrity (科研诚信) records'],
   ['notifications', 'In-app notifications'],
   ['webhooks', 'Webhook subscriptions and deliveries, for integrations'],

@@ -3050,6 +3050,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/needs/{id}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A need's best results, teams or experts (its enterprise, brokers who see it, admins)
+         * @description Each match carries its explanation: the shared segmented terms with their weights, the industry-chain overlap, the TRL fit and the region (ADR 0060). Matching reads public fields only, never confidential details. 404 for anyone who does not see the need whole.
+         */
+        get: operations["Matching_needMatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/results/{id}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A result's best open public needs (its holder, brokers, admins)
+         * @description Each match carries its explanation: the shared segmented terms with their weights, the industry-chain overlap, the TRL fit and the region (ADR 0060). Matching reads public fields only, never confidential details. Each need is shown as the public sees it: an anonymous need never names its enterprise.
+         */
+        get: operations["Matching_resultMatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/matches/{kind}/{subjectId}/label": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept or reject a need's suggested match, with a reason (a broker who sees the need)
+         * @description One label per need and subject (labelling again replaces it); kept to measure match quality and audited as match.labelled. 404 for a need the broker does not see or an unknown subject.
+         */
+        post: operations["Matching_label"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/overview": {
         parameters: {
             query?: never;
@@ -3126,7 +3186,7 @@ export interface paths {
          *
          *     Who receives what: a platform subscription every event type; any other the public types, and a party type only for events about its own organization (the issuer of the challenge or project, the lead organization of the application or project) — never about another organization's. An organization that neither issues challenges nor applies (no user with that role, no challenge or application of its own), or a key without one, would never receive a party type: subscribing to one is refused with 422 WEBHOOK_EVENT_NOT_AVAILABLE, whose `unavailableEventTypes` name the types and `availableEventTypes` the types it can have. Per role:
          *     - platform (admin, security_admin): every type;
-         *     - an issuing organization: the public types and application.submitted, review.completed, objection.lodged, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated, need.filed, need.returned, need.listed, need.expired, introduction.made, contract.submitted, contract.returned;
+         *     - an issuing organization: the public types and application.submitted, review.completed, objection.lodged, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated, need.filed, need.returned, need.listed, need.expired, introduction.made, match.found, contract.submitted, contract.returned;
          *     - an applying organization: the public types and application.submitted, application.formal_checked, project.activated, milestone.submitted, milestone.assessed, payment.paid, acceptance.decided, project.terminated, introduction.made, contract.submitted, contract.returned;
          *     - every organization, about the results it holds (docs/adr/0059): result.drafted, result.submitted, result.returned, result.withdrawn, result.utilisation_requested, result.utilisation_reported, result.utilisation_overdue;
          *     - a key without an organization: the public types only.
@@ -3154,6 +3214,7 @@ export interface paths {
          *     - `need.listed` (the platform, and the subscriptions of its issuer): A need became a draft challenge list of the enterprise (to the enterprise: the list names it, so the link is not public); data: needId, title, status, industryChain, regionCode, centreOrganizationId, challengeId
          *     - `need.expired` (the platform, and the subscriptions of its issuer): A need expired without renewal (to the enterprise); data: needId, title, status, industryChain, regionCode, centreOrganizationId, expiresAt
          *     - `introduction.made` (the platform, and the subscriptions of its issuer and lead organization): A broker introduced an interested party to the enterprise of a need (to both); data: needId, title, introductionId, interestId, interestedOrganizationId
+         *     - `match.found` (the platform, and the subscriptions of its issuer): A published result matches an open public need above the alert threshold (to the enterprise; once per pair); data: needId, resultId, score, title
          *     - `contract.submitted` (the platform, and the subscriptions of its issuer and lead organization): A technology contract was filed for registration (to its seller and buyer organizations); data: contractId, title, type, status, contractAmountFen, technologyTransactionAmountFen, signedOn, regionCode, industryChain, sellerOrganizationId, buyerOrganizationId
          *     - `contract.returned` (the platform, and the subscriptions of its issuer and lead organization): The registrar returned a technology contract with a reason (to its seller and buyer organizations); data: contractId, title, type, status, contractAmountFen, technologyTransactionAmountFen, signedOn, regionCode, industryChain, sellerOrganizationId, buyerOrganizationId, reason
          *     - `contract.registered` (every subscriber): A technology contract was registered (技术合同登记): its public figures, never the parties (they may be confidential), the broker or any person; data: contractId, title, type, status, contractAmountFen, technologyTransactionAmountFen, signedOn, regionCode, industryChain, registrationNumber, registeredAt, resultId
@@ -9806,6 +9867,134 @@ export interface components {
              */
             revenueFen?: number | null;
         };
+        SharedTermDto: {
+            /** @example 永磁 */
+            term: string;
+            /**
+             * @description This term’s part of the term score
+             * @example 0.21
+             */
+            weight: number;
+        };
+        TermsExplanationDto: {
+            /** @example 0.62 */
+            score: number;
+            /** @description The shared segmented terms, heaviest first */
+            shared: components["schemas"]["SharedTermDto"][];
+        };
+        ChainExplanationDto: {
+            /**
+             * @example [
+             *       "rare_earth"
+             *     ]
+             */
+            overlap: string[];
+            /** @example 1 */
+            score: number;
+        };
+        TrlExplanationDto: {
+            /**
+             * @description The TRL the need asks
+             * @example 6
+             */
+            query: number | null;
+            /**
+             * @description The TRL the candidate reached
+             * @example 7
+             */
+            candidate: number | null;
+            /** @example 1 */
+            fit: number;
+        };
+        RegionExplanationDto: {
+            /** @example 360700 */
+            query: string | null;
+            /** @example 360700 */
+            candidate: string | null;
+            /** @example 1 */
+            fit: number;
+        };
+        MatchExplanationDto: {
+            terms: components["schemas"]["TermsExplanationDto"];
+            chain: components["schemas"]["ChainExplanationDto"];
+            trl: components["schemas"]["TrlExplanationDto"];
+            region: components["schemas"]["RegionExplanationDto"];
+        };
+        MatchResponseDto: {
+            /**
+             * @example result
+             * @enum {string}
+             */
+            kind: "need" | "result" | "team" | "expert";
+            /**
+             * Format: uuid
+             * @example 3c1f8f0e-2f6b-4d0a-9f0e-6b1d2a4c8e71
+             */
+            id: string;
+            /**
+             * @description 0..1: terms × (0.6 + 0.25·chain + 0.1·trl + 0.05·region)
+             * @example 0.58
+             */
+            score: number;
+            explanation: components["schemas"]["MatchExplanationDto"];
+            /** @description For kind=need: the need’s public view (an anonymous need never names its enterprise) */
+            need?: components["schemas"]["NeedResponseDto"];
+        };
+        LabelMatchDto: {
+            /**
+             * @example accept
+             * @enum {string}
+             */
+            verdict: "accept" | "reject";
+            /** @example 成果的耐高温磁体正对需求的退磁问题 */
+            reason: string;
+        };
+        MatchLabelResponseDto: {
+            /**
+             * Format: uuid
+             * @example 9d2b7f3a-5c1e-4e8b-a6d4-2f0c8b1e7a35
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 0bfa69a4-144f-4382-a700-b30822dbf422
+             */
+            needId: string;
+            /**
+             * @example result
+             * @enum {string}
+             */
+            subjectKind: "result" | "team" | "expert";
+            /**
+             * Format: uuid
+             * @example 3c1f8f0e-2f6b-4d0a-9f0e-6b1d2a4c8e71
+             */
+            subjectId: string;
+            /**
+             * @example accept
+             * @enum {string}
+             */
+            verdict: "accept" | "reject";
+            /** @example 成果的耐高温磁体正对需求的退磁问题 */
+            reason: string;
+            /** @example 0.58 */
+            score: number | null;
+            /**
+             * Format: uuid
+             * @example c4e6a8b0-2d4f-4a6c-8e0a-4f6b8d0c2e14
+             */
+            brokerUserId: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T08:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T08:00:00.000Z
+             */
+            updatedAt: string;
+        };
         AmountsDto: {
             /**
              * Format: int64
@@ -10390,7 +10579,7 @@ export interface components {
              *       "challenge.awarded"
              *     ]
              */
-            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered" | "result.drafted" | "result.submitted" | "result.published" | "result.returned" | "result.withdrawn" | "result.utilisation_requested" | "result.utilisation_reported" | "result.utilisation_overdue")[];
+            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "match.found" | "contract.submitted" | "contract.returned" | "contract.registered" | "result.drafted" | "result.submitted" | "result.published" | "result.returned" | "result.withdrawn" | "result.utilisation_requested" | "result.utilisation_reported" | "result.utilisation_overdue")[];
             /** @example 南昌市科技局门户：榜单发布同步 */
             description?: string;
         };
@@ -10408,7 +10597,7 @@ export interface components {
              *       "challenge.awarded"
              *     ]
              */
-            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered" | "result.drafted" | "result.submitted" | "result.published" | "result.returned" | "result.withdrawn" | "result.utilisation_requested" | "result.utilisation_reported" | "result.utilisation_overdue")[];
+            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "match.found" | "contract.submitted" | "contract.returned" | "contract.registered" | "result.drafted" | "result.submitted" | "result.published" | "result.returned" | "result.withdrawn" | "result.utilisation_requested" | "result.utilisation_reported" | "result.utilisation_overdue")[];
             /** @example 南昌市科技局门户：榜单发布同步 */
             description: string | null;
             /**
@@ -10480,7 +10669,7 @@ export interface components {
              *       "challenge.awarded"
              *     ]
              */
-            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered" | "result.drafted" | "result.submitted" | "result.published" | "result.returned" | "result.withdrawn" | "result.utilisation_requested" | "result.utilisation_reported" | "result.utilisation_overdue")[];
+            eventTypes: ("challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "match.found" | "contract.submitted" | "contract.returned" | "contract.registered" | "result.drafted" | "result.submitted" | "result.published" | "result.returned" | "result.withdrawn" | "result.utilisation_requested" | "result.utilisation_reported" | "result.utilisation_overdue")[];
             /** @example 南昌市科技局门户：榜单发布同步 */
             description: string | null;
             /**
@@ -10603,7 +10792,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "contract.submitted" | "contract.returned" | "contract.registered" | "result.drafted" | "result.submitted" | "result.published" | "result.returned" | "result.withdrawn" | "result.utilisation_requested" | "result.utilisation_reported" | "result.utilisation_overdue";
+            eventType: "challenge.published" | "challenge.amended" | "challenge.closed" | "challenge.awarded" | "challenge.unsuccessful" | "selection.publicized" | "application.submitted" | "application.formal_checked" | "review.completed" | "objection.lodged" | "project.activated" | "milestone.submitted" | "milestone.assessed" | "payment.paid" | "acceptance.decided" | "project.terminated" | "need.filed" | "need.refined" | "need.returned" | "need.listed" | "need.expired" | "introduction.made" | "match.found" | "contract.submitted" | "contract.returned" | "contract.registered" | "result.drafted" | "result.submitted" | "result.published" | "result.returned" | "result.withdrawn" | "result.utilisation_requested" | "result.utilisation_reported" | "result.utilisation_overdue";
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
             /**
@@ -21022,6 +21211,131 @@ export interface operations {
             403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_user_manager_issuer_applicant_expert_broker"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Matching_needMatches: {
+        parameters: {
+            query: {
+                kind: "result" | "team" | "expert";
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchResponseDto"][];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_user_manager_issuer_applicant_expert_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Matching_resultMatches: {
+        parameters: {
+            query: {
+                kind: "need";
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchResponseDto"][];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_user_manager_issuer_applicant_expert_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Matching_label: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                kind: "result" | "team" | "expert";
+                subjectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabelMatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchLabelResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];

@@ -92,6 +92,8 @@ export const EXAMPLE_IDS = {
   brokerUser: '82a19e14-a617-4564-bbc2-36863323cb68',
   needRoute: '1a6f4d09-9fd7-4dae-8906-ab039eb2de4b',
   needInterest: '7f38ee85-d619-4e18-b4d2-dbad4a946af0',
+  /** A broker's label on a suggested match (ADR 0060 "Wiring"). */
+  matchLabel: '9d2b7f3a-5c1e-4e8b-a6d4-2f0c8b1e7a35',
   needIntroduction: 'f78852cd-5bc0-422a-8b8f-52f93d428d25',
   /** An X-Request-Id the platform generated. */
   request: EXAMPLE_REQUEST_ID,

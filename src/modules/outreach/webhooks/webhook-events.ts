@@ -300,6 +300,14 @@ export const WEBHOOK_EVENTS = {
     fields: ['needId', 'title', 'introductionId', 'interestId', 'interestedOrganizationId'],
     description: 'A broker introduced an interested party to the enterprise of a need (to both)',
   },
+  'match.found': {
+    audience: 'parties',
+    parties: enterprise,
+    partyRoles: ['issuer'],
+    fields: ['needId', 'resultId', 'score', 'title'],
+    description:
+      'A published result matches an open public need above the alert threshold (to the enterprise; once per pair)',
+  },
   'contract.submitted': {
     audience: 'parties',
     parties: contractParties,

@@ -209,6 +209,12 @@ export class ContractFilingService {
     if (content.projectId && !(await this.contracts.projectExists(em, content.projectId))) {
       errors.push({ field: 'projectId', message: `no project ${content.projectId}` });
     }
+    if (content.needId && !(await this.contracts.needExists(em, content.needId))) {
+      errors.push({ field: 'needId', message: `no need ${content.needId}` });
+    }
+    if (content.resultId && !(await this.contracts.resultExists(em, content.resultId))) {
+      errors.push({ field: 'resultId', message: `no result ${content.resultId}` });
+    }
     if (content.brokerUserId && !(await this.contracts.enabledUserExists(em, content.brokerUserId))) {
       errors.push({ field: 'brokerUserId', message: `no active user ${content.brokerUserId}` });
     }

@@ -102,6 +102,18 @@ export class ContractsRepository {
     return rows.length > 0;
   }
 
+  /** Whether the id names a need (locked against deletion while the contract row is written). */
+  async needExists(em: EntityManager, needId: string): Promise<boolean> {
+    const rows = await em.query<unknown[]>(`SELECT 1 FROM needs WHERE id = $1 FOR KEY SHARE`, [needId]);
+    return rows.length > 0;
+  }
+
+  /** Whether the id names a result. */
+  async resultExists(em: EntityManager, resultId: string): Promise<boolean> {
+    const rows = await em.query<unknown[]>(`SELECT 1 FROM results WHERE id = $1 FOR KEY SHARE`, [resultId]);
+    return rows.length > 0;
+  }
+
   /** Whether the id names an enabled user (a broker). */
   async enabledUserExists(em: EntityManager, userId: string): Promise<boolean> {
     const rows = await em.query<unknown[]>(`SELECT 1 FROM users WHERE id = $1 AND enabled FOR KEY SHARE`, [

@@ -8,6 +8,7 @@ import { Clock } from '../../../infra/clock/clock';
 import type { NeedEntity } from './entities/need.entity';
 import { NEED_AUDIT, NEED_ENTITY, NEED_EVENTS } from './need-events';
 import { needSnapshot } from './need.mappers';
+import { NeedMatching } from './need-matching';
 import { NeedOutbox } from './need-outbox';
 import { NeedSchedule } from './need-schedule';
 import { NeedsRepository } from './needs.repository';
@@ -32,6 +33,7 @@ export class NeedLifecycle {
     private readonly events: NeedOutbox,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly matching: NeedMatching,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -62,6 +64,7 @@ export class NeedLifecycle {
     const status = NEED_MACHINE.target(need.status, action, need.statusBeforeExpiry);
     Object.assign(need, changes, { status, version: need.version + 1, updatedAt: this.clock.now() });
     await this.needs.save(em, need);
+    await this.matching.sync(em, need);
     if (OFF_THE_CLOCK.has(status)) await this.schedule.cancelExpiry(em, need.id);
     await this.audit.record(em, {
       actor,

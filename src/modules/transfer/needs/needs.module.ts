@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChallengesModule } from '../../call/challenges/challenges.module';
+import { TermsModule } from '../../platform/terms/terms.module';
 import { TaxonomyModule } from '../../platform/taxonomy/taxonomy.module';
 import { NetworkModule } from '../network/network.module';
 import { NeedAccess } from './need-access.service';
@@ -7,6 +8,7 @@ import { NeedBrokeringService } from './need-brokering.service';
 import { NeedFilingService } from './need-filing.service';
 import { NeedInterestsService } from './need-interests.service';
 import { NeedLifecycle } from './need-lifecycle.service';
+import { NeedMatching } from './need-matching';
 import { NeedOutbox } from './need-outbox';
 import { NeedQueriesService } from './need-queries.service';
 import { NeedSchedule } from './need-schedule';
@@ -21,7 +23,7 @@ import { NeedsRepository } from './needs.repository';
  * challenges module), and needs expire unless renewed (NeedDeadlines, in the worker).
  */
 @Module({
-  imports: [ChallengesModule, TaxonomyModule, NetworkModule],
+  imports: [ChallengesModule, TaxonomyModule, NetworkModule, TermsModule],
   controllers: [NeedsController, NeedWorkController],
   providers: [
     NeedsRepository,
@@ -34,7 +36,8 @@ import { NeedsRepository } from './needs.repository';
     NeedBrokeringService,
     NeedInterestsService,
     NeedDeadlines,
+    NeedMatching,
   ],
-  exports: [NeedQueriesService],
+  exports: [NeedQueriesService, NeedAccess, NeedsRepository],
 })
 export class NeedsModule {}

@@ -13,6 +13,7 @@ import { ResultEntity } from './entities/result.entity';
 import { canSee, isHolder } from './results-access';
 import { RESULT_ACTIONS, RESULT_ENTITY, RESULT_EVENTS } from './results.constants';
 import { resultEventData, toResultResponse } from './results.mappers';
+import { ResultMatching } from './result-matching';
 import { ResultsRepository } from './results.repository';
 import { RESULT_MACHINE, ResultAction } from './results-status';
 
@@ -29,6 +30,7 @@ export class ResultsAuthoringService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    private readonly matching: ResultMatching,
   ) {}
 
   async create(actor: Principal, dto: CreateResultDto): Promise<ResultResponseDto> {
@@ -114,6 +116,7 @@ export class ResultsAuthoringService {
       r.version += 1;
       r.updatedAt = now;
       await em.save(r);
+      await this.matching.sync(em, r);
       await this.audit.record(em, {
         actor,
         action: RESULT_ACTIONS.updated,
@@ -162,6 +165,7 @@ export class ResultsAuthoringService {
       r.version += 1;
       r.updatedAt = now;
       await em.save(r);
+      await this.matching.sync(em, r);
       const event = action === 'submit' ? RESULT_EVENTS.submitted : RESULT_EVENTS.withdrawn;
       await this.audit.record(em, {
         actor,

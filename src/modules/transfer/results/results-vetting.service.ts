@@ -9,6 +9,7 @@ import { OutboxService } from '../../../infra/events/outbox.service';
 import { ResultResponseDto } from './dto/result-response.dto';
 import { RESULT_ACTIONS, RESULT_ENTITY, RESULT_EVENTS } from './results.constants';
 import { resultEventData, toResultResponse } from './results.mappers';
+import { ResultMatching } from './result-matching';
 import { ResultsRepository } from './results.repository';
 import { RESULT_MACHINE } from './results-status';
 
@@ -21,6 +22,7 @@ export class ResultsVettingService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    private readonly matching: ResultMatching,
   ) {}
 
   publish(actor: Principal, id: string, expectedVersion?: number): Promise<ResultResponseDto> {
@@ -53,6 +55,7 @@ export class ResultsVettingService {
       r.version += 1;
       r.updatedAt = now;
       await em.save(r);
+      await this.matching.sync(em, r);
       await this.audit.record(em, {
         actor,
         action: action === 'publish' ? RESULT_ACTIONS.published : RESULT_ACTIONS.returned,

@@ -4,11 +4,13 @@ import { ProgramsModule } from '../../call/programs/programs.module';
 import { AcceptanceModule } from '../../delivery/acceptance/acceptance.module';
 import { ProjectsModule } from '../../delivery/projects/projects.module';
 import { OrganizationsModule } from '../../platform/organizations/organizations.module';
+import { TermsModule } from '../../platform/terms/terms.module';
 import { TaxonomyModule } from '../../platform/taxonomy/taxonomy.module';
 import { ResultDraftingService } from './result-drafting.service';
 import { ResultUtilisationService } from './result-utilisation.service';
 import { ResultsAuthoringService } from './results-authoring.service';
 import { ResultUtilisationController, ResultsController } from './results.controller';
+import { ResultMatching } from './result-matching';
 import { ResultsDeadlines } from './results.deadlines';
 import { ResultsEventsHandler } from './results.events';
 import { ResultsQueriesService } from './results-queries.service';
@@ -28,6 +30,7 @@ import { ResultsVettingService } from './results-vetting.service';
     ProjectsModule,
     AcceptanceModule,
     OrganizationsModule,
+    TermsModule,
   ],
   controllers: [ResultsController, ResultUtilisationController],
   providers: [
@@ -39,6 +42,7 @@ import { ResultsVettingService } from './results-vetting.service';
     ResultDraftingService,
     ResultsEventsHandler,
     ResultsDeadlines,
+    ResultMatching,
   ],
   exports: [ResultsRepository],
 })

@@ -90,4 +90,10 @@ export const NEEDS_RULES: readonly NotificationRule[] = [
     title: fixed('技术经纪人已安排对接'),
     body: (e) => `技术经纪人已就需求${need(e)}安排对接，请留意后续联系`,
   },
+  {
+    event: 'match.found',
+    recipients: anyOf(enterprise, broker),
+    title: fixed('成果库中有与需求匹配的成果'),
+    body: (e) => `新发布的成果与需求${need(e)}高度匹配，请查看匹配结果`,
+  },
 ];

@@ -4,6 +4,8 @@ import { ProjectEntity } from '../../../delivery/projects/entities/project.entit
 import { IndustryChainEntity } from '../../../platform/taxonomy/entities/industry-chain.entity';
 import { OrganizationEntity } from '../../../platform/organizations/entities/organization.entity';
 import { UserEntity } from '../../../platform/users/entities/user.entity';
+import { NeedEntity } from '../../needs/entities/need.entity';
+import { ResultEntity } from '../../results/entities/result.entity';
 import type { ContractStatus, ContractType } from '../contract-status';
 
 /**
@@ -101,13 +103,21 @@ export class TechnologyContractEntity {
   })
   industryChain?: IndustryChainEntity;
 
-  /** The result transferred (no foreign key until the results table lands). */
+  /** The result transferred. */
   @Column({ type: 'uuid', nullable: true })
   resultId: string | null;
 
-  /** The need it answers (no foreign key until the needs table lands). */
+  @ManyToOne(() => ResultEntity, { nullable: true })
+  @JoinColumn({ name: 'result_id', foreignKeyConstraintName: 'fk_technology_contracts_result' })
+  result?: ResultEntity | null;
+
+  /** The need it answers. */
   @Column({ type: 'uuid', nullable: true })
   needId: string | null;
+
+  @ManyToOne(() => NeedEntity, { nullable: true })
+  @JoinColumn({ name: 'need_id', foreignKeyConstraintName: 'fk_technology_contracts_need' })
+  need?: NeedEntity | null;
 
   @Column({ type: 'uuid', nullable: true })
   projectId: string | null;
