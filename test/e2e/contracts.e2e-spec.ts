@@ -305,6 +305,8 @@ describe('technology contracts (技术合同登记)', () => {
         'sellerOrganizationId',
       ],
       ['an unknown project', () => ({ projectId: randomUUID() }), 422, 'projectId'],
+      ['an unknown need', () => ({ needId: randomUUID() }), 422, 'needId'],
+      ['an unknown result', () => ({ resultId: randomUUID() }), 422, 'resultId'],
       ['an unknown broker', () => ({ brokerUserId: randomUUID() }), 422, 'brokerUserId'],
       [
         'an attachment of another organization',
@@ -444,7 +446,23 @@ describe('technology contracts (技术合同登记)', () => {
   });
 
   it('lists registered contracts publicly: no broker, no person, no parties when confidential', async () => {
-    const resultId = randomUUID();
+    // A result of the seller's (a draft is enough: the contract names an existing result).
+    const result = await t.http
+      .post('/api/v1/results')
+      .set(seller.headers)
+      .send({
+        title: '高温超导带材制备技术',
+        abstract: '高温超导带材连续制备工艺',
+        type: 'patent',
+        industryChain: 'new_materials',
+        keywords: ['超导'],
+        trlClaimed: 5,
+        ipRecords: [],
+        holders: [{ name: '南昌大学', organizationId: seller.organizationId }],
+        transferModes: ['assignment'],
+      });
+    if (result.status !== 201) throw new Error(`result: ${result.status} ${JSON.stringify(result.body)}`);
+    const resultId = result.body.id as string;
     const open = await registered({
       regionCode: '361100',
       type: 'transfer',

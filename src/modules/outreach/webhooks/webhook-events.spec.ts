@@ -41,6 +41,7 @@ const TRANSFER_EVENTS = [
   'need.listed',
   'need.expired',
   'introduction.made',
+  'match.found',
   'result.drafted',
   'result.submitted',
   'result.published',

@@ -4,7 +4,7 @@ import { AuditService } from '../../../common/audit/audit.service';
 import { hasRole, Principal, requireUser } from '../../../common/auth/principal';
 import { DomainError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
-import { Match, MatchIndex } from '../../platform/terms/match-index.service';
+import { MatchIndex } from '../../platform/terms/match-index.service';
 import { NeedAccess } from '../needs/need-access.service';
 import { publicMatchFields } from '../needs/need-matching';
 import { NeedQueriesService } from '../needs/need-queries.service';
@@ -108,7 +108,7 @@ export class MatchingService {
     target: NeedMatchKind | 'need',
     limit: number,
     fields: () => ReturnType<typeof publicMatchFields>,
-  ): Promise<Match[]> {
+  ): ReturnType<MatchIndex['topMatches']> {
     try {
       return await this.index.topMatches(kind, id, target, limit, em);
     } catch (e) {
