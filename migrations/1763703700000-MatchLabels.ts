@@ -57,8 +57,12 @@ export class MatchLabels1763703700000 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "technology_contracts" DROP CONSTRAINT "fk_technology_contracts_result"`);
-    await queryRunner.query(`ALTER TABLE "technology_contracts" DROP CONSTRAINT "fk_technology_contracts_need"`);
+    await queryRunner.query(
+      `ALTER TABLE "technology_contracts" DROP CONSTRAINT "fk_technology_contracts_result"`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "technology_contracts" DROP CONSTRAINT "fk_technology_contracts_need"`,
+    );
     await queryRunner.query(`DROP TABLE "match_alerts"`);
     await queryRunner.query(`DROP TABLE "match_labels"`);
   }

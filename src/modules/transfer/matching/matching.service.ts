@@ -86,7 +86,12 @@ export class MatchingService {
       const existing = await repo.findOne({ where: { needId, subjectKind: kind, subjectId } });
       const before = existing ? { verdict: existing.verdict, reason: existing.reason } : undefined;
       const label = existing ?? repo.create({ needId, subjectKind: kind, subjectId, createdAt: now });
-      Object.assign(label, { verdict: dto.verdict, reason: dto.reason.trim(), score, brokerUserId: user.userId });
+      Object.assign(label, {
+        verdict: dto.verdict,
+        reason: dto.reason.trim(),
+        score,
+        brokerUserId: user.userId,
+      });
       label.updatedAt = now;
       const saved = await repo.save(label);
       await this.audit.record(em, {
