@@ -11432,8 +11432,8 @@ export interface components {
                 };
             };
         };
-        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `user_manager`, `issuer`, `applicant`, `expert`, `registrar` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
-        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert_registrar: {
+        /** @description `FORBIDDEN`: only the roles `admin`, `security_admin`, `user_manager`, `issuer`, `applicant`, `expert`, `broker`, `registrar` may call; `MFA_ENROLMENT_REQUIRED`: an administrator must sign in with a second factor (enrol TOTP first) */
+        Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert_broker_registrar: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -14236,7 +14236,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert_registrar"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert_broker_registrar"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -14276,7 +14276,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_BAD_REQUEST"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert_registrar"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert_broker_registrar"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_IDEMPOTENCY_KEY_IN_USE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
@@ -21443,7 +21443,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert_registrar"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert_broker_registrar"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
@@ -21482,7 +21482,7 @@ export interface operations {
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
-            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert_registrar"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_security_admin_user_manager_issuer_applicant_expert_broker_registrar"];
             404: components["responses"]["Problem_404_NOT_FOUND"];
             409: components["responses"]["Problem_409_VERSION_MISMATCH"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];

@@ -288,19 +288,17 @@ describe('matching in the transfer loop', () => {
     const events = (await matchFound(needId)).filter((e) => e.data.resultId === resultId);
     expect(events).toHaveLength(1);
     expect(events[0].data.score).toBeGreaterThanOrEqual(MATCH_ALERT_THRESHOLD);
-    // The enterprise's users and the claiming broker (brokers read theirs outside this API: checked in the table).
-    await waitFor(
-      async () => {
-        const rows = await t.dataSource.query<Array<{ user_id: string }>>(
-          `SELECT n.user_id FROM notifications n JOIN outbox_events e ON e.id = n.event_id
-           WHERE e.type = 'match.found' AND e.aggregate_id = $1`,
-          [needId],
-        );
-        const users = rows.map((r) => r.user_id);
-        return users.includes(enterprise.userId) && users.includes(brokerNc.userId);
-      },
-      { what: 'the match notifications', timeoutMs: 30_000 },
-    );
+    // The enterprise's users and the claiming broker, each through GET /notifications.
+    for (const reader of [enterprise, brokerNc]) {
+      await waitFor(
+        async () => {
+          const res = await t.http.get(api('/notifications')).set(reader.headers);
+          ok('notifications', res, 200);
+          return (res.body.items as Array<{ kind: string }>).some((n) => n.kind === 'match.found');
+        },
+        { what: 'the match notification', timeoutMs: 30_000 },
+      );
+    }
     // A party event: to the enterprise's subscription only, never naming it in the body.
     const definition = webhookEvent('match.found');
     expect(definition.audience).toBe('parties');

@@ -26,7 +26,7 @@ function toResponse(res: HttpResponse, p: NotificationPreferences): Notification
 @ApiTags('users')
 @Controller('users/me/notification-preferences')
 @Authenticated({
-  roles: ['admin', 'security_admin', 'user_manager', 'issuer', 'applicant', 'expert', 'registrar'],
+  roles: ['admin', 'security_admin', 'user_manager', 'issuer', 'applicant', 'expert', 'broker', 'registrar'],
 })
 export class NotificationPreferencesController {
   constructor(private readonly preferences: MailPreferencesService) {}

@@ -18,7 +18,16 @@ export class NotificationsController {
 
   @Get()
   @Authenticated({
-    roles: ['admin', 'security_admin', 'user_manager', 'issuer', 'applicant', 'expert', 'registrar'],
+    roles: [
+      'admin',
+      'security_admin',
+      'user_manager',
+      'issuer',
+      'applicant',
+      'expert',
+      'broker',
+      'registrar',
+    ],
   })
   @Endpoint({
     summary: "List the caller's notifications, newest first (keyset pagination)",
@@ -36,7 +45,16 @@ export class NotificationsController {
   @Post(':id/read')
   @HttpCode(200)
   @Authenticated({
-    roles: ['admin', 'security_admin', 'user_manager', 'issuer', 'applicant', 'expert', 'registrar'],
+    roles: [
+      'admin',
+      'security_admin',
+      'user_manager',
+      'issuer',
+      'applicant',
+      'expert',
+      'broker',
+      'registrar',
+    ],
   })
   @Endpoint({ summary: 'Mark one of your notifications as read', errors: ['FORBIDDEN', 'NOT_FOUND'] })
   @ApiOkResponse({ type: NotificationResponse })
