@@ -17,6 +17,7 @@ const INPUT_DIRS = ['src', 'migrations', 'test/bench', 'test/support/processes']
 const INPUT_FILES = [
   'test/support/dist-process.ts',
   'test/support/query-count.ts',
+  'test/support/matching-fixture.ts',
   'tsconfig.json',
   'tsconfig.build.json',
   'nest-cli.json',

@@ -24,6 +24,7 @@ const COPIED = [
   'test/support/processes',
   'test/support/dist-process.ts',
   'test/support/query-count.ts',
+  'test/support/matching-fixture.ts',
   'scripts',
   'package.json',
   'package-lock.json',
