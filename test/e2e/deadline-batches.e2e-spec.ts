@@ -147,9 +147,11 @@ describe('deadlines drained in batches', () => {
     const results = await Promise.all(
       due.map(async (d) => (await queue.getJob(deadlineJobId(d)))?.returnvalue),
     );
-    // Most jobs found their deadline run by another job's batch.
+    // Most jobs found their deadline run by another job's batch. Every job answered ran or skipped;
+    // which jobs ran is a race (the two workers' first jobs may each run the other's row), so the
+    // test does not ask that one did: the effects above say each deadline ran exactly once.
     expect(results.filter((r) => r === 'ran').length).toBeLessThan(due.length);
-    expect(new Set(results)).toEqual(new Set(['ran', 'skipped']));
+    expect(results.filter((r) => r !== 'ran' && r !== 'skipped')).toEqual([]);
   });
 
   it('runs with a job the deadlines due at its time, not those due before or after', async () => {
