@@ -3,6 +3,9 @@ import { TermsModule } from '../../platform/terms/terms.module';
 import { NeedsModule } from '../needs/needs.module';
 import { ResultsModule } from '../results/results.module';
 import { MatchAlertsHandler } from './match-alerts.handler';
+import { MatchBackfill, MatchBackfillRunner } from './match-backfill';
+import { MatchIntroductionsService } from './match-introductions.service';
+import { MatchSubjects } from './match-subjects';
 import { MatchingController } from './matching.controller';
 import { MatchingService } from './matching.service';
 
@@ -14,6 +17,14 @@ import { MatchingService } from './matching.service';
 @Module({
   imports: [TermsModule, NeedsModule, ResultsModule],
   controllers: [MatchingController],
-  providers: [MatchingService, MatchAlertsHandler],
+  providers: [MatchingService, MatchIntroductionsService, MatchSubjects, MatchAlertsHandler, MatchBackfill],
+  exports: [MatchBackfill],
 })
 export class MatchingModule {}
+
+/** The worker's matching: the module, and the backfill of the index at start (MatchBackfillRunner). */
+@Module({
+  imports: [MatchingModule],
+  providers: [MatchBackfillRunner],
+})
+export class MatchingWorkerModule {}
