@@ -23,7 +23,9 @@ export class MatchIntroductions1763703900000 implements MigrationInterface {
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP INDEX "ux_need_introductions_subject"`);
     await queryRunner.query(`DELETE FROM "need_introductions" WHERE "interest_id" IS NULL`);
-    await queryRunner.query(`ALTER TABLE "need_introductions" DROP CONSTRAINT "ck_need_introductions_origin"`);
+    await queryRunner.query(
+      `ALTER TABLE "need_introductions" DROP CONSTRAINT "ck_need_introductions_origin"`,
+    );
     await queryRunner.query(`ALTER TABLE "need_introductions" DROP COLUMN "subject_id"`);
     await queryRunner.query(`ALTER TABLE "need_introductions" DROP COLUMN "subject_kind"`);
     await queryRunner.query(`ALTER TABLE "need_introductions" ALTER COLUMN "interest_id" SET NOT NULL`);

@@ -119,9 +119,11 @@ export class MatchBackfillRunner implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     this.started = this.backfill.run().then(
       (counts) => {
-        if (Object.values(counts).some((n) => n > 0)) this.logger.log({ counts }, 'Matching index backfilled');
+        if (Object.values(counts).some((n) => n > 0))
+          this.logger.log({ counts }, 'Matching index backfilled');
       },
-      (error: unknown) => this.logger.warn({ err: error }, `Matching backfill failed: ${(error as Error).message}`),
+      (error: unknown) =>
+        this.logger.warn({ err: error }, `Matching backfill failed: ${(error as Error).message}`),
     );
   }
 }

@@ -43,7 +43,9 @@ export class MatchIntroductionsService {
       if (!hasRole(actor, 'broker', 'admin') || this.access.isEnterprise(actor, need)) {
         throw new DomainError('FORBIDDEN', 'Only the broker who claimed the need introduces its matches');
       }
-      const made = await em.findOne(NeedIntroductionEntity, { where: { needId, subjectKind: kind, subjectId } });
+      const made = await em.findOne(NeedIntroductionEntity, {
+        where: { needId, subjectKind: kind, subjectId },
+      });
       if (made) return { introduction: toIntroductionResponse(made, need.status), created: false };
       const locked = await this.interests.lockForIntroduction(em, actor, needId);
       const party = await this.subjects.party(em, kind, subjectId);

@@ -60,10 +60,9 @@ export class MatchSubjects {
    */
   async party(em: EntityManager, kind: NeedMatchKind, id: string): Promise<IntroducedParty> {
     const subject = { kind, id };
-    const [row] = await em.query<Array<{ organizationId: string | null; userId: string | null; open: boolean }>>(
-      PARTY_SQL[kind],
-      [id],
-    );
+    const [row] = await em.query<
+      Array<{ organizationId: string | null; userId: string | null; open: boolean }>
+    >(PARTY_SQL[kind], [id]);
     if (!row) throw DomainError.notFound('Match subject');
     if (!row.open) {
       throw new DomainError('BUSINESS_RULE_VIOLATION', `This ${kind} has left the matching library`);

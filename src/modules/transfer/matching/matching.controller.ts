@@ -121,7 +121,10 @@ export class MatchingController {
   })
   @ApiParam({ name: 'kind', enum: NEED_MATCH_KINDS })
   @ApiCreatedResponse({ type: NeedIntroductionResponseDto, description: 'The introduction, made now' })
-  @ApiOkResponse({ type: NeedIntroductionResponseDto, description: 'The introduction made before (a replay)' })
+  @ApiOkResponse({
+    type: NeedIntroductionResponseDto,
+    description: 'The introduction made before (a replay)',
+  })
   async introduce(
     @Auth() auth: Principal,
     @Param('id', uuid) id: string,

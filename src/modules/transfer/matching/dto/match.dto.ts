@@ -75,13 +75,29 @@ export class ChainExplanationDto {
 }
 
 export class TrlExplanationDto {
-  @ApiProperty({ type: Number, nullable: true, example: 6, description: 'The TRL the need asks' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 6,
+    description:
+      'The TRL of the subject matched: the need’s asked TRL (needs’ matches), the result’s (a result’s)',
+  })
   query: number | null;
 
-  @ApiProperty({ type: Number, nullable: true, example: 7, description: 'The TRL the candidate reached' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 7,
+    description:
+      'The candidate’s TRL: a result’s reached (verified, else claimed) TRL, or a need’s asked one',
+  })
   candidate: number | null;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({
+    example: 1,
+    description:
+      'The result’s TRL against the need’s: 1 when it reaches it, ⅓ less per level short, 0.5 unknown',
+  })
   fit: number;
 }
 

@@ -116,11 +116,11 @@ export class NeedIntroductionResponseDto {
   @ApiProperty({
     enum: ['result', 'team', 'expert'],
     nullable: true,
-    example: null,
+    example: 'result',
     description: 'For an introduction from an accepted match: the matched subject’s kind (null otherwise)',
   })
   subjectKind: 'result' | 'team' | 'expert' | null;
-  @ApiProperty({ format: 'uuid', type: String, nullable: true, example: null })
+  @ApiProperty({ format: 'uuid', type: String, nullable: true, example: EXAMPLE_IDS.result })
   subjectId: string | null;
   @ApiProperty({ example: EXAMPLE_IDS.brokerUser, format: 'uuid' }) brokerUserId: string;
   @ApiProperty({ example: '已安排双方线上对接' }) note: string;
