@@ -13,6 +13,6 @@ import { TeamsService } from './teams.service';
   imports: [TermsModule],
   controllers: [TeamsController],
   providers: [TeamsService, TeamsRepository, TeamMatching],
-  exports: [TeamsService, TeamsRepository],
+  exports: [TeamsService, TeamsRepository, TeamMatching],
 })
 export class TeamsModule {}

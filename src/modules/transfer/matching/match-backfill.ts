@@ -1,35 +1,18 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { teamMatchFields } from '../../call/teams/team-matching';
+import { TeamMatching } from '../../call/teams/team-matching';
 import { expertMatchFields } from '../../evaluation/experts/expert-matching';
 import { MatchIndex } from '../../platform/terms/match-index.service';
 import type { MatchSubject, SubjectKind } from '../../platform/terms/match-scoring';
-import { MATCHABLE_NEED_STATUSES, publicMatchFields } from '../needs/need-matching';
+import { publicMatchFields } from '../needs/need-matching';
 import { NeedsRepository } from '../needs/needs.repository';
 import { publicResultFields } from '../results/result-matching';
 import { ResultsRepository } from '../results/results.repository';
+import { BACKFILL_BATCH, MatchSubjectsRepository } from './match-subjects.repository';
 
-/** Subjects indexed per transaction. */
-const BATCH = 100;
 /** One backfilled subject at a time across every worker (pg_advisory_xact_lock). */
 const LOCK = 'match-backfill';
-
-/** The subjects of a kind that belong in the library (what each owner would index). */
-const ELIGIBLE: Record<SubjectKind, { table: string; where: string }> = {
-  need: { table: 'needs', where: `s.status IN (${MATCHABLE_NEED_STATUSES.map((x) => `'${x}'`).join(', ')})` },
-  result: { table: 'results', where: `s.status = 'published'` },
-  team: { table: 'teams', where: 'true' },
-  expert: { table: 'experts', where: 's.active' },
-};
-
-/** Eligible and not in match_documents: the first BATCH after `$1`, or the one `$1` with `one`. */
-function missingSql(kind: SubjectKind, one: boolean): string {
-  const { table, where } = ELIGIBLE[kind];
-  return `SELECT s.id FROM ${table} s WHERE ${where} AND s.id ${one ? '=' : '>'} $1::uuid AND NOT EXISTS (
-     SELECT 1 FROM match_documents d WHERE d.subject_kind = '${kind}' AND d.subject_id = s.id)
-   ORDER BY s.id LIMIT ${BATCH}`;
-}
-
+const KINDS: readonly SubjectKind[] = ['need', 'result', 'team', 'expert'];
 const NIL = '00000000-0000-0000-0000-000000000000';
 
 /**
@@ -46,6 +29,8 @@ export class MatchBackfill {
     private readonly index: MatchIndex,
     private readonly needs: NeedsRepository,
     private readonly results: ResultsRepository,
+    private readonly teams: TeamMatching,
+    private readonly subjects: MatchSubjectsRepository,
   ) {}
 
   /**
@@ -56,14 +41,12 @@ export class MatchBackfill {
    */
   async run(): Promise<Record<SubjectKind, number>> {
     const counts: Record<SubjectKind, number> = { need: 0, result: 0, team: 0, expert: 0 };
-    for (const kind of Object.keys(ELIGIBLE) as SubjectKind[]) {
+    for (const kind of KINDS) {
       let after = NIL;
       for (;;) {
-        const ids = (
-          await this.dataSource.query<Array<{ id: string }>>(missingSql(kind, false), [after])
-        ).map((r) => r.id);
+        const ids = await this.subjects.missing(this.dataSource.manager, kind, after);
         for (const id of ids) if (await this.indexOne(kind, id)) counts[kind] += 1;
-        if (ids.length < BATCH) break;
+        if (ids.length < BACKFILL_BATCH) break;
         after = ids[ids.length - 1];
       }
     }
@@ -73,15 +56,22 @@ export class MatchBackfill {
   private indexOne(kind: SubjectKind, id: string): Promise<boolean> {
     return this.dataSource.transaction(async (em) => {
       await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [LOCK]);
-      await em.query(`SELECT 1 FROM ${ELIGIBLE[kind].table} WHERE id = $1 FOR SHARE`, [id]);
-      if (!(await em.query<unknown[]>(missingSql(kind, true), [id])).length) return false;
+      if (!(await this.subjects.lockMissing(em, kind, id))) return false;
+      if (kind === 'team') {
+        await this.teams.sync(em, id);
+        return true;
+      }
       const fields = await this.fieldsOf(em, kind, id);
       if (fields) await this.index.index(kind, id, fields, em);
       return fields !== null;
     });
   }
 
-  private async fieldsOf(em: EntityManager, kind: SubjectKind, id: string): Promise<MatchSubject | null> {
+  private async fieldsOf(
+    em: EntityManager,
+    kind: Exclude<SubjectKind, 'team'>,
+    id: string,
+  ): Promise<MatchSubject | null> {
     switch (kind) {
       case 'need': {
         const need = await this.needs.findById(id, em);
@@ -91,17 +81,9 @@ export class MatchBackfill {
         const result = await this.results.findById(id, em);
         return result && publicResultFields(result);
       }
-      case 'team':
-        return teamMatchFields(em, id);
-      case 'expert': {
-        const [row] = await em.query<
-          Array<{ keywords: string[]; industryChainCodes: string[]; region: string }>
-        >(
-          `SELECT e.keywords, e.industry_chain_codes AS "industryChainCodes", o.region_code AS region
-           FROM experts e JOIN organizations o ON o.id = e.affiliation_organization_id WHERE e.id = $1`,
-          [id],
-        );
-        return row ? expertMatchFields(row, row.region) : null;
+      default: {
+        const row = await this.subjects.expertFields(em, id);
+        return row && expertMatchFields(row, row.region);
       }
     }
   }

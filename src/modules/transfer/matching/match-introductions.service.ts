@@ -3,7 +3,6 @@ import { DataSource } from 'typeorm';
 import { hasRole, Principal } from '../../../common/auth/principal';
 import { DomainError } from '../../../common/errors/domain-error';
 import type { NeedIntroductionResponseDto } from '../needs/dto/need-response.dto';
-import { NeedIntroductionEntity } from '../needs/entities/need-introduction.entity';
 import { NeedAccess } from '../needs/need-access.service';
 import { NeedInterestsService } from '../needs/need-interests.service';
 import { toIntroductionResponse } from '../needs/need.mappers';
@@ -43,9 +42,7 @@ export class MatchIntroductionsService {
       if (!hasRole(actor, 'broker', 'admin') || this.access.isEnterprise(actor, need)) {
         throw new DomainError('FORBIDDEN', 'Only the broker who claimed the need introduces its matches');
       }
-      const made = await em.findOne(NeedIntroductionEntity, {
-        where: { needId, subjectKind: kind, subjectId },
-      });
+      const made = await this.needs.introductionOfSubject(em, needId, kind, subjectId);
       if (made) return { introduction: toIntroductionResponse(made, need.status), created: false };
       const locked = await this.interests.lockForIntroduction(em, actor, needId);
       const party = await this.subjects.party(em, kind, subjectId);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TeamsModule } from '../../call/teams/teams.module';
 import { TermsModule } from '../../platform/terms/terms.module';
 import { NeedsModule } from '../needs/needs.module';
 import { ResultsModule } from '../results/results.module';
@@ -6,6 +7,7 @@ import { MatchAlertsHandler } from './match-alerts.handler';
 import { MatchBackfill, MatchBackfillRunner } from './match-backfill';
 import { MatchIntroductionsService } from './match-introductions.service';
 import { MatchSubjects } from './match-subjects';
+import { MatchSubjectsRepository } from './match-subjects.repository';
 import { MatchingController } from './matching.controller';
 import { MatchingService } from './matching.service';
 
@@ -15,9 +17,16 @@ import { MatchingService } from './matching.service';
  * worker). Needs and results keep their own entries in the index (NeedMatching, ResultMatching).
  */
 @Module({
-  imports: [TermsModule, NeedsModule, ResultsModule],
+  imports: [TermsModule, NeedsModule, ResultsModule, TeamsModule],
   controllers: [MatchingController],
-  providers: [MatchingService, MatchIntroductionsService, MatchSubjects, MatchAlertsHandler, MatchBackfill],
+  providers: [
+    MatchingService,
+    MatchIntroductionsService,
+    MatchSubjects,
+    MatchSubjectsRepository,
+    MatchAlertsHandler,
+    MatchBackfill,
+  ],
   exports: [MatchBackfill],
 })
 export class MatchingModule {}
