@@ -109,6 +109,15 @@ export class ContractsRepository {
   }
 
   /** Whether the id names a result. */
+  /** Whether a result is in the public library (published): its transfers are listed only then. */
+  async resultPublished(resultId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM results WHERE id = $1 AND status = 'published'`,
+      [resultId],
+    );
+    return rows.length > 0;
+  }
+
   async resultExists(em: EntityManager, resultId: string): Promise<boolean> {
     const rows = await em.query<unknown[]>(`SELECT 1 FROM results WHERE id = $1 FOR KEY SHARE`, [resultId]);
     return rows.length > 0;
