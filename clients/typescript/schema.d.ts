@@ -10564,7 +10564,7 @@ export interface components {
              *       "milestone.due_soon"
              *     ]
              */
-            emailOptOuts: ("challenge.published" | "challenge.rejected" | "application.formal_checked" | "review.assigned" | "review.due_soon" | "acceptance.assigned" | "selection.publicized" | "selection.publicity_ending" | "challenge.awarded" | "objection.lodged" | "objection.decided" | "milestone.due_soon" | "milestone.overdue" | "payment.paid" | "acceptance.decided" | "contract.registered" | "contract.returned")[];
+            emailOptOuts: ("challenge.published" | "challenge.rejected" | "application.formal_checked" | "review.assigned" | "review.due_soon" | "acceptance.assigned" | "selection.publicized" | "selection.publicity_ending" | "challenge.awarded" | "objection.lodged" | "objection.decided" | "milestone.due_soon" | "milestone.overdue" | "payment.paid" | "acceptance.decided" | "need.refined" | "need.returned" | "need.long_term" | "need.listed" | "need.expiring_soon" | "need.expired" | "need.interest_expressed" | "introduction.made" | "match.found" | "result.drafted" | "result.published" | "result.returned" | "result.utilisation_requested" | "result.utilisation_due_soon" | "result.utilisation_overdue" | "contract.registered" | "contract.returned")[];
         };
         CreateWebhookDto: {
             /**
