@@ -240,7 +240,7 @@ export interface paths {
         put?: never;
         /**
          * Accept an invitation: set your password; signed in
-         * @description Creates the user with the invited roles in the inviting organization. The rules of separated duties (ADR 43) were checked when the invitation was made and run again here: an invitation whose roles no longer fit (the platform organization changed) answers 403 or 422.
+         * @description Creates the user with the invited roles in the inviting organization. The rules of separated duties (ADR 43) were checked when the invitation was made and run again here: an invitation whose roles no longer fit (the platform organization, or the type of the inviting organization, changed) answers 403 or 422.
          */
         post: operations["InvitationAccept_accept"];
         delete?: never;
@@ -435,7 +435,7 @@ export interface paths {
         put?: never;
         /**
          * Create a user in an organization, with roles
-         * @description Separated duties (三员分立): `security_admin` and `audit_admin` are never held together, and `audit_admin` with no other role (422 ROLES_INCOMPATIBLE); administrative roles (`admin`, `security_admin`, `audit_admin`) only in the platform organization (422 ADMIN_ROLE_OUTSIDE_PLATFORM).
+         * @description Separated duties (三员分立): `security_admin` and `audit_admin` are never held together, and `audit_admin` with no other role (422 ROLES_INCOMPATIBLE); administrative roles (`admin`, `security_admin`, `audit_admin`) only in the platform organization (422 ADMIN_ROLE_OUTSIDE_PLATFORM). `registrar` (technology contract registration) only for users of a `service_center` organization (422 BUSINESS_RULE_VIOLATION naming `roles`).
          */
         post: operations["Users_create"];
         delete?: never;
@@ -459,7 +459,7 @@ export interface paths {
         head?: never;
         /**
          * Change roles, enable or disable, rename a user
-         * @description Separated duties (三员分立): `security_admin` and `audit_admin` are never held together, and `audit_admin` with no other role (422 ROLES_INCOMPATIBLE); administrative roles (`admin`, `security_admin`, `audit_admin`) only in the platform organization (422 ADMIN_ROLE_OUTSIDE_PLATFORM). Nobody changes their own roles (409 OWN_ROLES_UNCHANGEABLE) or disables themself (422 BUSINESS_RULE_VIOLATION).
+         * @description Separated duties (三员分立): `security_admin` and `audit_admin` are never held together, and `audit_admin` with no other role (422 ROLES_INCOMPATIBLE); administrative roles (`admin`, `security_admin`, `audit_admin`) only in the platform organization (422 ADMIN_ROLE_OUTSIDE_PLATFORM). `registrar` (technology contract registration) only for users of a `service_center` organization (422 BUSINESS_RULE_VIOLATION naming `roles`). Nobody changes their own roles (409 OWN_ROLES_UNCHANGEABLE) or disables themself (422 BUSINESS_RULE_VIOLATION).
          */
         patch: operations["Users_update"];
         trace?: never;
@@ -499,7 +499,7 @@ export interface paths {
         head?: never;
         /**
          * Disable or enable, rename, or change the roles of an organization's user
-         * @description A user manager may grant issuer, applicant, expert, broker and user_manager only, may not change an administrator, nor its own roles (403), nor disable itself (422). Disabling revokes every session at once. A security administrator changing roles here passes the rules of separated duties (ADR 43): 409 OWN_ROLES_UNCHANGEABLE, 422 ROLES_INCOMPATIBLE or ADMIN_ROLE_OUTSIDE_PLATFORM.
+         * @description A user manager may grant issuer, applicant, expert, broker and user_manager only, may not change an administrator, nor its own roles (403), nor disable itself (422). Disabling revokes every session at once. A security administrator changing roles here passes the rules of separated duties (ADR 43): 409 OWN_ROLES_UNCHANGEABLE, 422 ROLES_INCOMPATIBLE or ADMIN_ROLE_OUTSIDE_PLATFORM; granting `registrar` outside a `service_center` organization answers 422 BUSINESS_RULE_VIOLATION naming `roles`.
          */
         patch: operations["OrganizationUsers_update"];
         trace?: never;
@@ -519,7 +519,7 @@ export interface paths {
         put?: never;
         /**
          * Invite a person by e-mail into an organization, with roles
-         * @description The invitee receives a mail with a link carrying a one-time token (valid INVITATION_TTL_DAYS, default 7 days); a new invitation to the same address revokes the pending ones. The token is never in this answer. Administrative roles (a security administrator inviting into the platform organization) pass the rules of separated duties (ADR 43).
+         * @description The invitee receives a mail with a link carrying a one-time token (valid INVITATION_TTL_DAYS, default 7 days); a new invitation to the same address revokes the pending ones. The token is never in this answer. Administrative roles (a security administrator inviting into the platform organization) pass the rules of separated duties (ADR 43); `registrar` is for users of a `service_center` organization only (422 BUSINESS_RULE_VIOLATION naming `roles`).
          */
         post: operations["Invitations_create"];
         delete?: never;
@@ -3856,7 +3856,7 @@ export interface components {
             /** @example 张伟 */
             displayName: string;
             /**
-             * @description A user manager may grant issuer, applicant, expert, broker and user_manager only; a security administrator any role
+             * @description A user manager may grant issuer, applicant, expert, broker and user_manager only; a security administrator any role (registrar only in a service_center organization)
              * @example [
              *       "expert"
              *     ]
@@ -12488,28 +12488,6 @@ export interface components {
                 };
             };
         };
-        /** @description `ROLES_INCOMPATIBLE`: these roles may not be held together (separated duties); `ADMIN_ROLE_OUTSIDE_PLATFORM`: administrative roles are held only in the platform organization */
-        Problem_422_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 422;
-                    /** @enum {string} */
-                    code?: "ROLES_INCOMPATIBLE" | "ADMIN_ROLE_OUTSIDE_PLATFORM";
-                };
-            };
-        };
         /** @description `PRECONDITION_REQUIRED`: a precondition header is required */
         Problem_428_PRECONDITION_REQUIRED: {
             headers: {
@@ -13159,7 +13137,7 @@ export interface operations {
             409: components["responses"]["Problem_409_ALREADY_EXISTS"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM"];
+            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -13791,7 +13769,28 @@ export interface operations {
             409: components["responses"]["Problem_409_ALREADY_EXISTS"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM"];
+            /** @description `BUSINESS_RULE_VIOLATION`: `registrar` for a user of an organization that is not a service_center (`roles` named); `ROLES_INCOMPATIBLE`: these roles may not be held together (separated duties); `ADMIN_ROLE_OUTSIDE_PLATFORM`: administrative roles are held only in the platform organization */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /**
+                         * Format: int32
+                         * @enum {integer}
+                         */
+                        status?: 422;
+                        /** @enum {string} */
+                        code?: "BUSINESS_RULE_VIOLATION" | "ROLES_INCOMPATIBLE" | "ADMIN_ROLE_OUTSIDE_PLATFORM";
+                    };
+                };
+            };
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];

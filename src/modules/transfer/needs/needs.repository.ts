@@ -105,15 +105,6 @@ export class NeedsRepository {
     return row ? { type: row.type, regionCode: row.region_code } : null;
   }
 
-  async insertNda(em: EntityManager, nda: NeedNdaEntity): Promise<boolean> {
-    const rows = await em.query<unknown[]>(
-      `INSERT INTO need_ndas (need_id, user_id, organization_id, accepted_at)
-       VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING user_id`,
-      [nda.needId, nda.userId, nda.organizationId, nda.acceptedAt],
-    );
-    return rows.length === 1;
-  }
-
   findNda(
     needId: string,
     userId: string,

@@ -81,19 +81,6 @@ export class ResultsRepository {
     await em.save(em.create(ResultConfidentialEntity, { resultId, details, updatedAt: now }));
   }
 
-  /** True when the undertaking was new. */
-  async insertNda(em: EntityManager, nda: ResultNdaEntity): Promise<boolean> {
-    const res = await em
-      .createQueryBuilder()
-      .insert()
-      .into(ResultNdaEntity)
-      .values(nda)
-      .orIgnore()
-      .returning('result_id')
-      .execute();
-    return (res.raw as unknown[]).length > 0;
-  }
-
   findNda(resultId: string, userId: string, em: EntityManager = this.dataSource.manager) {
     return em.findOne(ResultNdaEntity, { where: { resultId, userId } });
   }
