@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ContractsModule } from '../../transfer/contracts/contracts.module';
 import { NeedsModule } from '../../transfer/needs/needs.module';
+import { ResultsModule } from '../../transfer/results/results.module';
 import { OpenDataController } from './open-data.controller';
 import { OpenDataRepository } from './open-data.repository';
 import { OpenDataService } from './open-data.service';
@@ -13,7 +15,7 @@ import { TransferFeedService } from './transfer-feed.service';
  * JSON feeds of the transfer loop (GET /open-data/needs, /results, /contracts, ADR 0062).
  */
 @Module({
-  imports: [NeedsModule],
+  imports: [NeedsModule, ResultsModule, ContractsModule],
   controllers: [OpenDataController, TransferFeedController],
   providers: [OpenDataRepository, OpenDataService, TransferFeedRepository, TransferFeedService],
 })

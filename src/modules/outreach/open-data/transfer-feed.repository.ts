@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
-import { TechnologyContractEntity } from '../../transfer/contracts/entities/technology-contract.entity';
-import { NeedEntity } from '../../transfer/needs/entities/need.entity';
+import { DataSource, EntityManager } from 'typeorm';
 import { PUBLIC_NEED_STATUSES } from '../../transfer/needs/needs-status';
-import { ResultEntity } from '../../transfer/results/entities/result.entity';
 
 export type FeedKind = 'needs' | 'results' | 'contracts';
 
@@ -21,9 +18,9 @@ const FEEDS: Record<FeedKind, { table: string; condition: string; params: unknow
 };
 
 /**
- * Reads of the open-data JSON feeds of the transfer loop (ADR 0062): a keyset page over
- * (updated_at, id) of the published rows (ix_<table>_updated), then the rows themselves — the need
- * without its confidential column (never selected), the result without its confidential table.
+ * The pages of the open-data JSON feeds of the transfer loop (ADR 0062): a keyset over
+ * (updated_at, id) of the published rows (ix_<table>_updated). The rows themselves are read by the
+ * transfer modules' own repositories, in the same snapshot.
  */
 @Injectable()
 export class TransferFeedRepository {
@@ -60,39 +57,4 @@ export class TransferFeedRepository {
     );
     return rows.map((r) => ({ id: r.id, changedKey: r.changed_key }));
   }
-
-  needs(em: EntityManager, ids: string[]): Promise<NeedEntity[]> {
-    return inOrder(ids, em.find(NeedEntity, { where: { id: In(ids) } }));
-  }
-
-  results(em: EntityManager, ids: string[]): Promise<ResultEntity[]> {
-    return inOrder(ids, em.find(ResultEntity, { where: { id: In(ids) } }));
-  }
-
-  contracts(em: EntityManager, ids: string[]): Promise<TechnologyContractEntity[]> {
-    return inOrder(ids, em.find(TechnologyContractEntity, { where: { id: In(ids) } }));
-  }
-
-  /** The results among `ids` that have confidential details (whether, never what). */
-  async withConfidentialDetails(em: EntityManager, ids: string[]): Promise<Set<string>> {
-    const rows = await em.query<Array<{ result_id: string }>>(
-      `SELECT result_id FROM result_confidential WHERE result_id = ANY($1::uuid[])`,
-      [ids],
-    );
-    return new Set(rows.map((r) => r.result_id));
-  }
-
-  /** The names of the organizations (the parties of the contracts that are not confidential). */
-  async organizationNames(em: EntityManager, ids: string[]): Promise<Map<string, string>> {
-    const rows = await em.query<Array<{ id: string; name: string }>>(
-      `SELECT id, name FROM organizations WHERE id = ANY($1::uuid[])`,
-      [[...new Set(ids)]],
-    );
-    return new Map(rows.map((r) => [r.id, r.name]));
-  }
-}
-
-async function inOrder<T extends { id: string }>(ids: string[], rows: Promise<T[]>): Promise<T[]> {
-  const byId = new Map((await rows).map((r) => [r.id, r]));
-  return ids.map((id) => byId.get(id)).filter((r): r is T => r !== undefined);
 }

@@ -3,9 +3,11 @@ import { EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error';
 import { DEFAULT_LIMIT, encodeCursor } from '../../../common/pagination/pagination';
 import { toPublicContract } from '../../transfer/contracts/contract.mappers';
+import { ContractsRepository } from '../../transfer/contracts/contracts.repository';
 import { toNeedResponse } from '../../transfer/needs/need.mappers';
 import { NeedsRepository } from '../../transfer/needs/needs.repository';
 import { toResultResponse } from '../../transfer/results/results.mappers';
+import { ResultsRepository } from '../../transfer/results/results.repository';
 import {
   OpenDataContractDto,
   OpenDataFeedQueryDto,
@@ -32,10 +34,14 @@ export class TransferFeedService {
   constructor(
     private readonly feeds: TransferFeedRepository,
     private readonly needsRepository: NeedsRepository,
+    private readonly resultsRepository: ResultsRepository,
+    private readonly contractsRepository: ContractsRepository,
   ) {}
 
   async needs(query: OpenDataFeedQueryDto, requestUrl: string): Promise<FeedPage<OpenDataNeedDto>> {
-    const { keys, loaded: rows } = await this.read(query, 'needs', (em, ids) => this.feeds.needs(em, ids));
+    const { keys, loaded: rows } = await this.read(query, 'needs', (em, ids) =>
+      loadAll(ids, (id) => this.needsRepository.findById(id, em)),
+    );
     const contexts = await this.needsRepository.contexts(rows.map((n) => n.id));
     const items = rows.flatMap((n) => {
       const context = contexts.get(n.id);
@@ -69,8 +75,8 @@ export class TransferFeedService {
 
   async results(query: OpenDataFeedQueryDto, requestUrl: string): Promise<FeedPage<OpenDataResultDto>> {
     const { keys, loaded } = await this.read(query, 'results', async (em, ids) => ({
-      rows: await this.feeds.results(em, ids),
-      confidential: await this.feeds.withConfidentialDetails(em, ids),
+      rows: await loadAll(ids, (id) => this.resultsRepository.findById(id, em)),
+      confidential: await this.resultsRepository.hasConfidential(ids),
     }));
     const { rows, confidential } = loaded;
     const items = rows.map((r) => {
@@ -105,10 +111,9 @@ export class TransferFeedService {
 
   async contracts(query: OpenDataFeedQueryDto, requestUrl: string): Promise<FeedPage<OpenDataContractDto>> {
     const { keys, loaded } = await this.read(query, 'contracts', async (em, ids) => {
-      const rows = await this.feeds.contracts(em, ids);
+      const rows = await loadAll(ids, (id) => this.contractsRepository.findById(id, em));
       const open = rows.filter((c) => !c.confidential);
-      const names = await this.feeds.organizationNames(
-        em,
+      const names = await this.contractsRepository.organizationNames(
         open.flatMap((c) => [c.sellerOrganizationId, c.buyerOrganizationId]),
       );
       return { rows, names };
@@ -135,6 +140,16 @@ export class TransferFeedService {
       return { keys, loaded: await load(em, ids) };
     });
   }
+}
+
+/** The rows by id, in the page's order, one after another on the snapshot's connection (a page is ≤ 100). */
+async function loadAll<T>(ids: string[], find: (id: string) => Promise<T | null>): Promise<T[]> {
+  const rows: T[] = [];
+  for (const id of ids) {
+    const row = await find(id);
+    if (row) rows.push(row);
+  }
+  return rows;
 }
 
 /** The page: its uri, the items, and the next cursor (the last item's key) when there are more. */

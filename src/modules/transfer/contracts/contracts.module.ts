@@ -12,7 +12,8 @@ import { ContractsRepository } from './contracts.repository';
  * Technology contract records (技术合同登记, docs/adr/0061): parties file them, registrars register
  * them with `JS-<region>-<year>-<seq>` or return them; registered ones are public (without
  * confidential parties or any person) and counted. `ContractQueriesService.transfersOfResult` is
- * what the results module lists on a result.
+ * what the results module lists on a result; `ContractsRepository` is what the open-data feed reads
+ * a registered contract with (ADR 0062).
  */
 @Module({
   imports: [TaxonomyModule, AttachmentsModule],
@@ -24,6 +25,6 @@ import { ContractsRepository } from './contracts.repository';
     ContractRegistrationService,
     ContractQueriesService,
   ],
-  exports: [ContractQueriesService],
+  exports: [ContractQueriesService, ContractsRepository],
 })
 export class ContractsModule {}

@@ -20,28 +20,34 @@ export class TransferStatsQueryDto {
   @ApiPropertyOptional({
     example: '360102',
     pattern: REGION_CODE.source,
+    maxLength: 6,
     description:
       '6-digit administrative division code, matched exactly (the need’s, the contract’s, the result holder’s)',
   })
   @IsOptional()
+  @MaxLength(6)
   @Matches(REGION_CODE, { message: 'regionCode must be a 6-digit administrative division code' })
   regionCode?: string;
 
   @ApiPropertyOptional({
     example: '2027-01-01',
     pattern: ISO_DATE.source,
+    maxLength: 10,
     description: 'First Asia/Shanghai calendar day of the period (inclusive)',
   })
   @IsOptional()
+  @MaxLength(10)
   @Matches(ISO_DATE, { message: 'from must be a date YYYY-MM-DD' })
   from?: string;
 
   @ApiPropertyOptional({
     example: '2027-12-31',
     pattern: ISO_DATE.source,
+    maxLength: 10,
     description: 'Last Asia/Shanghai calendar day of the period (inclusive; not before from)',
   })
   @IsOptional()
+  @MaxLength(10)
   @Matches(ISO_DATE, { message: 'to must be a date YYYY-MM-DD' })
   to?: string;
 }
