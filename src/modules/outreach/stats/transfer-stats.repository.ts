@@ -40,23 +40,24 @@ const DAYS = (later: string, earlier: string) => `extract(epoch FROM (${later} -
  */
 const FUNNEL_SQL = (scopeSql: string) => `
   WITH root AS (
+    -- root: the needs of the scope; in_<step>: the objects of each later step, once each
     SELECT n.id, n.industry_chain_code AS chain, n.region_code AS region, n.created_at, n.refined_at
     FROM needs n WHERE ${scopeSql}
-  ), listed AS (
+  ), in_listed AS (
     SELECT c.id, r.chain, r.region, c.published_at, ${DAYS('c.published_at', 'r.refined_at')} AS days
     FROM challenges c JOIN root r ON c.need_id = r.id
     WHERE c.published_at IS NOT NULL
-  ), projects AS (
+  ), in_projects AS (
     SELECT p.id, l.chain, l.region, p.created_at, ${DAYS('p.created_at', 'l.published_at')} AS days
-    FROM projects p JOIN listed l ON p.challenge_id = l.id
-  ), results AS (
+    FROM projects p JOIN in_listed l ON p.challenge_id = l.id
+  ), in_results AS (
     SELECT x.id, p.chain, p.region, x.published_at, ${DAYS('x.published_at', 'p.created_at')} AS days
-    FROM results x JOIN projects p ON x.project_id = p.id
+    FROM results x JOIN in_projects p ON x.project_id = p.id
     WHERE x.status = 'published'
-  ), contracts AS (
+  ), in_contracts AS (
     SELECT DISTINCT ON (id) id, chain, region, days FROM (
       SELECT tc.id, x.chain, x.region, ${DAYS('tc.registered_at', 'x.published_at')} AS days, 0 AS preference
-      FROM technology_contracts tc JOIN results x ON tc.result_id = x.id
+      FROM technology_contracts tc JOIN in_results x ON tc.result_id = x.id
       WHERE tc.status = 'registered'
       UNION ALL
       SELECT tc.id, r.chain, r.region, ${DAYS('tc.registered_at', 'r.refined_at')} AS days, 1 AS preference
@@ -66,10 +67,10 @@ const FUNNEL_SQL = (scopeSql: string) => `
   ), events AS (
     SELECT 'filed' AS step, chain, region, NULL::double precision AS days FROM root
     UNION ALL SELECT 'refined', chain, region, ${DAYS('refined_at', 'created_at')} FROM root WHERE refined_at IS NOT NULL
-    UNION ALL SELECT 'listed', chain, region, days FROM listed
-    UNION ALL SELECT 'projects', chain, region, days FROM projects
-    UNION ALL SELECT 'results', chain, region, days FROM results
-    UNION ALL SELECT 'contracts', chain, region, days FROM contracts
+    UNION ALL SELECT 'listed', chain, region, days FROM in_listed
+    UNION ALL SELECT 'projects', chain, region, days FROM in_projects
+    UNION ALL SELECT 'results', chain, region, days FROM in_results
+    UNION ALL SELECT 'contracts', chain, region, days FROM in_contracts
   )
   SELECT step, grouping(chain) AS g_chain, grouping(region) AS g_region, chain, region,
          count(*)::int AS count,
