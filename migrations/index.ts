@@ -34,6 +34,7 @@ import { StatsSnapshots1763703100000 } from './1763703100000-StatsSnapshots';
 import { TechnologyContracts1763703600000 } from './1763703600000-TechnologyContracts';
 import { ResultsLibrary1763703400000 } from './1763703400000-ResultsLibrary';
 import { MatchLabels1763703700000 } from './1763703700000-MatchLabels';
+import { TransferOpenData1763703800000 } from './1763703800000-TransferOpenData';
 import { MatchTerms1763703500000 } from './1763703500000-MatchTerms';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
@@ -75,4 +76,5 @@ export const migrations: MixedList<Function> = [
   ResultsLibrary1763703400000,
   MatchTerms1763703500000,
   MatchLabels1763703700000,
+  TransferOpenData1763703800000,
 ];

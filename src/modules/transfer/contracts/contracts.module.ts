@@ -16,7 +16,8 @@ import { ContractsRepository } from './contracts.repository';
  * Technology contract records (技术合同登记, docs/adr/0061): parties file them, registrars register
  * them with `JS-<region>-<year>-<seq>` or return them; registered ones are public (without
  * confidential parties or any person) and counted; a published result's transfers are listed at
- * GET /results/{id}/transfers.
+ * GET /results/{id}/transfers. `ContractsRepository` is what the open-data feed reads a registered
+ * contract with (ADR 0062).
  */
 @Module({
   imports: [TaxonomyModule, AttachmentsModule],
@@ -28,6 +29,6 @@ import { ContractsRepository } from './contracts.repository';
     ContractRegistrationService,
     ContractQueriesService,
   ],
-  exports: [ContractQueriesService],
+  exports: [ContractQueriesService, ContractsRepository],
 })
 export class ContractsModule {}
