@@ -327,21 +327,24 @@ describe('the transfer loop, need to registered contract', () => {
 
   it('registers a licence contract for the result with a JS- code', async () => {
     const seller = award.lines[0].bidder;
-    const filed = await t.http.post(api('/contracts')).set(seller.headers).send({
-      title: '烧结钕铁硼晶界扩散技术许可合同',
-      type: 'licence',
-      sellerOrganizationId: seller.organizationId,
-      buyerOrganizationId: enterpriseB.organizationId,
-      contractAmountFen: 200_000_000,
-      technologyTransactionAmountFen: 180_000_000,
-      signedOn: t.clock.now().toISOString().slice(0, 10),
-      regionCode: '360700',
-      industryChain: 'new_materials',
-      resultId,
-      needId: ids.needB,
-      projectId,
-      brokerUserId: brokerGz.userId,
-    });
+    const filed = await t.http
+      .post(api('/contracts'))
+      .set(seller.headers)
+      .send({
+        title: '烧结钕铁硼晶界扩散技术许可合同',
+        type: 'licence',
+        sellerOrganizationId: seller.organizationId,
+        buyerOrganizationId: enterpriseB.organizationId,
+        contractAmountFen: 200_000_000,
+        technologyTransactionAmountFen: 180_000_000,
+        signedOn: t.clock.now().toISOString().slice(0, 10),
+        regionCode: '360700',
+        industryChain: 'new_materials',
+        resultId,
+        needId: ids.needB,
+        projectId,
+        brokerUserId: brokerGz.userId,
+      });
     ok('file contract', filed, 201);
     contractId = filed.body.id;
     ok(
@@ -409,7 +412,9 @@ describe('the transfer loop, need to registered contract', () => {
       '/open-data/results',
       '/open-data/contracts',
     ]) {
-      const res = await t.http.get(api(path)).set(path.includes('/matches') ? enterpriseB.headers : {});
+      // Matches are for the need's enterprise and brokers; the result's side for its brokers.
+      const reader = path.startsWith('/needs/') && path.includes('/matches') ? enterpriseB : brokerNc;
+      const res = await t.http.get(api(path)).set(path.includes('/matches') ? reader.headers : {});
       ok(path, res);
       expectNoLeak(path, res.body);
     }

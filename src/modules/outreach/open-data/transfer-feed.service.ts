@@ -39,8 +39,8 @@ export class TransferFeedService {
   ) {}
 
   async needs(query: OpenDataFeedQueryDto, requestUrl: string): Promise<FeedPage<OpenDataNeedDto>> {
-    const { keys, loaded: rows } = await this.read(query, 'needs', (em, ids) =>
-      loadAll(ids, (id) => this.needsRepository.findById(id, em)),
+    const { keys, loaded: rows } = await this.read(query, 'needs', async (em, ids) =>
+      inOrder(ids, await this.needsRepository.findByIds(ids, em)),
     );
     const contexts = await this.needsRepository.contexts(rows.map((n) => n.id));
     const items = rows.flatMap((n) => {
@@ -75,7 +75,7 @@ export class TransferFeedService {
 
   async results(query: OpenDataFeedQueryDto, requestUrl: string): Promise<FeedPage<OpenDataResultDto>> {
     const { keys, loaded } = await this.read(query, 'results', async (em, ids) => ({
-      rows: await loadAll(ids, (id) => this.resultsRepository.findById(id, em)),
+      rows: inOrder(ids, await this.resultsRepository.findByIds(ids, em)),
       confidential: await this.resultsRepository.hasConfidential(ids),
     }));
     const { rows, confidential } = loaded;
@@ -111,7 +111,7 @@ export class TransferFeedService {
 
   async contracts(query: OpenDataFeedQueryDto, requestUrl: string): Promise<FeedPage<OpenDataContractDto>> {
     const { keys, loaded } = await this.read(query, 'contracts', async (em, ids) => {
-      const rows = await loadAll(ids, (id) => this.contractsRepository.findById(id, em));
+      const rows = inOrder(ids, await this.contractsRepository.findByIds(ids, em));
       const open = rows.filter((c) => !c.confidential);
       const names = await this.contractsRepository.organizationNames(
         open.flatMap((c) => [c.sellerOrganizationId, c.buyerOrganizationId]),
@@ -142,14 +142,10 @@ export class TransferFeedService {
   }
 }
 
-/** The rows by id, in the page's order, one after another on the snapshot's connection (a page is ≤ 100). */
-async function loadAll<T>(ids: string[], find: (id: string) => Promise<T | null>): Promise<T[]> {
-  const rows: T[] = [];
-  for (const id of ids) {
-    const row = await find(id);
-    if (row) rows.push(row);
-  }
-  return rows;
+/** The rows in the page's order (the keyset's), from one statement's rows in any order. */
+function inOrder<T extends { id: string }>(ids: string[], rows: T[]): T[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** The page: its uri, the items, and the next cursor (the last item's key) when there are more. */
