@@ -194,7 +194,9 @@ export async function seedDemo(
   const outcome = await seedApplications(s, { admin, programId: program.id, members, leaders, log });
   const transfer = await seedTransfer(app, {
     admin,
-    members: new Map(members.map((m) => [m.key, { organizationId: m.organizationId, principal: m.principal }])),
+    members: new Map(
+      members.map((m) => [m.key, { organizationId: m.organizationId, principal: m.principal }]),
+    ),
     leaders: new Map(leaders.map((l) => [l.key, l.principal])),
     password,
     clock: s.clock,

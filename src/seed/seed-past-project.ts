@@ -58,7 +58,10 @@ export async function seedPastProject(
         lead: { organizationId: lead.organizationId, userId: lead.principal.userId },
         leaderUserId: leader.userId,
       });
-      const drafted = await get(ResultDraftingService).draftFromAcceptance(em, { status: 'passed', acceptanceId });
+      const drafted = await get(ResultDraftingService).draftFromAcceptance(em, {
+        status: 'passed',
+        acceptanceId,
+      });
       if (!drafted) throw new Error('Demo past project: the passed acceptance drafted no result');
       return drafted;
     });
@@ -114,9 +117,16 @@ function findContract(dataSource: DataSource, resultId: string): Promise<Technol
     .findOne({ where: { resultId, title: PAST.contract.title } });
 }
 
-async function ensureProgram(app: INestApplicationContext, admin: UserPrincipal, year: number): Promise<string> {
+async function ensureProgram(
+  app: INestApplicationContext,
+  admin: UserPrincipal,
+  year: number,
+): Promise<string> {
   const name = PAST.programName(year);
-  const found = await app.get(DataSource, { strict: false }).getRepository(ProgramEntity).findOne({ where: { name } });
+  const found = await app
+    .get(DataSource, { strict: false })
+    .getRepository(ProgramEntity)
+    .findOne({ where: { name } });
   if (found) return found.id;
   const dto = await checked(CreateProgramDto, { name, year, description: PAST.programDescription });
   return (await app.get(ProgramsService, { strict: false }).create(admin, dto)).id;
@@ -142,9 +152,20 @@ async function insertAcceptedProject(
   const c = PAST.challenge;
   const { year } = p;
   const published = at(year, 3, 10);
-  const [opens, closes, awarded, activated] = [at(year, 3, 15), at(year, 4, 15, 17), at(year, 6, 20), at(year, 7, 1)];
-  const [requested, decided] = [at(year, 7 + c.durationMonths - 1, 5), at(year, 7 + c.durationMonths - 1, 20)];
-  const code = challengeCode(year, await app.get(ChallengesRepository, { strict: false }).nextCodeNumber(em, year));
+  const [opens, closes, awarded, activated] = [
+    at(year, 3, 15),
+    at(year, 4, 15, 17),
+    at(year, 6, 20),
+    at(year, 7, 1),
+  ];
+  const [requested, decided] = [
+    at(year, 7 + c.durationMonths - 1, 5),
+    at(year, 7 + c.durationMonths - 1, 20),
+  ];
+  const code = challengeCode(
+    year,
+    await app.get(ChallengesRepository, { strict: false }).nextCodeNumber(em, year),
+  );
   const indicators = PAST.indicators.map((i) => ({ ...i, verificationMethod: '第三方检测机构检测' }));
   const [challenge] = await em.query<Array<{ id: string }>>(
     `INSERT INTO challenges (program_id, code, title, category_code, industry_chain_code, issuer_organization_id,
@@ -154,12 +175,33 @@ async function insertAcceptedProject(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'single', 1, 'awarded',
        $18, $19, $20, $21, $19, $22, '{}') RETURNING id`,
     [
-      p.programId, code, c.title, c.categoryCode, c.industryChain, p.issuer.organizationId, c.regionCode,
-      c.background, c.publicSummary, JSON.stringify(c.expectedOutcomes), c.totalFen, c.fiscalFen,
-      c.totalFen - c.fiscalFen, c.durationMonths, opens, closes,
-      JSON.stringify({ allowedOrganizationTypes: [], regionCodes: [], consortiumAllowed: true, leaderConcurrencyLimit: null }),
+      p.programId,
+      code,
+      c.title,
+      c.categoryCode,
+      c.industryChain,
+      p.issuer.organizationId,
+      c.regionCode,
+      c.background,
+      c.publicSummary,
+      JSON.stringify(c.expectedOutcomes),
+      c.totalFen,
+      c.fiscalFen,
+      c.totalFen - c.fiscalFen,
+      c.durationMonths,
+      opens,
+      closes,
+      JSON.stringify({
+        allowedOrganizationTypes: [],
+        regionCodes: [],
+        consortiumAllowed: true,
+        leaderConcurrencyLimit: null,
+      }),
       searchTextOf({ title: c.title, publicSummary: c.publicSummary, indicators }),
-      new Date(published.getTime() - 3 * DAY_MS), published, p.issuer.userId, awarded,
+      new Date(published.getTime() - 3 * DAY_MS),
+      published,
+      p.issuer.userId,
+      awarded,
     ],
   );
   const taskIndicators = [];
@@ -183,9 +225,17 @@ async function insertAcceptedProject(
        formal_checked_by, created_by, created_at, updated_at)
      VALUES ($1, $2, $3, $4, 'selected', $5, $6, $7, $4, $7, $8, $9, $10, $7, $11) RETURNING id`,
     [
-      challenge.id, team.id, p.lead.organizationId, p.leaderUserId,
+      challenge.id,
+      team.id,
+      p.lead.organizationId,
+      p.leaderUserId,
       '采用镧铈部分替代与双合金法制备主相，结合晶界扩散降低重稀土用量，与发榜企业联合完成电机装车验证。',
-      c.fiscalFen, submitted, new Date(closes.getTime() + 2 * DAY_MS), p.admin, p.lead.userId, awarded,
+      c.fiscalFen,
+      submitted,
+      new Date(closes.getTime() + 2 * DAY_MS),
+      p.admin,
+      p.lead.userId,
+      awarded,
     ],
   );
   const taskBook = {
@@ -199,8 +249,17 @@ async function insertAcceptedProject(
        issuer_organization_id, lead_organization_id, activated_at, closed_at, created_at, updated_at)
      VALUES ($1, $2, 'accepted', $3, $4, $5, $6, $7, $8, $9, $10, $11, $10) RETURNING id`,
     [
-      challenge.id, application.id, JSON.stringify(taskBook), c.fiscalFen, c.totalFen - c.fiscalFen, p.programId,
-      p.issuer.organizationId, p.lead.organizationId, activated, decided, awarded,
+      challenge.id,
+      application.id,
+      JSON.stringify(taskBook),
+      c.fiscalFen,
+      c.totalFen - c.fiscalFen,
+      p.programId,
+      p.issuer.organizationId,
+      p.lead.organizationId,
+      activated,
+      decided,
+      awarded,
     ],
   );
   const measurements = taskBook.indicators.map((i, n) => ({
@@ -214,9 +273,16 @@ async function insertAcceptedProject(
      VALUES ($1, 'passed', $2, '[]', $3, '[]', $4, $5, 'demo-seed', $5, 'passed', $6, $7, $8, $9, $10, $5, $9)
      RETURNING id`,
     [
-      project.id, JSON.stringify(measurements), '任务书约定的全部考核指标均已完成，申请结题验收。', p.leaderUserId,
-      requested, '验收专家组一致认为项目全面完成任务书指标，技术就绪度达到6级，同意通过验收。',
-      '发榜方确认样机装车验证结果，同意通过验收。', p.admin, decided, c.trlVerdict,
+      project.id,
+      JSON.stringify(measurements),
+      '任务书约定的全部考核指标均已完成，申请结题验收。',
+      p.leaderUserId,
+      requested,
+      '验收专家组一致认为项目全面完成任务书指标，技术就绪度达到6级，同意通过验收。',
+      '发榜方确认样机装车验证结果，同意通过验收。',
+      p.admin,
+      decided,
+      c.trlVerdict,
     ],
   );
   return acceptance.id;
@@ -232,7 +298,12 @@ async function ensureContract(
   const get = <T>(type: Type<T>): T => app.get(type, { strict: false });
   const found = await findContract(get(DataSource), result.id);
   let contract = found
-    ? { id: found.id, status: found.status as string, version: found.version, number: found.registrationNumber }
+    ? {
+        id: found.id,
+        status: found.status as string,
+        version: found.version,
+        number: found.registrationNumber,
+      }
     : null;
   const filing = get(ContractFilingService);
   if (!contract) {
@@ -258,7 +329,11 @@ async function ensureContract(
     contract = { ...contract, status: submitted.status, version: submitted.version };
   }
   if (contract.status === 'submitted') {
-    const registered = await get(ContractRegistrationService).register(input.registrar, contract.id, contract.version);
+    const registered = await get(ContractRegistrationService).register(
+      input.registrar,
+      contract.id,
+      contract.version,
+    );
     contract = { ...contract, status: registered.status, number: registered.registrationNumber };
   }
   return contract.number;

@@ -54,7 +54,10 @@ export interface TransferOutcome {
  * (centres by credit code, users by email, routes by region and chain, needs by enterprise and
  * title, then each need's next step).
  */
-export async function seedTransfer(app: INestApplicationContext, input: TransferInput): Promise<TransferOutcome> {
+export async function seedTransfer(
+  app: INestApplicationContext,
+  input: TransferInput,
+): Promise<TransferOutcome> {
   const get = <T>(type: Type<T>): T => app.get(type, { strict: false });
   const dataSource = get(DataSource);
   const centres = new Map<string, string>();
@@ -87,7 +90,11 @@ export async function seedTransfer(app: INestApplicationContext, input: Transfer
     );
   }
   for (const need of DEMO_NEEDS) await ensureNeed(app, input, need, broker.principal);
-  const past = await seedPastProject(app, { ...input, broker: broker.principal, registrar: registrar.principal });
+  const past = await seedPastProject(app, {
+    ...input,
+    broker: broker.principal,
+    registrar: registrar.principal,
+  });
 
   return {
     accounts: [broker.account, registrar.account],
@@ -198,7 +205,10 @@ async function ensureNeed(
     ? { id: row.id, version: row.version, status: row.status as string, diagnosed: row.diagnosedAt !== null }
     : null;
   if (!need) {
-    const filed = await get(NeedFilingService).file(enterprise.principal, await checked(FileNeedDto, demo.body));
+    const filed = await get(NeedFilingService).file(
+      enterprise.principal,
+      await checked(FileNeedDto, demo.body),
+    );
     need = { id: filed.id, version: filed.version, status: filed.status, diagnosed: false };
   }
   const brokering = get(NeedBrokeringService);
@@ -217,7 +227,10 @@ async function ensureNeed(
     need = track(await brokering.diagnose(broker, need.id, dto, need.version), true);
   }
   if (demo.stage === 'refined' && need.status === 'diagnosing') {
-    const dto = await checked(RefineNeedDto, demo.refinedSummary ? { publicSummary: demo.refinedSummary } : {});
+    const dto = await checked(
+      RefineNeedDto,
+      demo.refinedSummary ? { publicSummary: demo.refinedSummary } : {},
+    );
     await brokering.refine(broker, need.id, dto, need.version);
   }
 }
