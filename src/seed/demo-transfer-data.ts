@@ -3,7 +3,7 @@ import { DEMO_EMAIL_DOMAIN, DemoOrganization, demoCreditCode } from './demo-data
 /**
  * The transfer-loop part of the demo (TRANSFER.md, issue 18): the "1+M+N" service network (a
  * provincial centre, a city and a university sub-centre, a station under each), the routing table, a
- * broker and a registrar, four needs of the demo enterprises, and a challenge of an earlier year whose
+ * broker and a registrar, four needs of the demo enterprises (one promoted to a draft list), and a challenge of an earlier year whose
  * project passed its acceptance: its result and the licence contract registered for it. Names and
  * people are invented for the demo; the credit codes carry valid check characters.
  */
@@ -94,7 +94,7 @@ export const DEMO_REGISTRAR: DemoCentreUser = {
   role: 'registrar',
 };
 
-export type DemoNeedStage = 'submitted' | 'diagnosing' | 'refined';
+export type DemoNeedStage = 'submitted' | 'diagnosing' | 'refined' | 'listed';
 
 export interface DemoNeed {
   key: string;
@@ -117,8 +117,13 @@ export interface DemoNeed {
     trlNeeded: number;
     indicators: Array<{ name: string; targetValue: string; unit: string; verificationMethod: string }>;
   };
-  /** The broker's refined public summary (stage refined). */
+  /** The broker's refined public summary (stages refined and listed). */
   refinedSummary?: string;
+  /**
+   * Stage listed: the broker promotes the refined need to a draft challenge list of the enterprise in
+   * the demo program, opening in `opensInDays` days (09:00 Beijing time) for `windowDays` days.
+   */
+  promotion?: { durationMonths: number; fiscalFen: number; opensInDays: number; windowDays: number };
 }
 
 export const DEMO_NEEDS: readonly DemoNeed[] = [
@@ -168,7 +173,7 @@ export const DEMO_NEEDS: readonly DemoNeed[] = [
   {
     key: 'nev-thermal',
     enterprise: 'nev',
-    stage: 'refined',
+    stage: 'listed',
     body: {
       title: '纯电动轻型商用车热泵空调与电池热管理集成技术需求',
       publicSummary:
@@ -201,6 +206,7 @@ export const DEMO_NEEDS: readonly DemoNeed[] = [
         },
       ],
     },
+    promotion: { durationMonths: 24, fiscalFen: 1_500_000_00, opensInDays: 21, windowDays: 45 },
   },
   {
     key: 'optics-coating',
@@ -273,7 +279,8 @@ export const DEMO_PAST_PROJECT = {
     expectedOutcomes: ['高丰度稀土永磁材料中试线1条', '驱动电机样机及装车验证报告', '发明专利3项以上'],
     totalFen: 10_000_000_00,
     fiscalFen: 6_000_000_00,
-    durationMonths: 24,
+    /** Activated in July of the program's year, so its acceptance falls in December of the next. */
+    durationMonths: 18,
     trlVerdict: 6,
   },
   indicators: [

@@ -200,6 +200,7 @@ export async function seedDemo(
     leaders: new Map(leaders.map((l) => [l.key, l.principal])),
     password,
     clock: s.clock,
+    programId: program.id,
   });
 
   const durationMs = Date.now() - started;

@@ -26,7 +26,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * The earlier year's project that passed its acceptance, so that the results library and the contract
  * register have something to show from the demo's own program line. The lifecycle (publication, bid,
  * review, award, task book, milestones, acceptance panel) is not replayed through the services: they
- * all read the one injected clock, which the seed cannot move back two years. Instead one transaction
+ * all read the one injected clock, which the seed cannot move back two years, and the bid submission is
+ * guarded by the database's own clock besides (`applications_submitted_before_close`, ADR 0021), which
+ * refuses any bid to a challenge that closed in the past. Instead one transaction
  * inserts the minimum rows a passed acceptance stands on (the challenge awarded with its code and
  * indicators, the team and its selected application, the accepted project with its task book, the
  * acceptance decided `passed` with the panel's TRL verdict) and, in the same transaction, drafts the

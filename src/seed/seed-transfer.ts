@@ -9,7 +9,12 @@ import { UsersRepository } from '../modules/platform/users/users.repository';
 import { UsersService } from '../modules/platform/users/users.service';
 import { NeedBrokeringService } from '../modules/transfer/needs/need-brokering.service';
 import { NeedFilingService } from '../modules/transfer/needs/need-filing.service';
-import { DiagnoseNeedDto, FileNeedDto, RefineNeedDto } from '../modules/transfer/needs/dto/need-input.dto';
+import {
+  DiagnoseNeedDto,
+  FileNeedDto,
+  PromoteNeedDto,
+  RefineNeedDto,
+} from '../modules/transfer/needs/dto/need-input.dto';
 import { NeedEntity } from '../modules/transfer/needs/entities/need.entity';
 import { BrokersRepository } from '../modules/transfer/network/brokers.repository';
 import { BrokersService } from '../modules/transfer/network/brokers.service';
@@ -26,7 +31,7 @@ import {
 } from './demo-transfer-data';
 import { pastProjectPending, seedPastProject } from './seed-past-project';
 import type { DemoAccount } from './seed-demo';
-import { checked, principalOf } from './seed-support';
+import { checked, principalOf, shanghaiDate } from './seed-support';
 
 /** What the transfer part needs of the rest of the demo: the admin, the organizations' contact accounts. */
 export interface TransferInput {
@@ -37,6 +42,8 @@ export interface TransferInput {
   leaders: ReadonlyMap<string, UserPrincipal>;
   password: string;
   clock: Clock;
+  /** The demo program: a need promoted to a list becomes a draft challenge of it. */
+  programId: string;
 }
 
 export interface TransferOutcome {
@@ -100,7 +107,7 @@ export async function seedTransfer(
     accounts: [broker.account, registrar.account],
     summary:
       `Transfer loop: ${DEMO_CENTRES.length} service centres (1 provincial, 2 sub-centres, 2 stations), ` +
-      `${DEMO_NEEDS.length} needs, result "${past.resultTitle}" (verified TRL ${past.verifiedTrl}), ` +
+      `${DEMO_NEEDS.length} needs (one promoted to a draft list), result "${past.resultTitle}" (verified TRL ${past.verifiedTrl}), ` +
       `licence contract ${past.registrationNumber}.`,
   };
 }
@@ -226,11 +233,23 @@ async function ensureNeed(
     const dto = await checked(DiagnoseNeedDto, demo.diagnosis);
     need = track(await brokering.diagnose(broker, need.id, dto, need.version), true);
   }
-  if (demo.stage === 'refined' && need.status === 'diagnosing') {
+  if ((demo.stage === 'refined' || demo.stage === 'listed') && need.status === 'diagnosing') {
     const dto = await checked(
       RefineNeedDto,
       demo.refinedSummary ? { publicSummary: demo.refinedSummary } : {},
     );
-    await brokering.refine(broker, need.id, dto, need.version);
+    need = track(await brokering.refine(broker, need.id, dto, need.version), true);
+  }
+  if (demo.stage === 'listed' && demo.promotion && need.status === 'refined') {
+    const { opensInDays, windowDays, durationMonths, fiscalFen } = demo.promotion;
+    const now = input.clock.now();
+    const dto = await checked(PromoteNeedDto, {
+      programId: input.programId,
+      opensAt: `${shanghaiDate(now, opensInDays)}T09:00:00+08:00`,
+      closesAt: `${shanghaiDate(now, opensInDays + windowDays)}T17:00:00+08:00`,
+      durationMonths,
+      fiscalFen,
+    });
+    await brokering.promote(broker, need.id, dto, need.version);
   }
 }

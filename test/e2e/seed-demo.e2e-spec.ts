@@ -128,8 +128,9 @@ describe('demo seed (src/seed)', () => {
       `SELECT status, count(*)::int AS n FROM challenges WHERE program_id = $1 GROUP BY status ORDER BY status`,
       [first.programId],
     );
+    // The drafts: the demo's own and the list a refined need was promoted to (the transfer part).
     expect(byStatus).toEqual([
-      { status: 'draft', n: 1 },
+      { status: 'draft', n: 2 },
       { status: 'pending_review', n: 1 },
       { status: 'published', n: 10 },
     ]);

@@ -119,12 +119,12 @@ describe('demo seed: the transfer loop (src/seed/seed-transfer.ts)', () => {
     expect(tcm.enterprise.name).toBe(DEMO_ORGANIZATIONS.find((o) => o.key === 'tcm')!.name);
   });
 
-  it('lists the refined needs publicly and hides the anonymous one’s enterprise', async () => {
+  it('lists the refined and listed needs publicly and hides the anonymous one’s enterprise', async () => {
     const res = await t.http.get('/api/v1/needs').query({ limit: 50 });
     expect(res.status).toBe(200);
     const items = res.body.items as Need[];
     expect(items.map((n) => n.title).sort()).toEqual(
-      DEMO_NEEDS.filter((n) => n.stage === 'refined')
+      DEMO_NEEDS.filter((n) => n.stage === 'refined' || n.stage === 'listed')
         .map((n) => n.body.title)
         .sort(),
     );
@@ -134,6 +134,27 @@ describe('demo seed: the transfer loop (src/seed/seed-transfer.ts)', () => {
     expect(JSON.stringify(res.body)).not.toContain('江西杏林中药');
     const named = items.find((n) => n.enterprise.organizationId !== null)!;
     expect(named.enterprise.name).toBe(DEMO_ORGANIZATIONS.find((o) => o.key === 'nev')!.name);
+  });
+
+  it('promotes a refined need to a draft list of its enterprise in the demo program, linked both ways', async () => {
+    const promoted = DEMO_NEEDS.find((n) => n.stage === 'listed')!;
+    const rows = await t.dataSource.query<
+      Array<{ status: string; program_id: string; issuer: string; linked: boolean; total: string }>
+    >(
+      `SELECT c.status::text, c.program_id, o.name AS issuer, n.challenge_id = c.id AS linked, c.total_fen AS total
+         FROM needs n JOIN challenges c ON c.need_id = n.id JOIN organizations o ON o.id = c.issuer_organization_id
+        WHERE n.title = $1`,
+      [promoted.body.title],
+    );
+    expect(rows).toEqual([
+      {
+        status: 'draft',
+        program_id: first.programId,
+        issuer: DEMO_ORGANIZATIONS.find((o) => o.key === promoted.enterprise)!.name,
+        linked: true,
+        total: String(promoted.body.budgetMaxFen),
+      },
+    ]);
   });
 
   it('publishes the result of the accepted project, with the acceptance panel’s verified TRL', async () => {
