@@ -1,4 +1,6 @@
 import { AuthService } from '../../src/modules/platform/auth/auth.service';
+import { ContractRegistrationService } from '../../src/modules/transfer/contracts/contract-registration.service';
+import { ResultDraftingService } from '../../src/modules/transfer/results/result-drafting.service';
 import { DEMO_ADMIN_EMAIL, DEMO_ORGANIZATIONS } from '../../src/seed/demo-data';
 import {
   DEMO_BROKER,
@@ -201,5 +203,66 @@ describe('demo seed: the transfer loop (src/seed/seed-transfer.ts)', () => {
     const again = await seedDemo(t.app, { password: PASSWORD, log: quiet });
     expect(again.status).toBe('skipped');
     expect(await counts(t)).toEqual(before);
+  });
+});
+
+describe('demo seed: the transfer loop after an interrupted run', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await t?.close();
+  });
+
+  it('rolls the past project back whole when drafting its result fails, and completes a half-registered contract', async () => {
+    // First run: the result drafting fails inside the past project's transaction: none of its rows stay.
+    jest
+      .spyOn(t.get(ResultDraftingService), 'draftFromAcceptance')
+      .mockRejectedValueOnce(new Error('interrupted: drafting'));
+    await expect(seedDemo(t.app, { password: PASSWORD, log: quiet })).rejects.toThrow(
+      'interrupted: drafting',
+    );
+    const [afterFirst] = await t.dataSource.query<
+      Array<{ challenges: number; projects: number; needs: number }>
+    >(
+      `SELECT (SELECT count(*)::int FROM challenges WHERE title = $1) AS challenges,
+              (SELECT count(*)::int FROM projects) AS projects, (SELECT count(*)::int FROM needs) AS needs`,
+      [DEMO_PAST_PROJECT.challenge.title],
+    );
+    expect(afterFirst).toEqual({ challenges: 0, projects: 0, needs: DEMO_NEEDS.length });
+
+    // Second run: the registration fails: the contract stays submitted, without a number.
+    jest
+      .spyOn(t.get(ContractRegistrationService), 'register')
+      .mockRejectedValueOnce(new Error('interrupted: register'));
+    await expect(seedDemo(t.app, { password: PASSWORD, log: quiet })).rejects.toThrow(
+      'interrupted: register',
+    );
+    const [contract] = await t.dataSource.query<Array<{ status: string; number: string | null }>>(
+      `SELECT status, registration_number AS number FROM technology_contracts`,
+    );
+    expect(contract).toEqual({ status: 'submitted', number: null });
+
+    const third = await seedDemo(t.app, { password: PASSWORD, log: quiet });
+    expect(third.status).toBe('created');
+    const year = t.clock.now().getUTCFullYear();
+    const [done] = await t.dataSource.query<Array<{ code: string; contracts: string[]; results: string[] }>>(
+      `SELECT (SELECT code FROM challenges WHERE title = $1) AS code,
+              (SELECT array_agg(registration_number) FROM technology_contracts) AS contracts,
+              (SELECT array_agg(status) FROM results) AS results`,
+      [DEMO_PAST_PROJECT.challenge.title],
+    );
+    expect(done).toEqual({
+      code: `JB-${year - DEMO_PAST_PROJECT.yearsAgo}-0001`,
+      contracts: [`JS-360100-${year}-0001`],
+      results: ['published'],
+    });
+
+    const fourth = await seedDemo(t.app, { password: PASSWORD, log: quiet });
+    expect(fourth.status).toBe('skipped');
   });
 });
