@@ -46,7 +46,7 @@ import {
   DemoTeam,
 } from './demo-data';
 import { recordDemoTotpSecret, writeDemoAccounts } from './demo-accounts-file';
-import { checked, principalOf, shanghaiDate } from './seed-support';
+import { checked, DemoAccount, principalOf, shanghaiDate } from './seed-support';
 import { seedTransfer, transferPending } from './seed-transfer';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -73,20 +73,7 @@ export interface SeedDemoOptions {
   totpSecret?: string;
 }
 
-export interface DemoAccount {
-  email: string;
-  role: 'admin' | 'issuer' | 'applicant' | 'broker' | 'registrar';
-  organization: string;
-  /** Whether this run created it (and so set its password). */
-  created: boolean;
-  /** Shown after the organization in the summary, e.g. that the account leads teams. */
-  note?: string;
-  /**
-   * The demo admin, when this run enrolled it in TOTP: the secret (base32) and its otpauth:// URI
-   * for an authenticator app. Sign-in asks for its code (POST /auth/login, then /auth/login/mfa).
-   */
-  totp?: { secret: string; otpauthUri: string };
-}
+export type { DemoAccount } from './seed-support';
 
 export interface SeedDemoResult {
   status: 'created' | 'skipped';

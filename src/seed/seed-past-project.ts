@@ -17,8 +17,7 @@ import { ResultDraftingService } from '../modules/transfer/results/result-drafti
 import { ResultsAuthoringService } from '../modules/transfer/results/results-authoring.service';
 import { ResultsVettingService } from '../modules/transfer/results/results-vetting.service';
 import { DEMO_PAST_PROJECT as PAST } from './demo-transfer-data';
-import type { TransferInput } from './seed-transfer';
-import { checked, shanghaiDate } from './seed-support';
+import { checked, shanghaiDate, TransferInput } from './seed-support';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,7 +1,6 @@
 import { INestApplicationContext, Type } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { UserPrincipal } from '../common/auth/principal';
-import { Clock } from '../infra/clock/clock';
 import { OrganizationEntity } from '../modules/platform/organizations/entities/organization.entity';
 import { OrganizationsService } from '../modules/platform/organizations/organizations.service';
 import { UserEntity } from '../modules/platform/users/entities/user.entity';
@@ -30,21 +29,9 @@ import {
   DemoNeed,
 } from './demo-transfer-data';
 import { pastProjectPending, seedPastProject } from './seed-past-project';
-import type { DemoAccount } from './seed-demo';
-import { checked, principalOf, shanghaiDate } from './seed-support';
+import { checked, DemoAccount, principalOf, shanghaiDate, TransferInput } from './seed-support';
 
-/** What the transfer part needs of the rest of the demo: the admin, the organizations' contact accounts. */
-export interface TransferInput {
-  admin: UserPrincipal;
-  /** The demo organizations' contact principals, by DemoOrganization.key. */
-  members: ReadonlyMap<string, { organizationId: string; principal: UserPrincipal }>;
-  /** The team leaders' principals, by DemoLeader.key. */
-  leaders: ReadonlyMap<string, UserPrincipal>;
-  password: string;
-  clock: Clock;
-  /** The demo program: a need promoted to a list becomes a draft challenge of it. */
-  programId: string;
-}
+export type { TransferInput } from './seed-support';
 
 export interface TransferOutcome {
   accounts: DemoAccount[];
