@@ -84,9 +84,8 @@ export async function seedPastProject(
     const updated = await authoring.update(lead.principal, result.id, dto, version);
     ({ status, version } = await authoring.submit(lead.principal, result.id, updated.version));
   }
-  if (status === 'submitted') {
-    ({ status, version } = await get(ResultsVettingService).publish(input.broker, result.id, version));
-  }
+  // The broker vets it; a result someone has returned or withdrawn since is left as it is.
+  if (status === 'submitted') await get(ResultsVettingService).publish(input.broker, result.id, version);
 
   const registrationNumber = await ensureContract(app, input, result, {
     seller: lead,
