@@ -240,7 +240,7 @@ export interface paths {
         put?: never;
         /**
          * Accept an invitation: set your password; signed in
-         * @description Creates the user with the invited roles in the inviting organization. The rules of separated duties (ADR 43) were checked when the invitation was made and run again here: an invitation whose roles no longer fit (the platform organization changed) answers 403 or 422.
+         * @description Creates the user with the invited roles in the inviting organization. The rules of separated duties (ADR 43) were checked when the invitation was made and run again here: an invitation whose roles no longer fit (the platform organization, or the type of the inviting organization, changed) answers 403 or 422.
          */
         post: operations["InvitationAccept_accept"];
         delete?: never;
@@ -435,7 +435,7 @@ export interface paths {
         put?: never;
         /**
          * Create a user in an organization, with roles
-         * @description Separated duties (三员分立): `security_admin` and `audit_admin` are never held together, and `audit_admin` with no other role (422 ROLES_INCOMPATIBLE); administrative roles (`admin`, `security_admin`, `audit_admin`) only in the platform organization (422 ADMIN_ROLE_OUTSIDE_PLATFORM).
+         * @description Separated duties (三员分立): `security_admin` and `audit_admin` are never held together, and `audit_admin` with no other role (422 ROLES_INCOMPATIBLE); administrative roles (`admin`, `security_admin`, `audit_admin`) only in the platform organization (422 ADMIN_ROLE_OUTSIDE_PLATFORM). `registrar` (technology contract registration) only for users of a `service_center` organization (422 BUSINESS_RULE_VIOLATION naming `roles`).
          */
         post: operations["Users_create"];
         delete?: never;
@@ -459,7 +459,7 @@ export interface paths {
         head?: never;
         /**
          * Change roles, enable or disable, rename a user
-         * @description Separated duties (三员分立): `security_admin` and `audit_admin` are never held together, and `audit_admin` with no other role (422 ROLES_INCOMPATIBLE); administrative roles (`admin`, `security_admin`, `audit_admin`) only in the platform organization (422 ADMIN_ROLE_OUTSIDE_PLATFORM). Nobody changes their own roles (409 OWN_ROLES_UNCHANGEABLE) or disables themself (422 BUSINESS_RULE_VIOLATION).
+         * @description Separated duties (三员分立): `security_admin` and `audit_admin` are never held together, and `audit_admin` with no other role (422 ROLES_INCOMPATIBLE); administrative roles (`admin`, `security_admin`, `audit_admin`) only in the platform organization (422 ADMIN_ROLE_OUTSIDE_PLATFORM). `registrar` (technology contract registration) only for users of a `service_center` organization (422 BUSINESS_RULE_VIOLATION naming `roles`). Nobody changes their own roles (409 OWN_ROLES_UNCHANGEABLE) or disables themself (422 BUSINESS_RULE_VIOLATION).
          */
         patch: operations["Users_update"];
         trace?: never;
@@ -499,7 +499,7 @@ export interface paths {
         head?: never;
         /**
          * Disable or enable, rename, or change the roles of an organization's user
-         * @description A user manager may grant issuer, applicant, expert, broker and user_manager only, may not change an administrator, nor its own roles (403), nor disable itself (422). Disabling revokes every session at once. A security administrator changing roles here passes the rules of separated duties (ADR 43): 409 OWN_ROLES_UNCHANGEABLE, 422 ROLES_INCOMPATIBLE or ADMIN_ROLE_OUTSIDE_PLATFORM.
+         * @description A user manager may grant issuer, applicant, expert, broker and user_manager only, may not change an administrator, nor its own roles (403), nor disable itself (422). Disabling revokes every session at once. A security administrator changing roles here passes the rules of separated duties (ADR 43): 409 OWN_ROLES_UNCHANGEABLE, 422 ROLES_INCOMPATIBLE or ADMIN_ROLE_OUTSIDE_PLATFORM; granting `registrar` outside a `service_center` organization answers 422 BUSINESS_RULE_VIOLATION naming `roles`.
          */
         patch: operations["OrganizationUsers_update"];
         trace?: never;
@@ -519,7 +519,7 @@ export interface paths {
         put?: never;
         /**
          * Invite a person by e-mail into an organization, with roles
-         * @description The invitee receives a mail with a link carrying a one-time token (valid INVITATION_TTL_DAYS, default 7 days); a new invitation to the same address revokes the pending ones. The token is never in this answer. Administrative roles (a security administrator inviting into the platform organization) pass the rules of separated duties (ADR 43).
+         * @description The invitee receives a mail with a link carrying a one-time token (valid INVITATION_TTL_DAYS, default 7 days); a new invitation to the same address revokes the pending ones. The token is never in this answer. Administrative roles (a security administrator inviting into the platform organization) pass the rules of separated duties (ADR 43); `registrar` is for users of a `service_center` organization only (422 BUSINESS_RULE_VIOLATION naming `roles`).
          */
         post: operations["Invitations_create"];
         delete?: never;
@@ -3150,6 +3150,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public statistics of the transfer loop: the funnel needs → contracts, and public needs, results and contracts
+         * @description The funnel is the chain rooted at the needs filed in the period (from/to: Asia/Shanghai days, inclusive), each object counted once: filed = those needs; refined = those that ever reached refined; listed = published challenges (never drafts or challenges under vetting) promoted from them; projects = the projects of those challenges; results = the published results of those projects; contracts = registered contracts linked to one of those needs or to one of those results (linked both ways: once, through the result). Durations are days from the predecessor event: filing → refinement → publication of the list → project creation → publication of the result (or the need’s refinement, for a contract linked only to the need) → registration. funnelByChain and funnelByRegion group by the root need; their counts sum to the funnel. needs: public needs (refined, listed, matched, long_term) filed in the period; results: results published in the period (region: the holder organization’s); contracts: contracts registered in the period, amounts in fen. No confidential field, no person, no organization. Live; cached for 60 s (Cache-Control: public). See docs/adr/0062.
+         */
+        get: operations["TransferStats_transfer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/open-data/ocds": {
         parameters: {
             query?: never;
@@ -3162,6 +3182,66 @@ export interface paths {
          * @description One release per challenge (ocid = OCDS_PREFIX + challenge id) with its public part as of its last change: challenge → tender, application counts → bids.statistics (once closed), selection → awards, task book → contracts, milestones and paid tranches → contracts[].implementation. Amounts in yuan (CNY), converted exactly from fen. Oldest change first, keyset-paged (limit, cursor; links.next), filtered by since (the time of the last change, inclusive). Cached for 60 s.
          */
         get: operations["OpenData_releasePackage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open-data/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open data: public needs of the industry-demand library (JSON feed)
+         * @description Needs in the public statuses (refined, listed, matched, long_term), as the public need list shows them: no organization for an anonymous need (only a label of region and chain), never the confidential details, the real problem, the centre or the broker. Oldest change first (updatedAt, then id), keyset-paged (limit, cursor; links.next), filtered by since (updatedAt, inclusive). A record that leaves the feed's statuses leaves the feed. Cached for 60 s. Field definitions: docs/integration.md; docs/adr/0062.
+         */
+        get: operations["TransferFeed_needs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open-data/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open data: published results of the results library (JSON feed)
+         * @description Published results, their public part only (whether there are confidential details, never what); holders that are organizations only. Oldest change first (updatedAt, then id), keyset-paged (limit, cursor; links.next), filtered by since (updatedAt, inclusive). A record that leaves the feed's statuses leaves the feed. Cached for 60 s. Field definitions: docs/integration.md; docs/adr/0062.
+         */
+        get: operations["TransferFeed_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open-data/contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open data: registered technology contracts (JSON feed)
+         * @description Registered contracts as the public contract list shows them: registration number, type, amounts in fen, chain, region, dates; the parties only when the contract is not confidential; never the broker or a person. Oldest change first (updatedAt, then id), keyset-paged (limit, cursor; links.next), filtered by since (updatedAt, inclusive). A record that leaves the feed's statuses leaves the feed. Cached for 60 s. Field definitions: docs/integration.md; docs/adr/0062.
+         */
+        get: operations["TransferFeed_contracts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3876,7 +3956,7 @@ export interface components {
             /** @example 张伟 */
             displayName: string;
             /**
-             * @description A user manager may grant issuer, applicant, expert, broker and user_manager only; a security administrator any role
+             * @description A user manager may grant issuer, applicant, expert, broker and user_manager only; a security administrator any role (registrar only in a service_center organization)
              * @example [
              *       "expert"
              *     ]
@@ -10341,6 +10421,274 @@ export interface components {
             awardRate: components["schemas"]["AwardRateDto"];
             acceptancePassRate: components["schemas"]["AcceptanceRateDto"];
         };
+        FunnelStepDto: {
+            /**
+             * @example refined
+             * @enum {string}
+             */
+            step: "filed" | "refined" | "listed" | "projects" | "results" | "contracts";
+            /**
+             * Format: int64
+             * @description Objects that reached this step, each counted once
+             * @example 8
+             */
+            count: number;
+            /**
+             * @description Median days from the predecessor event (0.01 day); null for filed and when nothing reached the step
+             * @example 6.5
+             */
+            medianDaysFromPrevious: number | null;
+            /**
+             * @description Mean days from the predecessor event
+             * @example 7.25
+             */
+            meanDaysFromPrevious: number | null;
+        };
+        FunnelDto: {
+            /**
+             * @description Always the six steps, in order: filed, refined, listed, projects, results, contracts
+             * @example [
+             *       {
+             *         "step": "filed",
+             *         "count": 12,
+             *         "medianDaysFromPrevious": null,
+             *         "meanDaysFromPrevious": null
+             *       },
+             *       {
+             *         "step": "refined",
+             *         "count": 8,
+             *         "medianDaysFromPrevious": 6.5,
+             *         "meanDaysFromPrevious": 7.25
+             *       },
+             *       {
+             *         "step": "listed",
+             *         "count": 4,
+             *         "medianDaysFromPrevious": 21,
+             *         "meanDaysFromPrevious": 24.5
+             *       },
+             *       {
+             *         "step": "projects",
+             *         "count": 3,
+             *         "medianDaysFromPrevious": 62,
+             *         "meanDaysFromPrevious": 60.33
+             *       },
+             *       {
+             *         "step": "results",
+             *         "count": 1,
+             *         "medianDaysFromPrevious": 540,
+             *         "meanDaysFromPrevious": 540
+             *       },
+             *       {
+             *         "step": "contracts",
+             *         "count": 2,
+             *         "medianDaysFromPrevious": 30,
+             *         "meanDaysFromPrevious": 45
+             *       }
+             *     ]
+             */
+            steps: components["schemas"]["FunnelStepDto"][];
+        };
+        ChainFunnelDto: {
+            /**
+             * @description The root need’s industry chain
+             * @example new_materials
+             */
+            industryChainCode: string;
+            /**
+             * @example [
+             *       {
+             *         "step": "filed",
+             *         "count": 12,
+             *         "medianDaysFromPrevious": null,
+             *         "meanDaysFromPrevious": null
+             *       },
+             *       {
+             *         "step": "refined",
+             *         "count": 8,
+             *         "medianDaysFromPrevious": 6.5,
+             *         "meanDaysFromPrevious": 7.25
+             *       },
+             *       {
+             *         "step": "listed",
+             *         "count": 4,
+             *         "medianDaysFromPrevious": 21,
+             *         "meanDaysFromPrevious": 24.5
+             *       },
+             *       {
+             *         "step": "projects",
+             *         "count": 3,
+             *         "medianDaysFromPrevious": 62,
+             *         "meanDaysFromPrevious": 60.33
+             *       },
+             *       {
+             *         "step": "results",
+             *         "count": 1,
+             *         "medianDaysFromPrevious": 540,
+             *         "meanDaysFromPrevious": 540
+             *       },
+             *       {
+             *         "step": "contracts",
+             *         "count": 2,
+             *         "medianDaysFromPrevious": 30,
+             *         "meanDaysFromPrevious": 45
+             *       }
+             *     ]
+             */
+            steps: components["schemas"]["FunnelStepDto"][];
+        };
+        RegionFunnelDto: {
+            /**
+             * @description The root need’s region
+             * @example 360102
+             */
+            regionCode: string;
+            /**
+             * @example [
+             *       {
+             *         "step": "filed",
+             *         "count": 12,
+             *         "medianDaysFromPrevious": null,
+             *         "meanDaysFromPrevious": null
+             *       },
+             *       {
+             *         "step": "refined",
+             *         "count": 8,
+             *         "medianDaysFromPrevious": 6.5,
+             *         "meanDaysFromPrevious": 7.25
+             *       },
+             *       {
+             *         "step": "listed",
+             *         "count": 4,
+             *         "medianDaysFromPrevious": 21,
+             *         "meanDaysFromPrevious": 24.5
+             *       },
+             *       {
+             *         "step": "projects",
+             *         "count": 3,
+             *         "medianDaysFromPrevious": 62,
+             *         "meanDaysFromPrevious": 60.33
+             *       },
+             *       {
+             *         "step": "results",
+             *         "count": 1,
+             *         "medianDaysFromPrevious": 540,
+             *         "meanDaysFromPrevious": 540
+             *       },
+             *       {
+             *         "step": "contracts",
+             *         "count": 2,
+             *         "medianDaysFromPrevious": 30,
+             *         "meanDaysFromPrevious": 45
+             *       }
+             *     ]
+             */
+            steps: components["schemas"]["FunnelStepDto"][];
+        };
+        CountDto: {
+            /**
+             * @description The status, chain, region, type or TRL
+             * @example new_materials
+             */
+            key: string;
+            /**
+             * Format: int64
+             * @example 3
+             */
+            count: number;
+        };
+        PublicNeedFiguresDto: {
+            /**
+             * Format: int64
+             * @description Public needs (refined, listed, matched, long_term) filed in the period
+             * @example 9
+             */
+            total: number;
+            /**
+             * @example [
+             *       {
+             *         "key": "refined",
+             *         "count": 5
+             *       }
+             *     ]
+             */
+            byStatus: components["schemas"]["CountDto"][];
+            /**
+             * @example [
+             *       {
+             *         "key": "new_materials",
+             *         "count": 6
+             *       }
+             *     ]
+             */
+            byIndustryChain: components["schemas"]["CountDto"][];
+            /**
+             * @example [
+             *       {
+             *         "key": "360102",
+             *         "count": 4
+             *       }
+             *     ]
+             */
+            byRegion: components["schemas"]["CountDto"][];
+        };
+        PublishedResultFiguresDto: {
+            /**
+             * Format: int64
+             * @description Results published in the period
+             * @example 7
+             */
+            total: number;
+            /**
+             * @example [
+             *       {
+             *         "key": "patent",
+             *         "count": 4
+             *       }
+             *     ]
+             */
+            byType: components["schemas"]["CountDto"][];
+            /**
+             * @example [
+             *       {
+             *         "key": "new_materials",
+             *         "count": 5
+             *       }
+             *     ]
+             */
+            byIndustryChain: components["schemas"]["CountDto"][];
+            /**
+             * @description By verified TRL (key "none": not verified)
+             * @example [
+             *       {
+             *         "key": "6",
+             *         "count": 2
+             *       }
+             *     ]
+             */
+            byVerifiedTrl: components["schemas"]["CountDto"][];
+        };
+        RegisteredContractFiguresDto: {
+            /** @description Contracts registered in the period (key: all) */
+            total: components["schemas"]["ContractFigureDto"];
+            byType: components["schemas"]["ContractFigureDto"][];
+            byIndustryChain: components["schemas"]["ContractFigureDto"][];
+            byRegion: components["schemas"]["ContractFigureDto"][];
+        };
+        TransferStatsDto: {
+            /**
+             * @description When the figures were computed
+             * @example 2027-03-01T02:00:00.000Z
+             */
+            generatedAt: string;
+            funnel: components["schemas"]["FunnelDto"];
+            /** @description Per root-need chain, by code; their counts sum to the funnel */
+            funnelByChain: components["schemas"]["ChainFunnelDto"][];
+            /** @description Per root-need region, by code; their counts sum to the funnel */
+            funnelByRegion: components["schemas"]["RegionFunnelDto"][];
+            needs: components["schemas"]["PublicNeedFiguresDto"];
+            results: components["schemas"]["PublishedResultFiguresDto"];
+            contracts: components["schemas"]["RegisteredContractFiguresDto"];
+        };
         OcdsPublisherDto: {
             /**
              * @description OCDS_PUBLISHER_NAME
@@ -10612,6 +10960,258 @@ export interface components {
              */
             nextCursor: string | null;
         };
+        OpenDataLinksDto: {
+            /**
+             * Format: uri
+             * @description The next page (same since, the next cursor); null on the last page
+             * @example https://jiebang.example.cn/api/v1/open-data/needs?limit=20&cursor=WyIyMDI3LTAzLTAxVDAyOjAwOjAwLjAwMDAwMFoiLCI3MDA3MTkyMS04MzkzLTRlM2QtYjcxYi1lOTU5ZTMyOTQ2YzQiXQ
+             */
+            next: string | null;
+        };
+        OpenDataNeedDto: {
+            /**
+             * Format: uuid
+             * @example 0bfa69a4-144f-4382-a700-b30822dbf422
+             */
+            id: string;
+            /** @example 稀土永磁电机高温退磁问题 */
+            title: string;
+            /** @example 寻求耐高温磁体或结构方案。 */
+            publicSummary: string;
+            /** @example new_materials */
+            industryChain: string;
+            /** @example 360100 */
+            regionCode: string;
+            /** @example 小批量验证 */
+            desiredOutcome: string;
+            /**
+             * Format: int64
+             * @example 50000000
+             */
+            budgetMinFen: number;
+            /**
+             * Format: int64
+             * @example 200000000
+             */
+            budgetMaxFen: number;
+            /** @example 2027-12-31 */
+            deadlineWish: string | null;
+            /** @example true */
+            anonymous: boolean;
+            enterprise: components["schemas"]["NeedEnterpriseDto"];
+            /** @enum {string} */
+            status: "submitted" | "diagnosing" | "refined" | "listed" | "matched" | "long_term" | "returned" | "expired";
+            diagnosis: components["schemas"]["NeedDiagnosisDto"] | null;
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
+            refinedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The challenge list it was promoted to
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
+            challengeId: string | null;
+            /**
+             * Format: date-time
+             * @example 2027-04-30T09:00:00.000Z
+             */
+            expiresAt: string;
+            /**
+             * Format: date-time
+             * @example 2027-01-05T02:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        OpenDataNeedsPageDto: {
+            /**
+             * Format: uri
+             * @example https://jiebang.example.cn/api/v1/open-data/needs?limit=20
+             */
+            uri: string;
+            links: components["schemas"]["OpenDataLinksDto"];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last
+             * @example WyIyMDI3LTAzLTAxVDAyOjAwOjAwLjAwMDAwMFoiLCI3MDA3MTkyMS04MzkzLTRlM2QtYjcxYi1lOTU5ZTMyOTQ2YzQiXQ
+             */
+            nextCursor: string | null;
+            /** @description Oldest change (updatedAt, then id) first */
+            items: components["schemas"]["OpenDataNeedDto"][];
+        };
+        OpenDataResultDto: {
+            /**
+             * Format: uuid
+             * @example 3c1f8f0e-2f6b-4d0a-9f0e-6b1d2a4c8e71
+             */
+            id: string;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "published" | "returned" | "withdrawn";
+            /**
+             * @description acceptance: drafted from a passed acceptance
+             * @enum {string}
+             */
+            source: "acceptance" | "submission";
+            /** @example 高功率密度永磁同步电机控制技术 */
+            title: string;
+            /** @example 面向新能源汽车驱动的高功率密度电机控制方法，已完成样机验证。 */
+            abstract: string;
+            /** @enum {string} */
+            type: "patent" | "software" | "prototype" | "process" | "standard" | "new_variety" | "other";
+            /** @example new_energy_vehicles */
+            industryChain: string;
+            /**
+             * @example [
+             *       "永磁同步电机"
+             *     ]
+             */
+            keywords: string[];
+            /**
+             * Format: int64
+             * @description The TRL the holder claims (GB/T 22900); null on a draft from an acceptance until set
+             * @example 6
+             */
+            trlClaimed: number | null;
+            /**
+             * Format: int64
+             * @description The acceptance panel's TRL verdict (read-only), shown beside the claimed TRL
+             * @example 6
+             */
+            verifiedTrl: number | null;
+            ipRecords: components["schemas"]["IpRecordDto"][];
+            holders: components["schemas"]["ResultHolderDto"][];
+            /**
+             * @example [
+             *       "exclusive_licence",
+             *       "joint_development"
+             *     ]
+             */
+            transferModes: ("assignment" | "exclusive_licence" | "non_exclusive_licence" | "open_licence" | "joint_development" | "equity")[];
+            /**
+             * Format: int64
+             * @example 50000000
+             */
+            priceGuidanceFen: number | null;
+            /**
+             * Format: uuid
+             * @description The holder organization
+             * @example 034001e5-61a8-4938-a27a-f7e6e0aa8989
+             */
+            organizationId: string;
+            /**
+             * Format: uuid
+             * @description The project it came from
+             * @example 6f1f6a1e-3b9f-4a5e-8f53-1f1a2b3c4d5e
+             */
+            projectId: string | null;
+            /**
+             * Format: uuid
+             * @example 70071921-8393-4e3d-b71b-e959e32946c4
+             */
+            challengeId: string | null;
+            /** @description The task-book indicators it came from, with the verdicts */
+            indicators: components["schemas"]["ResultIndicatorDto"][];
+            /**
+             * @description Whether confidential details exist (behind the undertaking)
+             * @example true
+             */
+            hasConfidentialDetails: boolean;
+            /**
+             * Format: date-time
+             * @example 2029-11-05T02:00:00.000Z
+             */
+            publishedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2029-11-05T02:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        OpenDataResultsPageDto: {
+            /**
+             * Format: uri
+             * @example https://jiebang.example.cn/api/v1/open-data/needs?limit=20
+             */
+            uri: string;
+            links: components["schemas"]["OpenDataLinksDto"];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last
+             * @example WyIyMDI3LTAzLTAxVDAyOjAwOjAwLjAwMDAwMFoiLCI3MDA3MTkyMS04MzkzLTRlM2QtYjcxYi1lOTU5ZTMyOTQ2YzQiXQ
+             */
+            nextCursor: string | null;
+            /** @description Oldest change (updatedAt, then id) first */
+            items: components["schemas"]["OpenDataResultDto"][];
+        };
+        OpenDataContractDto: {
+            /**
+             * Format: uuid
+             * @example 9c3e5a71-2b4d-4f6e-8a1c-5d7e9f0b2c43
+             */
+            id: string;
+            /** @example JS-360100-2027-0001 */
+            registrationNumber: string;
+            /** @example 高温超导带材制备技术许可合同 */
+            title: string;
+            /** @enum {string} */
+            type: "development" | "transfer" | "licence" | "consulting" | "service";
+            /**
+             * Format: int64
+             * @example 300000000
+             */
+            contractAmountFen: number;
+            /**
+             * Format: int64
+             * @example 250000000
+             */
+            technologyTransactionAmountFen: number;
+            /** @example 2027-06-18 */
+            signedOn: string;
+            /**
+             * Format: date-time
+             * @example 2027-06-20T02:00:00.000Z
+             */
+            registeredAt: string;
+            /** @example 360100 */
+            regionCode: string;
+            /** @example new_materials */
+            industryChain: string;
+            /** @example false */
+            confidential: boolean;
+            /** @description Absent when confidential */
+            seller?: components["schemas"]["PublicContractPartyDto"];
+            /** @description Absent when confidential */
+            buyer?: components["schemas"]["PublicContractPartyDto"];
+            /**
+             * Format: uuid
+             * @example b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d10
+             */
+            resultId: string | null;
+            /**
+             * Format: date-time
+             * @example 2027-02-26T08:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        OpenDataContractsPageDto: {
+            /**
+             * Format: uri
+             * @example https://jiebang.example.cn/api/v1/open-data/needs?limit=20
+             */
+            uri: string;
+            links: components["schemas"]["OpenDataLinksDto"];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last
+             * @example WyIyMDI3LTAzLTAxVDAyOjAwOjAwLjAwMDAwMFoiLCI3MDA3MTkyMS04MzkzLTRlM2QtYjcxYi1lOTU5ZTMyOTQ2YzQiXQ
+             */
+            nextCursor: string | null;
+            /** @description Oldest change (updatedAt, then id) first */
+            items: components["schemas"]["OpenDataContractDto"][];
+        };
         NotificationPreferencesResponse: {
             /**
              * @description Language of your e-mail
@@ -10661,7 +11261,7 @@ export interface components {
              *       "milestone.due_soon"
              *     ]
              */
-            emailOptOuts: ("challenge.published" | "challenge.rejected" | "application.formal_checked" | "review.assigned" | "review.due_soon" | "acceptance.assigned" | "selection.publicized" | "selection.publicity_ending" | "challenge.awarded" | "objection.lodged" | "objection.decided" | "milestone.due_soon" | "milestone.overdue" | "payment.paid" | "acceptance.decided" | "contract.registered" | "contract.returned")[];
+            emailOptOuts: ("challenge.published" | "challenge.rejected" | "application.formal_checked" | "review.assigned" | "review.due_soon" | "acceptance.assigned" | "selection.publicized" | "selection.publicity_ending" | "challenge.awarded" | "objection.lodged" | "objection.decided" | "milestone.due_soon" | "milestone.overdue" | "payment.paid" | "acceptance.decided" | "need.refined" | "need.returned" | "need.long_term" | "need.listed" | "need.expiring_soon" | "need.expired" | "need.interest_expressed" | "introduction.made" | "match.found" | "result.drafted" | "result.published" | "result.returned" | "result.utilisation_requested" | "result.utilisation_due_soon" | "result.utilisation_overdue" | "contract.registered" | "contract.returned")[];
         };
         CreateWebhookDto: {
             /**
@@ -12585,28 +13185,6 @@ export interface components {
                 };
             };
         };
-        /** @description `ROLES_INCOMPATIBLE`: these roles may not be held together (separated duties); `ADMIN_ROLE_OUTSIDE_PLATFORM`: administrative roles are held only in the platform organization */
-        Problem_422_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDto"] & {
-                    /**
-                     * Format: int32
-                     * @enum {integer}
-                     */
-                    status?: 422;
-                    /** @enum {string} */
-                    code?: "ROLES_INCOMPATIBLE" | "ADMIN_ROLE_OUTSIDE_PLATFORM";
-                };
-            };
-        };
         /** @description `PRECONDITION_REQUIRED`: a precondition header is required */
         Problem_428_PRECONDITION_REQUIRED: {
             headers: {
@@ -13256,7 +13834,7 @@ export interface operations {
             409: components["responses"]["Problem_409_ALREADY_EXISTS"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM"];
+            422: components["responses"]["Problem_422_BUSINESS_RULE_VIOLATION_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -13888,7 +14466,28 @@ export interface operations {
             409: components["responses"]["Problem_409_ALREADY_EXISTS"];
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["Problem_422_ROLES_INCOMPATIBLE_ADMIN_ROLE_OUTSIDE_PLATFORM"];
+            /** @description `BUSINESS_RULE_VIOLATION`: `registrar` for a user of an organization that is not a service_center (`roles` named); `ROLES_INCOMPATIBLE`: these roles may not be held together (separated duties); `ADMIN_ROLE_OUTSIDE_PLATFORM`: administrative roles are held only in the platform organization */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"] & {
+                        /**
+                         * Format: int32
+                         * @enum {integer}
+                         */
+                        status?: 422;
+                        /** @enum {string} */
+                        code?: "BUSINESS_RULE_VIOLATION" | "ROLES_INCOMPATIBLE" | "ADMIN_ROLE_OUTSIDE_PLATFORM";
+                    };
+                };
+            };
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
@@ -21546,6 +22145,46 @@ export interface operations {
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
     };
+    TransferStats_transfer: {
+        parameters: {
+            query?: {
+                /** @description Only this industry chain (400 if the taxonomy has no such chain) */
+                industryChainCode?: string;
+                /** @description 6-digit administrative division code, matched exactly (the need’s, the contract’s, the result holder’s) */
+                regionCode?: string;
+                /** @description First Asia/Shanghai calendar day of the period (inclusive) */
+                from?: string;
+                /** @description Last Asia/Shanghai calendar day of the period (inclusive; not before from) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description public, max-age=60 */
+                    "Cache-Control"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferStatsDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
     OpenData_releasePackage: {
         parameters: {
             query?: {
@@ -21574,6 +22213,117 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OcdsReleasePackageDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    TransferFeed_needs: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: the `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Only records whose updatedAt is at or after this time (an ISO-8601 time with an offset). Poll with the last item’s updatedAt minus a few minutes and keep the newest item per id. */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description public, max-age=60 */
+                    "Cache-Control"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenDataNeedsPageDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    TransferFeed_results: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: the `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Only records whose updatedAt is at or after this time (an ISO-8601 time with an offset). Poll with the last item’s updatedAt minus a few minutes and keep the newest item per id. */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description public, max-age=60 */
+                    "Cache-Control"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenDataResultsPageDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    TransferFeed_contracts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: the `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Only records whose updatedAt is at or after this time (an ISO-8601 time with an offset). Poll with the last item’s updatedAt minus a few minutes and keep the newest item per id. */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description public, max-age=60 */
+                    "Cache-Control"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenDataContractsPageDto"];
                 };
             };
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];

@@ -13,6 +13,10 @@ import { OrganizationsModule } from '../modules/platform/organizations/organizat
 import { ProgramsModule } from '../modules/call/programs/programs.module';
 import { TeamsModule } from '../modules/call/teams/teams.module';
 import { UsersModule } from '../modules/platform/users/users.module';
+import { ContractsModule } from '../modules/transfer/contracts/contracts.module';
+import { NeedsModule } from '../modules/transfer/needs/needs.module';
+import { NetworkModule } from '../modules/transfer/network/network.module';
+import { ResultsModule } from '../modules/transfer/results/results.module';
 import { parseLauncherConfig } from '../infra/config/launcher.config';
 import { checkDatabase, checkRedis } from '../infra/startup/preflight';
 import { reportStartupFailure } from '../infra/startup/startup-errors';
@@ -22,7 +26,7 @@ import { seedDemo } from './seed-demo';
 
 /**
  * What the seed needs of the API: the services that create organizations, users, programs, challenges,
- * teams and applications, with the queue and the deadline scheduler they enqueue into. No HTTP, no workers.
+ * teams and applications, service centres, brokers, needs, results and contracts, with the queue and the deadline scheduler they enqueue into. No HTTP, no workers.
  */
 @Module({})
 class SeedModule {
@@ -43,6 +47,11 @@ class SeedModule {
         ChallengesModule,
         TeamsModule,
         ApplicationsModule,
+        // The transfer loop (src/seed/seed-transfer.ts): centres, brokers, needs, results, contracts.
+        NetworkModule,
+        NeedsModule,
+        ResultsModule,
+        ContractsModule,
       ],
     };
   }

@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { INestApplicationContext, Type } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { UserPrincipal } from '../common/auth/principal';
-import { DomainError } from '../common/errors/domain-error';
-import { createValidationPipe } from '../common/errors/validation';
 import { Clock } from '../infra/clock/clock';
 import { APP_CONFIG } from '../infra/config/config';
 import type { AppConfig } from '../infra/config/config';
@@ -31,7 +29,6 @@ import { ProgramsService } from '../modules/call/programs/programs.service';
 import { CreateTeamDto } from '../modules/call/teams/dto/team-input.dto';
 import { TeamEntity } from '../modules/call/teams/entities/team.entity';
 import { TeamsService } from '../modules/call/teams/teams.service';
-import { UserEntity } from '../modules/platform/users/entities/user.entity';
 import { UsersRepository } from '../modules/platform/users/users.repository';
 import { UsersService } from '../modules/platform/users/users.service';
 import {
@@ -49,6 +46,8 @@ import {
   DemoTeam,
 } from './demo-data';
 import { recordDemoTotpSecret, writeDemoAccounts } from './demo-accounts-file';
+import { checked, DemoAccount, principalOf, shanghaiDate } from './seed-support';
+import { seedTransfer, transferPending } from './seed-transfer';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -74,20 +73,7 @@ export interface SeedDemoOptions {
   totpSecret?: string;
 }
 
-export interface DemoAccount {
-  email: string;
-  role: 'admin' | 'issuer' | 'applicant';
-  organization: string;
-  /** Whether this run created it (and so set its password). */
-  created: boolean;
-  /** Shown after the organization in the summary, e.g. that the account leads teams. */
-  note?: string;
-  /**
-   * The demo admin, when this run enrolled it in TOTP: the secret (base32) and its otpauth:// URI
-   * for an authenticator app. Sign-in asks for its code (POST /auth/login, then /auth/login/mfa).
-   */
-  totp?: { secret: string; otpauthUri: string };
-}
+export type { DemoAccount } from './seed-support';
 
 export interface SeedDemoResult {
   status: 'created' | 'skipped';
@@ -164,7 +150,7 @@ export async function seedDemo(
     const titles = await demoTitles(s.dataSource, existingProgram.id);
     if (DEMO_CHALLENGES.every((c) => titles.has(c.body.title))) {
       const state = await loadApplicationState(s.dataSource, existingProgram.id);
-      if (!pendingApplicationWork(state, s.clock.now())) {
+      if (!pendingApplicationWork(state, s.clock.now()) && !(await transferPending(s.dataSource))) {
         log(`Demo data already present (program "${existingProgram.name}"): nothing to do.`);
         return {
           status: 'skipped',
@@ -193,13 +179,29 @@ export async function seedDemo(
   );
 
   const outcome = await seedApplications(s, { admin, programId: program.id, members, leaders, log });
+  const transfer = await seedTransfer(app, {
+    admin,
+    members: new Map(
+      members.map((m) => [m.key, { organizationId: m.organizationId, principal: m.principal }]),
+    ),
+    leaders: new Map(leaders.map((l) => [l.key, l.principal])),
+    password,
+    clock: s.clock,
+    programId: program.id,
+  });
 
   const durationMs = Date.now() - started;
-  const accounts = [adminAccount, ...members.map((m) => m.account), ...leaders.map((l) => l.account)];
+  const accounts = [
+    adminAccount,
+    ...members.map((m) => m.account),
+    ...leaders.map((l) => l.account),
+    ...transfer.accounts,
+  ];
   printSummary(log, {
     programName: program.name,
     created,
     applications: outcome,
+    transfer: transfer.summary,
     accounts,
     password,
     options,
@@ -267,22 +269,6 @@ async function seedChallenges(
   );
   for (const challenge of challenges) await approveAndAmend(s, admin, challenge);
   return { program, created: DEMO_CHALLENGES.filter((c) => !existing.has(c.body.title)).length };
-}
-
-/** The DTO as the HTTP API would hand it to the service: validated and transformed by the global pipe. */
-async function checked<T extends object>(metatype: Type<T>, body: object): Promise<T> {
-  try {
-    return (await createValidationPipe().transform(body, { type: 'body', metatype })) as T;
-  } catch (error) {
-    if (error instanceof DomainError) {
-      throw new Error(`Invalid demo data (${metatype.name}): ${JSON.stringify(error.options.errors)}`);
-    }
-    throw error;
-  }
-}
-
-function principalOf(user: UserEntity): UserPrincipal {
-  return { kind: 'user', userId: user.id, organizationId: user.organizationId, roles: [...user.roles] };
 }
 
 function findDemoProgram(dataSource: DataSource): Promise<ProgramEntity | null> {
@@ -431,16 +417,6 @@ async function ensureLeader(
       note: `挂帅者 ${leader.displayName}`,
     },
   };
-}
-
-/** YYYY-MM-DD in Asia/Shanghai, `days` after `now`. */
-function shanghaiDate(now: Date, days: number): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(now.getTime() + days * DAY_MS));
 }
 
 /** Opens at 09:00 and closes at 17:00 Beijing time: two days ago or in a week, for windowDays days. */
@@ -835,6 +811,7 @@ function printSummary(
     programName: string;
     created: number;
     applications: ApplicationsOutcome;
+    transfer: string;
     accounts: DemoAccount[];
     password: string;
     options: SeedDemoOptions;
@@ -858,6 +835,7 @@ function printSummary(
     `Teams: ${teams.total} (${teams.created} new); applications to the open challenges: ${applications.total} ` +
       `(${applications.created} new${statuses ? `; ${statuses}` : ''}).`,
   );
+  log(input.transfer);
   if (input.options.accountsFile) {
     writeDemoAccounts(input.options.accountsFile, input.accounts, input.password, {
       samePasswordBefore: input.options.password !== undefined,

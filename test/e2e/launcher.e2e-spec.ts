@@ -133,8 +133,12 @@ const redisAvailable = (() => {
 
     const response = await fetch(`http://127.0.0.1:${port}/api/v1/challenges?limit=50`);
     expect(response.status).toBe(200);
-    const { items } = (await response.json()) as { items: Array<{ code: string; title: string }> };
-    expect(items).toHaveLength(10);
+    const { items } = (await response.json()) as {
+      items: Array<{ code: string; title: string; status: string }>;
+    };
+    // The program's ten published challenges and the earlier year's awarded one (the transfer loop's result).
+    expect(items).toHaveLength(11);
+    expect(items.filter((i) => i.status === 'awarded')).toHaveLength(1);
     for (const item of items) expect(item.code).toMatch(/^JB-\d{4}-\d{4}$/);
     expect(items.map((i) => i.title)).toContain('离子型稀土矿绿色高效浸取与氨氮近零排放关键技术');
     expect(launcher.output()).not.toContain('[seed]');

@@ -304,8 +304,11 @@ describe('e-mail (SMTP)', () => {
         .add(JobName.SendMail, { mailId: firstRows[0].id }, { jobId: `again-${firstRows[0].id}` });
       const finished = await waitFor(
         async () => {
-          const job = await worker.get(JobQueue).getJob(JobName.SendMail, String(again.id));
-          return (await job?.getState()) === 'completed' ? job : null;
+          const queue = worker.get(JobQueue);
+          const job = await queue.getJob(JobName.SendMail, String(again.id));
+          if ((await job?.getState()) !== 'completed') return null;
+          // Read again: the job may have completed between the read and getState (returnvalue null).
+          return queue.getJob(JobName.SendMail, String(again.id));
         },
         { what: 'the repeated send job to complete' },
       );

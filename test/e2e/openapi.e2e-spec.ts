@@ -33,7 +33,7 @@ const PUBLIC_OPERATIONS = [
   /^GET \/api\/v1\/(industry-chains|categories|programs)(\/\{[a-z]+\})?$/,
   /^GET \/api\/v1\/challenges\/\{id\}\/publicity$/,
   /^GET \/api\/v1\/calendar\/\{year\}$/,
-  /^GET \/api\/v1\/(stats\/overview|open-data\/ocds)$/,
+  /^GET \/api\/v1\/(stats\/(overview|transfer)|open-data\/(ocds|needs|results|contracts))$/,
   /^GET \/api\/v1\/contracts\/(registered|stats)$/,
 ];
 

@@ -9,6 +9,7 @@ import {
   DEMO_ORGANIZATIONS,
   DEMO_TEAMS,
 } from '../../src/seed/demo-data';
+import { DEMO_BROKER, DEMO_PAST_PROJECT, DEMO_REGISTRAR } from '../../src/seed/demo-transfer-data';
 import { seedDemo, SeedDemoResult } from '../../src/seed/seed-demo';
 import { bearer } from '../support/factories';
 import { passwordOnlyTokens, totpCodeAt } from '../support/mfa';
@@ -43,6 +44,13 @@ async function counts(t: TestApp): Promise<Record<string, number>> {
     'audit_events',
     'outbox_events',
     'deadlines',
+    'need_routes',
+    'broker_profiles',
+    'needs',
+    'projects',
+    'acceptances',
+    'results',
+    'technology_contracts',
   ];
   const result: Record<string, number> = {};
   for (const table of tables) {
@@ -52,10 +60,12 @@ async function counts(t: TestApp): Promise<Record<string, number>> {
   return result;
 }
 
-/** The demo applications' statuses, counted. */
+/** The statuses of the demo applications (not the earlier year's selected one of the transfer part), counted. */
 async function bidStatuses(t: TestApp): Promise<Array<{ status: string; n: number }>> {
   return t.dataSource.query(
-    `SELECT status::text, count(*)::int AS n FROM applications GROUP BY status ORDER BY status`,
+    `SELECT a.status::text, count(*)::int AS n FROM applications a JOIN challenges c ON c.id = a.challenge_id
+      WHERE c.title <> $1 GROUP BY a.status ORDER BY 1`,
+    [DEMO_PAST_PROJECT.challenge.title],
   );
 }
 
@@ -110,14 +120,17 @@ describe('demo seed (src/seed)', () => {
       DEMO_ADMIN_EMAIL,
       ...DEMO_ORGANIZATIONS.map((o) => o.user.email),
       ...DEMO_LEADERS.map((l) => l.email),
+      DEMO_BROKER.email,
+      DEMO_REGISTRAR.email,
     ]);
 
     const byStatus = await t.dataSource.query<Array<{ status: string; n: number }>>(
       `SELECT status, count(*)::int AS n FROM challenges WHERE program_id = $1 GROUP BY status ORDER BY status`,
       [first.programId],
     );
+    // The drafts: the demo's own and the list a refined need was promoted to (the transfer part).
     expect(byStatus).toEqual([
-      { status: 'draft', n: 1 },
+      { status: 'draft', n: 2 },
       { status: 'pending_review', n: 1 },
       { status: 'published', n: 10 },
     ]);
@@ -170,7 +183,13 @@ describe('demo seed (src/seed)', () => {
   it('publishes ten challenges with codes JB-<year>-NNNN; six open at once, four next week', async () => {
     const res = await t.http.get('/api/v1/challenges').query({ limit: 50 });
     expect(res.status).toBe(200);
-    const items = res.body.items as Summary[];
+    const all = res.body.items as Array<Summary & { programId: string }>;
+    // Besides the program's ten: the earlier year's awarded challenge of the transfer part.
+    expect(all).toHaveLength(11);
+    const past = all.filter((i) => i.programId !== first.programId);
+    expect(past.map((i) => [i.title, i.status])).toEqual([[DEMO_PAST_PROJECT.challenge.title, 'awarded']]);
+    expect(past[0].code).toBe(`JB-${t.clock.now().getUTCFullYear() - DEMO_PAST_PROJECT.yearsAgo}-0001`);
+    const items = all.filter((i) => i.programId === first.programId);
     expect(items).toHaveLength(10);
     const year = t.clock.now().getUTCFullYear(); // the test clock is at 2027-03-01 10:00 Beijing time
     for (const item of items) expect(item.code).toMatch(new RegExp(`^JB-${year}-\\d{4}$`));
@@ -205,7 +224,9 @@ describe('demo seed (src/seed)', () => {
   it('finds the published rare-earth challenge with a Chinese keyword, not the draft one', async () => {
     const res = await t.http.get('/api/v1/challenges').query({ q: '稀土' });
     expect(res.status).toBe(200);
-    const items = res.body.items as Summary[];
+    // The earlier year's rare-earth magnet challenge (awarded) is found too; the draft is not.
+    const items = (res.body.items as Summary[]).filter((i) => i.title !== DEMO_PAST_PROJECT.challenge.title);
+    expect(res.body.items).toHaveLength(2);
     expect(items.map((i) => i.title)).toEqual(['离子型稀土矿绿色高效浸取与氨氮近零排放关键技术']);
     expect(items[0].industryChain).toBe('rare_earths');
   });
@@ -231,7 +252,8 @@ describe('demo seed (src/seed)', () => {
               t.lead_share_percent AS share
          FROM teams t JOIN organizations o ON o.id = t.lead_organization_id
          JOIN users u ON u.id = t.leader_user_id JOIN organizations lo ON lo.id = u.organization_id
-        ORDER BY t.created_at, t.name`,
+        WHERE t.name <> $1 ORDER BY t.created_at, t.name`,
+      [DEMO_PAST_PROJECT.teamName],
     );
     expect(teams).toHaveLength(5);
     expect(teams.filter((r) => r.lead === '南昌大学')).toHaveLength(3);
@@ -296,7 +318,8 @@ describe('demo seed (src/seed)', () => {
               (SELECT max(due_month)::int FROM application_milestones m WHERE m.application_id = a.id) AS last_due,
               c.duration_months AS duration
          FROM applications a JOIN challenges c ON c.id = a.challenge_id
-         LEFT JOIN users cu ON cu.id = a.formal_checked_by`,
+         LEFT JOIN users cu ON cu.id = a.formal_checked_by WHERE c.title <> $1`,
+      [DEMO_PAST_PROJECT.challenge.title],
     );
     expect(bids).toHaveLength(DEMO_APPLICATIONS.length);
     for (const bid of bids) {

@@ -72,10 +72,20 @@ export async function publishChallenge(
   overrides: Record<string, unknown> = {},
 ): Promise<{ id: string; code: string; version: number } & Record<string, unknown>> {
   const draft = await draftChallenge(t, issuer, programId, overrides);
-  const submitted = await t.http.post(`/api/v1/challenges/${draft.id}/submit`).set(issuer.headers);
+  return publishDraft(t, issuer, admin, draft.id);
+}
+
+/** An existing draft challenge submitted by its issuer and approved by the admin: published, with a code. */
+export async function publishDraft(
+  t: TestApp,
+  issuer: Actor,
+  admin: Actor,
+  draftId: string,
+): Promise<{ id: string; code: string; version: number } & Record<string, unknown>> {
+  const submitted = await t.http.post(`/api/v1/challenges/${draftId}/submit`).set(issuer.headers);
   if (submitted.status !== 200)
     throw new Error(`submit: ${submitted.status} ${JSON.stringify(submitted.body)}`);
-  const approved = await t.http.post(`/api/v1/challenges/${draft.id}/approve`).set(admin.headers);
+  const approved = await t.http.post(`/api/v1/challenges/${draftId}/approve`).set(admin.headers);
   if (approved.status !== 200)
     throw new Error(`approve: ${approved.status} ${JSON.stringify(approved.body)}`);
   return approved.body;

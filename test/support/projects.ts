@@ -1,5 +1,5 @@
 import { createTeam, Listed, submittedBid, TestTeam } from './applications';
-import { createProgram, DAY, publishChallenge } from './challenges';
+import { createProgram, DAY, publishChallenge, publishDraft } from './challenges';
 import { Actor, bearer, changeUser, createAdmin, createUser, login, registerOrg } from './factories';
 import { commentsFor, createExpert, scoresFor, TestExpert } from './reviews';
 import { TestApp } from './test-app';
@@ -58,6 +58,13 @@ export interface AwardOptions {
   /** Reuse actors across several challenges in one suite. */
   admin?: Actor;
   issuer?: Actor;
+  /**
+   * A draft challenge of `issuer` in `programId` (e.g. one promoted from a need) to submit, approve and
+   * run instead of a new one; its window must open by now and close before the eleventh day.
+   */
+  draft?: { id: string; programId: string };
+  /** Over the experts' default profile (new_materials, 超导): fields that overlap another list's terms. */
+  expertProfile?: Record<string, unknown>;
   /** Applicant organizations that bid (in order, winners first); new ones make up the rest. */
   bidders?: Actor[];
   /**
@@ -134,9 +141,11 @@ export async function listUnderReview(t: TestApp, options: AwardOptions = {}): P
   const issuer = track(
     options.issuer ?? (await registerOrg(t, { role: 'issuer', type: 'enterprise', ...named('发榜人') })),
   );
-  const programId = await createProgram(t, admin, {
-    settings: { panelSize: 3, reserveExperts: 0, minEnterpriseExpertPercent: 0, ...options.settings },
-  });
+  const programId =
+    options.draft?.programId ??
+    (await createProgram(t, admin, {
+      settings: { panelSize: 3, reserveExperts: 0, minEnterpriseExpertPercent: 0, ...options.settings },
+    }));
   const home = await registerOrg(t, { role: 'applicant', type: 'university', ...named('专家单位联系人') });
   const experts: TestExpert[] = [];
   for (let i = 0; i < 3; i++) {
@@ -145,19 +154,21 @@ export async function listUnderReview(t: TestApp, options: AwardOptions = {}): P
       admin,
       home.organizationId,
       `验收前专家${i + 1}${mark}`,
-      mark ? { title: `研究员${mark}` } : {},
+      { ...(mark ? { title: `研究员${mark}` } : {}), ...options.expertProfile },
     );
     track(expert.actor);
     experts.push(expert);
   }
 
   const now = t.clock.now().getTime();
-  const list = (await publishChallenge(t, issuer, admin, programId, {
-    opensAt: new Date(now - 60 * 60 * 1000).toISOString(),
-    closesAt: new Date(now + 10 * DAY).toISOString(),
-    ...(winners > 1 ? { selectionMode: 'horse_race', teamCount: winners } : {}),
-    ...options.list,
-  })) as unknown as AwardedList['list'];
+  const list = (options.draft
+    ? await publishDraft(t, issuer, admin, options.draft.id)
+    : await publishChallenge(t, issuer, admin, programId, {
+        opensAt: new Date(now - 60 * 60 * 1000).toISOString(),
+        closesAt: new Date(now + 10 * DAY).toISOString(),
+        ...(winners > 1 ? { selectionMode: 'horse_race', teamCount: winners } : {}),
+        ...options.list,
+      })) as unknown as AwardedList['list'];
 
   const bids: ReviewedBid[] = [];
   for (let i = 0; i < winners + loserCount; i++) {

@@ -3,6 +3,7 @@ import type { SendingHttpResponse } from '../../../infra/http/http-types';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../../common/audit/audit.service';
 import { hasRole, Principal } from '../../../common/auth/principal';
+import { recordUndertaking, UndertakingGate } from '../../../common/confidentiality/undertaking';
 import { DomainError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
 import { AttachmentsService } from '../../platform/attachments/attachments.service';
@@ -13,6 +14,13 @@ import { ChallengesRepository } from './challenges.repository';
 import { canSee, isPrivileged } from './challenge-visibility';
 import { ConfidentialDetailsResponseDto, NdaResponseDto } from './dto/challenge-response.dto';
 import { ChallengeEntity } from './entities/challenge.entity';
+
+const NDA_GATE: UndertakingGate = {
+  table: 'challenge_ndas',
+  keyColumn: 'challenge_id',
+  auditAction: CHALLENGE_AUDIT.ndaAccepted,
+  objectType: CHALLENGE_ENTITY,
+};
 
 /**
  * The confidential part of a challenge and who may read it: the issuer organization and admins always;
@@ -38,30 +46,8 @@ export class ChallengeAccessService {
       if (!challenge || !canSee(actor, challenge)) throw DomainError.notFound('Challenge');
       const now = this.clock.now();
       assertTransition(challenge, 'accept_nda', now);
-      const nda = {
-        challengeId: id,
-        userId: user.userId,
-        organizationId: user.organizationId,
-        acceptedAt: now,
-      };
-      if (await this.challenges.insertNda(em, nda)) {
-        await this.audit.record(em, {
-          actor,
-          action: CHALLENGE_AUDIT.ndaAccepted,
-          objectType: CHALLENGE_ENTITY,
-          objectId: id,
-          after: { userId: nda.userId, organizationId: nda.organizationId, acceptedAt: now.toISOString() },
-        });
-        return nda;
-      }
-      const existing = await this.challenges.findNda(id, user.userId, em);
-      if (!existing) throw new Error('The undertaking vanished');
-      return {
-        challengeId: existing.challengeId,
-        userId: existing.userId,
-        organizationId: existing.organizationId,
-        acceptedAt: existing.acceptedAt,
-      };
+      const undertaking = await recordUndertaking(em, this.audit, NDA_GATE, id, user, now);
+      return { challengeId: id, ...undertaking };
     });
   }
 

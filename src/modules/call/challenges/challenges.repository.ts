@@ -179,16 +179,6 @@ export class ChallengesRepository {
     return em.findOne(ChallengeNdaEntity, { where: { challengeId, userId } });
   }
 
-  /** Records the undertaking once; returns whether this call recorded it. */
-  async insertNda(em: EntityManager, nda: ChallengeNdaEntity): Promise<boolean> {
-    const rows = await em.query<unknown[]>(
-      `INSERT INTO challenge_ndas (challenge_id, user_id, organization_id, accepted_at)
-       VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING user_id`,
-      [nda.challengeId, nda.userId, nda.organizationId, nda.acceptedAt],
-    );
-    return rows.length === 1;
-  }
-
   async addWatcher(em: EntityManager, challengeId: string, userId: string, now: Date): Promise<void> {
     await em.query(
       `INSERT INTO challenge_watchers (challenge_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,

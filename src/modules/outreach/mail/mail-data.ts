@@ -77,6 +77,13 @@ export class MailData {
     return value;
   }
 
+  /** A whole number that may be absent or null (e.g. a result's verified TRL before any verdict). */
+  optionalCount(key: string): number | null {
+    const value = this.data[key];
+    if (value === undefined || value === null) return null;
+    return this.count(key);
+  }
+
   /** A non-empty list of non-empty strings (e.g. roles). */
   texts(key: string): string[] {
     const value = this.data[key];
@@ -105,6 +112,9 @@ function beijing(date: Date): string {
 }
 export const zhTime = (date: Date) => `${beijing(date)}（北京时间）`;
 export const enTime = (date: Date) => `${beijing(date)} (Beijing time, UTC+8)`;
+
+/** An English sentence that starts with a phrase (`the need “…”` → `The need “…”`). */
+export const sentence = (phrase: string) => phrase.charAt(0).toUpperCase() + phrase.slice(1);
 
 /** ¥1,234,567.89 from fen, in integer arithmetic. */
 export function yuan(fen: number): string {

@@ -27,7 +27,85 @@ const CONTRACT = {
   technologyTransactionAmountFen: 250_000_000,
 };
 
+/** A need's event data (need-outbox.ts): an anonymous need, claimed by its broker. */
+const NEED = {
+  needId: '5b0e7c1e-0000-4000-8000-000000000006',
+  title: '稀土永磁电机高温退磁问题',
+  status: 'refined',
+  industryChain: 'new_materials',
+  regionCode: '360102',
+  budgetMinFen: 50_000_000,
+  budgetMaxFen: 200_000_000,
+  anonymous: true,
+  enterpriseOrganizationId: '5b0e7c1e-0000-4000-8000-000000000007',
+  publicEnterpriseOrganizationId: null,
+  centreOrganizationId: '5b0e7c1e-0000-4000-8000-000000000008',
+  brokerUserId: '5b0e7c1e-0000-4000-8000-000000000009',
+  challengeId: null,
+  expiresAt: '2027-06-01T02:00:00.000Z',
+  version: 4,
+};
+/** A result's event data (resultEventData), and a utilisation report's (result-utilisation.service.ts). */
+const RESULT = {
+  resultId: 'r',
+  title: '高温超导带材连续制备工艺',
+  type: 'process',
+  industryChain: 'new_materials',
+  status: 'draft',
+  source: 'acceptance',
+  organizationId: PROJECT.leadOrganizationId,
+  trlClaimed: null,
+  verifiedTrl: 6,
+  transferModes: ['exclusive_licence'],
+  projectId: PROJECT.projectId,
+  challengeId: LIST.challengeId,
+  publishedAt: null,
+  version: 1,
+};
+const UTILISATION = {
+  resultId: 'r',
+  title: RESULT.title,
+  organizationId: RESULT.organizationId,
+  projectId: PROJECT.projectId,
+  utilisationReportId: 'u',
+  year: 1,
+  status: 'requested',
+  dueAt: '2028-07-31T02:00:00.000Z',
+};
+
 const SAMPLES: Record<string, JsonObject> = {
+  'need.refined': NEED,
+  'need.returned': { ...NEED, status: 'returned', reason: '需求描述过于笼统，请补充现有工艺条件' },
+  'need.long_term': { ...NEED, status: 'long_term' },
+  'need.listed': { ...NEED, status: 'listed', challengeId: LIST.challengeId },
+  'need.expiring_soon': { ...NEED, hoursBefore: 168 },
+  'need.expired': { ...NEED, status: 'expired' },
+  'need.interest_expressed': {
+    ...NEED,
+    interestId: 'i',
+    interestedOrganizationId: '5b0e7c1e-0000-4000-8000-00000000000a',
+    kind: 'team',
+  },
+  'introduction.made': {
+    ...NEED,
+    introductionId: 'n',
+    interestId: 'i',
+    interestedOrganizationId: '5b0e7c1e-0000-4000-8000-00000000000a',
+  },
+  'match.found': {
+    needId: NEED.needId,
+    resultId: 'r',
+    score: 0.16,
+    title: NEED.title,
+    enterpriseOrganizationId: NEED.enterpriseOrganizationId,
+    brokerUserId: NEED.brokerUserId,
+  },
+  'result.drafted': { ...RESULT, acceptanceId: 'x' },
+  'result.published': { ...RESULT, status: 'published', publishedAt: '2027-09-01T02:00:00.000Z' },
+  'result.returned': { ...RESULT, status: 'returned', reason: '请补充专利授权号' },
+  'result.utilisation_requested': UTILISATION,
+  'result.utilisation_due_soon': { ...UTILISATION, hoursBefore: 24 },
+  'result.utilisation_overdue': { ...UTILISATION, status: 'overdue' },
   'contract.registered': { ...CONTRACT, registrationNumber: 'JS-360100-2027-0001' },
   'contract.returned': { ...CONTRACT, reason: '技术交易额认定依据不足' },
   'challenge.published': {
@@ -172,6 +250,21 @@ const REQUIRED: Record<string, string[]> = {
     'title',
   ],
   'contract.returned': ['reason', 'title'],
+  'need.refined': ['title'],
+  'need.returned': ['reason', 'title'],
+  'need.long_term': ['title'],
+  'need.listed': ['title'],
+  'need.expiring_soon': ['expiresAt', 'title'],
+  'need.expired': ['expiresAt', 'title'],
+  'need.interest_expressed': ['kind', 'title'],
+  'introduction.made': ['title'],
+  'match.found': ['title'],
+  'result.drafted': ['title'],
+  'result.published': ['title'],
+  'result.returned': ['reason', 'title'],
+  'result.utilisation_requested': ['dueAt', 'title', 'year'],
+  'result.utilisation_due_soon': ['dueAt', 'title', 'year'],
+  'result.utilisation_overdue': ['dueAt', 'title', 'year'],
 };
 
 const CJK = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;
@@ -210,7 +303,7 @@ describe('mail templates', () => {
       expect(en.text).toMatch(/^Dear 李明,\n\n/);
       expect(en.text).toContain('please do not reply');
       for (const part of [zh.subject, zh.text, en.subject, en.text]) {
-        expect(part).not.toMatch(/undefined|null|NaN|\[object/);
+        expect(part).not.toMatch(/undefined|null|NaN|\[object|\$\{|\{\{|\}\}/);
       }
       expect(zh.subject).not.toMatch(/[\r\n]/);
       // The English mail is English apart from the data it quotes (a Chinese title, a reason).
@@ -302,5 +395,126 @@ describe('mail templates', () => {
     expect(mailRecipientsOf('user.roles_changed')).not.toBeNull(); // a rule, but no mail: not in the table
     expect(MAIL_KINDS).not.toContain('user.roles_changed');
     expect(mailRecipientsOf('no.such_event')).toBeNull();
+  });
+
+  describe('the transfer loop: what each recipient may see (ADR 0058)', () => {
+    /** The mails of needs: to the enterprise and its brokers, and introduction.made to the interested organization. */
+    const NEED_KINDS = MAIL_KINDS.filter(
+      (kind) => kind.startsWith('need.') || kind === 'introduction.made' || kind === 'match.found',
+    );
+    /** Kinds whose recipients include someone who sees only the need's public view (needs-rules.ts). */
+    const READ_BY_OUTSIDERS = ['introduction.made'];
+    /** What the public view of a need shows (need.mappers.ts, view `public`). */
+    const PUBLIC_NEED_KEYS = [
+      'needId',
+      'title',
+      'status',
+      'industryChain',
+      'regionCode',
+      'budgetMinFen',
+      'budgetMaxFen',
+      'expiresAt',
+    ];
+    /** Who is behind a need: never in a mail, even to those who may know (one text goes to all recipients). */
+    const WHO = [
+      'enterpriseOrganizationId',
+      'publicEnterpriseOrganizationId',
+      'centreOrganizationId',
+      'brokerUserId',
+      'interestedOrganizationId',
+      'anonymous',
+    ];
+    const NAME = '赣江隐名电机股份有限公司';
+    const SECRET = 'SECRET-磁钢牌号N42SH-7f3a';
+
+    /** The keys of the event data a template reads, in both languages. */
+    function keysRead(kind: string, data: JsonObject): string[] {
+      const read = new Set<string>();
+      const spy = new Proxy(data, {
+        get(target, key, receiver) {
+          if (typeof key === 'string') read.add(key);
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+      });
+      for (const locale of MAIL_LOCALES) renderMail(kind, spy, locale, RECIPIENT);
+      return [...read].sort();
+    }
+
+    it('covers the need kinds that are mailed', () => {
+      expect(NEED_KINDS).toEqual(
+        expect.arrayContaining([...READ_BY_OUTSIDERS, 'need.expiring_soon', 'match.found']),
+      );
+    });
+
+    it.each(READ_BY_OUTSIDERS.map((kind) => [kind]))(
+      '%s reads nothing but the public view of the need',
+      (kind) => {
+        const read = keysRead(kind, SAMPLES[kind]);
+        expect(read).toContain('title');
+        expect(read.filter((key) => !PUBLIC_NEED_KEYS.includes(key))).toEqual([]);
+      },
+    );
+
+    it.each(NEED_KINDS.map((kind) => [kind]))(
+      '%s never names the enterprise, the centre or the broker, nor quotes confidential details',
+      (kind) => {
+        expect(keysRead(kind, SAMPLES[kind]).filter((key) => WHO.includes(key))).toEqual([]);
+        // An anonymous need, with everything an event must never carry added: none of it is written.
+        const data: JsonObject = {
+          ...SAMPLES[kind],
+          anonymous: true,
+          enterpriseName: NAME,
+          enterprise: { name: NAME },
+          confidentialDetails: SECRET,
+          realProblem: SECRET,
+          diagnosisProblem: SECRET,
+          note: SECRET,
+          message: SECRET,
+        };
+        const ids = WHO.map((key) => data[key]).filter((v): v is string => typeof v === 'string');
+        expect(ids.length).toBeGreaterThan(0);
+        for (const locale of MAIL_LOCALES) {
+          const mail = renderMail(kind, data, locale, RECIPIENT);
+          for (const part of [mail.subject, mail.text]) {
+            for (const hidden of [NAME, SECRET, ...ids]) expect(part).not.toContain(hidden);
+          }
+        }
+      },
+    );
+
+    it('names the kind of interested party, and the verified TRL only when there is one', () => {
+      const interest = SAMPLES['need.interest_expressed'];
+      expect(renderMail('need.interest_expressed', interest, 'zh-CN', RECIPIENT).text).toContain(
+        '一个研发团队',
+      );
+      expect(
+        renderMail('need.interest_expressed', { ...interest, kind: 'results_holder' }, 'en', RECIPIENT).text,
+      ).toContain('A results holder expressed interest');
+      expect(() =>
+        renderMail('need.interest_expressed', { ...interest, kind: 'investor' }, 'en', RECIPIENT),
+      ).toThrow(/"kind" must be one of team, results_holder/);
+      const drafted = SAMPLES['result.drafted'];
+      expect(renderMail('result.drafted', drafted, 'zh-CN', RECIPIENT).text).toContain('TRL 6');
+      const unverified = renderMail('result.drafted', { ...drafted, verifiedTrl: null }, 'en', RECIPIENT);
+      expect(unverified.text).not.toContain('TRL');
+      expect(() => renderMail('result.drafted', { ...drafted, verifiedTrl: '6' }, 'en', RECIPIENT)).toThrow(
+        /"verifiedTrl" must be a whole number/,
+      );
+    });
+
+    it('dates a reminder by its deadline in Beijing time, and numbers the report year', () => {
+      const expiring = renderMail('need.expiring_soon', SAMPLES['need.expiring_soon'], 'zh-CN', RECIPIENT);
+      expect(expiring.text).toContain('将于 2027-06-01 10:00（北京时间）到期');
+      const asked = renderMail(
+        'result.utilisation_requested',
+        SAMPLES['result.utilisation_requested'],
+        'en',
+        RECIPIENT,
+      );
+      expect(asked.subject).toBe('[Jiebang] Utilisation report requested: 高温超导带材连续制备工艺');
+      expect(asked.text).toContain(
+        'the utilisation report for year 1 of the result “高温超导带材连续制备工艺” before 2028-07-31 10:00 (Beijing time, UTC+8)',
+      );
+    });
   });
 });

@@ -18,8 +18,10 @@ import {
 } from './mail-data';
 import { CHALLENGE_MAILS } from './templates/challenge-mails';
 import { CONTRACT_MAILS } from './templates/contract-mails';
+import { NEED_MAILS } from './templates/need-mails';
 import { PANEL_MAILS } from './templates/panel-mails';
 import { PROJECT_MAILS } from './templates/project-mails';
+import { RESULT_MAILS } from './templates/result-mails';
 import { SELECTION_MAILS } from './templates/selection-mails';
 
 export { MAIL_LOCALES, mailLocaleOf, MailData, MailTemplateError } from './mail-data';
@@ -31,6 +33,8 @@ export const MAIL_TEMPLATES: Readonly<Record<string, MailTemplate>> = {
   ...PANEL_MAILS,
   ...SELECTION_MAILS,
   ...PROJECT_MAILS,
+  ...NEED_MAILS,
+  ...RESULT_MAILS,
   ...CONTRACT_MAILS,
 };
 

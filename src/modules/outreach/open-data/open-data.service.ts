@@ -75,7 +75,8 @@ export function parseInstant(value: string): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-function parseCursor(cursor: string): { changedKey: string; id: string } {
+/** A cursor of the open-data pages: [changedKey, id]; anything else is a 400 on `cursor`. */
+export function parseCursor(cursor: string): { changedKey: string; id: string } {
   const [changedKey, id] = decodeCursor(cursor, 2);
   if (
     typeof changedKey !== 'string' ||

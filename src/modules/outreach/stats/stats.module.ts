@@ -4,14 +4,18 @@ import { StatsRefresher } from './stats-refresher';
 import { StatsSnapshots } from './stats-snapshots';
 import { StatsRepository } from './stats.repository';
 import { StatsService } from './stats.service';
+import { TransferStatsController } from './transfer-stats.controller';
+import { TransferStatsRepository } from './transfer-stats.repository';
+import { TransferStatsService } from './transfer-stats.service';
 
 /**
  * Public statistics (GET /stats/overview, ADR 0032 and ADR 0054): answered from the stored
- * figures (`stats_snapshots`), which a reader refreshes when they are past the bound.
+ * figures (`stats_snapshots`), which a reader refreshes when they are past the bound; the transfer
+ * figures (GET /stats/transfer, ADR 0062), live.
  */
 @Module({
-  controllers: [StatsController],
-  providers: [StatsRepository, StatsSnapshots, StatsService],
+  controllers: [StatsController, TransferStatsController],
+  providers: [StatsRepository, StatsSnapshots, StatsService, TransferStatsRepository, TransferStatsService],
 })
 export class StatsModule {}
 

@@ -117,11 +117,12 @@ export class InvitationAcceptController {
   @Endpoint({
     summary: 'Accept an invitation: set your password; signed in',
     description:
-      'Creates the user with the invited roles in the inviting organization. The rules of separated duties (ADR 43) were checked when the invitation was made and run again here: an invitation whose roles no longer fit (the platform organization changed) answers 403 or 422.',
+      'Creates the user with the invited roles in the inviting organization. The rules of separated duties (ADR 43) were checked when the invitation was made and run again here: an invitation whose roles no longer fit (the platform organization, or the type of the inviting organization, changed) answers 403 or 422.',
     errors: [
       'ONE_TIME_TOKEN_INVALID',
       'ALREADY_EXISTS',
       'FORBIDDEN',
+      'BUSINESS_RULE_VIOLATION',
       'ROLES_INCOMPATIBLE',
       'ADMIN_ROLE_OUTSIDE_PLATFORM',
     ],

@@ -25,7 +25,7 @@ export class InvitationsController {
   @Endpoint({
     summary: 'Invite a person by e-mail into an organization, with roles',
     description:
-      'The invitee receives a mail with a link carrying a one-time token (valid INVITATION_TTL_DAYS, default 7 days); a new invitation to the same address revokes the pending ones. The token is never in this answer. Administrative roles (a security administrator inviting into the platform organization) pass the rules of separated duties (ADR 43).',
+      'The invitee receives a mail with a link carrying a one-time token (valid INVITATION_TTL_DAYS, default 7 days); a new invitation to the same address revokes the pending ones. The token is never in this answer. Administrative roles (a security administrator inviting into the platform organization) pass the rules of separated duties (ADR 43); `registrar` is for users of a `service_center` organization only (422 BUSINESS_RULE_VIOLATION naming `roles`).',
     errors: [
       'NOT_FOUND',
       'ALREADY_EXISTS',

@@ -41,7 +41,7 @@ export class OrganizationUsersController {
   @Endpoint({
     summary: "Disable or enable, rename, or change the roles of an organization's user",
     description:
-      'A user manager may grant issuer, applicant, expert, broker and user_manager only, may not change an administrator, nor its own roles (403), nor disable itself (422). Disabling revokes every session at once. A security administrator changing roles here passes the rules of separated duties (ADR 43): 409 OWN_ROLES_UNCHANGEABLE, 422 ROLES_INCOMPATIBLE or ADMIN_ROLE_OUTSIDE_PLATFORM.',
+      'A user manager may grant issuer, applicant, expert, broker and user_manager only, may not change an administrator, nor its own roles (403), nor disable itself (422). Disabling revokes every session at once. A security administrator changing roles here passes the rules of separated duties (ADR 43): 409 OWN_ROLES_UNCHANGEABLE, 422 ROLES_INCOMPATIBLE or ADMIN_ROLE_OUTSIDE_PLATFORM; granting `registrar` outside a `service_center` organization answers 422 BUSINESS_RULE_VIOLATION naming `roles`.',
     errors: [
       'NOT_FOUND',
       'FORBIDDEN',

@@ -14,7 +14,7 @@ const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
 /** The rules of separated duties (三员分立, ADR 43) every creation and role change passes. */
 const DUTIES =
-  'Separated duties (三员分立): `security_admin` and `audit_admin` are never held together, and `audit_admin` with no other role (422 ROLES_INCOMPATIBLE); administrative roles (`admin`, `security_admin`, `audit_admin`) only in the platform organization (422 ADMIN_ROLE_OUTSIDE_PLATFORM).';
+  'Separated duties (三员分立): `security_admin` and `audit_admin` are never held together, and `audit_admin` with no other role (422 ROLES_INCOMPATIBLE); administrative roles (`admin`, `security_admin`, `audit_admin`) only in the platform organization (422 ADMIN_ROLE_OUTSIDE_PLATFORM). `registrar` (technology contract registration) only for users of a `service_center` organization (422 BUSINESS_RULE_VIOLATION naming `roles`).';
 
 @ApiTags('users')
 @Controller('users')
@@ -44,6 +44,10 @@ export class UsersController {
     errors: [
       'ALREADY_EXISTS',
       { FORBIDDEN: 'an administrative role granted by someone who is not a security administrator' },
+      {
+        BUSINESS_RULE_VIOLATION:
+          '`registrar` for a user of an organization that is not a service_center (`roles` named)',
+      },
       'ROLES_INCOMPATIBLE',
       'ADMIN_ROLE_OUTSIDE_PLATFORM',
     ],

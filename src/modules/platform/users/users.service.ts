@@ -23,6 +23,7 @@ import { UserEntity } from './entities/user.entity';
 import { normalizeEmail } from './email';
 import { UsersRepository } from './users.repository';
 import { assertNotOwnRoles, assertSeparatedDuties, holdsAdministrativeRole, RoleChange } from './duties';
+import { assertRolesFitOrganization, typedRolesGranted } from './role-organization-types';
 
 export const USER_EVENTS = { rolesChanged: 'user.roles_changed' } as const;
 
@@ -93,7 +94,7 @@ export class UsersService {
   /**
    * Inserts a user inside the caller's transaction (password hashed with argon2id), audited, after
    * the rules of separated duties (ADR 43: 403, 409, 422 ROLES_INCOMPATIBLE or
-   * ADMIN_ROLE_OUTSIDE_PLATFORM).
+   * ADMIN_ROLE_OUTSIDE_PLATFORM) and of roles bound to an organization type (422).
    */
   async createInTransaction(em: EntityManager, actor: AuditActor, input: NewUser): Promise<UserEntity> {
     const roles = [...new Set(input.roles)];
@@ -284,12 +285,18 @@ export class UsersService {
   }
 
   /**
-   * The rules of separated duties (duties.ts), and administrative roles only in the platform
+   * The rules of separated duties (duties.ts), roles bound to an organization type (422
+   * BUSINESS_RULE_VIOLATION naming `roles`: `registrar` only in a service centre,
+   * role-organization-types.ts), and administrative roles only in the platform
    * organization: that of the oldest administrator, else the one named PLATFORM_ORGANIZATION_NAME
    * (422 ADMIN_ROLE_OUTSIDE_PLATFORM); with neither, the first administrator's organization is it.
    */
   private async assertDuties(em: EntityManager, change: RoleChange, organizationId: string): Promise<void> {
     assertSeparatedDuties(change);
+    if (typedRolesGranted(change).length) {
+      const organization = await this.organizations.findById(organizationId, em);
+      if (organization) assertRolesFitOrganization(change, organization.type);
+    }
     if (!holdsAdministrativeRole(change.after)) return;
     const administrator = await this.users.oldestAdministrator(em);
     const platformId =

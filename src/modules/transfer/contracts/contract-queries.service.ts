@@ -45,13 +45,16 @@ export class ContractQueriesService {
   }
 
   /**
-   * A result's transfers: the registered contracts that name it, most recent first, in their public
-   * form. For the results module (exported), which lists them on the result.
+   * A published result's transfers (GET /results/{id}/transfers): the registered contracts that name
+   * it, most recent first, in their public form; 404 when the result is not in the public library.
    */
   async transfersOfResult(
     resultId: string,
     page: { limit?: number; cursor?: string } = {},
   ): Promise<Page<PublicContractDto>> {
+    if (!(await this.contracts.resultPublished(resultId))) {
+      throw new DomainError('NOT_FOUND', 'No published result with this id');
+    }
     return this.publicPage(await this.contracts.listRegistered({ ...page, resultId }));
   }
 

@@ -15,7 +15,7 @@ import { Auth, Authenticated, Public } from '../../../common/auth/decorators';
 import type { Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, withEtag } from '../../../common/concurrency/etag';
 import { Endpoint } from '../../../common/openapi/endpoint';
-import { ApiPageResponse, Page } from '../../../common/pagination/pagination';
+import { ApiPageResponse, Page, PageQueryDto } from '../../../common/pagination/pagination';
 import type { HttpResponse } from '../../../infra/http/http-types';
 import { ContractFilingService } from './contract-filing.service';
 import { ContractQueriesService } from './contract-queries.service';
@@ -84,6 +84,26 @@ export class PublicContractsController {
   @ApiOkResponse({ type: ContractBrokerStatsDto })
   brokerStats(): Promise<ContractBrokerStatsDto> {
     return this.queries.brokerStats();
+  }
+}
+
+/** A published result's transfers: the registered contracts that name it (TRANSFER.md). */
+@ApiTags('contracts')
+@Controller('results')
+export class ResultTransfersController {
+  constructor(private readonly queries: ContractQueriesService) {}
+
+  @Get(':id/transfers')
+  @Public()
+  @Endpoint({
+    summary: "A published result's transfers: the registered contracts that name it (public)",
+    description:
+      'Most recently registered first, in the public form of GET /contracts/registered (parties only when the contract is not confidential; no broker, no person). 404 when the result is not published.',
+    errors: ['NOT_FOUND'],
+  })
+  @ApiPageResponse(PublicContractDto)
+  transfers(@Param('id', uuid) id: string, @Query() query: PageQueryDto): Promise<Page<PublicContractDto>> {
+    return this.queries.transfersOfResult(id, query);
   }
 }
 

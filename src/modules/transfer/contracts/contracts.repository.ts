@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { byCreation, Page, paginate } from '../../../common/pagination/pagination';
 import type { ContractStatus, ContractType } from './contract-status';
 import { ContractAttachmentEntity } from './entities/contract-attachment.entity';
@@ -49,6 +49,11 @@ export class ContractsRepository {
     em: EntityManager = this.dataSource.manager,
   ): Promise<TechnologyContractEntity | null> {
     return em.findOne(TechnologyContractEntity, { where: { id } });
+  }
+
+  /** The rows of these ids in one statement (any order; ids without a row left out). */
+  findByIds(ids: string[], em: EntityManager = this.dataSource.manager): Promise<TechnologyContractEntity[]> {
+    return ids.length ? em.findBy(TechnologyContractEntity, { id: In(ids) }) : Promise.resolve([]);
   }
 
   /** The row locked FOR UPDATE until the transaction ends: every change goes through it. */
@@ -109,6 +114,15 @@ export class ContractsRepository {
   }
 
   /** Whether the id names a result. */
+  /** Whether a result is in the public library (published): its transfers are listed only then. */
+  async resultPublished(resultId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM results WHERE id = $1 AND status = 'published'`,
+      [resultId],
+    );
+    return rows.length > 0;
+  }
+
   async resultExists(em: EntityManager, resultId: string): Promise<boolean> {
     const rows = await em.query<unknown[]>(`SELECT 1 FROM results WHERE id = $1 FOR KEY SHARE`, [resultId]);
     return rows.length > 0;

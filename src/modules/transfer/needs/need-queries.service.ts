@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../../common/audit/audit.service';
 import { hasRole, isAdmin, Principal } from '../../../common/auth/principal';
+import { recordUndertaking, UndertakingGate } from '../../../common/confidentiality/undertaking';
 import { DomainError } from '../../../common/errors/domain-error';
 import { Page } from '../../../common/pagination/pagination';
 import { Clock } from '../../../infra/clock/clock';
@@ -14,6 +15,13 @@ import { NEED_AUDIT, NEED_ENTITY } from './need-events';
 import { NeedView, toNeedResponse } from './need.mappers';
 import { NeedFilter, NeedsRepository } from './needs.repository';
 import { NEED_MACHINE, PUBLIC_NEED_STATUSES } from './needs-status';
+
+const NDA_GATE: UndertakingGate = {
+  table: 'need_ndas',
+  keyColumn: 'need_id',
+  auditAction: NEED_AUDIT.ndaAccepted,
+  objectType: NEED_ENTITY,
+};
 
 /**
  * Reading needs: the list by scope (public, mine, centre, all), one need in the view the caller is
@@ -78,34 +86,8 @@ export class NeedQueriesService {
       const need = await this.needs.findById(id, em);
       await this.access.requireView(em, actor, need);
       NEED_MACHINE.assert(need!.status, 'accept_nda');
-      const nda = {
-        needId: id,
-        userId: user.userId,
-        organizationId: user.organizationId,
-        acceptedAt: this.clock.now(),
-      };
-      if (await this.needs.insertNda(em, nda)) {
-        await this.audit.record(em, {
-          actor,
-          action: NEED_AUDIT.ndaAccepted,
-          objectType: NEED_ENTITY,
-          objectId: id,
-          after: {
-            userId: nda.userId,
-            organizationId: nda.organizationId,
-            acceptedAt: nda.acceptedAt.toISOString(),
-          },
-        });
-        return nda;
-      }
-      const existing = await this.needs.findNda(id, user.userId, em);
-      if (!existing) throw new Error('The undertaking vanished');
-      return {
-        needId: existing.needId,
-        userId: existing.userId,
-        organizationId: existing.organizationId,
-        acceptedAt: existing.acceptedAt,
-      };
+      const undertaking = await recordUndertaking(em, this.audit, NDA_GATE, id, user, this.clock.now());
+      return { needId: id, ...undertaking };
     });
   }
 

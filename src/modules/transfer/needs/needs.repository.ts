@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In } from 'typeorm';
 import { byCreation, Page, paginate } from '../../../common/pagination/pagination';
 import { NeedInterestEntity } from './entities/need-interest.entity';
 import { NeedIntroductionEntity } from './entities/need-introduction.entity';
@@ -33,6 +33,11 @@ export class NeedsRepository {
 
   findById(id: string, em: EntityManager = this.dataSource.manager): Promise<NeedEntity | null> {
     return em.findOne(NeedEntity, { where: { id } });
+  }
+
+  /** The rows of these ids in one statement (any order; ids without a row left out). */
+  findByIds(ids: string[], em: EntityManager = this.dataSource.manager): Promise<NeedEntity[]> {
+    return ids.length ? em.findBy(NeedEntity, { id: In(ids) }) : Promise.resolve([]);
   }
 
   findByIdForUpdate(em: EntityManager, id: string): Promise<NeedEntity | null> {
@@ -103,15 +108,6 @@ export class NeedsRepository {
       [organizationId],
     );
     return row ? { type: row.type, regionCode: row.region_code } : null;
-  }
-
-  async insertNda(em: EntityManager, nda: NeedNdaEntity): Promise<boolean> {
-    const rows = await em.query<unknown[]>(
-      `INSERT INTO need_ndas (need_id, user_id, organization_id, accepted_at)
-       VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING user_id`,
-      [nda.needId, nda.userId, nda.organizationId, nda.acceptedAt],
-    );
-    return rows.length === 1;
   }
 
   findNda(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../../common/audit/audit.service';
 import { Principal, requireUser } from '../../../common/auth/principal';
+import { recordUndertaking, UndertakingGate } from '../../../common/confidentiality/undertaking';
 import { DomainError } from '../../../common/errors/domain-error';
 import { Page } from '../../../common/pagination/pagination';
 import { Clock } from '../../../infra/clock/clock';
@@ -17,6 +18,13 @@ import { RESULT_ACTIONS, RESULT_ENTITY } from './results.constants';
 import { toResultResponse } from './results.mappers';
 import { ResultListing, ResultsRepository } from './results.repository';
 import { RESULT_MACHINE } from './results-status';
+
+const NDA_GATE: UndertakingGate = {
+  table: 'result_ndas',
+  keyColumn: 'result_id',
+  auditAction: RESULT_ACTIONS.ndaAccepted,
+  objectType: RESULT_ENTITY,
+};
 
 /**
  * Reading the results library: the public list and detail (published results, no confidential
@@ -55,34 +63,8 @@ export class ResultsQueriesService {
       if (!r || !canSee(actor, r)) throw DomainError.notFound('Result');
       if (!RESULT_MACHINE.can(r.status, 'accept_nda'))
         throw DomainError.invalidTransition(r.status, 'accept_nda');
-      const nda = {
-        resultId: id,
-        userId: user.userId,
-        organizationId: user.organizationId,
-        acceptedAt: this.clock.now(),
-      };
-      if (await this.results.insertNda(em, nda)) {
-        await this.audit.record(em, {
-          actor,
-          action: RESULT_ACTIONS.ndaAccepted,
-          objectType: RESULT_ENTITY,
-          objectId: id,
-          after: {
-            userId: nda.userId,
-            organizationId: nda.organizationId,
-            acceptedAt: nda.acceptedAt.toISOString(),
-          },
-        });
-        return nda;
-      }
-      const existing = await this.results.findNda(id, user.userId, em);
-      if (!existing) throw new Error('The undertaking vanished');
-      return {
-        resultId: existing.resultId,
-        userId: existing.userId,
-        organizationId: existing.organizationId,
-        acceptedAt: existing.acceptedAt,
-      };
+      const undertaking = await recordUndertaking(em, this.audit, NDA_GATE, id, user, this.clock.now());
+      return { resultId: id, ...undertaking };
     });
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { byCreation, Page, paginate } from '../../../common/pagination/pagination';
 import { ListResultsQueryDto } from './dto/list-results.query';
 import { ResultConfidentialEntity } from './entities/result-confidential.entity';
@@ -18,6 +18,11 @@ export class ResultsRepository {
 
   findById(id: string, em: EntityManager = this.dataSource.manager): Promise<ResultEntity | null> {
     return em.findOne(ResultEntity, { where: { id } });
+  }
+
+  /** The rows of these ids in one statement (any order; ids without a row left out). */
+  findByIds(ids: string[], em: EntityManager = this.dataSource.manager): Promise<ResultEntity[]> {
+    return ids.length ? em.findBy(ResultEntity, { id: In(ids) }) : Promise.resolve([]);
   }
 
   async lockById(em: EntityManager, id: string): Promise<ResultEntity | null> {
@@ -79,19 +84,6 @@ export class ResultsRepository {
 
   async saveConfidential(em: EntityManager, resultId: string, details: string, now: Date): Promise<void> {
     await em.save(em.create(ResultConfidentialEntity, { resultId, details, updatedAt: now }));
-  }
-
-  /** True when the undertaking was new. */
-  async insertNda(em: EntityManager, nda: ResultNdaEntity): Promise<boolean> {
-    const res = await em
-      .createQueryBuilder()
-      .insert()
-      .into(ResultNdaEntity)
-      .values(nda)
-      .orIgnore()
-      .returning('result_id')
-      .execute();
-    return (res.raw as unknown[]).length > 0;
   }
 
   findNda(resultId: string, userId: string, em: EntityManager = this.dataSource.manager) {

@@ -50,7 +50,7 @@ export class CreateInvitationDto {
     maxItems: USER_ROLES.length,
     example: ['expert'],
     description:
-      'A user manager may grant issuer, applicant, expert, broker and user_manager only; a security administrator any role',
+      'A user manager may grant issuer, applicant, expert, broker and user_manager only; a security administrator any role (registrar only in a service_center organization)',
   })
   @IsArray()
   @ArrayMinSize(1)

@@ -20,6 +20,8 @@ import type { ContractStatus, ContractType } from '../contract-status';
 @Index('ix_technology_contracts_status', ['status', 'createdAt', 'id'])
 @Index('ix_technology_contracts_registered', ['registeredAt', 'id'])
 @Index('ix_technology_contracts_result', ['resultId'])
+@Index('ix_technology_contracts_need', ['needId'])
+@Index('ix_technology_contracts_updated', ['updatedAt', 'id'])
 @Index('ix_technology_contracts_industry_chain', ['industryChainCode'])
 @Check(
   'ck_technology_contracts_type',

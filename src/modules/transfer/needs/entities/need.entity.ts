@@ -21,6 +21,7 @@ export interface NeedIndicator {
  */
 @Entity('needs')
 @Index('ix_needs_created', ['createdAt', 'id'])
+@Index('ix_needs_updated', ['updatedAt', 'id'])
 @Index('ix_needs_enterprise', ['enterpriseOrganizationId'])
 @Index('ix_needs_centre', ['centreOrganizationId'])
 @Index('ix_needs_challenge', ['challengeId'])

@@ -38,6 +38,8 @@ export interface ResultIndicator {
  */
 @Entity('results')
 @Index('ix_results_status', ['status', 'publishedAt', 'id'])
+@Index('ix_results_updated', ['updatedAt', 'id'])
+@Index('ix_results_project', ['projectId'])
 @Index('ix_results_organization', ['organizationId', 'createdAt', 'id'])
 @Index('ix_results_industry_chain', ['industryChainCode', 'publishedAt', 'id'])
 @Index('uq_results_acceptance', ['acceptanceId'], { unique: true, where: '"acceptance_id" IS NOT NULL' })
