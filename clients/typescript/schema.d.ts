@@ -2726,6 +2726,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/results/{id}/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A published result's transfers: the registered contracts that name it (public)
+         * @description Most recently registered first, in the public form of GET /contracts/registered (parties only when the contract is not confidential; no broker, no person). 404 when the result is not published.
+         */
+        get: operations["ResultTransfers_transfers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contracts": {
         parameters: {
             query?: never;
@@ -21022,6 +21042,50 @@ export interface operations {
             400: components["responses"]["Problem_400_VALIDATION_FAILED"];
             401: components["responses"]["Problem_401_UNAUTHENTICATED"];
             403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_registrar"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    ResultTransfers_transfers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: the `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of results */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PublicContractDto"][];
+                        /**
+                         * @description Pass as `cursor` for the next page; null on the last
+                         * @example null
+                         */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];
