@@ -1,14 +1,8 @@
 import { TestContext, WORLDS_ENV } from '../support/context';
-import {
-  Actor,
-  auditRows,
-  createUser,
-  outboxEvents,
-  registerOrg,
-  validCreditCode,
-} from '../support/factories';
+import { Actor, auditRows, outboxEvents, registerOrg } from '../support/factories';
 import { fixtureNeeds, fixtureResults } from '../support/matching-fixture';
 import { createExpert, TestExpert } from '../support/reviews';
+import { needRoute, newBroker, serviceCentre } from '../support/transfer';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 import { MatchIndex } from '../../src/modules/platform/terms/match-index.service';
@@ -126,31 +120,12 @@ describe('matches: introductions, views, backfill', () => {
   beforeAll(async () => {
     t = await createTestApp({ env: WORLDS_ENV });
     admin = await new TestContext(t).newAdmin();
-    const centre = await post(
-      admin,
-      '/organizations',
-      {
-        name: '南昌技术转移中心',
-        type: 'service_center',
-        creditCode: validCreditCode(),
-        regionCode: '360100',
-      },
-      201,
-    );
-    await post(admin, '/need-routes', { regionCode: '360100', centreOrganizationId: centre.id }, 201);
-    broker = await createUser(t, centre.id as string, ['broker']);
-    await post(
-      admin,
-      '/brokers',
-      {
-        userId: broker.userId,
-        industryChains: ['rare_earths'],
-        keywords: ['稀土'],
-        regionCode: '360100',
-        certificateNumber: `JXJJR-${broker.userId.slice(0, 8)}`,
-      },
-      201,
-    );
+    const centre = await serviceCentre(t, admin, '南昌技术转移中心', '360100');
+    await needRoute(t, admin, { regionCode: '360100', centreOrganizationId: centre });
+    broker = await newBroker(t, admin, centre, '360100', {
+      industryChains: ['rare_earths'],
+      keywords: ['稀土'],
+    });
     enterprise = await registerOrg(t, { role: 'issuer', type: 'enterprise', regionCode: '360102' });
     holder = await registerOrg(t, { role: 'applicant', regionCode: '360702', name: HOLDER_NAME });
     needId = await fileRefinedNeed();

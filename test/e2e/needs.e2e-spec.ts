@@ -1,17 +1,9 @@
 import { DAY } from '../support/challenges';
 import { TestContext, WORLDS_ENV } from '../support/context';
-import {
-  Actor,
-  auditRows,
-  bearer,
-  createUser,
-  login,
-  outboxEvents,
-  registerOrg,
-  validCreditCode,
-} from '../support/factories';
+import { Actor, auditRows, bearer, login, outboxEvents, registerOrg } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
+import { needRoute, newBroker, serviceCentre } from '../support/transfer';
 import { DeadlineDrainer } from '../../src/infra/scheduler/deadline.drainer';
 import { isWebhookEventType, webhookBody } from '../../src/modules/outreach/webhooks/webhook-events';
 
@@ -56,35 +48,10 @@ describe('industry-demand library (需求库) and the service network', () => {
       actor.headers = bearer(tokens.accessToken);
     }
   };
-  const serviceCentre = async (name: string, regionCode: string, parent?: string) => {
-    const res = await t.http
-      .post(api('/organizations'))
-      .set(admin.headers)
-      .send({
-        name,
-        type: 'service_center',
-        creditCode: validCreditCode(),
-        regionCode,
-        ...(parent ? { parentOrganizationId: parent } : {}),
-      });
-    ok('service centre', res, 201);
-    return res.body.id as string;
-  };
-  const newBroker = async (centreId: string, regionCode: string) => {
-    const user = track(await createUser(t, centreId, ['broker']));
-    const res = await t.http
-      .post(api('/brokers'))
-      .set(admin.headers)
-      .send({
-        userId: user.userId,
-        industryChains: ['new_materials'],
-        keywords: ['永磁'],
-        regionCode,
-        certificateNumber: `JXJJR-${user.userId.slice(0, 8)}`,
-      });
-    ok('broker profile', res, 201);
-    return user;
-  };
+  const centre = (name: string, regionCode: string, parent?: string) =>
+    serviceCentre(t, admin, name, regionCode, parent);
+  const broker = async (centreId: string, regionCode: string) =>
+    track(await newBroker(t, admin, centreId, regionCode, { keywords: ['永磁'] }));
   const newEnterprise = async (regionCode = '360102', name?: string) =>
     track(await registerOrg(t, { role: 'issuer', type: 'enterprise', regionCode, name }));
   const needBody = (overrides: Record<string, unknown> = {}) => ({
@@ -155,22 +122,22 @@ describe('industry-demand library (需求库) and the service network', () => {
     ctx = new TestContext(t);
     worker = await startTestWorker(t.environment, t.clock);
     admin = track(await ctx.newAdmin());
-    centres.province = await serviceCentre('江西省技术转移中心', '360000');
-    centres.nanchang = await serviceCentre('南昌分中心', '360100', centres.province);
-    centres.ganzhou = await serviceCentre('赣州分中心', '360700', centres.province);
-    centres.ncStation = await serviceCentre('南昌高新区服务站', '360102', centres.nanchang);
-    centres.gzStation = await serviceCentre('赣州章贡区服务站', '360702', centres.ganzhou);
+    centres.province = await centre('江西省技术转移中心', '360000');
+    centres.nanchang = await centre('南昌分中心', '360100', centres.province);
+    centres.ganzhou = await centre('赣州分中心', '360700', centres.province);
+    centres.ncStation = await centre('南昌高新区服务站', '360102', centres.nanchang);
+    centres.gzStation = await centre('赣州章贡区服务站', '360702', centres.ganzhou);
     for (const route of [
       { regionCode: '360100', centreOrganizationId: centres.nanchang },
       { regionCode: '360102', industryChain: 'new_materials', centreOrganizationId: centres.ncStation },
       { regionCode: '360700', centreOrganizationId: centres.ganzhou },
     ]) {
-      ok('route', await t.http.post(api('/need-routes')).set(admin.headers).send(route), 201);
+      await needRoute(t, admin, route);
     }
-    brokers.province = await newBroker(centres.province, '360000');
-    brokers.nanchang = await newBroker(centres.nanchang, '360100');
-    brokers.ganzhou = await newBroker(centres.ganzhou, '360700');
-    brokers.ncStation = await newBroker(centres.ncStation, '360102');
+    brokers.province = await broker(centres.province, '360000');
+    brokers.nanchang = await broker(centres.nanchang, '360100');
+    brokers.ganzhou = await broker(centres.ganzhou, '360700');
+    brokers.ncStation = await broker(centres.ncStation, '360102');
   });
 
   afterAll(async () => {

@@ -1,19 +1,12 @@
 import { DAY } from '../support/challenges';
 import { TestContext, WORLDS_ENV } from '../support/context';
-import {
-  Actor,
-  bearer,
-  createUser,
-  login,
-  outboxEvents,
-  registerOrg,
-  validCreditCode,
-} from '../support/factories';
+import { Actor, bearer, createUser, login, outboxEvents, registerOrg } from '../support/factories';
 import { fixtureNeeds, fixtureResults } from '../support/matching-fixture';
 import { AwardedList, awardedList } from '../support/projects';
 import { jsonStrings } from '../support/reviews';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
+import { needRoute, newBroker, serviceCentre } from '../support/transfer';
 import { isWebhookEventType, webhookBody } from '../../src/modules/outreach/webhooks/webhook-events';
 
 /**
@@ -58,38 +51,10 @@ describe('the transfer loop, need to registered contract', () => {
       actor.headers = bearer(tokens.accessToken);
     }
   };
-  const centre = async (name: string, regionCode: string, parent?: string) => {
-    const res = await t.http
-      .post(api('/organizations'))
-      .set(admin.headers)
-      .send({
-        name,
-        type: 'service_center',
-        creditCode: validCreditCode(),
-        regionCode,
-        ...(parent ? { parentOrganizationId: parent } : {}),
-      });
-    ok('centre', res, 201);
-    return res.body.id as string;
-  };
-  const broker = async (centreId: string, regionCode: string) => {
-    const user = await createUser(t, centreId, ['broker']);
-    ok(
-      'broker profile',
-      await t.http
-        .post(api('/brokers'))
-        .set(admin.headers)
-        .send({
-          userId: user.userId,
-          industryChains: ['new_materials'],
-          keywords: ['钕铁硼'],
-          regionCode,
-          certificateNumber: `JXJJR-${user.userId.slice(0, 8)}`,
-        }),
-      201,
-    );
-    return user;
-  };
+  const centre = (name: string, regionCode: string, parent?: string) =>
+    serviceCentre(t, admin, name, regionCode, parent);
+  const broker = (centreId: string, regionCode: string) =>
+    newBroker(t, admin, centreId, regionCode, { keywords: ['钕铁硼'] });
   const need = async (id: string, who: Actor = admin) => {
     const res = await t.http.get(api(`/needs/${id}`)).set(who.headers);
     ok('need', res);
@@ -128,7 +93,7 @@ describe('the transfer loop, need to registered contract', () => {
       { regionCode: '360700', centreOrganizationId: ids.ganzhou },
       { regionCode: '360113', centreOrganizationId: ids.ncStation },
     ]) {
-      ok('route', await t.http.post(api('/need-routes')).set(admin.headers).send(route), 201);
+      await needRoute(t, admin, route);
     }
     brokerNc = await broker(ids.nanchang, '360100');
     brokerGz = await broker(ids.ganzhou, '360700');

@@ -1,9 +1,10 @@
 import { TestContext, WORLDS_ENV } from '../support/context';
 import { createProgram } from '../support/challenges';
-import { Actor, createUser, outboxEvents, registerOrg, validCreditCode } from '../support/factories';
+import { Actor, outboxEvents, registerOrg } from '../support/factories';
 import { fixtureNeeds, fixtureResults } from '../support/matching-fixture';
 import { ReceivedMail, SmtpInbox } from '../support/smtp-inbox';
 import { createTestApp, TestApp } from '../support/test-app';
+import { needRoute, newBroker, serviceCentre } from '../support/transfer';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 import { DeadlineDrainer } from '../../src/infra/scheduler/deadline.drainer';
 import { ResultUtilisationService } from '../../src/modules/transfer/results/result-utilisation.service';
@@ -61,39 +62,12 @@ describe('transfer loop mails (SMTP)', () => {
     worker = await startTestWorker(t.environment, t.clock);
     admin = await new TestContext(t).newAdmin();
     programId = await createProgram(t, admin);
-    const centre = ok(
-      'centre',
-      await t.http.post(api('/organizations')).set(admin.headers).send({
-        name: '南昌分中心',
-        type: 'service_center',
-        creditCode: validCreditCode(),
-        regionCode: '360100',
-      }),
-      201,
-    ).id as string;
-    ok(
-      'route',
-      await t.http
-        .post(api('/need-routes'))
-        .set(admin.headers)
-        .send({ regionCode: '360100', centreOrganizationId: centre }),
-      201,
-    );
-    broker = await createUser(t, centre, ['broker']);
-    ok(
-      'broker profile',
-      await t.http
-        .post(api('/brokers'))
-        .set(admin.headers)
-        .send({
-          userId: broker.userId,
-          industryChains: ['rare_earths'],
-          keywords: ['稀土'],
-          regionCode: '360100',
-          certificateNumber: `JXJJR-${broker.userId.slice(0, 8)}`,
-        }),
-      201,
-    );
+    const centre = await serviceCentre(t, admin, '南昌分中心', '360100');
+    await needRoute(t, admin, { regionCode: '360100', centreOrganizationId: centre });
+    broker = await newBroker(t, admin, centre, '360100', {
+      industryChains: ['rare_earths'],
+      keywords: ['稀土'],
+    });
     enterprise = await registerOrg(t, {
       role: 'issuer',
       type: 'enterprise',

@@ -1,15 +1,9 @@
 import { TestContext, WORLDS_ENV } from '../support/context';
-import {
-  Actor,
-  auditRows,
-  createUser,
-  outboxEvents,
-  registerOrg,
-  validCreditCode,
-} from '../support/factories';
+import { Actor, auditRows, outboxEvents, registerOrg } from '../support/factories';
 import { fixtureNeeds, fixtureResults } from '../support/matching-fixture';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
+import { needRoute, newBroker, serviceCentre } from '../support/transfer';
 import { MatchAlertsHandler } from '../../src/modules/transfer/matching/match-alerts.handler';
 import { MATCH_ALERT_THRESHOLD } from '../../src/modules/transfer/matching/matching.constants';
 import { receivableEventTypes, webhookEvent } from '../../src/modules/outreach/webhooks/webhook-events';
@@ -51,38 +45,10 @@ describe('matching in the transfer loop', () => {
   const ok = (what: string, res: { status: number; body: unknown }, status = 200) => {
     if (res.status !== status) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
   };
-  const centre = async (name: string, regionCode: string, parent?: string) => {
-    const res = await t.http
-      .post(api('/organizations'))
-      .set(admin.headers)
-      .send({
-        name,
-        type: 'service_center',
-        creditCode: validCreditCode(),
-        regionCode,
-        ...(parent ? { parentOrganizationId: parent } : {}),
-      });
-    ok('centre', res, 201);
-    return res.body.id as string;
-  };
-  const broker = async (centreId: string, regionCode: string) => {
-    const user = await createUser(t, centreId, ['broker']);
-    ok(
-      'broker profile',
-      await t.http
-        .post(api('/brokers'))
-        .set(admin.headers)
-        .send({
-          userId: user.userId,
-          industryChains: ['rare_earths'],
-          keywords: ['稀土'],
-          regionCode,
-          certificateNumber: `JXJJR-${user.userId.slice(0, 8)}`,
-        }),
-      201,
-    );
-    return user;
-  };
+  const centre = (name: string, regionCode: string, parent?: string) =>
+    serviceCentre(t, admin, name, regionCode, parent);
+  const broker = (centreId: string, regionCode: string) =>
+    newBroker(t, admin, centreId, regionCode, { industryChains: ['rare_earths'], keywords: ['稀土'] });
   const publishResult = async (title: string, abstract: string, keywords: string[]) => {
     const created = await t.http
       .post(api('/results'))
@@ -117,7 +83,7 @@ describe('matching in the transfer loop', () => {
       { regionCode: '360100', centreOrganizationId: nanchang },
       { regionCode: '360700', centreOrganizationId: ganzhou },
     ]) {
-      ok('route', await t.http.post(api('/need-routes')).set(admin.headers).send(route), 201);
+      await needRoute(t, admin, route);
     }
     brokerNc = await broker(nanchang, '360100');
     brokerGz = await broker(ganzhou, '360700');

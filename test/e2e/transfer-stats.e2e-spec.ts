@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DAY } from '../support/challenges';
 import { TestContext, WORLDS_ENV } from '../support/context';
-import { Actor, bearer, createUser, login, registerOrg, validCreditCode } from '../support/factories';
+import { Actor, bearer, login, registerOrg } from '../support/factories';
+import { newBroker, serviceCentre } from '../support/transfer';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -177,27 +178,9 @@ describe('GET /stats/transfer and the open-data feeds (ADR 0062)', () => {
     t.clock.set(T0);
     ctx = new TestContext(t);
     admin = track(await ctx.newAdmin());
-    const centre = await t.http.post(api('/organizations')).set(admin.headers).send({
-      name: '江西省技术转移中心',
-      type: 'service_center',
-      creditCode: validCreditCode(),
-      regionCode: '360000',
-    });
-    ok('centre', centre, 201);
-    broker = track(await createUser(t, centre.body.id, ['broker']));
-    ok(
-      'broker profile',
-      await t.http
-        .post(api('/brokers'))
-        .set(admin.headers)
-        .send({
-          userId: broker.userId,
-          industryChains: ['new_materials', 'biomedicine'],
-          keywords: [],
-          regionCode: '360000',
-          certificateNumber: `JXJJR-${broker.userId.slice(0, 8)}`,
-        }),
-      201,
+    const centre = await serviceCentre(t, admin, '江西省技术转移中心', '360000');
+    broker = track(
+      await newBroker(t, admin, centre, '360000', { industryChains: ['new_materials', 'biomedicine'] }),
     );
     e1 = track(
       await registerOrg(t, {

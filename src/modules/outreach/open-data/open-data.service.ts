@@ -39,14 +39,7 @@ export class OpenDataService {
         publisherName: this.config.OCDS_PUBLISHER_NAME,
       }),
     );
-    const last = changed.length > limit ? changed[limit - 1] : undefined;
-    const nextCursor = last ? encodeCursor([last.changedKey, last.id]) : null;
-    let next: string | null = null;
-    if (nextCursor) {
-      const url = new URL(requestUrl);
-      url.searchParams.set('cursor', nextCursor);
-      next = url.toString();
-    }
+    const { links, nextCursor } = nextPage(changed, limit, requestUrl);
     return {
       uri: requestUrl,
       version: OCDS_VERSION,
@@ -54,7 +47,7 @@ export class OpenDataService {
       publisher: { name: this.config.OCDS_PUBLISHER_NAME },
       extensions: OCDS_EXTENSIONS,
       releases,
-      links: { next },
+      links,
       nextCursor,
     };
   }
@@ -76,6 +69,23 @@ export function parseInstant(value: string): Date | null {
 }
 
 /** A cursor of the open-data pages: [changedKey, id]; anything else is a 400 on `cursor`. */
+/**
+ * The next page of a feed read with one key more than `limit` (is there more?): the cursor is the
+ * last item's key, and `links.next` the request's URL with it.
+ */
+export function nextPage(
+  keys: Array<{ changedKey: string; id: string }>,
+  limit: number,
+  requestUrl: string,
+): { links: { next: string | null }; nextCursor: string | null } {
+  const last = keys.length > limit ? keys[limit - 1] : undefined;
+  if (!last) return { links: { next: null }, nextCursor: null };
+  const nextCursor = encodeCursor([last.changedKey, last.id]);
+  const url = new URL(requestUrl);
+  url.searchParams.set('cursor', nextCursor);
+  return { links: { next: url.toString() }, nextCursor };
+}
+
 export function parseCursor(cursor: string): { changedKey: string; id: string } {
   const [changedKey, id] = decodeCursor(cursor, 2);
   if (

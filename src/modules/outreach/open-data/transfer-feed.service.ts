@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error';
-import { DEFAULT_LIMIT, encodeCursor } from '../../../common/pagination/pagination';
+import { DEFAULT_LIMIT } from '../../../common/pagination/pagination';
 import { toPublicContract } from '../../transfer/contracts/contract.mappers';
 import { ContractsRepository } from '../../transfer/contracts/contracts.repository';
 import { toNeedResponse } from '../../transfer/needs/need.mappers';
@@ -14,7 +14,7 @@ import {
   OpenDataNeedDto,
   OpenDataResultDto,
 } from './dto/transfer-feed.dto';
-import { parseCursor, parseInstant } from './open-data.service';
+import { nextPage, parseCursor, parseInstant } from './open-data.service';
 import { FeedKey, FeedKind, TransferFeedRepository } from './transfer-feed.repository';
 
 export interface FeedPage<T> {
@@ -150,14 +150,5 @@ function inOrder<T extends { id: string }>(ids: string[], rows: T[]): T[] {
 
 /** The page: its uri, the items, and the next cursor (the last item's key) when there are more. */
 function page<T>(items: T[], keys: FeedKey[], query: OpenDataFeedQueryDto, requestUrl: string): FeedPage<T> {
-  const limit = query.limit ?? DEFAULT_LIMIT;
-  const last = keys.length > limit ? keys[limit - 1] : undefined;
-  const nextCursor = last ? encodeCursor([last.changedKey, last.id]) : null;
-  let next: string | null = null;
-  if (nextCursor) {
-    const url = new URL(requestUrl);
-    url.searchParams.set('cursor', nextCursor);
-    next = url.toString();
-  }
-  return { uri: requestUrl, items, links: { next }, nextCursor };
+  return { uri: requestUrl, items, ...nextPage(keys, query.limit ?? DEFAULT_LIMIT, requestUrl) };
 }
