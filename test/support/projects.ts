@@ -149,13 +149,10 @@ export async function listUnderReview(t: TestApp, options: AwardOptions = {}): P
   const home = await registerOrg(t, { role: 'applicant', type: 'university', ...named('专家单位联系人') });
   const experts: TestExpert[] = [];
   for (let i = 0; i < 3; i++) {
-    const expert = await createExpert(
-      t,
-      admin,
-      home.organizationId,
-      `验收前专家${i + 1}${mark}`,
-      { ...(mark ? { title: `研究员${mark}` } : {}), ...options.expertProfile },
-    );
+    const expert = await createExpert(t, admin, home.organizationId, `验收前专家${i + 1}${mark}`, {
+      ...(mark ? { title: `研究员${mark}` } : {}),
+      ...options.expertProfile,
+    });
     track(expert.actor);
     experts.push(expert);
   }
