@@ -167,6 +167,32 @@ describe('retention (docs/adr/0068)', () => {
     }
   });
 
+  it('rolls back without dropping archived rows, and the migration adopts them again', async () => {
+    await seedRetentionRows(db, clock.now(), 1);
+    await a.get(RetentionArchiver).archiveDue();
+    const before = await snapshot(db);
+    // Empty the archive of one table: the rollback drops that one only.
+    await db.query(`DELETE FROM archive.idempotency_keys`);
+    const indexes = () =>
+      db.query<Array<{ name: string }>>(
+        `SELECT indexname AS name FROM pg_indexes WHERE indexname = ANY($1) ORDER BY 1`,
+        [['ix_outbox_events_delivered', 'ix_mail_messages_settled']],
+      );
+    expect(await indexes()).toHaveLength(2);
+
+    await db.undoLastMigration({ transaction: 'each' });
+    const left = await db.query<Array<{ table: string }>>(
+      `SELECT table_name AS "table" FROM information_schema.tables WHERE table_schema = 'archive' ORDER BY 1`,
+    );
+    expect(left.map((t) => t.table)).toEqual(TABLES.filter((t) => t !== 'idempotency_keys').sort());
+    expect(await indexes()).toEqual([]);
+
+    expect(await db.runMigrations({ transaction: 'each' })).toHaveLength(1);
+    const after = await snapshot(db);
+    expect(after).toEqual({ ...before, idempotency_keys: { ...before.idempotency_keys, archived: [] } });
+    expect(await indexes()).toHaveLength(2);
+  });
+
   it('keeps BullMQ job history as configured (RETENTION_COMPLETED_JOBS_HOURS, RETENTION_FAILED_JOBS_DAYS)', async () => {
     const mailId = randomUUID();
     const job = await a.get(JobQueue).add(JobName.SendMail, { mailId }, { jobId: `mail-${mailId}` });
