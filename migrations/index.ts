@@ -34,6 +34,7 @@ import { StatsSnapshots1763703100000 } from './1763703100000-StatsSnapshots';
 import { TechnologyContracts1763703600000 } from './1763703600000-TechnologyContracts';
 import { ResultsLibrary1763703400000 } from './1763703400000-ResultsLibrary';
 import { MatchLabels1763703700000 } from './1763703700000-MatchLabels';
+import { Retention1763704200000 } from './1763704200000-Retention';
 import { TransferOpenData1763703800000 } from './1763703800000-TransferOpenData';
 import { MatchIntroductions1763703900000 } from './1763703900000-MatchIntroductions';
 import { MatchTerms1763703500000 } from './1763703500000-MatchTerms';
@@ -79,4 +80,5 @@ export const migrations: MixedList<Function> = [
   MatchLabels1763703700000,
   TransferOpenData1763703800000,
   MatchIntroductions1763703900000,
+  Retention1763704200000,
 ];

@@ -1,10 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { IdempotencyPruner } from './common/idempotency/idempotency.pruner';
 import { CoreModule } from './core.module';
 import { AppConfig } from './infra/config/config';
 import { EventsWorkerModule } from './infra/events/events-worker.module';
 import { JobWorkersModule } from './infra/queue/job-workers';
 import { QueueModule } from './infra/queue/queue.module';
+import { RetentionWorkerModule } from './infra/retention/retention.module';
 import { SchedulerModule, SchedulerWorkerModule } from './infra/scheduler/scheduler.module';
 import { ChallengesModule } from './modules/call/challenges/challenges.module';
 import { NotificationsModule } from './modules/outreach/notifications/notifications.module';
@@ -49,9 +49,9 @@ export class WorkerModule {
         WebhooksWorkerModule,
         AuditWorkerModule,
         StatsWorkerModule,
+        RetentionWorkerModule,
         JobWorkersModule,
       ],
-      providers: [IdempotencyPruner],
     };
   }
 }

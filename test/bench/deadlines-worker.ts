@@ -6,12 +6,16 @@ import { loadConfigFromEnv } from '../../src/infra/config/config';
 import { closeApplication } from '../../src/infra/lifecycle/close-application';
 import { exitOnShutdownSignal, ShutdownState } from '../../src/infra/lifecycle/shutdown';
 import { BootLogger } from '../../src/infra/logging/boot-logger';
+import { OnDomainEvent } from '../../src/infra/events/domain-event-handler';
+import type { DeliveredEvent } from '../../src/infra/events/domain-event-handler';
 import { OnDeadline } from '../../src/infra/scheduler/deadline-handler';
 import type { DueDeadline } from '../../src/infra/scheduler/deadline-handler';
 import { WorkerModule } from '../../src/worker.module';
 
 /** The bench's deadline kind: its effect is one row of bench_effects, in the deadline's transaction. */
 export const BENCH_DEADLINE_KIND = 'bench.effect';
+/** The events bench's event type (test/bench/events.ts): its effect is one row of bench_event_effects. */
+export const BENCH_EVENT_TYPE = 'bench.happened';
 
 @Injectable()
 class BenchEffectHandler {
@@ -21,7 +25,15 @@ class BenchEffectHandler {
   }
 }
 
-@Module({ providers: [BenchEffectHandler] })
+@Injectable()
+class BenchEventHandler {
+  @OnDomainEvent(BENCH_EVENT_TYPE)
+  async run(event: DeliveredEvent, em: EntityManager): Promise<void> {
+    await em.query(`INSERT INTO bench_event_effects (event_id) VALUES ($1)`, [event.id]);
+  }
+}
+
+@Module({ providers: [BenchEffectHandler, BenchEventHandler] })
 class BenchEffectModule {}
 
 @Module({})

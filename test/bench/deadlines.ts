@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,13 +30,13 @@ const CONCURRENCY = Number(process.env.BENCH_DEADLINES_CONCURRENCY ?? 5);
 const CHUNK = 5_000;
 const ROOT = join(__dirname, '..', '..', '..');
 
-function rssMb(pid: number): number {
+export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
 }
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -83,18 +83,15 @@ async function bareWorker(redisUrl: string, prefix: string): Promise<{ rate: num
   return { rate: (COUNT / ms) * 1000, ms };
 }
 
-export async function deadlineCases(adminUrl: string, redisUrl: string): Promise<void> {
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  const url = await freshBenchDatabase(admin, adminUrl, DB);
-  const prefix = `bench_deadlines_${process.pid}`;
-  const ds = await new DataSource(
-    dataSourceOptions({
-      DATABASE_URL: url,
-      DATABASE_POOL_MAX: 2,
-      DATABASE_STATEMENT_TIMEOUT_MS: 120_000,
-    }),
-  ).initialize();
+/**
+ * The bench's worker process (deadlines-worker.ts: WorkerModule plus the bench's handlers) on a
+ * database and Redis prefix; `ready` resolves when it has started, `stop` sends SIGTERM and waits.
+ */
+export function spawnBenchWorker(
+  url: string,
+  redisUrl: string,
+  prefix: string,
+): { child: ChildProcess; ready: Promise<void>; stop: () => Promise<void> } {
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'test', 'bench', 'deadlines-worker.js')], {
     cwd: ROOT,
     env: {
@@ -114,6 +111,39 @@ export async function deadlineCases(adminUrl: string, redisUrl: string): Promise
   });
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('ready\n')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the bench worker exited (${code}):\n${output}`)));
+  });
+  ready.catch(() => undefined);
+  const stop = async (): Promise<void> => {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => {
+      if (child.exitCode !== null) resolve(undefined);
+      child.once('exit', resolve);
+      setTimeout(resolve, 15_000).unref();
+    });
+  };
+  return { child, ready, stop };
+}
+
+export async function deadlineCases(adminUrl: string, redisUrl: string): Promise<void> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  const url = await freshBenchDatabase(admin, adminUrl, DB);
+  const prefix = `bench_deadlines_${process.pid}`;
+  const ds = await new DataSource(
+    dataSourceOptions({
+      DATABASE_URL: url,
+      DATABASE_POOL_MAX: 2,
+      DATABASE_STATEMENT_TIMEOUT_MS: 120_000,
+    }),
+  ).initialize();
+  const worker = spawnBenchWorker(url, redisUrl, prefix);
+  const child = worker.child;
   try {
     await migrateWithLock(ds);
     await ds.query(
@@ -126,14 +156,7 @@ export async function deadlineCases(adminUrl: string, redisUrl: string): Promise
       `bare BullMQ worker, no-op, concurrency ${CONCURRENCY}: ${raw.ms.toFixed(0)} ms, ${raw.rate.toFixed(0)} jobs/s`,
     );
 
-    const ready = new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('ready\n')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`the bench worker exited (${code}):\n${output}`)));
-    });
-    await ready;
+    await worker.ready;
     const idleRss = rssMb(child.pid!);
 
     // Due a little after seeding: their delayed jobs fire together, as a province's closing time would.
@@ -233,12 +256,7 @@ export async function deadlineCases(adminUrl: string, redisUrl: string): Promise
       note: `${peakRss.toFixed(0)} MB peak until the queue was empty`,
     });
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => {
-      if (child.exitCode !== null) resolve(undefined);
-      child.once('exit', resolve);
-      setTimeout(resolve, 15_000).unref();
-    });
+    await worker.stop();
     await ds.destroy();
     await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
     await admin.end();

@@ -22,6 +22,7 @@ import { httpCases, multiWordSearchMix } from './http';
 import { CHALLENGES, NOW, seedChallenges } from './seed-challenges';
 import { submissionCases } from './submissions';
 import { deadlineCases } from './deadlines';
+import { eventCases } from './events';
 import { matchingCases } from './matching';
 
 /**
@@ -317,6 +318,7 @@ async function main(): Promise<void> {
     if (selected('http')) await httpCases(ADMIN_URL);
 
     if (selected('deadlines')) await deadlineCases(ADMIN_URL, REDIS_URL);
+    if (selected('events')) await eventCases(ADMIN_URL, REDIS_URL);
 
     if (selected('matching')) await matchingCases(ADMIN_URL);
 

@@ -2,12 +2,12 @@ import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { IsBoolean, IsInt, IsOptional } from 'class-validator';
 import { Public } from '../../src/common/auth/decorators';
 import { DomainError } from '../../src/common/errors/domain-error';
-import { IdempotencyPruner } from '../../src/common/idempotency/idempotency.pruner';
 import {
   IDEMPOTENCY_LOCK_MS,
   IDEMPOTENCY_TTL_MS,
   requestHash,
 } from '../../src/common/idempotency/idempotency.service';
+import { RetentionArchiver } from '../../src/infra/retention/retention.archiver';
 import { createTestApp, TestApp } from '../support/test-app';
 
 class ChargeDto {
@@ -142,14 +142,19 @@ describe('Idempotency-Key', () => {
     expect(ledger).toEqual([1, 1]);
   });
 
-  it('prunes expired records (the worker does it hourly), keeping live ones', async () => {
+  it('archives records expired longer than the retention (the worker does it hourly), keeping live ones', async () => {
     await charge('k-prune-live', { amountFen: 2 });
-    const pruner = new IdempotencyPruner(t.dataSource, t.clock);
-    expect(await pruner.prune()).toBe(0);
-    t.clock.advance(IDEMPOTENCY_TTL_MS + 1);
+    const config = t.environment.config;
+    const archiver = new RetentionArchiver(t.dataSource, t.clock, config);
+    expect((await archiver.archiveDue()).idempotency_keys ?? 0).toBe(0);
+    t.clock.advance(IDEMPOTENCY_TTL_MS + config.RETENTION_IDEMPOTENCY_DAYS * 24 * 3600_000 + 1);
     await charge('k-prune-new', { amountFen: 3 });
-    expect(await pruner.prune()).toBeGreaterThan(0);
+    expect((await archiver.archiveDue()).idempotency_keys).toBeGreaterThan(0);
     const keys = await t.dataSource.query(`SELECT key FROM idempotency_keys ORDER BY key`);
     expect(keys).toEqual([{ key: 'k-prune-new' }]);
+    const archived = await t.dataSource.query(`SELECT key FROM archive.idempotency_keys WHERE key = $1`, [
+      'k-prune-live',
+    ]);
+    expect(archived).toEqual([{ key: 'k-prune-live' }]);
   });
 });

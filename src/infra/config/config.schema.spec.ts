@@ -36,6 +36,28 @@ describe('configuration schema', () => {
     expect(problemsOf({ ...valid, AUDIT_RETENTION_DAYS: '0' })).toHaveLength(1);
   });
 
+  it('has retention defaults (docs/adr/0068) and refuses a completed-job history under an hour', () => {
+    expect(parseConfig(valid)).toMatchObject({
+      RETENTION_OUTBOX_DAYS: 30,
+      RETENTION_WEBHOOK_DELIVERIES_DAYS: 30,
+      RETENTION_MAIL_DAYS: 90,
+      RETENTION_IDEMPOTENCY_DAYS: 7,
+      RETENTION_INTERVAL_MS: 3_600_000,
+      RETENTION_BATCH_SIZE: 1_000,
+      RETENTION_COMPLETED_JOBS_HOURS: 24,
+      RETENTION_COMPLETED_JOBS_COUNT: 10_000,
+      RETENTION_FAILED_JOBS_DAYS: 30,
+    });
+    expect(parseConfig({ ...valid, RETENTION_IDEMPOTENCY_DAYS: '0' }).RETENTION_IDEMPOTENCY_DAYS).toBe(0);
+    expect(problemsOf({ ...valid, RETENTION_COMPLETED_JOBS_HOURS: '0' })).toEqual([
+      expect.stringMatching(/^RETENTION_COMPLETED_JOBS_HOURS: /),
+    ]);
+    expect(problemsOf({ ...valid, RETENTION_OUTBOX_DAYS: '0', RETENTION_BATCH_SIZE: 'many' })).toEqual([
+      expect.stringMatching(/^RETENTION_OUTBOX_DAYS: /),
+      expect.stringMatching(/^RETENTION_BATCH_SIZE: /),
+    ]);
+  });
+
   it('bounds JSON_MAX_DEPTH: 32 by default, 8 to 256 when set', () => {
     expect(parseConfig(valid).JSON_MAX_DEPTH).toBe(32);
     expect(parseConfig({ ...valid, JSON_MAX_DEPTH: '64' }).JSON_MAX_DEPTH).toBe(64);

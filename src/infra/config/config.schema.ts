@@ -203,6 +203,24 @@ export const envSchema = z.object({
     .max(36_500)
     .default(190),
 
+  // Retention (docs/adr/0068): every RETENTION_INTERVAL_MS the worker moves settled rows older than
+  // these from outbox_events (delivered; their processed_events with them), webhook_deliveries
+  // (succeeded or failed, with their attempts), mail_messages (sent, failed or skipped) and
+  // idempotency_keys (expired that many days ago) to the tables of the `archive` schema, in batches
+  // of RETENTION_BATCH_SIZE rows, one transaction each. Nothing still needed is moved, nothing deleted.
+  RETENTION_OUTBOX_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  RETENTION_WEBHOOK_DELIVERIES_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  RETENTION_MAIL_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+  RETENTION_IDEMPOTENCY_DAYS: z.coerce.number().int().min(0).max(36_500).default(7),
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(1_000),
+  // BullMQ job history in Redis, per job of every queue (removeOnComplete / removeOnFail): the rows
+  // above stay the truth of what happened. Completed jobs are kept an hour at least: an event's
+  // completed job (id = event id) turns away a second enqueue by a relay that crashed mid-way.
+  RETENTION_COMPLETED_JOBS_HOURS: z.coerce.number().int().min(1).max(8_760).default(24),
+  RETENTION_COMPLETED_JOBS_COUNT: z.coerce.number().int().min(100).max(10_000_000).default(10_000),
+  RETENTION_FAILED_JOBS_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
+
   // Open data (docs/adr/0032): the OCDS ocid prefix (ocds-<registered prefix>) and the publisher's name.
   OCDS_PREFIX: z
     .string()

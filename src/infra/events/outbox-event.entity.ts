@@ -11,6 +11,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('ix_outbox_events_undelivered', ['publishedAt'], {
   where: 'published_at IS NOT NULL AND delivered_at IS NULL',
 })
+// What the retention job archives (docs/adr/0068).
+@Index('ix_outbox_events_delivered', ['deliveredAt'], { where: 'delivered_at IS NOT NULL' })
 export class OutboxEventEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -2,6 +2,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { withTimeout } from '../../common/timeout';
+import { InjectConfig } from '../config/config';
+import type { AppConfig } from '../config/config';
+import { jobRetention } from '../retention/job-retention';
 import { JOB_OPTIONS, JOB_QUEUE, JobName, JobPayloads, QueueName } from './queue.constants';
 
 export type JobLiveness = 'live' | 'missing' | 'finished' | 'held';
@@ -27,6 +30,7 @@ export class JobQueue {
     @InjectQueue(QueueName.Events) events: Queue,
     @InjectQueue(QueueName.Deadlines) deadlines: Queue,
     @InjectQueue(QueueName.Outbound) outbound: Queue,
+    @InjectConfig() private readonly config: AppConfig,
   ) {
     this.queues = {
       [QueueName.Events]: events,
@@ -54,6 +58,8 @@ export class JobQueue {
   async add<N extends JobName>(name: N, data: JobPayloads[N], options: EnqueueOptions): Promise<Job> {
     return this.queueOf(name).add(name, data, {
       ...JOB_OPTIONS[name],
+      // The configured history (docs/adr/0068) over the tables' defaults.
+      ...jobRetention(this.config),
       jobId: options.jobId,
       delay: options.delay ?? 0,
     });

@@ -17,6 +17,8 @@ export type MailStatus = (typeof MAIL_STATUSES)[number];
 @Unique('uq_mail_messages_event_user', ['eventId', 'userId'])
 @Index('uq_mail_messages_event_address', ['eventId'], { unique: true, where: '"user_id" IS NULL' })
 @Index('ix_mail_messages_unsent', ['createdAt'], { where: `status IN ('queued', 'sending')` })
+// What the retention job archives (docs/adr/0068).
+@Index('ix_mail_messages_settled', ['updatedAt'], { where: `status NOT IN ('queued', 'sending')` })
 @Check('ck_mail_messages_status', `"status" IN ('queued', 'sending', 'sent', 'failed', 'skipped')`)
 export class MailMessageEntity {
   @PrimaryGeneratedColumn('uuid')

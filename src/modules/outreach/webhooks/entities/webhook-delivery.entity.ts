@@ -13,6 +13,8 @@ export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 @Index('uq_webhook_deliveries_subscription_event', ['subscriptionId', 'eventId'], { unique: true })
 @Index('ix_webhook_deliveries_subscription_created', ['subscriptionId', 'createdAt', 'id'])
 @Index('ix_webhook_deliveries_pending', ['nextAttemptAt'], { where: `status = 'pending'` })
+// What the retention job archives (docs/adr/0068).
+@Index('ix_webhook_deliveries_settled', ['updatedAt'], { where: `status <> 'pending'` })
 @Check('ck_webhook_deliveries_status', `"status" IN ('pending', 'succeeded', 'failed')`)
 @Check('ck_webhook_deliveries_next', `("status" = 'pending') = ("next_attempt_at" IS NOT NULL)`)
 @Check('ck_webhook_deliveries_counts', `"chain" >= 0 AND "chain_attempts" >= 0`)
