@@ -35,6 +35,7 @@ import { TechnologyContracts1763703600000 } from './1763703600000-TechnologyCont
 import { ResultsLibrary1763703400000 } from './1763703400000-ResultsLibrary';
 import { MatchLabels1763703700000 } from './1763703700000-MatchLabels';
 import { TransferOpenData1763703800000 } from './1763703800000-TransferOpenData';
+import { MatchIntroductions1763703900000 } from './1763703900000-MatchIntroductions';
 import { MatchTerms1763703500000 } from './1763703500000-MatchTerms';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
@@ -77,4 +78,5 @@ export const migrations: MixedList<Function> = [
   MatchTerms1763703500000,
   MatchLabels1763703700000,
   TransferOpenData1763703800000,
+  MatchIntroductions1763703900000,
 ];

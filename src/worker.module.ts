@@ -15,7 +15,7 @@ import { PaymentsModule } from './modules/delivery/payments/payments.module';
 import { AcceptanceModule } from './modules/delivery/acceptance/acceptance.module';
 import { NeedsModule } from './modules/transfer/needs/needs.module';
 import { ResultsModule } from './modules/transfer/results/results.module';
-import { MatchingModule } from './modules/transfer/matching/matching.module';
+import { MatchingWorkerModule } from './modules/transfer/matching/matching.module';
 import { MailWorkerModule } from './modules/outreach/mail/mail.module';
 import { PasswordResetWorkerModule } from './modules/platform/auth/password-reset-worker.module';
 import { WebhooksWorkerModule } from './modules/outreach/webhooks/webhooks.module';
@@ -44,7 +44,7 @@ export class WorkerModule {
         AcceptanceModule,
         NeedsModule,
         ResultsModule,
-        MatchingModule,
+        MatchingWorkerModule,
         MailWorkerModule,
         WebhooksWorkerModule,
         AuditWorkerModule,

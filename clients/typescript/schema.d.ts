@@ -2726,6 +2726,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/results/{id}/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A published result's transfers: the registered contracts that name it (public)
+         * @description Most recently registered first, in the public form of GET /contracts/registered (parties only when the contract is not confidential; no broker, no person). 404 when the result is not published.
+         */
+        get: operations["ResultTransfers_transfers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contracts": {
         parameters: {
             query?: never;
@@ -3059,7 +3079,7 @@ export interface paths {
         };
         /**
          * A need's best results, teams or experts (its enterprise, brokers who see it, admins)
-         * @description Each match carries its explanation: the shared segmented terms with their weights, the industry-chain overlap, the TRL fit and the region (ADR 0060). Matching reads public fields only, never confidential details. 404 for anyone who does not see the need whole.
+         * @description Each match carries its explanation: the shared segmented terms with their weights, the industry-chain overlap, the TRL fit and the region (ADR 0060). Matching reads public fields only, never confidential details. kind=team answers carry the team (name, lead organization, chains); kind=expert the expert’s fields of expertise and region, with the name for brokers and admins only (never contact data). 404 for anyone who does not see the need whole.
          */
         get: operations["Matching_needMatches"];
         put?: never;
@@ -3104,6 +3124,26 @@ export interface paths {
          * @description One label per need and subject (labelling again replaces it); kept to measure match quality and audited as match.labelled. 404 for a need the broker does not see or an unknown subject.
          */
         post: operations["Matching_label"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/matches/{kind}/{subjectId}/introduction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Introduce an accepted match to the need’s enterprise (the broker who claimed the need)
+         * @description The match must be labelled accept first (422 BUSINESS_RULE_VIOLATION for a rejected or unlabelled one, or a subject that left the library). Recorded as the need’s introduction (subjectKind, subjectId) and told through introduction.made exactly like an introduction from an interest: the enterprise and the result’s holder or the team’s lead organization; an expert alone. One per need and subject: asking again answers 200 with the introduction made, and tells nobody again. With markMatched the need becomes matched. Transitions of the need — match: refined, long_term → matched (broker; an introduction the broker made found the answer); introduce: refined, long_term, listed → (unchanged) (broker; the broker introduces an interested party to the enterprise (recorded, notified)).
+         */
+        post: operations["Matching_introduce"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9178,9 +9218,21 @@ export interface components {
             needId: string;
             /**
              * Format: uuid
+             * @description The expressed interest introduced; null for an introduction from an accepted match
              * @example 7f38ee85-d619-4e18-b4d2-dbad4a946af0
              */
-            interestId: string;
+            interestId: string | null;
+            /**
+             * @description For an introduction from an accepted match: the matched subject’s kind (null otherwise)
+             * @example result
+             * @enum {string|null}
+             */
+            subjectKind: "result" | "team" | "expert" | null;
+            /**
+             * Format: uuid
+             * @example 3c1f8f0e-2f6b-4d0a-9f0e-6b1d2a4c8e71
+             */
+            subjectId: string | null;
             /**
              * Format: uuid
              * @example 82a19e14-a617-4564-bbc2-36863323cb68
@@ -9974,16 +10026,19 @@ export interface components {
         };
         TrlExplanationDto: {
             /**
-             * @description The TRL the need asks
+             * @description The TRL of the subject matched: the need’s asked TRL (needs’ matches), the result’s (a result’s)
              * @example 6
              */
             query: number | null;
             /**
-             * @description The TRL the candidate reached
+             * @description The candidate’s TRL: a result’s reached (verified, else claimed) TRL, or a need’s asked one
              * @example 7
              */
             candidate: number | null;
-            /** @example 1 */
+            /**
+             * @description The result’s TRL against the need’s: 1 when it reaches it, ⅓ less per level short, 0.5 unknown
+             * @example 1
+             */
             fit: number;
         };
         RegionExplanationDto: {
@@ -9999,6 +10054,55 @@ export interface components {
             chain: components["schemas"]["ChainExplanationDto"];
             trl: components["schemas"]["TrlExplanationDto"];
             region: components["schemas"]["RegionExplanationDto"];
+        };
+        TeamMatchViewDto: {
+            /**
+             * Format: uuid
+             * @example a4c4713e-fed8-4802-a15f-7b9fbbb0a161
+             */
+            id: string;
+            /** @example 稀土永磁晶界扩散攻关团队 */
+            name: string;
+            /** @example 赣州稀土研究院 */
+            leadOrganizationName: string;
+            /**
+             * @description The industry chains of the lists the team applied to (as indexed)
+             * @example [
+             *       "rare_earths"
+             *     ]
+             */
+            chains: string[];
+        };
+        ExpertMatchViewDto: {
+            /**
+             * Format: uuid
+             * @example 3fc48ec0-34e8-4796-a2b6-11d3f266ee59
+             */
+            id: string;
+            /**
+             * @description Shown to brokers and admins only (null for the need’s enterprise)
+             * @example 李明
+             */
+            displayName: string | null;
+            /**
+             * @description Fields of expertise
+             * @example [
+             *       "钕铁硼",
+             *       "晶界扩散"
+             *     ]
+             */
+            keywords: string[];
+            /**
+             * @example [
+             *       "rare_earths"
+             *     ]
+             */
+            industryChains: string[];
+            /**
+             * @description The region of the expert’s affiliation
+             * @example 360700
+             */
+            regionCode: string;
         };
         MatchResponseDto: {
             /**
@@ -10019,6 +10123,10 @@ export interface components {
             explanation: components["schemas"]["MatchExplanationDto"];
             /** @description For kind=need: the need’s public view (an anonymous need never names its enterprise) */
             need?: components["schemas"]["NeedResponseDto"];
+            /** @description For kind=team: the team (name, lead organization, chains) */
+            team?: components["schemas"]["TeamMatchViewDto"];
+            /** @description For kind=expert: fields of expertise and region only; never contact data, the affiliation, reviews or scores */
+            expert?: components["schemas"]["ExpertMatchViewDto"];
         };
         LabelMatchDto: {
             /**
@@ -10074,6 +10182,15 @@ export interface components {
              * @example 2026-03-01T08:00:00.000Z
              */
             updatedAt: string;
+        };
+        IntroduceMatchDto: {
+            /** @example 已安排双方 3 月 10 日线上对接 */
+            note: string;
+            /**
+             * @description The introduction answered the need: it becomes matched
+             * @example false
+             */
+            markMatched?: boolean;
         };
         AmountsDto: {
             /**
@@ -20931,6 +21048,50 @@ export interface operations {
             503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
         };
     };
+    ResultTransfers_transfers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: the `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of results */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PublicContractDto"][];
+                        /**
+                         * @description Pass as `cursor` for the next page; null on the last
+                         * @example null
+                         */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
     Contracts_list: {
         parameters: {
             query?: {
@@ -21938,6 +22099,73 @@ export interface operations {
             413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
             415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
             422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["Problem_429_RATE_LIMITED"];
+            431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
+            500: components["responses"]["Problem_500_INTERNAL_ERROR"];
+            503: components["responses"]["Problem_503_SERVICE_UNAVAILABLE"];
+        };
+    };
+    Matching_introduce: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per intended action (e.g. a UUID), kept 24 hours per caller and route. Retrying with the same key and body replays the first answer (with `Idempotency-Replayed: true`) instead of acting again; the same key with another body answers 422 IDEMPOTENCY_KEY_REUSED; while the first request runs, 409 IDEMPOTENCY_KEY_IN_USE. Failed requests are not remembered.
+                 * @example 5f0c6a0e-8d1b-4a57-9b7e-2c1d3e4f5a6b
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                kind: "result" | "team" | "expert";
+                subjectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntroduceMatchDto"];
+            };
+        };
+        responses: {
+            /** @description The introduction made before (a replay) */
+            200: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedIntroductionResponseDto"];
+                };
+            };
+            /** @description The introduction, made now */
+            201: {
+                headers: {
+                    "Idempotency-Replayed": components["headers"]["Idempotency-Replayed"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedIntroductionResponseDto"];
+                };
+            };
+            400: components["responses"]["Problem_400_VALIDATION_FAILED_MALFORMED_JSON_JSON_TOO_DEEP"];
+            401: components["responses"]["Problem_401_UNAUTHENTICATED"];
+            403: components["responses"]["Problem_403_FORBIDDEN_MFA_ENROLMENT_REQUIRED_for_admin_broker"];
+            404: components["responses"]["Problem_404_NOT_FOUND"];
+            409: components["responses"]["Problem_409_INVALID_STATE_TRANSITION_IDEMPOTENCY_KEY_IN_USE"];
+            413: components["responses"]["Problem_413_PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["Problem_415_UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["Problem_422_IDEMPOTENCY_KEY_REUSED_BUSINESS_RULE_VIOLATION"];
             429: components["responses"]["Problem_429_RATE_LIMITED"];
             431: components["responses"]["Problem_431_REQUEST_HEADER_FIELDS_TOO_LARGE"];
             500: components["responses"]["Problem_500_INTERNAL_ERROR"];

@@ -35,6 +35,7 @@ const PUBLIC_OPERATIONS = [
   /^GET \/api\/v1\/calendar\/\{year\}$/,
   /^GET \/api\/v1\/(stats\/(overview|transfer)|open-data\/(ocds|needs|results|contracts))$/,
   /^GET \/api\/v1\/contracts\/(registered|stats)$/,
+  /^GET \/api\/v1\/results\/\{id\}\/transfers$/,
 ];
 
 interface Operation {

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TermsModule } from '../../platform/terms/terms.module';
+import { TeamMatching } from './team-matching';
 import { TeamsController } from './teams.controller';
 import { TeamsRepository } from './teams.repository';
 import { TeamsService } from './teams.service';
@@ -8,8 +10,9 @@ import { TeamsService } from './teams.service';
  * for `TeamsService.lockForApplication`; a team used by an active application is refused edits (ADR 0020).
  */
 @Module({
+  imports: [TermsModule],
   controllers: [TeamsController],
-  providers: [TeamsService, TeamsRepository],
-  exports: [TeamsService, TeamsRepository],
+  providers: [TeamsService, TeamsRepository, TeamMatching],
+  exports: [TeamsService, TeamsRepository, TeamMatching],
 })
 export class TeamsModule {}

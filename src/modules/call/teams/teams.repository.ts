@@ -262,4 +262,25 @@ export class TeamsRepository {
       return { team, leadOrganization, leader };
     });
   }
+
+  /**
+   * What matching reads of a team (ADR 0060 "Wiring"): its name, its members' roles (never a
+   * person's name or title), the industry chains of the lists it applied to, the lead
+   * organization's region. Null for a team that does not exist.
+   */
+  async matchFields(
+    em: EntityManager,
+    teamId: string,
+  ): Promise<{ name: string; region: string; roles: string[]; chains: string[] } | null> {
+    const [row] = await em.query<Array<{ name: string; region: string; roles: string[]; chains: string[] }>>(
+      `SELECT t.name, o.region_code AS region,
+         ARRAY(SELECT m.role FROM team_members m WHERE m.team_id = t.id ORDER BY m.position) AS roles,
+         ARRAY(SELECT DISTINCT c.industry_chain_code FROM applications a
+               JOIN challenges c ON c.id = a.challenge_id WHERE a.team_id = t.id ORDER BY 1) AS chains
+       FROM teams t JOIN organizations o ON o.id = t.lead_organization_id
+       WHERE t.id = $1`,
+      [teamId],
+    );
+    return row ?? null;
+  }
 }

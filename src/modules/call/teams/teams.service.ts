@@ -17,6 +17,7 @@ import {
 } from './dto/team-input.dto';
 import { TeamResponseDto, TeamSummaryDto } from './dto/team-response.dto';
 import { TeamEntity } from './entities/team.entity';
+import { TeamMatching } from './team-matching';
 import { TEAM_ENTITY, teamSnapshot, TeamSnapshotPart, toTeamResponse, toTeamSummary } from './team.mappers';
 import {
   ACTIVE_APPLICATION_STATUSES,
@@ -55,6 +56,7 @@ export class TeamsService {
     private readonly teams: TeamsRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly matching: TeamMatching,
   ) {}
 
   /** A new team led by the caller's organization. */
@@ -93,6 +95,7 @@ export class TeamsService {
       await this.teams.replaceMembers(em, team.id, members);
       const created = await this.teams.withParts(em, team);
       await this.record(em, actor, TEAM_ACTIONS.created, team.id, null, teamSnapshot(created));
+      await this.matching.sync(em, team.id);
       return created;
     });
     return toTeamResponse(parts);
@@ -296,6 +299,7 @@ export class TeamsService {
     await em.save(team);
     const after = await this.teams.withParts(em, team);
     await this.record(em, actor, action, team.id, before, teamSnapshot(after, part));
+    await this.matching.sync(em, team.id);
     return after;
   }
 

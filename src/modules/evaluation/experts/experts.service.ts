@@ -9,6 +9,7 @@ import { Page } from '../../../common/pagination/pagination';
 import { Clock } from '../../../infra/clock/clock';
 import { TaxonomyService } from '../../platform/taxonomy/taxonomy.service';
 import { MatchIndex } from '../../platform/terms/match-index.service';
+import { expertMatchFields } from './expert-matching';
 import {
   CollaborationInputDto,
   CreateExpertDto,
@@ -177,12 +178,7 @@ export class ExpertsService {
     await this.matchIndex.index(
       'expert',
       expert.id,
-      {
-        texts: [],
-        keywords: expert.keywords,
-        chains: expert.industryChainCodes,
-        region: parts.affiliationOrganization.regionCode,
-      },
+      expertMatchFields(expert, parts.affiliationOrganization.regionCode),
       em,
     );
   }

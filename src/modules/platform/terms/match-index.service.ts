@@ -31,7 +31,7 @@ export interface MatchExplanation {
   /** The shared terms, heaviest first, each with its part of the term score (TF-IDF over the library). */
   terms: { score: number; shared: SharedTerm[] };
   chain: { overlap: string[]; score: number };
-  /** TRL asked by the query subject (a need) and reached by the candidate (a result). */
+  /** The query's and the candidate's TRL; the fit is of the result's TRL to the need's, either way round. */
   trl: { query: number | null; candidate: number | null; fit: number };
   region: { query: string | null; candidate: string | null; fit: number };
 }
@@ -219,7 +219,8 @@ export function explain(
   const terms = termScore(coefficients, candidate);
   const overlap = candidate.chains.filter((c) => query.chains.includes(c));
   const chain = overlap.length ? 1 : 0;
-  const trl = trlFit(query.trl, candidate.trl);
+  // A need asks a TRL and a result reaches one, whichever of the two is the query.
+  const trl = candidate.kind === 'need' ? trlFit(candidate.trl, query.trl) : trlFit(query.trl, candidate.trl);
   const region = regionFit(query.region, candidate.region);
   return {
     kind: candidate.kind,

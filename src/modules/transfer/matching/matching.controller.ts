@@ -8,18 +8,24 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Res,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
 import type { Principal, Role } from '../../../common/auth/principal';
 import { Endpoint } from '../../../common/openapi/endpoint';
+import type { HttpResponse } from '../../../infra/http/http-types';
+import { NeedIntroductionResponseDto } from '../needs/dto/need-response.dto';
+import { NEED_MACHINE } from '../needs/needs-status';
 import {
+  IntroduceMatchDto,
   LabelMatchDto,
   MatchLabelResponseDto,
   MatchResponseDto,
   NeedMatchesQueryDto,
   ResultMatchesQueryDto,
 } from './dto/match.dto';
+import { MatchIntroductionsService } from './match-introductions.service';
 import { MatchingService } from './matching.service';
 import { NEED_MATCH_KINDS } from './matching.constants';
 import type { NeedMatchKind } from './matching.constants';
@@ -38,13 +44,19 @@ const EXPLAINED =
 @ApiTags('matching')
 @Controller()
 export class MatchingController {
-  constructor(private readonly matching: MatchingService) {}
+  constructor(
+    private readonly matching: MatchingService,
+    private readonly introductions: MatchIntroductionsService,
+  ) {}
 
   @Get('needs/:id/matches')
   @Authenticated({ roles: READERS })
   @Endpoint({
     summary: "A need's best results, teams or experts (its enterprise, brokers who see it, admins)",
-    description: `${EXPLAINED} 404 for anyone who does not see the need whole.`,
+    description:
+      `${EXPLAINED} kind=team answers carry the team (name, lead organization, chains); kind=expert the ` +
+      'expert’s fields of expertise and region, with the name for brokers and admins only (never contact data). ' +
+      '404 for anyone who does not see the need whole.',
     errors: ['NOT_FOUND'],
   })
   @ApiOkResponse({ type: [MatchResponseDto] })
@@ -92,5 +104,37 @@ export class MatchingController {
     @Body() dto: LabelMatchDto,
   ): Promise<MatchLabelResponseDto> {
     return this.matching.label(auth, id, kind, subjectId, dto);
+  }
+
+  @Post('needs/:id/matches/:kind/:subjectId/introduction')
+  @Authenticated({ roles: ['broker', 'admin'] })
+  @Endpoint({
+    summary: 'Introduce an accepted match to the need’s enterprise (the broker who claimed the need)',
+    description:
+      'The match must be labelled accept first (422 BUSINESS_RULE_VIOLATION for a rejected or unlabelled one, or a ' +
+      'subject that left the library). Recorded as the need’s introduction (subjectKind, subjectId) and told through ' +
+      'introduction.made exactly like an introduction from an interest: the enterprise and the result’s holder or the ' +
+      'team’s lead organization; an expert alone. One per need and subject: asking again answers 200 with the ' +
+      'introduction made, and tells nobody again. With markMatched the need becomes matched.',
+    errors: ['NOT_FOUND', 'FORBIDDEN', 'BUSINESS_RULE_VIOLATION', 'INVALID_STATE_TRANSITION'],
+    transitions: { machine: NEED_MACHINE, actions: ['introduce', 'match'] },
+  })
+  @ApiParam({ name: 'kind', enum: NEED_MATCH_KINDS })
+  @ApiCreatedResponse({ type: NeedIntroductionResponseDto, description: 'The introduction, made now' })
+  @ApiOkResponse({
+    type: NeedIntroductionResponseDto,
+    description: 'The introduction made before (a replay)',
+  })
+  async introduce(
+    @Auth() auth: Principal,
+    @Param('id', uuid) id: string,
+    @Param('kind', kindPipe) kind: NeedMatchKind,
+    @Param('subjectId', uuid) subjectId: string,
+    @Body() dto: IntroduceMatchDto,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<NeedIntroductionResponseDto> {
+    const { introduction, created } = await this.introductions.introduce(auth, id, kind, subjectId, dto);
+    res.status(created ? 201 : 200);
+    return introduction;
   }
 }

@@ -14,6 +14,7 @@ import { isHolder, isVetter } from '../results/results-access';
 import { ResultsRepository } from '../results/results.repository';
 import { LabelMatchDto, MatchLabelResponseDto, MatchResponseDto } from './dto/match.dto';
 import { MatchLabelEntity } from './entities/match-label.entity';
+import { MatchSubjects } from './match-subjects';
 import { MATCH_AUDIT, MATCH_LABEL_ENTITY, NeedMatchKind } from './matching.constants';
 
 const DEFAULT_LIMIT = 10;
@@ -36,6 +37,7 @@ export class MatchingService {
     private readonly results: ResultsRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly subjects: MatchSubjects,
   ) {}
 
   async needMatches(
@@ -47,7 +49,19 @@ export class MatchingService {
     const em = this.dataSource.manager;
     const need = await this.needs.findById(id, em);
     if (!need || (await this.access.viewOf(em, actor, need)) !== 'full') throw DomainError.notFound('Need');
-    return this.matchesOf(em, 'need', id, kind, limit, () => publicMatchFields(need));
+    const matches = await this.matchesOf(em, 'need', id, kind, limit, () => publicMatchFields(need));
+    const ids = matches.map((m) => m.id);
+    if (kind === 'team') {
+      const teams = await this.subjects.teams(em, ids);
+      return matches.map((m) => ({ ...m, team: teams.get(m.id) }));
+    }
+    if (kind === 'expert') {
+      // Names for the brokers and admins who would introduce an expert, never for the enterprise.
+      const names = hasRole(actor, 'broker', 'admin') && !this.access.isEnterprise(actor, need);
+      const experts = await this.subjects.experts(em, ids, names);
+      return matches.map((m) => ({ ...m, expert: experts.get(m.id) }));
+    }
+    return matches;
   }
 
   async resultMatches(actor: Principal, id: string, limit = DEFAULT_LIMIT): Promise<MatchResponseDto[]> {

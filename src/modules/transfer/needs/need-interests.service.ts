@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../../common/audit/audit.service';
 import { hasRole, Principal, requireUser } from '../../../common/auth/principal';
 import { DomainError } from '../../../common/errors/domain-error';
@@ -7,6 +7,7 @@ import { Clock } from '../../../infra/clock/clock';
 import { ExpressInterestDto, IntroduceDto } from './dto/need-input.dto';
 import { NeedInterestResponseDto, NeedIntroductionResponseDto } from './dto/need-response.dto';
 import { NeedIntroductionEntity } from './entities/need-introduction.entity';
+import type { NeedEntity } from './entities/need.entity';
 import { NeedAccess } from './need-access.service';
 import { NEED_AUDIT, NEED_ENTITY, NEED_EVENTS } from './need-events';
 import { NeedLifecycle } from './need-lifecycle.service';
@@ -14,6 +15,16 @@ import { NeedOutbox } from './need-outbox';
 import { toInterestResponse, toIntroductionResponse } from './need.mappers';
 import { NeedsRepository } from './needs.repository';
 import { NEED_MACHINE } from './needs-status';
+
+/** Who an introduction introduces to the enterprise: an interested organization, or a matched subject. */
+export interface IntroducedParty {
+  interestId: string | null;
+  subject: { kind: 'result' | 'team' | 'expert'; id: string } | null;
+  /** The organization told with the enterprise (an interest's, a result holder, a team's lead). */
+  organizationId: string | null;
+  /** A person told (an introduced expert: told alone, never their organization). */
+  userId?: string | null;
+}
 
 /**
  * Expressions of interest in a public need (a team, a results holder), which the need's brokers
@@ -91,51 +102,82 @@ export class NeedInterestsService {
 
   /** The claiming broker introduces an interested party to the enterprise; optionally the need is matched. */
   async introduce(actor: Principal, id: string, dto: IntroduceDto): Promise<NeedIntroductionResponseDto> {
-    const user = requireUser(actor);
     return this.dataSource.transaction(async (em) => {
-      const { need } = await this.access.requireBrokerWork(
-        em,
-        actor,
-        await this.needs.findByIdForUpdate(em, id),
-        'introduce',
-      );
+      const need = await this.lockForIntroduction(em, actor, id);
       const interest = await this.needs.findInterest(em, id, dto.interestId);
       if (!interest)
         throw DomainError.validation([{ field: 'interestId', message: 'not an interest in this need' }]);
-      if (dto.markMatched && !NEED_MACHINE.can(need.status, 'match'))
-        throw DomainError.invalidTransition(need.status, 'match');
-      const introduction = await this.needs.saveIntroduction(
+      return this.recordIntroduction(
         em,
-        em.create(NeedIntroductionEntity, {
-          needId: id,
-          interestId: interest.id,
-          brokerUserId: user.userId,
-          note: dto.note,
-          createdAt: this.clock.now(),
-        }),
-      );
-      await this.audit.record(em, {
         actor,
-        action: NEED_AUDIT.introduce,
-        objectType: NEED_ENTITY,
-        objectId: id,
-        after: {
-          introductionId: introduction.id,
-          interestId: interest.id,
-          interestedOrganizationId: interest.organizationId,
-        },
-      });
-      if (dto.markMatched) {
-        await this.lifecycle.move(em, actor, need, 'match');
-        await this.events.publish(em, NEED_EVENTS.matched, need);
-      }
-      await this.events.publish(em, NEED_EVENTS.introductionMade, need, {
-        introductionId: introduction.id,
-        interestId: interest.id,
-        interestedOrganizationId: interest.organizationId,
-      });
-      return toIntroductionResponse(introduction, need.status);
+        need,
+        { interestId: interest.id, subject: null, organizationId: interest.organizationId },
+        dto,
+      );
     });
+  }
+
+  /**
+   * In the caller's transaction: the need locked for an introduction by the broker who claimed it
+   * (or an admin); 404 for a need the caller may not work on, 409 in a state that takes none.
+   */
+  async lockForIntroduction(em: EntityManager, actor: Principal, id: string): Promise<NeedEntity> {
+    const work = await this.access.requireBrokerWork(
+      em,
+      actor,
+      await this.needs.findByIdForUpdate(em, id),
+      'introduce',
+    );
+    return work.need;
+  }
+
+  /**
+   * Records an introduction of `party` to the need's enterprise (the need locked by
+   * lockForIntroduction), audited and told to both through `introduction.made`; with `markMatched`
+   * the need becomes matched. The one path of every introduction, from an interest or a match.
+   */
+  async recordIntroduction(
+    em: EntityManager,
+    actor: Principal,
+    need: NeedEntity,
+    party: IntroducedParty,
+    dto: { note: string; markMatched?: boolean },
+  ): Promise<NeedIntroductionResponseDto> {
+    const user = requireUser(actor);
+    if (dto.markMatched && !NEED_MACHINE.can(need.status, 'match'))
+      throw DomainError.invalidTransition(need.status, 'match');
+    const introduction = await this.needs.saveIntroduction(
+      em,
+      em.create(NeedIntroductionEntity, {
+        needId: need.id,
+        interestId: party.interestId,
+        subjectKind: party.subject?.kind ?? null,
+        subjectId: party.subject?.id ?? null,
+        brokerUserId: user.userId,
+        note: dto.note,
+        createdAt: this.clock.now(),
+      }),
+    );
+    const told = {
+      introductionId: introduction.id,
+      interestId: party.interestId,
+      interestedOrganizationId: party.organizationId,
+      ...(party.subject ? { subjectKind: party.subject.kind, subjectId: party.subject.id } : {}),
+      ...(party.userId ? { introducedUserId: party.userId } : {}),
+    };
+    await this.audit.record(em, {
+      actor,
+      action: NEED_AUDIT.introduce,
+      objectType: NEED_ENTITY,
+      objectId: need.id,
+      after: told,
+    });
+    if (dto.markMatched) {
+      await this.lifecycle.move(em, actor, need, 'match');
+      await this.events.publish(em, NEED_EVENTS.matched, need);
+    }
+    await this.events.publish(em, NEED_EVENTS.introductionMade, need, told);
+    return toIntroductionResponse(introduction, need.status);
   }
 
   private async requireBrokerView(actor: Principal, id: string): Promise<void> {

@@ -85,6 +85,8 @@ export function toIntroductionResponse(
     id: i.id,
     needId: i.needId,
     interestId: i.interestId,
+    subjectKind: i.subjectKind,
+    subjectId: i.subjectId,
     brokerUserId: i.brokerUserId,
     note: i.note,
     needStatus,

@@ -38,6 +38,6 @@ import { NeedsRepository } from './needs.repository';
     NeedDeadlines,
     NeedMatching,
   ],
-  exports: [NeedQueriesService, NeedAccess, NeedsRepository],
+  exports: [NeedQueriesService, NeedAccess, NeedsRepository, NeedInterestsService],
 })
 export class NeedsModule {}

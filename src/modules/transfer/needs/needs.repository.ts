@@ -159,4 +159,14 @@ export class NeedsRepository {
       order: { createdAt: 'ASC', id: 'ASC' },
     });
   }
+
+  /** The introduction made from a need's match with a subject, if any (one per need and subject). */
+  introductionOfSubject(
+    em: EntityManager,
+    needId: string,
+    subjectKind: 'result' | 'team' | 'expert',
+    subjectId: string,
+  ): Promise<NeedIntroductionEntity | null> {
+    return em.findOne(NeedIntroductionEntity, { where: { needId, subjectKind, subjectId } });
+  }
 }

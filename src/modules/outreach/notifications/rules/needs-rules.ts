@@ -11,6 +11,13 @@ const broker: Recipients = async (event) => {
   return typeof id === 'string' ? [id] : [];
 };
 
+/** The party introduced: an interested organization's users, or an introduced expert alone (ADR 0060). */
+const introduced: Recipients = async (event, em) => {
+  if (typeof event.data.introducedUserId === 'string') return [event.data.introducedUserId];
+  if (typeof event.data.interestedOrganizationId !== 'string') return [];
+  return enabledUsersOfOrganization('interestedOrganizationId')(event, em);
+};
+
 /** The users of the service centre the need was routed to. */
 const centre = enabledUsersOfOrganization('centreOrganizationId');
 
@@ -86,7 +93,7 @@ export const NEEDS_RULES: readonly NotificationRule[] = [
   },
   {
     event: 'introduction.made',
-    recipients: anyOf(enterprise, enabledUsersOfOrganization('interestedOrganizationId')),
+    recipients: anyOf(enterprise, introduced),
     title: fixed('技术经纪人已安排对接'),
     body: (e) => `技术经纪人已就需求${need(e)}安排对接，请留意后续联系`,
   },

@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { EXAMPLE_IDS } from '../../../../common/openapi/examples';
+import { IntroduceDto } from '../../needs/dto/need-input.dto';
 import { NeedResponseDto } from '../../needs/dto/need-response.dto';
 import { MATCH_VERDICTS, NEED_MATCH_KINDS } from '../matching.constants';
 import type { MatchVerdict, NeedMatchKind } from '../matching.constants';
@@ -46,6 +47,9 @@ export class LabelMatchDto {
   reason: string;
 }
 
+/** An introduction from an accepted match: the note, and whether it answered the need. */
+export class IntroduceMatchDto extends PickType(IntroduceDto, ['note', 'markMatched'] as const) {}
+
 export class SharedTermDto {
   @ApiProperty({ example: '永磁' })
   term: string;
@@ -71,13 +75,29 @@ export class ChainExplanationDto {
 }
 
 export class TrlExplanationDto {
-  @ApiProperty({ type: Number, nullable: true, example: 6, description: 'The TRL the need asks' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 6,
+    description:
+      'The TRL of the subject matched: the need’s asked TRL (needs’ matches), the result’s (a result’s)',
+  })
   query: number | null;
 
-  @ApiProperty({ type: Number, nullable: true, example: 7, description: 'The TRL the candidate reached' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 7,
+    description:
+      'The candidate’s TRL: a result’s reached (verified, else claimed) TRL, or a need’s asked one',
+  })
   candidate: number | null;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({
+    example: 1,
+    description:
+      'The result’s TRL against the need’s: 1 when it reaches it, ⅓ less per level short, 0.5 unknown',
+  })
   fit: number;
 }
 
@@ -106,6 +126,46 @@ export class MatchExplanationDto {
   region: RegionExplanationDto;
 }
 
+export class TeamMatchViewDto {
+  @ApiProperty({ format: 'uuid', example: EXAMPLE_IDS.team })
+  id: string;
+
+  @ApiProperty({ example: '稀土永磁晶界扩散攻关团队' })
+  name: string;
+
+  @ApiProperty({ example: '赣州稀土研究院' })
+  leadOrganizationName: string;
+
+  @ApiProperty({
+    type: [String],
+    example: ['rare_earths'],
+    description: 'The industry chains of the lists the team applied to (as indexed)',
+  })
+  chains: string[];
+}
+
+export class ExpertMatchViewDto {
+  @ApiProperty({ format: 'uuid', example: EXAMPLE_IDS.expert })
+  id: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '李明',
+    description: 'Shown to brokers and admins only (null for the need’s enterprise)',
+  })
+  displayName: string | null;
+
+  @ApiProperty({ type: [String], example: ['钕铁硼', '晶界扩散'], description: 'Fields of expertise' })
+  keywords: string[];
+
+  @ApiProperty({ type: [String], example: ['rare_earths'] })
+  industryChains: string[];
+
+  @ApiProperty({ example: '360700', description: 'The region of the expert’s affiliation' })
+  regionCode: string;
+}
+
 export class MatchResponseDto {
   @ApiProperty({ enum: ['need', 'result', 'team', 'expert'], example: 'result' })
   kind: string;
@@ -124,6 +184,19 @@ export class MatchResponseDto {
     description: 'For kind=need: the need’s public view (an anonymous need never names its enterprise)',
   })
   need?: NeedResponseDto;
+
+  @ApiPropertyOptional({
+    type: TeamMatchViewDto,
+    description: 'For kind=team: the team (name, lead organization, chains)',
+  })
+  team?: TeamMatchViewDto;
+
+  @ApiPropertyOptional({
+    type: ExpertMatchViewDto,
+    description:
+      'For kind=expert: fields of expertise and region only; never contact data, the affiliation, reviews or scores',
+  })
+  expert?: ExpertMatchViewDto;
 }
 
 export class MatchLabelResponseDto {

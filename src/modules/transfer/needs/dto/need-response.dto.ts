@@ -105,7 +105,23 @@ export class NeedInterestResponseDto {
 export class NeedIntroductionResponseDto {
   @ApiProperty({ example: EXAMPLE_IDS.needIntroduction, format: 'uuid' }) id: string;
   @ApiProperty({ example: EXAMPLE_IDS.need, format: 'uuid' }) needId: string;
-  @ApiProperty({ example: EXAMPLE_IDS.needInterest, format: 'uuid' }) interestId: string;
+  @ApiProperty({
+    example: EXAMPLE_IDS.needInterest,
+    format: 'uuid',
+    type: String,
+    nullable: true,
+    description: 'The expressed interest introduced; null for an introduction from an accepted match',
+  })
+  interestId: string | null;
+  @ApiProperty({
+    enum: ['result', 'team', 'expert'],
+    nullable: true,
+    example: 'result',
+    description: 'For an introduction from an accepted match: the matched subject’s kind (null otherwise)',
+  })
+  subjectKind: 'result' | 'team' | 'expert' | null;
+  @ApiProperty({ format: 'uuid', type: String, nullable: true, example: EXAMPLE_IDS.result })
+  subjectId: string | null;
   @ApiProperty({ example: EXAMPLE_IDS.brokerUser, format: 'uuid' }) brokerUserId: string;
   @ApiProperty({ example: '已安排双方线上对接' }) note: string;
   @ApiProperty({ enum: NEED_STATUSES }) needStatus: NeedStatus;
