@@ -148,3 +148,36 @@ export function unknownFields(manifests: Manifest[]): string[] {
     return `${origin}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`;
   });
 }
+
+/** The parts of a pod template the tests read. */
+export interface Probe {
+  httpGet: { path: string; port: string | number };
+}
+export interface Container {
+  name: string;
+  image: string;
+  command: string[];
+  ports?: Array<{ name: string; containerPort: number }>;
+  envFrom?: Array<{ configMapRef?: { name: string } }>;
+  env?: Array<{
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
+  }>;
+  resources: { requests: { memory: string; cpu?: string }; limits: { memory: string } };
+  startupProbe?: Probe;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  lifecycle?: { preStop?: { exec?: { command: string[] } } };
+}
+export interface PodTemplate {
+  metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+  spec: { containers: Container[]; initContainers?: Container[]; terminationGracePeriodSeconds?: number };
+}
+
+/** MiB, from a Kubernetes memory quantity (Mi or Gi). */
+export function mebibytes(quantity: string): number {
+  const [, amount, unit] = /^(\d+)(Mi|Gi)$/.exec(quantity) ?? [];
+  if (!amount) throw new Error(`unexpected quantity ${quantity}`);
+  return Number(amount) * (unit === 'Gi' ? 1024 : 1);
+}

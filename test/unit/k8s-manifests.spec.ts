@@ -5,41 +5,19 @@ import { LIVENESS_PATH } from '../../src/infra/http/liveness';
 import { envSchema, parseConfig } from '../../src/infra/config/config.schema';
 import { MIGRATIONS_PENDING_EXIT_CODE } from '../../src/infra/database/migrate';
 import {
+  Container,
   DEPLOY,
   kindKey,
   loadDeploy,
   Manifest,
+  mebibytes,
+  PodTemplate,
   ROOT,
   schemaErrors,
   unknownFields,
 } from '../support/k8s-manifests';
 
 /** deploy/ (docs/adr/0067), checked as the API server would check it, and against the code. */
-interface Probe {
-  httpGet: { path: string; port: string | number };
-}
-interface Container {
-  name: string;
-  image: string;
-  command: string[];
-  ports?: Array<{ name: string; containerPort: number }>;
-  envFrom?: Array<{ configMapRef?: { name: string } }>;
-  env?: Array<{
-    name: string;
-    value?: string;
-    valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
-  }>;
-  resources: { requests: { memory: string; cpu?: string }; limits: { memory: string } };
-  startupProbe?: Probe;
-  livenessProbe?: Probe;
-  readinessProbe?: Probe;
-  lifecycle?: { preStop?: { exec?: { command: string[] } } };
-}
-interface PodTemplate {
-  metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
-  spec: { containers: Container[]; initContainers?: Container[]; terminationGracePeriodSeconds?: number };
-}
-
 const { manifests, kustomizations } = loadDeploy();
 const find = (kind: string, name: string): Manifest => {
   const found = manifests.find((m) => m.kind === kind && m.metadata.name === name);
@@ -59,13 +37,6 @@ const allContainers = workloads.flatMap((w) => [
   ...(template(w).spec.initContainers ?? []),
   ...template(w).spec.containers,
 ]);
-
-/** MiB, from a Kubernetes memory quantity (Mi or Gi). */
-function mebibytes(quantity: string): number {
-  const [, amount, unit] = /^(\d+)(Mi|Gi)$/.exec(quantity) ?? [];
-  if (!amount) throw new Error(`unexpected quantity ${quantity}`);
-  return Number(amount) * (unit === 'Gi' ? 1024 : 1);
-}
 
 /** The environment a container starts with: the ConfigMap, then its own env, secrets from the example. */
 function environmentOf(container: Container, withOptional: boolean): Record<string, string> {
