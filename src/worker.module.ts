@@ -3,6 +3,7 @@ import { IdempotencyPruner } from './common/idempotency/idempotency.pruner';
 import { CoreModule } from './core.module';
 import { AppConfig } from './infra/config/config';
 import { EventsWorkerModule } from './infra/events/events-worker.module';
+import { WorkerMetricsModule } from './infra/metrics/metrics.module';
 import { JobWorkersModule } from './infra/queue/job-workers';
 import { QueueModule } from './infra/queue/queue.module';
 import { SchedulerModule, SchedulerWorkerModule } from './infra/scheduler/scheduler.module';
@@ -50,6 +51,7 @@ export class WorkerModule {
         AuditWorkerModule,
         StatsWorkerModule,
         JobWorkersModule,
+        WorkerMetricsModule,
       ],
       providers: [IdempotencyPruner],
     };
