@@ -13,6 +13,7 @@ import { parseMetrics, samplesOf, Scrape, scrape, scrapeMetrics, valueOf } from 
 import { createTestApp, createTestEnvironment, TestApp, TestEnvironment } from '../support/test-app';
 import { TestClock } from '../support/test-clock';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
+import { DistProcess, startDist, stopDist, waitFor200 } from '../support/dist-process';
 
 const KIND = 'test.metrics';
 const MINUTE = 60_000;
@@ -207,6 +208,42 @@ describe('metrics (ADR 0063)', () => {
       expect(JSON.parse(ready.body)).toEqual({ status: 'error', reason: 'shutting down' });
       expect((await scrape(port, '/health/live')).status).toBe(200);
       expect((await scrape(port)).status).toBe(200);
+    });
+  });
+
+  describe('the worker process (dist)', () => {
+    let environment: TestEnvironment;
+    let worker: DistProcess | undefined;
+
+    beforeAll(async () => {
+      environment = await createTestEnvironment();
+    });
+    afterAll(async () => {
+      await stopDist(worker);
+      await environment?.drop();
+    });
+
+    it('serves its probes and metrics on METRICS_PORT; a second one on that port stops naming it', async () => {
+      const port = await freePort();
+      worker = startDist('worker', { ...environment.env, METRICS_PORT: String(port) });
+      await waitFor200(`http://127.0.0.1:${port}/health/ready`, worker);
+      expect(await scrape(port, '/health/live')).toMatchObject({ status: 200 });
+      const metrics = await scrapeMetrics(port);
+      expect(samplesOf(metrics, 'jiebang_queue_jobs')).toHaveLength(4 * Object.values(QueueName).length);
+      expect(valueOf(metrics, 'jiebang_db_pool_connections', { pool: 'primary' })).toBeGreaterThan(0);
+
+      const second = startDist('worker', {
+        ...environment.env,
+        METRICS_PORT: String(port),
+        LOG_LEVEL: 'info',
+      });
+      const timer = setTimeout(() => second.child.kill('SIGKILL'), 60_000);
+      const { code } = await second.exited;
+      clearTimeout(timer);
+      expect(code).toBe(1);
+      expect(second.output().split('\n').filter(Boolean)).toEqual([
+        `[worker] METRICS_PORT: ${port} is already in use on 0.0.0.0 (another process listens there): stop that process or choose another port, e.g. METRICS_PORT=${port + 1}`,
+      ]);
     });
   });
 });

@@ -21,6 +21,7 @@ export type ScrapeCollector<L extends string> = (gauge: Gauge<L>) => Promise<voi
 export class Metrics {
   readonly registry = new Registry();
   private processMetrics = false;
+  private readonly collectors: Array<() => Promise<void>> = [];
 
   /** Per request (API): by method, route TEMPLATE (never the raw URL) and status code. */
   readonly httpDuration = new Histogram({
@@ -92,25 +93,25 @@ export class Metrics {
     labelNames: readonly L[],
     collect: ScrapeCollector<L>,
   ): Gauge<L> {
-    const errors = this.collectErrors;
-    return new Gauge<L>({
-      name,
-      help,
-      labelNames,
-      registers: [this.registry],
-      async collect() {
-        try {
-          await collect(this);
-        } catch {
-          this.reset();
-          errors.inc({ metric: name });
-        }
-      },
+    const gauge = new Gauge<L>({ name, help, labelNames, registers: [this.registry] });
+    this.collectors.push(async () => {
+      try {
+        gauge.reset();
+        await collect(gauge);
+      } catch {
+        gauge.reset();
+        this.collectErrors.inc({ metric: name });
+      }
     });
+    return gauge;
   }
 
-  /** The text Prometheus scrapes (format 0.0.4). */
-  scrape(): Promise<string> {
+  /**
+   * The text Prometheus scrapes (format 0.0.4). The scrape gauges are collected first, side by side,
+   * so a failed collection is counted in the same scrape.
+   */
+  async scrape(): Promise<string> {
+    await Promise.all(this.collectors.map((collect) => collect()));
     return this.registry.metrics();
   }
 
