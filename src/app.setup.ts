@@ -10,6 +10,7 @@ import { AppConfig } from './infra/config/config';
 import { API_PREFIX } from './infra/http/api-prefix';
 import { BootLogger } from './infra/logging/boot-logger';
 import { installSecurityHeaders } from './infra/http/content-security';
+import { installHttpMetrics } from './infra/metrics/http-metrics';
 import { DASHBOARD_ROUTE } from './modules/platform/queue-dashboard/queue-dashboard.controller';
 import { fastifyOf, installRequestId, installRequestPipeline } from './infra/http/request-pipeline';
 
@@ -28,6 +29,8 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   // version (`"3"`) for If-Match. TRUST_PROXY, the request id, the query parser and the answers to
   // requests Node refuses are options of the platform itself (createHttpAdapter).
   const http = fastifyOf(app);
+  // Request durations by route template and status (docs/adr/0063), observed after each answer.
+  installHttpMetrics(app);
   installRequestId(app);
   installSecurityHeaders(http, BROWSER_PAGES);
   app.enableCors({

@@ -7,11 +7,12 @@ import { DatabaseModule } from './infra/database/database.module';
 import { OutboxService } from './infra/events/outbox.service';
 import { ShutdownState } from './infra/lifecycle/shutdown';
 import { LoggingModule } from './infra/logging/logging.module';
+import { MetricsModule } from './infra/metrics/metrics.module';
 import { RedisModule } from './infra/redis/redis.module';
 
 /**
  * What both processes (API and worker) stand on: config, clock, logs, database, Redis, audit,
- * outbox, password hashing, and whether the process is shutting down.
+ * outbox, password hashing, metrics, and whether the process is shutting down.
  */
 @Global()
 @Module({})
@@ -19,7 +20,14 @@ export class CoreModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CoreModule,
-      imports: [ConfigModule.forRoot(config), ClockModule, LoggingModule, DatabaseModule, RedisModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        ClockModule,
+        LoggingModule,
+        DatabaseModule,
+        RedisModule,
+        MetricsModule,
+      ],
       providers: [AuditService, OutboxService, PasswordHasher, ShutdownState],
       exports: [AuditService, OutboxService, PasswordHasher, ShutdownState],
     };

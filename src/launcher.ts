@@ -143,9 +143,9 @@ async function main(): Promise<number> {
     checkStop();
     const exited = new Promise<{ name: string; code: number | null; signal: NodeJS.Signals | null }>(
       (resolve) => {
-        const start = (name: string, script: string): void => {
+        const start = (name: string, script: string, own: Record<string, string> = {}): void => {
           const child = spawn(process.execPath, [join(__dirname, script)], {
-            env,
+            env: { ...env, ...own },
             stdio: 'inherit',
             // Own process group: a terminal Ctrl-C reaches only the launcher, which forwards it once.
             detached: true,
@@ -154,7 +154,11 @@ async function main(): Promise<number> {
           children.push(child);
         };
         start('api', 'main.js');
-        if (launcher.LAUNCHER_START_WORKER) start('worker', 'worker.js');
+        // Both on one host: the worker's metrics and probes on the port after the API's (ADR 0063).
+        const metricsPort = config.METRICS_PORT
+          ? { METRICS_PORT: String(config.METRICS_PORT + 1) }
+          : undefined;
+        if (launcher.LAUNCHER_START_WORKER) start('worker', 'worker.js', metricsPort);
       },
     );
 

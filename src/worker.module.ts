@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from './core.module';
 import { AppConfig } from './infra/config/config';
 import { EventsWorkerModule } from './infra/events/events-worker.module';
+import { WorkerMetricsModule } from './infra/metrics/metrics.module';
 import { JobWorkersModule } from './infra/queue/job-workers';
 import { QueueModule } from './infra/queue/queue.module';
 import { RetentionWorkerModule } from './infra/retention/retention.module';
@@ -51,6 +52,7 @@ export class WorkerModule {
         StatsWorkerModule,
         RetentionWorkerModule,
         JobWorkersModule,
+        WorkerMetricsModule,
       ],
     };
   }

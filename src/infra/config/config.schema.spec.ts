@@ -69,6 +69,18 @@ describe('configuration schema', () => {
     ]);
   });
 
+  it('leaves METRICS_PORT off unless set, and apart from PORT (ADR 0063)', () => {
+    expect(parseConfig(valid).METRICS_PORT).toBe(0);
+    expect(parseConfig({ ...valid, METRICS_PORT: '' }).METRICS_PORT).toBe(0);
+    expect(parseConfig({ ...valid, METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
+    expect(problemsOf({ ...valid, METRICS_PORT: '70000' })).toEqual([
+      expect.stringMatching(/^METRICS_PORT: /),
+    ]);
+    expect(problemsOf({ ...valid, PORT: '9464', METRICS_PORT: '9464' })).toEqual([
+      'METRICS_PORT: must differ from PORT (the metrics have a port of their own)',
+    ]);
+  });
+
   it('names every bad variable, with what is wrong', () => {
     const problems = problemsOf({
       ...valid,

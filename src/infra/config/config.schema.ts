@@ -72,6 +72,10 @@ export const envSchema = z.object({
   // json: one JSON object a line; pretty: coloured lines for a person; auto: pretty only in development on a terminal.
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
   TRUST_PROXY: bool.default(false),
+  // Prometheus metrics (docs/adr/0063): GET /metrics on this port of its own, off when 0 or unset;
+  // the worker serves its /health/live and /health/ready there too. By convention 9464 for the
+  // API and 9465 for the worker (npm start gives the worker METRICS_PORT + 1).
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 
   DATABASE_URL: z.url({
     protocol: /^postgres(ql)?$/,
@@ -259,6 +263,9 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     throw new ConfigError([
       'PASSWORD_HASH_MEMORY_KIB: production needs at least 19456 KiB with PASSWORD_HASH_PASSES of 2 or more (OWASP)',
     ]);
+  }
+  if (result.data.METRICS_PORT && result.data.METRICS_PORT === result.data.PORT) {
+    throw new ConfigError(['METRICS_PORT: must differ from PORT (the metrics have a port of their own)']);
   }
   if (result.data.ADMIN_EMAIL && !result.data.ADMIN_PASSWORD) {
     throw new ConfigError(['ADMIN_PASSWORD: is required when ADMIN_EMAIL is set']);

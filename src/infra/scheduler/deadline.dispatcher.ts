@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
+import { Metrics } from '../metrics/metrics';
 import { JobHandler } from '../queue/job-handler';
 import { JobName, JobPayloads } from '../queue/queue.constants';
 import { deadlineDelay, deadlineJobId } from './deadline-job';
@@ -42,6 +43,7 @@ export class DeadlineDispatcher {
     private readonly clock: Clock,
     private readonly handlers: DeadlineHandlers,
     private readonly drainer: DeadlineDrainer,
+    private readonly metrics: Metrics,
   ) {}
 
   kinds(): string[] {
@@ -92,7 +94,7 @@ export class DeadlineDispatcher {
   async run(deadline: DueDeadline): Promise<DeadlineOutcome> {
     const handler = this.handlers.find(deadline.kind);
     if (!handler) throw new UnrecoverableError(`No @OnDeadline handler for kind "${deadline.kind}"`);
-    return this.dataSource.transaction(async (em) => {
+    const outcome = await this.dataSource.transaction(async (em): Promise<DeadlineOutcome> => {
       const now = this.clock.now();
       const [rows] = await em.query<[unknown[], number]>(
         `UPDATE deadlines SET status = 'done', version = version + 1, updated_at = $6
@@ -105,6 +107,8 @@ export class DeadlineDispatcher {
       await handler(deadline, em);
       return 'ran';
     });
+    if (outcome === 'ran') this.metrics.deadlineRan(deadline.kind, deadline.dueAt, this.clock.now());
+    return outcome;
   }
 
   private async ownRow(deadline: DueDeadline): Promise<OwnRow | undefined> {

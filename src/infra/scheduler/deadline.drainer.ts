@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { ShutdownState } from '../lifecycle/shutdown';
+import { Metrics } from '../metrics/metrics';
 import { deadlineJobId, DeadlineSpec } from './deadline-job';
 import { DeadlineHandlers } from './deadline-handlers';
 
@@ -101,6 +102,7 @@ export class DeadlineDrainer {
     private readonly handlers: DeadlineHandlers,
     private readonly clock: Clock,
     private readonly shutdown: ShutdownState,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Claims and runs batches until nothing due is left to claim (or the process is stopping). */
@@ -116,6 +118,9 @@ export class DeadlineDrainer {
       const batch = await this.batch(options.dueAt ?? SINCE_EVER, upTo, size);
       if (!batch.claimed) return result;
       result.batches++;
+      // Committed: how late each ran, by the clock (docs/adr/0063).
+      const committedAt = this.clock.now();
+      for (const row of batch.ran) this.metrics.deadlineRan(row.kind, row.due_at, committedAt);
       for (const row of batch.ran) result.ran.push(deadlineJobId(specOf(row)));
       for (const row of batch.failed) result.failed.push(deadlineJobId(specOf(row)));
       if (batch.claimed < size) return result;

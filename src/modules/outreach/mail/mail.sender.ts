@@ -5,6 +5,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { Clock } from '../../../infra/clock/clock';
 import { InjectConfig } from '../../../infra/config/config';
 import type { AppConfig } from '../../../infra/config/config';
+import { Metrics } from '../../../infra/metrics/metrics';
 import { JobHandler } from '../../../infra/queue/job-handler';
 import { JobName, JobPayloads } from '../../../infra/queue/queue.constants';
 import { MailRepository } from './mail.repository';
@@ -65,6 +66,7 @@ export class MailSender implements BeforeApplicationShutdown {
     @InjectConfig() config: AppConfig,
     private readonly repository: MailRepository,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {
     const options = smtpOptions(config);
     this.transport = options ? createTransport(options) : null;
@@ -102,6 +104,7 @@ export class MailSender implements BeforeApplicationShutdown {
       const row = await this.repository.statusOf(mailId);
       if (!row) throw new UnrecoverableError(`Mail ${mailId} does not exist`);
       if (row.status === 'sending') throw new MailClaimedElsewhere(mailId);
+      this.metrics.mailAttempts.inc({ outcome: 'already-done' });
       return 'already-done';
     }
     try {
@@ -120,6 +123,7 @@ export class MailSender implements BeforeApplicationShutdown {
       const action = permanent || finalAttempt ? 'fail' : 'requeue';
       await this.repository.finish(mailId, claimed.attempts, action, this.clock.now(), message);
       if (action === 'fail') await this.repository.redactLinks(mailId, ACCOUNT_MAIL_KINDS, REDACTED_TOKEN);
+      this.metrics.mailAttempts.inc({ outcome: action === 'fail' ? 'failed' : 'retrying' });
       this.logger.warn(
         { err: error, mailId, attempt: claimed.attempts },
         `Mail ${mailId} attempt ${claimed.attempts} failed${action === 'fail' ? ' for good' : ''}: ${message}`,
@@ -129,6 +133,7 @@ export class MailSender implements BeforeApplicationShutdown {
     }
     await this.repository.finish(mailId, claimed.attempts, 'send', this.clock.now(), null);
     await this.repository.redactLinks(mailId, ACCOUNT_MAIL_KINDS, REDACTED_TOKEN);
+    this.metrics.mailAttempts.inc({ outcome: 'sent' });
     return 'sent';
   }
 }

@@ -9,6 +9,7 @@ import { InjectConfig } from '../../../infra/config/config';
 import type { AppConfig } from '../../../infra/config/config';
 import type { DeliveredEvent } from '../../../infra/events/domain-event-handler';
 import { OutboxService } from '../../../infra/events/outbox.service';
+import { Metrics } from '../../../infra/metrics/metrics';
 import { JobHandler } from '../../../infra/queue/job-handler';
 import { JobName } from '../../../infra/queue/queue.constants';
 import { afterCommit, installAfterCommitHooks } from '../../../infra/scheduler/transaction-hooks';
@@ -66,6 +67,7 @@ export class WebhookDeliveryService implements OnModuleInit {
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   onModuleInit(): void {
@@ -111,6 +113,16 @@ export class WebhookDeliveryService implements OnModuleInit {
 
   /** Makes the attempt the payload names, if the delivery still waits for it and it is due. */
   async attempt(payload: DeliverWebhookPayload, job?: Job, token?: string): Promise<AttemptOutcome> {
+    const outcome = await this.attemptOnce(payload, job, token);
+    this.metrics.webhookAttempts.inc({ outcome });
+    return outcome;
+  }
+
+  private async attemptOnce(
+    payload: DeliverWebhookPayload,
+    job?: Job,
+    token?: string,
+  ): Promise<AttemptOutcome> {
     const delivery = await this.repository.findDelivery(payload.deliveryId);
     if (!delivery || !waitsFor(delivery, payload)) return 'stale';
     const early = (delivery.nextAttemptAt as Date).getTime() - this.clock.now().getTime();
@@ -140,6 +152,10 @@ export class WebhookDeliveryService implements OnModuleInit {
     } else {
       const headers = signedHeaders(delivery.id, subscription.secret, delivery.body, attemptedAt);
       result = await this.sender.send(subscription.url, headers, delivery.body);
+      this.metrics.webhookLatency.observe(
+        { result: isSuccess(result) ? 'success' : 'failure' },
+        result.latencyMs / 1000,
+      );
     }
     return this.record(payload, delivery.subscriptionId, attemptedAt, result, sent);
   }
