@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { UserPrincipal } from '../../src/common/auth/principal';
 import { OutboxService } from '../../src/infra/events/outbox.service';
-import { ContractQueriesService } from '../../src/modules/transfer/contracts/contract-queries.service';
 import { ContractRegistrationService } from '../../src/modules/transfer/contracts/contract-registration.service';
 import { TestContext, WORLDS_ENV } from '../support/context';
 import { Actor, auditRows, bearer, createUser, login, outboxEvents, registerOrg } from '../support/factories';
@@ -519,9 +518,14 @@ describe('technology contracts (技术合同登记)', () => {
       (await t.http.get('/api/v1/contracts/registered').query({ limit: 100 })).body.items,
     ).not.toContainEqual(expect.objectContaining({ registrationNumber: null }));
 
-    // A result's transfers, for the results module.
-    const transfers = await t.get(ContractQueriesService).transfersOfResult(resultId);
-    expect(transfers.items.map((i) => i.id)).toEqual([open.id]);
+    // A result's transfers are listed on it once it is in the public library (404 before).
+    const transfersOf = () => t.http.get(`/api/v1/results/${resultId}/transfers`);
+    expect((await transfersOf()).status).toBe(404);
+    expect((await t.http.post(`/api/v1/results/${resultId}/submit`).set(seller.headers)).status).toBe(200);
+    expect((await t.http.post(`/api/v1/results/${resultId}/publish`).set(admin.headers)).status).toBe(200);
+    const transfers = await transfersOf();
+    expect(transfers.status).toBe(200);
+    expect((transfers.body.items as Array<{ id: string }>).map((i) => i.id)).toEqual([open.id]);
   });
 
   it('counts registered contracts by chain, region, type and broker', async () => {
