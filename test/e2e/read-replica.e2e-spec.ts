@@ -14,7 +14,7 @@ import { createTestApp, TestApp } from '../support/test-app';
 
 const MAX_LAG_MS = 60_000;
 
-jest.setTimeout(180_000);
+jest.setTimeout(120_000);
 
 describe('read replicas (real streaming replication)', () => {
   let cluster: StreamingReplica;

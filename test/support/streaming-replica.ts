@@ -4,10 +4,8 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/infra/database/data-source.options';
-import { migrateWithLock } from '../../src/infra/database/migrate';
 import { freePort } from '../../src/infra/embedded/free-port';
+import { databaseUrl } from './databases';
 
 const run = promisify(execFile);
 
@@ -16,7 +14,7 @@ export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
 /**
  * A primary PostgreSQL cluster of the test's own (initdb into a temporary folder, its own port,
- * wal_level=replica, replication allowed from 127.0.0.1) with a migrated database, and one streaming
+ * wal_level=replica, replication allowed from 127.0.0.1) with a copy of the migrated template, and one streaming
  * replica of it made by `pg_basebackup -R` into another folder and started on another port. The
  * machine's clusters are not touched. As root the binaries run as the `postgres` system user
  * (PostgreSQL refuses root). `stop()` stops both and deletes the folders.
@@ -74,33 +72,16 @@ export class StreamingReplica {
           `CREATE DATABASE "${database}" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`,
         ),
       );
-      const migrator = await new DataSource(
-        dataSourceOptions({
-          DATABASE_URL: url(primaryPort),
-          DATABASE_POOL_MAX: 2,
-          DATABASE_STATEMENT_TIMEOUT_MS: 60_000,
-        }),
-      ).initialize();
-      try {
-        await migrateWithLock(migrator);
-      } finally {
-        await migrator.destroy();
-      }
+      // The schema: the migrated template of this jest run, copied from the machine's test cluster
+      // (pg_dump | psql, seconds; migrating from scratch takes minutes on a loaded CI machine).
+      await copyTemplate(url(primaryPort), dir);
 
-      // The replica: a base backup streamed from the primary, with standby.signal and primary_conninfo (-R).
+      // The replica: a base backup streamed from the primary, with standby.signal and primary_conninfo
+      // (-R). --checkpoint=fast: the default spread checkpoint made it wait two minutes.
       await pg(
         'pg_basebackup',
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(primaryPort),
-        '-U',
-        'postgres',
-        '-D',
-        replicaData,
-        '-R',
-        '-X',
-        'stream',
+        ...['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', replicaData],
+        ...['-R', '-X', 'stream', '--checkpoint=fast'],
       );
       await cluster.startCluster(replicaData, replicaPort);
       return cluster;
@@ -145,6 +126,24 @@ export class StreamingReplica {
       'start',
     );
   }
+}
+
+/** The jest run's migrated template (global setup), schema and rows, into `url`'s database. */
+async function copyTemplate(url: string, dir: string): Promise<void> {
+  const template = process.env.TEST_TEMPLATE_DATABASE;
+  if (!template)
+    throw new Error('TEST_TEMPLATE_DATABASE is unset: run e2e tests through jest (global setup)');
+  const file = join(dir, 'template.sql');
+  await run(join(PG_BIN, 'pg_dump'), [
+    '--no-owner',
+    '--no-privileges',
+    '-f',
+    file,
+    '-d',
+    databaseUrl(template),
+  ]);
+  await run(join(PG_BIN, 'psql'), ['-q', '-X', '-v', 'ON_ERROR_STOP=1', '-f', file, '-d', url]);
+  rmSync(file);
 }
 
 function isRoot(): boolean {
