@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import type { AppConfig } from '../config/config';
 import { InjectConfig } from '../config/config';
@@ -18,6 +18,9 @@ export interface ReplicaState {
   /** What the last check could not do (unreachable, not in recovery), if anything. */
   problem: string | null;
 }
+
+type ReplicaSettings =
+  'DATABASE_REPLICA_URLS' | 'DATABASE_REPLICA_MAX_LAG_MS' | 'DATABASE_REPLICA_CHECK_INTERVAL_MS';
 
 interface Replica {
   url: string;
@@ -63,6 +66,15 @@ export class ReadReplicas implements OnModuleDestroy {
     }));
   }
 
+  /** Reads from the primary only (CLIs and benches that build repositories by hand). */
+  static primaryOnly(primary: DataSource): ReadReplicas {
+    return new ReadReplicas(primary, new Clock(), {
+      DATABASE_REPLICA_URLS: [],
+      DATABASE_REPLICA_MAX_LAG_MS: 1,
+      DATABASE_REPLICA_CHECK_INTERVAL_MS: 1,
+    } as Pick<AppConfig, ReplicaSettings> as AppConfig);
+  }
+
   /** The DataSource a read that may be DATABASE_REPLICA_MAX_LAG_MS stale uses: a fresh replica, else the primary. */
   source(): DataSource {
     if (!this.replicas.length) return this.primary;
@@ -98,6 +110,19 @@ export class ReadReplicas implements OnModuleDestroy {
       );
       return fn(this.primary);
     }
+  }
+
+  /**
+   * `fn` in one read-only REPEATABLE READ transaction (every row from one snapshot) on a replica
+   * within the bound, else on the primary: the statistics and open-data feeds.
+   */
+  snapshot<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.read((source) =>
+      source.transaction('REPEATABLE READ', async (em) => {
+        await em.query('SET TRANSACTION READ ONLY');
+        return fn(em);
+      }),
+    );
   }
 
   /** Checks every replica now (the timer does it; tests call it to avoid waiting). */

@@ -162,16 +162,22 @@ export class ContractsRepository {
     return paginate(qb, byCreation('c'), query);
   }
 
-  /** Registered contracts, most recently registered first (ix_technology_contracts_registered). */
-  listRegistered(query: {
-    type?: ContractType;
-    industryChain?: string;
-    region?: string;
-    resultId?: string;
-    limit?: number;
-    cursor?: string;
-  }): Promise<Page<TechnologyContractEntity>> {
-    const qb = this.dataSource
+  /**
+   * Registered contracts, most recently registered first (ix_technology_contracts_registered); on
+   * `source`, a read replica for the public register (ADR 0065).
+   */
+  listRegistered(
+    query: {
+      type?: ContractType;
+      industryChain?: string;
+      region?: string;
+      resultId?: string;
+      limit?: number;
+      cursor?: string;
+    },
+    source: DataSource = this.dataSource,
+  ): Promise<Page<TechnologyContractEntity>> {
+    const qb = source
       .getRepository(TechnologyContractEntity)
       .createQueryBuilder('c')
       .where(`c.status = 'registered'`);
