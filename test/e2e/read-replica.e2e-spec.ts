@@ -37,6 +37,13 @@ describe('read replicas (real streaming replication)', () => {
     return (res.body.items as Array<{ title: string }>).map((item) => item.title);
   }
 
+  /** The challenges in the OCDS feed (open data), by id. */
+  async function openDataIds(): Promise<string[]> {
+    const res = await t.http.get('/api/v1/open-data/ocds').query({ limit: 100 });
+    expect(res.status).toBe(200);
+    return (res.body.releases as Array<{ ocid: string }>).map((r) => r.ocid.replace('ocds-jiebang-', ''));
+  }
+
   async function untilReplica(sql: string, done: (row: Record<string, unknown>) => boolean): Promise<void> {
     // Polling a server's own state, bounded by count: no business time is involved.
     for (let attempt = 0; attempt < 600; attempt++) {
@@ -73,7 +80,9 @@ describe('read replicas (real streaming replication)', () => {
   });
 
   it('serves anonymous public listings from the replica, stale within the bound, and never writes there', async () => {
-    await publishChallenge(t, issuer, admin, programId, { title: '第一榜：高温超导电缆关键技术攻关' });
+    const first = await publishChallenge(t, issuer, admin, programId, {
+      title: '第一榜：高温超导电缆关键技术攻关',
+    });
     // The first public read starts the checks (and is answered by the primary until one succeeds).
     expect(await publicTitles()).toEqual(['第一榜：高温超导电缆关键技术攻关']);
     const caughtUp = await freshCheck();
@@ -101,6 +110,8 @@ describe('read replicas (real streaming replication)', () => {
     const search = await t.http.get('/api/v1/challenges').query({ q: '储能' });
     expect(search.status).toBe(200);
     expect(search.body.items).toEqual([]);
+    // Open data too: the feed's snapshot is the replica's.
+    expect(await openDataIds()).toEqual([first.id]);
 
     // The writer reads its own writes: signed in, every read is the primary's.
     expect((await publicTitles(issuer.headers)).sort()).toEqual(
@@ -118,6 +129,7 @@ describe('read replicas (real streaming replication)', () => {
     expect((await publicTitles()).sort()).toEqual(
       ['第一榜：高温超导电缆关键技术攻关', '第二榜：新型储能材料制备工艺'].sort(),
     );
+    expect((await openDataIds()).sort()).toEqual([first.id, second.id].sort());
     // Still behind after a check: still skipped.
     expect(await freshCheck()).toMatchObject({ inUse: false, caughtUpAt: caughtUp.caughtUpAt });
 
@@ -131,6 +143,7 @@ describe('read replicas (real streaming replication)', () => {
     expect((await publicTitles()).sort()).toEqual(
       ['第一榜：高温超导电缆关键技术攻关', '第二榜：新型储能材料制备工艺'].sort(),
     );
+    expect((await openDataIds()).sort()).toEqual([first.id, second.id].sort());
   });
 
   it('reads from the primary when the replica goes away, and stops using it', async () => {
