@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ReadReplicas } from '../../../infra/database/read-replicas';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { byCreation, Page, paginate } from '../../../common/pagination/pagination';
 import type { ContractStatus, ContractType } from './contract-status';
@@ -42,7 +43,10 @@ function regionPrefix(region: string): string {
 
 @Injectable()
 export class ContractsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly replicas: ReadReplicas,
+  ) {}
 
   findById(
     id: string,
@@ -195,7 +199,10 @@ export class ContractsRepository {
     );
   }
 
-  /** Registered contracts by chain, region, type, and those brokered, in one snapshot. */
+  /**
+   * Registered contracts by chain, region, type, and those brokered, in one snapshot (`GET
+   * /contracts/stats`): on a read replica within its bound when there is one (ADR 0065).
+   */
   async figures(): Promise<{
     total: ContractFigure;
     byIndustryChain: ContractFigure[];
@@ -203,7 +210,7 @@ export class ContractsRepository {
     byType: ContractFigure[];
     brokered: ContractFigure;
   }> {
-    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+    return this.replicas.snapshot(async (em) => {
       const grouped = async (column: string) =>
         (
           await em.query<FigureRow[]>(
