@@ -168,6 +168,7 @@ export class ReadReplicas implements OnModuleDestroy {
   }
 
   private async checkAll(): Promise<ReplicaState[]> {
+    if (!this.replicas.length) return [];
     const startedAt = this.clock.now();
     let primaryLsn: string;
     try {
