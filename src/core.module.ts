@@ -4,6 +4,7 @@ import { PasswordHasher } from './common/auth/passwords';
 import { ClockModule } from './infra/clock/clock';
 import { AppConfig, ConfigModule } from './infra/config/config';
 import { DatabaseModule } from './infra/database/database.module';
+import { ReadReplicas } from './infra/database/read-replicas';
 import { OutboxService } from './infra/events/outbox.service';
 import { ShutdownState } from './infra/lifecycle/shutdown';
 import { LoggingModule } from './infra/logging/logging.module';
@@ -12,7 +13,8 @@ import { RedisModule } from './infra/redis/redis.module';
 
 /**
  * What both processes (API and worker) stand on: config, clock, logs, database, Redis, audit,
- * outbox, password hashing, metrics, and whether the process is shutting down.
+ * outbox, password hashing, metrics, whether the process is shutting down, and the read replicas
+ * public reads may use (ADR 0065; connected only once such a read asks).
  */
 @Global()
 @Module({})
@@ -28,8 +30,8 @@ export class CoreModule {
         RedisModule,
         MetricsModule,
       ],
-      providers: [AuditService, OutboxService, PasswordHasher, ShutdownState],
-      exports: [AuditService, OutboxService, PasswordHasher, ShutdownState],
+      providers: [AuditService, OutboxService, PasswordHasher, ShutdownState, ReadReplicas],
+      exports: [AuditService, OutboxService, PasswordHasher, ShutdownState, ReadReplicas],
     };
   }
 }

@@ -10,6 +10,7 @@ import { StatsSnapshots } from '../../src/modules/outreach/stats/stats-snapshots
 import { loadAverage, recordGoal } from './goals';
 import { freshBenchDatabase } from './resources';
 import { OpenDataRepository } from '../../src/modules/outreach/open-data/open-data.repository';
+import { ReadReplicas } from '../../src/infra/database/read-replicas';
 
 /**
  * Statistics and open data on a national volume (ADR 0032): BENCH_STATS_LISTS challenges (default
@@ -368,7 +369,7 @@ export async function statsCases(adminUrl: string): Promise<void> {
     );
 
     // OCDS: a page of 100 from the middle of the feed.
-    const repo = new OpenDataRepository(ds);
+    const repo = new OpenDataRepository(ReadReplicas.primaryOnly(ds));
     const [middle] = await ds.query<Array<{ id: string; key: string }>>(
       `SELECT challenge_id AS id, to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS key
        FROM open_data_changes ORDER BY changed_at, challenge_id OFFSET $1 LIMIT 1`,

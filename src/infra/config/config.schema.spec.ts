@@ -120,4 +120,28 @@ describe('configuration schema', () => {
     expect(config.CORS_ORIGINS).toEqual(['https://a.gov.cn', 'https://b.gov.cn']);
     expect(config.TRUST_PROXY).toBe(true);
   });
+
+  it('reads replica URLs as a list, none by default, and checks them more often than they may lag', () => {
+    expect(parseConfig(valid)).toMatchObject({
+      DATABASE_REPLICA_URLS: [],
+      DATABASE_REPLICA_MAX_LAG_MS: 5_000,
+      DATABASE_REPLICA_CHECK_INTERVAL_MS: 1_000,
+    });
+    expect(
+      parseConfig({ ...valid, DATABASE_REPLICA_URLS: 'postgres://r@a:5432/j, postgresql://r@b:5432/j' })
+        .DATABASE_REPLICA_URLS,
+    ).toEqual(['postgres://r@a:5432/j', 'postgresql://r@b:5432/j']);
+    expect(problemsOf({ ...valid, DATABASE_REPLICA_URLS: 'postgres://r@a:5432/j,mysql://b/j' })).toEqual([
+      'DATABASE_REPLICA_URLS.1: must be a comma-separated list of URLs like postgres://user:password@replica:5432/jiebang',
+    ]);
+    expect(
+      problemsOf({
+        ...valid,
+        DATABASE_REPLICA_MAX_LAG_MS: '1000',
+        DATABASE_REPLICA_CHECK_INTERVAL_MS: '1000',
+      }),
+    ).toEqual([
+      'DATABASE_REPLICA_CHECK_INTERVAL_MS: must be less than DATABASE_REPLICA_MAX_LAG_MS (a replica is checked more often than it may lag)',
+    ]);
+  });
 });

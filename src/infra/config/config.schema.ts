@@ -88,6 +88,21 @@ export const envSchema = z.object({
   // connectionTimeoutMillis): short, so an unreachable database does not hold requests for long.
   DATABASE_POOL_WAIT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   MIGRATE_ON_START: bool.default(true),
+  // Read replicas (docs/adr/0065): streaming replicas anonymous public listings, search and open
+  // data may read from, while a replica is at most DATABASE_REPLICA_MAX_LAG_MS behind the primary
+  // (checked every DATABASE_REPLICA_CHECK_INTERVAL_MS); otherwise those reads go to the primary.
+  DATABASE_REPLICA_URLS: list
+    .pipe(
+      z.array(
+        z.url({
+          protocol: /^postgres(ql)?$/,
+          error: 'must be a comma-separated list of URLs like postgres://user:password@replica:5432/jiebang',
+        }),
+      ),
+    )
+    .default([]),
+  DATABASE_REPLICA_MAX_LAG_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  DATABASE_REPLICA_CHECK_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1_000),
   // At start-up, how long the API, the worker and the launcher wait for PostgreSQL and Redis to
   // answer before they exit with a line naming DATABASE_URL or REDIS_URL (docs/adr/0048).
   STARTUP_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
@@ -266,6 +281,11 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   }
   if (result.data.METRICS_PORT && result.data.METRICS_PORT === result.data.PORT) {
     throw new ConfigError(['METRICS_PORT: must differ from PORT (the metrics have a port of their own)']);
+  }
+  if (result.data.DATABASE_REPLICA_CHECK_INTERVAL_MS >= result.data.DATABASE_REPLICA_MAX_LAG_MS) {
+    throw new ConfigError([
+      'DATABASE_REPLICA_CHECK_INTERVAL_MS: must be less than DATABASE_REPLICA_MAX_LAG_MS (a replica is checked more often than it may lag)',
+    ]);
   }
   if (result.data.ADMIN_EMAIL && !result.data.ADMIN_PASSWORD) {
     throw new ConfigError(['ADMIN_PASSWORD: is required when ADMIN_EMAIL is set']);

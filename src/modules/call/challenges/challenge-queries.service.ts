@@ -4,6 +4,7 @@ import { ifNoneMatchMatches, weakEtag } from '../../../common/concurrency/condit
 import { DomainError } from '../../../common/errors/domain-error';
 import { Page } from '../../../common/pagination/pagination';
 import { Clock } from '../../../infra/clock/clock';
+import { ReadReplicas } from '../../../infra/database/read-replicas';
 import { detailFromRow, pageFromRows, rowStatus, TagRow } from './challenge-reads.rows';
 import { challengeListStatement, ChallengeVisibility } from './challenge-reads.repository';
 import { canSee, isPrivileged, Visible } from './challenge-visibility';
@@ -25,6 +26,7 @@ export class ChallengeQueriesService {
   constructor(
     private readonly challenges: ChallengesRepository,
     private readonly clock: Clock,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   async get(actor: Principal | undefined, id: string): Promise<ChallengeResponseDto> {
@@ -73,8 +75,15 @@ export class ChallengeQueriesService {
   ): Promise<{ page: Page<ChallengeSummaryDto>; etag: string }> {
     // One reading of the clock: the filter and the statuses shown agree.
     const now = this.clock.now();
-    const statement = challengeListStatement(query, visibilityOf(actor, query), now);
-    const page = pageFromRows(await this.challenges.listRows(statement), statement, now);
+    const visibility = visibilityOf(actor, query);
+    const statement = challengeListStatement(query, visibility, now);
+    // An anonymous public listing or search may come from a read replica within its staleness bound
+    // (ADR 0065); a signed-in caller, who may have just written, reads the primary.
+    const rows =
+      visibility.scope === 'public' && !actor
+        ? await this.replicas.read((source) => this.challenges.listRows(statement, source))
+        : await this.challenges.listRows(statement);
+    const page = pageFromRows(rows, statement, now);
     return { page, etag: listEtag(page) };
   }
 }

@@ -211,9 +211,12 @@ export class ChallengesRepository {
     await em.update(ChallengeEntity, { id: challengeId }, { searchText });
   }
 
-  /** `GET /challenges`: one statement (challenge-reads.repository.ts), its rows as pg reads them. */
-  listRows(statement: ListStatement): Promise<SummaryRow[]> {
-    return pgQuery<SummaryRow>(this.dataSource, statement);
+  /**
+   * `GET /challenges`: one statement (challenge-reads.repository.ts), its rows as pg reads them; on
+   * `source`, a read replica for anonymous public listings (ADR 0065), else the primary.
+   */
+  listRows(statement: ListStatement, source: DataSource = this.dataSource): Promise<SummaryRow[]> {
+    return pgQuery<SummaryRow>(source, statement);
   }
 
   /** `GET /challenges/{id}`: one statement with indicators, attachments and counts, or undefined. */

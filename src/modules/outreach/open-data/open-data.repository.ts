@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { ReadReplicas } from '../../../infra/database/read-replicas';
+import { EntityManager } from 'typeorm';
 import { SUBMITTED_STATUSES } from '../../call/applications/application-status';
 import type { ChallengeStatus } from '../../call/challenges/challenge-status';
 import type { Payer } from '../../delivery/payments/entities/payment.entity';
@@ -115,14 +116,14 @@ interface FactRows {
  */
 @Injectable()
 export class OpenDataRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly replicas: ReadReplicas) {}
 
-  /** Runs `fn` in one read-only REPEATABLE READ transaction: the page and its facts are one snapshot. */
+  /**
+   * Runs `fn` in one read-only REPEATABLE READ transaction: the page and its facts are one snapshot.
+   * On a read replica within its staleness bound when there is one (ADR 0065).
+   */
   snapshot<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
-      await em.query('SET TRANSACTION READ ONLY');
-      return fn(em);
-    });
+    return this.replicas.snapshot(fn);
   }
 
   /** Up to `limit` published challenges changed at or after `since`, after the cursor, oldest change first. */

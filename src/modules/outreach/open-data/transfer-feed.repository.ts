@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { ReadReplicas } from '../../../infra/database/read-replicas';
+import { EntityManager } from 'typeorm';
 import { PUBLIC_NEED_STATUSES } from '../../transfer/needs/needs-status';
 
 export type FeedKind = 'needs' | 'results' | 'contracts';
@@ -24,14 +25,14 @@ const FEEDS: Record<FeedKind, { table: string; condition: string; params: unknow
  */
 @Injectable()
 export class TransferFeedRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly replicas: ReadReplicas) {}
 
-  /** Runs `fn` in one read-only REPEATABLE READ transaction: a page and its rows are one snapshot. */
+  /**
+   * Runs `fn` in one read-only REPEATABLE READ transaction: a page and its rows are one snapshot.
+   * On a read replica within its staleness bound when there is one (ADR 0065).
+   */
   snapshot<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
-      await em.query('SET TRANSACTION READ ONLY');
-      return fn(em);
-    });
+    return this.replicas.snapshot(fn);
   }
 
   /** Up to `limit` published rows of the feed changed at or after `since`, after the cursor, oldest change first. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ReadReplicas } from '../../../infra/database/read-replicas';
 import { DataSource, EntityManager } from 'typeorm';
 import { PUBLIC_NEED_STATUSES } from '../../transfer/needs/needs-status';
 import type { FunnelRow, FunnelStepName } from './transfer-funnel';
@@ -92,14 +93,17 @@ interface FunnelSqlRow {
 /** Live reads of the public transfer figures (GET /stats/transfer, ADR 0062): GROUP BY in PostgreSQL. */
 @Injectable()
 export class TransferStatsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly replicas: ReadReplicas,
+  ) {}
 
-  /** Runs `fn` in one read-only REPEATABLE READ transaction: every figure is from one snapshot. */
+  /**
+   * Runs `fn` in one read-only REPEATABLE READ transaction: every figure is from one snapshot.
+   * On a read replica within its staleness bound when there is one (ADR 0065).
+   */
   snapshot<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
-      await em.query('SET TRANSACTION READ ONLY');
-      return fn(em);
-    });
+    return this.replicas.snapshot(fn);
   }
 
   async chainExists(code: string): Promise<boolean> {

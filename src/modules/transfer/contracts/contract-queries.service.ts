@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Principal } from '../../../common/auth/principal';
 import { DomainError } from '../../../common/errors/domain-error';
 import { Page } from '../../../common/pagination/pagination';
+import { ReadReplicas } from '../../../infra/database/read-replicas';
 import { isRegistrar, standingOf } from './contract-access';
 import { toContractResponse, toPublicContract } from './contract.mappers';
 import { ContractListScope, ContractsRepository } from './contracts.repository';
@@ -17,7 +18,10 @@ import { TechnologyContractEntity } from './entities/technology-contract.entity'
 /** Reads of contract records: the parties' and registrars' views, the public list and the figures. */
 @Injectable()
 export class ContractQueriesService {
-  constructor(private readonly contracts: ContractsRepository) {}
+  constructor(
+    private readonly contracts: ContractsRepository,
+    private readonly replicas: ReadReplicas,
+  ) {}
 
   /** Parties always; registrars and admins once filed; anyone else 404. */
   async get(actor: Principal, id: string): Promise<ContractResponseDto> {
@@ -41,7 +45,10 @@ export class ContractQueriesService {
 
   /** The public list of registered contracts (no broker, no person; no parties when confidential). */
   async listRegistered(query: PublicContractsQueryDto): Promise<Page<PublicContractDto>> {
-    return this.publicPage(await this.contracts.listRegistered(query));
+    // The public register may come from a read replica within its bound (ADR 0065).
+    return this.publicPage(
+      await this.replicas.read((source) => this.contracts.listRegistered(query, source)),
+    );
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ReadReplicas } from '../../../infra/database/read-replicas';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { byCreation, Page, paginate } from '../../../common/pagination/pagination';
 import type { ContractStatus, ContractType } from './contract-status';
@@ -42,7 +43,10 @@ function regionPrefix(region: string): string {
 
 @Injectable()
 export class ContractsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly replicas: ReadReplicas,
+  ) {}
 
   findById(
     id: string,
@@ -162,16 +166,22 @@ export class ContractsRepository {
     return paginate(qb, byCreation('c'), query);
   }
 
-  /** Registered contracts, most recently registered first (ix_technology_contracts_registered). */
-  listRegistered(query: {
-    type?: ContractType;
-    industryChain?: string;
-    region?: string;
-    resultId?: string;
-    limit?: number;
-    cursor?: string;
-  }): Promise<Page<TechnologyContractEntity>> {
-    const qb = this.dataSource
+  /**
+   * Registered contracts, most recently registered first (ix_technology_contracts_registered); on
+   * `source`, a read replica for the public register (ADR 0065).
+   */
+  listRegistered(
+    query: {
+      type?: ContractType;
+      industryChain?: string;
+      region?: string;
+      resultId?: string;
+      limit?: number;
+      cursor?: string;
+    },
+    source: DataSource = this.dataSource,
+  ): Promise<Page<TechnologyContractEntity>> {
+    const qb = source
       .getRepository(TechnologyContractEntity)
       .createQueryBuilder('c')
       .where(`c.status = 'registered'`);
@@ -189,7 +199,10 @@ export class ContractsRepository {
     );
   }
 
-  /** Registered contracts by chain, region, type, and those brokered, in one snapshot. */
+  /**
+   * Registered contracts by chain, region, type, and those brokered, in one snapshot (`GET
+   * /contracts/stats`): on a read replica within its bound when there is one (ADR 0065).
+   */
   async figures(): Promise<{
     total: ContractFigure;
     byIndustryChain: ContractFigure[];
@@ -197,7 +210,7 @@ export class ContractsRepository {
     byType: ContractFigure[];
     brokered: ContractFigure;
   }> {
-    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+    return this.replicas.snapshot(async (em) => {
       const grouped = async (column: string) =>
         (
           await em.query<FigureRow[]>(

@@ -6,6 +6,7 @@ import { recordUndertaking, UndertakingGate } from '../../../common/confidential
 import { DomainError } from '../../../common/errors/domain-error';
 import { Page } from '../../../common/pagination/pagination';
 import { Clock } from '../../../infra/clock/clock';
+import { ReadReplicas } from '../../../infra/database/read-replicas';
 import { CentreScope } from '../network/centre-scope.service';
 import { ListNeedsQueryDto } from './dto/list-needs.query';
 import { NeedConfidentialResponseDto, NeedNdaResponseDto, NeedResponseDto } from './dto/need-response.dto';
@@ -36,6 +37,7 @@ export class NeedQueriesService {
     private readonly scope: CentreScope,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   async get(actor: Principal | undefined, id: string): Promise<NeedResponseDto> {
@@ -47,8 +49,12 @@ export class NeedQueriesService {
 
   async list(actor: Principal | undefined, query: ListNeedsQueryDto): Promise<Page<NeedResponseDto>> {
     const filter = await this.filterFor(actor, query);
-    const page = await this.needs.page(filter);
     const fullScope = (query.scope ?? 'public') !== 'public';
+    // Anonymous public pages may come from a read replica (ADR 0065); signed-in callers read the primary.
+    const page =
+      !fullScope && !actor
+        ? await this.replicas.read((source) => this.needs.page(filter, source))
+        : await this.needs.page(filter);
     return {
       items: await this.render(page.items, () => (fullScope ? 'full' : 'public')),
       nextCursor: page.nextCursor,

@@ -56,8 +56,9 @@ export class NeedsRepository {
     return row?.confidential_details ?? '';
   }
 
-  async page(filter: NeedFilter): Promise<Page<NeedEntity>> {
-    const qb = this.dataSource.getRepository(NeedEntity).createQueryBuilder('n');
+  /** A page of needs; on `source`, a read replica for anonymous public pages (ADR 0065). */
+  async page(filter: NeedFilter, source: DataSource = this.dataSource): Promise<Page<NeedEntity>> {
+    const qb = source.getRepository(NeedEntity).createQueryBuilder('n');
     if (filter.status) qb.andWhere('n.status = :status', { status: filter.status });
     if (filter.statuses) qb.andWhere('n.status IN (:...statuses)', { statuses: filter.statuses });
     if (filter.industryChain) qb.andWhere('n.industryChainCode = :chain', { chain: filter.industryChain });

@@ -6,6 +6,7 @@ import { recordUndertaking, UndertakingGate } from '../../../common/confidential
 import { DomainError } from '../../../common/errors/domain-error';
 import { Page } from '../../../common/pagination/pagination';
 import { Clock } from '../../../infra/clock/clock';
+import { ReadReplicas } from '../../../infra/database/read-replicas';
 import { ListResultsQueryDto } from './dto/list-results.query';
 import {
   ResultConfidentialResponseDto,
@@ -38,10 +39,16 @@ export class ResultsQueriesService {
     private readonly results: ResultsRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   async list(actor: Principal | undefined, query: ListResultsQueryDto): Promise<Page<ResultResponseDto>> {
-    const page = await this.results.page(this.listingOf(actor, query), query);
+    const listing = this.listingOf(actor, query);
+    // Anonymous public pages may come from a read replica (ADR 0065); signed-in callers read the primary.
+    const page =
+      listing.kind === 'public' && !actor
+        ? await this.replicas.read((source) => this.results.page(listing, query, source))
+        : await this.results.page(listing, query);
     const confidential = await this.results.hasConfidential(page.items.map((r) => r.id));
     return {
       items: page.items.map((r) => toResultResponse(r, confidential.has(r.id))),

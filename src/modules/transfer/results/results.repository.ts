@@ -50,8 +50,13 @@ export class ResultsRepository {
     return id ? this.findById(id, em) : null;
   }
 
-  page(listing: ResultListing, query: ListResultsQueryDto): Promise<Page<ResultEntity>> {
-    const qb = this.dataSource.getRepository(ResultEntity).createQueryBuilder('r');
+  /** A page of the listing; on `source`, a read replica for anonymous public pages (ADR 0065). */
+  page(
+    listing: ResultListing,
+    query: ListResultsQueryDto,
+    source: DataSource = this.dataSource,
+  ): Promise<Page<ResultEntity>> {
+    const qb = source.getRepository(ResultEntity).createQueryBuilder('r');
     if (listing.kind === 'public') qb.where(`r.status = 'published'`);
     else if (listing.kind === 'organization')
       qb.where('r.organization_id = :org', { org: listing.organizationId });
