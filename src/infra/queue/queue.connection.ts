@@ -30,8 +30,12 @@ export function bullConnection(config: RedisTarget): BullConnection {
       return { url: config.REDIS_URL, ...options };
     case 'sentinel':
       return { ...sentinelOptions(config, options), maxRetriesPerRequest: null };
-    case 'cluster':
-      return connectRedis(config, options);
+    case 'cluster': {
+      const cluster = connectRedis(config, options);
+      // The queues and workers report errors themselves (JobQueue, JobWorkers log them).
+      cluster.on('error', () => undefined);
+      return cluster;
+    }
   }
 }
 
