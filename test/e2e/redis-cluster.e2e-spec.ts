@@ -78,7 +78,9 @@ describe('on a Redis Cluster (REDIS_MODE=cluster)', () => {
     const failed = await checkRedisTarget(nowhere, 300).catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(StartupError);
     expect((failed as StartupError).variable).toBe('REDIS_CLUSTER_NODES');
-    expect((failed as Error).message).toMatch(/^REDIS_CLUSTER_NODES: no Redis answered as the Redis Cluster 127\.0\.0\.1:1/);
+    expect((failed as Error).message).toMatch(
+      /^REDIS_CLUSTER_NODES: no Redis answered as the Redis Cluster 127\.0\.0\.1:1/,
+    );
     // Both processes hold Cluster clients: the app's and the one BullMQ shares.
     expect(t.get(REDIS)).toBeInstanceOf(Cluster);
     expect(worker.module.get(BULL_CONNECTION)).toBeInstanceOf(Cluster);
@@ -110,9 +112,9 @@ describe('on a Redis Cluster (REDIS_MODE=cluster)', () => {
 
     // Its deadlines, through delayed jobs on the cluster: the opening, then the closing, each once.
     t.clock.set(challenge.opensAt as string);
-    expect(await promoteDeadline(worker.get(JobQueue), challengeId, 'open', challenge.opensAt as string)).toBe(
-      true,
-    );
+    expect(
+      await promoteDeadline(worker.get(JobQueue), challengeId, 'open', challenge.opensAt as string),
+    ).toBe(true);
     await waitFor(async () => (await deadline('challenge.open'))?.status === 'done', { what: 'the opening' });
     t.clock.set(challenge.closesAt as string);
     expect(

@@ -35,7 +35,9 @@ function isStrict(context: ExecutionContext): boolean {
 
 /** The throttler's Redis storage on the app's client, one server or a Cluster (its keys carry a hash tag). */
 export function throttlerStorage(redis: RedisClient): ThrottlerStorageRedisService {
-  return redis instanceof Cluster ? new ThrottlerStorageRedisService(redis) : new ThrottlerStorageRedisService(redis);
+  return redis instanceof Cluster
+    ? new ThrottlerStorageRedisService(redis)
+    : new ThrottlerStorageRedisService(redis);
 }
 
 export function rateLimitOptions(config: AppConfig, redis: RedisClient): ThrottlerModuleOptions {

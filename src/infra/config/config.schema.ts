@@ -117,7 +117,10 @@ export const envSchema = z.object({
     })
     .optional(),
   REDIS_SENTINELS: redisNodes.optional(),
-  REDIS_SENTINEL_NAME: z.string().regex(/^[\w.-]{1,100}$/, 'must be a master name like mymaster').optional(),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[\w.-]{1,100}$/, 'must be a master name like mymaster')
+    .optional(),
   REDIS_SENTINEL_PASSWORD: z.string().optional(),
   REDIS_CLUSTER_NODES: redisNodes.optional(),
   // Credentials and TLS of the Redis nodes in sentinel and cluster modes (REDIS_URL carries them otherwise).
@@ -132,7 +135,6 @@ export const envSchema = z.object({
       /^[a-zA-Z0-9_:-]*(\{[a-zA-Z0-9_:-]+\})?[a-zA-Z0-9_:-]*$/,
       'must be letters, digits, _ : - and at most one non-empty hash tag like {jiebang}',
     )
-    .refine((prefix) => prefix.replace(/[{}]/g, '') !== '', 'must not be empty')
     .default('jiebang'),
 
   JWT_ACCESS_SECRET: z.string().min(32, 'must be at least 32 characters'),

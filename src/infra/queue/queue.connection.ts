@@ -46,7 +46,9 @@ export function bullConnection(config: RedisTarget): BullConnection {
  * mode) `{REDIS_PREFIX}`. Without a cluster an untagged prefix stays as it was, so an upgrade
  * finds its queues.
  */
-export function bullPrefix(config: Pick<AppConfig, 'REDIS_PREFIX'> & Partial<Pick<AppConfig, 'REDIS_MODE'>>): string {
+export function bullPrefix(
+  config: Pick<AppConfig, 'REDIS_PREFIX'> & Partial<Pick<AppConfig, 'REDIS_MODE'>>,
+): string {
   const tagged = /\{[^{}]+\}/.test(config.REDIS_PREFIX);
   if (tagged || (config.REDIS_MODE ?? 'single') !== 'cluster') return `${config.REDIS_PREFIX}:bull`;
   return `{${config.REDIS_PREFIX}}:bull`;

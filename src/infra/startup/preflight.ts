@@ -124,7 +124,9 @@ export async function checkRedisTarget(target: RedisTarget, waitMs: number): Pro
         retryStrategy: () => null,
       });
       let cause: unknown;
-      client.on('error', (error) => (cause ??= error));
+      client.on('error', (error: unknown) => {
+        cause ??= error;
+      });
       try {
         await client.connect();
         await client.ping();
