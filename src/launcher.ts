@@ -94,7 +94,8 @@ async function main(): Promise<number> {
     }
     checkStop();
 
-    if (!env.REDIS_URL) {
+    // REDIS_MODE=sentinel or cluster names its own servers (docs/adr/0066): nothing to start.
+    if (!env.REDIS_URL && (!env.REDIS_MODE || env.REDIS_MODE === 'single')) {
       const port = launcher.EMBEDDED_REDIS_PORT ?? (await freePort());
       const redis = await startPrivateRedis({
         bin: launcher.REDIS_SERVER_BIN,

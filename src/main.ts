@@ -4,14 +4,14 @@ import { configureApp } from './app.setup';
 import { loadConfigFromEnv } from './infra/config/config';
 import { createHttpAdapter } from './infra/http/http-adapter';
 import { installGracefulShutdown } from './infra/http/graceful-shutdown';
-import { asListenError, checkDatabase, checkRedis } from './infra/startup/preflight';
+import { asListenError, checkDatabase, checkRedisTarget } from './infra/startup/preflight';
 import { reportStartupFailure } from './infra/startup/startup-errors';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigFromEnv();
   // A wrong DATABASE_URL or an absent Redis ends the start with one line naming it (docs/adr/0048).
   await checkDatabase(config.DATABASE_URL, config.STARTUP_WAIT_MS);
-  await checkRedis(config.REDIS_URL, config.STARTUP_WAIT_MS);
+  await checkRedisTarget(config, config.STARTUP_WAIT_MS);
   const app = await NestFactory.create(ApiModule.forRoot(config), createHttpAdapter(config), {
     bufferLogs: true,
     // Flushed below once listening: Fastify's listen callback would flush them on a failed listen too.

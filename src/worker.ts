@@ -5,7 +5,7 @@ import { loadConfigFromEnv } from './infra/config/config';
 import { BootLogger } from './infra/logging/boot-logger';
 import { closeApplication } from './infra/lifecycle/close-application';
 import { exitOnShutdownSignal, ShutdownState } from './infra/lifecycle/shutdown';
-import { checkDatabase, checkRedis } from './infra/startup/preflight';
+import { checkDatabase, checkRedisTarget } from './infra/startup/preflight';
 import { reportStartupFailure } from './infra/startup/startup-errors';
 import { WorkerModule } from './worker.module';
 
@@ -13,7 +13,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfigFromEnv();
   // A wrong DATABASE_URL or an absent Redis ends the start with one line naming it (docs/adr/0048).
   await checkDatabase(config.DATABASE_URL, config.STARTUP_WAIT_MS);
-  await checkRedis(config.REDIS_URL, config.STARTUP_WAIT_MS);
+  await checkRedisTarget(config, config.STARTUP_WAIT_MS);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
   // Nest's line per module at boot goes to debug (docs/adr/0048).
   app.useLogger(new BootLogger(app.get(Logger)));

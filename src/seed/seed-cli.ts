@@ -18,7 +18,7 @@ import { NeedsModule } from '../modules/transfer/needs/needs.module';
 import { NetworkModule } from '../modules/transfer/network/network.module';
 import { ResultsModule } from '../modules/transfer/results/results.module';
 import { parseLauncherConfig } from '../infra/config/launcher.config';
-import { checkDatabase, checkRedis } from '../infra/startup/preflight';
+import { checkDatabase, checkRedisTarget } from '../infra/startup/preflight';
 import { reportStartupFailure } from '../infra/startup/startup-errors';
 import { demoAccountsFile } from './demo-accounts-file';
 import { isTotpSecret } from '../modules/platform/auth/mfa/totp';
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     throw new ConfigError(['SEED_DEMO_PASSWORD: must be at least 12 characters']);
   }
   await checkDatabase(config.DATABASE_URL, config.STARTUP_WAIT_MS);
-  await checkRedis(config.REDIS_URL, config.STARTUP_WAIT_MS);
+  await checkRedisTarget(config, config.STARTUP_WAIT_MS);
   const app = await NestFactory.createApplicationContext(SeedModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   try {

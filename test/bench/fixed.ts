@@ -5,12 +5,12 @@ import { createServer } from 'node:http';
 import { connect, Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/infra/database/data-source.options';
 import { migrateWithLock } from '../../src/infra/database/migrate';
 import { RateLimitBudget } from '../../src/common/rate-limit/rate-limit-budget';
+import { throttlerStorage } from '../../src/common/rate-limit/rate-limit.module';
 import { Clock } from '../../src/infra/clock/clock';
 import { freePort } from '../../src/infra/embedded/free-port';
 import { createRedis } from '../../src/infra/redis/redis.module';
@@ -227,7 +227,7 @@ async function rateLimitCases(redisUrl: string): Promise<void> {
     REDIS_PREFIX: `bench_rl_${randomBytes(4).toString('hex')}`,
   });
   try {
-    const storage = new ThrottlerStorageRedisService(redis);
+    const storage = throttlerStorage(redis);
     const budget = new RateLimitBudget(redis, new Clock());
     const cases: Array<[string, (i: number) => Promise<unknown>]> = [
       [

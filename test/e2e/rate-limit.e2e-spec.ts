@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import { RateLimitBudget } from '../../src/common/rate-limit/rate-limit-budget';
 import { RATE_LIMIT_BUDGET } from '../../src/common/rate-limit/rate-limit.guard';
+import type { RedisClient } from '../../src/infra/redis/redis-client';
 import { createRedis, REDIS } from '../../src/infra/redis/redis.module';
 import { REDIS_URL } from '../support/databases';
 import { createTestApp, deleteRedisPrefix, TestApp } from '../support/test-app';
@@ -10,9 +10,9 @@ import { TestClock } from '../support/test-clock';
 const MINUTE = 60_000;
 
 /** Counts the budget's Redis calls (its one command, a Lua script), to show which requests make one. */
-function countLeases(redis: Redis): { calls: number } {
+function countLeases(redis: RedisClient): { calls: number } {
   const counter = { calls: 0 };
-  const target = redis as Redis & { rateLimitLease: (...args: unknown[]) => Promise<unknown> };
+  const target = redis as RedisClient & { rateLimitLease: (...args: unknown[]) => Promise<unknown> };
   const original = target.rateLimitLease.bind(target);
   target.rateLimitLease = (...args: unknown[]) => {
     counter.calls += 1;
@@ -24,7 +24,7 @@ function countLeases(redis: Redis): { calls: number } {
 /** The default limit's shared budget over several processes (docs/adr/0056), with one Redis and one clock. */
 describe('RateLimitBudget: the default limit without a Redis round trip per anonymous read', () => {
   const prefix = `test_budget_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
   let clock: TestClock;
 
   /** One API process's budget: its own Redis client and local state, the shared Redis and clock. */
@@ -149,7 +149,7 @@ describe('RateLimitBudget: the default limit without a Redis round trip per anon
 
     // One failed lease leaves nothing on its way: the next request asks Redis again and is served.
     const one = process_();
-    const target = one.redis as Redis & { rateLimitLease: (...args: unknown[]) => Promise<unknown> };
+    const target = one.redis as RedisClient & { rateLimitLease: (...args: unknown[]) => Promise<unknown> };
     const working = target.rateLimitLease;
     target.rateLimitLease = () => Promise.reject(new Error('connection lost'));
     await expect(one.budget.take('rate-limit:default:y', 600, MINUTE, true)).rejects.toThrow(
@@ -172,11 +172,11 @@ describe('the default rate limit over HTTP (RATE_LIMIT_PER_MINUTE=5)', () => {
       env: { RATE_LIMIT_PER_MINUTE: '5' },
       override: (builder) =>
         builder.overrideProvider(RATE_LIMIT_BUDGET).useFactory({
-          factory: (redis: Redis) => new RateLimitBudget(redis, windows),
+          factory: (redis: RedisClient) => new RateLimitBudget(redis, windows),
           inject: [REDIS],
         }),
     });
-    leases = countLeases(t.get<Redis>(REDIS));
+    leases = countLeases(t.get<RedisClient>(REDIS));
     expect(t.get(RATE_LIMIT_BUDGET)).toBeInstanceOf(RateLimitBudget);
   });
   afterAll(async () => t.close());
@@ -228,7 +228,7 @@ describe('two API instances sharing Redis (RATE_LIMIT_PER_MINUTE=20)', () => {
           env: { RATE_LIMIT_PER_MINUTE: '20', REDIS_PREFIX: shared },
           override: (builder) =>
             builder.overrideProvider(RATE_LIMIT_BUDGET).useFactory({
-              factory: (redis: Redis) => new RateLimitBudget(redis, windows),
+              factory: (redis: RedisClient) => new RateLimitBudget(redis, windows),
               inject: [REDIS],
             }),
         }),

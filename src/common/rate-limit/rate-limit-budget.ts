@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../infra/redis/redis-client';
 import type { Clock } from '../../infra/clock/clock';
 
 /**
@@ -28,7 +28,7 @@ return {grant, used}
 /** A lease takes at most this share of what is left of the budget (the script's ARGV[4]). */
 const LEASE_SHARE_DIVISOR = 4;
 
-type LeasingRedis = Redis & {
+type LeasingRedis = RedisClient & {
   rateLimitLease(
     key: string,
     limit: number,
@@ -95,7 +95,7 @@ export class RateLimitBudget {
   private sweptWindow = -1;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly clock: Clock,
     private readonly options: RateLimitBudgetOptions = DEFAULT_BUDGET_OPTIONS,
   ) {

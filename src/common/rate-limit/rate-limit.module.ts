@@ -1,7 +1,8 @@
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ExecutionContext, Module } from '@nestjs/common';
 import { ThrottlerModule, ThrottlerModuleOptions } from '@nestjs/throttler';
-import type Redis from 'ioredis';
+import { Cluster } from 'ioredis';
+import type { RedisClient } from '../../infra/redis/redis-client';
 import { Clock } from '../../infra/clock/clock';
 import { APP_CONFIG, AppConfig } from '../../infra/config/config';
 import { REDIS } from '../../infra/redis/redis.module';
@@ -32,11 +33,18 @@ function isStrict(context: ExecutionContext): boolean {
   return strict;
 }
 
-export function rateLimitOptions(config: AppConfig, redis: Redis): ThrottlerModuleOptions {
+/** The throttler's Redis storage on the app's client, one server or a Cluster (its keys carry a hash tag). */
+export function throttlerStorage(redis: RedisClient): ThrottlerStorageRedisService {
+  return redis instanceof Cluster
+    ? new ThrottlerStorageRedisService(redis)
+    : new ThrottlerStorageRedisService(redis);
+}
+
+export function rateLimitOptions(config: AppConfig, redis: RedisClient): ThrottlerModuleOptions {
   return {
     // Counters live in Redis (keys under this environment's prefix), shared by every API process.
     // This storage serves the strict limit; the default one is spent from RateLimitBudget (RateLimitGuard).
-    storage: new ThrottlerStorageRedisService(redis),
+    storage: throttlerStorage(redis),
     throttlers: [
       { name: 'default', ttl: MINUTE_MS, limit: config.RATE_LIMIT_PER_MINUTE },
       {
@@ -70,7 +78,7 @@ export function rateLimitOptions(config: AppConfig, redis: Redis): ThrottlerModu
       inject: [REDIS],
       // Windows of wall-clock minutes, as the throttler's Redis expiries were, not of the injected
       // Clock: a test that holds its TestClock still must not be held in one endless minute.
-      useFactory: (redis: Redis) => new RateLimitBudget(redis, WALL_CLOCK),
+      useFactory: (redis: RedisClient) => new RateLimitBudget(redis, WALL_CLOCK),
     },
     RateLimitGuard,
   ],

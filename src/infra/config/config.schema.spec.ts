@@ -144,4 +144,63 @@ describe('configuration schema', () => {
       'DATABASE_REPLICA_CHECK_INTERVAL_MS: must be less than DATABASE_REPLICA_MAX_LAG_MS (a replica is checked more often than it may lag)',
     ]);
   });
+
+  describe('Redis topology (REDIS_MODE, ADR 66)', () => {
+    const cluster = { ...valid, REDIS_URL: undefined, REDIS_MODE: 'cluster' };
+
+    it('is one server by default; sentinel and cluster modes read their nodes as host:port', () => {
+      expect(parseConfig(valid)).toMatchObject({ REDIS_MODE: 'single', REDIS_PREFIX: 'jiebang' });
+      expect(
+        parseConfig({
+          ...valid,
+          REDIS_URL: undefined,
+          REDIS_MODE: 'sentinel',
+          REDIS_SENTINELS: 's1:26379, [fd00::1]:26380',
+          REDIS_SENTINEL_NAME: 'mymaster',
+        }).REDIS_SENTINELS,
+      ).toEqual([
+        { host: 's1', port: 26379 },
+        { host: 'fd00::1', port: 26380 },
+      ]);
+      expect(parseConfig({ ...cluster, REDIS_CLUSTER_NODES: 'n1:7000,n2:7001' }).REDIS_CLUSTER_NODES).toEqual(
+        [
+          { host: 'n1', port: 7000 },
+          { host: 'n2', port: 7001 },
+        ],
+      );
+    });
+
+    it("names what a mode lacks, and refuses another mode's addresses", () => {
+      expect(problemsOf(cluster)).toEqual(['REDIS_CLUSTER_NODES: is required when REDIS_MODE=cluster']);
+      expect(
+        problemsOf({ ...valid, REDIS_URL: undefined, REDIS_MODE: 'sentinel', REDIS_SENTINELS: 's:1' }),
+      ).toEqual(['REDIS_SENTINEL_NAME: is required when REDIS_MODE=sentinel']);
+      expect(problemsOf({ ...cluster, REDIS_URL: 'redis://x:6379', REDIS_CLUSTER_NODES: 'n1:7000' })).toEqual(
+        [expect.stringMatching(/^REDIS_URL: not used when REDIS_MODE=cluster/)],
+      );
+      expect(problemsOf({ ...valid, REDIS_CLUSTER_NODES: 'n1:7000' })).toEqual([
+        expect.stringMatching(/^REDIS_MODE: set REDIS_MODE=sentinel or cluster/),
+      ]);
+      expect(problemsOf({ ...cluster, REDIS_CLUSTER_NODES: 'n1' })).toEqual([
+        'REDIS_CLUSTER_NODES.0: must be a comma-separated list of host:port',
+      ]);
+      expect(problemsOf({ ...cluster, REDIS_CLUSTER_NODES: 'n1:70000' })).toEqual([
+        'REDIS_CLUSTER_NODES.0: each port must be 1 to 65535',
+      ]);
+      expect(problemsOf({ ...valid, REDIS_MODE: 'replicated' })).toEqual([
+        expect.stringMatching(/^REDIS_MODE: /),
+      ]);
+    });
+
+    it('allows one non-empty hash tag in REDIS_PREFIX, nothing else in braces', () => {
+      for (const prefix of ['{jiebang}', 'jb:{prov}', 'a{b}c', 'jiebang_2']) {
+        expect(parseConfig({ ...valid, REDIS_PREFIX: prefix }).REDIS_PREFIX).toBe(prefix);
+      }
+      for (const prefix of ['{}', '{a}{b}', 'a{b', 'a}b', '{a{b}}', 'a b', '{']) {
+        expect(problemsOf({ ...valid, REDIS_PREFIX: prefix })).toEqual([
+          expect.stringMatching(/^REDIS_PREFIX: /),
+        ]);
+      }
+    });
+  });
 });

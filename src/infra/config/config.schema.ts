@@ -48,6 +48,25 @@ const webhookHosts = list.pipe(
   ),
 );
 
+/** host:port, or [IPv6]:port. */
+const REDIS_NODE = /^(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9.-]+):(\d{1,5})$/;
+
+/** A comma-separated list of Redis nodes (sentinels or cluster seeds) as host:port. */
+const redisNodes = list.pipe(
+  z
+    .array(
+      z
+        .string()
+        .regex(REDIS_NODE, 'must be a comma-separated list of host:port')
+        .transform((node) => {
+          const [, host, port] = REDIS_NODE.exec(node) as RegExpExecArray;
+          return { host: host.replace(/^\[|\]$/g, ''), port: Number(port) };
+        })
+        .refine(({ port }) => port > 0 && port < 65_536, 'each port must be 1 to 65535'),
+    )
+    .min(1, 'must name at least one host:port'),
+);
+
 /** What attachments may be unless ATTACHMENT_ALLOWED_TYPES says otherwise (docs/adr/0017). */
 export const DEFAULT_ATTACHMENT_TYPES = [
   'application/pdf',
@@ -107,13 +126,34 @@ export const envSchema = z.object({
   // answer before they exit with a line naming DATABASE_URL or REDIS_URL (docs/adr/0048).
   STARTUP_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
 
-  REDIS_URL: z.url({
-    protocol: /^rediss?$/,
-    error: 'must be a URL like redis://host:6379 (rediss:// for TLS)',
-  }),
+  // Redis topology (docs/adr/0066): one server (REDIS_URL), a Sentinel-managed master
+  // (REDIS_SENTINELS, REDIS_SENTINEL_NAME) or a Redis Cluster (REDIS_CLUSTER_NODES).
+  REDIS_MODE: z.enum(['single', 'sentinel', 'cluster']).default('single'),
+  REDIS_URL: z
+    .url({
+      protocol: /^rediss?$/,
+      error: 'must be a URL like redis://host:6379 (rediss:// for TLS)',
+    })
+    .optional(),
+  REDIS_SENTINELS: redisNodes.optional(),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[\w.-]{1,100}$/, 'must be a master name like mymaster')
+    .optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  REDIS_CLUSTER_NODES: redisNodes.optional(),
+  // Credentials and TLS of the Redis nodes in sentinel and cluster modes (REDIS_URL carries them otherwise).
+  REDIS_USERNAME: z.string().optional(),
+  REDIS_PASSWORD: z.string().optional(),
+  REDIS_TLS: bool.default(false),
+  // Keys start with it. At most one hash tag ({…}, not empty): with one, every key of the
+  // deployment shares a slot of a Redis Cluster; without, BullMQ's keys get {REDIS_PREFIX}.
   REDIS_PREFIX: z
     .string()
-    .regex(/^[a-zA-Z0-9_:-]+$/)
+    .regex(
+      /^[a-zA-Z0-9_:-]*(\{[a-zA-Z0-9_:-]+\})?[a-zA-Z0-9_:-]*$/,
+      'must be letters, digits, _ : - and at most one non-empty hash tag like {jiebang}',
+    )
     .default('jiebang'),
 
   JWT_ACCESS_SECRET: z.string().min(32, 'must be at least 32 characters'),
@@ -290,8 +330,32 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   if (result.data.ADMIN_EMAIL && !result.data.ADMIN_PASSWORD) {
     throw new ConfigError(['ADMIN_PASSWORD: is required when ADMIN_EMAIL is set']);
   }
+  const redisProblem = redisModeProblem(result.data);
+  if (redisProblem) throw new ConfigError([redisProblem]);
   if (result.data.SMTP_URL && result.data.SMTP_HOST) {
     throw new ConfigError(['SMTP_HOST: set either SMTP_URL or SMTP_HOST (with SMTP_PORT …), not both']);
   }
   return result.data;
+}
+
+/** The variables REDIS_MODE needs, set; the other modes' addresses, unset (one line, or undefined). */
+function redisModeProblem(config: AppConfig): string | undefined {
+  const mode = config.REDIS_MODE;
+  if (mode === 'single') {
+    if (!config.REDIS_URL) return 'REDIS_URL: is required';
+    if (config.REDIS_SENTINELS || config.REDIS_CLUSTER_NODES) {
+      return 'REDIS_MODE: set REDIS_MODE=sentinel or cluster to use REDIS_SENTINELS or REDIS_CLUSTER_NODES';
+    }
+    return undefined;
+  }
+  if (config.REDIS_URL) {
+    return `REDIS_URL: not used when REDIS_MODE=${mode}: unset it (REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS set the credentials)`;
+  }
+  if (mode === 'sentinel') {
+    if (!config.REDIS_SENTINELS) return 'REDIS_SENTINELS: is required when REDIS_MODE=sentinel';
+    if (!config.REDIS_SENTINEL_NAME) return 'REDIS_SENTINEL_NAME: is required when REDIS_MODE=sentinel';
+    return undefined;
+  }
+  if (!config.REDIS_CLUSTER_NODES) return 'REDIS_CLUSTER_NODES: is required when REDIS_MODE=cluster';
+  return undefined;
 }

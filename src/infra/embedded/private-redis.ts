@@ -9,6 +9,10 @@ export interface PrivateRedisOptions {
   /** Working directory (DATA_DIR/redis); nothing is persisted there: Redis holds nothing PostgreSQL cannot rebuild. */
   dir: string;
   log: (line: string) => void;
+  /** More redis-server arguments, e.g. a node of a test's Redis Cluster (`--cluster-enabled yes`). */
+  extraArgs?: string[];
+  /** A configuration file, read before the arguments (a Sentinel's, which it rewrites). */
+  configFile?: string;
 }
 
 export interface RunningRedis {
@@ -34,6 +38,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<R
   const child: ChildProcess = spawn(
     options.bin,
     [
+      ...(options.configFile ? [options.configFile] : []),
       '--port',
       String(options.port),
       '--bind',
@@ -50,6 +55,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<R
       options.dir,
       '--logfile',
       '',
+      ...(options.extraArgs ?? []),
     ],
     // Its own process group: a Ctrl-C in the terminal reaches the launcher, which stops Redis last.
     { stdio: ['ignore', 'pipe', 'pipe'], detached: true },

@@ -1,7 +1,8 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
-import Redis from 'ioredis';
 import { JobQueue } from '../queue/job-queue.service';
-import { REDIS } from '../redis/redis.module';
+import type { BullConnection } from '../queue/queue.connection';
+import type { RedisClient } from '../redis/redis-client';
+import { BULL_CONNECTION, isClient, REDIS } from '../redis/redis.module';
 import { settleWithin } from './shutdown';
 
 /**
@@ -19,7 +20,9 @@ export async function closeApplication(
   if (await settleWithin(closing, halfway)) return closing;
   logger.warn('Still closing connections: disconnecting the Redis clients by force');
   app.get(JobQueue, { strict: false }).disconnect();
-  app.get<Redis>(REDIS, { strict: false }).disconnect();
+  app.get<RedisClient>(REDIS, { strict: false }).disconnect();
+  const bull = app.get<BullConnection>(BULL_CONNECTION, { strict: false });
+  if (isClient(bull)) bull.disconnect();
   if (await settleWithin(closing, deadline - Date.now())) return closing;
   throw new Error('Closing the application did not finish in time');
 }

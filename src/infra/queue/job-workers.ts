@@ -1,4 +1,4 @@
-import { Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { InjectConfig } from '../config/config';
@@ -6,7 +6,9 @@ import type { AppConfig } from '../config/config';
 import { settleWithin, shutdownBudget, ShutdownState } from '../lifecycle/shutdown';
 import { discoverHandlers } from './discover-handlers';
 import { checkJobHandlers, JOB_HANDLER, JobHandlerFn } from './job-handler';
-import { bullConnection, bullPrefix } from './queue.connection';
+import { BULL_CONNECTION } from '../redis/redis.module';
+import type { BullConnection } from './queue.connection';
+import { bullPrefix } from './queue.connection';
 import { JOB_QUEUE, JobName, JobPayloads, QueueName } from './queue.constants';
 
 interface RunningJob {
@@ -27,6 +29,8 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
+    // Options each worker connects with, or the cluster client they share (docs/adr/0066).
+    @Inject(BULL_CONNECTION) private readonly connection: BullConnection,
     private readonly shutdown: ShutdownState,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
@@ -43,7 +47,7 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
         queueName,
         (job: Job, token?: string) => this.process(queueName, job, token),
         {
-          connection: bullConnection(this.config),
+          connection: this.connection,
           prefix: bullPrefix(this.config),
           concurrency: this.config.WORKER_CONCURRENCY,
           // A killed worker's running job is run again by another once its lock lapses (docs/adr/0037).

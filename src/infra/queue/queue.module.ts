@@ -2,7 +2,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { JobQueue } from './job-queue.service';
-import { bullConnection, bullPrefix } from './queue.connection';
+import { BULL_CONNECTION } from '../redis/redis.module';
+import { BullConnection, bullPrefix } from './queue.connection';
 import { QueueName } from './queue.constants';
 
 /**
@@ -13,10 +14,10 @@ import { QueueName } from './queue.constants';
 @Module({
   imports: [
     BullModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
+      inject: [APP_CONFIG, BULL_CONNECTION],
+      useFactory: (config: AppConfig, connection: BullConnection) => ({
         prefix: bullPrefix(config),
-        connection: bullConnection(config),
+        connection,
       }),
     }),
     BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),

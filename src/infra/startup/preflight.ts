@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { connectRedis, describeRedis } from '../redis/redis-client';
+import type { RedisTarget } from '../redis/redis-client';
 import {
   databaseErrorLine,
   isUnreachable,
@@ -100,6 +102,50 @@ export async function checkRedis(url: string, waitMs: number): Promise<void> {
     (failure) => !/NOAUTH|WRONGPASS|invalid password|invalid username/i.test(String(failure)),
   );
   if (error !== undefined) throw new StartupError('REDIS_URL', redisErrorLine(error, url, waitedMs));
+}
+
+/**
+ * checkRedis for any REDIS_MODE: in sentinel and cluster modes, waits at most `waitMs` for the
+ * master (asked of the sentinels) or the cluster (its slots read from a seed node) to answer PING,
+ * then throws a StartupError naming REDIS_SENTINELS or REDIS_CLUSTER_NODES.
+ */
+export async function checkRedisTarget(target: RedisTarget, waitMs: number): Promise<void> {
+  const mode = target.REDIS_MODE ?? 'single';
+  if (mode === 'single') return checkRedis(target.REDIS_URL ?? '', waitMs);
+  const variable = mode === 'sentinel' ? 'REDIS_SENTINELS' : 'REDIS_CLUSTER_NODES';
+  const { error, waitedMs } = await within(
+    waitMs,
+    async (timeoutMs) => {
+      const client = connectRedis(target, {
+        lazyConnect: true,
+        connectTimeout: timeoutMs,
+        maxRetriesPerRequest: 0,
+        enableOfflineQueue: false,
+        retryStrategy: () => null,
+      });
+      let cause: unknown;
+      client.on('error', (error: unknown) => {
+        cause ??= error;
+      });
+      try {
+        await client.connect();
+        await client.ping();
+      } catch (error) {
+        throw cause ?? error;
+      } finally {
+        client.disconnect();
+      }
+    },
+    (failure) => !/NOAUTH|WRONGPASS|invalid password|invalid username/i.test(String(failure)),
+  );
+  if (error === undefined) return;
+  const message = error.message.split('\n')[0];
+  throw new StartupError(
+    variable,
+    `${variable}: no Redis answered as ${describeRedis(target)} within ${Math.round(waitedMs / 100) / 10} s ` +
+      `(${message}): start it or correct ${variable} (REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS for the credentials); ` +
+      'STARTUP_WAIT_MS sets the wait',
+  );
 }
 
 /** Throws a StartupError naming PORT when nothing may listen on host:port now (the launcher asks first). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../infra/redis/redis-client';
 import { sha256Hex } from '../../../common/auth/secrets';
 import { Clock } from '../../../infra/clock/clock';
 import { InjectRedis } from '../../../infra/redis/redis.module';
@@ -46,7 +46,7 @@ return lockedUntil
 @Injectable()
 export class LoginLockout {
   constructor(
-    @InjectRedis() private readonly redis: Redis,
+    @InjectRedis() private readonly redis: RedisClient,
     private readonly clock: Clock,
   ) {}
 

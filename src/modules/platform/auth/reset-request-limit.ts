@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../infra/redis/redis-client';
 import { sha256Hex } from '../../../common/auth/secrets';
 import { DomainError } from '../../../common/errors/domain-error';
 import { Clock } from '../../../infra/clock/clock';
@@ -24,7 +24,7 @@ export function resetWindow(nowMs: number): { window: number; secondsLeft: numbe
 @Injectable()
 export class ResetRequestLimit {
   constructor(
-    @InjectRedis() private readonly redis: Redis,
+    @InjectRedis() private readonly redis: RedisClient,
     private readonly clock: Clock,
     @InjectConfig() private readonly config: AppConfig,
   ) {}

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import Redis from 'ioredis';
+import type { RedisClient } from '../../../infra/redis/redis-client';
 import { InjectRedis } from '../../../infra/redis/redis.module';
 
 /** Redis is up when the shared client answers PING within the timeout. */
 @Injectable()
 export class RedisHealthIndicator {
   constructor(
-    @InjectRedis() private readonly redis: Redis,
+    @InjectRedis() private readonly redis: RedisClient,
     private readonly health: HealthIndicatorService,
   ) {}
 
