@@ -1,10 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { withTimeout } from '../../common/timeout';
 import { LIVENESS_PATH } from '../http/liveness';
 import { ShutdownState } from '../lifecycle/shutdown';
+import type { RedisClient } from '../redis/redis-client';
 import { InjectRedis } from '../redis/redis.module';
 import { MetricsServer } from './metrics.server';
 
@@ -23,7 +23,7 @@ export class WorkerHealth implements OnModuleInit {
     private readonly server: MetricsServer,
     private readonly shutdown: ShutdownState,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRedis() private readonly redis: Redis,
+    @InjectRedis() private readonly redis: RedisClient,
   ) {}
 
   onModuleInit(): void {
