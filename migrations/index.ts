@@ -36,6 +36,7 @@ import { ResultsLibrary1763703400000 } from './1763703400000-ResultsLibrary';
 import { MatchLabels1763703700000 } from './1763703700000-MatchLabels';
 import { TransferOpenData1763703800000 } from './1763703800000-TransferOpenData';
 import { MatchTerms1763703500000 } from './1763703500000-MatchTerms';
+import { OutboxTraceparent1763704100000 } from './1763704100000-OutboxTraceparent';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -77,4 +78,5 @@ export const migrations: MixedList<Function> = [
   MatchTerms1763703500000,
   MatchLabels1763703700000,
   TransferOpenData1763703800000,
+  OutboxTraceparent1763704100000,
 ];

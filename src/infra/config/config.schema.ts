@@ -64,6 +64,12 @@ export const DEFAULT_ATTACHMENT_TYPES = [
  * Every environment variable the service reads, validated once at boot.
  * `.env.example` documents each of them; keep the two in step.
  */
+/** An OTLP/HTTP collector address (docs/adr/0064), e.g. http://otel-collector:4318. */
+const otlpEndpoint = z.url({
+  protocol: /^https?$/,
+  error: 'must be an http:// or https:// URL, e.g. http://otel-collector:4318',
+});
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -202,6 +208,11 @@ export const envSchema = z.object({
     .min(180, 'must be at least 180 days: audit records are kept six months at least')
     .max(36_500)
     .default(190),
+
+  // Tracing (docs/adr/0064): OpenTelemetry's own variables, read first by src/infra/tracing/tracing.ts;
+  // tracing is on when an endpoint is set. Checked here so that a malformed one ends the start.
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpEndpoint.optional(),
 
   // Open data (docs/adr/0032): the OCDS ocid prefix (ocds-<registered prefix>) and the publisher's name.
   OCDS_PREFIX: z
