@@ -12,6 +12,7 @@ import { BootLogger } from './infra/logging/boot-logger';
 import { installSecurityHeaders } from './infra/http/content-security';
 import { DASHBOARD_ROUTE } from './modules/platform/queue-dashboard/queue-dashboard.controller';
 import { fastifyOf, installRequestId, installRequestPipeline } from './infra/http/request-pipeline';
+import { installTraceRouteNames } from './infra/tracing/http-route';
 
 export { API_PREFIX };
 
@@ -29,6 +30,8 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   // requests Node refuses are options of the platform itself (createHttpAdapter).
   const http = fastifyOf(app);
   installRequestId(app);
+  // With tracing on, each request's span is named after its route (docs/adr/0064).
+  installTraceRouteNames(app);
   installSecurityHeaders(http, BROWSER_PAGES);
   app.enableCors({
     origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false,

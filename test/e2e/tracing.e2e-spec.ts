@@ -169,7 +169,12 @@ describe('tracing: a bid submission is one trace across the API and the worker',
         receiver.spans.find((s) => s.kind === KIND.server && pathOf(s).endsWith(`/${bidId}/submit`)),
       { what: `the API's server span (spans so far: ${receiver.spans.length})` },
     );
-    expect(server).toMatchObject({ service: 'jiebang-api', parentSpanId: undefined });
+    expect(server).toMatchObject({
+      service: 'jiebang-api',
+      parentSpanId: undefined,
+      name: 'POST /api/v1/applications/:id/submit',
+      attributes: expect.objectContaining({ 'http.route': '/api/v1/applications/:id/submit' }),
+    });
     const traceId = server.traceId;
     const inTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
     const byId = (id: string | undefined) => inTrace().find((s) => s.spanId === id);
