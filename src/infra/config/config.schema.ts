@@ -60,16 +60,16 @@ export const DEFAULT_ATTACHMENT_TYPES = [
   'text/plain',
 ];
 
-/**
- * Every environment variable the service reads, validated once at boot.
- * `.env.example` documents each of them; keep the two in step.
- */
 /** An OTLP/HTTP collector address (docs/adr/0064), e.g. http://otel-collector:4318. */
 const otlpEndpoint = z.url({
   protocol: /^https?$/,
   error: 'must be an http:// or https:// URL, e.g. http://otel-collector:4318',
 });
 
+/**
+ * Every environment variable the service reads, validated once at boot.
+ * `.env.example` documents each of them; keep the two in step.
+ */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

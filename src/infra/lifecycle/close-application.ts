@@ -7,9 +7,9 @@ import { settleWithin } from './shutdown';
 
 /**
  * `app.close()` (every module's destroy and shutdown hooks), and the export of the last spans when
- * tracing is on, until `deadline`. Redis clients that
- * are still closing halfway there are disconnected, which ends any QUIT stuck in an offline queue
- * (Redis unreachable), so the close can finish; throws when it still has not.
+ * tracing is on, until `deadline`. Redis clients that are still closing halfway there are
+ * disconnected, which ends any QUIT stuck in an offline queue (Redis unreachable), so the close can
+ * finish; throws when it still has not.
  */
 export async function closeApplication(
   app: INestApplicationContext,
