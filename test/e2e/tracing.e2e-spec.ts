@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { createTeam, draftBid, Listed, pledge } from '../support/applications';
 import { createProgram, DAY, publishChallenge } from '../support/challenges';
@@ -259,5 +261,31 @@ describe('tracing: a bid submission is one trace across the API and the worker',
     const ours = lines.filter((l) => l.requestId === 'trace-test-submit');
     expect(ours.length).toBeGreaterThan(0);
     expect(ours.map((l) => l.traceId)).toEqual(ours.map(() => traceId));
+  });
+});
+
+describe('tracing off: nothing of the SDK is loaded (docs/adr/0064)', () => {
+  /** The OpenTelemetry modules in require.cache after the built tracing.ts ran with `env`. */
+  const loadedWith = (env: Record<string, string>): string[] => {
+    const script = join(__dirname, '..', '..', 'dist', 'src', 'infra', 'tracing', 'tracing.js');
+    const probe = `require(${JSON.stringify(script)});
+      const names = Object.keys(require.cache).map((f) => /@opentelemetry.[^/]+/.exec(f)?.[0]).filter(Boolean);
+      process.stdout.write(JSON.stringify([...new Set(names)].sort()));`;
+    const run = spawnSync(process.execPath, ['-e', probe], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    return JSON.parse(run.stdout) as string[];
+  };
+
+  it('loads none of OpenTelemetry without an endpoint (or disabled), and the SDK with one', () => {
+    expect(loadedWith({})).toEqual([]);
+    expect(
+      loadedWith({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_SDK_DISABLED: 'true' }),
+    ).toEqual([]);
+    expect(loadedWith({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).toEqual(
+      expect.arrayContaining(['@opentelemetry/sdk-node', '@opentelemetry/instrumentation-pg']),
+    );
   });
 });
