@@ -38,6 +38,7 @@ import { Retention1763704200000 } from './1763704200000-Retention';
 import { TransferOpenData1763703800000 } from './1763703800000-TransferOpenData';
 import { MatchIntroductions1763703900000 } from './1763703900000-MatchIntroductions';
 import { MatchTerms1763703500000 } from './1763703500000-MatchTerms';
+import { OutboxTraceparent1763704100000 } from './1763704100000-OutboxTraceparent';
 
 /** Every migration, in order of its timestamp. Add a new one here when you commit it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -80,5 +81,6 @@ export const migrations: MixedList<Function> = [
   MatchLabels1763703700000,
   TransferOpenData1763703800000,
   MatchIntroductions1763703900000,
+  OutboxTraceparent1763704100000,
   Retention1763704200000,
 ];

@@ -13,6 +13,7 @@ import { installSecurityHeaders } from './infra/http/content-security';
 import { installHttpMetrics } from './infra/metrics/http-metrics';
 import { DASHBOARD_ROUTE } from './modules/platform/queue-dashboard/queue-dashboard.controller';
 import { fastifyOf, installRequestId, installRequestPipeline } from './infra/http/request-pipeline';
+import { installTraceRouteNames } from './infra/tracing/http-route';
 
 export { API_PREFIX };
 
@@ -32,6 +33,8 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   // Request durations by route template and status (docs/adr/0063), observed after each answer.
   installHttpMetrics(app);
   installRequestId(app);
+  // With tracing on, each request's span is named after its route (docs/adr/0064).
+  installTraceRouteNames(app);
   installSecurityHeaders(http, BROWSER_PAGES);
   app.enableCors({
     origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false,

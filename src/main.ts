@@ -1,3 +1,5 @@
+// First, before anything it instruments is required: OpenTelemetry when configured (docs/adr/0064).
+import './infra/tracing/tracing';
 import { NestFactory } from '@nestjs/core';
 import { ApiModule } from './api.module';
 import { configureApp } from './app.setup';

@@ -1,3 +1,5 @@
+// First, before anything it instruments is required: OpenTelemetry when configured (docs/adr/0064).
+import './infra/tracing/tracing';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';

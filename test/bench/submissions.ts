@@ -459,6 +459,7 @@ function rawSubmitter(pool: Pool, caller: Principal & { kind: 'user' }, recorded
           clock.now(),
           requestId,
           OUTBOX_CHANNEL,
+          null,
         ]);
         await q(c, 'COMMIT');
         JSON.stringify(toApplicationResponse(application, partsOfRow(read), 'owner', false));

@@ -27,6 +27,18 @@ describe('configuration schema', () => {
     );
   });
 
+  it('accepts an http(s) OTLP endpoint for tracing and refuses anything else, naming it', () => {
+    expect(parseConfig(valid).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(
+      parseConfig({ ...valid, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318' })
+        .OTEL_EXPORTER_OTLP_ENDPOINT,
+    ).toBe('http://otel-collector:4318');
+    expect(problemsOf({ ...valid, OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318' })).toEqual([
+      'OTEL_EXPORTER_OTLP_ENDPOINT: must be an http:// or https:// URL, e.g. http://otel-collector:4318',
+    ]);
+    expect(problemsOf({ ...valid, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://x:4317' })).toHaveLength(1);
+  });
+
   it('keeps audit rows 190 days by default and refuses a retention under 180 days', () => {
     expect(parseConfig(valid).AUDIT_RETENTION_DAYS).toBe(190);
     expect(parseConfig({ ...valid, AUDIT_RETENTION_DAYS: '180' }).AUDIT_RETENTION_DAYS).toBe(180);

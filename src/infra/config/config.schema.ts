@@ -79,6 +79,12 @@ export const DEFAULT_ATTACHMENT_TYPES = [
   'text/plain',
 ];
 
+/** An OTLP/HTTP collector address (docs/adr/0064), e.g. http://otel-collector:4318. */
+const otlpEndpoint = z.url({
+  protocol: /^https?$/,
+  error: 'must be an http:// or https:// URL, e.g. http://otel-collector:4318',
+});
+
 /**
  * Every environment variable the service reads, validated once at boot.
  * `.env.example` documents each of them; keep the two in step.
@@ -279,6 +285,10 @@ export const envSchema = z.object({
   RETENTION_COMPLETED_JOBS_HOURS: z.coerce.number().int().min(1).max(8_760).default(24),
   RETENTION_COMPLETED_JOBS_COUNT: z.coerce.number().int().min(100).max(10_000_000).default(10_000),
   RETENTION_FAILED_JOBS_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
+  // Tracing (docs/adr/0064): OpenTelemetry's own variables, read first by src/infra/tracing/tracing.ts;
+  // tracing is on when an endpoint is set. Checked here so that a malformed one ends the start.
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpEndpoint.optional(),
 
   // Open data (docs/adr/0032): the OCDS ocid prefix (ocds-<registered prefix>) and the publisher's name.
   OCDS_PREFIX: z

@@ -36,6 +36,10 @@ export class OutboxEventEntity {
   @Column({ type: 'text', nullable: true })
   requestId: string | null;
 
+  /** The W3C `traceparent` of the span that recorded it, when tracing is on (docs/adr/0064). */
+  @Column({ type: 'text', nullable: true })
+  traceparent: string | null;
+
   @Column({ type: 'timestamptz', nullable: true })
   publishedAt: Date | null;
 

@@ -8,7 +8,7 @@ import { InjectConfig } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { JobQueue } from '../queue/job-queue.service';
 import { PeriodicSweep } from '../queue/periodic-sweep';
-import { JobName } from '../queue/queue.constants';
+import { JobName, JobPayloads } from '../queue/queue.constants';
 import { OUTBOX_CHANNEL } from './outbox.service';
 
 const BATCH_SIZE = 100;
@@ -16,6 +16,19 @@ const BATCH_SIZE = 100;
 const SWEEP_LIMIT = 1000;
 /** An enqueue that takes longer (Redis down: BullMQ's client waits for ever) aborts the pass. */
 const ENQUEUE_TIMEOUT_MS = 5_000;
+
+interface EventRow {
+  id: string;
+  type: string;
+  traceparent: string | null;
+}
+
+/** An event's job: its trace context goes along, so the handling joins the event's trace (docs/adr/0064). */
+function eventJob(row: EventRow): JobPayloads[JobName.DeliverDomainEvent] {
+  return row.traceparent
+    ? { eventId: row.id, type: row.type, traceparent: row.traceparent }
+    : { eventId: row.id, type: row.type };
+}
 
 /**
  * Moves committed outbox events to the events queue (worker process only). Woken by
@@ -104,14 +117,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** One transaction: claim up to BATCH_SIZE unpublished rows, enqueue them, stamp them. */
   async relayBatch(): Promise<number> {
     return this.dataSource.transaction(async (em) => {
-      const rows: Array<{ id: string; type: string }> = await em.query(
-        `SELECT id, type FROM outbox_events WHERE published_at IS NULL
+      const rows: EventRow[] = await em.query(
+        `SELECT id, type, traceparent FROM outbox_events WHERE published_at IS NULL
          ORDER BY occurred_at LIMIT ${BATCH_SIZE} FOR UPDATE SKIP LOCKED`,
       );
       if (!rows.length) return 0;
       for (const row of rows) {
         await withTimeout(
-          this.jobs.add(JobName.DeliverDomainEvent, { eventId: row.id, type: row.type }, { jobId: row.id }),
+          this.jobs.add(JobName.DeliverDomainEvent, eventJob(row), { jobId: row.id }),
           ENQUEUE_TIMEOUT_MS,
           `Enqueueing event ${row.id}`,
         );
@@ -135,8 +148,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const timeout = this.config.RECOVERY_REDIS_TIMEOUT_MS;
     if (!(await this.jobs.ready(JobName.DeliverDomainEvent, timeout))) return 0;
     const cutoff = new Date(this.clock.now().getTime() - this.config.RECOVERY_GRACE_MS);
-    const rows: Array<{ id: string; type: string }> = await this.dataSource.query(
-      `SELECT id, type FROM outbox_events
+    const rows: EventRow[] = await this.dataSource.query(
+      `SELECT id, type, traceparent FROM outbox_events
        WHERE published_at IS NOT NULL AND delivered_at IS NULL AND published_at <= $1
        ORDER BY published_at LIMIT ${SWEEP_LIMIT}`,
       [cutoff],
@@ -156,7 +169,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           'Removing a finished event job',
         );
       await withTimeout(
-        this.jobs.add(JobName.DeliverDomainEvent, { eventId: row.id, type: row.type }, { jobId: row.id }),
+        this.jobs.add(JobName.DeliverDomainEvent, eventJob(row), { jobId: row.id }),
         timeout,
         `Re-enqueueing event ${row.id}`,
       );

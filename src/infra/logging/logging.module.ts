@@ -4,10 +4,14 @@ import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import type { LoggerOptions } from 'pino';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { currentRequestId } from '../../common/request-context/request-context';
+import { traceLogFields } from '../tracing/trace-context';
 import { chooseLogFormat, transportFor } from './log-format';
 import { trackCompletion } from './request-log';
 
-/** The one root logger's options: every line of a request gets its `requestId` from the request context. */
+/**
+ * The one root logger's options: every line of a request gets its `requestId` from the request
+ * context, and with tracing on every line inside a span its `traceId` and `spanId`.
+ */
 export function rootLoggerOptions(
   config: Pick<AppConfig, 'LOG_LEVEL' | 'LOG_FORMAT' | 'NODE_ENV'>,
 ): LoggerOptions {
@@ -20,9 +24,11 @@ export function rootLoggerOptions(
         stdoutIsTty: process.stdout.isTTY === true,
       }),
     ),
+    // With tracing on, every line written inside a span (a request, a job) names its trace (docs/adr/0064).
     mixin: () => {
       const requestId = currentRequestId();
-      return requestId ? { requestId } : {};
+      const fields = traceLogFields();
+      return requestId ? { requestId, ...fields } : fields;
     },
     redact: {
       paths: [

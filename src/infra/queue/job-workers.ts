@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { SpanKind } from '@opentelemetry/api';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { InjectConfig } from '../config/config';
 import type { AppConfig } from '../config/config';
 import { settleWithin, shutdownBudget, ShutdownState } from '../lifecycle/shutdown';
+import { inSpan, parseTraceparent } from '../tracing/trace-context';
 import { discoverHandlers } from './discover-handlers';
 import { checkJobHandlers, JOB_HANDLER, JobHandlerFn } from './job-handler';
 import { BULL_CONNECTION } from '../redis/redis.module';
@@ -77,7 +79,9 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     const running: RunningJob = { job, token };
     this.running.add(running);
     try {
-      return await handler(job as Job<JobPayloads[JobName]>, token);
+      return await inSpan(`process ${job.name}`, jobSpanOptions(queueName, job), () =>
+        handler(job as Job<JobPayloads[JobName]>, token),
+      );
     } finally {
       this.running.delete(running);
     }
@@ -121,6 +125,26 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
       );
     }
   }
+}
+
+/**
+ * With tracing on, each job runs in a consumer span; an event's job continues the trace stored with
+ * the event (its `traceparent`), so the request and the worker's handling are one trace (docs/adr/0064).
+ */
+function jobSpanOptions(queueName: QueueName, job: Job): Parameters<typeof inSpan>[1] {
+  const data = job.data as { traceparent?: unknown; type?: unknown } | undefined;
+  return {
+    kind: SpanKind.CONSUMER,
+    parent: parseTraceparent(data?.traceparent),
+    attributes: {
+      'messaging.system': 'bullmq',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': queueName,
+      'messaging.message.id': job.id,
+      'jiebang.job.attempt': job.attemptsMade + 1,
+      'jiebang.event.type': typeof data?.type === 'string' ? data.type : undefined,
+    },
+  };
 }
 
 /** Imported by the worker process only. */

@@ -22,7 +22,8 @@ export enum JobName {
 
 /** Payloads carry ids, never entities: the handler reloads and re-checks the state. */
 export interface JobPayloads {
-  [JobName.DeliverDomainEvent]: { eventId: string; type: string };
+  /** `traceparent`: the trace of the request that recorded the event, when tracing is on. */
+  [JobName.DeliverDomainEvent]: { eventId: string; type: string; traceparent?: string };
   [JobName.RunDeadline]: { entityType: string; entityId: string; kind: string; dueAt: string };
   [JobName.SendMail]: { mailId: string };
   /** `attempt` counts from 1 within `chain` (0 first, +1 per replay). */
