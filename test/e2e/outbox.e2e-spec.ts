@@ -8,6 +8,7 @@ import { dataSourceOptions } from '../../src/infra/database/data-source.options'
 import { EventDispatcher } from '../../src/infra/events/event-dispatcher';
 import { OutboxRelay } from '../../src/infra/events/outbox.relay';
 import { OutboxService } from '../../src/infra/events/outbox.service';
+import { Metrics } from '../../src/infra/metrics/metrics';
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
 import { bullConnection, bullPrefix } from '../../src/infra/queue/queue.connection';
 import { JOB_OPTIONS, JobName, QueueName } from '../../src/infra/queue/queue.constants';
@@ -70,6 +71,17 @@ describe('outbox relay and event dispatch', () => {
     count(`SELECT 1 FROM processed_events WHERE event_id = $1`, [eventId]);
   const notifications = (eventId: string) =>
     count(`SELECT 1 FROM notifications WHERE event_id = $1`, [eventId]);
+  /** The notification handler's runs of user.roles_changed, by outcome, summed over the running workers. */
+  const handlings = async () => {
+    const values = (
+      await Promise.all(workers.map(async (w) => (await w.get(Metrics).eventHandlings.get()).values))
+    )
+      .flat()
+      .filter((v) => v.labels.type === 'user.roles_changed' && v.labels.handler === HANDLER);
+    const of = (outcome: string) =>
+      values.filter((v) => v.labels.outcome === outcome).reduce((total, v) => total + v.value, 0);
+    return { handled: of('handled'), already: of('already') };
+  };
   const jobState = async (eventId: string) =>
     (await workers[0].get(JobQueue).getJob(JobName.DeliverDomainEvent, eventId))?.getState();
   const delivered = (eventId: string) =>
@@ -146,10 +158,17 @@ describe('outbox relay and event dispatch', () => {
     const userId = await insertUser(db, organizationId);
     const eventId = await publish(userId, organizationId);
     await delivered(eventId);
+    const before = await handlings();
     await workers[1].get(EventDispatcher).dispatch(eventId);
     await workers[0].get(EventDispatcher).dispatch(eventId);
     expect(await processed(eventId)).toBe(1);
     expect(await notifications(eventId)).toBe(1);
+    // The workers' metrics count both runs as `already`, none as handled again.
+    const after = await handlings();
+    expect({ handled: after.handled - before.handled, already: after.already - before.already }).toEqual({
+      handled: 0,
+      already: 2,
+    });
   });
 
   it('does not deliver twice an event a crashed relay enqueued without stamping published_at', async () => {

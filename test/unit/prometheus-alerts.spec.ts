@@ -72,6 +72,7 @@ describe('docs/prometheus-alerts.yml', () => {
       'jiebang_queue_jobs',
       'jiebang_outbox_oldest_undelivered_age_seconds',
       'jiebang_deadline_lateness_seconds',
+      'jiebang_event_handlings_total',
       'jiebang_webhook_attempts_total',
       'jiebang_mail_attempts_total',
     ])

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
+import { Metrics } from '../metrics/metrics';
 import { discoverHandlers } from '../queue/discover-handlers';
 import { JobHandler } from '../queue/job-handler';
 import { JobName, JobPayloads } from '../queue/queue.constants';
@@ -29,6 +30,7 @@ export class EventDispatcher implements OnModuleInit {
     private readonly clock: Clock,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
+    private readonly metrics: Metrics,
   ) {}
 
   onModuleInit(): void {
@@ -68,17 +70,22 @@ export class EventDispatcher implements OnModuleInit {
     };
     const errors: unknown[] = [];
     for (const handler of this.handlers.get(event.type) ?? []) {
+      const outcome = (value: 'handled' | 'already' | 'failed') =>
+        this.metrics.eventHandlings.inc({ type: event.type, handler: handler.name, outcome: value });
       try {
-        await this.dataSource.transaction(async (em) => {
+        const ran = await this.dataSource.transaction(async (em) => {
           const claimed: unknown[] = await em.query(
             `INSERT INTO processed_events (event_id, handler, processed_at) VALUES ($1, $2, $3)
              ON CONFLICT DO NOTHING RETURNING event_id`,
             [event.id, handler.name, this.clock.now()],
           );
-          if (!claimed.length) return;
+          if (!claimed.length) return false;
           await handler.run(event, em);
+          return true;
         });
+        outcome(ran ? 'handled' : 'already');
       } catch (error) {
+        outcome('failed');
         this.logger.warn(
           { err: error, eventId, handler: handler.name },
           `Handler ${handler.name} failed for ${event.type} ${event.id}`,

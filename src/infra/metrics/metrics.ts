@@ -41,6 +41,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * Per handler of each relayed event (worker): `handled` when its effect committed, `already` when
+   * its processed_events row was there (a redelivery, or another worker got there first), `failed`.
+   * Summed over the workers, `handled` is each event once per handler.
+   */
+  readonly eventHandlings = new Counter({
+    name: 'jiebang_event_handlings_total',
+    help: 'Domain event handler runs by event type, handler and outcome (handled, already, failed)',
+    labelNames: ['type', 'handler', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   /** Per webhook attempt (worker): what it came to. */
   readonly webhookAttempts = new Counter({
     name: 'jiebang_webhook_attempts_total',
