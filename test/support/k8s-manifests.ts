@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Secret } from 'kubernetes-models/v1/Secret';
@@ -54,7 +54,12 @@ export interface Manifest {
   file: string;
   apiVersion: string;
   kind: string;
-  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   [field: string]: unknown;
 }
 
@@ -68,24 +73,174 @@ function yamlFiles(dir: string): string[] {
   );
 }
 
-/** Every YAML document of deploy/, kustomization files apart. */
+function readDocuments(path: string): Array<Record<string, unknown>> {
+  return parseAllDocuments(readFileSync(path, 'utf8')).flatMap((document) => {
+    if (document.errors.length) throw new Error(`${relative(DEPLOY, path)}: ${document.errors[0].message}`);
+    const data = document.toJS() as Record<string, unknown> | null;
+    return data ? [data] : [];
+  });
+}
+
+const isKustomization = (file: string): boolean => /(^|\/)kustomization\.ya?ml$/.test(file);
+
+/** A kustomization's patches: a file (`path`) or inline (`patch`), applied to `target`. */
+export interface PatchEntry {
+  path?: string;
+  patch?: string;
+  target?: { kind: string; name: string };
+}
+
+/**
+ * Every YAML document of deploy/ as written: the manifests, and apart from them the kustomization
+ * files and the patches they name (fragments, checked once rendered: renderKustomization).
+ */
 export function loadDeploy(): {
   manifests: Manifest[];
   kustomizations: Map<string, Record<string, unknown>>;
+  patches: Set<string>;
 } {
   const manifests: Manifest[] = [];
   const kustomizations = new Map<string, Record<string, unknown>>();
-  for (const path of yamlFiles(DEPLOY)) {
-    const file = relative(DEPLOY, path);
-    for (const document of parseAllDocuments(readFileSync(path, 'utf8'))) {
-      if (document.errors.length) throw new Error(`${file}: ${document.errors[0].message}`);
-      const data = document.toJS() as Record<string, unknown> | null;
-      if (!data) continue;
-      if (/(^|\/)kustomization\.ya?ml$/.test(file)) kustomizations.set(file, data);
-      else manifests.push({ file, ...data } as Manifest);
+  const files = yamlFiles(DEPLOY).map((path) => relative(DEPLOY, path));
+  for (const file of files.filter(isKustomization))
+    kustomizations.set(file, readDocuments(join(DEPLOY, file))[0]);
+  const patches = new Set(
+    [...kustomizations].flatMap(([file, k]) =>
+      ((k.patches ?? []) as PatchEntry[]).flatMap((p) => (p.path ? [join(file, '..', p.path)] : [])),
+    ),
+  );
+  for (const file of files.filter((f) => !isKustomization(f) && !patches.has(f)))
+    for (const data of readDocuments(join(DEPLOY, file))) manifests.push({ file, ...data } as Manifest);
+  return { manifests, kustomizations, patches };
+}
+
+type Json = Record<string, unknown>;
+const isMap = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const clone = <T>(value: T): T => structuredClone(value);
+
+/**
+ * A strategic merge patch as kustomize applies it, for what deploy/ patches: maps merge, `null`
+ * removes a key, lists of objects with a `name` (containers, env, volumes) merge by name — an
+ * element with `$patch: delete` removes its namesake, new elements go first (kustomize's order) —
+ * and any other list is replaced.
+ */
+export function strategicMerge(target: Json, patch: Json): Json {
+  const merged = clone(target);
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else if (isMap(value) && isMap(merged[key])) merged[key] = strategicMerge(merged[key], value);
+    else if (
+      Array.isArray(value) &&
+      Array.isArray(merged[key]) &&
+      value.every((v) => isMap(v) && 'name' in v)
+    )
+      merged[key] = mergeByName(merged[key] as Json[], value as Json[]);
+    else merged[key] = clone(value);
+  }
+  return merged;
+}
+
+function mergeByName(target: Json[], patch: Json[]): Json[] {
+  const result = target.map(clone);
+  const added: Json[] = [];
+  for (const { $patch: directive, ...element } of patch) {
+    const at = result.findIndex((item) => item.name === element.name);
+    if (directive === 'delete') {
+      if (at >= 0) result.splice(at, 1);
+    } else if (directive !== undefined) throw new Error(`unsupported $patch: ${JSON.stringify(directive)}`);
+    else if (at >= 0) result[at] = strategicMerge(result[at], element);
+    else added.push(clone(element));
+  }
+  return [...added, ...result];
+}
+
+const KUSTOMIZATION_FIELDS = new Set([
+  'apiVersion',
+  'kind',
+  'resources',
+  'components',
+  'patches',
+  'namespace',
+  'images',
+  'labels',
+]);
+
+function podSpecs(manifest: Manifest): Array<{ containers: Json[]; initContainers?: Json[] }> {
+  const spec = (manifest.spec as { template?: { spec?: { containers: Json[] } } } | undefined)?.template
+    ?.spec;
+  return spec ? [spec] : [];
+}
+
+/**
+ * What `kubectl kustomize DIR` builds, for the features deploy/ uses (resources, components,
+ * patches with a target, namespace, images, labels on metadata); any other field is refused rather
+ * than ignored. `file` of each manifest is the file it came from, under deploy/. The spec compares
+ * the result with kubectl's own build where kubectl is installed.
+ */
+export function renderKustomization(dir: string, input: Manifest[] = []): Manifest[] {
+  const file = ['kustomization.yaml', 'kustomization.yml'].find((f) => existsSync(join(dir, f)));
+  if (!file) throw new Error(`${relative(DEPLOY, dir)}: no kustomization.yaml`);
+  const k = readDocuments(join(dir, file))[0] as {
+    kind?: string;
+    resources?: string[];
+    components?: string[];
+    patches?: PatchEntry[];
+    namespace?: string;
+    images?: Array<{ name: string; newName?: string; newTag?: string }>;
+    labels?: Array<{ pairs: Record<string, string>; includeSelectors?: boolean; includeTemplates?: boolean }>;
+  };
+  const unsupported = Object.keys(k).filter((field) => !KUSTOMIZATION_FIELDS.has(field));
+  if (unsupported.length) throw new Error(`${relative(DEPLOY, dir)}: unsupported ${unsupported.join(', ')}`);
+  let manifests = [...input];
+  for (const resource of k.resources ?? []) {
+    const path = join(dir, resource);
+    if (statSync(path).isDirectory()) manifests.push(...renderKustomization(path));
+    else
+      manifests.push(
+        ...readDocuments(path).map((data) => ({ file: relative(DEPLOY, path), ...data }) as Manifest),
+      );
+  }
+  for (const component of k.components ?? []) {
+    const componentDir = join(dir, component);
+    const kind = (readDocuments(join(componentDir, 'kustomization.yaml'))[0] as { kind?: string }).kind;
+    if (kind !== 'Component') throw new Error(`${relative(DEPLOY, componentDir)} is not a Component`);
+    manifests = renderKustomization(componentDir, manifests);
+  }
+  for (const entry of k.patches ?? []) {
+    const patch = (entry.path ? readDocuments(join(dir, entry.path))[0] : parse(entry.patch!)) as Manifest;
+    const target = entry.target ?? { kind: patch.kind, name: patch.metadata.name };
+    const name = new RegExp(`^(?:${target.name})$`);
+    const matches = (m: Manifest): boolean => m.kind === target.kind && name.test(m.metadata.name);
+    // With no target the patch names its object, which must exist; a target may match nothing.
+    if (!entry.target && !manifests.some(matches))
+      throw new Error(`patch of missing ${target.kind} ${target.name}`);
+    const {
+      apiVersion: _v,
+      kind: _k,
+      metadata: { name: _n, ...metadata },
+      ...body
+    } = patch;
+    manifests = manifests.map((m) =>
+      matches(m) ? (strategicMerge(m, { ...body, metadata }) as Manifest) : m,
+    );
+  }
+  for (const { pairs, includeSelectors, includeTemplates } of k.labels ?? []) {
+    if (includeSelectors || includeTemplates) throw new Error('labels: only metadata labels are supported');
+    for (const m of manifests) m.metadata.labels = { ...m.metadata.labels, ...pairs };
+  }
+  for (const image of k.images ?? []) {
+    for (const spec of manifests.flatMap(podSpecs)) {
+      for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
+        const [, name, tag] = /^([^:@]+)(?::([^@]+))?$/.exec(container.image as string) ?? [];
+        if (name !== image.name) continue;
+        const newTag = image.newTag ?? tag;
+        container.image = `${image.newName ?? name}${newTag ? `:${newTag}` : ''}`;
+      }
     }
   }
-  return { manifests, kustomizations };
+  if (k.namespace) for (const m of manifests) m.metadata.namespace = k.namespace;
+  return manifests;
 }
 
 export function kindKey(manifest: Pick<Manifest, 'apiVersion' | 'kind'>): string {

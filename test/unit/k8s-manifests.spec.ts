@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HealthController } from '../../src/modules/platform/health/health.controller';
 import { LIVENESS_PATH } from '../../src/infra/http/liveness';
+import { parseAllDocuments } from 'yaml';
 import { envSchema, parseConfig } from '../../src/infra/config/config.schema';
 import { MIGRATIONS_PENDING_EXIT_CODE } from '../../src/infra/database/migrate';
 import {
@@ -12,13 +14,14 @@ import {
   Manifest,
   mebibytes,
   PodTemplate,
+  renderKustomization,
   ROOT,
   schemaErrors,
   unknownFields,
 } from '../support/k8s-manifests';
 
 /** deploy/ (docs/adr/0067), checked as the API server would check it, and against the code. */
-const { manifests, kustomizations } = loadDeploy();
+const { manifests, kustomizations, patches } = loadDeploy();
 const find = (kind: string, name: string): Manifest => {
   const found = manifests.find((m) => m.kind === kind && m.metadata.name === name);
   if (!found) throw new Error(`deploy/ has no ${kind} ${name}`);
@@ -33,17 +36,22 @@ const configMap = find('ConfigMap', 'jiebang-config').data as Record<string, str
 const secret = find('Secret', 'jiebang-secrets').stringData as Record<string, string>;
 const workloads = [api, worker, migrateJob, revertJob];
 const mainContainer = (workload: Manifest): Container => template(workload).spec.containers[0];
-const allContainers = workloads.flatMap((w) => [
-  ...(template(w).spec.initContainers ?? []),
-  ...template(w).spec.containers,
-]);
+const containersOf = (objects: Manifest[]): Container[] =>
+  objects
+    .filter((m) => m.kind === 'Deployment' || m.kind === 'Job')
+    .flatMap((w) => [...(template(w).spec.initContainers ?? []), ...template(w).spec.containers]);
+const allContainers = containersOf(workloads);
 
 /** The environment a container starts with: the ConfigMap, then its own env, secrets from the example. */
-function environmentOf(container: Container, withOptional: boolean): Record<string, string> {
+function environmentOf(
+  container: Container,
+  withOptional: boolean,
+  config: Record<string, string> = configMap,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const source of container.envFrom ?? []) {
     expect(source.configMapRef?.name).toBe('jiebang-config');
-    Object.assign(env, configMap);
+    Object.assign(env, config);
   }
   for (const variable of container.env ?? []) {
     const ref = variable.valueFrom?.secretKeyRef;
@@ -52,6 +60,28 @@ function environmentOf(container: Container, withOptional: boolean): Record<stri
   }
   return env;
 }
+
+/**
+ * Each Redis mode (docs/adr/0066) has an example overlay and its rollback/ overlay; the two others
+ * are the standalone overlay with a component of deploy/components/. Rendered as kustomize would.
+ */
+const REDIS_MODES = [
+  { mode: 'single', overlay: 'overlays/production' },
+  { mode: 'sentinel', overlay: 'overlays/production-redis-sentinel' },
+  { mode: 'cluster', overlay: 'overlays/production-redis-cluster' },
+] as const;
+const variants = REDIS_MODES.map(({ mode, overlay }) => {
+  const main = renderKustomization(join(DEPLOY, overlay));
+  const config = main.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'jiebang-config')!;
+  return {
+    mode,
+    overlay,
+    main,
+    rollback: renderKustomization(join(DEPLOY, overlay, 'rollback')),
+    configMap: config.data as Record<string, string>,
+  };
+});
+const ids = (objects: Manifest[]): string[] => objects.map((m) => `${kindKey(m)} ${m.metadata.name}`).sort();
 
 const port = (container: Container, name: string | number): number =>
   typeof name === 'number' ? name : container.ports!.find((p) => p.name === name)!.containerPort;
@@ -97,7 +127,14 @@ describe('deploy/: Kubernetes manifests', () => {
     const listed = new Set<string>();
     for (const [file, kustomization] of kustomizations) {
       const dir = join(DEPLOY, file, '..');
-      for (const resource of kustomization.resources as string[]) {
+      const paths = [
+        ...((kustomization.resources ?? []) as string[]),
+        ...((kustomization.components ?? []) as string[]),
+        ...((kustomization.patches ?? []) as Array<{ path?: string }>).flatMap((p) =>
+          p.path ? [p.path] : [],
+        ),
+      ];
+      for (const resource of paths) {
         expect({ file, resource, exists: existsSync(join(dir, resource)) }).toEqual({
           file,
           resource,
@@ -106,6 +143,8 @@ describe('deploy/: Kubernetes manifests', () => {
         listed.add(join(dir, resource));
       }
     }
+    // The components' patches are fragments: rendered and checked below (each Redis mode).
+    expect([...patches].every((file) => file.startsWith('components/'))).toBe(true);
     const unlisted = manifests
       .map((m) => m.file)
       .filter((file) => !listed.has(join(DEPLOY, file)) && !listed.has(join(DEPLOY, file, '..')));
@@ -212,7 +251,10 @@ describe('deploy/: Kubernetes manifests', () => {
 
   it('takes secrets by reference from one Secret, whose example names every key referenced', () => {
     const referenced = new Set<string>();
-    for (const container of allContainers) {
+    for (const container of [
+      ...allContainers,
+      ...variants.flatMap((v) => containersOf([...v.main, ...v.rollback])),
+    ]) {
       for (const variable of container.env ?? []) {
         const ref = variable.valueFrom?.secretKeyRef;
         if (!ref) continue;
@@ -229,6 +271,8 @@ describe('deploy/: Kubernetes manifests', () => {
       'MFA_SECRET_KEY',
       'SMTP_URL',
       'ADMIN_PASSWORD',
+      'REDIS_PASSWORD',
+      'REDIS_SENTINEL_PASSWORD',
     ]) {
       expect({ name, inConfigMap: name in configMap }).toEqual({ name, inConfigMap: false });
       expect(referenced).toContain(name);
@@ -287,6 +331,171 @@ describe('deploy/: Kubernetes manifests', () => {
       expect(
         (workload.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels,
       ).toEqual(pdb.selector.matchLabels);
+    }
+  });
+});
+
+describe('deploy/: one overlay per Redis mode (REDIS_MODE single, sentinel, cluster)', () => {
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+
+  it('has an example overlay and its rollback overlay per mode, and every component in one of them', () => {
+    const overlays = [...kustomizations.keys()]
+      .filter((file) => /^overlays\/[^/]+\/kustomization\.yaml$/.test(file))
+      .map((file) => file.replace(/\/kustomization\.yaml$/, ''));
+    expect(overlays.sort()).toEqual(REDIS_MODES.map((m) => m.overlay).sort());
+    for (const overlay of overlays)
+      expect(kustomizations.has(`${overlay}/rollback/kustomization.yaml`)).toBe(true);
+    const components = [...kustomizations]
+      .filter(([, k]) => k.kind === 'Component')
+      .map(([file]) => file.replace(/\/kustomization\.yaml$/, ''));
+    expect(components.sort()).toEqual(['components/redis-cluster', 'components/redis-sentinel']);
+    for (const { mode, overlay } of REDIS_MODES.filter((m) => m.mode !== 'single')) {
+      for (const dir of [overlay, `${overlay}/rollback`]) {
+        const used = (kustomizations.get(`${dir}/kustomization.yaml`)!.components as string[]).map((c) =>
+          join(dir, c),
+        );
+        expect({ dir, used }).toEqual({ dir, used: [`components/redis-${mode}`] });
+      }
+    }
+  });
+
+  it('renders the objects the standalone overlay has, in every mode, each valid against its schema, strictly', () => {
+    const standalone = variants[0];
+    for (const variant of variants) {
+      expect({ overlay: variant.overlay, ids: ids(variant.main) }).toEqual({
+        overlay: variant.overlay,
+        ids: ids(manifests.filter((m) => m.file.startsWith('base/'))),
+      });
+      expect(ids(variant.rollback)).toEqual(['batch/v1/Job jiebang-migrate-revert-last']);
+      for (const m of [...variant.main, ...variant.rollback]) {
+        expect({ overlay: variant.overlay, object: m.metadata.name, errors: schemaErrors(m) }).toEqual({
+          overlay: variant.overlay,
+          object: m.metadata.name,
+          errors: null,
+        });
+        expect(m.metadata).toMatchObject({
+          namespace: 'jiebang',
+          labels: { 'app.kubernetes.io/part-of': 'jiebang' },
+        });
+      }
+      // The Redis settings are all a mode changes: same images, probes, resources, volumes.
+      const withoutRedis = (objects: Manifest[]): string =>
+        JSON.stringify(objects, (key, value: unknown) =>
+          key === 'env'
+            ? (value as Array<{ name: string }>).filter((e) => !e.name.startsWith('REDIS_'))
+            : key === 'data'
+              ? Object.fromEntries(
+                  Object.entries(value as object).filter(([name]) => !name.startsWith('REDIS_')),
+                )
+              : value,
+        );
+      expect(withoutRedis(variant.main)).toEqual(withoutRedis(standalone.main));
+    }
+    expect(
+      unknownFields(
+        variants.flatMap((v) =>
+          [...v.main, ...v.rollback].map((m) => ({ ...m, file: `${v.overlay} (${m.file})` })),
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('renders the standalone overlay as deploy/base is written: one REDIS_URL from the Secret', () => {
+    const { main, rollback, configMap: rendered } = variants[0];
+    expect(rendered).toEqual(configMap);
+    const [image] = kustomizations.get('overlays/production/kustomization.yaml')!.images as Array<{
+      newName: string;
+      newTag: string;
+    }>;
+    for (const workload of workloads) {
+      const built = [...main, ...rollback].find(
+        (m) => m.kind === workload.kind && m.metadata.name === workload.metadata.name,
+      )!;
+      expect(template(built).spec).toEqual(
+        JSON.parse(
+          JSON.stringify(template(workload).spec).replace(
+            /"image":"jiebang:local"/g,
+            `"image":"${image.newName}:${image.newTag}"`,
+          ),
+        ),
+      );
+    }
+  });
+
+  it.each(variants.map((v) => [v.mode, v] as const))(
+    'starts every container of the %s overlay and its rollback with a configuration the app accepts in that mode',
+    (mode, variant) => {
+      const containers = containersOf([...variant.main, ...variant.rollback]);
+      expect(containers.map((c) => c.name).sort()).toEqual([
+        'api',
+        'migrate',
+        'migrate',
+        'wait-for-migrations',
+        'wait-for-migrations',
+        'worker',
+      ]);
+      for (const container of containers) {
+        for (const variable of container.env ?? []) {
+          const key = variable.valueFrom?.secretKeyRef?.key;
+          if (key) expect({ key, inExample: key in secret }).toEqual({ key, inExample: true });
+        }
+        for (const withOptional of [false, true]) {
+          const env = environmentOf(container, withOptional, variant.configMap);
+          const config = parseConfig(env);
+          expect({ container: container.name, mode: config.REDIS_MODE }).toEqual({
+            container: container.name,
+            mode,
+          });
+          if (mode === 'single') {
+            expect(config.REDIS_URL).toBe(secret.REDIS_URL);
+            continue;
+          }
+          // Neither from the container's env nor from the ConfigMap: the app refuses it in this mode.
+          expect({ container: container.name, REDIS_URL: 'REDIS_URL' in env }).toEqual({
+            container: container.name,
+            REDIS_URL: false,
+          });
+          expect(config.REDIS_URL).toBeUndefined();
+          expect(config.REDIS_PASSWORD).toBe(secret.REDIS_PASSWORD);
+          expect(config.REDIS_USERNAME).toBe(withOptional ? secret.REDIS_USERNAME : undefined);
+          if (mode === 'sentinel') {
+            expect(config.REDIS_SENTINELS!.length).toBeGreaterThanOrEqual(1);
+            expect(config.REDIS_SENTINEL_NAME).toBeTruthy();
+            expect(config.REDIS_SENTINEL_PASSWORD).toBe(
+              withOptional ? secret.REDIS_SENTINEL_PASSWORD : undefined,
+            );
+          } else {
+            expect(config.REDIS_CLUSTER_NODES!.length).toBeGreaterThanOrEqual(1);
+            expect(config.REDIS_SENTINELS).toBeUndefined();
+          }
+        }
+      }
+    },
+  );
+
+  it('needs the component: the standalone pods with a sentinel or cluster ConfigMap are refused', () => {
+    for (const variant of variants.filter((v) => v.mode !== 'single')) {
+      expect(() => parseConfig(environmentOf(mainContainer(api), false, variant.configMap))).toThrow(
+        `REDIS_URL: not used when REDIS_MODE=${variant.mode}`,
+      );
+    }
+  });
+
+  (kubectl ? it : it.skip)('renders as kubectl kustomize does (run where kubectl is installed)', () => {
+    const strip = (objects: Manifest[]): unknown[] =>
+      objects
+        .map(({ file: _file, ...data }) => data)
+        .sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
+    for (const variant of variants) {
+      for (const [dir, rendered] of [
+        [variant.overlay, variant.main],
+        [`${variant.overlay}/rollback`, variant.rollback],
+      ] as const) {
+        const built = spawnSync('kubectl', ['kustomize', join(DEPLOY, dir)], { encoding: 'utf8' });
+        expect(built.stderr).toBe('');
+        const theirs = parseAllDocuments(built.stdout).map((d) => d.toJS() as Manifest);
+        expect({ dir, objects: strip(rendered) }).toEqual({ dir, objects: strip(theirs) });
+      }
     }
   });
 });
