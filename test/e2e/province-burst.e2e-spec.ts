@@ -4,7 +4,7 @@ import { Actor, createAdmin, registerOrg } from '../support/factories';
 import { parseMetrics, Sample } from '../support/prometheus';
 import { LocalRedisCluster, startRedisCluster } from '../support/redis-cluster';
 import { createTestApp, TestApp } from '../support/test-app';
-import { Receiver } from '../support/webhook-receiver';
+import { Receiver, subscribePortal } from '../support/webhook-receiver';
 import { waitFor } from '../support/workers';
 
 const BURST = 500;
@@ -102,16 +102,7 @@ describe('three APIs and two workers on one database and a Redis Cluster: a burs
 
     admin = await createAdmin(t);
     issuer = await registerOrg(t, { role: 'issuer' });
-    const key = await t.http
-      .post('/api/v1/api-keys')
-      .set(admin.headers)
-      .send({ name: '省平台门户', organizationId: issuer.organizationId });
-    expect(key.status).toBe(201);
-    const subscribed = await t.http
-      .post('/api/v1/webhooks')
-      .set({ 'X-Api-Key': key.body.key as string })
-      .send({ url: receiver.url('/portal'), eventTypes: ['challenge.published'] });
-    expect(subscribed.status).toBe(201);
+    await subscribePortal(t, admin, issuer.organizationId, receiver.url('/portal'), ['challenge.published']);
 
     // 500 lists submitted for approval, opened a day ago by their dates, closing in a month.
     const programId = await createProgram(t, admin);

@@ -12,7 +12,7 @@ import { createProgram, promoteDeadline, publishChallenge } from '../support/cha
 import { Actor, createAdmin, registerOrg } from '../support/factories';
 import { keysOn, LocalRedisCluster, startRedisCluster, startRedisSentinel } from '../support/redis-cluster';
 import { createTestApp, TestApp } from '../support/test-app';
-import { Receiver } from '../support/webhook-receiver';
+import { Receiver, subscribePortal } from '../support/webhook-receiver';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 
 /**
@@ -87,16 +87,10 @@ describe('on a Redis Cluster (REDIS_MODE=cluster)', () => {
   });
 
   it('relays a state change, runs its deadlines and delivers its webhooks, each once', async () => {
-    const key = await t.http
-      .post('/api/v1/api-keys')
-      .set(admin.headers)
-      .send({ name: '门户', organizationId: issuer.organizationId });
-    expect(key.status).toBe(201);
-    const subscribed = await t.http
-      .post('/api/v1/webhooks')
-      .set({ 'X-Api-Key': key.body.key as string })
-      .send({ url: receiver.url('/portal'), eventTypes: ['challenge.published', 'challenge.closed'] });
-    expect(subscribed.status).toBe(201);
+    await subscribePortal(t, admin, issuer.organizationId, receiver.url('/portal'), [
+      'challenge.published',
+      'challenge.closed',
+    ]);
     const programId = await createProgram(t, admin);
 
     // A state change through the API: its outbox event is relayed and handled, its webhook delivered.

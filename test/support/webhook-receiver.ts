@@ -1,6 +1,8 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import type { Actor } from './factories';
+import type { TestApp } from './test-app';
 
 export interface Scripted {
   status: number;
@@ -63,4 +65,30 @@ export function verifyReceived(secret: string, request: Received): unknown {
   } finally {
     spy.mockRestore();
   }
+}
+
+/**
+ * A portal of `organizationId`: an API key the admin issues it, and with that key a webhook
+ * subscription of `eventTypes` to `url`. Throws with the answer when either is refused.
+ */
+export async function subscribePortal(
+  t: TestApp,
+  admin: Actor,
+  organizationId: string,
+  url: string,
+  eventTypes: string[],
+): Promise<{ key: string; subscriptionId: string }> {
+  const issued = await t.http
+    .post('/api/v1/api-keys')
+    .set(admin.headers)
+    .send({ name: '门户', organizationId });
+  if (issued.status !== 201) throw new Error(`api key: ${issued.status} ${JSON.stringify(issued.body)}`);
+  const key = issued.body.key as string;
+  const subscribed = await t.http
+    .post('/api/v1/webhooks')
+    .set({ 'X-Api-Key': key })
+    .send({ url, eventTypes });
+  if (subscribed.status !== 201)
+    throw new Error(`subscription: ${subscribed.status} ${JSON.stringify(subscribed.body)}`);
+  return { key, subscriptionId: subscribed.body.id as string };
 }
