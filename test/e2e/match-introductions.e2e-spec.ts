@@ -1,8 +1,8 @@
 import { TestContext, WORLDS_ENV } from '../support/context';
 import { Actor, auditRows, outboxEvents, registerOrg } from '../support/factories';
-import { fixtureNeeds, fixtureResults } from '../support/matching-fixture';
+import { fixtureResults } from '../support/matching-fixture';
 import { createExpert, TestExpert } from '../support/reviews';
-import { needRoute, newBroker, serviceCentre } from '../support/transfer';
+import { needRoute, newBroker, refinedNeed, serviceCentre } from '../support/transfer';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 import { MatchIndex } from '../../src/modules/platform/terms/match-index.service';
@@ -33,7 +33,6 @@ describe('matches: introductions, views, backfill', () => {
   let needId: string;
   let resultId: string;
   const api = (path: string) => `/api/v1${path}`;
-  const n01 = fixtureNeeds().find((n) => n.id === 'n01')!;
   const r01 = fixtureResults().find((r) => r.id === 'r01')!;
   const HOLDER_NAME = '赣州稀土永磁研究院';
   const EXPERT_NAME = '钕铁硼匹配专家';
@@ -91,31 +90,7 @@ describe('matches: introductions, views, backfill', () => {
       },
       { what: `${kind} notified`, timeoutMs: 30_000 },
     );
-  const fileRefinedNeed = async (refine = true) => {
-    const need = await post(
-      enterprise,
-      '/needs',
-      {
-        title: n01.title,
-        publicSummary: n01.summary,
-        confidentialDetails: n01.confidential,
-        industryChain: 'rare_earths',
-        desiredOutcome: '重稀土减量一半，矫顽力不低于20kOe',
-        budgetMinFen: 50_000_000,
-        budgetMaxFen: 200_000_000,
-      },
-      201,
-    );
-    const id = need.id as string;
-    await post(broker, `/needs/${id}/claim`);
-    await post(broker, `/needs/${id}/diagnosis`, {
-      realProblem: '晶界扩散工艺',
-      trlNeeded: 6,
-      indicators: [{ name: '矫顽力', targetValue: '≥20', unit: 'kOe', verificationMethod: '磁性能测试' }],
-    });
-    if (refine) await post(broker, `/needs/${id}/refine`);
-    return id;
-  };
+  const fileRefinedNeed = async (refine = true) => (await refinedNeed(t, enterprise, broker, { refine })).id;
 
   beforeAll(async () => {
     t = await createTestApp({ env: WORLDS_ENV });
