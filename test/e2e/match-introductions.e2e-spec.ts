@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { TestContext, WORLDS_ENV } from '../support/context';
 import { Actor, auditRows, outboxEvents, registerOrg } from '../support/factories';
 import { fixtureResults } from '../support/matching-fixture';
@@ -278,6 +279,62 @@ describe('matches: introductions, views, backfill', () => {
     expect(replay.id).toBe(expertIntro.id);
     expect(await outboxEvents(t, 'introduction.made', needId)).toHaveLength(2);
     expect(await outboxEvents(t, 'need.matched', needId)).toHaveLength(1);
+  });
+
+  it('replays an introduction under the same Idempotency-Key: the first answer, nothing made or told again; another body is 422', async () => {
+    const need = await fileRefinedNeed();
+    await post(broker, `/needs/${need}/matches/result/${resultId}/label`, {
+      verdict: 'accept',
+      reason: '工艺对口',
+    });
+    const key = randomUUID();
+    const send = (body: object) =>
+      t.http
+        .post(api(`/needs/${need}/matches/result/${resultId}/introduction`))
+        .set(broker.headers)
+        .set('Idempotency-Key', key)
+        .send(body);
+    const body = { note: '已安排双方线上对接' };
+    const first = await send(body);
+    expect(first.status).toBe(201);
+    expect(first.headers['idempotency-replayed']).toBeUndefined();
+    expect(first.body).toMatchObject({ needId: need, subjectKind: 'result', subjectId: resultId });
+    const replayed = await send(body);
+    expect(replayed.status).toBe(201);
+    expect(replayed.headers['idempotency-replayed']).toBe('true');
+    expect(replayed.body).toEqual(first.body);
+
+    const changed = await send({ note: '改为线下对接' });
+    expect(changed.status).toBe(422);
+    expect(changed.headers['content-type']).toContain('application/problem+json');
+    expect(changed.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+
+    // One introduction, one event, one audit row; each party (every user of the enterprise and of the
+    // holder, the expert too) told once, after the worker's delivery.
+    expect(await introductionsOf(need)).toBe(1);
+    expect(await outboxEvents(t, 'introduction.made', need)).toHaveLength(1);
+    expect(await auditRows(t, 'need.introduce', need)).toHaveLength(1);
+    const toldUsers = async () =>
+      (
+        await t.dataSource.query<Array<{ user_id: string }>>(
+          `SELECT n.user_id FROM notifications n JOIN outbox_events e ON e.id = n.event_id
+            WHERE e.type = 'introduction.made' AND e.aggregate_id = $1`,
+          [need],
+        )
+      ).map((row) => row.user_id);
+    const parties = [enterprise.userId, holder.userId];
+    await waitFor(
+      async () => {
+        const told = await toldUsers();
+        return parties.every((id) => told.includes(id));
+      },
+      { what: 'introduction.made told to the enterprise and the holder', timeoutMs: 30_000 },
+    );
+    const told = await toldUsers();
+    expect(new Set(told).size).toBe(told.length);
+    const listed = await t.http.get(api(`/needs/${need}/introductions`)).set(enterprise.headers);
+    ok('introductions', listed);
+    expect(listed.body).toEqual([first.body]);
   });
 
   it("re-indexes a result with its new TRL when it is edited and published again: the need's TRL fit follows", async () => {
