@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { Secret, TOTP } from 'otpauth';
 import { DEMO_ADMIN_EMAIL } from '../../src/seed/demo-data';
 import { parseDemoAccounts } from '../../src/seed/demo-accounts-file';
 import { DistProcess, freePort, startDist, stopDist, waitFor200 } from '../support/dist-process';
+import { scrape, scrapeMetrics } from '../support/prometheus';
 
 /** Pids of processes whose command line mentions `text` (the embedded postgres runs with `-D <dir>`). */
 function pidsMatching(text: string): number[] {
@@ -14,6 +16,25 @@ function pidsMatching(text: string): number[] {
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
+}
+
+/** Whether a server may listen on `port` (all interfaces, as the metrics servers do) now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A free port whose successor is free too (the launcher gives the worker METRICS_PORT + 1), not `avoid`. */
+async function freePortPair(avoid: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await freePort();
+    if (port >= 65_535 || port === avoid || port + 1 === avoid) continue;
+    if ((await canListen(port)) && (await canListen(port + 1))) return port;
+  }
+  throw new Error('No two free ports in a row');
 }
 
 const redisAvailable = (() => {
@@ -160,6 +181,36 @@ const redisAvailable = (() => {
       output: `[launcher] DATA_DIR: ${dataDir} is in use by another npm start (pid ${launcher.child.pid}): stop that one first (Ctrl-C in its terminal), or run a second instance with its own DATA_DIR and PORT`,
     });
     expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
+
+    await stopDist(launcher, 30_000);
+    expect(launcher.child.exitCode).toBe(0);
+  }, 150_000);
+
+  it("gives the worker METRICS_PORT + 1: the API's metrics on METRICS_PORT, the worker's probes and metrics on the next", async () => {
+    const port = await freePort();
+    const metricsPort = await freePortPair(port);
+    launcher = startDist('launcher', {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      LOG_LEVEL: 'warn',
+    });
+    await waitFor200(`http://127.0.0.1:${port}/health/ready`, launcher, 90_000);
+    // The worker starts beside the API: its liveness answers on the port after the API's.
+    await waitFor200(`http://127.0.0.1:${metricsPort + 1}/health/live`, launcher, 60_000);
+    expect(await scrape(metricsPort + 1, '/health/live')).toMatchObject({
+      status: 200,
+      body: '{"status":"ok"}',
+    });
+
+    // Each port serves its own process: the queue counts are the worker's alone.
+    const api = await scrapeMetrics(metricsPort);
+    expect(api.families.has('http_request_duration_seconds')).toBe(true);
+    expect(api.families.has('jiebang_queue_jobs')).toBe(false);
+    const worker = await scrapeMetrics(metricsPort + 1);
+    expect(worker.families.has('jiebang_queue_jobs')).toBe(true);
+    // The API serves no worker probe on its metrics port.
+    expect((await scrape(metricsPort, '/health/live')).status).toBe(404);
 
     await stopDist(launcher, 30_000);
     expect(launcher.child.exitCode).toBe(0);

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { TestContext, WORLDS_ENV } from '../support/context';
 import { Actor, auditRows, outboxEvents, registerOrg } from '../support/factories';
-import { fixtureNeeds, fixtureResults } from '../support/matching-fixture';
+import { fixtureResults } from '../support/matching-fixture';
 import { createExpert, TestExpert } from '../support/reviews';
-import { needRoute, newBroker, serviceCentre } from '../support/transfer';
+import { needRoute, newBroker, refinedNeed, serviceCentre } from '../support/transfer';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 import { MatchIndex } from '../../src/modules/platform/terms/match-index.service';
@@ -33,7 +34,6 @@ describe('matches: introductions, views, backfill', () => {
   let needId: string;
   let resultId: string;
   const api = (path: string) => `/api/v1${path}`;
-  const n01 = fixtureNeeds().find((n) => n.id === 'n01')!;
   const r01 = fixtureResults().find((r) => r.id === 'r01')!;
   const HOLDER_NAME = '赣州稀土永磁研究院';
   const EXPERT_NAME = '钕铁硼匹配专家';
@@ -91,31 +91,7 @@ describe('matches: introductions, views, backfill', () => {
       },
       { what: `${kind} notified`, timeoutMs: 30_000 },
     );
-  const fileRefinedNeed = async (refine = true) => {
-    const need = await post(
-      enterprise,
-      '/needs',
-      {
-        title: n01.title,
-        publicSummary: n01.summary,
-        confidentialDetails: n01.confidential,
-        industryChain: 'rare_earths',
-        desiredOutcome: '重稀土减量一半，矫顽力不低于20kOe',
-        budgetMinFen: 50_000_000,
-        budgetMaxFen: 200_000_000,
-      },
-      201,
-    );
-    const id = need.id as string;
-    await post(broker, `/needs/${id}/claim`);
-    await post(broker, `/needs/${id}/diagnosis`, {
-      realProblem: '晶界扩散工艺',
-      trlNeeded: 6,
-      indicators: [{ name: '矫顽力', targetValue: '≥20', unit: 'kOe', verificationMethod: '磁性能测试' }],
-    });
-    if (refine) await post(broker, `/needs/${id}/refine`);
-    return id;
-  };
+  const fileRefinedNeed = async (refine = true) => (await refinedNeed(t, enterprise, broker, { refine })).id;
 
   beforeAll(async () => {
     t = await createTestApp({ env: WORLDS_ENV });
@@ -303,6 +279,62 @@ describe('matches: introductions, views, backfill', () => {
     expect(replay.id).toBe(expertIntro.id);
     expect(await outboxEvents(t, 'introduction.made', needId)).toHaveLength(2);
     expect(await outboxEvents(t, 'need.matched', needId)).toHaveLength(1);
+  });
+
+  it('replays an introduction under the same Idempotency-Key: the first answer, nothing made or told again; another body is 422', async () => {
+    const need = await fileRefinedNeed();
+    await post(broker, `/needs/${need}/matches/result/${resultId}/label`, {
+      verdict: 'accept',
+      reason: '工艺对口',
+    });
+    const key = randomUUID();
+    const send = (body: object) =>
+      t.http
+        .post(api(`/needs/${need}/matches/result/${resultId}/introduction`))
+        .set(broker.headers)
+        .set('Idempotency-Key', key)
+        .send(body);
+    const body = { note: '已安排双方线上对接' };
+    const first = await send(body);
+    expect(first.status).toBe(201);
+    expect(first.headers['idempotency-replayed']).toBeUndefined();
+    expect(first.body).toMatchObject({ needId: need, subjectKind: 'result', subjectId: resultId });
+    const replayed = await send(body);
+    expect(replayed.status).toBe(201);
+    expect(replayed.headers['idempotency-replayed']).toBe('true');
+    expect(replayed.body).toEqual(first.body);
+
+    const changed = await send({ note: '改为线下对接' });
+    expect(changed.status).toBe(422);
+    expect(changed.headers['content-type']).toContain('application/problem+json');
+    expect(changed.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+
+    // One introduction, one event, one audit row; each party (every user of the enterprise and of the
+    // holder, the expert too) told once, after the worker's delivery.
+    expect(await introductionsOf(need)).toBe(1);
+    expect(await outboxEvents(t, 'introduction.made', need)).toHaveLength(1);
+    expect(await auditRows(t, 'need.introduce', need)).toHaveLength(1);
+    const toldUsers = async () =>
+      (
+        await t.dataSource.query<Array<{ user_id: string }>>(
+          `SELECT n.user_id FROM notifications n JOIN outbox_events e ON e.id = n.event_id
+            WHERE e.type = 'introduction.made' AND e.aggregate_id = $1`,
+          [need],
+        )
+      ).map((row) => row.user_id);
+    const parties = [enterprise.userId, holder.userId];
+    await waitFor(
+      async () => {
+        const told = await toldUsers();
+        return parties.every((id) => told.includes(id));
+      },
+      { what: 'introduction.made told to the enterprise and the holder', timeoutMs: 30_000 },
+    );
+    const told = await toldUsers();
+    expect(new Set(told).size).toBe(told.length);
+    const listed = await t.http.get(api(`/needs/${need}/introductions`)).set(enterprise.headers);
+    ok('introductions', listed);
+    expect(listed.body).toEqual([first.body]);
   });
 
   it("re-indexes a result with its new TRL when it is edited and published again: the need's TRL fit follows", async () => {

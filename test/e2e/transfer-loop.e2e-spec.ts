@@ -1,12 +1,12 @@
 import { DAY } from '../support/challenges';
 import { TestContext, WORLDS_ENV } from '../support/context';
 import { Actor, bearer, createUser, login, outboxEvents, registerOrg } from '../support/factories';
-import { fixtureNeeds, fixtureResults } from '../support/matching-fixture';
+import { fixtureResults } from '../support/matching-fixture';
 import { AwardedList, awardedList } from '../support/projects';
 import { jsonStrings } from '../support/reviews';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
-import { needRoute, newBroker, serviceCentre } from '../support/transfer';
+import { needRoute, newBroker, refinedNeed, serviceCentre } from '../support/transfer';
 import { isWebhookEventType, webhookBody } from '../../src/modules/outreach/webhooks/webhook-events';
 
 /**
@@ -31,7 +31,6 @@ describe('the transfer loop, need to registered contract', () => {
   const api = (path: string) => `/api/v1${path}`;
   const SECRET = 'LOOP-SECRET-镝含量4.5%-磁悬浮-9c1e';
   const ENTERPRISE_A = '赣江隐名稀土永磁股份有限公司';
-  const n01 = fixtureNeeds().find((n) => n.id === 'n01')!;
   const r01 = fixtureResults().find((r) => r.id === 'r01')!;
   const ids = { province: '', nanchang: '', ganzhou: '', ncStation: '', needA: '', needB: '' };
   let award: AwardedList;
@@ -233,25 +232,10 @@ describe('the transfer loop, need to registered contract', () => {
 
   /** A second enterprise's open need in Ganzhou, written like fixture n01, refined by the Ganzhou broker. */
   const openNeedB = async () => {
-    const filed = await t.http.post(api('/needs')).set(enterpriseB.headers).send({
-      title: n01.title,
-      publicSummary: n01.summary,
-      confidentialDetails: n01.confidential,
-      industryChain: 'new_materials',
-      desiredOutcome: '重稀土减量一半，矫顽力不低于20kOe',
-      budgetMinFen: 50_000_000,
-      budgetMaxFen: 200_000_000,
-    });
-    ok('file need B', filed, 201);
-    ids.needB = filed.body.id;
-    expect(filed.body.centreOrganizationId).toBe(ids.ganzhou);
-    await act(brokerGz, ids.needB, 'claim');
-    await act(brokerGz, ids.needB, 'diagnosis', {
-      realProblem: '晶界扩散工艺',
-      trlNeeded: 6,
-      indicators: [{ name: '矫顽力', targetValue: '≥20', unit: 'kOe', verificationMethod: '磁性能测试' }],
-    });
-    expect((await act(brokerGz, ids.needB, 'refine')).status).toBe('refined');
+    const refined = await refinedNeed(t, enterpriseB, brokerGz, { industryChain: 'new_materials' });
+    ids.needB = refined.id;
+    expect(refined.centreOrganizationId).toBe(ids.ganzhou);
+    expect(refined.status).toBe('refined');
   };
 
   it("matches the second open need and the alert reaches that need's broker", async () => {

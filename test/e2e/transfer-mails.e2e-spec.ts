@@ -4,7 +4,7 @@ import { Actor, outboxEvents, registerOrg } from '../support/factories';
 import { fixtureNeeds, fixtureResults } from '../support/matching-fixture';
 import { ReceivedMail, SmtpInbox } from '../support/smtp-inbox';
 import { createTestApp, TestApp } from '../support/test-app';
-import { needRoute, newBroker, serviceCentre } from '../support/transfer';
+import { needRoute, newBroker, refinedNeed, serviceCentre } from '../support/transfer';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
 import { DeadlineDrainer } from '../../src/infra/scheduler/deadline.drainer';
 import { ResultUtilisationService } from '../../src/modules/transfer/results/result-utilisation.service';
@@ -85,47 +85,12 @@ describe('transfer loop mails (SMTP)', () => {
     holder = await registerOrg(t, { role: 'applicant', regionCode: '360702' });
 
     // An anonymous need refined by the broker (fixture n01; a secret only in its confidential details).
-    needId = ok(
-      'file',
-      await t.http
-        .post(api('/needs'))
-        .set(enterprise.headers)
-        .send({
-          title: n01.title,
-          publicSummary: n01.summary,
-          confidentialDetails: `${n01.confidential} ${SECRET}`,
-          industryChain: 'rare_earths',
-          desiredOutcome: '重稀土减量一半，矫顽力不低于20kOe',
-          budgetMinFen: 50_000_000,
-          budgetMaxFen: 200_000_000,
-        }),
-      201,
-    ).id as string;
-    ok(
-      'claim',
-      await t.http
-        .post(api(`/needs/${needId}/claim`))
-        .set(broker.headers)
-        .send({}),
-    );
-    ok(
-      'diagnose',
-      await t.http
-        .post(api(`/needs/${needId}/diagnosis`))
-        .set(broker.headers)
-        .send({
-          realProblem: `晶界扩散工艺 ${SECRET}`,
-          trlNeeded: 6,
-          indicators: [{ name: '矫顽力', targetValue: '≥20', unit: 'kOe', verificationMethod: '磁性能测试' }],
-        }),
-    );
-    ok(
-      'refine',
-      await t.http
-        .post(api(`/needs/${needId}/refine`))
-        .set(broker.headers)
-        .send({}),
-    );
+    needId = (
+      await refinedNeed(t, enterprise, broker, {
+        confidentialDetails: `${n01.confidential} ${SECRET}`,
+        realProblem: `晶界扩散工艺 ${SECRET}`,
+      })
+    ).id;
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { Actor, auditRows, outboxEvents, registerOrg } from '../support/factorie
 import { fixtureNeeds, fixtureResults } from '../support/matching-fixture';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startTestWorker, TestWorker, waitFor } from '../support/workers';
-import { needRoute, newBroker, serviceCentre } from '../support/transfer';
+import { needRoute, newBroker, refinedNeed, serviceCentre } from '../support/transfer';
 import { MatchAlertsHandler } from '../../src/modules/transfer/matching/match-alerts.handler';
 import { MATCH_ALERT_THRESHOLD } from '../../src/modules/transfer/matching/matching.constants';
 import { receivableEventTypes, webhookEvent } from '../../src/modules/outreach/webhooks/webhook-events';
@@ -96,45 +96,9 @@ describe('matching in the transfer loop', () => {
     holder = await registerOrg(t, { role: 'applicant', regionCode: '360702' });
 
     // A refined need (public fields from fixture n01; a secret only in its confidential details).
-    const filed = await t.http
-      .post(api('/needs'))
-      .set(enterprise.headers)
-      .send({
-        title: n01.title,
-        publicSummary: n01.summary,
-        confidentialDetails: `${n01.confidential} ${SECRET}`,
-        industryChain: 'rare_earths',
-        desiredOutcome: '重稀土减量一半，矫顽力不低于20kOe',
-        budgetMinFen: 50_000_000,
-        budgetMaxFen: 200_000_000,
-      });
-    ok('file', filed, 201);
-    needId = filed.body.id;
-    ok(
-      'claim',
-      await t.http
-        .post(api(`/needs/${needId}/claim`))
-        .set(brokerNc.headers)
-        .send({}),
-    );
-    ok(
-      'diagnose',
-      await t.http
-        .post(api(`/needs/${needId}/diagnosis`))
-        .set(brokerNc.headers)
-        .send({
-          realProblem: '晶界扩散工艺',
-          trlNeeded: 6,
-          indicators: [{ name: '矫顽力', targetValue: '≥20', unit: 'kOe', verificationMethod: '磁性能测试' }],
-        }),
-    );
-    ok(
-      'refine',
-      await t.http
-        .post(api(`/needs/${needId}/refine`))
-        .set(brokerNc.headers)
-        .send({}),
-    );
+    needId = (
+      await refinedNeed(t, enterprise, brokerNc, { confidentialDetails: `${n01.confidential} ${SECRET}` })
+    ).id;
     resultId = await publishResult(r01.title, r01.abstract, r01.keywords);
   });
 

@@ -8,7 +8,7 @@ export const OPTIONAL_AUTH = 'auth:optional';
 
 export interface AuthenticatedOptions {
   /** Any of these roles may call; omitted means any authenticated caller. */
-  roles?: Role[];
+  roles?: readonly Role[];
   /** Whether an integration API key may call (it also needs a role above, `integration`). Default false. */
   apiKey?: boolean;
 }

@@ -31,6 +31,22 @@ export const ADMINISTRATIVE_ROLES = [
   'audit_admin',
 ] as const satisfies readonly Role[];
 
+/**
+ * The roles of the people who receive notifications: they list and read their in-app notifications
+ * and set their e-mail preferences. Every role but `audit_admin` (reads the audit trail and nothing
+ * else, ADR 43) and `integration` (an API key, not a person).
+ */
+export const NOTIFICATION_RECIPIENT_ROLES = [
+  'admin',
+  'security_admin',
+  'user_manager',
+  'issuer',
+  'applicant',
+  'expert',
+  'broker',
+  'registrar',
+] as const satisfies readonly Role[];
+
 /** Every role but the administrative ones: what sign-up and invitations hand out. */
 export type MemberRole = Exclude<Role, (typeof ADMINISTRATIVE_ROLES)[number]>;
 

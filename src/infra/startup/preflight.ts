@@ -1,5 +1,4 @@
 import { createServer } from 'node:net';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { connectRedis, describeRedis } from '../redis/redis-client';
 import type { RedisTarget } from '../redis/redis-client';
@@ -72,35 +71,55 @@ export async function checkDatabase(url: string, waitMs: number): Promise<void> 
   throw error;
 }
 
+/** Redis refusing the credentials: waiting cannot mend it, so the start-up wait ends at once. */
+const refusedCredentials = (failure: unknown): boolean =>
+  /NOAUTH|WRONGPASS|invalid password|invalid username/i.test(String(failure));
+
+/**
+ * One attempt: a client of its own connects to Redis, PINGs and disconnects, giving up after
+ * `timeoutMs` and never reconnecting on its own.
+ */
+async function pingRedis(target: RedisTarget, timeoutMs: number): Promise<void> {
+  const client = connectRedis(target, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  // ioredis rejects connect() with "Connection is closed."; the socket's own error says why.
+  let cause: unknown;
+  client.on('error', (error: unknown) => {
+    cause ??= error;
+  });
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    throw cause ?? error;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Pings Redis until it answers, for at most `waitMs`; refused credentials end the wait at once. */
+function waitForRedis(
+  target: RedisTarget,
+  waitMs: number,
+): Promise<{ error: Error | undefined; waitedMs: number }> {
+  return within(
+    waitMs,
+    (timeoutMs) => pingRedis(target, timeoutMs),
+    (failure) => !refusedCredentials(failure),
+  );
+}
+
 /**
  * Waits at most `waitMs` for Redis to answer PING, then throws a StartupError naming REDIS_URL: the
  * API and the worker would otherwise retry for ever at start-up (BullMQ, the rate limiter).
  */
 export async function checkRedis(url: string, waitMs: number): Promise<void> {
-  const { error, waitedMs } = await within(
-    waitMs,
-    async (timeoutMs) => {
-      const client = new Redis(url, {
-        lazyConnect: true,
-        connectTimeout: timeoutMs,
-        maxRetriesPerRequest: 0,
-        enableOfflineQueue: false,
-        retryStrategy: () => null,
-      });
-      // ioredis rejects connect() with "Connection is closed."; the socket's own error says why.
-      let cause: unknown;
-      client.on('error', (error) => (cause ??= error));
-      try {
-        await client.connect();
-        await client.ping();
-      } catch (error) {
-        throw cause ?? error;
-      } finally {
-        client.disconnect();
-      }
-    },
-    (failure) => !/NOAUTH|WRONGPASS|invalid password|invalid username/i.test(String(failure)),
-  );
+  const { error, waitedMs } = await waitForRedis({ REDIS_URL: url }, waitMs);
   if (error !== undefined) throw new StartupError('REDIS_URL', redisErrorLine(error, url, waitedMs));
 }
 
@@ -113,31 +132,7 @@ export async function checkRedisTarget(target: RedisTarget, waitMs: number): Pro
   const mode = target.REDIS_MODE ?? 'single';
   if (mode === 'single') return checkRedis(target.REDIS_URL ?? '', waitMs);
   const variable = mode === 'sentinel' ? 'REDIS_SENTINELS' : 'REDIS_CLUSTER_NODES';
-  const { error, waitedMs } = await within(
-    waitMs,
-    async (timeoutMs) => {
-      const client = connectRedis(target, {
-        lazyConnect: true,
-        connectTimeout: timeoutMs,
-        maxRetriesPerRequest: 0,
-        enableOfflineQueue: false,
-        retryStrategy: () => null,
-      });
-      let cause: unknown;
-      client.on('error', (error: unknown) => {
-        cause ??= error;
-      });
-      try {
-        await client.connect();
-        await client.ping();
-      } catch (error) {
-        throw cause ?? error;
-      } finally {
-        client.disconnect();
-      }
-    },
-    (failure) => !/NOAUTH|WRONGPASS|invalid password|invalid username/i.test(String(failure)),
-  );
+  const { error, waitedMs } = await waitForRedis(target, waitMs);
   if (error === undefined) return;
   const message = error.message.split('\n')[0];
   throw new StartupError(

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Put, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { HttpResponse } from '../../../infra/http/http-types';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
-import type { Principal } from '../../../common/auth/principal';
+import { NOTIFICATION_RECIPIENT_ROLES, type Principal } from '../../../common/auth/principal';
 import { ApiIfMatch, IfMatch, setEtag } from '../../../common/concurrency/etag';
 import {
   NotificationPreferencesResponse,
@@ -25,9 +25,7 @@ function toResponse(res: HttpResponse, p: NotificationPreferences): Notification
 /** The caller's own notification preferences: e-mail language and e-mail opt-outs per event kind. */
 @ApiTags('users')
 @Controller('users/me/notification-preferences')
-@Authenticated({
-  roles: ['admin', 'security_admin', 'user_manager', 'issuer', 'applicant', 'expert', 'broker', 'registrar'],
-})
+@Authenticated({ roles: NOTIFICATION_RECIPIENT_ROLES })
 export class NotificationPreferencesController {
   constructor(private readonly preferences: MailPreferencesService) {}
 

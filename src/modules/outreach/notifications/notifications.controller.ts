@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated } from '../../../common/auth/decorators';
-import type { Principal } from '../../../common/auth/principal';
+import { NOTIFICATION_RECIPIENT_ROLES, type Principal } from '../../../common/auth/principal';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
 import {
   NotificationPageResponse,
@@ -17,18 +17,7 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  @Authenticated({
-    roles: [
-      'admin',
-      'security_admin',
-      'user_manager',
-      'issuer',
-      'applicant',
-      'expert',
-      'broker',
-      'registrar',
-    ],
-  })
+  @Authenticated({ roles: NOTIFICATION_RECIPIENT_ROLES })
   @Endpoint({
     summary: "List the caller's notifications, newest first (keyset pagination)",
     errors: ['FORBIDDEN'],
@@ -44,18 +33,7 @@ export class NotificationsController {
 
   @Post(':id/read')
   @HttpCode(200)
-  @Authenticated({
-    roles: [
-      'admin',
-      'security_admin',
-      'user_manager',
-      'issuer',
-      'applicant',
-      'expert',
-      'broker',
-      'registrar',
-    ],
-  })
+  @Authenticated({ roles: NOTIFICATION_RECIPIENT_ROLES })
   @Endpoint({ summary: 'Mark one of your notifications as read', errors: ['FORBIDDEN', 'NOT_FOUND'] })
   @ApiOkResponse({ type: NotificationResponse })
   async markRead(
