@@ -11,6 +11,7 @@ import { OutboxService } from '../../src/infra/events/outbox.service';
 import { Metrics } from '../../src/infra/metrics/metrics';
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
 import { bullConnection, bullPrefix } from '../../src/infra/queue/queue.connection';
+import { connectRedis } from '../../src/infra/redis/redis-client';
 import { JOB_OPTIONS, JobName, QueueName } from '../../src/infra/queue/queue.constants';
 import { insertOrganization, insertUser } from '../support/identity-rows';
 import { createTestEnvironment, TestEnvironment } from '../support/test-app';
@@ -92,13 +93,14 @@ describe('outbox relay and event dispatch', () => {
         (await processed(eventId)) > 0,
       { what: `event ${eventId} to be relayed and handled` },
     );
-  const publish = (userId: string, organizationId: string) =>
+  const publish = (userId: string, organizationId: string, occurredAt?: Date) =>
     db.transaction((em) =>
       new OutboxService(new Clock()).publish(em, {
         type: 'user.roles_changed',
         aggregateType: 'user',
         aggregateId: userId,
         data: { userId, organizationId, roles: ['expert'] },
+        occurredAt,
       }),
     );
 
@@ -229,7 +231,7 @@ describe('outbox relay and event dispatch', () => {
     const organizationId = await insertOrganization(db);
     const userId = await insertUser(db, organizationId);
     const eventId = await publish(userId, organizationId);
-    const down = { add: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) };
+    const down = { addBulk: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) };
     const relay = new OutboxRelay(db, environment.config, down as unknown as JobQueue, clock);
     await expect(relay.relayBatch()).rejects.toThrow('ECONNREFUSED');
     expect((await outboxRow(eventId)).published_at).toBeNull();
@@ -237,6 +239,84 @@ describe('outbox relay and event dispatch', () => {
     await startWorkers(1);
     await delivered(eventId);
     expect(await notifications(eventId)).toBe(1);
+  });
+
+  it('relays a batch with one addBulk in occurred_at order; relayed again after a crash, no second job', async () => {
+    await stopWorkers();
+    const organizationId = await insertOrganization(db);
+    const userId = await insertUser(db, organizationId);
+    // Recorded out of order: the relay enqueues by occurred_at.
+    const start = Date.now() - 60_000;
+    const third = await publish(userId, organizationId, new Date(start + 2_000));
+    const first = await publish(userId, organizationId, new Date(start));
+    const second = await publish(userId, organizationId, new Date(start + 1_000));
+    const ids = [first, second, third];
+
+    // The worker's JobQueue on queues of its own, with no worker consuming them yet.
+    const [events, deadlines, outbound] = [QueueName.Events, QueueName.Deadlines, QueueName.Outbound].map(
+      (name) =>
+        new Queue(name, {
+          connection: bullConnection(environment.config),
+          prefix: bullPrefix(environment.config),
+        }),
+    );
+    try {
+      const jobs = new JobQueue(events, deadlines, outbound, environment.config);
+      const bulk = jest.spyOn(events, 'addBulk');
+      const single = jest.spyOn(events, 'add');
+      const relay = new OutboxRelay(db, environment.config, jobs, clock);
+
+      // The relay dies after Redis took the batch and before published_at committed.
+      const addBulk = jobs.addBulk.bind(jobs);
+      jest.spyOn(jobs, 'addBulk').mockImplementationOnce(async (name, batch) => {
+        await addBulk(name, batch);
+        throw new Error('killed between addBulk and the published_at update');
+      });
+      await expect(relay.relayBatch()).rejects.toThrow('killed between addBulk');
+      for (const id of ids) expect((await outboxRow(id)).published_at).toBeNull();
+
+      // The next pass relays the same rows again, and stamps them.
+      expect(await relay.relayBatch()).toBe(3);
+      for (const id of ids) expect((await outboxRow(id)).published_at).not.toBeNull();
+
+      // Each pass: one addBulk of the whole batch, oldest first, with the options `add` gives; no add.
+      expect(single).not.toHaveBeenCalled();
+      expect(bulk).toHaveBeenCalledTimes(2);
+      for (const [batch] of bulk.mock.calls) {
+        expect(batch.map((job) => job.opts?.jobId)).toEqual(ids);
+        for (const job of batch) {
+          expect(job).toMatchObject({
+            name: JobName.DeliverDomainEvent,
+            data: { eventId: job.opts?.jobId, type: 'user.roles_changed' },
+            opts: { ...JOB_OPTIONS[JobName.DeliverDomainEvent], jobId: job.data.eventId, delay: 0 },
+          });
+        }
+      }
+
+      // BullMQ ignored the second add of each id: each job waits once, and a `duplicated` event says so.
+      const redis = connectRedis(environment.config);
+      try {
+        const waiting = await redis.lrange(events.keys.wait, 0, -1);
+        expect(waiting.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+        const duplicated = (await redis.xrange(events.keys.events, '-', '+'))
+          .map(([, fields]) => fields)
+          .filter((fields) => fields[fields.indexOf('event') + 1] === 'duplicated')
+          .map((fields) => fields[fields.indexOf('jobId') + 1]);
+        expect(duplicated.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+      } finally {
+        redis.disconnect();
+      }
+    } finally {
+      await Promise.all([events, deadlines, outbound].map((queue) => queue.close()));
+    }
+
+    // Two workers handle each event once.
+    await startWorkers(2);
+    for (const id of ids) await delivered(id);
+    for (const id of ids) {
+      expect(await processed(id)).toBe(1);
+      expect(await notifications(id)).toBe(1);
+    }
   });
 
   it('fails an event job permanently when the event does not exist', async () => {

@@ -1,5 +1,7 @@
 import Redis, { Cluster } from 'ioredis';
 import { Queue, Worker } from 'bullmq';
+import { Clock } from '../../src/infra/clock/clock';
+import { OutboxService } from '../../src/infra/events/outbox.service';
 import { JobQueue } from '../../src/infra/queue/job-queue.service';
 import { bullConnection, bullPrefix } from '../../src/infra/queue/queue.connection';
 import { connectRedis } from '../../src/infra/redis/redis-client';
@@ -148,6 +150,41 @@ describe('on a Redis Cluster (REDIS_MODE=cluster)', () => {
         )[0].n === 2,
       { what: 'both deliveries recorded as succeeded' },
     );
+  });
+
+  it('relays events committed together with one addBulk (a pipeline in one slot), each handled once', async () => {
+    const bulk = jest.spyOn(worker.get(JobQueue), 'addBulk');
+    try {
+      const ids = await t.dataSource.transaction(async (em) => {
+        const outbox = new OutboxService(new Clock());
+        const recorded: string[] = [];
+        for (const roles of [['expert'], ['applicant'], ['expert', 'applicant']]) {
+          recorded.push(
+            await outbox.publish(em, {
+              type: 'user.roles_changed',
+              aggregateType: 'user',
+              aggregateId: issuer.userId,
+              data: { userId: issuer.userId, organizationId: issuer.organizationId, roles },
+            }),
+          );
+        }
+        return recorded;
+      });
+      const processed = async (id: string) =>
+        (
+          await t.dataSource.query<Array<{ n: number }>>(
+            `SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1`,
+            [id],
+          )
+        )[0].n;
+      for (const id of ids) await waitFor(async () => (await processed(id)) > 0, { what: `event ${id}` });
+      // One call carried the three jobs (the relay claims rows committed together in one batch).
+      const batches = bulk.mock.calls.map(([, jobs]) => jobs.map((job) => job.options.jobId).sort());
+      expect(batches.filter((batch) => ids.some((id) => batch.includes(id)))).toEqual([[...ids].sort()]);
+      for (const id of ids) expect(await processed(id)).toBe(1);
+    } finally {
+      bulk.mockRestore();
+    }
   });
 
   it("keeps BullMQ's keys in one slot and the app's keys (rate limits, lockouts) on the cluster", async () => {

@@ -6,7 +6,7 @@ import { withTimeout } from '../../common/timeout';
 import { Clock } from '../clock/clock';
 import { InjectConfig } from '../config/config';
 import type { AppConfig } from '../config/config';
-import { JobQueue } from '../queue/job-queue.service';
+import { EnqueueOptions, JobQueue } from '../queue/job-queue.service';
 import { PeriodicSweep } from '../queue/periodic-sweep';
 import { JobName, JobPayloads } from '../queue/queue.constants';
 import { OUTBOX_CHANNEL } from './outbox.service';
@@ -14,7 +14,7 @@ import { OUTBOX_CHANNEL } from './outbox.service';
 const BATCH_SIZE = 100;
 /** Relayed, undelivered events looked at per sweep (oldest first); the next sweep takes the rest. */
 const SWEEP_LIMIT = 1000;
-/** An enqueue that takes longer (Redis down: BullMQ's client waits for ever) aborts the pass. */
+/** An enqueue (one batch) that takes longer (Redis down: BullMQ's client waits for ever) aborts the pass. */
 const ENQUEUE_TIMEOUT_MS = 5_000;
 
 interface EventRow {
@@ -23,19 +23,24 @@ interface EventRow {
   traceparent: string | null;
 }
 
-/** An event's job: its trace context goes along, so the handling joins the event's trace (docs/adr/0064). */
-function eventJob(row: EventRow): JobPayloads[JobName.DeliverDomainEvent] {
-  return row.traceparent
+/**
+ * An event's job, whose id is the event id: enqueueing it again is a no-op. Its trace context goes
+ * along, so the handling joins the event's trace (docs/adr/0064).
+ */
+function eventJob(row: EventRow): { data: JobPayloads[JobName.DeliverDomainEvent]; options: EnqueueOptions } {
+  const data = row.traceparent
     ? { eventId: row.id, type: row.type, traceparent: row.traceparent }
     : { eventId: row.id, type: row.type };
+  return { data, options: { jobId: row.id } };
 }
 
 /**
  * Moves committed outbox events to the events queue (worker process only). Woken by
  * LISTEN jiebang_outbox on a dedicated connection, and polling every OUTBOX_POLL_INTERVAL_MS in
  * case a notification was missed. Rows are claimed with FOR UPDATE SKIP LOCKED, so several workers
- * relay side by side; the job id is the event id, so a crash between enqueue and the published_at
- * update cannot enqueue an event twice. When Redis is down the pass rolls back and is retried.
+ * relay side by side. A batch is enqueued in one Redis round trip (`addBulk`), in occurred_at order;
+ * the job id is the event id, so a crash between enqueue and the published_at update cannot enqueue
+ * an event twice. When Redis is down the pass rolls back and is retried.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -114,7 +119,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /** One transaction: claim up to BATCH_SIZE unpublished rows, enqueue them, stamp them. */
+  /** One transaction: claim up to BATCH_SIZE unpublished rows, enqueue them at once, stamp them. */
   async relayBatch(): Promise<number> {
     return this.dataSource.transaction(async (em) => {
       const rows: EventRow[] = await em.query(
@@ -122,13 +127,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
          ORDER BY occurred_at LIMIT ${BATCH_SIZE} FOR UPDATE SKIP LOCKED`,
       );
       if (!rows.length) return 0;
-      for (const row of rows) {
-        await withTimeout(
-          this.jobs.add(JobName.DeliverDomainEvent, eventJob(row), { jobId: row.id }),
-          ENQUEUE_TIMEOUT_MS,
-          `Enqueueing event ${row.id}`,
-        );
-      }
+      await withTimeout(
+        this.jobs.addBulk(JobName.DeliverDomainEvent, rows.map(eventJob)),
+        ENQUEUE_TIMEOUT_MS,
+        `Enqueueing ${rows.length} events`,
+      );
       await em.query(`UPDATE outbox_events SET published_at = $1 WHERE id = ANY($2::uuid[])`, [
         this.clock.now(),
         rows.map((r) => r.id),
@@ -142,7 +145,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * data after the relay stamped them), completed, or failed after using up its retries (a long
    * database outage): the row still says the event waits (docs/adr/0037). A job waiting, retrying
    * or failed by an `UnrecoverableError` (left for an operator) is left alone; handlers run once per
-   * event id either way. Skipped (0) while Redis is down; every Redis call is bounded.
+   * event id either way. Skipped (0) while Redis is down; every Redis call is bounded. One `add` per
+   * row, right after its liveness check (two round trips already) and the removal of a finished job.
    */
   async sweepUndelivered(): Promise<number> {
     const timeout = this.config.RECOVERY_REDIS_TIMEOUT_MS;
@@ -168,8 +172,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           timeout,
           'Removing a finished event job',
         );
+      const job = eventJob(row);
       await withTimeout(
-        this.jobs.add(JobName.DeliverDomainEvent, eventJob(row), { jobId: row.id }),
+        this.jobs.add(JobName.DeliverDomainEvent, job.data, job.options),
         timeout,
         `Re-enqueueing event ${row.id}`,
       );

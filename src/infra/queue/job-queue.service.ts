@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import { Job, Queue } from 'bullmq';
+import { Job, JobsOptions, Queue } from 'bullmq';
 import { withTimeout } from '../../common/timeout';
 import { InjectConfig } from '../config/config';
 import type { AppConfig } from '../config/config';
@@ -56,13 +56,34 @@ export class JobQueue {
   }
 
   async add<N extends JobName>(name: N, data: JobPayloads[N], options: EnqueueOptions): Promise<Job> {
-    return this.queueOf(name).add(name, data, {
+    return this.queueOf(name).add(name, data, this.jobOptions(name, options));
+  }
+
+  /**
+   * Adds jobs of one name in one Redis round trip (BullMQ's `addBulk`: its add script once per job,
+   * in order, in one pipeline), each with the options `add` gives it and deduplicated by its id the
+   * same way. Not atomic: when it fails, some of the jobs may have been added; adding them again is
+   * a no-op for those.
+   */
+  async addBulk<N extends JobName>(
+    name: N,
+    jobs: ReadonlyArray<{ data: JobPayloads[N]; options: EnqueueOptions }>,
+  ): Promise<Job[]> {
+    if (!jobs.length) return [];
+    return this.queueOf(name).addBulk(
+      jobs.map((job) => ({ name, data: job.data, opts: this.jobOptions(name, job.options) })),
+    );
+  }
+
+  /** A job's BullMQ options: its name's named options, the configured history, its id and delay. */
+  private jobOptions(name: JobName, options: EnqueueOptions): JobsOptions {
+    return {
       ...JOB_OPTIONS[name],
       // The configured history (docs/adr/0068) over the tables' defaults.
       ...jobRetention(this.config),
       jobId: options.jobId,
       delay: options.delay ?? 0,
-    });
+    };
   }
 
   async getJob(name: JobName, jobId: string): Promise<Job | undefined> {
