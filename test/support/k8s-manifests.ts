@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Secret } from 'kubernetes-models/v1/Secret';
@@ -114,133 +115,22 @@ export function loadDeploy(): {
   return { manifests, kustomizations, patches };
 }
 
-type Json = Record<string, unknown>;
-const isMap = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const clone = <T>(value: T): T => structuredClone(value);
-
 /**
- * A strategic merge patch as kustomize applies it, for what deploy/ patches: maps merge, `null`
- * removes a key, lists of objects with a `name` (containers, env, volumes) merge by name — an
- * element with `$patch: delete` removes its namesake, new elements go first (kustomize's order) —
- * and any other list is replaced.
+ * What `kubectl kustomize DIR` builds (DIR under deploy/), each object marked with DIR as its file:
+ * the overlays are rendered by kustomize itself, not by a re-implementation of it. kubectl is on
+ * the CI machine; elsewhere the error says to install it.
  */
-export function strategicMerge(target: Json, patch: Json): Json {
-  const merged = clone(target);
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete merged[key];
-    else if (isMap(value) && isMap(merged[key])) merged[key] = strategicMerge(merged[key], value);
-    else if (
-      Array.isArray(value) &&
-      Array.isArray(merged[key]) &&
-      value.every((v) => isMap(v) && 'name' in v)
-    )
-      merged[key] = mergeByName(merged[key] as Json[], value as Json[]);
-    else merged[key] = clone(value);
-  }
-  return merged;
-}
-
-function mergeByName(target: Json[], patch: Json[]): Json[] {
-  const result = target.map(clone);
-  const added: Json[] = [];
-  for (const { $patch: directive, ...element } of patch) {
-    const at = result.findIndex((item) => item.name === element.name);
-    if (directive === 'delete') {
-      if (at >= 0) result.splice(at, 1);
-    } else if (directive !== undefined) throw new Error(`unsupported $patch: ${JSON.stringify(directive)}`);
-    else if (at >= 0) result[at] = strategicMerge(result[at], element);
-    else added.push(clone(element));
-  }
-  return [...added, ...result];
-}
-
-const KUSTOMIZATION_FIELDS = new Set([
-  'apiVersion',
-  'kind',
-  'resources',
-  'components',
-  'patches',
-  'namespace',
-  'images',
-  'labels',
-]);
-
-function podSpecs(manifest: Manifest): Array<{ containers: Json[]; initContainers?: Json[] }> {
-  const spec = (manifest.spec as { template?: { spec?: { containers: Json[] } } } | undefined)?.template
-    ?.spec;
-  return spec ? [spec] : [];
-}
-
-/**
- * What `kubectl kustomize DIR` builds, for the features deploy/ uses (resources, components,
- * patches with a target, namespace, images, labels on metadata); any other field is refused rather
- * than ignored. `file` of each manifest is the file it came from, under deploy/. The spec compares
- * the result with kubectl's own build where kubectl is installed.
- */
-export function renderKustomization(dir: string, input: Manifest[] = []): Manifest[] {
-  const file = ['kustomization.yaml', 'kustomization.yml'].find((f) => existsSync(join(dir, f)));
-  if (!file) throw new Error(`${relative(DEPLOY, dir)}: no kustomization.yaml`);
-  const k = readDocuments(join(dir, file))[0] as {
-    kind?: string;
-    resources?: string[];
-    components?: string[];
-    patches?: PatchEntry[];
-    namespace?: string;
-    images?: Array<{ name: string; newName?: string; newTag?: string }>;
-    labels?: Array<{ pairs: Record<string, string>; includeSelectors?: boolean; includeTemplates?: boolean }>;
-  };
-  const unsupported = Object.keys(k).filter((field) => !KUSTOMIZATION_FIELDS.has(field));
-  if (unsupported.length) throw new Error(`${relative(DEPLOY, dir)}: unsupported ${unsupported.join(', ')}`);
-  let manifests = [...input];
-  for (const resource of k.resources ?? []) {
-    const path = join(dir, resource);
-    if (statSync(path).isDirectory()) manifests.push(...renderKustomization(path));
-    else
-      manifests.push(
-        ...readDocuments(path).map((data) => ({ file: relative(DEPLOY, path), ...data }) as Manifest),
-      );
-  }
-  for (const component of k.components ?? []) {
-    const componentDir = join(dir, component);
-    const kind = (readDocuments(join(componentDir, 'kustomization.yaml'))[0] as { kind?: string }).kind;
-    if (kind !== 'Component') throw new Error(`${relative(DEPLOY, componentDir)} is not a Component`);
-    manifests = renderKustomization(componentDir, manifests);
-  }
-  for (const entry of k.patches ?? []) {
-    const patch = (entry.path ? readDocuments(join(dir, entry.path))[0] : parse(entry.patch!)) as Manifest;
-    const target = entry.target ?? { kind: patch.kind, name: patch.metadata.name };
-    const name = new RegExp(`^(?:${target.name})$`);
-    const matches = (m: Manifest): boolean => m.kind === target.kind && name.test(m.metadata.name);
-    // With no target the patch names its object, which must exist; a target may match nothing.
-    if (!entry.target && !manifests.some(matches))
-      throw new Error(`patch of missing ${target.kind} ${target.name}`);
-    const {
-      apiVersion: _v,
-      kind: _k,
-      metadata: { name: _n, ...metadata },
-      ...body
-    } = patch;
-    manifests = manifests.map((m) =>
-      matches(m) ? (strategicMerge(m, { ...body, metadata }) as Manifest) : m,
+export function kustomizeBuild(dir: string): Manifest[] {
+  const built = spawnSync('kubectl', ['kustomize', join(DEPLOY, dir)], { encoding: 'utf8' });
+  if (built.error || built.status !== 0) {
+    throw new Error(
+      `kubectl kustomize deploy/${dir} failed (${built.error?.message ?? built.stderr.trim()}): ` +
+        'the manifest tests render the overlays with kubectl (install kubectl ≥ 1.27)',
     );
   }
-  for (const { pairs, includeSelectors, includeTemplates } of k.labels ?? []) {
-    if (includeSelectors || includeTemplates) throw new Error('labels: only metadata labels are supported');
-    for (const m of manifests) m.metadata.labels = { ...m.metadata.labels, ...pairs };
-  }
-  for (const image of k.images ?? []) {
-    for (const spec of manifests.flatMap(podSpecs)) {
-      for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
-        const [, name, tag] = /^([^:@]+)(?::([^@]+))?$/.exec(container.image as string) ?? [];
-        if (name !== image.name) continue;
-        const newTag = image.newTag ?? tag;
-        container.image = `${image.newName ?? name}${newTag ? `:${newTag}` : ''}`;
-      }
-    }
-  }
-  if (k.namespace) for (const m of manifests) m.metadata.namespace = k.namespace;
-  return manifests;
+  return parseAllDocuments(built.stdout).map(
+    (document) => ({ file: dir, ...(document.toJS() as Record<string, unknown>) }) as Manifest,
+  );
 }
 
 export function kindKey(manifest: Pick<Manifest, 'apiVersion' | 'kind'>): string {
