@@ -3,6 +3,8 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 /** The liveness probe's path and answer (HealthController.live documents them). */
 export const LIVENESS_PATH = '/health/live';
 export const LIVENESS_BODY = { status: 'ok' } as const;
+/** Readiness (the API's HealthController, the worker's WorkerHealth): each dependency's ping must answer within this. */
+export const READINESS_PING_TIMEOUT_MS = 1_500;
 
 /**
  * Liveness answered by the platform (ADR 0057). The route stays Nest's — declared and documented by

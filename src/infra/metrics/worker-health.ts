@@ -2,15 +2,13 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { withTimeout } from '../../common/timeout';
-import { LIVENESS_PATH } from '../http/liveness';
+import { LIVENESS_PATH, READINESS_PING_TIMEOUT_MS } from '../http/liveness';
 import { ShutdownState } from '../lifecycle/shutdown';
 import type { RedisClient } from '../redis/redis-client';
 import { InjectRedis } from '../redis/redis.module';
 import { MetricsServer } from './metrics.server';
 
 export const READINESS_PATH = '/health/ready';
-/** Each dependency must answer its ping within this (as the API's readiness, HealthController). */
-export const PING_TIMEOUT_MS = 1_500;
 
 /**
  * The worker's probes, on its METRICS_PORT (it has no other HTTP port): `/health/live` answers 200
@@ -34,11 +32,11 @@ export class WorkerHealth implements OnModuleInit {
   async ready(): Promise<{ ok: true } | { ok: false; reason: string }> {
     if (this.shutdown.draining) return { ok: false, reason: 'shutting down' };
     const [database, redis] = await Promise.all([
-      withTimeout(this.dataSource.query('SELECT 1'), PING_TIMEOUT_MS, 'database').then(
+      withTimeout(this.dataSource.query('SELECT 1'), READINESS_PING_TIMEOUT_MS, 'database').then(
         () => null,
         () => 'database',
       ),
-      withTimeout(this.redis.ping(), PING_TIMEOUT_MS, 'redis').then(
+      withTimeout(this.redis.ping(), READINESS_PING_TIMEOUT_MS, 'redis').then(
         (answer) => (answer === 'PONG' ? null : 'redis'),
         () => 'redis',
       ),

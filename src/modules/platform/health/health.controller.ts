@@ -8,7 +8,7 @@ import { ShutdownState } from '../../../infra/lifecycle/shutdown';
 import { HealthStatusResponse } from './dto/health-status.response';
 import { RedisHealthIndicator } from './redis.health';
 import { Endpoint } from '../../../common/openapi/endpoint';
-import { LIVENESS_BODY } from '../../../infra/http/liveness';
+import { LIVENESS_BODY, READINESS_PING_TIMEOUT_MS } from '../../../infra/http/liveness';
 
 /** Probes for orchestrators and load balancers; outside the /api/v1 prefix and public. */
 @ApiTags('health')
@@ -49,8 +49,8 @@ export class HealthController {
     if (this.shutdown.draining) throw new DomainError('SERVICE_UNAVAILABLE', 'Not ready: shutting down');
     try {
       return await this.health.check([
-        () => this.database.pingCheck('database', { timeout: 1500 }),
-        () => this.redis.pingCheck('redis', 1500),
+        () => this.database.pingCheck('database', { timeout: READINESS_PING_TIMEOUT_MS }),
+        () => this.redis.pingCheck('redis', READINESS_PING_TIMEOUT_MS),
       ]);
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { withTimeout } from '../../../common/timeout';
 import type { RedisClient } from '../../../infra/redis/redis-client';
 import { InjectRedis } from '../../../infra/redis/redis.module';
 
@@ -11,23 +12,18 @@ export class RedisHealthIndicator {
     private readonly health: HealthIndicatorService,
   ) {}
 
-  async pingCheck<const Key extends string>(key: Key, timeoutMs = 1500): Promise<HealthIndicatorResult<Key>> {
+  async pingCheck<const Key extends string>(
+    key: Key,
+    timeoutMs: number,
+  ): Promise<HealthIndicatorResult<Key>> {
     const indicator = this.health.check(key);
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const answer = await Promise.race([
-        this.redis.ping(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      const answer = await withTimeout(this.redis.ping(), timeoutMs, 'PING');
       return answer === 'PONG'
         ? indicator.up()
         : indicator.down({ message: `unexpected answer ${String(answer)}` });
     } catch (error) {
       return indicator.down({ message: error instanceof Error ? error.message : String(error) });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
