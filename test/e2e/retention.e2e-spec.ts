@@ -167,6 +167,32 @@ describe('retention (docs/adr/0068)', () => {
     }
   });
 
+  it('archives the values of a column a migration added while the worker ran', async () => {
+    const archiver = a.get(RetentionArchiver);
+    await seedRetentionRows(db, clock.now());
+    await archiver.archiveDue();
+    await clear(db);
+    // An expand migration during a rolling deploy: the column on the live table and its archive.
+    await db.query(`ALTER TABLE "public"."outbox_events" ADD COLUMN "test_note" text`);
+    await db.query(`ALTER TABLE "archive"."outbox_events" ADD COLUMN "test_note" text`);
+    try {
+      const seeded = await seedRetentionRows(db, clock.now());
+      await db.query(`UPDATE "public"."outbox_events" SET "test_note" = 'kept'`);
+      const counts = await archiver.archiveDue();
+      const [row] = await db.query<Array<{ noted: number; all: number }>>(
+        `SELECT count(*) FILTER (WHERE "test_note" = 'kept')::int AS noted, count(*)::int AS "all"
+         FROM "archive"."outbox_events"`,
+      );
+      expect(seeded.archived.outbox_events?.length).toBeGreaterThan(0);
+      expect(counts.outbox_events).toBe(seeded.archived.outbox_events?.length);
+      expect(row).toEqual({ noted: counts.outbox_events, all: counts.outbox_events });
+    } finally {
+      await clear(db);
+      await db.query(`ALTER TABLE "archive"."outbox_events" DROP COLUMN "test_note"`);
+      await db.query(`ALTER TABLE "public"."outbox_events" DROP COLUMN "test_note"`);
+    }
+  });
+
   it('rolls back without dropping archived rows, and the migration adopts them again', async () => {
     await seedRetentionRows(db, clock.now(), 1);
     await a.get(RetentionArchiver).archiveDue();

@@ -24,7 +24,6 @@ const quoted = (columns: string[]): string => columns.map((c) => `"${c}"`).join(
 export class RetentionArchiver implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RetentionArchiver.name);
   private readonly sweeper = new PeriodicSweep('Retention archival', () => this.archiveDue(), this.logger);
-  private readonly columns = new Map<string, string[]>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -98,10 +97,12 @@ export class RetentionArchiver implements OnApplicationBootstrap, BeforeApplicat
     return result.n;
   }
 
-  /** The live table's columns; refuses when the archive lacks one (a migration forgot it). */
+  /**
+   * The live table's columns, read in the batch's transaction (not cached: a migration may add a
+   * column while this worker runs, and a cached list would drop its values from the archive);
+   * refuses when the archive lacks one (a migration forgot it).
+   */
   private async columnsOf(em: EntityManager, table: string): Promise<string[]> {
-    const known = this.columns.get(table);
-    if (known) return known;
     const found = await em.query<Array<{ schema: string; column: string }>>(
       `SELECT table_schema AS "schema", column_name AS "column" FROM information_schema.columns
        WHERE table_name = $1 AND table_schema IN ('public', 'archive') ORDER BY ordinal_position`,
@@ -116,7 +117,6 @@ export class RetentionArchiver implements OnApplicationBootstrap, BeforeApplicat
           'add them in a migration; nothing was archived',
       );
     }
-    this.columns.set(table, live);
     return live;
   }
 }
